@@ -1,0 +1,141 @@
+// The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
+
+/** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/** What the server should send back for one request. */
+export type Reply =
+  | { kind: 'exec'; cmd: string; escalate?: string }
+  | { kind: 'patch'; patch: string }
+  | { kind: 'message'; text: string }
+  | { kind: 'fail'; message: string }
+  | { kind: 'hang' };
+
+type StepKind = 'read' | 'edit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump';
+
+/** The plan of each scenario; steps past the end repeat the final message. */
+const PLANS: Record<Scenario, StepKind[]> = {
+  default: ['read', 'edit', 'check', 'final'],
+  slow: ['read', 'edit', 'check', 'final'],
+  'failing-command': ['failCmd', 'edit', 'check', 'final'],
+  escalate: ['escalated', 'final'],
+  env: ['envDump', 'final'],
+  fail: [],
+  hang: [],
+};
+
+/** The check step: the repo's own tests when it has any, kept cheap otherwise. */
+export const CHECK_COMMAND = "sh -c 'if [ -f package.json ]; then npm test --silent; else echo no checks; fi'";
+
+const MARKER = /\[\[quartet-demo:([a-z-]+)\]\]/g;
+
+type Json = unknown;
+function isRecord(v: Json): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** All text of a message item (content parts or a plain string). */
+function messageText(item: Record<string, Json>): string {
+  const content = item.content;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : '')).join('\n');
+}
+
+function isUserMessage(item: Json): item is Record<string, Json> {
+  return isRecord(item) && item.type === 'message' && item.role === 'user';
+}
+
+/** The last scenario marker in the user's messages wins, so a follow-up turn can switch scenario. */
+export function scenarioOf(input: readonly Json[]): Scenario {
+  let found: Scenario = 'default';
+  for (const item of input) {
+    if (!isUserMessage(item)) continue;
+    for (const match of messageText(item).matchAll(MARKER)) {
+      const name = match[1] as Scenario;
+      if (SCENARIOS.includes(name)) found = name;
+    }
+  }
+  return found;
+}
+
+/**
+ * The step is the number of tool results since the last user message: Codex resends the whole
+ * history on every round trip, so the history (not a request counter) says where the turn is.
+ */
+export function stepOf(input: readonly Json[]): number {
+  let step = 0;
+  for (const item of input) {
+    if (isUserMessage(item)) step = 0;
+    else if (isRecord(item) && (item.type === 'function_call_output' || item.type === 'custom_tool_call_output')) step++;
+  }
+  return step;
+}
+
+/** A stable 32-bit FNV-1a hash, so the same thread always gets the same variant. */
+export function hashThreadId(threadId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < threadId.length; i++) {
+    h ^= threadId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** First 8 characters of the thread id, reduced to shell- and path-safe characters. */
+export function shortId(threadId: string): string {
+  return (threadId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 8) || 'anon').toLowerCase();
+}
+
+/** Even variants write through the shell, odd ones through apply_patch; paths embed the id so edits never collide. */
+function editReply(threadId: string): Reply {
+  const id = shortId(threadId);
+  const variant = hashThreadId(threadId) % 4;
+  switch (variant) {
+    case 0:
+      return { kind: 'exec', cmd: `mkdir -p notes && printf '# Demo note\\n\\nWritten by attempt ${id} with the shell.\\n' > notes/demo-${id}.md` };
+    case 1:
+      return { kind: 'patch', patch: addFilePatch(`notes/demo-${id}.md`, ['# Demo note', '', `Written by attempt ${id} with apply_patch.`]) };
+    case 2:
+      return { kind: 'exec', cmd: `mkdir -p docs && printf 'Attempt ${id} checked the greeter and found it friendly.\\n' > docs/attempt-${id}.txt` };
+    default:
+      return { kind: 'patch', patch: addFilePatch(`notes/ideas-${id}.md`, ['# Ideas', '', `- [ ] Attempt ${id}: greet in more languages`, '- [ ] Add a farewell()']) };
+  }
+}
+
+function addFilePatch(path: string, lines: string[]): string {
+  return ['*** Begin Patch', `*** Add File: ${path}`, ...lines.map((l) => `+${l}`), '*** End Patch', ''].join('\n');
+}
+
+function finalText(scenario: Scenario, id: string): string {
+  if (scenario === 'escalate') return `Write escalated.txt ${id}\n\nAsked to run one command outside the sandbox (approval needed under on-request).`;
+  if (scenario === 'env') return `Dump environment ${id}\n\nWrote the process environment to quartet-env-dump.txt.`;
+  const extra = scenario === 'failing-command' ? ' The first command failed, so I worked around it.' : '';
+  return `Add demo note ${id}\n\nAdded a short note from the demo model and ran the repo's checks.${extra}`;
+}
+
+/** The reply for one request of `scenario` at `step` in thread `threadId`. */
+export function replyFor(scenario: Scenario, step: number, threadId: string): Reply {
+  if (scenario === 'fail') return { kind: 'fail', message: 'Quartet demo model: scripted failure (scenario "fail")' };
+  if (scenario === 'hang') return { kind: 'hang' };
+  const plan = PLANS[scenario];
+  const kind: StepKind = plan[Math.min(step, plan.length - 1)] ?? 'final';
+  const id = shortId(threadId);
+  switch (kind) {
+    case 'read':
+      return { kind: 'exec', cmd: 'ls && git status --short' };
+    case 'edit':
+      return editReply(threadId);
+    case 'check':
+      return { kind: 'exec', cmd: CHECK_COMMAND };
+    case 'failCmd':
+      return { kind: 'exec', cmd: `sh -c 'echo "Error: widget missing" >&2; exit 1'` };
+    case 'escalated':
+      return { kind: 'exec', cmd: 'printf ok > escalated.txt', escalate: 'Write escalated.txt outside the sandbox?' };
+    case 'envDump':
+      return { kind: 'exec', cmd: 'env > quartet-env-dump.txt' };
+    case 'final':
+      return { kind: 'message', text: finalText(scenario, id) };
+  }
+}

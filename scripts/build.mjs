@@ -1,0 +1,75 @@
+// Builds every bundle with esbuild: extension, CLI, supervisor, demo model, webview, tests and benchmarks.
+import { build } from 'esbuild';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const watch = process.argv.includes('--watch');
+
+function walk(dir, match) {
+  if (!existsSync(dir)) return [];
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...walk(full, match));
+    else if (match(name)) out.push(full);
+  }
+  return out;
+}
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // import.meta.url is used by some ESM-only dependencies (execa); give it a CJS-safe value.
+  define: { 'import.meta.url': '__quartet_import_meta_url' },
+  banner: { js: "const __quartet_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+};
+
+const products = [
+  { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node\n' + node.banner.js } },
+  { entryPoints: { supervisor: 'src/core/supervisor/main.ts' } },
+  { entryPoints: { demoServer: 'demo/main.ts' } },
+].filter((p) => Object.values(p.entryPoints).every((e) => existsSync(join(root, e))));
+
+const tests = [
+  ...walk(join(root, 'test'), (n) => /\.test\.tsx?$/.test(n) || n === 'runDesktop.ts' || n === 'index.ts'),
+  ...walk(join(root, 'bench'), (n) => n.endsWith('.ts')),
+].filter((f) => !f.includes(`${join('test', 'fixtures')}`));
+
+const jobs = [
+  ...products.map((p) => build({ ...node, ...p, outdir: join(root, 'dist') })),
+  tests.length
+    ? build({
+        ...node,
+        entryPoints: tests.map((f) => relative(root, f)),
+        outdir: join(root, 'out'),
+        outbase: root,
+        external: ['vscode', 'playwright-core', 'jsdom'],
+      })
+    : Promise.resolve(),
+];
+if (existsSync(join(root, 'src/webview/main.tsx'))) {
+  jobs.push(
+    build({
+      entryPoints: { webview: 'src/webview/main.tsx' },
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      outdir: join(root, 'dist'),
+      sourcemap: 'linked',
+      logLevel: 'warning',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      minify: true,
+    }),
+  );
+}
+await Promise.all(jobs);
+if (watch) console.log('watch mode is not implemented; re-run npm run build');

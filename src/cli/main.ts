@@ -1,0 +1,182 @@
+// The `quartet` CLI: launch / status / stop / retry / answer over the repository's supervisor.
+
+import { join, resolve } from 'node:path';
+import { isTerminal, type Snapshot, type TaskSnapshot } from '../shared/model';
+import { SupervisorClient, SupervisorError } from '../core/client/supervisorClient';
+import type { LaunchOptions } from '../core/client/api';
+import { findRepoRoot } from '../core/execution/gitRepo';
+import { scrubSecrets } from '../core/config/secrets';
+import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
+import { formatTask } from './format';
+
+const HELP: Record<string, string> = {
+  main: `quartet — run several Codex attempts at a task in parallel git worktrees
+
+Commands:
+  quartet launch --repo DIR --title T --prompt P [--attempts N] [--wait] [--json] [options]
+  quartet status [--repo DIR] [--json]
+  quartet stop ATTEMPT_ID [--repo DIR]
+  quartet retry ATTEMPT_ID [--repo DIR]
+  quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]
+  quartet supervisor stop [--repo DIR]
+
+Run "quartet COMMAND --help" for a command's options.
+Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configuration or environment error.`,
+  launch: `quartet launch --repo DIR --title T --prompt P [--attempts N] [--wait] [--json] [options]
+
+  --repo DIR               repository (default: the one containing the current directory)
+  --title T                task title (required)
+  --prompt P               what the agents should do (default: the title)
+  --attempts N             parallel attempts, 1–16 (default 4)
+  --wait                   return when every attempt has ended; exit 0 only if every attempt finished
+  --succeed-if all|any     with --wait: how many finished attempts count as success (default all)
+  --json                   print the task as JSON (the shape of one entry of status --json)
+  --codex-command CMD      command that starts the app-server (default "codex app-server")
+  --approval-policy never|on-request
+  --auto-approve worktree|none   accept approvals confined to the worktree, or ask (default worktree)
+  --sandbox read-only|workspace-write|danger-full-access
+  --model M                model override
+  --stall-timeout-ms N     silence before an attempt is stalled (default 300000)
+  --turn-timeout-ms N      silence within a turn before it fails (default 3600000)
+  --read-timeout-ms N      request/response timeout (default 30000)
+  --max-retries N          automatic retries of failed/stalled attempts (default 0)
+  --max-concurrent N       global limit of running attempts (default 4)
+  --worktree-root DIR      where worktrees go (default ~/.quartet/worktrees)
+  --base REF               base ref (default: HEAD of the current branch)`,
+  status: `quartet status [--repo DIR] [--json]\n\n  Prints every task with its attempts; --json prints the snapshot.`,
+  stop: `quartet stop ATTEMPT_ID [--repo DIR]\n\n  Interrupts the attempt's turn and ends its processes; the attempt ends "stopped".`,
+  retry: `quartet retry ATTEMPT_ID [--repo DIR]\n\n  Runs a failed, stalled, stopped or interrupted attempt again in the same worktree and branch.`,
+  answer: `quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]\n\n  Answers the approval or question an attempt waits on ("needs you").`,
+  supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
+};
+
+class EnvError extends Error {}
+
+async function connect(p: Parsed): Promise<SupervisorClient> {
+  const dir = resolve(str(p, 'repo') ?? process.cwd());
+  const repo = await findRepoRoot(dir);
+  if (!repo) throw new EnvError(`${dir} is not inside a git repository`);
+  return SupervisorClient.connect({ repo, supervisorEntry: join(__dirname, 'supervisor.js'), env: scrubSecrets(process.env) });
+}
+
+function launchOptions(p: Parsed): Partial<LaunchOptions> {
+  const o: Partial<LaunchOptions> = {};
+  const set = <K extends keyof LaunchOptions>(k: K, v: LaunchOptions[K] | undefined): void => {
+    if (v !== undefined) o[k] = v;
+  };
+  set('codexCommand', str(p, 'codex-command'));
+  set('approvalPolicy', oneOf(p, 'approval-policy', ['never', 'on-request'] as const));
+  set('autoApprove', oneOf(p, 'auto-approve', ['worktree', 'none'] as const));
+  set('sandbox', oneOf(p, 'sandbox', ['read-only', 'workspace-write', 'danger-full-access'] as const));
+  set('model', str(p, 'model'));
+  set('stallTimeoutMs', int(p, 'stall-timeout-ms'));
+  set('turnTimeoutMs', int(p, 'turn-timeout-ms'));
+  set('readTimeoutMs', int(p, 'read-timeout-ms'));
+  set('maxRetries', int(p, 'max-retries'));
+  set('base', str(p, 'base'));
+  return o;
+}
+
+function waitForTask(client: SupervisorClient, taskId: string): Promise<TaskSnapshot> {
+  return new Promise((resolveTask, reject) => {
+    const check = (s: Snapshot): void => {
+      const t = s.tasks.find((x) => x.id === taskId);
+      if (t && t.attempts.every((a) => isTerminal(a.phase) && !a.nextRetryAt)) {
+        sub.dispose();
+        resolveTask(t);
+      }
+    };
+    const sub = client.onSnapshot(check);
+    client.onDisconnect((err) => reject(new Error(`lost the supervisor while waiting${err ? `: ${err.message}` : ''}`)));
+  });
+}
+
+async function launch(p: Parsed): Promise<number> {
+  const title = str(p, 'title');
+  if (!title) throw new CliUsageError('launch needs --title (see quartet launch --help)');
+  const succeedIf = oneOf(p, 'succeed-if', ['all', 'any'] as const) ?? 'all';
+  const client = await connect(p);
+  const maxConcurrent = int(p, 'max-concurrent');
+  const worktreeRoot = str(p, 'worktree-root');
+  if (maxConcurrent !== undefined || worktreeRoot !== undefined) {
+    await client.configure({ ...(maxConcurrent !== undefined ? { maxConcurrent } : {}), ...(worktreeRoot ? { worktreeRoot: resolve(worktreeRoot) } : {}) });
+  }
+  let task = await client.launch({ title, prompt: str(p, 'prompt') ?? title, attempts: int(p, 'attempts') ?? 4, options: launchOptions(p), env: scrubSecrets(process.env) });
+  if (p.flags.has('wait')) task = await waitForTask(client, task.id);
+  client.close();
+  console.log(p.flags.has('json') ? JSON.stringify(task, null, 2) : formatTask(task));
+  if (!p.flags.has('wait')) return 0;
+  const finished = task.attempts.filter((a) => a.phase === 'finished').length;
+  return (succeedIf === 'any' ? finished > 0 : finished === task.attempts.length) ? 0 : 1;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP.main);
+    return command ? 0 : 2;
+  }
+  if (!HELP[command] || command === 'main') throw new CliUsageError(`unknown command "${command}" (see quartet --help)`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(HELP[command]);
+    return 0;
+  }
+  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if'];
+  const p = parseArgs(rest, ['wait', 'json'], valued);
+  switch (command) {
+    case 'launch':
+      return launch(p);
+    case 'status': {
+      const client = await connect(p);
+      const s = await client.snapshot();
+      client.close();
+      if (p.flags.has('json')) console.log(JSON.stringify({ repo: s.repo, tasks: s.tasks, counts: s.counts, warnings: s.warnings }, null, 2));
+      else console.log(s.tasks.length ? s.tasks.map(formatTask).join('\n\n') : `No tasks in ${s.repo}. Start one with: quartet launch --title "…"`);
+      return 0;
+    }
+    case 'stop':
+    case 'retry': {
+      const id = p.positionals[0];
+      if (!id) throw new CliUsageError(`${command} needs an ATTEMPT_ID (see quartet status)`);
+      const client = await connect(p);
+      await (command === 'stop' ? client.stop(id) : client.retry(id));
+      client.close();
+      console.log(`${command === 'stop' ? 'stopped' : 'retrying'} ${id}`);
+      return 0;
+    }
+    case 'answer': {
+      const [id, decision] = p.positionals;
+      if (!id || (decision !== 'accept' && decision !== 'decline')) throw new CliUsageError('usage: quartet answer ATTEMPT_ID accept|decline [--text T]');
+      const client = await connect(p);
+      await client.answer(id, decision, str(p, 'text'));
+      client.close();
+      console.log(`answered ${id}: ${decision}`);
+      return 0;
+    }
+    case 'supervisor': {
+      if (p.positionals[0] !== 'stop') throw new CliUsageError('usage: quartet supervisor stop [--repo DIR]');
+      const client = await connect(p);
+      await client.shutdown();
+      console.log('supervisor stopping');
+      return 0;
+    }
+    default:
+      throw new CliUsageError(`unknown command "${command}"`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof CliUsageError || err instanceof EnvError) {
+      process.stderr.write(`quartet: ${err.message}\n`);
+      process.exit(2);
+    }
+    if (err instanceof SupervisorError) {
+      process.stderr.write(`quartet: ${err.message}\n`);
+      process.exit(err.code === 'usage' || err.status === 404 ? 2 : 1);
+    }
+    process.stderr.write(`quartet: ${(err as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,193 @@
+// Typed client of a repository's supervisor over its Unix socket; starts the supervisor when none runs.
+
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { openSync, closeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import type { Snapshot, TaskSnapshot } from '../../shared/model';
+import type { JournalRecord } from '../../shared/events';
+import type { AnswerDecision, LaunchRequest, QuartetApi, SupervisorSettings } from './api';
+import { supervisorPaths } from '../supervisor/paths';
+
+export class SupervisorError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SupervisorError';
+  }
+}
+
+interface Listener<T> {
+  (value: T): void;
+}
+
+export interface ConnectOptions {
+  repo: string;
+  /** Path of dist/supervisor.js, started with the current Node when no supervisor answers. */
+  supervisorEntry: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+  startTimeoutMs?: number;
+}
+
+function call(socket: string, method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = httpRequest(
+      { socketPath: socket, method, path, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown = null;
+          try {
+            json = text ? JSON.parse(text) : null;
+          } catch {
+            return reject(new SupervisorError(res.statusCode ?? 0, 'bad_reply', `unreadable reply from the supervisor: ${text.slice(0, 200)}`));
+          }
+          const status = res.statusCode ?? 0;
+          if (status >= 400) {
+            const e = (json as { error?: { code?: string; message?: string } })?.error;
+            return reject(new SupervisorError(status, e?.code ?? 'error', e?.message ?? `supervisor answered ${status}`));
+          }
+          resolve(json);
+        });
+      },
+    );
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`supervisor did not answer ${method} ${path} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export class SupervisorClient implements QuartetApi {
+  private snapshotListeners = new Set<Listener<Snapshot>>();
+  private disconnectListeners = new Set<Listener<Error | undefined>>();
+  private stream: IncomingMessage | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly socket: string,
+    readonly repo: string,
+  ) {}
+
+  static async connect(opts: ConnectOptions): Promise<SupervisorClient> {
+    const paths = await supervisorPaths(opts.repo);
+    const client = new SupervisorClient(paths.socket, opts.repo);
+    if (await client.ping()) return client;
+    opts.log?.(`starting the supervisor for ${opts.repo}`);
+    const out = openSync(paths.log, 'a', 0o600);
+    const child = spawn(process.execPath, [opts.supervisorEntry, '--repo', opts.repo], {
+      detached: true,
+      stdio: ['ignore', out, out],
+      env: { ...(opts.env ?? process.env), ELECTRON_RUN_AS_NODE: '1' },
+      cwd: opts.repo,
+    });
+    child.unref();
+    closeSync(out);
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 20_000);
+    while (Date.now() < deadline) {
+      if (await client.ping()) return client;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the Quartet supervisor did not start within ${opts.startTimeoutMs ?? 20_000} ms; see ${paths.log}`);
+  }
+
+  private async ping(): Promise<boolean> {
+    try {
+      await call(this.socket, 'GET', '/api/v1/snapshot', undefined, 5000);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return call(this.socket, 'GET', '/api/v1/snapshot') as Promise<Snapshot>;
+  }
+  launch(request: LaunchRequest): Promise<TaskSnapshot> {
+    return call(this.socket, 'POST', '/api/v1/tasks', request, 120_000) as Promise<TaskSnapshot>;
+  }
+  async stop(attemptId: string): Promise<void> {
+    await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/stop`, {});
+  }
+  async retry(attemptId: string): Promise<void> {
+    await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/retry`, {});
+  }
+  async answer(attemptId: string, decision: AnswerDecision, text?: string): Promise<void> {
+    await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/answer`, { decision, text });
+  }
+  journal(attemptId: string, from = 0): Promise<JournalRecord[]> {
+    return call(this.socket, 'GET', `/api/v1/attempts/${encodeURIComponent(attemptId)}/journal?from=${from}`) as Promise<JournalRecord[]>;
+  }
+  async configure(settings: Partial<SupervisorSettings>): Promise<void> {
+    await call(this.socket, 'POST', '/api/v1/settings', settings);
+  }
+  /** Asks the supervisor to stop its attempts and exit (tests, `quartet supervisor stop`). */
+  async shutdown(): Promise<void> {
+    await call(this.socket, 'POST', '/api/v1/shutdown', {});
+  }
+  /** Symphony SPEC §13.7 `GET /api/v1/state`. */
+  state(): Promise<Record<string, unknown>> {
+    return call(this.socket, 'GET', '/api/v1/state') as Promise<Record<string, unknown>>;
+  }
+
+  onSnapshot(listener: (s: Snapshot) => void): { dispose(): void } {
+    this.snapshotListeners.add(listener);
+    this.openStream();
+    return { dispose: () => this.snapshotListeners.delete(listener) };
+  }
+
+  onDisconnect(listener: (err?: Error) => void): { dispose(): void } {
+    this.disconnectListeners.add(listener);
+    return { dispose: () => this.disconnectListeners.delete(listener) };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stream?.destroy();
+    this.stream = null;
+  }
+
+  private openStream(): void {
+    if (this.stream || this.closed) return;
+    const req = httpRequest({ socketPath: this.socket, method: 'GET', path: '/api/v1/events' }, (res) => {
+      this.stream = res;
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) !== -1) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = frame
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
+          if (!data) continue;
+          try {
+            const snap = JSON.parse(data) as Snapshot;
+            for (const l of this.snapshotListeners) l(snap);
+          } catch {
+            // a torn frame: the next snapshot is complete anyway
+          }
+        }
+      });
+      res.on('close', () => this.dropped());
+    });
+    req.on('error', (err) => this.dropped(err));
+    req.end();
+  }
+
+  private dropped(err?: Error): void {
+    this.stream = null;
+    if (this.closed) return;
+    this.closed = true;
+    for (const l of this.disconnectListeners) l(err);
+  }
+}

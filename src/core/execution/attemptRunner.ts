@@ -1,0 +1,258 @@
+// Runs one attempt's Codex session: start the app-server in the worktree, one turn, policy, timeouts, stop.
+
+import type { AgentEvent } from '../../shared/events';
+import type { PendingQuestion, Reason } from '../../shared/model';
+import type { LaunchOptions } from '../client/api';
+import { CodexClient, type JsonObject } from './codexClient';
+import { codexArgv } from './codexBinary';
+import { normalizeNotification, turnErrorText } from './codexEvents';
+import { triageServerRequest, type Decision } from './serverRequests';
+import { assertCwdIsWorktree } from './pathSafety';
+import { QuartetError } from './errors';
+import type { Journal } from '../observability/journal';
+
+export const QUARTET_VERSION = '0.1.0';
+/** Env var tagging every process of an attempt, so stray descendants can be found and ended. */
+export const ATTEMPT_TAG = 'QUARTET_ATTEMPT_ID';
+
+export interface RunnerHooks {
+  onEvent(event: AgentEvent): void;
+  /** Any message from Codex: the orchestrator's stall clock restarts. */
+  onActivity(): void;
+  onPending(question: PendingQuestion | null): void;
+}
+
+export interface RunnerInput {
+  attemptId: string;
+  worktree: string;
+  worktreeRoot: string;
+  prompt: string;
+  developerInstructions: string | null;
+  options: LaunchOptions;
+  env: Record<string, string>;
+  codexPath: string | null;
+  journal: Journal;
+  hooks: RunnerHooks;
+  maxLineBytes: number;
+}
+
+export type RunOutcome =
+  | { status: 'completed'; finalMessage: string | null; threadId: string }
+  | { status: 'failed'; reason: Reason; message: string }
+  | { status: 'stopped'; reason: Reason };
+
+interface Waiting {
+  id: string;
+  reply(decision: Decision, text?: string): void;
+}
+
+export class AttemptRunner {
+  private client: CodexClient | null = null;
+  private threadId: string | null = null;
+  private turnId: string | null = null;
+  private finalMessage: string | null = null;
+  private lastError: string | null = null;
+  private stopReason: Reason | null = null;
+  private waiting: Waiting | null = null;
+  private turnTimer: NodeJS.Timeout | null = null;
+  private settleTurn: ((o: RunOutcome) => void) | null = null;
+  private pendingSeq = 0;
+
+  constructor(private readonly input: RunnerInput) {}
+
+  get pid(): number | null {
+    return this.client?.pid ?? null;
+  }
+
+  async run(): Promise<RunOutcome> {
+    const { worktree, worktreeRoot, options, journal } = this.input;
+    try {
+      assertCwdIsWorktree(worktree, worktree, worktreeRoot);
+    } catch (err) {
+      return { status: 'failed', reason: 'invalid_workspace_cwd', message: (err as Error).message };
+    }
+    const turnDone = new Promise<RunOutcome>((resolve) => (this.settleTurn = resolve));
+    try {
+      this.client = new CodexClient(
+        {
+          argv: codexArgv(options.codexCommand, this.input.codexPath),
+          cwd: worktree,
+          env: this.input.env,
+          maxLineBytes: this.input.maxLineBytes,
+          readTimeoutMs: options.readTimeoutMs,
+          tag: { name: ATTEMPT_TAG, value: this.input.attemptId },
+        },
+        {
+          onRaw: (dir, msg) => {
+            journal.raw(dir, msg);
+            if (dir === 'in') this.activity();
+          },
+          onNotification: (m, p) => this.onNotification(m, p),
+          onServerRequest: (m, p) => this.onServerRequest(m, p),
+          onMalformed: (reason, sample) => this.emit({ type: 'malformed', reason, sample }),
+          onStderr: (text) => journal.event({ type: 'stderr', text: text.slice(0, 4000) }),
+          onExit: (code, signal) => {
+            this.emit({ type: 'process_exit', code, signal });
+            this.finish(
+              this.stopReason
+                ? { status: 'stopped', reason: this.stopReason }
+                : { status: 'failed', reason: 'codex_exit', message: `Codex app-server exited (${signal ?? `code ${code}`})${this.lastError ? `: ${this.lastError}` : ''}` },
+            );
+          },
+        },
+      );
+      this.client.start();
+      await this.client.request('initialize', {
+        clientInfo: { name: 'quartet', title: 'Quartet', version: QUARTET_VERSION },
+        capabilities: { experimentalApi: true },
+      });
+      this.client.notify('initialized');
+      const started = await this.client.request('thread/start', {
+        cwd: worktree,
+        approvalPolicy: options.approvalPolicy,
+        sandbox: options.sandbox,
+        ...(options.model ? { model: options.model } : {}),
+        ...(this.input.developerInstructions ? { developerInstructions: this.input.developerInstructions } : {}),
+      });
+      const thread = (started.thread ?? {}) as JsonObject;
+      this.threadId = String(thread.id ?? '');
+      this.emit({
+        type: 'session_started',
+        threadId: this.threadId,
+        model: typeof started.model === 'string' ? started.model : null,
+        modelProvider: typeof started.modelProvider === 'string' ? started.modelProvider : null,
+      });
+      if (this.stopReason) return await this.stopNow();
+      const turn = await this.client.request('turn/start', {
+        threadId: this.threadId,
+        input: [{ type: 'text', text: this.input.prompt, text_elements: [] }],
+      });
+      this.turnId = String(((turn.turn ?? {}) as JsonObject).id ?? '');
+      this.armTurnTimer();
+      if (this.stopReason) void this.stopNow();
+      return await turnDone;
+    } catch (err) {
+      const reason = err instanceof QuartetError ? err.reason : 'codex_exit';
+      if (this.stopReason) return { status: 'stopped', reason: this.stopReason };
+      return { status: 'failed', reason, message: (err as Error).message };
+    } finally {
+      this.clearTurnTimer();
+      if (this.waiting) this.input.hooks.onPending(null);
+      this.waiting = null;
+      await this.client?.shutdown().catch(() => undefined);
+    }
+  }
+
+  /** Answers the pending question (approval or user input). Returns false when nothing is pending. */
+  answer(decision: 'accept' | 'decline', text?: string): boolean {
+    const w = this.waiting;
+    if (!w) return false;
+    this.waiting = null;
+    w.reply(decision, text);
+    return true;
+  }
+
+  /** Stop: interrupt the turn, then end the process group. Idempotent. */
+  async stop(reason: Reason = 'stopped_by_user'): Promise<void> {
+    if (this.stopReason) return;
+    this.stopReason = reason;
+    if (this.client) await this.stopNow();
+  }
+
+  private async stopNow(): Promise<RunOutcome> {
+    const outcome: RunOutcome = { status: 'stopped', reason: this.stopReason ?? 'stopped_by_user' };
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = null;
+      w.reply('cancel');
+    }
+    if (this.client && this.threadId && this.turnId && !this.client.hasExited) {
+      await this.client.request('turn/interrupt', { threadId: this.threadId, turnId: this.turnId }, 3000).catch(() => undefined);
+    }
+    await this.client?.kill();
+    this.finish(outcome);
+    return outcome;
+  }
+
+  private emit(event: AgentEvent): void {
+    this.input.journal.event(event);
+    this.input.hooks.onEvent(event);
+  }
+
+  private activity(): void {
+    this.input.hooks.onActivity();
+    if (this.turnTimer) this.armTurnTimer();
+  }
+
+  private armTurnTimer(): void {
+    this.clearTurnTimer();
+    if (this.waiting) return; // waiting on a person is not silence
+    this.turnTimer = setTimeout(() => {
+      const ms = this.input.options.turnTimeoutMs;
+      // Settle first: the interrupt below would otherwise report a plain "stopped".
+      this.finish({ status: 'failed', reason: 'turn_timeout', message: `no Codex output for ${ms} ms during the turn` });
+      this.stopReason = 'turn_timeout';
+      void this.stopNow();
+    }, this.input.options.turnTimeoutMs);
+  }
+
+  private clearTurnTimer(): void {
+    if (this.turnTimer) clearTimeout(this.turnTimer);
+    this.turnTimer = null;
+  }
+
+  private finish(outcome: RunOutcome): void {
+    const settle = this.settleTurn;
+    this.settleTurn = null;
+    settle?.(outcome);
+  }
+
+  private onNotification(method: string, params: JsonObject): void {
+    const event = normalizeNotification(method, params, this.input.worktree);
+    if (!event) return;
+    if (event.type === 'agent_message' && event.text) this.finalMessage = event.text;
+    if (event.type === 'error') this.lastError = turnErrorText(event.message);
+    this.emit(event);
+    if (event.type === 'turn_completed' && (!this.turnId || event.turnId === this.turnId)) this.onTurnCompleted(event);
+  }
+
+  private onTurnCompleted(event: Extract<AgentEvent, { type: 'turn_completed' }>): void {
+    this.clearTurnTimer();
+    if (event.status === 'completed') {
+      this.finish({ status: 'completed', finalMessage: this.finalMessage, threadId: this.threadId ?? '' });
+    } else if (event.status === 'interrupted') {
+      this.finish({ status: 'stopped', reason: this.stopReason ?? 'stopped_by_user' });
+    } else {
+      const message = turnErrorText(event.error ?? this.lastError ?? `turn ${event.status}`);
+      this.finish({ status: 'failed', reason: 'model_error', message });
+    }
+  }
+
+  private onServerRequest(method: string, params: JsonObject): Promise<unknown> {
+    const triage = triageServerRequest(method, params, this.input.worktree, this.input.options.autoApprove);
+    if (triage.kind === 'reject') {
+      this.emit({ type: 'warning', message: triage.message });
+      return Promise.reject(new Error(triage.message));
+    }
+    const pendingId = `${this.input.attemptId}:${++this.pendingSeq}`;
+    if (triage.kind === 'auto') {
+      this.emit({ type: 'approval_resolved', pendingId, decision: triage.decision, by: 'policy' });
+      return Promise.resolve(triage.result);
+    }
+    if (this.stopReason) return Promise.resolve(triage.reply('cancel'));
+    return new Promise((resolve) => {
+      this.clearTurnTimer();
+      this.waiting = {
+        id: pendingId,
+        reply: (decision, text) => {
+          this.input.hooks.onPending(null);
+          this.emit({ type: 'approval_resolved', pendingId, decision, by: decision === 'cancel' ? 'stop' : 'user' });
+          resolve(triage.reply(decision, text));
+          if (!this.stopReason) this.armTurnTimer();
+        },
+      };
+      this.emit({ type: 'approval_requested', pendingId, kind: triage.question.kind, summary: triage.question.summary });
+      this.input.hooks.onPending({ id: pendingId, ...triage.question });
+    });
+  }
+}

@@ -1,0 +1,142 @@
+// Attempt worktrees: serialized creation/removal, verification, `.worktreeinclude` copies, result commits.
+
+import { simpleGit } from 'simple-git';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { SerialQueue } from './serialQueue';
+import { canonicalPath, isInside, safeJoin, sanitizeKey, stableHash, PathSafetyError } from './pathSafety';
+
+const queue = new SerialQueue();
+
+/** Identity Quartet commits with: a fresh CI machine has no git identity, and the agent cannot commit itself. */
+export const QUARTET_GIT_IDENTITY = ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost'];
+
+export function defaultWorktreeRoot(): string {
+  return join(homedir(), '.quartet', 'worktrees');
+}
+
+/** `<root>/<repo-name>-<hash>`: one folder per repository, never inside the checkout. */
+export function repoWorktreeDir(root: string, repo: string): string {
+  return join(resolve(root), `${sanitizeKey(basename(repo), 40)}-${stableHash(canonicalPath(repo), 8)}`);
+}
+
+export interface CreateWorktreeInput {
+  repo: string;
+  root: string;
+  taskKey: string;
+  index: number;
+  branch: string;
+  baseCommit: string;
+}
+
+export interface CreatedWorktree {
+  path: string;
+  copied: string[];
+  reused: boolean;
+}
+
+export class WorktreeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorktreeError';
+  }
+}
+
+/** Creates (or reuses, for a retry) the worktree of one attempt; serialized per repository. */
+export function createWorktree(input: CreateWorktreeInput): Promise<CreatedWorktree> {
+  return queue.run(canonicalPath(input.repo), () => createNow(input));
+}
+
+async function createNow(input: CreateWorktreeInput): Promise<CreatedWorktree> {
+  const { repo, root, taskKey, index, branch, baseCommit } = input;
+  if (existsSync(root) && !statSync(root).isDirectory()) {
+    throw new WorktreeError(`worktree root ${root} exists and is not a directory; change quartet.worktreeRoot`);
+  }
+  const repoDir = repoWorktreeDir(root, repo);
+  mkdirSync(repoDir, { recursive: true });
+  if (isInside(canonicalPath(repo), repoDir) || canonicalPath(repo) === canonicalPath(repoDir)) {
+    throw new PathSafetyError(`worktree root ${root} is inside the repository ${repo}; choose a root outside the checkout`);
+  }
+  const path = safeJoin(repoDir, sanitizeKey(taskKey), String(index));
+  const git = simpleGit({ baseDir: repo });
+  if (existsSync(path) && (await worktreeBranch(path)) === branch) {
+    return { path, copied: [], reused: true };
+  }
+  if (existsSync(path)) throw new WorktreeError(`${path} exists but is not the worktree of ${branch}`);
+  const branchExists = (await git.raw(['branch', '--list', branch])).trim() !== '';
+  const args = branchExists
+    ? ['worktree', 'add', path, branch]
+    : ['worktree', 'add', '-b', branch, path, baseCommit];
+  try {
+    await git.raw(args);
+  } catch (err) {
+    throw new WorktreeError(`git worktree add failed for ${branch}: ${(err as Error).message.trim()}`);
+  }
+  const actual = await worktreeBranch(path);
+  if (actual !== branch) throw new WorktreeError(`worktree ${path} is on ${actual ?? 'nothing'}, expected ${branch}`);
+  const copied = copyWorktreeIncludes(repo, path);
+  return { path: canonicalPath(path), copied, reused: false };
+}
+
+async function worktreeBranch(path: string): Promise<string | null> {
+  try {
+    return (await simpleGit({ baseDir: path }).raw(['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Paths listed in the repo's `.worktreeinclude` (one per line, `#` comments), kept inside the repo. */
+export function readWorktreeInclude(repo: string): string[] {
+  const file = join(repo, '.worktreeinclude');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+/** Copies `.worktreeinclude` entries (e.g. `.env`, untracked local config) from the checkout into a worktree. */
+export function copyWorktreeIncludes(repo: string, worktree: string): string[] {
+  const copied: string[] = [];
+  for (const entry of readWorktreeInclude(repo)) {
+    const from = resolve(repo, entry);
+    if (!isInside(repo, from) || from.includes(`${join(repo, '.git')}`)) continue;
+    if (!existsSync(from)) continue;
+    const to = safeJoin(worktree, entry);
+    cpSync(from, to, { recursive: true, force: true });
+    copied.push(entry);
+  }
+  return copied;
+}
+
+export interface CommitResult {
+  commit: string | null;
+  files: number;
+}
+
+/** Commits whatever the agent left in the worktree, as Quartet; returns the new tip (or null if clean). */
+export async function commitWorktree(worktree: string, message: string): Promise<CommitResult> {
+  const git = simpleGit({ baseDir: worktree });
+  await git.raw(['add', '-A']);
+  const staged = (await git.raw(['diff', '--cached', '--name-only', '-z'])).split('\0').filter(Boolean);
+  if (staged.length === 0) return { commit: null, files: 0 };
+  // --no-verify: the repo's checks run in Quartet's scorecard, not as a hook that could block the result.
+  await git.raw([...QUARTET_GIT_IDENTITY, 'commit', '--no-verify', '-q', '-m', message]);
+  const commit = (await git.revparse(['HEAD'])).trim();
+  return { commit, files: staged.length };
+}
+
+/** Number of files that differ between `base` and the worktree's tip. */
+export async function filesChangedSince(worktree: string, base: string): Promise<number> {
+  const out = await simpleGit({ baseDir: worktree }).raw(['diff', '--name-only', '-z', base, 'HEAD']);
+  return out.split('\0').filter(Boolean).length;
+}
+
+/** Removes an attempt's worktree (serialized); the branch stays, so the result is never lost. */
+export function removeWorktree(repo: string, path: string): Promise<void> {
+  return queue.run(canonicalPath(repo), async () => {
+    await simpleGit({ baseDir: repo }).raw(['worktree', 'remove', '--force', path]);
+  });
+}

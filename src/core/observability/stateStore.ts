@@ -1,0 +1,65 @@
+// Durable run state in `<git common dir>/quartet/state.json`: atomic write-then-rename, corruption detected.
+
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface LoadResult<T> {
+  state: T | null;
+  /** Set when the file existed but could not be read; the bad file is kept aside for inspection. */
+  problem: string | null;
+}
+
+export class StateStore<T> {
+  readonly file: string;
+  private timer: NodeJS.Timeout | null = null;
+  private latest: T | null = null;
+
+  constructor(
+    readonly dir: string,
+    private readonly validate: (value: unknown) => value is T,
+    private readonly debounceMs = 150,
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.file = join(dir, 'state.json');
+  }
+
+  load(): LoadResult<T> {
+    if (!existsSync(this.file)) return { state: null, problem: null };
+    const text = readFileSync(this.file, 'utf8');
+    try {
+      const value: unknown = JSON.parse(text);
+      if (this.validate(value)) return { state: value, problem: null };
+      throw new Error('unexpected shape');
+    } catch (err) {
+      const aside = `${this.file}.corrupt-${Date.now()}`;
+      renameSync(this.file, aside);
+      return {
+        state: null,
+        problem: `Quartet's state file was unreadable (${(err as Error).message}); it was moved to ${aside}. Journals are intact.`,
+      };
+    }
+  }
+
+  /** Schedules a write of `state`; bursts of changes coalesce into one write. */
+  save(state: T): void {
+    this.latest = state;
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+  }
+
+  /** Writes now: temp file, fsync, rename (a crash leaves either the old or the new file, never half). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.latest === null) return;
+    const tmp = `${this.file}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(this.latest, null, 1), { mode: 0o600 });
+    const fd = openSync(tmp, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,370 @@
+// The only owner of task/attempt state: launch, dispatch under a concurrency limit, stop, retry, stall, recover.
+
+import { join } from 'node:path';
+import { EventEmitter } from 'node:events';
+import { isActive, isTerminal, ZERO_TOKENS, type Phase, type Reason, type Snapshot, type TaskSnapshot } from '../../shared/model';
+import type { AgentEvent } from '../../shared/events';
+import { DEFAULT_LAUNCH_OPTIONS, type AnswerDecision, type LaunchRequest, type SupervisorSettings } from '../client/api';
+import { attemptId, branchName, newTaskId, taskKey } from './ids';
+import { buildSnapshot, isPersistedState, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
+import { phaseForOutcome, retryDelayMs, transition } from './transitions';
+import { StateStore } from '../observability/stateStore';
+import { Journal, readJournal } from '../observability/journal';
+import { humanize } from '../observability/humanize';
+import { attemptTotal } from '../observability/tokens';
+import { secretValues } from '../config/secrets';
+import { AttemptRunner, type RunOutcome } from '../execution/attemptRunner';
+import { resolveCodexBinary } from '../execution/codexBinary';
+import { commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, repoWorktreeDir } from '../execution/worktrees';
+import { headInfo, resolveCommit } from '../execution/gitRepo';
+import { commitMessage, defaultPrompt } from '../policy/defaultPrompt';
+import { validateLaunch, UsageError } from './validation';
+import { DEMO_PROVIDER_ID } from './demoProvider';
+
+export interface OrchestratorDeps {
+  repo: string;
+  stateDir: string;
+  /** The supervisor's own environment (already without secrets); a task's request env overrides it. */
+  env: Record<string, string>;
+  log(line: string): void;
+}
+
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+export class Orchestrator extends EventEmitter {
+  private tasks: TaskRecord[] = [];
+  private warnings: string[] = [];
+  private settings: SupervisorSettings = { maxConcurrent: 4, worktreeRoot: null, stopWhenLastClientDisconnects: false };
+  private readonly store: StateStore<PersistedState>;
+  private readonly runners = new Map<string, AttemptRunner>();
+  private readonly journals = new Map<string, Journal>();
+  private readonly lastActivity = new Map<string, number>();
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  private readonly taskEnv = new Map<string, Record<string, string>>();
+  private stallTimer: NodeJS.Timeout | null = null;
+  private changeTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: OrchestratorDeps) {
+    super();
+    this.store = new StateStore(deps.stateDir, isPersistedState);
+  }
+
+  /** Loads state; attempts that were running when the previous supervisor died become `interrupted`. */
+  start(): void {
+    const { state, problem } = this.store.load();
+    if (problem) this.warnings.push(problem);
+    this.tasks = state?.tasks ?? [];
+    const now = new Date().toISOString();
+    for (const t of this.tasks) {
+      t.attempts = t.attempts.map((a) => {
+        if (!isActive(a.phase)) return a;
+        this.deps.log(`attempt=${a.id} phase=interrupted reason=supervisor_restart`);
+        return { ...transition(a, 'interrupted', 'supervisor_restart', now), pending: null, lastEvent: 'interrupted: Quartet restarted while it ran' };
+      });
+    }
+    this.persist();
+    this.stallTimer = setInterval(() => this.checkStalls(), 1000);
+    this.stallTimer.unref();
+    void this.dispatch();
+  }
+
+  configure(settings: Partial<SupervisorSettings>): void {
+    if (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1) this.settings.maxConcurrent = Math.floor(settings.maxConcurrent);
+    if (settings.worktreeRoot !== undefined) this.settings.worktreeRoot = settings.worktreeRoot || null;
+    if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
+    this.emit('settings', { ...this.settings });
+    void this.dispatch();
+  }
+
+  snapshot(): Snapshot {
+    const journalWarnings = [...this.journals.values()].map((j) => j.error).filter((e): e is string => !!e);
+    return buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...journalWarnings], new Date());
+  }
+
+  worktreeRoot(): string {
+    return this.settings.worktreeRoot ?? defaultWorktreeRoot();
+  }
+
+  async launch(request: LaunchRequest): Promise<TaskSnapshot> {
+    const input = validateLaunch(request);
+    const options = { ...DEFAULT_LAUNCH_OPTIONS, ...(request.options ?? {}) };
+    const env = { ...this.deps.env, ...(request.env ?? {}) };
+    // Preflight before any worktree exists: a missing Codex must not leave half a task behind.
+    const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
+    if (!codex.ok && /^codex(\s|$)/.test(options.codexCommand.trim())) throw new UsageError(codex.error);
+    const head = await headInfo(this.deps.repo);
+    const baseRef = options.base ?? head.branch ?? head.commit;
+    if (!head.commit && !options.base) throw new UsageError(`${this.deps.repo} has no commits yet; commit something first so attempts have a base`);
+    if (!baseRef) throw new UsageError('could not determine a base ref; pass --base');
+    let baseCommit: string;
+    try {
+      baseCommit = await resolveCommit(this.deps.repo, baseRef);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const id = newTaskId();
+    const key = taskKey(input.title, id);
+    const now = new Date().toISOString();
+    const root = this.worktreeRoot();
+    const task: TaskRecord = {
+      id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options,
+      attempts: Array.from({ length: input.attempts }, (_, i) => this.newAttempt(id, key, i + 1, baseCommit, root)),
+    };
+    this.tasks.push(task);
+    this.taskEnv.set(id, env);
+    this.deps.log(`task=${id} launched attempts=${input.attempts} base=${baseRef}@${baseCommit.slice(0, 10)}`);
+    this.changed();
+    void this.dispatch();
+    return taskSnapshot(task);
+  }
+
+  private newAttempt(taskId: string, key: string, index: number, base: string, root: string): AttemptRecord {
+    const id = attemptId(taskId, index);
+    return {
+      id, taskId, index, branch: branchName(key, index), base,
+      // The final path is decided (and checked) when the worktree is created; this is where it will be.
+      worktree: join(repoWorktreeDir(root, this.deps.repo), key, String(index)),
+      phase: 'queued', reason: null, tokens: { ...ZERO_TOKENS }, tokensByThread: {},
+      startedAt: null, endedAt: null, lastEvent: 'queued', lastEventAt: null, lastError: null,
+      journal: join(this.deps.stateDir, 'journals', `${id}.jsonl`),
+      threadId: null, threadIds: [], model: null, modelProvider: null, demoModel: false, pending: null,
+      retries: 0, nextRetryAt: null, resultCommit: null, filesChanged: 0,
+    };
+  }
+
+  async stop(id: string): Promise<void> {
+    const a = this.attempt(id);
+    this.clearRetry(id);
+    if (a.phase === 'queued') return this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    if (isTerminal(a.phase)) {
+      if (a.nextRetryAt) this.update(id, (x) => ({ ...x, nextRetryAt: null }));
+      return;
+    }
+    const runner = this.runners.get(id);
+    if (runner) await runner.stop('stopped_by_user');
+    else this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+  }
+
+  retry(id: string): void {
+    const a = this.attempt(id);
+    if (!isTerminal(a.phase) || a.phase === 'finished') throw new UsageError(`attempt ${id} is ${a.phase}; only failed, stalled, stopped or interrupted attempts can be retried`);
+    this.clearRetry(id);
+    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), retries: x.retries + 1, nextRetryAt: null, lastEvent: 'queued for retry', lastError: null }));
+    void this.dispatch();
+  }
+
+  answer(id: string, decision: AnswerDecision, text?: string): void {
+    const a = this.attempt(id);
+    const runner = this.runners.get(id);
+    if (a.phase !== 'needs-you' || !runner || !runner.answer(decision, text)) throw new UsageError(`attempt ${id} is not waiting for an answer (phase ${a.phase})`);
+  }
+
+  journalRecords(id: string, from = 0): ReturnType<typeof readJournal> {
+    return readJournal(this.attempt(id).journal, from);
+  }
+
+  attemptRecord(id: string): AttemptRecord | undefined {
+    return this.tasks.flatMap((t) => t.attempts).find((a) => a.id === id);
+  }
+
+  taskRecord(id: string): TaskRecord | undefined {
+    return this.tasks.find((t) => t.id === id);
+  }
+
+  /** Stops every running attempt (used on shutdown when configured, and by tests). */
+  async stopAll(reason: Reason = 'stopped_by_user'): Promise<void> {
+    for (const t of this.retryTimers.keys()) this.clearRetry(t);
+    await Promise.all([...this.runners.values()].map((r) => r.stop(reason)));
+    for (const a of this.tasks.flatMap((t) => t.attempts)) {
+      if (a.phase === 'queued') this.update(a.id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
+    }
+  }
+
+  dispose(): void {
+    if (this.stallTimer) clearInterval(this.stallTimer);
+    for (const t of this.retryTimers.values()) clearTimeout(t);
+    this.store.flush();
+  }
+
+  private attempt(id: string): AttemptRecord {
+    const a = this.attemptRecord(id);
+    if (!a) throw new UsageError(`no attempt ${id} in ${this.deps.repo}`);
+    return a;
+  }
+
+  private update(id: string, change: (a: AttemptRecord) => AttemptRecord): void {
+    for (const t of this.tasks) {
+      const i = t.attempts.findIndex((a) => a.id === id);
+      if (i === -1) continue;
+      const before = t.attempts[i] as AttemptRecord;
+      const after = change(before);
+      t.attempts[i] = after;
+      if (before.phase !== after.phase) {
+        this.deps.log(`task=${t.id} attempt=${id} session=${after.threadId ?? '-'} phase=${after.phase}${after.reason ? ` reason=${after.reason}` : ''}`);
+      }
+      this.changed();
+      return;
+    }
+  }
+
+  private changed(): void {
+    this.persist();
+    if (this.changeTimer) return;
+    // Coalesce bursts (token updates, deltas) into at most ~10 snapshots a second.
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = null;
+      this.emit('change', this.snapshot());
+    }, 100);
+  }
+
+  private persist(): void {
+    this.store.save({ version: 1, tasks: this.tasks });
+  }
+
+  private activeCount(): number {
+    return this.tasks.flatMap((t) => t.attempts).filter((a) => isActive(a.phase)).length;
+  }
+
+  private async dispatch(): Promise<void> {
+    const queued = this.tasks.flatMap((t) => t.attempts.filter((a) => a.phase === 'queued').map((a) => ({ t, a })));
+    for (const { t, a } of queued) {
+      if (this.activeCount() >= this.settings.maxConcurrent) return;
+      this.update(a.id, (x) => ({ ...transition(x, 'preparing', null, new Date().toISOString()), lastEvent: 'preparing worktree', lastEventAt: new Date().toISOString() }));
+      void this.runAttempt(t, a.id);
+    }
+  }
+
+  private async runAttempt(task: TaskRecord, id: string): Promise<void> {
+    const env = this.taskEnv.get(task.id) ?? this.deps.env;
+    const root = this.worktreeRoot();
+    let outcome: RunOutcome;
+    const journal = new Journal(this.attempt(id).journal, secretValues(env), MAX_LINE_BYTES);
+    this.journals.set(id, journal);
+    try {
+      const a = this.attempt(id);
+      const wt = await createWorktree({ repo: this.deps.repo, root, taskKey: task.key, index: a.index, branch: a.branch, baseCommit: task.baseCommit });
+      this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), worktree: wt.path, lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
+      journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ''}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
+      const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
+      const current = this.attempt(id);
+      if (current.phase === 'stopped') return;
+      const runner = new AttemptRunner({
+        attemptId: id,
+        worktree: wt.path,
+        worktreeRoot: repoWorktreeDir(root, this.deps.repo),
+        prompt: defaultPrompt({ title: task.title, prompt: task.prompt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch }),
+        developerInstructions: null,
+        options: task.options,
+        env: { ...env, QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: wt.path },
+        codexPath: codex.ok ? codex.path : null,
+        journal,
+        maxLineBytes: MAX_LINE_BYTES,
+        hooks: {
+          onEvent: (e) => this.onEvent(id, e),
+          onActivity: () => this.lastActivity.set(id, Date.now()),
+          onPending: (q) => this.update(id, (x) => (isTerminal(x.phase) ? x : { ...transition(x, q ? 'needs-you' : 'working', null, new Date().toISOString()), pending: q })),
+        },
+      });
+      this.runners.set(id, runner);
+      this.lastActivity.set(id, Date.now());
+      outcome = await runner.run();
+    } catch (err) {
+      outcome = { status: 'failed', reason: 'worktree_failed', message: (err as Error).message };
+    } finally {
+      this.runners.delete(id);
+      this.lastActivity.delete(id);
+    }
+    await this.settle(task, id, outcome, journal);
+    journal.close();
+    this.journals.delete(id);
+    void this.dispatch();
+  }
+
+  private async settle(task: TaskRecord, id: string, outcome: RunOutcome, journal: Journal): Promise<void> {
+    const a = this.attempt(id);
+    if (isTerminal(a.phase)) return;
+    const now = (): string => new Date().toISOString();
+    if (outcome.status === 'completed') {
+      try {
+        const msg = commitMessage(outcome.finalMessage, task.title, id);
+        const c = await commitWorktree(a.worktree, msg);
+        const files = await filesChangedSince(a.worktree, a.base);
+        const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
+        if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
+        journal.event({ type: 'phase', phase: 'finished', reason: null });
+        this.update(id, (x) => ({ ...transition(x, 'finished', null, now()), resultCommit: tip, filesChanged: files, pending: null }));
+      } catch (err) {
+        this.fail(id, 'commit_failed', `could not commit the attempt's result: ${(err as Error).message}`);
+      }
+      return;
+    }
+    if (outcome.status === 'failed') return this.fail(id, outcome.reason, outcome.message);
+    const phase: Phase = phaseForOutcome('stopped', outcome.reason);
+    journal.event({ type: 'phase', phase, reason: outcome.reason });
+    this.update(id, (x) => ({ ...transition(x, phase, outcome.reason, now()), pending: null, lastEvent: phase === 'stalled' ? 'stalled: no Codex events' : `${phase}`, lastEventAt: now() }));
+    if (phase === 'stalled') this.scheduleAutoRetry(task, id);
+  }
+
+  private fail(id: string, reason: Reason, message: string): void {
+    const now = new Date().toISOString();
+    this.journals.get(id)?.event({ type: 'phase', phase: 'failed', reason, message });
+    this.update(id, (x) => ({ ...transition(x, 'failed', reason, now), pending: null, lastError: message, lastEvent: `failed: ${message.slice(0, 100)}`, lastEventAt: now }));
+    const task = this.tasks.find((t) => t.attempts.some((a) => a.id === id));
+    if (task) this.scheduleAutoRetry(task, id);
+  }
+
+  private scheduleAutoRetry(task: TaskRecord, id: string): void {
+    const a = this.attempt(id);
+    if (a.retries >= task.options.maxRetries) return;
+    const delay = retryDelayMs(a.retries + 1, task.options.maxRetryBackoffMs);
+    this.update(id, (x) => ({ ...x, nextRetryAt: new Date(Date.now() + delay).toISOString() }));
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(id);
+      const cur = this.attemptRecord(id);
+      if (cur && isTerminal(cur.phase) && cur.nextRetryAt) this.retry(id);
+    }, delay);
+    this.retryTimers.set(id, timer);
+  }
+
+  private clearRetry(id: string): void {
+    const t = this.retryTimers.get(id);
+    if (t) clearTimeout(t);
+    this.retryTimers.delete(id);
+  }
+
+  private onEvent(id: string, e: AgentEvent): void {
+    const summary = humanize(e);
+    const at = new Date().toISOString();
+    this.update(id, (x) => {
+      let next: AttemptRecord = summary ? { ...x, lastEvent: summary, lastEventAt: at } : x;
+      if (e.type === 'session_started') {
+        next = {
+          ...transition(next, next.phase === 'starting' ? 'working' : next.phase, null, at),
+          threadId: e.threadId, threadIds: [...next.threadIds, e.threadId], model: e.model, modelProvider: e.modelProvider,
+          demoModel: e.modelProvider === DEMO_PROVIDER_ID,
+        };
+      }
+      if (e.type === 'tokens') {
+        const byThread = { ...next.tokensByThread, [e.threadId]: e.totals };
+        next = { ...next, tokensByThread: byThread, tokens: attemptTotal(byThread) };
+      }
+      if (e.type === 'error' && !e.willRetry) next = { ...next, lastError: e.message };
+      return next;
+    });
+  }
+
+  /** Stall detection (SPEC §8.5): silence longer than the task's stall timeout, paused while waiting on a person. */
+  private checkStalls(): void {
+    const now = Date.now();
+    for (const t of this.tasks) {
+      for (const a of t.attempts) {
+        if (a.phase !== 'working' && a.phase !== 'starting') continue;
+        const last = this.lastActivity.get(a.id);
+        if (last === undefined || now - last < t.options.stallTimeoutMs) continue;
+        this.lastActivity.set(a.id, now);
+        this.deps.log(`task=${t.id} attempt=${a.id} stalled after ${t.options.stallTimeoutMs} ms of silence`);
+        void this.runners.get(a.id)?.stop('stall_timeout');
+      }
+    }
+  }
+}

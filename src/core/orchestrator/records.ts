@@ -1,0 +1,61 @@
+// Persisted task/attempt records (what state.json holds) and the snapshot built from them.
+
+import { isActive, type AttemptSnapshot, type Snapshot, type TaskSnapshot, type TokenTotals } from '../../shared/model';
+import type { LaunchOptions } from '../client/api';
+
+export interface AttemptRecord extends AttemptSnapshot {
+  /** Latest absolute total per Codex thread; the attempt total is their sum. */
+  tokensByThread: Record<string, TokenTotals>;
+}
+
+export interface TaskRecord extends Omit<TaskSnapshot, 'attempts'> {
+  baseCommit: string;
+  options: LaunchOptions;
+  attempts: AttemptRecord[];
+}
+
+export interface PersistedState {
+  version: 1;
+  tasks: TaskRecord[];
+}
+
+export function isPersistedState(v: unknown): v is PersistedState {
+  const s = v as PersistedState;
+  return !!s && s.version === 1 && Array.isArray(s.tasks) && s.tasks.every((t) => typeof t.id === 'string' && Array.isArray(t.attempts));
+}
+
+function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
+  // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
+  const { tokensByThread: _omit, ...rest } = a;
+  return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens } };
+}
+
+export function taskSnapshot(t: TaskRecord): TaskSnapshot {
+  return {
+    id: t.id,
+    key: t.key,
+    title: t.title,
+    prompt: t.prompt,
+    createdAt: t.createdAt,
+    state: t.state,
+    baseRef: t.baseRef,
+    attempts: t.attempts.map(attemptSnapshot),
+  };
+}
+
+export function buildSnapshot(repo: string, tasks: TaskRecord[], warnings: string[], now: Date): Snapshot {
+  const all = tasks.flatMap((t) => t.attempts);
+  return {
+    repo,
+    generatedAt: now.toISOString(),
+    tasks: [...tasks].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map(taskSnapshot),
+    counts: {
+      running: all.filter((a) => isActive(a.phase) && a.phase !== 'needs-you').length,
+      needsYou: all.filter((a) => a.phase === 'needs-you').length,
+      queued: all.filter((a) => a.phase === 'queued').length,
+      finished: all.filter((a) => a.phase === 'finished').length,
+      failed: all.filter((a) => a.phase === 'failed' || a.phase === 'stalled').length,
+    },
+    warnings: [...warnings],
+  };
+}

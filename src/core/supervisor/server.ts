@@ -1,0 +1,144 @@
+// The supervisor's API on a user-only Unix socket: Symphony §13.7 routes, Quartet's control calls, an SSE stream.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Orchestrator } from '../orchestrator/orchestrator';
+import { UsageError } from '../orchestrator/validation';
+import type { LaunchRequest, SupervisorSettings } from '../client/api';
+import type { Snapshot } from '../../shared/model';
+import { attemptView, stateView } from './symphonyApi';
+
+export interface ServerHooks {
+  onShutdown(): void;
+  /** Number of live event-stream subscribers changed (used for "stop when the last client leaves"). */
+  onSubscribers(count: number): void;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 4 * 1024 * 1024) throw new HttpError(413, 'too_large', 'request body over 4 MiB');
+    chunks.push(c as Buffer);
+  }
+  if (!chunks.length) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new HttpError(400, 'bad_json', 'request body is not JSON');
+  }
+}
+
+export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks): Server {
+  const subscribers = new Set<ServerResponse>();
+  const broadcast = (s: Snapshot): void => {
+    const frame = `event: snapshot\ndata: ${JSON.stringify(s)}\n\n`;
+    for (const res of subscribers) res.write(frame);
+  };
+  orch.on('change', broadcast);
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://quartet');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] !== 'api' || parts[1] !== 'v1') throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
+    const [, , head, id, action] = parts;
+    const method = req.method ?? 'GET';
+    const only = (m: string): void => {
+      if (method !== m) throw new HttpError(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}`);
+    };
+    switch (head) {
+      case 'state':
+        only('GET');
+        return send(res, 200, { ...stateView(orch.snapshot()), quartet: orch.snapshot() });
+      case 'snapshot':
+        only('GET');
+        return send(res, 200, orch.snapshot());
+      case 'refresh':
+        only('POST');
+        orch.configure({});
+        return send(res, 202, { queued: true, coalesced: false, requested_at: new Date().toISOString(), operations: ['reconcile', 'dispatch'] });
+      case 'events': {
+        only('GET');
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+        res.write(`event: snapshot\ndata: ${JSON.stringify(orch.snapshot())}\n\n`);
+        subscribers.add(res);
+        hooks.onSubscribers(subscribers.size);
+        req.on('close', () => {
+          subscribers.delete(res);
+          hooks.onSubscribers(subscribers.size);
+        });
+        return;
+      }
+      case 'tasks':
+        only('POST');
+        return send(res, 201, await orch.launch((await readBody(req)) as unknown as LaunchRequest));
+      case 'settings':
+        only('POST');
+        orch.configure((await readBody(req)) as Partial<SupervisorSettings>);
+        return send(res, 200, { ok: true });
+      case 'shutdown':
+        only('POST');
+        send(res, 202, { ok: true });
+        return hooks.onShutdown();
+      case 'attempts':
+        return attemptRoute(orch, req, res, method, id ?? '', action ?? '', url);
+      default: {
+        only('GET');
+        const s = orch.snapshot();
+        for (const t of s.tasks) {
+          const a = t.attempts.find((x) => x.id === head);
+          if (a) return send(res, 200, attemptView(a, t.title));
+          if (t.id === head) return send(res, 200, { task: t });
+        }
+        throw new HttpError(404, 'issue_not_found', `no task or attempt ${head ?? ''}`);
+      }
+    }
+  };
+
+  return createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (res.headersSent) return void res.end();
+      if (err instanceof HttpError) return send(res, err.status, { error: { code: err.code, message: err.message } });
+      if (err instanceof UsageError) return send(res, 400, { error: { code: 'usage', message: err.message } });
+      send(res, 500, { error: { code: 'internal', message: (err as Error).message } });
+    });
+  });
+}
+
+async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: ServerResponse, method: string, id: string, action: string, url: URL): Promise<void> {
+  if (!orch.attemptRecord(id)) throw new HttpError(404, 'attempt_not_found', `no attempt ${id}`);
+  if (action === 'journal' && method === 'GET') return send(res, 200, orch.journalRecords(id, Number(url.searchParams.get('from') ?? 0)));
+  if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', `${method} not allowed`);
+  if (action === 'stop') {
+    await orch.stop(id);
+    return send(res, 200, { ok: true });
+  }
+  if (action === 'retry') {
+    orch.retry(id);
+    return send(res, 200, { ok: true });
+  }
+  if (action === 'answer') {
+    const body = await readBody(req);
+    const decision = body.decision === 'accept' ? 'accept' : body.decision === 'decline' ? 'decline' : null;
+    if (!decision) throw new HttpError(400, 'usage', 'decision must be accept or decline');
+    orch.answer(id, decision, typeof body.text === 'string' ? body.text : undefined);
+    return send(res, 200, { ok: true });
+  }
+  throw new HttpError(404, 'not_found', `no action ${action}`);
+}

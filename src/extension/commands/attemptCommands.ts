@@ -1,0 +1,86 @@
+// Stop, Retry, Accept, Decline and Answer: each resolves its attempt, then asks the supervisor to act.
+
+import * as vscode from 'vscode';
+import type { AnswerDecision } from '../../core/client/api';
+import type { AttemptSnapshot, PendingQuestion } from '../../shared/model';
+import { attemptLabel, phaseLabel } from '../viewModel/attemptView';
+import { isRetryable, isStoppable } from '../viewModel/contextValue';
+import { oneLine } from '../viewModel/format';
+import type { CommandServices } from './commandServices';
+import { resolveAttempt } from './resolveAttempt';
+
+const STATUS_MESSAGE_MS = 4000;
+const needsYou = (a: AttemptSnapshot): boolean => a.phase === 'needs-you';
+
+function refuse(attempt: AttemptSnapshot, what: string): void {
+  void vscode.window.showInformationMessage(`Quartet: ${attemptLabel(attempt)} is ${phaseLabel(attempt.phase)}; ${what}`);
+}
+
+export async function stopAttempt(s: CommandServices, arg: unknown): Promise<void> {
+  const target = await resolveAttempt(s.store, arg, (a) => isStoppable(a.phase), 'Stop which attempt?');
+  if (!target) return;
+  if (!isStoppable(target.attempt.phase)) return refuse(target.attempt, 'there is nothing to stop.');
+  vscode.window.setStatusBarMessage(`Quartet: stopping ${attemptLabel(target.attempt)}…`, STATUS_MESSAGE_MS);
+  await s.client().stop(target.attempt.id);
+}
+
+export async function retryAttempt(s: CommandServices, arg: unknown): Promise<void> {
+  const target = await resolveAttempt(s.store, arg, (a) => isRetryable(a.phase), 'Retry which attempt?');
+  if (!target) return;
+  if (!isRetryable(target.attempt.phase)) return refuse(target.attempt, 'only failed, stalled, stopped or interrupted attempts can be retried.');
+  vscode.window.setStatusBarMessage(`Quartet: retrying ${attemptLabel(target.attempt)}…`, STATUS_MESSAGE_MS);
+  await s.client().retry(target.attempt.id);
+}
+
+async function decide(s: CommandServices, arg: unknown, decision: AnswerDecision): Promise<void> {
+  const verb = decision === 'accept' ? 'Accept' : 'Decline';
+  const target = await resolveAttempt(s.store, arg, needsYou, `${verb} the request of which attempt?`);
+  if (!target) return;
+  if (!needsYou(target.attempt)) return refuse(target.attempt, 'it is not waiting for you.');
+  await s.client().answer(target.attempt.id, decision);
+}
+
+export const acceptRequest = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'accept');
+export const declineRequest = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'decline');
+
+/** The text the answer box shows: the agent's question(s), or the request it waits on. */
+export function answerPrompt(pending: PendingQuestion | null): string {
+  if (!pending) return 'Answer for the agent';
+  if (pending.kind === 'userInput' && pending.questions?.length) {
+    return pending.questions.map((q) => q.question).join(' / ');
+  }
+  return pending.summary;
+}
+
+export function answerPlaceholder(pending: PendingQuestion | null): string {
+  const options = pending?.questions?.flatMap((q) => q.options) ?? [];
+  return options.length ? `e.g. ${options.slice(0, 4).join(', ')}` : 'Your answer (free text)';
+}
+
+export async function answerQuestion(s: CommandServices, arg: unknown): Promise<void> {
+  const target = await resolveAttempt(s.store, arg, needsYou, 'Answer which attempt?');
+  if (!target) return;
+  const { attempt } = target;
+  if (!needsYou(attempt)) return refuse(attempt, 'it is not waiting for you.');
+  const text = await vscode.window.showInputBox({
+    title: `Quartet: answer ${attemptLabel(attempt)} of “${oneLine(target.task.title, 60)}”`,
+    prompt: oneLine(answerPrompt(attempt.pending), 500),
+    placeHolder: answerPlaceholder(attempt.pending),
+    ignoreFocusOut: true,
+  });
+  if (text === undefined) return;
+  let decision: AnswerDecision = 'accept';
+  // An approval still needs a yes or no; the text travels with it as the reason.
+  if (attempt.pending && attempt.pending.kind !== 'userInput') {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: 'Accept', decision: 'accept' as const },
+        { label: 'Decline', decision: 'decline' as const },
+      ],
+      { placeHolder: `Send the answer with which decision? (${oneLine(attempt.pending.summary, 80)})` },
+    );
+    if (!picked) return;
+    decision = picked.decision;
+  }
+  await s.client().answer(attempt.id, decision, text);
+}

@@ -1,0 +1,18 @@
+// Command ids, declared once: package.json contributes the same strings.
+
+export const CommandIds = {
+  newTask: 'quartet.newTask',
+  refresh: 'quartet.refresh',
+  stopAttempt: 'quartet.stopAttempt',
+  retryAttempt: 'quartet.retryAttempt',
+  showDiff: 'quartet.showDiff',
+  openWorktree: 'quartet.openWorktree',
+  openTerminal: 'quartet.openTerminal',
+  revealJournal: 'quartet.revealJournal',
+  acceptRequest: 'quartet.acceptRequest',
+  declineRequest: 'quartet.declineRequest',
+  answerQuestion: 'quartet.answerQuestion',
+  showLogs: 'quartet.showLogs',
+} as const;
+
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

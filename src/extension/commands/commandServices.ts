@@ -1,0 +1,23 @@
+// What command handlers may use: the snapshot, the view, logging and the supervisor client, nothing else.
+
+import type { LaunchOptions, QuartetApi } from '../../core/client/api';
+import type { ErrorReporter, QuartetLog } from '../logging';
+import type { SnapshotStore } from '../snapshotStore';
+import type { TasksView } from '../tree/tasksView';
+
+export interface CommandServices {
+  store: SnapshotStore;
+  view: TasksView;
+  log: QuartetLog;
+  errors: ErrorReporter;
+  /** The connected supervisor; throws a readable error when there is none. */
+  client(): QuartetApi;
+  /** Launch options from the current settings. */
+  launchOptions(): LaunchOptions;
+  /** Default attempt count from the settings. */
+  defaultAttempts(): number;
+  /** Environment for a new task's agents: this window's, minus secrets. */
+  agentEnv(): Record<string, string>;
+  /** Re-checks the repository and Codex, reconnects if needed and reloads the snapshot. */
+  refresh(): Promise<void>;
+}

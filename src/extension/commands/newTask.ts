@@ -1,0 +1,91 @@
+// New Task: title, prompt and attempt count (each step cancellable without side effects), then launch.
+
+import * as vscode from 'vscode';
+import type { TaskSnapshot } from '../../shared/model';
+import type { SnapshotStore } from '../snapshotStore';
+import { MAX_ATTEMPTS } from '../settingsModel';
+import { plural } from '../viewModel/format';
+import type { CommandServices } from './commandServices';
+
+export const MAX_TITLE_LENGTH = 200;
+/** How long to wait for the pushed snapshot that contains a just-launched task before revealing it. */
+const REVEAL_WAIT_MS = 5000;
+
+export function validateTitle(value: string): string | undefined {
+  const t = value.trim();
+  if (!t) return 'Give the task a title.';
+  if (t.length > MAX_TITLE_LENGTH) return `Keep the title under ${MAX_TITLE_LENGTH + 1} characters (now ${t.length}).`;
+  return undefined;
+}
+
+interface CountItem extends vscode.QuickPickItem {
+  count: number;
+}
+
+/** 1–8 with the configured default first, so Enter accepts it. */
+export function attemptCountItems(defaultCount: number): CountItem[] {
+  const counts = [defaultCount, ...Array.from({ length: MAX_ATTEMPTS }, (_, i) => i + 1).filter((n) => n !== defaultCount)];
+  return counts.map((count) => ({
+    label: plural(count, 'attempt'),
+    description: count === defaultCount ? 'default (quartet.attempts)' : undefined,
+    count,
+  }));
+}
+
+export async function newTask(s: CommandServices): Promise<void> {
+  // Fail before asking anything when no supervisor is reachable.
+  s.client();
+  const title = await vscode.window.showInputBox({
+    title: 'Quartet: New Task (1/3)',
+    prompt: 'Task title',
+    placeHolder: 'e.g. Make the login test pass',
+    ignoreFocusOut: true,
+    validateInput: validateTitle,
+  });
+  if (title === undefined) return;
+  const prompt = await vscode.window.showInputBox({
+    title: 'Quartet: New Task (2/3)',
+    prompt: 'What should the agents do?',
+    value: title.trim(),
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Tell the agents what to do.'),
+  });
+  if (prompt === undefined) return;
+  const picked = await vscode.window.showQuickPick(attemptCountItems(s.defaultAttempts()), {
+    title: 'Quartet: New Task (3/3)',
+    placeHolder: 'How many attempts should run in parallel?',
+    ignoreFocusOut: true,
+  });
+  if (!picked) return;
+
+  const task = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Quartet: launching ${plural(picked.count, 'attempt')}…` },
+    () =>
+      s.client().launch({
+        title: title.trim(),
+        prompt: prompt.trim(),
+        attempts: picked.count,
+        options: s.launchOptions(),
+        env: s.agentEnv(),
+      }),
+  );
+  s.log.info(`launched task=${task.id} attempts=${task.attempts.length} title=${JSON.stringify(task.title)}`);
+  await waitForTask(s.store, task, REVEAL_WAIT_MS);
+  await s.view.reveal(task.id);
+}
+
+/** The launch reply can beat the pushed snapshot; the tree can only reveal what it already has. */
+function waitForTask(store: SnapshotStore, task: TaskSnapshot, timeoutMs: number): Promise<void> {
+  if (store.findTask(task.id)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    const sub = store.onDidChange(() => {
+      if (store.findTask(task.id)) done();
+    });
+  });
+}

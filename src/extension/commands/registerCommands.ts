@@ -1,0 +1,44 @@
+// Registers every Quartet command, each wrapped so a failure is logged and shown, never thrown at VS Code.
+
+import * as vscode from 'vscode';
+import { errorMessage, SHOW_LOGS } from '../logging';
+import { acceptRequest, answerQuestion, declineRequest, retryAttempt, stopAttempt } from './attemptCommands';
+import { CommandIds } from './commandIds';
+import type { CommandId } from './commandIds';
+import type { CommandServices } from './commandServices';
+import { newTask } from './newTask';
+import { showDiff } from './showDiff';
+import { openTerminal, openWorktree, revealJournal } from './worktreeCommands';
+
+type Handler = (s: CommandServices, arg: unknown) => Promise<void> | void;
+
+const HANDLERS: Record<CommandId, Handler> = {
+  [CommandIds.newTask]: (s) => newTask(s),
+  [CommandIds.refresh]: (s) => s.refresh(),
+  [CommandIds.stopAttempt]: stopAttempt,
+  [CommandIds.retryAttempt]: retryAttempt,
+  [CommandIds.showDiff]: showDiff,
+  [CommandIds.openWorktree]: openWorktree,
+  [CommandIds.openTerminal]: openTerminal,
+  [CommandIds.revealJournal]: revealJournal,
+  [CommandIds.acceptRequest]: acceptRequest,
+  [CommandIds.declineRequest]: declineRequest,
+  [CommandIds.answerQuestion]: answerQuestion,
+  [CommandIds.showLogs]: (s) => s.log.show(),
+};
+
+export function registerCommands(s: CommandServices): vscode.Disposable {
+  const registrations = Object.entries(HANDLERS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (arg: unknown) => {
+      try {
+        await handler(s, arg);
+      } catch (err) {
+        // A user's own click deserves an answer every time, so this does not go through the once-only reporter.
+        s.log.error(`${id} failed`, err);
+        const choice = await vscode.window.showErrorMessage(`Quartet: ${errorMessage(err)}`, SHOW_LOGS);
+        if (choice === SHOW_LOGS) s.log.show();
+      }
+    }),
+  );
+  return vscode.Disposable.from(...registrations);
+}

@@ -1,0 +1,106 @@
+// Composition root: builds the extension's services in order, owns their disposables, and shuts them down.
+
+import * as vscode from 'vscode';
+import { isTerminal } from '../shared/model';
+import { AttentionNotifier } from './attentionNotifier';
+import { BaseContentProvider } from './baseContentProvider';
+import type { CommandServices } from './commands/commandServices';
+import { registerCommands } from './commands/registerCommands';
+import { Disposable } from './lifecycle';
+import { ErrorReporter, QuartetLog } from './logging';
+import { RepoSession } from './repoSession';
+import { PREFLIGHT_SETTING_KEYS, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
+import { defaultAttempts, launchOptions, stopAttemptsOnExit } from './settingsModel';
+import { SnapshotStore } from './snapshotStore';
+import { QuartetStatusBar } from './statusBar';
+import { TasksView } from './tree/tasksView';
+import { NotConnectedError } from './supervisorConnection';
+
+/** How long deactivate may spend stopping attempts before it lets VS Code go. */
+const STOP_ON_EXIT_BUDGET_MS = 4000;
+
+export class QuartetContext extends Disposable {
+  readonly store: SnapshotStore;
+  readonly view: TasksView;
+  readonly session: RepoSession;
+
+  constructor(
+    extension: vscode.ExtensionContext,
+    readonly log: QuartetLog,
+    readonly errors: ErrorReporter,
+  ) {
+    super();
+    // First in, last out: everything disposed after it may still want to log.
+    this._register(log);
+    this.store = this._register(new SnapshotStore());
+    this.view = this._register(new TasksView(this.store));
+    this._register(new QuartetStatusBar(this.store));
+    this._register(new AttentionNotifier(this.store, this.view, log, errors));
+    this._register(BaseContentProvider.register());
+    this.session = this._register(
+      new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors),
+    );
+    this._register(registerCommands(this.commandServices()));
+    this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.session.refresh()));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (PREFLIGHT_SETTING_KEYS.some((k) => e.affectsConfiguration(k))) void this.session.refresh();
+        else if (SUPERVISOR_SETTING_KEYS.some((k) => e.affectsConfiguration(k))) void this.session.current?.configure();
+      }),
+    );
+  }
+
+  /** Builds everything and starts the first check; failures are reported here, never thrown at VS Code. */
+  static start(extension: vscode.ExtensionContext): QuartetContext | undefined {
+    const log = new QuartetLog();
+    const errors = new ErrorReporter(log);
+    try {
+      const ctx = new QuartetContext(extension, log, errors);
+      log.info(`Quartet ${String(extension.extension.packageJSON.version)} activated (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+      void ctx.session.refresh();
+      return ctx;
+    } catch (err) {
+      errors.report('Quartet failed to start', err, { userMessage: `Quartet failed to start: ${err instanceof Error ? err.message : String(err)}` });
+      // Keep the log channel alive so "Show Logs" still has something to show.
+      extension.subscriptions.push(log);
+      return undefined;
+    }
+  }
+
+  /** Closes this window's connection; attempts keep running unless the user asked otherwise. */
+  async shutdown(): Promise<void> {
+    try {
+      if (stopAttemptsOnExit(readSetting)) await this.stopActiveAttempts();
+    } finally {
+      this.dispose();
+    }
+  }
+
+  private async stopActiveAttempts(): Promise<void> {
+    const client = this.session.current?.isConnected ? this.session.current.requireClient() : undefined;
+    if (!client) return;
+    const ids = (this.store.current?.tasks ?? []).flatMap((t) => t.attempts.filter((a) => !isTerminal(a.phase)).map((a) => a.id));
+    if (ids.length === 0) return;
+    this.log.info(`stopping ${ids.length} attempt(s) on exit (quartet.stopAttemptsWhenLastClientDisconnects)`);
+    const budget = new Promise<void>((resolve) => setTimeout(resolve, STOP_ON_EXIT_BUDGET_MS).unref());
+    await Promise.race([Promise.allSettled(ids.map((id) => client.stop(id))), budget]);
+  }
+
+  private commandServices(): CommandServices {
+    return {
+      store: this.store,
+      view: this.view,
+      log: this.log,
+      errors: this.errors,
+      client: () => {
+        const connection = this.session.current;
+        if (!connection) throw new NotConnectedError();
+        return connection.requireClient();
+      },
+      launchOptions: () => launchOptions(readSetting),
+      defaultAttempts: () => defaultAttempts(readSetting),
+      agentEnv: () => this.session.agentEnv(),
+      refresh: () => this.session.refresh(),
+    };
+  }
+}

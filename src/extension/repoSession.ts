@@ -1,0 +1,118 @@
+// Decides the window's state (noRepo / noCodex / error / ready) and owns the supervisor connection.
+
+import * as vscode from 'vscode';
+import { resolveCodexBinary } from '../core/execution/codexBinary';
+import { findRepoRoot } from '../core/execution/gitRepo';
+import { scrubSecrets } from '../core/config/secrets';
+import { Disposable, toDisposable } from './lifecycle';
+import type { ErrorReporter, QuartetLog } from './logging';
+import { readSetting } from './settings';
+import { agentEnv, codexPathSetting, secretEnvNames, supervisorSettings } from './settingsModel';
+import type { SnapshotStore } from './snapshotStore';
+import { SupervisorConnection } from './supervisorConnection';
+
+export type QuartetState = 'noRepo' | 'noCodex' | 'error' | 'ready';
+const START_ERROR_KEY = 'supervisor/start';
+
+/** A folder the (possibly remote) extension host can read; code-server hands it `file:` URIs. */
+function folderPath(uri: vscode.Uri): string | undefined {
+  if (uri.scheme === 'file') return uri.fsPath;
+  return uri.scheme === 'vscode-remote' ? uri.path : undefined;
+}
+
+export class RepoSession extends Disposable {
+  private connection: SupervisorConnection | undefined;
+  private codexPath: string | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private _state: QuartetState | undefined;
+
+  constructor(
+    private readonly supervisorEntry: string,
+    private readonly store: SnapshotStore,
+    private readonly log: QuartetLog,
+    private readonly errors: ErrorReporter,
+  ) {
+    super();
+    this._register(toDisposable(() => this.closeConnection()));
+  }
+
+  get state(): QuartetState | undefined {
+    return this._state;
+  }
+
+  get current(): SupervisorConnection | undefined {
+    return this.connection;
+  }
+
+  /** The environment agents (and a supervisor this window starts) get. */
+  agentEnv(): Record<string, string> {
+    return agentEnv(scrubSecrets(process.env, secretEnvNames(readSetting)), this.codexPath);
+  }
+
+  /** Re-runs the checks; calls are queued so a burst of events never races two connections. */
+  refresh(): Promise<void> {
+    this.queue = this.queue.then(() => this.check()).catch((err: unknown) => this.errors.report('checking the repository failed', err));
+    return this.queue;
+  }
+
+  private async check(): Promise<void> {
+    if (this.isDisposed) return;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const dir = folder ? folderPath(folder.uri) : undefined;
+    const repo = dir ? await findRepoRoot(dir) : null;
+    if (!repo) {
+      this.log.info(dir ? `${dir} is not inside a git repository` : 'no folder is open');
+      return this.stopAt('noRepo');
+    }
+    const codex = await resolveCodexBinary({ configured: codexPathSetting(readSetting), env: process.env, repo });
+    if (!codex.ok) {
+      this.log.warn(codex.error);
+      return this.stopAt('noCodex');
+    }
+    if (codex.path !== this.codexPath) this.log.info(`using Codex ${codex.version} at ${codex.path}`);
+    this.codexPath = codex.path;
+    try {
+      if (this.connection?.repo !== repo) await this.connect(repo);
+      else await this.connection.resync();
+      this.errors.forget(START_ERROR_KEY);
+      await this.setState('ready');
+    } catch (err) {
+      this.closeConnection();
+      this.errors.report('could not start the Quartet supervisor', err, { key: START_ERROR_KEY });
+      await this.setState('error');
+    }
+  }
+
+  private async connect(repo: string): Promise<void> {
+    this.closeConnection();
+    const connection = new SupervisorConnection({
+      repo,
+      supervisorEntry: this.supervisorEntry,
+      env: () => this.agentEnv(),
+      settings: () => supervisorSettings(readSetting),
+      store: this.store,
+      log: this.log,
+      errors: this.errors,
+    });
+    this.connection = connection;
+    await connection.start();
+  }
+
+  private async stopAt(state: QuartetState): Promise<void> {
+    this.closeConnection();
+    await this.setState(state);
+  }
+
+  private closeConnection(): void {
+    this.connection?.dispose();
+    this.connection = undefined;
+    this.store.set(undefined);
+  }
+
+  private async setState(state: QuartetState): Promise<void> {
+    if (state !== this._state) this.log.info(`state=${state}`);
+    this._state = state;
+    // The welcome views of quartet.tasks are keyed on this.
+    await vscode.commands.executeCommand('setContext', 'quartet.state', state);
+  }
+}

@@ -1,0 +1,78 @@
+// Pure validation of the `quartet.*` settings into launch options and supervisor settings.
+
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_LAUNCH_OPTIONS } from '../core/client/api';
+import type { ApprovalPolicy, LaunchOptions, SandboxMode, SupervisorSettings } from '../core/client/api';
+
+/** Reads one setting below `quartet.`; unknown types are validated here, not trusted. */
+export type SettingReader = (key: string) => unknown;
+
+export const DEFAULT_ATTEMPTS = 4;
+export const MAX_ATTEMPTS = 8;
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function int(value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return allowed.find((a) => a === value) ?? fallback;
+}
+
+/** `~/x` → `$HOME/x`: settings are typed by people, and VS Code does not expand it. */
+export function expandHome(path: string): string {
+  if (path === '~') return homedir();
+  return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
+}
+
+export function codexPathSetting(read: SettingReader): string | null {
+  const p = str(read('codex.path'));
+  return p ? expandHome(p) : null;
+}
+
+export function defaultAttempts(read: SettingReader): number {
+  return int(read('attempts'), DEFAULT_ATTEMPTS, 1, MAX_ATTEMPTS);
+}
+
+export function secretEnvNames(read: SettingReader): string[] {
+  const v = read('secretEnvNames');
+  return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && n.trim() !== '').map((n) => n.trim()) : [];
+}
+
+export function stopAttemptsOnExit(read: SettingReader): boolean {
+  return read('stopAttemptsWhenLastClientDisconnects') === true;
+}
+
+export function supervisorSettings(read: SettingReader): SupervisorSettings {
+  const root = str(read('worktreeRoot'));
+  return { maxConcurrent: int(read('maxConcurrent'), 4, 1, 32), worktreeRoot: root ? expandHome(root) : null };
+}
+
+export function launchOptions(read: SettingReader): LaunchOptions {
+  const d = DEFAULT_LAUNCH_OPTIONS;
+  return {
+    ...d,
+    codexCommand: str(read('codex.command')) ?? d.codexCommand,
+    approvalPolicy: oneOf<ApprovalPolicy>(read('approvalPolicy'), ['on-request', 'never'], d.approvalPolicy),
+    autoApprove: oneOf<'worktree' | 'none'>(read('autoApprove'), ['worktree', 'none'], d.autoApprove),
+    sandbox: oneOf<SandboxMode>(read('sandbox'), ['read-only', 'workspace-write', 'danger-full-access'], d.sandbox),
+    model: str(read('model')),
+    stallTimeoutMs: int(read('stallTimeoutMs'), d.stallTimeoutMs, 1000),
+    turnTimeoutMs: int(read('turnTimeoutMs'), d.turnTimeoutMs, 1000),
+    readTimeoutMs: int(read('readTimeoutMs'), d.readTimeoutMs, 1000),
+    maxRetries: int(read('maxRetries'), d.maxRetries, 0, 10),
+  };
+}
+
+/**
+ * The environment agents and the supervisor get: secrets removed, and the Codex binary this window
+ * resolved pinned through QUARTET_CODEX, so the supervisor runs the same one (it cannot read settings).
+ */
+export function agentEnv(scrubbed: Record<string, string>, codexPath: string | null): Record<string, string> {
+  return codexPath ? { ...scrubbed, QUARTET_CODEX: codexPath } : scrubbed;
+}

@@ -1,0 +1,122 @@
+// The Tasks tree: open tasks (newest first) with their attempts, refreshed on every snapshot.
+
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { isActive } from '../../shared/model';
+import { Disposable, toDisposable } from '../lifecycle';
+import type { SnapshotStore } from '../snapshotStore';
+import { sortedAttempts, visibleTasks } from '../viewModel/taskView';
+import { attemptTreeItem, goneTreeItem, taskTreeItem } from './treeItems';
+
+export interface TaskNode {
+  readonly kind: 'task';
+  readonly taskId: string;
+}
+export interface AttemptNode {
+  readonly kind: 'attempt';
+  readonly taskId: string;
+  readonly attemptId: string;
+}
+export type QuartetNode = TaskNode | AttemptNode;
+
+/** How often elapsed times tick while an attempt is active. */
+const TICK_MS = 1000;
+
+export class TasksTreeProvider extends Disposable implements vscode.TreeDataProvider<QuartetNode> {
+  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<QuartetNode | QuartetNode[] | undefined>());
+  readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
+  /** One object per id: VS Code matches elements by identity when a subset is refreshed or revealed. */
+  private readonly nodes = new Map<string, QuartetNode>();
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly worktreeExists: (path: string) => boolean = existsSync,
+  ) {
+    super();
+    this._register(store.onDidChange(() => this.onSnapshot()));
+    this._register(toDisposable(() => this.stopTicker()));
+  }
+
+  refresh(node?: QuartetNode | QuartetNode[]): void {
+    this._onDidChangeTreeData.fire(node);
+  }
+
+  getChildren(element?: QuartetNode): QuartetNode[] {
+    if (!element) return visibleTasks(this.store.current).map((t) => this.taskNode(t.id));
+    if (element.kind === 'attempt') return [];
+    const task = this.store.findTask(element.taskId);
+    return task ? sortedAttempts(task.attempts).map((a) => this.attemptNode(task.id, a.id)) : [];
+  }
+
+  getParent(element: QuartetNode): QuartetNode | undefined {
+    return element.kind === 'attempt' ? this.taskNode(element.taskId) : undefined;
+  }
+
+  getTreeItem(element: QuartetNode): vscode.TreeItem {
+    if (element.kind === 'task') {
+      const task = this.store.findTask(element.taskId);
+      return task ? taskTreeItem(task) : goneTreeItem(element.taskId);
+    }
+    const found = this.store.findAttempt(element.attemptId);
+    if (!found) return goneTreeItem(element.attemptId);
+    const wt = found.attempt.worktree;
+    return attemptTreeItem(found.attempt, Date.now(), wt !== '' && this.worktreeExists(wt));
+  }
+
+  taskNode(taskId: string): TaskNode {
+    return this.cached(taskId, () => ({ kind: 'task', taskId }));
+  }
+
+  attemptNode(taskId: string, attemptId: string): AttemptNode {
+    return this.cached(attemptId, () => ({ kind: 'attempt', taskId, attemptId }));
+  }
+
+  private cached<T extends QuartetNode>(id: string, make: () => T): T {
+    const existing = this.nodes.get(id) as T | undefined;
+    if (existing) return existing;
+    const node = make();
+    this.nodes.set(id, node);
+    return node;
+  }
+
+  private onSnapshot(): void {
+    this.pruneNodes();
+    this.refresh();
+    if (this.activeAttemptNodes().length > 0) this.startTicker();
+    else this.stopTicker();
+  }
+
+  /** Forgets nodes of tasks and attempts that left the snapshot, so the cache does not grow forever. */
+  private pruneNodes(): void {
+    const live = new Set<string>();
+    for (const task of this.store.current?.tasks ?? []) {
+      live.add(task.id);
+      for (const a of task.attempts) live.add(a.id);
+    }
+    for (const id of [...this.nodes.keys()]) if (!live.has(id)) this.nodes.delete(id);
+  }
+
+  private activeAttemptNodes(): AttemptNode[] {
+    const out: AttemptNode[] = [];
+    for (const task of visibleTasks(this.store.current)) {
+      for (const a of task.attempts) if (isActive(a.phase)) out.push(this.attemptNode(task.id, a.id));
+    }
+    return out;
+  }
+
+  /** Elapsed times tick only while something runs: an idle tree costs nothing. */
+  private startTicker(): void {
+    if (this.ticker) return;
+    this.ticker = setInterval(() => {
+      const active = this.activeAttemptNodes();
+      if (active.length === 0) this.stopTicker();
+      else this.refresh(active);
+    }, TICK_MS);
+  }
+
+  private stopTicker(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+}

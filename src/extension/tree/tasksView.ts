@@ -1,0 +1,45 @@
+// The Tasks TreeView: its provider, the needs-you badge and context key, and revealing a row.
+
+import * as vscode from 'vscode';
+import { Disposable } from '../lifecycle';
+import type { SnapshotStore } from '../snapshotStore';
+import { plural } from '../viewModel/format';
+import { attentionCounts } from '../viewModel/taskView';
+import { TasksTreeProvider } from './tasksTree';
+import type { QuartetNode } from './tasksTree';
+
+export const TASKS_VIEW_ID = 'quartet.tasks';
+
+export class TasksView extends Disposable {
+  readonly provider: TasksTreeProvider;
+  readonly view: vscode.TreeView<QuartetNode>;
+  private lastNeedsYou = -1;
+
+  constructor(private readonly store: SnapshotStore) {
+    super();
+    this.provider = this._register(new TasksTreeProvider(store));
+    this.view = this._register(
+      vscode.window.createTreeView(TASKS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }),
+    );
+    this._register(store.onDidChange(() => this.updateBadge()));
+    this.updateBadge();
+  }
+
+  /** Selects and focuses a task's row, or an attempt's when given; quietly does nothing if it is gone. */
+  async reveal(taskId: string, attemptId?: string): Promise<void> {
+    if (!this.store.findTask(taskId)) return;
+    const found = attemptId ? this.store.findAttempt(attemptId) : undefined;
+    const node = found ? this.provider.attemptNode(found.task.id, found.attempt.id) : this.provider.taskNode(taskId);
+    await vscode.commands.executeCommand(`${TASKS_VIEW_ID}.focus`);
+    await this.view.reveal(node, { select: true, focus: true, expand: true });
+  }
+
+  private updateBadge(): void {
+    const { needsYou } = attentionCounts(this.store.current);
+    if (needsYou === this.lastNeedsYou) return;
+    this.lastNeedsYou = needsYou;
+    this.view.badge = needsYou > 0 ? { value: needsYou, tooltip: `${plural(needsYou, 'attempt')} waiting for you` } : undefined;
+    // Drives the palette entries of Accept / Decline / Answer.
+    void vscode.commands.executeCommand('setContext', 'quartet.needsYou', needsYou > 0);
+  }
+}

@@ -1,0 +1,89 @@
+// Pure view model of one attempt row: label, description, icon, accessibility label, tooltip markdown.
+
+import type { AttemptSnapshot, Phase } from '../../shared/model';
+import { codeSpan, elapsedMs, escapeMarkdown, formatTimestamp, formatTokens, humanizeElapsed, oneLine } from './format';
+
+/** Longest last-event text kept in a row; the tooltip carries the rest. */
+const LAST_EVENT_MAX = 80;
+
+/** Phases whose reason the row shows, because the reason is what the user acts on. */
+const PHASES_WITH_REASON: readonly Phase[] = ['failed', 'stalled'];
+
+/** `needs-you` reads as `needs you`; every other phase is already a word. */
+export function phaseLabel(phase: Phase): string {
+  return phase === 'needs-you' ? 'needs you' : phase;
+}
+
+/** `failed (model_error)` for failed/stalled attempts with a reason, else the phase label. */
+export function phaseWithReason(attempt: Pick<AttemptSnapshot, 'phase' | 'reason'>): string {
+  const label = phaseLabel(attempt.phase);
+  return attempt.reason && PHASES_WITH_REASON.includes(attempt.phase) ? `${label} (${attempt.reason})` : label;
+}
+
+export function attemptLabel(attempt: Pick<AttemptSnapshot, 'index'>): string {
+  return `Attempt ${attempt.index}`;
+}
+
+/** Exactly `Attempt k <phase>`: screen readers announce the phase, and e2e tests find rows by it. */
+export function attemptAccessibilityLabel(attempt: Pick<AttemptSnapshot, 'index' | 'phase'>): string {
+  return `${attemptLabel(attempt)} ${attempt.phase}`;
+}
+
+/** `working · 1m 12s · 6.1k tok · ran \`npm test\` (exit 1)`; empty parts are left out. */
+export function attemptDescription(attempt: AttemptSnapshot, now: number): string {
+  const parts = [phaseWithReason(attempt)];
+  const elapsed = elapsedMs(attempt, now);
+  if (elapsed !== null) parts.push(humanizeElapsed(elapsed));
+  if (attempt.tokens.total > 0) parts.push(`${formatTokens(attempt.tokens.total)} tok`);
+  if (attempt.demoModel) parts.push('demo model');
+  if (attempt.lastEvent) parts.push(oneLine(attempt.lastEvent, LAST_EVENT_MAX));
+  return parts.join(' · ');
+}
+
+/** A codicon id plus an optional theme color id; the tree turns it into a ThemeIcon. */
+export interface IconSpec {
+  id: string;
+  color?: string;
+}
+
+const PHASE_ICONS: Record<Phase, IconSpec> = {
+  queued: { id: 'clock' },
+  preparing: { id: 'sync~spin' },
+  starting: { id: 'sync~spin' },
+  working: { id: 'sync~spin' },
+  'needs-you': { id: 'bell', color: 'list.warningForeground' },
+  finished: { id: 'pass', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  stalled: { id: 'watch', color: 'list.warningForeground' },
+  stopped: { id: 'debug-stop' },
+  interrupted: { id: 'debug-disconnect' },
+};
+
+export function attemptIcon(phase: Phase): IconSpec {
+  return PHASE_ICONS[phase];
+}
+
+/** The hover card: where the attempt lives, what it cost, and what went wrong. */
+export function attemptTooltipMarkdown(attempt: AttemptSnapshot, now: number): string {
+  const t = attempt.tokens;
+  const elapsed = elapsedMs(attempt, now);
+  const lines = [
+    `**${attemptLabel(attempt)}** — ${escapeMarkdown(phaseWithReason(attempt))}`,
+    '',
+    `Branch: ${codeSpan(attempt.branch)}`,
+    `Worktree: ${codeSpan(attempt.worktree)}`,
+    `Thread: ${attempt.threadId ? codeSpan(attempt.threadId) : '—'}`,
+    `Tokens: ${t.input.toLocaleString('en-US')} in · ${t.cachedInput.toLocaleString('en-US')} cached · ${t.output.toLocaleString('en-US')} out`,
+    `Started: ${escapeMarkdown(formatTimestamp(attempt.startedAt))}${elapsed !== null ? ` (${humanizeElapsed(elapsed)})` : ''}`,
+  ];
+  if (attempt.model || attempt.demoModel) {
+    const model = attempt.model ? codeSpan(attempt.model) : 'default model';
+    lines.push(`Model: ${model}${attempt.demoModel ? ' (demo model)' : ''}`);
+  }
+  if (attempt.retries > 0) lines.push(`Retries: ${attempt.retries}`);
+  if (attempt.pending) lines.push(`Waiting on: ${escapeMarkdown(attempt.pending.summary)}`);
+  if (attempt.lastEvent) lines.push(`Last event: ${escapeMarkdown(oneLine(attempt.lastEvent, 400))}`);
+  if (attempt.lastError) lines.push(`Last error: ${escapeMarkdown(oneLine(attempt.lastError, 600))}`);
+  // Two trailing spaces make each line a hard break in markdown.
+  return lines.join('  \n');
+}

@@ -1,0 +1,45 @@
+// Pure mapping from an attempt's state to the namespaced contextValue that package.json menus match.
+
+import type { AttemptSnapshot, Phase } from '../../shared/model';
+
+/**
+ * `quartet.attempt.<state>[.retryable][.worktree]`, where state is one of queued | running | needsYou | ended.
+ * Menus match with regexes such as `viewItem =~ /^quartet\.attempt\.(queued|running|needsYou)\b/`.
+ */
+export type AttemptState = 'queued' | 'running' | 'needsYou' | 'ended';
+
+export const TASK_CONTEXT_VALUE = 'quartet.task';
+
+/** Phases from which a Retry (same worktree and branch, new thread) makes sense. */
+export const RETRYABLE_PHASES: readonly Phase[] = ['failed', 'stalled', 'stopped', 'interrupted'];
+
+export function attemptState(phase: Phase): AttemptState {
+  switch (phase) {
+    case 'queued':
+      return 'queued';
+    case 'preparing':
+    case 'starting':
+    case 'working':
+      return 'running';
+    case 'needs-you':
+      return 'needsYou';
+    default:
+      return 'ended';
+  }
+}
+
+/** Stop applies while the attempt still holds, or waits for, a slot. */
+export function isStoppable(phase: Phase): boolean {
+  return attemptState(phase) !== 'ended';
+}
+
+export function isRetryable(phase: Phase): boolean {
+  return RETRYABLE_PHASES.includes(phase);
+}
+
+export function attemptContextValue(attempt: Pick<AttemptSnapshot, 'phase'>, worktreeExists: boolean): string {
+  let value = `quartet.attempt.${attemptState(attempt.phase)}`;
+  if (isRetryable(attempt.phase)) value += '.retryable';
+  if (worktreeExists) value += '.worktree';
+  return value;
+}

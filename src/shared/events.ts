@@ -1,0 +1,38 @@
+// Normalized agent events: what the journal, the tree, the CLI and the panel understand of Codex traffic.
+
+import type { Phase, Reason, TokenTotals } from './model';
+
+export type AgentEvent =
+  | { type: 'phase'; phase: Phase; reason: Reason | null; message?: string }
+  | { type: 'session_started'; threadId: string; model: string | null; modelProvider: string | null }
+  | { type: 'turn_started'; turnId: string }
+  | { type: 'turn_completed'; turnId: string; status: string; error: string | null }
+  | { type: 'command_started'; itemId: string; command: string }
+  | {
+      type: 'command';
+      itemId: string;
+      command: string;
+      exitCode: number | null;
+      durationMs: number | null;
+      status: string;
+      outputTail: string;
+    }
+  | { type: 'file_change'; itemId: string; status: string; files: { path: string; kind: string }[] }
+  | { type: 'agent_message'; itemId: string; text: string }
+  | { type: 'reasoning'; itemId: string; text: string }
+  | { type: 'tool_call'; itemId: string; tool: string; status: string }
+  | { type: 'approval_requested'; pendingId: string; kind: string; summary: string }
+  | { type: 'approval_resolved'; pendingId: string; decision: string; by: 'policy' | 'user' | 'stop' }
+  | { type: 'tokens'; threadId: string; totals: TokenTotals }
+  | { type: 'diff'; turnId: string; diff: string }
+  | { type: 'error'; message: string; codexErrorInfo: string | null; willRetry: boolean }
+  | { type: 'warning'; message: string }
+  | { type: 'malformed'; reason: string; sample: string }
+  | { type: 'stderr'; text: string }
+  | { type: 'committed'; commit: string; files: number; message: string }
+  | { type: 'process_exit'; code: number | null; signal: string | null };
+
+/** One line of an attempt's journal: a raw protocol message or a normalized event. */
+export type JournalRecord =
+  | { seq: number; at: string; kind: 'raw'; dir: 'in' | 'out'; msg: unknown }
+  | { seq: number; at: string; kind: 'event'; event: AgentEvent };

@@ -1,0 +1,126 @@
+// The serializable run-state model shared by the core, the CLI, the extension and the webview.
+
+/** Attempt phases: a closed set (see docs/ARCHITECTURE.md for the mapping to Symphony SPEC §7.2). */
+export const PHASES = [
+  'queued',
+  'preparing',
+  'starting',
+  'working',
+  'needs-you',
+  'finished',
+  'failed',
+  'stalled',
+  'stopped',
+  'interrupted',
+] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Phases in which no process of the attempt runs any more. */
+export const TERMINAL_PHASES: readonly Phase[] = ['finished', 'failed', 'stalled', 'stopped', 'interrupted'];
+/** Phases in which the attempt holds a concurrency slot. */
+export const ACTIVE_PHASES: readonly Phase[] = ['preparing', 'starting', 'working', 'needs-you'];
+
+export function isTerminal(phase: Phase): boolean {
+  return TERMINAL_PHASES.includes(phase);
+}
+export function isActive(phase: Phase): boolean {
+  return ACTIVE_PHASES.includes(phase);
+}
+
+/** Why an attempt is in its phase (qualifies failed / stalled / stopped / interrupted). */
+export type Reason =
+  | 'turn_timeout'
+  | 'read_timeout'
+  | 'stall_timeout'
+  | 'model_error'
+  | 'turn_failed'
+  | 'codex_exit'
+  | 'codex_not_found'
+  | 'invalid_workspace_cwd'
+  | 'worktree_failed'
+  | 'commit_failed'
+  | 'hook_failed'
+  | 'budget'
+  | 'looping'
+  | 'canceled_by_reconciliation'
+  | 'stopped_by_user'
+  | 'supervisor_restart'
+  | 'approval'
+  | 'user_input';
+
+export interface TokenTotals {
+  input: number;
+  cachedInput: number;
+  output: number;
+  reasoningOutput: number;
+  total: number;
+}
+
+export const ZERO_TOKENS: TokenTotals = { input: 0, cachedInput: 0, output: 0, reasoningOutput: 0, total: 0 };
+
+/** What an attempt waits on while in `needs-you`. */
+export interface PendingQuestion {
+  /** Id Quartet gives the pending request (stable across snapshots). */
+  id: string;
+  kind: 'command' | 'fileChange' | 'permissions' | 'userInput';
+  /** One line a person can decide on: the command, the files, the question. */
+  summary: string;
+  reason: string | null;
+  /** For `userInput`: the questions asked. */
+  questions?: { id: string; question: string; options: string[] }[];
+}
+
+export interface AttemptSnapshot {
+  id: string;
+  taskId: string;
+  index: number;
+  branch: string;
+  worktree: string;
+  /** The base commit the attempt's branch started from. */
+  base: string;
+  phase: Phase;
+  reason: Reason | null;
+  tokens: TokenTotals;
+  startedAt: string | null;
+  endedAt: string | null;
+  lastEvent: string | null;
+  lastEventAt: string | null;
+  lastError: string | null;
+  journal: string;
+  /** Codex thread of the current (latest) session; `session` in logs. */
+  threadId: string | null;
+  /** Every thread this attempt has used (retries start new ones). */
+  threadIds: string[];
+  model: string | null;
+  modelProvider: string | null;
+  /** True when the model provider is Quartet's offline demo model. */
+  demoModel: boolean;
+  pending: PendingQuestion | null;
+  retries: number;
+  nextRetryAt: string | null;
+  /** Commit at the tip of the attempt's branch once the result is committed. */
+  resultCommit: string | null;
+  filesChanged: number;
+}
+
+export type TaskState = 'open' | 'archived';
+
+export interface TaskSnapshot {
+  id: string;
+  key: string;
+  title: string;
+  prompt: string;
+  createdAt: string;
+  state: TaskState;
+  baseRef: string;
+  attempts: AttemptSnapshot[];
+}
+
+export interface Snapshot {
+  repo: string;
+  generatedAt: string;
+  tasks: TaskSnapshot[];
+  counts: { running: number; needsYou: number; queued: number; finished: number; failed: number };
+  /** Problems the supervisor wants a person to see (a corrupt state file, a failing journal…). */
+  warnings: string[];
+}
