@@ -3,7 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Provider id in config.toml; the UI labels attempts "demo model" when thread/start reports it. */
-export const DEMO_PROVIDER_ID = 'quartet_demo';
+import { DEMO_PROVIDER_ID } from '../src/core/orchestrator/demoProvider';
+
+export { DEMO_PROVIDER_ID };
 export const DEMO_PROVIDER_NAME = 'Quartet demo model';
 /** A slug from Codex's bundled catalog, so apply_patch is offered and no metadata warning appears. */
 export const DEMO_MODEL = 'gpt-5.5';

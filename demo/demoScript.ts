@@ -1,18 +1,18 @@
 // The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
 export type Reply =
-  | { kind: 'exec'; cmd: string; escalate?: string }
+  | { kind: 'exec'; cmd: string; escalate?: string; yieldMs?: number }
   | { kind: 'patch'; patch: string }
   | { kind: 'message'; text: string }
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump';
+type StepKind = 'read' | 'edit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -21,6 +21,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'failing-command': ['failCmd', 'edit', 'check', 'final'],
   escalate: ['escalated', 'final'],
   env: ['envDump', 'final'],
+  // A shell that outlives Codex's default wait: what Stop must end (process hygiene tests).
+  'long-command': ['longCmd', 'final'],
   fail: [],
   hang: [],
 };
@@ -60,6 +62,21 @@ export function scenarioOf(input: readonly Json[]): Scenario {
   return found;
 }
 
+const ATTEMPT_OF = /\battempt (\d+) of \d+/i;
+
+/**
+ * The attempt number Quartet's default prompt states ("You are attempt 2 of 4"), or null. With it, four
+ * attempts get four different variants for sure; without it the thread-id hash decides.
+ */
+export function attemptIndexOf(input: readonly Json[]): number | null {
+  for (const item of input) {
+    if (!isUserMessage(item)) continue;
+    const m = ATTEMPT_OF.exec(messageText(item));
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
 /**
  * The step is the number of tool results since the last user message: Codex resends the whole
  * history on every round trip, so the history (not a request counter) says where the turn is.
@@ -83,15 +100,18 @@ export function hashThreadId(threadId: string): number {
   return h;
 }
 
-/** First 8 characters of the thread id, reduced to shell- and path-safe characters. */
+/**
+ * An 8-hex-digit tag of the thread id. Not its first characters: Codex thread ids are time-ordered
+ * (UUIDv7), so attempts started together share their prefix.
+ */
 export function shortId(threadId: string): string {
-  return (threadId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 8) || 'anon').toLowerCase();
+  return hashThreadId(threadId || 'anon').toString(16).padStart(8, '0');
 }
 
 /** Even variants write through the shell, odd ones through apply_patch; paths embed the id so edits never collide. */
-function editReply(threadId: string): Reply {
+function editReply(threadId: string, attemptIndex: number | null): Reply {
   const id = shortId(threadId);
-  const variant = hashThreadId(threadId) % 4;
+  const variant = attemptIndex && attemptIndex > 0 ? (attemptIndex - 1) % 4 : hashThreadId(threadId) % 4;
   switch (variant) {
     case 0:
       return { kind: 'exec', cmd: `mkdir -p notes && printf '# Demo note\\n\\nWritten by attempt ${id} with the shell.\\n' > notes/demo-${id}.md` };
@@ -116,7 +136,7 @@ function finalText(scenario: Scenario, id: string): string {
 }
 
 /** The reply for one request of `scenario` at `step` in thread `threadId`. */
-export function replyFor(scenario: Scenario, step: number, threadId: string): Reply {
+export function replyFor(scenario: Scenario, step: number, threadId: string, attemptIndex: number | null = null): Reply {
   if (scenario === 'fail') return { kind: 'fail', message: 'Quartet demo model: scripted failure (scenario "fail")' };
   if (scenario === 'hang') return { kind: 'hang' };
   const plan = PLANS[scenario];
@@ -126,7 +146,7 @@ export function replyFor(scenario: Scenario, step: number, threadId: string): Re
     case 'read':
       return { kind: 'exec', cmd: 'ls && git status --short' };
     case 'edit':
-      return editReply(threadId);
+      return editReply(threadId, attemptIndex);
     case 'check':
       return { kind: 'exec', cmd: CHECK_COMMAND };
     case 'failCmd':
@@ -135,6 +155,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string): Re
       return { kind: 'exec', cmd: 'printf ok > escalated.txt', escalate: 'Write escalated.txt outside the sandbox?' };
     case 'envDump':
       return { kind: 'exec', cmd: 'env > quartet-env-dump.txt' };
+    case 'longCmd':
+      return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
     case 'final':
       return { kind: 'message', text: finalText(scenario, id) };
   }

@@ -2,7 +2,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ZERO_TOKENS, type TokenTotals } from '../src/shared/model';
-import { replyFor, scenarioOf, stepOf, type Scenario } from './demoScript';
+import { attemptIndexOf, replyFor, scenarioOf, stepOf, type Scenario } from './demoScript';
 import { completionFrames, sseFrame, usageFor } from './sseFrames';
 
 export interface FakeResponsesOptions {
@@ -125,7 +125,7 @@ export async function startFakeResponsesServer(opts: FakeResponsesOptions = {}):
     // Codex may have given up (interrupt) while we waited; answering a closed socket is pointless.
     if (closing.signal.aborted || res.destroyed) return;
 
-    const reply = replyFor(scenario, step, threadId);
+    const reply = replyFor(scenario, step, threadId, attemptIndexOf(input));
     if (reply.kind === 'fail') {
       sendJson(res, 400, { error: { message: reply.message, type: 'invalid_request_error', code: 'quartet_demo_failure' } });
       return;

@@ -39,7 +39,8 @@ export function completionFrames(reply: Reply, responseId: string, itemKey: stri
   const callId = `call_${itemKey}`;
   const messageId = `msg_${itemKey}`;
   if (reply.kind === 'exec') {
-    const args: Record<string, string> = { cmd: reply.cmd };
+    const args: Record<string, string | number> = { cmd: reply.cmd };
+    if (reply.yieldMs) args.yield_time_ms = reply.yieldMs;
     if (reply.escalate) {
       args.sandbox_permissions = 'require_escalated';
       args.justification = reply.escalate;

@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
+import { SHOW_LOGS } from './logging';
 import type { ErrorReporter, QuartetLog } from './logging';
 import type { SnapshotChange, SnapshotStore } from './snapshotStore';
 import type { TasksView } from './tree/tasksView';
@@ -14,6 +15,8 @@ const SHOW = 'Show';
 export class AttentionNotifier extends Disposable {
   /** Questions already announced; survives reconnects, so a supervisor restart does not repeat them. */
   private readonly announced = new Set<string>();
+  /** Supervisor warnings already shown: every snapshot repeats them. */
+  private readonly warned = new Set<string>();
 
   constructor(
     store: SnapshotStore,
@@ -36,6 +39,14 @@ export class AttentionNotifier extends Disposable {
       const text = `${attemptLabel(w.attempt)} of “${oneLine(w.task.title, 60)}” needs you${what}`;
       void vscode.window.showInformationMessage(text, SHOW).then((choice) => {
         if (choice === SHOW) void this.view.reveal(w.task.id, w.attempt.id);
+      });
+    }
+    for (const w of current.warnings ?? []) {
+      if (this.warned.has(w)) continue;
+      this.warned.add(w);
+      this.log.warn(`supervisor: ${w}`);
+      void vscode.window.showWarningMessage(`Quartet: ${oneLine(w, 300)}`, SHOW_LOGS).then((choice) => {
+        if (choice === SHOW_LOGS) this.log.show();
       });
     }
     for (const f of newFailures(prev, current)) {

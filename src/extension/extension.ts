@@ -12,8 +12,8 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 /** Disposes only what the extension owns; the supervisor keeps the attempts. */
-export async function deactivate(): Promise<void> {
+export function deactivate(): void {
   const ctx = current;
   current = undefined;
-  await ctx?.shutdown();
+  ctx?.shutdown();
 }

@@ -1,7 +1,6 @@
 // Composition root: builds the extension's services in order, owns their disposables, and shuts them down.
 
 import * as vscode from 'vscode';
-import { isTerminal } from '../shared/model';
 import { AttentionNotifier } from './attentionNotifier';
 import { BaseContentProvider } from './baseContentProvider';
 import type { CommandServices } from './commands/commandServices';
@@ -10,14 +9,11 @@ import { Disposable } from './lifecycle';
 import { ErrorReporter, QuartetLog } from './logging';
 import { RepoSession } from './repoSession';
 import { PREFLIGHT_SETTING_KEYS, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
-import { defaultAttempts, launchOptions, stopAttemptsOnExit } from './settingsModel';
+import { defaultAttempts, launchOptions } from './settingsModel';
 import { SnapshotStore } from './snapshotStore';
 import { QuartetStatusBar } from './statusBar';
 import { TasksView } from './tree/tasksView';
 import { NotConnectedError } from './supervisorConnection';
-
-/** How long deactivate may spend stopping attempts before it lets VS Code go. */
-const STOP_ON_EXIT_BUDGET_MS = 4000;
 
 export class QuartetContext extends Disposable {
   readonly store: SnapshotStore;
@@ -67,23 +63,13 @@ export class QuartetContext extends Disposable {
     }
   }
 
-  /** Closes this window's connection; attempts keep running unless the user asked otherwise. */
-  async shutdown(): Promise<void> {
-    try {
-      if (stopAttemptsOnExit(readSetting)) await this.stopActiveAttempts();
-    } finally {
-      this.dispose();
-    }
-  }
-
-  private async stopActiveAttempts(): Promise<void> {
-    const client = this.session.current?.isConnected ? this.session.current.requireClient() : undefined;
-    if (!client) return;
-    const ids = (this.store.current?.tasks ?? []).flatMap((t) => t.attempts.filter((a) => !isTerminal(a.phase)).map((a) => a.id));
-    if (ids.length === 0) return;
-    this.log.info(`stopping ${ids.length} attempt(s) on exit (quartet.stopAttemptsWhenLastClientDisconnects)`);
-    const budget = new Promise<void>((resolve) => setTimeout(resolve, STOP_ON_EXIT_BUDGET_MS).unref());
-    await Promise.race([Promise.allSettled(ids.map((id) => client.stop(id))), budget]);
+  /**
+   * Closes this window's connection; attempts keep running. With
+   * quartet.stopAttemptsWhenLastClientDisconnects on, the supervisor (told through configure) stops
+   * them once its last client is gone — it alone knows whether a CLI or another window still watches.
+   */
+  shutdown(): void {
+    this.dispose();
   }
 
   private commandServices(): CommandServices {

@@ -50,7 +50,11 @@ export function stopAttemptsOnExit(read: SettingReader): boolean {
 
 export function supervisorSettings(read: SettingReader): SupervisorSettings {
   const root = str(read('worktreeRoot'));
-  return { maxConcurrent: int(read('maxConcurrent'), 4, 1, 32), worktreeRoot: root ? expandHome(root) : null };
+  return {
+    maxConcurrent: int(read('maxConcurrent'), 4, 1, 32),
+    worktreeRoot: root ? expandHome(root) : null,
+    stopWhenLastClientDisconnects: stopAttemptsOnExit(read),
+  };
 }
 
 export function launchOptions(read: SettingReader): LaunchOptions {

@@ -238,15 +238,15 @@ export async function launchBrowser(): Promise<BrowserSession> {
   }
 }
 
-/** Opens the folder in the workbench and waits until its parts are laid out. */
+/**
+ * Opens the folder in the workbench and waits until the explorer lists its files: that needs the
+ * remote connection to code-server's server side, so the workbench is then really usable.
+ * The folder must contain at least one file.
+ */
 export async function openWorkbench(page: Page, url: string, folder: string): Promise<void> {
   await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await page.locator('.part.activitybar').waitFor({ timeout: 60_000 });
-  // The status bar fills in once the extension host has connected; before that, commands
-  // contributed by extensions are not runnable yet.
-  await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
-  await page.locator('.monaco-workbench .part.sidebar .title-label').first().waitFor({ timeout: 60_000 });
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
 }
 
 /** Runs a command from the palette by its full label, e.g. "Quartet: New Task". */

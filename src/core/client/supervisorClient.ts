@@ -68,6 +68,7 @@ export class SupervisorClient implements QuartetApi {
   private disconnectListeners = new Set<Listener<Error | undefined>>();
   private stream: IncomingMessage | null = null;
   private closed = false;
+  private latest: Snapshot | null = null;
 
   private constructor(
     readonly socket: string,
@@ -138,6 +139,9 @@ export class SupervisorClient implements QuartetApi {
   onSnapshot(listener: (s: Snapshot) => void): { dispose(): void } {
     this.snapshotListeners.add(listener);
     this.openStream();
+    // A late subscriber gets the current state at once instead of waiting for the next change.
+    const latest = this.latest;
+    if (latest) queueMicrotask(() => this.snapshotListeners.has(listener) && listener(latest));
     return { dispose: () => this.snapshotListeners.delete(listener) };
   }
 
@@ -172,7 +176,8 @@ export class SupervisorClient implements QuartetApi {
           if (!data) continue;
           try {
             const snap = JSON.parse(data) as Snapshot;
-            for (const l of this.snapshotListeners) l(snap);
+            this.latest = snap;
+            for (const l of [...this.snapshotListeners]) l(snap);
           } catch {
             // a torn frame: the next snapshot is complete anyway
           }

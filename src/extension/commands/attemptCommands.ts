@@ -2,10 +2,11 @@
 
 import * as vscode from 'vscode';
 import type { AnswerDecision } from '../../core/client/api';
-import type { AttemptSnapshot, PendingQuestion } from '../../shared/model';
+import type { AttemptSnapshot } from '../../shared/model';
 import { attemptLabel, phaseLabel } from '../viewModel/attemptView';
 import { isRetryable, isStoppable } from '../viewModel/contextValue';
 import { oneLine } from '../viewModel/format';
+import { answerPlaceholder, answerPrompt } from './answerModel';
 import type { CommandServices } from './commandServices';
 import { resolveAttempt } from './resolveAttempt';
 
@@ -42,20 +43,6 @@ async function decide(s: CommandServices, arg: unknown, decision: AnswerDecision
 
 export const acceptRequest = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'accept');
 export const declineRequest = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'decline');
-
-/** The text the answer box shows: the agent's question(s), or the request it waits on. */
-export function answerPrompt(pending: PendingQuestion | null): string {
-  if (!pending) return 'Answer for the agent';
-  if (pending.kind === 'userInput' && pending.questions?.length) {
-    return pending.questions.map((q) => q.question).join(' / ');
-  }
-  return pending.summary;
-}
-
-export function answerPlaceholder(pending: PendingQuestion | null): string {
-  const options = pending?.questions?.flatMap((q) => q.options) ?? [];
-  return options.length ? `e.g. ${options.slice(0, 4).join(', ')}` : 'Your answer (free text)';
-}
 
 export async function answerQuestion(s: CommandServices, arg: unknown): Promise<void> {
   const target = await resolveAttempt(s.store, arg, needsYou, 'Answer which attempt?');

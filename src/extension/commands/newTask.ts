@@ -3,34 +3,12 @@
 import * as vscode from 'vscode';
 import type { TaskSnapshot } from '../../shared/model';
 import type { SnapshotStore } from '../snapshotStore';
-import { MAX_ATTEMPTS } from '../settingsModel';
 import { plural } from '../viewModel/format';
 import type { CommandServices } from './commandServices';
+import { attemptCountItems, validateTitle } from './newTaskModel';
 
-export const MAX_TITLE_LENGTH = 200;
 /** How long to wait for the pushed snapshot that contains a just-launched task before revealing it. */
 const REVEAL_WAIT_MS = 5000;
-
-export function validateTitle(value: string): string | undefined {
-  const t = value.trim();
-  if (!t) return 'Give the task a title.';
-  if (t.length > MAX_TITLE_LENGTH) return `Keep the title under ${MAX_TITLE_LENGTH + 1} characters (now ${t.length}).`;
-  return undefined;
-}
-
-interface CountItem extends vscode.QuickPickItem {
-  count: number;
-}
-
-/** 1–8 with the configured default first, so Enter accepts it. */
-export function attemptCountItems(defaultCount: number): CountItem[] {
-  const counts = [defaultCount, ...Array.from({ length: MAX_ATTEMPTS }, (_, i) => i + 1).filter((n) => n !== defaultCount)];
-  return counts.map((count) => ({
-    label: plural(count, 'attempt'),
-    description: count === defaultCount ? 'default (quartet.attempts)' : undefined,
-    count,
-  }));
-}
 
 export async function newTask(s: CommandServices): Promise<void> {
   // Fail before asking anything when no supervisor is reachable.

@@ -1,0 +1,92 @@
+// Test harness: a temp git repo, the demo model, a hermetic CODEX_HOME and a real supervisor, cleaned up after.
+
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { startFakeResponsesServer, type FakeResponsesServer } from '../../demo/fakeResponsesServer';
+import { hermeticCodexEnv, writeCodexHome } from '../../demo/codexHome';
+import { SupervisorClient } from '../../src/core/client/supervisorClient';
+import { isTerminal, type Snapshot, type TaskSnapshot } from '../../src/shared/model';
+
+export const ROOT = resolve(__dirname, '../../..');
+export const DIST = join(ROOT, 'dist');
+export const NODE_BIN = join(ROOT, 'node_modules', '.bin');
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', ...args], { cwd, encoding: 'utf8' }).trim();
+}
+
+export interface Harness {
+  dir: string;
+  repo: string;
+  worktreeRoot: string;
+  env: Record<string, string>;
+  server: FakeResponsesServer;
+  client: SupervisorClient;
+  cleanup(): Promise<void>;
+}
+
+/** A fresh repo copied from the demo sample, with one commit on `main`. */
+export function makeRepo(dir: string): string {
+  const repo = join(dir, 'repo');
+  cpSync(join(ROOT, 'demo', 'sample-repo'), repo, { recursive: true });
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'initial');
+  return repo;
+}
+
+export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request' } = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'quartet-it-'));
+  const repo = makeRepo(dir);
+  const server = await startFakeResponsesServer({});
+  const codexHome = join(dir, 'codex-home');
+  const home = join(dir, 'home');
+  mkdirSync(home, { recursive: true });
+  writeCodexHome(codexHome, { baseUrl: server.url, approvalPolicy: opts.approvalPolicy ?? 'on-request' });
+  const base = hermeticCodexEnv(codexHome, home);
+  const env = { ...base, PATH: `${NODE_BIN}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000' };
+  const worktreeRoot = join(dir, 'worktrees');
+  const client = await SupervisorClient.connect({ repo, supervisorEntry: join(DIST, 'supervisor.js'), env });
+  await client.configure({ worktreeRoot, maxConcurrent: 4 });
+  return {
+    dir, repo, worktreeRoot, env, server, client,
+    async cleanup() {
+      await client.shutdown().catch(() => undefined);
+      client.close();
+      await server.close();
+      // Give the supervisor a moment to release the worktrees before deleting them.
+      await new Promise((r) => setTimeout(r, 300));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves with the task once every attempt is terminal (or rejects after `timeoutMs`). */
+export function waitForTask(client: SupervisorClient, taskId: string, timeoutMs = 120_000, done?: (t: TaskSnapshot) => boolean): Promise<TaskSnapshot> {
+  return waitForSnapshot(client, timeoutMs, (s) => {
+    const t = s.tasks.find((x) => x.id === taskId);
+    if (!t) return null;
+    return (done ? done(t) : t.attempts.every((a) => isTerminal(a.phase) && !a.nextRetryAt)) ? t : null;
+  });
+}
+
+export function waitForSnapshot<T>(client: SupervisorClient, timeoutMs: number, pick: (s: Snapshot) => T | null): Promise<T> {
+  return new Promise((resolvePick, reject) => {
+    let last: Snapshot | null = null;
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out after ${timeoutMs} ms; last snapshot: ${JSON.stringify(last?.tasks.map((t) => t.attempts.map((a) => [a.id, a.phase, a.reason, a.lastEvent, a.lastError])))}`));
+    }, timeoutMs);
+    const sub = client.onSnapshot((s) => {
+      last = s;
+      const v = pick(s);
+      if (v !== null) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolvePick(v);
+      }
+    });
+  });
+}
