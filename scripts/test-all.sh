@@ -10,6 +10,21 @@ passed=0
 failed=0
 stage_started=$SECONDS
 
+# `timeout` moves itself and the tests into their own process group, out of reach of the
+# terminal's Ctrl-C; forward it as SIGTERM, which timeout passes on to that whole group (the e2e
+# harness then stops its code-server on the way out).
+running=""
+on_interrupt() {
+  if [[ -n "$running" ]]; then
+    kill -TERM "$running" 2>/dev/null || true
+    wait "$running" 2>/dev/null || true
+  fi
+  printf '\ntest-all: interrupted\n' >&2
+  summary
+  exit 130
+}
+trap on_interrupt INT TERM
+
 header() {
   stage_started=$SECONDS
   printf '\n===== %s =====\n' "$1"
@@ -58,11 +73,15 @@ tests() {
   local tap="$results/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').tap"
   local status=0
   # node 20's --test-timeout bounds each test; `timeout` also bounds the whole run in case a
-  # file hangs outside any test (e.g. a stuck before hook).
+  # file hangs outside any test (e.g. a stuck before hook). It runs in the background so that
+  # `wait` lets the INT/TERM trap act at once (see on_interrupt).
   timeout --kill-after=30 "$wall" node --test \
     --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$tap" \
-    --test-timeout="$per_test_ms" "${options[@]}" "$@" || status=$?
+    --test-timeout="$per_test_ms" "${options[@]}" "$@" &
+  running=$!
+  wait "$running" || status=$?
+  running=""
   local pass fail
   pass="$(tap_count pass "$tap")"
   fail="$(($(tap_count fail "$tap") + $(tap_count cancelled "$tap")))"

@@ -1,6 +1,16 @@
 // E2E harness: runs code-server with the packaged extension and drives its workbench in Chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,7 +43,7 @@ export const quietSettings: Readonly<Record<string, unknown>> = {
 };
 
 export interface CodeServerOptions {
-  /** Folder the workbench opens. */
+  /** Folder the workbench opens (also code-server's default folder). */
   folder: string;
   /** Extra environment for code-server and so for the extension host (e.g. CODEX_HOME). */
   env?: Record<string, string | undefined>;
@@ -83,15 +93,22 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const stop = async (): Promise<void> => {
     if (child?.pid !== undefined) await killGroup(child.pid);
     child = undefined;
+    // The extension starts its supervisor detached (it outlives windows by design), so the
+    // group kill misses it; it still runs from our extensions dir, which identifies it.
+    await Promise.all(processesUsing(tempRoot).map((pid) => killGroup(pid)));
+    leftovers.delete(tempRoot);
     rmSync(tempRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
+  leftovers.set(tempRoot, () => child?.pid);
+  installSafetyNet();
 
   try {
     await runToEnd(codeServerBin, ['--config', '/dev/null', ...dirs, '--install-extension', vsix], env, logPath);
     // Asking the OS for a free port and then binding it is racy; retry if code-server loses the race.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      child = spawnLogged(codeServerBin, [...serveArgs(port), ...dirs], env, logPath);
+      // The folder argument makes it the default, so `url` alone opens it as well.
+      child = spawnLogged(codeServerBin, [...serveArgs(port), ...dirs, options.folder], env, logPath);
       const started = await waitForHealth(port, child);
       if (started) {
         const url = `http://127.0.0.1:${port}`;
@@ -105,6 +122,36 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     const output = log();
     await stop();
     throw new Error(`${(error as Error).message}\n--- code-server log ---\n${output.slice(-4000)}`);
+  }
+}
+
+/** Temp roots of servers not stopped yet, with their process group ids. */
+const leftovers = new Map<string, () => number | undefined>();
+let safetyNetInstalled = false;
+
+/**
+ * If the test process is killed (a run-wide timeout, Ctrl-C), after hooks never run: kill the
+ * detached code-server groups synchronously then, or they would outlive the run.
+ */
+function installSafetyNet(): void {
+  if (safetyNetInstalled) return;
+  safetyNetInstalled = true;
+  const killAll = (): void => {
+    for (const [tempRoot, pgid] of leftovers) {
+      for (const id of [pgid(), ...processesUsing(tempRoot)]) {
+        if (id !== undefined && groupAlive(id)) process.kill(-id, 'SIGKILL');
+      }
+      rmSync(tempRoot, { recursive: true, force: true });
+    }
+    leftovers.clear();
+  };
+  process.once('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      // Our listener is gone now, so this re-raise gets the default behaviour: terminate.
+      process.kill(process.pid, signal);
+    });
   }
 }
 
@@ -176,6 +223,29 @@ async function waitForHealth(port: number, child: ChildProcess): Promise<boolean
     await sleep(100);
   }
   throw new Error(`code-server did not answer on port ${port} within ${startTimeoutMs} ms`);
+}
+
+/**
+ * Process groups whose leader's command line mentions `path` (Linux /proc): detached processes
+ * started from a server's temp dir, such as the extension's supervisor.
+ */
+function processesUsing(path: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path)) continue;
+      // Field 5 of /proc/PID/stat is the process group; the comm field before it may hold spaces.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      if (pgid === pid) pids.push(pid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
 }
 
 function groupAlive(pgid: number): boolean {

@@ -38,12 +38,26 @@ export function codexCandidates(opts: { configured?: string | null; env: NodeJS.
   return out;
 }
 
-/** Resolves and runs `codex --version`; the error text says how to install it. */
-export async function resolveCodexBinary(opts: {
-  configured?: string | null;
-  env: NodeJS.ProcessEnv;
-  repo?: string | null;
-}): Promise<CodexResolution> {
+const CACHE_MS = 60_000;
+const cache = new Map<string, { at: number; result: Promise<CodexResolution> }>();
+
+/**
+ * Resolves and runs `codex --version`; the error text says how to install it. Successful answers are
+ * cached for a minute: a launch of four attempts would otherwise pay for five `--version` runs.
+ */
+export function resolveCodexBinary(opts: { configured?: string | null; env: NodeJS.ProcessEnv; repo?: string | null }): Promise<CodexResolution> {
+  const key = JSON.stringify([opts.configured ?? null, opts.env.QUARTET_CODEX ?? null, opts.env.PATH ?? null, opts.repo ?? null]);
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.result;
+  const result = resolveNow(opts);
+  cache.set(key, { at: Date.now(), result });
+  void result.then((r) => {
+    if (!r.ok) cache.delete(key); // a fresh install must be noticed at once
+  });
+  return result;
+}
+
+async function resolveNow(opts: { configured?: string | null; env: NodeJS.ProcessEnv; repo?: string | null }): Promise<CodexResolution> {
   const tried: string[] = [];
   for (const candidate of codexCandidates(opts)) {
     const path = isAbsolute(candidate) ? candidate : onPath(candidate, opts.env) ?? candidate;

@@ -7,7 +7,7 @@ import { changedFiles } from '../../core/execution/changedFiles';
 import type { ChangedFile } from '../../core/execution/changedFiles';
 import { baseUri, emptyUri } from '../baseContentProvider';
 import { attemptLabel } from '../viewModel/attemptView';
-import { oneLine, plural } from '../viewModel/format';
+import { oneLine } from '../viewModel/format';
 import type { CommandServices } from './commandServices';
 import { resolveAttempt } from './resolveAttempt';
 import type { AttemptTarget } from './resolveAttempt';
@@ -43,7 +43,8 @@ export async function showDiff(s: CommandServices, arg: unknown): Promise<void> 
     return;
   }
   if (files.length === 1) return openOne(target, files[0] as ChangedFile);
-  const title = `${attemptLabel(attempt)} of “${oneLine(target.task.title, 50)}” (${plural(files.length, 'file')})`;
+  // The changes editor appends the file count itself.
+  const title = `${attemptLabel(attempt)} of “${oneLine(target.task.title, 50)}”`;
   const triples: ChangeTriple[] = files.map((f) => {
     const { original, modified } = sides(attempt.worktree, attempt.base, f);
     return [vscode.Uri.file(join(attempt.worktree, f.path)), original, modified];
@@ -64,5 +65,5 @@ export async function showDiff(s: CommandServices, arg: unknown): Promise<void> 
 async function openOne({ attempt }: AttemptTarget, f: ChangedFile): Promise<void> {
   const { original, modified } = sides(attempt.worktree, attempt.base, f);
   const title = `${basename(f.path)} (${attemptLabel(attempt)} vs base)`;
-  await vscode.commands.executeCommand('vscode.diff', original ?? emptyUri(f.path), modified ?? emptyUri(f.path), title);
+  await vscode.commands.executeCommand('vscode.diff', original ?? emptyUri(attempt.worktree, f.path), modified ?? emptyUri(attempt.worktree, f.path), title);
 }
