@@ -31,6 +31,9 @@ export interface OrchestratorDeps {
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+/** Thrown inside runAttempt when the user stopped the attempt before Codex started. */
+class StoppedBeforeStart extends Error {}
+
 export class Orchestrator extends EventEmitter {
   private tasks: TaskRecord[] = [];
   private warnings: string[] = [];
@@ -243,11 +246,12 @@ export class Orchestrator extends EventEmitter {
     try {
       const a = this.attempt(id);
       const wt = await createWorktree({ repo: this.deps.repo, root, taskKey: task.key, index: a.index, branch: a.branch, baseCommit: task.baseCommit });
-      this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), worktree: wt.path, lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
-      journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ''}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
+      this.update(id, (x) => ({ ...x, worktree: wt.path }));
       const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
-      const current = this.attempt(id);
-      if (current.phase === 'stopped') return;
+      // Stopped while its worktree was being made: keep the worktree, start nothing.
+      if (isTerminal(this.attempt(id).phase)) throw new StoppedBeforeStart();
+      this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
+      journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ''}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
       const runner = new AttemptRunner({
         attemptId: id,
         worktree: wt.path,
@@ -269,7 +273,9 @@ export class Orchestrator extends EventEmitter {
       this.lastActivity.set(id, Date.now());
       outcome = await runner.run();
     } catch (err) {
-      outcome = { status: 'failed', reason: 'worktree_failed', message: (err as Error).message };
+      outcome = err instanceof StoppedBeforeStart
+        ? { status: 'stopped', reason: 'stopped_by_user' }
+        : { status: 'failed', reason: 'worktree_failed', message: (err as Error).message };
     } finally {
       this.runners.delete(id);
       this.lastActivity.delete(id);
