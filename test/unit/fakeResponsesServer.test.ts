@@ -89,7 +89,7 @@ test('the step comes from the tool results in the history, not from a request co
   const message = doneItem(final);
   assert.equal(message.type, 'message');
   const text = (message.content as { text: string }[])[0]?.text ?? '';
-  assert.match(text, /^Add demo note thread-a\n\n\S/);
+  assert.match(text, new RegExp(`^Add demo note ${shortId('thread-aaaaaaaa-1')}\\n\\n\\S`));
   assert.deepEqual(s.stats.threads.get('thread-aaaaaaaa-1')?.steps, [2, 2, 3]);
 });
 
