@@ -91,8 +91,11 @@ fi
 sample="$(cd "$sample" && pwd)"
 
 # --- model: the user's Codex account, else the offline demo model ---------------------------------
-# codex comes from the pinned @openai/codex devDependency unless the user has their own on PATH
-# first; the extension host inherits this PATH from code-server.
+# codex comes from the pinned @openai/codex devDependency unless the user has their own on PATH.
+# VS Code's server gives the extension host the login shell's PATH, so name the binary explicitly.
+if ! command -v codex >/dev/null 2>&1; then
+  export QUARTET_CODEX="${QUARTET_CODEX:-$root/node_modules/.bin/codex}"
+fi
 export PATH="$root/node_modules/.bin:$PATH"
 if [[ -n "${OPENAI_API_KEY:-}" || -f "${CODEX_HOME:-$HOME/.codex}/auth.json" ]]; then
   say "using Codex with your OpenAI credentials"

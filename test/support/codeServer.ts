@@ -2,6 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   closeSync,
+  copyFileSync,
+  statSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -347,4 +349,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = join(artifactsDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** Copies the Quartet output channel's log files from a user-data dir into test-artifacts/. */
+export function copyQuartetLogs(userDataDir: string, prefix: string): void {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/Quartet\.log$/.test(name)) found.push(full);
+    }
+  };
+  walk(join(userDataDir, 'logs'));
+  mkdirSync(artifactsDir, { recursive: true });
+  found.forEach((f, i) => copyFileSync(f, join(artifactsDir, `${prefix}-quartet-${i + 1}.log`)));
 }

@@ -1,0 +1,93 @@
+// Registers the control panel: its command, one reused editor-tab panel, and the serializer that restores it.
+
+import * as vscode from 'vscode';
+import type { QuartetApi } from '../../core/client/api';
+import type { Snapshot } from '../../shared/model';
+import { mergePriceTable, type PriceTable } from '../../shared/cost';
+import { CONTROL_PANEL_VIEW_TYPE, DEFAULT_VIEW_STATE, type PanelViewState } from '../../shared/protocol';
+import { attemptIdFromArg, viewFromSavedState } from './panelArgs';
+import { PanelSession, panelResourceRoots } from './panelSession';
+
+export const OPEN_CONTROL_PANEL_COMMAND = 'quartet.openControlPanel';
+export const PRICES_SETTING = 'quartet.prices';
+
+export interface ControlPanelDeps {
+  getSnapshot(): Snapshot | null;
+  onSnapshot(listener: (s: Snapshot) => void): vscode.Disposable;
+  api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'>;
+  /** One attempt: its changes against its base; two: one against the other. */
+  openDiff(attemptIds: string[]): Promise<void>;
+  log(msg: string): void;
+}
+
+export interface ControlPanel extends vscode.Disposable {
+  /** Opens (or reveals) the panel; with an attempt id, on that attempt's trace. */
+  open(attemptId?: string): void;
+  showAttempt(attemptId: string): void;
+}
+
+function readPrices(): PriceTable {
+  return mergePriceTable(vscode.workspace.getConfiguration().get<unknown>(PRICES_SETTING));
+}
+
+export function registerControlPanel(context: vscode.ExtensionContext, deps: ControlPanelDeps): ControlPanel {
+  let session: PanelSession | undefined;
+  const sessionDeps = {
+    ...deps,
+    prices: readPrices,
+    openExternal: async (url: string): Promise<void> => {
+      // The scheme was checked by the request handler; Uri.parse keeps it that way (no command: or file:).
+      await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    },
+  };
+
+  const adopt = (panel: vscode.WebviewPanel, view: PanelViewState): void => {
+    session?.dispose();
+    const s = new PanelSession(panel, context.extensionUri, sessionDeps, view);
+    session = s;
+    // Closing the panel only ends the view: pumps stop, attempts keep running in the supervisor.
+    panel.onDidDispose(() => {
+      s.dispose();
+      if (session === s) session = undefined;
+    });
+  };
+
+  const open = (attemptId?: string): void => {
+    if (session) {
+      session.panel.reveal();
+      if (attemptId) session.showAttempt(attemptId);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(CONTROL_PANEL_VIEW_TYPE, 'Quartet', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: panelResourceRoots(context.extensionUri),
+    });
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'quartet.svg');
+    adopt(panel, attemptId ? { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId } : DEFAULT_VIEW_STATE);
+  };
+
+  const disposables: vscode.Disposable[] = [
+    vscode.commands.registerCommand(OPEN_CONTROL_PANEL_COMMAND, (arg?: unknown) => open(attemptIdFromArg(arg))),
+    vscode.window.registerWebviewPanelSerializer(CONTROL_PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => {
+        // A second restored panel (two windows' state, an old layout) is closed: one panel per window.
+        if (session) return panel.dispose();
+        adopt(panel, viewFromSavedState(state));
+      },
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(PRICES_SETTING)) session?.pricesChanged();
+    }),
+  ];
+
+  return {
+    open,
+    showAttempt: (attemptId) => open(attemptId),
+    dispose: () => {
+      session?.panel.dispose();
+      session = undefined;
+      for (const d of disposables) d.dispose();
+    },
+  };
+}

@@ -1,0 +1,179 @@
+// One open control panel: its HTML, the message loop, debounced snapshots and the journal pumps it asked for.
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Snapshot } from '../../shared/model';
+import type { PriceTable } from '../../shared/cost';
+import { PANEL_PROTOCOL_VERSION, type HostToWebview, type PanelViewState, type WebviewToHost } from '../../shared/protocol';
+import { parseWebviewMessage } from '../../shared/protocolGuards';
+import { isTerminal } from '../../shared/model';
+import { renderPanelHtml } from './panelHtml';
+import { answerRequest, type RequestDeps } from './panelRequests';
+import { JournalPump } from './journalPump';
+import { TrafficCounter } from './trafficCounter';
+
+export interface SessionDeps extends Omit<RequestDeps, 'snapshot' | 'rawSeqs'> {
+  getSnapshot(): Snapshot | null;
+  onSnapshot(listener: (s: Snapshot) => void): vscode.Disposable;
+  prices(): PriceTable;
+  log(msg: string): void;
+}
+
+/** Snapshots can arrive 10×/s; the panel redraws at most this often. */
+const SNAPSHOT_DEBOUNCE_MS = 100;
+
+export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
+}
+
+export class PanelSession implements vscode.Disposable {
+  readonly traffic = new TrafficCounter();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly pumps = new Map<string, JournalPump>();
+  private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+  private ready = false;
+  private pendingShow: string | null = null;
+  private lastEventAt = new Map<string, string | null>();
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly deps: SessionDeps,
+    view: PanelViewState,
+  ) {
+    const webview = panel.webview;
+    webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(extensionUri) };
+    webview.html = this.html(view);
+    this.disposables.push(
+      webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
+      deps.onSnapshot(() => this.scheduleSnapshot()),
+      // Hidden webviews are torn down (retainContextWhenHidden: false); they ask again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.pause();
+      }),
+    );
+  }
+
+  showAttempt(attemptId: string): void {
+    if (this.ready) this.post({ type: 'view/attempt/show', params: { attemptId } });
+    else this.pendingShow = attemptId;
+  }
+
+  pricesChanged(): void {
+    this.post({ type: 'config/prices/changed', params: { prices: this.deps.prices() } });
+  }
+
+  private html(view: PanelViewState): string {
+    const webview = this.panel.webview;
+    const dist = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', file)).toString();
+    return renderPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      scriptUri: dist('webview.js'),
+      styleUri: dist('webview.css'),
+      initialState: { protocol: PANEL_PROTOCOL_VERSION, snapshot: this.deps.getSnapshot(), view, prices: this.deps.prices() },
+    });
+  }
+
+  private post(msg: HostToWebview, approxBytes?: number): void {
+    if (!this.panel.visible && msg.type !== 'rpc/reply/sent') return;
+    this.traffic.add(msg.type, approxBytes ?? JSON.stringify(msg).length);
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private receive(data: unknown): void {
+    const parsed = parseWebviewMessage(data);
+    if (!parsed.ok) {
+      this.deps.log(`control panel: ignored a message: ${parsed.reason}`);
+      if (parsed.id !== undefined) this.post({ type: 'rpc/reply/sent', inReplyTo: parsed.id, error: { code: 'invalid', message: parsed.reason } });
+      return;
+    }
+    this.handle(parsed.message);
+  }
+
+  private handle(msg: WebviewToHost): void {
+    switch (msg.type) {
+      case 'webview/ready':
+        this.ready = true;
+        if (msg.params.protocol !== PANEL_PROTOCOL_VERSION) this.deps.log(`control panel: webview speaks protocol ${msg.params.protocol}, host ${PANEL_PROTOCOL_VERSION}`);
+        this.sendSnapshot();
+        if (this.pendingShow) this.post({ type: 'view/attempt/show', params: { attemptId: this.pendingShow } });
+        this.pendingShow = null;
+        return;
+      case 'journal/subscription/set':
+        this.subscribe(msg.params.attempts);
+        return;
+      case 'journal/resync/request':
+        this.pumps.get(msg.params.attemptId)?.resync(msg.params.fromSeq);
+        return;
+      default:
+        void answerRequest(msg, {
+          ...this.deps,
+          snapshot: () => this.deps.getSnapshot(),
+          rawSeqs: (attemptId, itemId) => this.pumps.get(attemptId)?.rawSeqs.get(itemId),
+        }).then((reply) => this.post(reply));
+    }
+  }
+
+  private subscribe(wanted: { attemptId: string; fromSeq: number }[]): void {
+    const snapshot = this.deps.getSnapshot();
+    const known = new Set(snapshot?.tasks.flatMap((t) => t.attempts.map((a) => a.id)) ?? []);
+    const keep = new Set(wanted.filter((w) => known.has(w.attemptId)).map((w) => w.attemptId));
+    for (const [id, pump] of this.pumps) {
+      if (keep.has(id)) continue;
+      pump.stop();
+      this.pumps.delete(id);
+    }
+    for (const w of wanted) {
+      if (!keep.has(w.attemptId)) continue;
+      const existing = this.pumps.get(w.attemptId);
+      if (existing) {
+        if (existing.nextSeq !== w.fromSeq) existing.resync(w.fromSeq);
+        continue;
+      }
+      const pump = new JournalPump(w.attemptId, w.fromSeq, {
+        fetch: (id, from) => this.deps.api.journal(id, from),
+        send: (chunk, bytes) => this.post({ type: 'journal/chunk/appended', params: chunk }, bytes),
+        isLive: (id) => this.isLive(id),
+        log: this.deps.log,
+      });
+      this.pumps.set(w.attemptId, pump);
+      pump.start();
+    }
+  }
+
+  private isLive(attemptId: string): boolean {
+    const a = this.deps.getSnapshot()?.tasks.flatMap((t) => t.attempts).find((x) => x.id === attemptId);
+    return a !== undefined && !isTerminal(a.phase);
+  }
+
+  private scheduleSnapshot(): void {
+    this.snapshotTimer ??= setTimeout(() => {
+      this.snapshotTimer = null;
+      this.sendSnapshot();
+    }, SNAPSHOT_DEBOUNCE_MS);
+  }
+
+  private sendSnapshot(): void {
+    const snapshot = this.deps.getSnapshot();
+    this.post({ type: 'state/snapshot/changed', params: { snapshot } });
+    // An attempt that moved (new event, retry) may have journal lines an idle pump has not read.
+    for (const a of snapshot?.tasks.flatMap((t) => t.attempts) ?? []) {
+      if (this.lastEventAt.get(a.id) !== a.lastEventAt) this.pumps.get(a.id)?.nudge();
+      this.lastEventAt.set(a.id, a.lastEventAt);
+    }
+  }
+
+  private pause(): void {
+    this.ready = false;
+    for (const pump of this.pumps.values()) pump.stop();
+    this.pumps.clear();
+  }
+
+  dispose(): void {
+    this.pause();
+    if (this.snapshotTimer !== null) clearTimeout(this.snapshotTimer);
+    for (const d of this.disposables) d.dispose();
+    this.deps.log(`control panel closed: ${this.traffic.describe()}`);
+  }
+}

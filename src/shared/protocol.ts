@@ -1,0 +1,144 @@
+// Every message between the control-panel host (extension) and its webview, declared once and typed.
+
+import type { JournalRecord, AgentEvent } from './events';
+import type { Snapshot } from './model';
+import type { PriceTable } from './cost';
+
+/** Bumped when a message changes shape; a webview from an older bundle then asks for a reload. */
+export const PANEL_PROTOCOL_VERSION = 1;
+
+/** The webview panel type; the serializer and the activation event use it. */
+export const CONTROL_PANEL_VIEW_TYPE = 'quartet.controlPanel';
+
+/** Id of the `<script type="application/json">` element carrying the initial state. */
+export const INITIAL_STATE_ELEMENT_ID = 'quartet-initial-state';
+
+export type PanelView = 'board' | 'attempt' | 'compare';
+export type TraceFilter = 'all' | 'commands' | 'errors';
+
+/** What the panel shows, independent of theme; saved with setState and handed to the serializer. */
+export interface PanelViewState {
+  view: PanelView;
+  attemptId: string | null;
+  /** 2–4 attempts of one task for Compare. */
+  compareIds: string[];
+  filter: TraceFilter;
+  search: string;
+}
+
+export const DEFAULT_VIEW_STATE: PanelViewState = { view: 'board', attemptId: null, compareIds: [], filter: 'all', search: '' };
+
+/** Embedded in the HTML as JSON so the panel draws without a round trip. */
+export interface PanelInitialState {
+  protocol: number;
+  snapshot: Snapshot | null;
+  view: PanelViewState;
+  prices: PriceTable;
+}
+
+/** Per-file line counts of a turn's diff: what crosses instead of the (large) diff text. */
+export interface DiffFileStat {
+  path: string;
+  added: number;
+  removed: number;
+}
+
+/** A normalized event as it crosses to the webview; raw protocol messages stay on the host. */
+export type WireEvent = AgentEvent | { type: 'diffstat'; turnId: string; files: DiffFileStat[] };
+
+/** One journal line on the wire; `seq` is the journal's own sequence number. */
+export interface WireRecord {
+  seq: number;
+  at: string;
+  event: WireEvent;
+}
+
+/** Notifications the host sends to the webview (no reply). */
+export interface HostNotifications {
+  /** host → webview: the complete current snapshot (debounced); it replaces the previous one. */
+  'state/snapshot/changed': { snapshot: Snapshot | null };
+  /** host → webview: journal records of a subscribed attempt covering sequence numbers [fromSeq, nextSeq). */
+  'journal/chunk/appended': { attemptId: string; fromSeq: number; nextSeq: number; records: WireRecord[] };
+  /** host → webview: show this attempt (the tree or a command asked for it). */
+  'view/attempt/show': { attemptId: string };
+  /** host → webview: the price table used for cost estimates changed. */
+  'config/prices/changed': { prices: PriceTable };
+}
+
+/** Notifications the webview sends to the host (no reply). */
+export interface WebviewNotifications {
+  /** webview → host: the app mounted and listens; the host answers with a fresh snapshot. */
+  'webview/ready': { protocol: number };
+  /** webview → host: stream exactly these attempts' journals, each from `fromSeq` on. */
+  'journal/subscription/set': { attempts: { attemptId: string; fromSeq: number }[] };
+  /** webview → host: a chunk did not start where the previous one ended; send again from `fromSeq`. */
+  'journal/resync/request': { attemptId: string; fromSeq: number };
+}
+
+/** Requests the webview sends; the host answers each with one reply carrying `inReplyTo`. */
+export interface WebviewRequests {
+  /** webview → host: stop an attempt (allowed in the same phases as the tree's Stop). */
+  'attempt/run/stop': { params: { attemptId: string }; result: null };
+  /** webview → host: retry an attempt (allowed in the same phases as the tree's Retry). */
+  'attempt/run/retry': { params: { attemptId: string }; result: null };
+  /** webview → host: answer the attempt's pending request; `pendingId` must still be the pending one. */
+  'attempt/question/answer': {
+    params: { attemptId: string; pendingId: string; decision: 'accept' | 'decline'; text?: string };
+    result: null;
+  };
+  /** webview → host: open the native diff editor for one attempt or between two. */
+  'diff/attempts/open': { params: { attemptIds: string[] }; result: null };
+  /** webview → host: open an http(s) link from agent output; the host checks the scheme. */
+  'link/url/open': { params: { url: string }; result: null };
+  /** webview → host: the full journal record at `seq` and the raw protocol messages of the same item. */
+  'journal/record/get': { params: { attemptId: string; seq: number }; result: { records: JournalRecord[] } };
+}
+
+export type HostNotificationType = keyof HostNotifications;
+export type WebviewNotificationType = keyof WebviewNotifications;
+export type RequestType = keyof WebviewRequests;
+export type RequestParams<K extends RequestType> = WebviewRequests[K]['params'];
+export type RequestResult<K extends RequestType> = WebviewRequests[K]['result'];
+
+export type Notification<M, K extends keyof M> = { type: K; params: M[K] };
+export type HostNotification = { [K in HostNotificationType]: Notification<HostNotifications, K> }[HostNotificationType];
+export type WebviewNotification = {
+  [K in WebviewNotificationType]: Notification<WebviewNotifications, K>;
+}[WebviewNotificationType];
+export type WebviewRequest = { [K in RequestType]: { type: K; id: number; params: RequestParams<K> } }[RequestType];
+
+export type ReplyErrorCode = 'invalid' | 'not_found' | 'refused' | 'failed' | 'timeout';
+export interface ReplyError {
+  code: ReplyErrorCode;
+  message: string;
+}
+
+/** host → webview: the answer to request `inReplyTo`: a result, or an error. */
+export type Reply =
+  | { type: 'rpc/reply/sent'; inReplyTo: number; result: unknown; error?: undefined }
+  | { type: 'rpc/reply/sent'; inReplyTo: number; error: ReplyError; result?: undefined };
+
+export const REPLY_TYPE = 'rpc/reply/sent';
+
+export type HostToWebview = HostNotification | Reply;
+export type WebviewToHost = WebviewNotification | WebviewRequest;
+
+export const REQUEST_TYPES: readonly RequestType[] = [
+  'attempt/run/stop',
+  'attempt/run/retry',
+  'attempt/question/answer',
+  'diff/attempts/open',
+  'link/url/open',
+  'journal/record/get',
+];
+
+export const HOST_NOTIFICATION_TYPES: readonly HostNotificationType[] = [
+  'state/snapshot/changed',
+  'journal/chunk/appended',
+  'view/attempt/show',
+  'config/prices/changed',
+];
+
+export function isReply(msg: HostToWebview): msg is Reply {
+  return msg.type === REPLY_TYPE;
+}

@@ -1,0 +1,74 @@
+// The log summary at the top of an attempt: what failed first, the final message, diffstat, totals.
+
+import type { ReactNode } from 'react';
+import type { AttemptSnapshot } from '../../shared/model';
+import type { LogSummary } from '../../shared/logSummary';
+import { estimateCost } from '../../shared/cost';
+import { formatClock, formatDuration, formatTokens, formatUsd } from '../../shared/panelFormat';
+import { SafeMarkdown } from '../ui/SafeMarkdown';
+import { useActions, usePanel } from '../usePanel';
+
+const MAX_FILES = 12;
+
+export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSummary; onJump(index: number): void }): ReactNode {
+  const { attempt, summary } = props;
+  const store = usePanel();
+  const actions = useActions();
+  // The journal's own totals lag the snapshot while chunks stream in; the larger one is the newer.
+  const tokens = summary.tokens.total >= attempt.tokens.total ? summary.tokens : attempt.tokens;
+  const cost = estimateCost(tokens, attempt.model, store.prices, attempt.demoModel);
+  const first = summary.failures[0];
+  return (
+    <section className="summary" aria-label="Log summary" data-testid="log-summary">
+      <div className="summary-totals">
+        <span>
+          <strong>{formatTokens(tokens.input)}</strong> in ({formatTokens(tokens.cachedInput)} cached) · <strong>{formatTokens(tokens.output)}</strong> out
+        </span>
+        <span title={`Estimated from the price table (priced as ${cost.pricedAs}); not a bill.`}>{cost.free ? '$0 (demo model)' : `≈ ${formatUsd(cost.usd)} est.`}</span>
+        <span>{formatDuration(summary.durationMs)}</span>
+        <span>
+          {summary.commands.total} command{summary.commands.total === 1 ? '' : 's'}, {summary.commands.failed} failed
+        </span>
+        <span>
+          {summary.diffstat.files.length} file{summary.diffstat.files.length === 1 ? '' : 's'} <span className="added">+{summary.diffstat.added}</span>{' '}
+          <span className="removed">−{summary.diffstat.removed}</span>
+        </span>
+      </div>
+      {first ? (
+        <div className="failures" data-testid="failures">
+          <h3>What failed first{summary.failureCount > 1 ? ` (${summary.failureCount} failures)` : ''}</h3>
+          <ol>
+            {summary.failures.map((f) => (
+              <li key={f.index} className="failure" data-testid="failure">
+                <button type="button" className="link" onClick={() => props.onJump(f.index)} title="Show it in the trace">
+                  {formatClock(f.at)} {f.title}
+                </button>
+                {f.fixedLater ? <span className="passed"> later passed</span> : null}
+                {f.lines.length ? <pre className="failure-lines">{f.lines.join('\n')}</pre> : null}
+              </li>
+            ))}
+          </ol>
+        </div>
+      ) : (
+        <p className="muted">No failures so far.</p>
+      )}
+      {summary.diffstat.files.length ? (
+        <ul className="diffstat" aria-label="Files changed">
+          {summary.diffstat.files.slice(0, MAX_FILES).map((f) => (
+            <li key={f.path}>
+              <span className="added">{f.added === null ? '' : `+${f.added}`}</span> <span className="removed">{f.removed === null ? '' : `−${f.removed}`}</span>{' '}
+              <span className="path">{f.path}</span> {f.kind && f.kind !== 'update' ? <span className="muted">({f.kind})</span> : null}
+            </li>
+          ))}
+          {summary.diffstat.files.length > MAX_FILES ? <li className="muted">… {summary.diffstat.files.length - MAX_FILES} more</li> : null}
+        </ul>
+      ) : null}
+      {summary.finalMessage !== null ? (
+        <div className="final-message" data-testid="final-message">
+          <h3>Final message</h3>
+          <SafeMarkdown text={summary.finalMessage} onOpenLink={actions.openLink} />
+        </div>
+      ) : null}
+    </section>
+  );
+}

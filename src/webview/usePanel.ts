@@ -1,0 +1,81 @@
+// React glue: the store from context (re-rendering on change), a ticking clock, and the host actions.
+
+import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import type { JournalRecord } from '../shared/events';
+import { RequestError } from '../shared/rpc';
+import type { HostBridge } from './hostBridge';
+import type { PanelStore } from './panelStore';
+
+export interface Panel {
+  store: PanelStore;
+  bridge: HostBridge;
+}
+
+export const PanelContext = createContext<Panel | null>(null);
+
+function usePanelContext(): Panel {
+  const panel = useContext(PanelContext);
+  if (!panel) throw new Error('PanelContext is missing');
+  return panel;
+}
+
+/** The store; the calling component re-renders on every store change. */
+export function usePanel(): PanelStore {
+  const { store } = usePanelContext();
+  useSyncExternalStore(store.subscribe, store.getVersion);
+  return store;
+}
+
+/** Current time, refreshed every `ms` while mounted (elapsed times of running attempts). */
+export function useNow(ms = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+export interface PanelActions {
+  stop(attemptId: string): Promise<boolean>;
+  retry(attemptId: string): Promise<boolean>;
+  answer(attemptId: string, pendingId: string, decision: 'accept' | 'decline', text?: string): Promise<boolean>;
+  openDiff(attemptIds: string[]): Promise<boolean>;
+  openLink(url: string): void;
+  rawRecord(attemptId: string, seq: number): Promise<JournalRecord[] | null>;
+}
+
+/** Host requests; a refusal or timeout becomes the panel's notice instead of an unhandled rejection. */
+export function useActions(): PanelActions {
+  const { store, bridge } = usePanelContext();
+  return useMemo(() => {
+    const report = (err: unknown): void => {
+      store.setNotice(err instanceof RequestError ? err.message : `Request failed: ${String(err)}`);
+    };
+    const run = async (p: Promise<unknown>): Promise<boolean> => {
+      try {
+        await p;
+        return true;
+      } catch (err) {
+        report(err);
+        return false;
+      }
+    };
+    return {
+      stop: (attemptId) => run(bridge.request('attempt/run/stop', { attemptId })),
+      retry: (attemptId) => run(bridge.request('attempt/run/retry', { attemptId })),
+      answer: (attemptId, pendingId, decision, text) =>
+        run(bridge.request('attempt/question/answer', text ? { attemptId, pendingId, decision, text } : { attemptId, pendingId, decision })),
+      openDiff: (attemptIds) => run(bridge.request('diff/attempts/open', { attemptIds })),
+      openLink: (url) => void run(bridge.request('link/url/open', { url })),
+      rawRecord: async (attemptId, seq) => {
+        try {
+          return (await bridge.request('journal/record/get', { attemptId, seq })).records;
+        } catch (err) {
+          report(err);
+          return null;
+        }
+      },
+    };
+  }, [store, bridge]);
+}

@@ -1,0 +1,43 @@
+// Installs a jsdom window as the global environment so the webview app (React + Lit elements) runs in node.
+
+import { JSDOM } from 'jsdom';
+
+export interface DomEnv {
+  dom: JSDOM;
+  window: Window & typeof globalThis;
+}
+
+let installed: DomEnv | null = null;
+
+/** Once per process: React and Lit capture some globals (customElements, HTMLElement) when first loaded. */
+export function installDom(): DomEnv {
+  if (installed) return installed;
+  const dom = new JSDOM('<!DOCTYPE html><html><head></head><body></body></html>', { url: 'https://panel.test/', pretendToBeVisual: true });
+  const win = dom.window;
+  const g = globalThis as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(win)) {
+    if (key in g) continue;
+    g[key] = (win as unknown as Record<string, unknown>)[key];
+  }
+  // Node has its own Event/EventTarget/MessageEvent; the app must use the DOM's so jsdom dispatch works.
+  for (const key of ['window', 'document', 'navigator', 'Event', 'EventTarget', 'MessageEvent', 'CustomEvent', 'HTMLElement', 'Element', 'Node']) {
+    g[key] = key === 'window' ? win : (win as unknown as Record<string, unknown>)[key];
+  }
+  patchElementInternals(win);
+  g.IS_REACT_ACT_ENVIRONMENT = true;
+  installed = { dom, window: win };
+  return installed;
+}
+
+/**
+ * jsdom's ElementInternals has ARIA reflection but no form association; vscode-elements call
+ * setFormValue/setValidity on every update. No-ops are enough here: the real elements run in
+ * Chromium in xss.browser.test.ts.
+ */
+function patchElementInternals(win: Window & typeof globalThis): void {
+  const proto = (win as unknown as { ElementInternals?: { prototype: Record<string, unknown> } }).ElementInternals?.prototype;
+  if (!proto) return;
+  const noop = (): void => undefined;
+  for (const name of ['setFormValue', 'setValidity']) if (typeof proto[name] !== 'function') proto[name] = noop;
+  for (const name of ['checkValidity', 'reportValidity']) if (typeof proto[name] !== 'function') proto[name] = () => true;
+}
