@@ -13,7 +13,10 @@ const ui = 60_000;
 const attemptRows = (page: Page) => page.locator('.part.sidebar .monaco-list-row[aria-label^="Attempt "]');
 
 async function rowLabels(page: Page): Promise<string[]> {
-  return attemptRows(page).evaluateAll((els) => els.map((e) => (e as Element).getAttribute('aria-label') ?? ''));
+  const rows = attemptRows(page);
+  const labels: string[] = [];
+  for (let i = 0, n = await rows.count(); i < n; i++) labels.push((await rows.nth(i).getAttribute('aria-label').catch(() => null)) ?? '');
+  return labels;
 }
 
 async function waitForLabels(page: Page, ok: (labels: string[]) => boolean, timeout: number, what: string): Promise<string[]> {
