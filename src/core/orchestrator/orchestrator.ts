@@ -12,7 +12,7 @@ import { StateStore } from '../observability/stateStore';
 import { Journal, readJournal } from '../observability/journal';
 import { humanize } from '../observability/humanize';
 import { attemptTotal } from '../observability/tokens';
-import { secretValues } from '../config/secrets';
+import { scrubSecrets, secretValues } from '../config/secrets';
 import { AttemptRunner, type RunOutcome } from '../execution/attemptRunner';
 import { resolveCodexBinary } from '../execution/codexBinary';
 import { commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, repoWorktreeDir } from '../execution/worktrees';
@@ -44,6 +44,8 @@ export class Orchestrator extends EventEmitter {
   private readonly lastActivity = new Map<string, number>();
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private readonly taskEnv = new Map<string, Record<string, string>>();
+  /** Secret values a client sent by mistake: redacted from that task's journals. */
+  private readonly secretsByTask = new Map<string, string[]>();
   private stallTimer: NodeJS.Timeout | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
 
@@ -91,7 +93,10 @@ export class Orchestrator extends EventEmitter {
   async launch(request: LaunchRequest): Promise<TaskSnapshot> {
     const input = validateLaunch(request);
     const options = { ...DEFAULT_LAUNCH_OPTIONS, ...(request.options ?? {}) };
-    const env = { ...this.deps.env, ...(request.env ?? {}) };
+    // Scrub again here: a client that forgot to is no reason for a token to reach an agent.
+    const sent = { ...this.deps.env, ...(request.env ?? {}) };
+    const env = scrubSecrets(sent);
+    const sentSecrets = secretValues(sent);
     // Preflight before any worktree exists: a missing Codex must not leave half a task behind.
     const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
     if (!codex.ok && /^codex(\s|$)/.test(options.codexCommand.trim())) throw new UsageError(codex.error);
@@ -115,6 +120,7 @@ export class Orchestrator extends EventEmitter {
     };
     this.tasks.push(task);
     this.taskEnv.set(id, env);
+    this.secretsByTask.set(id, sentSecrets);
     this.deps.log(`task=${id} launched attempts=${input.attempts} base=${baseRef}@${baseCommit.slice(0, 10)}`);
     this.changed();
     void this.dispatch();
@@ -241,7 +247,7 @@ export class Orchestrator extends EventEmitter {
     const env = this.taskEnv.get(task.id) ?? this.deps.env;
     const root = this.worktreeRoot();
     let outcome: RunOutcome;
-    const journal = new Journal(this.attempt(id).journal, secretValues(env), MAX_LINE_BYTES);
+    const journal = new Journal(this.attempt(id).journal, [...secretValues(env), ...(this.secretsByTask.get(task.id) ?? [])], MAX_LINE_BYTES);
     this.journals.set(id, journal);
     try {
       const a = this.attempt(id);
