@@ -35,7 +35,11 @@ describe('extension-host suite in code-server', { timeout: 240_000 }, () => {
       ['extensionTestsPath', `${host}${join(repoRoot, 'out/test/exthost/index.js')}`],
     ]);
     await page.goto(`${server!.url}/?folder=${encodeURIComponent(demo.repo)}&payload=${encodeURIComponent(payload)}`);
-    const code = await Promise.race([exit, new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`no result; console:\n${logs.join('\n')}`)), 180_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<number>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no result; console:\n${logs.join('\n')}`)), 180_000);
+    });
+    const code = await Promise.race([exit, timeout]).finally(() => clearTimeout(timer));
     const summary = logs.find((l) => /\d+ passed, \d+ failed/.test(l));
     assert.equal(code, 0, logs.filter((l) => /✖|Error/.test(l)).join('\n'));
     assert.match(summary ?? '', /\b5 passed, 0 failed$/);

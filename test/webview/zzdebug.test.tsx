@@ -12,6 +12,9 @@ test('dbg', async () => {
   await act(async () => new Promise((r) => setTimeout(r, 20)));
   const el = root.querySelector('[data-testid="tf"]') as HTMLInputElement;
   console.log('el', el?.tagName, !!el?.shadowRoot);
+  console.log('props', el.placeholder, el.getAttribute('placeholder'), (el as unknown as {ariaLabel:string}).ariaLabel);
+  el.addEventListener('input', (e) => console.log('direct', e.currentTarget === el, (e.currentTarget as HTMLInputElement).value));
   await act(async () => { el.value = 'hello'; el.dispatchEvent(new Event('input', { bubbles: true, composed: true })); });
+  (window as unknown as {close(): void}).close();
   console.log('seen', seen, root.querySelector('#out')?.textContent);
 });
