@@ -43,12 +43,24 @@ export class WorktreeError extends Error {
   }
 }
 
-/** Creates (or reuses, for a retry) the worktree of one attempt; serialized per repository. */
-export function createWorktree(input: CreateWorktreeInput): Promise<CreatedWorktree> {
-  return queue.run(canonicalPath(input.repo), () => createNow(input));
+/**
+ * Creates (or reuses, for a retry) the worktree of one attempt. Only the registration
+ * (`git worktree add --no-checkout`, ~50 ms) is serialized per repository — concurrent adds race
+ * on `.git/worktrees` — while filling the files in (`git reset --hard`, the slow part on a big
+ * repo) runs in parallel: each worktree has its own index and HEAD.
+ */
+export async function createWorktree(input: CreateWorktreeInput): Promise<CreatedWorktree> {
+  const registered = await queue.run(canonicalPath(input.repo), () => registerNow(input));
+  if (registered.reused) return registered;
+  try {
+    await simpleGit({ baseDir: registered.path }).raw(['reset', '-q', '--hard']);
+  } catch (err) {
+    throw new WorktreeError(`could not check out ${input.branch} in ${registered.path}: ${(err as Error).message.trim()}`);
+  }
+  return { ...registered, copied: copyWorktreeIncludes(input.repo, registered.path) };
 }
 
-async function createNow(input: CreateWorktreeInput): Promise<CreatedWorktree> {
+async function registerNow(input: CreateWorktreeInput): Promise<CreatedWorktree> {
   const { repo, root, taskKey, index, branch, baseCommit } = input;
   if (existsSync(root) && !statSync(root).isDirectory()) {
     throw new WorktreeError(`worktree root ${root} exists and is not a directory; change quartet.worktreeRoot`);
@@ -66,8 +78,8 @@ async function createNow(input: CreateWorktreeInput): Promise<CreatedWorktree> {
   if (existsSync(path)) throw new WorktreeError(`${path} exists but is not the worktree of ${branch}`);
   const branchExists = (await git.raw(['branch', '--list', branch])).trim() !== '';
   const args = branchExists
-    ? ['worktree', 'add', path, branch]
-    : ['worktree', 'add', '-b', branch, path, baseCommit];
+    ? ['worktree', 'add', '--no-checkout', path, branch]
+    : ['worktree', 'add', '--no-checkout', '-b', branch, path, baseCommit];
   try {
     await git.raw(args);
   } catch (err) {
@@ -75,8 +87,7 @@ async function createNow(input: CreateWorktreeInput): Promise<CreatedWorktree> {
   }
   const actual = await worktreeBranch(path);
   if (actual !== branch) throw new WorktreeError(`worktree ${path} is on ${actual ?? 'nothing'}, expected ${branch}`);
-  const copied = copyWorktreeIncludes(repo, path);
-  return { path: canonicalPath(path), copied, reused: false };
+  return { path: canonicalPath(path), copied: [], reused: false };
 }
 
 async function worktreeBranch(path: string): Promise<string | null> {

@@ -251,13 +251,14 @@ export class Orchestrator extends EventEmitter {
     this.journals.set(id, journal);
     try {
       const a = this.attempt(id);
+      const wtStarted = Date.now();
       const wt = await createWorktree({ repo: this.deps.repo, root, taskKey: task.key, index: a.index, branch: a.branch, baseCommit: task.baseCommit });
       this.update(id, (x) => ({ ...x, worktree: wt.path }));
       const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
       // Stopped while its worktree was being made: keep the worktree, start nothing.
       if (isTerminal(this.attempt(id).phase)) throw new StoppedBeforeStart();
       this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
-      journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ''}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
+      journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
       const runner = new AttemptRunner({
         attemptId: id,
         worktree: wt.path,

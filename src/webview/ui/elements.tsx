@@ -1,10 +1,38 @@
-// Thin wrappers over @vscode-elements: one place that knows their events and props, easy to stub in tests.
+// Thin wrappers over @vscode-elements: one place that knows their properties and events.
 
-import type { ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
 import VscodeBadge from '@vscode-elements/react-elements/dist/components/VscodeBadge.js';
 import VscodeButton from '@vscode-elements/react-elements/dist/components/VscodeButton.js';
 import VscodeCheckbox from '@vscode-elements/react-elements/dist/components/VscodeCheckbox.js';
 import VscodeTextfield from '@vscode-elements/react-elements/dist/components/VscodeTextfield.js';
+import type { VscodeButton as ButtonElement } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
+import type { VscodeCheckbox as CheckboxElement } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
+import type { VscodeTextfield as TextfieldElement } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+
+/**
+ * Sets element properties and listens to element events ourselves. @lit/react does the same in its
+ * browser build, but its node build (what a bundler picks for node, as the jsdom tests are) does
+ * neither; doing it here keeps the wrappers correct in both. Setting a property twice is a no-op.
+ */
+function useElement<E extends HTMLElement>(props: Record<string, unknown>, event?: { type: string; handler(el: E): void }): RefObject<E | null> {
+  const ref = useRef<E | null>(null);
+  const handler = useRef(event?.handler);
+  handler.current = event?.handler;
+  useLayoutEffect(() => {
+    const el = ref.current as unknown as Record<string, unknown> | null;
+    if (!el) return;
+    for (const [k, v] of Object.entries(props)) if (el[k] !== v) el[k] = v;
+  });
+  const type = event?.type;
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !type) return;
+    const listener = (): void => handler.current?.(el);
+    el.addEventListener(type, listener);
+    return () => el.removeEventListener(type, listener);
+  }, [type]);
+  return ref;
+}
 
 export function Button(props: {
   children: ReactNode;
@@ -14,14 +42,18 @@ export function Button(props: {
   title?: string;
   testId?: string;
 }): ReactNode {
+  const secondary = props.secondary ?? false;
+  const disabled = props.disabled ?? false;
+  const ref = useElement<ButtonElement>({ secondary, disabled });
   return (
     <VscodeButton
-      secondary={props.secondary ?? false}
-      disabled={props.disabled ?? false}
+      ref={ref}
+      secondary={secondary}
+      disabled={disabled}
       title={props.title}
       data-testid={props.testId}
       onClick={() => {
-        if (!props.disabled) props.onClick();
+        if (!disabled) props.onClick();
       }}
     >
       {props.children}
@@ -29,23 +61,13 @@ export function Button(props: {
   );
 }
 
-export function Badge(props: { children: ReactNode; variant?: 'default' | 'counter'; className?: string }): ReactNode {
-  return (
-    <VscodeBadge variant={props.variant ?? 'default'} className={props.className}>
-      {props.children}
-    </VscodeBadge>
-  );
+export function Badge(props: { children: ReactNode; className?: string }): ReactNode {
+  return <VscodeBadge className={props.className}>{props.children}</VscodeBadge>;
 }
 
 export function Checkbox(props: { label: string; checked: boolean; onChange(checked: boolean): void; testId?: string }): ReactNode {
-  return (
-    <VscodeCheckbox
-      label={props.label}
-      checked={props.checked}
-      data-testid={props.testId}
-      onChange={(e: Event) => props.onChange((e.currentTarget as HTMLInputElement | null)?.checked ?? !props.checked)}
-    />
-  );
+  const ref = useElement<CheckboxElement>({ label: props.label, checked: props.checked }, { type: 'change', handler: (el) => props.onChange(el.checked) });
+  return <VscodeCheckbox ref={ref} label={props.label} checked={props.checked} data-testid={props.testId} />;
 }
 
 export function TextField(props: {
@@ -56,14 +78,15 @@ export function TextField(props: {
   testId?: string;
   className?: string;
 }): ReactNode {
+  const ref = useElement<TextfieldElement>({ value: props.value, placeholder: props.placeholder }, { type: 'input', handler: (el) => props.onChange(el.value) });
   return (
     <VscodeTextfield
+      ref={ref}
       value={props.value}
       placeholder={props.placeholder}
       aria-label={props.ariaLabel}
       data-testid={props.testId}
       className={props.className}
-      onInput={(e: Event) => props.onChange((e.currentTarget as HTMLInputElement | null)?.value ?? '')}
     />
   );
 }
