@@ -1,7 +1,7 @@
 // The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -23,6 +23,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   env: ['envDump', 'final'],
   // A shell that outlives Codex's default wait: what Stop must end (process hygiene tests).
   'long-command': ['longCmd', 'final'],
+  // An agent that keeps running the same failing command (loop detection tests).
+  loop: ['failCmd'],
   fail: [],
   hang: [],
 };

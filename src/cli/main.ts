@@ -42,7 +42,9 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   --max-retries N          automatic retries of failed/stalled attempts (default 0)
   --max-concurrent N       global limit of running attempts (default 4)
   --worktree-root DIR      where worktrees go (default ~/.quartet/worktrees)
-  --base REF               base ref (default: HEAD of the current branch)`,
+  --base REF               base ref (default: HEAD of the current branch)
+  --token-budget N         tokens per attempt; at the limit its turn is interrupted (phase stopped, reason budget)
+  --loop-limit N           same command failing the same way N times → stalled (reason looping); 0 = off (default 3)`,
   status: `quartet status [--repo DIR] [--json]\n\n  Prints every task with its attempts; --json prints the snapshot.`,
   stop: `quartet stop ATTEMPT_ID [--repo DIR]\n\n  Interrupts the attempt's turn and ends its processes; the attempt ends "stopped".`,
   retry: `quartet retry ATTEMPT_ID [--repo DIR]\n\n  Runs a failed, stalled, stopped or interrupted attempt again in the same worktree and branch.`,
@@ -74,6 +76,8 @@ function launchOptions(p: Parsed): Partial<LaunchOptions> {
   set('readTimeoutMs', int(p, 'read-timeout-ms'));
   set('maxRetries', int(p, 'max-retries'));
   set('base', str(p, 'base'));
+  set('tokenBudget', int(p, 'token-budget'));
+  set('loopLimit', int(p, 'loop-limit'));
   return o;
 }
 
@@ -121,7 +125,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return 0;
   }
-  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if'];
+  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit'];
   const p = parseArgs(rest, ['wait', 'json'], valued);
   switch (command) {
     case 'launch':

@@ -69,3 +69,33 @@ test('declared secrets never reach the agent, the journal or the state file', { 
     for (const v of [...Object.values(secrets).slice(0, 2), 'ghp_sent_anyway_by_a_buggy_client']) assert.ok(!text.includes(v), `${v} not in ${f}`);
   }
 });
+
+test('token budget: the attempt is interrupted at the limit and marked (stopped, reason budget)', { timeout: 90_000 }, async () => {
+  const t = await h.client.launch({ title: 'budget', prompt: 'note', attempts: 1, options: { tokenBudget: 2000 } });
+  const done = await waitForTask(h.client, t.id);
+  const a = done.attempts[0]!;
+  assert.equal(a.phase, 'stopped');
+  assert.equal(a.reason, 'budget');
+  assert.ok(a.tokens.total >= 2000 && a.tokens.total < 20_000, `stopped soon after the limit (${a.tokens.total})`);
+  assert.match(a.lastError ?? '', /token budget reached/);
+});
+
+test('looping: the same command failing the same way N times marks the attempt stalled (reason looping)', { timeout: 90_000 }, async () => {
+  const t = await h.client.launch({ title: 'loop', prompt: 'x [[quartet-demo:loop]]', attempts: 1, options: { loopLimit: 3 } });
+  const done = await waitForTask(h.client, t.id);
+  const a = done.attempts[0]!;
+  assert.equal(a.phase, 'stalled');
+  assert.equal(a.reason, 'looping');
+  assert.match(a.lastError ?? '', /failed the same way 3 times/);
+});
+
+test('per-attempt resources: distinct port ranges and name prefixes in each agent environment', { timeout: 90_000 }, async () => {
+  const t = await h.client.launch({ title: 'ports', prompt: 'dump [[quartet-demo:env]]', attempts: 2 });
+  const done = await waitForTask(h.client, t.id);
+  const envs = done.attempts.map((a) => Object.fromEntries(readFileSync(join(a.worktree, 'quartet-env-dump.txt'), 'utf8').split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])));
+  const ports = envs.map((e) => Number(e.QUARTET_PORT));
+  assert.ok(ports.every((p) => p >= 1024), JSON.stringify(ports));
+  assert.ok(Math.abs((ports[0] ?? 0) - (ports[1] ?? 0)) >= 10, 'ranges do not overlap');
+  assert.notEqual(envs[0]?.QUARTET_NAME_PREFIX, envs[1]?.QUARTET_NAME_PREFIX);
+  assert.equal(envs[0]?.QUARTET_ATTEMPT_ID, done.attempts[0]?.id);
+});

@@ -216,10 +216,3 @@ test('a 100,000-event journal renders a bounded number of rows', async () => {
   assert.ok(rows > 0 && rows <= 60, `${rows} rows in the DOM`);
   await p.close();
 });
-import { after } from 'node:test';
-after(() => {
-  setTimeout(() => {
-    const p = process as unknown as { _getActiveHandles(): object[]; _getActiveRequests(): object[] };
-    console.log('handles', p._getActiveHandles().map((h) => h.constructor.name), p._getActiveRequests().length);
-  }, 500).unref();
-});

@@ -24,6 +24,7 @@ export function installDom(): DomEnv {
     g[key] = key === 'window' ? win : (win as unknown as Record<string, unknown>)[key];
   }
   patchElementInternals(win);
+  closeActChannels(g);
   g.IS_REACT_ACT_ENVIRONMENT = true;
   installed = { dom, window: win };
   return installed;
@@ -40,4 +41,19 @@ function patchElementInternals(win: Window & typeof globalThis): void {
   const noop = (): void => undefined;
   for (const name of ['setFormValue', 'setValidity']) if (typeof proto[name] !== 'function') proto[name] = noop;
   for (const name of ['checkValidity', 'reportValidity']) if (typeof proto[name] !== 'function') proto[name] = () => true;
+}
+
+/**
+ * React's act(), bundled, cannot reach Node's timers module, so it queues work through a new
+ * MessageChannel per call and never closes it; each open port keeps node running after the last
+ * test. These channels close once their one message is delivered.
+ */
+function closeActChannels(g: Record<string, unknown>): void {
+  const Native = MessageChannel;
+  g.MessageChannel = class OneShotMessageChannel extends Native {
+    constructor() {
+      super();
+      this.port1.addEventListener('message', () => setImmediate(() => this.port1.close()), { once: true });
+    }
+  };
 }

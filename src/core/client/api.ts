@@ -23,6 +23,10 @@ export interface LaunchOptions {
   maxRetryBackoffMs: number;
   /** Base ref; default: HEAD of the repository's current branch. */
   base: string | null;
+  /** Token budget per attempt (all its threads); at the limit the turn is interrupted. null = none. */
+  tokenBudget: number | null;
+  /** The same command failing the same way this many times marks the attempt "looping" (0 = off). */
+  loopLimit: number;
 }
 
 export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
@@ -37,6 +41,8 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   maxRetries: 0,
   maxRetryBackoffMs: 300_000,
   base: null,
+  tokenBudget: null,
+  loopLimit: 3,
 };
 
 export interface LaunchRequest {

@@ -60,14 +60,15 @@ function compareFine(a: ScoreInput, b: ScoreInput): number {
 export function scoreAttempts(inputs: ScoreInput[], opts: { baseLabel?: string } = {}): Scorecard {
   const base = opts.baseLabel ?? 'the base';
   const eligible = inputs.filter((i) => i.phase === 'finished');
-  const finePos = new Map([...eligible].sort(compareFine).map((i, pos) => [i.attemptId, pos]));
-  const n = eligible.length;
+  const group = (i: ScoreInput): string => `${checksTier(i.checks)}|${i.conflictsWithBase}`;
   const ranked: ScoredAttempt[] = [...eligible]
     .sort((a, b) => checksTier(b.checks) - checksTier(a.checks) || Number(a.conflictsWithBase) - Number(b.conflictsWithBase) || compareFine(a, b))
-    .map((i) => {
-      const pos = finePos.get(i.attemptId) ?? 0;
+    .map((i, _, all) => {
+      // Finer criteria earn 0–15 points by position among attempts with the same checks and conflict status.
+      const peers = all.filter((p) => group(p) === group(i));
+      const pos = peers.indexOf(i);
+      const fine = peers.length > 1 ? Math.round((15 * (peers.length - 1 - pos)) / (peers.length - 1)) : 15;
       // Tiers weigh more than everything below them together (64 > 32+16+15, 16 > 15), so score order = rank order.
-      const fine = n > 1 ? Math.round((15 * (n - 1 - pos)) / (n - 1)) : 15;
       const score = 5 + checksTier(i.checks) * 32 + (i.conflictsWithBase ? 0 : 16) + fine;
       return { attemptId: i.attemptId, eligible: true, score, reasons: reasonsFor(i, base) };
     });

@@ -20,6 +20,8 @@ import { headInfo, resolveCommit } from '../execution/gitRepo';
 import { commitMessage, defaultPrompt } from '../policy/defaultPrompt';
 import { validateLaunch, UsageError } from './validation';
 import { DEMO_PROVIDER_ID } from './demoProvider';
+import { LoopDetector } from './progress';
+import { PortAllocator, resourceEnv } from '../execution/ports';
 
 export interface OrchestratorDeps {
   repo: string;
@@ -30,6 +32,14 @@ export interface OrchestratorDeps {
 }
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+function stopSummary(phase: Phase, reason: Reason): string {
+  if (reason === 'looping') return 'stalled: the same command keeps failing';
+  if (reason === 'stall_timeout') return 'stalled: no Codex events';
+  if (reason === 'budget') return 'stopped: token budget reached';
+  if (reason === 'supervisor_restart') return 'interrupted: Quartet restarted while it ran';
+  return phase;
+}
 
 /** Thrown inside runAttempt when the user stopped the attempt before Codex started. */
 class StoppedBeforeStart extends Error {}
@@ -46,6 +56,8 @@ export class Orchestrator extends EventEmitter {
   private readonly taskEnv = new Map<string, Record<string, string>>();
   /** Secret values a client sent by mistake: redacted from that task's journals. */
   private readonly secretsByTask = new Map<string, string[]>();
+  private readonly loops = new LoopDetector();
+  private readonly ports = new PortAllocator();
   private stallTimer: NodeJS.Timeout | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
 
@@ -257,6 +269,7 @@ export class Orchestrator extends EventEmitter {
       const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
       // Stopped while its worktree was being made: keep the worktree, start nothing.
       if (isTerminal(this.attempt(id).phase)) throw new StoppedBeforeStart();
+      const ports = await this.ports.allocate(id);
       this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
       journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
       const runner = new AttemptRunner({
@@ -266,7 +279,7 @@ export class Orchestrator extends EventEmitter {
         prompt: defaultPrompt({ title: task.title, prompt: task.prompt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch }),
         developerInstructions: null,
         options: task.options,
-        env: { ...env, QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: wt.path },
+        env: { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: wt.path },
         codexPath: codex.ok ? codex.path : null,
         journal,
         maxLineBytes: MAX_LINE_BYTES,
@@ -286,6 +299,8 @@ export class Orchestrator extends EventEmitter {
     } finally {
       this.runners.delete(id);
       this.lastActivity.delete(id);
+      this.ports.release(id);
+      this.loops.reset(id);
     }
     await this.settle(task, id, outcome, journal);
     journal.close();
@@ -314,7 +329,7 @@ export class Orchestrator extends EventEmitter {
     if (outcome.status === 'failed') return this.fail(id, outcome.reason, outcome.message);
     const phase: Phase = phaseForOutcome('stopped', outcome.reason);
     journal.event({ type: 'phase', phase, reason: outcome.reason });
-    this.update(id, (x) => ({ ...transition(x, phase, outcome.reason, now()), pending: null, lastEvent: phase === 'stalled' ? 'stalled: no Codex events' : `${phase}`, lastEventAt: now() }));
+    this.update(id, (x) => ({ ...transition(x, phase, outcome.reason, now()), pending: null, lastEvent: stopSummary(phase, outcome.reason), lastEventAt: now() }));
     if (phase === 'stalled') this.scheduleAutoRetry(task, id);
   }
 
@@ -346,6 +361,7 @@ export class Orchestrator extends EventEmitter {
   }
 
   private onEvent(id: string, e: AgentEvent): void {
+    this.watchProgress(id, e);
     const summary = humanize(e);
     const at = new Date().toISOString();
     this.update(id, (x) => {
@@ -364,6 +380,27 @@ export class Orchestrator extends EventEmitter {
       if (e.type === 'error' && !e.willRetry) next = { ...next, lastError: e.message };
       return next;
     });
+  }
+
+  /** Budgets and loops: interrupt the turn (never kill mid-write) and say why. */
+  private watchProgress(id: string, e: AgentEvent): void {
+    const task = this.tasks.find((t) => t.attempts.some((a) => a.id === id));
+    const runner = this.runners.get(id);
+    if (!task || !runner) return;
+    const { tokenBudget, loopLimit } = task.options;
+    if (e.type === 'tokens' && tokenBudget) {
+      const a = this.attempt(id);
+      const total = attemptTotal({ ...a.tokensByThread, [e.threadId]: e.totals }).total;
+      if (total >= tokenBudget) {
+        this.update(id, (x) => ({ ...x, lastError: `token budget reached: ${total} ≥ ${tokenBudget}` }));
+        void runner.stop('budget');
+      }
+    }
+    const repeats = loopLimit > 0 ? this.loops.record(id, e) : 0;
+    if (e.type === 'command' && repeats >= loopLimit && loopLimit > 0) {
+      this.update(id, (x) => ({ ...x, lastError: `looping: \`${e.command}\` failed the same way ${repeats} times` }));
+      void runner.stop('looping');
+    }
   }
 
   /** Stall detection (SPEC §8.5): silence longer than the task's stall timeout, paused while waiting on a person. */
