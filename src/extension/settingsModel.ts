@@ -70,6 +70,8 @@ export function launchOptions(read: SettingReader): LaunchOptions {
     turnTimeoutMs: int(read('turnTimeoutMs'), d.turnTimeoutMs, 1000),
     readTimeoutMs: int(read('readTimeoutMs'), d.readTimeoutMs, 1000),
     maxRetries: int(read('maxRetries'), d.maxRetries, 0, 10),
+    tokenBudget: int(read('tokenBudget'), 0, 0) || null,
+    loopLimit: int(read('loopLimit'), d.loopLimit, 0, 100),
   };
 }
 
