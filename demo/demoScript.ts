@@ -1,7 +1,7 @@
 // The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop', 'hang-once'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -25,6 +25,7 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'long-command': ['longCmd', 'final'],
   // An agent that keeps running the same failing command (loop detection tests).
   loop: ['failCmd'],
+  'hang-once': [],
   fail: [],
   hang: [],
 };
@@ -54,13 +55,20 @@ function isUserMessage(item: Json): item is Record<string, Json> {
 /** The last scenario marker in the user's messages wins, so a follow-up turn can switch scenario. */
 export function scenarioOf(input: readonly Json[]): Scenario {
   let found: Scenario = 'default';
+  let turnsSinceMarker = 0;
   for (const item of input) {
     if (!isUserMessage(item)) continue;
+    turnsSinceMarker++;
     for (const match of messageText(item).matchAll(MARKER)) {
       const name = match[1] as Scenario;
-      if (SCENARIOS.includes(name)) found = name;
+      if (SCENARIOS.includes(name)) {
+        found = name;
+        turnsSinceMarker = 0;
+      }
     }
   }
+  // `hang-once` hangs only in the turn that asked for it; a later turn (a resume) runs the default script.
+  if (found === 'hang-once') return turnsSinceMarker > 0 ? 'default' : 'hang';
   return found;
 }
 

@@ -17,6 +17,7 @@ Commands:
   quartet status [--repo DIR] [--json]
   quartet stop ATTEMPT_ID [--repo DIR]
   quartet retry ATTEMPT_ID [--repo DIR]
+  quartet resume ATTEMPT_ID [--repo DIR]
   quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]
   quartet supervisor stop [--repo DIR]
 
@@ -48,6 +49,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   status: `quartet status [--repo DIR] [--json]\n\n  Prints every task with its attempts; --json prints the snapshot.`,
   stop: `quartet stop ATTEMPT_ID [--repo DIR]\n\n  Interrupts the attempt's turn and ends its processes; the attempt ends "stopped".`,
   retry: `quartet retry ATTEMPT_ID [--repo DIR]\n\n  Runs a failed, stalled, stopped or interrupted attempt again in the same worktree and branch.`,
+  resume: `quartet resume ATTEMPT_ID [--repo DIR]\n\n  Continues an interrupted, stopped, stalled or failed attempt on its own Codex thread (thread/resume).`,
   answer: `quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]\n\n  Answers the approval or question an attempt waits on ("needs you").`,
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
 };
@@ -139,13 +141,14 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'stop':
-    case 'retry': {
+    case 'retry':
+    case 'resume': {
       const id = p.positionals[0];
       if (!id) throw new CliUsageError(`${command} needs an ATTEMPT_ID (see quartet status)`);
       const client = await connect(p);
-      await (command === 'stop' ? client.stop(id) : client.retry(id));
+      await (command === 'stop' ? client.stop(id) : command === 'retry' ? client.retry(id) : client.resume(id));
       client.close();
-      console.log(`${command === 'stop' ? 'stopped' : 'retrying'} ${id}`);
+      console.log(`${{ stop: 'stopped', retry: 'retrying', resume: 'resuming' }[command]} ${id}`);
       return 0;
     }
     case 'answer': {

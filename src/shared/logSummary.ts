@@ -17,10 +17,12 @@ export interface FailureSummary {
   lines: string[];
   /** A later run of the same command exited 0. */
   fixedLater: boolean;
+  /** How often this same failure happened (a test command failing on every try counts once, ×n). */
+  times: number;
 }
 
 export interface LogSummary {
-  /** Failures in the order they happened: the first is what failed first. */
+  /** Distinct failures in the order they first happened: the first is what failed first. */
   failures: FailureSummary[];
   /** How many failures there were in all (the list is capped). */
   failureCount: number;
@@ -45,7 +47,7 @@ function laterPass(items: readonly TraceItem[], from: number, command: string): 
 }
 
 function describeFailure(items: readonly TraceItem[], item: TraceItem): FailureSummary {
-  const base = { index: item.index, seq: item.seq, at: item.at, fixedLater: false };
+  const base = { index: item.index, seq: item.seq, at: item.at, fixedLater: false, times: 1 };
   switch (item.kind) {
     case 'command':
       return {
@@ -71,15 +73,30 @@ function describeFailure(items: readonly TraceItem[], item: TraceItem): FailureS
   }
 }
 
+/** Failures that are "the same" for the summary: one command line with one exit code, or one title. */
+function failureKey(item: TraceItem): string {
+  if (item.kind === 'command') return `command\n${item.command}\n${item.exitCode}`;
+  if (item.kind === 'error') return `error\n${item.message}`;
+  return `${item.kind}\n${item.index}`;
+}
+
 export function summarize(trace: SummaryInput, maxFailures = 5): LogSummary {
   const { items } = trace;
   const failed = trace.failedIndices.map((i) => items[i]).filter((it): it is TraceItem => it !== undefined);
   const failedCommands = failed.filter((it) => it.kind === 'command').length;
+  const groups = new Map<string, { first: TraceItem; times: number }>();
+  for (const it of failed) {
+    const key = failureKey(it);
+    const g = groups.get(key);
+    if (g) g.times++;
+    else groups.set(key, { first: it, times: 1 });
+  }
+  const distinct = [...groups.values()];
   const start = parseTime(trace.firstAt);
   const end = parseTime(trace.lastAt);
   const last = items[trace.lastMessageIndex];
   return {
-    failures: failed.slice(0, maxFailures).map((it) => describeFailure(items, it)),
+    failures: distinct.slice(0, maxFailures).map((g) => ({ ...describeFailure(items, g.first), times: g.times })),
     failureCount: failed.length,
     finalMessage: last?.kind === 'message' ? last.text : null,
     diffstat: combineDiffstat(trace.fileKinds, trace.diffByTurn),

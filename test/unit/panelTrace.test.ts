@@ -126,3 +126,14 @@ test('a 100,000-event journal builds into a trace with its failures', () => {
   assert.ok(b.items.length > 30_000, String(b.items.length));
   assert.ok(summarize(b).failures.length > 0);
 });
+
+test('the same command failing again and again is one failure, counted', () => {
+  const records = syntheticJournal({ events: 400, failEvery: 5 }).map(toWire).filter((r): r is WireRecord => r !== null);
+  const b = new TraceBuilder();
+  b.append(records);
+  const s = summarize(b);
+  assert.equal(s.failures.length, 1);
+  assert.equal(s.failures[0]!.times, s.failureCount);
+  assert.ok(s.failureCount > 10);
+  assert.ok(s.failures[0]!.lines.some((l) => l.includes('AssertionError')));
+});

@@ -70,6 +70,8 @@ export interface QuartetApi {
   launch(request: LaunchRequest): Promise<TaskSnapshot>;
   stop(attemptId: string): Promise<void>;
   retry(attemptId: string): Promise<void>;
+  /** Continue the attempt's Codex thread (thread/resume) in its worktree. */
+  resume(attemptId: string): Promise<void>;
   answer(attemptId: string, decision: AnswerDecision, text?: string): Promise<void>;
   /** Journal records of one attempt from sequence number `from` (inclusive). */
   journal(attemptId: string, from?: number): Promise<JournalRecord[]>;

@@ -118,6 +118,9 @@ export class SupervisorClient implements QuartetApi {
   async retry(attemptId: string): Promise<void> {
     await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/retry`, {});
   }
+  async resume(attemptId: string): Promise<void> {
+    await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/resume`, {});
+  }
   async answer(attemptId: string, decision: AnswerDecision, text?: string): Promise<void> {
     await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/answer`, { decision, text });
   }

@@ -34,7 +34,14 @@ export interface RunnerInput {
   journal: Journal;
   hooks: RunnerHooks;
   maxLineBytes: number;
+  /** Resume this thread (`thread/resume`, rollout on disk) instead of starting a new one. */
+  resumeThreadId?: string | null;
 }
+
+/** What a resumed thread is told: it already has the task in its history. */
+export const RESUME_PROMPT =
+  'You were interrupted (Quartet restarted or you were stopped). Continue the task from the current state of the worktree; ' +
+  'do not redo finished work. End with the same kind of final message: a commit subject line, a blank line, a short summary.';
 
 export type RunOutcome =
   | { status: 'completed'; finalMessage: string | null; threadId: string }
@@ -107,13 +114,16 @@ export class AttemptRunner {
         capabilities: { experimentalApi: true },
       });
       this.client.notify('initialized');
-      const started = await this.client.request('thread/start', {
-        cwd: worktree,
-        approvalPolicy: options.approvalPolicy,
-        sandbox: options.sandbox,
-        ...(options.model ? { model: options.model } : {}),
-        ...(this.input.developerInstructions ? { developerInstructions: this.input.developerInstructions } : {}),
-      });
+      const resume = this.input.resumeThreadId;
+      const started = resume
+        ? await this.client.request('thread/resume', { threadId: resume, cwd: worktree, approvalPolicy: options.approvalPolicy, sandbox: options.sandbox })
+        : await this.client.request('thread/start', {
+            cwd: worktree,
+            approvalPolicy: options.approvalPolicy,
+            sandbox: options.sandbox,
+            ...(options.model ? { model: options.model } : {}),
+            ...(this.input.developerInstructions ? { developerInstructions: this.input.developerInstructions } : {}),
+          });
       const thread = (started.thread ?? {}) as JsonObject;
       this.threadId = String(thread.id ?? '');
       this.emit({
@@ -125,7 +135,7 @@ export class AttemptRunner {
       if (this.stopReason) return await this.stopNow();
       const turn = await this.client.request('turn/start', {
         threadId: this.threadId,
-        input: [{ type: 'text', text: this.input.prompt, text_elements: [] }],
+        input: [{ type: 'text', text: resume ? RESUME_PROMPT : this.input.prompt, text_elements: [] }],
       });
       this.turnId = String(((turn.turn ?? {}) as JsonObject).id ?? '');
       this.armTurnTimer();

@@ -1,6 +1,7 @@
 // The only owner of task/attempt state: launch, dispatch under a concurrency limit, stop, retry, stall, recover.
 
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { isActive, isTerminal, ZERO_TOKENS, type Phase, type Reason, type Snapshot, type TaskSnapshot } from '../../shared/model';
 import type { AgentEvent } from '../../shared/events';
@@ -71,6 +72,7 @@ export class Orchestrator extends EventEmitter {
     const { state, problem } = this.store.load();
     if (problem) this.warnings.push(problem);
     this.tasks = state?.tasks ?? [];
+    if (state?.settings) this.settings = { ...this.settings, ...state.settings };
     const now = new Date().toISOString();
     for (const t of this.tasks) {
       t.attempts = t.attempts.map((a) => {
@@ -90,6 +92,7 @@ export class Orchestrator extends EventEmitter {
     if (settings.worktreeRoot !== undefined) this.settings.worktreeRoot = settings.worktreeRoot || null;
     if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
     this.emit('settings', { ...this.settings });
+    this.persist();
     void this.dispatch();
   }
 
@@ -132,6 +135,8 @@ export class Orchestrator extends EventEmitter {
     };
     this.tasks.push(task);
     this.taskEnv.set(id, env);
+    this.persist();
+    this.store.flush();
     this.secretsByTask.set(id, sentSecrets);
     this.deps.log(`task=${id} launched attempts=${input.attempts} base=${baseRef}@${baseCommit.slice(0, 10)}`);
     this.changed();
@@ -171,6 +176,17 @@ export class Orchestrator extends EventEmitter {
     if (!isTerminal(a.phase) || a.phase === 'finished') throw new UsageError(`attempt ${id} is ${a.phase}; only failed, stalled, stopped or interrupted attempts can be retried`);
     this.clearRetry(id);
     this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), retries: x.retries + 1, nextRetryAt: null, lastEvent: 'queued for retry', lastError: null }));
+    void this.dispatch();
+  }
+
+  /** Resume: same attempt, worktree, branch and Codex thread (`thread/resume`); for interrupted or stopped work. */
+  resume(id: string): void {
+    const a = this.attempt(id);
+    if (!isTerminal(a.phase) || a.phase === 'finished' || !a.threadId) {
+      throw new UsageError(`attempt ${id} is ${a.phase}${a.threadId ? '' : ' and never started a Codex thread'}; only interrupted, stopped, stalled or failed attempts with a thread can be resumed (use retry for a new thread)`);
+    }
+    this.clearRetry(id);
+    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), resumeThread: x.threadId, nextRetryAt: null, lastEvent: 'queued to resume', lastError: null }));
     void this.dispatch();
   }
 
@@ -223,13 +239,15 @@ export class Orchestrator extends EventEmitter {
       if (before.phase !== after.phase) {
         this.deps.log(`task=${t.id} attempt=${id} session=${after.threadId ?? '-'} phase=${after.phase}${after.reason ? ` reason=${after.reason}` : ''}`);
       }
-      this.changed();
+      // Phases and threads must survive a crash at any moment; token and event churn may wait for the debounce.
+      this.changed(before.phase !== after.phase || before.threadId !== after.threadId || before.worktree !== after.worktree);
       return;
     }
   }
 
-  private changed(): void {
+  private changed(urgent = false): void {
     this.persist();
+    if (urgent) this.store.flush();
     if (this.changeTimer) return;
     // Coalesce bursts (token updates, deltas) into at most ~10 snapshots a second.
     this.changeTimer = setTimeout(() => {
@@ -239,7 +257,7 @@ export class Orchestrator extends EventEmitter {
   }
 
   private persist(): void {
-    this.store.save({ version: 1, tasks: this.tasks });
+    this.store.save({ version: 1, tasks: this.tasks, settings: this.settings });
   }
 
   private activeCount(): number {
@@ -257,7 +275,9 @@ export class Orchestrator extends EventEmitter {
 
   private async runAttempt(task: TaskRecord, id: string): Promise<void> {
     const env = this.taskEnv.get(task.id) ?? this.deps.env;
-    const root = this.worktreeRoot();
+    const existing = this.attempt(id).worktree;
+    // A retry or resume keeps its worktree even if the root setting changed since (or was lost in a restart).
+    const root = existsSync(existing) ? resolve(existing, '..', '..', '..') : this.worktreeRoot();
     let outcome: RunOutcome;
     const journal = new Journal(this.attempt(id).journal, [...secretValues(env), ...(this.secretsByTask.get(task.id) ?? [])], MAX_LINE_BYTES);
     this.journals.set(id, journal);
@@ -268,7 +288,8 @@ export class Orchestrator extends EventEmitter {
       this.update(id, (x) => ({ ...x, worktree: wt.path }));
       const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
       // Stopped while its worktree was being made: keep the worktree, start nothing.
-      if (isTerminal(this.attempt(id).phase)) throw new StoppedBeforeStart();
+      const current = this.attempt(id);
+      if (isTerminal(current.phase)) throw new StoppedBeforeStart();
       const ports = await this.ports.allocate(id);
       this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
       journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
@@ -283,6 +304,7 @@ export class Orchestrator extends EventEmitter {
         codexPath: codex.ok ? codex.path : null,
         journal,
         maxLineBytes: MAX_LINE_BYTES,
+        resumeThreadId: current.resumeThread ?? null,
         hooks: {
           onEvent: (e) => this.onEvent(id, e),
           onActivity: () => this.lastActivity.set(id, Date.now()),
@@ -369,7 +391,8 @@ export class Orchestrator extends EventEmitter {
       if (e.type === 'session_started') {
         next = {
           ...transition(next, next.phase === 'starting' ? 'working' : next.phase, null, at),
-          threadId: e.threadId, threadIds: [...next.threadIds, e.threadId], model: e.model, modelProvider: e.modelProvider,
+          threadId: e.threadId, threadIds: next.threadIds.includes(e.threadId) ? next.threadIds : [...next.threadIds, e.threadId],
+          model: e.model, modelProvider: e.modelProvider, resumeThread: null,
           demoModel: e.modelProvider === DEMO_PROVIDER_ID,
         };
       }

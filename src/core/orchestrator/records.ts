@@ -1,11 +1,13 @@
 // Persisted task/attempt records (what state.json holds) and the snapshot built from them.
 
 import { isActive, type AttemptSnapshot, type Snapshot, type TaskSnapshot, type TokenTotals } from '../../shared/model';
-import type { LaunchOptions } from '../client/api';
+import type { LaunchOptions, SupervisorSettings } from '../client/api';
 
 export interface AttemptRecord extends AttemptSnapshot {
   /** Latest absolute total per Codex thread; the attempt total is their sum. */
   tokensByThread: Record<string, TokenTotals>;
+  /** Set while queued for Resume: the thread to continue. */
+  resumeThread?: string | null;
 }
 
 export interface TaskRecord extends Omit<TaskSnapshot, 'attempts'> {
@@ -17,6 +19,8 @@ export interface TaskRecord extends Omit<TaskSnapshot, 'attempts'> {
 export interface PersistedState {
   version: 1;
   tasks: TaskRecord[];
+  /** The supervisor settings last configured by a client (restored after a restart). */
+  settings?: SupervisorSettings;
 }
 
 export function isPersistedState(v: unknown): v is PersistedState {
@@ -26,7 +30,7 @@ export function isPersistedState(v: unknown): v is PersistedState {
 
 function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
-  const { tokensByThread: _omit, ...rest } = a;
+  const { tokensByThread: _omit, resumeThread: _resume, ...rest } = a;
   return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens } };
 }
 

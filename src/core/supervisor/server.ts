@@ -133,6 +133,10 @@ async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: Serve
     orch.retry(id);
     return send(res, 200, { ok: true });
   }
+  if (action === 'resume') {
+    orch.resume(id);
+    return send(res, 200, { ok: true });
+  }
   if (action === 'answer') {
     const body = await readBody(req);
     const decision = body.decision === 'accept' ? 'accept' : body.decision === 'decline' ? 'decline' : null;

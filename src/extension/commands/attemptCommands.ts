@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AnswerDecision } from '../../core/client/api';
 import type { AttemptSnapshot } from '../../shared/model';
 import { attemptLabel, phaseLabel } from '../viewModel/attemptView';
-import { isRetryable, isStoppable } from '../viewModel/contextValue';
+import { isResumable, isRetryable, isStoppable } from '../viewModel/contextValue';
 import { oneLine } from '../viewModel/format';
 import { answerPlaceholder, answerPrompt } from './answerModel';
 import type { CommandServices } from './commandServices';
@@ -31,6 +31,14 @@ export async function retryAttempt(s: CommandServices, arg: unknown): Promise<vo
   if (!isRetryable(target.attempt.phase)) return refuse(target.attempt, 'only failed, stalled, stopped or interrupted attempts can be retried.');
   vscode.window.setStatusBarMessage(`Quartet: retrying ${attemptLabel(target.attempt)}…`, STATUS_MESSAGE_MS);
   await s.client().retry(target.attempt.id);
+}
+
+export async function resumeAttempt(s: CommandServices, arg: unknown): Promise<void> {
+  const target = await resolveAttempt(s.store, arg, (a) => isResumable(a), 'Resume which attempt?');
+  if (!target) return;
+  if (!isResumable(target.attempt)) return refuse(target.attempt, 'only interrupted, stopped, stalled or failed attempts that started a Codex thread can be resumed.');
+  vscode.window.setStatusBarMessage(`Quartet: resuming ${attemptLabel(target.attempt)}…`, STATUS_MESSAGE_MS);
+  await s.client().resume(target.attempt.id);
 }
 
 async function decide(s: CommandServices, arg: unknown, decision: AnswerDecision): Promise<void> {

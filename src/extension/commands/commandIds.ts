@@ -5,6 +5,7 @@ export const CommandIds = {
   refresh: 'quartet.refresh',
   stopAttempt: 'quartet.stopAttempt',
   retryAttempt: 'quartet.retryAttempt',
+  resumeAttempt: 'quartet.resumeAttempt',
   showDiff: 'quartet.showDiff',
   openWorktree: 'quartet.openWorktree',
   openTerminal: 'quartet.openTerminal',

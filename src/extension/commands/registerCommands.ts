@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
-import { acceptRequest, answerQuestion, declineRequest, retryAttempt, stopAttempt } from './attemptCommands';
+import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
 import type { CommandServices } from './commandServices';
@@ -17,6 +17,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.refresh]: (s) => s.refresh(),
   [CommandIds.stopAttempt]: stopAttempt,
   [CommandIds.retryAttempt]: retryAttempt,
+  [CommandIds.resumeAttempt]: resumeAttempt,
   [CommandIds.showDiff]: showDiff,
   [CommandIds.openWorktree]: openWorktree,
   [CommandIds.openTerminal]: openTerminal,

@@ -37,9 +37,15 @@ export function isRetryable(phase: Phase): boolean {
   return RETRYABLE_PHASES.includes(phase);
 }
 
-export function attemptContextValue(attempt: Pick<AttemptSnapshot, 'phase'>, worktreeExists: boolean): string {
+/** Resume continues the attempt's own Codex thread, so it needs one. */
+export function isResumable(attempt: Pick<AttemptSnapshot, 'phase' | 'threadId'>): boolean {
+  return isRetryable(attempt.phase) && !!attempt.threadId;
+}
+
+export function attemptContextValue(attempt: Pick<AttemptSnapshot, 'phase'> & Partial<Pick<AttemptSnapshot, 'threadId'>>, worktreeExists: boolean): string {
   let value = `quartet.attempt.${attemptState(attempt.phase)}`;
   if (isRetryable(attempt.phase)) value += '.retryable';
+  if (isResumable({ phase: attempt.phase, threadId: attempt.threadId ?? null })) value += '.resumable';
   if (worktreeExists) value += '.worktree';
   return value;
 }

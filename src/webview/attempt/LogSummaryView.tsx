@@ -9,6 +9,13 @@ import { SafeMarkdown } from '../ui/SafeMarkdown';
 import { useActions, usePanel } from '../usePanel';
 
 const MAX_FILES = 12;
+/** Output lines are shown for the first failures only; later ones are listed by title. */
+const FAILURES_WITH_LINES = 2;
+
+/** Line counts come from turn diffs; without one, "+0 −0" would be a lie. */
+export function hasLineCounts(summary: LogSummary): boolean {
+  return summary.diffstat.files.some((f) => f.added !== null);
+}
 
 export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSummary; onJump(index: number): void }): ReactNode {
   const { attempt, summary } = props;
@@ -30,21 +37,27 @@ export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSu
           {summary.commands.total} command{summary.commands.total === 1 ? '' : 's'}, {summary.commands.failed} failed
         </span>
         <span>
-          {summary.diffstat.files.length} file{summary.diffstat.files.length === 1 ? '' : 's'} <span className="added">+{summary.diffstat.added}</span>{' '}
-          <span className="removed">−{summary.diffstat.removed}</span>
+          {summary.diffstat.files.length} file{summary.diffstat.files.length === 1 ? '' : 's'}
+          {hasLineCounts(summary) ? (
+            <>
+              {' '}
+              <span className="added">+{summary.diffstat.added}</span> <span className="removed">−{summary.diffstat.removed}</span>
+            </>
+          ) : null}
         </span>
       </div>
       {first ? (
         <div className="failures" data-testid="failures">
           <h3>What failed first{summary.failureCount > 1 ? ` (${summary.failureCount} failures)` : ''}</h3>
           <ol>
-            {summary.failures.map((f) => (
+            {summary.failures.map((f, i) => (
               <li key={f.index} className="failure" data-testid="failure">
                 <button type="button" className="link" onClick={() => props.onJump(f.index)} title="Show it in the trace">
                   {formatClock(f.at)} {f.title}
                 </button>
+                {f.times > 1 ? <span className="muted"> ×{f.times}</span> : null}
                 {f.fixedLater ? <span className="passed"> later passed</span> : null}
-                {f.lines.length ? <pre className="failure-lines">{f.lines.join('\n')}</pre> : null}
+                {f.lines.length && i < FAILURES_WITH_LINES ? <pre className="failure-lines">{f.lines.join('\n')}</pre> : null}
               </li>
             ))}
           </ol>

@@ -12,7 +12,7 @@ const GLYPH: Record<TraceItemKind, string> = {
   turnEnd: '■',
   command: '$',
   patch: '±',
-  message: '💬',
+  message: '»',
   reasoning: '…',
   tool: '⚙',
   approval: '?',

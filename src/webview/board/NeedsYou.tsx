@@ -29,7 +29,7 @@ export function NeedsYou({ attempt, pending }: { attempt: AttemptSnapshot; pendi
         <Badge className="needs-you-badge">needs you</Badge>
         <span>{KIND_LABEL[pending.kind]}</span>
       </div>
-      <div className="needs-you-summary">{pending.summary}</div>
+      {pending.questions?.[0]?.question === pending.summary ? null : <div className="needs-you-summary">{pending.summary}</div>}
       {pending.reason ? <div className="muted">{pending.reason}</div> : null}
       {pending.questions?.map((q) => (
         <div key={q.id} className="needs-you-question">

@@ -6,6 +6,7 @@ import { estimateCost } from '../../shared/cost';
 import { summarize } from '../../shared/logSummary';
 import { clipLine, elapsedMs, formatDuration, formatTokens, formatUsd } from '../../shared/panelFormat';
 import { PhaseBadge } from '../board/AttemptCard';
+import { hasLineCounts } from '../attempt/LogSummaryView';
 import { Button, Checkbox } from '../ui/elements';
 import { SafeMarkdown } from '../ui/SafeMarkdown';
 import { useActions, useNow, usePanel } from '../usePanel';
@@ -14,7 +15,8 @@ function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; no
   const store = usePanel();
   const actions = useActions();
   const trace = store.trace(attempt.id);
-  const summary = trace ? summarize(trace, 1) : null;
+  // No record yet: the journal is still on its way (an empty journal also shows this until its first line).
+  const summary = trace && trace.version > 0 ? summarize(trace, 1) : null;
   const cost = estimateCost(attempt.tokens, attempt.model, store.prices, attempt.demoModel);
   return (
     <article className="compare-col" data-testid={`compare-col-${attempt.id}`} aria-label={`Attempt ${attempt.index}`}>
@@ -37,7 +39,7 @@ function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; no
         <dt>files</dt>
         <dd>
           {attempt.filesChanged}
-          {summary ? (
+          {summary && hasLineCounts(summary) ? (
             <>
               {' '}
               <span className="added">+{summary.diffstat.added}</span> <span className="removed">−{summary.diffstat.removed}</span>

@@ -1,0 +1,58 @@
+// Integration: the supervisor is killed (-9) mid-run; the next client finds attempts interrupted, no strays, and Resume works.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { DIST, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
+import { SupervisorClient } from '../../src/core/client/supervisorClient';
+import { isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
+import { ATTEMPT_TAG } from '../../src/core/execution/attemptRunner';
+import { readJournal } from '../../src/core/observability/journal';
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h?.cleanup();
+});
+
+test('kill -9 of the supervisor: attempts come back interrupted with worktree and journal, strays are ended, Resume continues the same thread', { timeout: 120_000 }, async () => {
+  const t = await h.client.launch({ title: 'survive', prompt: 'work [[quartet-demo:hang-once]]', attempts: 2, options: { stallTimeoutMs: 600_000 } });
+  const working = await waitForSnapshot(h.client, 60_000, (s) => {
+    const task = s.tasks.find((x) => x.id === t.id);
+    return task && task.attempts.every((a) => a.phase === 'working' && a.threadId) ? task : null;
+  });
+  const info = JSON.parse(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.json'), 'utf8')) as { pid: number };
+  process.kill(info.pid, 'SIGKILL');
+  while (isAlive(info.pid)) await new Promise((r) => setTimeout(r, 50));
+  h.client.close();
+  // Codex ends its own children when its stdin closes; a dev server started with setsid would not.
+  // Stand in for one: a detached process tagged with the attempt, as every process of an attempt is.
+  const stray = spawn('sleep', ['600'], { detached: true, stdio: 'ignore', env: { ...process.env, [ATTEMPT_TAG]: working.attempts[1]!.id } });
+  stray.unref();
+  const orphans = pidsWithEnv(ATTEMPT_TAG, working.attempts[1]!.id);
+  assert.ok(orphans.includes(stray.pid!), 'the stray is tagged');
+
+  h.client = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
+  const back = (await h.client.snapshot()).tasks.find((x) => x.id === t.id)!;
+  for (const a of back.attempts) {
+    assert.equal(a.phase, 'interrupted');
+    assert.equal(a.reason, 'supervisor_restart');
+    assert.equal(a.worktree, working.attempts.find((w) => w.id === a.id)?.worktree);
+    assert.ok(readJournal(a.journal).length > 0, 'journal intact');
+  }
+  for (let i = 0; i < 100 && orphans.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(orphans.filter(isAlive), [], 'the startup sweep ended the strays');
+
+  const first = back.attempts[0]!;
+  await h.client.resume(first.id);
+  const done = await waitForTask(h.client, t.id, 60_000, (x) => x.attempts[0]?.phase === 'finished');
+  const resumed = done.attempts[0]!;
+  assert.deepEqual(resumed.threadIds, [first.threadId], 'Resume continued the same Codex thread');
+  assert.ok(readJournal(resumed.journal).some((r) => r.kind === 'raw' && (r.msg as { method?: string }).method === 'thread/resume'));
+  assert.equal(resumed.filesChanged, 1);
+  assert.equal(done.attempts[1]?.phase, 'interrupted', 'the other attempt waits for its own Resume/Retry');
+});

@@ -1,0 +1,95 @@
+// XSS payloads, and a snapshot plus journal that put them everywhere agent, repo or tracker text reaches the panel.
+
+import type { Snapshot } from '../../src/shared/model';
+import type { WireRecord } from '../../src/shared/protocol';
+import { attemptFixture, taskFixture } from './snapshotFixture';
+
+/** Each one, if it ever ran, would set `window.__xss` (or call alert, or fetch from evil.test). */
+export const PAYLOADS: string[] = [
+  `<img src=x onerror="window.__xss=1">`,
+  `<script>window.__xss=2</script>`,
+  `"><svg onload=window.__xss=3>`,
+  `javascript:window.__xss=4`,
+  `[click me](javascript:window.__xss=5)`,
+  `<iframe src="javascript:window.__xss=6"></iframe>`,
+  `<a href="javascript:window.__xss=7">x</a>`,
+  `'><img src=x onerror=window.__xss=8>`,
+  `<body onload=window.__xss=9>`,
+  `<details open ontoggle=window.__xss=10>`,
+  `<svg><script>window.__xss=11</script></svg>`,
+  `<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=12>`,
+  `<input autofocus onfocus=window.__xss=13>`,
+  `<video><source onerror=window.__xss=14></video>`,
+  `<object data="javascript:window.__xss=15">`,
+  `<embed src="data:text/html,<script>parent.__xss=16</script>">`,
+  `<link rel=stylesheet href="https://evil.test/x.css">`,
+  `<img src="https://evil.test/beacon.png">`,
+  `<style>@import 'https://evil.test/s.css';</style>`,
+  `<meta http-equiv="refresh" content="0;url=https://evil.test/">`,
+  `[data link](data:text/html,<script>window.__xss=21</script>)`,
+  `![tracking pixel](https://evil.test/md.png)`,
+  `<form action="https://evil.test"><button>go</button></form>`,
+  `{{constructor.constructor('window.__xss=24')()}}`,
+  '${window.__xss=25}',
+  `</script><script>window.__xss=26</script>`,
+  `<!--<img src=x onerror=window.__xss=27>-->`,
+  `\u2028\u2029<img src=x onerror=window.__xss=28>`,
+  `<a href="https://evil.test" target=_blank>phish</a>`,
+  `<base href="https://evil.test/">`,
+  `<svg><animate onbegin=window.__xss=31 attributeName=x dur=1s>`,
+  `vbscript:msgbox(32)`,
+  `&lt;img src=x onerror=window.__xss=33&gt;`,
+  `<noscript><p title="</noscript><img src=x onerror=window.__xss=34>">`,
+  `<img src=x onerror=alert(35)>`,
+  `[ok link](https://evil.test/landing)`,
+];
+
+const T = 't-cccccccccccc';
+const p = (i: number): string => PAYLOADS[i % PAYLOADS.length] as string;
+
+export function xssSnapshot(): Snapshot {
+  const attempts = [1, 2, 3].map((k) =>
+    attemptFixture(T, k, {
+      branch: `quartet/${p(k + 2)}/${k}`,
+      worktree: `/tmp/${p(k + 5)}`,
+      lastEvent: p(k),
+      lastError: k === 3 ? p(k + 10) : null,
+      model: k === 2 ? p(16) : 'gpt-5.5',
+      phase: k === 1 ? 'needs-you' : k === 2 ? 'working' : 'failed',
+      pending:
+        k === 1
+          ? { id: 'pend-x', kind: 'userInput', summary: p(0), reason: p(1), questions: [{ id: 'q', question: p(2), options: [p(3), p(25)] }] }
+          : null,
+    }),
+  );
+  return {
+    repo: p(4),
+    generatedAt: '2026-11-21T10:02:00.000Z',
+    tasks: [taskFixture(T, `${p(0)} ${p(25)}`, attempts, { prompt: p(1), baseRef: p(6), key: p(7) })],
+    counts: { running: 1, needsYou: 1, queued: 0, finished: 0, failed: 1 },
+    warnings: [p(11), p(19)],
+  };
+}
+
+export const XSS_ATTEMPT = `${T}-3`;
+
+/** Every payload in every text field of the trace: commands, output, files, messages, errors. */
+export function xssTrace(): WireRecord[] {
+  const records: WireRecord[] = [];
+  let seq = 0;
+  const at = (): string => new Date(Date.parse('2026-11-21T10:00:00Z') + seq * 1000).toISOString();
+  const push = (event: WireRecord['event']): void => void records.push({ seq: seq++, at: at(), event });
+  push({ type: 'turn_started', turnId: 'u1' });
+  PAYLOADS.forEach((payload, i) => {
+    push({ type: 'command', itemId: `c${i}`, command: `/bin/bash -lc "echo ${payload}"`, exitCode: i % 3 === 0 ? 1 : 0, durationMs: 10, status: 'completed', outputTail: `error: ${payload}\n${payload}` });
+    push({ type: 'file_change', itemId: `f${i}`, status: 'completed', files: [{ path: `src/${payload}.ts`, kind: 'add' }] });
+    push({ type: 'reasoning', itemId: `r${i}`, text: payload });
+  });
+  push({ type: 'diffstat', turnId: 'u1', files: PAYLOADS.map((x, i) => ({ path: `${x}/${i}`, added: i, removed: 1 })) });
+  push({ type: 'error', message: PAYLOADS.join('\n'), codexErrorInfo: p(3), willRetry: false });
+  push({ type: 'approval_requested', pendingId: 'px', kind: 'command', summary: p(5) });
+  push({ type: 'stderr', text: p(13) });
+  push({ type: 'agent_message', itemId: 'm', text: `# ${p(1)}\n\n${PAYLOADS.join('\n\n')}\n\n- ${p(2)}\n- [list link](javascript:window.__xss=99)\n\n\`\`\`\n${p(1)}\n\`\`\`` });
+  push({ type: 'turn_completed', turnId: 'u1', status: 'failed', error: p(0) });
+  return records;
+}
