@@ -19,6 +19,9 @@ Commands:
   quartet retry ATTEMPT_ID [--repo DIR]
   quartet resume ATTEMPT_ID [--repo DIR]
   quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]
+  quartet score TASK_ID [--json] [--repo DIR]
+  quartet land ATTEMPT_ID [--json] [--repo DIR]
+  quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
   quartet supervisor stop [--repo DIR]
 
 Run "quartet COMMAND --help" for a command's options.
@@ -45,12 +48,16 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   --worktree-root DIR      where worktrees go (default ~/.quartet/worktrees)
   --base REF               base ref (default: HEAD of the current branch)
   --token-budget N         tokens per attempt; at the limit its turn is interrupted (phase stopped, reason budget)
+  --check-command CMD      the repo's checks for the scorecard and lands (default: npm test when defined; "" = none)
   --loop-limit N           same command failing the same way N times → stalled (reason looping); 0 = off (default 3)`,
   status: `quartet status [--repo DIR] [--json]\n\n  Prints every task with its attempts; --json prints the snapshot.`,
   stop: `quartet stop ATTEMPT_ID [--repo DIR]\n\n  Interrupts the attempt's turn and ends its processes; the attempt ends "stopped".`,
   retry: `quartet retry ATTEMPT_ID [--repo DIR]\n\n  Runs a failed, stalled, stopped or interrupted attempt again in the same worktree and branch.`,
   resume: `quartet resume ATTEMPT_ID [--repo DIR]\n\n  Continues an interrupted, stopped, stalled or failed attempt on its own Codex thread (thread/resume).`,
   answer: `quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]\n\n  Answers the approval or question an attempt waits on ("needs you").`,
+  score: `quartet score TASK_ID [--json] [--repo DIR]\n\n  The scorecard: each attempt's checks, conflicts, diff size, tokens and time; the recommended one first.`,
+  land: `quartet land ATTEMPT_ID [--json] [--repo DIR]\n\n  Lands a finished attempt on its task's base branch (squash by default; setting landMode). Your checkout\n  is fast-forwarded only if it has the base checked out and is clean; if it is dirty the result goes to\n  quartet/landed/<task key> instead. Exit 1 when the land did not happen (conflict, failing checks, refused).\n  Land as a GitHub pull request (--pr) is not built yet.`,
+  rework: `quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]\n\n  Archives the attempt (patch + post-mortem under <git dir>/quartet/archive), removes its worktree and\n  branch, and starts a fresh attempt whose prompt carries the reason and the post-mortem.`,
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
 };
 
@@ -80,6 +87,7 @@ function launchOptions(p: Parsed): Partial<LaunchOptions> {
   set('base', str(p, 'base'));
   set('tokenBudget', int(p, 'token-budget'));
   set('loopLimit', int(p, 'loop-limit'));
+  set('checkCommand', str(p, 'check-command'));
   return o;
 }
 
@@ -127,8 +135,8 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return 0;
   }
-  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit'];
-  const p = parseArgs(rest, ['wait', 'json'], valued);
+  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command'];
+  const p = parseArgs(rest.filter((a) => a !== '--pr' || command !== 'land'), ['wait', 'json'], valued);
   switch (command) {
     case 'launch':
       return launch(p);
@@ -158,6 +166,35 @@ async function run(argv: string[]): Promise<number> {
       await client.answer(id, decision, str(p, 'text'));
       client.close();
       console.log(`answered ${id}: ${decision}`);
+      return 0;
+    }
+    case 'score': {
+      const id = p.positionals[0];
+      if (!id) throw new CliUsageError('score needs a TASK_ID (see quartet status)');
+      const client = await connect(p);
+      const card = await client.score(id);
+      client.close();
+      if (p.flags.has('json')) console.log(JSON.stringify(card, null, 2));
+      else for (const r of card.ranked) console.log(`${r.attemptId === card.recommended ? '★' : ' '} ${r.attemptId}  ${String(r.score).padStart(3)}  ${r.reasons.join(' · ')}`);
+      return 0;
+    }
+    case 'land': {
+      const id = p.positionals[0];
+      if (!id) throw new CliUsageError('land needs an ATTEMPT_ID (see quartet status)');
+      if (rest.includes('--pr')) throw new CliUsageError('land --pr (GitHub pull requests) is not built yet; run quartet land without --pr to land locally');
+      const client = await connect(p);
+      const result = await client.land(id);
+      client.close();
+      console.log(p.flags.has('json') ? JSON.stringify(result, null, 2) : `${result.status}: ${result.message}`);
+      return result.status === 'landed' || result.status === 'landed_aside' ? 0 : 1;
+    }
+    case 'rework': {
+      const id = p.positionals[0];
+      if (!id) throw new CliUsageError('rework needs an ATTEMPT_ID (see quartet status)');
+      const client = await connect(p);
+      const result = await client.rework(id, str(p, 'reason') ?? '');
+      client.close();
+      console.log(p.flags.has('json') ? JSON.stringify(result, null, 2) : `archived ${id} (${result.archived}); new attempt ${result.newAttemptId}`);
       return 0;
     }
     case 'supervisor': {

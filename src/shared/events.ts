@@ -30,7 +30,10 @@ export type AgentEvent =
   | { type: 'malformed'; reason: string; sample: string }
   | { type: 'stderr'; text: string }
   | { type: 'committed'; commit: string; files: number; message: string }
-  | { type: 'process_exit'; code: number | null; signal: string | null };
+  | { type: 'process_exit'; code: number | null; signal: string | null }
+  | { type: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string }
+  | { type: 'landed'; commit: string; aside: string | null; message: string }
+  | { type: 'archived'; reason: string; patch: string };
 
 /** One line of an attempt's journal: a raw protocol message or a normalized event. */
 export type JournalRecord =

@@ -66,6 +66,9 @@ function describeFailure(items: readonly TraceItem[], item: TraceItem): FailureS
       return { ...base, title: 'malformed output from Codex', lines: [clipLine(item.reason, 240)] };
     case 'exit':
       return { ...base, title: `Codex exited with code ${item.code}`, lines: [] };
+    case 'checks':
+      // The supervisor already picked the lines that matter; fall back to ours on the tail.
+      return { ...base, title: `checks: ${clipLine(unwrapShell(item.command), 100)} (exit ${item.exitCode ?? '?'})`, lines: item.summary.length ? item.summary.slice(0, 6) : importantLines(item.outputTail) };
     case 'patch':
       return { ...base, title: `patch ${item.status}`, lines: item.files.slice(0, 6).map((f) => f.path) };
     default:
@@ -77,6 +80,7 @@ function describeFailure(items: readonly TraceItem[], item: TraceItem): FailureS
 function failureKey(item: TraceItem): string {
   if (item.kind === 'command') return `command\n${item.command}\n${item.exitCode}`;
   if (item.kind === 'error') return `error\n${item.message}`;
+  if (item.kind === 'checks') return `checks\n${item.command}\n${item.exitCode}`;
   return `${item.kind}\n${item.index}`;
 }
 

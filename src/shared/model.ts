@@ -101,9 +101,41 @@ export interface AttemptSnapshot {
   /** Commit at the tip of the attempt's branch once the result is committed. */
   resultCommit: string | null;
   filesChanged: number;
+  /** The repo's checks, run in the attempt's worktree after it finished (scorecard). */
+  checks: CheckSummary | null;
+  diffStat: { files: number; added: number; removed: number } | null;
+  /** Merge-tree prediction against the current base (and which other live attempts it conflicts with). */
+  conflicts: { withBase: boolean; files: string[]; withAttempts: string[] } | null;
+  score: { score: number; eligible: boolean; reasons: string[] } | null;
+  recommended: boolean;
+  landed: { at: string; commit: string; aside: string | null; message: string } | null;
+  /** Set when the attempt was archived (rework, cleanup after a land): its work is in the patch. */
+  archived: { at: string; reason: string; patch: string; postMortem: string } | null;
+  /** The attempt this one reworks (new index, new branch). */
+  reworkOf: string | null;
 }
 
-export type TaskState = 'open' | 'archived';
+export interface CheckSummary {
+  state: 'running' | 'passed' | 'failed' | 'none';
+  command: string | null;
+  exitCode: number | null;
+  durationMs: number | null;
+  /** The few lines that matter when they failed. */
+  summary: string[];
+  at: string;
+}
+
+/** A land in progress or its outcome, shown step by step. */
+export interface LandProgress {
+  attemptId: string;
+  step: string;
+  status: 'running' | 'landed' | 'landed_aside' | 'conflict' | 'checks_failed' | 'refused' | 'failed';
+  message: string;
+  steps: { step: string; status: string; detail: string }[];
+  conflictFiles: string[];
+}
+
+export type TaskState = 'open' | 'landed' | 'archived';
 
 export interface TaskSnapshot {
   id: string;
@@ -114,6 +146,9 @@ export interface TaskSnapshot {
   state: TaskState;
   baseRef: string;
   attempts: AttemptSnapshot[];
+  /** The attempt the scorecard recommends (the person decides). */
+  recommended: string | null;
+  landing: LandProgress | null;
 }
 
 export interface Snapshot {
@@ -124,3 +159,15 @@ export interface Snapshot {
   /** Problems the supervisor wants a person to see (a corrupt state file, a failing journal…). */
   warnings: string[];
 }
+
+/** Defaults of the scorecard/land/rework fields (also fills them in for state written by older versions). */
+export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf'> = {
+  checks: null,
+  diffStat: null,
+  conflicts: null,
+  score: null,
+  recommended: false,
+  landed: null,
+  archived: null,
+  reworkOf: null,
+};

@@ -158,6 +158,20 @@ export class TraceBuilder {
       case 'process_exit':
         this.push(r, { kind: 'exit', code: e.code, signal: e.signal });
         return;
+      case 'checks':
+        this.push(r, { kind: 'checks', command: e.command, ok: e.ok, exitCode: e.exitCode, durationMs: e.durationMs, summary: e.summary, outputTail: e.outputTail });
+        return;
+      case 'landed':
+        this.push(r, { kind: 'landed', commit: e.commit, aside: e.aside, message: e.message });
+        return;
+      case 'archived':
+        this.push(r, { kind: 'archived', reason: e.reason });
+        return;
+      default: {
+        // A newer supervisor may journal event types this bundle does not know: skip them, never crash.
+        const unknown: never = e;
+        void unknown;
+      }
     }
   }
 

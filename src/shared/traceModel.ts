@@ -50,7 +50,10 @@ export type TraceItemBody =
   | { kind: 'stderr'; text: string }
   | { kind: 'malformed'; reason: string; sample: string }
   | { kind: 'commit'; commit: string; files: number; message: string }
-  | { kind: 'exit'; code: number | null; signal: string | null };
+  | { kind: 'exit'; code: number | null; signal: string | null }
+  | { kind: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string }
+  | { kind: 'landed'; commit: string; aside: string | null; message: string }
+  | { kind: 'archived'; reason: string };
 
 export type TraceItem = ItemBase & TraceItemBody;
 export type TraceItemKind = TraceItem['kind'];
@@ -83,6 +86,8 @@ export function isFailure(body: TraceItemBody): boolean {
       return FAILED_PHASES.includes(body.phase);
     case 'exit':
       return body.code !== null && body.code !== 0;
+    case 'checks':
+      return !body.ok;
     default:
       return false;
   }

@@ -52,6 +52,12 @@ export function describeItem(item: TraceItem): string {
       return `committed ${plural(item.files, 'file')} as ${item.commit.slice(0, 8)}: ${clipLine(item.message, 80)}`;
     case 'exit':
       return `Codex exited${item.code === null ? '' : ` with code ${item.code}`}${item.signal ? ` (${item.signal})` : ''}`;
+    case 'checks':
+      return `checks ${item.ok ? 'passed' : 'failed'}: ${clipLine(unwrapShell(item.command), 80)} (${item.exitCode === null ? 'no exit code' : `exit ${item.exitCode}`}, ${formatDuration(item.durationMs)})`;
+    case 'landed':
+      return `landed as ${item.commit.slice(0, 8)}${item.aside ? ` (aside on ${item.aside})` : ''}: ${clipLine(item.message, 80)}`;
+    case 'archived':
+      return `archived: ${clipLine(item.reason, 120)}`;
   }
 }
 
@@ -78,7 +84,10 @@ export function itemDetail(item: TraceItem): string {
     case 'malformed':
       return `${item.reason}\n${item.sample}`;
     case 'commit':
+    case 'landed':
       return item.message;
+    case 'checks':
+      return `$ ${unwrapShell(item.command)}\n${item.outputTail}`;
     default:
       return '';
   }

@@ -29,6 +29,11 @@ function clipEvent(e: AgentEvent): WireEvent {
       return { ...e, sample: clipText(e.sample, 2000) };
     case 'approval_requested':
       return { ...e, summary: clipText(e.summary, 4000) };
+    case 'checks':
+      return { ...e, outputTail: clipText(e.outputTail) };
+    case 'archived':
+      // The archived patch can be the whole attempt's diff; the trace shows only that it happened.
+      return { ...e, patch: clipText(e.patch, 2000) };
     case 'diff':
       // The diff text can be megabytes; its numstat is what the panel shows.
       return { type: 'diffstat', turnId: e.turnId, files: parseUnifiedDiff(e.diff) };

@@ -19,6 +19,8 @@ import { agentEnv, defaultAttempts, launchOptions, secretEnvNames, supervisorSet
 import { attemptCountItems, validateTitle } from '../../src/extension/commands/newTaskModel';
 import { answerPrompt } from '../../src/extension/commands/answerModel';
 
+import { ATTEMPT_EXTRAS } from '../../src/shared/model';
+
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 
 function attempt(over: Partial<AttemptSnapshot> = {}): AttemptSnapshot {
@@ -48,12 +50,13 @@ function attempt(over: Partial<AttemptSnapshot> = {}): AttemptSnapshot {
     nextRetryAt: null,
     resultCommit: null,
     filesChanged: 0,
+    ...ATTEMPT_EXTRAS,
     ...over,
   };
 }
 
 function task(id: string, createdAt: string, attempts: AttemptSnapshot[], over: Partial<TaskSnapshot> = {}): TaskSnapshot {
-  return { id, key: `k-${id}`, title: `Task ${id}`, prompt: 'do it', createdAt, state: 'open', baseRef: 'main', attempts, ...over };
+  return { id, key: `k-${id}`, title: `Task ${id}`, prompt: 'do it', createdAt, state: 'open', baseRef: 'main', attempts, recommended: null, landing: null, ...over };
 }
 
 function snapshot(tasks: TaskSnapshot[]): Snapshot {

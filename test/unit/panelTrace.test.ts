@@ -137,3 +137,13 @@ test('the same command failing again and again is one failure, counted', () => {
   assert.ok(s.failureCount > 10);
   assert.ok(s.failures[0]!.lines.some((l) => l.includes('AssertionError')));
 });
+
+test('post-run checks are trace items; a failing one is a failure with the supervisor\'s lines', () => {
+  seq = 0;
+  const b = new TraceBuilder();
+  b.append([rec({ type: 'checks', command: 'npm test', ok: false, exitCode: 1, durationMs: 3000, summary: ['✖ greets', 'AssertionError: x'], outputTail: 'long output' })]);
+  const s = summarize(b);
+  assert.equal(s.failures[0]!.title, 'checks: npm test (exit 1)');
+  assert.deepEqual(s.failures[0]!.lines, ['✖ greets', 'AssertionError: x']);
+  assert.match(describeItem(b.items[0]!), /^checks failed: npm test \(exit 1, 3\.0 s\)$/);
+});

@@ -56,6 +56,11 @@ export function xssSnapshot(): Snapshot {
       lastError: k === 3 ? p(k + 10) : null,
       model: k === 2 ? p(16) : 'gpt-5.5',
       phase: k === 1 ? 'needs-you' : k === 2 ? 'working' : 'failed',
+      checks: { state: 'failed', command: p(k + 7), exitCode: 1, durationMs: 10, summary: [p(k + 8), p(k + 12)], at: '2026-11-21T10:03:00.000Z' },
+      conflicts: { withBase: true, files: [p(k + 13)], withAttempts: [p(k + 14)] },
+      score: { score: 0.5, eligible: k === 2, reasons: [p(k + 15)] },
+      recommended: k === 2,
+      landed: k === 2 ? { at: '2026-11-21T10:04:00.000Z', commit: p(k + 16), aside: p(k + 17), message: p(k + 18) } : null,
       pending:
         k === 1
           ? { id: 'pend-x', kind: 'userInput', summary: p(0), reason: p(1), questions: [{ id: 'q', question: p(2), options: [p(3), p(25)] }] }
@@ -89,6 +94,9 @@ export function xssTrace(): WireRecord[] {
   push({ type: 'error', message: PAYLOADS.join('\n'), codexErrorInfo: p(3), willRetry: false });
   push({ type: 'approval_requested', pendingId: 'px', kind: 'command', summary: p(5) });
   push({ type: 'stderr', text: p(13) });
+  push({ type: 'checks', command: p(20), ok: false, exitCode: 1, durationMs: 5, summary: [p(21), p(22)], outputTail: PAYLOADS.join('\n') });
+  push({ type: 'landed', commit: p(23), aside: p(24), message: p(25) });
+  push({ type: 'archived', reason: p(26), patch: PAYLOADS.join('\n') });
   push({ type: 'agent_message', itemId: 'm', text: `# ${p(1)}\n\n${PAYLOADS.join('\n\n')}\n\n- ${p(2)}\n- [list link](javascript:window.__xss=99)\n\n\`\`\`\n${p(1)}\n\`\`\`` });
   push({ type: 'turn_completed', turnId: 'u1', status: 'failed', error: p(0) });
   return records;

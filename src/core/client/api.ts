@@ -1,6 +1,13 @@
 // The typed interface of a repository's supervisor, as its clients (extension, CLI, tests) see it.
 
-import type { Snapshot, TaskSnapshot } from '../../shared/model';
+import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
+
+/** `quartet score TASK --json`: the scorecard of a task's attempts. */
+export interface TaskScore {
+  taskId: string;
+  recommended: string | null;
+  ranked: { attemptId: string; eligible: boolean; score: number; reasons: string[] }[];
+}
 import type { JournalRecord } from '../../shared/events';
 
 export type ApprovalPolicy = 'never' | 'on-request';
@@ -27,6 +34,13 @@ export interface LaunchOptions {
   tokenBudget: number | null;
   /** The same command failing the same way this many times marks the attempt "looping" (0 = off). */
   loopLimit: number;
+  /** The repo's checks for the scorecard and lands; null = detect (`npm test` when defined), '' = none. */
+  checkCommand: string | null;
+  checkTimeoutMs: number;
+  /** How a land puts the attempt on the base: one squashed commit (default) or a merge commit. */
+  landMode: 'squash' | 'merge';
+  /** After a land, archive the task's other attempts and remove their worktrees and branches. */
+  cleanupAfterLand: boolean;
 }
 
 export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
@@ -43,6 +57,10 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   base: null,
   tokenBudget: null,
   loopLimit: 3,
+  checkCommand: null,
+  checkTimeoutMs: 600_000,
+  landMode: 'squash',
+  cleanupAfterLand: true,
 };
 
 export interface LaunchRequest {
@@ -75,5 +93,10 @@ export interface QuartetApi {
   answer(attemptId: string, decision: AnswerDecision, text?: string): Promise<void>;
   /** Journal records of one attempt from sequence number `from` (inclusive). */
   journal(attemptId: string, from?: number): Promise<JournalRecord[]>;
+  /** Land the attempt on its task's base branch (local; see LandProgress for the outcome). */
+  land(attemptId: string): Promise<LandProgress>;
+  /** Archive the attempt (patch + post-mortem), remove it, and start a fresh attempt that carries the reason. */
+  rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }>;
+  score(taskId: string): Promise<TaskScore>;
   configure(settings: Partial<SupervisorSettings>): Promise<void>;
 }

@@ -3,9 +3,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { openSync, closeSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import type { Snapshot, TaskSnapshot } from '../../shared/model';
+import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
-import type { AnswerDecision, LaunchRequest, QuartetApi, SupervisorSettings } from './api';
+import type { AnswerDecision, LaunchRequest, QuartetApi, SupervisorSettings, TaskScore } from './api';
 import { supervisorPaths } from '../supervisor/paths';
 
 export class SupervisorError extends Error {
@@ -117,6 +117,16 @@ export class SupervisorClient implements QuartetApi {
   }
   async retry(attemptId: string): Promise<void> {
     await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/retry`, {});
+  }
+  land(attemptId: string): Promise<LandProgress> {
+    // A land may run the repo's checks: allow it the check timeout and then some.
+    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/land`, {}, 30 * 60_000) as Promise<LandProgress>;
+  }
+  rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
+    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/rework`, { reason }, 120_000) as Promise<{ archived: string; newAttemptId: string }>;
+  }
+  score(taskId: string): Promise<TaskScore> {
+    return call(this.socket, 'GET', `/api/v1/score/${encodeURIComponent(taskId)}`) as Promise<TaskScore>;
   }
   async resume(attemptId: string): Promise<void> {
     await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/resume`, {});

@@ -9,6 +9,14 @@ import { canonicalPath, isInside, safeJoin, sanitizeKey, stableHash, PathSafetyE
 
 const queue = new SerialQueue();
 
+/**
+ * Runs `job` while holding the repository's worktree-admin lock: every `git worktree add/remove`
+ * in Quartet (attempts, lands, reworks) goes through this one queue, since concurrent ones race.
+ */
+export function withWorktreeLock<T>(repo: string, job: () => Promise<T>): Promise<T> {
+  return queue.run(canonicalPath(repo), job);
+}
+
 /** Identity Quartet commits with: a fresh CI machine has no git identity, and the agent cannot commit itself. */
 export const QUARTET_GIT_IDENTITY = ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost'];
 

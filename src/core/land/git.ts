@@ -2,8 +2,7 @@
 
 import { execFile } from 'node:child_process';
 import { simpleGit } from 'simple-git';
-import { SerialQueue } from '../execution/serialQueue';
-import { canonicalPath } from '../execution/pathSafety';
+import { withWorktreeLock } from '../execution/worktrees';
 import { LandError } from './errors';
 
 /** Diffs and patches of generated files can be large; past this is an error, not a truncated answer. */
@@ -44,11 +43,9 @@ export async function refCommit(cwd: string, ref: string): Promise<string | null
   return r.code === 0 ? r.stdout.trim() || null : null;
 }
 
-/** Concurrent `git worktree add/remove` on one repository race on its admin files: one at a time per repo. */
-const worktreeQueue = new SerialQueue();
-
+/** Concurrent `git worktree add/remove` on one repository race on its admin files: the attempts' queue is shared. */
 export function serializedPerRepo<T>(repo: string, job: () => Promise<T>): Promise<T> {
-  return worktreeQueue.run(canonicalPath(repo), job);
+  return withWorktreeLock(repo, job);
 }
 
 export interface WorktreeEntry {

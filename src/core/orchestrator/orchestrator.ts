@@ -3,11 +3,11 @@
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
-import { isActive, isTerminal, ZERO_TOKENS, type Phase, type Reason, type Snapshot, type TaskSnapshot } from '../../shared/model';
+import { ATTEMPT_EXTRAS, isActive, isTerminal, ZERO_TOKENS, type Phase, type Reason, type Snapshot, type TaskSnapshot } from '../../shared/model';
 import type { AgentEvent } from '../../shared/events';
 import { DEFAULT_LAUNCH_OPTIONS, type AnswerDecision, type LaunchRequest, type SupervisorSettings } from '../client/api';
 import { attemptId, branchName, newTaskId, taskKey } from './ids';
-import { buildSnapshot, isPersistedState, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
+import { buildSnapshot, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
 import { phaseForOutcome, retryDelayMs, transition } from './transitions';
 import { StateStore } from '../observability/stateStore';
 import { Journal, readJournal } from '../observability/journal';
@@ -23,6 +23,9 @@ import { validateLaunch, UsageError } from './validation';
 import { DEMO_PROVIDER_ID } from './demoProvider';
 import { LoopDetector } from './progress';
 import { PortAllocator, resourceEnv } from '../execution/ports';
+import { Landing } from './landing';
+import type { LandProgress } from '../../shared/model';
+import type { TaskScore } from '../client/api';
 
 export interface OrchestratorDeps {
   repo: string;
@@ -59,19 +62,66 @@ export class Orchestrator extends EventEmitter {
   private readonly secretsByTask = new Map<string, string[]>();
   private readonly loops = new LoopDetector();
   private readonly ports = new PortAllocator();
+  private readonly landing: Landing;
   private stallTimer: NodeJS.Timeout | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OrchestratorDeps) {
     super();
     this.store = new StateStore(deps.stateDir, isPersistedState);
+    this.landing = new Landing({
+      repo: deps.repo,
+      stateDir: deps.stateDir,
+      worktreeRoot: () => this.worktreeRoot(),
+      tasks: () => this.tasks,
+      updateAttempt: (id, change) => this.update(id, change),
+      updateTask: (id, change) => this.updateTask(id, change),
+      envFor: (taskId) => this.taskEnv.get(taskId) ?? this.deps.env,
+      stop: (id) => this.stopAndWait(id),
+      addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
+      log: deps.log,
+    });
+  }
+
+  land(attemptId: string): Promise<LandProgress> {
+    return this.landing.land(attemptId);
+  }
+
+  rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
+    return this.landing.rework(attemptId, reason);
+  }
+
+  score(taskId: string): TaskScore {
+    return this.landing.rescore(taskId);
+  }
+
+  private updateTask(id: string, change: (t: TaskRecord) => TaskRecord): void {
+    const i = this.tasks.findIndex((t) => t.id === id);
+    if (i === -1) return;
+    this.tasks[i] = change(this.tasks[i] as TaskRecord);
+    this.changed(true);
+  }
+
+  /** Stops an attempt and waits until it has settled in a terminal phase. */
+  private async stopAndWait(id: string): Promise<void> {
+    await this.stop(id);
+    for (let i = 0; i < 200 && !isTerminal(this.attempt(id).phase); i++) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  private addAttempt(task: TaskRecord, promptAddendum: string, reworkOf: string): AttemptRecord {
+    const index = Math.max(...task.attempts.map((a) => a.index)) + 1;
+    const fresh = { ...this.newAttempt(task.id, task.key, index, task.baseCommit, this.worktreeRoot()), promptAddendum, reworkOf };
+    task.attempts.push(fresh);
+    this.changed(true);
+    void this.dispatch();
+    return fresh;
   }
 
   /** Loads state; attempts that were running when the previous supervisor died become `interrupted`. */
   start(): void {
     const { state, problem } = this.store.load();
     if (problem) this.warnings.push(problem);
-    this.tasks = state?.tasks ?? [];
+    this.tasks = (state?.tasks ?? []).map(normalizeTask);
     if (state?.settings) this.settings = { ...this.settings, ...state.settings };
     const now = new Date().toISOString();
     for (const t of this.tasks) {
@@ -130,7 +180,7 @@ export class Orchestrator extends EventEmitter {
     const now = new Date().toISOString();
     const root = this.worktreeRoot();
     const task: TaskRecord = {
-      id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options,
+      id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null,
       attempts: Array.from({ length: input.attempts }, (_, i) => this.newAttempt(id, key, i + 1, baseCommit, root)),
     };
     this.tasks.push(task);
@@ -154,7 +204,7 @@ export class Orchestrator extends EventEmitter {
       startedAt: null, endedAt: null, lastEvent: 'queued', lastEventAt: null, lastError: null,
       journal: join(this.deps.stateDir, 'journals', `${id}.jsonl`),
       threadId: null, threadIds: [], model: null, modelProvider: null, demoModel: false, pending: null,
-      retries: 0, nextRetryAt: null, resultCommit: null, filesChanged: 0,
+      retries: 0, nextRetryAt: null, resultCommit: null, filesChanged: 0, ...ATTEMPT_EXTRAS,
     };
   }
 
@@ -297,7 +347,7 @@ export class Orchestrator extends EventEmitter {
         attemptId: id,
         worktree: wt.path,
         worktreeRoot: repoWorktreeDir(root, this.deps.repo),
-        prompt: defaultPrompt({ title: task.title, prompt: task.prompt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch }),
+        prompt: [defaultPrompt({ title: task.title, prompt: task.prompt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch }), current.promptAddendum ?? ''].filter(Boolean).join('\n\n'),
         developerInstructions: null,
         options: task.options,
         env: { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: wt.path },
@@ -343,6 +393,7 @@ export class Orchestrator extends EventEmitter {
         if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
         journal.event({ type: 'phase', phase: 'finished', reason: null });
         this.update(id, (x) => ({ ...transition(x, 'finished', null, now()), resultCommit: tip, filesChanged: files, pending: null }));
+        void this.landing.afterFinish(id).catch((err: unknown) => this.deps.log(`attempt=${id} scorecard failed: ${(err as Error).message}`));
       } catch (err) {
         this.fail(id, 'commit_failed', `could not commit the attempt's result: ${(err as Error).message}`);
       }

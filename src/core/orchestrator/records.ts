@@ -1,6 +1,6 @@
 // Persisted task/attempt records (what state.json holds) and the snapshot built from them.
 
-import { isActive, type AttemptSnapshot, type Snapshot, type TaskSnapshot, type TokenTotals } from '../../shared/model';
+import { ATTEMPT_EXTRAS, isActive, type AttemptSnapshot, type Snapshot, type TaskSnapshot, type TokenTotals } from '../../shared/model';
 import type { LaunchOptions, SupervisorSettings } from '../client/api';
 
 export interface AttemptRecord extends AttemptSnapshot {
@@ -8,6 +8,8 @@ export interface AttemptRecord extends AttemptSnapshot {
   tokensByThread: Record<string, TokenTotals>;
   /** Set while queued for Resume: the thread to continue. */
   resumeThread?: string | null;
+  /** Extra prompt text (a rework's reason and post-mortem). */
+  promptAddendum?: string | null;
 }
 
 export interface TaskRecord extends Omit<TaskSnapshot, 'attempts'> {
@@ -30,7 +32,7 @@ export function isPersistedState(v: unknown): v is PersistedState {
 
 function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
-  const { tokensByThread: _omit, resumeThread: _resume, ...rest } = a;
+  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, ...rest } = a;
   return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens } };
 }
 
@@ -44,6 +46,18 @@ export function taskSnapshot(t: TaskRecord): TaskSnapshot {
     state: t.state,
     baseRef: t.baseRef,
     attempts: t.attempts.map(attemptSnapshot),
+    recommended: t.recommended,
+    landing: t.landing,
+  };
+}
+
+/** Fills in fields that state written by an older Quartet lacks. */
+export function normalizeTask(t: TaskRecord): TaskRecord {
+  return {
+    ...t,
+    recommended: t.recommended ?? null,
+    landing: t.landing ?? null,
+    attempts: t.attempts.map((a) => ({ ...ATTEMPT_EXTRAS, ...a })),
   };
 }
 

@@ -92,6 +92,9 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks): 
         only('POST');
         orch.configure((await readBody(req)) as Partial<SupervisorSettings>);
         return send(res, 200, { ok: true });
+      case 'score':
+        only('GET');
+        return send(res, 200, orch.score(id ?? ''));
       case 'shutdown':
         only('POST');
         send(res, 202, { ok: true });
@@ -132,6 +135,11 @@ async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: Serve
   if (action === 'retry') {
     orch.retry(id);
     return send(res, 200, { ok: true });
+  }
+  if (action === 'land') return send(res, 200, await orch.land(id));
+  if (action === 'rework') {
+    const body = await readBody(req);
+    return send(res, 200, await orch.rework(id, typeof body.reason === 'string' ? body.reason : ''));
   }
   if (action === 'resume') {
     orch.resume(id);

@@ -36,8 +36,10 @@ export function registerControlPanel(context: vscode.ExtensionContext, deps: Con
     ...deps,
     prices: readPrices,
     openExternal: async (url: string): Promise<void> => {
-      // The scheme was checked by the request handler; Uri.parse keeps it that way (no command: or file:).
-      await vscode.env.openExternal(vscode.Uri.parse(url, true));
+      // Checked once by the request handler; checked again on the Uri VS Code will actually open.
+      const uri = vscode.Uri.parse(url, true);
+      if (uri.scheme !== 'http' && uri.scheme !== 'https') throw new Error('Only http and https links can be opened.');
+      await vscode.env.openExternal(uri);
     },
   };
 

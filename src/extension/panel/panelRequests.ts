@@ -91,7 +91,8 @@ async function perform(req: WebviewRequest, deps: RequestDeps): Promise<unknown>
     }
     case 'link/url/open':
       if (!isOpenableUrl(req.params.url)) throw new Refusal('refused', 'Only http and https links can be opened.');
-      await deps.openExternal(req.params.url);
+      // Hand on the WHATWG-normalized form, the one whose scheme was checked.
+      await deps.openExternal(new URL(req.params.url).href);
       return null;
     case 'journal/record/get':
       return { records: await rawRecords(deps, req.params.attemptId, req.params.seq) };

@@ -7,6 +7,7 @@ import { isTerminal } from '../../shared/model';
 import { clipLine, elapsedMs, formatDuration } from '../../shared/panelFormat';
 import { NeedsYou } from '../board/NeedsYou';
 import { PhaseBadge } from '../board/AttemptCard';
+import { ChecksLine, Flags } from '../board/AttemptFacts';
 import { Button } from '../ui/elements';
 import type { ScrollRequest } from '../ui/VirtualList';
 import { useActions, useNow, usePanel } from '../usePanel';
@@ -64,6 +65,8 @@ export function AttemptView(): ReactNode {
           </Button>
         ) : null}
       </header>
+      <Flags attempt={attempt} />
+      <ChecksLine attempt={attempt} lines={6} />
       {attempt.pending ? <NeedsYou attempt={attempt} pending={attempt.pending} /> : null}
       {attempt.lastError ? <div className="error-text">{attempt.lastError}</div> : null}
       {trace && summary ? (

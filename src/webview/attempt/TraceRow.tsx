@@ -23,6 +23,9 @@ const GLYPH: Record<TraceItemKind, string> = {
   malformed: '⁉',
   commit: '✔',
   exit: '⏻',
+  checks: '✓',
+  landed: '⇡',
+  archived: '▤',
 };
 
 export const TraceRow = memo(function TraceRow(props: { item: TraceItem; selected: boolean; onSelect(index: number): void }): ReactNode {

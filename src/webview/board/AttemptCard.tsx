@@ -7,6 +7,7 @@ import { estimateCost } from '../../shared/cost';
 import { clipLine, elapsedMs, formatClock, formatDuration, formatTokens, formatUsd } from '../../shared/panelFormat';
 import { Button } from '../ui/elements';
 import { useActions, usePanel } from '../usePanel';
+import { ChecksLine, DiffLine, Flags } from './AttemptFacts';
 import { NeedsYou } from './NeedsYou';
 
 export function PhaseBadge({ attempt }: { attempt: Pick<AttemptSnapshot, 'phase' | 'reason'> }): ReactNode {
@@ -34,9 +35,6 @@ export function AttemptCard({ attempt, now }: { attempt: AttemptSnapshot; now: n
   const store = usePanel();
   const actions = useActions();
   const trace = store.trace(attempt.id);
-  const diff = trace ? [...trace.diffByTurn.values()].flat() : [];
-  const plus = diff.reduce((n, f) => n + f.added, 0);
-  const minus = diff.reduce((n, f) => n + f.removed, 0);
   return (
     <article className={`card${attempt.pending ? ' card-needs-you' : ''}`} data-testid={`card-${attempt.id}`} aria-label={`Attempt ${attempt.index}`}>
       <header className="card-head">
@@ -50,15 +48,11 @@ export function AttemptCard({ attempt, now }: { attempt: AttemptSnapshot; now: n
         <TokenLine attempt={attempt} />
       </div>
       <div className="muted">
-        {attempt.filesChanged} file{attempt.filesChanged === 1 ? '' : 's'} changed
-        {diff.length ? (
-          <>
-            {' '}
-            <span className="added">+{plus}</span> <span className="removed">−{minus}</span>
-          </>
-        ) : null}
+        <DiffLine attempt={attempt} trace={trace} />
         {attempt.model ? ` · ${attempt.model}` : ''}
       </div>
+      <Flags attempt={attempt} />
+      <ChecksLine attempt={attempt} />
       {attempt.lastEvent ? (
         <div className="last-event" title={attempt.lastEvent}>
           {attempt.lastEventAt ? <span className="muted">{formatClock(attempt.lastEventAt)} </span> : null}

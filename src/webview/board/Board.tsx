@@ -16,7 +16,8 @@ export function Board(): ReactNode {
   const now = useNow(1000);
   const snapshot = store.snapshot;
   if (!snapshot) return <p className="empty">Waiting for the Quartet supervisor…</p>;
-  const tasks = snapshot.tasks.filter((t) => t.state === 'open');
+  // Archived tasks live in the tree's history; the board is for work still to decide on (or just landed).
+  const tasks = snapshot.tasks.filter((t) => t.state !== 'archived');
   if (tasks.length === 0) return <p className="empty">No tasks yet. Start one with “Quartet: New Task”.</p>;
   // Stable sort: tasks that need you first, the rest in the supervisor's order.
   const ordered = [...tasks].sort((a, b) => Number(waiting(b) > 0) - Number(waiting(a) > 0));
@@ -26,6 +27,7 @@ export function Board(): ReactNode {
         <section key={task.id} className="task" aria-label={`Task ${task.title}`} data-testid={`task-${task.id}`}>
           <header className="task-head">
             <h2 title={task.prompt}>{clipLine(task.title, 120)}</h2>
+            {task.state === 'landed' ? <span className="flag passed">landed</span> : null}
             <span className="muted">
               {task.attempts.length} attempt{task.attempts.length === 1 ? '' : 's'} · from {clipLine(task.baseRef, 40)} · {formatClock(task.createdAt)}
             </span>

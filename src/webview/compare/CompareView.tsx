@@ -6,7 +6,7 @@ import { estimateCost } from '../../shared/cost';
 import { summarize } from '../../shared/logSummary';
 import { clipLine, elapsedMs, formatDuration, formatTokens, formatUsd } from '../../shared/panelFormat';
 import { PhaseBadge } from '../board/AttemptCard';
-import { hasLineCounts } from '../attempt/LogSummaryView';
+import { ChecksLine, DiffLine, Flags } from '../board/AttemptFacts';
 import { Button, Checkbox } from '../ui/elements';
 import { SafeMarkdown } from '../ui/SafeMarkdown';
 import { useActions, useNow, usePanel } from '../usePanel';
@@ -27,6 +27,7 @@ function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; no
         <PhaseBadge attempt={attempt} />
         <Checkbox label="pick for diff" checked={picked} onChange={onPick} testId={`pick-${attempt.id}`} />
       </header>
+      <Flags attempt={attempt} />
       <dl className="facts">
         <dt>duration</dt>
         <dd>{formatDuration(elapsedMs(attempt.startedAt, attempt.endedAt, now))}</dd>
@@ -38,14 +39,19 @@ function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; no
         <dd>{cost.free ? '$0 (demo model)' : `≈ ${formatUsd(cost.usd)} est.`}</dd>
         <dt>files</dt>
         <dd>
-          {attempt.filesChanged}
-          {summary && hasLineCounts(summary) ? (
-            <>
-              {' '}
-              <span className="added">+{summary.diffstat.added}</span> <span className="removed">−{summary.diffstat.removed}</span>
-            </>
-          ) : null}
+          <DiffLine attempt={attempt} trace={trace} />
         </dd>
+        <dt>checks</dt>
+        <dd>{attempt.checks ? <ChecksLine attempt={attempt} lines={4} /> : 'not run'}</dd>
+        {attempt.score ? (
+          <>
+            <dt>score</dt>
+            <dd title={attempt.score.reasons.join('\n')}>
+              {attempt.score.score.toFixed(2)}
+              {attempt.score.eligible ? '' : ' (not eligible)'}
+            </dd>
+          </>
+        ) : null}
         <dt>failures</dt>
         <dd>{summary ? (summary.failures[0] ? `${summary.failureCount}; first: ${clipLine(summary.failures[0].title, 60)}` : 'none') : '…'}</dd>
       </dl>

@@ -1,0 +1,223 @@
+// Scorecard, land and rework on top of the orchestrator's records: checks per attempt, a recommendation, local lands.
+
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { AttemptRecord, TaskRecord } from './records';
+import type { LandProgress } from '../../shared/model';
+import type { TaskScore } from '../client/api';
+import { Journal, readJournal } from '../observability/journal';
+import { runChecks, detectCheckCommand } from '../land/checks';
+import { scoreAttempts, diffStat } from '../land/scorecard';
+import { conflictsWithBase, predictConflicts } from '../land/conflicts';
+import { landLocally } from '../land/localLand';
+import { archiveAttempt, removeAttemptWorktree } from '../land/rework';
+import { postMortem } from '../land/postMortem';
+import { git, refCommit } from '../land/git';
+import { UsageError } from './validation';
+
+export interface LandingHost {
+  readonly repo: string;
+  readonly stateDir: string;
+  worktreeRoot(): string;
+  tasks(): TaskRecord[];
+  updateAttempt(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
+  updateTask(id: string, change: (t: TaskRecord) => TaskRecord): void;
+  envFor(taskId: string): Record<string, string>;
+  stop(attemptId: string): Promise<void>;
+  /** Adds a fresh queued attempt to the task (rework) and dispatches it. */
+  addAttempt(task: TaskRecord, promptAddendum: string, reworkOf: string): AttemptRecord;
+  log(line: string): void;
+}
+
+const now = (): string => new Date().toISOString();
+
+export class Landing {
+  constructor(private readonly host: LandingHost) {}
+
+  private find(attemptId: string): { task: TaskRecord; attempt: AttemptRecord } {
+    for (const task of this.host.tasks()) {
+      const attempt = task.attempts.find((a) => a.id === attemptId);
+      if (attempt) return { task, attempt };
+    }
+    throw new UsageError(`no attempt ${attemptId}`);
+  }
+
+  private checkCommand(task: TaskRecord, worktree: string): string | null {
+    if (task.options.checkCommand === '') return null;
+    return task.options.checkCommand ?? detectCheckCommand(worktree);
+  }
+
+  /** After an attempt finished: run the checks in its worktree, measure its diff, predict conflicts, rescore the task. */
+  async afterFinish(attemptId: string): Promise<void> {
+    const { task, attempt } = this.find(attemptId);
+    const command = this.checkCommand(task, attempt.worktree);
+    try {
+      const stat = await diffStat(this.host.repo, attempt.base, attempt.branch);
+      const base = await conflictsWithBase(this.host.repo, task.baseRef, attempt.branch);
+      this.host.updateAttempt(attemptId, (a) => ({ ...a, diffStat: stat, conflicts: { withBase: base.conflicts, files: base.files, withAttempts: [] } }));
+    } catch (err) {
+      this.host.log(`attempt=${attemptId} scorecard git error: ${(err as Error).message}`);
+    }
+    if (!command) {
+      this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'none', command: null, exitCode: null, durationMs: null, summary: [], at: now() } }));
+    } else {
+      this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command, exitCode: null, durationMs: null, summary: [], at: now() } }));
+      const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) });
+      const journal = new Journal(attempt.journal);
+      journal.event({ type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail });
+      journal.close();
+      this.host.updateAttempt(attemptId, (a) => ({
+        ...a,
+        checks: { state: r.ok ? 'passed' : 'failed', command, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, at: now() },
+        lastEvent: `checks ${r.ok ? 'passed' : 'failed'}: \`${command}\`${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
+      }));
+    }
+    await this.predictSiblings(task.id);
+    this.rescore(task.id);
+  }
+
+  /** Which finished attempts of a task conflict with each other (merge-tree, no working tree touched). */
+  private async predictSiblings(taskId: string): Promise<void> {
+    const task = this.host.tasks().find((t) => t.id === taskId);
+    if (!task) return;
+    const live = this.host.tasks().flatMap((t) => (t.state === 'open' ? t.attempts.filter((a) => a.phase === 'finished' && !a.archived && a.resultCommit) : []));
+    for (const a of task.attempts.filter((x) => x.phase === 'finished' && !x.archived && x.resultCommit)) {
+      const others = live.filter((o) => o.id !== a.id).map((o) => ({ id: o.id, ref: o.branch }));
+      const predicted = await predictConflicts(this.host.repo, a.branch, others).catch(() => []);
+      const withAttempts = predicted.filter((p) => p.conflicts).map((p) => p.id);
+      this.host.updateAttempt(a.id, (x) => ({ ...x, conflicts: { withBase: x.conflicts?.withBase ?? false, files: x.conflicts?.files ?? [], withAttempts } }));
+    }
+  }
+
+  rescore(taskId: string): TaskScore {
+    const task = this.host.tasks().find((t) => t.id === taskId);
+    if (!task) throw new UsageError(`no task ${taskId}`);
+    const card = scoreAttempts(
+      task.attempts.filter((a) => !a.archived).map((a) => ({
+        attemptId: a.id,
+        phase: a.phase,
+        checks: a.checks && (a.checks.state === 'passed' || a.checks.state === 'failed') ? { ok: a.checks.state === 'passed' } : null,
+        conflictsWithBase: a.conflicts?.withBase ?? false,
+        filesChanged: a.diffStat?.files ?? a.filesChanged,
+        linesAdded: a.diffStat?.added ?? 0,
+        linesRemoved: a.diffStat?.removed ?? 0,
+        tokensTotal: a.tokens.total,
+        durationMs: a.startedAt && a.endedAt ? Date.parse(a.endedAt) - Date.parse(a.startedAt) : null,
+      })),
+      { baseLabel: task.baseRef },
+    );
+    for (const r of card.ranked) {
+      this.host.updateAttempt(r.attemptId, (a) => ({ ...a, score: { score: r.score, eligible: r.eligible, reasons: r.reasons }, recommended: r.attemptId === card.recommended }));
+    }
+    this.host.updateTask(taskId, (t) => ({ ...t, recommended: card.recommended }));
+    return { taskId, recommended: card.recommended, ranked: card.ranked };
+  }
+
+  /** Land one attempt on its task's base branch, step by step; the task records the progress and outcome. */
+  async land(attemptId: string): Promise<LandProgress> {
+    const { task, attempt } = this.find(attemptId);
+    if (attempt.phase !== 'finished' || !attempt.resultCommit) throw new UsageError(`attempt ${attemptId} is ${attempt.phase}${attempt.resultCommit ? '' : ' with no committed result'}; only finished attempts with changes can land`);
+    if (task.state === 'landed') throw new UsageError(`task ${task.id} already landed (${task.landing?.attemptId ?? ''})`);
+    if (task.landing?.status === 'running') throw new UsageError(`a land of task ${task.id} is already running`);
+    if (!(await refCommit(this.host.repo, `refs/heads/${task.baseRef}`))) throw new UsageError(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`);
+    const progress: LandProgress = { attemptId, step: 'prepare', status: 'running', message: '', steps: [], conflictFiles: [] };
+    this.host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
+    const body = await git(this.host.repo, ['log', '-1', '--format=%B', attempt.resultCommit]).catch(() => '');
+    const message = `${task.title.slice(0, 72)}\n\n${body.replace(/\n?Quartet-Attempt:.*$/m, '').trim()}\n\nQuartet-Task: ${task.id}\nQuartet-Attempt: ${attemptId}\n`;
+    const baseMoved = (await refCommit(this.host.repo, `refs/heads/${task.baseRef}`)) !== attempt.base;
+    const command = this.checkCommand(task, attempt.worktree);
+    let result;
+    try {
+      result = await landLocally({
+        repo: this.host.repo,
+        baseBranch: task.baseRef,
+        attemptBranch: attempt.branch,
+        message,
+        mode: task.options.landMode,
+        worktreeRoot: this.host.worktreeRoot(),
+        landedBranch: `quartet/landed/${task.key}`,
+        // Checks already ran on this exact tree unless the base moved since: then they run on the merged result.
+        checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) } : null,
+        onStep: (step, status, detail) => {
+          progress.step = step;
+          progress.steps = [...progress.steps.filter((s) => s.step !== step), { step, status, detail }];
+          this.host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
+        },
+      });
+    } catch (err) {
+      const failed: LandProgress = { ...progress, status: 'failed', message: (err as Error).message };
+      this.host.updateTask(task.id, (t) => ({ ...t, landing: failed }));
+      return failed;
+    }
+    const final: LandProgress = {
+      ...progress,
+      steps: result.steps.map((s) => ({ step: s.step, status: s.status, detail: s.detail })),
+      status: result.status,
+      message: result.message,
+      conflictFiles: result.status === 'conflict' ? result.files : [],
+    };
+    this.host.log(`task=${task.id} attempt=${attemptId} land=${result.status} ${result.message}`);
+    if (result.status === 'landed' || result.status === 'landed_aside') {
+      const commit = result.commit;
+      const aside = result.status === 'landed_aside' ? result.branch : null;
+      this.host.updateAttempt(attemptId, (a) => ({ ...a, landed: { at: now(), commit, aside, message: result.message }, lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}` }));
+      new Journal(attempt.journal).event({ type: 'landed', commit, aside, message: result.message });
+      this.host.updateTask(task.id, (t) => ({ ...t, state: 'landed', landing: final }));
+      if (task.options.cleanupAfterLand) await this.cleanupAfterLand(task.id, attemptId);
+      await this.flagOtherTasks(task.id);
+    } else {
+      this.host.updateTask(task.id, (t) => ({ ...t, landing: final }));
+    }
+    return final;
+  }
+
+  /** After a land: archive and remove every attempt of the task (the landed one's work is in the base). */
+  private async cleanupAfterLand(taskId: string, landedId: string): Promise<void> {
+    const task = this.host.tasks().find((t) => t.id === taskId);
+    for (const a of task?.attempts ?? []) {
+      if (a.archived) continue;
+      if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(a.phase)) await this.host.stop(a.id);
+      await this.archive(a.id, a.id === landedId ? 'landed' : `sibling of landed ${landedId}`).catch((err: unknown) => this.host.log(`attempt=${a.id} cleanup failed: ${(err as Error).message}`));
+    }
+  }
+
+  /** Live attempts of other open tasks that now conflict with the new base are flagged. */
+  private async flagOtherTasks(landedTaskId: string): Promise<void> {
+    for (const t of this.host.tasks().filter((x) => x.id !== landedTaskId && x.state === 'open')) {
+      for (const a of t.attempts.filter((x) => x.phase === 'finished' && !x.archived)) {
+        const c = await conflictsWithBase(this.host.repo, t.baseRef, a.branch).catch(() => null);
+        if (c) this.host.updateAttempt(a.id, (x) => ({ ...x, conflicts: { withBase: c.conflicts, files: c.files, withAttempts: x.conflicts?.withAttempts ?? [] } }));
+      }
+      this.rescore(t.id);
+    }
+  }
+
+  /** Archive (patch + post-mortem), then remove the worktree and branch; nothing is deleted without the archive. */
+  async archive(attemptId: string, reason: string): Promise<AttemptRecord> {
+    const { attempt } = this.find(attemptId);
+    const archived = await archiveAttempt({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, base: attempt.base, archiveDir: join(this.host.stateDir, 'archive'), attemptId });
+    const pm = postMortem(readJournal(attempt.journal));
+    await removeAttemptWorktree({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, deleteBranch: true, archive: { patchFile: archived.patchFile } });
+    new Journal(attempt.journal).event({ type: 'archived', reason, patch: archived.patchFile });
+    this.host.updateAttempt(attemptId, (a) => ({ ...a, archived: { at: now(), reason, patch: archived.patchFile, postMortem: pm }, recommended: false, lastEvent: `archived (${reason})` }));
+    return this.find(attemptId).attempt;
+  }
+
+  /** Rework: archive with the reason and a post-mortem, then a fresh attempt (index max+1, new branch) that carries both. */
+  async rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
+    const { task, attempt } = this.find(attemptId);
+    if (attempt.archived) throw new UsageError(`attempt ${attemptId} is already archived`);
+    if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted', 'queued'].includes(attempt.phase)) await this.host.stop(attemptId);
+    const done = existsSync(attempt.worktree) || attempt.resultCommit ? await this.archive(attemptId, `rework: ${reason || 'no reason given'}`) : attempt;
+    const addendum = [
+      `A previous attempt at this task (attempt ${attempt.index}) was discarded by the person reviewing it.`,
+      `Their reason: ${reason || '(none given)'}`,
+      'Post-mortem of that attempt:',
+      done.archived?.postMortem ?? '(it never started)',
+      'Do not repeat its mistakes.',
+    ].join('\n');
+    const fresh = this.host.addAttempt(task, addendum, attemptId);
+    this.rescore(task.id);
+    return { archived: done.archived?.patch ?? '', newAttemptId: fresh.id };
+  }
+}
