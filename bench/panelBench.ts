@@ -149,7 +149,7 @@ async function main(): Promise<void> {
       generatedAt: new Date().toISOString(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', node: process.version, browser: panel.context.browser()?.version() ?? 'chromium' },
       journal: { events: EVENTS, records: initial.length, wireRecords: chunks.reduce((n, c) => n + c.records.length, 0), traceItems: trace.items.length, chunks: chunks.length, hostChunkingMs: Math.round(pumpMs) },
-      firstPaint: { fcpMs: paint.fcpMs, domContentLoadedMs: paint.domContentLoadedMs },
+      firstPaint: { fcpMs: Math.round(paint.fcpMs ?? 0), domContentLoadedMs: Math.round(paint.domContentLoadedMs ?? 0) },
       load100k: { firstRowsMs: Math.round(load.firstRowsMs ?? 0), allItemsMs: Math.round(load.allMs ?? 0), rowsInDom: load.rows, domNodes: load.domNodes, heapBeforeMB: mb(heapBefore), heapAfterMB: mb(heapAfter), heapForJournalMB: mb(heapAfter - heapBefore) },
       streaming: {
         eventsPerSecond: RATE,

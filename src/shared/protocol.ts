@@ -73,6 +73,8 @@ export interface WebviewNotifications {
   'journal/subscription/set': { attempts: { attemptId: string; fromSeq: number }[] };
   /** webview → host: a chunk did not start where the previous one ended; send again from `fromSeq`. */
   'journal/resync/request': { attemptId: string; fromSeq: number };
+  /** webview → host: the view changed; the host keeps it so a closed panel reopens where it was. */
+  'view/state/changed': { view: PanelViewState };
 }
 
 /** Requests the webview sends; the host answers each with one reply carrying `inReplyTo`. */

@@ -1,10 +1,13 @@
 // Runtime checks of messages crossing the webview boundary: the host trusts no shape it did not verify.
 
 import {
+  DEFAULT_VIEW_STATE,
   HOST_NOTIFICATION_TYPES,
   REPLY_TYPE,
   REQUEST_TYPES,
   type HostToWebview,
+  type PanelView,
+  type PanelViewState,
   type RequestType,
   type WebviewToHost,
 } from './protocol';
@@ -57,6 +60,8 @@ export function parseWebviewMessage(data: unknown): Parsed<WebviewToHost> {
   switch (data.type) {
     case 'webview/ready':
       return typeof p.protocol === 'number' ? { ok: true, message: { type: 'webview/ready', params: { protocol: p.protocol } } } : { ok: false, reason: 'ready: protocol missing' };
+    case 'view/state/changed':
+      return { ok: true, message: { type: 'view/state/changed', params: { view: sanitizeViewState(p.view) } } };
     case 'journal/resync/request':
       if (!isId(p.attemptId) || !isSeq(p.fromSeq)) return { ok: false, reason: 'resync: invalid params' };
       return { ok: true, message: { type: 'journal/resync/request', params: { attemptId: p.attemptId, fromSeq: p.fromSeq } } };
@@ -73,6 +78,19 @@ export function parseWebviewMessage(data: unknown): Parsed<WebviewToHost> {
     default:
       return { ok: false, reason: `unknown message type ${data.type.slice(0, 60)}` };
   }
+}
+
+/** A view state from outside (the webview, VS Code's saved state), made well-formed; junk becomes the default. */
+export function sanitizeViewState(v: unknown): PanelViewState {
+  if (!isObj(v)) return DEFAULT_VIEW_STATE;
+  const views: PanelView[] = ['board', 'attempt', 'compare'];
+  return {
+    view: views.includes(v.view as PanelView) ? (v.view as PanelView) : 'board',
+    attemptId: isId(v.attemptId) ? v.attemptId : null,
+    compareIds: Array.isArray(v.compareIds) ? v.compareIds.filter(isId).slice(0, 4) : [],
+    filter: v.filter === 'commands' || v.filter === 'errors' ? v.filter : 'all',
+    search: typeof v.search === 'string' ? v.search.slice(0, 200) : '',
+  };
 }
 
 /** A light check of what the host sends (trusted, but a stray postMessage must not crash the app). */

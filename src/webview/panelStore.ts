@@ -59,6 +59,7 @@ export class PanelStore {
   setView(patch: Partial<PanelViewState>): void {
     this.view = { ...this.view, ...patch };
     this.bridge.save({ view: this.view });
+    this.bridge.notify({ type: 'view/state/changed', params: { view: this.view } });
     this.syncSubscriptions();
     this.changed(true);
   }

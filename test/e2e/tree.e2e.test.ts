@@ -90,8 +90,8 @@ describe('Quartet tree in real VS Code', { timeout: 420_000 }, () => {
     const live = await waitForLabels(page, (l) => l.length === 4 && l.some((x) => /(preparing|starting|working)$/.test(x)), ui, 'a live phase');
     assert.equal(live.length, 4);
     await screenshot(page, 'tree-attempts-running');
-    const done = await waitForLabels(page, (l) => l.length === 4 && l.every((x) => /finished$/.test(x)), 240_000, 'four finished rows');
-    assert.deepEqual(done.sort(), ['Attempt 1 finished', 'Attempt 2 finished', 'Attempt 3 finished', 'Attempt 4 finished']);
+    const done = await waitForLabels(page, (l) => l.length === 4 && l.every((x) => / finished\b/.test(x)), 240_000, 'four finished rows');
+    assert.deepEqual(done.map((x) => x.replace(/ recommended$/, '')).sort(), ['Attempt 1 finished', 'Attempt 2 finished', 'Attempt 3 finished', 'Attempt 4 finished']);
     const descriptions = await attemptRows(page).allTextContents();
     assert.ok(descriptions.every((d) => /tok/.test(d) && /demo model/.test(d)), `rows show tokens and the demo model: ${descriptions.join(' | ')}`);
     await screenshot(page, 'tree-four-finished');
@@ -107,7 +107,7 @@ describe('Quartet tree in real VS Code', { timeout: 420_000 }, () => {
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ timeout: ui });
     const items = (await menu.locator('.action-label').allTextContents()).map((s) => s.trim()).filter(Boolean);
-    for (const want of ['Show Diff', 'Open Worktree', 'Open Terminal Here', 'Reveal Journal', 'Retry']) {
+    for (const want of ['Land', 'Rework…', 'Show Diff', 'Open Worktree', 'Open Terminal Here', 'Reveal Journal', 'Retry']) {
       if (want === 'Retry') assert.ok(!items.includes(want), 'Retry is not offered on a finished attempt');
       else assert.ok(items.includes(want), `menu has ${want}: ${items.join(', ')}`);
     }
@@ -128,8 +128,29 @@ describe('Quartet tree in real VS Code', { timeout: 420_000 }, () => {
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: ui });
     await page.locator('.part.activitybar a.action-label[aria-label^="Quartet"]').first().click();
     const labels = await waitForLabels(page, (l) => l.length === 4, ui, 'rows after reload');
-    assert.ok(labels.every((x) => /finished$/.test(x)), JSON.stringify(labels));
+    assert.ok(labels.every((x) => / finished\b/.test(x)), JSON.stringify(labels));
     await screenshot(page, 'tree-after-reload');
+    });
+  });
+
+  it('marks the recommended attempt and lands it with one click; the base gets the change, siblings are archived', async () => {
+    const page = browser!.page;
+    await shotOnFailure(page, 'tree-land', async () => {
+      const base = git(demo.repo, 'rev-parse', 'main');
+      await waitForLabels(page, (l) => l.filter((x) => /recommended/.test(x)).length === 1, 120_000, 'a recommended attempt');
+      await screenshot(page, 'tree-recommended');
+      const row = page.locator('.part.sidebar .monaco-list-row[aria-label$="recommended"]').first();
+      await row.hover();
+      await row.locator('.action-label[aria-label="Land"]').click();
+      await page.locator('.notifications-toasts', { hasText: /landed "Add a greeting note" on main/ }).waitFor({ timeout: 120_000 });
+      const labels = await waitForLabels(page, (l) => l.length === 4 && l.filter((x) => /landed/.test(x)).length === 1 && l.filter((x) => /archived/.test(x)).length === 3, 60_000, 'landed + archived rows');
+      assert.equal(labels.length, 4);
+      const after = git(demo.repo, 'rev-parse', 'main');
+      assert.notEqual(after, base, 'main advanced');
+      assert.match(git(demo.repo, 'log', '-1', '--format=%an %s', 'main'), /^Quartet Add a greeting note/);
+      assert.equal(git(demo.repo, 'status', '--porcelain'), '', 'the checkout was fast-forwarded, clean');
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: /landed ·/ }).first().waitFor({ timeout: 30_000 });
+      await screenshot(page, 'tree-landed');
     });
   });
 });

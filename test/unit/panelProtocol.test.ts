@@ -20,6 +20,8 @@ test('webview messages are validated field by field', () => {
   assert.equal(parseWebviewMessage({ type: 'workbench/command/run', id: 6, params: { command: 'x' } }).ok, false);
   assert.equal(parseWebviewMessage({ type: 'journal/subscription/set', params: { attempts: [{ attemptId: 'a', fromSeq: -1 }] } }).ok, false);
   assert.equal(parseWebviewMessage('{"type":"webview/ready"}').ok, false);
+  const view = parseWebviewMessage({ type: 'view/state/changed', params: { view: { view: 'attempt', attemptId: 'a', compareIds: 'x', filter: 'evil', search: 1 } } });
+  assert.deepEqual(view.ok && view.message.params, { view: { view: 'attempt', attemptId: 'a', compareIds: [], filter: 'all', search: '' } });
   assert.equal(isHostMessage({ type: 'rpc/reply/sent', inReplyTo: 1, result: null }), true);
   assert.equal(isHostMessage({ type: 'nope', params: {} }), false);
 });

@@ -23,7 +23,12 @@ function setup(journal: JournalRecord[] = []) {
   let snapshot: Snapshot = snapshotFixture();
   const listeners: ((s: Snapshot) => void)[] = [];
   const calls: string[] = [];
-  const context = { extensionUri: FakeUri.file('/ext'), subscriptions: [] };
+  const memento = new Map<string, unknown>();
+  const context = {
+    extensionUri: FakeUri.file('/ext'),
+    subscriptions: [],
+    workspaceState: { get: (k: string) => memento.get(k), update: async (k: string, v: unknown) => void memento.set(k, v) },
+  };
   const panel = registerControlPanel(context as never, {
     getSnapshot: () => snapshot,
     onSnapshot: (l) => (listeners.push(l), { dispose: () => undefined }),
@@ -61,8 +66,15 @@ test('one panel, revealed on reuse; locked-down HTML; the handshake sends a fres
   assert.match(p.webview.html, /src="https:\/\/fake\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
   p.webview.fromWebview({ type: 'webview/ready', params: { protocol: 1 } });
   assert.ok(last(p, 'state/snapshot/changed'));
+  // Closing and reopening lands where the panel was (the webview reports its view as it changes).
+  p.webview.fromWebview({ type: 'view/state/changed', params: { view: { view: 'compare', attemptId: null, compareIds: [`${T1}-1`, `${T1}-3`], filter: 'all', search: '' } } });
+  p.dispose();
+  fake.commands.get('quartet.openControlPanel')?.();
+  const reopened = fake.panels.at(-1) as FakePanel;
+  assert.notEqual(reopened, p);
+  assert.match(reopened.webview.html, /"view":"compare","attemptId":null,"compareIds":\["t-aaaaaaaaaaaa-1","t-aaaaaaaaaaaa-3"\]/);
   panel.dispose();
-  assert.ok(p.disposed);
+  assert.ok(reopened.disposed);
 });
 
 test('subscriptions stream chunks; requests are answered; closing stops nothing', async () => {

@@ -66,12 +66,15 @@ export async function runDistill(input: RunDistillInput): Promise<DistillResult>
     const started = await client.request('thread/start', { cwd: input.cwd, approvalPolicy: 'never', sandbox: 'read-only' });
     const threadId = String((started.thread as JsonObject | undefined)?.id ?? '');
     const answer = awaitTurn(client, events, input.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    // If turn/start itself fails, nobody awaits `answer`; its later rejection must not go unhandled.
+    answer.catch(() => undefined);
     await client.request('turn/start', { threadId, input: [{ type: 'text', text: plan.prompt, text_elements: [] }], outputSchema: plan.outputSchema });
     const text = await answer;
     return { status: 'proposed', threadId, ...parseProposals(text, input.evidence) };
   } catch (err) {
     return { status: 'failed', message: (err as Error).message };
   } finally {
+    events.done(new Error('distill ended'), ''); // clears the timer when the turn never started
     await client.shutdown();
   }
 }

@@ -6,6 +6,8 @@ export const CommandIds = {
   stopAttempt: 'quartet.stopAttempt',
   retryAttempt: 'quartet.retryAttempt',
   resumeAttempt: 'quartet.resumeAttempt',
+  landAttempt: 'quartet.landAttempt',
+  reworkAttempt: 'quartet.reworkAttempt',
   showDiff: 'quartet.showDiff',
   openWorktree: 'quartet.openWorktree',
   openTerminal: 'quartet.openTerminal',

@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
+import { landAttempt, reworkAttempt } from './landCommands';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
@@ -18,6 +19,8 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.stopAttempt]: stopAttempt,
   [CommandIds.retryAttempt]: retryAttempt,
   [CommandIds.resumeAttempt]: resumeAttempt,
+  [CommandIds.landAttempt]: landAttempt,
+  [CommandIds.reworkAttempt]: reworkAttempt,
   [CommandIds.showDiff]: showDiff,
   [CommandIds.openWorktree]: openWorktree,
   [CommandIds.openTerminal]: openTerminal,

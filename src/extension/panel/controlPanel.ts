@@ -4,12 +4,15 @@ import * as vscode from 'vscode';
 import type { QuartetApi } from '../../core/client/api';
 import type { Snapshot } from '../../shared/model';
 import { mergePriceTable, type PriceTable } from '../../shared/cost';
-import { CONTROL_PANEL_VIEW_TYPE, DEFAULT_VIEW_STATE, type PanelViewState } from '../../shared/protocol';
+import { CONTROL_PANEL_VIEW_TYPE, type PanelViewState } from '../../shared/protocol';
+import { sanitizeViewState } from '../../shared/protocolGuards';
 import { attemptIdFromArg, viewFromSavedState } from './panelArgs';
 import { PanelSession, panelResourceRoots } from './panelSession';
 
 export const OPEN_CONTROL_PANEL_COMMAND = 'quartet.openControlPanel';
 export const PRICES_SETTING = 'quartet.prices';
+/** workspaceState key of the last view, so closing and reopening the panel lands where it was. */
+const LAST_VIEW_KEY = 'quartet.controlPanel.view';
 
 export interface ControlPanelDeps {
   getSnapshot(): Snapshot | null;
@@ -32,9 +35,11 @@ function readPrices(): PriceTable {
 
 export function registerControlPanel(context: vscode.ExtensionContext, deps: ControlPanelDeps): ControlPanel {
   let session: PanelSession | undefined;
+  const lastView = (): PanelViewState => sanitizeViewState(context.workspaceState.get<unknown>(LAST_VIEW_KEY));
   const sessionDeps = {
     ...deps,
     prices: readPrices,
+    saveView: (view: PanelViewState): void => void context.workspaceState.update(LAST_VIEW_KEY, view),
     openExternal: async (url: string): Promise<void> => {
       // Checked once by the request handler; checked again on the Uri VS Code will actually open.
       const uri = vscode.Uri.parse(url, true);
@@ -66,7 +71,7 @@ export function registerControlPanel(context: vscode.ExtensionContext, deps: Con
       localResourceRoots: panelResourceRoots(context.extensionUri),
     });
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'quartet.svg');
-    adopt(panel, attemptId ? { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId } : DEFAULT_VIEW_STATE);
+    adopt(panel, attemptId ? { ...lastView(), view: 'attempt', attemptId } : lastView());
   };
 
   const disposables: vscode.Disposable[] = [

@@ -16,6 +16,8 @@ export interface SessionDeps extends Omit<RequestDeps, 'snapshot' | 'rawSeqs'> {
   getSnapshot(): Snapshot | null;
   onSnapshot(listener: (s: Snapshot) => void): vscode.Disposable;
   prices(): PriceTable;
+  /** Remembers the panel's view so the next panel opens where this one was. */
+  saveView(view: PanelViewState): void;
   log(msg: string): void;
 }
 
@@ -105,6 +107,9 @@ export class PanelSession implements vscode.Disposable {
         return;
       case 'journal/resync/request':
         this.pumps.get(msg.params.attemptId)?.resync(msg.params.fromSeq);
+        return;
+      case 'view/state/changed':
+        this.deps.saveView(msg.params.view);
         return;
       default:
         void answerRequest(msg, {

@@ -61,7 +61,7 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     const found = this.store.findAttempt(element.attemptId);
     if (!found) return goneTreeItem(element.attemptId);
     const wt = found.attempt.worktree;
-    return attemptTreeItem(found.attempt, Date.now(), wt !== '' && this.worktreeExists(wt));
+    return attemptTreeItem(found.attempt, Date.now(), wt !== '' && this.worktreeExists(wt), found.task.state === 'landed');
   }
 
   taskNode(taskId: string): TaskNode {

@@ -30,14 +30,14 @@ export function taskTreeItem(task: TaskSnapshot): vscode.TreeItem {
   return item;
 }
 
-export function attemptTreeItem(attempt: AttemptSnapshot, now: number, worktreeExists: boolean): vscode.TreeItem {
+export function attemptTreeItem(attempt: AttemptSnapshot, now: number, worktreeExists: boolean, taskLanded = false): vscode.TreeItem {
   const item = new vscode.TreeItem(attemptLabel(attempt), vscode.TreeItemCollapsibleState.None);
   // Stable across snapshots, so selection and focus survive every refresh.
   item.id = attempt.id;
   item.description = attemptDescription(attempt, now);
   item.tooltip = untrustedMarkdown(attemptTooltipMarkdown(attempt, now));
-  item.contextValue = attemptContextValue(attempt, worktreeExists);
-  const icon = attemptIcon(attempt.phase);
+  item.contextValue = attemptContextValue(attempt, worktreeExists, taskLanded);
+  const icon = attemptIcon(attempt.phase, attempt);
   item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
   item.accessibilityInformation = { label: attemptAccessibilityLabel(attempt), role: 'treeitem' };
   return item;

@@ -25,13 +25,28 @@ export function attemptLabel(attempt: Pick<AttemptSnapshot, 'index'>): string {
 }
 
 /** Exactly `Attempt k <phase>`: screen readers announce the phase, and e2e tests find rows by it. */
-export function attemptAccessibilityLabel(attempt: Pick<AttemptSnapshot, 'index' | 'phase'>): string {
-  return `${attemptLabel(attempt)} ${attempt.phase}`;
+export function attemptAccessibilityLabel(attempt: Pick<AttemptSnapshot, 'index' | 'phase'> & Partial<Pick<AttemptSnapshot, 'recommended' | 'landed' | 'archived'>>): string {
+  const marks = [attempt.recommended ? 'recommended' : '', attempt.landed ? 'landed' : '', attempt.archived ? 'archived' : ''].filter(Boolean);
+  return [`${attemptLabel(attempt)} ${attempt.phase}`, ...marks].join(' ');
+}
+
+/** What the scorecard and lands add to a row: `★ recommended`, `checks ✓`, `landed`, `archived`. */
+function outcomeParts(attempt: AttemptSnapshot): string[] {
+  const parts: string[] = [];
+  if (attempt.landed) parts.push(attempt.landed.aside ? `landed on ${attempt.landed.aside}` : 'landed');
+  else if (attempt.archived) parts.push('archived');
+  if (attempt.recommended && !attempt.archived) parts.push('★ recommended');
+  const c = attempt.checks;
+  if (c && c.state === 'passed') parts.push('checks ✓');
+  if (c && c.state === 'failed') parts.push('checks ✗');
+  if (c && c.state === 'running') parts.push('checks…');
+  if (attempt.conflicts?.withBase) parts.push('conflicts with base');
+  return parts;
 }
 
 /** `working · 1m 12s · 6.1k tok · ran \`npm test\` (exit 1)`; empty parts are left out. */
 export function attemptDescription(attempt: AttemptSnapshot, now: number): string {
-  const parts = [phaseWithReason(attempt)];
+  const parts = [phaseWithReason(attempt), ...outcomeParts(attempt)];
   const elapsed = elapsedMs(attempt, now);
   if (elapsed !== null) parts.push(humanizeElapsed(elapsed));
   if (attempt.tokens.total > 0) parts.push(`${formatTokens(attempt.tokens.total)} tok`);
@@ -59,7 +74,11 @@ const PHASE_ICONS: Record<Phase, IconSpec> = {
   interrupted: { id: 'debug-disconnect' },
 };
 
-export function attemptIcon(phase: Phase): IconSpec {
+export function attemptIcon(phase: Phase, attempt?: Pick<AttemptSnapshot, 'recommended' | 'landed' | 'archived'>): IconSpec {
+  if (attempt?.landed) return { id: 'git-merge', color: 'testing.iconPassed' };
+  if (attempt?.archived) return { id: 'archive' };
+  // No per-item badge exists in 1.100: the recommended attempt gets a star instead of the plain check.
+  if (attempt?.recommended && phase === 'finished') return { id: 'star-full', color: 'charts.yellow' };
   return PHASE_ICONS[phase];
 }
 

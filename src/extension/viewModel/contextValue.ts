@@ -37,15 +37,33 @@ export function isRetryable(phase: Phase): boolean {
   return RETRYABLE_PHASES.includes(phase);
 }
 
+/** Land applies to a finished attempt with a committed result whose task has not landed yet. */
+export function isLandable(attempt: Pick<AttemptSnapshot, 'phase' | 'resultCommit' | 'archived'>, taskLanded: boolean): boolean {
+  return attempt.phase === 'finished' && !!attempt.resultCommit && !attempt.archived && !taskLanded;
+}
+
+/** Rework throws an attempt away (archived first) and starts a fresh one; anything not archived qualifies. */
+export function isReworkable(attempt: Pick<AttemptSnapshot, 'archived'>, taskLanded: boolean): boolean {
+  return !attempt.archived && !taskLanded;
+}
+
 /** Resume continues the attempt's own Codex thread, so it needs one. */
 export function isResumable(attempt: Pick<AttemptSnapshot, 'phase' | 'threadId'>): boolean {
   return isRetryable(attempt.phase) && !!attempt.threadId;
 }
 
-export function attemptContextValue(attempt: Pick<AttemptSnapshot, 'phase'> & Partial<Pick<AttemptSnapshot, 'threadId'>>, worktreeExists: boolean): string {
+export function attemptContextValue(
+  attempt: Pick<AttemptSnapshot, 'phase'> & Partial<Pick<AttemptSnapshot, 'threadId' | 'resultCommit' | 'archived'>>,
+  worktreeExists: boolean,
+  taskLanded = false,
+): string {
+  const archived = attempt.archived ?? null;
   let value = `quartet.attempt.${attemptState(attempt.phase)}`;
+  if (archived) return `${value}.archived`;
   if (isRetryable(attempt.phase)) value += '.retryable';
   if (isResumable({ phase: attempt.phase, threadId: attempt.threadId ?? null })) value += '.resumable';
+  if (isLandable({ phase: attempt.phase, resultCommit: attempt.resultCommit ?? null, archived }, taskLanded)) value += '.landable';
+  if (isReworkable({ archived }, taskLanded)) value += '.reworkable';
   if (worktreeExists) value += '.worktree';
   return value;
 }

@@ -19,7 +19,7 @@ const BUCKETS: readonly { label: string; phases: readonly Phase[] }[] = [
 export function visibleTasks(snapshot: Snapshot | undefined): TaskSnapshot[] {
   if (!snapshot) return [];
   return snapshot.tasks
-    .filter((t) => t.state === 'open')
+    .filter((t) => t.state !== 'archived')
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
     .map((t) => ({ ...t, attempts: sortedAttempts(t.attempts) }));
 }
@@ -29,8 +29,12 @@ export function sortedAttempts(attempts: readonly AttemptSnapshot[]): AttemptSna
 }
 
 /** `4 attempts · 2 running · 1 needs you`. */
-export function taskDescription(task: Pick<TaskSnapshot, 'attempts'>): string {
+export function taskDescription(task: Pick<TaskSnapshot, 'attempts'> & Partial<Pick<TaskSnapshot, 'state' | 'landing'>>): string {
   const parts = [plural(task.attempts.length, 'attempt')];
+  const landing = task.landing ?? null;
+  if (task.state === 'landed') parts.unshift(landing?.status === 'landed_aside' ? 'landed aside' : 'landed');
+  else if (landing?.status === 'running') parts.unshift(`landing: ${landing.step}`);
+  else if (landing && landing.status !== 'landed') parts.unshift(`land ${landing.status.replace('_', ' ')}`);
   for (const bucket of BUCKETS) {
     const n = task.attempts.filter((a) => bucket.phases.includes(a.phase)).length;
     if (n > 0) parts.push(`${n} ${bucket.label}`);
