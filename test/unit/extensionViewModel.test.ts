@@ -117,18 +117,24 @@ test('tooltip escapes untrusted text and shows tokens', () => {
   assert.equal(codeSpan('a`b'), '``a`b``');
 });
 
-test('contextValue encodes state, retryability and the worktree', () => {
-  assert.equal(attemptContextValue({ phase: 'working' }, true), 'quartet.attempt.running.worktree');
-  assert.equal(attemptContextValue({ phase: 'queued' }, false), 'quartet.attempt.queued');
-  assert.equal(attemptContextValue({ phase: 'needs-you' }, true), 'quartet.attempt.needsYou.worktree');
-  assert.equal(attemptContextValue({ phase: 'finished' }, true), 'quartet.attempt.ended.worktree');
-  assert.equal(attemptContextValue({ phase: 'failed' }, true), 'quartet.attempt.ended.retryable.worktree');
-  assert.equal(attemptContextValue({ phase: 'interrupted' }, false), 'quartet.attempt.ended.retryable');
+test('contextValue encodes state, retryability, resume, land, rework and the worktree', () => {
+  assert.equal(attemptContextValue({ phase: 'working' }, true), 'quartet.attempt.running.reworkable.worktree');
+  assert.equal(attemptContextValue({ phase: 'queued' }, false), 'quartet.attempt.queued.reworkable');
+  assert.equal(attemptContextValue({ phase: 'needs-you' }, true, true), 'quartet.attempt.needsYou.worktree');
+  assert.equal(attemptContextValue({ phase: 'finished', resultCommit: 'abc' }, true), 'quartet.attempt.ended.landable.reworkable.worktree');
+  assert.equal(attemptContextValue({ phase: 'finished', resultCommit: null }, true), 'quartet.attempt.ended.reworkable.worktree', 'nothing to land');
+  assert.equal(attemptContextValue({ phase: 'finished', resultCommit: 'abc' }, true, true), 'quartet.attempt.ended.worktree', 'the task already landed');
+  assert.equal(attemptContextValue({ phase: 'failed', threadId: 't' }, true), 'quartet.attempt.ended.retryable.resumable.reworkable.worktree');
+  assert.equal(attemptContextValue({ phase: 'interrupted' }, false), 'quartet.attempt.ended.retryable.reworkable');
+  const archived = { at: 'x', reason: 'r', patch: 'p', postMortem: '' };
+  assert.equal(attemptContextValue({ phase: 'finished', resultCommit: 'abc', archived }, false), 'quartet.attempt.ended.archived');
   // The menu regexes in package.json, checked against the values.
   const stop = /^quartet\.attempt\.(queued|running|needsYou)\b/;
   const retry = /^quartet\.attempt\..*\.retryable\b/;
+  const land = /^quartet\.attempt\..*\.landable\b/;
   assert.ok(stop.test('quartet.attempt.running.worktree') && !stop.test('quartet.attempt.ended.retryable'));
   assert.ok(retry.test('quartet.attempt.ended.retryable.worktree') && !retry.test('quartet.attempt.ended.worktree'));
+  assert.ok(land.test('quartet.attempt.ended.landable.reworkable.worktree') && !land.test('quartet.attempt.ended.archived'));
 });
 
 test('tasks: newest first, attempts by index, archived hidden; description counts', () => {

@@ -207,7 +207,7 @@ export class Landing {
   async rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
     const { task, attempt } = this.find(attemptId);
     if (attempt.archived) throw new UsageError(`attempt ${attemptId} is already archived`);
-    if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted', 'queued'].includes(attempt.phase)) await this.host.stop(attemptId);
+    if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(attempt.phase)) await this.host.stop(attemptId);
     const done = existsSync(attempt.worktree) || attempt.resultCommit ? await this.archive(attemptId, `rework: ${reason || 'no reason given'}`) : attempt;
     const addendum = [
       `A previous attempt at this task (attempt ${attempt.index}) was discarded by the person reviewing it.`,

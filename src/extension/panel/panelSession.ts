@@ -36,6 +36,7 @@ export class PanelSession implements vscode.Disposable {
   private ready = false;
   private pendingShow: string | null = null;
   private lastEventAt = new Map<string, string | null>();
+  private wanted: { attemptId: string; fromSeq: number }[] = [];
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -121,8 +122,8 @@ export class PanelSession implements vscode.Disposable {
   }
 
   private subscribe(wanted: { attemptId: string; fromSeq: number }[]): void {
-    const snapshot = this.deps.getSnapshot();
-    const known = new Set(snapshot?.tasks.flatMap((t) => t.attempts.map((a) => a.id)) ?? []);
+    this.wanted = wanted;
+    const known = this.knownAttempts();
     const keep = new Set(wanted.filter((w) => known.has(w.attemptId)).map((w) => w.attemptId));
     for (const [id, pump] of this.pumps) {
       if (keep.has(id)) continue;
@@ -132,19 +133,30 @@ export class PanelSession implements vscode.Disposable {
     for (const w of wanted) {
       if (!keep.has(w.attemptId)) continue;
       const existing = this.pumps.get(w.attemptId);
-      if (existing) {
-        if (existing.nextSeq !== w.fromSeq) existing.resync(w.fromSeq);
-        continue;
-      }
-      const pump = new JournalPump(w.attemptId, w.fromSeq, {
-        fetch: (id, from) => this.deps.api.journal(id, from),
-        send: (chunk, bytes) => this.post({ type: 'journal/chunk/appended', params: chunk }, bytes),
-        isLive: (id) => this.isLive(id),
-        log: this.deps.log,
-      });
-      this.pumps.set(w.attemptId, pump);
-      pump.start();
+      if (!existing) this.startPump(w);
+      else if (existing.nextSeq !== w.fromSeq) existing.resync(w.fromSeq);
     }
+  }
+
+  /** Attempts asked for before the snapshot knew them (the panel opened before the supervisor answered). */
+  private startNewlyKnown(): void {
+    const known = this.knownAttempts();
+    for (const w of this.wanted) if (!this.pumps.has(w.attemptId) && known.has(w.attemptId)) this.startPump(w);
+  }
+
+  private knownAttempts(): Set<string> {
+    return new Set(this.deps.getSnapshot()?.tasks.flatMap((t) => t.attempts.map((a) => a.id)) ?? []);
+  }
+
+  private startPump(w: { attemptId: string; fromSeq: number }): void {
+    const pump = new JournalPump(w.attemptId, w.fromSeq, {
+      fetch: (id, from) => this.deps.api.journal(id, from),
+      send: (chunk, bytes) => this.post({ type: 'journal/chunk/appended', params: chunk }, bytes),
+      isLive: (id) => this.isLive(id),
+      log: this.deps.log,
+    });
+    this.pumps.set(w.attemptId, pump);
+    pump.start();
   }
 
   private isLive(attemptId: string): boolean {
@@ -162,6 +174,7 @@ export class PanelSession implements vscode.Disposable {
   private sendSnapshot(): void {
     const snapshot = this.deps.getSnapshot();
     this.post({ type: 'state/snapshot/changed', params: { snapshot } });
+    if (this.ready) this.startNewlyKnown();
     // An attempt that moved (new event, retry) may have journal lines an idle pump has not read.
     for (const a of snapshot?.tasks.flatMap((t) => t.attempts) ?? []) {
       if (this.lastEventAt.get(a.id) !== a.lastEventAt) this.pumps.get(a.id)?.nudge();
@@ -171,6 +184,7 @@ export class PanelSession implements vscode.Disposable {
 
   private pause(): void {
     this.ready = false;
+    this.wanted = [];
     for (const pump of this.pumps.values()) pump.stop();
     this.pumps.clear();
   }
