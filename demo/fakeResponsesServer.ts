@@ -2,6 +2,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ZERO_TOKENS, type TokenTotals } from '../src/shared/model';
+import { distillReply } from './distillScenario';
 import { attemptIndexOf, replyFor, scenarioOf, stepOf, type Scenario } from './demoScript';
 import { completionFrames, sseFrame, usageFor } from './sseFrames';
 
@@ -125,7 +126,8 @@ export async function startFakeResponsesServer(opts: FakeResponsesOptions = {}):
     // Codex may have given up (interrupt) while we waited; answering a closed socket is pointless.
     if (closing.signal.aborted || res.destroyed) return;
 
-    const reply = replyFor(scenario, step, threadId, attemptIndexOf(input));
+    // A distill session (recognized by its proposals schema) gets structured proposals; anything else follows the script.
+    const reply = distillReply(parsed.body) ?? replyFor(scenario, step, threadId, attemptIndexOf(input));
     if (reply.kind === 'fail') {
       sendJson(res, 400, { error: { message: reply.message, type: 'invalid_request_error', code: 'quartet_demo_failure' } });
       return;

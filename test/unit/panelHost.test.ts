@@ -9,6 +9,7 @@ import { canRetry, canStop } from '../../src/shared/attemptActions';
 import { isRetryable, isStoppable } from '../../src/extension/viewModel/contextValue';
 import { answerRequest, type RequestDeps } from '../../src/extension/panel/panelRequests';
 import { JournalPump, type JournalChunk } from '../../src/extension/panel/journalPump';
+import { JournalSubscriptions } from '../../src/extension/panel/journalSubscriptions';
 import { jsonForScript, panelCsp, renderPanelHtml } from '../../src/extension/panel/panelHtml';
 import { attemptIdFromArg, viewFromSavedState } from '../../src/extension/panel/panelArgs';
 import { DEFAULT_PRICE_TABLE } from '../../src/shared/cost';
@@ -112,6 +113,27 @@ test('the pump polls only new records and idles once a finished attempt is drain
   pump.stop();
   assert.deepEqual(froms, [10, journal.length], 'one read from 10, one empty read, then idle');
   assert.equal(chunks[0]!.records[0]!.seq, 10);
+});
+
+test('subscriptions stream only known attempts, and pick up attempts the snapshot learns about later', async () => {
+  const journal = syntheticJournal({ events: 20 });
+  let known = new Set<string>();
+  const chunks: JournalChunk[] = [];
+  const subs = new JournalSubscriptions(
+    { known: () => known, isLive: () => false, fetch: async (_id, from) => journal.filter((r) => r.seq >= from), send: (c) => chunks.push(c), log: () => undefined },
+    { intervalMs: 1, errorBackoffMs: 1, maxRecordsPerChunk: 1000, maxBytesPerChunk: 1e6 },
+  );
+  subs.set([{ attemptId: 'a', fromSeq: 0 }, { attemptId: 'b', fromSeq: 5 }]);
+  assert.deepEqual(subs.following, [], 'nothing the snapshot does not know');
+  known = new Set(['a', 'b']);
+  subs.startNewlyKnown();
+  await new Promise((r) => setTimeout(r, 30));
+  assert.deepEqual(subs.following.sort(), ['a', 'b']);
+  assert.deepEqual(chunks.map((c) => [c.attemptId, c.fromSeq]).sort(), [['a', 0], ['b', 5]]);
+  subs.set([{ attemptId: 'b', fromSeq: 5 }]);
+  assert.deepEqual(subs.following, ['b']);
+  subs.stopAll();
+  assert.deepEqual(subs.following, []);
 });
 
 test('the HTML: strict CSP with a nonce, no inline script, state JSON that cannot break out', () => {

@@ -24,6 +24,8 @@ import { DEMO_PROVIDER_ID } from './demoProvider';
 import { LoopDetector } from './progress';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
+import { installSkills } from '../skills/install';
+import { loadBuiltinSkills } from '../skills/catalog';
 import type { LandProgress } from '../../shared/model';
 import type { TaskScore } from '../client/api';
 
@@ -340,6 +342,7 @@ export class Orchestrator extends EventEmitter {
       // Stopped while its worktree was being made: keep the worktree, start nothing.
       const current = this.attempt(id);
       if (isTerminal(current.phase)) throw new StoppedBeforeStart();
+      await this.giveSkills(id, wt.path, journal);
       const ports = await this.ports.allocate(id);
       this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
       journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
@@ -454,6 +457,18 @@ export class Orchestrator extends EventEmitter {
       if (e.type === 'error' && !e.willRetry) next = { ...next, lastError: e.message };
       return next;
     });
+  }
+
+  /** Built-in skills go where Codex discovers them in the worktree, hidden from its diff; failure is not fatal. */
+  private async giveSkills(id: string, worktree: string, journal: Journal): Promise<void> {
+    try {
+      const r = await installSkills({ worktree, skills: loadBuiltinSkills().skills });
+      if (r.installed.length) journal.event({ type: 'phase', phase: 'preparing', reason: null, message: `skills: ${r.skillInputs.map((x) => x.name).join(', ')}` });
+      for (const p of r.problems) journal.event({ type: 'warning', message: `skill ${p.path}: ${p.message}` });
+    } catch (err) {
+      this.deps.log(`attempt=${id} skills not installed: ${(err as Error).message}`);
+      journal.event({ type: 'warning', message: `skills not installed: ${(err as Error).message}` });
+    }
   }
 
   /** Budgets and loops: interrupt the turn (never kill mid-write) and say why. */

@@ -9,7 +9,7 @@ import { parseWebviewMessage } from '../../shared/protocolGuards';
 import { isTerminal } from '../../shared/model';
 import { renderPanelHtml } from './panelHtml';
 import { answerRequest, type RequestDeps } from './panelRequests';
-import { JournalPump } from './journalPump';
+import { JournalSubscriptions } from './journalSubscriptions';
 import { TrafficCounter } from './trafficCounter';
 
 export interface SessionDeps extends Omit<RequestDeps, 'snapshot' | 'rawSeqs'> {
@@ -31,12 +31,11 @@ export function panelResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 export class PanelSession implements vscode.Disposable {
   readonly traffic = new TrafficCounter();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly pumps = new Map<string, JournalPump>();
+  private readonly journals: JournalSubscriptions;
   private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
   private ready = false;
   private pendingShow: string | null = null;
   private lastEventAt = new Map<string, string | null>();
-  private wanted: { attemptId: string; fromSeq: number }[] = [];
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -44,6 +43,13 @@ export class PanelSession implements vscode.Disposable {
     private readonly deps: SessionDeps,
     view: PanelViewState,
   ) {
+    this.journals = new JournalSubscriptions({
+      known: () => new Set(deps.getSnapshot()?.tasks.flatMap((t) => t.attempts.map((a) => a.id)) ?? []),
+      isLive: (id) => this.isLive(id),
+      fetch: (id, from) => deps.api.journal(id, from),
+      send: (chunk, bytes) => this.post({ type: 'journal/chunk/appended', params: chunk }, bytes),
+      log: deps.log,
+    });
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: panelResourceRoots(extensionUri) };
     webview.html = this.html(view);
@@ -104,10 +110,10 @@ export class PanelSession implements vscode.Disposable {
         this.pendingShow = null;
         return;
       case 'journal/subscription/set':
-        this.subscribe(msg.params.attempts);
+        this.journals.set(msg.params.attempts);
         return;
       case 'journal/resync/request':
-        this.pumps.get(msg.params.attemptId)?.resync(msg.params.fromSeq);
+        this.journals.resync(msg.params.attemptId, msg.params.fromSeq);
         return;
       case 'view/state/changed':
         this.deps.saveView(msg.params.view);
@@ -116,47 +122,9 @@ export class PanelSession implements vscode.Disposable {
         void answerRequest(msg, {
           ...this.deps,
           snapshot: () => this.deps.getSnapshot(),
-          rawSeqs: (attemptId, itemId) => this.pumps.get(attemptId)?.rawSeqs.get(itemId),
+          rawSeqs: (attemptId, itemId) => this.journals.rawSeqs(attemptId, itemId),
         }).then((reply) => this.post(reply));
     }
-  }
-
-  private subscribe(wanted: { attemptId: string; fromSeq: number }[]): void {
-    this.wanted = wanted;
-    const known = this.knownAttempts();
-    const keep = new Set(wanted.filter((w) => known.has(w.attemptId)).map((w) => w.attemptId));
-    for (const [id, pump] of this.pumps) {
-      if (keep.has(id)) continue;
-      pump.stop();
-      this.pumps.delete(id);
-    }
-    for (const w of wanted) {
-      if (!keep.has(w.attemptId)) continue;
-      const existing = this.pumps.get(w.attemptId);
-      if (!existing) this.startPump(w);
-      else if (existing.nextSeq !== w.fromSeq) existing.resync(w.fromSeq);
-    }
-  }
-
-  /** Attempts asked for before the snapshot knew them (the panel opened before the supervisor answered). */
-  private startNewlyKnown(): void {
-    const known = this.knownAttempts();
-    for (const w of this.wanted) if (!this.pumps.has(w.attemptId) && known.has(w.attemptId)) this.startPump(w);
-  }
-
-  private knownAttempts(): Set<string> {
-    return new Set(this.deps.getSnapshot()?.tasks.flatMap((t) => t.attempts.map((a) => a.id)) ?? []);
-  }
-
-  private startPump(w: { attemptId: string; fromSeq: number }): void {
-    const pump = new JournalPump(w.attemptId, w.fromSeq, {
-      fetch: (id, from) => this.deps.api.journal(id, from),
-      send: (chunk, bytes) => this.post({ type: 'journal/chunk/appended', params: chunk }, bytes),
-      isLive: (id) => this.isLive(id),
-      log: this.deps.log,
-    });
-    this.pumps.set(w.attemptId, pump);
-    pump.start();
   }
 
   private isLive(attemptId: string): boolean {
@@ -174,19 +142,17 @@ export class PanelSession implements vscode.Disposable {
   private sendSnapshot(): void {
     const snapshot = this.deps.getSnapshot();
     this.post({ type: 'state/snapshot/changed', params: { snapshot } });
-    if (this.ready) this.startNewlyKnown();
+    if (this.ready) this.journals.startNewlyKnown();
     // An attempt that moved (new event, retry) may have journal lines an idle pump has not read.
     for (const a of snapshot?.tasks.flatMap((t) => t.attempts) ?? []) {
-      if (this.lastEventAt.get(a.id) !== a.lastEventAt) this.pumps.get(a.id)?.nudge();
+      if (this.lastEventAt.get(a.id) !== a.lastEventAt) this.journals.nudge(a.id);
       this.lastEventAt.set(a.id, a.lastEventAt);
     }
   }
 
   private pause(): void {
     this.ready = false;
-    this.wanted = [];
-    for (const pump of this.pumps.values()) pump.stop();
-    this.pumps.clear();
+    this.journals.stopAll();
   }
 
   dispose(): void {
