@@ -22,6 +22,7 @@ Commands:
   quartet score TASK_ID [--json] [--repo DIR]
   quartet land ATTEMPT_ID [--json] [--repo DIR]
   quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
+  quartet distill [--apply all] [--json] [--repo DIR]
   quartet supervisor stop [--repo DIR]
 
 Run "quartet COMMAND --help" for a command's options.
@@ -58,6 +59,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   score: `quartet score TASK_ID [--json] [--repo DIR]\n\n  The scorecard: each attempt's checks, conflicts, diff size, tokens and time; the recommended one first.`,
   land: `quartet land ATTEMPT_ID [--json] [--repo DIR]\n\n  Lands a finished attempt on its task's base branch (squash by default; setting landMode). Your checkout\n  is fast-forwarded only if it has the base checked out and is clean; if it is dirty the result goes to\n  quartet/landed/<task key> instead. Exit 1 when the land did not happen (conflict, failing checks, refused).\n  Land as a GitHub pull request (--pr) is not built yet.`,
   rework: `quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]\n\n  Archives the attempt (patch + post-mortem under <git dir>/quartet/archive), removes its worktree and\n  branch, and starts a fresh attempt whose prompt carries the reason and the post-mortem.`,
+  distill: `quartet distill [--apply all] [--json] [--repo DIR]\n\n  Mines the journals (failing commands, repeated errors, stalls, declined approvals) and rework reasons for\n  evidence, asks Codex for skill proposals that cite it, and prints them. --apply all writes every proposal\n  onto a new branch quartet/skills/<date>. With little or no history it says so and proposes nothing.`,
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
 };
 
@@ -135,7 +137,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return 0;
   }
-  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command'];
+  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply'];
   const p = parseArgs(rest.filter((a) => a !== '--pr' || command !== 'land'), ['wait', 'json'], valued);
   switch (command) {
     case 'launch':
@@ -196,6 +198,21 @@ async function run(argv: string[]): Promise<number> {
       client.close();
       console.log(p.flags.has('json') ? JSON.stringify(result, null, 2) : `archived ${id} (${result.archived}); new attempt ${result.newAttemptId}`);
       return 0;
+    }
+    case 'distill': {
+      const client = await connect(p);
+      const out = await client.distill({ env: scrubSecrets(process.env) });
+      let applied = null;
+      if (out.status === 'proposed' && str(p, 'apply') === 'all' && out.proposals.length) applied = await client.applyProposals(out.proposals);
+      client.close();
+      if (p.flags.has('json')) console.log(JSON.stringify({ ...out, applied }, null, 2));
+      else if (out.status !== 'proposed') console.log(out.message);
+      else {
+        for (const pr of out.proposals) console.log(`${pr.kind} ${pr.path}\n  ${pr.rationale}\n  evidence: ${pr.provenance.join(', ')}`);
+        if (!out.proposals.length) console.log('Codex proposed nothing that cites the evidence.');
+        if (applied) console.log(`wrote ${applied.files.join(', ')} on branch ${applied.branch}`);
+      }
+      return out.status === 'failed' ? 1 : 0;
     }
     case 'supervisor': {
       if (p.positionals[0] !== 'stop') throw new CliUsageError('usage: quartet supervisor stop [--repo DIR]');

@@ -76,7 +76,8 @@ export function parseWebviewMessage(data: unknown): Parsed<WebviewToHost> {
       return { ok: true, message: { type: 'journal/subscription/set', params: { attempts } } };
     }
     default:
-      return { ok: false, reason: `unknown message type ${data.type.slice(0, 60)}` };
+      // Answer an unknown request too, so whoever sent it is not left waiting for a timeout.
+      return isSeq(data.id) ? { ok: false, reason: `unknown message type ${data.type.slice(0, 60)}`, id: data.id } : { ok: false, reason: `unknown message type ${data.type.slice(0, 60)}` };
   }
 }
 

@@ -109,7 +109,8 @@ test('the pump polls only new records and idles once a finished attempt is drain
   const chunks: JournalChunk[] = [];
   const pump = new JournalPump('a', 10, { fetch: async (_id, from) => (froms.push(from), journal.filter((r) => r.seq >= from)), send: (c) => chunks.push(c), isLive: () => false, log: () => undefined }, { intervalMs: 1, errorBackoffMs: 1, maxRecordsPerChunk: 1000, maxBytesPerChunk: 1e6 });
   pump.start();
-  await new Promise((r) => setTimeout(r, 60));
+  for (let i = 0; i < 1000 && froms.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 30));
   pump.stop();
   assert.deepEqual(froms, [10, journal.length], 'one read from 10, one empty read, then idle');
   assert.equal(chunks[0]!.records[0]!.seq, 10);
@@ -127,7 +128,7 @@ test('subscriptions stream only known attempts, and pick up attempts the snapsho
   assert.deepEqual(subs.following, [], 'nothing the snapshot does not know');
   known = new Set(['a', 'b']);
   subs.startNewlyKnown();
-  await new Promise((r) => setTimeout(r, 30));
+  for (let i = 0; i < 1000 && chunks.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(subs.following.sort(), ['a', 'b']);
   assert.deepEqual(chunks.map((c) => [c.attemptId, c.fromSeq]).sort(), [['a', 0], ['b', 5]]);
   subs.set([{ attemptId: 'b', fromSeq: 5 }]);

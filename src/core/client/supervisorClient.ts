@@ -7,6 +7,9 @@ import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
 import type { AnswerDecision, LaunchRequest, QuartetApi, SupervisorSettings, TaskScore } from './api';
 import { supervisorPaths } from '../supervisor/paths';
+import type { DistillOutcome } from '../distill/distillService';
+import type { AppliedProposals } from '../distill/applyProposals';
+import type { Proposal } from '../distill/propose';
 
 export class SupervisorError extends Error {
   constructor(
@@ -127,6 +130,13 @@ export class SupervisorClient implements QuartetApi {
   }
   score(taskId: string): Promise<TaskScore> {
     return call(this.socket, 'GET', `/api/v1/score/${encodeURIComponent(taskId)}`) as Promise<TaskScore>;
+  }
+  /** Runs one distill session over the repository's history (may take minutes with a real model). */
+  distill(options: { codexCommand?: string; env?: Record<string, string> } = {}): Promise<DistillOutcome> {
+    return call(this.socket, 'POST', '/api/v1/distill', options, 15 * 60_000) as Promise<DistillOutcome>;
+  }
+  applyProposals(proposals: Proposal[]): Promise<AppliedProposals> {
+    return call(this.socket, 'POST', '/api/v1/distill/apply', { proposals }, 120_000) as Promise<AppliedProposals>;
   }
   async resume(attemptId: string): Promise<void> {
     await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/resume`, {});

@@ -153,6 +153,19 @@ export class Orchestrator extends EventEmitter {
     return buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...journalWarnings], new Date());
   }
 
+  /** Read-only view of the records (distill reads journals and rework notes from them). */
+  records(): readonly TaskRecord[] {
+    return this.tasks;
+  }
+
+  get repo(): string {
+    return this.deps.repo;
+  }
+
+  get env(): Record<string, string> {
+    return this.deps.env;
+  }
+
   worktreeRoot(): string {
     return this.settings.worktreeRoot ?? defaultWorktreeRoot();
   }

@@ -6,6 +6,7 @@ import { UsageError } from '../orchestrator/validation';
 import type { LaunchRequest, SupervisorSettings } from '../client/api';
 import type { Snapshot } from '../../shared/model';
 import { attemptView, stateView } from './symphonyApi';
+import { applyDistilled, runDistillFor } from './distillRoutes';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -92,6 +93,10 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks): 
         only('POST');
         orch.configure((await readBody(req)) as Partial<SupervisorSettings>);
         return send(res, 200, { ok: true });
+      case 'distill':
+        only('POST');
+        if (id === 'apply') return send(res, 200, await applyDistilled(orch, await readBody(req)));
+        return send(res, 200, await runDistillFor(orch, await readBody(req)));
       case 'score':
         only('GET');
         return send(res, 200, orch.score(id ?? ''));

@@ -1,0 +1,56 @@
+// Writes accepted skill proposals onto a new branch `quartet/skills/<date>` (via a temporary worktree), never the checkout.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, posix } from 'node:path';
+import { withTempWorktree } from '../land/tempWorktree';
+import { git, refCommit, runGit } from '../land/git';
+import { safeJoin } from '../execution/pathSafety';
+import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
+import { parseSkillMarkdown } from '../skills/frontMatter';
+import type { Proposal } from './propose';
+
+export interface AppliedProposals {
+  branch: string;
+  commit: string;
+  files: string[];
+}
+
+/** Only skill files and AGENTS.md may be written, whatever a (possibly edited) proposal says. */
+export function checkProposalPath(p: Pick<Proposal, 'path' | 'kind' | 'content'>): string | null {
+  const path = posix.normalize(p.path);
+  if (path.startsWith('..') || posix.isAbsolute(path)) return `unsafe path ${p.path}`;
+  if (p.kind === 'edit_agents_md') return path === 'AGENTS.md' ? null : 'AGENTS.md edits must target AGENTS.md';
+  if (!/^\.(agents|codex)\/skills\/[a-z0-9-]+\/SKILL\.md$/.test(path)) return `skills live at .agents/skills/<name>/SKILL.md, not ${p.path}`;
+  const parsed = parseSkillMarkdown(p.content, path.split('/')[2]);
+  return parsed.ok ? null : `invalid SKILL.md: ${parsed.message}`;
+}
+
+export async function applyProposals(input: { repo: string; base: string; proposals: readonly Proposal[]; worktreeRoot: string; date?: Date }): Promise<AppliedProposals> {
+  for (const p of input.proposals) {
+    const problem = checkProposalPath(p);
+    if (problem) throw new Error(problem);
+  }
+  if (input.proposals.length === 0) throw new Error('no proposals to apply');
+  const day = (input.date ?? new Date()).toISOString().slice(0, 10);
+  let branch = `quartet/skills/${day}`;
+  for (let n = 2; await refCommit(input.repo, `refs/heads/${branch}`); n++) branch = `quartet/skills/${day}-${n}`;
+  const baseCommit = await refCommit(input.repo, input.base);
+  if (!baseCommit) throw new Error(`base ${input.base} does not name a commit`);
+  return withTempWorktree(input.repo, input.worktreeRoot, baseCommit, async (dir) => {
+    const files: string[] = [];
+    for (const p of input.proposals) {
+      const target = safeJoin(dir, p.path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, p.content.endsWith('\n') ? p.content : `${p.content}\n`);
+      files.push(posix.normalize(p.path));
+    }
+    await git(dir, ['add', '--', ...files]);
+    const cites = [...new Set(input.proposals.flatMap((p) => p.provenance))].join(', ');
+    const message = `Distill skills: ${input.proposals.map((p) => p.name).join(', ')}\n\n${input.proposals.map((p) => `- ${p.path}: ${p.rationale}`).join('\n')}\n\nQuartet-Evidence: ${cites}\n`;
+    const r = await runGit(dir, [...QUARTET_GIT_IDENTITY, 'commit', '--no-verify', '-q', '-m', message]);
+    if (r.code !== 0) throw new Error(`could not commit the proposals: ${r.stderr.trim()}`);
+    const commit = (await git(dir, ['rev-parse', 'HEAD'])).trim();
+    await git(input.repo, ['branch', branch, commit]);
+    return { branch, commit, files };
+  });
+}
