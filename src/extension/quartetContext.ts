@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { AttentionNotifier } from './attentionNotifier';
 import { BaseContentProvider } from './baseContentProvider';
+import { ProposalFileSystem } from './proposalFileSystem';
 import type { CommandServices } from './commands/commandServices';
 import { registerCommands } from './commands/registerCommands';
 import { Disposable } from './lifecycle';
@@ -17,6 +18,7 @@ import { NotConnectedError } from './supervisorConnection';
 
 export class QuartetContext extends Disposable {
   readonly store: SnapshotStore;
+  private readonly proposals: ProposalFileSystem;
   readonly view: TasksView;
   readonly session: RepoSession;
 
@@ -33,6 +35,9 @@ export class QuartetContext extends Disposable {
     this._register(new QuartetStatusBar(this.store));
     this._register(new AttentionNotifier(this.store, this.view, log, errors));
     this._register(BaseContentProvider.register());
+    const proposals = ProposalFileSystem.register();
+    this.proposals = proposals.fs;
+    this._register(proposals.disposable);
     this.session = this._register(
       new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors),
     );
@@ -78,6 +83,8 @@ export class QuartetContext extends Disposable {
       view: this.view,
       log: this.log,
       errors: this.errors,
+      proposals: this.proposals,
+      repo: () => this.store.current?.repo ?? null,
       client: () => {
         const connection = this.session.current;
         if (!connection) throw new NotConnectedError();

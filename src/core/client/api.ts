@@ -9,6 +9,9 @@ export interface TaskScore {
   ranked: { attemptId: string; eligible: boolean; score: number; reasons: string[] }[];
 }
 import type { JournalRecord } from '../../shared/events';
+import type { DistillOutcome } from '../distill/distillService';
+import type { AppliedProposals } from '../distill/applyProposals';
+import type { Proposal } from '../distill/propose';
 
 export type ApprovalPolicy = 'never' | 'on-request';
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
@@ -98,5 +101,9 @@ export interface QuartetApi {
   /** Archive the attempt (patch + post-mortem), remove it, and start a fresh attempt that carries the reason. */
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }>;
   score(taskId: string): Promise<TaskScore>;
+  /** "Distill Skills": evidence from the journals and rework notes, proposals from one Codex session. */
+  distill(options?: { codexCommand?: string; env?: Record<string, string> }): Promise<DistillOutcome>;
+  /** Writes accepted (possibly edited) proposals onto a new branch `quartet/skills/<date>`. */
+  applyProposals(proposals: Proposal[]): Promise<AppliedProposals>;
   configure(settings: Partial<SupervisorSettings>): Promise<void>;
 }

@@ -8,6 +8,7 @@ export const CommandIds = {
   resumeAttempt: 'quartet.resumeAttempt',
   landAttempt: 'quartet.landAttempt',
   reworkAttempt: 'quartet.reworkAttempt',
+  distillSkills: 'quartet.distillSkills',
   showDiff: 'quartet.showDiff',
   openWorktree: 'quartet.openWorktree',
   openTerminal: 'quartet.openTerminal',

@@ -4,6 +4,7 @@ import type { LaunchOptions, QuartetApi } from '../../core/client/api';
 import type { ErrorReporter, QuartetLog } from '../logging';
 import type { SnapshotStore } from '../snapshotStore';
 import type { TasksView } from '../tree/tasksView';
+import type { ProposalFileSystem } from '../proposalFileSystem';
 
 export interface CommandServices {
   store: SnapshotStore;
@@ -18,6 +19,10 @@ export interface CommandServices {
   defaultAttempts(): number;
   /** Environment for a new task's agents: this window's, minus secrets. */
   agentEnv(): Record<string, string>;
+  /** The editable `quartet-proposal:` documents of a distill review. */
+  proposals: ProposalFileSystem;
+  /** Root of the repository this window works on, or null. */
+  repo(): string | null;
   /** Re-checks the repository and Codex, reconnects if needed and reloads the snapshot. */
   refresh(): Promise<void>;
 }

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
 import { landAttempt, reworkAttempt } from './landCommands';
+import { distillSkills } from './distillSkills';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
@@ -21,6 +22,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.resumeAttempt]: resumeAttempt,
   [CommandIds.landAttempt]: landAttempt,
   [CommandIds.reworkAttempt]: reworkAttempt,
+  [CommandIds.distillSkills]: (s) => distillSkills(s),
   [CommandIds.showDiff]: showDiff,
   [CommandIds.openWorktree]: openWorktree,
   [CommandIds.openTerminal]: openTerminal,
