@@ -108,10 +108,13 @@ step build node scripts/build.mjs
 step package node scripts/package-vsix.mjs
 
 mapfile -t unit < <(find_tests out/test/unit)
+mapfile -t webview < <(find_tests out/test/webview)
 mapfile -t integration < <(find_tests out/test/integration)
 mapfile -t e2e < <(find_tests out/test/e2e)
 
 if ((${#unit[@]})); then tests unit 900 60000 -- "${unit[@]}"; fi
+# React component tests (jsdom) and the XSS check in Chromium.
+if ((${#webview[@]})); then tests webview 900 120000 --test-concurrency=1 -- "${webview[@]}"; fi
 if ((${#integration[@]})); then tests integration 2400 300000 --test-concurrency=1 -- "${integration[@]}"; fi
 # One e2e file at a time: code-server, Chromium and Codex processes share two cores.
 for file in "${e2e[@]}"; do

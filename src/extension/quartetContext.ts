@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { AttentionNotifier } from './attentionNotifier';
 import { BaseContentProvider } from './baseContentProvider';
 import { ProposalFileSystem } from './proposalFileSystem';
+import { registerControlPanel } from './panel/controlPanel';
+import { openAttemptsDiff } from './commands/compareDiff';
+import type { QuartetApi } from '../core/client/api';
 import type { CommandServices } from './commands/commandServices';
 import { registerCommands } from './commands/registerCommands';
 import { Disposable } from './lifecycle';
@@ -42,6 +45,21 @@ export class QuartetContext extends Disposable {
       new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors),
     );
     this._register(registerCommands(this.commandServices()));
+    const client = (): QuartetApi => this.commandServices().client();
+    this._register(
+      registerControlPanel(extension, {
+        getSnapshot: () => this.store.current ?? null,
+        onSnapshot: (l) => this.store.onDidChange(({ current }) => current && l(current)),
+        api: {
+          journal: (id, from) => client().journal(id, from),
+          stop: (id) => client().stop(id),
+          retry: (id) => client().retry(id),
+          answer: (id, d, t) => client().answer(id, d, t),
+        },
+        openDiff: (ids) => openAttemptsDiff(this.store, ids),
+        log: (m) => this.log.info(m),
+      }),
+    );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.session.refresh()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {

@@ -71,6 +71,7 @@ export function launchOptions(read: SettingReader): LaunchOptions {
     readTimeoutMs: int(read('readTimeoutMs'), d.readTimeoutMs, 1000),
     maxRetries: int(read('maxRetries'), d.maxRetries, 0, 10),
     tokenBudget: int(read('tokenBudget'), 0, 0) || null,
+    checkCommand: typeof read('checkCommand') === 'string' ? (read('checkCommand') as string) : null,
     loopLimit: int(read('loopLimit'), d.loopLimit, 0, 100),
   };
 }
