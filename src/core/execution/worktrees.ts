@@ -3,11 +3,12 @@
 import { simpleGit } from 'simple-git';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { homedir } from 'node:os';
-import { SerialQueue } from './serialQueue';
+import { availableParallelism, homedir } from 'node:os';
+import { Semaphore, SerialQueue } from './serialQueue';
 import { canonicalPath, isInside, safeJoin, sanitizeKey, stableHash, PathSafetyError } from './pathSafety';
 
 const queue = new SerialQueue();
+const checkouts = new Semaphore(Math.max(1, availableParallelism()));
 
 /**
  * Runs `job` while holding the repository's worktree-admin lock: every `git worktree add/remove`
@@ -61,7 +62,8 @@ export async function createWorktree(input: CreateWorktreeInput): Promise<Create
   const registered = await queue.run(canonicalPath(input.repo), () => registerNow(input));
   if (registered.reused) return registered;
   try {
-    await simpleGit({ baseDir: registered.path }).raw(['reset', '-q', '--hard']);
+    // At most one checkout per core: more only thrash the disk cache and the CPU.
+    await checkouts.run(() => simpleGit({ baseDir: registered.path }).raw(['reset', '-q', '--hard']));
   } catch (err) {
     throw new WorktreeError(`could not check out ${input.branch} in ${registered.path}: ${(err as Error).message.trim()}`);
   }
