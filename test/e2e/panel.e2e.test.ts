@@ -41,12 +41,18 @@ describe('control panel in real VS Code', { timeout: 420_000 }, () => {
       await page.locator('.part.activitybar a.action-label[aria-label^="Quartet"]').first().click();
       const row = page.locator('.part.sidebar .monaco-list-row[aria-label^="Attempt 1 "]');
       await row.waitFor({ timeout: ui });
-      await row.click({ button: 'right' });
-      const menu = page.locator('.context-view .monaco-menu');
-      await menu.locator('.action-label', { hasText: 'Open Control Panel' }).hover();
-      await page.keyboard.press('Enter');
+      // A click on an attempt row opens its trace in the panel. The row re-renders every second while
+      // attempts run (elapsed time), which can swallow a click mid-render: click again if nothing opened.
       const panel = panelOf(page);
-      await panel.locator('[data-testid="attempt-view"]').waitFor({ timeout: ui });
+      for (let i = 0; ; i++) {
+        await row.click();
+        try {
+          await panel.locator('[data-testid="attempt-view"]').waitFor({ timeout: 10_000 });
+          break;
+        } catch (err) {
+          if (i === 2) throw err;
+        }
+      }
       // Live: the trace grows while the attempt works, without reopening anything.
       const count = panel.locator('[data-testid="trace-count"]');
       await count.waitFor({ timeout: ui });

@@ -40,6 +40,8 @@ export function attemptTreeItem(attempt: AttemptSnapshot, now: number, worktreeE
   const icon = attemptIcon(attempt.phase, attempt);
   item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
   item.accessibilityInformation = { label: attemptAccessibilityLabel(attempt), role: 'treeitem' };
+  // A click on an attempt opens its trace in the control panel (the panel issue's "click an attempt").
+  item.command = { command: 'quartet.openControlPanel', title: 'Open Control Panel', arguments: [attempt.id] };
   return item;
 }
 
