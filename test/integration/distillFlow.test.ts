@@ -2,9 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { DIST, git, startHarness, waitForTask, type Harness } from '../support/repoHarness';
+import { git, runCli, startHarness, waitForTask, type Harness } from '../support/repoHarness';
 import { parseSkillMarkdown } from '../../src/core/skills/frontMatter';
 
 let h: Harness;
@@ -16,11 +14,7 @@ after(async () => {
 });
 
 function cli(args: string[], env: Record<string, string> = h.env): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(DIST, 'cli.js'), ...args, '--repo', h.repo], { env }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runCli([...args, '--repo', h.repo], env);
 }
 
 test('distill on an empty history says so plainly and proposes nothing', { timeout: 60_000 }, async () => {

@@ -4,8 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { startHarness, waitForSnapshot, waitForTask, DIST, type Harness } from '../support/repoHarness';
+import { runCli, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 import { descendants, isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
 import { ATTEMPT_TAG } from '../../src/core/execution/attemptRunner';
 import { readJournal } from '../../src/core/observability/journal';
@@ -32,14 +31,6 @@ async function waitUntil(ok: () => boolean, ms: number): Promise<void> {
     if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(DIST, 'cli.js'), ...args], { env }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
 }
 
 test('model error: the attempt fails with reason model_error and the model message', { timeout: 60_000 }, async () => {

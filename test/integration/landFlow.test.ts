@@ -2,10 +2,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { DIST, git, startHarness, waitForTask, type Harness } from '../support/repoHarness';
+import { git, runCli, startHarness, waitForTask, type Harness } from '../support/repoHarness';
 import { readJournal } from '../../src/core/observability/journal';
 import type { TaskScore } from '../../src/core/client/api';
 
@@ -18,11 +16,7 @@ after(async () => {
 });
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(DIST, 'cli.js'), ...args, '--repo', h.repo], { env: h.env }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runCli([...args, '--repo', h.repo], h.env);
 }
 
 const scored = (t: { attempts: { checks: { state: string } | null; phase: string }[] }): boolean =>

@@ -1,6 +1,6 @@
 // Test harness: a temp git repo, the demo model, a hermetic CODEX_HOME and a real supervisor, cleaned up after.
 
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -87,6 +87,15 @@ export function waitForSnapshot<T>(client: SupervisorClient, timeoutMs: number, 
         sub.dispose();
         resolvePick(v);
       }
+    });
+  });
+}
+
+/** Runs the built CLI (`dist/cli.js`) as a separate process, as a script or another terminal would. */
+export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(DIST, 'cli.js'), ...args], { env }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }

@@ -8,7 +8,7 @@ import type { AgentEvent } from '../../shared/events';
 import { DEFAULT_LAUNCH_OPTIONS, type AnswerDecision, type LaunchRequest, type SupervisorSettings } from '../client/api';
 import { attemptId, branchName, newTaskId, taskKey } from './ids';
 import { buildSnapshot, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
-import { phaseForOutcome, retryDelayMs, transition } from './transitions';
+import { phaseForOutcome, retryDelayMs, stopSummary, transition } from './transitions';
 import { StateStore } from '../observability/stateStore';
 import { Journal, readJournal } from '../observability/journal';
 import { humanize } from '../observability/humanize';
@@ -24,8 +24,7 @@ import { DEMO_PROVIDER_ID } from './demoProvider';
 import { LoopDetector } from './progress';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
-import { installSkills } from '../skills/install';
-import { loadBuiltinSkills } from '../skills/catalog';
+import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
 import type { TaskScore } from '../client/api';
 
@@ -38,14 +37,6 @@ export interface OrchestratorDeps {
 }
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
-
-function stopSummary(phase: Phase, reason: Reason): string {
-  if (reason === 'looping') return 'stalled: the same command keeps failing';
-  if (reason === 'stall_timeout') return 'stalled: no Codex events';
-  if (reason === 'budget') return 'stopped: token budget reached';
-  if (reason === 'supervisor_restart') return 'interrupted: Quartet restarted while it ran';
-  return phase;
-}
 
 /** Thrown inside runAttempt when the user stopped the attempt before Codex started. */
 class StoppedBeforeStart extends Error {}
@@ -355,7 +346,7 @@ export class Orchestrator extends EventEmitter {
       // Stopped while its worktree was being made: keep the worktree, start nothing.
       const current = this.attempt(id);
       if (isTerminal(current.phase)) throw new StoppedBeforeStart();
-      await this.giveSkills(id, wt.path, journal);
+      await giveSkills(wt.path, journal, (line) => this.deps.log(`attempt=${id} ${line}`));
       const ports = await this.ports.allocate(id);
       this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
       journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
@@ -470,18 +461,6 @@ export class Orchestrator extends EventEmitter {
       if (e.type === 'error' && !e.willRetry) next = { ...next, lastError: e.message };
       return next;
     });
-  }
-
-  /** Built-in skills go where Codex discovers them in the worktree, hidden from its diff; failure is not fatal. */
-  private async giveSkills(id: string, worktree: string, journal: Journal): Promise<void> {
-    try {
-      const r = await installSkills({ worktree, skills: loadBuiltinSkills().skills });
-      if (r.installed.length) journal.event({ type: 'phase', phase: 'preparing', reason: null, message: `skills: ${r.skillInputs.map((x) => x.name).join(', ')}` });
-      for (const p of r.problems) journal.event({ type: 'warning', message: `skill ${p.path}: ${p.message}` });
-    } catch (err) {
-      this.deps.log(`attempt=${id} skills not installed: ${(err as Error).message}`);
-      journal.event({ type: 'warning', message: `skills not installed: ${(err as Error).message}` });
-    }
   }
 
   /** Budgets and loops: interrupt the turn (never kill mid-write) and say why. */

@@ -58,3 +58,12 @@ export function retryDelayMs(retryNumber: number, maxMs: number): number {
   const n = Math.max(1, retryNumber);
   return Math.min(10_000 * 2 ** (n - 1), maxMs);
 }
+
+/** The row text of an attempt that ended without finishing, by why it ended. */
+export function stopSummary(phase: Phase, reason: Reason): string {
+  if (reason === 'looping') return 'stalled: the same command keeps failing';
+  if (reason === 'stall_timeout') return 'stalled: no Codex events';
+  if (reason === 'budget') return 'stopped: token budget reached';
+  if (reason === 'supervisor_restart') return 'interrupted: Quartet restarted while it ran';
+  return phase;
+}
