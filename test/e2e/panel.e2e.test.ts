@@ -19,7 +19,8 @@ describe('control panel in real VS Code', { timeout: 420_000 }, () => {
   let client: SupervisorClient | undefined;
 
   before(async () => {
-    demo = await startDemoEnv(1500);
+    // Slow enough that all four attempts are still working when the panel opens.
+    demo = await startDemoEnv(2500);
     server = await startCodeServer({ folder: demo.repo, env: demo.env, settings: { 'quartet.worktreeRoot': demo.worktreeRoot, 'git.openRepositoryInParentFolders': 'never' } });
     browser = await launchBrowser();
     await openWorkbench(browser.page, server.url, demo.repo);
@@ -47,10 +48,10 @@ describe('control panel in real VS Code', { timeout: 420_000 }, () => {
       for (let i = 0; ; i++) {
         await row.click();
         try {
-          await panel.locator('[data-testid="attempt-view"]').waitFor({ timeout: 10_000 });
+          await panel.locator('[data-testid="attempt-view"]').waitFor({ timeout: 5_000 });
           break;
         } catch (err) {
-          if (i === 2) throw err;
+          if (i === 3) throw err;
         }
       }
       // Live: the trace grows while the attempt works, without reopening anything.

@@ -222,3 +222,14 @@ test('new task helpers: title validation and attempt counts with the default fir
   assert.equal(answerPrompt({ id: 'q', kind: 'userInput', summary: 's', reason: null, questions: [{ id: '1', question: 'Which DB?', options: [] }] }), 'Which DB?');
   assert.equal(answerPrompt({ id: 'q', kind: 'command', summary: 'npm publish', reason: null }), 'npm publish');
 });
+
+test('changedRows: only rows that changed, or null when tasks/attempts came or went', async () => {
+  const { changedRows } = await import('../../src/extension/viewModel/changedRows');
+  const t0 = task('t-1', '2026-11-21T10:00:00Z', [attempt({ id: 't-1-1', index: 1 }), attempt({ id: 't-1-2', index: 2 })]);
+  const s0 = snapshot([t0]);
+  const s1 = snapshot([{ ...t0, attempts: [t0.attempts[0]!, { ...t0.attempts[1]!, lastEvent: 'ran `ls` (exit 0)' }] }]);
+  assert.deepEqual(changedRows(s0, s1), [{ taskId: 't-1', attemptId: 't-1-2' }, { taskId: 't-1' }]);
+  assert.deepEqual(changedRows(s1, s1), []);
+  assert.equal(changedRows(s0, snapshot([{ ...t0, attempts: [t0.attempts[0]!] }])), null);
+  assert.equal(changedRows(undefined, s0), null);
+});

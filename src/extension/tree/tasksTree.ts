@@ -2,6 +2,8 @@
 
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import type { Snapshot } from '../../shared/model';
+import { changedRows } from '../viewModel/changedRows';
 import { isActive } from '../../shared/model';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { SnapshotStore } from '../snapshotStore';
@@ -34,7 +36,7 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     private readonly worktreeExists: (path: string) => boolean = existsSync,
   ) {
     super();
-    this._register(store.onDidChange(() => this.onSnapshot()));
+    this._register(store.onDidChange((change) => this.onSnapshot(change.previous)));
     this._register(toDisposable(() => this.stopTicker()));
   }
 
@@ -80,9 +82,13 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     return node;
   }
 
-  private onSnapshot(): void {
+  private onSnapshot(previous: Snapshot | undefined): void {
     this.pruneNodes();
-    this.refresh();
+    // Same tasks and attempts as before: re-render only the rows that changed. A whole-tree refresh
+    // ten times a second while attempts run rebuilds every row and can swallow a click.
+    const changed = changedRows(previous, this.store.current);
+    if (changed === null) this.refresh();
+    else if (changed.length) this.refresh(changed.map((c) => (c.attemptId ? this.attemptNode(c.taskId, c.attemptId) : this.taskNode(c.taskId))));
     if (this.activeAttemptNodes().length > 0) this.startTicker();
     else this.stopTicker();
   }
