@@ -30,13 +30,21 @@ async function waitForLabels(page: Page, ok: (labels: string[]) => boolean, time
   throw new Error(`timed out waiting for ${what}; rows: ${JSON.stringify(labels)}`);
 }
 
-/** Shows the Quartet view; the activity-bar icon toggles, so click only when the side bar shows something else. */
+/** Shows the Quartet view through its focus command: the activity-bar icon toggles, which races a restore. */
 async function showQuartet(page: Page): Promise<void> {
-  const title = page.locator('.part.sidebar .composite.title', { hasText: /quartet/i });
-  await page.waitForTimeout(500);
-  if (await title.isVisible().catch(() => false)) return;
-  await page.locator('.part.activitybar a.action-label[aria-label^="Quartet"]').first().click();
-  await title.first().waitFor({ timeout: 30_000 });
+  await page.locator('.part.activitybar a.action-label[aria-label^="Quartet"]').first().waitFor({ timeout: 60_000 });
+  for (let i = 0; ; i++) {
+    try {
+      // The palette may not open while the workbench is still restoring: try again.
+      await runCommand(page, 'Quartet: Focus on Tasks View');
+      break;
+    } catch (err) {
+      if (i === 2) throw err;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1000);
+    }
+  }
+  await page.locator('.part.sidebar .composite.title', { hasText: /quartet/i }).first().waitFor({ timeout: 30_000 });
 }
 
 /** Saves a screenshot when a step fails: the first thing to look at. */
@@ -133,7 +141,9 @@ describe('Quartet tree in real VS Code', { timeout: 420_000 }, () => {
   it('keeps the task and its finished attempts after a window reload', async () => {
     const page = browser!.page;
     await shotOnFailure(page, 'tree-reload', async () => {
+    const reloaded = page.waitForEvent('load', { timeout: ui });
     await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: ui });
     await showQuartet(page);
     const labels = await waitForLabels(page, (l) => l.length === 4, ui, 'rows after reload');

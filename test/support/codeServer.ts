@@ -323,9 +323,18 @@ export async function openWorkbench(page: Page, url: string, folder: string): Pr
 
 /** Runs a command from the palette by its full label, e.g. "Quartet: New Task". */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 15_000 });
+  for (let i = 0; ; i++) {
+    // Keys typed while a webview (an iframe) has focus never reach the workbench: take focus back first.
+    await page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ timeout: 5_000 });
+      break;
+    } catch (err) {
+      if (i === 2) throw err;
+    }
+  }
   await input.fill(`>${title}`);
   const rows = page.locator('.quick-input-list .monaco-list-row');
   const exact = rows.filter({ has: page.locator('.label-name', { hasText: exactText(title) }) });
