@@ -76,6 +76,13 @@ export class Journal {
   }
 }
 
+/** Appends one event to a journal no runner holds open (checks, lands, archives), and closes it again. */
+export function appendJournalEvent(path: string, event: AgentEvent): void {
+  const journal = new Journal(path);
+  journal.event(event);
+  journal.close();
+}
+
 function countLines(path: string): number {
   const buf = readFileSync(path);
   let n = 0;

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import type { AttemptRecord, TaskRecord } from './records';
 import type { LandProgress } from '../../shared/model';
 import type { TaskScore } from '../client/api';
-import { Journal, readJournal } from '../observability/journal';
+import { appendJournalEvent, readJournal } from '../observability/journal';
 import { runChecks, detectCheckCommand } from '../land/checks';
 import { scoreAttempts, diffStat } from '../land/scorecard';
 import { conflictsWithBase, predictConflicts } from '../land/conflicts';
@@ -63,9 +63,7 @@ export class Landing {
     } else {
       this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command, exitCode: null, durationMs: null, summary: [], at: now() } }));
       const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) });
-      const journal = new Journal(attempt.journal);
-      journal.event({ type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail });
-      journal.close();
+      appendJournalEvent(attempt.journal, { type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail });
       this.host.updateAttempt(attemptId, (a) => ({
         ...a,
         checks: { state: r.ok ? 'passed' : 'failed', command, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, at: now() },
@@ -161,7 +159,7 @@ export class Landing {
       const commit = result.commit;
       const aside = result.status === 'landed_aside' ? result.branch : null;
       this.host.updateAttempt(attemptId, (a) => ({ ...a, landed: { at: now(), commit, aside, message: result.message }, lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}` }));
-      new Journal(attempt.journal).event({ type: 'landed', commit, aside, message: result.message });
+      appendJournalEvent(attempt.journal, { type: 'landed', commit, aside, message: result.message });
       this.host.updateTask(task.id, (t) => ({ ...t, state: 'landed', landing: final }));
       if (task.options.cleanupAfterLand) await this.cleanupAfterLand(task.id, attemptId);
       await this.flagOtherTasks(task.id);
@@ -198,7 +196,7 @@ export class Landing {
     const archived = await archiveAttempt({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, base: attempt.base, archiveDir: join(this.host.stateDir, 'archive'), attemptId });
     const pm = postMortem(readJournal(attempt.journal));
     await removeAttemptWorktree({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, deleteBranch: true, archive: { patchFile: archived.patchFile } });
-    new Journal(attempt.journal).event({ type: 'archived', reason, patch: archived.patchFile });
+    appendJournalEvent(attempt.journal, { type: 'archived', reason, patch: archived.patchFile });
     this.host.updateAttempt(attemptId, (a) => ({ ...a, archived: { at: now(), reason, patch: archived.patchFile, postMortem: pm }, recommended: false, lastEvent: `archived (${reason})` }));
     return this.find(attemptId).attempt;
   }
