@@ -108,4 +108,9 @@ export async function killTree(rootPid: number | null, tag?: { name: string; val
   collect();
   if (rootPid) signal(-rootPid, 'SIGKILL');
   for (const p of targets) if (isAlive(p)) signal(p, 'SIGKILL');
+  // SIGKILL is delivered, not instant: return only once they are really gone, so "nothing left" holds.
+  const killDeadline = Date.now() + 2000;
+  while (Date.now() < killDeadline && [...targets].some(isAlive)) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
