@@ -3,11 +3,15 @@
 import type { AutopilotSnapshot, AutopilotStatus } from '../../shared/autopilot';
 import type { NormalizedIssue, TaskSource } from '../tracker/types';
 import type { AutopilotConfig } from './config';
-import { afterTurn, attemptEnd, issueHold, nextRetryAttempt, reconcileRunning, retryDelay, workerExit, type AttemptEnd, type RetryKind } from './decisions';
+import { issueHold, nextRetryAttempt, type RetryKind } from './decisions';
 import { eligibility, hasSlotFor, isTerminalState, selectForDispatch, type DispatchContext } from './scheduling';
 import { DEFAULT_PROMPTS, type PromptBuilder } from './prompts';
-import { systemClock, type AutopilotHost, type Clock, type TimerHandle } from './host';
+import { systemClock, type AutopilotHost, type Clock } from './host';
+import { Ticker } from './ticker';
 import { buildAutopilotSnapshot, EventLog, type RetryView } from './autopilotView';
+import { RetryQueue } from './retryQueue';
+import { TurnLoop, type RunningEntry } from './turnLoop';
+import { Reconciler } from './reconciler';
 
 export interface AutopilotDeps {
   source: TaskSource;
@@ -21,50 +25,59 @@ export interface AutopilotDeps {
   onChange?: () => void;
 }
 
-interface Worker {
-  turn: number;
-  end: AttemptEnd | null;
-  busy: boolean;
-  note: string | null;
-}
-
-interface RunningEntry {
-  issue: NormalizedIssue;
-  taskId: string | null;
-  attempts: Map<string, Worker>;
-  retryAttempt: number | null;
-  startedAtMs: number;
-  launching: boolean;
-  cancel: { cleanup: boolean; why: string } | null;
-}
-
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class Autopilot {
   private status: AutopilotStatus = 'stopped';
   private readonly running = new Map<string, RunningEntry>();
   private readonly claimed = new Set<string>();
-  private readonly retries = new Map<string, RetryView & { timer: TimerHandle }>();
-  private readonly completed = new Set<string>();
+  private readonly retries: RetryQueue;
+  private readonly turns: TurnLoop;
+  private readonly reconciler: Reconciler;
   private readonly known = new Map<string, NormalizedIssue>();
   private readonly events = new EventLog();
   private readonly totals = { dispatched: 0, completed: 0, failed: 0, secondsRunning: 0 };
   private readonly clock: Clock;
   private readonly prompts: PromptBuilder;
-  private pollTimer: TimerHandle | null = null;
-  private ticking: Promise<void> | null = null;
-  private tickAgain = false;
+  private readonly ticker: Ticker;
   /** Bumped by stop(): async work begun by an earlier run ignores its results. */
   private generation = 0;
   private unsubscribe: (() => void) | null = null;
   private startedAt: number | null = null;
   private lastPollAt: number | null = null;
-  private nextPollAt: number | null = null;
   private lastPollError: string | null = null;
 
   constructor(private readonly deps: AutopilotDeps) {
     this.clock = deps.clock ?? systemClock;
     this.prompts = deps.prompts ?? DEFAULT_PROMPTS;
+    this.ticker = new Ticker(this.clock, () => this.deps.config.pollIntervalMs, () => this.runTick(this.generation));
+    this.retries = new RetryQueue(this.clock, () => this.deps.config, (r) => void this.onRetry(r));
+    this.turns = new TurnLoop({
+      source: deps.source, host: deps.host, prompts: this.prompts, config: () => this.deps.config,
+      isCurrent: (entry, gen) => this.isCurrent(entry, gen),
+      generation: () => this.generation,
+      onExit: (entry, outcome, notes) => this.onExit(entry, outcome, notes),
+      note: (text, issue) => this.note(text, issue),
+    });
+    this.reconciler = new Reconciler({
+      source: deps.source, host: deps.host, config: () => this.deps.config, running: () => [...this.running.values()],
+      isCurrent: (entry, gen) => this.isCurrent(entry, gen),
+      release: (entry) => {
+        this.dropRunning(entry);
+        this.claimed.delete(entry.issue.id);
+        this.retries.cancel(entry.issue.id);
+      },
+      refreshed: (issue) => this.known.set(issue.id, issue),
+      note: (text, issue) => this.note(text, issue ?? null),
+    });
+  }
+
+  private isCurrent(entry: RunningEntry, gen?: number): boolean {
+    return (gen === undefined || gen === this.generation) && this.running.get(entry.issue.id) === entry;
+  }
+
+  private checkWorkers(): void {
+    if (this.status === 'running') this.turns.check([...this.running.values()]);
   }
 
   get isRunning(): boolean {
@@ -77,9 +90,10 @@ export class Autopilot {
     this.status = 'running';
     this.generation++;
     this.startedAt = this.clock.now();
+    this.ticker.start();
     this.unsubscribe = this.deps.host.onChange(() => this.checkWorkers());
     this.note(`started on ${this.deps.source.label}`);
-    await this.startupCleanup();
+    await this.reconciler.startupCleanup();
     await this.tick();
     if (opts.once) this.stop('one tick done (--once)');
   }
@@ -89,61 +103,50 @@ export class Autopilot {
     if (this.status === 'stopped') return;
     this.status = 'stopped';
     this.generation++;
-    this.clearPollTimer();
-    for (const r of this.retries.values()) this.clock.clearTimeout(r.timer);
+    this.ticker.stop();
     this.retries.clear();
     for (const e of this.running.values()) this.addRuntime(e);
     this.running.clear();
     this.claimed.clear();
     this.unsubscribe?.();
     this.unsubscribe = null;
-    this.nextPollAt = null;
     this.note(`stopped: ${why}`);
   }
 
   /** SPEC §13.7 `POST /refresh`: an immediate poll + reconcile, coalesced with one already under way. */
   refresh(): { queued: boolean; coalesced: boolean } {
     if (this.status !== 'running') return { queued: false, coalesced: false };
-    const coalesced = this.ticking !== null;
+    const coalesced = this.ticker.busy;
     void this.tick();
     return { queued: true, coalesced };
   }
 
   /** One poll-and-dispatch tick (SPEC §16.2); concurrent calls share the tick under way plus one more. */
   tick(): Promise<void> {
-    if (this.status !== 'running') return Promise.resolve();
-    if (this.ticking) {
-      this.tickAgain = true;
-      return this.ticking;
-    }
-    this.clearPollTimer();
-    const gen = this.generation;
-    this.ticking = this.runTick(gen)
-      .catch((err: unknown) => this.note(`tick failed: ${message(err)}`))
-      .finally(() => {
-        this.ticking = null;
-        if (gen !== this.generation) return;
-        if (this.tickAgain) {
-          this.tickAgain = false;
-          void this.tick();
-        } else this.schedulePoll();
-        this.changed();
-      });
-    return this.ticking;
+    return this.ticker.now();
   }
 
   snapshot(configured = true): AutopilotSnapshot {
     return buildAutopilotSnapshot({
       configured, status: this.status, source: this.deps.source.label, config: this.deps.config, now: this.clock.now(),
-      startedAt: this.startedAt, lastPollAt: this.lastPollAt, nextPollAt: this.nextPollAt, lastPollError: this.lastPollError,
-      running: [...this.running.values()], retries: [...this.retries.values()], claimed: [...this.claimed], known: [...this.known.values()],
+      startedAt: this.startedAt, lastPollAt: this.lastPollAt, nextPollAt: this.ticker.nextAt, lastPollError: this.lastPollError,
+      running: [...this.running.values()], retries: this.retries.list(), claimed: [...this.claimed], known: [...this.known.values()],
       ctx: this.ctx(), taskOf: (id) => this.running.get(id)?.taskId ?? this.deps.host.issueTask(id)?.taskId ?? null,
       totals: this.totals, events: this.events.list(),
     });
   }
 
   private async runTick(gen: number): Promise<void> {
-    await this.reconcile(gen);
+    try {
+      await this.pollOnce(gen);
+    } catch (err) {
+      this.note(`tick failed: ${message(err)}`);
+    }
+    this.changed();
+  }
+
+  private async pollOnce(gen: number): Promise<void> {
+    await this.reconciler.reconcile(gen);
     if (gen !== this.generation) return;
     const problem = this.deps.preflight?.() ?? null;
     if (problem) {
@@ -168,35 +171,11 @@ export class Autopilot {
     for (const issue of picked) this.dispatch(issue, null);
   }
 
-  /** SPEC §8.5 part B (stalls are the orchestrator's: a stalled attempt ends the worker as a failure). */
-  private async reconcile(gen: number): Promise<void> {
-    const entries = [...this.running.values()];
-    if (!entries.length) return;
-    let refreshed: NormalizedIssue[];
-    try {
-      refreshed = await this.deps.source.fetchIssuesByIds(entries.map((e) => e.issue.id));
-    } catch (err) {
-      return this.note(`reconcile: tracker refresh failed, ${entries.length} issue(s) keep running: ${message(err)}`);
-    }
-    if (gen !== this.generation) return;
-    const byId = new Map(refreshed.map((i) => [i.id, i]));
-    await Promise.all(
-      entries.map(async (entry) => {
-        if (this.running.get(entry.issue.id) !== entry) return;
-        const d = reconcileRunning(byId.get(entry.issue.id), this.deps.config);
-        if (d.action === 'keep') {
-          entry.issue = d.issue;
-          this.known.set(d.issue.id, d.issue);
-        } else await this.terminate(entry, d.cleanup, d.why);
-      }),
-    );
-  }
-
   private dispatch(issue: NormalizedIssue, attempt: number | null): void {
     const entry: RunningEntry = { issue, taskId: null, attempts: new Map(), retryAttempt: attempt, startedAtMs: this.clock.now(), launching: true, cancel: null };
     this.running.set(issue.id, entry);
     this.claimed.add(issue.id);
-    this.cancelRetry(issue.id);
+    this.retries.cancel(issue.id);
     this.known.set(issue.id, issue);
     this.totals.dispatched++;
     this.note(`dispatching ${issue.identifier}${attempt === null ? '' : ` (retry attempt ${attempt})`}: ${issue.title}`, issue.identifier);
@@ -218,73 +197,16 @@ export class Autopilot {
     entry.taskId = launched.taskId;
     for (const id of launched.attemptIds) entry.attempts.set(id, { turn: 1, end: null, busy: false, note: null });
     // Reconciled while launching: the new attempts must not run for an issue nobody tracks.
-    if (entry.cancel && gen === this.generation) return this.cancelEntry(entry);
+    if (entry.cancel && gen === this.generation) return this.reconciler.cancel(entry);
     if (gen !== this.generation) return;
     this.note(`${issue.identifier} → task ${launched.taskId} (${launched.attemptIds.join(', ')})`, issue.identifier);
     this.checkWorkers();
   }
 
-  /** Reacts to attempt phases: a finished turn may continue (SPEC §16.5); a worker whose attempts all ended exits. */
-  private checkWorkers(): void {
-    if (this.status !== 'running') return;
-    for (const entry of [...this.running.values()]) {
-      if (entry.launching) continue;
-      for (const [id, w] of entry.attempts) {
-        if (w.end || w.busy) continue;
-        const a = this.deps.host.attempt(id);
-        const end = a ? attemptEnd(a.phase, a.reason) : 'failed';
-        if (end === 'running') continue;
-        if (end === 'turn_done') {
-          void this.afterTurn(entry, id, w);
-          continue;
-        }
-        w.end = end;
-        w.note = a ? `${id} ${a.phase}${a.reason ? ` (${a.reason})` : ''}${a.lastError ? `: ${a.lastError}` : ''}` : `${id} vanished`;
-      }
-      this.maybeExit(entry);
-    }
-  }
-
-  private async afterTurn(entry: RunningEntry, attemptId: string, w: Worker): Promise<void> {
-    w.busy = true;
-    const gen = this.generation;
-    let refreshed: NormalizedIssue | undefined;
-    let failure: string | null = null;
-    try {
-      refreshed = (await this.deps.source.fetchIssuesByIds([entry.issue.id])).find((i) => i.id === entry.issue.id);
-    } catch (err) {
-      failure = `issue state refresh error: ${message(err)}`;
-    }
-    if (gen !== this.generation || this.running.get(entry.issue.id) !== entry) return;
-    if (refreshed) entry.issue = refreshed;
-    const d = failure ? null : afterTurn(refreshed, w.turn, this.deps.config);
-    if (!d || d.next === 'exit') {
-      w.end = failure ? 'failed' : 'normal';
-      w.note = failure ?? (d?.next === 'exit' ? `${attemptId} done after turn ${w.turn}: ${d.why}` : null);
-    } else {
-      try {
-        await this.deps.host.continueAttempt(attemptId, this.prompts.continuation(entry.issue, d.turn, this.deps.config.maxTurns));
-        w.turn = d.turn;
-        this.note(`${attemptId}: continuation turn ${d.turn} (${entry.issue.identifier} is still ${entry.issue.state})`, entry.issue.identifier);
-      } catch (err) {
-        w.end = 'failed';
-        w.note = `${attemptId} could not continue: ${message(err)}`;
-      }
-    }
-    w.busy = false;
-    this.maybeExit(entry);
-    this.changed();
-  }
-
   /** SPEC §16.6: normal exit → continuation retry (1 s); failure → backoff retry; stopped by a person → released. */
-  private maybeExit(entry: RunningEntry): void {
-    const workers = [...entry.attempts.values()];
-    if (entry.launching || this.running.get(entry.issue.id) !== entry || workers.some((w) => !w.end)) return;
+  private onExit(entry: RunningEntry, outcome: 'normal' | 'abnormal' | 'stopped_by_user', notes: string): void {
     this.dropRunning(entry);
-    const notes = workers.map((w) => w.note).filter(Boolean).join('; ');
-    const outcome = workerExit(workers.map((w) => w.end as AttemptEnd));
     if (outcome === 'normal') {
-      this.completed.add(entry.issue.id);
       this.totals.completed++;
       this.scheduleRetry(entry.issue, 1, 'continuation', null, notes);
     } else if (outcome === 'stopped_by_user') {
@@ -294,23 +216,18 @@ export class Autopilot {
       this.totals.failed++;
       this.scheduleRetry(entry.issue, nextRetryAttempt(entry.retryAttempt), 'failure', `worker exited: ${notes || 'no attempt ran'}`);
     }
-    this.changed();
   }
 
   private scheduleRetry(issue: Pick<NormalizedIssue, 'id' | 'identifier' | 'url'>, attempt: number, kind: RetryKind, error: string | null, why?: string): void {
-    this.cancelRetry(issue.id);
-    const delay = retryDelay(kind, attempt, this.deps.config);
-    const timer = this.clock.setTimeout(() => void this.onRetry(issue.id), delay);
-    this.retries.set(issue.id, { issueId: issue.id, identifier: issue.identifier, url: issue.url, attempt, dueAtMs: this.clock.now() + delay, error, kind, timer });
+    const delay = this.retries.schedule(issue, attempt, kind, error);
     this.claimed.add(issue.id);
     this.note(`${issue.identifier}: ${kind === 'continuation' ? 're-check' : `retry ${attempt}`} in ${delay / 1000} s${error ? ` (${error})` : why ? ` (${why})` : ''}`, issue.identifier);
   }
 
   /** SPEC §16.6 `on_retry_timer`. */
-  private async onRetry(issueId: string): Promise<void> {
-    const r = this.retries.get(issueId);
-    if (!r || this.status !== 'running') return;
-    this.retries.delete(issueId);
+  private async onRetry(r: RetryView): Promise<void> {
+    if (this.status !== 'running') return;
+    const issueId = r.issueId;
     const gen = this.generation;
     let issue: NormalizedIssue | undefined;
     try {
@@ -332,37 +249,8 @@ export class Autopilot {
     this.dispatch(issue, r.attempt);
   }
 
-  private async terminate(entry: RunningEntry, cleanup: boolean, why: string): Promise<void> {
-    this.dropRunning(entry);
-    this.claimed.delete(entry.issue.id);
-    this.cancelRetry(entry.issue.id);
-    entry.cancel = { cleanup, why };
-    this.note(`stopping ${entry.issue.identifier}: ${why}${cleanup ? '; its worktrees are archived and removed' : ''}`, entry.issue.identifier);
-    if (!entry.launching) await this.cancelEntry(entry);
-  }
-
-  private async cancelEntry(entry: RunningEntry): Promise<void> {
-    const fail = (err: unknown): void => this.note(`${entry.issue.identifier}: ${message(err)}`, entry.issue.identifier);
-    await Promise.all([...entry.attempts.keys()].map((id) => this.deps.host.stopAttempt(id).catch(fail)));
-    if (entry.cancel?.cleanup) await this.deps.host.cleanIssue(entry.issue.id, entry.cancel.why).catch(fail);
-    this.changed();
-  }
-
-  /** SPEC §8.6, asking the tracker only about issues that still have worktrees here. */
-  private async startupCleanup(): Promise<void> {
-    const ids = this.deps.host.issuesWithWorktrees();
-    if (!ids.length) return;
-    try {
-      for (const i of await this.deps.source.fetchIssuesByIds(ids)) {
-        if (isTerminalState(i.state, this.deps.config)) await this.deps.host.cleanIssue(i.id, `${i.identifier} is ${i.state}`);
-      }
-    } catch (err) {
-      this.note(`startup cleanup skipped: ${message(err)}`);
-    }
-  }
-
   private ctx(): DispatchContext {
-    return { running: new Set(this.running.keys()), claimed: this.claimed, retrying: new Set(this.retries.keys()), hold: (id) => issueHold(this.deps.host.issueTask(id)) };
+    return { running: new Set(this.running.keys()), claimed: this.claimed, retrying: this.retries.ids(), hold: (id) => issueHold(this.deps.host.issueTask(id)) };
   }
 
   private runningStates(): string[] {
@@ -383,24 +271,6 @@ export class Autopilot {
 
   private addRuntime(entry: RunningEntry): void {
     this.totals.secondsRunning += Math.max(0, this.clock.now() - entry.startedAtMs) / 1000;
-  }
-
-  private cancelRetry(issueId: string): void {
-    const r = this.retries.get(issueId);
-    if (r) this.clock.clearTimeout(r.timer);
-    this.retries.delete(issueId);
-  }
-
-  private schedulePoll(): void {
-    if (this.status !== 'running') return;
-    this.clearPollTimer();
-    this.nextPollAt = this.clock.now() + this.deps.config.pollIntervalMs;
-    this.pollTimer = this.clock.setTimeout(() => void this.tick(), this.deps.config.pollIntervalMs);
-  }
-
-  private clearPollTimer(): void {
-    if (this.pollTimer !== null) this.clock.clearTimeout(this.pollTimer);
-    this.pollTimer = null;
   }
 
   private note(text: string, issue: string | null = null): void {
