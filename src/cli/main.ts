@@ -8,6 +8,7 @@ import { findRepoRoot } from '../core/execution/gitRepo';
 import { scrubSecrets } from '../core/config/secrets';
 import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
+import { AUTOPILOT_HELP, runAutopilot } from './autopilot';
 
 const HELP: Record<string, string> = {
   main: `quartet — run several Codex attempts at a task in parallel git worktrees
@@ -23,6 +24,7 @@ Commands:
   quartet land ATTEMPT_ID [--json] [--repo DIR]
   quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
   quartet distill [--apply all] [--json] [--repo DIR]
+  quartet autopilot [--once] [--json] [--repo DIR]
   quartet supervisor stop [--repo DIR]
 
 Run "quartet COMMAND --help" for a command's options.
@@ -60,6 +62,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   land: `quartet land ATTEMPT_ID [--json] [--repo DIR]\n\n  Lands a finished attempt on its task's base branch (squash by default; setting landMode). Your checkout\n  is fast-forwarded only if it has the base checked out and is clean; if it is dirty the result goes to\n  quartet/landed/<task key> instead. Exit 1 when the land did not happen (conflict, failing checks, refused).\n  Land as a GitHub pull request (--pr) is not built yet.`,
   rework: `quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]\n\n  Archives the attempt (patch + post-mortem under <git dir>/quartet/archive), removes its worktree and\n  branch, and starts a fresh attempt whose prompt carries the reason and the post-mortem.`,
   distill: `quartet distill [--apply all] [--json] [--repo DIR]\n\n  Mines the journals (failing commands, repeated errors, stalls, declined approvals) and rework reasons for\n  evidence, asks Codex for skill proposals that cite it, and prints them. --apply all writes every proposal\n  onto a new branch quartet/skills/<date>. With little or no history it says so and proposes nothing.`,
+  autopilot: AUTOPILOT_HELP,
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
 };
 
@@ -138,7 +141,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply'];
-  const p = parseArgs(rest.filter((a) => a !== '--pr' || command !== 'land'), ['wait', 'json'], valued);
+  const p = parseArgs(rest.filter((a) => a !== '--pr' || command !== 'land'), ['wait', 'json', 'once'], valued);
   switch (command) {
     case 'launch':
       return launch(p);
@@ -214,6 +217,8 @@ async function run(argv: string[]): Promise<number> {
       }
       return out.status === 'failed' ? 1 : 0;
     }
+    case 'autopilot':
+      return runAutopilot(await connect(p), { once: p.flags.has('once'), json: p.flags.has('json') });
     case 'supervisor': {
       if (p.positionals[0] !== 'stop') throw new CliUsageError('usage: quartet supervisor stop [--repo DIR]');
       const client = await connect(p);

@@ -1,5 +1,7 @@
 // The serializable run-state model shared by the core, the CLI, the extension and the webview.
 
+import type { AutopilotSnapshot, TaskIssueSource } from './autopilot';
+
 /** Attempt phases: a closed set (see docs/ARCHITECTURE.md for the mapping to Symphony SPEC §7.2). */
 export const PHASES = [
   'queued',
@@ -149,6 +151,8 @@ export interface TaskSnapshot {
   /** The attempt the scorecard recommends (the person decides). */
   recommended: string | null;
   landing: LandProgress | null;
+  /** The tracker issue this task works on (Autopilot, or launched from an issue by hand). */
+  source?: TaskIssueSource | null;
 }
 
 export interface Snapshot {
@@ -158,6 +162,8 @@ export interface Snapshot {
   counts: { running: number; needsYou: number; queued: number; finished: number; failed: number };
   /** Problems the supervisor wants a person to see (a corrupt state file, a failing journal…). */
   warnings: string[];
+  /** The Autopilot's state, when the supervisor has one. */
+  autopilot?: AutopilotSnapshot;
 }
 
 /** Defaults of the scorecard/land/rework fields (also fills them in for state written by older versions). */

@@ -37,7 +37,7 @@ export function makeRepo(dir: string): string {
   return repo;
 }
 
-export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request' } = {}): Promise<Harness> {
+export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; env?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-it-'));
   const repo = makeRepo(dir);
   const server = await startFakeResponsesServer({});
@@ -46,7 +46,7 @@ export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-reques
   mkdirSync(home, { recursive: true });
   writeCodexHome(codexHome, { baseUrl: server.url, approvalPolicy: opts.approvalPolicy ?? 'on-request' });
   const base = hermeticCodexEnv(codexHome, home);
-  const env = { ...base, PATH: `${NODE_BIN}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000' };
+  const env = { ...base, PATH: `${NODE_BIN}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000', ...(opts.env ?? {}) };
   const worktreeRoot = join(dir, 'worktrees');
   const client = await SupervisorClient.connect({ repo, supervisorEntry: join(DIST, 'supervisor.js'), env });
   await client.configure({ worktreeRoot, maxConcurrent: 4 });

@@ -318,9 +318,9 @@ test('stop cancels polls and retries but leaves running attempts alone; start --
   assert.deepEqual([s.status, s.running.length, s.retrying.length, s.claimed.length], ['stopped', 0, 0, 0]);
   source.put(issue({ id: 'c' }));
   await ap.start({ once: true });
-  await flush();
   assert.equal(ap.snapshot().status, 'stopped');
-  assert.deepEqual(host.launches.map((l) => l.issueId), ['a', 'b', 'a', 'c'], 'once: a (failed, not held) and c; b is still running');
+  assert.equal(ap.snapshot().running.length, 0);
+  assert.deepEqual(host.launches.map((l) => l.issueId), ['a', 'b', 'a', 'c'], 'once: a (failed, not held) and c, launched before start returns; b is still running');
   assert.deepEqual(clock.pending(), []);
 });
 

@@ -40,6 +40,8 @@ export class Autopilot {
   private readonly clock: Clock;
   private readonly prompts: PromptBuilder;
   private readonly ticker: Ticker;
+  /** Launches under way (`--once` waits for them so its answer names the tasks). */
+  private readonly launching = new Set<Promise<void>>();
   /** Bumped by stop(): async work begun by an earlier run ignores its results. */
   private generation = 0;
   private unsubscribe: (() => void) | null = null;
@@ -95,7 +97,9 @@ export class Autopilot {
     this.note(`started on ${this.deps.source.label}`);
     await this.reconciler.startupCleanup();
     await this.tick();
-    if (opts.once) this.stop('one tick done (--once)');
+    if (!opts.once) return;
+    await Promise.all([...this.launching]);
+    this.stop('one tick done (--once)');
   }
 
   /** Stops polling, retries and continuation turns; attempts already running go on as ordinary tasks. */
@@ -179,7 +183,8 @@ export class Autopilot {
     this.known.set(issue.id, issue);
     this.totals.dispatched++;
     this.note(`dispatching ${issue.identifier}${attempt === null ? '' : ` (retry attempt ${attempt})`}: ${issue.title}`, issue.identifier);
-    void this.launch(entry, attempt, this.generation);
+    const launch = this.launch(entry, attempt, this.generation).finally(() => this.launching.delete(launch));
+    this.launching.add(launch);
   }
 
   private async launch(entry: RunningEntry, attempt: number | null, gen: number): Promise<void> {

@@ -1,6 +1,7 @@
 // The typed interface of a repository's supervisor, as its clients (extension, CLI, tests) see it.
 
 import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
+import type { AutopilotSnapshot, TaskIssueSource } from '../../shared/autopilot';
 
 /** `quartet score TASK --json`: the scorecard of a task's attempts. */
 export interface TaskScore {
@@ -73,6 +74,8 @@ export interface LaunchRequest {
   options?: Partial<LaunchOptions>;
   /** The client's environment minus secrets; Codex processes of this task get it. */
   env?: Record<string, string>;
+  /** The tracker issue the task works on (its key is then derived from the issue's identifier). */
+  source?: TaskIssueSource;
 }
 
 export interface SupervisorSettings {
@@ -106,4 +109,12 @@ export interface QuartetApi {
   /** Writes accepted (possibly edited) proposals onto a new branch `quartet/skills/<date>`. */
   applyProposals(proposals: Proposal[]): Promise<AppliedProposals>;
   configure(settings: Partial<SupervisorSettings>): Promise<void>;
+  /** Starts the repository's Autopilot (tracker from WORKFLOW.md); `once` runs one poll tick and stops. */
+  autopilotStart(options?: { once?: boolean }): Promise<AutopilotSnapshot>;
+  /** Stops polling and retries; attempts already running go on as ordinary tasks. */
+  autopilotStop(): Promise<AutopilotSnapshot>;
+  /** An immediate poll + reconcile (SPEC §13.7 refresh). */
+  autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }>;
+  /** A normal task from one tracker issue, launched by hand. */
+  launchIssue(issueId: string, request?: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string> }): Promise<TaskSnapshot>;
 }

@@ -27,6 +27,9 @@ import { Landing } from './landing';
 import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
 import type { TaskScore } from '../client/api';
+import type { AutopilotSnapshot } from '../../shared/autopilot';
+import { checkContinuable, queueContinuation } from './continuation';
+import { issueTaskKey, validateIssueSource } from './issueTasks';
 
 export interface OrchestratorDeps {
   repo: string;
@@ -57,6 +60,8 @@ export class Orchestrator extends EventEmitter {
   private readonly ports = new PortAllocator();
   private readonly landing: Landing;
   private stallTimer: NodeJS.Timeout | null = null;
+  /** The Autopilot's view, merged into every snapshot (set by the supervisor). */
+  private autopilotView: (() => AutopilotSnapshot) | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -96,8 +101,8 @@ export class Orchestrator extends EventEmitter {
   }
 
   /** Stops an attempt and waits until it has settled in a terminal phase. */
-  private async stopAndWait(id: string): Promise<void> {
-    await this.stop(id);
+  async stopAndWait(id: string, reason: Reason = 'stopped_by_user'): Promise<void> {
+    await this.stop(id, reason);
     for (let i = 0; i < 200 && !isTerminal(this.attempt(id).phase); i++) await new Promise((r) => setTimeout(r, 50));
   }
 
@@ -141,7 +146,22 @@ export class Orchestrator extends EventEmitter {
 
   snapshot(): Snapshot {
     const journalWarnings = [...this.journals.values()].map((j) => j.error).filter((e): e is string => !!e);
-    return buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...journalWarnings], new Date());
+    const s = buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...journalWarnings], new Date());
+    return this.autopilotView ? { ...s, autopilot: this.autopilotView() } : s;
+  }
+
+  /** The supervisor's Autopilot shows its state in every snapshot; `notify` re-broadcasts after it changed. */
+  setAutopilotView(view: (() => AutopilotSnapshot) | null): void {
+    this.autopilotView = view;
+  }
+
+  notify(): void {
+    this.changed();
+  }
+
+  /** Archives an ended attempt (patch + post-mortem) and removes its worktree and branch (Autopilot: issue closed). */
+  archiveAttempt(id: string, reason: string): Promise<AttemptRecord> {
+    return this.landing.archive(id, reason);
   }
 
   /** Read-only view of the records (distill reads journals and rework notes from them). */
@@ -181,12 +201,13 @@ export class Orchestrator extends EventEmitter {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const source = request.source ? validateIssueSource(request.source) : null;
     const id = newTaskId();
-    const key = taskKey(input.title, id);
+    const key = source ? issueTaskKey(source.identifier, input.title, id) : taskKey(input.title, id);
     const now = new Date().toISOString();
     const root = this.worktreeRoot();
     const task: TaskRecord = {
-      id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null,
+      id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null, source,
       attempts: Array.from({ length: input.attempts }, (_, i) => this.newAttempt(id, key, i + 1, baseCommit, root)),
     };
     this.tasks.push(task);
@@ -214,24 +235,36 @@ export class Orchestrator extends EventEmitter {
     };
   }
 
-  async stop(id: string): Promise<void> {
+  async stop(id: string, reason: Reason = 'stopped_by_user'): Promise<void> {
     const a = this.attempt(id);
     this.clearRetry(id);
-    if (a.phase === 'queued') return this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    if (a.phase === 'queued') return this.update(id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
     if (isTerminal(a.phase)) {
       if (a.nextRetryAt) this.update(id, (x) => ({ ...x, nextRetryAt: null }));
       return;
     }
     const runner = this.runners.get(id);
-    if (runner) await runner.stop('stopped_by_user');
-    else this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    if (runner) await runner.stop(reason);
+    else this.update(id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
   }
 
-  retry(id: string): void {
+  /** Retry: same worktree and branch, a new thread; `prompt` (Autopilot re-dispatch) replaces the task's text for this run. */
+  retry(id: string, prompt?: string): void {
     const a = this.attempt(id);
     if (!isTerminal(a.phase) || a.phase === 'finished') throw new UsageError(`attempt ${id} is ${a.phase}; only failed, stalled, stopped or interrupted attempts can be retried`);
     this.clearRetry(id);
-    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), retries: x.retries + 1, nextRetryAt: null, lastEvent: 'queued for retry', lastError: null }));
+    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), retries: x.retries + 1, nextRetryAt: null, lastEvent: 'queued for retry', lastError: null, resumeThread: null, nextPrompt: prompt ?? null }));
+    void this.dispatch();
+  }
+
+  /** A follow-up turn on the attempt's own Codex thread with `prompt` (see continuation.ts). */
+  continueAttempt(id: string, prompt: string): void {
+    const a = this.attempt(id);
+    const task = this.tasks.find((t) => t.attempts.includes(a)) as TaskRecord;
+    checkContinuable(task, a, prompt);
+    this.clearRetry(id);
+    this.update(id, (x) => queueContinuation(x, prompt, new Date().toISOString()));
+    if (task.recommended === id) this.landing.rescore(task.id);
     void this.dispatch();
   }
 
@@ -242,7 +275,7 @@ export class Orchestrator extends EventEmitter {
       throw new UsageError(`attempt ${id} is ${a.phase}${a.threadId ? '' : ' and never started a Codex thread'}; only interrupted, stopped, stalled or failed attempts with a thread can be resumed (use retry for a new thread)`);
     }
     this.clearRetry(id);
-    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), resumeThread: x.threadId, nextRetryAt: null, lastEvent: 'queued to resume', lastError: null }));
+    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), resumeThread: x.threadId, nextPrompt: null, nextRetryAt: null, lastEvent: 'queued to resume', lastError: null }));
     void this.dispatch();
   }
 
@@ -354,7 +387,7 @@ export class Orchestrator extends EventEmitter {
         attemptId: id,
         worktree: wt.path,
         worktreeRoot: repoWorktreeDir(root, this.deps.repo),
-        prompt: [defaultPrompt({ title: task.title, prompt: task.prompt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch }), current.promptAddendum ?? ''].filter(Boolean).join('\n\n'),
+        prompt: [defaultPrompt({ title: task.title, prompt: current.nextPrompt ?? task.prompt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch }), current.promptAddendum ?? ''].filter(Boolean).join('\n\n'),
         developerInstructions: null,
         options: task.options,
         env: { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: wt.path },
@@ -362,6 +395,7 @@ export class Orchestrator extends EventEmitter {
         journal,
         maxLineBytes: MAX_LINE_BYTES,
         resumeThreadId: current.resumeThread ?? null,
+        resumePrompt: current.resumeThread ? (current.nextPrompt ?? null) : null,
         hooks: {
           onEvent: (e) => this.onEvent(id, e),
           onActivity: () => this.lastActivity.set(id, Date.now()),
@@ -450,7 +484,7 @@ export class Orchestrator extends EventEmitter {
         next = {
           ...transition(next, next.phase === 'starting' ? 'working' : next.phase, null, at),
           threadId: e.threadId, threadIds: next.threadIds.includes(e.threadId) ? next.threadIds : [...next.threadIds, e.threadId],
-          model: e.model, modelProvider: e.modelProvider, resumeThread: null,
+          model: e.model, modelProvider: e.modelProvider, resumeThread: null, nextPrompt: null,
           demoModel: e.modelProvider === DEMO_PROVIDER_ID,
         };
       }

@@ -10,6 +10,11 @@ export interface AttemptRecord extends AttemptSnapshot {
   resumeThread?: string | null;
   /** Extra prompt text (a rework's reason and post-mortem). */
   promptAddendum?: string | null;
+  /**
+   * What the next run says instead of the usual: on a resumed thread it is sent as is (a follow-up turn);
+   * on a fresh thread it replaces the task's prompt inside the default prompt. Cleared once a session starts.
+   */
+  nextPrompt?: string | null;
 }
 
 export interface TaskRecord extends Omit<TaskSnapshot, 'attempts'> {
@@ -32,7 +37,7 @@ export function isPersistedState(v: unknown): v is PersistedState {
 
 function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
-  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, ...rest } = a;
+  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, nextPrompt: _next, ...rest } = a;
   return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens } };
 }
 
@@ -48,6 +53,7 @@ export function taskSnapshot(t: TaskRecord): TaskSnapshot {
     attempts: t.attempts.map(attemptSnapshot),
     recommended: t.recommended,
     landing: t.landing,
+    source: t.source ? { ...t.source } : null,
   };
 }
 
@@ -57,6 +63,7 @@ export function normalizeTask(t: TaskRecord): TaskRecord {
     ...t,
     recommended: t.recommended ?? null,
     landing: t.landing ?? null,
+    source: t.source ?? null,
     attempts: t.attempts.map((a) => ({ ...ATTEMPT_EXTRAS, ...a })),
   };
 }

@@ -8,8 +8,9 @@ const ALLOWED: Record<Phase, readonly Phase[]> = {
   starting: ['working', 'needs-you', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'],
   working: ['needs-you', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'],
   'needs-you': ['working', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'],
-  // Terminal phases leave only through Retry (back to the queue, same worktree and branch).
-  finished: [],
+  // Terminal phases leave only through Retry/Resume (back to the queue, same worktree and branch);
+  // a finished attempt only through a follow-up turn on its own thread (continuation.ts).
+  finished: ['queued'],
   failed: ['queued'],
   stalled: ['queued'],
   stopped: ['queued'],
