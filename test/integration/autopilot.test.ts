@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,19 @@ function writeTracker(): void {
 function setState(id: string, state: string): void {
   issues = issues.map((i) => (i.id === id ? { ...i, state } : i));
   writeTracker();
+}
+
+/** SPEC §13.7 `POST /api/v1/refresh`, by its own name (the client's autopilotRefresh uses /autopilot/refresh). */
+function postRefresh(): Promise<{ status: number; body: { queued: boolean; operations: string[] } }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: h.client.socket, method: 'POST', path: '/api/v1/refresh' }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { queued: boolean; operations: string[] } }));
+    });
+    req.on('error', reject);
+    req.end('{}');
+  });
 }
 
 const taskFor = (s: Snapshot, issueId: string): TaskSnapshot | undefined => s.tasks.find((t) => t.source?.issueId === issueId);
@@ -89,6 +103,9 @@ test('quartet autopilot: two active issues are picked up; a terminal move stops 
     assert.equal(ap.status, 'running');
     assert.ok(ap.running.some((r) => r.issue_identifier === '#2' && r.issue_url?.startsWith('https://')), JSON.stringify(ap.running));
     assert.deepEqual(await h.client.autopilotRefresh().then((r) => r.queued), true);
+    const refreshed = await postRefresh();
+    assert.equal(refreshed.status, 202);
+    assert.deepEqual(refreshed.body.operations, ['poll', 'reconcile', 'dispatch']);
 
     // #2 goes to a terminal state while its attempt still runs: stopped, worktree archived and removed.
     const hangAttempt = hangTask.attempts[0]!;
