@@ -5,15 +5,21 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, runCli, startHarness, waitForTask, type Harness } from '../support/repoHarness';
-import { commitFiles } from '../support/bareRemote';
+import { commitFiles, makeRemoteAndClone } from '../support/bareRemote';
 import { readJournal } from '../../src/core/observability/journal';
 import { SupervisorError } from '../../src/core/client/supervisorClient';
 import { shortId } from '../../demo/demoScript';
 import type { LandProgress, TaskSnapshot } from '../../src/shared/model';
 
 let h: Harness;
+let origin: string;
 before(async () => {
-  h = await startHarness();
+  // The user's checkout is a clone of a bare `origin`: a local land never pushes.
+  h = await startHarness({ makeRepo: (dir) => {
+    const r = makeRemoteAndClone(dir);
+    origin = r.bare;
+    return r.clone;
+  } });
 });
 after(async () => {
   await h?.cleanup();
@@ -105,6 +111,8 @@ test('after a land, a live attempt of another task that now conflicts is flagged
   assert.deepEqual(after.threadIds, [b.threadId], 'the follow-up continued the attempt\'s own thread');
   assert.ok(after.landed);
   assert.equal(sent(b.journal, 'thread/resume').length, 1);
+  assert.equal(git(origin, 'rev-parse', 'main'), git(h.repo, 'rev-parse', 'origin/main'), 'origin was never pushed to');
+  assert.notEqual(git(origin, 'rev-parse', 'main'), git(h.repo, 'rev-parse', 'main'));
   const turns = sent(b.journal, 'turn/start');
   assert.equal(turns.length, 2);
   assert.match(turns[1] ?? '', /Resolve the merge conflicts in:\\n- notes\/shared.md/);

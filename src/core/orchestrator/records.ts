@@ -66,7 +66,7 @@ export function normalizeTask(t: TaskRecord): TaskRecord {
     landing,
     attempts: t.attempts.map((a) => {
       const full = { ...ATTEMPT_EXTRAS, ...a };
-      const followUps = full.followUps.map((f) => (f.outcome === 'running' ? { ...f, outcome: 'interrupted' as const, message: 'Quartet restarted during the follow-up', endedAt: now } : f));
+      const followUps = (full.followUps ?? []).map((f) => (f.outcome === 'running' ? { ...f, outcome: 'interrupted' as const, message: 'Quartet restarted during the follow-up', endedAt: now } : f));
       return { ...full, followUps };
     }),
   };
