@@ -130,6 +130,7 @@ test('the agent leaves conflict markers → the merge is aborted, the worktree i
   assert.match(r.message, /left conflict markers in notes\/shared\.md/);
   assert.equal(status(r, 'resolve'), 'ok');
   assert.equal(status(r, 'verify'), 'failed');
+  assert.equal(status(r, 'abort'), 'ok');
   assert.equal(git(h.repo, 'rev-parse', 'main'), moved, 'the base did not move');
 
   const back = await attemptNow(a.id);

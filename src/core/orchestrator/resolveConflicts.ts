@@ -113,8 +113,11 @@ export async function resolveWithAgent(host: ResolveHost, attemptId: string): Pr
         }
       },
       rollback: async () => {
+        step('abort', 'running', 'git merge --abort');
         const saved = await abortBaseMerge(worktree, preMerge, patchFile);
-        return `the merge was aborted and the worktree is back at ${preMerge.slice(0, 8)}${saved ? `; what the agent left is saved in ${saved}` : ''}`;
+        const note = `the merge was aborted and the worktree is back at ${preMerge.slice(0, 8)}${saved ? `; what the agent left is saved in ${saved}` : ''}`;
+        step('abort', 'ok', note);
+        return note;
       },
     });
     if (result.status !== 'completed') {
