@@ -24,6 +24,8 @@ import { DEMO_PROVIDER_ID } from './demoProvider';
 import { LoopDetector } from './progress';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
+import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp';
+import { resolveWithAgent } from './resolveConflicts';
 import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
 import type { TaskScore } from '../client/api';
@@ -56,6 +58,7 @@ export class Orchestrator extends EventEmitter {
   private readonly loops = new LoopDetector();
   private readonly ports = new PortAllocator();
   private readonly landing: Landing;
+  private readonly followUps: FollowUps;
   private stallTimer: NodeJS.Timeout | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
 
@@ -74,10 +77,45 @@ export class Orchestrator extends EventEmitter {
       addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
       log: deps.log,
     });
+    this.followUps = new FollowUps({
+      attempt: (id) => this.attempt(id),
+      task: (id) => this.taskOf(id),
+      update: (id, change) => this.update(id, change),
+      dispatch: () => void this.dispatch(),
+      finish: (id, message, journal) => this.finishRun(this.taskOf(id), id, message, journal),
+      log: deps.log,
+    });
   }
 
   land(attemptId: string): Promise<LandProgress> {
     return this.landing.land(attemptId);
+  }
+
+  /** One more turn on the attempt's own thread (see followUp.ts); settles once it ended, was committed and scored. */
+  followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult> {
+    return this.followUps.request(attemptId, prompt, options);
+  }
+
+  /** "Resolve with agent": merge the base into the attempt's worktree, a follow-up turn resolves the conflicts, then land. */
+  resolve(attemptId: string): Promise<LandProgress> {
+    return resolveWithAgent({
+      repo: this.deps.repo,
+      stateDir: this.deps.stateDir,
+      attempt: (id) => this.attempt(id),
+      task: (id) => this.taskOf(id),
+      updateTask: (id, change) => this.updateTask(id, change),
+      updateAttempt: (id, change) => this.update(id, change),
+      followUp: (id, prompt, options) => this.followUp(id, prompt, options),
+      land: (id, carried) => this.landing.land(id, carried),
+      checkCommand: (task, worktree) => this.landing.checkCommand(task, worktree),
+      log: this.deps.log,
+    }, attemptId);
+  }
+
+  private taskOf(attemptId: string): TaskRecord {
+    const t = this.tasks.find((x) => x.attempts.some((a) => a.id === attemptId));
+    if (!t) throw new UsageError(`no attempt ${attemptId} in ${this.deps.repo}`);
+    return t;
   }
 
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
@@ -217,7 +255,10 @@ export class Orchestrator extends EventEmitter {
   async stop(id: string): Promise<void> {
     const a = this.attempt(id);
     this.clearRetry(id);
-    if (a.phase === 'queued') return this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    if (a.phase === 'queued') {
+      if (this.followUps.cancel(id)) return;
+      return this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    }
     if (isTerminal(a.phase)) {
       if (a.nextRetryAt) this.update(id, (x) => ({ ...x, nextRetryAt: null }));
       return;
@@ -269,7 +310,7 @@ export class Orchestrator extends EventEmitter {
     for (const t of this.retryTimers.keys()) this.clearRetry(t);
     await Promise.all([...this.runners.values()].map((r) => r.stop(reason)));
     for (const a of this.tasks.flatMap((t) => t.attempts)) {
-      if (a.phase === 'queued') this.update(a.id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
+      if (a.phase === 'queued' && !this.followUps.cancel(a.id)) this.update(a.id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
     }
   }
 
@@ -362,6 +403,7 @@ export class Orchestrator extends EventEmitter {
         journal,
         maxLineBytes: MAX_LINE_BYTES,
         resumeThreadId: current.resumeThread ?? null,
+        resumePrompt: this.followUps.promptFor(id),
         hooks: {
           onEvent: (e) => this.onEvent(id, e),
           onActivity: () => this.lastActivity.set(id, Date.now()),
@@ -388,19 +430,13 @@ export class Orchestrator extends EventEmitter {
   }
 
   private async settle(task: TaskRecord, id: string, outcome: RunOutcome, journal: Journal): Promise<void> {
+    if (this.followUps.has(id)) return this.followUps.settle(id, outcome, journal);
     const a = this.attempt(id);
     if (isTerminal(a.phase)) return;
     const now = (): string => new Date().toISOString();
     if (outcome.status === 'completed') {
       try {
-        const msg = commitMessage(outcome.finalMessage, task.title, id);
-        const c = await commitWorktree(a.worktree, msg);
-        const files = await filesChangedSince(a.worktree, a.base);
-        const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
-        if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
-        journal.event({ type: 'phase', phase: 'finished', reason: null });
-        this.update(id, (x) => ({ ...transition(x, 'finished', null, now()), resultCommit: tip, filesChanged: files, pending: null }));
-        void this.landing.afterFinish(id).catch((err: unknown) => this.deps.log(`attempt=${id} scorecard failed: ${(err as Error).message}`));
+        await this.finishRun(task, id, outcome.finalMessage, journal);
       } catch (err) {
         this.fail(id, 'commit_failed', `could not commit the attempt's result: ${(err as Error).message}`);
       }
@@ -411,6 +447,19 @@ export class Orchestrator extends EventEmitter {
     journal.event({ type: 'phase', phase, reason: outcome.reason });
     this.update(id, (x) => ({ ...transition(x, phase, outcome.reason, now()), pending: null, lastEvent: stopSummary(phase, outcome.reason), lastEventAt: now() }));
     if (phase === 'stalled') this.scheduleAutoRetry(task, id);
+  }
+
+  /** Commits what the agent left, marks the attempt finished and starts the scorecard (`scored`); throws when the commit fails. */
+  private async finishRun(task: TaskRecord, id: string, finalMessage: string | null, journal: Journal): Promise<{ scored: Promise<void> }> {
+    const a = this.attempt(id);
+    const msg = commitMessage(finalMessage, task.title, id);
+    const c = await commitWorktree(a.worktree, msg);
+    const files = await filesChangedSince(a.worktree, a.base);
+    const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
+    if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
+    journal.event({ type: 'phase', phase: 'finished', reason: null });
+    this.update(id, (x) => ({ ...transition(x, 'finished', null, new Date().toISOString()), resultCommit: tip, filesChanged: files, pending: null }));
+    return { scored: this.landing.afterFinish(id).catch((err: unknown) => this.deps.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)) };
   }
 
   private fail(id: string, reason: Reason, message: string): void {
