@@ -75,6 +75,7 @@ test('github_api: paths outside the configured repository are refused before any
     '/repos/quartet-test/widgets/../gadgets/issues',
     '/repos/quartet-test/widgets/%2e%2e/%2e%2e/orgs/x',
     '/repos/quartet-test/widgets%2f..%2fgadgets',
+    '/repos/quartet-test/widgets/x%2F..%2F..%2F..%2Fuser',
     '/repos/quartet-test/widgets/issues?state=all',
     '/repos/quartet-test//widgets',
     'https://evil.example/repos/quartet-test/widgets',
