@@ -117,7 +117,6 @@ test('linear_graphql: advertised to the model, called by Codex, executed host-si
     const rt = await runTurn(toolbox, 'linear_graphql', args, hostEnv);
     const advertised = (rt.modelBodies[0]!.tools as JsonObject[]).find((t) => t.name === 'linear_graphql');
     assert.ok(advertised, 'the model saw the tool');
-    if (process.env.QUARTET_DUMP_TOOLS) console.log(JSON.stringify(advertised));
     assert.deepEqual((advertised.parameters as JsonObject).required, ['query']);
     assert.equal(rt.toolCalls.length, 1);
     assert.deepEqual([rt.toolCalls[0]!.tool, rt.toolCalls[0]!.arguments], ['linear_graphql', args]);

@@ -77,11 +77,11 @@ test('empty state and id lists, and states GitHub never produces, return [] with
 
 test('state list: scope query, Link pagination in order, pull requests excluded, normalization', async () => {
   servePagedList();
-  const issues = await source({ requiredLabels: ['Quartet', ' '] }).fetchIssuesByStates(['open', 'In Progress']);
+  const issues = await source({ requiredLabels: ['Quartet', ' '], labelPrefilter: true }).fetchIssuesByStates(['open', 'In Progress']);
   assert.deepEqual(issues.map((i) => i.identifier), ['#1', '#3', '#4', '#6']);
   assert.equal(gh.requests.length, 2);
   const q = gh.requests[0]!.url.searchParams;
-  assert.deepEqual([q.get('state'), q.get('per_page'), q.get('sort'), q.get('direction'), q.get('labels')], ['open', '100', 'created', 'asc', 'quartet']);
+  assert.deepEqual([q.get('state'), q.get('per_page'), q.get('sort'), q.get('direction'), q.get('labels')], ['open', '100', 'created', 'asc', 'Quartet']);
   assert.match(String(gh.requests[0]!.headers.authorization), new RegExp(TOKEN));
   assert.equal(gh.requests[0]!.headers['x-github-api-version'], '2022-11-28');
   assert.equal(gh.requests[1]!.path, '/repositories/734521/issues?state=open&per_page=100&page=2');
@@ -115,9 +115,10 @@ test('state list: scope query, Link pagination in order, pull requests excluded,
   assert.equal(four.updatedAt, null, 'an unusable timestamp becomes null, the record stays');
 });
 
-test('only the requested states come back; open + closed asks for state=all', async () => {
+test('only the requested states come back; open + closed asks for state=all; no label filter unless opted in', async () => {
   servePagedList();
-  const inProgress = await source().fetchIssuesByStates(['in progress']);
+  const inProgress = await source({ requiredLabels: ['quartet'] }).fetchIssuesByStates(['in progress']);
+  assert.equal(gh.requests[0]!.url.searchParams.has('labels'), false, 'GitHub matches labels case-sensitively; required_labels do not');
   assert.deepEqual(inProgress.map((i) => i.id), ['3']);
   gh.reset();
   gh.route('GET', LIST, (req) => ({ status: 200, body: req.url.searchParams.get('state') === 'all' ? [...page1, ...closedList] : [] }));

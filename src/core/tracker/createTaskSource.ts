@@ -15,7 +15,7 @@ export interface TrackerConfig {
   /** `local` | `github` | `linear`. */
   kind: string;
   provider?: Record<string, unknown>;
-  /** Applied by the scheduler; GitHub also sends them as a server-side pre-filter. */
+  /** Applied by the scheduler (GitHub can also send them as a server-side pre-filter: `label_prefilter`). */
   requiredLabels?: string[];
   /** Omitted: the adapter profile's defaults (see `effectiveTrackerStates`). */
   activeStates?: string[];

@@ -2,7 +2,6 @@
 
 import { collectPages, githubOctokit, GITHUB_API_URL, GITHUB_API_VERSION, mapGithubError } from './githubClient';
 import { isPullRequest, inRepository, normalizeGithubIssue, type GithubMapping } from './githubNormalize';
-import { normalizeLabels } from './normalize';
 import { stateKey, TrackerError, type NormalizedIssue, type TaskSource } from './types';
 
 export interface GithubIssuesOptions {
@@ -14,8 +13,12 @@ export interface GithubIssuesOptions {
   /** Where a token may come from, for the `missing_tracker_secret` message. */
   tokenWhere?: string;
   secretEnvNames?: readonly string[];
-  /** Sent as the list API's `labels` filter (an issue must carry all); blanks are ignored. */
+  /**
+   * With `labelPrefilter`, sent as the list API's `labels` filter (an issue must carry all; blanks ignored).
+   * Off by default: GitHub matches that filter case-sensitively while required_labels ignore case.
+   */
   requiredLabels?: readonly string[];
+  labelPrefilter?: boolean;
   /** Label → state name for open issues, in priority order (first match wins). */
   stateLabels?: ReadonlyArray<readonly [string, string]>;
   openState?: string;
@@ -40,7 +43,7 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
   const closedState = o.closedState ?? 'closed';
   const openKeys = new Set([openState, ...stateLabels.map(([, s]) => s)].map(stateKey));
   const priorityLabels = new Map(Object.entries(o.priorityLabels ?? {}).map(([l, p]) => [l.trim().toLowerCase(), p]));
-  const labelFilter = normalizeLabels(o.requiredLabels ?? []).join(',');
+  const labelFilter = o.labelPrefilter ? [...new Set((o.requiredLabels ?? []).map((l) => l.trim()).filter(Boolean))].join(',') : '';
   const timeoutMs = o.timeoutMs ?? 30_000;
   const warn = o.warn ?? ((m: string) => console.warn(m));
   const headers = { 'x-github-api-version': GITHUB_API_VERSION };

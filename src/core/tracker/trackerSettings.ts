@@ -71,6 +71,7 @@ export function resolveTrackerSettings(config: TrackerConfig, deps: TrackerDeps)
       tokenWhere: token.where,
       secretEnvNames: token.envNames,
       requiredLabels: config.requiredLabels ?? [],
+      labelPrefilter: keys.bool('label_prefilter') ?? false,
       stateLabels,
       openState,
       closedState,
