@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, runCli, startHarness, waitForSnapshot, type Harness } from '../support/repoHarness';
@@ -18,6 +18,9 @@ const trackerDir = mkdtempSync(join(tmpdir(), 'quartet-tracker-'));
 const trackerFile = join(trackerDir, 'tracker.json');
 let issues: NormalizedIssue[] = [];
 let fail: TestTrackerFile['fail'] = null;
+let preflightError: string | null = null;
+const TOKEN_VAR = 'QUARTET_IT_TRACKER_TOKEN';
+const TOKEN = 'trk-secret-4f7c9a1e2b';
 
 /** Rewrites the tracker atomically: the supervisor never reads half a file. */
 function writeTracker(): void {
@@ -26,6 +29,8 @@ function writeTracker(): void {
     launchOptions: { stallTimeoutMs: 600_000 },
     issues,
     fail,
+    preflightError,
+    secretEnvNames: [TOKEN_VAR],
   };
   writeFileSync(`${trackerFile}.tmp`, JSON.stringify(body));
   renameSync(`${trackerFile}.tmp`, trackerFile);
@@ -58,7 +63,7 @@ before(async () => {
     issue({ id: 'I_hang', identifier: '#2', title: 'Think for a long time', description: 'Wait. [[quartet-demo:hang]]', priority: 2 }),
   ];
   writeTracker();
-  h = await startHarness({ env: { [TEST_TRACKER_ENV]: trackerFile } });
+  h = await startHarness({ env: { [TEST_TRACKER_ENV]: trackerFile, [TOKEN_VAR]: TOKEN } });
 });
 after(async () => {
   await h?.cleanup();
@@ -129,6 +134,7 @@ test('quartet autopilot: two active issues are picked up; a terminal move stops 
     const note = taskFor(done, 'I_note')!.attempts[0]!;
     assert.equal(note.phase, 'finished', note.lastError ?? '');
     assert.equal(note.threadIds.length, 1, 'the continuation ran on the same Codex thread');
+    assert.deepEqual(note.followUps.map((f) => [f.reason, f.outcome]), [['autopilot-continue', 'completed']], 'as a follow-up turn');
     assert.ok(note.filesChanged >= 1);
     const raw = readJournal(note.journal).flatMap((r) => (r.kind === 'raw' ? [r.msg as { method?: string; params?: { input?: { text?: string }[] } }] : []));
     assert.equal(raw.filter((m) => m.method === 'thread/resume').length, 1);
@@ -146,8 +152,8 @@ test('quartet autopilot: two active issues are picked up; a terminal move stops 
   assert.equal((await h.client.snapshot()).autopilot?.status, 'stopped');
 });
 
-test('quartet autopilot --once --json: one tick dispatches a new issue and stops; a failing tracker exits 1', { timeout: 60_000 }, async () => {
-  issues = [...issues, issue({ id: 'I_three', identifier: 'ABC-3', title: 'Third', description: 'Another note.' })];
+test('quartet autopilot --once --json: one tick dispatches a new issue and stops; the tracker credential never reaches the agent; failures exit 1 or 2', { timeout: 90_000 }, async () => {
+  issues = [...issues, issue({ id: 'I_three', identifier: 'ABC-3', title: 'Third', description: 'Show your environment. [[quartet-demo:env]]' })];
   writeTracker();
   const once = await runCli(['autopilot', '--once', '--json', '--repo', h.repo], h.env);
   assert.equal(once.code, 0, once.stderr);
@@ -157,6 +163,15 @@ test('quartet autopilot --once --json: one tick dispatches a new issue and stops
   assert.ok(ap.events.some((e) => /dispatching ABC-3/.test(e.message)));
   const task = taskFor(await h.client.snapshot(), 'I_three');
   assert.equal(task?.source?.identifier, 'ABC-3');
+  // The attempt goes on as an ordinary task after --once; its agent dumped its environment.
+  const ended = await waitForSnapshot(h.client, 60_000, (s) => {
+    const a = taskFor(s, 'I_three')?.attempts[0];
+    return a && a.phase === 'finished' ? a : null;
+  });
+  const dump = readFileSync(join(ended.worktree, 'quartet-env-dump.txt'), 'utf8');
+  assert.match(dump, /QUARTET_TASK_ID=/, 'the dump is the agent environment');
+  assert.equal(dump.includes(TOKEN_VAR), false, 'the tracker credential variable is not passed on');
+  assert.equal(dump.includes(TOKEN), false);
 
   fail = 'states';
   writeTracker();
@@ -164,6 +179,12 @@ test('quartet autopilot --once --json: one tick dispatches a new issue and stops
   assert.equal(broken.code, 1);
   assert.match(broken.stdout, /poll failed.*scripted states failure/);
   fail = null;
+  preflightError = `${TOKEN_VAR} is not set`;
+  writeTracker();
+  const unready = await runCli(['autopilot', '--once', '--repo', h.repo], h.env);
+  assert.equal(unready.code, 2, unready.stderr);
+  assert.match(unready.stderr, /QUARTET_IT_TRACKER_TOKEN is not set/);
+  preflightError = null;
   writeTracker();
 });
 

@@ -2,7 +2,7 @@
 
 import type { Phase, Reason, TaskState } from '../../src/shared/model';
 import type { NormalizedIssue } from '../../src/core/tracker/types';
-import type { AutopilotHost, HostAttempt } from '../../src/core/autopilot/host';
+import type { AutopilotHost, ContinuationStatus, HostAttempt } from '../../src/core/autopilot/host';
 import type { TaskView } from '../../src/core/autopilot/decisions';
 
 interface FakeTask {
@@ -22,6 +22,8 @@ export class FakeAutopilotHost implements AutopilotHost {
   /** When set, the next launch throws this. */
   launchError: Error | null = null;
   private listeners = new Set<() => void>();
+  /** Continuation turns under way: settled when the test ends the attempt's turn (as the orchestrator's follow-ups do). */
+  private readonly followUps = new Map<string, (status: ContinuationStatus) => void>();
 
   constructor(private readonly attemptsPerIssue = 1) {}
 
@@ -39,7 +41,13 @@ export class FakeAutopilotHost implements AutopilotHost {
   }
 
   set(id: string, phase: Phase, reason: Reason | null = null, lastError: string | null = null): void {
-    Object.assign(this.find(id), { phase, reason, lastError });
+    const done = this.followUps.get(id);
+    if (done && ['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(phase)) {
+      this.followUps.delete(id);
+      // A follow-up that did not complete leaves the attempt finished with its earlier result.
+      Object.assign(this.find(id), phase === 'finished' ? { phase, reason, lastError } : { phase: 'finished', reason: null, lastError });
+      done(phase === 'finished' ? 'completed' : phase === 'stopped' ? 'stopped' : 'failed');
+    } else Object.assign(this.find(id), { phase, reason, lastError });
     this.notify();
   }
 
@@ -85,12 +93,13 @@ export class FakeAutopilotHost implements AutopilotHost {
     return { taskId: task.id, attemptIds: ids };
   }
 
-  async continueAttempt(attemptId: string, prompt: string): Promise<void> {
+  continueAttempt(attemptId: string, prompt: string): Promise<ContinuationStatus> {
     const a = this.find(attemptId);
-    if (a.phase !== 'finished') throw new Error(`attempt ${attemptId} is ${a.phase}`);
+    if (a.phase !== 'finished') return Promise.reject(new Error(`attempt ${attemptId} is ${a.phase}`));
     this.continues.push({ attemptId, prompt });
     Object.assign(a, { phase: 'queued', reason: null });
     this.notify();
+    return new Promise((resolve) => this.followUps.set(attemptId, resolve));
   }
 
   async stopAttempt(attemptId: string): Promise<void> {

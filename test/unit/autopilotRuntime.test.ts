@@ -367,3 +367,24 @@ test('the snapshot carries running rows, retry rows with due times, totals and a
   assert.equal(s2.retrying[0]?.dueAt, new Date(clock.now() + 10_000).toISOString());
   ap.stop();
 });
+
+test('a continuation turn that fails ends the worker as a failure; the attempt keeps its result and the retry holds it for review', async () => {
+  const { ap, source, host, clock } = setup({ maxTurns: 3 });
+  source.put(issue({ id: 'a', identifier: '#1' }));
+  await ap.start();
+  await flush();
+  const id = attemptOf(host, 'a');
+  host.finishTurn(id);
+  await flush();
+  assert.equal(host.continues.length, 1);
+  host.stall(id);
+  await flush();
+  const r = ap.snapshot().retrying[0];
+  assert.equal(r?.kind, 'failure');
+  assert.match(r?.error ?? '', /continuation turn 2 failed/);
+  assert.equal(host.taskOf('a')?.attempts[0]?.phase, 'finished', 'the earlier result stays');
+  await clock.advance(10_000);
+  assert.equal(host.launches.length, 1, 'not relaunched: its result awaits review');
+  assert.deepEqual(ap.snapshot().claimed, []);
+  ap.stop();
+});

@@ -20,7 +20,7 @@ test('the happy path: queued → preparing → starting → working → finished
   assert.equal(a.startedAt, 't1');
 });
 
-test('finished leaves only for the queue (a follow-up turn); failed/stalled/stopped/interrupted only go back to the queue (retry)', () => {
+test('terminal phases only go back to the queue (retry, resume; from finished only a follow-up turn)', () => {
   for (const to of PHASES) assert.equal(canTransition('finished', to), to === 'finished' || to === 'queued', `finished → ${to}`);
   for (const from of ['failed', 'stalled', 'stopped', 'interrupted'] as Phase[]) {
     for (const to of PHASES) assert.equal(canTransition(from, to), to === from || to === 'queued', `${from} → ${to}`);

@@ -11,14 +11,20 @@ export interface HostAttempt {
   lastError: string | null;
 }
 
+/** How a continuation turn ended (a failed or stopped one leaves a finished attempt finished, with its earlier result). */
+export type ContinuationStatus = 'completed' | 'failed' | 'stopped' | 'rejected';
+
 export interface AutopilotHost {
   /**
    * Starts work on an issue: a new Quartet task (one per issue) with `attemptsPerIssue` attempts, or, when
    * the issue already has a task, its failed/stopped attempts again in their worktrees (a new thread each).
    */
   launchForIssue(issue: NormalizedIssue, prompt: string, attemptNumber: number | null): Promise<{ taskId: string; attemptIds: string[] }>;
-  /** Another turn on the attempt's own Codex thread (thread/resume + turn/start with `prompt`). */
-  continueAttempt(attemptId: string, prompt: string): Promise<void>;
+  /**
+   * Another turn on the attempt's own Codex thread (a follow-up: thread/resume + turn/start with `prompt`);
+   * settles once that turn ended and, when it completed, its result was committed and scored.
+   */
+  continueAttempt(attemptId: string, prompt: string): Promise<ContinuationStatus>;
   /** Stops an attempt for reconciliation (reason `canceled_by_reconciliation`) and waits until it has ended. */
   stopAttempt(attemptId: string): Promise<void>;
   /** Archives (patch) and removes the worktrees of the issue's ended attempts (terminal issue, SPEC §8.5/§8.6). */

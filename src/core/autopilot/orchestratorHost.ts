@@ -7,13 +7,15 @@ import type { Orchestrator } from '../orchestrator/orchestrator';
 import type { TaskRecord } from '../orchestrator/records';
 import type { NormalizedIssue } from '../tracker/types';
 import type { TaskView } from './decisions';
-import type { AutopilotHost, HostAttempt } from './host';
+import type { AutopilotHost, ContinuationStatus, HostAttempt } from './host';
 
 export interface IssueLaunchSettings {
   sourceKind: string;
   attemptsPerIssue: number;
   /** Codex and timeout options of the tasks the Autopilot launches (from WORKFLOW.md). */
   launchOptions: Partial<LaunchOptions>;
+  /** The tracker's credential variables: never passed to the agents. */
+  secretEnvNames: readonly string[];
 }
 
 const RESTARTABLE: readonly Phase[] = ['failed', 'stalled', 'stopped', 'interrupted'];
@@ -46,12 +48,13 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
       // The Autopilot owns retries (SPEC §8.4); the orchestrator's own automatic retries would double them.
       options: { ...s.launchOptions, maxRetries: 0 },
       source: { kind: s.sourceKind, issueId: issue.id, identifier: issue.identifier, url: issue.url, state: issue.state },
+      secretEnvNames: s.secretEnvNames,
     });
     return { taskId: created.id, attemptIds: created.attempts.map((a) => a.id) };
   }
 
-  async continueAttempt(attemptId: string, prompt: string): Promise<void> {
-    this.orch.continueAttempt(attemptId, prompt);
+  async continueAttempt(attemptId: string, prompt: string): Promise<ContinuationStatus> {
+    return (await this.orch.followUp(attemptId, prompt, { reason: 'autopilot-continue' })).status;
   }
 
   stopAttempt(attemptId: string): Promise<void> {

@@ -1,7 +1,8 @@
 // TEST-ONLY task source: issues read from a JSON file named by QUARTET_TEST_TRACKER, so integration tests drive a real supervisor.
 //
 // The file: {"autopilot": {AutopilotConfig fields}, "launchOptions": {LaunchOptions fields},
-//            "issues": [NormalizedIssue...], "fail": "states" | "ids" | null}
+//            "issues": [NormalizedIssue...], "fail": "states" | "ids" | null,
+//            "secretEnvNames": ["VAR"...] (the source's credentials), "preflightError": "…" | null}
 // Tests rewrite it (write + rename) to move issues between states; every read sees the current file.
 // Never set this variable outside tests: it replaces the WORKFLOW.md tracker.
 
@@ -18,6 +19,10 @@ export interface TestTrackerFile {
   issues: NormalizedIssue[];
   /** Makes that read fail with a transport error, to exercise tracker failures. */
   fail?: 'states' | 'ids' | null;
+  /** Variables the source declares as its credentials (kept from the agents). */
+  secretEnvNames?: string[];
+  /** Makes `preflight()` fail as a missing credential would. */
+  preflightError?: string | null;
 }
 
 export function readTestTracker(file: string): TestTrackerFile {
@@ -34,9 +39,16 @@ export function readTestTracker(file: string): TestTrackerFile {
 export class JsonFileSource implements TaskSource {
   readonly kind = 'test-file';
   readonly label: string;
+  readonly secretEnvNames: readonly string[];
 
   constructor(private readonly file: string) {
     this.label = `test tracker ${file}`;
+    this.secretEnvNames = readTestTracker(file).secretEnvNames ?? [];
+  }
+
+  async preflight(): Promise<void> {
+    const problem = readTestTracker(this.file).preflightError;
+    if (problem) throw new TrackerError('missing_tracker_secret', problem);
   }
 
   private read(op: 'states' | 'ids'): NormalizedIssue[] {

@@ -62,35 +62,47 @@ export class TurnLoop {
     }
   }
 
-  /** After a clean turn: refresh the issue; another turn on the same thread while it stays active, up to maxTurns. */
+  /**
+   * After a clean turn: refresh the issue; while it stays active and routable, another turn on the same thread
+   * (a follow-up, awaited until committed and scored), up to maxTurns (SPEC §16.5).
+   */
   private async afterTurn(entry: RunningEntry, attemptId: string, w: Worker): Promise<void> {
     w.busy = true;
     const gen = this.deps.generation();
-    let refreshed: NormalizedIssue | undefined;
-    let failure: string | null = null;
-    try {
-      refreshed = (await this.deps.source.fetchIssuesByIds([entry.issue.id])).find((i) => i.id === entry.issue.id);
-    } catch (err) {
-      failure = `issue state refresh error: ${message(err)}`;
-    }
-    if (!this.deps.isCurrent(entry, gen)) return;
-    if (refreshed) entry.issue = refreshed;
-    const d = failure ? null : afterTurn(refreshed, w.turn, this.deps.config());
-    if (!d || d.next === 'exit') {
-      w.end = d ? 'normal' : 'failed';
-      w.note = d?.next === 'exit' ? `${attemptId} done after turn ${w.turn}: ${d.why}` : failure;
-    } else {
+    for (;;) {
+      let refreshed: NormalizedIssue | undefined;
+      let failure: string | null = null;
       try {
-        await this.deps.host.continueAttempt(attemptId, this.deps.prompts.continuation(entry.issue, d.turn, this.deps.config().maxTurns));
-        w.turn = d.turn;
-        this.deps.note(`${attemptId}: continuation turn ${d.turn} (${entry.issue.identifier} is still ${entry.issue.state})`, entry.issue.identifier);
+        refreshed = (await this.deps.source.fetchIssuesByIds([entry.issue.id])).find((i) => i.id === entry.issue.id);
       } catch (err) {
+        failure = `issue state refresh error: ${message(err)}`;
+      }
+      if (!this.deps.isCurrent(entry, gen)) return;
+      if (refreshed) entry.issue = refreshed;
+      const d = failure ? null : afterTurn(refreshed, w.turn, this.deps.config());
+      if (!d || d.next === 'exit') {
+        w.end = d ? 'normal' : 'failed';
+        w.note = d?.next === 'exit' ? `${attemptId} done after turn ${w.turn}: ${d.why}` : failure;
+        break;
+      }
+      w.turn = d.turn;
+      this.deps.note(`${attemptId}: continuation turn ${d.turn} (${entry.issue.identifier} is still ${entry.issue.state})`, entry.issue.identifier);
+      let status: string;
+      try {
+        status = await this.deps.host.continueAttempt(attemptId, this.deps.prompts.continuation(entry.issue, d.turn, this.deps.config().maxTurns));
+      } catch (err) {
+        status = `could not start: ${message(err)}`;
+      }
+      if (!this.deps.isCurrent(entry, gen)) return;
+      if (status !== 'completed') {
+        // The attempt keeps its earlier result; the worker failed and is retried (or held for review).
         w.end = 'failed';
-        w.note = `${attemptId} could not continue: ${message(err)}`;
+        w.note = `${attemptId}: continuation turn ${d.turn} ${status}`;
+        break;
       }
     }
     w.busy = false;
-    if (this.deps.isCurrent(entry)) this.maybeExit(entry);
+    this.maybeExit(entry);
   }
 
   private maybeExit(entry: RunningEntry): void {

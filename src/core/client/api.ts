@@ -13,6 +13,7 @@ import type { JournalRecord } from '../../shared/events';
 import type { DistillOutcome } from '../distill/distillService';
 import type { AppliedProposals } from '../distill/applyProposals';
 import type { Proposal } from '../distill/propose';
+import type { FollowUpResult } from '../orchestrator/followUp';
 
 export type ApprovalPolicy = 'never' | 'on-request';
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
@@ -76,6 +77,8 @@ export interface LaunchRequest {
   env?: Record<string, string>;
   /** The tracker issue the task works on (its key is then derived from the issue's identifier). */
   source?: TaskIssueSource;
+  /** More variable names to keep from the agents (a tracker's credentials, `TaskSource.secretEnvNames`). */
+  secretEnvNames?: readonly string[];
 }
 
 export interface SupervisorSettings {
@@ -101,6 +104,13 @@ export interface QuartetApi {
   journal(attemptId: string, from?: number): Promise<JournalRecord[]>;
   /** Land the attempt on its task's base branch (local; see LandProgress for the outcome). */
   land(attemptId: string): Promise<LandProgress>;
+  /**
+   * "Resolve with agent" after a land ended in conflict: merge the base into the attempt's worktree, one
+   * follow-up Codex turn resolves the markers, Quartet verifies, commits the merge, re-runs the checks and lands.
+   */
+  resolve(attemptId: string): Promise<LandProgress>;
+  /** One more turn on the attempt's own Codex thread with `prompt`; settles once it ended, was committed and scored. */
+  followUp(attemptId: string, prompt: string, reason: string): Promise<FollowUpResult>;
   /** Archive the attempt (patch + post-mortem), remove it, and start a fresh attempt that carries the reason. */
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }>;
   score(taskId: string): Promise<TaskScore>;

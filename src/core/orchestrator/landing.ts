@@ -12,7 +12,7 @@ import { conflictsWithBase, predictConflicts } from '../land/conflicts';
 import { landLocally } from '../land/localLand';
 import { archiveAttempt, removeAttemptWorktree } from '../land/rework';
 import { postMortem } from '../land/postMortem';
-import { git, refCommit } from '../land/git';
+import { git, isAncestor, refCommit } from '../land/git';
 import { UsageError } from './validation';
 
 export interface LandingHost {
@@ -42,7 +42,7 @@ export class Landing {
     throw new UsageError(`no attempt ${attemptId}`);
   }
 
-  private checkCommand(task: TaskRecord, worktree: string): string | null {
+  checkCommand(task: TaskRecord, worktree: string): string | null {
     if (task.options.checkCommand === '') return null;
     return task.options.checkCommand ?? detectCheckCommand(worktree);
   }
@@ -111,18 +111,25 @@ export class Landing {
     return { taskId, recommended: card.recommended, ranked: card.ranked };
   }
 
-  /** Land one attempt on its task's base branch, step by step; the task records the progress and outcome. */
-  async land(attemptId: string): Promise<LandProgress> {
+  /**
+   * Land one attempt on its task's base branch, step by step; the task records the progress and outcome.
+   * `carried`: steps already shown for this land (Resolve with agent continues its own land).
+   */
+  async land(attemptId: string, carried: LandProgress['steps'] | null = null): Promise<LandProgress> {
     const { task, attempt } = this.find(attemptId);
     if (attempt.phase !== 'finished' || !attempt.resultCommit) throw new UsageError(`attempt ${attemptId} is ${attempt.phase}${attempt.resultCommit ? '' : ' with no committed result'}; only finished attempts with changes can land`);
     if (task.state === 'landed') throw new UsageError(`task ${task.id} already landed (${task.landing?.attemptId ?? ''})`);
-    if (task.landing?.status === 'running') throw new UsageError(`a land of task ${task.id} is already running`);
-    if (!(await refCommit(this.host.repo, `refs/heads/${task.baseRef}`))) throw new UsageError(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`);
-    const progress: LandProgress = { attemptId, step: 'prepare', status: 'running', message: '', steps: [], conflictFiles: [] };
+    if (task.landing?.status === 'running' && !carried) throw new UsageError(`a land of task ${task.id} is already running`);
+    const baseTip = await refCommit(this.host.repo, `refs/heads/${task.baseRef}`);
+    if (!baseTip) throw new UsageError(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`);
+    const prior = carried ?? [];
+    const progress: LandProgress = { attemptId, step: 'prepare', status: 'running', message: '', steps: [...prior], conflictFiles: [] };
     this.host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
-    const body = await git(this.host.repo, ['log', '-1', '--format=%B', attempt.resultCommit]).catch(() => '');
+    // The attempt's own message, not that of a merge Resolve with agent added on top.
+    const body = await git(this.host.repo, ['log', '-1', '--no-merges', '--format=%B', attempt.resultCommit]).catch(() => '');
     const message = `${task.title.slice(0, 72)}\n\n${body.replace(/\n?Quartet-Attempt:.*$/m, '').trim()}\n\nQuartet-Task: ${task.id}\nQuartet-Attempt: ${attemptId}\n`;
-    const baseMoved = (await refCommit(this.host.repo, `refs/heads/${task.baseRef}`)) !== attempt.base;
+    // The checks ran on the attempt's tip; the landed tree is that same tree only when the tip already contains the base.
+    const baseMoved = !(await isAncestor(this.host.repo, baseTip, attempt.resultCommit));
     const command = this.checkCommand(task, attempt.worktree);
     let result;
     try {
@@ -138,7 +145,7 @@ export class Landing {
         checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) } : null,
         onStep: (step, status, detail) => {
           progress.step = step;
-          progress.steps = [...progress.steps.filter((s) => s.step !== step), { step, status, detail }];
+          progress.steps = [...prior, ...progress.steps.slice(prior.length).filter((s) => s.step !== step), { step, status, detail }];
           this.host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
         },
       });
@@ -149,7 +156,7 @@ export class Landing {
     }
     const final: LandProgress = {
       ...progress,
-      steps: result.steps.map((s) => ({ step: s.step, status: s.status, detail: s.detail })),
+      steps: [...prior, ...result.steps.map((s) => ({ step: s.step, status: s.status, detail: s.detail }))],
       status: result.status,
       message: result.message,
       conflictFiles: result.status === 'conflict' ? result.files : [],
@@ -165,6 +172,8 @@ export class Landing {
       await this.flagOtherTasks(task.id);
     } else {
       this.host.updateTask(task.id, (t) => ({ ...t, landing: final }));
+      // The land found what the prediction may have missed (the base moved since): the attempt shows it, and can be resolved.
+      if (result.status === 'conflict') this.host.updateAttempt(attemptId, (a) => ({ ...a, conflicts: { withBase: true, files: result.files, withAttempts: a.conflicts?.withAttempts ?? [] } }));
     }
     return final;
   }
@@ -184,7 +193,11 @@ export class Landing {
     for (const t of this.host.tasks().filter((x) => x.id !== landedTaskId && x.state === 'open')) {
       for (const a of t.attempts.filter((x) => x.phase === 'finished' && !x.archived)) {
         const c = await conflictsWithBase(this.host.repo, t.baseRef, a.branch).catch(() => null);
-        if (c) this.host.updateAttempt(a.id, (x) => ({ ...x, conflicts: { withBase: c.conflicts, files: c.files, withAttempts: x.conflicts?.withAttempts ?? [] } }));
+        if (!c) continue;
+        const newly = c.conflicts && !a.conflicts?.withBase;
+        const flag = `now conflicts with ${t.baseRef} in ${c.files.join(', ')} (another task landed); Resolve with agent or rework`;
+        if (newly) appendJournalEvent(a.journal, { type: 'warning', message: flag });
+        this.host.updateAttempt(a.id, (x) => ({ ...x, conflicts: { withBase: c.conflicts, files: c.files, withAttempts: x.conflicts?.withAttempts ?? [] }, ...(newly ? { lastEvent: flag } : {}) }));
       }
       this.rescore(t.id);
     }

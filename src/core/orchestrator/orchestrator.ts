@@ -24,11 +24,12 @@ import { DEMO_PROVIDER_ID } from './demoProvider';
 import { LoopDetector } from './progress';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
+import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp';
+import { resolveWithAgent } from './resolveConflicts';
 import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
 import type { TaskScore } from '../client/api';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
-import { checkContinuable, queueContinuation } from './continuation';
 import { issueTaskKey, validateIssueSource } from './issueTasks';
 
 export interface OrchestratorDeps {
@@ -59,6 +60,7 @@ export class Orchestrator extends EventEmitter {
   private readonly loops = new LoopDetector();
   private readonly ports = new PortAllocator();
   private readonly landing: Landing;
+  private readonly followUps: FollowUps;
   private stallTimer: NodeJS.Timeout | null = null;
   /** The Autopilot's view, merged into every snapshot (set by the supervisor). */
   private autopilotView: (() => AutopilotSnapshot) | null = null;
@@ -79,10 +81,45 @@ export class Orchestrator extends EventEmitter {
       addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
       log: deps.log,
     });
+    this.followUps = new FollowUps({
+      attempt: (id) => this.attempt(id),
+      task: (id) => this.taskOf(id),
+      update: (id, change) => this.update(id, change),
+      dispatch: () => void this.dispatch(),
+      finish: (id, message, journal) => this.finishRun(this.taskOf(id), id, message, journal),
+      log: deps.log,
+    });
   }
 
   land(attemptId: string): Promise<LandProgress> {
     return this.landing.land(attemptId);
+  }
+
+  /** One more turn on the attempt's own thread (see followUp.ts); settles once it ended, was committed and scored. */
+  followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult> {
+    return this.followUps.request(attemptId, prompt, options);
+  }
+
+  /** "Resolve with agent": merge the base into the attempt's worktree, a follow-up turn resolves the conflicts, then land. */
+  resolve(attemptId: string): Promise<LandProgress> {
+    return resolveWithAgent({
+      repo: this.deps.repo,
+      stateDir: this.deps.stateDir,
+      attempt: (id) => this.attempt(id),
+      task: (id) => this.taskOf(id),
+      updateTask: (id, change) => this.updateTask(id, change),
+      updateAttempt: (id, change) => this.update(id, change),
+      followUp: (id, prompt, options) => this.followUp(id, prompt, options),
+      land: (id, carried) => this.landing.land(id, carried),
+      checkCommand: (task, worktree) => this.landing.checkCommand(task, worktree),
+      log: this.deps.log,
+    }, attemptId);
+  }
+
+  private taskOf(attemptId: string): TaskRecord {
+    const t = this.tasks.find((x) => x.attempts.some((a) => a.id === attemptId));
+    if (!t) throw new UsageError(`no attempt ${attemptId} in ${this.deps.repo}`);
+    return t;
   }
 
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
@@ -186,8 +223,8 @@ export class Orchestrator extends EventEmitter {
     const options = { ...DEFAULT_LAUNCH_OPTIONS, ...(request.options ?? {}) };
     // Scrub again here: a client that forgot to is no reason for a token to reach an agent.
     const sent = { ...this.deps.env, ...(request.env ?? {}) };
-    const env = scrubSecrets(sent);
-    const sentSecrets = secretValues(sent);
+    const env = scrubSecrets(sent, request.secretEnvNames ?? []);
+    const sentSecrets = secretValues(sent, request.secretEnvNames ?? []);
     // Preflight before any worktree exists: a missing Codex must not leave half a task behind.
     const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
     if (!codex.ok && /^codex(\s|$)/.test(options.codexCommand.trim())) throw new UsageError(codex.error);
@@ -238,7 +275,10 @@ export class Orchestrator extends EventEmitter {
   async stop(id: string, reason: Reason = 'stopped_by_user'): Promise<void> {
     const a = this.attempt(id);
     this.clearRetry(id);
-    if (a.phase === 'queued') return this.update(id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
+    if (a.phase === 'queued') {
+      if (this.followUps.cancel(id)) return;
+      return this.update(id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
+    }
     if (isTerminal(a.phase)) {
       if (a.nextRetryAt) this.update(id, (x) => ({ ...x, nextRetryAt: null }));
       return;
@@ -248,7 +288,7 @@ export class Orchestrator extends EventEmitter {
     else this.update(id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
   }
 
-  /** Retry: same worktree and branch, a new thread; `prompt` (Autopilot re-dispatch) replaces the task's text for this run. */
+  /** Retry: same worktree and branch, a new thread; `prompt` (an Autopilot re-dispatch) replaces the task's text for this run. */
   retry(id: string, prompt?: string): void {
     const a = this.attempt(id);
     if (!isTerminal(a.phase) || a.phase === 'finished') throw new UsageError(`attempt ${id} is ${a.phase}; only failed, stalled, stopped or interrupted attempts can be retried`);
@@ -257,16 +297,6 @@ export class Orchestrator extends EventEmitter {
     void this.dispatch();
   }
 
-  /** A follow-up turn on the attempt's own Codex thread with `prompt` (see continuation.ts). */
-  continueAttempt(id: string, prompt: string): void {
-    const a = this.attempt(id);
-    const task = this.tasks.find((t) => t.attempts.includes(a)) as TaskRecord;
-    checkContinuable(task, a, prompt);
-    this.clearRetry(id);
-    this.update(id, (x) => queueContinuation(x, prompt, new Date().toISOString()));
-    if (task.recommended === id) this.landing.rescore(task.id);
-    void this.dispatch();
-  }
 
   /** Resume: same attempt, worktree, branch and Codex thread (`thread/resume`); for interrupted or stopped work. */
   resume(id: string): void {
@@ -302,7 +332,7 @@ export class Orchestrator extends EventEmitter {
     for (const t of this.retryTimers.keys()) this.clearRetry(t);
     await Promise.all([...this.runners.values()].map((r) => r.stop(reason)));
     for (const a of this.tasks.flatMap((t) => t.attempts)) {
-      if (a.phase === 'queued') this.update(a.id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
+      if (a.phase === 'queued' && !this.followUps.cancel(a.id)) this.update(a.id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
     }
   }
 
@@ -395,7 +425,7 @@ export class Orchestrator extends EventEmitter {
         journal,
         maxLineBytes: MAX_LINE_BYTES,
         resumeThreadId: current.resumeThread ?? null,
-        resumePrompt: current.resumeThread ? (current.nextPrompt ?? null) : null,
+        resumePrompt: this.followUps.promptFor(id),
         hooks: {
           onEvent: (e) => this.onEvent(id, e),
           onActivity: () => this.lastActivity.set(id, Date.now()),
@@ -422,19 +452,13 @@ export class Orchestrator extends EventEmitter {
   }
 
   private async settle(task: TaskRecord, id: string, outcome: RunOutcome, journal: Journal): Promise<void> {
+    if (this.followUps.has(id)) return this.followUps.settle(id, outcome, journal);
     const a = this.attempt(id);
     if (isTerminal(a.phase)) return;
     const now = (): string => new Date().toISOString();
     if (outcome.status === 'completed') {
       try {
-        const msg = commitMessage(outcome.finalMessage, task.title, id);
-        const c = await commitWorktree(a.worktree, msg);
-        const files = await filesChangedSince(a.worktree, a.base);
-        const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
-        if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
-        journal.event({ type: 'phase', phase: 'finished', reason: null });
-        this.update(id, (x) => ({ ...transition(x, 'finished', null, now()), resultCommit: tip, filesChanged: files, pending: null }));
-        void this.landing.afterFinish(id).catch((err: unknown) => this.deps.log(`attempt=${id} scorecard failed: ${(err as Error).message}`));
+        await this.finishRun(task, id, outcome.finalMessage, journal);
       } catch (err) {
         this.fail(id, 'commit_failed', `could not commit the attempt's result: ${(err as Error).message}`);
       }
@@ -445,6 +469,19 @@ export class Orchestrator extends EventEmitter {
     journal.event({ type: 'phase', phase, reason: outcome.reason });
     this.update(id, (x) => ({ ...transition(x, phase, outcome.reason, now()), pending: null, lastEvent: stopSummary(phase, outcome.reason), lastEventAt: now() }));
     if (phase === 'stalled') this.scheduleAutoRetry(task, id);
+  }
+
+  /** Commits what the agent left, marks the attempt finished and starts the scorecard (`scored`); throws when the commit fails. */
+  private async finishRun(task: TaskRecord, id: string, finalMessage: string | null, journal: Journal): Promise<{ scored: Promise<void> }> {
+    const a = this.attempt(id);
+    const msg = commitMessage(finalMessage, task.title, id);
+    const c = await commitWorktree(a.worktree, msg);
+    const files = await filesChangedSince(a.worktree, a.base);
+    const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
+    if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
+    journal.event({ type: 'phase', phase: 'finished', reason: null });
+    this.update(id, (x) => ({ ...transition(x, 'finished', null, new Date().toISOString()), resultCommit: tip, filesChanged: files, pending: null }));
+    return { scored: this.landing.afterFinish(id).catch((err: unknown) => this.deps.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)) };
   }
 
   private fail(id: string, reason: Reason, message: string): void {

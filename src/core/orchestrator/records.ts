@@ -10,10 +10,7 @@ export interface AttemptRecord extends AttemptSnapshot {
   resumeThread?: string | null;
   /** Extra prompt text (a rework's reason and post-mortem). */
   promptAddendum?: string | null;
-  /**
-   * What the next run says instead of the usual: on a resumed thread it is sent as is (a follow-up turn);
-   * on a fresh thread it replaces the task's prompt inside the default prompt. Cleared once a session starts.
-   */
+  /** The task text of the next fresh-thread run instead of the task's prompt (an Autopilot retry's rendered prompt); cleared once a session starts. */
   nextPrompt?: string | null;
 }
 
@@ -38,7 +35,7 @@ export function isPersistedState(v: unknown): v is PersistedState {
 function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
   const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, nextPrompt: _next, ...rest } = a;
-  return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens } };
+  return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens }, followUps: a.followUps.map((f) => ({ ...f })) };
 }
 
 export function taskSnapshot(t: TaskRecord): TaskSnapshot {
@@ -57,14 +54,25 @@ export function taskSnapshot(t: TaskRecord): TaskSnapshot {
   };
 }
 
-/** Fills in fields that state written by an older Quartet lacks. */
+/**
+ * Fills in fields that state written by an older Quartet lacks, and ends what a previous supervisor left
+ * running: a land (no process finishes it now) and follow-up turns (their attempts become interrupted).
+ */
 export function normalizeTask(t: TaskRecord): TaskRecord {
+  const now = new Date().toISOString();
+  const landing = t.landing?.status === 'running'
+    ? { ...t.landing, status: 'failed' as const, message: `Quartet restarted during this land (at ${t.landing.step}); check ${t.baseRef} and land again` }
+    : t.landing ?? null;
   return {
     ...t,
     recommended: t.recommended ?? null,
-    landing: t.landing ?? null,
+    landing,
     source: t.source ?? null,
-    attempts: t.attempts.map((a) => ({ ...ATTEMPT_EXTRAS, ...a })),
+    attempts: t.attempts.map((a) => {
+      const full = { ...ATTEMPT_EXTRAS, ...a };
+      const followUps = (full.followUps ?? []).map((f) => (f.outcome === 'running' ? { ...f, outcome: 'interrupted' as const, message: 'Quartet restarted during the follow-up', endedAt: now } : f));
+      return { ...full, followUps };
+    }),
   };
 }
 

@@ -68,10 +68,14 @@ export class AutopilotService {
   async start(opts: { once?: boolean } = {}): Promise<AutopilotSnapshot> {
     if (this.autopilot?.isRunning) return this.snapshot();
     const setup = await this.factory.create();
+    // SPEC §6.3: config and credentials are checked before anything runs; the person sees why.
+    await setup.source.preflight?.().catch((err: unknown) => {
+      throw new UsageError(`tracker ${setup.source.label}: ${(err as Error).message}`);
+    });
     this.setup = setup;
     const host = new OrchestratorAutopilotHost(
       this.orch,
-      () => ({ sourceKind: setup.source.kind, attemptsPerIssue: setup.config.attemptsPerIssue, launchOptions: setup.launchOptions ?? {} }),
+      () => ({ sourceKind: setup.source.kind, attemptsPerIssue: setup.config.attemptsPerIssue, launchOptions: setup.launchOptions ?? {}, secretEnvNames: setup.source.secretEnvNames ?? [] }),
       this.log,
     );
     this.autopilot = new Autopilot({ source: setup.source, host, config: setup.config, prompts: setup.prompts, onChange: () => this.orch.notify() });
@@ -102,6 +106,7 @@ export class AutopilotService {
       options: { ...(setup.launchOptions ?? {}), ...(body.options ?? {}) },
       env: body.env,
       source: { kind: setup.source.kind, issueId: issue.id, identifier: issue.identifier, url: issue.url, state: issue.state },
+      secretEnvNames: setup.source.secretEnvNames ?? [],
     });
   }
 }

@@ -7,6 +7,7 @@ export const CommandIds = {
   retryAttempt: 'quartet.retryAttempt',
   resumeAttempt: 'quartet.resumeAttempt',
   landAttempt: 'quartet.landAttempt',
+  resolveWithAgent: 'quartet.resolveWithAgent',
   reworkAttempt: 'quartet.reworkAttempt',
   distillSkills: 'quartet.distillSkills',
   showDiff: 'quartet.showDiff',

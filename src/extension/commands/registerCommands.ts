@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
-import { landAttempt, reworkAttempt } from './landCommands';
+import { landAttempt, resolveWithAgent, reworkAttempt } from './landCommands';
 import { distillSkills } from './distillSkills';
 import { launchIssueAttempts, openIssue, refreshAutopilot, startAutopilot, stopAutopilot } from './autopilotCommands';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
@@ -22,6 +22,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.retryAttempt]: retryAttempt,
   [CommandIds.resumeAttempt]: resumeAttempt,
   [CommandIds.landAttempt]: landAttempt,
+  [CommandIds.resolveWithAgent]: resolveWithAgent,
   [CommandIds.reworkAttempt]: reworkAttempt,
   [CommandIds.distillSkills]: (s) => distillSkills(s),
   [CommandIds.showDiff]: showDiff,
