@@ -1,5 +1,7 @@
 // The serializable run-state model shared by the core, the CLI, the extension and the webview.
 
+import type { AttemptSkill } from './skills';
+
 /** Attempt phases: a closed set (see docs/ARCHITECTURE.md for the mapping to Symphony SPEC §7.2). */
 export const PHASES = [
   'queued',
@@ -113,6 +115,8 @@ export interface AttemptSnapshot {
   archived: { at: string; reason: string; patch: string; postMortem: string } | null;
   /** The attempt this one reworks (new index, new branch). */
   reworkOf: string | null;
+  /** The skills installed for its latest run (built-in, the repo's own, accepted proposals). */
+  skills: AttemptSkill[];
 }
 
 export interface CheckSummary {
@@ -161,7 +165,7 @@ export interface Snapshot {
 }
 
 /** Defaults of the scorecard/land/rework fields (also fills them in for state written by older versions). */
-export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf'> = {
+export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf' | 'skills'> = {
   checks: null,
   diffStat: null,
   conflicts: null,
@@ -170,4 +174,5 @@ export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conf
   landed: null,
   archived: null,
   reworkOf: null,
+  skills: [],
 };

@@ -9,6 +9,7 @@ export const CommandIds = {
   landAttempt: 'quartet.landAttempt',
   reworkAttempt: 'quartet.reworkAttempt',
   distillSkills: 'quartet.distillSkills',
+  landSkillsBranch: 'quartet.landSkillsBranch',
   showDiff: 'quartet.showDiff',
   openWorktree: 'quartet.openWorktree',
   openTerminal: 'quartet.openTerminal',
