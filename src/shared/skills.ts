@@ -143,3 +143,14 @@ export function checksPassRate(s: OutcomeStats): number | null {
   const ran = s.checksPassed + s.checksFailed;
   return ran ? s.checksPassed / ran : null;
 }
+
+/** "4 attempts · checks 3/4 passed · 1 reworked · 2 landed" (the panel's one-line summary of a group). */
+export function formatOutcome(s: OutcomeStats): string {
+  if (!s.attempts) return 'no attempts';
+  const parts = [`${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`];
+  const ran = s.checksPassed + s.checksFailed;
+  parts.push(ran ? `checks ${s.checksPassed}/${ran} passed` : 'no checks ran');
+  parts.push(`${s.reworked} reworked`, `${s.landed} landed`);
+  if (s.failed + s.stalled) parts.push(`${s.failed + s.stalled} failed or stalled`);
+  return parts.join(' · ');
+}
