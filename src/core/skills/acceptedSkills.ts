@@ -59,7 +59,7 @@ export async function acceptedSkills(repo: string, base: string): Promise<Accept
     const dirs = await applicableDirs(repo, base, b.commit);
     const found = dirs.length ? await skillsAtCommit(repo, b.commit, dirs) : { skills: [], problems: [] };
     result.problems.push(...found.problems);
-    result.branches.push({ ...b, merged: found.skills.length === 0, skills: found.skills.map((s) => s.name) });
+    result.branches.push({ ...b, merged: found.skills.length === 0, skills: found.skills.map((s) => s.name).sort() });
     for (const s of found.skills) {
       if (seen.has(s.name)) continue;
       seen.add(s.name);

@@ -57,7 +57,8 @@ export function skillDirOf(path: string): string | null {
 
 /** The tree id of `dir` at `commit`, or null when it does not exist there (equal ids = identical content). */
 export async function treeAt(repo: string, commit: string, dir: string): Promise<string | null> {
-  const r = await gitTry(repo, ['rev-parse', '--verify', '--quiet', `${commit}:${dir}^{tree}`]);
+  // Everything after `:` is the path (a `^{tree}` suffix would be read as part of it).
+  const r = await gitTry(repo, ['rev-parse', '--verify', '--quiet', `${commit}:${dir}`]);
   return r.code === 0 ? r.stdout.trim() || null : null;
 }
 
