@@ -63,7 +63,7 @@ test('the Skills view lists each skill with its source, description and how atte
   assert.equal(q(p.root, 'skills-view'), null);
   await showSkills(p);
   const names = [...p.root.querySelectorAll('[data-testid^="skill-toggle-"]')].map((b) => b.textContent?.replace(/^[▸▾] /, ''));
-  assert.deepEqual(names, ['commit', 'debug', 'lint-first']);
+  assert.deepEqual(names, ['lint-first', 'debug', 'commit'], 'accepted first, then the repo’s own, then built-ins');
   const lint = q(p.root, 'skill-lint-first')?.textContent ?? '';
   assert.match(lint, /accepted.*quartet\/skills\/2026-11-21.*version cccccccccccc/s);
   assert.match(lint, /Run the linter before the tests\./);

@@ -12,14 +12,19 @@ interface Row {
   outcomes: SkillOutcome[];
 }
 
+/** Accepted skills first (the newest decisions), then the repository's, the built-ins, and those no longer offered. */
+const RANK = { accepted: 0, repo: 1, builtin: 2 } as const;
+
 /** Catalog skills, plus skills attempts had that are no longer offered (their outcomes still count). */
 export function skillRows(skills: readonly CatalogSkill[], outcomes: readonly SkillOutcome[]): Row[] {
-  const names = [...new Set([...skills.map((s) => s.name), ...outcomes.map((o) => o.name)])].sort();
-  return names.map((name) => {
+  const names = [...new Set([...skills.map((s) => s.name), ...outcomes.map((o) => o.name)])];
+  const rows = names.map((name) => {
     const skill = skills.find((s) => s.name === name) ?? null;
     const mine = outcomes.filter((o) => o.name === name);
     return { name, skill, outcomes: [...mine.filter((o) => o.version === skill?.version), ...mine.filter((o) => o.version !== skill?.version)] };
   });
+  const rank = (r: Row): number => (r.skill ? RANK[r.skill.source] : 3);
+  return rows.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
 function Attempts({ outcomes }: { outcomes: SkillOutcome[] }): ReactNode {
