@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { QuartetApi } from '../core/client/api';
-import type { DistillReviewView, EvidenceRefView, ProposalView, SkillsOverview } from '../shared/skills';
+import type { DistillReviewView, EvidenceRefView, ProposalView, SkillsBranch, SkillsOverview } from '../shared/skills';
 import { baseUri } from './baseContentProvider';
 import { proposalUri, type ProposalFileSystem } from './proposalFileSystem';
 
@@ -14,6 +14,8 @@ export interface SkillsHost {
   edit(review: DistillReviewView, proposal: ProposalView): Promise<void>;
   openEvidence(ref: EvidenceRefView): Promise<void>;
   land(branch: string): Promise<{ overview: SkillsOverview; message: string; landed: boolean }>;
+  /** Asks the person before something moves their branch (a modal in VS Code). */
+  confirmLand(branch: SkillsBranch, base: string | null): Promise<boolean>;
   onDidChange(listener: (o: SkillsOverview) => void): vscode.Disposable;
 }
 
@@ -96,6 +98,15 @@ export class SkillsReview implements SkillsHost, vscode.Disposable {
     const r = await this.client().landSkills(branch);
     const overview = await this.changed();
     return { overview, message: r.message, landed: r.status === 'landed' || r.status === 'landed_aside' };
+  }
+
+  async confirmLand(branch: SkillsBranch, base: string | null): Promise<boolean> {
+    const pick = await vscode.window.showInformationMessage(
+      `Land ${branch.branch} (${branch.skills.join(', ')}) on ${base ?? 'the current branch'}?`,
+      { modal: true, detail: 'One squashed commit, like an attempt’s land. Your checkout is fast-forwarded only when it is clean; the skills branch is deleted afterwards.' },
+      'Land',
+    );
+    return pick === 'Land';
   }
 
   /** Re-reads the overview and tells every listener (the panel) after a change made here or by a command. */

@@ -75,11 +75,13 @@ export function useActions(): PanelActions {
       openDiff: (attemptIds) => run(bridge.request('diff/attempts/open', { attemptIds })),
       openLink: (url) => void run(bridge.request('link/url/open', { url })),
       loadSkills: () => run(bridge.request('skills/overview/get', {}).then((r) => store.setSkills(r.overview))),
+      // Accepting writes a commit through a temporary worktree: allow it a minute.
       decideProposal: (reviewId, proposalId, decision) =>
-        run(bridge.request('skills/proposal/decide', { reviewId, proposalId, decision }).then((r) => store.setSkills(r.overview))),
+        run(bridge.request('skills/proposal/decide', { reviewId, proposalId, decision }, 60_000).then((r) => store.setSkills(r.overview))),
       editProposal: (reviewId, proposalId) => run(bridge.request('skills/proposal/edit', { reviewId, proposalId })),
       openEvidence: (reviewId, evidenceId, ref) => run(bridge.request('skills/evidence/open', { reviewId, evidenceId, ref })),
-      landSkills: (branch) => run(bridge.request('skills/branch/land', { branch }).then((r) => store.setSkills(r.overview))),
+      // The host asks the person first (a modal), then lands: no short timeout on a question.
+      landSkills: (branch) => run(bridge.request('skills/branch/land', { branch }, 10 * 60_000).then((r) => store.setSkills(r.overview))),
       rawRecord: async (attemptId, seq) => {
         try {
           return (await bridge.request('journal/record/get', { attemptId, seq })).records;

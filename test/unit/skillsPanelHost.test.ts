@@ -6,11 +6,12 @@ import type { WebviewRequest } from '../../src/shared/protocol';
 import type { EvidenceRefView, SkillsOverview } from '../../src/shared/skills';
 import { parseWebviewMessage, sanitizeViewState } from '../../src/shared/protocolGuards';
 import { answerRequest, type RequestDeps } from '../../src/extension/panel/panelRequests';
+import { RequestClient, RequestError } from '../../src/shared/rpc';
 import type { SkillsHost } from '../../src/extension/skillsReview';
 import { snapshotFixture } from '../webview/snapshotFixture';
 import { REVIEW_ID, SKILLS_BRANCH, skillsFixture } from '../webview/skillsFixture';
 
-function deps(overview: SkillsOverview = skillsFixture(), landed = true): RequestDeps & { calls: string[]; opened: EvidenceRefView[] } {
+function deps(overview: SkillsOverview = skillsFixture(), landed = true, confirmed = true): RequestDeps & { calls: string[]; opened: EvidenceRefView[] } {
   const calls: string[] = [];
   const opened: EvidenceRefView[] = [];
   const skills: SkillsHost = {
@@ -19,6 +20,7 @@ function deps(overview: SkillsOverview = skillsFixture(), landed = true): Reques
     edit: async (review, p) => void calls.push(`edit ${review.id} ${p.id}`),
     openEvidence: async (ref) => void opened.push(ref),
     land: async (branch) => (calls.push(`land ${branch}`), { overview, message: landed ? 'landed' : 'conflicts in AGENTS.md', landed }),
+    confirmLand: async (b, base) => (calls.push(`confirm ${b.branch} on ${base ?? '?'}`), confirmed),
     onDidChange: () => ({ dispose: () => undefined }),
   };
   return {
@@ -85,7 +87,22 @@ test('land only a skills branch that still gives something; a failed land is an 
   assert.equal((ok.result as { message: string }).message, 'landed');
   const failed = await answerRequest(req({ type: 'skills/branch/land', params: { branch: SKILLS_BRANCH } }), deps(skillsFixture(), false));
   assert.deepEqual(failed.error, { code: 'failed', message: 'conflicts in AGENTS.md' });
-  assert.deepEqual(d.calls, [`land ${SKILLS_BRANCH}`]);
+  assert.deepEqual(d.calls, [`confirm ${SKILLS_BRANCH} on main`, `land ${SKILLS_BRANCH}`]);
+  const no = deps(skillsFixture(), true, false);
+  const cancelled = await answerRequest(req({ type: 'skills/branch/land', params: { branch: SKILLS_BRANCH } }), no);
+  assert.equal((cancelled.result as { message: string }).message, 'not landed');
+  assert.deepEqual(no.calls, [`confirm ${SKILLS_BRANCH} on main`], 'a “no” lands nothing');
   const none = await answerRequest(req({ type: 'skills/overview/get', params: {} }), { ...d, skills: undefined });
   assert.equal(none.error?.code, 'failed');
+});
+
+test('a request may wait longer than the default (Land waits on a confirmation dialog)', async () => {
+  const sent: WebviewRequest[] = [];
+  const rpc = new RequestClient((m) => sent.push(m), 20);
+  const short = rpc.request('skills/overview/get', {});
+  const long = rpc.request('skills/branch/land', { branch: SKILLS_BRANCH }, 5_000);
+  await assert.rejects(short, (e: unknown) => e instanceof RequestError && e.code === 'timeout');
+  await new Promise((r) => setTimeout(r, 40));
+  assert.ok(rpc.handleReply({ type: 'rpc/reply/sent', inReplyTo: sent[1]!.id, result: { overview: skillsFixture(), message: 'landed' } }));
+  assert.equal((await long).message, 'landed');
 });

@@ -27,6 +27,7 @@ test('the Skills view asks through the panel host, and a change made by a comman
     edit: async () => undefined,
     openEvidence: async () => undefined,
     land: async () => ({ overview: skillsFixture(), message: 'landed', landed: true }),
+    confirmLand: async () => true,
     onDidChange: (l) => (listeners.push(l), { dispose: () => void listeners.splice(listeners.indexOf(l), 1) }),
   };
   const context = { extensionUri: FakeUri.file('/ext'), subscriptions: [], workspaceState: { get: () => undefined, update: async () => undefined } };

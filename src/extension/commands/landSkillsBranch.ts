@@ -22,13 +22,8 @@ export async function landSkillsBranch(s: CommandServices, arg: unknown): Promis
   if (!open.length) return void vscode.window.showInformationMessage('Quartet: no skills branch carries skills the current branch lacks.');
   const target = await chooseBranch(s, arg, open);
   if (!target) return;
+  if (!(await s.skills.confirmLand(target, overview.base))) return;
   const base = overview.base ?? 'the current branch';
-  const ok = await vscode.window.showInformationMessage(
-    `Land ${target.branch} (${target.skills.join(', ')}) on ${base}?`,
-    { modal: true, detail: 'One squashed commit, like an attempt’s land. Your checkout is fast-forwarded only when it is clean; the skills branch is deleted afterwards.' },
-    'Land',
-  );
-  if (ok !== 'Land') return;
   const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Quartet: landing ${target.branch} on ${base}…` }, () => s.skills.land(target.branch));
   s.log.info(`skills land ${target.branch}: ${r.message}`);
   if (r.landed) void vscode.window.showInformationMessage(`Quartet: ${r.message}`);

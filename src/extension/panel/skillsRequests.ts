@@ -59,6 +59,8 @@ export async function performSkills(req: SkillsRequest, skills: SkillsHost | und
       const branch = o.branches.find((b) => b.branch === req.params.branch);
       if (!branch) throw new Refusal('not_found', `There is no skills branch ${req.params.branch}.`);
       if (branch.merged) throw new Refusal('refused', `${branch.branch} gives nothing the base lacks; there is nothing to land.`);
+      // The panel's button is one click; moving the person's branch deserves the same question the command asks.
+      if (!(await skills.confirmLand(branch, o.base))) return { overview: o, message: 'not landed' };
       const r = await skills.land(branch.branch);
       if (!r.landed) throw new Refusal('failed', r.message);
       return { overview: r.overview, message: r.message };
