@@ -48,6 +48,10 @@ test('an accepted proposal reaches the next attempt at once, is recorded with it
   // The panel and the diff review read the same state from the supervisor.
   assert.equal((await h.client.skills()).review?.proposals[0]?.state, 'pending');
 
+  // An edit that breaks the SKILL.md is refused and writes nothing; the proposal stays pending.
+  await assert.rejects(h.client.decideProposals(review.id, [{ proposalId: 'p1', decision: 'accept', content: 'no front matter' }]), (e: unknown) => e instanceof SupervisorError && /invalid SKILL\.md/.test(e.message));
+  assert.equal(git(h.repo, 'branch', '--list', 'quartet/skills/*'), '');
+  assert.equal((await h.client.skills()).review?.proposals[0]?.state, 'pending');
   // Accept with the reviewer's edit (what Edit in the diff produces).
   const edited = `${review.proposals[0]!.content.trimEnd()}\nEdited by the reviewer.\n`;
   const decided = await h.client.decideProposals(review.id, [{ proposalId: 'p1', decision: 'accept', content: edited }]);

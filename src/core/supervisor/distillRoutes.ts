@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { distill, type DistillReply } from '../distill/distillService';
 import { applyProposals } from '../distill/applyProposals';
-import { applyDecisions, newReview, planDecisions, ReviewError, reviewView, type Decision } from '../distill/review';
+import { applyDecisions, newReview, planDecisions, reviewView, type Decision } from '../distill/review';
 import type { ReviewStore } from '../distill/reviewStore';
 import { codexArgv, resolveCodexBinary } from '../execution/codexBinary';
 import { headInfo } from '../execution/gitRepo';
@@ -65,8 +65,8 @@ export async function decideProposals(orch: Orchestrator, reviews: ReviewStore, 
       reviews.save(next);
       return reviewView(next);
     } catch (err) {
-      if (err instanceof ReviewError || !(err instanceof UsageError)) throw new UsageError((err as Error).message);
-      throw err;
+      // A stale decision, an invalid edit or a branch that moved: the reviewer can act on the message; nothing was written.
+      throw err instanceof UsageError ? err : new UsageError((err as Error).message);
     }
   });
 }
