@@ -4,7 +4,7 @@ import type { LaunchOptions, QuartetApi } from '../../core/client/api';
 import type { ErrorReporter, QuartetLog } from '../logging';
 import type { SnapshotStore } from '../snapshotStore';
 import type { TasksView } from '../tree/tasksView';
-import type { ProposalFileSystem } from '../proposalFileSystem';
+import type { SkillsReview } from '../skillsReview';
 
 export interface CommandServices {
   store: SnapshotStore;
@@ -19,8 +19,8 @@ export interface CommandServices {
   defaultAttempts(): number;
   /** Environment for a new task's agents: this window's, minus secrets. */
   agentEnv(): Record<string, string>;
-  /** The editable `quartet-proposal:` documents of a distill review. */
-  proposals: ProposalFileSystem;
+  /** The distill review (owned by the supervisor), its editable `quartet-proposal:` documents, evidence and skills branches. */
+  skills: SkillsReview;
   /** Root of the repository this window works on, or null. */
   repo(): string | null;
   /** Re-checks the repository and Codex, reconnects if needed and reloads the snapshot. */
