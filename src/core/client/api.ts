@@ -24,6 +24,8 @@ export interface LaunchOptions {
   /** `worktree`: accept approval requests whose cwd is inside the attempt's worktree; `none`: ask the user. */
   autoApprove: 'worktree' | 'none';
   sandbox: SandboxMode;
+  /** A Codex `SandboxPolicy` sent with `turn/start` (WORKFLOW.md `codex.turn_sandbox_policy`); null: the thread's sandbox. */
+  turnSandboxPolicy: Record<string, unknown> | null;
   model: string | null;
   stallTimeoutMs: number;
   turnTimeoutMs: number;
@@ -51,6 +53,7 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   approvalPolicy: 'on-request',
   autoApprove: 'worktree',
   sandbox: 'workspace-write',
+  turnSandboxPolicy: null,
   model: null,
   stallTimeoutMs: 300_000,
   turnTimeoutMs: 3_600_000,

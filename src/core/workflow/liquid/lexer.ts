@@ -25,7 +25,7 @@ function findClose(src: string, from: number, close: string): number {
   return -1;
 }
 
-const lineAt = (src: string, index: number): number => {
+const countLines = (src: string, index: number): number => {
   let n = 1;
   for (let i = 0; i < index; i++) if (src.charCodeAt(i) === 10) n++;
   return n;
@@ -34,7 +34,8 @@ const lineAt = (src: string, index: number): number => {
 /** Block bodies that are not parsed: `raw` keeps them as text, `comment` drops them. */
 const VERBATIM = new Set(['raw', 'comment']);
 
-export function tokenize(src: string): Token[] {
+export function tokenize(src: string, firstLine = 1): Token[] {
+  const lineAt = (text: string, index: number): number => countLines(text, index) + firstLine - 1;
   const tokens: Token[] = [];
   let pos = 0;
   let trimNext = false;

@@ -18,8 +18,8 @@ const fail = (message: string, line: number): never => {
   throw new WorkflowError('template_parse_error', `${message} (line ${line})`, { line });
 };
 
-export function parseTemplate(src: string): Node[] {
-  const tokens = tokenize(src);
+export function parseTemplate(src: string, firstLine = 1): Node[] {
+  const tokens = tokenize(src, firstLine);
   let i = 0;
 
   /** Parses nodes until one of `stops` (returned) or the end (null; an error when a block is open). */

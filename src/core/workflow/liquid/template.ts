@@ -10,9 +10,9 @@ export interface CompiledTemplate {
   nodes: Node[];
 }
 
-/** Throws a `template_parse_error` WorkflowError for bad syntax or an unknown tag. */
-export function compileTemplate(source: string): CompiledTemplate {
-  return { source, nodes: parseTemplate(source) };
+/** Throws a `template_parse_error` WorkflowError for bad syntax or an unknown tag; `firstLine` numbers lines in errors. */
+export function compileTemplate(source: string, firstLine = 1): CompiledTemplate {
+  return { source, nodes: parseTemplate(source, firstLine) };
 }
 
 /** Throws a `template_render_error` WorkflowError for an unknown variable or filter, or a bad filter argument. */
