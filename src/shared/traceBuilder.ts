@@ -167,6 +167,9 @@ export class TraceBuilder {
       case 'archived':
         this.push(r, { kind: 'archived', reason: e.reason });
         return;
+      case 'hook':
+        this.push(r, { kind: 'hook', name: e.name, ok: e.ok, exitCode: e.exitCode, timedOut: e.timedOut, durationMs: e.durationMs, output: e.output });
+        return;
       default: {
         // A newer supervisor may journal event types this bundle does not know: skip them, never crash.
         const unknown: never = e;

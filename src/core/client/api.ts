@@ -72,19 +72,22 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
 export interface LaunchRequest {
   title: string;
   prompt: string;
-  attempts: number;
+  /** Parallel attempts; absent: WORKFLOW.md `quartet.attempts`, else 4. */
+  attempts?: number;
   options?: Partial<LaunchOptions>;
   /** The client's environment minus secrets; Codex processes of this task get it. */
   env?: Record<string, string>;
 }
 
 export interface SupervisorSettings {
-  /** Global limit of attempts holding a slot (default 4). */
-  maxConcurrent: number;
+  /** Global limit of attempts holding a slot; null: WORKFLOW.md `agent.max_concurrent_agents`, else 4. */
+  maxConcurrent: number | null;
   /** Root under which worktrees are created (default ~/.quartet/worktrees). */
   worktreeRoot: string | null;
   /** Stop running attempts when the last client (window, CLI) disconnects; default off. */
   stopWhenLastClientDisconnects: boolean;
+  /** The workflow file (relative to the repo root); null: `<repo>/WORKFLOW.md` if it exists. */
+  workflowPath: string | null;
 }
 
 export type AnswerDecision = 'accept' | 'decline';
