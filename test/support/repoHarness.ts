@@ -37,9 +37,11 @@ export function makeRepo(dir: string): string {
   return repo;
 }
 
-export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request' } = {}): Promise<Harness> {
+/** `prepare` runs on the fresh repo before the supervisor starts (e.g. to commit a WORKFLOW.md). */
+export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; prepare?: (repo: string) => void } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-it-'));
   const repo = makeRepo(dir);
+  opts.prepare?.(repo);
   const server = await startFakeResponsesServer({});
   const codexHome = join(dir, 'codex-home');
   const home = join(dir, 'home');

@@ -93,7 +93,7 @@ export function parseTemplate(src: string, firstLine = 1): Node[] {
       }
       default:
         if (SUPPORTED_TAGS.includes(t.name)) return fail(`{% ${t.name} %} without its opening tag`, t.line);
-        return fail(`unknown tag "${t.name}" (supported: if, unless, for, assign, raw, comment)`, t.line);
+        return fail(`unknown tag "${t.name}"; supported: if, unless, for, assign, raw, comment`, t.line);
     }
   };
 
