@@ -151,7 +151,7 @@ async function run(argv: string[]): Promise<number> {
       const client = await connect(p);
       const s = await client.snapshot();
       client.close();
-      if (p.flags.has('json')) console.log(JSON.stringify({ repo: s.repo, tasks: s.tasks, counts: s.counts, warnings: s.warnings }, null, 2));
+      if (p.flags.has('json')) console.log(JSON.stringify({ repo: s.repo, tasks: s.tasks, counts: s.counts, warnings: s.warnings, workflow: s.workflow ?? null }, null, 2));
       else console.log(s.tasks.length ? s.tasks.map(formatTask).join('\n\n') : `No tasks in ${s.repo}. Start one with: quartet launch --title "…"`);
       return 0;
     }

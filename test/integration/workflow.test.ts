@@ -17,6 +17,9 @@ function workflow(version: string, markerDir: string): string {
   return `---
 hooks:
   after_create: |
+    case "$QUARTET_BRANCH" in
+      *create-fails*) echo "no toolchain for $QUARTET_BRANCH" >&2; exit 9 ;;
+    esac
     mkdir -p .hook-markers
     echo "$QUARTET_ATTEMPT_ID" >> .hook-markers/after_create
   before_run: |
@@ -34,6 +37,8 @@ codex:
   turn_sandbox_policy:
     type: workspaceWrite
     networkAccess: false
+agent:
+  max_concurrent_agents: ${version === 'v3' ? 1 : 10}
 quartet:
   check_command: ""
 ---
@@ -121,6 +126,17 @@ test('a failing before_run fails the attempt with reason hook_failed before Code
   assert.ok(hook?.type === 'hook' && !hook.ok && hook.output.includes('before_run refuses'));
 });
 
+test('a failing after_create fails the attempt and removes the half-made worktree, so a retry runs after_create again', { timeout: 60_000 }, async () => {
+  const t = await h.client.launch({ title: 'create fails', prompt: 'never runs [[quartet-demo:default]]', attempts: 1 });
+  const a = (await waitForTask(h.client, t.id)).attempts[0] as AttemptSnapshot;
+  assert.equal(a.reason, 'hook_failed');
+  assert.match(a.lastError ?? '', /^after_create hook failed \(exit 9\): no toolchain for quartet\/create-fails-/);
+  assert.equal(existsSync(a.worktree), false, 'no half-prepared worktree is left');
+  await h.client.retry(a.id);
+  const again = (await waitForTask(h.client, t.id, 60_000, (x) => x.attempts[0]?.retries === 1 && x.attempts[0]?.phase === 'failed')).attempts[0] as AttemptSnapshot;
+  assert.deepEqual(hooks(again), ['after_create:9', 'after_create:9'], 'the retry created the worktree anew and ran after_create again');
+});
+
 test('rework removes the worktree after before_remove ran in it; the hook is journaled', { timeout: 120_000 }, async () => {
   const t = await h.client.launch({ title: 'workflow rework', prompt: 'Greet [[quartet-demo:default]]', attempts: 1 });
   const a = (await waitForTask(h.client, t.id)).attempts[0] as AttemptSnapshot;
@@ -149,4 +165,26 @@ test('hot reload: an invalid edit shows a snapshot warning and the last good wor
   const b = (await waitForTask(h.client, fixed.id, 120_000, (x) => ['passed', 'failed'].includes(x.attempts[0]?.checks?.state ?? ''))).attempts[0] as AttemptSnapshot;
   assert.match(turnStarts(b)[0]?.text ?? '', /^Workflow v2 ticket /, 'the fixed file applies to the next launch');
   assert.equal(b.checks?.command, 'node test.js', 'an explicit request option beats quartet.check_command');
+});
+
+test('agent.max_concurrent_agents limits dispatch when no client set maxConcurrent', { timeout: 180_000 }, async () => {
+  writeFileSync(join(h.repo, 'WORKFLOW.md'), workflow('v3', markers));
+  await h.client.configure({ maxConcurrent: null });
+  await waitForSnapshot(h.client, 20_000, (s) => (s.workflow?.status === 'ok' && !s.warnings.length ? s : null));
+  let peak = 0;
+  const sub = h.client.onSnapshot((s) => {
+    const live = s.tasks.flatMap((t) => t.attempts).filter((a) => ['preparing', 'starting', 'working', 'needs-you'].includes(a.phase)).length;
+    peak = Math.max(peak, live);
+  });
+  try {
+    const t = await h.client.launch({ title: 'one at a time', prompt: 'Greet [[quartet-demo:slow]]', attempts: 2 });
+    const done = await waitForTask(h.client, t.id, 150_000);
+    assert.deepEqual(done.attempts.map((a) => a.phase), ['finished', 'finished']);
+    assert.equal(peak, 1, 'never more than one attempt ran at a time');
+    const [a1, a2] = done.attempts;
+    assert.ok(a1?.endedAt && a2?.startedAt && (a1.endedAt <= a2.startedAt || (a2.endedAt ?? '') <= (a1.startedAt ?? '')), 'the runs did not overlap');
+  } finally {
+    sub.dispose();
+    await h.client.configure({ maxConcurrent: 4 });
+  }
 });

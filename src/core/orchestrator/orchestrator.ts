@@ -335,6 +335,8 @@ export class Orchestrator extends EventEmitter {
   }
 
   private async dispatch(): Promise<void> {
+    // SPEC §6.2: re-read defensively before dispatching, in case a watch event was missed (first: it may dispatch itself).
+    this.workflow.refresh();
     const queued = this.tasks.flatMap((t) => t.attempts.filter((a) => a.phase === 'queued').map((a) => ({ t, a })));
     for (const { t, a } of queued) {
       if (this.activeCount() >= (this.settings.maxConcurrent ?? this.workflow.maxConcurrent() ?? 4)) return;
