@@ -30,8 +30,10 @@ hooks:
     echo "$QUARTET_ATTEMPT_ID" >> .hook-markers/before_run
   after_run: |
     echo "$QUARTET_ATTEMPT_ID" >> ${markerDir}/after_run
+    case "$QUARTET_BRANCH" in *cleanup-fails*) exit 5 ;; esac
   before_remove: |
     echo "$QUARTET_ATTEMPT_ID $PWD" >> ${markerDir}/before_remove
+    case "$QUARTET_BRANCH" in *cleanup-fails*) exit 6 ;; esac
   timeout_ms: 30000
 codex:
   turn_sandbox_policy:
@@ -148,6 +150,17 @@ test('rework removes the worktree after before_remove ran in it; the hook is jou
   await waitForTask(h.client, t.id, 90_000, (x) => x.attempts.find((y) => y.id === r.newAttemptId)?.phase === 'finished');
 });
 
+test('after_run and before_remove failures are logged and ignored: the attempt finishes, the worktree is still removed', { timeout: 120_000 }, async () => {
+  const t = await h.client.launch({ title: 'cleanup fails', prompt: 'Greet [[quartet-demo:default]]', attempts: 1 });
+  const a = (await waitForTask(h.client, t.id)).attempts[0] as AttemptSnapshot;
+  assert.equal(a.phase, 'finished', a.lastError ?? '');
+  assert.ok(hooks(a).includes('after_run:5'));
+  const r = await h.client.rework(a.id, 'again');
+  assert.equal(existsSync(a.worktree), false);
+  assert.ok(hooks(a).includes('before_remove:6'));
+  await waitForTask(h.client, t.id, 90_000, (x) => x.attempts.find((y) => y.id === r.newAttemptId)?.phase === 'finished');
+});
+
 test('hot reload: an invalid edit shows a snapshot warning and the last good workflow stays in force; a fix clears it', { timeout: 180_000 }, async () => {
   const path = join(h.repo, 'WORKFLOW.md');
   writeFileSync(path, '---\nhooks:\n  before_run: [unclosed\n---\nbroken {{ issue.identifier }}\n');
@@ -187,4 +200,22 @@ test('agent.max_concurrent_agents limits dispatch when no client set maxConcurre
     sub.dispose();
     await h.client.configure({ maxConcurrent: 4 });
   }
+});
+
+test('an explicit workflowPath setting is used instead of <repo>/WORKFLOW.md; a missing explicit file is a warning', { timeout: 30_000 }, async () => {
+  mkdirSync(join(h.repo, 'ops'), { recursive: true });
+  writeFileSync(join(h.repo, 'ops', 'FLOW.md'), '---\nquartet:\n  attempts: 2\n---\nOps flow {{ issue.identifier }}\n');
+  try {
+    await h.client.configure({ workflowPath: 'ops/FLOW.md' });
+    const s = await waitForSnapshot(h.client, 10_000, (x) => (x.workflow?.path === join(h.repo, 'ops', 'FLOW.md') && x.workflow.status === 'ok' ? x : null));
+    assert.equal(s.workflow?.attempts, 2);
+    await h.client.configure({ workflowPath: 'ops/MISSING.md' });
+    const w = await waitForSnapshot(h.client, 10_000, (x) => x.warnings.find((m) => m.startsWith('ops/MISSING.md: missing_workflow_file')) ?? null);
+    assert.match(w, /Quartet defaults apply/);
+  } finally {
+    await h.client.configure({ workflowPath: null });
+  }
+  const back = await waitForSnapshot(h.client, 10_000, (x) => (x.workflow?.path === join(h.repo, 'WORKFLOW.md') ? x : null));
+  assert.equal(back.workflow?.status, 'ok');
+  assert.equal(back.warnings.filter((m) => m.includes('WORKFLOW') || m.includes('MISSING')).length, 0);
 });
