@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 import { readJournal } from '../../src/core/observability/journal';
+import { isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
+import { ATTEMPT_TAG } from '../../src/core/execution/attemptRunner';
 import type { AgentEvent } from '../../src/shared/events';
 import type { AttemptSnapshot } from '../../src/shared/model';
 
@@ -25,6 +27,7 @@ hooks:
   before_run: |
     case "$QUARTET_BRANCH" in
       *hook-fails*) echo "before_run refuses $QUARTET_BRANCH" >&2; exit 7 ;;
+      *slow-hook*) sleep 600 ;;
     esac
     mkdir -p .hook-markers
     echo "$QUARTET_ATTEMPT_ID" >> .hook-markers/before_run
@@ -79,6 +82,22 @@ function turnStarts(a: AttemptSnapshot): { text: string; sandboxPolicy: unknown 
   });
 }
 
+function isSleep(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sleep\u0000600');
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(ok: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
 
 test('the rendered WORKFLOW.md prompt reaches Codex; hooks run in order in the worktree; codex:/quartet: keys apply', { timeout: 120_000 }, async () => {
@@ -126,6 +145,17 @@ test('a failing before_run fails the attempt with reason hook_failed before Code
   assert.deepEqual(hooks(a), ['after_create:0', 'before_run:7']);
   const hook = events(a).find((e) => e.type === 'hook' && e.name === 'before_run');
   assert.ok(hook?.type === 'hook' && !hook.ok && hook.output.includes('before_run refuses'));
+});
+
+test('stop during a slow before_run: the attempt stops at once and the hook processes are ended', { timeout: 60_000 }, async () => {
+  const t = await h.client.launch({ title: 'slow hook', prompt: 'never runs [[quartet-demo:default]]', attempts: 1 });
+  const id = t.attempts[0]?.id ?? '';
+  await waitUntil(() => pidsWithEnv(ATTEMPT_TAG, id).some((pid) => isSleep(pid)), 20_000);
+  await h.client.stop(id);
+  const a = (await waitForTask(h.client, t.id)).attempts[0] as AttemptSnapshot;
+  assert.equal(a.phase, 'stopped');
+  assert.equal(a.threadId, null);
+  await waitUntil(() => pidsWithEnv(ATTEMPT_TAG, id).filter(isAlive).length === 0, 10_000);
 });
 
 test('a failing after_create fails the attempt and removes the half-made worktree, so a retry runs after_create again', { timeout: 60_000 }, async () => {

@@ -14,12 +14,14 @@ import { Journal, readJournal } from '../observability/journal';
 import { humanize } from '../observability/humanize';
 import { attemptTotal } from '../observability/tokens';
 import { scrubSecrets, secretValues } from '../config/secrets';
-import { AttemptRunner, type RunOutcome } from '../execution/attemptRunner';
+import { AttemptRunner, ATTEMPT_TAG, type RunOutcome } from '../execution/attemptRunner';
+import { killTree } from '../execution/processTree';
 import { resolveCodexBinary } from '../execution/codexBinary';
 import { commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, removeWorktree, repoWorktreeDir } from '../execution/worktrees';
 import { headInfo, resolveCommit } from '../execution/gitRepo';
 import { commitMessage } from '../policy/defaultPrompt';
-import { AttemptSetupError, WorkflowRuntime } from '../workflow/workflowRuntime';
+import { WorkflowRuntime } from '../workflow/workflowRuntime';
+import { AttemptSetupError } from '../workflow/attemptHooks';
 import { validateLaunch, UsageError } from './validation';
 import { DEMO_PROVIDER_ID } from './demoProvider';
 import { LoopDetector } from './progress';
@@ -65,7 +67,11 @@ export class Orchestrator extends EventEmitter {
   constructor(private readonly deps: OrchestratorDeps) {
     super();
     this.store = new StateStore(deps.stateDir, isPersistedState);
-    this.workflow = new WorkflowRuntime({ repo: deps.repo, env: deps.env, log: deps.log, onChange: () => {
+    this.workflow = new WorkflowRuntime({
+      repo: deps.repo,
+      env: deps.env,
+      log: deps.log,
+      onChange: () => {
         this.changed();
         void this.dispatch();
       },
@@ -236,8 +242,10 @@ export class Orchestrator extends EventEmitter {
       return;
     }
     const runner = this.runners.get(id);
-    if (runner) await runner.stop('stopped_by_user');
-    else this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    if (runner) return runner.stop('stopped_by_user');
+    this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    // Before Codex starts, what runs is a WORKFLOW.md hook: its processes carry the attempt's tag.
+    await killTree(null, { name: ATTEMPT_TAG, value: id });
   }
 
   retry(id: string): void {

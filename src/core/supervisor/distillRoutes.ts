@@ -12,7 +12,7 @@ export async function runDistillFor(orch: Orchestrator, body: { codexCommand?: s
   const env = { ...orch.env, ...(body.env ?? {}) };
   const codex = await resolveCodexBinary({ env, repo: orch.repo });
   if (!codex.ok) throw new UsageError(codex.error);
-  return distill({ repo: orch.repo, tasks: orch.records(), env, codexArgv: codexArgv(body.codexCommand ?? 'codex app-server', codex.path) });
+  return distill({ repo: orch.repo, tasks: orch.records(), env, codexArgv: codexArgv(body.codexCommand ?? orch.workflow.launchDefaults().codexCommand ?? 'codex app-server', codex.path) });
 }
 
 export async function applyDistilled(orch: Orchestrator, body: { proposals?: Proposal[] }): Promise<AppliedProposals> {

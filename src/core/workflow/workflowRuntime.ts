@@ -2,12 +2,9 @@
 
 import { relative } from 'node:path';
 import type { LaunchOptions } from '../client/api';
-import type { Reason, WorkflowSummary } from '../../shared/model';
-import type { AgentEvent } from '../../shared/events';
-import { appendJournalEvent, type Journal } from '../observability/journal';
-import { scrubSecrets } from '../config/secrets';
+import type { WorkflowSummary } from '../../shared/model';
 import { attemptPolicy, defaultPrompt } from '../policy/defaultPrompt';
-import { describeHookResult, FATAL_HOOKS, hookScript, runHook, type HookResult } from './hooks';
+import { AttemptSetupError, runAttemptHook, type AttemptHookRun, type HookContext } from './attemptHooks';
 import { launchDefaultsFrom, workflowAttempts, workflowMaxConcurrent, workflowSecretNames, workflowWorktreeRoot } from './launchDefaults';
 import { resolveWorkflowPath } from './loader';
 import { localTaskIssue, renderWorkflowPrompt } from './prompt';
@@ -15,15 +12,6 @@ import { WorkflowWatcher } from './watcher';
 import type { WorkflowError } from './errors';
 import type { HookName, WorkflowDefinition } from './types';
 
-/** An attempt could not start for a workflow reason (a fatal hook, a template error): its phase reason and message. */
-export class AttemptSetupError extends Error {
-  constructor(
-    readonly reason: Reason,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface WorkflowRuntimeDeps {
   repo: string;
@@ -46,15 +34,6 @@ export interface PromptInput {
   addendum: string | null;
 }
 
-export interface HookContext {
-  attemptId: string;
-  taskId: string;
-  worktree: string;
-  branch: string;
-  env: Record<string, string>;
-  /** The attempt's open journal, or its path when no runner holds it open. */
-  journal: Journal | string;
-}
 
 export class WorkflowRuntime {
   private watcher: WorkflowWatcher | null = null;
@@ -151,23 +130,9 @@ export class WorkflowRuntime {
     return [text, p.addendum ?? ''].filter(Boolean).join('\n\n');
   }
 
-  /**
-   * Runs one hook if the workflow has it (null otherwise), journals and logs it. Never throws for a
-   * failing hook; `fatal` says whether the caller must fail the attempt (SPEC §9.4).
-   */
-  async hook(name: HookName, ctx: HookContext): Promise<{ result: HookResult; fatal: boolean; message: string } | null> {
-    const def = this.definition;
-    const script = def ? hookScript(def.config.hooks, name) : null;
-    if (!def || !script) return null;
-    this.deps.log(`attempt=${ctx.attemptId} hook=${name} started in ${ctx.worktree}`);
-    const env = { ...scrubSecrets(ctx.env, this.secretNames()), QUARTET_ATTEMPT_ID: ctx.attemptId, QUARTET_TASK_ID: ctx.taskId, QUARTET_WORKTREE: ctx.worktree, QUARTET_BRANCH: ctx.branch };
-    const result = await runHook({ name, script, cwd: ctx.worktree, env, timeoutMs: def.config.hooks.timeoutMs });
-    const message = describeHookResult(result);
-    this.deps.log(`attempt=${ctx.attemptId} hook=${name} exit=${result.exitCode ?? '-'} ms=${result.durationMs}${result.ok ? '' : ` ${message}`}`);
-    const event: AgentEvent = { type: 'hook', name, ok: result.ok, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, output: result.output };
-    if (typeof ctx.journal === 'string') appendJournalEvent(ctx.journal, event);
-    else ctx.journal.event(event);
-    return { result, fatal: !result.ok && FATAL_HOOKS[name], message };
+  /** Runs one hook if the workflow has it (null otherwise), journaled and logged; never throws for a failing hook. */
+  hook(name: HookName, ctx: HookContext): Promise<AttemptHookRun | null> {
+    return runAttemptHook(this.definition, name, ctx, { log: this.deps.log, secretNames: this.secretNames() });
   }
 
   /** A hook whose failure ends the attempt (after_create, before_run): runs `undo` then throws AttemptSetupError. */
