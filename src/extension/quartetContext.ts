@@ -13,8 +13,8 @@ import { registerCommands } from './commands/registerCommands';
 import { Disposable } from './lifecycle';
 import { ErrorReporter, QuartetLog } from './logging';
 import { RepoSession } from './repoSession';
-import { PREFLIGHT_SETTING_KEYS, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
-import { defaultAttempts, launchOptions } from './settingsModel';
+import { isSettingSet, PREFLIGHT_SETTING_KEYS, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
+import { defaultAttempts, explicitLaunchOptions } from './settingsModel';
 import { SnapshotStore } from './snapshotStore';
 import { QuartetStatusBar } from './statusBar';
 import { TasksView } from './tree/tasksView';
@@ -110,8 +110,9 @@ export class QuartetContext extends Disposable {
         if (!connection) throw new NotConnectedError();
         return connection.requireClient();
       },
-      launchOptions: () => launchOptions(readSetting),
-      defaultAttempts: () => defaultAttempts(readSetting),
+      launchOptions: () => explicitLaunchOptions(readSetting, isSettingSet),
+      // An explicit setting wins; else the repo's WORKFLOW.md `quartet.attempts`; else the setting's default.
+      defaultAttempts: () => (isSettingSet('attempts') ? null : this.store.current?.workflow?.attempts) ?? defaultAttempts(readSetting),
       agentEnv: () => this.session.agentEnv(),
       refresh: () => this.session.refresh(),
     };

@@ -35,7 +35,9 @@ export type AgentEvent =
   | { type: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string }
   | { type: 'landed'; commit: string; aside: string | null; message: string }
   | { type: 'archived'; reason: string; patch: string }
-  | { type: 'skills'; skills: AttemptSkill[] };
+  | { type: 'skills'; skills: AttemptSkill[] }
+  /** A WORKFLOW.md workspace hook ran (SPEC §9.4); `output` is truncated (head + tail). */
+  | { type: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string };
 
 /** One line of an attempt's journal: a raw protocol message or a normalized event. */
 export type JournalRecord =

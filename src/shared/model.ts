@@ -1,6 +1,7 @@
 // The serializable run-state model shared by the core, the CLI, the extension and the webview.
 
 import type { AttemptSkill } from './skills';
+import type { PriceTable } from './cost';
 
 /** Attempt phases: a closed set (see docs/ARCHITECTURE.md for the mapping to Symphony SPEC §7.2). */
 export const PHASES = [
@@ -42,6 +43,8 @@ export type Reason =
   | 'worktree_failed'
   | 'commit_failed'
   | 'hook_failed'
+  /** The WORKFLOW.md prompt template did not parse or render (SPEC §5.5: fails only this run). */
+  | 'template_error'
   | 'budget'
   | 'looping'
   | 'canceled_by_reconciliation'
@@ -177,6 +180,23 @@ export interface Snapshot {
   counts: { running: number; needsYou: number; queued: number; finished: number; failed: number };
   /** Problems the supervisor wants a person to see (a corrupt state file, a failing journal…). */
   warnings: string[];
+  /** The repository's WORKFLOW.md as the supervisor sees it (absent from older supervisors). */
+  workflow?: WorkflowSummary;
+}
+
+/** What clients need of the workflow: whether one is in force, its error, and defaults for new tasks. */
+export interface WorkflowSummary {
+  /** Absolute path watched. */
+  path: string;
+  /** none: no file (the default path is optional); ok: loaded; error: the latest edit is invalid (`error` says why). */
+  status: 'none' | 'ok' | 'error';
+  error: string | null;
+  /** True when a valid version is in force (with status error: the last good one). */
+  inForce: boolean;
+  /** `quartet.attempts` when the file sets it: the New Task default. */
+  attempts: number | null;
+  /** `quartet.prices` when the file sets it: under the user's `quartet.prices` setting, over the built-in table. */
+  prices: Partial<PriceTable> | null;
 }
 
 /** Defaults of the scorecard/land/rework fields (also fills them in for state written by older versions). */

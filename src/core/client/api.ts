@@ -26,6 +26,8 @@ export interface LaunchOptions {
   /** `worktree`: accept approval requests whose cwd is inside the attempt's worktree; `none`: ask the user. */
   autoApprove: 'worktree' | 'none';
   sandbox: SandboxMode;
+  /** A Codex `SandboxPolicy` sent with `turn/start` (WORKFLOW.md `codex.turn_sandbox_policy`); null: the thread's sandbox. */
+  turnSandboxPolicy: Record<string, unknown> | null;
   model: string | null;
   stallTimeoutMs: number;
   turnTimeoutMs: number;
@@ -53,6 +55,7 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   approvalPolicy: 'on-request',
   autoApprove: 'worktree',
   sandbox: 'workspace-write',
+  turnSandboxPolicy: null,
   model: null,
   stallTimeoutMs: 300_000,
   turnTimeoutMs: 3_600_000,
@@ -71,19 +74,22 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
 export interface LaunchRequest {
   title: string;
   prompt: string;
-  attempts: number;
+  /** Parallel attempts; absent: WORKFLOW.md `quartet.attempts`, else 4. */
+  attempts?: number;
   options?: Partial<LaunchOptions>;
   /** The client's environment minus secrets; Codex processes of this task get it. */
   env?: Record<string, string>;
 }
 
 export interface SupervisorSettings {
-  /** Global limit of attempts holding a slot (default 4). */
-  maxConcurrent: number;
+  /** Global limit of attempts holding a slot; null: WORKFLOW.md `agent.max_concurrent_agents`, else 4. */
+  maxConcurrent: number | null;
   /** Root under which worktrees are created (default ~/.quartet/worktrees). */
   worktreeRoot: string | null;
   /** Stop running attempts when the last client (window, CLI) disconnects; default off. */
   stopWhenLastClientDisconnects: boolean;
+  /** The workflow file (relative to the repo root); null: `<repo>/WORKFLOW.md` if it exists. */
+  workflowPath: string | null;
 }
 
 export type AnswerDecision = 'accept' | 'decline';

@@ -23,7 +23,7 @@ export async function runDistillFor(orch: Orchestrator, reviews: ReviewStore, bo
   const env = { ...orch.env, ...(body.env ?? {}) };
   const codex = await resolveCodexBinary({ env, repo: orch.repo });
   if (!codex.ok) throw new UsageError(codex.error);
-  const outcome = await distill({ repo: orch.repo, tasks: orch.records(), env, codexArgv: codexArgv(body.codexCommand ?? 'codex app-server', codex.path) });
+  const outcome = await distill({ repo: orch.repo, tasks: orch.records(), env, codexArgv: codexArgv(body.codexCommand ?? orch.workflow.launchDefaults().codexCommand ?? 'codex app-server', codex.path) });
   if (outcome.status !== 'proposed' || outcome.proposals.length === 0) return { ...outcome, review: null };
   const base = await currentBase(orch.repo);
   return reviews.exclusive(async () => {

@@ -13,9 +13,9 @@ export interface CommandServices {
   errors: ErrorReporter;
   /** The connected supervisor; throws a readable error when there is none. */
   client(): QuartetApi;
-  /** Launch options from the current settings. */
-  launchOptions(): LaunchOptions;
-  /** Default attempt count from the settings. */
+  /** Launch options the user set explicitly (the supervisor fills the rest from WORKFLOW.md and its defaults). */
+  launchOptions(): Partial<LaunchOptions>;
+  /** Default attempt count: the setting if set, else the repo's WORKFLOW.md, else the setting's default. */
   defaultAttempts(): number;
   /** Environment for a new task's agents: this window's, minus secrets. */
   agentEnv(): Record<string, string>;
