@@ -8,6 +8,7 @@ import { findRepoRoot } from '../core/execution/gitRepo';
 import { scrubSecrets } from '../core/config/secrets';
 import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
+import { runWorkflowCommand, WORKFLOW_HELP, WorkflowInvalid } from './workflowCommand';
 import { AUTOPILOT_HELP, runAutopilot } from './autopilot';
 
 const HELP: Record<string, string> = {
@@ -26,6 +27,7 @@ Commands:
   quartet distill [--apply all] [--json] [--repo DIR]
   quartet autopilot [--once] [--json] [--repo DIR]
   quartet supervisor stop [--repo DIR]
+  quartet workflow validate [PATH] [--json]
 
 Run "quartet COMMAND --help" for a command's options.
 Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configuration or environment error.`,
@@ -34,7 +36,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   --repo DIR               repository (default: the one containing the current directory)
   --title T                task title (required)
   --prompt P               what the agents should do (default: the title)
-  --attempts N             parallel attempts, 1–16 (default 4)
+  --attempts N             parallel attempts, 1–16 (default: WORKFLOW.md quartet.attempts, else 4)
   --wait                   return when every attempt has ended; exit 0 only if every attempt finished
   --succeed-if all|any     with --wait: how many finished attempts count as success (default all)
   --json                   print the task as JSON (the shape of one entry of status --json)
@@ -52,7 +54,9 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   --base REF               base ref (default: HEAD of the current branch)
   --token-budget N         tokens per attempt; at the limit its turn is interrupted (phase stopped, reason budget)
   --check-command CMD      the repo's checks for the scorecard and lands (default: npm test when defined; "" = none)
-  --loop-limit N           same command failing the same way N times → stalled (reason looping); 0 = off (default 3)`,
+  --loop-limit N           same command failing the same way N times → stalled (reason looping); 0 = off (default 3)
+
+  The repository's WORKFLOW.md (codex: and quartet: keys) supplies defaults for these; flags win.`,
   status: `quartet status [--repo DIR] [--json]\n\n  Prints every task with its attempts; --json prints the snapshot.`,
   stop: `quartet stop ATTEMPT_ID [--repo DIR]\n\n  Interrupts the attempt's turn and ends its processes; the attempt ends "stopped".`,
   retry: `quartet retry ATTEMPT_ID [--repo DIR]\n\n  Runs a failed, stalled, stopped or interrupted attempt again in the same worktree and branch.`,
@@ -64,6 +68,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   distill: `quartet distill [--apply all] [--json] [--repo DIR]\n\n  Mines the journals (failing commands, repeated errors, stalls, declined approvals) and rework reasons for\n  evidence, asks Codex for skill proposals that cite it, and prints them. --apply all writes every proposal\n  onto a new branch quartet/skills/<date>. With little or no history it says so and proposes nothing.`,
   autopilot: AUTOPILOT_HELP,
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
+  workflow: WORKFLOW_HELP,
 };
 
 class EnvError extends Error {}
@@ -120,7 +125,7 @@ async function launch(p: Parsed): Promise<number> {
   if (maxConcurrent !== undefined || worktreeRoot !== undefined) {
     await client.configure({ ...(maxConcurrent !== undefined ? { maxConcurrent } : {}), ...(worktreeRoot ? { worktreeRoot: resolve(worktreeRoot) } : {}) });
   }
-  let task = await client.launch({ title, prompt: str(p, 'prompt') ?? title, attempts: int(p, 'attempts') ?? 4, options: launchOptions(p), env: scrubSecrets(process.env) });
+  let task = await client.launch({ title, prompt: str(p, 'prompt') ?? title, attempts: int(p, 'attempts'), options: launchOptions(p), env: scrubSecrets(process.env) });
   if (p.flags.has('wait')) task = await waitForTask(client, task.id);
   client.close();
   console.log(p.flags.has('json') ? JSON.stringify(task, null, 2) : formatTask(task));
@@ -149,7 +154,7 @@ async function run(argv: string[]): Promise<number> {
       const client = await connect(p);
       const s = await client.snapshot();
       client.close();
-      if (p.flags.has('json')) console.log(JSON.stringify({ repo: s.repo, tasks: s.tasks, counts: s.counts, warnings: s.warnings }, null, 2));
+      if (p.flags.has('json')) console.log(JSON.stringify({ repo: s.repo, tasks: s.tasks, counts: s.counts, warnings: s.warnings, workflow: s.workflow ?? null }, null, 2));
       else console.log(s.tasks.length ? s.tasks.map(formatTask).join('\n\n') : `No tasks in ${s.repo}. Start one with: quartet launch --title "…"`);
       return 0;
     }
@@ -206,7 +211,11 @@ async function run(argv: string[]): Promise<number> {
       const client = await connect(p);
       const out = await client.distill({ env: scrubSecrets(process.env) });
       let applied = null;
-      if (out.status === 'proposed' && str(p, 'apply') === 'all' && out.proposals.length) applied = await client.applyProposals(out.proposals);
+      if (out.review && str(p, 'apply') === 'all') {
+        const review = await client.decideProposals(out.review.id, out.review.proposals.map((x) => ({ proposalId: x.id, decision: 'accept' as const })));
+        const accepted = review.proposals.filter((x) => x.state === 'accepted');
+        applied = { branch: review.branch, commit: accepted[0]?.commit ?? null, files: accepted.map((x) => x.path) };
+      }
       client.close();
       if (p.flags.has('json')) console.log(JSON.stringify({ ...out, applied }, null, 2));
       else if (out.status !== 'proposed') console.log(out.message);
@@ -217,6 +226,8 @@ async function run(argv: string[]): Promise<number> {
       }
       return out.status === 'failed' ? 1 : 0;
     }
+    case 'workflow':
+      return runWorkflowCommand(p.positionals, p.flags.has('json'));
     case 'autopilot':
       return runAutopilot(await connect(p), { once: p.flags.has('once'), json: p.flags.has('json') });
     case 'supervisor': {
@@ -234,7 +245,7 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof CliUsageError || err instanceof EnvError) {
+    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid) {
       process.stderr.write(`quartet: ${err.message}\n`);
       process.exit(2);
     }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { AttentionNotifier } from './attentionNotifier';
 import { BaseContentProvider } from './baseContentProvider';
 import { ProposalFileSystem } from './proposalFileSystem';
+import { SkillsReview } from './skillsReview';
 import { registerControlPanel } from './panel/controlPanel';
 import { openAttemptsDiff } from './commands/compareDiff';
 import type { QuartetApi } from '../core/client/api';
@@ -12,8 +13,8 @@ import { registerCommands } from './commands/registerCommands';
 import { Disposable } from './lifecycle';
 import { ErrorReporter, QuartetLog } from './logging';
 import { RepoSession } from './repoSession';
-import { PREFLIGHT_SETTING_KEYS, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
-import { defaultAttempts, launchOptions } from './settingsModel';
+import { isSettingSet, PREFLIGHT_SETTING_KEYS, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
+import { defaultAttempts, explicitLaunchOptions } from './settingsModel';
 import { SnapshotStore } from './snapshotStore';
 import { QuartetStatusBar } from './statusBar';
 import { TasksView } from './tree/tasksView';
@@ -21,7 +22,7 @@ import { NotConnectedError } from './supervisorConnection';
 
 export class QuartetContext extends Disposable {
   readonly store: SnapshotStore;
-  private readonly proposals: ProposalFileSystem;
+  private readonly skills: SkillsReview;
   readonly view: TasksView;
   readonly session: RepoSession;
 
@@ -39,13 +40,13 @@ export class QuartetContext extends Disposable {
     this._register(new AttentionNotifier(this.store, this.view, log, errors));
     this._register(BaseContentProvider.register());
     const proposals = ProposalFileSystem.register();
-    this.proposals = proposals.fs;
     this._register(proposals.disposable);
     this.session = this._register(
       new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors),
     );
-    this._register(registerCommands(this.commandServices()));
     const client = (): QuartetApi => this.commandServices().client();
+    this.skills = this._register(new SkillsReview(client, proposals.fs, () => this.store.current?.repo ?? null));
+    this._register(registerCommands(this.commandServices()));
     this._register(
       registerControlPanel(extension, {
         getSnapshot: () => this.store.current ?? null,
@@ -57,6 +58,7 @@ export class QuartetContext extends Disposable {
           answer: (id, d, t) => client().answer(id, d, t),
         },
         openDiff: (ids) => openAttemptsDiff(this.store, ids),
+        skills: this.skills,
         log: (m) => this.log.info(m),
       }),
     );
@@ -101,15 +103,16 @@ export class QuartetContext extends Disposable {
       view: this.view,
       log: this.log,
       errors: this.errors,
-      proposals: this.proposals,
+      skills: this.skills,
       repo: () => this.store.current?.repo ?? null,
       client: () => {
         const connection = this.session.current;
         if (!connection) throw new NotConnectedError();
         return connection.requireClient();
       },
-      launchOptions: () => launchOptions(readSetting),
-      defaultAttempts: () => defaultAttempts(readSetting),
+      launchOptions: () => explicitLaunchOptions(readSetting, isSettingSet),
+      // An explicit setting wins; else the repo's WORKFLOW.md `quartet.attempts`; else the setting's default.
+      defaultAttempts: () => (isSettingSet('attempts') ? null : this.store.current?.workflow?.attempts) ?? defaultAttempts(readSetting),
       agentEnv: () => this.session.agentEnv(),
       refresh: () => this.session.refresh(),
     };

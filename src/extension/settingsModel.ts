@@ -7,6 +7,8 @@ import type { ApprovalPolicy, LaunchOptions, SandboxMode, SupervisorSettings } f
 
 /** Reads one setting below `quartet.`; unknown types are validated here, not trusted. */
 export type SettingReader = (key: string) => unknown;
+/** Whether the user set a setting below `quartet.` (any scope), as opposed to its default applying. */
+export type SettingIsSet = (key: string) => boolean;
 
 export const DEFAULT_ATTEMPTS = 4;
 export const MAX_ATTEMPTS = 8;
@@ -48,13 +50,45 @@ export function stopAttemptsOnExit(read: SettingReader): boolean {
   return read('stopAttemptsWhenLastClientDisconnects') === true;
 }
 
-export function supervisorSettings(read: SettingReader): SupervisorSettings {
+/** Unset `maxConcurrent` goes as null so the repo's WORKFLOW.md (`agent.max_concurrent_agents`) can apply. */
+export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k) => read(k) !== undefined): SupervisorSettings {
   const root = str(read('worktreeRoot'));
+  const workflow = str(read('workflowPath'));
   return {
-    maxConcurrent: int(read('maxConcurrent'), 4, 1, 32),
+    maxConcurrent: isSet('maxConcurrent') ? int(read('maxConcurrent'), 4, 1, 32) : null,
     worktreeRoot: root ? expandHome(root) : null,
     stopWhenLastClientDisconnects: stopAttemptsOnExit(read),
+    workflowPath: workflow ? expandHome(workflow) : null,
   };
+}
+
+/** Setting key (below `quartet.`) of each launch option a setting controls. */
+const LAUNCH_SETTING_KEYS: Partial<Record<keyof LaunchOptions, string>> = {
+  codexCommand: 'codex.command',
+  approvalPolicy: 'approvalPolicy',
+  autoApprove: 'autoApprove',
+  sandbox: 'sandbox',
+  model: 'model',
+  stallTimeoutMs: 'stallTimeoutMs',
+  turnTimeoutMs: 'turnTimeoutMs',
+  readTimeoutMs: 'readTimeoutMs',
+  maxRetries: 'maxRetries',
+  tokenBudget: 'tokenBudget',
+  checkCommand: 'checkCommand',
+  loopLimit: 'loopLimit',
+};
+
+/**
+ * Only the options the user set: the supervisor fills the rest from the repo's WORKFLOW.md, then
+ * from its defaults (which are these settings' defaults), so an explicit setting beats the workflow.
+ */
+export function explicitLaunchOptions(read: SettingReader, isSet: SettingIsSet): Partial<LaunchOptions> {
+  const all = launchOptions(read);
+  const out: Partial<LaunchOptions> = {};
+  for (const [option, key] of Object.entries(LAUNCH_SETTING_KEYS) as [keyof LaunchOptions, string][]) {
+    if (isSet(key)) Object.assign(out, { [option]: all[option] });
+  }
+  return out;
 }
 
 export function launchOptions(read: SettingReader): LaunchOptions {

@@ -1,6 +1,8 @@
 // The serializable run-state model shared by the core, the CLI, the extension and the webview.
 
 import type { AutopilotSnapshot, TaskIssueSource } from './autopilot';
+import type { AttemptSkill } from './skills';
+import type { PriceTable } from './cost';
 
 /** Attempt phases: a closed set (see docs/ARCHITECTURE.md for the mapping to Symphony SPEC §7.2). */
 export const PHASES = [
@@ -42,6 +44,8 @@ export type Reason =
   | 'worktree_failed'
   | 'commit_failed'
   | 'hook_failed'
+  /** The WORKFLOW.md prompt template did not parse or render (SPEC §5.5: fails only this run). */
+  | 'template_error'
   | 'budget'
   | 'looping'
   | 'canceled_by_reconciliation'
@@ -117,6 +121,8 @@ export interface AttemptSnapshot {
   reworkOf: string | null;
   /** Follow-up turns run on the attempt's own thread (resolve conflicts, PR fixes, Autopilot continuations), oldest first. */
   followUps: FollowUpRecord[];
+  /** The skills installed for its latest run (built-in, the repo's own, accepted proposals). */
+  skills: AttemptSkill[];
 }
 
 /** How a follow-up turn ended: `rejected` = the turn completed but its result failed the caller's verification. */
@@ -179,10 +185,27 @@ export interface Snapshot {
   warnings: string[];
   /** The Autopilot's state, when the supervisor has one. */
   autopilot?: AutopilotSnapshot;
+  /** The repository's WORKFLOW.md as the supervisor sees it (absent from older supervisors). */
+  workflow?: WorkflowSummary;
+}
+
+/** What clients need of the workflow: whether one is in force, its error, and defaults for new tasks. */
+export interface WorkflowSummary {
+  /** Absolute path watched. */
+  path: string;
+  /** none: no file (the default path is optional); ok: loaded; error: the latest edit is invalid (`error` says why). */
+  status: 'none' | 'ok' | 'error';
+  error: string | null;
+  /** True when a valid version is in force (with status error: the last good one). */
+  inForce: boolean;
+  /** `quartet.attempts` when the file sets it: the New Task default. */
+  attempts: number | null;
+  /** `quartet.prices` when the file sets it: under the user's `quartet.prices` setting, over the built-in table. */
+  prices: Partial<PriceTable> | null;
 }
 
 /** Defaults of the scorecard/land/rework fields (also fills them in for state written by older versions). */
-export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf' | 'followUps'> = {
+export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf' | 'followUps' | 'skills'> = {
   checks: null,
   diffStat: null,
   conflicts: null,
@@ -193,4 +216,5 @@ export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conf
   reworkOf: null,
   // Never mutated in place (records are replaced), so sharing this empty array is safe.
   followUps: [],
+  skills: [],
 };

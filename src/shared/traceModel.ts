@@ -53,7 +53,8 @@ export type TraceItemBody =
   | { kind: 'exit'; code: number | null; signal: string | null }
   | { kind: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string }
   | { kind: 'landed'; commit: string; aside: string | null; message: string }
-  | { kind: 'archived'; reason: string };
+  | { kind: 'archived'; reason: string }
+  | { kind: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string };
 
 export type TraceItem = ItemBase & TraceItemBody;
 export type TraceItemKind = TraceItem['kind'];
@@ -87,6 +88,7 @@ export function isFailure(body: TraceItemBody): boolean {
     case 'exit':
       return body.code !== null && body.code !== 0;
     case 'checks':
+    case 'hook':
       return !body.ok;
     default:
       return false;

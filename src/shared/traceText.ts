@@ -58,6 +58,8 @@ export function describeItem(item: TraceItem): string {
       return `landed as ${item.commit.slice(0, 8)}${item.aside ? ` (aside on ${item.aside})` : ''}: ${clipLine(item.message, 80)}`;
     case 'archived':
       return `archived: ${clipLine(item.reason, 120)}`;
+    case 'hook':
+      return `hook ${item.name} ${item.ok ? 'passed' : 'failed'} (${item.timedOut ? 'timed out' : item.exitCode === null ? 'did not run' : `exit ${item.exitCode}`}, ${formatDuration(item.durationMs)})`;
   }
 }
 
@@ -88,6 +90,8 @@ export function itemDetail(item: TraceItem): string {
       return item.message;
     case 'checks':
       return `$ ${unwrapShell(item.command)}\n${item.outputTail}`;
+    case 'hook':
+      return item.output;
     default:
       return '';
   }

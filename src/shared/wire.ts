@@ -31,6 +31,8 @@ function clipEvent(e: AgentEvent): WireEvent {
       return { ...e, summary: clipText(e.summary, 4000) };
     case 'checks':
       return { ...e, outputTail: clipText(e.outputTail) };
+    case 'hook':
+      return { ...e, output: clipText(e.output) };
     case 'archived':
       // The archived patch can be the whole attempt's diff; the trace shows only that it happened.
       return { ...e, patch: clipText(e.patch, 2000) };

@@ -37,10 +37,11 @@ export function makeRepo(dir: string): string {
   return repo;
 }
 
-/** `makeRepo`: how the user's checkout is made (default: a fresh repo; e.g. a clone of a bare `origin`). `env`: extra supervisor environment. */
-export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; makeRepo?: (dir: string) => string; env?: Record<string, string> } = {}): Promise<Harness> {
+/** `makeRepo`: how the user's checkout is made (default: a fresh repo; e.g. a clone of a bare `origin`); `prepare` runs on it before the supervisor starts (e.g. to commit a WORKFLOW.md); `env`: extra supervisor environment. */
+export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; makeRepo?: (dir: string) => string; prepare?: (repo: string) => void; env?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-it-'));
   const repo = (opts.makeRepo ?? makeRepo)(dir);
+  opts.prepare?.(repo);
   const server = await startFakeResponsesServer({});
   const codexHome = join(dir, 'codex-home');
   const home = join(dir, 'home');

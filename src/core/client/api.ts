@@ -10,10 +10,11 @@ export interface TaskScore {
   ranked: { attemptId: string; eligible: boolean; score: number; reasons: string[] }[];
 }
 import type { JournalRecord } from '../../shared/events';
-import type { DistillOutcome } from '../distill/distillService';
-import type { AppliedProposals } from '../distill/applyProposals';
-import type { Proposal } from '../distill/propose';
 import type { FollowUpResult } from '../orchestrator/followUp';
+import type { DistillReply } from '../distill/distillService';
+import type { Decision } from '../distill/review';
+import type { LandSkillsResult } from '../skills/landSkills';
+import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
 
 export type ApprovalPolicy = 'never' | 'on-request';
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
@@ -26,6 +27,8 @@ export interface LaunchOptions {
   /** `worktree`: accept approval requests whose cwd is inside the attempt's worktree; `none`: ask the user. */
   autoApprove: 'worktree' | 'none';
   sandbox: SandboxMode;
+  /** A Codex `SandboxPolicy` sent with `turn/start` (WORKFLOW.md `codex.turn_sandbox_policy`); null: the thread's sandbox. */
+  turnSandboxPolicy: Record<string, unknown> | null;
   model: string | null;
   stallTimeoutMs: number;
   turnTimeoutMs: number;
@@ -53,6 +56,7 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   approvalPolicy: 'on-request',
   autoApprove: 'worktree',
   sandbox: 'workspace-write',
+  turnSandboxPolicy: null,
   model: null,
   stallTimeoutMs: 300_000,
   turnTimeoutMs: 3_600_000,
@@ -71,7 +75,8 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
 export interface LaunchRequest {
   title: string;
   prompt: string;
-  attempts: number;
+  /** Parallel attempts; absent: WORKFLOW.md `quartet.attempts`, else 4. */
+  attempts?: number;
   options?: Partial<LaunchOptions>;
   /** The client's environment minus secrets; Codex processes of this task get it. */
   env?: Record<string, string>;
@@ -82,12 +87,14 @@ export interface LaunchRequest {
 }
 
 export interface SupervisorSettings {
-  /** Global limit of attempts holding a slot (default 4). */
-  maxConcurrent: number;
+  /** Global limit of attempts holding a slot; null: WORKFLOW.md `agent.max_concurrent_agents`, else 4. */
+  maxConcurrent: number | null;
   /** Root under which worktrees are created (default ~/.quartet/worktrees). */
   worktreeRoot: string | null;
   /** Stop running attempts when the last client (window, CLI) disconnects; default off. */
   stopWhenLastClientDisconnects: boolean;
+  /** The workflow file (relative to the repo root); null: `<repo>/WORKFLOW.md` if it exists. */
+  workflowPath: string | null;
 }
 
 export type AnswerDecision = 'accept' | 'decline';
@@ -115,9 +122,16 @@ export interface QuartetApi {
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }>;
   score(taskId: string): Promise<TaskScore>;
   /** "Distill Skills": evidence from the journals and rework notes, proposals from one Codex session. */
-  distill(options?: { codexCommand?: string; env?: Record<string, string> }): Promise<DistillOutcome>;
-  /** Writes accepted (possibly edited) proposals onto a new branch `quartet/skills/<date>`. */
-  applyProposals(proposals: Proposal[]): Promise<AppliedProposals>;
+  distill(options?: { codexCommand?: string; env?: Record<string, string> }): Promise<DistillReply>;
+  /**
+   * Accept (possibly edited) / reject proposals of the latest review; accepted ones are committed on the
+   * review's branch `quartet/skills/<date>` and reach new attempts at once.
+   */
+  decideProposals(reviewId: string, decisions: Decision[]): Promise<DistillReviewView>;
+  /** The skills new attempts get, the skills branches, per-skill outcomes and the latest review. */
+  skills(): Promise<SkillsOverview>;
+  /** Squash a `quartet/skills/*` branch onto the current branch (like an attempt's land) and delete it. */
+  landSkills(branch: string): Promise<LandSkillsResult>;
   configure(settings: Partial<SupervisorSettings>): Promise<void>;
   /** Starts the repository's Autopilot (tracker from WORKFLOW.md); `once` runs one poll tick and stops. */
   autopilotStart(options?: { once?: boolean }): Promise<AutopilotSnapshot>;

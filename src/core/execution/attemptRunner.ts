@@ -138,6 +138,7 @@ export class AttemptRunner {
       const turn = await this.client.request('turn/start', {
         threadId: this.threadId,
         input: [{ type: 'text', text: resume ? (this.input.resumePrompt ?? RESUME_PROMPT) : this.input.prompt, text_elements: [] }],
+        ...(options.turnSandboxPolicy ? { sandboxPolicy: options.turnSandboxPolicy } : {}),
       });
       this.turnId = String(((turn.turn ?? {}) as JsonObject).id ?? '');
       this.armTurnTimer();

@@ -143,6 +143,8 @@ export interface RemoveInput {
   deleteBranch: boolean;
   /** The archive made of this attempt, if any; without one a worktree with changes is never removed. */
   archive?: { patchFile: string } | null;
+  /** Runs right before a live worktree is removed (WORKFLOW.md `before_remove`); its failure must not stop the removal. */
+  beforeRemove?: () => Promise<void>;
 }
 
 /** Removes an attempt's worktree (and optionally its branch); refuses when that would lose unarchived work. */
@@ -155,6 +157,7 @@ export async function removeAttemptWorktree(input: RemoveInput): Promise<{ remov
   if (live && !(await isClean(worktree)) && !(input.archive && existsSync(input.archive.patchFile))) {
     throw new LandError(`${worktree} has uncommitted or untracked changes and no archive was made; archive it first`, 'dirty_worktree');
   }
+  if (live && input.beforeRemove) await input.beforeRemove().catch(() => undefined);
   await serializedPerRepo(repo, async () => {
     if (live) await git(repo, ['worktree', 'remove', '--force', worktree]);
     else await git(repo, ['worktree', 'prune']);

@@ -26,6 +26,8 @@ export interface LandingHost {
   stop(attemptId: string): Promise<void>;
   /** Adds a fresh queued attempt to the task (rework) and dispatches it. */
   addAttempt(task: TaskRecord, promptAddendum: string, reworkOf: string): AttemptRecord;
+  /** WORKFLOW.md `before_remove` for this attempt's worktree (never throws). */
+  beforeRemove(attempt: AttemptRecord): Promise<void>;
   log(line: string): void;
 }
 
@@ -208,7 +210,7 @@ export class Landing {
     const { attempt } = this.find(attemptId);
     const archived = await archiveAttempt({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, base: attempt.base, archiveDir: join(this.host.stateDir, 'archive'), attemptId });
     const pm = postMortem(readJournal(attempt.journal));
-    await removeAttemptWorktree({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, deleteBranch: true, archive: { patchFile: archived.patchFile } });
+    await removeAttemptWorktree({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, deleteBranch: true, archive: { patchFile: archived.patchFile }, beforeRemove: () => this.host.beforeRemove(attempt) });
     appendJournalEvent(attempt.journal, { type: 'archived', reason, patch: archived.patchFile });
     this.host.updateAttempt(attemptId, (a) => ({ ...a, archived: { at: now(), reason, patch: archived.patchFile, postMortem: pm }, recommended: false, lastEvent: `archived (${reason})` }));
     return this.find(attemptId).attempt;

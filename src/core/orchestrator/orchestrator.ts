@@ -14,11 +14,14 @@ import { Journal, readJournal } from '../observability/journal';
 import { humanize } from '../observability/humanize';
 import { attemptTotal } from '../observability/tokens';
 import { scrubSecrets, secretValues } from '../config/secrets';
-import { AttemptRunner, type RunOutcome } from '../execution/attemptRunner';
+import { AttemptRunner, ATTEMPT_TAG, type RunOutcome } from '../execution/attemptRunner';
+import { killTree } from '../execution/processTree';
 import { resolveCodexBinary } from '../execution/codexBinary';
-import { commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, repoWorktreeDir } from '../execution/worktrees';
+import { commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, removeWorktree, repoWorktreeDir } from '../execution/worktrees';
 import { headInfo, resolveCommit } from '../execution/gitRepo';
-import { commitMessage, defaultPrompt } from '../policy/defaultPrompt';
+import { commitMessage } from '../policy/defaultPrompt';
+import { WorkflowRuntime } from '../workflow/workflowRuntime';
+import { AttemptSetupError } from '../workflow/attemptHooks';
 import { validateLaunch, UsageError } from './validation';
 import { DEMO_PROVIDER_ID } from './demoProvider';
 import { LoopDetector } from './progress';
@@ -48,7 +51,9 @@ class StoppedBeforeStart extends Error {}
 export class Orchestrator extends EventEmitter {
   private tasks: TaskRecord[] = [];
   private warnings: string[] = [];
-  private settings: SupervisorSettings = { maxConcurrent: 4, worktreeRoot: null, stopWhenLastClientDisconnects: false };
+  private settings: SupervisorSettings = { maxConcurrent: null, worktreeRoot: null, stopWhenLastClientDisconnects: false, workflowPath: null };
+  /** The repo's WORKFLOW.md: launch defaults, prompt, hooks; hot-reloaded, invalid edits keep the last good one. */
+  readonly workflow: WorkflowRuntime;
   private readonly store: StateStore<PersistedState>;
   private readonly runners = new Map<string, AttemptRunner>();
   private readonly journals = new Map<string, Journal>();
@@ -69,6 +74,15 @@ export class Orchestrator extends EventEmitter {
   constructor(private readonly deps: OrchestratorDeps) {
     super();
     this.store = new StateStore(deps.stateDir, isPersistedState);
+    this.workflow = new WorkflowRuntime({
+      repo: deps.repo,
+      env: deps.env,
+      log: deps.log,
+      onChange: () => {
+        this.changed();
+        void this.dispatch();
+      },
+    });
     this.landing = new Landing({
       repo: deps.repo,
       stateDir: deps.stateDir,
@@ -79,6 +93,7 @@ export class Orchestrator extends EventEmitter {
       envFor: (taskId) => this.taskEnv.get(taskId) ?? this.deps.env,
       stop: (id) => this.stopAndWait(id),
       addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
+      beforeRemove: (a) => this.workflow.hook('before_remove', { attemptId: a.id, taskId: a.taskId, worktree: a.worktree, branch: a.branch, env: this.taskEnv.get(a.taskId) ?? deps.env, journal: a.journal }).then(() => undefined),
       log: deps.log,
     });
     this.followUps = new FollowUps({
@@ -158,6 +173,7 @@ export class Orchestrator extends EventEmitter {
     if (problem) this.warnings.push(problem);
     this.tasks = (state?.tasks ?? []).map(normalizeTask);
     if (state?.settings) this.settings = { ...this.settings, ...state.settings };
+    this.workflow.setPath(this.settings.workflowPath);
     const now = new Date().toISOString();
     for (const t of this.tasks) {
       t.attempts = t.attempts.map((a) => {
@@ -173,8 +189,9 @@ export class Orchestrator extends EventEmitter {
   }
 
   configure(settings: Partial<SupervisorSettings>): void {
-    if (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1) this.settings.maxConcurrent = Math.floor(settings.maxConcurrent);
+    if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1)) this.settings.maxConcurrent = settings.maxConcurrent === null ? null : Math.floor(settings.maxConcurrent);
     if (settings.worktreeRoot !== undefined) this.settings.worktreeRoot = settings.worktreeRoot || null;
+    if (settings.workflowPath !== undefined) this.workflow.setPath((this.settings.workflowPath = settings.workflowPath || null));
     if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
     this.emit('settings', { ...this.settings });
     this.persist();
@@ -183,7 +200,7 @@ export class Orchestrator extends EventEmitter {
 
   snapshot(): Snapshot {
     const journalWarnings = [...this.journals.values()].map((j) => j.error).filter((e): e is string => !!e);
-    const s = buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...journalWarnings], new Date());
+    const s = { ...buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...this.workflow.warnings(), ...journalWarnings], new Date()), workflow: this.workflow.summary() };
     return this.autopilotView ? { ...s, autopilot: this.autopilotView() } : s;
   }
 
@@ -214,17 +231,24 @@ export class Orchestrator extends EventEmitter {
     return this.deps.env;
   }
 
+  get stateDir(): string {
+    return this.deps.stateDir;
+  }
+
   worktreeRoot(): string {
-    return this.settings.worktreeRoot ?? defaultWorktreeRoot();
+    return this.settings.worktreeRoot ?? this.workflow.worktreeRoot() ?? defaultWorktreeRoot();
   }
 
   async launch(request: LaunchRequest): Promise<TaskSnapshot> {
-    const input = validateLaunch(request);
-    const options = { ...DEFAULT_LAUNCH_OPTIONS, ...(request.options ?? {}) };
+    this.workflow.refresh();
+    // Precedence: Quartet's defaults < WORKFLOW.md < what the request says explicitly.
+    const input = validateLaunch({ ...request, attempts: request.attempts ?? this.workflow.attempts() ?? undefined });
+    const options = { ...DEFAULT_LAUNCH_OPTIONS, ...this.workflow.launchDefaults(), ...(request.options ?? {}) };
     // Scrub again here: a client that forgot to is no reason for a token to reach an agent.
     const sent = { ...this.deps.env, ...(request.env ?? {}) };
-    const env = scrubSecrets(sent, request.secretEnvNames ?? []);
-    const sentSecrets = secretValues(sent, request.secretEnvNames ?? []);
+    const secretNames = [...this.workflow.secretNames(), ...(request.secretEnvNames ?? [])];
+    const env = scrubSecrets(sent, secretNames);
+    const sentSecrets = secretValues(sent, secretNames);
     // Preflight before any worktree exists: a missing Codex must not leave half a task behind.
     const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
     if (!codex.ok && /^codex(\s|$)/.test(options.codexCommand.trim())) throw new UsageError(codex.error);
@@ -284,8 +308,10 @@ export class Orchestrator extends EventEmitter {
       return;
     }
     const runner = this.runners.get(id);
-    if (runner) await runner.stop(reason);
-    else this.update(id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
+    if (runner) return runner.stop(reason);
+    this.update(id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
+    // Before Codex starts, what runs is a WORKFLOW.md hook: its processes carry the attempt's tag.
+    await killTree(null, { name: ATTEMPT_TAG, value: id });
   }
 
   /** Retry: same worktree and branch, a new thread; `prompt` (an Autopilot re-dispatch) replaces the task's text for this run. */
@@ -338,6 +364,7 @@ export class Orchestrator extends EventEmitter {
 
   dispose(): void {
     if (this.stallTimer) clearInterval(this.stallTimer);
+    this.workflow.dispose();
     for (const t of this.retryTimers.values()) clearTimeout(t);
     this.store.flush();
   }
@@ -384,9 +411,11 @@ export class Orchestrator extends EventEmitter {
   }
 
   private async dispatch(): Promise<void> {
+    // SPEC §6.2: re-read defensively before dispatching, in case a watch event was missed (first: it may dispatch itself).
+    this.workflow.refresh();
     const queued = this.tasks.flatMap((t) => t.attempts.filter((a) => a.phase === 'queued').map((a) => ({ t, a })));
     for (const { t, a } of queued) {
-      if (this.activeCount() >= this.settings.maxConcurrent) return;
+      if (this.activeCount() >= (this.settings.maxConcurrent ?? this.workflow.maxConcurrent() ?? 4)) return;
       this.update(a.id, (x) => ({ ...transition(x, 'preparing', null, new Date().toISOString()), lastEvent: 'preparing worktree', lastEventAt: new Date().toISOString() }));
       void this.runAttempt(t, a.id);
     }
@@ -405,11 +434,18 @@ export class Orchestrator extends EventEmitter {
       const wtStarted = Date.now();
       const wt = await createWorktree({ repo: this.deps.repo, root, taskKey: task.key, index: a.index, branch: a.branch, baseCommit: task.baseCommit });
       this.update(id, (x) => ({ ...x, worktree: wt.path }));
+      const hookCtx = { attemptId: id, taskId: task.id, worktree: wt.path, branch: a.branch, env, journal };
+      // A failed after_create leaves no half-prepared worktree: the retry creates it (and runs the hook) again.
+      if (!wt.reused) await this.workflow.requireHook('after_create', hookCtx, () => removeWorktree(this.deps.repo, wt.path));
       const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
       // Stopped while its worktree was being made: keep the worktree, start nothing.
       const current = this.attempt(id);
       if (isTerminal(current.phase)) throw new StoppedBeforeStart();
-      await giveSkills(wt.path, journal, (line) => this.deps.log(`attempt=${id} ${line}`));
+      const skills = await giveSkills({ worktree: wt.path, repo: this.deps.repo, base: task.baseCommit, journal, log: (line) => this.deps.log(`attempt=${id} ${line}`) });
+      this.update(id, (x) => ({ ...x, skills }));
+      const prompt = current.resumeThread ? '' : this.workflow.prompt({ task: current.nextPrompt ? { ...task, prompt: current.nextPrompt } : task, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch, retries: current.retries, addendum: current.promptAddendum ?? null });
+      await this.workflow.requireHook('before_run', hookCtx);
+      if (isTerminal(this.attempt(id).phase)) throw new StoppedBeforeStart();
       const ports = await this.ports.allocate(id);
       this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
       journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
@@ -417,7 +453,7 @@ export class Orchestrator extends EventEmitter {
         attemptId: id,
         worktree: wt.path,
         worktreeRoot: repoWorktreeDir(root, this.deps.repo),
-        prompt: [defaultPrompt({ title: task.title, prompt: current.nextPrompt ?? task.prompt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch }), current.promptAddendum ?? ''].filter(Boolean).join('\n\n'),
+        prompt,
         developerInstructions: null,
         options: task.options,
         env: { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: wt.path },
@@ -435,10 +471,11 @@ export class Orchestrator extends EventEmitter {
       this.runners.set(id, runner);
       this.lastActivity.set(id, Date.now());
       outcome = await runner.run();
+      await this.workflow.hook('after_run', hookCtx);
     } catch (err) {
       outcome = err instanceof StoppedBeforeStart
         ? { status: 'stopped', reason: 'stopped_by_user' }
-        : { status: 'failed', reason: 'worktree_failed', message: (err as Error).message };
+        : { status: 'failed', reason: err instanceof AttemptSetupError ? err.reason : 'worktree_failed', message: (err as Error).message };
     } finally {
       this.runners.delete(id);
       this.lastActivity.delete(id);
@@ -560,7 +597,8 @@ export class Orchestrator extends EventEmitter {
     const now = Date.now();
     for (const t of this.tasks) {
       for (const a of t.attempts) {
-        if (a.phase !== 'working' && a.phase !== 'starting') continue;
+        // SPEC §5.3.6: a stall timeout <= 0 disables stall detection.
+        if ((a.phase !== 'working' && a.phase !== 'starting') || t.options.stallTimeoutMs <= 0) continue;
         const last = this.lastActivity.get(a.id);
         if (last === undefined || now - last < t.options.stallTimeoutMs) continue;
         this.lastActivity.set(a.id, now);

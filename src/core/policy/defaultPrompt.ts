@@ -1,4 +1,4 @@
-// The prompt an attempt gets when the repository has no workflow file, and the commit message from its answer.
+// The prompt an attempt gets when the repository has no workflow file (and the rules every attempt gets), and the commit message from its answer.
 
 export interface PromptInput {
   title: string;
@@ -10,10 +10,15 @@ export interface PromptInput {
 }
 
 export function defaultPrompt(p: PromptInput): string {
+  return [p.prompt.trim() || p.title.trim(), '', '---', attemptPolicy(p)].join('\n');
+}
+
+/**
+ * Quartet's working rules for one attempt. Also appended to a WORKFLOW.md prompt: Quartet commits
+ * what the agent leaves (the agent cannot commit in a linked worktree) and needs the final message.
+ */
+export function attemptPolicy(p: Omit<PromptInput, 'prompt'>): string {
   return [
-    p.prompt.trim() || p.title.trim(),
-    '',
-    '---',
     `You are attempt ${p.index} of ${p.attempts} at the task "${p.title.trim()}", working in your own git worktree`,
     `${p.worktree} on branch ${p.branch}. Other attempts work on the same task in parallel; a person picks the best result.`,
     '- Work only inside this worktree. Do not change files anywhere else.',

@@ -4,7 +4,7 @@ import type { LaunchOptions, QuartetApi } from '../../core/client/api';
 import type { ErrorReporter, QuartetLog } from '../logging';
 import type { SnapshotStore } from '../snapshotStore';
 import type { TasksView } from '../tree/tasksView';
-import type { ProposalFileSystem } from '../proposalFileSystem';
+import type { SkillsReview } from '../skillsReview';
 
 export interface CommandServices {
   store: SnapshotStore;
@@ -13,14 +13,14 @@ export interface CommandServices {
   errors: ErrorReporter;
   /** The connected supervisor; throws a readable error when there is none. */
   client(): QuartetApi;
-  /** Launch options from the current settings. */
-  launchOptions(): LaunchOptions;
-  /** Default attempt count from the settings. */
+  /** Launch options the user set explicitly (the supervisor fills the rest from WORKFLOW.md and its defaults). */
+  launchOptions(): Partial<LaunchOptions>;
+  /** Default attempt count: the setting if set, else the repo's WORKFLOW.md, else the setting's default. */
   defaultAttempts(): number;
   /** Environment for a new task's agents: this window's, minus secrets. */
   agentEnv(): Record<string, string>;
-  /** The editable `quartet-proposal:` documents of a distill review. */
-  proposals: ProposalFileSystem;
+  /** The distill review (owned by the supervisor), its editable `quartet-proposal:` documents, evidence and skills branches. */
+  skills: SkillsReview;
   /** Root of the repository this window works on, or null. */
   repo(): string | null;
   /** Re-checks the repository and Codex, reconnects if needed and reloads the snapshot. */

@@ -8,6 +8,7 @@ import { CONTROL_PANEL_VIEW_TYPE, type PanelViewState } from '../../shared/proto
 import { sanitizeViewState } from '../../shared/protocolGuards';
 import { attemptIdFromArg, viewFromSavedState } from './panelArgs';
 import { PanelSession, panelResourceRoots } from './panelSession';
+import type { SkillsHost } from '../skillsReview';
 
 export const OPEN_CONTROL_PANEL_COMMAND = 'quartet.openControlPanel';
 export const PRICES_SETTING = 'quartet.prices';
@@ -20,6 +21,8 @@ export interface ControlPanelDeps {
   api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'>;
   /** One attempt: its changes against its base; two: one against the other. */
   openDiff(attemptIds: string[]): Promise<void>;
+  /** The Skills view's host side; absent in tests of other views. */
+  skills?: SkillsHost;
   log(msg: string): void;
 }
 
@@ -29,8 +32,9 @@ export interface ControlPanel extends vscode.Disposable {
   showAttempt(attemptId: string): void;
 }
 
-function readPrices(): PriceTable {
-  return mergePriceTable(vscode.workspace.getConfiguration().get<unknown>(PRICES_SETTING));
+/** Built-in table, then the repository's WORKFLOW.md `quartet.prices`, then the user's setting on top. */
+function readPrices(snapshot: Snapshot | null): PriceTable {
+  return mergePriceTable(vscode.workspace.getConfiguration().get<unknown>(PRICES_SETTING), mergePriceTable(snapshot?.workflow?.prices ?? null));
 }
 
 export function registerControlPanel(context: vscode.ExtensionContext, deps: ControlPanelDeps): ControlPanel {
@@ -38,7 +42,7 @@ export function registerControlPanel(context: vscode.ExtensionContext, deps: Con
   const lastView = (): PanelViewState => sanitizeViewState(context.workspaceState.get<unknown>(LAST_VIEW_KEY));
   const sessionDeps = {
     ...deps,
-    prices: readPrices,
+    prices: () => readPrices(deps.getSnapshot()),
     saveView: (view: PanelViewState): void => void context.workspaceState.update(LAST_VIEW_KEY, view),
     openExternal: async (url: string): Promise<void> => {
       // Checked once by the request handler; checked again on the Uri VS Code will actually open.
@@ -74,6 +78,7 @@ export function registerControlPanel(context: vscode.ExtensionContext, deps: Con
     adopt(panel, attemptId ? { ...lastView(), view: 'attempt', attemptId } : lastView());
   };
 
+  let workflowPrices = JSON.stringify(deps.getSnapshot()?.workflow?.prices ?? null);
   const disposables: vscode.Disposable[] = [
     vscode.commands.registerCommand(OPEN_CONTROL_PANEL_COMMAND, (arg?: unknown) => open(attemptIdFromArg(arg))),
     vscode.window.registerWebviewPanelSerializer(CONTROL_PANEL_VIEW_TYPE, {
@@ -85,6 +90,12 @@ export function registerControlPanel(context: vscode.ExtensionContext, deps: Con
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(PRICES_SETTING)) session?.pricesChanged();
+    }),
+    deps.onSnapshot((s) => {
+      const prices = JSON.stringify(s.workflow?.prices ?? null);
+      if (prices === workflowPrices) return;
+      workflowPrices = prices;
+      session?.pricesChanged();
     }),
   ];
 

@@ -26,6 +26,7 @@ const GLYPH: Record<TraceItemKind, string> = {
   checks: '✓',
   landed: '⇡',
   archived: '▤',
+  hook: '↪',
 };
 
 export const TraceRow = memo(function TraceRow(props: { item: TraceItem; selected: boolean; onSelect(index: number): void }): ReactNode {

@@ -1,0 +1,41 @@
+// Dispatch preflight (SPEC §6.3): can the scheduler poll and launch with this workflow? Separate from loading.
+
+import { TrackerError, type TrackerErrorCategory } from '../tracker/types';
+import type { TrackerSettings, WorkflowDefinition } from './types';
+
+export type PreflightCode = TrackerErrorCategory | 'missing_tracker_kind' | 'missing_codex_command';
+
+export interface PreflightProblem {
+  code: PreflightCode;
+  message: string;
+}
+
+export interface PreflightOptions {
+  /** Tracker kinds this build has adapters for. */
+  supportedTrackerKinds: readonly string[];
+  /** The selected adapter's check of `tracker.provider` (after `$VAR` resolution); throws a TrackerError when it rejects it. */
+  validateProvider?: (tracker: TrackerSettings & { kind: string }) => void;
+}
+
+/** Tracker kinds known when this was written; the tracker adapters' registry should replace it. */
+export const KNOWN_TRACKER_KINDS = ['local', 'github', 'linear'];
+
+/** Every problem, not just the first: the operator fixes them in one edit. Template errors are not here: they fail only the run (§5.5). */
+export function dispatchPreflight(def: WorkflowDefinition, opts: PreflightOptions): PreflightProblem[] {
+  const problems: PreflightProblem[] = [];
+  const { tracker, codex } = def.config;
+  if (!tracker.kind) {
+    problems.push({ code: 'missing_tracker_kind', message: 'tracker.kind is missing; set it to one of ' + opts.supportedTrackerKinds.join(', ') });
+  } else if (!opts.supportedTrackerKinds.includes(tracker.kind)) {
+    problems.push({ code: 'unsupported_tracker_kind', message: `tracker.kind "${tracker.kind}" is not supported (supported: ${opts.supportedTrackerKinds.join(', ')})` });
+  } else if (opts.validateProvider) {
+    try {
+      opts.validateProvider({ ...tracker, kind: tracker.kind });
+    } catch (err) {
+      if (!(err instanceof TrackerError)) throw err;
+      problems.push({ code: err.category, message: err.message });
+    }
+  }
+  if (!codex.command.trim()) problems.push({ code: 'missing_codex_command', message: 'codex.command is empty; remove it (default "codex app-server") or give a command' });
+  return problems;
+}

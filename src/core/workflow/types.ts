@@ -1,0 +1,105 @@
+// The typed view of a WORKFLOW.md (SPEC §4.1.2, §4.1.3, §5.3) plus Quartet's `quartet:` extension.
+
+import type { PriceTable } from '../../shared/cost';
+import type { WorkflowError } from './errors';
+import type { CompiledTemplate } from './liquid/template';
+
+export interface TrackerSettings {
+  /** Adapter kind (`linear`, `github`, `local`…); null when absent (dispatch preflight rejects that). */
+  kind: string | null;
+  /** Adapter-owned settings, unknown keys kept; whole-string `$VAR` values resolved (unset or empty → null). */
+  provider: Record<string, unknown>;
+  /** Which provider keys (dotted, inside `provider`) came from which environment variable. */
+  providerEnvRefs: Record<string, string>;
+  requiredLabels: string[];
+  /** null: the adapter's documented default applies. */
+  activeStates: string[] | null;
+  terminalStates: string[] | null;
+}
+
+export interface HookSettings {
+  afterCreate: string | null;
+  beforeRun: string | null;
+  afterRun: string | null;
+  beforeRemove: string | null;
+  timeoutMs: number;
+}
+
+export type HookName = 'after_create' | 'before_run' | 'after_run' | 'before_remove';
+
+export interface AgentSettings {
+  maxConcurrentAgents: number;
+  maxTurns: number;
+  maxRetryBackoffMs: number;
+  /** Keys normalized with trim + lowercase; invalid entries dropped (SPEC §5.3.5). */
+  maxConcurrentAgentsByState: Record<string, number>;
+}
+
+export interface CodexSettings {
+  /** Kept as written (no `~`/`$VAR` expansion): a command line, not a path. */
+  command: string;
+  /** null: Quartet's default (`on-request`). */
+  approvalPolicy: 'never' | 'on-request' | null;
+  /** null: Quartet's default (`workspace-write`). */
+  threadSandbox: 'read-only' | 'workspace-write' | 'danger-full-access' | null;
+  /** A Codex `SandboxPolicy` object passed to `turn/start` as is; null: none (the thread's sandbox applies). */
+  turnSandboxPolicy: Record<string, unknown> | null;
+  turnTimeoutMs: number;
+  readTimeoutMs: number;
+  /** `<= 0` disables stall detection. */
+  stallTimeoutMs: number;
+}
+
+export interface LandSettings {
+  mode: 'squash' | 'merge';
+  /** `auto`: Autopilot may land an attempt once its checks pass; `manual`: a person lands. */
+  policy: 'manual' | 'auto';
+  /** Land as a pull request instead of a local merge (read by the PR flow). */
+  pr: boolean;
+}
+
+/** The `quartet:` extension key (SPEC §5.3 allows extensions); docs/workflow.md documents each field. */
+export interface QuartetSettings {
+  attempts: number;
+  /** null: detect (`npm test` when defined); '': no checks. */
+  checkCommand: string | null;
+  checkTimeoutMs: number;
+  land: LandSettings;
+  /** Same shape as the `quartet.prices` setting; null when absent. */
+  prices: Partial<PriceTable> | null;
+  tokenBudget: number | null;
+  loopLimit: number;
+}
+
+export interface WorkflowConfig {
+  tracker: TrackerSettings;
+  polling: { intervalMs: number };
+  /** Absolute; `~`, `$VAR` and relative-to-WORKFLOW.md resolved. */
+  workspace: { root: string };
+  hooks: HookSettings;
+  agent: AgentSettings;
+  codex: CodexSettings;
+  quartet: QuartetSettings;
+}
+
+/** A loaded WORKFLOW.md (SPEC §4.1.2) with everything validate needs to explain it. */
+export interface WorkflowDefinition {
+  /** Absolute path of the file. */
+  path: string;
+  config: WorkflowConfig;
+  /** The front matter as parsed (before defaults). */
+  raw: Record<string, unknown>;
+  /** The trimmed Markdown body; '' when the file has none. */
+  promptTemplate: string;
+  /** The compiled body, or null when it is empty or does not parse (then `templateError` says why). */
+  template: CompiledTemplate | null;
+  templateError: WorkflowError | null;
+  /** Dotted key paths the file sets explicitly (e.g. `codex.read_timeout_ms`): only these override Quartet's defaults. */
+  present: ReadonlySet<string>;
+  /** Keys nobody reads, e.g. `foo.bar` (SPEC §5.3: ignored for forward compatibility). */
+  ignored: string[];
+  /** Informational lines (legacy key locations, dropped per-state limits…). */
+  notes: string[];
+  /** sha256 of the file's bytes: what the watcher compares. */
+  hash: string;
+}
