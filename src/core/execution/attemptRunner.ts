@@ -36,6 +36,8 @@ export interface RunnerInput {
   maxLineBytes: number;
   /** Resume this thread (`thread/resume`, rollout on disk) instead of starting a new one. */
   resumeThreadId?: string | null;
+  /** What the resumed thread is told (a follow-up turn); default RESUME_PROMPT. */
+  resumePrompt?: string | null;
 }
 
 /** What a resumed thread is told: it already has the task in its history. */
@@ -135,7 +137,7 @@ export class AttemptRunner {
       if (this.stopReason) return await this.stopNow();
       const turn = await this.client.request('turn/start', {
         threadId: this.threadId,
-        input: [{ type: 'text', text: resume ? RESUME_PROMPT : this.input.prompt, text_elements: [] }],
+        input: [{ type: 'text', text: resume ? (this.input.resumePrompt ?? RESUME_PROMPT) : this.input.prompt, text_elements: [] }],
       });
       this.turnId = String(((turn.turn ?? {}) as JsonObject).id ?? '');
       this.armTurnTimer();

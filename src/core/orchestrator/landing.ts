@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AttemptRecord, TaskRecord } from './records';
 import type { LandProgress } from '../../shared/model';
-import type { TaskScore } from '../client/api';
+import type { LandOptions, TaskScore } from '../client/api';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import { runChecks, detectCheckCommand } from '../land/checks';
 import { scoreAttempts, diffStat } from '../land/scorecard';
@@ -14,6 +14,7 @@ import { archiveAttempt, removeAttemptWorktree } from '../land/rework';
 import { postMortem } from '../land/postMortem';
 import { git, refCommit } from '../land/git';
 import { UsageError } from './validation';
+import { preparePrLand, startPrLand } from './prLanding';
 
 export interface LandingHost {
   readonly repo: string;
@@ -26,6 +27,10 @@ export interface LandingHost {
   stop(attemptId: string): Promise<void>;
   /** Adds a fresh queued attempt to the task (rework) and dispatches it. */
   addAttempt(task: TaskRecord, promptAddendum: string, reworkOf: string): AttemptRecord;
+  /** A follow-up turn on a finished attempt's own thread (a PR fix); resolves when it has ended and is committed. */
+  followUp(attemptId: string, prompt: string): Promise<{ ok: boolean; message?: string }>;
+  /** A secret (a GitHub token) to scrub from the task's journals and the log. */
+  addSecret(taskId: string, value: string): void;
   log(line: string): void;
 }
 
@@ -111,12 +116,33 @@ export class Landing {
     return { taskId, recommended: card.recommended, ranked: card.ranked };
   }
 
-  /** Land one attempt on its task's base branch, step by step; the task records the progress and outcome. */
-  async land(attemptId: string): Promise<LandProgress> {
+  /** A land that was running when the supervisor stopped cannot go on (a PR land's token was in memory only). */
+  recover(): void {
+    for (const t of this.host.tasks().filter((x) => x.landing?.status === 'running')) {
+      const open = t.landing?.pr ? ` PR #${t.landing.pr.number} stays open (${t.landing.pr.url}); land again to pick it up.` : '';
+      this.host.updateTask(t.id, (x) => ({ ...x, landing: x.landing && { ...x.landing, status: 'failed', message: `interrupted: Quartet restarted during the land.${open}` } }));
+    }
+  }
+
+  /**
+   * Land one attempt on its task's base branch, step by step; the task records the progress and outcome.
+   * With `pr: true` it lands through a GitHub pull request and resolves as soon as that land has started.
+   */
+  async land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
     const { task, attempt } = this.find(attemptId);
     if (attempt.phase !== 'finished' || !attempt.resultCommit) throw new UsageError(`attempt ${attemptId} is ${attempt.phase}${attempt.resultCommit ? '' : ' with no committed result'}; only finished attempts with changes can land`);
     if (task.state === 'landed') throw new UsageError(`task ${task.id} already landed (${task.landing?.attemptId ?? ''})`);
     if (task.landing?.status === 'running') throw new UsageError(`a land of task ${task.id} is already running`);
+    if (options.pr) {
+      const target = await preparePrLand(this.host.repo, task, options.github);
+      return startPrLand(
+        {
+          repo: this.host.repo, tasks: () => this.host.tasks(), updateTask: (id, c) => this.host.updateTask(id, c), addSecret: (id, v) => this.host.addSecret(id, v),
+          runFixTurn: (id, prompt) => this.host.followUp(id, prompt), landed: (taskId, id, outcome, final) => this.recordLanded(taskId, id, outcome, final), log: (l) => this.host.log(l),
+        },
+        task, attempt, options.github ?? { token: '' }, target,
+      );
+    }
     if (!(await refCommit(this.host.repo, `refs/heads/${task.baseRef}`))) throw new UsageError(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`);
     const progress: LandProgress = { attemptId, step: 'prepare', status: 'running', message: '', steps: [], conflictFiles: [] };
     this.host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
@@ -156,17 +182,22 @@ export class Landing {
     };
     this.host.log(`task=${task.id} attempt=${attemptId} land=${result.status} ${result.message}`);
     if (result.status === 'landed' || result.status === 'landed_aside') {
-      const commit = result.commit;
-      const aside = result.status === 'landed_aside' ? result.branch : null;
-      this.host.updateAttempt(attemptId, (a) => ({ ...a, landed: { at: now(), commit, aside, message: result.message }, lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}` }));
-      appendJournalEvent(attempt.journal, { type: 'landed', commit, aside, message: result.message });
-      this.host.updateTask(task.id, (t) => ({ ...t, state: 'landed', landing: final }));
-      if (task.options.cleanupAfterLand) await this.cleanupAfterLand(task.id, attemptId);
-      await this.flagOtherTasks(task.id);
+      await this.recordLanded(task.id, attemptId, { commit: result.commit, aside: result.status === 'landed_aside' ? result.branch : null, message: result.message }, final);
     } else {
       this.host.updateTask(task.id, (t) => ({ ...t, landing: final }));
     }
     return final;
+  }
+
+  /** A land happened (locally or through a PR): the attempt and task say so, then cleanup and conflict flags. */
+  private async recordLanded(taskId: string, attemptId: string, outcome: { commit: string; aside: string | null; message: string }, final: LandProgress): Promise<void> {
+    const { task, attempt } = this.find(attemptId);
+    const { commit, aside, message } = outcome;
+    this.host.updateAttempt(attemptId, (a) => ({ ...a, landed: { at: now(), commit, aside, message }, lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}` }));
+    appendJournalEvent(attempt.journal, { type: 'landed', commit, aside, message });
+    this.host.updateTask(taskId, (t) => ({ ...t, state: 'landed', landing: final }));
+    if (task.options.cleanupAfterLand) await this.cleanupAfterLand(taskId, attemptId);
+    await this.flagOtherTasks(taskId);
   }
 
   /** After a land: archive and remove every attempt of the task (the landed one's work is in the base). */

@@ -13,7 +13,7 @@ import { StateStore } from '../observability/stateStore';
 import { Journal, readJournal } from '../observability/journal';
 import { humanize } from '../observability/humanize';
 import { attemptTotal } from '../observability/tokens';
-import { scrubSecrets, secretValues } from '../config/secrets';
+import { redact, scrubSecrets, secretValues } from '../config/secrets';
 import { AttemptRunner, type RunOutcome } from '../execution/attemptRunner';
 import { resolveCodexBinary } from '../execution/codexBinary';
 import { commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, repoWorktreeDir } from '../execution/worktrees';
@@ -24,9 +24,10 @@ import { DEMO_PROVIDER_ID } from './demoProvider';
 import { LoopDetector } from './progress';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
+import { git } from '../land/git';
 import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
-import type { TaskScore } from '../client/api';
+import type { LandOptions, TaskScore } from '../client/api';
 
 export interface OrchestratorDeps {
   repo: string;
@@ -72,12 +73,33 @@ export class Orchestrator extends EventEmitter {
       envFor: (taskId) => this.taskEnv.get(taskId) ?? this.deps.env,
       stop: (id) => this.stopAndWait(id),
       addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
-      log: deps.log,
+      followUp: (id, prompt) => this.followUp(id, prompt),
+      addSecret: (taskId, value) => this.secretsByTask.set(taskId, [...(this.secretsByTask.get(taskId) ?? []), value]),
+      // A GitHub error could echo what a client sent: the log never shows a known secret.
+      log: (line) => deps.log(redact(line, [...this.secretsByTask.values()].flat())),
     });
   }
 
-  land(attemptId: string): Promise<LandProgress> {
-    return this.landing.land(attemptId);
+  land(attemptId: string, options?: LandOptions): Promise<LandProgress> {
+    return this.landing.land(attemptId, options);
+  }
+
+  /**
+   * A follow-up turn on a finished attempt's own Codex thread (a PR fix): resume it with `prompt`, wait until it
+   * ends; a completed turn is committed like any finish. Resolves with whether it finished and its commit message.
+   */
+  async followUp(id: string, prompt: string): Promise<{ ok: boolean; message?: string }> {
+    const a = this.attempt(id);
+    if (a.phase !== 'finished' || !a.threadId || !existsSync(a.worktree)) throw new UsageError(`attempt ${id} is ${a.phase}${a.threadId ? '' : ' with no Codex thread'}; a follow-up turn needs a finished attempt with its worktree`);
+    const before = a.resultCommit;
+    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), resumeThread: x.threadId, followUpPrompt: prompt, lastEvent: 'queued for a follow-up turn', lastError: null }));
+    void this.dispatch();
+    while (!isTerminal(this.attempt(id).phase)) await new Promise((r) => setTimeout(r, 200));
+    const after = this.attempt(id);
+    if (after.phase !== 'finished') return { ok: false, message: after.lastError ?? after.phase };
+    if (!after.resultCommit || after.resultCommit === before) return { ok: true };
+    const text = await git(after.worktree, ['log', '-1', '--format=%B', after.resultCommit]).catch(() => '');
+    return { ok: true, message: text.replace(/\n?Quartet-Attempt:.*$/m, '').trim() };
   }
 
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
@@ -124,6 +146,7 @@ export class Orchestrator extends EventEmitter {
         return { ...transition(a, 'interrupted', 'supervisor_restart', now), pending: null, lastEvent: 'interrupted: Quartet restarted while it ran' };
       });
     }
+    this.landing.recover();
     this.persist();
     this.stallTimer = setInterval(() => this.checkStalls(), 1000);
     this.stallTimer.unref();
@@ -362,6 +385,7 @@ export class Orchestrator extends EventEmitter {
         journal,
         maxLineBytes: MAX_LINE_BYTES,
         resumeThreadId: current.resumeThread ?? null,
+        resumePrompt: current.followUpPrompt ?? null,
         hooks: {
           onEvent: (e) => this.onEvent(id, e),
           onActivity: () => this.lastActivity.set(id, Date.now()),
@@ -450,7 +474,7 @@ export class Orchestrator extends EventEmitter {
         next = {
           ...transition(next, next.phase === 'starting' ? 'working' : next.phase, null, at),
           threadId: e.threadId, threadIds: next.threadIds.includes(e.threadId) ? next.threadIds : [...next.threadIds, e.threadId],
-          model: e.model, modelProvider: e.modelProvider, resumeThread: null,
+          model: e.model, modelProvider: e.modelProvider, resumeThread: null, followUpPrompt: null,
           demoModel: e.modelProvider === DEMO_PROVIDER_ID,
         };
       }

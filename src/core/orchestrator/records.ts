@@ -10,6 +10,8 @@ export interface AttemptRecord extends AttemptSnapshot {
   resumeThread?: string | null;
   /** Extra prompt text (a rework's reason and post-mortem). */
   promptAddendum?: string | null;
+  /** Set while queued for a follow-up turn: what the resumed thread is told instead of the resume prompt. */
+  followUpPrompt?: string | null;
 }
 
 export interface TaskRecord extends Omit<TaskSnapshot, 'attempts'> {
@@ -32,7 +34,7 @@ export function isPersistedState(v: unknown): v is PersistedState {
 
 function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
-  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, ...rest } = a;
+  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, followUpPrompt: _followUp, ...rest } = a;
   return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens } };
 }
 

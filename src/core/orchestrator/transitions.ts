@@ -8,8 +8,9 @@ const ALLOWED: Record<Phase, readonly Phase[]> = {
   starting: ['working', 'needs-you', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'],
   working: ['needs-you', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'],
   'needs-you': ['working', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'],
-  // Terminal phases leave only through Retry (back to the queue, same worktree and branch).
-  finished: [],
+  // Terminal phases leave only through Retry or Resume (back to the queue, same worktree and branch);
+  // a finished attempt only for a follow-up turn on its own thread (a pull request's fix).
+  finished: ['queued'],
   failed: ['queued'],
   stalled: ['queued'],
   stopped: ['queued'],

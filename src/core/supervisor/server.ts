@@ -7,6 +7,7 @@ import type { LaunchRequest, SupervisorSettings } from '../client/api';
 import type { Snapshot } from '../../shared/model';
 import { attemptView, stateView } from './symphonyApi';
 import { applyDistilled, runDistillFor } from './distillRoutes';
+import { landOptions } from './landRoute';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -141,7 +142,7 @@ async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: Serve
     orch.retry(id);
     return send(res, 200, { ok: true });
   }
-  if (action === 'land') return send(res, 200, await orch.land(id));
+  if (action === 'land') return send(res, 200, await orch.land(id, landOptions(await readBody(req))));
   if (action === 'rework') {
     const body = await readBody(req);
     return send(res, 200, await orch.rework(id, typeof body.reason === 'string' ? body.reason : ''));
