@@ -173,7 +173,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
     case 'envDump':
       return { kind: 'exec', cmd: 'env > quartet-env-dump.txt' };
     case 'fixEdit':
-      return { kind: 'exec', cmd: `printf '${FIX_WORD}\\n' > ${FIX_FILE}` };
+      // The thread's tag makes each attempt's fix a real change, even on a base that has an earlier fix.
+      return { kind: 'exec', cmd: `printf '${FIX_WORD} by ${id}\\n' > ${FIX_FILE}` };
     case 'longCmd':
       return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
     case 'final':

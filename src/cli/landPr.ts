@@ -92,7 +92,8 @@ export async function land(p: Parsed, connect: () => Promise<SupervisorClient>, 
     if (!pr) result = await client.land(id);
     else {
       const started = await client.land(id, { pr: true, github: githubOptions(p, env) });
-      result = started.status === 'running' ? await followLanding(client, id, json ? null : (l) => process.stderr.write(`${l}\n`)) : started;
+      // Steps go to stderr, so --json keeps stdout to the one JSON document.
+      result = started.status === 'running' ? await followLanding(client, id, (l) => process.stderr.write(`${l}\n`)) : started;
     }
   } finally {
     client.close();

@@ -31,6 +31,8 @@ export interface RecordedRequest {
   status: number;
   body: unknown;
   git: boolean;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface RateLimitScript {
@@ -97,6 +99,11 @@ export class FakeGithub {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Changes what CI reports from now on (per commit). */
+  setChecks(checks: FakeGithubOptions['checks']): void {
+    this.state.opts.checks = checks;
+  }
+
   /** The next `count` API requests get a rate-limit answer. */
   rateLimit(script: RateLimitScript): void {
     this.rateScript = { ...script };
@@ -161,7 +168,7 @@ export class FakeGithub {
     const isGit = path.startsWith(`${gitPrefix}/`);
     const ok = this.authorized(req, isGit);
     const { authorization: _drop, ...headers } = req.headers;
-    const record: RecordedRequest = { method: req.method ?? 'GET', path, headers, authorized: ok, status: 0, body: null, git: isGit };
+    const record: RecordedRequest = { method: req.method ?? 'GET', path, headers, authorized: ok, status: 0, body: null, git: isGit, at: Date.now() };
     this.requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
     if (isGit) {

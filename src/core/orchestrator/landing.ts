@@ -195,8 +195,9 @@ export class Landing {
     const { commit, aside, message } = outcome;
     this.host.updateAttempt(attemptId, (a) => ({ ...a, landed: { at: now(), commit, aside, message }, lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}` }));
     appendJournalEvent(attempt.journal, { type: 'landed', commit, aside, message });
-    this.host.updateTask(taskId, (t) => ({ ...t, state: 'landed', landing: final }));
+    // The outcome shows once the cleanup is done too: a client that sees "landed" sees the siblings archived.
     if (task.options.cleanupAfterLand) await this.cleanupAfterLand(taskId, attemptId);
+    this.host.updateTask(taskId, (t) => ({ ...t, state: 'landed', landing: final }));
     await this.flagOtherTasks(taskId);
   }
 
