@@ -18,12 +18,14 @@ import { SnapshotStore } from './snapshotStore';
 import { QuartetStatusBar } from './statusBar';
 import { TasksView } from './tree/tasksView';
 import { NotConnectedError } from './supervisorConnection';
+import { GithubAuth, GithubAvailability } from './githubAuth';
 
 export class QuartetContext extends Disposable {
   readonly store: SnapshotStore;
   private readonly proposals: ProposalFileSystem;
   readonly view: TasksView;
   readonly session: RepoSession;
+  private readonly github: GithubAuth;
 
   constructor(
     extension: vscode.ExtensionContext,
@@ -44,6 +46,8 @@ export class QuartetContext extends Disposable {
     this.session = this._register(
       new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors),
     );
+    this.github = new GithubAuth(extension.secrets, log);
+    this._register(new GithubAvailability(this.store, log));
     this._register(registerCommands(this.commandServices()));
     const client = (): QuartetApi => this.commandServices().client();
     this._register(
@@ -111,6 +115,7 @@ export class QuartetContext extends Disposable {
       launchOptions: () => launchOptions(readSetting),
       defaultAttempts: () => defaultAttempts(readSetting),
       agentEnv: () => this.session.agentEnv(),
+      github: this.github,
       refresh: () => this.session.refresh(),
     };
   }

@@ -39,10 +39,11 @@ async function finishedTask(title: string, attempts: number): Promise<TaskSnapsh
   return waitForTask(h.client, launched.id, 180_000, finished);
 }
 
-function landingDone(taskId: string): Promise<LandProgress> {
+/** The task's landing once it has ended (and is not `previous`, the outcome of an earlier land). */
+function landingDone(taskId: string, previous?: LandProgress): Promise<LandProgress> {
   return waitForSnapshot(h.client, 240_000, (s) => {
     const l = s.tasks.find((t) => t.id === taskId)?.landing;
-    return l && l.status !== 'running' ? l : null;
+    return l && l.status !== 'running' && l.message !== previous?.message ? l : null;
   });
 }
 
@@ -172,6 +173,16 @@ test('fix cap reached → "needs you", the PR stays open, nothing merged, the ta
   assert.equal(final.state, 'open');
   assert.equal(final.attempts[0]?.archived, null);
   assert.equal(bareGit(gh.bare, 'rev-parse', attempt.branch), git(h.repo, 'rev-parse', attempt.branch), 'the fix was pushed to the PR');
+
+  // Once CI is fixed, landing again picks up the same open PR.
+  gh.fake.setChecks(green);
+  const pulls = gh.fake.pulls().length;
+  await h.client.land(attempt.id, { pr: true, github: fast() });
+  const again = await landingDone(task.id, landing);
+  assert.equal(again.status, 'landed', again.message);
+  assert.equal(again.pr?.number, landing.pr?.number);
+  assert.equal(gh.fake.pulls().length, pulls, 'no second PR');
+  assert.ok(again.steps.some((s) => s.step === 'pr' && /reusing open #\d+/.test(s.detail)));
 });
 
 test('the token is nowhere on disk: journals, state.json, supervisor.log, archives, git config', () => {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
 import { landAttempt, reworkAttempt } from './landCommands';
+import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
@@ -21,6 +22,9 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.retryAttempt]: retryAttempt,
   [CommandIds.resumeAttempt]: resumeAttempt,
   [CommandIds.landAttempt]: landAttempt,
+  [CommandIds.landAttemptAsPr]: landAttemptAsPr,
+  [CommandIds.setGithubToken]: (s) => setGithubToken(s),
+  [CommandIds.signInGithub]: (s) => signInGithub(s),
   [CommandIds.reworkAttempt]: reworkAttempt,
   [CommandIds.distillSkills]: (s) => distillSkills(s),
   [CommandIds.showDiff]: showDiff,
