@@ -1,7 +1,7 @@
 // The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop', 'hang-once', 'fix-checks'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -12,7 +12,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit';
+type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -26,6 +26,10 @@ const PLANS: Record<Scenario, StepKind[]> = {
   // An agent that keeps running the same failing command (loop detection tests).
   loop: ['failCmd'],
   'hang-once': [],
+  // Every attempt (of any task) writes the same file, so they conflict with each other and with the base.
+  'shared-file': ['read', 'sharedEdit', 'check', 'final'],
+  // Like shared-file, but in a "Resolve the merge conflicts" turn it leaves the markers (see resolveScenario.ts).
+  'keep-markers': ['read', 'sharedEdit', 'check', 'final'],
   // A fix turn on a pull request (the marker arrives in the failing check's output): write the file the check wants.
   'fix-checks': ['fixEdit', 'final'],
   fail: [],
@@ -47,14 +51,14 @@ function isRecord(v: Json): v is Record<string, Json> {
 }
 
 /** All text of a message item (content parts or a plain string). */
-function messageText(item: Record<string, Json>): string {
+export function messageText(item: Record<string, Json>): string {
   const content = item.content;
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content.map((part) => (isRecord(part) && typeof part.text === 'string' ? part.text : '')).join('\n');
 }
 
-function isUserMessage(item: Json): item is Record<string, Json> {
+export function isUserMessage(item: Json): item is Record<string, Json> {
   return isRecord(item) && item.type === 'message' && item.role === 'user';
 }
 
@@ -164,6 +168,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'exec', cmd: 'ls && git status --short' };
     case 'edit':
       return editReply(threadId, attemptIndex);
+    case 'sharedEdit':
+      return { kind: 'exec', cmd: `mkdir -p notes && printf '# Shared note\\n\\nWritten by attempt ${id}.\\n' > notes/shared.md` };
     case 'check':
       return { kind: 'exec', cmd: CHECK_COMMAND };
     case 'failCmd':

@@ -7,11 +7,16 @@ import { CliUsageError, int, oneOf, str, type Parsed } from './args';
 
 export const LAND_PR_FLAGS = ['github-api-url', 'github-owner', 'github-repo', 'remote', 'review-policy', 'max-fixes', 'poll-ms'];
 
-export const LAND_HELP = `quartet land ATTEMPT_ID [--pr] [--json] [--repo DIR]
+export const LAND_HELP = `quartet land ATTEMPT_ID [--pr | --resolve] [--json] [--repo DIR]
 
   Lands a finished attempt on its task's base branch (squash by default; setting landMode). Your checkout
   is fast-forwarded only if it has the base checked out and is clean; if it is dirty the result goes to
   quartet/landed/<task key> instead. Exit 1 when the land did not happen (conflict, failing checks, refused).
+
+  --resolve                (after a conflict) Quartet merges the base into the attempt's worktree, a follow-up Codex
+                           turn on the attempt's thread resolves the conflict markers, Quartet verifies none are left,
+                           commits the merge, re-runs the checks and lands. If the agent fails or leaves markers the
+                           merge is aborted (nothing lost).
 
   --pr                     land as a GitHub pull request: push the attempt's branch, open (or reuse) the PR with
                            the attempt's summary and scorecard, wait for checks and reviews, send failures and review
@@ -85,11 +90,13 @@ export async function land(p: Parsed, connect: () => Promise<SupervisorClient>, 
   const pr = p.flags.has('pr');
   const extra = LAND_PR_FLAGS.filter((f) => p.flags.has(f));
   if (!pr && extra.length) throw new CliUsageError(`--${extra[0]} applies to land --pr only`);
+  if (pr && p.flags.has('resolve')) throw new CliUsageError('--pr and --resolve do not go together (a land as a PR resolves conflicts with the base itself)');
   const json = p.flags.has('json');
   const client = await connect();
   let result: LandProgress;
   try {
-    if (!pr) result = await client.land(id);
+    if (p.flags.has('resolve')) result = await client.resolve(id);
+    else if (!pr) result = await client.land(id);
     else {
       const started = await client.land(id, { pr: true, github: githubOptions(p, env) });
       // Steps go to stderr, so --json keeps stdout to the one JSON document.

@@ -21,7 +21,7 @@ Commands:
   quartet resume ATTEMPT_ID [--repo DIR]
   quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]
   quartet score TASK_ID [--json] [--repo DIR]
-  quartet land ATTEMPT_ID [--pr] [--json] [--repo DIR]
+  quartet land ATTEMPT_ID [--pr | --resolve] [--json] [--repo DIR]
   quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
   quartet distill [--apply all] [--json] [--repo DIR]
   quartet supervisor stop [--repo DIR]
@@ -139,7 +139,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply'];
-  const p = parseArgs(rest, command === 'land' ? ['json', 'pr'] : ['wait', 'json'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
+  const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
   switch (command) {
     case 'launch':
       return launch(p);

@@ -113,6 +113,21 @@ export interface AttemptSnapshot {
   archived: { at: string; reason: string; patch: string; postMortem: string } | null;
   /** The attempt this one reworks (new index, new branch). */
   reworkOf: string | null;
+  /** Follow-up turns run on the attempt's own thread (resolve conflicts, PR fixes, Autopilot continuations), oldest first. */
+  followUps: FollowUpRecord[];
+}
+
+/** How a follow-up turn ended: `rejected` = the turn completed but its result failed the caller's verification. */
+export type FollowUpOutcome = 'running' | 'completed' | 'failed' | 'stopped' | 'rejected' | 'interrupted';
+
+export interface FollowUpRecord {
+  /** Short reason given by whoever asked (`resolve-conflicts`, `pr-fix`, `autopilot-continue`, …). */
+  reason: string;
+  at: string;
+  outcome: FollowUpOutcome;
+  /** What happened, in one line (the error when it did not complete). */
+  message: string | null;
+  endedAt: string | null;
 }
 
 export interface CheckSummary {
@@ -177,7 +192,7 @@ export interface Snapshot {
 }
 
 /** Defaults of the scorecard/land/rework fields (also fills them in for state written by older versions). */
-export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf'> = {
+export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf' | 'followUps'> = {
   checks: null,
   diffStat: null,
   conflicts: null,
@@ -186,4 +201,6 @@ export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conf
   landed: null,
   archived: null,
   reworkOf: null,
+  // Never mutated in place (records are replaced), so sharing this empty array is safe.
+  followUps: [],
 };

@@ -2,7 +2,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { git, runCli, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 import { bareGit, connectToFakeGithub, type GithubRepo } from '../support/githubRepo';
@@ -183,6 +184,34 @@ test('fix cap reached → "needs you", the PR stays open, nothing merged, the ta
   assert.equal(again.pr?.number, landing.pr?.number);
   assert.equal(gh.fake.pulls().length, pulls, 'no second PR');
   assert.ok(again.steps.some((s) => s.step === 'pr' && /reusing open #\d+/.test(s.detail)));
+});
+
+test('conflict with GitHub\'s main: Quartet merges origin/main into the worktree, a real Codex turn resolves the markers, verified, pushed, merged', { timeout: 300_000 }, async () => {
+  gh.fake.setChecks(green);
+  const launched = await h.client.launch({ title: 'Write the shared note', prompt: 'Write the shared note. [[quartet-demo:shared-file]]', attempts: 1 });
+  const task = await waitForTask(h.client, launched.id, 180_000, finished);
+  const attempt = task.attempts[0]!;
+  // Meanwhile someone merged a different version of the same file on GitHub.
+  const other = join(h.dir, 'other-clone');
+  execFileSync('git', ['clone', '-q', gh.bare, other]);
+  mkdirSync(join(other, 'notes'), { recursive: true });
+  writeFileSync(join(other, 'notes', 'shared.md'), '# Shared note\n\nWritten on main by a person.\n');
+  git(other, 'add', '-A');
+  git(other, 'commit', '-qm', 'A shared note on main');
+  git(other, 'push', '-q', 'origin', 'main');
+  const theirs = git(other, 'rev-parse', 'HEAD');
+  await h.client.land(attempt.id, { pr: true, github: fast() });
+  const landing = await landingDone(task.id);
+  assert.equal(landing.status, 'landed', landing.message);
+  assert.equal(landing.pr?.fixes, 1);
+  assert.ok(landing.steps.some((st) => st.step === 'fix' && /resolved conflicts in notes\/shared\.md/.test(st.detail)), JSON.stringify(landing.steps));
+  const shared = bareGit(gh.bare, 'show', 'main:notes/shared.md');
+  assert.doesNotMatch(shared, /^(<{7}|>{7}|={7})/m, 'no markers reached GitHub');
+  assert.match(shared, /Written on main by a person\./);
+  assert.match(shared, /Written by attempt [0-9a-f]{8}\./);
+  assert.ok(bareGit(gh.bare, 'merge-base', '--is-ancestor', theirs, 'main') === '', 'main still has their commit');
+  const final = (await h.client.snapshot()).tasks.find((t) => t.id === task.id)!;
+  assert.deepEqual(final.attempts[0]?.followUps.map((f) => `${f.reason}:${f.outcome}`), ['pr-conflicts:completed']);
 });
 
 test('the token is nowhere on disk: journals, state.json, supervisor.log, archives, git config', () => {

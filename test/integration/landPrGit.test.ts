@@ -153,7 +153,7 @@ test('conflict with a moved base: Quartet merges origin/main into the worktree, 
     const r = await landAsPullRequest(await c.input({ runFixTurn: resolve }));
     assert.equal(r.status, 'landed', r.message);
     assert.equal(prompts.length, 1);
-    assert.match(prompts[0] ?? '', /conflicts in: CHANGELOG\.md/);
+    assert.match(prompts[0] ?? '', /^Resolve the merge conflicts in:\n- CHANGELOG\.md\n[\s\S]*merged `origin\/main` [\s\S]*This is for pull request #\d+ /);
     const tip = c.gh.fake.pulls()[0]!.frozenHead!;
     assert.equal(bareGit(c.gh.bare, 'log', '-1', '--format=%P', tip).split(' ')[1], theirs, 'the pushed fix is a merge of origin/main');
     assert.equal(bareGit(c.gh.bare, 'show', 'main:CHANGELOG.md'), '# Changelog (both)');

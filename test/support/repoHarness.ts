@@ -37,9 +37,10 @@ export function makeRepo(dir: string): string {
   return repo;
 }
 
-export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request' } = {}): Promise<Harness> {
+/** `makeRepo`: how the user's checkout is made (default: a fresh repo; e.g. a clone of a bare `origin`). */
+export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; makeRepo?: (dir: string) => string } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-it-'));
-  const repo = makeRepo(dir);
+  const repo = (opts.makeRepo ?? makeRepo)(dir);
   const server = await startFakeResponsesServer({});
   const codexHome = join(dir, 'codex-home');
   const home = join(dir, 'home');

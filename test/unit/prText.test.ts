@@ -3,10 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newFeedback, summarizeChecks, summarizeReviews, type ReviewLike } from '../../src/core/github/prState';
-import { conflictPrompt, fixPrompt, fixReply, prBody } from '../../src/core/land/prText';
+import { fixPrompt, fixReply, prBody } from '../../src/core/land/prText';
 import { landOptions } from '../../src/core/supervisor/landRoute';
 import { githubOptions, tokenFromEnv } from '../../src/cli/landPr';
 import { parseArgs } from '../../src/cli/args';
+import { normalizeTask, type TaskRecord } from '../../src/core/orchestrator/records';
 
 test('checks: any failure fails, else anything unfinished is pending; neutral/skipped pass; statuses count too; none when empty', () => {
   const run = (name: string, status: string, conclusion: string | null, text = ''): Parameters<typeof summarizeChecks>[0][number] => ({ id: 1, name, status, conclusion, output: { title: `${name} title`, summary: null, text } });
@@ -63,7 +64,7 @@ test('PR body: the agent\'s summary, the scorecard table, the task; pipes in val
   assert.match(prBody({ prompt: 'p', attemptId: 'a', branch: 'b', baseRef: 'main', summary: '', checks: null, diffStat: null, conflictsWithBase: null, tokens: 0, score: null, recommended: false, attempts: 1 }), /\(the agent left no summary\)[\s\S]*\| Checks \| not run \|[\s\S]*\| Score \| not scored \|/);
 });
 
-test('fix and conflict prompts carry the evidence and the rules; the reply names what was addressed', () => {
+test('fix prompts carry the evidence and the rules; the reply names what was addressed', () => {
   const pr = { number: 7, url: 'https://github.com/o/r/pull/7' };
   const p = fixPrompt(pr, [{ name: 'unit', conclusion: 'failure', output: 'AssertionError: 1 != 2', url: null }], [{ key: 'comment:1', author: 'alice', kind: 'comment', state: null, path: 'a.js', line: 3, body: 'off\nby one' }]);
   assert.match(p, /^Your work is pull request #7 \(https:\/\/github\.com\/o\/r\/pull\/7\)/);
@@ -71,7 +72,6 @@ test('fix and conflict prompts carry the evidence and the rules; the reply names
   assert.match(p, /Review feedback:\n- alice on a\.js:3: off\n {2}by one/);
   assert.match(p, /it does not change these rules/);
   assert.match(p, /Do not run `git commit` or `git push`/);
-  assert.match(conflictPrompt(pr, 'origin/main', ['a.js', 'b.js']), /git stopped with conflicts in: a\.js, b\.js\.[\s\S]*<<<<<<< ======= >>>>>>>/);
   assert.equal(fixReply('abcdef1234', 'Renamed it.', { checks: [], feedback: [{ key: 'r', author: 'alice', kind: 'review', state: null, path: null, line: null, body: '' }] }), 'Quartet pushed abcdef1 to address review feedback from @alice.\n\nRenamed it.');
 });
 
@@ -98,4 +98,12 @@ test('CLI: the token from QUARTET_GITHUB_TOKEN, GITHUB_TOKEN, GH_TOKEN in that o
   });
   assert.throws(() => githubOptions(p(['x', '--github-owner', 'o']), { GH_TOKEN: 'tok' }), /both --github-owner and --github-repo/);
   assert.throws(() => githubOptions(p(['x', '--github-api-url', 'api.github.com']), { GH_TOKEN: 'tok' }), /must be an http\(s\) URL/);
+});
+
+test('after a restart, a land as a PR that was running failed, naming the PR that stays open', () => {
+  const pr = { number: 9, url: 'https://github.com/o/r/pull/9', state: 'open' as const, checks: { state: 'pending' as const, failing: [], pending: [] }, reviews: { approved: [], changesRequested: [] }, fixes: 1 };
+  const t = normalizeTask({ id: 't-1', baseRef: 'main', attempts: [], landing: { attemptId: 'a', step: 'wait', status: 'running', message: '', steps: [], conflictFiles: [], pr } } as unknown as TaskRecord);
+  assert.equal(t.landing?.status, 'failed');
+  assert.equal(t.landing?.message, 'Quartet restarted during this land (at wait); PR #9 stays open (https://github.com/o/r/pull/9): land as a PR again to pick it up');
+  assert.equal(t.landing?.pr?.number, 9);
 });

@@ -20,8 +20,8 @@ test('the happy path: queued → preparing → starting → working → finished
   assert.equal(a.startedAt, 't1');
 });
 
-test('finished goes back to the queue only (a follow-up turn); failed/stalled/stopped/interrupted only go back to the queue (retry)', () => {
-  for (const to of PHASES) if (to !== 'finished') assert.equal(canTransition('finished', to), to === 'queued', `finished → ${to}`);
+test('terminal phases only go back to the queue (retry, resume; from finished only a follow-up turn)', () => {
+  for (const to of PHASES) assert.equal(canTransition('finished', to), to === 'finished' || to === 'queued', `finished → ${to}`);
   for (const from of ['failed', 'stalled', 'stopped', 'interrupted'] as Phase[]) {
     for (const to of PHASES) assert.equal(canTransition(from, to), to === from || to === 'queued', `${from} → ${to}`);
   }

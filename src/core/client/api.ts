@@ -12,6 +12,7 @@ import type { JournalRecord } from '../../shared/events';
 import type { DistillOutcome } from '../distill/distillService';
 import type { AppliedProposals } from '../distill/applyProposals';
 import type { Proposal } from '../distill/propose';
+import type { FollowUpResult } from '../orchestrator/followUp';
 
 export type ApprovalPolicy = 'never' | 'on-request';
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
@@ -133,6 +134,13 @@ export interface QuartetApi {
    * `pr: true` it resolves once the land has started — follow `task.landing` for its steps and outcome.
    */
   land(attemptId: string, options?: LandOptions): Promise<LandProgress>;
+  /**
+   * "Resolve with agent" after a land ended in conflict: merge the base into the attempt's worktree, one
+   * follow-up Codex turn resolves the markers, Quartet verifies, commits the merge, re-runs the checks and lands.
+   */
+  resolve(attemptId: string): Promise<LandProgress>;
+  /** One more turn on the attempt's own Codex thread with `prompt`; settles once it ended, was committed and scored. */
+  followUp(attemptId: string, prompt: string, reason: string): Promise<FollowUpResult>;
   /** Archive the attempt (patch + post-mortem), remove it, and start a fresh attempt that carries the reason. */
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }>;
   score(taskId: string): Promise<TaskScore>;

@@ -10,6 +10,7 @@ import { supervisorPaths } from '../supervisor/paths';
 import type { DistillOutcome } from '../distill/distillService';
 import type { AppliedProposals } from '../distill/applyProposals';
 import type { Proposal } from '../distill/propose';
+import type { FollowUpResult } from '../orchestrator/followUp';
 
 export class SupervisorError extends Error {
   constructor(
@@ -124,6 +125,13 @@ export class SupervisorClient implements QuartetApi {
   land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
     // A local land may run the repo's checks: allow it the check timeout and then some. A PR land answers once started.
     return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/land`, options, 30 * 60_000) as Promise<LandProgress>;
+  }
+  /** Resolve with agent, then land: an agent turn and the checks, so it may take a while. */
+  resolve(attemptId: string): Promise<LandProgress> {
+    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/resolve`, {}, 3 * 60 * 60_000) as Promise<LandProgress>;
+  }
+  followUp(attemptId: string, prompt: string, reason: string): Promise<FollowUpResult> {
+    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/follow-up`, { prompt, reason }, 3 * 60 * 60_000) as Promise<FollowUpResult>;
   }
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
     return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/rework`, { reason }, 120_000) as Promise<{ archived: string; newAttemptId: string }>;

@@ -36,7 +36,7 @@ export interface RunnerInput {
   maxLineBytes: number;
   /** Resume this thread (`thread/resume`, rollout on disk) instead of starting a new one. */
   resumeThreadId?: string | null;
-  /** What the resumed thread is told (a follow-up turn); default RESUME_PROMPT. */
+  /** The prompt of the resumed thread's new turn (a follow-up); RESUME_PROMPT when absent. */
   resumePrompt?: string | null;
 }
 

@@ -43,6 +43,11 @@ export async function refCommit(cwd: string, ref: string): Promise<string | null
   return r.code === 0 ? r.stdout.trim() || null : null;
 }
 
+/** True when `ancestor` is reachable from `commit` (false on any error, so a caller re-checks rather than trusts). */
+export async function isAncestor(cwd: string, ancestor: string, commit: string): Promise<boolean> {
+  return (await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, commit])).code === 0;
+}
+
 /** Concurrent `git worktree add/remove` on one repository race on its admin files: the attempts' queue is shared. */
 export function serializedPerRepo<T>(repo: string, job: () => Promise<T>): Promise<T> {
   return withWorktreeLock(repo, job);

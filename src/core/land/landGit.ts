@@ -13,8 +13,9 @@ export type MergeOutcome =
 export async function mergeInWorktree(dir: string, attemptBranch: string, mode: 'squash' | 'merge', message: string): Promise<MergeOutcome> {
   const before = await refCommit(dir, 'HEAD');
   // --no-verify: the user's commit hooks do not gate Quartet's merge; the checks step does.
+  // The identity matters for squash too: a non-fast-forward `merge --squash` refuses to run without one.
   const args = mode === 'squash'
-    ? ['merge', '--squash', attemptBranch]
+    ? [...QUARTET_GIT_IDENTITY, 'merge', '--squash', attemptBranch]
     : [...QUARTET_GIT_IDENTITY, 'merge', '--no-ff', '--no-verify', '--no-edit', '-m', message, attemptBranch];
   const r = await runGit(dir, args);
   if (r.code !== 0) {

@@ -1,44 +1,30 @@
 // The git side of a land as a PR: merge the base into the attempt's worktree for a conflict turn, and bring the local base up to date.
 
-import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
-import { isClean, refCommit, runGit } from './git';
+import { refCommit, runGit } from './git';
 import { advanceBase } from './landGit';
+import { commitBaseMerge, dirtyPaths, mergeInProgress, startBaseMerge } from './resolveGit';
 
 export type BaseMerge =
   | { kind: 'merged'; commit: string }
-  | { kind: 'conflict'; files: string[] }
+  | { kind: 'conflict'; files: string[]; preMerge: string }
   | { kind: 'up_to_date' }
   | { kind: 'refused'; message: string };
 
 /**
- * Merges `ref` (the fetched base) into the attempt's worktree. Clean → committed as Quartet. Conflicts →
- * left in the worktree, mid-merge, for a fix turn to resolve; Quartet's commit after it concludes the merge.
+ * Merges `ref` (the fetched remote base) into the attempt's worktree. Clean → committed as Quartet. Conflicts →
+ * left in the worktree, mid-merge, for a follow-up turn to resolve (the same git steps as Resolve with agent).
  */
 export async function mergeBaseIntoWorktree(worktree: string, ref: string, message: string): Promise<BaseMerge> {
-  if (!(await isClean(worktree))) return { kind: 'refused', message: `${worktree} has uncommitted changes; not merging the base into it` };
-  const before = await refCommit(worktree, 'HEAD');
-  const r = await runGit(worktree, [...QUARTET_GIT_IDENTITY, 'merge', '--no-ff', '--no-verify', '--no-edit', '-m', message, ref]);
-  if (r.code === 0) {
-    const after = await refCommit(worktree, 'HEAD');
-    return after && after !== before ? { kind: 'merged', commit: after } : { kind: 'up_to_date' };
-  }
-  const u = await runGit(worktree, ['diff', '--name-only', '--diff-filter=U', '-z']);
-  const files = [...new Set(u.stdout.split('\0').filter(Boolean))].sort();
-  if (files.length) return { kind: 'conflict', files };
-  await runGit(worktree, ['merge', '--abort']);
-  return { kind: 'refused', message: `git merge ${ref} failed: ${(r.stderr || r.stdout).trim()}` };
-}
-
-/** Files of `commit` that still hold conflict markers (a conflict turn that did not finish the job). */
-export async function filesWithConflictMarkers(worktree: string, commit: string, files: readonly string[]): Promise<string[]> {
-  if (!files.length) return [];
-  const r = await runGit(worktree, ['grep', '-l', '-E', '^(<<<<<<<|>>>>>>>)( |$)', commit, '--', ...files]);
-  return r.stdout.split('\n').filter(Boolean).map((l) => l.slice(commit.length + 1)).sort();
-}
-
-/** True while the worktree is in the middle of a merge (MERGE_HEAD exists). */
-export async function isMerging(worktree: string): Promise<boolean> {
-  return (await refCommit(worktree, 'MERGE_HEAD')) !== null;
+  const dirty = await dirtyPaths(worktree);
+  if (dirty.length) return { kind: 'refused', message: `${worktree} has uncommitted changes (${dirty.slice(0, 5).join(', ')}); not merging the base into it` };
+  const preMerge = await refCommit(worktree, 'HEAD');
+  if (!preMerge) return { kind: 'refused', message: `${worktree} has no HEAD` };
+  const m = await startBaseMerge(worktree, ref);
+  if (m.kind === 'error') return { kind: 'refused', message: m.message };
+  if (m.kind === 'conflict') return { kind: 'conflict', files: m.files, preMerge };
+  // `--no-commit` on a base already contained: "Already up to date", no merge to conclude.
+  if (!(await mergeInProgress(worktree))) return { kind: 'up_to_date' };
+  return { kind: 'merged', commit: await commitBaseMerge(worktree, message) };
 }
 
 export type LocalUpdate =

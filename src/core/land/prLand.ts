@@ -8,13 +8,18 @@ import { fetchBranch, pushBranch } from '../github/push';
 import type { GithubTarget } from '../github/remote';
 import { refCommit } from './git';
 import type { StepStatus } from './landSteps';
-import { filesWithConflictMarkers, mergeBaseIntoWorktree, updateLocalBase } from './prGit';
+import { mergeBaseIntoWorktree, updateLocalBase } from './prGit';
 import { observePr, prView } from './prObserve';
-import { conflictPrompt, fixPrompt, fixReply } from './prText';
+import { fixPrompt, fixReply } from './prText';
+import { leftoverMarkers, mergeInProgress } from './resolveGit';
+import { resolvePrompt } from '../policy/resolvePrompt';
 import { decide, nextPrState, pollDelayMs, prStepStatus, type PollPolicy, type PrObservation, type PrState, type PrStep, type PrStepResults, type WaitDecision } from './prSteps';
 
-/** A follow-up Codex turn on the attempt's own thread; Quartet commits what it leaves. */
-export type RunFixTurn = (attemptId: string, prompt: string) => Promise<{ ok: boolean; message?: string }>;
+/**
+ * A follow-up Codex turn on the attempt's own thread; Quartet commits what it leaves. With `conflicts` the
+ * worktree is mid-merge: the turn's result is accepted only without markers (else the merge is rolled back).
+ */
+export type RunFixTurn = (attemptId: string, prompt: string, conflicts?: { files: string[]; preMerge: string; baseRef: string }) => Promise<{ ok: boolean; message?: string }>;
 
 export interface PrLandInput {
   repo: string;
@@ -240,11 +245,15 @@ async function resolveConflicts(i: PrLandInput, pr: PrInfo, emit: Emit): Promise
   if (m.kind === 'up_to_date') return { result: 'failed', detail: `GitHub reports conflicts but ${i.branch} already contains ${target.remote}/${i.baseBranch}`, summary: '' };
   if (m.kind === 'refused') return { result: 'failed', detail: m.message, summary: '' };
   emit('fix', 'running', `conflict turn: ${m.files.join(', ')}`);
-  const r = await i.runFixTurn(i.attemptId, conflictPrompt(pr, `${target.remote}/${i.baseBranch}`, m.files));
-  if (!r.ok) return { result: 'failed', detail: `the conflict turn did not finish${r.message ? `: ${r.message}` : ''}`, summary: '' };
-  const tip = await refCommit(i.repo, `refs/heads/${i.branch}`);
-  const left = tip ? await filesWithConflictMarkers(i.repo, tip, m.files) : m.files;
-  if (!tip || left.length) return { result: 'failed', detail: `conflict markers are left in ${left.join(', ')}; not pushed`, summary: '' };
+  const baseRef = `${target.remote}/${i.baseBranch}`;
+  const baseCommit = (await refCommit(i.repo, tracking)) ?? '';
+  // Resolve with agent's own prompt (the demo model knows it too), plus what it is for.
+  const prompt = `${resolvePrompt({ files: m.files, baseRef, baseCommit, branch: i.branch, checkCommand: null })}\n\nThis is for pull request #${pr.number} (${pr.url}); Quartet pushes the merge to it.`;
+  const r = await i.runFixTurn(i.attemptId, prompt, { files: m.files, preMerge: m.preMerge, baseRef });
+  if (!r.ok) return { result: 'failed', detail: `the conflict turn did not resolve the conflicts${r.message ? `: ${r.message}` : ''}`, summary: '' };
+  // A backstop for a turn runner that does not verify: never push markers or a half-made merge.
+  const left = await leftoverMarkers(i.worktree, m.files);
+  if (left.length || (await mergeInProgress(i.worktree))) return { result: 'failed', detail: `conflict markers are left in ${left.map((l) => l.file).join(', ') || 'the worktree'}; not pushed`, summary: '' };
   return { result: 'pushed', detail: `resolved conflicts in ${m.files.join(', ')}`, summary: r.message ?? '' };
 }
 

@@ -81,18 +81,6 @@ export function fixPrompt(pr: { number: number; url: string }, checks: readonly 
   return [...out, '', ...RULES].join('\n');
 }
 
-/** The prompt of a conflict turn: Quartet has merged the base; the agent resolves the markers. */
-export function conflictPrompt(pr: { number: number; url: string }, base: string, files: readonly string[]): string {
-  return [
-    `Your work is pull request #${pr.number} (${pr.url}) and it conflicts with ${base}, which moved on.`,
-    `Quartet merged ${base} into this branch; git stopped with conflicts in: ${files.join(', ')}.`,
-    'Resolve every conflict: remove all <<<<<<< ======= >>>>>>> markers and keep the intent of both sides.',
-    "- Run the project's checks before you finish.",
-    '- Do not run `git commit`, `git merge` or `git push`: Quartet commits the merge and pushes it.',
-    '- End with a final message whose first line is a commit subject (at most 72 characters), then a blank line and a short summary.',
-  ].join('\n');
-}
-
 /** The comment Quartet posts on the PR after pushing a fix. */
 export function fixReply(sha: string, summary: string, addressed: { checks: readonly FailingCheck[]; feedback: readonly Feedback[] }): string {
   const what = [

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AttemptRecord, TaskRecord } from './records';
 import type { LandProgress } from '../../shared/model';
-import type { LandOptions, TaskScore } from '../client/api';
+import type { GithubLandOptions, TaskScore } from '../client/api';
+import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import { runChecks, detectCheckCommand } from '../land/checks';
 import { scoreAttempts, diffStat } from '../land/scorecard';
@@ -12,7 +13,7 @@ import { conflictsWithBase, predictConflicts } from '../land/conflicts';
 import { landLocally } from '../land/localLand';
 import { archiveAttempt, removeAttemptWorktree } from '../land/rework';
 import { postMortem } from '../land/postMortem';
-import { git, refCommit } from '../land/git';
+import { git, isAncestor, refCommit } from '../land/git';
 import { UsageError } from './validation';
 import { preparePrLand, startPrLand } from './prLanding';
 
@@ -27,8 +28,8 @@ export interface LandingHost {
   stop(attemptId: string): Promise<void>;
   /** Adds a fresh queued attempt to the task (rework) and dispatches it. */
   addAttempt(task: TaskRecord, promptAddendum: string, reworkOf: string): AttemptRecord;
-  /** A follow-up turn on a finished attempt's own thread (a PR fix); resolves when it has ended and is committed. */
-  followUp(attemptId: string, prompt: string): Promise<{ ok: boolean; message?: string }>;
+  /** One more turn on the attempt's own thread (a PR fix, see followUp.ts); settles once it ended, was committed and scored. */
+  followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult>;
   /** A secret (a GitHub token) to scrub from the task's journals and the log. */
   addSecret(taskId: string, value: string): void;
   log(line: string): void;
@@ -47,7 +48,7 @@ export class Landing {
     throw new UsageError(`no attempt ${attemptId}`);
   }
 
-  private checkCommand(task: TaskRecord, worktree: string): string | null {
+  checkCommand(task: TaskRecord, worktree: string): string | null {
     if (task.options.checkCommand === '') return null;
     return task.options.checkCommand ?? detectCheckCommand(worktree);
   }
@@ -116,39 +117,45 @@ export class Landing {
     return { taskId, recommended: card.recommended, ranked: card.ranked };
   }
 
-  /** A land that was running when the supervisor stopped cannot go on (a PR land's token was in memory only). */
-  recover(): void {
-    for (const t of this.host.tasks().filter((x) => x.landing?.status === 'running')) {
-      const open = t.landing?.pr ? ` PR #${t.landing.pr.number} stays open (${t.landing.pr.url}); land again to pick it up.` : '';
-      this.host.updateTask(t.id, (x) => ({ ...x, landing: x.landing && { ...x.landing, status: 'failed', message: `interrupted: Quartet restarted during the land.${open}` } }));
-    }
-  }
-
   /**
-   * Land one attempt on its task's base branch, step by step; the task records the progress and outcome.
-   * With `pr: true` it lands through a GitHub pull request and resolves as soon as that land has started.
+   * Land through a GitHub pull request (see prLanding.ts): checked here, then it runs in the background and
+   * records each step in task.landing; resolves as soon as it has started.
    */
-  async land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
+  async landAsPr(attemptId: string, github: GithubLandOptions | undefined): Promise<LandProgress> {
     const { task, attempt } = this.find(attemptId);
     if (attempt.phase !== 'finished' || !attempt.resultCommit) throw new UsageError(`attempt ${attemptId} is ${attempt.phase}${attempt.resultCommit ? '' : ' with no committed result'}; only finished attempts with changes can land`);
     if (task.state === 'landed') throw new UsageError(`task ${task.id} already landed (${task.landing?.attemptId ?? ''})`);
     if (task.landing?.status === 'running') throw new UsageError(`a land of task ${task.id} is already running`);
-    if (options.pr) {
-      const target = await preparePrLand(this.host.repo, task, options.github);
-      return startPrLand(
-        {
-          repo: this.host.repo, tasks: () => this.host.tasks(), updateTask: (id, c) => this.host.updateTask(id, c), addSecret: (id, v) => this.host.addSecret(id, v),
-          runFixTurn: (id, prompt) => this.host.followUp(id, prompt), landed: (taskId, id, outcome, final) => this.recordLanded(taskId, id, outcome, final), log: (l) => this.host.log(l),
-        },
-        task, attempt, options.github ?? { token: '' }, target,
-      );
-    }
-    if (!(await refCommit(this.host.repo, `refs/heads/${task.baseRef}`))) throw new UsageError(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`);
-    const progress: LandProgress = { attemptId, step: 'prepare', status: 'running', message: '', steps: [], conflictFiles: [] };
+    const target = await preparePrLand(this.host.repo, task, github);
+    return startPrLand(
+      {
+        repo: this.host.repo, stateDir: this.host.stateDir, updateTask: (id, c) => this.host.updateTask(id, c), updateAttempt: (id, c) => this.host.updateAttempt(id, c),
+        addSecret: (id, v) => this.host.addSecret(id, v), log: (l) => this.host.log(l), followUp: (id, prompt, options) => this.host.followUp(id, prompt, options),
+        landed: (taskId, id, outcome, final) => this.recordLanded(taskId, id, outcome, final),
+      },
+      task, attempt, github ?? { token: '' }, target,
+    );
+  }
+
+  /**
+   * Land one attempt on its task's base branch, step by step; the task records the progress and outcome.
+   * `carried`: steps already shown for this land (Resolve with agent continues its own land).
+   */
+  async land(attemptId: string, carried: LandProgress['steps'] | null = null): Promise<LandProgress> {
+    const { task, attempt } = this.find(attemptId);
+    if (attempt.phase !== 'finished' || !attempt.resultCommit) throw new UsageError(`attempt ${attemptId} is ${attempt.phase}${attempt.resultCommit ? '' : ' with no committed result'}; only finished attempts with changes can land`);
+    if (task.state === 'landed') throw new UsageError(`task ${task.id} already landed (${task.landing?.attemptId ?? ''})`);
+    if (task.landing?.status === 'running' && !carried) throw new UsageError(`a land of task ${task.id} is already running`);
+    const baseTip = await refCommit(this.host.repo, `refs/heads/${task.baseRef}`);
+    if (!baseTip) throw new UsageError(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`);
+    const prior = carried ?? [];
+    const progress: LandProgress = { attemptId, step: 'prepare', status: 'running', message: '', steps: [...prior], conflictFiles: [] };
     this.host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
-    const body = await git(this.host.repo, ['log', '-1', '--format=%B', attempt.resultCommit]).catch(() => '');
+    // The attempt's own message, not that of a merge Resolve with agent added on top.
+    const body = await git(this.host.repo, ['log', '-1', '--no-merges', '--format=%B', attempt.resultCommit]).catch(() => '');
     const message = `${task.title.slice(0, 72)}\n\n${body.replace(/\n?Quartet-Attempt:.*$/m, '').trim()}\n\nQuartet-Task: ${task.id}\nQuartet-Attempt: ${attemptId}\n`;
-    const baseMoved = (await refCommit(this.host.repo, `refs/heads/${task.baseRef}`)) !== attempt.base;
+    // The checks ran on the attempt's tip; the landed tree is that same tree only when the tip already contains the base.
+    const baseMoved = !(await isAncestor(this.host.repo, baseTip, attempt.resultCommit));
     const command = this.checkCommand(task, attempt.worktree);
     let result;
     try {
@@ -164,7 +171,7 @@ export class Landing {
         checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) } : null,
         onStep: (step, status, detail) => {
           progress.step = step;
-          progress.steps = [...progress.steps.filter((s) => s.step !== step), { step, status, detail }];
+          progress.steps = [...prior, ...progress.steps.slice(prior.length).filter((s) => s.step !== step), { step, status, detail }];
           this.host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
         },
       });
@@ -175,7 +182,7 @@ export class Landing {
     }
     const final: LandProgress = {
       ...progress,
-      steps: result.steps.map((s) => ({ step: s.step, status: s.status, detail: s.detail })),
+      steps: [...prior, ...result.steps.map((s) => ({ step: s.step, status: s.status, detail: s.detail }))],
       status: result.status,
       message: result.message,
       conflictFiles: result.status === 'conflict' ? result.files : [],
@@ -185,6 +192,8 @@ export class Landing {
       await this.recordLanded(task.id, attemptId, { commit: result.commit, aside: result.status === 'landed_aside' ? result.branch : null, message: result.message }, final);
     } else {
       this.host.updateTask(task.id, (t) => ({ ...t, landing: final }));
+      // The land found what the prediction may have missed (the base moved since): the attempt shows it, and can be resolved.
+      if (result.status === 'conflict') this.host.updateAttempt(attemptId, (a) => ({ ...a, conflicts: { withBase: true, files: result.files, withAttempts: a.conflicts?.withAttempts ?? [] } }));
     }
     return final;
   }
@@ -216,7 +225,11 @@ export class Landing {
     for (const t of this.host.tasks().filter((x) => x.id !== landedTaskId && x.state === 'open')) {
       for (const a of t.attempts.filter((x) => x.phase === 'finished' && !x.archived)) {
         const c = await conflictsWithBase(this.host.repo, t.baseRef, a.branch).catch(() => null);
-        if (c) this.host.updateAttempt(a.id, (x) => ({ ...x, conflicts: { withBase: c.conflicts, files: c.files, withAttempts: x.conflicts?.withAttempts ?? [] } }));
+        if (!c) continue;
+        const newly = c.conflicts && !a.conflicts?.withBase;
+        const flag = `now conflicts with ${t.baseRef} in ${c.files.join(', ')} (another task landed); Resolve with agent or rework`;
+        if (newly) appendJournalEvent(a.journal, { type: 'warning', message: flag });
+        this.host.updateAttempt(a.id, (x) => ({ ...x, conflicts: { withBase: c.conflicts, files: c.files, withAttempts: x.conflicts?.withAttempts ?? [] }, ...(newly ? { lastEvent: flag } : {}) }));
       }
       this.rescore(t.id);
     }

@@ -24,7 +24,8 @@ import { DEMO_PROVIDER_ID } from './demoProvider';
 import { LoopDetector } from './progress';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
-import { git } from '../land/git';
+import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp';
+import { resolveWithAgent } from './resolveConflicts';
 import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
 import type { LandOptions, TaskScore } from '../client/api';
@@ -57,6 +58,7 @@ export class Orchestrator extends EventEmitter {
   private readonly loops = new LoopDetector();
   private readonly ports = new PortAllocator();
   private readonly landing: Landing;
+  private readonly followUps: FollowUps;
   private stallTimer: NodeJS.Timeout | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
 
@@ -73,33 +75,50 @@ export class Orchestrator extends EventEmitter {
       envFor: (taskId) => this.taskEnv.get(taskId) ?? this.deps.env,
       stop: (id) => this.stopAndWait(id),
       addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
-      followUp: (id, prompt) => this.followUp(id, prompt),
+      followUp: (id, prompt, options) => this.followUp(id, prompt, options),
       addSecret: (taskId, value) => this.secretsByTask.set(taskId, [...(this.secretsByTask.get(taskId) ?? []), value]),
       // A GitHub error could echo what a client sent: the log never shows a known secret.
       log: (line) => deps.log(redact(line, [...this.secretsByTask.values()].flat())),
     });
+    this.followUps = new FollowUps({
+      attempt: (id) => this.attempt(id),
+      task: (id) => this.taskOf(id),
+      update: (id, change) => this.update(id, change),
+      dispatch: () => void this.dispatch(),
+      finish: (id, message, journal) => this.finishRun(this.taskOf(id), id, message, journal),
+      log: deps.log,
+    });
   }
 
-  land(attemptId: string, options?: LandOptions): Promise<LandProgress> {
-    return this.landing.land(attemptId, options);
+  land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
+    return options.pr ? this.landing.landAsPr(attemptId, options.github) : this.landing.land(attemptId);
   }
 
-  /**
-   * A follow-up turn on a finished attempt's own Codex thread (a PR fix): resume it with `prompt`, wait until it
-   * ends; a completed turn is committed like any finish. Resolves with whether it finished and its commit message.
-   */
-  async followUp(id: string, prompt: string): Promise<{ ok: boolean; message?: string }> {
-    const a = this.attempt(id);
-    if (a.phase !== 'finished' || !a.threadId || !existsSync(a.worktree)) throw new UsageError(`attempt ${id} is ${a.phase}${a.threadId ? '' : ' with no Codex thread'}; a follow-up turn needs a finished attempt with its worktree`);
-    const before = a.resultCommit;
-    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), resumeThread: x.threadId, followUpPrompt: prompt, lastEvent: 'queued for a follow-up turn', lastError: null }));
-    void this.dispatch();
-    while (!isTerminal(this.attempt(id).phase)) await new Promise((r) => setTimeout(r, 200));
-    const after = this.attempt(id);
-    if (after.phase !== 'finished') return { ok: false, message: after.lastError ?? after.phase };
-    if (!after.resultCommit || after.resultCommit === before) return { ok: true };
-    const text = await git(after.worktree, ['log', '-1', '--format=%B', after.resultCommit]).catch(() => '');
-    return { ok: true, message: text.replace(/\n?Quartet-Attempt:.*$/m, '').trim() };
+  /** One more turn on the attempt's own thread (see followUp.ts); settles once it ended, was committed and scored. */
+  followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult> {
+    return this.followUps.request(attemptId, prompt, options);
+  }
+
+  /** "Resolve with agent": merge the base into the attempt's worktree, a follow-up turn resolves the conflicts, then land. */
+  resolve(attemptId: string): Promise<LandProgress> {
+    return resolveWithAgent({
+      repo: this.deps.repo,
+      stateDir: this.deps.stateDir,
+      attempt: (id) => this.attempt(id),
+      task: (id) => this.taskOf(id),
+      updateTask: (id, change) => this.updateTask(id, change),
+      updateAttempt: (id, change) => this.update(id, change),
+      followUp: (id, prompt, options) => this.followUp(id, prompt, options),
+      land: (id, carried) => this.landing.land(id, carried),
+      checkCommand: (task, worktree) => this.landing.checkCommand(task, worktree),
+      log: this.deps.log,
+    }, attemptId);
+  }
+
+  private taskOf(attemptId: string): TaskRecord {
+    const t = this.tasks.find((x) => x.attempts.some((a) => a.id === attemptId));
+    if (!t) throw new UsageError(`no attempt ${attemptId} in ${this.deps.repo}`);
+    return t;
   }
 
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
@@ -146,7 +165,6 @@ export class Orchestrator extends EventEmitter {
         return { ...transition(a, 'interrupted', 'supervisor_restart', now), pending: null, lastEvent: 'interrupted: Quartet restarted while it ran' };
       });
     }
-    this.landing.recover();
     this.persist();
     this.stallTimer = setInterval(() => this.checkStalls(), 1000);
     this.stallTimer.unref();
@@ -240,7 +258,10 @@ export class Orchestrator extends EventEmitter {
   async stop(id: string): Promise<void> {
     const a = this.attempt(id);
     this.clearRetry(id);
-    if (a.phase === 'queued') return this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    if (a.phase === 'queued') {
+      if (this.followUps.cancel(id)) return;
+      return this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    }
     if (isTerminal(a.phase)) {
       if (a.nextRetryAt) this.update(id, (x) => ({ ...x, nextRetryAt: null }));
       return;
@@ -292,7 +313,7 @@ export class Orchestrator extends EventEmitter {
     for (const t of this.retryTimers.keys()) this.clearRetry(t);
     await Promise.all([...this.runners.values()].map((r) => r.stop(reason)));
     for (const a of this.tasks.flatMap((t) => t.attempts)) {
-      if (a.phase === 'queued') this.update(a.id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
+      if (a.phase === 'queued' && !this.followUps.cancel(a.id)) this.update(a.id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
     }
   }
 
@@ -385,7 +406,7 @@ export class Orchestrator extends EventEmitter {
         journal,
         maxLineBytes: MAX_LINE_BYTES,
         resumeThreadId: current.resumeThread ?? null,
-        resumePrompt: current.followUpPrompt ?? null,
+        resumePrompt: this.followUps.promptFor(id),
         hooks: {
           onEvent: (e) => this.onEvent(id, e),
           onActivity: () => this.lastActivity.set(id, Date.now()),
@@ -412,19 +433,13 @@ export class Orchestrator extends EventEmitter {
   }
 
   private async settle(task: TaskRecord, id: string, outcome: RunOutcome, journal: Journal): Promise<void> {
+    if (this.followUps.has(id)) return this.followUps.settle(id, outcome, journal);
     const a = this.attempt(id);
     if (isTerminal(a.phase)) return;
     const now = (): string => new Date().toISOString();
     if (outcome.status === 'completed') {
       try {
-        const msg = commitMessage(outcome.finalMessage, task.title, id);
-        const c = await commitWorktree(a.worktree, msg);
-        const files = await filesChangedSince(a.worktree, a.base);
-        const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
-        if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
-        journal.event({ type: 'phase', phase: 'finished', reason: null });
-        this.update(id, (x) => ({ ...transition(x, 'finished', null, now()), resultCommit: tip, filesChanged: files, pending: null }));
-        void this.landing.afterFinish(id).catch((err: unknown) => this.deps.log(`attempt=${id} scorecard failed: ${(err as Error).message}`));
+        await this.finishRun(task, id, outcome.finalMessage, journal);
       } catch (err) {
         this.fail(id, 'commit_failed', `could not commit the attempt's result: ${(err as Error).message}`);
       }
@@ -435,6 +450,19 @@ export class Orchestrator extends EventEmitter {
     journal.event({ type: 'phase', phase, reason: outcome.reason });
     this.update(id, (x) => ({ ...transition(x, phase, outcome.reason, now()), pending: null, lastEvent: stopSummary(phase, outcome.reason), lastEventAt: now() }));
     if (phase === 'stalled') this.scheduleAutoRetry(task, id);
+  }
+
+  /** Commits what the agent left, marks the attempt finished and starts the scorecard (`scored`); throws when the commit fails. */
+  private async finishRun(task: TaskRecord, id: string, finalMessage: string | null, journal: Journal): Promise<{ scored: Promise<void> }> {
+    const a = this.attempt(id);
+    const msg = commitMessage(finalMessage, task.title, id);
+    const c = await commitWorktree(a.worktree, msg);
+    const files = await filesChangedSince(a.worktree, a.base);
+    const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
+    if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
+    journal.event({ type: 'phase', phase: 'finished', reason: null });
+    this.update(id, (x) => ({ ...transition(x, 'finished', null, new Date().toISOString()), resultCommit: tip, filesChanged: files, pending: null }));
+    return { scored: this.landing.afterFinish(id).catch((err: unknown) => this.deps.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)) };
   }
 
   private fail(id: string, reason: Reason, message: string): void {
@@ -474,7 +502,7 @@ export class Orchestrator extends EventEmitter {
         next = {
           ...transition(next, next.phase === 'starting' ? 'working' : next.phase, null, at),
           threadId: e.threadId, threadIds: next.threadIds.includes(e.threadId) ? next.threadIds : [...next.threadIds, e.threadId],
-          model: e.model, modelProvider: e.modelProvider, resumeThread: null, followUpPrompt: null,
+          model: e.model, modelProvider: e.modelProvider, resumeThread: null,
           demoModel: e.modelProvider === DEMO_PROVIDER_ID,
         };
       }

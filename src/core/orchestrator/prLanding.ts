@@ -1,5 +1,6 @@
 // Land as a pull request on top of the orchestrator's records: validate, resolve GitHub, run prLand in the background, record each step.
 
+import { join } from 'node:path';
 import type { LandProgress } from '../../shared/model';
 import type { GithubLandOptions } from '../client/api';
 import { createGithubClient, realClock, type Clock } from '../github/githubClient';
@@ -8,18 +9,23 @@ import { PrApi } from '../github/prApi';
 import { resolveGithubTarget, type GithubTarget } from '../github/remote';
 import { refCommit, git } from '../land/git';
 import { landAsPullRequest, type RunFixTurn } from '../land/prLand';
+import { abortBaseMerge, commitBaseMerge, leftoverMarkers } from '../land/resolveGit';
+import { resolveCommitMessage } from '../policy/resolvePrompt';
 import { DEFAULT_POLL } from '../land/prSteps';
 import { prBody } from '../land/prText';
 import type { AttemptRecord, TaskRecord } from './records';
+import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { UsageError } from './validation';
 
 export interface PrLandingHost {
   readonly repo: string;
-  tasks(): TaskRecord[];
+  readonly stateDir: string;
   updateTask(id: string, change: (t: TaskRecord) => TaskRecord): void;
+  updateAttempt(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
   /** Secret values to scrub from this task's journals and from the supervisor log. */
   addSecret(taskId: string, value: string): void;
-  runFixTurn: RunFixTurn;
+  /** The orchestrator's follow-up turn (followUp.ts); a PR's fix turns go through it. */
+  followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult>;
   /** Records a successful land exactly as a local land does (attempt landed, task landed, cleanup). */
   landed(taskId: string, attemptId: string, outcome: { commit: string; aside: string | null; message: string }, final: LandProgress): Promise<void>;
   log(line: string): void;
@@ -90,7 +96,7 @@ async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord
     poll: { ...DEFAULT_POLL, initialMs: github.pollInitialMs ?? DEFAULT_POLL.initialMs, maxMs: github.pollMaxMs ?? DEFAULT_POLL.maxMs },
     maxWaitMs: github.maxWaitMs ?? 2 * 3600_000,
     noChecksGraceMs: github.noChecksGraceMs ?? 60_000,
-    runFixTurn: host.runFixTurn,
+    runFixTurn: fixTurns(host, attempt),
     clock,
     onStep: (step, status, detail) => {
       progress.step = step;
@@ -109,4 +115,37 @@ async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord
   } else {
     host.updateTask(task.id, (t) => ({ ...t, landing: final }));
   }
+}
+
+/**
+ * Fix turns as follow-ups on the attempt's thread. A conflict turn is verified like Resolve with agent: no markers
+ * left → Quartet commits the merge; otherwise the merge is aborted and the worktree put back (what the agent wrote is saved).
+ */
+function fixTurns(host: PrLandingHost, attempt: AttemptRecord): RunFixTurn {
+  return async (id, prompt, conflicts) => {
+    const options: FollowUpOptions = !conflicts
+      ? { reason: 'pr-fix' }
+      : {
+          reason: 'pr-conflicts',
+          verify: async (a) => {
+            const left = await leftoverMarkers(a.worktree, conflicts.files);
+            if (left.length) return `the agent left conflict markers in ${left.map((l) => `${l.file} (line ${l.lines.join(', ')})`).join('; ')}`;
+            await commitBaseMerge(a.worktree, resolveCommitMessage(conflicts.baseRef, a.branch, conflicts.files, a.id));
+            return null;
+          },
+          rollback: async (a) => {
+            const saved = await abortBaseMerge(a.worktree, conflicts.preMerge, join(host.stateDir, 'resolve', `${a.id}-${Date.now().toString(36)}.patch`));
+            return `the merge was aborted; the worktree is back at ${conflicts.preMerge.slice(0, 8)}${saved ? ` (what the agent left is in ${saved})` : ''}`;
+          },
+        };
+    const r = await host.followUp(id, prompt, options);
+    if (r.status !== 'completed') return { ok: false, message: r.message };
+    // Diffs and archives of the attempt are measured from a base its branch now contains.
+    if (conflicts && r.commit) {
+      const merged = await git(host.repo, ['rev-parse', `${r.commit}^2`]).catch(() => '');
+      if (merged.trim()) host.updateAttempt(attempt.id, (x) => ({ ...x, base: merged.trim() }));
+    }
+    const text = r.commit ? await git(host.repo, ['log', '-1', '--format=%B', r.commit]).catch(() => '') : '';
+    return { ok: true, message: text.replace(/\n?Quartet-Attempt:.*$/m, '').trim() };
+  };
 }

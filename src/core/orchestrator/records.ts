@@ -10,8 +10,6 @@ export interface AttemptRecord extends AttemptSnapshot {
   resumeThread?: string | null;
   /** Extra prompt text (a rework's reason and post-mortem). */
   promptAddendum?: string | null;
-  /** Set while queued for a follow-up turn: what the resumed thread is told instead of the resume prompt. */
-  followUpPrompt?: string | null;
 }
 
 export interface TaskRecord extends Omit<TaskSnapshot, 'attempts'> {
@@ -34,8 +32,8 @@ export function isPersistedState(v: unknown): v is PersistedState {
 
 function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
-  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, followUpPrompt: _followUp, ...rest } = a;
-  return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens } };
+  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, ...rest } = a;
+  return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens }, followUps: a.followUps.map((f) => ({ ...f })) };
 }
 
 export function taskSnapshot(t: TaskRecord): TaskSnapshot {
@@ -53,13 +51,30 @@ export function taskSnapshot(t: TaskRecord): TaskSnapshot {
   };
 }
 
-/** Fills in fields that state written by an older Quartet lacks. */
+/**
+ * Fills in fields that state written by an older Quartet lacks, and ends what a previous supervisor left
+ * running: a land (no process finishes it now) and follow-up turns (their attempts become interrupted).
+ */
 export function normalizeTask(t: TaskRecord): TaskRecord {
+  const now = new Date().toISOString();
+  const landing = t.landing?.status === 'running'
+    ? {
+        ...t.landing, status: 'failed' as const,
+        // A land as a PR cannot go on (its token was in memory only); its PR stays open and a new land picks it up.
+        message: t.landing.pr
+          ? `Quartet restarted during this land (at ${t.landing.step}); PR #${t.landing.pr.number} stays open (${t.landing.pr.url}): land as a PR again to pick it up`
+          : `Quartet restarted during this land (at ${t.landing.step}); check ${t.baseRef} and land again`,
+      }
+    : t.landing ?? null;
   return {
     ...t,
     recommended: t.recommended ?? null,
-    landing: t.landing ?? null,
-    attempts: t.attempts.map((a) => ({ ...ATTEMPT_EXTRAS, ...a })),
+    landing,
+    attempts: t.attempts.map((a) => {
+      const full = { ...ATTEMPT_EXTRAS, ...a };
+      const followUps = (full.followUps ?? []).map((f) => (f.outcome === 'running' ? { ...f, outcome: 'interrupted' as const, message: 'Quartet restarted during the follow-up', endedAt: now } : f));
+      return { ...full, followUps };
+    }),
   };
 }
 

@@ -8,8 +8,8 @@ const ALLOWED: Record<Phase, readonly Phase[]> = {
   starting: ['working', 'needs-you', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'],
   working: ['needs-you', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'],
   'needs-you': ['working', 'finished', 'failed', 'stalled', 'stopped', 'interrupted'],
-  // Terminal phases leave only through Retry or Resume (back to the queue, same worktree and branch);
-  // a finished attempt only for a follow-up turn on its own thread (a pull request's fix).
+  // Terminal phases leave only through the queue: Retry/Resume (same worktree and branch), or a follow-up
+  // turn on the attempt's own thread — the only way out of `finished`.
   finished: ['queued'],
   failed: ['queued'],
   stalled: ['queued'],
@@ -43,6 +43,21 @@ export function transition<T extends PhaseFields>(attempt: T, to: Phase, reason:
   if (to === 'queued') next.endedAt = null;
   if (isTerminal(to)) next.endedAt = now;
   return next;
+}
+
+/** The phase fields of an attempt, saved before a follow-up so a follow-up that produced nothing can put them back. */
+export function savedPhase(a: PhaseFields): PhaseFields {
+  return { phase: a.phase, reason: a.reason, startedAt: a.startedAt, endedAt: a.endedAt };
+}
+
+/**
+ * Puts back the phase an attempt had before a follow-up turn that did not produce a new result (failed,
+ * stopped, rejected): not a move of the state machine but an undo — the attempt is as it was, so a
+ * finished attempt stays landable. Only terminal phases can be restored.
+ */
+export function restorePhase<T extends PhaseFields>(attempt: T, saved: PhaseFields): T {
+  if (!isTerminal(saved.phase)) throw new TransitionError(attempt.phase, saved.phase);
+  return { ...attempt, phase: saved.phase, reason: saved.reason, startedAt: saved.startedAt, endedAt: saved.endedAt };
 }
 
 /** Outcome of a run → the terminal phase it lands in. */

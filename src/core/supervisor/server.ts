@@ -143,6 +143,13 @@ async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: Serve
     return send(res, 200, { ok: true });
   }
   if (action === 'land') return send(res, 200, await orch.land(id, landOptions(await readBody(req))));
+  // Resolve with agent, then land: blocks until the land ends (like land), the follow-up turn included.
+  if (action === 'resolve') return send(res, 200, await orch.resolve(id));
+  if (action === 'follow-up') {
+    const body = await readBody(req);
+    if (typeof body.prompt !== 'string') throw new HttpError(400, 'usage', 'a follow-up needs {"prompt": "…", "reason": "…"}');
+    return send(res, 200, await orch.followUp(id, body.prompt, { reason: typeof body.reason === 'string' ? body.reason : 'follow-up' }));
+  }
   if (action === 'rework') {
     const body = await readBody(req);
     return send(res, 200, await orch.rework(id, typeof body.reason === 'string' ? body.reason : ''));

@@ -49,7 +49,7 @@ export class TrackerError extends Error {
   constructor(
     readonly category: TrackerErrorCategory,
     message: string,
-    readonly detail: { status?: number; retryAfterMs?: number; retryable?: boolean } = {},
+    readonly detail: { status?: number; retryAfterMs?: number; retryable?: boolean; providerCode?: string } = {},
   ) {
     super(message);
     this.name = 'TrackerError';
@@ -65,6 +65,13 @@ export interface TaskSource {
   fetchIssuesByStates(stateNames: string[]): Promise<NormalizedIssue[]>;
   /** Current snapshots for these ids; ids no longer visible are omitted; malformed requested records throw. */
   fetchIssuesByIds(ids: string[]): Promise<NormalizedIssue[]>;
+  /**
+   * Environment variable names holding this source's credentials (SPEC §10.5, §15.3): launchers pass them
+   * to `scrubSecrets` so agents never inherit them. Absent or empty when the source needs no secret.
+   */
+  readonly secretEnvNames?: readonly string[];
+  /** Checks local config and secret presence without a provider request; throws a TrackerError. */
+  preflight?(): Promise<void>;
 }
 
 /** Scheduler comparison form of a state name (SPEC §11.3). */

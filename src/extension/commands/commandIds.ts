@@ -10,6 +10,7 @@ export const CommandIds = {
   landAttemptAsPr: 'quartet.landAttemptAsPr',
   setGithubToken: 'quartet.setGithubToken',
   signInGithub: 'quartet.signInGithub',
+  resolveWithAgent: 'quartet.resolveWithAgent',
   reworkAttempt: 'quartet.reworkAttempt',
   distillSkills: 'quartet.distillSkills',
   showDiff: 'quartet.showDiff',

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
-import { landAttempt, reworkAttempt } from './landCommands';
+import { landAttempt, resolveWithAgent, reworkAttempt } from './landCommands';
 import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
@@ -25,6 +25,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.landAttemptAsPr]: landAttemptAsPr,
   [CommandIds.setGithubToken]: (s) => setGithubToken(s),
   [CommandIds.signInGithub]: (s) => signInGithub(s),
+  [CommandIds.resolveWithAgent]: resolveWithAgent,
   [CommandIds.reworkAttempt]: reworkAttempt,
   [CommandIds.distillSkills]: (s) => distillSkills(s),
   [CommandIds.showDiff]: showDiff,

@@ -3,7 +3,7 @@
 import type { AttemptSnapshot, Phase } from '../../shared/model';
 
 /**
- * `quartet.attempt.<state>[.retryable][.worktree]`, where state is one of queued | running | needsYou | ended.
+ * `quartet.attempt.<state>[.retryable][.resumable][.landable][.resolvable][.reworkable][.worktree]`, where state is one of queued | running | needsYou | ended.
  * Menus match with regexes such as `viewItem =~ /^quartet\.attempt\.(queued|running|needsYou)\b/`.
  */
 export type AttemptState = 'queued' | 'running' | 'needsYou' | 'ended';
@@ -42,6 +42,14 @@ export function isLandable(attempt: Pick<AttemptSnapshot, 'phase' | 'resultCommi
   return attempt.phase === 'finished' && !!attempt.resultCommit && !attempt.archived && !taskLanded;
 }
 
+/**
+ * "Resolve with agent" applies to a landable attempt that conflicts with its base (a land ended in conflict,
+ * or another task's land made it conflict) and has a Codex thread to continue.
+ */
+export function isResolvable(attempt: Pick<AttemptSnapshot, 'phase' | 'resultCommit' | 'archived' | 'threadId' | 'conflicts'>, taskLanded: boolean): boolean {
+  return isLandable(attempt, taskLanded) && !!attempt.threadId && !!attempt.conflicts?.withBase;
+}
+
 /** Rework throws an attempt away (archived first) and starts a fresh one; anything not archived qualifies. */
 export function isReworkable(attempt: Pick<AttemptSnapshot, 'archived'>, taskLanded: boolean): boolean {
   return !attempt.archived && !taskLanded;
@@ -53,7 +61,7 @@ export function isResumable(attempt: Pick<AttemptSnapshot, 'phase' | 'threadId'>
 }
 
 export function attemptContextValue(
-  attempt: Pick<AttemptSnapshot, 'phase'> & Partial<Pick<AttemptSnapshot, 'threadId' | 'resultCommit' | 'archived'>>,
+  attempt: Pick<AttemptSnapshot, 'phase'> & Partial<Pick<AttemptSnapshot, 'threadId' | 'resultCommit' | 'archived' | 'conflicts'>>,
   worktreeExists: boolean,
   taskLanded = false,
 ): string {
@@ -62,7 +70,9 @@ export function attemptContextValue(
   if (archived) return `${value}.archived`;
   if (isRetryable(attempt.phase)) value += '.retryable';
   if (isResumable({ phase: attempt.phase, threadId: attempt.threadId ?? null })) value += '.resumable';
-  if (isLandable({ phase: attempt.phase, resultCommit: attempt.resultCommit ?? null, archived }, taskLanded)) value += '.landable';
+  const landing = { phase: attempt.phase, resultCommit: attempt.resultCommit ?? null, archived, threadId: attempt.threadId ?? null, conflicts: attempt.conflicts ?? null };
+  if (isLandable(landing, taskLanded)) value += '.landable';
+  if (isResolvable(landing, taskLanded)) value += '.resolvable';
   if (isReworkable({ archived }, taskLanded)) value += '.reworkable';
   if (worktreeExists) value += '.worktree';
   return value;

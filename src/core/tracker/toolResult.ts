@@ -1,0 +1,33 @@
+// Codex dynamic-tool shapes (app-server 0.169.0 `DynamicToolSpec`, `DynamicToolCallResponse`) and result helpers.
+
+import { redactSecret } from './normalize';
+
+/** `thread/start` → `dynamicTools[]` entry (function form; needs `capabilities.experimentalApi`). */
+export interface DynamicToolSpec {
+  type: 'function';
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** The reply to an `item/tool/call` server request. */
+export interface ToolResult {
+  success: boolean;
+  contentItems: Array<{ type: 'inputText'; text: string }>;
+}
+
+/** Tool output larger than this is cut (the model's context is the limit, not the API's). */
+export const MAX_TOOL_OUTPUT_CHARS = 60_000;
+
+/** JSON text for the model, with the credential redacted (defense in depth) and the size capped. */
+export function toolResult(success: boolean, payload: unknown, secret: string | null = null): ToolResult {
+  let text = typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2) ?? String(payload);
+  text = redactSecret(text, secret);
+  if (text.length > MAX_TOOL_OUTPUT_CHARS) {
+    text = `${text.slice(0, MAX_TOOL_OUTPUT_CHARS)}\n… [truncated by Quartet: ${text.length - MAX_TOOL_OUTPUT_CHARS} more characters; narrow the request]`;
+  }
+  return { success, contentItems: [{ type: 'inputText', text }] };
+}
+
+export const toolError = (message: string, extra: Record<string, unknown> = {}, secret: string | null = null): ToolResult =>
+  toolResult(false, { error: { message, ...extra } }, secret);
