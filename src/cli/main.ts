@@ -197,7 +197,11 @@ async function run(argv: string[]): Promise<number> {
       const client = await connect(p);
       const out = await client.distill({ env: scrubSecrets(process.env) });
       let applied = null;
-      if (out.status === 'proposed' && str(p, 'apply') === 'all' && out.proposals.length) applied = await client.applyProposals(out.proposals);
+      if (out.review && str(p, 'apply') === 'all') {
+        const review = await client.decideProposals(out.review.id, out.review.proposals.map((x) => ({ proposalId: x.id, decision: 'accept' as const })));
+        const accepted = review.proposals.filter((x) => x.state === 'accepted');
+        applied = { branch: review.branch, commit: accepted[0]?.commit ?? null, files: accepted.map((x) => x.path) };
+      }
       client.close();
       if (p.flags.has('json')) console.log(JSON.stringify({ ...out, applied }, null, 2));
       else if (out.status !== 'proposed') console.log(out.message);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { AttentionNotifier } from './attentionNotifier';
 import { BaseContentProvider } from './baseContentProvider';
 import { ProposalFileSystem } from './proposalFileSystem';
+import { SkillsReview } from './skillsReview';
 import { registerControlPanel } from './panel/controlPanel';
 import { openAttemptsDiff } from './commands/compareDiff';
 import type { QuartetApi } from '../core/client/api';
@@ -22,7 +23,7 @@ import { GithubAuth, GithubAvailability } from './githubAuth';
 
 export class QuartetContext extends Disposable {
   readonly store: SnapshotStore;
-  private readonly proposals: ProposalFileSystem;
+  private readonly skills: SkillsReview;
   readonly view: TasksView;
   readonly session: RepoSession;
   private readonly github: GithubAuth;
@@ -41,15 +42,15 @@ export class QuartetContext extends Disposable {
     this._register(new AttentionNotifier(this.store, this.view, log, errors));
     this._register(BaseContentProvider.register());
     const proposals = ProposalFileSystem.register();
-    this.proposals = proposals.fs;
     this._register(proposals.disposable);
     this.session = this._register(
       new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors),
     );
     this.github = new GithubAuth(extension.secrets, log);
     this._register(new GithubAvailability(this.store, log));
-    this._register(registerCommands(this.commandServices()));
     const client = (): QuartetApi => this.commandServices().client();
+    this.skills = this._register(new SkillsReview(client, proposals.fs, () => this.store.current?.repo ?? null));
+    this._register(registerCommands(this.commandServices()));
     this._register(
       registerControlPanel(extension, {
         getSnapshot: () => this.store.current ?? null,
@@ -61,6 +62,7 @@ export class QuartetContext extends Disposable {
           answer: (id, d, t) => client().answer(id, d, t),
         },
         openDiff: (ids) => openAttemptsDiff(this.store, ids),
+        skills: this.skills,
         log: (m) => this.log.info(m),
       }),
     );
@@ -105,7 +107,7 @@ export class QuartetContext extends Disposable {
       view: this.view,
       log: this.log,
       errors: this.errors,
-      proposals: this.proposals,
+      skills: this.skills,
       repo: () => this.store.current?.repo ?? null,
       client: () => {
         const connection = this.session.current;

@@ -1,6 +1,7 @@
 // Normalized agent events: what the journal, the tree, the CLI and the panel understand of Codex traffic.
 
 import type { Phase, Reason, TokenTotals } from './model';
+import type { AttemptSkill } from './skills';
 
 export type AgentEvent =
   | { type: 'phase'; phase: Phase; reason: Reason | null; message?: string }
@@ -33,7 +34,8 @@ export type AgentEvent =
   | { type: 'process_exit'; code: number | null; signal: string | null }
   | { type: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string }
   | { type: 'landed'; commit: string; aside: string | null; message: string }
-  | { type: 'archived'; reason: string; patch: string };
+  | { type: 'archived'; reason: string; patch: string }
+  | { type: 'skills'; skills: AttemptSkill[] };
 
 /** One line of an attempt's journal: a raw protocol message or a normalized event. */
 export type JournalRecord =

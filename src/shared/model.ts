@@ -1,5 +1,7 @@
 // The serializable run-state model shared by the core, the CLI, the extension and the webview.
 
+import type { AttemptSkill } from './skills';
+
 /** Attempt phases: a closed set (see docs/ARCHITECTURE.md for the mapping to Symphony SPEC §7.2). */
 export const PHASES = [
   'queued',
@@ -115,6 +117,8 @@ export interface AttemptSnapshot {
   reworkOf: string | null;
   /** Follow-up turns run on the attempt's own thread (resolve conflicts, PR fixes, Autopilot continuations), oldest first. */
   followUps: FollowUpRecord[];
+  /** The skills installed for its latest run (built-in, the repo's own, accepted proposals). */
+  skills: AttemptSkill[];
 }
 
 /** How a follow-up turn ended: `rejected` = the turn completed but its result failed the caller's verification. */
@@ -192,7 +196,7 @@ export interface Snapshot {
 }
 
 /** Defaults of the scorecard/land/rework fields (also fills them in for state written by older versions). */
-export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf' | 'followUps'> = {
+export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf' | 'followUps' | 'skills'> = {
   checks: null,
   diffStat: null,
   conflicts: null,
@@ -203,4 +207,5 @@ export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conf
   reworkOf: null,
   // Never mutated in place (records are replaced), so sharing this empty array is safe.
   followUps: [],
+  skills: [],
 };

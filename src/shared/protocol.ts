@@ -3,6 +3,7 @@
 import type { JournalRecord, AgentEvent } from './events';
 import type { Snapshot } from './model';
 import type { PriceTable } from './cost';
+import type { SkillsOverview } from './skills';
 
 /** Bumped when a message changes shape; a webview from an older bundle then asks for a reload. */
 export const PANEL_PROTOCOL_VERSION = 1;
@@ -13,7 +14,7 @@ export const CONTROL_PANEL_VIEW_TYPE = 'quartet.controlPanel';
 /** Id of the `<script type="application/json">` element carrying the initial state. */
 export const INITIAL_STATE_ELEMENT_ID = 'quartet-initial-state';
 
-export type PanelView = 'board' | 'attempt' | 'compare';
+export type PanelView = 'board' | 'attempt' | 'compare' | 'skills';
 export type TraceFilter = 'all' | 'commands' | 'errors';
 
 /** What the panel shows, independent of theme; saved with setState and handed to the serializer. */
@@ -63,6 +64,8 @@ export interface HostNotifications {
   'view/attempt/show': { attemptId: string };
   /** host → webview: the price table used for cost estimates changed. */
   'config/prices/changed': { prices: PriceTable };
+  /** host → webview: skills, branches or the distill review changed (a command, another view); replaces the previous overview. */
+  'skills/overview/changed': { overview: SkillsOverview };
 }
 
 /** Notifications the webview sends to the host (no reply). */
@@ -94,6 +97,16 @@ export interface WebviewRequests {
   'link/url/open': { params: { url: string }; result: null };
   /** webview → host: the full journal record at `seq` and the raw protocol messages of the same item. */
   'journal/record/get': { params: { attemptId: string; seq: number }; result: { records: JournalRecord[] } };
+  /** webview → host: the skills catalog, skills branches, per-skill outcomes and the latest distill review. */
+  'skills/overview/get': { params: Record<string, never>; result: { overview: SkillsOverview } };
+  /** webview → host: accept (with the text edited in the proposal's document) or reject one proposal of the latest review. */
+  'skills/proposal/decide': { params: { reviewId: string; proposalId: string; decision: 'accept' | 'reject' }; result: { overview: SkillsOverview } };
+  /** webview → host: open the proposal's editable `quartet-proposal:` document (as a diff against the base). */
+  'skills/proposal/edit': { params: { reviewId: string; proposalId: string }; result: null };
+  /** webview → host: open evidence `evidenceId`'s `ref`-th source (journal line or http(s) URL); the host looks it up itself. */
+  'skills/evidence/open': { params: { reviewId: string; evidenceId: string; ref: number }; result: null };
+  /** webview → host: land a `quartet/skills/*` branch on the current branch, like an attempt's land. */
+  'skills/branch/land': { params: { branch: string }; result: { overview: SkillsOverview; message: string } };
 }
 
 export type HostNotificationType = keyof HostNotifications;
@@ -132,6 +145,11 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   'diff/attempts/open',
   'link/url/open',
   'journal/record/get',
+  'skills/overview/get',
+  'skills/proposal/decide',
+  'skills/proposal/edit',
+  'skills/evidence/open',
+  'skills/branch/land',
 ];
 
 export const HOST_NOTIFICATION_TYPES: readonly HostNotificationType[] = [
@@ -139,6 +157,7 @@ export const HOST_NOTIFICATION_TYPES: readonly HostNotificationType[] = [
   'journal/chunk/appended',
   'view/attempt/show',
   'config/prices/changed',
+  'skills/overview/changed',
 ];
 
 export function isReply(msg: HostToWebview): msg is Reply {

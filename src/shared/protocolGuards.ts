@@ -44,6 +44,16 @@ function requestParamsValid(type: RequestType, p: Obj): boolean {
       return typeof p.url === 'string' && p.url.length > 0 && p.url.length <= MAX_URL;
     case 'journal/record/get':
       return isId(p.attemptId) && isSeq(p.seq);
+    case 'skills/overview/get':
+      return true;
+    case 'skills/proposal/decide':
+      return isId(p.reviewId) && isId(p.proposalId) && (p.decision === 'accept' || p.decision === 'reject');
+    case 'skills/proposal/edit':
+      return isId(p.reviewId) && isId(p.proposalId);
+    case 'skills/evidence/open':
+      return isId(p.reviewId) && isId(p.evidenceId) && isSeq(p.ref) && p.ref < 1000;
+    case 'skills/branch/land':
+      return isId(p.branch) && p.branch.startsWith('quartet/skills/');
   }
 }
 
@@ -84,7 +94,7 @@ export function parseWebviewMessage(data: unknown): Parsed<WebviewToHost> {
 /** A view state from outside (the webview, VS Code's saved state), made well-formed; junk becomes the default. */
 export function sanitizeViewState(v: unknown): PanelViewState {
   if (!isObj(v)) return DEFAULT_VIEW_STATE;
-  const views: PanelView[] = ['board', 'attempt', 'compare'];
+  const views: PanelView[] = ['board', 'attempt', 'compare', 'skills'];
   return {
     view: views.includes(v.view as PanelView) ? (v.view as PanelView) : 'board',
     attemptId: isId(v.attemptId) ? v.attemptId : null,

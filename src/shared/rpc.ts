@@ -30,13 +30,14 @@ export class RequestClient {
     private readonly timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {}
 
-  request<K extends RequestType>(type: K, params: RequestParams<K>): Promise<RequestResult<K>> {
+  /** `timeoutMs`: for requests that wait on a person (a confirmation dialog) or on git, longer than the default. */
+  request<K extends RequestType>(type: K, params: RequestParams<K>, timeoutMs = this.timeoutMs): Promise<RequestResult<K>> {
     const id = this.nextId++;
     return new Promise<RequestResult<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new RequestError('timeout', `${type} got no reply within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
+        reject(new RequestError('timeout', `${type} got no reply within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
       try {
         // The union cannot be narrowed through the generic K; the pair (type, params) is typed by the signature.

@@ -167,6 +167,10 @@ export class TraceBuilder {
       case 'archived':
         this.push(r, { kind: 'archived', reason: e.reason });
         return;
+      case 'skills':
+        // Shown as the preparing step it is part of; the record itself lists name, source and version.
+        this.push(r, { kind: 'phase', phase: 'preparing', reason: null, message: e.skills.length ? `skills: ${e.skills.map((s) => `${s.name} (${s.source})`).join(', ')}` : 'no skills' });
+        return;
       default: {
         // A newer supervisor may journal event types this bundle does not know: skip them, never crash.
         const unknown: never = e;

@@ -1,17 +1,26 @@
-// The panel shell: tab bar (Board / Attempt / Compare), the supervisor's warnings, the notice, the view.
+// The panel shell: tab bar (Board / Attempt / Compare / Skills), the supervisor's warnings, the notice, the view.
 
 import type { ReactNode } from 'react';
 import type { PanelView } from '../shared/protocol';
 import { AttemptView } from './attempt/AttemptView';
 import { Board } from './board/Board';
 import { CompareView } from './compare/CompareView';
+import { SkillsView } from './skills/SkillsView';
 import { usePanel } from './usePanel';
 
 const TABS: { view: PanelView; label: string }[] = [
   { view: 'board', label: 'Board' },
   { view: 'attempt', label: 'Attempt' },
   { view: 'compare', label: 'Compare' },
+  { view: 'skills', label: 'Skills' },
 ];
+
+function View({ view }: { view: PanelView }): ReactNode {
+  if (view === 'board') return <Board />;
+  if (view === 'attempt') return <AttemptView />;
+  if (view === 'compare') return <CompareView />;
+  return <SkillsView />;
+}
 
 export function App(): ReactNode {
   const store = usePanel();
@@ -53,7 +62,9 @@ export function App(): ReactNode {
           </button>
         </div>
       ) : null}
-      <main role="tabpanel">{view === 'board' ? <Board /> : view === 'attempt' ? <AttemptView /> : <CompareView />}</main>
+      <main role="tabpanel">
+        <View view={view} />
+      </main>
     </div>
   );
 }

@@ -36,8 +36,8 @@ export class HostBridge {
     this.api.postMessage(msg);
   }
 
-  request<K extends RequestType>(type: K, params: RequestParams<K>): Promise<RequestResult<K>> {
-    return this.rpc.request(type, params);
+  request<K extends RequestType>(type: K, params: RequestParams<K>, timeoutMs?: number): Promise<RequestResult<K>> {
+    return this.rpc.request(type, params, timeoutMs);
   }
 
   onNotification(listener: Listener): () => void {

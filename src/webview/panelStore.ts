@@ -3,6 +3,7 @@
 import type { AttemptSnapshot, Snapshot, TaskSnapshot } from '../shared/model';
 import { PANEL_PROTOCOL_VERSION, type HostNotification, type HostNotifications, type PanelInitialState, type PanelViewState } from '../shared/protocol';
 import type { PriceTable } from '../shared/cost';
+import type { SkillsOverview } from '../shared/skills';
 import { TraceBuilder } from '../shared/traceBuilder';
 import type { HostBridge } from './hostBridge';
 
@@ -24,6 +25,8 @@ export class PanelStore {
   prices: PriceTable;
   /** The last failure a person should see (a refused command, a timeout); cleared by dismissing it. */
   notice: string | null = null;
+  /** The Skills view's data: asked for when the view opens, replaced by every answer and push. */
+  skills: SkillsOverview | null = null;
   /** Bumped on every change; `useSyncExternalStore` reads it. */
   version = 0;
   private readonly journals = new Map<string, JournalState>();
@@ -61,6 +64,11 @@ export class PanelStore {
     this.bridge.save({ view: this.view });
     this.bridge.notify({ type: 'view/state/changed', params: { view: this.view } });
     this.syncSubscriptions();
+    this.changed(true);
+  }
+
+  setSkills(overview: SkillsOverview): void {
+    this.skills = overview;
     this.changed(true);
   }
 
@@ -105,6 +113,9 @@ export class PanelStore {
       case 'config/prices/changed':
         this.prices = msg.params.prices;
         this.changed();
+        return;
+      case 'skills/overview/changed':
+        this.setSkills(msg.params.overview);
         return;
     }
   }

@@ -43,6 +43,12 @@ export interface PanelActions {
   openDiff(attemptIds: string[]): Promise<boolean>;
   openLink(url: string): void;
   rawRecord(attemptId: string, seq: number): Promise<JournalRecord[] | null>;
+  /** Asks the host for the skills overview; the answer lands in the store. */
+  loadSkills(): Promise<boolean>;
+  decideProposal(reviewId: string, proposalId: string, decision: 'accept' | 'reject'): Promise<boolean>;
+  editProposal(reviewId: string, proposalId: string): Promise<boolean>;
+  openEvidence(reviewId: string, evidenceId: string, ref: number): Promise<boolean>;
+  landSkills(branch: string): Promise<boolean>;
 }
 
 /** Host requests; a refusal or timeout becomes the panel's notice instead of an unhandled rejection. */
@@ -68,6 +74,14 @@ export function useActions(): PanelActions {
         run(bridge.request('attempt/question/answer', text ? { attemptId, pendingId, decision, text } : { attemptId, pendingId, decision })),
       openDiff: (attemptIds) => run(bridge.request('diff/attempts/open', { attemptIds })),
       openLink: (url) => void run(bridge.request('link/url/open', { url })),
+      loadSkills: () => run(bridge.request('skills/overview/get', {}).then((r) => store.setSkills(r.overview))),
+      // Accepting writes a commit through a temporary worktree: allow it a minute.
+      decideProposal: (reviewId, proposalId, decision) =>
+        run(bridge.request('skills/proposal/decide', { reviewId, proposalId, decision }, 60_000).then((r) => store.setSkills(r.overview))),
+      editProposal: (reviewId, proposalId) => run(bridge.request('skills/proposal/edit', { reviewId, proposalId })),
+      openEvidence: (reviewId, evidenceId, ref) => run(bridge.request('skills/evidence/open', { reviewId, evidenceId, ref })),
+      // The host asks the person first (a modal), then lands: no short timeout on a question.
+      landSkills: (branch) => run(bridge.request('skills/branch/land', { branch }, 10 * 60_000).then((r) => store.setSkills(r.overview))),
       rawRecord: async (attemptId, seq) => {
         try {
           return (await bridge.request('journal/record/get', { attemptId, seq })).records;

@@ -1,14 +1,16 @@
-// E2E in real VS Code: "Quartet: Distill Skills" from the command palette — proposals diff, accept, the skill file on a branch.
+// E2E in real VS Code: "Quartet: Distill Skills" from the command palette — proposals diff, accept, the skill file on a branch, the Skills view.
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
 import { DIST, git, waitForTask } from '../support/repoHarness';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 
 const ui = 60_000;
+const panelOf = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
 
 describe('Distill Skills in real VS Code', { timeout: 420_000 }, () => {
   let demo: DemoEnv;
@@ -58,6 +60,16 @@ describe('Distill Skills in real VS Code', { timeout: 420_000 }, () => {
       assert.match(skill, /widget missing/);
       assert.equal(git(demo.repo, 'status', '--porcelain'), '', 'the checkout is untouched');
       await screenshot(page, 'distill-accepted');
+      // The control panel's Skills view shows the same review state and the accepted skill new attempts get.
+      await runCommand(page, 'Quartet: Open Control Panel');
+      const panel = panelOf(page);
+      await panel.locator('[data-testid="tab-skills"]').click();
+      const row = panel.locator('[data-testid="skill-recurring-failure"]');
+      await row.waitFor({ timeout: ui });
+      assert.match((await row.textContent()) ?? '', new RegExp(`accepted.*${branch}`, 's'));
+      assert.match((await panel.locator('[data-testid="proposal-state-p1"]').textContent()) ?? '', /^accepted on quartet\/skills\//);
+      assert.equal(await panel.locator(`[data-testid="land-${branch}"]`).count(), 1);
+      await screenshot(page, 'distill-skills-view');
     } catch (err) {
       await screenshot(page, 'distill-FAILED').catch(() => undefined);
       throw err;

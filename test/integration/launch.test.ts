@@ -46,7 +46,8 @@ test('launch 4 attempts: 4 worktrees and branches, each with its own committed c
     const records = readJournal(a.journal);
     assert.ok(records.some((r) => r.kind === 'raw' && (r.msg as { method?: string }).method === 'thread/start'));
     assert.ok(records.some((r) => r.kind === 'event' && r.event.type === 'session_started'));
-    assert.ok(records.some((r) => r.kind === 'event' && r.event.type === 'phase' && /^skills: .*\bcommit\b/.test(r.event.message ?? '')), 'built-in skills were installed');
+    assert.ok(records.some((r) => r.kind === 'event' && r.event.type === 'skills' && r.event.skills.some((s) => s.name === 'commit' && s.source === 'builtin')), 'built-in skills were installed');
+    assert.ok(a.skills.some((s) => s.name === 'commit' && s.source === 'builtin' && /^[0-9a-f]{12}$/.test(s.version)), 'and recorded on the attempt');
     for (const r of records) {
       if (r.kind === 'event' && r.event.type === 'command' && /printf/.test(r.event.command)) tools.add('shell');
       if (r.kind === 'event' && r.event.type === 'file_change') tools.add('apply_patch');

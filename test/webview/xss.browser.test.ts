@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_PRICE_TABLE } from '../../src/shared/cost';
 import { DEFAULT_VIEW_STATE, type WebviewToHost } from '../../src/shared/protocol';
 import { openPanelPage, ORIGIN, PAGE_URL, type PanelPage } from './panelPage';
-import { PAYLOADS, XSS_ATTEMPT, xssSnapshot, xssTrace } from './xssPayloads';
+import { PAYLOADS, XSS_ATTEMPT, xssSkills, xssSnapshot, xssTrace } from './xssPayloads';
 
 let panel: PanelPage;
 const dialogs: string[] = [];
@@ -116,4 +116,21 @@ test('the compare view and the needs-you block draw payloads as text', async () 
   await panel.page.click('[data-testid^="compare-"]');
   await panel.page.waitForSelector('[data-testid="compare-view"]');
   await assertClean('compare');
+});
+
+test('the skills view draws skill descriptions, outcomes, proposals and evidence as text', async () => {
+  await panel.page.click('[data-testid="tab-skills"]');
+  await panel.page.waitForFunction(() => (globalThis as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'skills/overview/get'));
+  const get = (await panel.posted()).filter((m): m is Extract<WebviewToHost, { type: 'skills/overview/get' }> => m.type === 'skills/overview/get').at(-1);
+  assert.ok(get);
+  await panel.send({ type: 'rpc/reply/sent', inReplyTo: get.id, result: { overview: xssSkills() } });
+  await panel.page.waitForSelector('[data-testid="skills-view"]');
+  for (const toggle of await panel.page.$$('[data-testid^="skill-toggle-"]')) await toggle.click();
+  const text = (await facts()).text;
+  for (const payload of [PAYLOADS[3], PAYLOADS[4], PAYLOADS[5], PAYLOADS[25], PAYLOADS[29]]) assert.ok(text.includes(payload as string), `shows ${payload} as text`);
+  // Clicking a source only asks the host (which looks the evidence up itself); nothing opens here.
+  await panel.page.click('[data-testid^="evidence-ref-"]');
+  await assertClean('skills');
+  const asked = (await panel.posted()).filter((m) => m.type === 'skills/evidence/open');
+  assert.equal(asked.length, 1);
 });

@@ -2,7 +2,9 @@
 
 import type { Snapshot } from '../../src/shared/model';
 import type { WireRecord } from '../../src/shared/protocol';
+import type { SkillsOverview } from '../../src/shared/skills';
 import { attemptFixture, taskFixture } from './snapshotFixture';
+import { skillsFixture } from './skillsFixture';
 
 /** Each one, if it ever ran, would set `window.__xss` (or call alert, or fetch from evil.test). */
 export const PAYLOADS: string[] = [
@@ -100,4 +102,26 @@ export function xssTrace(): WireRecord[] {
   push({ type: 'agent_message', itemId: 'm', text: `# ${p(1)}\n\n${PAYLOADS.join('\n\n')}\n\n- ${p(2)}\n- [list link](javascript:window.__xss=99)\n\n\`\`\`\n${p(1)}\n\`\`\`` });
   push({ type: 'turn_completed', turnId: 'u1', status: 'failed', error: p(0) });
   return records;
+}
+
+/** Every text field of the Skills view (descriptions, names, branches, evidence, proposals) carries a payload. */
+export function xssSkills(): SkillsOverview {
+  const o = skillsFixture((i) => p(i + 3));
+  o.base = p(4);
+  o.problems = [p(5)];
+  o.skills.forEach((s, i) => Object.assign(s, { name: `${p(i + 20)}-${i}`, path: p(i + 7), branch: p(i + 8), version: p(i + 9) }));
+  o.branches[0]!.branch = `quartet/skills/${p(12)}`;
+  o.branches[0]!.skills = [p(13), p(14)];
+  o.outcomes.forEach((x, i) => {
+    x.name = `${p(i + 20)}-2`;
+    x.attempts.forEach((a, k) => Object.assign(a, { attemptId: `${p(k + 15)}-${i}-${k}`, phase: p(k + 16) }));
+  });
+  const r = o.review!;
+  Object.assign(r, { id: p(17), base: p(18), branch: p(19) });
+  r.proposals.forEach((x, i) => Object.assign(x, { name: p(i + 21), path: p(i + 22), kind: p(i + 23), branch: p(i + 24), state: i === 0 ? 'accepted' : 'pending' }));
+  r.evidence.forEach((e, i) => {
+    Object.assign(e, { title: p(i + 25), kind: p(i + 26), samples: [p(i + 27), p(i + 28)] });
+    e.refs.forEach((x, k) => Object.assign(x, { attemptId: p(k + 29), note: p(k + 30), url: k === 0 ? null : p(35) }));
+  });
+  return o;
 }

@@ -9,10 +9,11 @@ export interface TaskScore {
   ranked: { attemptId: string; eligible: boolean; score: number; reasons: string[] }[];
 }
 import type { JournalRecord } from '../../shared/events';
-import type { DistillOutcome } from '../distill/distillService';
-import type { AppliedProposals } from '../distill/applyProposals';
-import type { Proposal } from '../distill/propose';
 import type { FollowUpResult } from '../orchestrator/followUp';
+import type { DistillReply } from '../distill/distillService';
+import type { Decision } from '../distill/review';
+import type { LandSkillsResult } from '../skills/landSkills';
+import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
 
 export type ApprovalPolicy = 'never' | 'on-request';
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
@@ -145,8 +146,15 @@ export interface QuartetApi {
   rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }>;
   score(taskId: string): Promise<TaskScore>;
   /** "Distill Skills": evidence from the journals and rework notes, proposals from one Codex session. */
-  distill(options?: { codexCommand?: string; env?: Record<string, string> }): Promise<DistillOutcome>;
-  /** Writes accepted (possibly edited) proposals onto a new branch `quartet/skills/<date>`. */
-  applyProposals(proposals: Proposal[]): Promise<AppliedProposals>;
+  distill(options?: { codexCommand?: string; env?: Record<string, string> }): Promise<DistillReply>;
+  /**
+   * Accept (possibly edited) / reject proposals of the latest review; accepted ones are committed on the
+   * review's branch `quartet/skills/<date>` and reach new attempts at once.
+   */
+  decideProposals(reviewId: string, decisions: Decision[]): Promise<DistillReviewView>;
+  /** The skills new attempts get, the skills branches, per-skill outcomes and the latest review. */
+  skills(): Promise<SkillsOverview>;
+  /** Squash a `quartet/skills/*` branch onto the current branch (like an attempt's land) and delete it. */
+  landSkills(branch: string): Promise<LandSkillsResult>;
   configure(settings: Partial<SupervisorSettings>): Promise<void>;
 }

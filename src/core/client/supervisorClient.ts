@@ -7,10 +7,11 @@ import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
 import type { AnswerDecision, LandOptions, LaunchRequest, QuartetApi, SupervisorSettings, TaskScore } from './api';
 import { supervisorPaths } from '../supervisor/paths';
-import type { DistillOutcome } from '../distill/distillService';
-import type { AppliedProposals } from '../distill/applyProposals';
-import type { Proposal } from '../distill/propose';
 import type { FollowUpResult } from '../orchestrator/followUp';
+import type { DistillReply } from '../distill/distillService';
+import type { Decision } from '../distill/review';
+import type { LandSkillsResult } from '../skills/landSkills';
+import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
 
 export class SupervisorError extends Error {
   constructor(
@@ -140,11 +141,17 @@ export class SupervisorClient implements QuartetApi {
     return call(this.socket, 'GET', `/api/v1/score/${encodeURIComponent(taskId)}`) as Promise<TaskScore>;
   }
   /** Runs one distill session over the repository's history (may take minutes with a real model). */
-  distill(options: { codexCommand?: string; env?: Record<string, string> } = {}): Promise<DistillOutcome> {
-    return call(this.socket, 'POST', '/api/v1/distill', options, 15 * 60_000) as Promise<DistillOutcome>;
+  distill(options: { codexCommand?: string; env?: Record<string, string> } = {}): Promise<DistillReply> {
+    return call(this.socket, 'POST', '/api/v1/distill', options, 15 * 60_000) as Promise<DistillReply>;
   }
-  applyProposals(proposals: Proposal[]): Promise<AppliedProposals> {
-    return call(this.socket, 'POST', '/api/v1/distill/apply', { proposals }, 120_000) as Promise<AppliedProposals>;
+  decideProposals(reviewId: string, decisions: Decision[]): Promise<DistillReviewView> {
+    return call(this.socket, 'POST', '/api/v1/distill/decide', { reviewId, decisions }, 120_000) as Promise<DistillReviewView>;
+  }
+  skills(): Promise<SkillsOverview> {
+    return call(this.socket, 'GET', '/api/v1/skills') as Promise<SkillsOverview>;
+  }
+  landSkills(branch: string): Promise<LandSkillsResult> {
+    return call(this.socket, 'POST', '/api/v1/skills/land', { branch }, 5 * 60_000) as Promise<LandSkillsResult>;
   }
   async resume(attemptId: string): Promise<void> {
     await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/resume`, {});

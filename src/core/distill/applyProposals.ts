@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import { withTempWorktree } from '../land/tempWorktree';
-import { git, refCommit, runGit } from '../land/git';
+import { checkoutOf, git, refCommit, runGit } from '../land/git';
 import { safeJoin } from '../execution/pathSafety';
 import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
 import { parseSkillMarkdown } from '../skills/frontMatter';
@@ -25,18 +25,42 @@ export function checkProposalPath(p: Pick<Proposal, 'path' | 'kind' | 'content'>
   return parsed.ok ? null : `invalid SKILL.md: ${parsed.message}`;
 }
 
-export async function applyProposals(input: { repo: string; base: string; proposals: readonly Proposal[]; worktreeRoot: string; date?: Date }): Promise<AppliedProposals> {
+export interface ApplyInput {
+  repo: string;
+  base: string;
+  proposals: readonly Proposal[];
+  worktreeRoot: string;
+  date?: Date;
+  /**
+   * A skills branch to add this commit to (one review, one branch). Used only while it exists and is
+   * checked out nowhere (moving a checked-out branch would leave that checkout behind); else a new branch.
+   */
+  onto?: string | null;
+}
+
+async function usableBranch(repo: string, branch: string | null | undefined): Promise<{ branch: string; tip: string } | null> {
+  if (!branch?.startsWith('quartet/skills/')) return null;
+  const tip = await refCommit(repo, `refs/heads/${branch}`);
+  if (!tip || (await checkoutOf(repo, branch))) return null;
+  return { branch, tip };
+}
+
+export async function applyProposals(input: ApplyInput): Promise<AppliedProposals> {
   for (const p of input.proposals) {
     const problem = checkProposalPath(p);
     if (problem) throw new Error(problem);
   }
   if (input.proposals.length === 0) throw new Error('no proposals to apply');
-  const day = (input.date ?? new Date()).toISOString().slice(0, 10);
-  let branch = `quartet/skills/${day}`;
-  for (let n = 2; await refCommit(input.repo, `refs/heads/${branch}`); n++) branch = `quartet/skills/${day}-${n}`;
-  const baseCommit = await refCommit(input.repo, input.base);
-  if (!baseCommit) throw new Error(`base ${input.base} does not name a commit`);
-  return withTempWorktree(input.repo, input.worktreeRoot, baseCommit, async (dir) => {
+  const onto = await usableBranch(input.repo, input.onto);
+  let branch = onto?.branch ?? '';
+  if (!onto) {
+    const day = (input.date ?? new Date()).toISOString().slice(0, 10);
+    branch = `quartet/skills/${day}`;
+    for (let n = 2; await refCommit(input.repo, `refs/heads/${branch}`); n++) branch = `quartet/skills/${day}-${n}`;
+  }
+  const start = onto?.tip ?? (await refCommit(input.repo, input.base));
+  if (!start) throw new Error(`base ${input.base} does not name a commit`);
+  return withTempWorktree(input.repo, input.worktreeRoot, start, async (dir) => {
     const files: string[] = [];
     for (const p of input.proposals) {
       const target = safeJoin(dir, p.path);
@@ -48,9 +72,13 @@ export async function applyProposals(input: { repo: string; base: string; propos
     const cites = [...new Set(input.proposals.flatMap((p) => p.provenance))].join(', ');
     const message = `Distill skills: ${input.proposals.map((p) => p.name).join(', ')}\n\n${input.proposals.map((p) => `- ${p.path}: ${p.rationale}`).join('\n')}\n\nQuartet-Evidence: ${cites}\n`;
     const r = await runGit(dir, [...QUARTET_GIT_IDENTITY, 'commit', '--no-verify', '-q', '-m', message]);
-    if (r.code !== 0) throw new Error(`could not commit the proposals: ${r.stderr.trim()}`);
+    if (r.code !== 0) throw new Error(`could not commit the proposals: ${(r.stderr || r.stdout).trim()}`);
     const commit = (await git(dir, ['rev-parse', 'HEAD'])).trim();
-    await git(input.repo, ['branch', branch, commit]);
+    // Compare-and-swap: a branch that moved meanwhile is not overwritten.
+    const u = onto
+      ? await runGit(input.repo, ['update-ref', '-m', 'quartet distill', `refs/heads/${branch}`, commit, onto.tip])
+      : await runGit(input.repo, ['branch', branch, commit]);
+    if (u.code !== 0) throw new Error(`could not write ${branch}: ${u.stderr.trim()}`);
     return { branch, commit, files };
   });
 }

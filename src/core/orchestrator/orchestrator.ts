@@ -198,6 +198,10 @@ export class Orchestrator extends EventEmitter {
     return this.deps.env;
   }
 
+  get stateDir(): string {
+    return this.deps.stateDir;
+  }
+
   worktreeRoot(): string {
     return this.settings.worktreeRoot ?? defaultWorktreeRoot();
   }
@@ -390,7 +394,8 @@ export class Orchestrator extends EventEmitter {
       // Stopped while its worktree was being made: keep the worktree, start nothing.
       const current = this.attempt(id);
       if (isTerminal(current.phase)) throw new StoppedBeforeStart();
-      await giveSkills(wt.path, journal, (line) => this.deps.log(`attempt=${id} ${line}`));
+      const skills = await giveSkills({ worktree: wt.path, repo: this.deps.repo, base: task.baseCommit, journal, log: (line) => this.deps.log(`attempt=${id} ${line}`) });
+      this.update(id, (x) => ({ ...x, skills }));
       const ports = await this.ports.allocate(id);
       this.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
       journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });

@@ -3,8 +3,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseSkillMarkdown } from './frontMatter';
+import type { SkillOrigin } from '../../shared/skills';
 
-export type SkillSource = 'builtin' | 'repo';
+export type SkillSource = SkillOrigin;
 
 export interface Skill {
   name: string;

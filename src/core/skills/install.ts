@@ -1,9 +1,13 @@
 // Puts skills where Codex 0.169.0 discovers them inside an attempt's worktree, invisible to git status and commits.
 
 import { cpSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import type { AttemptSkill } from '../../shared/skills';
 import { loadRepoSkills, mergeSkills, REPO_SKILL_DIRS, type Skill, type SkillProblem } from './catalog';
-import { excludedByQuartet, excludeInWorktree, gitOut, linkedWorktree } from './worktreeExclude';
+import { skillDirOf } from './gitSkills';
+import { skillDirVersion } from './skillFiles';
+import { overrideTracked, restoreTracked, trackedFiles } from './trackedOverride';
+import { excludedByQuartet, excludeInWorktree, linkedWorktree } from './worktreeExclude';
 
 /** A `turn/start` input item that puts a listed skill's full text into the turn (Codex drops unlisted paths). */
 export interface SkillInput {
@@ -17,6 +21,11 @@ export interface InstallSkillsInput {
   worktree: string;
   /** Skills to offer, usually `loadBuiltinSkills().skills`; the worktree's own skills win on a name clash. */
   skills: readonly Skill[];
+  /**
+   * Accepted distill proposals not yet in the base (`source: 'accepted'`). They win over the
+   * worktree's own skill of the same name: that is what accepting an edit means.
+   */
+  accepted?: readonly Skill[];
 }
 
 export interface InstallSkillsResult {
@@ -28,60 +37,79 @@ export interface InstallSkillsResult {
   skillInputs: SkillInput[];
   /** Invalid SKILL.md files found in the worktree (reported, never fatal). */
   problems: SkillProblem[];
+  /** What the attempt received: every listed skill with its source and version (the folder's content hash). */
+  received: AttemptSkill[];
 }
 
-/** Where Quartet installs: the first folder Codex scans at the repository top. */
+/** Where Quartet installs a skill the repository does not have: the first folder Codex scans at the top. */
 const INSTALL_DIR = REPO_SKILL_DIRS[0];
 
-const pattern = (name: string): string => `/${INSTALL_DIR}/${name}/`;
-const nameOf = (p: string): string | null => new RegExp(`^/${INSTALL_DIR.replace('.', '\\.')}/([a-z0-9-]+)/$`).exec(p)?.[1] ?? null;
-
-async function isTracked(top: string, rel: string): Promise<boolean> {
-  const r = await gitOut(top, ['ls-files', '-z', '--', rel]);
-  return r.stdout.length > 0;
-}
+const pattern = (rel: string): string => `/${rel}/`;
+/** The folder a pattern written by `pattern` names, if it is a skill folder. */
+const relOf = (p: string): string | null => {
+  const rel = p.replace(/^\//, '').replace(/\/$/, '');
+  return skillDirOf(`${rel}/SKILL.md`) === rel ? rel : null;
+};
 
 /** Removes what an earlier install (a retry reuses the worktree) left, so this one starts from the repo's own state. */
 async function removePrevious(top: string, gitDir: string): Promise<void> {
   for (const p of excludedByQuartet(gitDir)) {
-    const name = nameOf(p);
-    if (!name) continue;
-    const rel = join(INSTALL_DIR, name);
+    const rel = relOf(p);
+    if (!rel) continue;
+    const tracked = await trackedFiles(top, rel);
+    // Overridden by an accepted skill: give the branch its own files back.
+    if (tracked.some((f) => f.skipped)) await restoreTracked(top, rel);
     // A folder the branch now tracks belongs to the repository, whatever we did before.
-    if (!(await isTracked(top, rel))) rmSync(join(top, rel), { recursive: true, force: true });
+    else if (!tracked.length) rmSync(join(top, rel), { recursive: true, force: true });
   }
 }
 
+function copySkill(skill: Skill, dest: string): Skill {
+  mkdirSync(dest, { recursive: true });
+  // Links could point anywhere on the machine; a skill is plain files.
+  cpSync(skill.dir, dest, { recursive: true, force: true, filter: (src) => !lstatSync(src).isSymbolicLink() });
+  return { ...skill, dir: dest, file: join(dest, 'SKILL.md') };
+}
+
 /**
- * Copies the offered skills into `<worktree>/.agents/skills/<name>/` and excludes exactly those
- * folders through the worktree's own `core.excludesFile`, so neither `git status` nor Quartet's
- * `git add -A` sees them. Idempotent: a retry in the same worktree reinstalls cleanly.
+ * Copies the offered skills into `<worktree>/.agents/skills/<name>/` (an accepted one that replaces a
+ * repo skill goes to that skill's folder) and excludes exactly those folders through the worktree's
+ * own `core.excludesFile`, so neither `git status` nor Quartet's `git add -A` sees them. Idempotent:
+ * a retry in the same worktree reinstalls cleanly.
  */
 export async function installSkills(input: InstallSkillsInput): Promise<InstallSkillsResult> {
   const wt = await linkedWorktree(input.worktree);
   await removePrevious(wt.top, wt.gitDir);
   const repo = loadRepoSkills(wt.top);
-  const repoNames = new Set(repo.skills.map((s) => s.name));
+  const repoByName = new Map(repo.skills.map((s) => [s.name, s]));
 
   const skipped: InstallSkillsResult['skipped'] = [];
-  const toCopy: Skill[] = [];
+  const plan: { skill: Skill; rel: string; override: boolean }[] = [];
+  for (const skill of input.accepted ?? []) {
+    const own = repoByName.get(skill.name);
+    const rel = own ? relative(wt.top, own.dir).split(sep).join('/') : `${INSTALL_DIR}/${skill.name}`;
+    if (!own && existsSync(join(wt.top, rel))) skipped.push({ name: skill.name, reason: 'path_taken' });
+    else plan.push({ skill, rel, override: !!own });
+  }
+  const taken = new Set(plan.map((p) => p.skill.name));
   for (const skill of input.skills) {
-    if (repoNames.has(skill.name)) skipped.push({ name: skill.name, reason: 'repo_skill' });
-    else if (existsSync(join(wt.top, INSTALL_DIR, skill.name))) skipped.push({ name: skill.name, reason: 'path_taken' });
-    else toCopy.push(skill);
+    if (taken.has(skill.name)) continue;
+    const rel = `${INSTALL_DIR}/${skill.name}`;
+    if (repoByName.has(skill.name)) skipped.push({ name: skill.name, reason: 'repo_skill' });
+    else if (existsSync(join(wt.top, rel))) skipped.push({ name: skill.name, reason: 'path_taken' });
+    else plan.push({ skill, rel, override: false });
   }
 
   // Exclude first: no moment where a half-copied skill shows up in `git status`.
-  await excludeInWorktree(wt, toCopy.map((s) => pattern(s.name)));
+  await excludeInWorktree(wt, plan.map((p) => pattern(p.rel)));
   const installed: Skill[] = [];
-  for (const skill of toCopy) {
-    const dest = join(wt.top, INSTALL_DIR, skill.name);
-    mkdirSync(dest, { recursive: true });
-    // Links could point anywhere on the machine; a skill is plain files.
-    cpSync(skill.dir, dest, { recursive: true, force: true, filter: (src) => !lstatSync(src).isSymbolicLink() });
-    installed.push({ ...skill, dir: dest, file: join(dest, 'SKILL.md') });
+  for (const p of plan) {
+    if (p.override) await overrideTracked(wt.top, p.rel);
+    installed.push(copySkill(p.skill, join(wt.top, p.rel)));
   }
 
-  const skillInputs = mergeSkills(installed, repo.skills).map((s): SkillInput => ({ type: 'skill', name: s.name, path: s.file }));
-  return { installed: installed.map((s) => s.name), skipped, skillInputs, problems: repo.problems };
+  const listed = mergeSkills(repo.skills.filter((s) => !taken.has(s.name)), installed);
+  const skillInputs = listed.map((s): SkillInput => ({ type: 'skill', name: s.name, path: s.file }));
+  const received = listed.map((s): AttemptSkill => ({ name: s.name, source: s.source, version: skillDirVersion(s.dir) }));
+  return { installed: installed.map((s) => s.name), skipped, skillInputs, problems: repo.problems, received };
 }

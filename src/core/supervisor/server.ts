@@ -6,7 +6,9 @@ import { UsageError } from '../orchestrator/validation';
 import type { LaunchRequest, SupervisorSettings } from '../client/api';
 import type { Snapshot } from '../../shared/model';
 import { attemptView, stateView } from './symphonyApi';
-import { applyDistilled, runDistillFor } from './distillRoutes';
+import { decideProposals, runDistillFor } from './distillRoutes';
+import { landSkillsFor, skillsOverviewFor } from './skillsRoutes';
+import { ReviewStore } from '../distill/reviewStore';
 import { landOptions } from './landRoute';
 
 export interface ServerHooks {
@@ -54,6 +56,7 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks): 
     for (const res of subscribers) res.write(frame);
   };
   orch.on('change', broadcast);
+  const reviews = new ReviewStore(orch.stateDir);
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://quartet');
@@ -96,8 +99,15 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks): 
         return send(res, 200, { ok: true });
       case 'distill':
         only('POST');
-        if (id === 'apply') return send(res, 200, await applyDistilled(orch, await readBody(req)));
-        return send(res, 200, await runDistillFor(orch, await readBody(req)));
+        if (id === 'decide') return send(res, 200, await decideProposals(orch, reviews, await readBody(req)));
+        return send(res, 200, await runDistillFor(orch, reviews, await readBody(req)));
+      case 'skills':
+        if (id === 'land') {
+          only('POST');
+          return send(res, 200, await landSkillsFor(orch, await readBody(req)));
+        }
+        only('GET');
+        return send(res, 200, await skillsOverviewFor(orch, reviews));
       case 'score':
         only('GET');
         return send(res, 200, orch.score(id ?? ''));

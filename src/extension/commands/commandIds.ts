@@ -13,6 +13,7 @@ export const CommandIds = {
   resolveWithAgent: 'quartet.resolveWithAgent',
   reworkAttempt: 'quartet.reworkAttempt',
   distillSkills: 'quartet.distillSkills',
+  landSkillsBranch: 'quartet.landSkillsBranch',
   showDiff: 'quartet.showDiff',
   openWorktree: 'quartet.openWorktree',
   openTerminal: 'quartet.openTerminal',

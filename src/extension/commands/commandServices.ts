@@ -4,7 +4,7 @@ import type { LaunchOptions, QuartetApi } from '../../core/client/api';
 import type { ErrorReporter, QuartetLog } from '../logging';
 import type { SnapshotStore } from '../snapshotStore';
 import type { TasksView } from '../tree/tasksView';
-import type { ProposalFileSystem } from '../proposalFileSystem';
+import type { SkillsReview } from '../skillsReview';
 import type { GithubAccess } from '../githubAuth';
 
 export interface CommandServices {
@@ -20,8 +20,8 @@ export interface CommandServices {
   defaultAttempts(): number;
   /** Environment for a new task's agents: this window's, minus secrets. */
   agentEnv(): Record<string, string>;
-  /** The editable `quartet-proposal:` documents of a distill review. */
-  proposals: ProposalFileSystem;
+  /** The distill review (owned by the supervisor), its editable `quartet-proposal:` documents, evidence and skills branches. */
+  skills: SkillsReview;
   /** Root of the repository this window works on, or null. */
   repo(): string | null;
   /** The GitHub token (secret storage / sign-in) and the quartet.github.* settings, for Land as Pull Request. */

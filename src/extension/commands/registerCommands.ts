@@ -5,6 +5,7 @@ import { errorMessage, SHOW_LOGS } from '../logging';
 import { landAttempt, resolveWithAgent, reworkAttempt } from './landCommands';
 import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
+import { landSkillsBranch } from './landSkillsBranch';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
@@ -28,6 +29,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.resolveWithAgent]: resolveWithAgent,
   [CommandIds.reworkAttempt]: reworkAttempt,
   [CommandIds.distillSkills]: (s) => distillSkills(s),
+  [CommandIds.landSkillsBranch]: landSkillsBranch,
   [CommandIds.showDiff]: showDiff,
   [CommandIds.openWorktree]: openWorktree,
   [CommandIds.openTerminal]: openTerminal,

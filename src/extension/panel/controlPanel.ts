@@ -8,6 +8,7 @@ import { CONTROL_PANEL_VIEW_TYPE, type PanelViewState } from '../../shared/proto
 import { sanitizeViewState } from '../../shared/protocolGuards';
 import { attemptIdFromArg, viewFromSavedState } from './panelArgs';
 import { PanelSession, panelResourceRoots } from './panelSession';
+import type { SkillsHost } from '../skillsReview';
 
 export const OPEN_CONTROL_PANEL_COMMAND = 'quartet.openControlPanel';
 export const PRICES_SETTING = 'quartet.prices';
@@ -20,6 +21,8 @@ export interface ControlPanelDeps {
   api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'>;
   /** One attempt: its changes against its base; two: one against the other. */
   openDiff(attemptIds: string[]): Promise<void>;
+  /** The Skills view's host side; absent in tests of other views. */
+  skills?: SkillsHost;
   log(msg: string): void;
 }
 

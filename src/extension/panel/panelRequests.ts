@@ -7,6 +7,9 @@ import { REPLY_TYPE, type Reply, type ReplyError, type WebviewRequest } from '..
 import { isOpenableUrl } from '../../shared/protocolGuards';
 import { eventItemId, rawItemId } from '../../shared/wire';
 import { isRetryable, isStoppable } from '../viewModel/contextValue';
+import type { SkillsHost } from '../skillsReview';
+import { Refusal } from './refusal';
+import { isSkillsRequest, performSkills } from './skillsRequests';
 
 export interface RequestDeps {
   snapshot(): Snapshot | null;
@@ -16,21 +19,14 @@ export interface RequestDeps {
   openExternal(url: string): Promise<void>;
   /** seqs of raw messages per Codex item, from the attempt's journal pump, if one runs. */
   rawSeqs(attemptId: string, itemId: string): readonly number[] | undefined;
+  /** Skills view: the catalog, the distill review and skills branches (absent: those requests fail). */
+  skills?: SkillsHost;
 }
 
 /** Raw records fetched around an event when no index knows its item. */
 const RAW_WINDOW = 64;
 /** A raw record reply stays under this (JSON chars); beyond it only the event itself is sent. */
 const MAX_RECORD_REPLY = 8 * 1024 * 1024;
-
-class Refusal extends Error {
-  constructor(
-    readonly code: ReplyError['code'],
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function find(snapshot: Snapshot | null, attemptId: string): { task: TaskSnapshot; attempt: AttemptSnapshot } {
   for (const task of snapshot?.tasks ?? []) {
@@ -60,6 +56,7 @@ async function rawRecords(deps: RequestDeps, attemptId: string, seq: number): Pr
 }
 
 async function perform(req: WebviewRequest, deps: RequestDeps): Promise<unknown> {
+  if (isSkillsRequest(req)) return performSkills(req, deps.skills);
   switch (req.type) {
     case 'attempt/run/stop': {
       const { attempt } = find(deps.snapshot(), req.params.attemptId);

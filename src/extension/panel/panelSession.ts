@@ -56,6 +56,8 @@ export class PanelSession implements vscode.Disposable {
     this.disposables.push(
       webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
       deps.onSnapshot(() => this.scheduleSnapshot()),
+      // A command (Distill Skills, Land Skills Branch) changed the review or the branches: the Skills view follows.
+      deps.skills?.onDidChange((overview) => this.post({ type: 'skills/overview/changed', params: { overview } })) ?? { dispose: () => undefined },
       // Hidden webviews are torn down (retainContextWhenHidden: false); they ask again when shown.
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.pause();
