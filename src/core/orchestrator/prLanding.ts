@@ -70,7 +70,8 @@ async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord
     onRateLimit: (ms, resetAt) => host.log(`task=${task.id} GitHub rate limit: waiting ${Math.ceil(ms / 1000)} s (resets ${resetAt.toISOString()})`),
     log: host.log,
   });
-  const commitBody = (await git(host.repo, ['log', '-1', '--format=%B', attempt.resultCommit ?? attempt.branch]).catch(() => '')).replace(/\n?Quartet-Attempt:.*$/m, '').trim();
+  // The attempt's own message, not that of a merge a Resolve or a conflict turn added on top.
+  const commitBody = (await git(host.repo, ['log', '-1', '--no-merges', '--format=%B', attempt.resultCommit ?? attempt.branch]).catch(() => '')).replace(/\n?Quartet-Attempt:.*$/m, '').trim();
   const summary = commitBody.split('\n').slice(1).join('\n').trim() || commitBody;
   const publish = (): void => host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress, steps: [...progress.steps] } }));
   const result = await landAsPullRequest({
