@@ -9,6 +9,7 @@ import { attemptView, stateView } from './symphonyApi';
 import { decideProposals, runDistillFor } from './distillRoutes';
 import { landSkillsFor, skillsOverviewFor } from './skillsRoutes';
 import { ReviewStore } from '../distill/reviewStore';
+import { landOptions } from './landRoute';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -151,7 +152,7 @@ async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: Serve
     orch.retry(id);
     return send(res, 200, { ok: true });
   }
-  if (action === 'land') return send(res, 200, await orch.land(id));
+  if (action === 'land') return send(res, 200, await orch.land(id, landOptions(await readBody(req))));
   // Resolve with agent, then land: blocks until the land ends (like land), the follow-up turn included.
   if (action === 'resolve') return send(res, 200, await orch.resolve(id));
   if (action === 'follow-up') {
