@@ -1,7 +1,7 @@
 // The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop', 'hang-once', 'shared-file', 'keep-markers'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -12,7 +12,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd';
+type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -30,9 +30,15 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'shared-file': ['read', 'sharedEdit', 'check', 'final'],
   // Like shared-file, but in a "Resolve the merge conflicts" turn it leaves the markers (see resolveScenario.ts).
   'keep-markers': ['read', 'sharedEdit', 'check', 'final'],
+  // A fix turn on a pull request (the marker arrives in the failing check's output): write the file the check wants.
+  'fix-checks': ['fixEdit', 'final'],
   fail: [],
   hang: [],
 };
+
+/** The file and word the `fix-checks` scenario writes; a scripted CI check can pass once the tree has it. */
+export const FIX_FILE = 'quartet-fix.txt';
+export const FIX_WORD = 'FIXED';
 
 /** The check step: the repo's own tests when it has any, kept cheap otherwise. */
 export const CHECK_COMMAND = "sh -c 'if [ -f package.json ]; then npm test --silent; else echo no checks; fi'";
@@ -145,6 +151,7 @@ function addFilePatch(path: string, lines: string[]): string {
 function finalText(scenario: Scenario, id: string): string {
   if (scenario === 'escalate') return `Write escalated.txt ${id}\n\nAsked to run one command outside the sandbox (approval needed under on-request).`;
   if (scenario === 'env') return `Dump environment ${id}\n\nWrote the process environment to quartet-env-dump.txt.`;
+  if (scenario === 'fix-checks') return `Fix the failing check ${id}\n\nWrote ${FIX_WORD} to ${FIX_FILE}, which the failing check asked for.`;
   const extra = scenario === 'failing-command' ? ' The first command failed, so I worked around it.' : '';
   return `Add demo note ${id}\n\nAdded a short note from the demo model and ran the repo's checks.${extra}`;
 }
@@ -171,6 +178,9 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'exec', cmd: 'printf ok > escalated.txt', escalate: 'Write escalated.txt outside the sandbox?' };
     case 'envDump':
       return { kind: 'exec', cmd: 'env > quartet-env-dump.txt' };
+    case 'fixEdit':
+      // The thread's tag makes each attempt's fix a real change, even on a base that has an earlier fix.
+      return { kind: 'exec', cmd: `printf '${FIX_WORD} by ${id}\\n' > ${FIX_FILE}` };
     case 'longCmd':
       return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
     case 'final':

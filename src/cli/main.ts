@@ -10,6 +10,7 @@ import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
 import { runWorkflowCommand, WORKFLOW_HELP, WorkflowInvalid } from './workflowCommand';
 import { AUTOPILOT_HELP, runAutopilot } from './autopilot';
+import { land, LAND_HELP, LAND_PR_FLAGS } from './landPr';
 
 const HELP: Record<string, string> = {
   main: `quartet — run several Codex attempts at a task in parallel git worktrees
@@ -22,7 +23,7 @@ Commands:
   quartet resume ATTEMPT_ID [--repo DIR]
   quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]
   quartet score TASK_ID [--json] [--repo DIR]
-  quartet land ATTEMPT_ID [--resolve] [--json] [--repo DIR]
+  quartet land ATTEMPT_ID [--pr | --resolve] [--json] [--repo DIR]
   quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
   quartet distill [--apply all] [--json] [--repo DIR]
   quartet autopilot [--once] [--json] [--repo DIR]
@@ -63,7 +64,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   resume: `quartet resume ATTEMPT_ID [--repo DIR]\n\n  Continues an interrupted, stopped, stalled or failed attempt on its own Codex thread (thread/resume).`,
   answer: `quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]\n\n  Answers the approval or question an attempt waits on ("needs you").`,
   score: `quartet score TASK_ID [--json] [--repo DIR]\n\n  The scorecard: each attempt's checks, conflicts, diff size, tokens and time; the recommended one first.`,
-  land: `quartet land ATTEMPT_ID [--resolve] [--json] [--repo DIR]\n\n  Lands a finished attempt on its task's base branch (squash by default; setting landMode). Your checkout\n  is fast-forwarded only if it has the base checked out and is clean; if it is dirty the result goes to\n  quartet/landed/<task key> instead. Exit 1 when the land did not happen (conflict, failing checks, refused).\n  --resolve (after a conflict): Quartet merges the base into the attempt's worktree, a follow-up Codex turn\n  on the attempt's thread resolves the conflict markers, Quartet verifies none are left, commits the merge,\n  re-runs the checks and lands. If the agent fails or leaves markers the merge is aborted (nothing lost).\n  Land as a GitHub pull request (--pr) is not built yet.`,
+  land: LAND_HELP,
   rework: `quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]\n\n  Archives the attempt (patch + post-mortem under <git dir>/quartet/archive), removes its worktree and\n  branch, and starts a fresh attempt whose prompt carries the reason and the post-mortem.`,
   distill: `quartet distill [--apply all] [--json] [--repo DIR]\n\n  Mines the journals (failing commands, repeated errors, stalls, declined approvals) and rework reasons for\n  evidence, asks Codex for skill proposals that cite it, and prints them. --apply all writes every proposal\n  onto a new branch quartet/skills/<date>. With little or no history it says so and proposes nothing.`,
   autopilot: AUTOPILOT_HELP,
@@ -146,7 +147,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply'];
-  const p = parseArgs(rest.filter((a) => a !== '--pr' || command !== 'land'), ['wait', 'json', 'resolve', 'once'], valued);
+  const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json', 'once'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
   switch (command) {
     case 'launch':
       return launch(p);
@@ -188,16 +189,9 @@ async function run(argv: string[]): Promise<number> {
       else for (const r of card.ranked) console.log(`${r.attemptId === card.recommended ? '★' : ' '} ${r.attemptId}  ${String(r.score).padStart(3)}  ${r.reasons.join(' · ')}`);
       return 0;
     }
-    case 'land': {
-      const id = p.positionals[0];
-      if (!id) throw new CliUsageError('land needs an ATTEMPT_ID (see quartet status)');
-      if (rest.includes('--pr')) throw new CliUsageError('land --pr (GitHub pull requests) is not built yet; run quartet land without --pr to land locally');
-      const client = await connect(p);
-      const result = p.flags.has('resolve') ? await client.resolve(id) : await client.land(id);
-      client.close();
-      console.log(p.flags.has('json') ? JSON.stringify(result, null, 2) : `${result.status}: ${result.message}`);
-      return result.status === 'landed' || result.status === 'landed_aside' ? 0 : 1;
-    }
+    case 'land':
+      // The CLI's own environment, not a scrubbed copy: the token is read here and sent to the supervisor only.
+      return land(p, () => connect(p), process.env);
     case 'rework': {
       const id = p.positionals[0];
       if (!id) throw new CliUsageError('rework needs an ATTEMPT_ID (see quartet status)');

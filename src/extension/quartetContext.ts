@@ -19,12 +19,14 @@ import { SnapshotStore } from './snapshotStore';
 import { QuartetStatusBar } from './statusBar';
 import { TasksView } from './tree/tasksView';
 import { NotConnectedError } from './supervisorConnection';
+import { GithubAuth, GithubAvailability } from './githubAuth';
 
 export class QuartetContext extends Disposable {
   readonly store: SnapshotStore;
   private readonly skills: SkillsReview;
   readonly view: TasksView;
   readonly session: RepoSession;
+  private readonly github: GithubAuth;
 
   constructor(
     extension: vscode.ExtensionContext,
@@ -44,6 +46,8 @@ export class QuartetContext extends Disposable {
     this.session = this._register(
       new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors),
     );
+    this.github = new GithubAuth(extension.secrets, log);
+    this._register(new GithubAvailability(this.store, log));
     const client = (): QuartetApi => this.commandServices().client();
     this.skills = this._register(new SkillsReview(client, proposals.fs, () => this.store.current?.repo ?? null));
     this._register(registerCommands(this.commandServices()));
@@ -114,6 +118,7 @@ export class QuartetContext extends Disposable {
       // An explicit setting wins; else the repo's WORKFLOW.md `quartet.attempts`; else the setting's default.
       defaultAttempts: () => (isSettingSet('attempts') ? null : this.store.current?.workflow?.attempts) ?? defaultAttempts(readSetting),
       agentEnv: () => this.session.agentEnv(),
+      github: this.github,
       refresh: () => this.session.refresh(),
     };
   }

@@ -148,14 +148,30 @@ export interface CheckSummary {
   at: string;
 }
 
+/** The pull request of a land as a PR (what GitHub last said about it). */
+export interface LandPullRequest {
+  number: number;
+  url: string;
+  state: 'open' | 'closed' | 'merged';
+  /** `pending` | `success` | `failure` | `none`, with the failing or running check names. */
+  checks: { state: 'pending' | 'success' | 'failure' | 'none'; failing: string[]; pending: string[] };
+  /** Logins whose latest review approves / requests changes. */
+  reviews: { approved: string[]; changesRequested: string[] };
+  /** Fix turns sent to the attempt so far (failing checks, review feedback, conflicts). */
+  fixes: number;
+}
+
 /** A land in progress or its outcome, shown step by step. */
 export interface LandProgress {
   attemptId: string;
   step: string;
-  status: 'running' | 'landed' | 'landed_aside' | 'conflict' | 'checks_failed' | 'refused' | 'failed';
+  /** `needs_you`: a land as a PR stopped where a person must decide (fix cap reached, review pending too long). */
+  status: 'running' | 'landed' | 'landed_aside' | 'conflict' | 'checks_failed' | 'refused' | 'failed' | 'needs_you';
   message: string;
   steps: { step: string; status: string; detail: string }[];
   conflictFiles: string[];
+  /** Set when the land goes through a GitHub pull request. */
+  pr?: LandPullRequest;
 }
 
 export type TaskState = 'open' | 'landed' | 'archived';

@@ -2,7 +2,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeResponsesServer, type FakeResponsesServer } from '../../demo/fakeResponsesServer';
-import { CHECK_COMMAND, hashThreadId, shortId } from '../../demo/demoScript';
+import { CHECK_COMMAND, FIX_FILE, FIX_WORD, hashThreadId, replyFor, scenarioOf, shortId } from '../../demo/demoScript';
 
 interface Frame {
   event: string;
@@ -158,4 +158,17 @@ test('hang keeps the stream open after response.created until close()', async ()
   assert.equal(early, 'open');
   await s.close();
   assert.equal(await pending, 'ended');
+});
+
+test('scenario fix-checks (a PR fix turn): the marker in a later turn wins; it writes the fix file, then answers with a commit message', () => {
+  const user = (text: string): Record<string, unknown> => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
+  const input = [user('Add a note. You are attempt 1 of 1'), { type: 'function_call_output', output: 'ok' }, user('Failing checks: must say FIXED [[quartet-demo:fix-checks]]')];
+  assert.equal(scenarioOf(input), 'fix-checks');
+  const edit = replyFor('fix-checks', 0, 'thread-a');
+  assert.equal(edit.kind, 'exec');
+  assert.deepEqual([FIX_WORD, FIX_FILE], ['FIXED', 'quartet-fix.txt']);
+  assert.match(edit.kind === 'exec' ? edit.cmd : '', /^printf 'FIXED by [0-9a-f]{8}\\n' > quartet-fix\.txt$/);
+  assert.notEqual(JSON.stringify(replyFor('fix-checks', 0, 'thread-b')), JSON.stringify(edit), 'each thread writes a different fix');
+  const final = replyFor('fix-checks', 1, 'thread-a');
+  assert.match(final.kind === 'message' ? final.text : '', /^Fix the failing check [0-9a-f]{8}\n\nWrote FIXED to quartet-fix\.txt/);
 });

@@ -99,6 +99,38 @@ export interface SupervisorSettings {
 
 export type AnswerDecision = 'accept' | 'decline';
 
+/** Where and how a land as a GitHub pull request talks to GitHub. Held in the supervisor's memory for that land only. */
+export interface GithubLandOptions {
+  /** A GitHub token (repo scope). Never persisted, journaled, logged, or given to an agent. */
+  token: string;
+  /** REST API root; default https://api.github.com (GitHub Enterprise: https://HOST/api/v3). */
+  baseUrl?: string;
+  /** Repository on GitHub; default: parsed from the GitHub remote's URL. */
+  owner?: string;
+  repo?: string;
+  /** Git remote to push to; default: the remote whose URL names owner/repo, else `origin`. */
+  remote?: string;
+  /** `approved`: merge only with at least one approving review and no changes requested. Default `none`. */
+  reviewPolicy?: 'none' | 'approved';
+  /** Fix turns (failing checks, review feedback, conflicts) before the land stops with "needs you". Default 3. */
+  maxFixes?: number;
+  /** Polling of checks and reviews: first interval (default 5000), growing ×1.5 up to the cap (default 60000). */
+  pollInitialMs?: number;
+  pollMaxMs?: number;
+  /** How long to wait for checks/reviews on one head before "needs you" (default 2 h). */
+  maxWaitMs?: number;
+  /** With no check reported at all, wait this long before treating the repo as having none (default 60000). */
+  noChecksGraceMs?: number;
+  /** Longest wait for a rate limit to reset before failing with github_rate_limited (default 60000). */
+  maxRateLimitWaitMs?: number;
+}
+
+/** `land(attempt, { pr: true, github })` lands through a pull request; without `pr` it lands locally. */
+export interface LandOptions {
+  pr?: boolean;
+  github?: GithubLandOptions;
+}
+
 export interface QuartetApi {
   snapshot(): Promise<Snapshot>;
   launch(request: LaunchRequest): Promise<TaskSnapshot>;
@@ -109,8 +141,11 @@ export interface QuartetApi {
   answer(attemptId: string, decision: AnswerDecision, text?: string): Promise<void>;
   /** Journal records of one attempt from sequence number `from` (inclusive). */
   journal(attemptId: string, from?: number): Promise<JournalRecord[]>;
-  /** Land the attempt on its task's base branch (local; see LandProgress for the outcome). */
-  land(attemptId: string): Promise<LandProgress>;
+  /**
+   * Land the attempt on its task's base branch. Locally (default) this resolves with the outcome; with
+   * `pr: true` it resolves once the land has started — follow `task.landing` for its steps and outcome.
+   */
+  land(attemptId: string, options?: LandOptions): Promise<LandProgress>;
   /**
    * "Resolve with agent" after a land ended in conflict: merge the base into the attempt's worktree, one
    * follow-up Codex turn resolves the markers, Quartet verifies, commits the merge, re-runs the checks and lands.

@@ -5,7 +5,7 @@ import { openSync, closeSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
-import type { AnswerDecision, LaunchOptions, LaunchRequest, QuartetApi, SupervisorSettings, TaskScore } from './api';
+import type { AnswerDecision, LandOptions, LaunchOptions, LaunchRequest, QuartetApi, SupervisorSettings, TaskScore } from './api';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import { supervisorPaths } from '../supervisor/paths';
 import type { FollowUpResult } from '../orchestrator/followUp';
@@ -124,9 +124,9 @@ export class SupervisorClient implements QuartetApi {
   async retry(attemptId: string): Promise<void> {
     await call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/retry`, {});
   }
-  land(attemptId: string): Promise<LandProgress> {
-    // A land may run the repo's checks: allow it the check timeout and then some.
-    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/land`, {}, 30 * 60_000) as Promise<LandProgress>;
+  land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
+    // A local land may run the repo's checks: allow it the check timeout and then some. A PR land answers once started.
+    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/land`, options, 30 * 60_000) as Promise<LandProgress>;
   }
   /** Resolve with agent, then land: an agent turn and the checks, so it may take a while. */
   resolve(attemptId: string): Promise<LandProgress> {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AttemptRecord, TaskRecord } from './records';
 import type { LandProgress } from '../../shared/model';
-import type { TaskScore } from '../client/api';
+import type { GithubLandOptions, TaskScore } from '../client/api';
+import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import { runChecks, detectCheckCommand } from '../land/checks';
 import { scoreAttempts, diffStat } from '../land/scorecard';
@@ -14,6 +15,7 @@ import { archiveAttempt, removeAttemptWorktree } from '../land/rework';
 import { postMortem } from '../land/postMortem';
 import { git, isAncestor, refCommit } from '../land/git';
 import { UsageError } from './validation';
+import { preparePrLand, startPrLand } from './prLanding';
 
 export interface LandingHost {
   readonly repo: string;
@@ -28,6 +30,10 @@ export interface LandingHost {
   addAttempt(task: TaskRecord, promptAddendum: string, reworkOf: string): AttemptRecord;
   /** WORKFLOW.md `before_remove` for this attempt's worktree (never throws). */
   beforeRemove(attempt: AttemptRecord): Promise<void>;
+  /** One more turn on the attempt's own thread (a PR fix, see followUp.ts); settles once it ended, was committed and scored. */
+  followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult>;
+  /** A secret (a GitHub token) to scrub from the task's journals and the log. */
+  addSecret(taskId: string, value: string): void;
   log(line: string): void;
 }
 
@@ -114,6 +120,26 @@ export class Landing {
   }
 
   /**
+   * Land through a GitHub pull request (see prLanding.ts): checked here, then it runs in the background and
+   * records each step in task.landing; resolves as soon as it has started.
+   */
+  async landAsPr(attemptId: string, github: GithubLandOptions | undefined): Promise<LandProgress> {
+    const { task, attempt } = this.find(attemptId);
+    if (attempt.phase !== 'finished' || !attempt.resultCommit) throw new UsageError(`attempt ${attemptId} is ${attempt.phase}${attempt.resultCommit ? '' : ' with no committed result'}; only finished attempts with changes can land`);
+    if (task.state === 'landed') throw new UsageError(`task ${task.id} already landed (${task.landing?.attemptId ?? ''})`);
+    if (task.landing?.status === 'running') throw new UsageError(`a land of task ${task.id} is already running`);
+    const target = await preparePrLand(this.host.repo, task, github);
+    return startPrLand(
+      {
+        repo: this.host.repo, stateDir: this.host.stateDir, updateTask: (id, c) => this.host.updateTask(id, c), updateAttempt: (id, c) => this.host.updateAttempt(id, c),
+        addSecret: (id, v) => this.host.addSecret(id, v), log: (l) => this.host.log(l), followUp: (id, prompt, options) => this.host.followUp(id, prompt, options),
+        landed: (taskId, id, outcome, final) => this.recordLanded(taskId, id, outcome, final),
+      },
+      task, attempt, github ?? { token: '' }, target,
+    );
+  }
+
+  /**
    * Land one attempt on its task's base branch, step by step; the task records the progress and outcome.
    * `carried`: steps already shown for this land (Resolve with agent continues its own land).
    */
@@ -165,19 +191,25 @@ export class Landing {
     };
     this.host.log(`task=${task.id} attempt=${attemptId} land=${result.status} ${result.message}`);
     if (result.status === 'landed' || result.status === 'landed_aside') {
-      const commit = result.commit;
-      const aside = result.status === 'landed_aside' ? result.branch : null;
-      this.host.updateAttempt(attemptId, (a) => ({ ...a, landed: { at: now(), commit, aside, message: result.message }, lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}` }));
-      appendJournalEvent(attempt.journal, { type: 'landed', commit, aside, message: result.message });
-      this.host.updateTask(task.id, (t) => ({ ...t, state: 'landed', landing: final }));
-      if (task.options.cleanupAfterLand) await this.cleanupAfterLand(task.id, attemptId);
-      await this.flagOtherTasks(task.id);
+      await this.recordLanded(task.id, attemptId, { commit: result.commit, aside: result.status === 'landed_aside' ? result.branch : null, message: result.message }, final);
     } else {
       this.host.updateTask(task.id, (t) => ({ ...t, landing: final }));
       // The land found what the prediction may have missed (the base moved since): the attempt shows it, and can be resolved.
       if (result.status === 'conflict') this.host.updateAttempt(attemptId, (a) => ({ ...a, conflicts: { withBase: true, files: result.files, withAttempts: a.conflicts?.withAttempts ?? [] } }));
     }
     return final;
+  }
+
+  /** A land happened (locally or through a PR): the attempt and task say so, then cleanup and conflict flags. */
+  private async recordLanded(taskId: string, attemptId: string, outcome: { commit: string; aside: string | null; message: string }, final: LandProgress): Promise<void> {
+    const { task, attempt } = this.find(attemptId);
+    const { commit, aside, message } = outcome;
+    this.host.updateAttempt(attemptId, (a) => ({ ...a, landed: { at: now(), commit, aside, message }, lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}` }));
+    appendJournalEvent(attempt.journal, { type: 'landed', commit, aside, message });
+    // The outcome shows once the cleanup is done too: a client that sees "landed" sees the siblings archived.
+    if (task.options.cleanupAfterLand) await this.cleanupAfterLand(taskId, attemptId);
+    this.host.updateTask(taskId, (t) => ({ ...t, state: 'landed', landing: final }));
+    await this.flagOtherTasks(taskId);
   }
 
   /** After a land: archive and remove every attempt of the task (the landed one's work is in the base). */

@@ -13,7 +13,7 @@ import { StateStore } from '../observability/stateStore';
 import { Journal, readJournal } from '../observability/journal';
 import { humanize } from '../observability/humanize';
 import { attemptTotal } from '../observability/tokens';
-import { scrubSecrets, secretValues } from '../config/secrets';
+import { redact, scrubSecrets, secretValues } from '../config/secrets';
 import { AttemptRunner, ATTEMPT_TAG, type RunOutcome } from '../execution/attemptRunner';
 import { killTree } from '../execution/processTree';
 import { resolveCodexBinary } from '../execution/codexBinary';
@@ -31,7 +31,7 @@ import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp
 import { resolveWithAgent } from './resolveConflicts';
 import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
-import type { TaskScore } from '../client/api';
+import type { LandOptions, TaskScore } from '../client/api';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import { issueTaskKey, validateIssueSource } from './issueTasks';
 
@@ -94,7 +94,10 @@ export class Orchestrator extends EventEmitter {
       stop: (id) => this.stopAndWait(id),
       addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
       beforeRemove: (a) => this.workflow.hook('before_remove', { attemptId: a.id, taskId: a.taskId, worktree: a.worktree, branch: a.branch, env: this.taskEnv.get(a.taskId) ?? deps.env, journal: a.journal }).then(() => undefined),
-      log: deps.log,
+      followUp: (id, prompt, options) => this.followUp(id, prompt, options),
+      addSecret: (taskId, value) => this.secretsByTask.set(taskId, [...(this.secretsByTask.get(taskId) ?? []), value]),
+      // A GitHub error could echo what a client sent: the log never shows a known secret.
+      log: (line) => deps.log(redact(line, [...this.secretsByTask.values()].flat())),
     });
     this.followUps = new FollowUps({
       attempt: (id) => this.attempt(id),
@@ -106,8 +109,8 @@ export class Orchestrator extends EventEmitter {
     });
   }
 
-  land(attemptId: string): Promise<LandProgress> {
-    return this.landing.land(attemptId);
+  land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
+    return options.pr ? this.landing.landAsPr(attemptId, options.github) : this.landing.land(attemptId);
   }
 
   /** One more turn on the attempt's own thread (see followUp.ts); settles once it ended, was committed and scored. */

@@ -61,7 +61,13 @@ export function taskSnapshot(t: TaskRecord): TaskSnapshot {
 export function normalizeTask(t: TaskRecord): TaskRecord {
   const now = new Date().toISOString();
   const landing = t.landing?.status === 'running'
-    ? { ...t.landing, status: 'failed' as const, message: `Quartet restarted during this land (at ${t.landing.step}); check ${t.baseRef} and land again` }
+    ? {
+        ...t.landing, status: 'failed' as const,
+        // A land as a PR cannot go on (its token was in memory only); its PR stays open and a new land picks it up.
+        message: t.landing.pr
+          ? `Quartet restarted during this land (at ${t.landing.step}); PR #${t.landing.pr.number} stays open (${t.landing.pr.url}): land as a PR again to pick it up`
+          : `Quartet restarted during this land (at ${t.landing.step}); check ${t.baseRef} and land again`,
+      }
     : t.landing ?? null;
   return {
     ...t,

@@ -11,6 +11,7 @@ import { landSkillsFor, skillsOverviewFor } from './skillsRoutes';
 import { ReviewStore } from '../distill/reviewStore';
 import { autopilotRoute, refreshRoute } from './autopilotRoutes';
 import type { AutopilotService } from './autopilotService';
+import { landOptions } from './landRoute';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -155,7 +156,7 @@ async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: Serve
     orch.retry(id);
     return send(res, 200, { ok: true });
   }
-  if (action === 'land') return send(res, 200, await orch.land(id));
+  if (action === 'land') return send(res, 200, await orch.land(id, landOptions(await readBody(req))));
   // Resolve with agent, then land: blocks until the land ends (like land), the follow-up turn included.
   if (action === 'resolve') return send(res, 200, await orch.resolve(id));
   if (action === 'follow-up') {

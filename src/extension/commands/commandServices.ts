@@ -5,6 +5,7 @@ import type { ErrorReporter, QuartetLog } from '../logging';
 import type { SnapshotStore } from '../snapshotStore';
 import type { TasksView } from '../tree/tasksView';
 import type { SkillsReview } from '../skillsReview';
+import type { GithubAccess } from '../githubAuth';
 
 export interface CommandServices {
   store: SnapshotStore;
@@ -23,6 +24,8 @@ export interface CommandServices {
   skills: SkillsReview;
   /** Root of the repository this window works on, or null. */
   repo(): string | null;
+  /** The GitHub token (secret storage / sign-in) and the quartet.github.* settings, for Land as Pull Request. */
+  github: GithubAccess;
   /** Re-checks the repository and Codex, reconnects if needed and reloads the snapshot. */
   refresh(): Promise<void>;
 }

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
 import { landAttempt, resolveWithAgent, reworkAttempt } from './landCommands';
+import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
 import { launchIssueAttempts, openIssue, refreshAutopilot, startAutopilot, stopAutopilot } from './autopilotCommands';
 import { landSkillsBranch } from './landSkillsBranch';
@@ -23,6 +24,9 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.retryAttempt]: retryAttempt,
   [CommandIds.resumeAttempt]: resumeAttempt,
   [CommandIds.landAttempt]: landAttempt,
+  [CommandIds.landAttemptAsPr]: landAttemptAsPr,
+  [CommandIds.setGithubToken]: (s) => setGithubToken(s),
+  [CommandIds.signInGithub]: (s) => signInGithub(s),
   [CommandIds.resolveWithAgent]: resolveWithAgent,
   [CommandIds.reworkAttempt]: reworkAttempt,
   [CommandIds.distillSkills]: (s) => distillSkills(s),

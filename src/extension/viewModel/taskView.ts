@@ -32,9 +32,11 @@ export function sortedAttempts(attempts: readonly AttemptSnapshot[]): AttemptSna
 export function taskDescription(task: Pick<TaskSnapshot, 'attempts'> & Partial<Pick<TaskSnapshot, 'state' | 'landing'>>): string {
   const parts = [plural(task.attempts.length, 'attempt')];
   const landing = task.landing ?? null;
-  if (task.state === 'landed') parts.unshift(landing?.status === 'landed_aside' ? 'landed aside' : 'landed');
-  else if (landing?.status === 'running') parts.unshift(`landing: ${landing.step}`);
-  else if (landing && landing.status !== 'landed') parts.unshift(`land ${landing.status.replace('_', ' ')}`);
+  // A land as a PR names its pull request: the person may want to look at it while it waits.
+  const pr = landing?.pr ? ` (PR #${landing.pr.number})` : '';
+  if (task.state === 'landed') parts.unshift(`${landing?.status === 'landed_aside' ? 'landed aside' : 'landed'}${pr}`);
+  else if (landing?.status === 'running') parts.unshift(`landing: ${landing.step}${pr}`);
+  else if (landing && landing.status !== 'landed') parts.unshift(`land ${landing.status.replace('_', ' ')}${pr}`);
   for (const bucket of BUCKETS) {
     const n = task.attempts.filter((a) => bucket.phases.includes(a.phase)).length;
     if (n > 0) parts.push(`${n} ${bucket.label}`);

@@ -1,0 +1,36 @@
+// One poll of a pull request: the PR, its checks on the pushed head, its reviews and review comments, reduced to an observation.
+
+import type { LandPullRequest } from '../../shared/model';
+import type { PrApi, PrInfo } from '../github/prApi';
+import { newFeedback, summarizeChecks, summarizeReviews } from '../github/prState';
+import type { PrObservation } from './prSteps';
+
+export async function observePr(api: PrApi, number: number, pushedSha: string, self: string | null, sent: ReadonlySet<string>): Promise<{ pr: PrInfo; obs: PrObservation }> {
+  const pr = await api.get(number);
+  // Checks of the commit Quartet pushed: GitHub may not show it as the head yet, and then decide() waits.
+  const [runs, statuses, reviews, comments] = await Promise.all([api.checkRuns(pushedSha), api.statuses(pushedSha), api.reviews(number), api.reviewComments(number)]);
+  const obs: PrObservation = {
+    state: pr.state,
+    merged: pr.merged,
+    headSha: pr.headSha,
+    pushedSha,
+    mergeable: pr.mergeable,
+    mergeableState: pr.mergeableState,
+    checks: summarizeChecks(runs, statuses),
+    reviews: summarizeReviews(reviews),
+    feedback: newFeedback(reviews, comments, self, sent),
+  };
+  return { pr, obs };
+}
+
+/** What the task's landing shows about the PR. */
+export function prView(pr: PrInfo, obs: PrObservation | null, fixes: number): LandPullRequest {
+  return {
+    number: pr.number,
+    url: pr.url,
+    state: pr.merged ? 'merged' : pr.state,
+    checks: obs ? { state: obs.checks.state, failing: obs.checks.failing.map((f) => f.name), pending: obs.checks.pending } : { state: 'pending', failing: [], pending: [] },
+    reviews: obs ? obs.reviews : { approved: [], changesRequested: [] },
+    fixes,
+  };
+}

@@ -1,0 +1,152 @@
+// Land as a pull request on top of the orchestrator's records: validate, resolve GitHub, run prLand in the background, record each step.
+
+import { join } from 'node:path';
+import type { LandProgress } from '../../shared/model';
+import type { GithubLandOptions } from '../client/api';
+import { createGithubClient, realClock, type Clock } from '../github/githubClient';
+import { GithubError } from '../github/errors';
+import { PrApi } from '../github/prApi';
+import { resolveGithubTarget, type GithubTarget } from '../github/remote';
+import { refCommit, git } from '../land/git';
+import { landAsPullRequest, type RunFixTurn } from '../land/prLand';
+import { abortBaseMerge, commitBaseMerge, leftoverMarkers } from '../land/resolveGit';
+import { resolveCommitMessage } from '../policy/resolvePrompt';
+import { DEFAULT_POLL } from '../land/prSteps';
+import { prBody } from '../land/prText';
+import type { AttemptRecord, TaskRecord } from './records';
+import type { FollowUpOptions, FollowUpResult } from './followUp';
+import { UsageError } from './validation';
+
+export interface PrLandingHost {
+  readonly repo: string;
+  readonly stateDir: string;
+  updateTask(id: string, change: (t: TaskRecord) => TaskRecord): void;
+  updateAttempt(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
+  /** Secret values to scrub from this task's journals and from the supervisor log. */
+  addSecret(taskId: string, value: string): void;
+  /** The orchestrator's follow-up turn (followUp.ts); a PR's fix turns go through it. */
+  followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult>;
+  /** Records a successful land exactly as a local land does (attempt landed, task landed, cleanup). */
+  landed(taskId: string, attemptId: string, outcome: { commit: string; aside: string | null; message: string }, final: LandProgress): Promise<void>;
+  log(line: string): void;
+  clock?: Clock;
+}
+
+/** Checks everything a PR land needs before anything is pushed; mistakes are UsageErrors (exit 2). */
+export async function preparePrLand(repo: string, task: TaskRecord, github: GithubLandOptions | undefined): Promise<GithubTarget> {
+  if (!github?.token) {
+    throw new UsageError('a land as a pull request needs a GitHub token: set QUARTET_GITHUB_TOKEN (or GITHUB_TOKEN / GH_TOKEN) for the CLI, or run "Quartet: Set GitHub Token" in VS Code');
+  }
+  if (github.reviewPolicy !== undefined && github.reviewPolicy !== 'none' && github.reviewPolicy !== 'approved') throw new UsageError('reviewPolicy must be none or approved');
+  if (!(await refCommit(repo, `refs/heads/${task.baseRef}`))) throw new UsageError(`the base "${task.baseRef}" is not a branch; a pull request needs a base branch`);
+  try {
+    return await resolveGithubTarget(repo, github);
+  } catch (err) {
+    if (err instanceof GithubError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** Starts the land; resolves at once with the first progress. The land goes on and records itself in task.landing. */
+export function startPrLand(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord, github: GithubLandOptions, target: GithubTarget): LandProgress {
+  host.addSecret(task.id, github.token);
+  const progress: LandProgress = { attemptId: attempt.id, step: 'push', status: 'running', message: `landing as a pull request on ${target.owner}/${target.repo}`, steps: [], conflictFiles: [] };
+  host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
+  void run(host, task, attempt, github, target, progress).catch((err: unknown) => {
+    const failed: LandProgress = { ...progress, status: 'failed', message: (err as Error).message };
+    host.updateTask(task.id, (t) => ({ ...t, landing: failed }));
+    host.log(`task=${task.id} attempt=${attempt.id} land-pr=failed ${(err as Error).message}`);
+  });
+  return progress;
+}
+
+async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord, github: GithubLandOptions, target: GithubTarget, progress: LandProgress): Promise<void> {
+  const clock = host.clock ?? realClock;
+  const octokit = createGithubClient({
+    token: github.token,
+    baseUrl: github.baseUrl,
+    clock,
+    maxRateLimitWaitMs: github.maxRateLimitWaitMs,
+    onRateLimit: (ms, resetAt) => host.log(`task=${task.id} GitHub rate limit: waiting ${Math.ceil(ms / 1000)} s (resets ${resetAt.toISOString()})`),
+    log: host.log,
+  });
+  // The attempt's own message, not that of a merge a Resolve or a conflict turn added on top.
+  const commitBody = (await git(host.repo, ['log', '-1', '--no-merges', '--format=%B', attempt.resultCommit ?? attempt.branch]).catch(() => '')).replace(/\n?Quartet-Attempt:.*$/m, '').trim();
+  const summary = commitBody.split('\n').slice(1).join('\n').trim() || commitBody;
+  const publish = (): void => host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress, steps: [...progress.steps] } }));
+  const result = await landAsPullRequest({
+    repo: host.repo,
+    worktree: attempt.worktree,
+    attemptId: attempt.id,
+    branch: attempt.branch,
+    baseBranch: task.baseRef,
+    title: task.title.slice(0, 200),
+    body: prBody({
+      prompt: task.prompt, attemptId: attempt.id, branch: attempt.branch, baseRef: task.baseRef, summary,
+      checks: attempt.checks, diffStat: attempt.diffStat, conflictsWithBase: attempt.conflicts?.withBase ?? null,
+      tokens: attempt.tokens.total, score: attempt.score, recommended: attempt.recommended, attempts: task.attempts.filter((a) => !a.archived).length,
+    }),
+    mergeMessage: `${summary}\n\nQuartet-Task: ${task.id}\nQuartet-Attempt: ${attempt.id}\n`,
+    mode: task.options.landMode,
+    landedBranch: `quartet/landed/${task.key}`,
+    api: new PrApi(octokit, target.owner, target.repo),
+    target,
+    token: github.token,
+    policy: github.reviewPolicy ?? 'none',
+    maxFixes: github.maxFixes ?? 3,
+    poll: { ...DEFAULT_POLL, initialMs: github.pollInitialMs ?? DEFAULT_POLL.initialMs, maxMs: github.pollMaxMs ?? DEFAULT_POLL.maxMs },
+    maxWaitMs: github.maxWaitMs ?? 2 * 3600_000,
+    noChecksGraceMs: github.noChecksGraceMs ?? 60_000,
+    runFixTurn: fixTurns(host, attempt),
+    clock,
+    onStep: (step, status, detail) => {
+      progress.step = step;
+      progress.steps = [...progress.steps.filter((s) => s.step !== step), { step, status, detail }];
+      publish();
+    },
+    onPr: (pr) => {
+      progress.pr = pr;
+      publish();
+    },
+  });
+  const final: LandProgress = { ...progress, status: result.status, message: result.message, steps: result.steps.map((s) => ({ ...s })), ...(result.pr ? { pr: result.pr } : {}) };
+  host.log(`task=${task.id} attempt=${attempt.id} land-pr=${result.status} ${result.message}`);
+  if (result.status === 'landed' || result.status === 'landed_aside') {
+    await host.landed(task.id, attempt.id, { commit: result.mergeCommit ?? '', aside: result.aside, message: result.message }, final);
+  } else {
+    host.updateTask(task.id, (t) => ({ ...t, landing: final }));
+  }
+}
+
+/**
+ * Fix turns as follow-ups on the attempt's thread. A conflict turn is verified like Resolve with agent: no markers
+ * left → Quartet commits the merge; otherwise the merge is aborted and the worktree put back (what the agent wrote is saved).
+ */
+function fixTurns(host: PrLandingHost, attempt: AttemptRecord): RunFixTurn {
+  return async (id, prompt, conflicts) => {
+    const options: FollowUpOptions = !conflicts
+      ? { reason: 'pr-fix' }
+      : {
+          reason: 'pr-conflicts',
+          verify: async (a) => {
+            const left = await leftoverMarkers(a.worktree, conflicts.files);
+            if (left.length) return `the agent left conflict markers in ${left.map((l) => `${l.file} (line ${l.lines.join(', ')})`).join('; ')}`;
+            await commitBaseMerge(a.worktree, resolveCommitMessage(conflicts.baseRef, a.branch, conflicts.files, a.id));
+            return null;
+          },
+          rollback: async (a) => {
+            const saved = await abortBaseMerge(a.worktree, conflicts.preMerge, join(host.stateDir, 'resolve', `${a.id}-${Date.now().toString(36)}.patch`));
+            return `the merge was aborted; the worktree is back at ${conflicts.preMerge.slice(0, 8)}${saved ? ` (what the agent left is in ${saved})` : ''}`;
+          },
+        };
+    const r = await host.followUp(id, prompt, options);
+    if (r.status !== 'completed') return { ok: false, message: r.message };
+    // Diffs and archives of the attempt are measured from a base its branch now contains.
+    if (conflicts && r.commit) {
+      const merged = await git(host.repo, ['rev-parse', `${r.commit}^2`]).catch(() => '');
+      if (merged.trim()) host.updateAttempt(attempt.id, (x) => ({ ...x, base: merged.trim() }));
+    }
+    const text = r.commit ? await git(host.repo, ['log', '-1', '--format=%B', r.commit]).catch(() => '') : '';
+    return { ok: true, message: text.replace(/\n?Quartet-Attempt:.*$/m, '').trim() };
+  };
+}

@@ -1,0 +1,85 @@
+// The GitHub token for "Land as Pull Request": kept in SecretStorage, or taken from VS Code's GitHub sign-in on an explicit click.
+
+import * as vscode from 'vscode';
+import { resolveGithubTarget } from '../core/github/remote';
+import { configuredBySettings, githubSettings, type GithubSettings } from './githubModel';
+import { Disposable } from './lifecycle';
+import type { QuartetLog } from './logging';
+import { readSetting } from './settings';
+import type { SnapshotStore } from './snapshotStore';
+
+const TOKEN_KEY = 'quartet.github.token';
+export const GITHUB_CONTEXT_KEY = 'quartet.githubAvailable';
+
+export interface GithubAccess {
+  /** The stored token, or undefined; never prompts. */
+  token(): Promise<string | undefined>;
+  /** Asks for a token in a password box and stores it; undefined when cancelled. */
+  setToken(): Promise<string | undefined>;
+  /** VS Code's GitHub sign-in (`repo` scope), only on this explicit call; the session's token is stored. */
+  signIn(): Promise<string | undefined>;
+  settings(): GithubSettings;
+}
+
+export class GithubAuth implements GithubAccess {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: QuartetLog,
+  ) {}
+
+  async token(): Promise<string | undefined> {
+    return (await this.secrets.get(TOKEN_KEY)) || undefined;
+  }
+
+  async setToken(): Promise<string | undefined> {
+    const value = await vscode.window.showInputBox({
+      title: 'Quartet: GitHub token',
+      prompt: 'A token with the "repo" scope (classic) or contents + pull requests read/write (fine-grained). Stored in VS Code\'s secret storage; never given to agents or written to logs.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim().length < 10 ? 'That does not look like a GitHub token.' : undefined),
+    });
+    if (!value) return undefined;
+    await this.secrets.store(TOKEN_KEY, value.trim());
+    this.log.info('GitHub token stored in secret storage');
+    return value.trim();
+  }
+
+  async signIn(): Promise<string | undefined> {
+    // OAuth needs a browser and the network: only ever on the user's click, never at startup.
+    const session = await vscode.authentication.getSession('github', ['repo'], { createIfNone: true });
+    await this.secrets.store(TOKEN_KEY, session.accessToken);
+    this.log.info(`signed in to GitHub as ${session.account.label}`);
+    return session.accessToken;
+  }
+
+  settings(): GithubSettings {
+    return githubSettings(readSetting);
+  }
+}
+
+/** Keeps the `quartet.githubAvailable` context key: the repo has a GitHub remote, or the settings name one. */
+export class GithubAvailability extends Disposable {
+  private repo: string | null = null;
+
+  constructor(private readonly store: SnapshotStore, private readonly log: QuartetLog) {
+    super();
+    this._register(store.onDidChange(({ current }) => {
+      if ((current?.repo ?? null) !== this.repo) void this.update();
+    }));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('quartet.github')) void this.update();
+    }));
+  }
+
+  async update(): Promise<void> {
+    this.repo = this.store.current?.repo ?? null;
+    const settings = githubSettings(readSetting);
+    let available = configuredBySettings(settings);
+    if (!available && this.repo) {
+      available = await resolveGithubTarget(this.repo, settings).then(() => true, () => false);
+    }
+    this.log.info(`Land as Pull Request ${available ? 'available' : 'not available (no GitHub remote, no quartet.github settings)'}`);
+    await vscode.commands.executeCommand('setContext', GITHUB_CONTEXT_KEY, available);
+  }
+}
