@@ -9,6 +9,7 @@ import { scrubSecrets } from '../core/config/secrets';
 import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
 import { runWorkflowCommand, WORKFLOW_HELP, WorkflowInvalid } from './workflowCommand';
+import { AUTOPILOT_HELP, runAutopilot } from './autopilot';
 import { land, LAND_HELP, LAND_PR_FLAGS } from './landPr';
 
 const HELP: Record<string, string> = {
@@ -25,6 +26,7 @@ Commands:
   quartet land ATTEMPT_ID [--pr | --resolve] [--json] [--repo DIR]
   quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
   quartet distill [--apply all] [--json] [--repo DIR]
+  quartet autopilot [--once] [--json] [--repo DIR]
   quartet supervisor stop [--repo DIR]
   quartet workflow validate [PATH] [--json]
 
@@ -65,6 +67,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   land: LAND_HELP,
   rework: `quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]\n\n  Archives the attempt (patch + post-mortem under <git dir>/quartet/archive), removes its worktree and\n  branch, and starts a fresh attempt whose prompt carries the reason and the post-mortem.`,
   distill: `quartet distill [--apply all] [--json] [--repo DIR]\n\n  Mines the journals (failing commands, repeated errors, stalls, declined approvals) and rework reasons for\n  evidence, asks Codex for skill proposals that cite it, and prints them. --apply all writes every proposal\n  onto a new branch quartet/skills/<date>. With little or no history it says so and proposes nothing.`,
+  autopilot: AUTOPILOT_HELP,
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
   workflow: WORKFLOW_HELP,
 };
@@ -144,7 +147,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply'];
-  const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
+  const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json', 'once'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
   switch (command) {
     case 'launch':
       return launch(p);
@@ -219,6 +222,8 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'workflow':
       return runWorkflowCommand(p.positionals, p.flags.has('json'));
+    case 'autopilot':
+      return runAutopilot(await connect(p), { once: p.flags.has('once'), json: p.flags.has('json') });
     case 'supervisor': {
       if (p.positionals[0] !== 'stop') throw new CliUsageError('usage: quartet supervisor stop [--repo DIR]');
       const client = await connect(p);

@@ -1,5 +1,6 @@
 // The serializable run-state model shared by the core, the CLI, the extension and the webview.
 
+import type { AutopilotSnapshot, TaskIssueSource } from './autopilot';
 import type { AttemptSkill } from './skills';
 import type { PriceTable } from './cost';
 
@@ -187,6 +188,8 @@ export interface TaskSnapshot {
   /** The attempt the scorecard recommends (the person decides). */
   recommended: string | null;
   landing: LandProgress | null;
+  /** The tracker issue this task works on (Autopilot, or launched from an issue by hand). */
+  source?: TaskIssueSource | null;
 }
 
 export interface Snapshot {
@@ -196,6 +199,8 @@ export interface Snapshot {
   counts: { running: number; needsYou: number; queued: number; finished: number; failed: number };
   /** Problems the supervisor wants a person to see (a corrupt state file, a failing journal…). */
   warnings: string[];
+  /** The Autopilot's state, when the supervisor has one. */
+  autopilot?: AutopilotSnapshot;
   /** The repository's WORKFLOW.md as the supervisor sees it (absent from older supervisors). */
   workflow?: WorkflowSummary;
 }

@@ -37,8 +37,8 @@ export function makeRepo(dir: string): string {
   return repo;
 }
 
-/** `makeRepo`: how the user's checkout is made (default: a fresh repo; e.g. a clone of a bare `origin`); `prepare` runs on it before the supervisor starts (e.g. to commit a WORKFLOW.md). */
-export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; makeRepo?: (dir: string) => string; prepare?: (repo: string) => void } = {}): Promise<Harness> {
+/** `makeRepo`: how the user's checkout is made (default: a fresh repo; e.g. a clone of a bare `origin`); `prepare` runs on it before the supervisor starts (e.g. to commit a WORKFLOW.md); `env`: extra supervisor environment. */
+export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; makeRepo?: (dir: string) => string; prepare?: (repo: string) => void; env?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-it-'));
   const repo = (opts.makeRepo ?? makeRepo)(dir);
   opts.prepare?.(repo);
@@ -48,7 +48,7 @@ export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-reques
   mkdirSync(home, { recursive: true });
   writeCodexHome(codexHome, { baseUrl: server.url, approvalPolicy: opts.approvalPolicy ?? 'on-request' });
   const base = hermeticCodexEnv(codexHome, home);
-  const env = { ...base, PATH: `${NODE_BIN}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000' };
+  const env = { ...base, PATH: `${NODE_BIN}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000', ...(opts.env ?? {}) };
   const worktreeRoot = join(dir, 'worktrees');
   const client = await SupervisorClient.connect({ repo, supervisorEntry: join(DIST, 'supervisor.js'), env });
   await client.configure({ worktreeRoot, maxConcurrent: 4 });

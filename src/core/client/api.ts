@@ -1,6 +1,7 @@
 // The typed interface of a repository's supervisor, as its clients (extension, CLI, tests) see it.
 
 import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
+import type { AutopilotSnapshot, TaskIssueSource } from '../../shared/autopilot';
 
 /** `quartet score TASK --json`: the scorecard of a task's attempts. */
 export interface TaskScore {
@@ -79,6 +80,10 @@ export interface LaunchRequest {
   options?: Partial<LaunchOptions>;
   /** The client's environment minus secrets; Codex processes of this task get it. */
   env?: Record<string, string>;
+  /** The tracker issue the task works on (its key is then derived from the issue's identifier). */
+  source?: TaskIssueSource;
+  /** More variable names to keep from the agents (a tracker's credentials, `TaskSource.secretEnvNames`). */
+  secretEnvNames?: readonly string[];
 }
 
 export interface SupervisorSettings {
@@ -163,4 +168,12 @@ export interface QuartetApi {
   /** Squash a `quartet/skills/*` branch onto the current branch (like an attempt's land) and delete it. */
   landSkills(branch: string): Promise<LandSkillsResult>;
   configure(settings: Partial<SupervisorSettings>): Promise<void>;
+  /** Starts the repository's Autopilot (tracker from WORKFLOW.md); `once` runs one poll tick and stops. */
+  autopilotStart(options?: { once?: boolean }): Promise<AutopilotSnapshot>;
+  /** Stops polling and retries; attempts already running go on as ordinary tasks. */
+  autopilotStop(): Promise<AutopilotSnapshot>;
+  /** An immediate poll + reconcile (SPEC §13.7 refresh). */
+  autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }>;
+  /** A normal task from one tracker issue, launched by hand. */
+  launchIssue(issueId: string, request?: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string> }): Promise<TaskSnapshot>;
 }

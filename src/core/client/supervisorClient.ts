@@ -5,7 +5,8 @@ import { openSync, closeSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
-import type { AnswerDecision, LandOptions, LaunchRequest, QuartetApi, SupervisorSettings, TaskScore } from './api';
+import type { AnswerDecision, LandOptions, LaunchOptions, LaunchRequest, QuartetApi, SupervisorSettings, TaskScore } from './api';
+import type { AutopilotSnapshot } from '../../shared/autopilot';
 import { supervisorPaths } from '../supervisor/paths';
 import type { FollowUpResult } from '../orchestrator/followUp';
 import type { DistillReply } from '../distill/distillService';
@@ -168,6 +169,19 @@ export class SupervisorClient implements QuartetApi {
   /** Asks the supervisor to stop its attempts and exit (tests, `quartet supervisor stop`). */
   async shutdown(): Promise<void> {
     await call(this.socket, 'POST', '/api/v1/shutdown', {});
+  }
+  autopilotStart(options: { once?: boolean } = {}): Promise<AutopilotSnapshot> {
+    // The first tick (startup cleanup, a poll, launches) may take a while against a real tracker.
+    return call(this.socket, 'POST', '/api/v1/autopilot/start', options, 5 * 60_000) as Promise<AutopilotSnapshot>;
+  }
+  autopilotStop(): Promise<AutopilotSnapshot> {
+    return call(this.socket, 'POST', '/api/v1/autopilot/stop', {}) as Promise<AutopilotSnapshot>;
+  }
+  autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }> {
+    return call(this.socket, 'POST', '/api/v1/autopilot/refresh', {}) as Promise<{ queued: boolean; coalesced: boolean }>;
+  }
+  launchIssue(issueId: string, request: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string> } = {}): Promise<TaskSnapshot> {
+    return call(this.socket, 'POST', `/api/v1/autopilot/issues/${encodeURIComponent(issueId)}/launch`, request, 120_000) as Promise<TaskSnapshot>;
   }
   /** Symphony SPEC §13.7 `GET /api/v1/state`. */
   state(): Promise<Record<string, unknown>> {

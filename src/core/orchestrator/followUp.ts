@@ -50,6 +50,8 @@ interface Pending {
   options: FollowUpOptions;
   before: PhaseFields;
   at: string;
+  /** Position of its entry in `attempt.followUps` (append-only): two follow-ups in one millisecond share `at`. */
+  index: number;
   done(result: FollowUpResult): void;
 }
 
@@ -69,7 +71,7 @@ export class FollowUps {
     const at = now();
     const before = savedPhase(a);
     appendJournalEvent(a.journal, { type: 'phase', phase: 'queued', reason: null, message: `follow-up (${options.reason}) queued on thread ${a.threadId ?? ''}` });
-    const result = new Promise<FollowUpResult>((resolve) => this.pending.set(attemptId, { prompt, options, before, at, done: resolve }));
+    const result = new Promise<FollowUpResult>((resolve) => this.pending.set(attemptId, { prompt, options, before, at, index: a.followUps.length, done: resolve }));
     const entry: FollowUpRecord = { reason: options.reason, at, outcome: 'running', message: null, endedAt: null };
     this.host.update(attemptId, (x) => ({
       ...transition(x, 'queued', null, at),
@@ -157,7 +159,7 @@ export class FollowUps {
   private record(attemptId: string, p: Pending, outcome: FollowUpOutcome, message: string): void {
     this.host.update(attemptId, (x) => ({
       ...x,
-      followUps: x.followUps.map((f) => (f.at === p.at && f.reason === p.options.reason ? { ...f, outcome, message, endedAt: now() } : f)),
+      followUps: x.followUps.map((f, i) => (i === p.index ? { ...f, outcome, message, endedAt: now() } : f)),
     }));
   }
 }

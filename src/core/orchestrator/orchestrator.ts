@@ -32,6 +32,8 @@ import { resolveWithAgent } from './resolveConflicts';
 import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
 import type { LandOptions, TaskScore } from '../client/api';
+import type { AutopilotSnapshot } from '../../shared/autopilot';
+import { issueTaskKey, validateIssueSource } from './issueTasks';
 
 export interface OrchestratorDeps {
   repo: string;
@@ -65,6 +67,8 @@ export class Orchestrator extends EventEmitter {
   private readonly landing: Landing;
   private readonly followUps: FollowUps;
   private stallTimer: NodeJS.Timeout | null = null;
+  /** The Autopilot's view, merged into every snapshot (set by the supervisor). */
+  private autopilotView: (() => AutopilotSnapshot) | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -152,8 +156,8 @@ export class Orchestrator extends EventEmitter {
   }
 
   /** Stops an attempt and waits until it has settled in a terminal phase. */
-  private async stopAndWait(id: string): Promise<void> {
-    await this.stop(id);
+  async stopAndWait(id: string, reason: Reason = 'stopped_by_user'): Promise<void> {
+    await this.stop(id, reason);
     for (let i = 0; i < 200 && !isTerminal(this.attempt(id).phase); i++) await new Promise((r) => setTimeout(r, 50));
   }
 
@@ -199,7 +203,22 @@ export class Orchestrator extends EventEmitter {
 
   snapshot(): Snapshot {
     const journalWarnings = [...this.journals.values()].map((j) => j.error).filter((e): e is string => !!e);
-    return { ...buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...this.workflow.warnings(), ...journalWarnings], new Date()), workflow: this.workflow.summary() };
+    const s = { ...buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...this.workflow.warnings(), ...journalWarnings], new Date()), workflow: this.workflow.summary() };
+    return this.autopilotView ? { ...s, autopilot: this.autopilotView() } : s;
+  }
+
+  /** The supervisor's Autopilot shows its state in every snapshot; `notify` re-broadcasts after it changed. */
+  setAutopilotView(view: (() => AutopilotSnapshot) | null): void {
+    this.autopilotView = view;
+  }
+
+  notify(): void {
+    this.changed();
+  }
+
+  /** Archives an ended attempt (patch + post-mortem) and removes its worktree and branch (Autopilot: issue closed). */
+  archiveAttempt(id: string, reason: string): Promise<AttemptRecord> {
+    return this.landing.archive(id, reason);
   }
 
   /** Read-only view of the records (distill reads journals and rework notes from them). */
@@ -230,8 +249,9 @@ export class Orchestrator extends EventEmitter {
     const options = { ...DEFAULT_LAUNCH_OPTIONS, ...this.workflow.launchDefaults(), ...(request.options ?? {}) };
     // Scrub again here: a client that forgot to is no reason for a token to reach an agent.
     const sent = { ...this.deps.env, ...(request.env ?? {}) };
-    const env = scrubSecrets(sent, this.workflow.secretNames());
-    const sentSecrets = secretValues(sent, this.workflow.secretNames());
+    const secretNames = [...this.workflow.secretNames(), ...(request.secretEnvNames ?? [])];
+    const env = scrubSecrets(sent, secretNames);
+    const sentSecrets = secretValues(sent, secretNames);
     // Preflight before any worktree exists: a missing Codex must not leave half a task behind.
     const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
     if (!codex.ok && /^codex(\s|$)/.test(options.codexCommand.trim())) throw new UsageError(codex.error);
@@ -245,12 +265,13 @@ export class Orchestrator extends EventEmitter {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const source = request.source ? validateIssueSource(request.source) : null;
     const id = newTaskId();
-    const key = taskKey(input.title, id);
+    const key = source ? issueTaskKey(source.identifier, input.title, id) : taskKey(input.title, id);
     const now = new Date().toISOString();
     const root = this.worktreeRoot();
     const task: TaskRecord = {
-      id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null,
+      id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null, source,
       attempts: Array.from({ length: input.attempts }, (_, i) => this.newAttempt(id, key, i + 1, baseCommit, root)),
     };
     this.tasks.push(task);
@@ -278,31 +299,33 @@ export class Orchestrator extends EventEmitter {
     };
   }
 
-  async stop(id: string): Promise<void> {
+  async stop(id: string, reason: Reason = 'stopped_by_user'): Promise<void> {
     const a = this.attempt(id);
     this.clearRetry(id);
     if (a.phase === 'queued') {
       if (this.followUps.cancel(id)) return;
-      return this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+      return this.update(id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
     }
     if (isTerminal(a.phase)) {
       if (a.nextRetryAt) this.update(id, (x) => ({ ...x, nextRetryAt: null }));
       return;
     }
     const runner = this.runners.get(id);
-    if (runner) return runner.stop('stopped_by_user');
-    this.update(id, (x) => transition(x, 'stopped', 'stopped_by_user', new Date().toISOString()));
+    if (runner) return runner.stop(reason);
+    this.update(id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
     // Before Codex starts, what runs is a WORKFLOW.md hook: its processes carry the attempt's tag.
     await killTree(null, { name: ATTEMPT_TAG, value: id });
   }
 
-  retry(id: string): void {
+  /** Retry: same worktree and branch, a new thread; `prompt` (an Autopilot re-dispatch) replaces the task's text for this run. */
+  retry(id: string, prompt?: string): void {
     const a = this.attempt(id);
     if (!isTerminal(a.phase) || a.phase === 'finished') throw new UsageError(`attempt ${id} is ${a.phase}; only failed, stalled, stopped or interrupted attempts can be retried`);
     this.clearRetry(id);
-    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), retries: x.retries + 1, nextRetryAt: null, lastEvent: 'queued for retry', lastError: null }));
+    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), retries: x.retries + 1, nextRetryAt: null, lastEvent: 'queued for retry', lastError: null, resumeThread: null, nextPrompt: prompt ?? null }));
     void this.dispatch();
   }
+
 
   /** Resume: same attempt, worktree, branch and Codex thread (`thread/resume`); for interrupted or stopped work. */
   resume(id: string): void {
@@ -311,7 +334,7 @@ export class Orchestrator extends EventEmitter {
       throw new UsageError(`attempt ${id} is ${a.phase}${a.threadId ? '' : ' and never started a Codex thread'}; only interrupted, stopped, stalled or failed attempts with a thread can be resumed (use retry for a new thread)`);
     }
     this.clearRetry(id);
-    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), resumeThread: x.threadId, nextRetryAt: null, lastEvent: 'queued to resume', lastError: null }));
+    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), resumeThread: x.threadId, nextPrompt: null, nextRetryAt: null, lastEvent: 'queued to resume', lastError: null }));
     void this.dispatch();
   }
 
@@ -423,7 +446,7 @@ export class Orchestrator extends EventEmitter {
       if (isTerminal(current.phase)) throw new StoppedBeforeStart();
       const skills = await giveSkills({ worktree: wt.path, repo: this.deps.repo, base: task.baseCommit, journal, log: (line) => this.deps.log(`attempt=${id} ${line}`) });
       this.update(id, (x) => ({ ...x, skills }));
-      const prompt = current.resumeThread ? '' : this.workflow.prompt({ task, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch, retries: current.retries, addendum: current.promptAddendum ?? null });
+      const prompt = current.resumeThread ? '' : this.workflow.prompt({ task: current.nextPrompt ? { ...task, prompt: current.nextPrompt } : task, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch, retries: current.retries, addendum: current.promptAddendum ?? null });
       await this.workflow.requireHook('before_run', hookCtx);
       if (isTerminal(this.attempt(id).phase)) throw new StoppedBeforeStart();
       const ports = await this.ports.allocate(id);
@@ -538,7 +561,7 @@ export class Orchestrator extends EventEmitter {
         next = {
           ...transition(next, next.phase === 'starting' ? 'working' : next.phase, null, at),
           threadId: e.threadId, threadIds: next.threadIds.includes(e.threadId) ? next.threadIds : [...next.threadIds, e.threadId],
-          model: e.model, modelProvider: e.modelProvider, resumeThread: null,
+          model: e.model, modelProvider: e.modelProvider, resumeThread: null, nextPrompt: null,
           demoModel: e.modelProvider === DEMO_PROVIDER_ID,
         };
       }

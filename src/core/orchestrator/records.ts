@@ -10,6 +10,8 @@ export interface AttemptRecord extends AttemptSnapshot {
   resumeThread?: string | null;
   /** Extra prompt text (a rework's reason and post-mortem). */
   promptAddendum?: string | null;
+  /** The task text of the next fresh-thread run instead of the task's prompt (an Autopilot retry's rendered prompt); cleared once a session starts. */
+  nextPrompt?: string | null;
 }
 
 export interface TaskRecord extends Omit<TaskSnapshot, 'attempts'> {
@@ -32,7 +34,7 @@ export function isPersistedState(v: unknown): v is PersistedState {
 
 function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
-  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, ...rest } = a;
+  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, nextPrompt: _next, ...rest } = a;
   return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens }, followUps: a.followUps.map((f) => ({ ...f })) };
 }
 
@@ -48,6 +50,7 @@ export function taskSnapshot(t: TaskRecord): TaskSnapshot {
     attempts: t.attempts.map(attemptSnapshot),
     recommended: t.recommended,
     landing: t.landing,
+    source: t.source ? { ...t.source } : null,
   };
 }
 
@@ -70,6 +73,7 @@ export function normalizeTask(t: TaskRecord): TaskRecord {
     ...t,
     recommended: t.recommended ?? null,
     landing,
+    source: t.source ?? null,
     attempts: t.attempts.map((a) => {
       const full = { ...ATTEMPT_EXTRAS, ...a };
       const followUps = (full.followUps ?? []).map((f) => (f.outcome === 'running' ? { ...f, outcome: 'interrupted' as const, message: 'Quartet restarted during the follow-up', endedAt: now } : f));

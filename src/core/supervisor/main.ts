@@ -9,6 +9,7 @@ import { supervisorPaths } from './paths';
 import { releaseLock, takeLock } from './supervisorLock';
 import { killTree, pidsWithEnv } from '../execution/processTree';
 import { ATTEMPT_TAG } from '../execution/attemptRunner';
+import { AutopilotService, defaultAutopilotSetup } from './autopilotService';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), log });
   orch.start();
   sweepStrays(orch);
+  const autopilot = new AutopilotService(orch, defaultAutopilotSetup(process.env), log);
   let subscribers = 0;
   let stopOnLastClient = false;
   let shuttingDown = false;
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log(`shutting down (${why})`);
+    autopilot.stop('the supervisor is shutting down');
     // Our children must not outlive us: the next supervisor marks them interrupted and offers a retry.
     await orch.stopAll('supervisor_restart');
     orch.dispose();
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
       subscribers = n;
       if (n === 0 && stopOnLastClient) void orch.stopAll('stopped_by_user');
     },
-  });
+  }, autopilot);
   orch.on('settings', (s: { stopWhenLastClientDisconnects?: boolean }) => {
     stopOnLastClient = s.stopWhenLastClientDisconnects === true;
   });
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
   let idleSince = Date.now();
   setInterval(() => {
     const s = orch.snapshot();
-    const busy = subscribers > 0 || s.counts.running + s.counts.needsYou + s.counts.queued > 0;
+    const busy = subscribers > 0 || autopilot.isRunning || s.counts.running + s.counts.needsYou + s.counts.queued > 0;
     if (busy) idleSince = Date.now();
     else if (Date.now() - idleSince > IDLE_EXIT_MS) void shutdown('idle');
   }, 5000).unref();

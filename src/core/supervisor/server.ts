@@ -9,6 +9,8 @@ import { attemptView, stateView } from './symphonyApi';
 import { decideProposals, runDistillFor } from './distillRoutes';
 import { landSkillsFor, skillsOverviewFor } from './skillsRoutes';
 import { ReviewStore } from '../distill/reviewStore';
+import { autopilotRoute, refreshRoute } from './autopilotRoutes';
+import type { AutopilotService } from './autopilotService';
 import { landOptions } from './landRoute';
 
 export interface ServerHooks {
@@ -49,7 +51,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
-export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks): Server {
+export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, autopilot: AutopilotService | null = null): Server {
   const subscribers = new Set<ServerResponse>();
   const broadcast = (s: Snapshot): void => {
     const frame = `event: snapshot\ndata: ${JSON.stringify(s)}\n\n`;
@@ -71,13 +73,15 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks): 
       case 'state':
         only('GET');
         return send(res, 200, { ...stateView(orch.snapshot()), quartet: orch.snapshot() });
+      case 'autopilot':
+        if (autopilot && (await autopilotRoute(autopilot, orch, req, res, parts.slice(3), { send, readBody, only }))) return;
+        throw new HttpError(404, 'not_found', autopilot ? `no route ${url.pathname}` : 'this supervisor has no Autopilot');
       case 'snapshot':
         only('GET');
         return send(res, 200, orch.snapshot());
       case 'refresh':
         only('POST');
-        orch.configure({});
-        return send(res, 202, { queued: true, coalesced: false, requested_at: new Date().toISOString(), operations: ['reconcile', 'dispatch'] });
+        return send(res, 202, refreshRoute(orch, autopilot));
       case 'events': {
         only('GET');
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

@@ -1,6 +1,7 @@
 // Symphony SPEC §13.7 views of Quartet's state: `GET /api/v1/state` and `GET /api/v1/<id>` shapes.
 
 import { isActive, type AttemptSnapshot, type Snapshot } from '../../shared/model';
+import type { AutopilotSnapshot } from '../../shared/autopilot';
 
 function tokens(a: AttemptSnapshot): Record<string, number> {
   return { input_tokens: a.tokens.input, output_tokens: a.tokens.output, total_tokens: a.tokens.total };
@@ -40,6 +41,44 @@ export function stateView(s: Snapshot): Record<string, unknown> {
       seconds_running: Math.round(sum((a) => seconds(a, now)) * 10) / 10,
     },
     rate_limits: null,
+    ...(s.autopilot ? { autopilot: autopilotView(s.autopilot, s) } : {}),
+  };
+}
+
+/** The Autopilot in the SPEC §13.7 shape: one running row per tracker issue, retry rows with due times. */
+function autopilotView(ap: AutopilotSnapshot, s: Snapshot): Record<string, unknown> {
+  const attempts = new Map(s.tasks.flatMap((t) => t.attempts.map((a) => [a.id, a] as const)));
+  return {
+    status: ap.status,
+    source: ap.source,
+    last_poll_at: ap.lastPollAt,
+    next_poll_at: ap.nextPollAt,
+    last_error: ap.lastPollError,
+    counts: { running: ap.running.length, retrying: ap.retrying.length },
+    running: ap.running.map((r) => {
+      const live = r.attemptIds.map((id) => attempts.get(id)).filter((a): a is AttemptSnapshot => !!a);
+      const latest = [...live].sort((a, b) => (b.lastEventAt ?? '').localeCompare(a.lastEventAt ?? ''))[0];
+      return {
+        issue_id: r.issueId,
+        issue_identifier: r.identifier,
+        issue_url: r.url,
+        state: r.state,
+        task_id: r.taskId,
+        attempt_ids: r.attemptIds,
+        session_id: latest?.threadId ?? null,
+        turn_count: r.turn,
+        last_event: latest?.lastEvent ?? null,
+        started_at: r.startedAt,
+        last_event_at: latest?.lastEventAt ?? null,
+        tokens: {
+          input_tokens: live.reduce((n, a) => n + a.tokens.input, 0),
+          output_tokens: live.reduce((n, a) => n + a.tokens.output, 0),
+          total_tokens: live.reduce((n, a) => n + a.tokens.total, 0),
+        },
+      };
+    }),
+    retrying: ap.retrying.map((r) => ({ issue_id: r.issueId, issue_identifier: r.identifier, issue_url: r.url, attempt: r.attempt, due_at: r.dueAt, error: r.error })),
+    totals: ap.totals,
   };
 }
 

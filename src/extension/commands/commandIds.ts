@@ -22,6 +22,11 @@ export const CommandIds = {
   declineRequest: 'quartet.declineRequest',
   answerQuestion: 'quartet.answerQuestion',
   showLogs: 'quartet.showLogs',
+  startAutopilot: 'quartet.startAutopilot',
+  stopAutopilot: 'quartet.stopAutopilot',
+  refreshAutopilot: 'quartet.refreshAutopilot',
+  launchIssueAttempts: 'quartet.launchIssueAttempts',
+  openIssue: 'quartet.openIssue',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

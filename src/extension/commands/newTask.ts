@@ -53,7 +53,7 @@ export async function newTask(s: CommandServices): Promise<void> {
 }
 
 /** The launch reply can beat the pushed snapshot; the tree can only reveal what it already has. */
-function waitForTask(store: SnapshotStore, task: TaskSnapshot, timeoutMs: number): Promise<void> {
+export function waitForTask(store: SnapshotStore, task: TaskSnapshot, timeoutMs: number): Promise<void> {
   if (store.findTask(task.id)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {

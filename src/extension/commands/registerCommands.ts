@@ -5,6 +5,7 @@ import { errorMessage, SHOW_LOGS } from '../logging';
 import { landAttempt, resolveWithAgent, reworkAttempt } from './landCommands';
 import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
+import { launchIssueAttempts, openIssue, refreshAutopilot, startAutopilot, stopAutopilot } from './autopilotCommands';
 import { landSkillsBranch } from './landSkillsBranch';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
@@ -38,6 +39,11 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.declineRequest]: declineRequest,
   [CommandIds.answerQuestion]: answerQuestion,
   [CommandIds.showLogs]: (s) => s.log.show(),
+  [CommandIds.startAutopilot]: (s) => startAutopilot(s),
+  [CommandIds.stopAutopilot]: (s) => stopAutopilot(s),
+  [CommandIds.refreshAutopilot]: (s) => refreshAutopilot(s),
+  [CommandIds.launchIssueAttempts]: launchIssueAttempts,
+  [CommandIds.openIssue]: openIssue,
 };
 
 export function registerCommands(s: CommandServices): vscode.Disposable {

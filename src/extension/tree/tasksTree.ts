@@ -1,4 +1,4 @@
-// The Tasks tree: open tasks (newest first) with their attempts, refreshed on every snapshot.
+// The Tasks tree: the Autopilot section (when a tracker is configured), then open tasks (newest first) with their attempts.
 
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -9,6 +9,8 @@ import { Disposable, toDisposable } from '../lifecycle';
 import type { SnapshotStore } from '../snapshotStore';
 import { sortedAttempts, visibleTasks } from '../viewModel/taskView';
 import { attemptTreeItem, goneTreeItem, taskTreeItem } from './treeItems';
+import { autopilotChildren, autopilotTreeItem, type AutopilotTreeNode } from './autopilotItems';
+import { autopilotRowsKey, autopilotSectionVisible } from '../viewModel/autopilotView';
 
 export interface TaskNode {
   readonly kind: 'task';
@@ -19,7 +21,11 @@ export interface AttemptNode {
   readonly taskId: string;
   readonly attemptId: string;
 }
-export type QuartetNode = TaskNode | AttemptNode;
+export type QuartetNode = TaskNode | AttemptNode | AutopilotTreeNode;
+
+const AUTOPILOT_KEY = 'ap:section';
+const autopilotKey = (n: AutopilotTreeNode): string =>
+  n.kind === 'autopilot' ? AUTOPILOT_KEY : n.kind === 'autopilotStatus' ? 'ap:status' : `ap:${n.kind}:${n.issueId}`;
 
 /** How often elapsed times tick while an attempt is active. */
 const TICK_MS = 1000;
@@ -45,17 +51,28 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   }
 
   getChildren(element?: QuartetNode): QuartetNode[] {
-    if (!element) return visibleTasks(this.store.current).map((t) => this.taskNode(t.id));
-    if (element.kind === 'attempt') return [];
+    const ap = this.store.current?.autopilot;
+    if (!element) {
+      const tasks = visibleTasks(this.store.current).map((t) => this.taskNode(t.id));
+      return autopilotSectionVisible(ap) ? [this.autopilotNode({ kind: 'autopilot' }), ...tasks] : tasks;
+    }
+    if (element.kind === 'autopilot') return ap ? autopilotChildren(ap).map((n) => this.autopilotNode(n)) : [];
+    if (element.kind !== 'task') return [];
     const task = this.store.findTask(element.taskId);
     return task ? sortedAttempts(task.attempts).map((a) => this.attemptNode(task.id, a.id)) : [];
   }
 
   getParent(element: QuartetNode): QuartetNode | undefined {
-    return element.kind === 'attempt' ? this.taskNode(element.taskId) : undefined;
+    if (element.kind === 'attempt') return this.taskNode(element.taskId);
+    if (element.kind === 'task' || element.kind === 'autopilot') return undefined;
+    return this.autopilotNode({ kind: 'autopilot' });
   }
 
   getTreeItem(element: QuartetNode): vscode.TreeItem {
+    if (element.kind !== 'task' && element.kind !== 'attempt') {
+      const ap = this.store.current?.autopilot;
+      return ap ? autopilotTreeItem(element, ap, Date.now()) : goneTreeItem(autopilotKey(element));
+    }
     if (element.kind === 'task') {
       const task = this.store.findTask(element.taskId);
       return task ? taskTreeItem(task) : goneTreeItem(element.taskId);
@@ -74,6 +91,10 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     return this.cached(attemptId, () => ({ kind: 'attempt', taskId, attemptId }));
   }
 
+  autopilotNode(node: AutopilotTreeNode): AutopilotTreeNode {
+    return this.cached(autopilotKey(node), () => node);
+  }
+
   private cached<T extends QuartetNode>(id: string, make: () => T): T {
     const existing = this.nodes.get(id) as T | undefined;
     if (existing) return existing;
@@ -87,8 +108,14 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     // Same tasks and attempts as before: re-render only the rows that changed. A whole-tree refresh
     // ten times a second while attempts run rebuilds every row and can swallow a click.
     const changed = changedRows(previous, this.store.current);
-    if (changed === null) this.refresh();
-    else if (changed.length) this.refresh(changed.map((c) => (c.attemptId ? this.attemptNode(c.taskId, c.attemptId) : this.taskNode(c.taskId))));
+    const apBefore = previous?.autopilot;
+    const apNow = this.store.current?.autopilot;
+    if (changed === null || autopilotSectionVisible(apBefore) !== autopilotSectionVisible(apNow)) this.refresh();
+    else {
+      const rows: QuartetNode[] = changed.map((c) => (c.attemptId ? this.attemptNode(c.taskId, c.attemptId) : this.taskNode(c.taskId)));
+      if (autopilotRowsKey(apBefore) !== autopilotRowsKey(apNow)) rows.push(this.autopilotNode({ kind: 'autopilot' }));
+      if (rows.length) this.refresh(rows);
+    }
     if (this.activeAttemptNodes().length > 0) this.startTicker();
     else this.stopTicker();
   }
@@ -100,11 +127,15 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
       live.add(task.id);
       for (const a of task.attempts) live.add(a.id);
     }
+    const ap = this.store.current?.autopilot;
+    if (ap) for (const n of [{ kind: 'autopilot' as const }, ...autopilotChildren(ap)]) live.add(autopilotKey(n));
     for (const id of [...this.nodes.keys()]) if (!live.has(id)) this.nodes.delete(id);
   }
 
-  private activeAttemptNodes(): AttemptNode[] {
-    const out: AttemptNode[] = [];
+  private activeAttemptNodes(): QuartetNode[] {
+    const out: QuartetNode[] = [];
+    // "next poll in 12s" ticks too while the Autopilot runs.
+    if (this.store.current?.autopilot?.status === 'running') out.push(this.autopilotNode({ kind: 'autopilotStatus' }));
     for (const task of visibleTasks(this.store.current)) {
       for (const a of task.attempts) if (isActive(a.phase)) out.push(this.attemptNode(task.id, a.id));
     }

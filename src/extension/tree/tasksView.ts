@@ -7,6 +7,7 @@ import { plural } from '../viewModel/format';
 import { attentionCounts } from '../viewModel/taskView';
 import { TasksTreeProvider } from './tasksTree';
 import type { QuartetNode } from './tasksTree';
+import { autopilotContext } from '../viewModel/autopilotView';
 
 export const TASKS_VIEW_ID = 'quartet.tasks';
 
@@ -14,6 +15,7 @@ export class TasksView extends Disposable {
   readonly provider: TasksTreeProvider;
   readonly view: vscode.TreeView<QuartetNode>;
   private lastNeedsYou = -1;
+  private lastAutopilot = '';
 
   constructor(private readonly store: SnapshotStore) {
     super();
@@ -22,7 +24,9 @@ export class TasksView extends Disposable {
       vscode.window.createTreeView(TASKS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }),
     );
     this._register(store.onDidChange(() => this.updateBadge()));
+    this._register(store.onDidChange(() => this.updateAutopilotContext()));
     this.updateBadge();
+    this.updateAutopilotContext();
   }
 
   /** Selects and focuses a task's row, or an attempt's when given; quietly does nothing if it is gone. */
@@ -32,6 +36,14 @@ export class TasksView extends Disposable {
     const node = found ? this.provider.attemptNode(found.task.id, found.attempt.id) : this.provider.taskNode(taskId);
     await vscode.commands.executeCommand(`${TASKS_VIEW_ID}.focus`);
     await this.view.reveal(node, { select: true, focus: true, expand: true });
+  }
+
+  /** `quartet.autopilot` = running | stopped | unconfigured: which Autopilot commands the palette and menus offer. */
+  private updateAutopilotContext(): void {
+    const value = autopilotContext(this.store.current?.autopilot);
+    if (value === this.lastAutopilot) return;
+    this.lastAutopilot = value;
+    void vscode.commands.executeCommand('setContext', 'quartet.autopilot', value);
   }
 
   private updateBadge(): void {

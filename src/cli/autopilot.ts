@@ -1,0 +1,72 @@
+// `quartet autopilot`: runs the repository's Autopilot in its supervisor and prints its events until Ctrl-C (or one tick with --once).
+
+import type { AutopilotEvent, AutopilotSnapshot } from '../shared/autopilot';
+import type { SupervisorClient } from '../core/client/supervisorClient';
+
+export const AUTOPILOT_HELP = `quartet autopilot [--repo DIR] [--once] [--json]
+
+  Runs the Autopilot in the repository's supervisor: polls the tracker configured in WORKFLOW.md
+  (tracker.kind), works active issues as Quartet tasks (one task per issue), runs continuation turns,
+  stops work on issues that leave the active states and retries failures with backoff.
+  Stays attached and prints what it does; Ctrl-C stops the Autopilot (not the supervisor: attempts
+  already running go on as ordinary tasks).
+
+  --once   one poll tick (reconcile, fetch, dispatch), then stop the Autopilot and exit; exit 1 if the poll failed
+  --json   print events (or, with --once, the Autopilot state) as JSON`;
+
+function line(e: AutopilotEvent, json: boolean): string {
+  return json ? JSON.stringify(e) : `${e.at.slice(11, 19)}  ${e.message}`;
+}
+
+/** Prints events not printed yet; a new Autopilot run (new start time) starts its numbering again. */
+class EventPrinter {
+  private lastSeq = 0;
+  private run: string | null = null;
+
+  constructor(private readonly json: boolean) {}
+
+  print(ap: AutopilotSnapshot | undefined): void {
+    if (!ap) return;
+    if (ap.startedAt !== this.run) {
+      this.run = ap.startedAt;
+      this.lastSeq = 0;
+    }
+    for (const e of ap.events) {
+      if (e.seq <= this.lastSeq) continue;
+      this.lastSeq = e.seq;
+      console.log(line(e, this.json));
+    }
+  }
+}
+
+export async function runAutopilot(client: SupervisorClient, opts: { once: boolean; json: boolean }): Promise<number> {
+  if (opts.once) {
+    const ap = await client.autopilotStart({ once: true });
+    client.close();
+    if (opts.json) console.log(JSON.stringify(ap, null, 2));
+    else new EventPrinter(false).print(ap);
+    return ap.lastPollError ? 1 : 0;
+  }
+  const printer = new EventPrinter(opts.json);
+  printer.print(await client.autopilotStart());
+  return new Promise((resolve) => {
+    let stopping = false;
+    const sub = client.onSnapshot((s) => printer.print(s.autopilot));
+    const stop = async (): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      sub.dispose();
+      const ap = await client.autopilotStop().catch(() => undefined);
+      printer.print(ap);
+      client.close();
+      resolve(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+    client.onDisconnect((err) => {
+      if (stopping) return;
+      process.stderr.write(`quartet: lost the supervisor${err ? `: ${err.message}` : ''}\n`);
+      resolve(1);
+    });
+  });
+}
