@@ -9,12 +9,18 @@ import { supervisorPaths } from './paths';
 import { releaseLock, takeLock } from './supervisorLock';
 import { killTree, pidsWithEnv } from '../execution/processTree';
 import { ATTEMPT_TAG } from '../execution/attemptRunner';
-import { AutopilotService, defaultAutopilotSetup } from './autopilotService';
+import { AutopilotService } from './autopilotService';
+import { workflowAutopilotSetup } from './workflowAutopilot';
+import { SecretRegistry } from '../config/secretRegistry';
+import { TEST_TRACKER_ENV } from '../autopilot/testTracker';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
 
+/** Secret values held in memory (tracker credentials a client sent): never in the log, journals or state. */
+const secrets = new SecretRegistry();
+
 function log(line: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  process.stdout.write(`${new Date().toISOString()} ${secrets.redact(line)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -29,10 +35,11 @@ async function main(): Promise<void> {
     log('another supervisor owns this repository; exiting');
     return;
   }
-  const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), log });
+  const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), log, secretValues: () => secrets.list() });
   orch.start();
   sweepStrays(orch);
-  const autopilot = new AutopilotService(orch, defaultAutopilotSetup(process.env), log);
+  const setup = workflowAutopilotSetup({ workflow: orch.workflow, env: orch.env, localTasks: () => orch.snapshot().tasks, log, testTrackerFile: process.env[TEST_TRACKER_ENV] || undefined });
+  const autopilot = new AutopilotService(orch, setup, log, { stateDir: paths.stateDir, secrets });
   let subscribers = 0;
   let stopOnLastClient = false;
   let shuttingDown = false;
@@ -40,7 +47,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log(`shutting down (${why})`);
-    autopilot.stop('the supervisor is shutting down');
+    autopilot.stop('the supervisor is shutting down', { keepWish: true });
     // Our children must not outlive us: the next supervisor marks them interrupted and offers a retry.
     await orch.stopAll('supervisor_restart');
     orch.dispose();
@@ -64,6 +71,8 @@ async function main(): Promise<void> {
     chmodSync(paths.socket, 0o600);
     writeFileSync(paths.info, JSON.stringify({ pid: process.pid, socket: paths.socket, repo, startedAt: new Date().toISOString() }), { mode: 0o600 });
     log(`supervisor for ${repo} listening on ${paths.socket}`);
+    // It was running before this supervisor started: start it again (or say why it cannot).
+    void autopilot.resumeIfWanted();
   });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
