@@ -96,7 +96,7 @@ test('the Symphony-style fixture loads: every key and the template constructs', 
   assert.equal(d.templateError, null);
   assert.deepEqual(d.ignored, []);
   assert.deepEqual(dispatchPreflight(d), []);
-  assert.deepEqual(unsupportedKeys(d).map((u) => u.key), ['tracker', 'polling.interval_ms', 'agent.max_turns']);
+  assert.deepEqual(unsupportedKeys(d).map((u) => u.key), [], 'the Autopilot reads tracker, polling and max_turns');
 });
 
 test('quartet: keys, normalized per-state limits, relative workspace.root, ignored and unsupported keys', () => {
@@ -111,7 +111,7 @@ test('quartet: keys, normalized per-state limits, relative workspace.root, ignor
   assert.equal(d.notes.filter((n) => n.includes('max_concurrent_agents_by_state')).length, 2);
   assert.equal(d.config.workspace.root, resolve(FIXTURES, '../worktrees-from-workflow'), 'relative to the WORKFLOW.md folder');
   assert.deepEqual(d.ignored.sort(), ['experimental', 'quartet.shiny']);
-  assert.deepEqual(unsupportedKeys(d).map((u) => u.key).sort(), ['agent.max_concurrent_agents_by_state', 'quartet.land.policy', 'quartet.land.pr']);
+  assert.deepEqual(unsupportedKeys(d).map((u) => u.key), [], 'per-state limits and land.policy/pr are read by the Autopilot');
   assert.deepEqual(launchDefaultsFrom(d), {
     codexCommand: 'codex app-server', approvalPolicy: 'on-request', sandbox: 'read-only', turnTimeoutMs: 120_000, readTimeoutMs: 20_000,
     stallTimeoutMs: 0, maxRetryBackoffMs: 60_000, checkCommand: 'npm run check', checkTimeoutMs: 90_000, landMode: 'merge', tokenBudget: 250_000, loopLimit: 5,

@@ -29,7 +29,8 @@ export function autoLandDecision(task: AutoLandTask, opts: { pr: boolean; hasGit
   if (task.landing?.status === 'running') return { action: 'human', why: `a land of ${task.id} is already under way` };
   const live = task.attempts.filter((a) => !a.archived);
   if (live.some((a) => a.phase === 'queued' || isActive(a.phase))) return { action: 'later', why: 'attempts are still running' };
-  if (live.some((a) => a.checks?.state === 'running')) return { action: 'later', why: 'checks are still running' };
+  // A finished attempt without a checks result has not been scored yet (the scorecard runs right after it finishes).
+  if (live.some((a) => a.checks?.state === 'running' || (a.phase === 'finished' && !a.checks))) return { action: 'later', why: 'checks are still running' };
   const pick = live.find((a) => a.id === task.recommended);
   if (!pick) return { action: 'human', why: 'no attempt is eligible to land (none finished with a clean scorecard)' };
   if (pick.checks?.state !== 'passed') {

@@ -84,11 +84,14 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
   /** `land.policy: auto`: once the task's scorecard is final, lands its recommended attempt if its checks passed. */
   async landIssueTask(taskId: string, stillWanted: () => boolean): Promise<string> {
     const s = this.settings().land;
-    const decide = () => {
+    // `fresh`: rescore now, so the pick reflects the checks that just finished (the scorecard's own rescore may lag).
+    const decide = (fresh: boolean) => {
       const t = this.orch.taskRecord(taskId);
-      return t ? autoLandDecision(t, { pr: s.pr, hasGithubToken: !!s.github?.token }) : ({ action: 'human', why: `task ${taskId} is gone` } as const);
+      if (!t) return { action: 'human', why: `task ${taskId} is gone` } as const;
+      const first = autoLandDecision(t, { pr: s.pr, hasGithubToken: !!s.github?.token });
+      return fresh && first.action !== 'later' ? autoLandDecision({ ...t, recommended: this.orch.score(taskId).recommended }, { pr: s.pr, hasGithubToken: !!s.github?.token }) : first;
     };
-    let d = decide();
+    let d = decide(false);
     const deadline = Date.now() + SCORE_WAIT_MS;
     while (d.action === 'later' && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
@@ -100,8 +103,9 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
         const timer = setTimeout(done, 5000);
         this.orch.on('change', done);
       });
-      d = decide();
+      d = decide(false);
     }
+    if (d.action !== 'later') d = decide(true);
     if (d.action !== 'land') return `not landed automatically: ${d.why}; the result waits for you`;
     if (!stillWanted()) return 'not landed: the Autopilot was stopped meanwhile';
     const progress = await this.orch.land(d.attemptId, d.pr && s.github ? { pr: true, github: s.github } : {});

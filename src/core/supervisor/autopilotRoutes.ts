@@ -37,7 +37,7 @@ export async function autopilotRoute(
   const [action, issueId, sub] = parts;
   if (action === undefined) {
     io.only('GET');
-    io.send(res, 200, autopilot.snapshot());
+    io.send(res, 200, autopilot.snapshot({ reread: true }));
     return true;
   }
   io.only('POST');

@@ -61,7 +61,9 @@ export class AutopilotService {
     return this.autopilot?.isRunning ?? false;
   }
 
-  snapshot(): AutopilotSnapshot {
+  /** `reread`: check WORKFLOW.md first (a client asking what to send on Start must not see a stale tracker). */
+  snapshot(opts: { reread?: boolean } = {}): AutopilotSnapshot {
+    if (opts.reread) this.factory.revision();
     const base = this.autopilot ? this.autopilot.snapshot(true) : emptyAutopilotSnapshot(this.factory.configured());
     return { ...base, configured: this.factory.configured() || base.configured, credentials: this.factory.needs(), problem: this.problem, wanted: this.wish.wanted };
   }

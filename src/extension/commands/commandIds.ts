@@ -27,6 +27,7 @@ export const CommandIds = {
   refreshAutopilot: 'quartet.refreshAutopilot',
   launchIssueAttempts: 'quartet.launchIssueAttempts',
   openIssue: 'quartet.openIssue',
+  setLinearKey: 'quartet.setLinearKey',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
