@@ -86,8 +86,9 @@ export class Autopilot {
   }
 
   /** A reloaded configuration (SPEC §6.2): applies from now on — the next dispatch, retry and reconciliation. */
-  reconfigure(config: AutopilotConfig): void {
+  reconfigure(config: AutopilotConfig, why?: string): void {
     this.deps.config = config;
+    if (why) this.note(why);
   }
 
   get isRunning(): boolean {

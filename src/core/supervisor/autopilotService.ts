@@ -139,8 +139,7 @@ export class AutopilotService {
     }
     if (next.trackerKey !== current.trackerKey) this.source.set(next.source);
     this.setup = { ...next, source: this.source };
-    this.autopilot.reconfigure(next.config);
-    this.log(`autopilot: configuration reloaded (${why})${next.trackerKey !== current.trackerKey ? '; new tracker source' : ''}`);
+    this.autopilot.reconfigure(next.config, `configuration reloaded (${why})${next.trackerKey !== current.trackerKey ? '; new tracker source' : ''}`);
     return null;
   }
 
