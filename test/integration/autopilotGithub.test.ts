@@ -15,6 +15,8 @@ import type { Snapshot, TaskSnapshot } from '../../src/shared/model';
 
 let h: Harness;
 let gh: GithubRepo;
+/** The attempt that worked on #1 (the log test looks for its context fields). */
+let noteAttempt: { id: string; taskId: string; threadId: string | null } | null = null;
 const taskFor = (s: Snapshot, issueId: string): TaskSnapshot | undefined => s.tasks.find((t) => t.source?.issueId === issueId);
 
 function workflow(endpoint: string): string {
@@ -101,6 +103,7 @@ test('GitHub Issues: labelled issues are picked up; one closed mid-run stops and
       return t?.state === 'landed' ? t : null;
     });
     const note = landed.attempts[0]!;
+    noteAttempt = note;
     assert.equal(landed.landing?.status, 'landed', landed.landing?.message);
     assert.ok(landed.landing?.pr, 'landed through a pull request');
     const pr = gh.fake.pulls()[0]!;
@@ -143,8 +146,12 @@ test('GitHub Issues: labelled issues are picked up; one closed mid-run stops and
   assert.equal(await cli.exit, 0, cli.output());
 });
 
-test('the token is in no artifact: state, journals, archives, supervisor log, worktrees, git config', () => {
+test('the token is in no artifact: state, journals, archives, supervisor log, worktrees, git config; the log carries issue and session context', () => {
   const stateDir = join(h.repo, '.git', 'quartet');
+  const log = readFileSync(join(stateDir, 'supervisor.log'), 'utf8');
+  assert.ok(noteAttempt, 'the first test ran');
+  assert.match(log, new RegExp(`task=${noteAttempt.taskId} attempt=${noteAttempt.id} session=${noteAttempt.threadId} phase=working`), 'structured context: task, attempt, session');
+  assert.match(log, /autopilot: dispatching #1: Comment and add a note/, 'and the issue identifier');
   assert.ok(filesContaining(stateDir, 'Comment and add a note').length >= 2, 'the search does see state.json and the journals');
   assert.ok(existsSync(join(stateDir, 'supervisor.log')) && existsSync(join(stateDir, 'autopilot', 'state.json')));
   assert.deepEqual(filesContaining(stateDir, gh.token), []);

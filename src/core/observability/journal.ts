@@ -19,8 +19,14 @@ export class Journal {
     private readonly secrets: readonly string[] = [],
     private readonly lineCap = DEFAULT_JOURNAL_LINE_CAP,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.seq = existsSync(path) ? countLines(path) : 0;
+    this.seq = 0;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      this.seq = existsSync(path) ? countLines(path) : 0;
+    } catch (err) {
+      // A journal that cannot be opened must not take the attempt (or the supervisor) down: SPEC §17.6.
+      this.failed = `journal write failed: ${(err as Error).message}`;
+    }
   }
 
   /** Set when a write failed (e.g. a full disk); the attempt keeps running without a journal. */
