@@ -235,3 +235,14 @@ test('a running Autopilot is started again by the next supervisor (it needs no c
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal((await h.client.autopilot()).status, 'stopped', 'stopped by a person: not restarted');
 });
+
+test('quartet autopilot exits non-zero, saying so, when its supervisor dies under it', { timeout: 60_000 }, async () => {
+  const cli = attachCli(['autopilot', '--repo', h.repo]);
+  await cli.waitFor(/started on test tracker/, 20_000);
+  const { pid } = JSON.parse(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.json'), 'utf8')) as { pid: number };
+  process.kill(pid, 'SIGKILL');
+  assert.equal(await cli.exit, 1, cli.output());
+  assert.match(cli.output(), /quartet: lost the supervisor/);
+  h.client.close();
+  h.client = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
+});
