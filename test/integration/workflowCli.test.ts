@@ -62,6 +62,12 @@ test('validate: invalid files exit 2 with one typed line on stderr (default path
       assert.match(r.stderr.trim(), stderr, text);
       assert.ok(r.stderr.startsWith(`quartet: ${join(dir, 'WORKFLOW.md')}: `), r.stderr);
     }
+    rmSync(join(dir, 'WORKFLOW.md'));
+    const noDefault = await new Promise<{ code: number; stderr: string }>((res) => {
+      execFile(process.execPath, [resolve(__dirname, '../../../dist/cli.js'), 'workflow', 'validate'], { cwd: dir, env }, (err, _out, se) => res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr: se }));
+    });
+    assert.equal(noDefault.code, 2, 'a missing ./WORKFLOW.md is an error for validate');
+    assert.match(noDefault.stderr, /^quartet: missing_workflow_file: cannot read .*WORKFLOW\.md: no such file\n$/);
     const missing = await runCli(['workflow', 'validate', join(dir, 'nope.md')], env);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^quartet: missing_workflow_file: cannot read .*nope\.md: no such file\n$/);

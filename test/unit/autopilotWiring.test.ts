@@ -106,7 +106,7 @@ test('SwitchSource: reads, label and secret names follow the adapter it holds no
   assert.equal(s.label, b.label);
 });
 
-test('demo tracker-tool step: a comment on the prompt\u2019s issue through the advertised tool, scoped by the tool description', () => {
+test('demo tracker-tool step: a comment on the prompt’s issue through the advertised tool, scoped by the tool description', () => {
   const github = [{ type: 'function', name: 'github_api', description: 'Only paths under /repos/octo/sample are allowed, e.g. GET /repos/octo/sample/issues/42' }];
   assert.deepEqual(trackerToolReply(github, 'Work on GitHub issue #7 (…)', 'abc'), {
     kind: 'tool', name: 'github_api', args: { method: 'POST', path: '/repos/octo/sample/issues/7/comments', body: { body: 'Quartet demo model (abc): working on this issue.' } },
