@@ -177,6 +177,14 @@ test('a supervisor restart restarts a wanted Autopilot; without the token in mem
   const started = await h.client.autopilotStart({ credentials: { env: { QUARTET_GITHUB_TOKEN: gh.token } } });
   assert.equal(started.status, 'running');
   assert.equal(started.problem, null);
+  // Another client without the token (a shell, --once…) must not erase the one in memory.
+  await h.client.autopilotStart({ credentials: { secrets: {}, env: {} } });
+  const polled = Date.parse((await h.client.autopilot()).lastPollAt ?? '0');
+  const later = await waitForSnapshot(h.client, 10_000, (s) => (s.autopilot && Date.parse(s.autopilot.lastPollAt ?? '0') > polled + 1000 ? s.autopilot : null));
+  assert.equal(later.lastPollError, null, 'polls still authenticate');
+  assert.equal(later.events.some((e) => /new credentials/.test(e.message)), false);
+  await h.client.autopilotStart({ credentials: { env: { GH_TOKEN: gh.token } } });
+  assert.ok((await h.client.autopilot()).events.some((e) => e.message === 'configuration reloaded (new credentials); new tracker source'), 'a new token replaces the source');
   // Stop clears the wish: the next supervisor does not start it.
   assert.equal((await h.client.autopilotStop()).wanted, false);
   await h.client.shutdown();

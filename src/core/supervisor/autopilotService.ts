@@ -5,7 +5,7 @@ import type { TaskSnapshot } from '../../shared/model';
 import type { LaunchOptions } from '../client/api';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { UsageError } from '../orchestrator/validation';
-import { credentialValues, type TrackerCredentials } from '../tracker/credentials';
+import { credentialValues, isEmptyCredentials, type TrackerCredentials } from '../tracker/credentials';
 import { TrackerError } from '../tracker/types';
 import { Autopilot } from '../autopilot/autopilot';
 import { OrchestratorAutopilotHost } from '../autopilot/orchestratorHost';
@@ -68,17 +68,19 @@ export class AutopilotService {
     return { ...base, configured: this.factory.configured() || base.configured, credentials: this.factory.needs(), problem: this.problem, wanted: this.wish.wanted };
   }
 
-  private remember(credentials: TrackerCredentials | null | undefined): void {
-    if (!credentials) return;
-    this.credentials = credentials;
+  /** True when the client sent something: an empty set (a shell without the token) never erases what another client gave. */
+  private remember(credentials: TrackerCredentials | null | undefined): boolean {
+    if (!credentials || isEmptyCredentials(credentials)) return false;
     this.opts.secrets?.add(credentialValues(credentials));
+    this.credentials = credentials;
+    return true;
   }
 
   /** Starts polling; `credentials` (a client's tracker token) replace the ones in memory. `once` runs a single tick and stops. */
   async start(opts: { once?: boolean; credentials?: TrackerCredentials | null } = {}): Promise<AutopilotSnapshot> {
-    this.remember(opts.credentials);
+    const fresh = this.remember(opts.credentials);
     if (this.autopilot?.isRunning) {
-      if (opts.credentials) await this.reload('new credentials');
+      if (fresh) await this.reload('new credentials', true);
       return this.snapshot();
     }
     let setup: AutopilotSetup;
@@ -126,8 +128,8 @@ export class AutopilotService {
     }
   }
 
-  /** Rebuilds the setup; returns why it could not (the previous configuration stays in force). */
-  private async reload(why: string): Promise<string | null> {
+  /** Rebuilds the setup; returns why it could not (the previous configuration stays in force). `newSource`: credentials changed. */
+  private async reload(why: string, newSource = false): Promise<string | null> {
     const current = this.setup;
     if (!current || !this.source || !this.autopilot) return null;
     let next: AutopilotSetup;
@@ -137,9 +139,10 @@ export class AutopilotService {
       const p = problemOf(err);
       return `${p.code}: ${p.message} (the previous tracker configuration stays in force)`;
     }
-    if (next.trackerKey !== current.trackerKey) this.source.set(next.source);
+    const swap = newSource || next.trackerKey !== current.trackerKey;
+    if (swap) this.source.set(next.source);
     this.setup = { ...next, source: this.source };
-    this.autopilot.reconfigure(next.config, `configuration reloaded (${why})${next.trackerKey !== current.trackerKey ? '; new tracker source' : ''}`);
+    this.autopilot.reconfigure(next.config, `configuration reloaded (${why})${swap ? '; new tracker source' : ''}`);
     return null;
   }
 

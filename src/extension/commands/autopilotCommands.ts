@@ -20,7 +20,8 @@ const SET_LINEAR = 'Set Linear API Key';
  * memory only; the built-in secret names never reach it through its own environment.
  */
 export async function trackerCredentials(s: CommandServices): Promise<TrackerCredentials> {
-  const needs = s.store.current?.autopilot?.credentials ?? (await s.client().autopilot()).credentials;
+  // Asked each time (the supervisor re-reads WORKFLOW.md first): the snapshot may predate an edit.
+  const needs = (await s.client().autopilot()).credentials;
   const stored: Record<string, string> = {};
   if (needs?.secretKeys.includes('github')) {
     const t = await s.github.token();
