@@ -8,6 +8,8 @@ import { findRepoRoot } from '../core/execution/gitRepo';
 import { scrubSecrets } from '../core/config/secrets';
 import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
+import { CLEANUP_HELP, RESTORE_HELP, cleanupCommand, restoreCommand } from './cleanupCommand';
+import { LandError } from '../core/land/errors';
 
 const HELP: Record<string, string> = {
   main: `quartet — run several Codex attempts at a task in parallel git worktrees
@@ -23,6 +25,8 @@ Commands:
   quartet land ATTEMPT_ID [--json] [--repo DIR]
   quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
   quartet distill [--apply all] [--json] [--repo DIR]
+  quartet cleanup [--dry-run] [--all | --items IDS] [--json] [--repo DIR]
+  quartet restore ARCHIVE_DIR --branch NAME [--repo DIR]
   quartet supervisor stop [--repo DIR]
 
 Run "quartet COMMAND --help" for a command's options.
@@ -50,7 +54,9 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   --base REF               base ref (default: HEAD of the current branch)
   --token-budget N         tokens per attempt; at the limit its turn is interrupted (phase stopped, reason budget)
   --check-command CMD      the repo's checks for the scorecard and lands (default: npm test when defined; "" = none)
-  --loop-limit N           same command failing the same way N times → stalled (reason looping); 0 = off (default 3)`,
+  --loop-limit N           same command failing the same way N times → stalled (reason looping); 0 = off (default 3)
+  --no-progress-limit N    N steps in a row without any change to the worktree → stalled (reason looping); 0 = off (default 40)
+  --cost-budget-usd X      estimated USD per attempt (prices: built-in table); at the limit its turn is interrupted (reason budget)`,
   status: `quartet status [--repo DIR] [--json]\n\n  Prints every task with its attempts; --json prints the snapshot.`,
   stop: `quartet stop ATTEMPT_ID [--repo DIR]\n\n  Interrupts the attempt's turn and ends its processes; the attempt ends "stopped".`,
   retry: `quartet retry ATTEMPT_ID [--repo DIR]\n\n  Runs a failed, stalled, stopped or interrupted attempt again in the same worktree and branch.`,
@@ -60,6 +66,8 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   land: `quartet land ATTEMPT_ID [--json] [--repo DIR]\n\n  Lands a finished attempt on its task's base branch (squash by default; setting landMode). Your checkout\n  is fast-forwarded only if it has the base checked out and is clean; if it is dirty the result goes to\n  quartet/landed/<task key> instead. Exit 1 when the land did not happen (conflict, failing checks, refused).\n  Land as a GitHub pull request (--pr) is not built yet.`,
   rework: `quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]\n\n  Archives the attempt (patch + post-mortem under <git dir>/quartet/archive), removes its worktree and\n  branch, and starts a fresh attempt whose prompt carries the reason and the post-mortem.`,
   distill: `quartet distill [--apply all] [--json] [--repo DIR]\n\n  Mines the journals (failing commands, repeated errors, stalls, declined approvals) and rework reasons for\n  evidence, asks Codex for skill proposals that cite it, and prints them. --apply all writes every proposal\n  onto a new branch quartet/skills/<date>. With little or no history it says so and proposes nothing.`,
+  cleanup: CLEANUP_HELP,
+  restore: RESTORE_HELP,
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
 };
 
@@ -89,6 +97,13 @@ function launchOptions(p: Parsed): Partial<LaunchOptions> {
   set('base', str(p, 'base'));
   set('tokenBudget', int(p, 'token-budget'));
   set('loopLimit', int(p, 'loop-limit'));
+  set('noProgressLimit', int(p, 'no-progress-limit'));
+  const cost = str(p, 'cost-budget-usd');
+  if (cost !== undefined) {
+    const usd = Number(cost);
+    if (!Number.isFinite(usd) || usd <= 0) throw new CliUsageError(`--cost-budget-usd must be a positive number of dollars (got ${cost})`);
+    o.costBudgetUsd = usd;
+  }
   set('checkCommand', str(p, 'check-command'));
   return o;
 }
@@ -137,8 +152,8 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return 0;
   }
-  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply'];
-  const p = parseArgs(rest.filter((a) => a !== '--pr' || command !== 'land'), ['wait', 'json'], valued);
+  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply', 'no-progress-limit', 'cost-budget-usd', 'items', 'branch'];
+  const p = parseArgs(rest.filter((a) => a !== '--pr' || command !== 'land'), ['wait', 'json', 'dry-run', 'all'], valued);
   switch (command) {
     case 'launch':
       return launch(p);
@@ -214,6 +229,20 @@ async function run(argv: string[]): Promise<number> {
       }
       return out.status === 'failed' ? 1 : 0;
     }
+    case 'cleanup': {
+      const client = await connect(p);
+      try {
+        return await cleanupCommand(p, client);
+      } finally {
+        client.close();
+      }
+    }
+    case 'restore': {
+      const dir = resolve(str(p, 'repo') ?? process.cwd());
+      const repo = await findRepoRoot(dir);
+      if (!repo) throw new EnvError(`${dir} is not inside a git repository`);
+      return restoreCommand(p, repo);
+    }
     case 'supervisor': {
       if (p.positionals[0] !== 'stop') throw new CliUsageError('usage: quartet supervisor stop [--repo DIR]');
       const client = await connect(p);
@@ -229,7 +258,7 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof CliUsageError || err instanceof EnvError) {
+    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof LandError) {
       process.stderr.write(`quartet: ${err.message}\n`);
       process.exit(2);
     }

@@ -9,6 +9,6 @@ export const SETTINGS_SECTION = 'quartet';
 export const readSetting: SettingReader = (key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>(key);
 
 /** Settings the supervisor holds (it cannot read VS Code settings itself). */
-export const SUPERVISOR_SETTING_KEYS = ['quartet.maxConcurrent', 'quartet.worktreeRoot', 'quartet.stopAttemptsWhenLastClientDisconnects'];
+export const SUPERVISOR_SETTING_KEYS = ['quartet.maxConcurrent', 'quartet.worktreeRoot', 'quartet.stopAttemptsWhenLastClientDisconnects', 'quartet.retention'];
 /** Settings that change which Codex binary (and so which state) the window has. */
 export const PREFLIGHT_SETTING_KEYS = ['quartet.codex.path'];

@@ -42,6 +42,7 @@ export type Reason =
   | 'hook_failed'
   | 'budget'
   | 'looping'
+  | 'journal_failed'
   | 'canceled_by_reconciliation'
   | 'stopped_by_user'
   | 'supervisor_restart'

@@ -12,6 +12,8 @@ import type { JournalRecord } from '../../shared/events';
 import type { DistillOutcome } from '../distill/distillService';
 import type { AppliedProposals } from '../distill/applyProposals';
 import type { Proposal } from '../distill/propose';
+import type { CleanupPlan } from '../cleanup/plan';
+import type { CleanupResult } from '../orchestrator/cleanup';
 
 export type ApprovalPolicy = 'never' | 'on-request';
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
@@ -37,6 +39,12 @@ export interface LaunchOptions {
   tokenBudget: number | null;
   /** The same command failing the same way this many times marks the attempt "looping" (0 = off). */
   loopLimit: number;
+  /** This many steps in a row (completed commands / file changes) without any change to the worktree mark it "looping" (0 = off). */
+  noProgressLimit: number;
+  /** Estimated USD per attempt (tokens × `prices`); at the limit the turn is interrupted (reason budget). null = none. */
+  costBudgetUsd: number | null;
+  /** The `quartet.prices` table (USD per 1M tokens), merged over the built-in one; null = built-in. */
+  prices: unknown;
   /** The repo's checks for the scorecard and lands; null = detect (`npm test` when defined), '' = none. */
   checkCommand: string | null;
   checkTimeoutMs: number;
@@ -60,6 +68,9 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   base: null,
   tokenBudget: null,
   loopLimit: 3,
+  noProgressLimit: 40,
+  costBudgetUsd: null,
+  prices: null,
   checkCommand: null,
   checkTimeoutMs: 600_000,
   landMode: 'squash',
@@ -82,7 +93,19 @@ export interface SupervisorSettings {
   worktreeRoot: string | null;
   /** Stop running attempts when the last client (window, CLI) disconnects; default off. */
   stopWhenLastClientDisconnects: boolean;
+  /** What the supervisor cleans up on its own (hourly and at startup); see core/cleanup. */
+  retention: RetentionSettings;
 }
+
+/** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
+export interface RetentionSettings {
+  /** Days after which a landed, archived, failed, stalled, stopped or interrupted attempt loses its worktree (archived first). 0 = never automatically. */
+  attemptDays: number;
+  /** Days after which an archive (patch + manifest) is offered for deletion by Clean Up; never deleted automatically. */
+  archiveDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = { attemptDays: 14, archiveDays: 90 };
 
 export type AnswerDecision = 'accept' | 'decline';
 
@@ -106,4 +129,8 @@ export interface QuartetApi {
   /** Writes accepted (possibly edited) proposals onto a new branch `quartet/skills/<date>`. */
   applyProposals(proposals: Proposal[]): Promise<AppliedProposals>;
   configure(settings: Partial<SupervisorSettings>): Promise<void>;
+  /** What Clean Up would free: ended attempts' worktrees and branches, old archives, with sizes and what is due. */
+  cleanupPlan(): Promise<CleanupPlan>;
+  /** Removes the chosen plan items (ids); unsaved work is archived first. */
+  cleanup(ids: string[]): Promise<CleanupResult>;
 }

@@ -10,6 +10,8 @@ import { supervisorPaths } from '../supervisor/paths';
 import type { DistillOutcome } from '../distill/distillService';
 import type { AppliedProposals } from '../distill/applyProposals';
 import type { Proposal } from '../distill/propose';
+import type { CleanupPlan } from '../cleanup/plan';
+import type { CleanupResult } from '../orchestrator/cleanup';
 
 export class SupervisorError extends Error {
   constructor(
@@ -149,6 +151,17 @@ export class SupervisorClient implements QuartetApi {
   }
   async configure(settings: Partial<SupervisorSettings>): Promise<void> {
     await call(this.socket, 'POST', '/api/v1/settings', settings);
+  }
+  cleanupPlan(): Promise<CleanupPlan> {
+    // Sizes come from walking every worktree: allow a big repo's worth of time.
+    return call(this.socket, 'GET', '/api/v1/cleanup', undefined, 10 * 60_000) as Promise<CleanupPlan>;
+  }
+  cleanup(ids: string[]): Promise<CleanupResult> {
+    return call(this.socket, 'POST', '/api/v1/cleanup', { ids }, 30 * 60_000) as Promise<CleanupResult>;
+  }
+  /** The supervisor's pid, live runners and held port blocks (bench, tests). */
+  diagnostics(): Promise<{ pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> }> {
+    return call(this.socket, 'GET', '/api/v1/diagnostics') as Promise<{ pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> }>;
   }
   /** Asks the supervisor to stop its attempts and exit (tests, `quartet supervisor stop`). */
   async shutdown(): Promise<void> {

@@ -49,6 +49,11 @@ export class PortAllocator {
   heldBy(owner: string): PortBlock | undefined {
     return this.held.get(owner);
   }
+
+  /** Every block held right now, by owner (diagnostics: a block held by an ended attempt is a leak). */
+  snapshot(): Record<string, PortBlock> {
+    return Object.fromEntries([...this.held].map(([owner, b]) => [owner, { ...b }]));
+  }
 }
 
 /** Environment an attempt's processes get so dev servers and databases never collide. */

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { ATTEMPT_EXTRAS, isActive, isTerminal, ZERO_TOKENS, type Phase, type Reason, type Snapshot, type TaskSnapshot } from '../../shared/model';
 import type { AgentEvent } from '../../shared/events';
-import { DEFAULT_LAUNCH_OPTIONS, type AnswerDecision, type LaunchRequest, type SupervisorSettings } from '../client/api';
+import { DEFAULT_LAUNCH_OPTIONS, DEFAULT_RETENTION, type AnswerDecision, type LaunchRequest, type SupervisorSettings } from '../client/api';
 import { attemptId, branchName, newTaskId, taskKey } from './ids';
 import { buildSnapshot, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
 import { phaseForOutcome, retryDelayMs, stopSummary, transition } from './transitions';
@@ -16,12 +16,17 @@ import { attemptTotal } from '../observability/tokens';
 import { scrubSecrets, secretValues } from '../config/secrets';
 import { AttemptRunner, type RunOutcome } from '../execution/attemptRunner';
 import { resolveCodexBinary } from '../execution/codexBinary';
-import { commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, repoWorktreeDir } from '../execution/worktrees';
+import { assertUsableWorktreeRoot, commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, repoWorktreeDir } from '../execution/worktrees';
 import { headInfo, resolveCommit } from '../execution/gitRepo';
 import { commitMessage, defaultPrompt } from '../policy/defaultPrompt';
 import { validateLaunch, UsageError } from './validation';
 import { DEMO_PROVIDER_ID } from './demoProvider';
-import { LoopDetector } from './progress';
+import { Watchdog } from './watchdog';
+import { CleanupService, type CleanupResult } from './cleanup';
+import type { CleanupPlan } from '../cleanup/plan';
+import { originOf, recoverState } from './reconstruct';
+import { validRetention } from './settings';
+import { QuartetError } from '../execution/errors';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
 import { giveSkills } from '../skills/giveSkills';
@@ -44,7 +49,7 @@ class StoppedBeforeStart extends Error {}
 export class Orchestrator extends EventEmitter {
   private tasks: TaskRecord[] = [];
   private warnings: string[] = [];
-  private settings: SupervisorSettings = { maxConcurrent: 4, worktreeRoot: null, stopWhenLastClientDisconnects: false };
+  private settings: SupervisorSettings = { maxConcurrent: 4, worktreeRoot: null, stopWhenLastClientDisconnects: false, retention: { ...DEFAULT_RETENTION } };
   private readonly store: StateStore<PersistedState>;
   private readonly runners = new Map<string, AttemptRunner>();
   private readonly journals = new Map<string, Journal>();
@@ -53,10 +58,12 @@ export class Orchestrator extends EventEmitter {
   private readonly taskEnv = new Map<string, Record<string, string>>();
   /** Secret values a client sent by mistake: redacted from that task's journals. */
   private readonly secretsByTask = new Map<string, string[]>();
-  private readonly loops = new LoopDetector();
   private readonly ports = new PortAllocator();
   private readonly landing: Landing;
+  private readonly watchdog: Watchdog;
+  readonly cleanup: CleanupService;
   private stallTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -72,6 +79,15 @@ export class Orchestrator extends EventEmitter {
       envFor: (taskId) => this.taskEnv.get(taskId) ?? this.deps.env,
       stop: (id) => this.stopAndWait(id),
       addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
+      log: deps.log,
+    });
+    this.watchdog = new Watchdog({ halt: (id, reason, message) => this.halt(id, reason, message), log: deps.log });
+    this.cleanup = new CleanupService({
+      repo: deps.repo,
+      stateDir: deps.stateDir,
+      tasks: () => this.tasks,
+      retention: () => this.settings.retention,
+      updateAttempt: (id, change) => this.update(id, change),
       log: deps.log,
     });
   }
@@ -112,8 +128,9 @@ export class Orchestrator extends EventEmitter {
 
   /** Loads state; attempts that were running when the previous supervisor died become `interrupted`. */
   start(): void {
-    const { state, problem } = this.store.load();
-    if (problem) this.warnings.push(problem);
+    const recovered = recoverState(this.store.load(), join(this.deps.stateDir, 'journals'));
+    this.warnings.push(...recovered.warnings);
+    const state = recovered.state;
     this.tasks = (state?.tasks ?? []).map(normalizeTask);
     if (state?.settings) this.settings = { ...this.settings, ...state.settings };
     const now = new Date().toISOString();
@@ -125,14 +142,26 @@ export class Orchestrator extends EventEmitter {
       });
     }
     this.persist();
+    this.store.flush();
     this.stallTimer = setInterval(() => this.checkStalls(), 1000);
     this.stallTimer.unref();
+    // Retention: at startup and hourly; archives first, never an archive itself.
+    const sweep = (): void => void this.cleanup.sweep().catch((err: unknown) => this.deps.log(`retention sweep failed: ${(err as Error).message}`));
+    this.sweepTimer = setInterval(sweep, 60 * 60_000);
+    this.sweepTimer.unref();
+    sweep();
     void this.dispatch();
+  }
+
+  get currentSettings(): SupervisorSettings {
+    return { ...this.settings, retention: { ...this.settings.retention } };
   }
 
   configure(settings: Partial<SupervisorSettings>): void {
     if (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1) this.settings.maxConcurrent = Math.floor(settings.maxConcurrent);
+    if (settings.worktreeRoot) this.checkWorktreeRoot(settings.worktreeRoot);
     if (settings.worktreeRoot !== undefined) this.settings.worktreeRoot = settings.worktreeRoot || null;
+    if (settings.retention) this.settings.retention = validRetention(settings.retention, this.settings.retention);
     if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
     this.emit('settings', { ...this.settings });
     this.persist();
@@ -181,10 +210,11 @@ export class Orchestrator extends EventEmitter {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
+    const root = this.worktreeRoot();
+    this.checkWorktreeRoot(root);
     const id = newTaskId();
     const key = taskKey(input.title, id);
     const now = new Date().toISOString();
-    const root = this.worktreeRoot();
     const task: TaskRecord = {
       id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null,
       attempts: Array.from({ length: input.attempts }, (_, i) => this.newAttempt(id, key, i + 1, baseCommit, root)),
@@ -273,8 +303,23 @@ export class Orchestrator extends EventEmitter {
     }
   }
 
+  cleanupPlan(): Promise<CleanupPlan> {
+    return this.cleanup.plan();
+  }
+
+  cleanupApply(ids: readonly string[]): Promise<CleanupResult> {
+    if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string')) throw new UsageError('cleanup takes a list of item ids (see the plan)');
+    return this.cleanup.apply(ids);
+  }
+
+  /** What the supervisor holds right now (bench and tests: leaked ports, live runners). */
+  diagnostics(): { pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> } {
+    return { pid: process.pid, runners: [...this.runners.keys()], ports: this.ports.snapshot() };
+  }
+
   dispose(): void {
     if (this.stallTimer) clearInterval(this.stallTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const t of this.retryTimers.values()) clearTimeout(t);
     this.store.flush();
   }
@@ -312,6 +357,24 @@ export class Orchestrator extends EventEmitter {
     }, 100);
   }
 
+  /** Launch and settings refuse a root that cannot hold worktrees before any task exists. */
+  private checkWorktreeRoot(root: string): void {
+    try {
+      assertUsableWorktreeRoot(root, this.deps.repo);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+
+  /** Interrupts a running attempt's turn for a reason of its own (budget, looping, journal); false if it does not run. */
+  private halt(id: string, reason: Reason, message: string): boolean {
+    const runner = this.runners.get(id);
+    if (!runner) return false;
+    this.update(id, (x) => ({ ...x, lastError: message }));
+    void runner.stop(reason);
+    return true;
+  }
+
   private persist(): void {
     this.store.save({ version: 1, tasks: this.tasks, settings: this.settings });
   }
@@ -335,10 +398,14 @@ export class Orchestrator extends EventEmitter {
     // A retry or resume keeps its worktree even if the root setting changed since (or was lost in a restart).
     const root = existsSync(existing) ? resolve(existing, '..', '..', '..') : this.worktreeRoot();
     let outcome: RunOutcome;
-    const journal = new Journal(this.attempt(id).journal, [...secretValues(env), ...(this.secretsByTask.get(task.id) ?? [])], MAX_LINE_BYTES);
+    const journal = new Journal(this.attempt(id).journal, [...secretValues(env), ...(this.secretsByTask.get(task.id) ?? [])], MAX_LINE_BYTES, {
+      // A journal that cannot be written (full disk) ends the attempt: running on without a record would lose work silently.
+      onError: (message) => this.halt(id, 'journal_failed', message),
+    });
     this.journals.set(id, journal);
     try {
       const a = this.attempt(id);
+      journal.event({ type: 'phase', phase: 'preparing', reason: null, message: 'preparing worktree', origin: originOf(task, a) });
       const wtStarted = Date.now();
       const wt = await createWorktree({ repo: this.deps.repo, root, taskKey: task.key, index: a.index, branch: a.branch, baseCommit: task.baseCommit });
       this.update(id, (x) => ({ ...x, worktree: wt.path }));
@@ -370,16 +437,17 @@ export class Orchestrator extends EventEmitter {
       });
       this.runners.set(id, runner);
       this.lastActivity.set(id, Date.now());
+      if (journal.error) throw new QuartetError(journal.error, 'journal_failed');
       outcome = await runner.run();
     } catch (err) {
       outcome = err instanceof StoppedBeforeStart
         ? { status: 'stopped', reason: 'stopped_by_user' }
-        : { status: 'failed', reason: 'worktree_failed', message: (err as Error).message };
+        : { status: 'failed', reason: err instanceof QuartetError ? err.reason : 'worktree_failed', message: (err as Error).message };
     } finally {
       this.runners.delete(id);
       this.lastActivity.delete(id);
       this.ports.release(id);
-      this.loops.reset(id);
+      this.watchdog.reset(id);
     }
     await this.settle(task, id, outcome, journal);
     journal.close();
@@ -441,7 +509,8 @@ export class Orchestrator extends EventEmitter {
   }
 
   private onEvent(id: string, e: AgentEvent): void {
-    this.watchProgress(id, e);
+    const task = this.tasks.find((t) => t.attempts.some((a) => a.id === id));
+    if (task && this.runners.has(id)) this.watchdog.onEvent(task, this.attempt(id), e);
     const summary = humanize(e);
     const at = new Date().toISOString();
     this.update(id, (x) => {
@@ -461,27 +530,6 @@ export class Orchestrator extends EventEmitter {
       if (e.type === 'error' && !e.willRetry) next = { ...next, lastError: e.message };
       return next;
     });
-  }
-
-  /** Budgets and loops: interrupt the turn (never kill mid-write) and say why. */
-  private watchProgress(id: string, e: AgentEvent): void {
-    const task = this.tasks.find((t) => t.attempts.some((a) => a.id === id));
-    const runner = this.runners.get(id);
-    if (!task || !runner) return;
-    const { tokenBudget, loopLimit } = task.options;
-    if (e.type === 'tokens' && tokenBudget) {
-      const a = this.attempt(id);
-      const total = attemptTotal({ ...a.tokensByThread, [e.threadId]: e.totals }).total;
-      if (total >= tokenBudget) {
-        this.update(id, (x) => ({ ...x, lastError: `token budget reached: ${total} ≥ ${tokenBudget}` }));
-        void runner.stop('budget');
-      }
-    }
-    const repeats = loopLimit > 0 ? this.loops.record(id, e) : 0;
-    if (e.type === 'command' && repeats >= loopLimit && loopLimit > 0) {
-      this.update(id, (x) => ({ ...x, lastError: `looping: \`${e.command}\` failed the same way ${repeats} times` }));
-      void runner.stop('looping');
-    }
   }
 
   /** Stall detection (SPEC §8.5): silence longer than the task's stall timeout, paused while waiting on a person. */

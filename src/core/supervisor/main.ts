@@ -1,13 +1,14 @@
 // Entry point of a repository's supervisor daemon: `node dist/supervisor.js --repo DIR`.
 
-import { chmodSync, existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Orchestrator } from '../orchestrator/orchestrator';
 import { findRepoRoot } from '../execution/gitRepo';
 import { scrubSecrets } from '../config/secrets';
 import { createSupervisorServer } from './server';
 import { supervisorPaths } from './paths';
 import { releaseLock, takeLock } from './supervisorLock';
-import { killTree, pidsWithEnv } from '../execution/processTree';
+import { killTree, pidsByEnvValue } from '../execution/processTree';
 import { ATTEMPT_TAG } from '../execution/attemptRunner';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
@@ -30,9 +31,10 @@ async function main(): Promise<void> {
   }
   const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), log });
   orch.start();
-  sweepStrays(orch);
+  sweepStrays(orch, paths.stateDir);
   let subscribers = 0;
-  let stopOnLastClient = false;
+  // The persisted setting counts from the start, not only once a client re-sends it.
+  let stopOnLastClient = orch.currentSettings.stopWhenLastClientDisconnects;
   let shuttingDown = false;
   const shutdown = async (why: string): Promise<void> => {
     if (shuttingDown) return;
@@ -73,16 +75,21 @@ async function main(): Promise<void> {
   }, 5000).unref();
 }
 
-/** Startup sweep: Codex processes of this repo's attempts left by a crashed supervisor are ended. */
-function sweepStrays(orch: Orchestrator): void {
-  for (const t of orch.snapshot().tasks) {
-    for (const a of t.attempts) {
-      if (a.phase !== 'interrupted') continue;
-      const strays = pidsWithEnv(ATTEMPT_TAG, a.id);
-      if (strays.length) {
-        log(`attempt=${a.id} ending ${strays.length} stray process(es) from a previous supervisor`);
-        void killTree(null, { name: ATTEMPT_TAG, value: a.id });
-      }
+/**
+ * Startup sweep: nothing of this repository runs yet, so any process tagged with one of its attempt
+ * ids (from the state or a journal's name) is a leftover of a crashed supervisor. Other repositories'
+ * attempts have other ids and are never touched.
+ */
+function sweepStrays(orch: Orchestrator, stateDir: string): void {
+  const ids = new Set(orch.snapshot().tasks.flatMap((t) => t.attempts.map((a) => a.id)));
+  const journals = join(stateDir, 'journals');
+  if (existsSync(journals)) for (const f of readdirSync(journals)) if (f.endsWith('.jsonl')) ids.add(f.slice(0, -'.jsonl'.length));
+  const tagged = pidsByEnvValue(ATTEMPT_TAG);
+  for (const id of ids) {
+    const strays = tagged.get(id) ?? [];
+    if (strays.length) {
+      log(`attempt=${id} ending ${strays.length} stray process(es) from a previous supervisor`);
+      void killTree(null, { name: ATTEMPT_TAG, value: id });
     }
   }
 }

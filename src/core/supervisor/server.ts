@@ -97,6 +97,15 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks): 
         only('POST');
         if (id === 'apply') return send(res, 200, await applyDistilled(orch, await readBody(req)));
         return send(res, 200, await runDistillFor(orch, await readBody(req)));
+      case 'cleanup': {
+        if (method === 'GET') return send(res, 200, await orch.cleanupPlan());
+        only('POST');
+        const body = await readBody(req);
+        return send(res, 200, await orch.cleanupApply(body.ids as string[]));
+      }
+      case 'diagnostics':
+        only('GET');
+        return send(res, 200, orch.diagnostics());
       case 'score':
         only('GET');
         return send(res, 200, orch.score(id ?? ''));

@@ -17,6 +17,7 @@ export const CommandIds = {
   declineRequest: 'quartet.declineRequest',
   answerQuestion: 'quartet.answerQuestion',
   showLogs: 'quartet.showLogs',
+  cleanUp: 'quartet.cleanUp',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

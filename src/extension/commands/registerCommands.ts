@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
 import { landAttempt, reworkAttempt } from './landCommands';
 import { distillSkills } from './distillSkills';
+import { cleanUp } from './cleanupCommand';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
@@ -31,6 +32,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.declineRequest]: declineRequest,
   [CommandIds.answerQuestion]: answerQuestion,
   [CommandIds.showLogs]: (s) => s.log.show(),
+  [CommandIds.cleanUp]: (s) => cleanUp(s),
 };
 
 export function registerCommands(s: CommandServices): vscode.Disposable {
