@@ -1,13 +1,14 @@
 // Test harness: a temp git repo, the demo model, a hermetic CODEX_HOME and a real supervisor, cleaned up after.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { startFakeResponsesServer, type FakeResponsesServer } from '../../demo/fakeResponsesServer';
 import { hermeticCodexEnv, writeCodexHome } from '../../demo/codexHome';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { isTerminal, type Snapshot, type TaskSnapshot } from '../../src/shared/model';
+import { isAlive } from '../../src/core/execution/processTree';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const DIST = join(ROOT, 'dist');
@@ -50,17 +51,29 @@ export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-reques
   const worktreeRoot = join(dir, 'worktrees');
   const client = await SupervisorClient.connect({ repo, supervisorEntry: join(DIST, 'supervisor.js'), env });
   await client.configure({ worktreeRoot, maxConcurrent: 4 });
-  return {
+  const h: Harness = {
     dir, repo, worktreeRoot, env, server, client,
     async cleanup() {
-      await client.shutdown().catch(() => undefined);
-      client.close();
+      const pid = supervisorPid(repo);
+      // Tests may reconnect (h.client = …): shut down through the current client.
+      await h.client.shutdown().catch(() => undefined);
+      h.client.close();
       await server.close();
-      // Give the supervisor a moment to release the worktrees before deleting them.
-      await new Promise((r) => setTimeout(r, 300));
-      rmSync(dir, { recursive: true, force: true });
+      // Wait for the supervisor to be gone (it ends its attempts and checks first), so nothing writes while we delete.
+      for (let i = 0; i < 200 && pid && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
+  return h;
+}
+
+/** Pid of the repository's supervisor from its info file, or null. */
+export function supervisorPid(repo: string): number | null {
+  try {
+    return (JSON.parse(readFileSync(join(repo, '.git', 'quartet', 'supervisor.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return null;
+  }
 }
 
 /** Resolves with the task once every attempt is terminal (or rejects after `timeoutMs`). */

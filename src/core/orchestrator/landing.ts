@@ -14,6 +14,7 @@ import { archiveAttempt, removeAttemptWorktree } from '../land/rework';
 import { postMortem } from '../land/postMortem';
 import { git, refCommit } from '../land/git';
 import { UsageError } from './validation';
+import { ATTEMPT_TAG } from '../execution/attemptRunner';
 
 export interface LandingHost {
   readonly repo: string;
@@ -62,7 +63,8 @@ export class Landing {
       this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'none', command: null, exitCode: null, durationMs: null, summary: [], at: now() } }));
     } else {
       this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command, exitCode: null, durationMs: null, summary: [], at: now() } }));
-      const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) });
+      // Tagged like the attempt's own processes: a supervisor shutdown (or the next one's sweep) ends them too.
+      const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } });
       appendJournalEvent(attempt.journal, { type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail });
       this.host.updateAttempt(attemptId, (a) => ({
         ...a,
@@ -135,7 +137,7 @@ export class Landing {
         worktreeRoot: this.host.worktreeRoot(),
         landedBranch: `quartet/landed/${task.key}`,
         // Checks already ran on this exact tree unless the base moved since: then they run on the merged result.
-        checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) } : null,
+        checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } } : null,
         onStep: (step, status, detail) => {
           progress.step = step;
           progress.steps = [...progress.steps.filter((s) => s.step !== step), { step, status, detail }];

@@ -24,7 +24,7 @@ import { DEMO_PROVIDER_ID } from './demoProvider';
 import { Watchdog } from './watchdog';
 import { CleanupService, type CleanupResult } from './cleanup';
 import type { CleanupPlan } from '../cleanup/plan';
-import { originOf, recoverState } from './reconstruct';
+import { branchTip, originOf, recoverState } from './reconstruct';
 import { validRetention } from './settings';
 import { QuartetError } from '../execution/errors';
 import { PortAllocator, resourceEnv } from '../execution/ports';
@@ -128,7 +128,7 @@ export class Orchestrator extends EventEmitter {
 
   /** Loads state; attempts that were running when the previous supervisor died become `interrupted`. */
   start(): void {
-    const recovered = recoverState(this.store.load(), join(this.deps.stateDir, 'journals'));
+    const recovered = recoverState(this.store.load(), join(this.deps.stateDir, 'journals'), (ref) => branchTip(this.deps.repo, ref));
     this.warnings.push(...recovered.warnings);
     const state = recovered.state;
     this.tasks = (state?.tasks ?? []).map(normalizeTask);
@@ -465,8 +465,12 @@ export class Orchestrator extends EventEmitter {
         const c = await commitWorktree(a.worktree, msg);
         const files = await filesChangedSince(a.worktree, a.base);
         const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
-        if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
-        journal.event({ type: 'phase', phase: 'finished', reason: null });
+        if (c.commit) {
+          const committed: AgentEvent = { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' };
+          journal.event(committed); // the journal alone must be able to say what the result is
+          this.onEvent(id, committed);
+        }
+        journal.event({ type: 'phase', phase: 'finished', reason: null, message: tip ? `result ${tip} (${files} files)` : 'no changes' });
         this.update(id, (x) => ({ ...transition(x, 'finished', null, now()), resultCommit: tip, filesChanged: files, pending: null }));
         void this.landing.afterFinish(id).catch((err: unknown) => this.deps.log(`attempt=${id} scorecard failed: ${(err as Error).message}`));
       } catch (err) {

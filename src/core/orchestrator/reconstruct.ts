@@ -1,5 +1,6 @@
 // Rebuilds tasks and attempts from the journals alone, for when state.json was lost or corrupt.
 
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, isTerminal, type Phase, type Reason, type TokenTotals } from '../../shared/model';
@@ -20,8 +21,17 @@ export interface Reconstruction {
   skipped: string[];
 }
 
+/** Commit a branch points at (sync: recovery runs once, before anything else starts), or null. */
+export function branchTip(repo: string, branch: string): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 /** One attempt from its journal: the last origin says who it is, the last phase event how it ended. */
-function attemptFrom(journal: string, records: JournalRecord[], now: string): { origin: AttemptOrigin; attempt: AttemptRecord } | null {
+function attemptFrom(journal: string, records: JournalRecord[], now: string, tip: (branch: string) => string | null): { origin: AttemptOrigin; attempt: AttemptRecord } | null {
   let origin: AttemptOrigin | null = null;
   let phase: Phase = 'interrupted';
   let reason: Reason | null = 'supervisor_restart';
@@ -65,6 +75,11 @@ function attemptFrom(journal: string, records: JournalRecord[], now: string): { 
     phase = 'interrupted';
     reason = 'supervisor_restart';
   }
+  // A result the journal does not name (an agent that committed itself): the branch tip says it.
+  if (phase === 'finished' && !resultCommit) {
+    const head = tip(origin.branch);
+    if (head && head !== origin.baseCommit) resultCommit = head;
+  }
   const threadId = threadIds[threadIds.length - 1] ?? null;
   const attempt: AttemptRecord = {
     id: `${origin.taskId}-${origin.index}`, taskId: origin.taskId, index: origin.index, branch: origin.branch, base: origin.baseCommit,
@@ -77,14 +92,14 @@ function attemptFrom(journal: string, records: JournalRecord[], now: string): { 
 }
 
 /** Every task with at least one journal that carries an origin record; attempts sorted by index. */
-export function reconstructFromJournals(journalsDir: string, now = new Date().toISOString()): Reconstruction {
+export function reconstructFromJournals(journalsDir: string, tip: (branch: string) => string | null = () => null, now = new Date().toISOString()): Reconstruction {
   const out: Reconstruction = { tasks: [], attempts: 0, skipped: [] };
   if (!existsSync(journalsDir)) return out;
   const byTask = new Map<string, TaskRecord>();
   for (const name of readdirSync(journalsDir).sort()) {
     if (!JOURNAL_NAME.test(name)) continue;
     const path = join(journalsDir, name);
-    const found = attemptFrom(path, readJournal(path), now);
+    const found = attemptFrom(path, readJournal(path), now, tip);
     if (!found) {
       out.skipped.push(name);
       continue;
@@ -123,10 +138,10 @@ export function originOf(task: TaskRecord, a: AttemptRecord): AttemptOrigin {
  * The state to start from: the file when it loaded; otherwise (missing or corrupt) whatever the
  * journals can rebuild, with a warning that says what happened and what came back.
  */
-export function recoverState(loaded: LoadResult<PersistedState>, journalsDir: string): { state: PersistedState | null; warnings: string[] } {
+export function recoverState(loaded: LoadResult<PersistedState>, journalsDir: string, tip?: (branch: string) => string | null): { state: PersistedState | null; warnings: string[] } {
   const warnings = loaded.problem ? [loaded.problem] : [];
   if (loaded.state) return { state: loaded.state, warnings };
-  const rebuilt = reconstructFromJournals(journalsDir);
+  const rebuilt = reconstructFromJournals(journalsDir, tip);
   if (!rebuilt.attempts) return { state: null, warnings };
   const skipped = rebuilt.skipped.length ? `; ${rebuilt.skipped.length} journal(s) without an origin record could not be used` : '';
   warnings.push(

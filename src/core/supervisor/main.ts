@@ -10,6 +10,7 @@ import { supervisorPaths } from './paths';
 import { releaseLock, takeLock } from './supervisorLock';
 import { killTree, pidsByEnvValue } from '../execution/processTree';
 import { ATTEMPT_TAG } from '../execution/attemptRunner';
+import { isTerminal } from '../../shared/model';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   }
   const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), log });
   orch.start();
-  sweepStrays(orch, paths.stateDir);
+  void sweepStrays(orch, paths.stateDir, 'a previous supervisor');
   let subscribers = 0;
   // The persisted setting counts from the start, not only once a client re-sends it.
   let stopOnLastClient = orch.currentSettings.stopWhenLastClientDisconnects;
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
     log(`shutting down (${why})`);
     // Our children must not outlive us: the next supervisor marks them interrupted and offers a retry.
     await orch.stopAll('supervisor_restart');
+    // Checks and anything an agent left in the background (tagged with its attempt) go with us.
+    await sweepStrays(orch, paths.stateDir, 'this supervisor');
     orch.dispose();
     server.close();
     if (existsSync(paths.socket)) unlinkSync(paths.socket);
@@ -76,22 +79,26 @@ async function main(): Promise<void> {
 }
 
 /**
- * Startup sweep: nothing of this repository runs yet, so any process tagged with one of its attempt
- * ids (from the state or a journal's name) is a leftover of a crashed supervisor. Other repositories'
- * attempts have other ids and are never touched.
+ * Ends every process tagged with one of this repository's ended attempts (ids from the state or a
+ * journal's name): at startup they are leftovers of a crashed supervisor, at shutdown what would
+ * outlive this one. Other repositories' attempts have other ids and are never touched; live and
+ * queued attempts are skipped, so a sweep never races a dispatch.
  */
-function sweepStrays(orch: Orchestrator, stateDir: string): void {
-  const ids = new Set(orch.snapshot().tasks.flatMap((t) => t.attempts.map((a) => a.id)));
+async function sweepStrays(orch: Orchestrator, stateDir: string, from: string): Promise<void> {
+  const tasks = orch.snapshot().tasks;
+  const ids = new Set(tasks.flatMap((t) => t.attempts.map((a) => a.id)));
   const journals = join(stateDir, 'journals');
   if (existsSync(journals)) for (const f of readdirSync(journals)) if (f.endsWith('.jsonl')) ids.add(f.slice(0, -'.jsonl'.length));
+  for (const t of tasks) for (const a of t.attempts) if (!isTerminal(a.phase)) ids.delete(a.id);
   const tagged = pidsByEnvValue(ATTEMPT_TAG);
+  const ends: Promise<void>[] = [];
   for (const id of ids) {
     const strays = tagged.get(id) ?? [];
-    if (strays.length) {
-      log(`attempt=${id} ending ${strays.length} stray process(es) from a previous supervisor`);
-      void killTree(null, { name: ATTEMPT_TAG, value: id });
-    }
+    if (!strays.length) continue;
+    log(`attempt=${id} ending ${strays.length} stray process(es) from ${from}`);
+    ends.push(killTree(null, { name: ATTEMPT_TAG, value: id }));
   }
+  await Promise.all(ends);
 }
 
 main().catch((err: unknown) => {
