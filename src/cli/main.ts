@@ -5,7 +5,7 @@ import { isTerminal, type Snapshot, type TaskSnapshot } from '../shared/model';
 import { SupervisorClient, SupervisorError } from '../core/client/supervisorClient';
 import type { LaunchOptions } from '../core/client/api';
 import { findRepoRoot } from '../core/execution/gitRepo';
-import { scrubSecrets } from '../core/config/secrets';
+import { redact, scrubSecrets, secretValues } from '../core/config/secrets';
 import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
 import { CLEANUP_HELP, RESTORE_HELP, cleanupCommand, restoreCommand } from './cleanupCommand';
@@ -132,7 +132,9 @@ async function launch(p: Parsed): Promise<number> {
   if (maxConcurrent !== undefined || worktreeRoot !== undefined) {
     await client.configure({ ...(maxConcurrent !== undefined ? { maxConcurrent } : {}), ...(worktreeRoot ? { worktreeRoot: resolve(worktreeRoot) } : {}) });
   }
-  let task = await client.launch({ title, prompt: str(p, 'prompt') ?? title, attempts: int(p, 'attempts') ?? 4, options: launchOptions(p), env: scrubSecrets(process.env) });
+  // Secrets this terminal holds are redacted from the text too: the supervisor only ever sees the scrubbed env.
+  const secrets = secretValues(process.env);
+  let task = await client.launch({ title: redact(title, secrets), prompt: redact(str(p, 'prompt') ?? title, secrets), attempts: int(p, 'attempts') ?? 4, options: launchOptions(p), env: scrubSecrets(process.env) });
   if (p.flags.has('wait')) task = await waitForTask(client, task.id);
   client.close();
   console.log(p.flags.has('json') ? JSON.stringify(task, null, 2) : formatTask(task));

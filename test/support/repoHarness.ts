@@ -38,7 +38,7 @@ export function makeRepo(dir: string): string {
   return repo;
 }
 
-export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request' } = {}): Promise<Harness> {
+export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; supervisorEnv?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-it-'));
   const repo = makeRepo(dir);
   const server = await startFakeResponsesServer({});
@@ -49,7 +49,8 @@ export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-reques
   const base = hermeticCodexEnv(codexHome, home);
   const env = { ...base, PATH: `${NODE_BIN}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000' };
   const worktreeRoot = join(dir, 'worktrees');
-  const client = await SupervisorClient.connect({ repo, supervisorEntry: join(DIST, 'supervisor.js'), env });
+  // supervisorEnv: what the terminal or window that started the supervisor had on top (e.g. a token).
+  const client = await SupervisorClient.connect({ repo, supervisorEntry: join(DIST, 'supervisor.js'), env: { ...env, ...opts.supervisorEnv } });
   await client.configure({ worktreeRoot, maxConcurrent: 4 });
   const h: Harness = {
     dir, repo, worktreeRoot, env, server, client,

@@ -13,7 +13,7 @@ import { StateStore } from '../observability/stateStore';
 import { Journal, readJournal } from '../observability/journal';
 import { humanize } from '../observability/humanize';
 import { attemptTotal } from '../observability/tokens';
-import { scrubSecrets, secretValues } from '../config/secrets';
+import { redact, scrubSecrets, secretValues } from '../config/secrets';
 import { AttemptRunner, type RunOutcome } from '../execution/attemptRunner';
 import { resolveCodexBinary } from '../execution/codexBinary';
 import { assertUsableWorktreeRoot, commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, repoWorktreeDir } from '../execution/worktrees';
@@ -38,6 +38,8 @@ export interface OrchestratorDeps {
   stateDir: string;
   /** The supervisor's own environment (already without secrets); a task's request env overrides it. */
   env: Record<string, string>;
+  /** Values of declared secrets in the supervisor's own environment: redacted from prompts and journals. */
+  secrets?: readonly string[];
   log(line: string): void;
 }
 
@@ -191,12 +193,13 @@ export class Orchestrator extends EventEmitter {
   }
 
   async launch(request: LaunchRequest): Promise<TaskSnapshot> {
-    const input = validateLaunch(request);
     const options = { ...DEFAULT_LAUNCH_OPTIONS, ...(request.options ?? {}) };
     // Scrub again here: a client that forgot to is no reason for a token to reach an agent.
     const sent = { ...this.deps.env, ...(request.env ?? {}) };
     const env = scrubSecrets(sent);
-    const sentSecrets = secretValues(sent);
+    const sentSecrets = [...secretValues(sent), ...(this.deps.secrets ?? [])];
+    // A token pasted into a title or prompt would go to the model, the state file and every journal.
+    const input = validateLaunch({ ...request, title: redact(String(request.title ?? ''), sentSecrets), prompt: redact(String(request.prompt ?? ''), sentSecrets) });
     // Preflight before any worktree exists: a missing Codex must not leave half a task behind.
     const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
     if (!codex.ok && /^codex(\s|$)/.test(options.codexCommand.trim())) throw new UsageError(codex.error);

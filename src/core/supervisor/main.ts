@@ -4,7 +4,7 @@ import { chmodSync, existsSync, readdirSync, unlinkSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { Orchestrator } from '../orchestrator/orchestrator';
 import { findRepoRoot } from '../execution/gitRepo';
-import { scrubSecrets } from '../config/secrets';
+import { scrubSecrets, secretValues } from '../config/secrets';
 import { createSupervisorServer } from './server';
 import { supervisorPaths } from './paths';
 import { releaseLock, takeLock } from './supervisorLock';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     log('another supervisor owns this repository; exiting');
     return;
   }
-  const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), log });
+  const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), secrets: secretValues(process.env), log });
   orch.start();
   void sweepStrays(orch, paths.stateDir, 'a previous supervisor');
   let subscribers = 0;
