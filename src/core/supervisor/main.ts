@@ -13,6 +13,8 @@ import { ATTEMPT_TAG } from '../execution/attemptRunner';
 import { isTerminal } from '../../shared/model';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
+/** How long a new supervisor waits for a shutting-down owner to release the repository's lock. */
+const LOCK_WAIT_MS = 15_000;
 
 function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} ${line}\n`);
@@ -26,9 +28,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const paths = await supervisorPaths(repo);
-  if (!takeLock(paths.lock)) {
-    log('another supervisor owns this repository; exiting');
-    return;
+  // A client starts us when nobody answers on the socket: usually the owner is shutting down
+  // (it stops answering first, then ends its attempts). Wait for it rather than leave the client without one.
+  const lockDeadline = Date.now() + LOCK_WAIT_MS;
+  while (!takeLock(paths.lock)) {
+    if (Date.now() > lockDeadline) {
+      log('another supervisor owns this repository; exiting');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
   const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), secrets: secretValues(process.env), log });
   orch.start();
@@ -41,13 +49,14 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log(`shutting down (${why})`);
+    // Stop answering at once: a client that connects now starts the next supervisor, which waits for our lock.
+    server.close();
+    if (existsSync(paths.socket)) unlinkSync(paths.socket);
     // Our children must not outlive us: the next supervisor marks them interrupted and offers a retry.
     await orch.stopAll('supervisor_restart');
     // Checks and anything an agent left in the background (tagged with its attempt) go with us.
     await sweepStrays(orch, paths.stateDir, 'this supervisor');
     orch.dispose();
-    server.close();
-    if (existsSync(paths.socket)) unlinkSync(paths.socket);
     releaseLock(paths.lock);
     process.exit(0);
   };
