@@ -72,6 +72,8 @@ export class Landing {
         lastEvent: `checks ${r.ok ? 'passed' : 'failed'}: \`${command}\`${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
       }));
     }
+    // Rescore in the same tick as the checks result: no snapshot shows every check done beside a stale recommendation.
+    this.rescore(task.id);
     await this.predictSiblings(task.id);
     this.rescore(task.id);
   }
