@@ -11,6 +11,7 @@ import { postMortem } from '../land/postMortem';
 import { isInside } from '../execution/pathSafety';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import type { AttemptRecord, TaskRecord } from './records';
+import { UsageError } from './validation';
 
 export interface CleanupHost {
   readonly repo: string;
@@ -81,6 +82,7 @@ export class CleanupService {
 
   /** Removes the chosen items; a worktree or branch with work that exists nowhere else is archived first. */
   apply(ids: readonly string[], reason = 'clean up'): Promise<CleanupResult> {
+    if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string')) throw new UsageError('clean up takes a list of item ids (see the plan)');
     // One clean-up at a time: a sweep and a user's Clean Up must not archive the same attempt twice.
     const run = this.running.then(() => this.applyNow(ids, reason));
     this.running = run.catch(() => undefined);

@@ -16,16 +16,15 @@ import { attemptTotal } from '../observability/tokens';
 import { redact, scrubSecrets, secretValues } from '../config/secrets';
 import { AttemptRunner, type RunOutcome } from '../execution/attemptRunner';
 import { resolveCodexBinary } from '../execution/codexBinary';
-import { assertUsableWorktreeRoot, commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, repoWorktreeDir } from '../execution/worktrees';
+import { commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, repoWorktreeDir } from '../execution/worktrees';
 import { headInfo, resolveCommit } from '../execution/gitRepo';
 import { commitMessage, defaultPrompt } from '../policy/defaultPrompt';
 import { validateLaunch, UsageError } from './validation';
 import { DEMO_PROVIDER_ID } from './demoProvider';
 import { Watchdog } from './watchdog';
-import { CleanupService, type CleanupResult } from './cleanup';
-import type { CleanupPlan } from '../cleanup/plan';
+import { CleanupService } from './cleanup';
 import { branchTip, originOf, recoverState } from './reconstruct';
-import { validRetention } from './settings';
+import { checkWorktreeRoot, validRetention } from './settings';
 import { QuartetError } from '../execution/errors';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
@@ -65,7 +64,6 @@ export class Orchestrator extends EventEmitter {
   private readonly watchdog: Watchdog;
   readonly cleanup: CleanupService;
   private stallTimer: NodeJS.Timeout | null = null;
-  private sweepTimer: NodeJS.Timeout | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -147,11 +145,6 @@ export class Orchestrator extends EventEmitter {
     this.store.flush();
     this.stallTimer = setInterval(() => this.checkStalls(), 1000);
     this.stallTimer.unref();
-    // Retention: at startup and hourly; archives first, never an archive itself.
-    const sweep = (): void => void this.cleanup.sweep().catch((err: unknown) => this.deps.log(`retention sweep failed: ${(err as Error).message}`));
-    this.sweepTimer = setInterval(sweep, 60 * 60_000);
-    this.sweepTimer.unref();
-    sweep();
     void this.dispatch();
   }
 
@@ -161,7 +154,7 @@ export class Orchestrator extends EventEmitter {
 
   configure(settings: Partial<SupervisorSettings>): void {
     if (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1) this.settings.maxConcurrent = Math.floor(settings.maxConcurrent);
-    if (settings.worktreeRoot) this.checkWorktreeRoot(settings.worktreeRoot);
+    if (settings.worktreeRoot) checkWorktreeRoot(settings.worktreeRoot, this.deps.repo);
     if (settings.worktreeRoot !== undefined) this.settings.worktreeRoot = settings.worktreeRoot || null;
     if (settings.retention) this.settings.retention = validRetention(settings.retention, this.settings.retention);
     if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
@@ -214,7 +207,7 @@ export class Orchestrator extends EventEmitter {
       throw new UsageError((err as Error).message);
     }
     const root = this.worktreeRoot();
-    this.checkWorktreeRoot(root);
+    checkWorktreeRoot(root, this.deps.repo);
     const id = newTaskId();
     const key = taskKey(input.title, id);
     const now = new Date().toISOString();
@@ -306,15 +299,6 @@ export class Orchestrator extends EventEmitter {
     }
   }
 
-  cleanupPlan(): Promise<CleanupPlan> {
-    return this.cleanup.plan();
-  }
-
-  cleanupApply(ids: readonly string[]): Promise<CleanupResult> {
-    if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string')) throw new UsageError('cleanup takes a list of item ids (see the plan)');
-    return this.cleanup.apply(ids);
-  }
-
   /** What the supervisor holds right now (bench and tests: leaked ports, live runners). */
   diagnostics(): { pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> } {
     return { pid: process.pid, runners: [...this.runners.keys()], ports: this.ports.snapshot() };
@@ -322,7 +306,6 @@ export class Orchestrator extends EventEmitter {
 
   dispose(): void {
     if (this.stallTimer) clearInterval(this.stallTimer);
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const t of this.retryTimers.values()) clearTimeout(t);
     this.store.flush();
   }
@@ -358,15 +341,6 @@ export class Orchestrator extends EventEmitter {
       this.changeTimer = null;
       this.emit('change', this.snapshot());
     }, 100);
-  }
-
-  /** Launch and settings refuse a root that cannot hold worktrees before any task exists. */
-  private checkWorktreeRoot(root: string): void {
-    try {
-      assertUsableWorktreeRoot(root, this.deps.repo);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
   }
 
   /** Interrupts a running attempt's turn for a reason of its own (budget, looping, journal); false if it does not run. */

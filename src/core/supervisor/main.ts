@@ -76,6 +76,10 @@ async function main(): Promise<void> {
     writeFileSync(paths.info, JSON.stringify({ pid: process.pid, socket: paths.socket, repo, startedAt: new Date().toISOString() }), { mode: 0o600 });
     log(`supervisor for ${repo} listening on ${paths.socket}`);
   });
+  // Retention (quartet.retention): at startup and hourly; unsaved work is archived first, archives are never deleted.
+  const sweep = (): void => void orch.cleanup.sweep().catch((err: unknown) => log(`retention sweep failed: ${(err as Error).message}`));
+  setInterval(sweep, 60 * 60_000).unref();
+  sweep();
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   let idleSince = Date.now();

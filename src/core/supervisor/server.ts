@@ -98,10 +98,10 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks): 
         if (id === 'apply') return send(res, 200, await applyDistilled(orch, await readBody(req)));
         return send(res, 200, await runDistillFor(orch, await readBody(req)));
       case 'cleanup': {
-        if (method === 'GET') return send(res, 200, await orch.cleanupPlan());
+        if (method === 'GET') return send(res, 200, await orch.cleanup.plan());
         only('POST');
         const body = await readBody(req);
-        return send(res, 200, await orch.cleanupApply(body.ids as string[]));
+        return send(res, 200, await orch.cleanup.apply(body.ids as string[]));
       }
       case 'diagnostics':
         only('GET');
