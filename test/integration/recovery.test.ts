@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { DIST, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
+import { DIST, startHarness, supervisorPid, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
 import { ATTEMPT_TAG } from '../../src/core/execution/attemptRunner';
@@ -93,4 +93,20 @@ test('a torn state.json after a crash: reported, set aside, and every task rebui
   const resumed = (await waitForTask(h.client, t.id, 60_000, (x) => x.attempts[0]?.phase === 'finished')).attempts[0]!;
   assert.deepEqual(resumed.threadIds, [working.threadId], 'Resume continued the same thread');
   assert.equal(resumed.filesChanged, 1);
+});
+
+test('checks cut off by a supervisor restart run again (never "running" forever)', { timeout: 120_000 }, async () => {
+  const t = await h.client.launch({ title: 'slow checks', prompt: 'note', attempts: 1, options: { checkCommand: 'sleep 3 && echo checked' } });
+  const running = await waitForTask(h.client, t.id, 60_000, (x) => x.attempts[0]?.checks?.state === 'running');
+  const pid = supervisorPid(h.repo);
+  await h.client.shutdown();
+  h.client.close();
+  while (pid && isAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+  const file = join(h.repo, '.git', 'quartet', 'state.json');
+  assert.deepEqual(pidsWithEnv(ATTEMPT_TAG, running.attempts[0]!.id), [], 'the checks did not outlive the supervisor');
+  assert.match(readFileSync(file, 'utf8'), /"state": "running",\s+"command": "sleep 3/, 'the restart cut the checks off (recorded as running, not failed)');
+  h.client = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
+  const done = await waitForTask(h.client, t.id, 60_000, (x) => x.attempts[0]?.checks?.state === 'passed');
+  assert.equal(done.attempts[0]?.checks?.command, 'sleep 3 && echo checked');
+  assert.equal(done.attempts[0]?.id, running.attempts[0]?.id);
 });

@@ -15,6 +15,8 @@ import { PortAllocator, resourceEnv } from '../../src/core/execution/ports';
 import { planCleanup, type AttemptFacts } from '../../src/core/cleanup/plan';
 import { cleanupConfirmation, cleanupPickRows } from '../../src/extension/commands/cleanupModel';
 import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/client/api';
+import { launchOptions, retentionSetting, supervisorSettings } from '../../src/extension/settingsModel';
+import { validRetention } from '../../src/core/orchestrator/settings';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, type Phase, type Reason } from '../../src/shared/model';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';
 
@@ -194,4 +196,19 @@ test('clean-up plan: ended attempts are listed with sizes; due = old and landed/
   assert.equal(rows[0]?.id, 'worktree:t-0123456789ab-3', 'the biggest worktree first');
   assert.deepEqual(rows.filter((r) => r.picked).map((r) => r.id).sort(), due, 'due items are pre-selected');
   assert.match(cleanupConfirmation(plan, ['worktree:t-0123456789ab-1', 'archive:x']), /Remove 2 item\(s\), freeing 1007 B\? 1 with unsaved work are archived first \(restorable\)\. 1 archive\(s\) are deleted for good\./);
+});
+
+test('settings: quartet.retention, noProgressLimit, costBudgetUsd and prices are validated into supervisor settings and launch options', () => {
+  const read = (values: Record<string, unknown>) => (key: string): unknown => values[key];
+  assert.deepEqual(retentionSetting(read({})), { attemptDays: 14, archiveDays: 90 });
+  assert.deepEqual(retentionSetting(read({ retention: { attemptDays: 3, archiveDays: 0 } })), { attemptDays: 3, archiveDays: 0 });
+  assert.deepEqual(retentionSetting(read({ retention: { attemptDays: -2, archiveDays: 'x' } })), { attemptDays: 0, archiveDays: 90 }, 'clamped, or the default');
+  assert.deepEqual(supervisorSettings(read({ retention: { attemptDays: 7 } })).retention, { attemptDays: 7, archiveDays: 90 });
+  const o = launchOptions(read({ noProgressLimit: 12, costBudgetUsd: 2.5, prices: { fallback: { input: 1, cachedInput: 0, output: 2 } } }));
+  assert.equal(o.noProgressLimit, 12);
+  assert.equal(o.costBudgetUsd, 2.5);
+  assert.deepEqual(o.prices, { fallback: { input: 1, cachedInput: 0, output: 2 } });
+  assert.equal(launchOptions(read({ costBudgetUsd: -1 })).costBudgetUsd, null);
+  assert.equal(launchOptions(read({})).noProgressLimit, 40);
+  assert.deepEqual(validRetention({ attemptDays: 1.9, archiveDays: -1 }, { attemptDays: 14, archiveDays: 90 }), { attemptDays: 1, archiveDays: 90 });
 });

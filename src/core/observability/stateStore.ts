@@ -14,6 +14,7 @@ export class StateStore<T> {
   private timer: NodeJS.Timeout | null = null;
   private latest: T | null = null;
   private failed: string | null = null;
+  private closed = false;
 
   constructor(
     readonly dir: string,
@@ -45,8 +46,15 @@ export class StateStore<T> {
     }
   }
 
+  /** Writes what is pending and takes no more: what happens while a supervisor shuts down is not state. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
   /** Schedules a write of `state`; bursts of changes coalesce into one write. */
   save(state: T): void {
+    if (this.closed) return;
     this.latest = state;
     if (this.timer) return;
     this.timer = setTimeout(() => this.flush(), this.debounceMs);
@@ -56,7 +64,7 @@ export class StateStore<T> {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.latest === null) return;
+    if (this.latest === null || this.closed) return;
     const tmp = `${this.file}.tmp-${process.pid}`;
     try {
       writeFileSync(tmp, JSON.stringify(this.latest, null, 1), { mode: 0o600 });

@@ -143,6 +143,8 @@ export class Orchestrator extends EventEmitter {
     }
     this.persist();
     this.store.flush();
+    // Checks cut off by the restart would show "running" forever: run them again.
+    for (const a of this.tasks.flatMap((t) => t.attempts)) if (a.phase === 'finished' && a.checks?.state === 'running') void this.landing.afterFinish(a.id).catch(() => undefined);
     this.stallTimer = setInterval(() => this.checkStalls(), 1000);
     this.stallTimer.unref();
     void this.dispatch();
@@ -164,7 +166,7 @@ export class Orchestrator extends EventEmitter {
   }
 
   snapshot(): Snapshot {
-    const journalWarnings = [...this.journals.values()].map((j) => j.error).filter((e): e is string => !!e);
+    const journalWarnings = [...this.journals.values(), this.store].map((j) => j.error).filter((e): e is string => !!e);
     return buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...journalWarnings], new Date());
   }
 
@@ -307,7 +309,7 @@ export class Orchestrator extends EventEmitter {
   dispose(): void {
     if (this.stallTimer) clearInterval(this.stallTimer);
     for (const t of this.retryTimers.values()) clearTimeout(t);
-    this.store.flush();
+    this.store.close();
   }
 
   private attempt(id: string): AttemptRecord {

@@ -54,9 +54,10 @@ async function main(): Promise<void> {
     if (existsSync(paths.socket)) unlinkSync(paths.socket);
     // Our children must not outlive us: the next supervisor marks them interrupted and offers a retry.
     await orch.stopAll('supervisor_restart');
+    // State first: checks cut off below stay "running" on disk, and the next supervisor runs them again.
+    orch.dispose();
     // Checks and anything an agent left in the background (tagged with its attempt) go with us.
     await sweepStrays(orch, paths.stateDir, 'this supervisor');
-    orch.dispose();
     releaseLock(paths.lock);
     process.exit(0);
   };
