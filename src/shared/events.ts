@@ -3,8 +3,27 @@
 import type { Phase, Reason, TokenTotals } from './model';
 import type { AttemptSkill } from './skills';
 
+/**
+ * Who an attempt is, journaled when it starts to run, so a lost or corrupt state file can be rebuilt
+ * from the journals alone. Options are kept as plain JSON (shared cannot import core's LaunchOptions).
+ */
+export interface AttemptOrigin {
+  taskId: string;
+  taskKey: string;
+  title: string;
+  prompt: string;
+  createdAt: string;
+  baseRef: string;
+  baseCommit: string;
+  attempts: number;
+  index: number;
+  branch: string;
+  worktree: string;
+  options: Record<string, unknown>;
+}
+
 export type AgentEvent =
-  | { type: 'phase'; phase: Phase; reason: Reason | null; message?: string }
+  | { type: 'phase'; phase: Phase; reason: Reason | null; message?: string; origin?: AttemptOrigin }
   | { type: 'session_started'; threadId: string; model: string | null; modelProvider: string | null }
   | { type: 'turn_started'; turnId: string }
   | { type: 'turn_completed'; turnId: string; status: string; error: string | null }

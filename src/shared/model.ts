@@ -48,6 +48,7 @@ export type Reason =
   | 'template_error'
   | 'budget'
   | 'looping'
+  | 'journal_failed'
   | 'canceled_by_reconciliation'
   | 'stopped_by_user'
   | 'supervisor_restart'

@@ -27,6 +27,11 @@ function clipEvent(e: AgentEvent): WireEvent {
       return e.message.length > MAX_WIRE_TEXT ? { ...e, message: clipText(e.message) } : e;
     case 'malformed':
       return { ...e, sample: clipText(e.sample, 2000) };
+    case 'phase': {
+      // The origin (task prompt and options) is for rebuilding lost state, not for the panel.
+      const { origin: _origin, ...rest } = e;
+      return rest;
+    }
     case 'approval_requested':
       return { ...e, summary: clipText(e.summary, 4000) };
     case 'checks':

@@ -15,6 +15,8 @@ import type { DistillReply } from '../distill/distillService';
 import type { Decision } from '../distill/review';
 import type { LandSkillsResult } from '../skills/landSkills';
 import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
+import type { CleanupPlan } from '../cleanup/plan';
+import type { CleanupResult } from '../orchestrator/cleanup';
 
 export type ApprovalPolicy = 'never' | 'on-request';
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
@@ -42,6 +44,12 @@ export interface LaunchOptions {
   tokenBudget: number | null;
   /** The same command failing the same way this many times marks the attempt "looping" (0 = off). */
   loopLimit: number;
+  /** This many steps in a row (completed commands / file changes) without any change to the worktree mark it "looping" (0 = off). */
+  noProgressLimit: number;
+  /** Estimated USD per attempt (tokens × `prices`); at the limit the turn is interrupted (reason budget). null = none. */
+  costBudgetUsd: number | null;
+  /** The `quartet.prices` table (USD per 1M tokens), merged over the built-in one; null = built-in. */
+  prices: unknown;
   /** The repo's checks for the scorecard and lands; null = detect (`npm test` when defined), '' = none. */
   checkCommand: string | null;
   checkTimeoutMs: number;
@@ -66,6 +74,9 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   base: null,
   tokenBudget: null,
   loopLimit: 3,
+  noProgressLimit: 40,
+  costBudgetUsd: null,
+  prices: null,
   checkCommand: null,
   checkTimeoutMs: 600_000,
   landMode: 'squash',
@@ -95,7 +106,19 @@ export interface SupervisorSettings {
   stopWhenLastClientDisconnects: boolean;
   /** The workflow file (relative to the repo root); null: `<repo>/WORKFLOW.md` if it exists. */
   workflowPath: string | null;
+  /** What the supervisor cleans up on its own (hourly and at startup); see core/cleanup. */
+  retention: RetentionSettings;
 }
+
+/** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
+export interface RetentionSettings {
+  /** Days after which a landed, archived, failed, stalled, stopped or interrupted attempt loses its worktree (archived first). 0 = never automatically. */
+  attemptDays: number;
+  /** Days after which an archive (patch + manifest) is offered for deletion by Clean Up; never deleted automatically. */
+  archiveDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = { attemptDays: 14, archiveDays: 90 };
 
 export type AnswerDecision = 'accept' | 'decline';
 
@@ -176,4 +199,8 @@ export interface QuartetApi {
   autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }>;
   /** A normal task from one tracker issue, launched by hand. */
   launchIssue(issueId: string, request?: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string> }): Promise<TaskSnapshot>;
+  /** What Clean Up would free: ended attempts' worktrees and branches, old archives, with sizes and what is due. */
+  cleanupPlan(): Promise<CleanupPlan>;
+  /** Removes the chosen plan items (ids); unsaved work is archived first. */
+  cleanup(ids: string[]): Promise<CleanupResult>;
 }

@@ -13,6 +13,8 @@ import type { DistillReply } from '../distill/distillService';
 import type { Decision } from '../distill/review';
 import type { LandSkillsResult } from '../skills/landSkills';
 import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
+import type { CleanupPlan } from '../cleanup/plan';
+import type { CleanupResult } from '../orchestrator/cleanup';
 
 export class SupervisorError extends Error {
   constructor(
@@ -42,7 +44,8 @@ function call(socket: string, method: string, path: string, body?: unknown, time
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest(
-      { socketPath: socket, method, path, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+      // No keep-alive pool: a pooled connection to a supervisor that has since exited would fail the next call with ECONNRESET.
+      { socketPath: socket, method, path, agent: false, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -165,6 +168,17 @@ export class SupervisorClient implements QuartetApi {
   }
   async configure(settings: Partial<SupervisorSettings>): Promise<void> {
     await call(this.socket, 'POST', '/api/v1/settings', settings);
+  }
+  cleanupPlan(): Promise<CleanupPlan> {
+    // Sizes come from walking every worktree: allow a big repo's worth of time.
+    return call(this.socket, 'GET', '/api/v1/cleanup', undefined, 10 * 60_000) as Promise<CleanupPlan>;
+  }
+  cleanup(ids: string[]): Promise<CleanupResult> {
+    return call(this.socket, 'POST', '/api/v1/cleanup', { ids }, 30 * 60_000) as Promise<CleanupResult>;
+  }
+  /** The supervisor's pid, live runners and held port blocks (bench, tests). */
+  diagnostics(): Promise<{ pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> }> {
+    return call(this.socket, 'GET', '/api/v1/diagnostics') as Promise<{ pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> }>;
   }
   /** Asks the supervisor to stop its attempts and exit (tests, `quartet supervisor stop`). */
   async shutdown(): Promise<void> {

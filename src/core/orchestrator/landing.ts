@@ -16,6 +16,7 @@ import { postMortem } from '../land/postMortem';
 import { git, isAncestor, refCommit } from '../land/git';
 import { UsageError } from './validation';
 import { preparePrLand, startPrLand } from './prLanding';
+import { ATTEMPT_TAG } from '../execution/attemptRunner';
 
 export interface LandingHost {
   readonly repo: string;
@@ -70,7 +71,8 @@ export class Landing {
       this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'none', command: null, exitCode: null, durationMs: null, summary: [], at: now() } }));
     } else {
       this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command, exitCode: null, durationMs: null, summary: [], at: now() } }));
-      const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) });
+      // Tagged like the attempt's own processes: a supervisor shutdown (or the next one's sweep) ends them too.
+      const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } });
       appendJournalEvent(attempt.journal, { type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail });
       this.host.updateAttempt(attemptId, (a) => ({
         ...a,
@@ -78,6 +80,8 @@ export class Landing {
         lastEvent: `checks ${r.ok ? 'passed' : 'failed'}: \`${command}\`${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
       }));
     }
+    // Rescore in the same tick as the checks result: no snapshot shows every check done beside a stale recommendation.
+    this.rescore(task.id);
     await this.predictSiblings(task.id);
     this.rescore(task.id);
   }
@@ -170,7 +174,7 @@ export class Landing {
         worktreeRoot: this.host.worktreeRoot(),
         landedBranch: `quartet/landed/${task.key}`,
         // Checks already ran on this exact tree unless the base moved since: then they run on the merged result.
-        checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) } : null,
+        checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } } : null,
         onStep: (step, status, detail) => {
           progress.step = step;
           progress.steps = [...prior, ...progress.steps.slice(prior.length).filter((s) => s.step !== step), { step, status, detail }];

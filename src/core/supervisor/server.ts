@@ -112,6 +112,15 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
         }
         only('GET');
         return send(res, 200, await skillsOverviewFor(orch, reviews));
+      case 'cleanup': {
+        if (method === 'GET') return send(res, 200, await orch.cleanup.plan());
+        only('POST');
+        const body = await readBody(req);
+        return send(res, 200, await orch.cleanup.apply(body.ids as string[]));
+      }
+      case 'diagnostics':
+        only('GET');
+        return send(res, 200, orch.diagnostics());
       case 'score':
         only('GET');
         return send(res, 200, orch.score(id ?? ''));

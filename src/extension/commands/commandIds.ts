@@ -27,6 +27,7 @@ export const CommandIds = {
   refreshAutopilot: 'quartet.refreshAutopilot',
   launchIssueAttempts: 'quartet.launchIssueAttempts',
   openIssue: 'quartet.openIssue',
+  cleanUp: 'quartet.cleanUp',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -7,6 +7,7 @@ import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
 import { launchIssueAttempts, openIssue, refreshAutopilot, startAutopilot, stopAutopilot } from './autopilotCommands';
 import { landSkillsBranch } from './landSkillsBranch';
+import { cleanUp } from './cleanupCommand';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
@@ -44,6 +45,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.refreshAutopilot]: (s) => refreshAutopilot(s),
   [CommandIds.launchIssueAttempts]: launchIssueAttempts,
   [CommandIds.openIssue]: openIssue,
+  [CommandIds.cleanUp]: (s) => cleanUp(s),
 };
 
 export function registerCommands(s: CommandServices): vscode.Disposable {
