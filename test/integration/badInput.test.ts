@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, makeRepo, ROOT, runCli, startHarness, waitForTask, type Harness } from '../support/repoHarness';
 import { isPersistedState } from '../../src/core/orchestrator/records';
@@ -296,11 +296,11 @@ for (const c of CASES) {
 /** Mounts a tiny tmpfs over `dir` with `freeBytes` left; null when this machine does not allow it (not root). */
 function tinyDisk(dir: string, freeBytes: number): (() => void) | null {
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,mode=0700', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', dir], { stdio: 'ignore' });
   } catch {
     return null;
   }
-  let filler = 64 * 1024 - freeBytes;
+  let filler = 256 * 1024 - freeBytes;
   for (let i = 0; filler > 0; i++, filler -= 4096) {
     try {
       writeFileSync(join(dir, `filler-${i}`), Buffer.alloc(4096));
@@ -312,12 +312,12 @@ function tinyDisk(dir: string, freeBytes: number): (() => void) | null {
 }
 
 // Two places a disk can fill: before Codex starts (the first record fails) and mid-run (the turn is interrupted).
-for (const [when, free] of [['before Codex starts', 0], ['while Codex runs', 8 * 1024]] as const) {
+for (const [when, free] of [['before Codex starts', 0], ['while Codex runs', 24 * 1024]] as const) {
   test(`bad input: a full disk under the journal ${when}: the attempt fails with a clear reason, the supervisor keeps running`, { timeout: 120_000 }, async (t) => {
     const journals = join(h.repo, '.git', 'quartet', 'journals');
     const sharedBefore = capture(h.repo);
     const unmount = tinyDisk(journals, free);
-    if (!unmount) return t.skip('mounting a 64 KB tmpfs needs root; run as root to exercise a real ENOSPC');
+    if (!unmount) return t.skip('mounting a 256 KB tmpfs needs root; run as root to exercise a real ENOSPC');
     let failed: TaskSnapshot;
     try {
       const out = await launch(h.repo, '--title', `disk full ${when}`, '--wait', '--json');
@@ -338,7 +338,42 @@ for (const [when, free] of [['before Codex starts', 0], ['while Codex runs', 8 *
   });
 }
 
-// Enabled by the lead once src/core/workflow (WORKFLOW.md loader, another helper's branch) is merged:
-// a WORKFLOW.md whose front matter is not YAML / not a mapping / has unknown types → exit 2 with the
-// file, line and key named; no task created; the repo unchanged (assertNothingLost).
-test.todo('bad input: malformed WORKFLOW.md front matter (needs src/core/workflow)');
+// Malformed WORKFLOW.md front matter: `workflow validate` names the typed error (exit 2); a launch in a repo
+// carrying that file still runs (defaults, as no valid version was ever loaded) and the snapshot says why —
+// except a prompt template that cannot be parsed: that attempt fails at once with reason template_error
+// (SPEC §12.4), never with a half-rendered prompt.
+const MALFORMED_WORKFLOWS: [string, string, RegExp][] = [
+  ['not YAML', '---\ntracker: [unclosed\n---\nDo {{ issue.title }}\n', /workflow_parse_error/],
+  ['a list, not a mapping', '---\n- tracker\n- polling\n---\nDo it\n', /workflow_front_matter_not_a_map/],
+  ['a wrong type', '---\nagent:\n  max_concurrent_agents: many\n---\nDo it\n', /agent\.max_concurrent_agents/],
+  ['an unknown approval policy', '---\ncodex:\n  approval_policy: sometimes\n---\nDo it\n', /codex\.approval_policy/],
+  ['an unclosed template tag', '---\npolling:\n  interval_ms: 5000\n---\n{% if issue.title %}never closed\n', /template_parse_error/],
+];
+for (const [what, text, error] of MALFORMED_WORKFLOWS) {
+  test(`bad input: malformed WORKFLOW.md (${what}): validate exits 2 naming it; a launch says why and loses nothing`, { timeout: 120_000 }, async () => {
+    const file = join(h.repo, 'WORKFLOW.md');
+    writeFileSync(file, text);
+    const before = capture(h.repo);
+    try {
+      const v = await runCli(['workflow', 'validate', file], h.env);
+      assert.equal(v.code, 2, v.stdout);
+      assert.equal(v.stderr.trim().split('\n').length, 1, v.stderr);
+      assert.match(v.stderr, error);
+      const out = await launch(h.repo, '--title', `with a malformed workflow: ${what}`, '--wait', '--json');
+      if (/template/.test(what)) {
+        const a = failedAttempt(out);
+        assert.equal(a.reason, 'template_error');
+        assert.match(a.lastError ?? '', error);
+      } else {
+        assert.equal(out.code, 0, out.stderr);
+      }
+      const snap = await h.client.snapshot();
+      const warning = snap.warnings.find((w) => w.startsWith('WORKFLOW.md: '));
+      assert.ok(warning, `a snapshot warning names WORKFLOW.md (warnings: ${JSON.stringify(snap.warnings)})`);
+      assert.match(warning, error);
+      await assertNothingLost(h.repo, before, `malformed WORKFLOW.md (${what})`);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+}
