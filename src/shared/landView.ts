@@ -68,12 +68,24 @@ export function prChecksText(checks: LandPullRequest['checks']): string {
   }
 }
 
-/** `approved by alice · changes requested by bob`, or `no reviews yet`. */
-export function prReviewsText(reviews: LandPullRequest['reviews']): string {
+/** `approved by alice · changes requested by bob`, or `no reviews yet` (`no reviews` once the PR is merged or closed). */
+export function prReviewsText(reviews: LandPullRequest['reviews'], state: LandPullRequest['state'] = 'open'): string {
   const parts: string[] = [];
   if (reviews.approved.length) parts.push(`approved by ${reviews.approved.join(', ')}`);
   if (reviews.changesRequested.length) parts.push(`changes requested by ${reviews.changesRequested.join(', ')}`);
-  return parts.length ? parts.join(' · ') : 'no reviews yet';
+  return parts.length ? parts.join(' · ') : state === 'open' ? 'no reviews yet' : 'no reviews';
+}
+
+/**
+ * The steps worth a line: a `running` entry directly followed by the same step's outcome is dropped (the outcome
+ * says it), and a final `done` that only repeats the land's message is left to the message.
+ */
+export function visibleSteps(l: Pick<LandProgress, 'steps' | 'message'>): LandProgress['steps'] {
+  return l.steps.filter((s, i) => {
+    const next = l.steps[i + 1];
+    if (s.status === 'running' && next?.step === s.step) return false;
+    return !(i === l.steps.length - 1 && s.step === 'done' && s.detail === l.message);
+  });
 }
 
 export function fixTurnsText(fixes: number): string {

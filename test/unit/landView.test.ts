@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHASES, type AttemptSnapshot, type LandProgress } from '../../src/shared/model';
 import { canResolve } from '../../src/shared/attemptActions';
-import { fixTurnsText, followUpReasonLabel, isPrLand, landHeadline, landStatusClass, offersResolve, prChecksText, prReviewsText } from '../../src/shared/landView';
+import { fixTurnsText, followUpReasonLabel, isPrLand, landHeadline, landStatusClass, offersResolve, prChecksText, prReviewsText, visibleSteps } from '../../src/shared/landView';
 import { parseWebviewMessage } from '../../src/shared/protocolGuards';
 import type { WebviewRequest } from '../../src/shared/protocol';
 import { isResolvable } from '../../src/extension/viewModel/contextValue';
@@ -98,4 +98,21 @@ test('host: Resolve is checked against the snapshot (the tree\'s rule, no land r
   assert.deepEqual(d.calls, [`resolve ${CONFLICT_TASK}-1`]);
   assert.equal(parseWebviewMessage({ type: 'attempt/conflicts/resolve', id: 1, params: { attemptId: '' } }).ok, false);
   assert.equal(parseWebviewMessage({ type: 'attempt/conflicts/resolve', id: 1, params: { attemptId: 'a' } }).ok, true);
+});
+
+test('steps: a running entry followed by its outcome is dropped; a final done that repeats the message too', () => {
+  const steps = [
+    { step: 'push', status: 'running', detail: 'quartet/x/1 → origin' },
+    { step: 'push', status: 'ok', detail: 'abc' },
+    { step: 'wait', status: 'running', detail: 'checks running: ci' },
+    { step: 'fix', status: 'ok', detail: 'pushed 1a2b' },
+    { step: 'wait', status: 'running', detail: 'checks running: ci' },
+    { step: 'wait', status: 'ok', detail: 'checks pass' },
+    { step: 'done', status: 'ok', detail: 'merged PR #1' },
+  ];
+  assert.deepEqual(visibleSteps({ steps, message: 'merged PR #1' }).map((s) => `${s.step} ${s.status}`), ['push ok', 'wait running', 'fix ok', 'wait ok']);
+  assert.equal(visibleSteps({ steps, message: 'something else' }).at(-1)?.step, 'done');
+  // While it runs, the current step's running line stays.
+  assert.deepEqual(visibleSteps({ steps: steps.slice(0, 3), message: '' }).map((s) => `${s.step} ${s.status}`), ['push ok', 'wait running']);
+  assert.equal(prReviewsText({ approved: [], changesRequested: [] }, 'merged'), 'no reviews');
 });

@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import type { LandProgress, LandPullRequest, TaskSnapshot } from '../../shared/model';
 import { canResolve } from '../../shared/attemptActions';
-import { fixTurnsText, landHeadline, landStatusClass, landStatusLabel, prChecksText, prReviewsText } from '../../shared/landView';
+import { fixTurnsText, landHeadline, landStatusClass, landStatusLabel, prChecksText, prReviewsText, visibleSteps } from '../../shared/landView';
 import { isOpenableUrl } from '../../shared/protocolGuards';
 import { useActions } from '../usePanel';
 import { ResolveButton } from './ResolveButton';
@@ -27,7 +27,9 @@ function PullRequestFacts({ pr }: { pr: LandPullRequest }): ReactNode {
       <span className={checksClass} data-testid="landing-pr-checks">
         {prChecksText(pr.checks)}
       </span>
-      <span data-testid="landing-pr-reviews">{prReviewsText(pr.reviews)}</span>
+      <span className="muted">·</span>
+      <span data-testid="landing-pr-reviews">{prReviewsText(pr.reviews, pr.state)}</span>
+      <span className="muted">·</span>
       <span className="muted" data-testid="landing-pr-fixes">
         {fixTurnsText(pr.fixes)}
       </span>
@@ -64,7 +66,8 @@ export function LandingPanel({ task }: { task: TaskSnapshot }): ReactNode {
           {l.status === 'running' ? `: ${l.step}` : ''}
         </span>
       </div>
-      {l.message ? <div className="landing-message">{l.message}</div> : null}
+      {/* While it runs, the steps tell the story; the message is the outcome. */}
+      {l.message && l.status !== 'running' ? <div className="landing-message">{l.message}</div> : null}
       {l.pr ? <PullRequestFacts pr={l.pr} /> : null}
       {l.status === 'conflict' && l.conflictFiles.length ? <div className="error-text">Conflicting files: {l.conflictFiles.join(', ')}</div> : null}
       {attempt && l.status === 'conflict' && canResolve(attempt, task.state === 'landed') ? (
@@ -73,7 +76,7 @@ export function LandingPanel({ task }: { task: TaskSnapshot }): ReactNode {
           <span className="muted">Merges {task.baseRef} into attempt #{attempt.index}'s worktree; its agent resolves the conflicts, then Quartet lands it.</span>
         </div>
       ) : null}
-      {l.steps.length ? <LandSteps steps={l.steps} /> : null}
+      {l.steps.length ? <LandSteps steps={visibleSteps(l)} /> : null}
     </section>
   );
 }
