@@ -41,7 +41,7 @@ async function open(initial: Partial<PanelInitialState> = {}): Promise<{ host: F
   return { host, root };
 }
 
-const q = (root: ParentNode, testId: string): HTMLElement | null => root.querySelector(`[data-testid="${testId}"]`);
+const q = (root: ParentNode | null, testId: string): HTMLElement | null => root?.querySelector(`[data-testid="${testId}"]`) ?? null;
 const text = (el: Element | null): string => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 async function click(el: Element | null): Promise<void> {
   assert.ok(el, 'element to click exists');
