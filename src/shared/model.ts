@@ -173,6 +173,8 @@ export interface LandProgress {
   conflictFiles: string[];
   /** Set when the land goes through a GitHub pull request. */
   pr?: LandPullRequest;
+  /** `owner/repo` when the land goes through a pull request (set from its start, before the PR exists). */
+  prRepo?: string;
 }
 
 export type TaskState = 'open' | 'landed' | 'archived';

@@ -50,7 +50,7 @@ export async function preparePrLand(repo: string, task: TaskRecord, github: Gith
 /** Starts the land; resolves at once with the first progress. The land goes on and records itself in task.landing. */
 export function startPrLand(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord, github: GithubLandOptions, target: GithubTarget): LandProgress {
   host.addSecret(task.id, github.token);
-  const progress: LandProgress = { attemptId: attempt.id, step: 'push', status: 'running', message: `landing as a pull request on ${target.owner}/${target.repo}`, steps: [], conflictFiles: [] };
+  const progress: LandProgress = { attemptId: attempt.id, step: 'push', status: 'running', message: `landing as a pull request on ${target.owner}/${target.repo}`, steps: [], conflictFiles: [], prRepo: `${target.owner}/${target.repo}` };
   host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
   void run(host, task, attempt, github, target, progress).catch((err: unknown) => {
     const failed: LandProgress = { ...progress, status: 'failed', message: (err as Error).message };

@@ -7,6 +7,7 @@ export const CommandIds = {
   retryAttempt: 'quartet.retryAttempt',
   resumeAttempt: 'quartet.resumeAttempt',
   landAttempt: 'quartet.landAttempt',
+  landAttemptLocally: 'quartet.landAttemptLocally',
   landAttemptAsPr: 'quartet.landAttemptAsPr',
   setGithubToken: 'quartet.setGithubToken',
   signInGithub: 'quartet.signInGithub',

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
-import { landAttempt, resolveWithAgent, reworkAttempt } from './landCommands';
+import { landAttempt, landAttemptLocally, resolveWithAgent, reworkAttempt } from './landCommands';
 import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
 import { launchIssueAttempts, openIssue, refreshAutopilot, startAutopilot, stopAutopilot } from './autopilotCommands';
@@ -25,6 +25,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.retryAttempt]: retryAttempt,
   [CommandIds.resumeAttempt]: resumeAttempt,
   [CommandIds.landAttempt]: landAttempt,
+  [CommandIds.landAttemptLocally]: landAttemptLocally,
   [CommandIds.landAttemptAsPr]: landAttemptAsPr,
   [CommandIds.setGithubToken]: (s) => setGithubToken(s),
   [CommandIds.signInGithub]: (s) => signInGithub(s),
