@@ -322,6 +322,19 @@ test('a sibling lands as a PR: the PR an earlier land of the other attempt left 
   assert.equal(old.archived?.pullRequest?.closed, true);
 });
 
+test('distill: the same review comment on two reworked attempts\' PRs is one evidence item citing both comment URLs', { timeout: 120_000 }, async () => {
+  const r = await runCli(['distill', '--json', '--repo', h.repo], h.env);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { evidence: { id: string; kind: string; count: number; attempts: string[]; provenance: { attemptId: string; url?: string; line?: number }[] }[] };
+  const item = out.evidence.find((e) => e.kind === 'pr_review' && e.count >= 2);
+  assert.ok(item, JSON.stringify(out.evidence.map((e) => [e.id, e.kind, e.count])));
+  assert.equal(new Set(item.attempts).size, 2, 'two attempts of two tasks');
+  for (const ref of item.provenance) {
+    assert.match(ref.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/.+\/pull\/\d+#discussion_r\d+$/, 'the PR comment on GitHub');
+    assert.ok(typeof ref.line === 'number', 'and the journal line it was recorded at');
+  }
+});
+
 test('the token is nowhere on disk: journals, state.json, supervisor.log, archives, git config', () => {
   const stateDir = join(h.repo, '.git', 'quartet');
   assert.ok(filesContaining(stateDir, 'Add a note for the PR').length >= 2, 'the search does see state.json and the log');
