@@ -11,6 +11,7 @@ import { formatTask } from './format';
 import { runWorkflowCommand, WORKFLOW_HELP, WorkflowInvalid } from './workflowCommand';
 import { AUTOPILOT_HELP, runAutopilot } from './autopilot';
 import { land, LAND_HELP, LAND_PR_FLAGS } from './landPr';
+import { rework, REWORK_HELP } from './reworkCommand';
 import { CLEANUP_HELP, RESTORE_HELP, cleanupCommand, restoreCommand } from './cleanupCommand';
 import { LandError } from '../core/land/errors';
 
@@ -71,7 +72,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   answer: `quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]\n\n  Answers the approval or question an attempt waits on ("needs you").`,
   score: `quartet score TASK_ID [--json] [--repo DIR]\n\n  The scorecard: each attempt's checks, conflicts, diff size, tokens and time; the recommended one first.`,
   land: LAND_HELP,
-  rework: `quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]\n\n  Archives the attempt (patch + post-mortem under <git dir>/quartet/archive), removes its worktree and\n  branch, and starts a fresh attempt whose prompt carries the reason and the post-mortem.`,
+  rework: REWORK_HELP,
   distill: `quartet distill [--apply all] [--json] [--repo DIR]\n\n  Mines the journals (failing commands, repeated errors, stalls, declined approvals) and rework reasons for\n  evidence, asks Codex for skill proposals that cite it, and prints them. --apply all writes every proposal\n  onto a new branch quartet/skills/<date>. With little or no history it says so and proposes nothing.`,
   autopilot: AUTOPILOT_HELP,
   cleanup: CLEANUP_HELP,
@@ -209,15 +210,9 @@ async function run(argv: string[]): Promise<number> {
     case 'land':
       // The CLI's own environment, not a scrubbed copy: the token is read here and sent to the supervisor only.
       return land(p, () => connect(p), process.env);
-    case 'rework': {
-      const id = p.positionals[0];
-      if (!id) throw new CliUsageError('rework needs an ATTEMPT_ID (see quartet status)');
-      const client = await connect(p);
-      const result = await client.rework(id, str(p, 'reason') ?? '');
-      client.close();
-      console.log(p.flags.has('json') ? JSON.stringify(result, null, 2) : `archived ${id} (${result.archived}); new attempt ${result.newAttemptId}`);
-      return 0;
-    }
+    case 'rework':
+      // The CLI's own environment (for the token), as land --pr does.
+      return rework(p, () => connect(p), process.env);
     case 'distill': {
       const client = await connect(p);
       const out = await client.distill({ env: scrubSecrets(process.env) });

@@ -22,6 +22,8 @@ export interface AttemptOrigin {
   options: Record<string, unknown>;
 }
 
+export type PrFeedbackKind = 'review_comment' | 'review' | 'check_failed';
+
 export type AgentEvent =
   | { type: 'phase'; phase: Phase; reason: Reason | null; message?: string; origin?: AttemptOrigin }
   | { type: 'session_started'; threadId: string; model: string | null; modelProvider: string | null }
@@ -55,6 +57,11 @@ export type AgentEvent =
   | { type: 'landed'; commit: string; aside: string | null; message: string }
   | { type: 'archived'; reason: string; patch: string }
   | { type: 'skills'; skills: AttemptSkill[] }
+  /**
+   * What a land as a PR received from GitHub (a review, an inline review comment, a failed check), journaled once
+   * each; `body` is scrubbed and truncated, `url` is where it is on GitHub (distill cites it as provenance).
+   */
+  | { type: 'pr_feedback'; kind: PrFeedbackKind; pr: number; url: string; author: string; path?: string; line?: number; body: string; check?: string }
   /** A WORKFLOW.md workspace hook ran (SPEC §9.4); `output` is truncated (head + tail). */
   | { type: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string };
 

@@ -38,6 +38,8 @@ function clipEvent(e: AgentEvent): WireEvent {
       return { ...e, outputTail: clipText(e.outputTail) };
     case 'hook':
       return { ...e, output: clipText(e.output) };
+    case 'pr_feedback':
+      return { ...e, body: clipText(e.body, 4000) };
     case 'archived':
       // The archived patch can be the whole attempt's diff; the trace shows only that it happened.
       return { ...e, patch: clipText(e.patch, 2000) };

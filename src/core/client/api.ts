@@ -1,6 +1,6 @@
 // The typed interface of a repository's supervisor, as its clients (extension, CLI, tests) see it.
 
-import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
+import type { ClosedPullRequest, LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { AutopilotSnapshot, TaskIssueSource } from '../../shared/autopilot';
 
 /** `quartet score TASK --json`: the scorecard of a task's attempts. */
@@ -148,6 +148,19 @@ export interface GithubLandOptions {
   maxRateLimitWaitMs?: number;
 }
 
+/** What a rework did: the archived patch, the fresh attempt, and what became of a PR an earlier land left open. */
+export interface ReworkResult {
+  archived: string;
+  newAttemptId: string;
+  /** Set when the attempt had an open PR: closed (with a token) or left open (`message` says why). */
+  pullRequest?: ClosedPullRequest;
+}
+
+/** `github` with a rework: the token (and where) to close a PR an earlier land left open. */
+export interface ReworkOptions {
+  github?: Pick<GithubLandOptions, 'token' | 'baseUrl' | 'owner' | 'repo'>;
+}
+
 /** `land(attempt, { pr: true, github })` lands through a pull request; without `pr` it lands locally. */
 export interface LandOptions {
   pr?: boolean;
@@ -177,7 +190,7 @@ export interface QuartetApi {
   /** One more turn on the attempt's own Codex thread with `prompt`; settles once it ended, was committed and scored. */
   followUp(attemptId: string, prompt: string, reason: string): Promise<FollowUpResult>;
   /** Archive the attempt (patch + post-mortem), remove it, and start a fresh attempt that carries the reason. */
-  rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }>;
+  rework(attemptId: string, reason: string, options?: ReworkOptions): Promise<ReworkResult>;
   score(taskId: string): Promise<TaskScore>;
   /** "Distill Skills": evidence from the journals and rework notes, proposals from one Codex session. */
   distill(options?: { codexCommand?: string; env?: Record<string, string> }): Promise<DistillReply>;

@@ -5,7 +5,7 @@ import { openSync, closeSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
-import type { AnswerDecision, LandOptions, LaunchOptions, LaunchRequest, QuartetApi, SupervisorSettings, TaskScore } from './api';
+import type { AnswerDecision, LandOptions, LaunchOptions, LaunchRequest, QuartetApi, ReworkOptions, ReworkResult, SupervisorSettings, TaskScore } from './api';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import { supervisorPaths } from '../supervisor/paths';
 import type { FollowUpResult } from '../orchestrator/followUp';
@@ -138,8 +138,8 @@ export class SupervisorClient implements QuartetApi {
   followUp(attemptId: string, prompt: string, reason: string): Promise<FollowUpResult> {
     return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/follow-up`, { prompt, reason }, 3 * 60 * 60_000) as Promise<FollowUpResult>;
   }
-  rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
-    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/rework`, { reason }, 120_000) as Promise<{ archived: string; newAttemptId: string }>;
+  rework(attemptId: string, reason: string, options: ReworkOptions = {}): Promise<ReworkResult> {
+    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/rework`, { reason, ...(options.github ? { github: options.github } : {}) }, 120_000) as Promise<ReworkResult>;
   }
   score(taskId: string): Promise<TaskScore> {
     return call(this.socket, 'GET', `/api/v1/score/${encodeURIComponent(taskId)}`) as Promise<TaskScore>;

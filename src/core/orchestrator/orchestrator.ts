@@ -35,7 +35,8 @@ import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp
 import { resolveWithAgent } from './resolveConflicts';
 import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
-import type { LandOptions, TaskScore } from '../client/api';
+import type { LandOptions, ReworkResult, TaskScore } from '../client/api';
+import type { GithubCredentials } from '../land/closePr';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import { issueTaskKey, validateIssueSource } from './issueTasks';
 
@@ -156,8 +157,8 @@ export class Orchestrator extends EventEmitter {
     return t;
   }
 
-  rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
-    return this.landing.rework(attemptId, reason);
+  rework(attemptId: string, reason: string, github: GithubCredentials | null = null): Promise<ReworkResult> {
+    return this.landing.rework(attemptId, reason, github);
   }
 
   score(taskId: string): TaskScore {

@@ -11,7 +11,7 @@ import { landSkillsFor, skillsOverviewFor } from './skillsRoutes';
 import { ReviewStore } from '../distill/reviewStore';
 import { autopilotRoute, refreshRoute } from './autopilotRoutes';
 import type { AutopilotService } from './autopilotService';
-import { landOptions } from './landRoute';
+import { landOptions, reworkGithub } from './landRoute';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -175,7 +175,7 @@ async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: Serve
   }
   if (action === 'rework') {
     const body = await readBody(req);
-    return send(res, 200, await orch.rework(id, typeof body.reason === 'string' ? body.reason : ''));
+    return send(res, 200, await orch.rework(id, typeof body.reason === 'string' ? body.reason : '', reworkGithub(body)));
   }
   if (action === 'resume') {
     orch.resume(id);

@@ -97,6 +97,10 @@ export async function reworkAttempt(s: CommandServices, arg: unknown): Promise<v
     ignoreFocusOut: true,
   });
   if (reason === undefined) return;
-  const r = await s.client().rework(target.attempt.id, reason);
+  // A PR an earlier land left open is closed too; the token (SecretStorage) goes along only then.
+  const token = target.attempt.pullRequest?.state === 'open' ? await s.github.token() : undefined;
+  const r = await s.client().rework(target.attempt.id, reason, token ? { github: { token } } : {});
   void vscode.window.setStatusBarMessage(`Quartet: archived ${attemptLabel(target.attempt)}; started ${r.newAttemptId}`, 5000);
+  if (r.pullRequest?.closed) void vscode.window.showInformationMessage(`Quartet: ${r.pullRequest.message}.`);
+  else if (r.pullRequest) void vscode.window.showWarningMessage(`Quartet: reworked ${attemptLabel(target.attempt)}, but ${r.pullRequest.message}.`);
 }
