@@ -5,12 +5,15 @@ import { isTerminal, type Snapshot, type TaskSnapshot } from '../shared/model';
 import { SupervisorClient, SupervisorError } from '../core/client/supervisorClient';
 import type { LaunchOptions } from '../core/client/api';
 import { findRepoRoot } from '../core/execution/gitRepo';
-import { scrubSecrets } from '../core/config/secrets';
+import { redact, scrubSecrets, secretValues } from '../core/config/secrets';
 import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
 import { runWorkflowCommand, WORKFLOW_HELP, WorkflowInvalid } from './workflowCommand';
 import { AUTOPILOT_HELP, runAutopilot } from './autopilot';
 import { land, LAND_HELP, LAND_PR_FLAGS } from './landPr';
+import { rework, REWORK_HELP } from './reworkCommand';
+import { CLEANUP_HELP, RESTORE_HELP, cleanupCommand, restoreCommand } from './cleanupCommand';
+import { LandError } from '../core/land/errors';
 
 const HELP: Record<string, string> = {
   main: `quartet — run several Codex attempts at a task in parallel git worktrees
@@ -27,6 +30,8 @@ Commands:
   quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
   quartet distill [--apply all] [--json] [--repo DIR]
   quartet autopilot [--once] [--json] [--repo DIR]
+  quartet cleanup [--dry-run] [--all | --items IDS] [--json] [--repo DIR]
+  quartet restore ARCHIVE_DIR --branch NAME [--repo DIR]
   quartet supervisor stop [--repo DIR]
   quartet workflow validate [PATH] [--json]
 
@@ -56,6 +61,8 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   --token-budget N         tokens per attempt; at the limit its turn is interrupted (phase stopped, reason budget)
   --check-command CMD      the repo's checks for the scorecard and lands (default: npm test when defined; "" = none)
   --loop-limit N           same command failing the same way N times → stalled (reason looping); 0 = off (default 3)
+  --no-progress-limit N    N steps in a row without any change to the worktree → stalled (reason looping); 0 = off (default 40)
+  --cost-budget-usd X      estimated USD per attempt (prices: built-in table); at the limit its turn is interrupted (reason budget)
 
   The repository's WORKFLOW.md (codex: and quartet: keys) supplies defaults for these; flags win.`,
   status: `quartet status [--repo DIR] [--json]\n\n  Prints every task with its attempts; --json prints the snapshot.`,
@@ -65,9 +72,11 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   answer: `quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]\n\n  Answers the approval or question an attempt waits on ("needs you").`,
   score: `quartet score TASK_ID [--json] [--repo DIR]\n\n  The scorecard: each attempt's checks, conflicts, diff size, tokens and time; the recommended one first.`,
   land: LAND_HELP,
-  rework: `quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]\n\n  Archives the attempt (patch + post-mortem under <git dir>/quartet/archive), removes its worktree and\n  branch, and starts a fresh attempt whose prompt carries the reason and the post-mortem.`,
+  rework: REWORK_HELP,
   distill: `quartet distill [--apply all] [--json] [--repo DIR]\n\n  Mines the journals (failing commands, repeated errors, stalls, declined approvals) and rework reasons for\n  evidence, asks Codex for skill proposals that cite it, and prints them. --apply all writes every proposal\n  onto a new branch quartet/skills/<date>. With little or no history it says so and proposes nothing.`,
   autopilot: AUTOPILOT_HELP,
+  cleanup: CLEANUP_HELP,
+  restore: RESTORE_HELP,
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
   workflow: WORKFLOW_HELP,
 };
@@ -98,6 +107,13 @@ function launchOptions(p: Parsed): Partial<LaunchOptions> {
   set('base', str(p, 'base'));
   set('tokenBudget', int(p, 'token-budget'));
   set('loopLimit', int(p, 'loop-limit'));
+  set('noProgressLimit', int(p, 'no-progress-limit'));
+  const cost = str(p, 'cost-budget-usd');
+  if (cost !== undefined) {
+    const usd = Number(cost);
+    if (!Number.isFinite(usd) || usd <= 0) throw new CliUsageError(`--cost-budget-usd must be a positive number of dollars (got ${cost})`);
+    o.costBudgetUsd = usd;
+  }
   set('checkCommand', str(p, 'check-command'));
   return o;
 }
@@ -126,7 +142,9 @@ async function launch(p: Parsed): Promise<number> {
   if (maxConcurrent !== undefined || worktreeRoot !== undefined) {
     await client.configure({ ...(maxConcurrent !== undefined ? { maxConcurrent } : {}), ...(worktreeRoot ? { worktreeRoot: resolve(worktreeRoot) } : {}) });
   }
-  let task = await client.launch({ title, prompt: str(p, 'prompt') ?? title, attempts: int(p, 'attempts'), options: launchOptions(p), env: scrubSecrets(process.env) });
+  // Secrets this terminal holds are redacted from the text too: the supervisor only ever sees the scrubbed env.
+  const secrets = secretValues(process.env);
+  let task = await client.launch({ title: redact(title, secrets), prompt: redact(str(p, 'prompt') ?? title, secrets), attempts: int(p, 'attempts'), options: launchOptions(p), env: scrubSecrets(process.env) });
   if (p.flags.has('wait')) task = await waitForTask(client, task.id);
   client.close();
   console.log(p.flags.has('json') ? JSON.stringify(task, null, 2) : formatTask(task));
@@ -146,8 +164,8 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return 0;
   }
-  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply'];
-  const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json', 'once'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
+  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply', 'no-progress-limit', 'cost-budget-usd', 'items', 'branch'];
+  const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json', 'once', 'dry-run', 'all'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
   switch (command) {
     case 'launch':
       return launch(p);
@@ -192,15 +210,9 @@ async function run(argv: string[]): Promise<number> {
     case 'land':
       // The CLI's own environment, not a scrubbed copy: the token is read here and sent to the supervisor only.
       return land(p, () => connect(p), process.env);
-    case 'rework': {
-      const id = p.positionals[0];
-      if (!id) throw new CliUsageError('rework needs an ATTEMPT_ID (see quartet status)');
-      const client = await connect(p);
-      const result = await client.rework(id, str(p, 'reason') ?? '');
-      client.close();
-      console.log(p.flags.has('json') ? JSON.stringify(result, null, 2) : `archived ${id} (${result.archived}); new attempt ${result.newAttemptId}`);
-      return 0;
-    }
+    case 'rework':
+      // The CLI's own environment (for the token), as land --pr does.
+      return rework(p, () => connect(p), process.env);
     case 'distill': {
       const client = await connect(p);
       const out = await client.distill({ env: scrubSecrets(process.env) });
@@ -224,6 +236,20 @@ async function run(argv: string[]): Promise<number> {
       return await runWorkflowCommand(p.positionals, p.flags.has('json'));
     case 'autopilot':
       return runAutopilot(await connect(p), { once: p.flags.has('once'), json: p.flags.has('json') });
+    case 'cleanup': {
+      const client = await connect(p);
+      try {
+        return await cleanupCommand(p, client);
+      } finally {
+        client.close();
+      }
+    }
+    case 'restore': {
+      const dir = resolve(str(p, 'repo') ?? process.cwd());
+      const repo = await findRepoRoot(dir);
+      if (!repo) throw new EnvError(`${dir} is not inside a git repository`);
+      return restoreCommand(p, repo);
+    }
     case 'supervisor': {
       if (p.positionals[0] !== 'stop') throw new CliUsageError('usage: quartet supervisor stop [--repo DIR]');
       const client = await connect(p);
@@ -239,7 +265,7 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid) {
+    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid || err instanceof LandError) {
       process.stderr.write(`quartet: ${err.message}\n`);
       process.exit(2);
     }

@@ -10,10 +10,16 @@ import type { SnapshotStore } from './snapshotStore';
 
 const TOKEN_KEY = 'quartet.github.token';
 export const GITHUB_CONTEXT_KEY = 'quartet.githubAvailable';
+/** How long Land waits for VS Code to say whether a GitHub session was already granted. */
+const SILENT_SESSION_WAIT_MS = 2000;
 
 export interface GithubAccess {
   /** The stored token, or undefined; never prompts. */
   token(): Promise<string | undefined>;
+  /** The stored token, else the token of a GitHub session VS Code already granted Quartet; never prompts. */
+  availableToken(): Promise<string | undefined>;
+  /** owner/repo a pull request would go to (settings, else a GitHub remote of the repo), or null. */
+  target(repo: string | null): Promise<{ owner: string; repo: string } | null>;
   /** Asks for a token in a password box and stores it; undefined when cancelled. */
   setToken(): Promise<string | undefined>;
   /** VS Code's GitHub sign-in (`repo` scope), only on this explicit call; the session's token is stored. */
@@ -29,6 +35,26 @@ export class GithubAuth implements GithubAccess {
 
   async token(): Promise<string | undefined> {
     return (await this.secrets.get(TOKEN_KEY)) || undefined;
+  }
+
+  async availableToken(): Promise<string | undefined> {
+    const stored = await this.token();
+    if (stored) return stored;
+    // `silent` never shows UI; the race bounds the wait when no GitHub provider is registered (offline builds).
+    const session = vscode.authentication.getSession('github', ['repo'], { silent: true }).then(
+      (s) => s?.accessToken,
+      () => undefined,
+    );
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SILENT_SESSION_WAIT_MS));
+    return (await Promise.race([session, timeout])) || undefined;
+  }
+
+  async target(repo: string | null): Promise<{ owner: string; repo: string } | null> {
+    if (!repo) return null;
+    return resolveGithubTarget(repo, this.settings()).then(
+      (t) => ({ owner: t.owner, repo: t.repo }),
+      () => null,
+    );
   }
 
   async setToken(): Promise<string | undefined> {

@@ -10,6 +10,7 @@ import { openAttemptsDiff } from './commands/compareDiff';
 import type { QuartetApi } from '../core/client/api';
 import type { CommandServices } from './commands/commandServices';
 import { registerCommands } from './commands/registerCommands';
+import { CommandIds } from './commands/commandIds';
 import { Disposable } from './lifecycle';
 import { ErrorReporter, QuartetLog } from './logging';
 import { RepoSession } from './repoSession';
@@ -65,6 +66,7 @@ export class QuartetContext extends Disposable {
           answer: (id, d, t) => client().answer(id, d, t),
         },
         openDiff: (ids) => openAttemptsDiff(this.store, ids),
+        resolveWithAgent: (id) => void vscode.commands.executeCommand(CommandIds.resolveWithAgent, id),
         skills: this.skills,
         log: (m) => this.log.info(m),
       }),

@@ -2,8 +2,8 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_LAUNCH_OPTIONS } from '../core/client/api';
-import type { ApprovalPolicy, LaunchOptions, SandboxMode, SupervisorSettings } from '../core/client/api';
+import { DEFAULT_LAUNCH_OPTIONS, DEFAULT_RETENTION } from '../core/client/api';
+import type { ApprovalPolicy, LaunchOptions, RetentionSettings, SandboxMode, SupervisorSettings } from '../core/client/api';
 
 /** Reads one setting below `quartet.`; unknown types are validated here, not trusted. */
 export type SettingReader = (key: string) => unknown;
@@ -50,6 +50,13 @@ export function stopAttemptsOnExit(read: SettingReader): boolean {
   return read('stopAttemptsWhenLastClientDisconnects') === true;
 }
 
+/** `quartet.retention`: `{ attemptDays, archiveDays }`, each a whole number of days ≥ 0 (0 = never). */
+export function retentionSetting(read: SettingReader): RetentionSettings {
+  const v = read('retention');
+  const r = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  return { attemptDays: int(r.attemptDays, DEFAULT_RETENTION.attemptDays, 0, 3650), archiveDays: int(r.archiveDays, DEFAULT_RETENTION.archiveDays, 0, 36500) };
+}
+
 /** Unset `maxConcurrent` goes as null so the repo's WORKFLOW.md (`agent.max_concurrent_agents`) can apply. */
 export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k) => read(k) !== undefined): SupervisorSettings {
   const root = str(read('worktreeRoot'));
@@ -59,6 +66,7 @@ export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k
     worktreeRoot: root ? expandHome(root) : null,
     stopWhenLastClientDisconnects: stopAttemptsOnExit(read),
     workflowPath: workflow ? expandHome(workflow) : null,
+    retention: retentionSetting(read),
   };
 }
 
@@ -107,6 +115,9 @@ export function launchOptions(read: SettingReader): LaunchOptions {
     tokenBudget: int(read('tokenBudget'), 0, 0) || null,
     checkCommand: typeof read('checkCommand') === 'string' ? (read('checkCommand') as string) : null,
     loopLimit: int(read('loopLimit'), d.loopLimit, 0, 100),
+    noProgressLimit: int(read('noProgressLimit'), d.noProgressLimit, 0, 1000),
+    costBudgetUsd: typeof read('costBudgetUsd') === 'number' && (read('costBudgetUsd') as number) > 0 ? (read('costBudgetUsd') as number) : null,
+    prices: read('prices') ?? null,
   };
 }
 

@@ -3,8 +3,29 @@
 import type { Phase, Reason, TokenTotals } from './model';
 import type { AttemptSkill } from './skills';
 
+/**
+ * Who an attempt is, journaled when it starts to run, so a lost or corrupt state file can be rebuilt
+ * from the journals alone. Options are kept as plain JSON (shared cannot import core's LaunchOptions).
+ */
+export interface AttemptOrigin {
+  taskId: string;
+  taskKey: string;
+  title: string;
+  prompt: string;
+  createdAt: string;
+  baseRef: string;
+  baseCommit: string;
+  attempts: number;
+  index: number;
+  branch: string;
+  worktree: string;
+  options: Record<string, unknown>;
+}
+
+export type PrFeedbackKind = 'review_comment' | 'review' | 'check_failed';
+
 export type AgentEvent =
-  | { type: 'phase'; phase: Phase; reason: Reason | null; message?: string }
+  | { type: 'phase'; phase: Phase; reason: Reason | null; message?: string; origin?: AttemptOrigin }
   | { type: 'session_started'; threadId: string; model: string | null; modelProvider: string | null }
   | { type: 'turn_started'; turnId: string }
   | { type: 'turn_completed'; turnId: string; status: string; error: string | null }
@@ -36,6 +57,11 @@ export type AgentEvent =
   | { type: 'landed'; commit: string; aside: string | null; message: string }
   | { type: 'archived'; reason: string; patch: string }
   | { type: 'skills'; skills: AttemptSkill[] }
+  /**
+   * What a land as a PR received from GitHub (a review, an inline review comment, a failed check), journaled once
+   * each; `body` is scrubbed and truncated, `url` is where it is on GitHub (distill cites it as provenance).
+   */
+  | { type: 'pr_feedback'; kind: PrFeedbackKind; pr: number; url: string; author: string; path?: string; line?: number; body: string; check?: string }
   /** A WORKFLOW.md workspace hook ran (SPEC §9.4); `output` is truncated (head + tail). */
   | { type: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string };
 

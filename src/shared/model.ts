@@ -48,6 +48,7 @@ export type Reason =
   | 'template_error'
   | 'budget'
   | 'looping'
+  | 'journal_failed'
   | 'canceled_by_reconciliation'
   | 'stopped_by_user'
   | 'supervisor_restart'
@@ -116,7 +117,9 @@ export interface AttemptSnapshot {
   recommended: boolean;
   landed: { at: string; commit: string; aside: string | null; message: string } | null;
   /** Set when the attempt was archived (rework, cleanup after a land): its work is in the patch. */
-  archived: { at: string; reason: string; patch: string; postMortem: string } | null;
+  archived: { at: string; reason: string; patch: string; postMortem: string; pullRequest?: ClosedPullRequest } | null;
+  /** The pull request a land of this attempt opened (kept after a land that needed you, so rework can close it). */
+  pullRequest?: AttemptPullRequest | null;
   /** The attempt this one reworks (new index, new branch). */
   reworkOf: string | null;
   /** Follow-up turns run on the attempt's own thread (resolve conflicts, PR fixes, Autopilot continuations), oldest first. */
@@ -161,6 +164,27 @@ export interface LandPullRequest {
   fixes: number;
 }
 
+/** The PR an attempt's land opened: enough to close it later (rework) without the land's options. */
+export interface AttemptPullRequest {
+  number: number;
+  url: string;
+  /** `owner/repo` on GitHub. */
+  repo: string;
+  /** REST API root the land used (null: https://api.github.com). */
+  apiUrl: string | null;
+  state: 'open' | 'closed' | 'merged';
+}
+
+/** What became of an attempt's open PR when it was archived (rework, cleanup after a sibling landed). */
+export interface ClosedPullRequest {
+  number: number;
+  url: string;
+  /** True when Quartet closed it on GitHub; false: it stays open (`message` says why, e.g. no token). */
+  closed: boolean;
+  branchDeleted: boolean;
+  message: string;
+}
+
 /** A land in progress or its outcome, shown step by step. */
 export interface LandProgress {
   attemptId: string;
@@ -172,6 +196,8 @@ export interface LandProgress {
   conflictFiles: string[];
   /** Set when the land goes through a GitHub pull request. */
   pr?: LandPullRequest;
+  /** `owner/repo` when the land goes through a pull request (set from its start, before the PR exists). */
+  prRepo?: string;
 }
 
 export type TaskState = 'open' | 'landed' | 'archived';

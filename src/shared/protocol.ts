@@ -91,6 +91,8 @@ export interface WebviewRequests {
     params: { attemptId: string; pendingId: string; decision: 'accept' | 'decline'; text?: string };
     result: null;
   };
+  /** webview → host: hand a conflicting attempt to its agent (the tree's "Resolve with Agent"); answers once it started. */
+  'attempt/conflicts/resolve': { params: { attemptId: string }; result: null };
   /** webview → host: open the native diff editor for one attempt or between two. */
   'diff/attempts/open': { params: { attemptIds: string[] }; result: null };
   /** webview → host: open an http(s) link from agent output; the host checks the scheme. */
@@ -142,6 +144,7 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   'attempt/run/stop',
   'attempt/run/retry',
   'attempt/question/answer',
+  'attempt/conflicts/resolve',
   'diff/attempts/open',
   'link/url/open',
   'journal/record/get',

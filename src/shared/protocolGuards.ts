@@ -30,6 +30,7 @@ function requestParamsValid(type: RequestType, p: Obj): boolean {
   switch (type) {
     case 'attempt/run/stop':
     case 'attempt/run/retry':
+    case 'attempt/conflicts/resolve':
       return isId(p.attemptId);
     case 'attempt/question/answer':
       return (

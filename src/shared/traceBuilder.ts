@@ -171,6 +171,9 @@ export class TraceBuilder {
         // Shown as the preparing step it is part of; the record itself lists name, source and version.
         this.push(r, { kind: 'phase', phase: 'preparing', reason: null, message: e.skills.length ? `skills: ${e.skills.map((s) => `${s.name} (${s.source})`).join(', ')}` : 'no skills' });
         return;
+      case 'pr_feedback':
+        this.push(r, { kind: 'prFeedback', feedbackKind: e.kind, pr: e.pr, url: e.url, author: e.author, path: e.path ?? null, line: e.line ?? null, body: e.body, check: e.check ?? null });
+        return;
       case 'hook':
         this.push(r, { kind: 'hook', name: e.name, ok: e.ok, exitCode: e.exitCode, timedOut: e.timedOut, durationMs: e.durationMs, output: e.output });
         return;

@@ -54,6 +54,7 @@ export type TraceItemBody =
   | { kind: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string }
   | { kind: 'landed'; commit: string; aside: string | null; message: string }
   | { kind: 'archived'; reason: string }
+  | { kind: 'prFeedback'; feedbackKind: 'review_comment' | 'review' | 'check_failed'; pr: number; url: string; author: string; path: string | null; line: number | null; body: string; check: string | null }
   | { kind: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string };
 
 export type TraceItem = ItemBase & TraceItemBody;
@@ -90,6 +91,8 @@ export function isFailure(body: TraceItemBody): boolean {
     case 'checks':
     case 'hook':
       return !body.ok;
+    case 'prFeedback':
+      return body.feedbackKind === 'check_failed';
     default:
       return false;
   }

@@ -58,6 +58,11 @@ export function describeItem(item: TraceItem): string {
       return `landed as ${item.commit.slice(0, 8)}${item.aside ? ` (aside on ${item.aside})` : ''}: ${clipLine(item.message, 80)}`;
     case 'archived':
       return `archived: ${clipLine(item.reason, 120)}`;
+    case 'prFeedback': {
+      const where = item.path ? ` on ${item.path}${item.line !== null ? `:${item.line}` : ''}` : '';
+      const what = item.feedbackKind === 'check_failed' ? `check ${item.check ?? '?'} failed` : item.feedbackKind === 'review' ? `review by ${item.author}` : `review comment by ${item.author}${where}`;
+      return `PR #${item.pr}: ${what}: ${clipLine(item.body, 100)}`;
+    }
     case 'hook':
       return `hook ${item.name} ${item.ok ? 'passed' : 'failed'} (${item.timedOut ? 'timed out' : item.exitCode === null ? 'did not run' : `exit ${item.exitCode}`}, ${formatDuration(item.durationMs)})`;
   }
@@ -92,6 +97,8 @@ export function itemDetail(item: TraceItem): string {
       return `$ ${unwrapShell(item.command)}\n${item.outputTail}`;
     case 'hook':
       return item.output;
+    case 'prFeedback':
+      return `${item.url}\n${item.body}`;
     default:
       return '';
   }

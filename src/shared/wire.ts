@@ -27,12 +27,19 @@ function clipEvent(e: AgentEvent): WireEvent {
       return e.message.length > MAX_WIRE_TEXT ? { ...e, message: clipText(e.message) } : e;
     case 'malformed':
       return { ...e, sample: clipText(e.sample, 2000) };
+    case 'phase': {
+      // The origin (task prompt and options) is for rebuilding lost state, not for the panel.
+      const { origin: _origin, ...rest } = e;
+      return rest;
+    }
     case 'approval_requested':
       return { ...e, summary: clipText(e.summary, 4000) };
     case 'checks':
       return { ...e, outputTail: clipText(e.outputTail) };
     case 'hook':
       return { ...e, output: clipText(e.output) };
+    case 'pr_feedback':
+      return { ...e, body: clipText(e.body, 4000) };
     case 'archived':
       // The archived patch can be the whole attempt's diff; the trace shows only that it happened.
       return { ...e, patch: clipText(e.patch, 2000) };

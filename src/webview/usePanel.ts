@@ -39,6 +39,8 @@ export function useNow(ms = 1000): number {
 export interface PanelActions {
   stop(attemptId: string): Promise<boolean>;
   retry(attemptId: string): Promise<boolean>;
+  /** Hands a conflicting attempt to its agent (the host runs the tree's Resolve with Agent). */
+  resolve(attemptId: string): Promise<boolean>;
   answer(attemptId: string, pendingId: string, decision: 'accept' | 'decline', text?: string): Promise<boolean>;
   openDiff(attemptIds: string[]): Promise<boolean>;
   openLink(url: string): void;
@@ -70,6 +72,7 @@ export function useActions(): PanelActions {
     return {
       stop: (attemptId) => run(bridge.request('attempt/run/stop', { attemptId })),
       retry: (attemptId) => run(bridge.request('attempt/run/retry', { attemptId })),
+      resolve: (attemptId) => run(bridge.request('attempt/conflicts/resolve', { attemptId })),
       answer: (attemptId, pendingId, decision, text) =>
         run(bridge.request('attempt/question/answer', text ? { attemptId, pendingId, decision, text } : { attemptId, pendingId, decision })),
       openDiff: (attemptIds) => run(bridge.request('diff/attempts/open', { attemptIds })),

@@ -19,7 +19,7 @@ const checks: [string, () => Promise<void>][] = [
     'every Quartet command is registered',
     async () => {
       const all = new Set(await vscode.commands.getCommands(true));
-      for (const id of ['quartet.newTask', 'quartet.refresh', 'quartet.stopAttempt', 'quartet.retryAttempt', 'quartet.resumeAttempt', 'quartet.landAttempt', 'quartet.reworkAttempt', 'quartet.distillSkills', 'quartet.showDiff', 'quartet.openWorktree', 'quartet.openTerminal', 'quartet.revealJournal', 'quartet.acceptRequest', 'quartet.declineRequest', 'quartet.answerQuestion', 'quartet.showLogs']) {
+      for (const id of ['quartet.newTask', 'quartet.refresh', 'quartet.stopAttempt', 'quartet.retryAttempt', 'quartet.resumeAttempt', 'quartet.landAttempt', 'quartet.reworkAttempt', 'quartet.distillSkills', 'quartet.showDiff', 'quartet.openWorktree', 'quartet.openTerminal', 'quartet.revealJournal', 'quartet.acceptRequest', 'quartet.declineRequest', 'quartet.answerQuestion', 'quartet.showLogs', 'quartet.cleanUp']) {
         assert.ok(all.has(id), `${id} is registered`);
       }
     },

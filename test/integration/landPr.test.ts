@@ -4,14 +4,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { git, runCli, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 import { bareGit, connectToFakeGithub, type GithubRepo } from '../support/githubRepo';
 import type { FakeGithubOptions } from '../support/fakeGithub';
 import { readJournal } from '../../src/core/observability/journal';
 import { SupervisorError } from '../../src/core/client/supervisorClient';
 import { FIX_FILE, FIX_WORD } from '../../demo/demoScript';
-import type { GithubLandOptions } from '../../src/core/client/api';
+import type { GithubLandOptions, ReworkResult } from '../../src/core/client/api';
 import type { LandProgress, TaskSnapshot } from '../../src/shared/model';
 
 let h: Harness;
@@ -212,6 +212,127 @@ test('conflict with GitHub\'s main: Quartet merges origin/main into the worktree
   assert.ok(bareGit(gh.bare, 'merge-base', '--is-ancestor', theirs, 'main') === '', 'main still has their commit');
   const final = (await h.client.snapshot()).tasks.find((t) => t.id === task.id)!;
   assert.deepEqual(final.attempts[0]?.followUps.map((f) => `${f.reason}:${f.outcome}`), ['pr-conflicts:completed']);
+});
+
+/** A finished attempt whose land as a PR ended "needs you" (red CI, fix cap 0): the PR stays open, with a review comment. */
+async function landNeedingYou(title: string): Promise<{ task: TaskSnapshot; attempt: TaskSnapshot['attempts'][number]; landing: LandProgress; commentUrl: string }> {
+  gh.fake.setChecks(() => [{ name: 'ci', conclusion: 'failure', title: 'Always red', text: 'Error: the widget has no timeout' }]);
+  const task = await finishedTask(title, 1);
+  const attempt = task.attempts[0]!;
+  let commentUrl = '';
+  gh.fake.onRequest = (method, path) => {
+    const m = /\/pulls\/(\d+)$/.exec(path);
+    if (!commentUrl && method === 'GET' && m) {
+      const c = gh.fake.addReviewComment(Number(m[1]), { user: 'reviewer', body: 'Please add a timeout here.', path: 'notes.md', line: 1 });
+      commentUrl = `/pull/${m[1]}#discussion_r${c.id}`;
+    }
+  };
+  try {
+    await h.client.land(attempt.id, { pr: true, github: { ...fast(), maxFixes: 0 } });
+    const landing = await landingDone(task.id);
+    assert.equal(landing.status, 'needs_you', landing.message);
+    return { task, attempt, landing, commentUrl };
+  } finally {
+    gh.fake.onRequest = null;
+  }
+}
+
+test('rework with a token (CLI env) closes the PR an earlier land left open: comment, closed, remote branch deleted, archived with it, fresh attempt', { timeout: 300_000 }, async () => {
+  const { task, attempt, landing, commentUrl } = await landNeedingYou('Add a note that gets reworked');
+  const n = landing.pr!.number;
+  assert.equal(bareGit(gh.bare, 'rev-parse', attempt.branch), git(h.repo, 'rev-parse', attempt.branch), 'the branch is on GitHub');
+  // What the PR received is journaled, with the comment's URL (distill's provenance).
+  const feedback = readJournal(attempt.journal).flatMap((r) => (r.kind === 'event' && r.event.type === 'pr_feedback' ? [r.event] : []));
+  assert.deepEqual(feedback.map((e) => e.kind).sort(), ['check_failed', 'review_comment']);
+  const comment = feedback.find((e) => e.kind === 'review_comment')!;
+  assert.ok(comment.url.endsWith(commentUrl), `${comment.url} names the comment`);
+  assert.equal(comment.author, 'reviewer');
+  assert.equal(comment.path, 'notes.md');
+  assert.equal(feedback.find((e) => e.kind === 'check_failed')?.check, 'ci');
+  const snap = (await h.client.snapshot()).tasks.find((t) => t.id === task.id)!;
+  assert.deepEqual(snap.attempts[0]?.pullRequest, { number: n, url: landing.pr!.url, repo: `${gh.fake.state.opts.owner}/${gh.fake.state.opts.repo}`, apiUrl: gh.fake.url, state: 'open' });
+
+  const r = await runCli(['rework', attempt.id, '--reason', 'CI keeps failing', '--json', '--repo', h.repo], { ...h.env, QUARTET_GITHUB_TOKEN: gh.token });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const out = JSON.parse(r.stdout) as ReworkResult;
+  assert.equal(out.pullRequest?.closed, true, out.pullRequest?.message);
+  assert.equal(out.pullRequest?.branchDeleted, true);
+  assert.match(out.pullRequest?.message ?? '', new RegExp(`^PR #${n} closed on GitHub; deleted ${attempt.branch} on GitHub$`));
+  const pr = gh.fake.pulls().find((p) => p.number === n)!;
+  assert.equal(pr.state, 'closed');
+  assert.equal(pr.merged, false);
+  assert.equal(pr.comments.at(-1)?.body, 'Closed by Quartet: reworked — CI keeps failing');
+  assert.equal(bareGit(gh.bare, 'branch', '--list', attempt.branch), '', 'the remote quartet/ branch is deleted');
+  assert.equal(gh.fake.apiRequests('PATCH', new RegExp(`/pulls/${n}$`)).length, 1);
+  const final = (await h.client.snapshot()).tasks.find((t) => t.id === task.id)!;
+  const old = final.attempts.find((a) => a.id === attempt.id)!;
+  assert.equal(old.pullRequest?.state, 'closed');
+  assert.equal(old.archived?.pullRequest?.closed, true);
+  assert.match(old.archived?.postMortem ?? '', new RegExp(`Pull request: PR #${n} closed on GitHub`));
+  const manifest = JSON.parse(readFileSync(join(dirname(old.archived!.patch), 'manifest.json'), 'utf8')) as { pullRequest?: { number: number; closed: boolean } };
+  assert.deepEqual([manifest.pullRequest?.number, manifest.pullRequest?.closed], [n, true]);
+  assert.equal(existsSync(attempt.worktree), false);
+  assert.equal(git(h.repo, 'branch', '--list', attempt.branch), '', 'the local branch is deleted');
+  const fresh = final.attempts.find((a) => a.id === out.newAttemptId)!;
+  assert.equal(fresh.reworkOf, attempt.id);
+  assert.notEqual(fresh.branch, attempt.branch);
+});
+
+test('rework without a token: the rework still happens, the PR is left open and the result says so', { timeout: 300_000 }, async () => {
+  const { task, attempt, landing } = await landNeedingYou('Add a note reworked without a token');
+  const n = landing.pr!.number;
+  const env = { ...h.env };
+  for (const k of ['QUARTET_GITHUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN']) delete env[k];
+  const before = gh.fake.requests.length;
+  const r = await runCli(['rework', attempt.id, '--reason', 'wrong approach', '--repo', h.repo], env);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`^archived ${attempt.id} .*; new attempt ${task.id}-2\n`));
+  assert.match(r.stdout, new RegExp(`PR #${n} left open: no GitHub token`));
+  assert.match(r.stderr, /left open: no GitHub token .*export QUARTET_GITHUB_TOKEN/);
+  assert.equal(gh.fake.requests.length, before, 'GitHub was not called');
+  assert.equal(gh.fake.pulls().find((p) => p.number === n)?.state, 'open');
+  assert.notEqual(bareGit(gh.bare, 'branch', '--list', attempt.branch), '', 'the remote branch stays with its PR');
+  const final = (await h.client.snapshot()).tasks.find((t) => t.id === task.id)!;
+  const old = final.attempts.find((a) => a.id === attempt.id)!;
+  assert.ok(old.archived);
+  assert.equal(old.archived.pullRequest?.closed, false);
+  assert.match(old.lastEvent ?? '', /left open: no GitHub token/);
+  assert.equal(old.pullRequest?.state, 'open');
+  assert.ok(readJournal(attempt.journal).some((x) => x.kind === 'event' && x.event.type === 'warning' && /PR #\d+ left open: no GitHub token/.test(x.event.message)));
+  assert.equal(final.attempts.length, 2, 'a fresh attempt started');
+});
+
+test('a sibling lands as a PR: the PR an earlier land of the other attempt left open is closed by the cleanup', { timeout: 300_000 }, async () => {
+  gh.fake.setChecks(() => [{ name: 'ci', conclusion: 'failure', title: 'Always red', text: 'Error: red' }]);
+  const task = await finishedTask('Add a note two ways over PRs', 2);
+  const [first, second] = task.attempts as [TaskSnapshot['attempts'][number], TaskSnapshot['attempts'][number]];
+  await h.client.land(first.id, { pr: true, github: { ...fast(), maxFixes: 0 } });
+  const needs = await landingDone(task.id);
+  assert.equal(needs.status, 'needs_you', needs.message);
+  gh.fake.setChecks(green);
+  await h.client.land(second.id, { pr: true, github: fast() });
+  const landed = await landingDone(task.id, needs);
+  assert.equal(landed.status, 'landed', landed.message);
+  const pr = gh.fake.pulls().find((p) => p.number === needs.pr!.number)!;
+  assert.equal(pr.state, 'closed');
+  assert.equal(pr.merged, false);
+  assert.equal(pr.comments.at(-1)?.body, `Closed by Quartet: another attempt of this task landed (${second.id})`);
+  assert.equal(bareGit(gh.bare, 'branch', '--list', first.branch), '');
+  const old = (await h.client.snapshot()).tasks.find((t) => t.id === task.id)!.attempts.find((a) => a.id === first.id)!;
+  assert.equal(old.archived?.pullRequest?.closed, true);
+});
+
+test('distill: the same review comment on two reworked attempts\' PRs is one evidence item citing both comment URLs', { timeout: 120_000 }, async () => {
+  const r = await runCli(['distill', '--json', '--repo', h.repo], h.env);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { evidence: { id: string; kind: string; count: number; attempts: string[]; provenance: { attemptId: string; url?: string; line?: number }[] }[] };
+  const item = out.evidence.find((e) => e.kind === 'pr_review' && e.count >= 2);
+  assert.ok(item, JSON.stringify(out.evidence.map((e) => [e.id, e.kind, e.count])));
+  assert.equal(new Set(item.attempts).size, 2, 'two attempts of two tasks');
+  for (const ref of item.provenance) {
+    assert.match(ref.url ?? '', /^http:\/\/127\.0\.0\.1:\d+\/.+\/pull\/\d+#discussion_r\d+$/, 'the PR comment on GitHub');
+    assert.ok(typeof ref.line === 'number', 'and the journal line it was recorded at');
+  }
 });
 
 test('the token is nowhere on disk: journals, state.json, supervisor.log, archives, git config', () => {

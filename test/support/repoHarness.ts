@@ -1,13 +1,14 @@
 // Test harness: a temp git repo, the demo model, a hermetic CODEX_HOME and a real supervisor, cleaned up after.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { startFakeResponsesServer, type FakeResponsesServer } from '../../demo/fakeResponsesServer';
 import { hermeticCodexEnv, writeCodexHome } from '../../demo/codexHome';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { isTerminal, type Snapshot, type TaskSnapshot } from '../../src/shared/model';
+import { isAlive } from '../../src/core/execution/processTree';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const DIST = join(ROOT, 'dist');
@@ -37,8 +38,8 @@ export function makeRepo(dir: string): string {
   return repo;
 }
 
-/** `makeRepo`: how the user's checkout is made (default: a fresh repo; e.g. a clone of a bare `origin`); `prepare` runs on it before the supervisor starts (e.g. to commit a WORKFLOW.md); `env`: extra supervisor environment. */
-export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; makeRepo?: (dir: string) => string; prepare?: (repo: string) => void; env?: Record<string, string> } = {}): Promise<Harness> {
+/** `makeRepo`: how the user's checkout is made (default: a fresh repo; e.g. a clone of a bare `origin`); `prepare` runs on it before the supervisor starts (e.g. to commit a WORKFLOW.md); `env`: extra environment for the supervisor and tests; `supervisorEnv`: what the terminal or window that started the supervisor had on top (e.g. a token). */
+export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; makeRepo?: (dir: string) => string; prepare?: (repo: string) => void; env?: Record<string, string>; supervisorEnv?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-it-'));
   const repo = (opts.makeRepo ?? makeRepo)(dir);
   opts.prepare?.(repo);
@@ -50,19 +51,32 @@ export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-reques
   const base = hermeticCodexEnv(codexHome, home);
   const env = { ...base, PATH: `${NODE_BIN}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000', ...(opts.env ?? {}) };
   const worktreeRoot = join(dir, 'worktrees');
-  const client = await SupervisorClient.connect({ repo, supervisorEntry: join(DIST, 'supervisor.js'), env });
+  // supervisorEnv: what the terminal or window that started the supervisor had on top (e.g. a token).
+  const client = await SupervisorClient.connect({ repo, supervisorEntry: join(DIST, 'supervisor.js'), env: { ...env, ...opts.supervisorEnv } });
   await client.configure({ worktreeRoot, maxConcurrent: 4 });
-  return {
+  const h: Harness = {
     dir, repo, worktreeRoot, env, server, client,
     async cleanup() {
-      await client.shutdown().catch(() => undefined);
-      client.close();
+      const pid = supervisorPid(repo);
+      // Tests may reconnect (h.client = …): shut down through the current client.
+      await h.client.shutdown().catch(() => undefined);
+      h.client.close();
       await server.close();
-      // Give the supervisor a moment to release the worktrees before deleting them.
-      await new Promise((r) => setTimeout(r, 300));
-      rmSync(dir, { recursive: true, force: true });
+      // Wait for the supervisor to be gone (it ends its attempts and checks first), so nothing writes while we delete.
+      for (let i = 0; i < 200 && pid && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
+  return h;
+}
+
+/** Pid of the repository's supervisor from its info file, or null. */
+export function supervisorPid(repo: string): number | null {
+  try {
+    return (JSON.parse(readFileSync(join(repo, '.git', 'quartet', 'supervisor.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return null;
+  }
 }
 
 /** Resolves with the task once every attempt is terminal (or rejects after `timeoutMs`). */

@@ -28,6 +28,7 @@ function fakeDeps(snapshot: Snapshot, journal: JournalRecord[] = []): RequestDep
       journal: async (_id, from = 0) => journal.filter((r) => r.seq >= from),
     },
     openDiff: async (ids) => void calls.push(`diff ${ids.join(' ')}`),
+    resolveWithAgent: (id) => void calls.push(`resolve ${id}`),
     openExternal: async (url) => void calls.push(`open ${url}`),
     rawSeqs: () => undefined,
   };

@@ -44,6 +44,7 @@ function setup(journal: JournalRecord[] = []) {
       answer: async (id, d) => void calls.push(`answer ${id} ${d}`),
     },
     openDiff: async (ids) => void calls.push(`diff ${ids.join(' ')}`),
+    resolveWithAgent: (id) => void calls.push(`resolve ${id}`),
     log: () => undefined,
   });
   return {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newFeedback, summarizeChecks, summarizeReviews, type ReviewLike } from '../../src/core/github/prState';
 import { fixPrompt, fixReply, prBody } from '../../src/core/land/prText';
-import { landOptions } from '../../src/core/supervisor/landRoute';
+import { landOptions, reworkGithub } from '../../src/core/supervisor/landRoute';
 import { githubOptions, tokenFromEnv } from '../../src/cli/landPr';
 import { parseArgs } from '../../src/cli/args';
 import { normalizeTask, type TaskRecord } from '../../src/core/orchestrator/records';
@@ -84,6 +84,16 @@ test('land route options: pr needs nothing else to parse; types are checked; the
   assert.throws(() => landOptions({ pr: true, github: { token: 'secret-x', maxFixes: -1 } }), (e: unknown) => /maxFixes must be a non-negative number/.test((e as Error).message) && !/secret-x/.test((e as Error).message));
   assert.throws(() => landOptions({ pr: true, github: { baseUrl: 'ftp://x' } }), /baseUrl must be an http\(s\) URL/);
   assert.throws(() => landOptions({ pr: true, github: { reviewPolicy: 'maybe' } }), /reviewPolicy must be none or approved/);
+});
+
+test('rework route: github is optional; a token-less github is none; types checked; the token is never echoed', () => {
+  assert.equal(reworkGithub({ reason: 'x' }), null);
+  assert.equal(reworkGithub({ github: { baseUrl: 'http://127.0.0.1:1' } }), null, 'nothing to close with');
+  assert.deepEqual(reworkGithub({ github: { token: 't0k', baseUrl: 'https://ghe/api/v3', owner: 'o', repo: 'r' } }), { token: 't0k', baseUrl: 'https://ghe/api/v3', owner: 'o', repo: 'r' });
+  assert.throws(() => reworkGithub({ github: 'tok' }), /github must be an object/);
+  assert.throws(() => reworkGithub({ github: { token: 7 } }), /github\.token must be a string/);
+  assert.throws(() => reworkGithub({ github: { token: 'secret-y', baseUrl: 'file:///x' } }), (e: unknown) => /baseUrl must be an http\(s\) URL/.test((e as Error).message) && !/secret-y/.test((e as Error).message));
+  assert.throws(() => reworkGithub({ github: { token: 'secret-y', owner: 'o' } }), /owner and github\.repo go together/);
 });
 
 test('CLI: the token from QUARTET_GITHUB_TOKEN, GITHUB_TOKEN, GH_TOKEN in that order; missing → an actionable usage error', () => {

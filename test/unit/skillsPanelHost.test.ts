@@ -29,6 +29,7 @@ function deps(overview: SkillsOverview = skillsFixture(), landed = true, confirm
     snapshot: () => snapshotFixture(),
     api: { stop: async () => undefined, retry: async () => undefined, answer: async () => undefined, journal: async () => [] },
     openDiff: async () => undefined,
+    resolveWithAgent: () => undefined,
     openExternal: async () => undefined,
     rawSeqs: () => undefined,
     skills,

@@ -36,6 +36,7 @@ test('the Skills view asks through the panel host, and a change made by a comman
     onSnapshot: () => ({ dispose: () => undefined }),
     api: { journal: async () => [], stop: async () => undefined, retry: async () => undefined, answer: async () => undefined },
     openDiff: async () => undefined,
+    resolveWithAgent: () => undefined,
     skills,
     log: () => undefined,
   });

@@ -118,6 +118,20 @@ test('the compare view and the needs-you block draw payloads as text', async () 
   await assertClean('compare');
 });
 
+test('the land panel (PR facts, steps, conflict files) and the follow-up list draw payloads as text', async () => {
+  await panel.page.click('[data-testid="tab-board"]');
+  await panel.page.waitForSelector('[data-testid^="landing-t-"]');
+  const board = (await facts()).text;
+  for (const i of [8, 9, 10, 12, 13, 16, 17]) assert.ok(board.includes(PAYLOADS[i] as string), `land panel shows payload ${i} as text`);
+  assert.equal(await panel.page.$('[data-testid="landing-pr-link"]'), null, 'a PR "url" that is not http(s) is no link');
+  await assertClean('land panel');
+  await panel.send({ type: 'view/attempt/show', params: { attemptId: XSS_ATTEMPT } });
+  await panel.page.waitForSelector(`[data-testid="follow-ups-${XSS_ATTEMPT}"]`);
+  const attempt = (await facts()).text;
+  assert.ok(attempt.includes(PAYLOADS[23] as string), 'follow-up message shown as text');
+  await assertClean('follow-ups');
+});
+
 test('the skills view draws skill descriptions, outcomes, proposals and evidence as text', async () => {
   await panel.page.click('[data-testid="tab-skills"]');
   await panel.page.waitForFunction(() => (globalThis as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'skills/overview/get'));

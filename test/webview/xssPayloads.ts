@@ -1,6 +1,6 @@
 // XSS payloads, and a snapshot plus journal that put them everywhere agent, repo or tracker text reaches the panel.
 
-import type { Snapshot } from '../../src/shared/model';
+import type { LandProgress, Snapshot } from '../../src/shared/model';
 import type { WireRecord } from '../../src/shared/protocol';
 import type { SkillsOverview } from '../../src/shared/skills';
 import { attemptFixture, taskFixture } from './snapshotFixture';
@@ -63,6 +63,7 @@ export function xssSnapshot(): Snapshot {
       score: { score: 0.5, eligible: k === 2, reasons: [p(k + 15)] },
       recommended: k === 2,
       landed: k === 2 ? { at: '2026-11-21T10:04:00.000Z', commit: p(k + 16), aside: p(k + 17), message: p(k + 18) } : null,
+      followUps: [{ reason: p(k + 19), at: '2026-11-21T10:05:00.000Z', outcome: 'rejected', message: p(k + 20), endedAt: null }],
       pending:
         k === 1
           ? { id: 'pend-x', kind: 'userInput', summary: p(0), reason: p(1), questions: [{ id: 'q', question: p(2), options: [p(3), p(25)] }] }
@@ -72,13 +73,35 @@ export function xssSnapshot(): Snapshot {
   return {
     repo: p(4),
     generatedAt: '2026-11-21T10:02:00.000Z',
-    tasks: [taskFixture(T, `${p(0)} ${p(25)}`, attempts, { prompt: p(1), baseRef: p(6), key: p(7) })],
+    tasks: [taskFixture(T, `${p(0)} ${p(25)}`, attempts, { prompt: p(1), baseRef: p(6), key: p(7), landing: xssLanding() })],
     counts: { running: 1, needsYou: 1, queued: 0, finished: 0, failed: 1 },
     warnings: [p(11), p(19)],
   };
 }
 
 export const XSS_ATTEMPT = `${T}-3`;
+
+/** A land of XSS_ATTEMPT through a pull request whose every text (GitHub's and git's) is a payload. */
+function xssLanding(): LandProgress {
+  return {
+    attemptId: `${T}-3`,
+    step: p(8),
+    status: 'conflict',
+    message: p(9),
+    steps: PAYLOADS.slice(0, 12).map((x, i) => ({ step: x, status: p(i + 1), detail: p(i + 2) })),
+    conflictFiles: [p(10), p(11)],
+    prRepo: p(12),
+    pr: {
+      number: 7,
+      // Not a URL: shown as text, never a link.
+      url: p(35),
+      state: 'open',
+      checks: { state: 'failure', failing: [p(13), p(14)], pending: [p(15)] },
+      reviews: { approved: [p(16)], changesRequested: [p(17)] },
+      fixes: 2,
+    },
+  };
+}
 
 /** Every payload in every text field of the trace: commands, output, files, messages, errors. */
 export function xssTrace(): WireRecord[] {

@@ -1,6 +1,6 @@
 // The typed interface of a repository's supervisor, as its clients (extension, CLI, tests) see it.
 
-import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
+import type { ClosedPullRequest, LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { AutopilotSnapshot, TaskIssueSource } from '../../shared/autopilot';
 import type { TrackerCredentials } from '../tracker/credentials';
 
@@ -16,6 +16,8 @@ import type { DistillReply } from '../distill/distillService';
 import type { Decision } from '../distill/review';
 import type { LandSkillsResult } from '../skills/landSkills';
 import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
+import type { CleanupPlan } from '../cleanup/plan';
+import type { CleanupResult } from '../orchestrator/cleanup';
 
 export type ApprovalPolicy = 'never' | 'on-request';
 export type SandboxMode = 'read-only' | 'workspace-write' | 'danger-full-access';
@@ -43,6 +45,12 @@ export interface LaunchOptions {
   tokenBudget: number | null;
   /** The same command failing the same way this many times marks the attempt "looping" (0 = off). */
   loopLimit: number;
+  /** This many steps in a row (completed commands / file changes) without any change to the worktree mark it "looping" (0 = off). */
+  noProgressLimit: number;
+  /** Estimated USD per attempt (tokens × `prices`); at the limit the turn is interrupted (reason budget). null = none. */
+  costBudgetUsd: number | null;
+  /** The `quartet.prices` table (USD per 1M tokens), merged over the built-in one; null = built-in. */
+  prices: unknown;
   /** The repo's checks for the scorecard and lands; null = detect (`npm test` when defined), '' = none. */
   checkCommand: string | null;
   checkTimeoutMs: number;
@@ -67,6 +75,9 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   base: null,
   tokenBudget: null,
   loopLimit: 3,
+  noProgressLimit: 40,
+  costBudgetUsd: null,
+  prices: null,
   checkCommand: null,
   checkTimeoutMs: 600_000,
   landMode: 'squash',
@@ -96,7 +107,19 @@ export interface SupervisorSettings {
   stopWhenLastClientDisconnects: boolean;
   /** The workflow file (relative to the repo root); null: `<repo>/WORKFLOW.md` if it exists. */
   workflowPath: string | null;
+  /** What the supervisor cleans up on its own (hourly and at startup); see core/cleanup. */
+  retention: RetentionSettings;
 }
+
+/** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
+export interface RetentionSettings {
+  /** Days after which a landed, archived, failed, stalled, stopped or interrupted attempt loses its worktree (archived first). 0 = never automatically. */
+  attemptDays: number;
+  /** Days after which an archive (patch + manifest) is offered for deletion by Clean Up; never deleted automatically. */
+  archiveDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionSettings = { attemptDays: 14, archiveDays: 90 };
 
 export type AnswerDecision = 'accept' | 'decline';
 
@@ -124,6 +147,19 @@ export interface GithubLandOptions {
   noChecksGraceMs?: number;
   /** Longest wait for a rate limit to reset before failing with github_rate_limited (default 60000). */
   maxRateLimitWaitMs?: number;
+}
+
+/** What a rework did: the archived patch, the fresh attempt, and what became of a PR an earlier land left open. */
+export interface ReworkResult {
+  archived: string;
+  newAttemptId: string;
+  /** Set when the attempt had an open PR: closed (with a token) or left open (`message` says why). */
+  pullRequest?: ClosedPullRequest;
+}
+
+/** `github` with a rework: the token (and where) to close a PR an earlier land left open. */
+export interface ReworkOptions {
+  github?: Pick<GithubLandOptions, 'token' | 'baseUrl' | 'owner' | 'repo'>;
 }
 
 /** `land(attempt, { pr: true, github })` lands through a pull request; without `pr` it lands locally. */
@@ -155,7 +191,7 @@ export interface QuartetApi {
   /** One more turn on the attempt's own Codex thread with `prompt`; settles once it ended, was committed and scored. */
   followUp(attemptId: string, prompt: string, reason: string): Promise<FollowUpResult>;
   /** Archive the attempt (patch + post-mortem), remove it, and start a fresh attempt that carries the reason. */
-  rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }>;
+  rework(attemptId: string, reason: string, options?: ReworkOptions): Promise<ReworkResult>;
   score(taskId: string): Promise<TaskScore>;
   /** "Distill Skills": evidence from the journals and rework notes, proposals from one Codex session. */
   distill(options?: { codexCommand?: string; env?: Record<string, string> }): Promise<DistillReply>;
@@ -182,4 +218,8 @@ export interface QuartetApi {
   autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }>;
   /** A normal task from one tracker issue, launched by hand. */
   launchIssue(issueId: string, request?: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string>; credentials?: TrackerCredentials }): Promise<TaskSnapshot>;
+  /** What Clean Up would free: ended attempts' worktrees and branches, old archives, with sizes and what is due. */
+  cleanupPlan(): Promise<CleanupPlan>;
+  /** Removes the chosen plan items (ids); unsaved work is archived first. */
+  cleanup(ids: string[]): Promise<CleanupResult>;
 }

@@ -5,7 +5,7 @@ import { openSync, closeSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
-import type { AnswerDecision, LandOptions, LaunchOptions, LaunchRequest, QuartetApi, SupervisorSettings, TaskScore } from './api';
+import type { AnswerDecision, LandOptions, LaunchOptions, LaunchRequest, QuartetApi, ReworkOptions, ReworkResult, SupervisorSettings, TaskScore } from './api';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import type { TrackerCredentials } from '../tracker/credentials';
 import { supervisorPaths } from '../supervisor/paths';
@@ -14,6 +14,8 @@ import type { DistillReply } from '../distill/distillService';
 import type { Decision } from '../distill/review';
 import type { LandSkillsResult } from '../skills/landSkills';
 import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
+import type { CleanupPlan } from '../cleanup/plan';
+import type { CleanupResult } from '../orchestrator/cleanup';
 
 export class SupervisorError extends Error {
   constructor(
@@ -43,7 +45,8 @@ function call(socket: string, method: string, path: string, body?: unknown, time
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest(
-      { socketPath: socket, method, path, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
+      // No keep-alive pool: a pooled connection to a supervisor that has since exited would fail the next call with ECONNRESET.
+      { socketPath: socket, method, path, agent: false, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -136,8 +139,8 @@ export class SupervisorClient implements QuartetApi {
   followUp(attemptId: string, prompt: string, reason: string): Promise<FollowUpResult> {
     return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/follow-up`, { prompt, reason }, 3 * 60 * 60_000) as Promise<FollowUpResult>;
   }
-  rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
-    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/rework`, { reason }, 120_000) as Promise<{ archived: string; newAttemptId: string }>;
+  rework(attemptId: string, reason: string, options: ReworkOptions = {}): Promise<ReworkResult> {
+    return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/rework`, { reason, ...(options.github ? { github: options.github } : {}) }, 120_000) as Promise<ReworkResult>;
   }
   score(taskId: string): Promise<TaskScore> {
     return call(this.socket, 'GET', `/api/v1/score/${encodeURIComponent(taskId)}`) as Promise<TaskScore>;
@@ -166,6 +169,17 @@ export class SupervisorClient implements QuartetApi {
   }
   async configure(settings: Partial<SupervisorSettings>): Promise<void> {
     await call(this.socket, 'POST', '/api/v1/settings', settings);
+  }
+  cleanupPlan(): Promise<CleanupPlan> {
+    // Sizes come from walking every worktree: allow a big repo's worth of time.
+    return call(this.socket, 'GET', '/api/v1/cleanup', undefined, 10 * 60_000) as Promise<CleanupPlan>;
+  }
+  cleanup(ids: string[]): Promise<CleanupResult> {
+    return call(this.socket, 'POST', '/api/v1/cleanup', { ids }, 30 * 60_000) as Promise<CleanupResult>;
+  }
+  /** The supervisor's pid, live runners and held port blocks (bench, tests). */
+  diagnostics(): Promise<{ pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> }> {
+    return call(this.socket, 'GET', '/api/v1/diagnostics') as Promise<{ pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> }>;
   }
   /** Asks the supervisor to stop its attempts and exit (tests, `quartet supervisor stop`). */
   async shutdown(): Promise<void> {

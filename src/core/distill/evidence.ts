@@ -99,7 +99,7 @@ function toItem(group: Occurrence[]): Omit<EvidenceItem, 'id'> {
 }
 
 function refText(r: EvidenceRef): string {
-  if (r.journal !== undefined) return `${r.attemptId} ${basename(r.journal)}:${r.line ?? '?'} (seq ${r.seq ?? '?'})`;
+  if (r.journal !== undefined) return `${r.attemptId} ${basename(r.journal)}:${r.line ?? '?'} (seq ${r.seq ?? '?'})${r.url ? ` ${r.url}` : ''}`;
   return `${r.attemptId} ${r.note ?? 'note'}${r.url ? ` ${r.url}` : ''}`;
 }
 

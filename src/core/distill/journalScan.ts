@@ -4,9 +4,12 @@ import type { AgentEvent, JournalRecord } from '../../shared/events';
 import { shortCommand } from '../observability/humanize';
 import { errorLines, normalizeVolatile } from './scrub';
 
-export type EvidenceKind = 'failing_command' | 'agent_error' | 'approval_declined' | 'stall' | 'attempt_failed' | 'no_progress' | 'note';
+export type EvidenceKind = 'failing_command' | 'agent_error' | 'approval_declined' | 'stall' | 'attempt_failed' | 'no_progress' | 'note' | 'pr_review' | 'pr_check_failed';
 
-/** Where a piece of evidence came from: a journal line, or a note (rework reason, review comment…). */
+/**
+ * Where a piece of evidence came from: a journal line, or a note (rework reason, review comment…). PR feedback
+ * has both its journal line and `url`, the comment on GitHub (what a click opens).
+ */
 export interface EvidenceRef {
   attemptId: string;
   journal?: string;
@@ -43,7 +46,7 @@ export interface ScanOptions {
 
 const TIMEOUT_REASONS = new Set(['stall_timeout', 'turn_timeout', 'read_timeout', 'looping', 'budget']);
 /** Outcomes that say nothing about the agent: a person or a restart ended it. */
-const NOT_AGENT = new Set(['stopped_by_user', 'supervisor_restart', 'canceled_by_reconciliation']);
+const NOT_AGENT = new Set(['stopped_by_user', 'supervisor_restart', 'canceled_by_reconciliation', 'journal_failed']);
 const DECLINED = /^(decline|cancel|denied|abort)/i;
 
 type Located = { event: AgentEvent; seq: number; line: number };
@@ -98,6 +101,8 @@ export function scanJournal(text: string, opts: ScanOptions): Occurrence[] {
       const kind: EvidenceKind = e.phase === 'stalled' || (e.reason !== null && TIMEOUT_REASONS.has(e.reason)) ? 'stall' : 'attempt_failed';
       const message = scrub(e.message ?? '');
       out.push({ kind, key: key(kind, `${e.phase} ${e.reason ?? ''} ${message}`), title: `${e.phase}${e.reason ? ` (${e.reason})` : ''}`, lines: message ? [message] : [], cost: 3, ref: at(l) });
+    } else if (e.type === 'pr_feedback') {
+      out.push(prOccurrence(e, scrub, at(l)));
     } else if (e.type === 'tokens') {
       // Each thread reports its own running total; an attempt's spend is the sum of the latest of each.
       threadTotals.set(e.threadId, e.totals.total);
@@ -115,4 +120,23 @@ export function scanJournal(text: string, opts: ScanOptions): Occurrence[] {
     out.push({ kind: 'no_progress', key: `no_progress|${progressed ? 'after-change' : 'no-change'}`, title, lines: [], cost: Math.min(wasted / 20_000, 5), ref: at(lastTokens) });
   }
   return out;
+}
+
+/**
+ * A reviewer's note or a failed check on a land's PR. Reviews group by what they say (the same remark on two PRs is
+ * one theme); failed checks by check name and first error line. A person wrote a review: it weighs more.
+ */
+function prOccurrence(e: Extract<AgentEvent, { type: 'pr_feedback' }>, scrub: (t: string) => string, ref: EvidenceRef): Occurrence {
+  const body = scrub(e.body).trim();
+  const withUrl: EvidenceRef = { ...ref, url: e.url, note: e.kind === 'check_failed' ? `PR #${e.pr} check ${e.check ?? ''}`.trim() : `PR #${e.pr} ${e.kind === 'review' ? 'review' : 'review comment'}` };
+  if (e.kind === 'check_failed') {
+    // A check's output starts with its title ("1 check failed"), which names no error: the details say what failed.
+    const details = body.split('\n').slice(1).join('\n');
+    const lines = details.trim() ? errorLines(details) : errorLines(body);
+    const check = scrub(e.check ?? 'check');
+    return { kind: 'pr_check_failed', key: key('pr_check_failed', `${check} ${lines[0] ?? ''}`), title: `PR check ${check} failed`, lines, cost: 2, ref: withUrl };
+  }
+  const lines = body.split(/\r?\n/).map((x) => x.trim()).filter(Boolean).slice(0, 3).map((x) => (x.length > 300 ? `${x.slice(0, 299)}…` : x));
+  const where = e.path ? ` on ${scrub(e.path)}` : '';
+  return { kind: 'pr_review', key: key('pr_review', lines[0] ?? ''), title: `reviewer asked${where}: ${lines[0] ?? '(no text)'}`.slice(0, 200), lines, cost: 2.5, ref: withUrl };
 }

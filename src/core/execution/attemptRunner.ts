@@ -15,6 +15,8 @@ import type { DynamicToolSpec, ToolResult } from '../tracker/toolResult';
 export const QUARTET_VERSION = '0.1.0';
 /** Env var tagging every process of an attempt, so stray descendants can be found and ended. */
 export const ATTEMPT_TAG = 'QUARTET_ATTEMPT_ID';
+/** How long a stopped turn may take to close after `turn/interrupt` before its processes are ended anyway. */
+const INTERRUPT_GRACE_MS = 5000;
 
 export interface RunnerHooks {
   onEvent(event: AgentEvent): void;
@@ -75,6 +77,9 @@ export class AttemptRunner {
   private turnTimer: NodeJS.Timeout | null = null;
   private settleTurn: ((o: RunOutcome) => void) | null = null;
   private pendingSeq = 0;
+  /** Resolved when the current turn's `turn/completed` arrives (after an interrupt: Codex has stopped its tools). */
+  private turnEnded: (() => void) | null = null;
+  private turnOver = false;
 
   constructor(private readonly input: RunnerInput) {}
 
@@ -190,11 +195,15 @@ export class AttemptRunner {
       this.waiting = null;
       w.reply('cancel');
     }
-    if (this.client && this.threadId && this.turnId && !this.client.hasExited) {
+    if (this.client && this.threadId && this.turnId && !this.client.hasExited && !this.turnOver) {
+      const ended = new Promise<void>((resolve) => (this.turnEnded = resolve));
       await this.client.request('turn/interrupt', { threadId: this.threadId, turnId: this.turnId }, 3000).catch(() => undefined);
+      // Let Codex abort its own tools and close the turn (no kill mid-write); the process group goes after.
+      await Promise.race([ended, new Promise((r) => setTimeout(r, INTERRUPT_GRACE_MS))]);
     }
-    await this.client?.kill();
     this.finish(outcome);
+    // Close stdin (Codex exits on its own), then end the group and anything tagged with the attempt.
+    await this.client?.shutdown();
     return outcome;
   }
 
@@ -242,6 +251,8 @@ export class AttemptRunner {
 
   private onTurnCompleted(event: Extract<AgentEvent, { type: 'turn_completed' }>): void {
     this.clearTurnTimer();
+    this.turnOver = true;
+    this.turnEnded?.();
     if (event.status === 'completed') {
       this.finish({ status: 'completed', finalMessage: this.finalMessage, threadId: this.threadId ?? '' });
     } else if (event.status === 'interrupted') {

@@ -106,12 +106,15 @@ export class CodexClient {
     this.send(params === undefined ? { method } : { method, params });
   }
 
-  /** Closes stdin (a clean shutdown for the app-server) and waits up to `graceMs` before ending the tree. */
+  /** Closes stdin (a clean shutdown for the app-server), waits up to `graceMs`, then ends whatever of the tree is left. */
   async shutdown(graceMs = 2000): Promise<void> {
-    if (!this.child || this.exited) return;
-    this.child.stdin?.end();
-    await this.waitExit(graceMs);
-    if (!this.exited) await this.kill();
+    if (!this.child) return;
+    if (!this.exited) {
+      this.child.stdin?.end();
+      await this.waitExit(graceMs);
+    }
+    // Even after a clean exit: what the agent started in the background (a dev server, a watcher) must not outlive it.
+    await this.kill();
   }
 
   /** Ends the app-server's process group, its descendants and anything carrying its tag. */

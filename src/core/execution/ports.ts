@@ -28,16 +28,17 @@ export class PortAllocator {
   async allocate(owner: string): Promise<PortBlock> {
     const existing = this.held.get(owner);
     if (existing) return existing;
-    const taken = new Set([...this.held.values()].map((b) => b.first));
+    const busy = new Set<number>();
     for (let first = this.start; first + this.size <= this.end; first += this.size) {
-      if (taken.has(first)) continue;
+      // Read the held blocks afresh each time: another allocation may have reserved one during our probe.
+      if (busy.has(first) || [...this.held.values()].some((b) => b.first === first)) continue;
       // Reserve before the async probe so concurrent allocations never pick the same block.
       const block = { first, count: this.size };
       this.held.set(owner, block);
       const free = await Promise.all(Array.from({ length: this.size }, (_, i) => isFree(first + i)));
       if (free.every(Boolean)) return block;
       this.held.delete(owner);
-      taken.add(first);
+      busy.add(first);
     }
     throw new Error(`no free block of ${this.size} ports between ${this.start} and ${this.end}`);
   }
@@ -48,6 +49,11 @@ export class PortAllocator {
 
   heldBy(owner: string): PortBlock | undefined {
     return this.held.get(owner);
+  }
+
+  /** Every block held right now, by owner (diagnostics: a block held by an ended attempt is a leak). */
+  snapshot(): Record<string, PortBlock> {
+    return Object.fromEntries([...this.held].map(([owner, b]) => [owner, { ...b }]));
   }
 }
 

@@ -62,6 +62,24 @@ export function pidsWithEnv(name: string, value: string): number[] {
   return out;
 }
 
+/** Every process carrying `name=…` in its environment, grouped by value (one pass over /proc). */
+export function pidsByEnvValue(name: string): Map<string, number[]> {
+  const prefix = `${name}=`;
+  const out = new Map<string, number[]>();
+  for (const pid of allPids()) {
+    if (pid === process.pid) continue;
+    try {
+      const entry = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').find((e) => e.startsWith(prefix));
+      if (entry === undefined) continue;
+      const value = entry.slice(prefix.length);
+      out.set(value, [...(out.get(value) ?? []), pid]);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
 /** True while `pid` runs; a zombie (exited, not yet reaped) counts as gone. */
 export function isAlive(pid: number): boolean {
   try {

@@ -2,7 +2,7 @@
 
 import { simpleGit } from 'simple-git';
 import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism, homedir } from 'node:os';
 import { Semaphore, SerialQueue } from './serialQueue';
 import { canonicalPath, isInside, safeJoin, sanitizeKey, stableHash, PathSafetyError } from './pathSafety';
@@ -70,16 +70,26 @@ export async function createWorktree(input: CreateWorktreeInput): Promise<Create
   return { ...registered, copied: copyWorktreeIncludes(input.repo, registered.path) };
 }
 
-async function registerNow(input: CreateWorktreeInput): Promise<CreatedWorktree> {
-  const { repo, root, taskKey, index, branch, baseCommit } = input;
-  if (existsSync(root) && !statSync(root).isDirectory()) {
-    throw new WorktreeError(`worktree root ${root} exists and is not a directory; change quartet.worktreeRoot`);
+/** Refuses a worktree root that cannot hold worktrees: a file (or a path under one), or a folder inside the checkout. */
+export function assertUsableWorktreeRoot(root: string, repo: string): void {
+  const abs = resolve(root);
+  let p = abs;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  if (existsSync(p) && !statSync(p).isDirectory()) {
+    const where = p === abs ? 'exists and is not a directory' : `is under ${p}, which is a file`;
+    throw new WorktreeError(`worktree root ${root} ${where}; change quartet.worktreeRoot (CLI: --worktree-root)`);
   }
-  const repoDir = repoWorktreeDir(root, repo);
-  mkdirSync(repoDir, { recursive: true });
-  if (isInside(canonicalPath(repo), repoDir) || canonicalPath(repo) === canonicalPath(repoDir)) {
+  const repoPath = canonicalPath(repo);
+  if (canonicalPath(abs) === repoPath || isInside(repoPath, abs)) {
     throw new PathSafetyError(`worktree root ${root} is inside the repository ${repo}; choose a root outside the checkout`);
   }
+}
+
+async function registerNow(input: CreateWorktreeInput): Promise<CreatedWorktree> {
+  const { repo, root, taskKey, index, branch, baseCommit } = input;
+  assertUsableWorktreeRoot(root, repo);
+  const repoDir = repoWorktreeDir(root, repo);
+  mkdirSync(repoDir, { recursive: true });
   const path = safeJoin(repoDir, sanitizeKey(taskKey), String(index));
   const git = simpleGit({ baseDir: repo });
   if (existsSync(path) && (await worktreeBranch(path)) === branch) {

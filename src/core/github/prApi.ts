@@ -109,6 +109,12 @@ export class PrApi {
     await this.octokit.rest.issues.createComment({ ...this.where, issue_number: number, body });
   }
 
+  /** PATCH pulls/{n} state=closed (rework: the attempt's work is archived, its PR is no longer wanted). */
+  async close(number: number): Promise<PrInfo> {
+    const { data } = await this.octokit.rest.pulls.update({ ...this.where, pull_number: number, state: 'closed' });
+    return toPr(data as unknown as RawPr);
+  }
+
   /** PUT …/merge with the head we checked: 405 (not mergeable) and 409 (head moved) are answers, not failures. */
   async merge(number: number, input: { sha: string; method: 'squash' | 'merge'; title: string; message: string }): Promise<MergeResult> {
     try {

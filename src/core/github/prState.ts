@@ -68,6 +68,7 @@ export interface ReviewLike {
   body: string | null;
   commit_id?: string | null;
   submitted_at?: string | null;
+  html_url?: string | null;
 }
 
 export interface ReviewCommentLike {
@@ -78,6 +79,7 @@ export interface ReviewCommentLike {
   line?: number | null;
   original_line?: number | null;
   in_reply_to_id?: number;
+  html_url?: string | null;
 }
 
 export interface ReviewsSummary {
@@ -107,6 +109,8 @@ export interface Feedback {
   path: string | null;
   line: number | null;
   body: string;
+  /** Where it is on GitHub (html_url), when GitHub said. */
+  url?: string | null;
 }
 
 /**
@@ -121,14 +125,14 @@ export function newFeedback(reviews: readonly ReviewLike[], comments: readonly R
     if (sent.has(key) || author === self) continue;
     const body = (r.body ?? '').trim();
     if (r.state === 'CHANGES_REQUESTED' || (r.state === 'COMMENTED' && body)) {
-      out.push({ key, author, kind: 'review', state: r.state, path: null, line: null, body: clip(body || '(no text; see the inline comments)') });
+      out.push({ key, author, kind: 'review', state: r.state, path: null, line: null, body: clip(body || '(no text; see the inline comments)'), url: r.html_url ?? null });
     }
   }
   for (const c of comments) {
     const author = c.user?.login ?? 'someone';
     const key = `comment:${c.id}`;
     if (sent.has(key) || author === self || !c.body.trim()) continue;
-    out.push({ key, author, kind: 'comment', state: null, path: c.path, line: c.line ?? c.original_line ?? null, body: clip(c.body.trim()) });
+    out.push({ key, author, kind: 'comment', state: null, path: c.path, line: c.line ?? c.original_line ?? null, body: clip(c.body.trim()), url: c.html_url ?? null });
   }
   return out;
 }

@@ -9,7 +9,7 @@ import type { GithubTarget } from '../github/remote';
 import { refCommit } from './git';
 import type { StepStatus } from './landSteps';
 import { mergeBaseIntoWorktree, updateLocalBase } from './prGit';
-import { observePr, prView } from './prObserve';
+import { feedbackEvents, observePr, prView, type PrFeedbackEvent } from './prObserve';
 import { fixPrompt, fixReply } from './prText';
 import { leftoverMarkers, mergeInProgress } from './resolveGit';
 import { resolvePrompt } from '../policy/resolvePrompt';
@@ -45,6 +45,8 @@ export interface PrLandInput {
   clock: Clock;
   onStep?: (step: PrState, status: StepStatus, detail: string) => void;
   onPr?: (pr: LandPullRequest) => void;
+  /** Each review, review comment and failed check the PR received, once (the attempt's journal records them). */
+  onFeedback?: (event: PrFeedbackEvent) => void;
 }
 
 export interface PrStepRecord {
@@ -127,6 +129,7 @@ export async function landAsPullRequest(i: PrLandInput): Promise<PrLandResult> {
   }
 
   const sent = new Set<string>();
+  const journaled = new Set<string>();
   let checksSentFor: string | null = null;
   let headSince = i.clock.now();
   let polls = 0;
@@ -152,6 +155,7 @@ export async function landAsPullRequest(i: PrLandInput): Promise<PrLandResult> {
       continue;
     }
     report(pr, obs);
+    for (const e of feedbackEvents(pr, obs, journaled)) i.onFeedback?.(e);
     const decision = decide(obs, { policy: i.policy, fixes, maxFixes: i.maxFixes, waitedMs: i.clock.now() - headSince, maxWaitMs: i.maxWaitMs, headAgeMs: i.clock.now() - headSince, noChecksGraceMs: i.noChecksGraceMs, checksSentFor });
     if (decision.kind === 'wait') {
       emit('wait', 'running', decision.why);

@@ -1,6 +1,7 @@
 // One poll of a pull request: the PR, its checks on the pushed head, its reviews and review comments, reduced to an observation.
 
 import type { LandPullRequest } from '../../shared/model';
+import type { AgentEvent } from '../../shared/events';
 import type { PrApi, PrInfo } from '../github/prApi';
 import { newFeedback, summarizeChecks, summarizeReviews } from '../github/prState';
 import type { PrObservation } from './prSteps';
@@ -33,4 +34,29 @@ export function prView(pr: PrInfo, obs: PrObservation | null, fixes: number): La
     reviews: obs ? obs.reviews : { approved: [], changesRequested: [] },
     fixes,
   };
+}
+
+export type PrFeedbackEvent = Extract<AgentEvent, { type: 'pr_feedback' }>;
+
+/**
+ * What this poll received that was not journaled yet (`seen` is updated): each review and inline comment once,
+ * each failing check once per pushed head. Bodies are as GitHub sent them; the caller scrubs before journaling.
+ */
+export function feedbackEvents(pr: PrInfo, obs: PrObservation, seen: Set<string>): PrFeedbackEvent[] {
+  const out: PrFeedbackEvent[] = [];
+  for (const f of obs.feedback) {
+    if (seen.has(f.key)) continue;
+    seen.add(f.key);
+    out.push({
+      type: 'pr_feedback', kind: f.kind === 'review' ? 'review' : 'review_comment', pr: pr.number, url: f.url ?? pr.url, author: f.author,
+      ...(f.path ? { path: f.path } : {}), ...(f.line !== null ? { line: f.line } : {}), body: f.body,
+    });
+  }
+  for (const c of obs.checks.failing) {
+    const key = `check:${c.name}:${obs.pushedSha}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ type: 'pr_feedback', kind: 'check_failed', pr: pr.number, url: c.url ?? pr.url, author: 'checks', body: c.output || c.conclusion, check: c.name });
+  }
+  return out;
 }

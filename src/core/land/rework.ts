@@ -7,6 +7,7 @@ import { repoWorktreeDir } from '../execution/worktrees';
 import { safeJoin, sanitizeKey } from '../execution/pathSafety';
 import { git, isClean, refCommit, runGit, serializedPerRepo } from './git';
 import { LandError } from './errors';
+import type { ClosedPullRequest } from '../../shared/model';
 
 export interface ArchiveManifest {
   version: 1;
@@ -19,6 +20,8 @@ export interface ArchiveManifest {
   files: string[];
   patch: string;
   createdAt: string;
+  /** The PR an earlier land of the attempt had open when it was archived: closed, or left open and why. */
+  pullRequest?: ClosedPullRequest;
 }
 
 export interface ArchiveResult {
@@ -38,6 +41,7 @@ export interface ArchiveInput {
   base: string;
   archiveDir: string;
   attemptId: string;
+  pullRequest?: ClosedPullRequest | null;
 }
 
 /** Saves everything the attempt did relative to `base` — commits, uncommitted edits, untracked files — as one binary patch. */
@@ -72,7 +76,7 @@ export async function archiveAttempt(input: ArchiveInput): Promise<ArchiveResult
   const patchFile = join(dir, 'attempt.patch');
   const manifestFile = join(dir, 'manifest.json');
   const commitRange = `${base}..${head}`;
-  const manifest: ArchiveManifest = { version: 1, attemptId: input.attemptId, branch, base, head, commitRange, commits, files, patch: 'attempt.patch', createdAt: new Date().toISOString() };
+  const manifest: ArchiveManifest = { version: 1, attemptId: input.attemptId, branch, base, head, commitRange, commits, files, patch: 'attempt.patch', createdAt: new Date().toISOString(), ...(input.pullRequest ? { pullRequest: input.pullRequest } : {}) };
   writeFileSync(patchFile, patch);
   writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   const restoreHint = `git worktree add -b <new-branch> <dir> ${base} && git -C <dir> apply --binary ${patchFile}`;

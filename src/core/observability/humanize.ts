@@ -48,6 +48,8 @@ export function humanize(event: AgentEvent): string | null {
       return `committed ${event.files} file${event.files === 1 ? '' : 's'}`;
     case 'phase':
       return event.message ? clip(event.message) : null;
+    case 'pr_feedback':
+      return event.kind === 'check_failed' ? `PR #${event.pr}: check ${event.check ?? '?'} failed` : `PR #${event.pr}: ${event.kind === 'review' ? 'review' : 'review comment'} by ${event.author}: ${clip(event.body, 80)}`;
     default:
       return null;
   }

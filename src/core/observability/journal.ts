@@ -1,16 +1,24 @@
 // Per-attempt JSONL journal: every raw protocol message and every normalized event, capped and scrubbed.
 
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AgentEvent, JournalRecord } from '../../shared/events';
 import { redact } from '../config/secrets';
+import { readIndexed } from './journalIndex';
 
 export const DEFAULT_JOURNAL_LINE_CAP = 16 * 1024 * 1024;
 
+export interface JournalOptions {
+  /** Called once, on the first failed write (a full disk, a journal folder that became a file…). */
+  onError?: (message: string) => void;
+}
+
 export class Journal {
   private fd: number | null = null;
-  private seq: number;
+  private seq = 0;
   private failed: string | null = null;
+  /** The file ends in a torn line (a crash mid-write): the next write starts on a fresh line. */
+  private needsNewline = false;
   /** Latest `turn/diff/updated` per turn: each repeats the whole diff, so only the last is kept. */
   private pendingDiffs = new Map<string, unknown>();
 
@@ -18,14 +26,14 @@ export class Journal {
     readonly path: string,
     private readonly secrets: readonly string[] = [],
     private readonly lineCap = DEFAULT_JOURNAL_LINE_CAP,
+    private readonly options: JournalOptions = {},
   ) {
-    this.seq = 0;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      this.seq = existsSync(path) ? countLines(path) : 0;
+      if (existsSync(path)) ({ lines: this.seq, tornTail: this.needsNewline } = scanLines(path));
     } catch (err) {
-      // A journal that cannot be opened must not take the attempt (or the supervisor) down: SPEC §17.6.
-      this.failed = `journal write failed: ${(err as Error).message}`;
+      // Never throw: the attempt must end with a clear reason, not crash the supervisor.
+      this.fail(err);
     }
   }
 
@@ -74,11 +82,18 @@ export class Journal {
     }
     try {
       if (this.fd === null) this.fd = openSync(this.path, 'a', 0o600);
-      writeSync(this.fd, `${line}\n`);
+      writeSync(this.fd, `${this.needsNewline ? '\n' : ''}${line}\n`);
+      this.needsNewline = false;
       this.seq++;
     } catch (err) {
-      this.failed = `journal write failed: ${(err as Error).message}`;
+      this.fail(err);
     }
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = `journal write failed: ${(err as Error).message}`;
+    this.options.onError?.(this.failed);
   }
 }
 
@@ -89,15 +104,31 @@ export function appendJournalEvent(path: string, event: AgentEvent): void {
   journal.close();
 }
 
-function countLines(path: string): number {
-  const buf = readFileSync(path);
-  let n = 0;
-  for (const b of buf) if (b === 10) n++;
-  return n;
+/** Complete lines in the file (the next seq), and whether it ends in a torn, unterminated line. */
+function scanLines(path: string): { lines: number; tornTail: boolean } {
+  const size = statSync(path).size;
+  if (size === 0) return { lines: 0, tornTail: false };
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let lines = 0;
+    let last = 10;
+    for (let pos = 0; pos < size; ) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n <= 0) break;
+      for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
+      last = buf[n - 1] ?? 10;
+      pos += n;
+    }
+    return { lines, tornTail: last !== 10 };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads journal records from `from` (inclusive); unparsable lines are skipped. */
 export function readJournal(path: string, from = 0): JournalRecord[] {
+  if (from > 0) return readIndexed(path, from);
   if (!existsSync(path)) return [];
   const out: JournalRecord[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {

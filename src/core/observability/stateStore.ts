@@ -1,6 +1,6 @@
 // Durable run state in `<git common dir>/quartet/state.json`: atomic write-then-rename, corruption detected.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface LoadResult<T> {
@@ -13,6 +13,8 @@ export class StateStore<T> {
   readonly file: string;
   private timer: NodeJS.Timeout | null = null;
   private latest: T | null = null;
+  private failed: string | null = null;
+  private closed = false;
 
   constructor(
     readonly dir: string,
@@ -23,11 +25,15 @@ export class StateStore<T> {
     this.file = join(dir, 'state.json');
   }
 
+  /** Set while writes fail (a full disk…); the previous state file stays in place and the next save retries. */
+  get error(): string | null {
+    return this.failed;
+  }
+
   load(): LoadResult<T> {
     if (!existsSync(this.file)) return { state: null, problem: null };
-    const text = readFileSync(this.file, 'utf8');
     try {
-      const value: unknown = JSON.parse(text);
+      const value: unknown = JSON.parse(readFileSync(this.file, 'utf8'));
       if (this.validate(value)) return { state: value, problem: null };
       throw new Error('unexpected shape');
     } catch (err) {
@@ -40,8 +46,15 @@ export class StateStore<T> {
     }
   }
 
+  /** Writes what is pending and takes no more: what happens while a supervisor shuts down is not state. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+
   /** Schedules a write of `state`; bursts of changes coalesce into one write. */
   save(state: T): void {
+    if (this.closed) return;
     this.latest = state;
     if (this.timer) return;
     this.timer = setTimeout(() => this.flush(), this.debounceMs);
@@ -51,15 +64,30 @@ export class StateStore<T> {
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.latest === null) return;
+    if (this.latest === null || this.closed) return;
     const tmp = `${this.file}.tmp-${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(this.latest, null, 1), { mode: 0o600 });
-    const fd = openSync(tmp, 'r');
     try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      writeFileSync(tmp, JSON.stringify(this.latest, null, 1), { mode: 0o600 });
+      const fd = openSync(tmp, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.file);
+      this.failed = null;
+    } catch (err) {
+      // Called from timers: a throw here would kill the supervisor and every attempt with it.
+      this.failed = `could not write ${this.file}: ${(err as Error).message}; the previous state is kept and the write is retried`;
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // the tmp file may be what is broken (a directory in its place); nothing more to do
+      }
+      if (!this.timer) {
+        this.timer = setTimeout(() => this.flush(), 5000);
+        this.timer.unref();
+      }
     }
-    renameSync(tmp, this.file);
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AttemptRecord, TaskRecord } from './records';
 import type { LandProgress } from '../../shared/model';
-import type { GithubLandOptions, TaskScore } from '../client/api';
+import type { GithubLandOptions, ReworkResult, TaskScore } from '../client/api';
 import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import { runChecks, detectCheckCommand } from '../land/checks';
@@ -16,6 +16,9 @@ import { postMortem } from '../land/postMortem';
 import { git, isAncestor, refCommit } from '../land/git';
 import { UsageError } from './validation';
 import { preparePrLand, startPrLand } from './prLanding';
+import { ATTEMPT_TAG } from '../execution/attemptRunner';
+import { closeAttemptPr, type GithubCredentials } from '../land/closePr';
+import type { ClosedPullRequest } from '../../shared/model';
 
 export interface LandingHost {
   readonly repo: string;
@@ -70,7 +73,8 @@ export class Landing {
       this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'none', command: null, exitCode: null, durationMs: null, summary: [], at: now() } }));
     } else {
       this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command, exitCode: null, durationMs: null, summary: [], at: now() } }));
-      const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) });
+      // Tagged like the attempt's own processes: a supervisor shutdown (or the next one's sweep) ends them too.
+      const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } });
       appendJournalEvent(attempt.journal, { type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail });
       this.host.updateAttempt(attemptId, (a) => ({
         ...a,
@@ -78,6 +82,8 @@ export class Landing {
         lastEvent: `checks ${r.ok ? 'passed' : 'failed'}: \`${command}\`${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
       }));
     }
+    // Rescore in the same tick as the checks result: no snapshot shows every check done beside a stale recommendation.
+    this.rescore(task.id);
     await this.predictSiblings(task.id);
     this.rescore(task.id);
   }
@@ -133,7 +139,7 @@ export class Landing {
       {
         repo: this.host.repo, stateDir: this.host.stateDir, updateTask: (id, c) => this.host.updateTask(id, c), updateAttempt: (id, c) => this.host.updateAttempt(id, c),
         addSecret: (id, v) => this.host.addSecret(id, v), log: (l) => this.host.log(l), followUp: (id, prompt, options) => this.host.followUp(id, prompt, options),
-        landed: (taskId, id, outcome, final) => this.recordLanded(taskId, id, outcome, final),
+        landed: (taskId, id, outcome, final, gh) => this.recordLanded(taskId, id, outcome, final, gh),
       },
       task, attempt, github ?? { token: '' }, target,
     );
@@ -170,7 +176,7 @@ export class Landing {
         worktreeRoot: this.host.worktreeRoot(),
         landedBranch: `quartet/landed/${task.key}`,
         // Checks already ran on this exact tree unless the base moved since: then they run on the merged result.
-        checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id) } : null,
+        checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } } : null,
         onStep: (step, status, detail) => {
           progress.step = step;
           progress.steps = [...prior, ...progress.steps.slice(prior.length).filter((s) => s.step !== step), { step, status, detail }];
@@ -201,24 +207,24 @@ export class Landing {
   }
 
   /** A land happened (locally or through a PR): the attempt and task say so, then cleanup and conflict flags. */
-  private async recordLanded(taskId: string, attemptId: string, outcome: { commit: string; aside: string | null; message: string }, final: LandProgress): Promise<void> {
+  private async recordLanded(taskId: string, attemptId: string, outcome: { commit: string; aside: string | null; message: string }, final: LandProgress, github: GithubCredentials | null = null): Promise<void> {
     const { task, attempt } = this.find(attemptId);
     const { commit, aside, message } = outcome;
     this.host.updateAttempt(attemptId, (a) => ({ ...a, landed: { at: now(), commit, aside, message }, lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}` }));
     appendJournalEvent(attempt.journal, { type: 'landed', commit, aside, message });
     // The outcome shows once the cleanup is done too: a client that sees "landed" sees the siblings archived.
-    if (task.options.cleanupAfterLand) await this.cleanupAfterLand(taskId, attemptId);
+    if (task.options.cleanupAfterLand) await this.cleanupAfterLand(taskId, attemptId, github);
     this.host.updateTask(taskId, (t) => ({ ...t, state: 'landed', landing: final }));
     await this.flagOtherTasks(taskId);
   }
 
   /** After a land: archive and remove every attempt of the task (the landed one's work is in the base). */
-  private async cleanupAfterLand(taskId: string, landedId: string): Promise<void> {
+  private async cleanupAfterLand(taskId: string, landedId: string, github: GithubCredentials | null): Promise<void> {
     const task = this.host.tasks().find((t) => t.id === taskId);
     for (const a of task?.attempts ?? []) {
       if (a.archived) continue;
       if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(a.phase)) await this.host.stop(a.id);
-      await this.archive(a.id, a.id === landedId ? 'landed' : `sibling of landed ${landedId}`).catch((err: unknown) => this.host.log(`attempt=${a.id} cleanup failed: ${(err as Error).message}`));
+      await this.archive(a.id, a.id === landedId ? 'landed' : `sibling of landed ${landedId}`, github).catch((err: unknown) => this.host.log(`attempt=${a.id} cleanup failed: ${(err as Error).message}`));
     }
   }
 
@@ -237,23 +243,39 @@ export class Landing {
     }
   }
 
-  /** Archive (patch + post-mortem), then remove the worktree and branch; nothing is deleted without the archive. */
-  async archive(attemptId: string, reason: string): Promise<AttemptRecord> {
+  /**
+   * Archive (patch + post-mortem), then remove the worktree and branch; nothing is deleted without the archive.
+   * A PR an earlier land left open is closed first (with `github`), or the archive says it stays open.
+   */
+  async archive(attemptId: string, reason: string, github: GithubCredentials | null = null): Promise<AttemptRecord> {
     const { attempt } = this.find(attemptId);
-    const archived = await archiveAttempt({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, base: attempt.base, archiveDir: join(this.host.stateDir, 'archive'), attemptId });
-    const pm = postMortem(readJournal(attempt.journal));
+    const pr = await this.closeOpenPr(attempt, reason, github);
+    const archived = await archiveAttempt({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, base: attempt.base, archiveDir: join(this.host.stateDir, 'archive'), attemptId, pullRequest: pr });
+    const pm = `${postMortem(readJournal(attempt.journal))}${pr ? `Pull request: ${pr.message}\n` : ''}`;
     await removeAttemptWorktree({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, deleteBranch: true, archive: { patchFile: archived.patchFile }, beforeRemove: () => this.host.beforeRemove(attempt) });
     appendJournalEvent(attempt.journal, { type: 'archived', reason, patch: archived.patchFile });
-    this.host.updateAttempt(attemptId, (a) => ({ ...a, archived: { at: now(), reason, patch: archived.patchFile, postMortem: pm }, recommended: false, lastEvent: `archived (${reason})` }));
+    this.host.updateAttempt(attemptId, (a) => ({ ...a, archived: { at: now(), reason, patch: archived.patchFile, postMortem: pm, ...(pr ? { pullRequest: pr } : {}) }, recommended: false, lastEvent: `archived (${reason})${pr ? `; ${pr.message}` : ''}` }));
     return this.find(attemptId).attempt;
   }
 
+  /** The attempt's PR, if a land left it open: closed with a comment saying why; never silently left open. */
+  private async closeOpenPr(attempt: AttemptRecord, reason: string, github: GithubCredentials | null): Promise<ClosedPullRequest | null> {
+    if (attempt.pullRequest?.state !== 'open') return null;
+    const why = reason.startsWith('rework:') ? `reworked — ${reason.replace(/^rework:\s*/, '')}` : reason.startsWith('sibling of landed') ? `another attempt of this task landed (${reason.replace('sibling of landed ', '')})` : reason;
+    const pr = await closeAttemptPr({ pr: attempt.pullRequest, branch: attempt.branch, why, github });
+    this.host.log(`attempt=${attempt.id} ${pr.message}`);
+    if (pr.closed) this.host.updateAttempt(attempt.id, (a) => ({ ...a, pullRequest: a.pullRequest ? { ...a.pullRequest, state: 'closed' } : null }));
+    else appendJournalEvent(attempt.journal, { type: 'warning', message: pr.message });
+    return pr;
+  }
+
   /** Rework: archive with the reason and a post-mortem, then a fresh attempt (index max+1, new branch) that carries both. */
-  async rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
+  async rework(attemptId: string, reason: string, github: GithubCredentials | null = null): Promise<ReworkResult> {
     const { task, attempt } = this.find(attemptId);
     if (attempt.archived) throw new UsageError(`attempt ${attemptId} is already archived`);
+    if (github?.token) this.host.addSecret(task.id, github.token);
     if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(attempt.phase)) await this.host.stop(attemptId);
-    const done = existsSync(attempt.worktree) || attempt.resultCommit ? await this.archive(attemptId, `rework: ${reason || 'no reason given'}`) : attempt;
+    const done = existsSync(attempt.worktree) || attempt.resultCommit ? await this.archive(attemptId, `rework: ${reason || 'no reason given'}`, github) : attempt;
     const addendum = [
       `A previous attempt at this task (attempt ${attempt.index}) was discarded by the person reviewing it.`,
       `Their reason: ${reason || '(none given)'}`,
@@ -263,6 +285,7 @@ export class Landing {
     ].join('\n');
     const fresh = this.host.addAttempt(task, addendum, attemptId);
     this.rescore(task.id);
-    return { archived: done.archived?.patch ?? '', newAttemptId: fresh.id };
+    const pr = done.archived?.pullRequest;
+    return { archived: done.archived?.patch ?? '', newAttemptId: fresh.id, ...(pr ? { pullRequest: pr } : {}) };
   }
 }

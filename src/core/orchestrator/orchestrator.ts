@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import { ATTEMPT_EXTRAS, isActive, isTerminal, ZERO_TOKENS, type Phase, type Reason, type Snapshot, type TaskSnapshot } from '../../shared/model';
 import type { AgentEvent } from '../../shared/events';
-import { DEFAULT_LAUNCH_OPTIONS, type AnswerDecision, type LaunchRequest, type SupervisorSettings } from '../client/api';
+import { DEFAULT_LAUNCH_OPTIONS, DEFAULT_RETENTION, type AnswerDecision, type LaunchRequest, type SupervisorSettings } from '../client/api';
 import { attemptId, branchName, newTaskId, taskKey } from './ids';
 import { buildSnapshot, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
 import { phaseForOutcome, retryDelayMs, stopSummary, transition } from './transitions';
@@ -24,14 +24,19 @@ import { WorkflowRuntime } from '../workflow/workflowRuntime';
 import { AttemptSetupError } from '../workflow/attemptHooks';
 import { validateLaunch, UsageError } from './validation';
 import { DEMO_PROVIDER_ID } from './demoProvider';
-import { LoopDetector } from './progress';
+import { Watchdog } from './watchdog';
+import { CleanupService } from './cleanup';
+import { branchTip, originOf, recoverState } from './reconstruct';
+import { checkWorktreeRoot, validRetention } from './settings';
+import { QuartetError } from '../execution/errors';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
 import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp';
 import { resolveWithAgent } from './resolveConflicts';
 import { giveSkills } from '../skills/giveSkills';
 import type { LandProgress } from '../../shared/model';
-import type { LandOptions, TaskScore } from '../client/api';
+import type { LandOptions, ReworkResult, TaskScore } from '../client/api';
+import type { GithubCredentials } from '../land/closePr';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import { issueTaskKey, validateIssueSource } from './issueTasks';
 import type { NormalizedIssue } from '../tracker/types';
@@ -41,6 +46,8 @@ export interface OrchestratorDeps {
   stateDir: string;
   /** The supervisor's own environment (already without secrets); a task's request env overrides it. */
   env: Record<string, string>;
+  /** Values of declared secrets in the supervisor's own environment: redacted from prompts and journals. */
+  secrets?: readonly string[];
   log(line: string): void;
   /** Secret values held elsewhere in the supervisor (tracker credentials): redacted from journals like the task's own. */
   secretValues?: () => readonly string[];
@@ -64,7 +71,7 @@ class StoppedBeforeStart extends Error {}
 export class Orchestrator extends EventEmitter {
   private tasks: TaskRecord[] = [];
   private warnings: string[] = [];
-  private settings: SupervisorSettings = { maxConcurrent: null, worktreeRoot: null, stopWhenLastClientDisconnects: false, workflowPath: null };
+  private settings: SupervisorSettings = { maxConcurrent: null, worktreeRoot: null, stopWhenLastClientDisconnects: false, workflowPath: null, retention: { ...DEFAULT_RETENTION } };
   /** The repo's WORKFLOW.md: launch defaults, prompt, hooks; hot-reloaded, invalid edits keep the last good one. */
   readonly workflow: WorkflowRuntime;
   private readonly store: StateStore<PersistedState>;
@@ -75,10 +82,11 @@ export class Orchestrator extends EventEmitter {
   private readonly taskEnv = new Map<string, Record<string, string>>();
   /** Secret values a client sent by mistake: redacted from that task's journals. */
   private readonly secretsByTask = new Map<string, string[]>();
-  private readonly loops = new LoopDetector();
   private readonly ports = new PortAllocator();
   private readonly landing: Landing;
   private readonly followUps: FollowUps;
+  private readonly watchdog: Watchdog;
+  readonly cleanup: CleanupService;
   private stallTimer: NodeJS.Timeout | null = null;
   /** The Autopilot's view, merged into every snapshot (set by the supervisor). */
   private autopilotView: (() => AutopilotSnapshot) | null = null;
@@ -122,6 +130,15 @@ export class Orchestrator extends EventEmitter {
       finish: (id, message, journal) => this.finishRun(this.taskOf(id), id, message, journal),
       log: deps.log,
     });
+    this.watchdog = new Watchdog({ halt: (id, reason, message) => this.halt(id, reason, message), log: deps.log });
+    this.cleanup = new CleanupService({
+      repo: deps.repo,
+      stateDir: deps.stateDir,
+      tasks: () => this.tasks,
+      retention: () => this.settings.retention,
+      updateAttempt: (id, change) => this.update(id, change),
+      log: deps.log,
+    });
   }
 
   land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
@@ -155,8 +172,8 @@ export class Orchestrator extends EventEmitter {
     return t;
   }
 
-  rework(attemptId: string, reason: string): Promise<{ archived: string; newAttemptId: string }> {
-    return this.landing.rework(attemptId, reason);
+  rework(attemptId: string, reason: string, github: GithubCredentials | null = null): Promise<ReworkResult> {
+    return this.landing.rework(attemptId, reason, github);
   }
 
   score(taskId: string): TaskScore {
@@ -187,8 +204,9 @@ export class Orchestrator extends EventEmitter {
 
   /** Loads state; attempts that were running when the previous supervisor died become `interrupted`. */
   start(): void {
-    const { state, problem } = this.store.load();
-    if (problem) this.warnings.push(problem);
+    const recovered = recoverState(this.store.load(), join(this.deps.stateDir, 'journals'), (ref) => branchTip(this.deps.repo, ref));
+    this.warnings.push(...recovered.warnings);
+    const state = recovered.state;
     this.tasks = (state?.tasks ?? []).map(normalizeTask);
     if (state?.settings) this.settings = { ...this.settings, ...state.settings };
     this.workflow.setPath(this.settings.workflowPath);
@@ -201,15 +219,24 @@ export class Orchestrator extends EventEmitter {
       });
     }
     this.persist();
+    this.store.flush();
+    // Checks cut off by the restart would show "running" forever: run them again.
+    for (const a of this.tasks.flatMap((t) => t.attempts)) if (a.phase === 'finished' && a.checks?.state === 'running') void this.landing.afterFinish(a.id).catch(() => undefined);
     this.stallTimer = setInterval(() => this.checkStalls(), 1000);
     this.stallTimer.unref();
     void this.dispatch();
   }
 
+  get currentSettings(): SupervisorSettings {
+    return { ...this.settings, retention: { ...this.settings.retention } };
+  }
+
   configure(settings: Partial<SupervisorSettings>): void {
     if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1)) this.settings.maxConcurrent = settings.maxConcurrent === null ? null : Math.floor(settings.maxConcurrent);
+    if (settings.worktreeRoot) checkWorktreeRoot(settings.worktreeRoot, this.deps.repo);
     if (settings.worktreeRoot !== undefined) this.settings.worktreeRoot = settings.worktreeRoot || null;
     if (settings.workflowPath !== undefined) this.workflow.setPath((this.settings.workflowPath = settings.workflowPath || null));
+    if (settings.retention) this.settings.retention = validRetention(settings.retention, this.settings.retention);
     if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
     this.emit('settings', { ...this.settings });
     this.persist();
@@ -217,7 +244,7 @@ export class Orchestrator extends EventEmitter {
   }
 
   snapshot(): Snapshot {
-    const journalWarnings = [...this.journals.values()].map((j) => j.error).filter((e): e is string => !!e);
+    const journalWarnings = [...this.journals.values(), this.store].map((j) => j.error).filter((e): e is string => !!e);
     const s = { ...buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...this.workflow.warnings(), ...journalWarnings], new Date()), workflow: this.workflow.summary() };
     return this.autopilotView ? { ...s, autopilot: this.autopilotView() } : s;
   }
@@ -266,13 +293,14 @@ export class Orchestrator extends EventEmitter {
   async launch(request: LaunchRequest, internal: { issue?: NormalizedIssue } = {}): Promise<TaskSnapshot> {
     this.workflow.refresh();
     // Precedence: Quartet's defaults < WORKFLOW.md < what the request says explicitly.
-    const input = validateLaunch({ ...request, attempts: request.attempts ?? this.workflow.attempts() ?? undefined });
     const options = { ...DEFAULT_LAUNCH_OPTIONS, ...this.workflow.launchDefaults(), ...(request.options ?? {}) };
     // Scrub again here: a client that forgot to is no reason for a token to reach an agent.
     const sent = { ...this.deps.env, ...(request.env ?? {}) };
     const secretNames = [...this.workflow.secretNames(), ...(request.secretEnvNames ?? [])];
     const env = scrubSecrets(sent, secretNames);
-    const sentSecrets = secretValues(sent, secretNames);
+    const sentSecrets = [...secretValues(sent, secretNames), ...(this.deps.secrets ?? [])];
+    // A token pasted into a title or prompt would go to the model, the state file and every journal.
+    const input = validateLaunch({ ...request, attempts: request.attempts ?? this.workflow.attempts() ?? undefined, title: redact(String(request.title ?? ''), sentSecrets), prompt: redact(String(request.prompt ?? ''), sentSecrets) });
     // Preflight before any worktree exists: a missing Codex must not leave half a task behind.
     const codex = await resolveCodexBinary({ env, repo: this.deps.repo });
     if (!codex.ok && /^codex(\s|$)/.test(options.codexCommand.trim())) throw new UsageError(codex.error);
@@ -287,10 +315,11 @@ export class Orchestrator extends EventEmitter {
       throw new UsageError((err as Error).message);
     }
     const source = request.source ? validateIssueSource(request.source) : null;
+    const root = this.worktreeRoot();
+    checkWorktreeRoot(root, this.deps.repo);
     const id = newTaskId();
     const key = source ? issueTaskKey(source.identifier, input.title, id) : taskKey(input.title, id);
     const now = new Date().toISOString();
-    const root = this.worktreeRoot();
     const task: TaskRecord = {
       id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null, source, issue: source ? (internal.issue ?? null) : null,
       attempts: Array.from({ length: input.attempts }, (_, i) => this.newAttempt(id, key, i + 1, baseCommit, root)),
@@ -387,11 +416,16 @@ export class Orchestrator extends EventEmitter {
     }
   }
 
+  /** What the supervisor holds right now (bench and tests: leaked ports, live runners). */
+  diagnostics(): { pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> } {
+    return { pid: process.pid, runners: [...this.runners.keys()], ports: this.ports.snapshot() };
+  }
+
   dispose(): void {
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.workflow.dispose();
     for (const t of this.retryTimers.values()) clearTimeout(t);
-    this.store.flush();
+    this.store.close();
   }
 
   private attempt(id: string): AttemptRecord {
@@ -427,6 +461,15 @@ export class Orchestrator extends EventEmitter {
     }, 100);
   }
 
+  /** Interrupts a running attempt's turn for a reason of its own (budget, looping, journal); false if it does not run. */
+  private halt(id: string, reason: Reason, message: string): boolean {
+    const runner = this.runners.get(id);
+    if (!runner) return false;
+    this.update(id, (x) => ({ ...x, lastError: message }));
+    void runner.stop(reason);
+    return true;
+  }
+
   private persist(): void {
     this.store.save({ version: 1, tasks: this.tasks, settings: this.settings });
   }
@@ -452,10 +495,14 @@ export class Orchestrator extends EventEmitter {
     // A retry or resume keeps its worktree even if the root setting changed since (or was lost in a restart).
     const root = existsSync(existing) ? resolve(existing, '..', '..', '..') : this.worktreeRoot();
     let outcome: RunOutcome;
-    const journal = new Journal(this.attempt(id).journal, [...secretValues(env), ...(this.secretsByTask.get(task.id) ?? []), ...(this.deps.secretValues?.() ?? [])], MAX_LINE_BYTES);
+    const journal = new Journal(this.attempt(id).journal, [...secretValues(env), ...(this.secretsByTask.get(task.id) ?? []), ...(this.deps.secretValues?.() ?? [])], MAX_LINE_BYTES, {
+      // A journal that cannot be written (full disk) ends the attempt: running on without a record would lose work silently.
+      onError: (message) => this.halt(id, 'journal_failed', message),
+    });
     this.journals.set(id, journal);
     try {
       const a = this.attempt(id);
+      journal.event({ type: 'phase', phase: 'preparing', reason: null, message: 'preparing worktree', origin: originOf(task, a) });
       const wtStarted = Date.now();
       const wt = await createWorktree({ repo: this.deps.repo, root, taskKey: task.key, index: a.index, branch: a.branch, baseCommit: task.baseCommit });
       this.update(id, (x) => ({ ...x, worktree: wt.path }));
@@ -496,17 +543,18 @@ export class Orchestrator extends EventEmitter {
       });
       this.runners.set(id, runner);
       this.lastActivity.set(id, Date.now());
+      if (journal.error) throw new QuartetError(journal.error, 'journal_failed');
       outcome = await runner.run();
       await this.workflow.hook('after_run', hookCtx);
     } catch (err) {
       outcome = err instanceof StoppedBeforeStart
         ? { status: 'stopped', reason: 'stopped_by_user' }
-        : { status: 'failed', reason: err instanceof AttemptSetupError ? err.reason : 'worktree_failed', message: (err as Error).message };
+        : { status: 'failed', reason: err instanceof AttemptSetupError || err instanceof QuartetError ? err.reason : 'worktree_failed', message: (err as Error).message };
     } finally {
       this.runners.delete(id);
       this.lastActivity.delete(id);
       this.ports.release(id);
-      this.loops.reset(id);
+      this.watchdog.reset(id);
     }
     await this.settle(task, id, outcome, journal);
     journal.close();
@@ -541,8 +589,12 @@ export class Orchestrator extends EventEmitter {
     const c = await commitWorktree(a.worktree, msg);
     const files = await filesChangedSince(a.worktree, a.base);
     const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
-    if (c.commit) this.onEvent(id, { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' });
-    journal.event({ type: 'phase', phase: 'finished', reason: null });
+    if (c.commit) {
+      const committed: AgentEvent = { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' };
+      journal.event(committed); // the journal alone must be able to say what the result is
+      this.onEvent(id, committed);
+    }
+    journal.event({ type: 'phase', phase: 'finished', reason: null, message: tip ? `result ${tip} (${files} files)` : 'no changes' });
     this.update(id, (x) => ({ ...transition(x, 'finished', null, new Date().toISOString()), resultCommit: tip, filesChanged: files, pending: null }));
     return { scored: this.landing.afterFinish(id).catch((err: unknown) => this.deps.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)) };
   }
@@ -575,7 +627,8 @@ export class Orchestrator extends EventEmitter {
   }
 
   private onEvent(id: string, e: AgentEvent): void {
-    this.watchProgress(id, e);
+    const task = this.tasks.find((t) => t.attempts.some((a) => a.id === id));
+    if (task && this.runners.has(id)) this.watchdog.onEvent(task, this.attempt(id), e);
     const summary = humanize(e);
     const at = new Date().toISOString();
     this.update(id, (x) => {
@@ -595,27 +648,6 @@ export class Orchestrator extends EventEmitter {
       if (e.type === 'error' && !e.willRetry) next = { ...next, lastError: e.message };
       return next;
     });
-  }
-
-  /** Budgets and loops: interrupt the turn (never kill mid-write) and say why. */
-  private watchProgress(id: string, e: AgentEvent): void {
-    const task = this.tasks.find((t) => t.attempts.some((a) => a.id === id));
-    const runner = this.runners.get(id);
-    if (!task || !runner) return;
-    const { tokenBudget, loopLimit } = task.options;
-    if (e.type === 'tokens' && tokenBudget) {
-      const a = this.attempt(id);
-      const total = attemptTotal({ ...a.tokensByThread, [e.threadId]: e.totals }).total;
-      if (total >= tokenBudget) {
-        this.update(id, (x) => ({ ...x, lastError: `token budget reached: ${total} ≥ ${tokenBudget}` }));
-        void runner.stop('budget');
-      }
-    }
-    const repeats = loopLimit > 0 ? this.loops.record(id, e) : 0;
-    if (e.type === 'command' && repeats >= loopLimit && loopLimit > 0) {
-      this.update(id, (x) => ({ ...x, lastError: `looping: \`${e.command}\` failed the same way ${repeats} times` }));
-      void runner.stop('looping');
-    }
   }
 
   /** Stall detection (SPEC §8.5): silence longer than the task's stall timeout, paused while waiting on a person. */

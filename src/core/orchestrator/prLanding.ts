@@ -16,6 +16,12 @@ import { prBody } from '../land/prText';
 import type { AttemptRecord, TaskRecord } from './records';
 import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { UsageError } from './validation';
+import { Journal } from '../observability/journal';
+import { makeScrubber } from '../distill/scrub';
+import type { PrFeedbackEvent } from '../land/prObserve';
+
+/** Longest feedback body journaled: a check's log is capped already, a review can be long. */
+const MAX_FEEDBACK_BODY = 2000;
 
 export interface PrLandingHost {
   readonly repo: string;
@@ -27,7 +33,7 @@ export interface PrLandingHost {
   /** The orchestrator's follow-up turn (followUp.ts); a PR's fix turns go through it. */
   followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult>;
   /** Records a successful land exactly as a local land does (attempt landed, task landed, cleanup). */
-  landed(taskId: string, attemptId: string, outcome: { commit: string; aside: string | null; message: string }, final: LandProgress): Promise<void>;
+  landed(taskId: string, attemptId: string, outcome: { commit: string; aside: string | null; message: string }, final: LandProgress, github: GithubLandOptions): Promise<void>;
   log(line: string): void;
   clock?: Clock;
 }
@@ -50,7 +56,7 @@ export async function preparePrLand(repo: string, task: TaskRecord, github: Gith
 /** Starts the land; resolves at once with the first progress. The land goes on and records itself in task.landing. */
 export function startPrLand(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord, github: GithubLandOptions, target: GithubTarget): LandProgress {
   host.addSecret(task.id, github.token);
-  const progress: LandProgress = { attemptId: attempt.id, step: 'push', status: 'running', message: `landing as a pull request on ${target.owner}/${target.repo}`, steps: [], conflictFiles: [] };
+  const progress: LandProgress = { attemptId: attempt.id, step: 'push', status: 'running', message: `landing as a pull request on ${target.owner}/${target.repo}`, steps: [], conflictFiles: [], prRepo: `${target.owner}/${target.repo}` };
   host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
   void run(host, task, attempt, github, target, progress).catch((err: unknown) => {
     const failed: LandProgress = { ...progress, status: 'failed', message: (err as Error).message };
@@ -106,13 +112,16 @@ async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord
     },
     onPr: (pr) => {
       progress.pr = pr;
+      // Kept on the attempt too: a later rework (or a sibling's land) closes a PR this land left open.
+      host.updateAttempt(attempt.id, (a) => ({ ...a, pullRequest: { number: pr.number, url: pr.url, repo: `${target.owner}/${target.repo}`, apiUrl: github.baseUrl ?? null, state: pr.state } }));
       publish();
     },
+    onFeedback: (e) => journalFeedback(attempt.journal, e, github.token),
   });
   const final: LandProgress = { ...progress, status: result.status, message: result.message, steps: result.steps.map((s) => ({ ...s })), ...(result.pr ? { pr: result.pr } : {}) };
   host.log(`task=${task.id} attempt=${attempt.id} land-pr=${result.status} ${result.message}`);
   if (result.status === 'landed' || result.status === 'landed_aside') {
-    await host.landed(task.id, attempt.id, { commit: result.mergeCommit ?? '', aside: result.aside, message: result.message }, final);
+    await host.landed(task.id, attempt.id, { commit: result.mergeCommit ?? '', aside: result.aside, message: result.message }, final, github);
   } else {
     host.updateTask(task.id, (t) => ({ ...t, landing: final }));
   }
@@ -149,4 +158,18 @@ function fixTurns(host: PrLandingHost, attempt: AttemptRecord): RunFixTurn {
     const text = r.commit ? await git(host.repo, ['log', '-1', '--format=%B', r.commit]).catch(() => '') : '';
     return { ok: true, message: text.replace(/\n?Quartet-Attempt:.*$/m, '').trim() };
   };
+}
+
+/** Journals what the PR received (distill evidence with the PR comment's URL as provenance), scrubbed and truncated. */
+function journalFeedback(path: string, e: PrFeedbackEvent, token: string): void {
+  const scrub = makeScrubber();
+  const body = scrub(e.body).trim();
+  const event: PrFeedbackEvent = { ...e, author: scrub(e.author), body: body.length > MAX_FEEDBACK_BODY ? `${body.slice(0, MAX_FEEDBACK_BODY - 1)}…` : body };
+  // The land's token is scrubbed by the journal itself too (a reviewer could paste it).
+  const journal = new Journal(path, token ? [token] : []);
+  try {
+    journal.event(event);
+  } finally {
+    journal.close();
+  }
 }

@@ -63,7 +63,7 @@ export function restorePhase<T extends PhaseFields>(attempt: T, saved: PhaseFiel
 /** Outcome of a run → the terminal phase it lands in. */
 export function phaseForOutcome(status: 'completed' | 'failed' | 'stopped', reason: Reason | null): Phase {
   if (status === 'completed') return 'finished';
-  if (status === 'failed') return 'failed';
+  if (status === 'failed' || reason === 'journal_failed') return 'failed';
   if (reason === 'stall_timeout' || reason === 'looping') return 'stalled';
   if (reason === 'supervisor_restart') return 'interrupted';
   return 'stopped';
@@ -79,7 +79,8 @@ export function retryDelayMs(retryNumber: number, maxMs: number): number {
 export function stopSummary(phase: Phase, reason: Reason): string {
   if (reason === 'looping') return 'stalled: the same command keeps failing';
   if (reason === 'stall_timeout') return 'stalled: no Codex events';
-  if (reason === 'budget') return 'stopped: token budget reached';
+  if (reason === 'budget') return 'stopped: budget reached';
+  if (reason === 'journal_failed') return 'failed: its journal could not be written';
   if (reason === 'supervisor_restart') return 'interrupted: Quartet restarted while it ran';
   return phase;
 }

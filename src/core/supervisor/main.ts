@@ -1,20 +1,24 @@
 // Entry point of a repository's supervisor daemon: `node dist/supervisor.js --repo DIR`.
 
-import { chmodSync, existsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Orchestrator } from '../orchestrator/orchestrator';
 import { findRepoRoot } from '../execution/gitRepo';
-import { scrubSecrets } from '../config/secrets';
+import { scrubSecrets, secretValues } from '../config/secrets';
 import { createSupervisorServer } from './server';
 import { supervisorPaths } from './paths';
 import { releaseLock, takeLock } from './supervisorLock';
-import { killTree, pidsWithEnv } from '../execution/processTree';
+import { killTree, pidsByEnvValue } from '../execution/processTree';
 import { ATTEMPT_TAG } from '../execution/attemptRunner';
 import { AutopilotService } from './autopilotService';
 import { workflowAutopilotSetup } from './workflowAutopilot';
 import { SecretRegistry } from '../config/secretRegistry';
 import { TEST_TRACKER_ENV } from '../autopilot/testTracker';
+import { isTerminal } from '../../shared/model';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
+/** How long a new supervisor waits for a shutting-down owner to release the repository's lock. */
+const LOCK_WAIT_MS = 15_000;
 
 /** Secret values held in memory (tracker credentials a client sent): never in the log, journals or state. */
 const secrets = new SecretRegistry();
@@ -31,28 +35,40 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const paths = await supervisorPaths(repo);
-  if (!takeLock(paths.lock)) {
-    log('another supervisor owns this repository; exiting');
-    return;
+  // A client starts us when nobody answers on the socket: usually the owner is shutting down
+  // (it stops answering first, then ends its attempts). Wait for it rather than leave the client without one.
+  const lockDeadline = Date.now() + LOCK_WAIT_MS;
+  while (!takeLock(paths.lock)) {
+    if (Date.now() > lockDeadline) {
+      log('another supervisor owns this repository; exiting');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
-  const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), log, secretValues: () => secrets.list() });
+  const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), secrets: secretValues(process.env), log, secretValues: () => secrets.list() });
   orch.start();
-  sweepStrays(orch);
+  void sweepStrays(orch, paths.stateDir, 'a previous supervisor');
   const setup = workflowAutopilotSetup({ workflow: orch.workflow, env: orch.env, localTasks: () => orch.snapshot().tasks, log, testTrackerFile: process.env[TEST_TRACKER_ENV] || undefined });
   const autopilot = new AutopilotService(orch, setup, log, { stateDir: paths.stateDir, secrets });
   let subscribers = 0;
-  let stopOnLastClient = false;
+  // The persisted setting counts from the start, not only once a client re-sends it.
+  let stopOnLastClient = orch.currentSettings.stopWhenLastClientDisconnects;
   let shuttingDown = false;
   const shutdown = async (why: string): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
     log(`shutting down (${why})`);
+    // Stopped, but still wanted: the next supervisor starts it again.
     autopilot.stop('the supervisor is shutting down', { keepWish: true });
-    // Our children must not outlive us: the next supervisor marks them interrupted and offers a retry.
-    await orch.stopAll('supervisor_restart');
-    orch.dispose();
+    // Stop answering at once: a client that connects now starts the next supervisor, which waits for our lock.
     server.close();
     if (existsSync(paths.socket)) unlinkSync(paths.socket);
+    // Our children must not outlive us: the next supervisor marks them interrupted and offers a retry.
+    await orch.stopAll('supervisor_restart');
+    // State first: checks cut off below stay "running" on disk, and the next supervisor runs them again.
+    orch.dispose();
+    // Checks and anything an agent left in the background (tagged with its attempt) go with us.
+    await sweepStrays(orch, paths.stateDir, 'this supervisor');
     releaseLock(paths.lock);
     process.exit(0);
   };
@@ -74,6 +90,10 @@ async function main(): Promise<void> {
     // It was running before this supervisor started: start it again (or say why it cannot).
     void autopilot.resumeIfWanted();
   });
+  // Retention (quartet.retention): at startup and hourly; unsaved work is archived first, archives are never deleted.
+  const sweep = (): void => void orch.cleanup.sweep().catch((err: unknown) => log(`retention sweep failed: ${(err as Error).message}`));
+  setInterval(sweep, 60 * 60_000).unref();
+  sweep();
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   let idleSince = Date.now();
@@ -85,18 +105,27 @@ async function main(): Promise<void> {
   }, 5000).unref();
 }
 
-/** Startup sweep: Codex processes of this repo's attempts left by a crashed supervisor are ended. */
-function sweepStrays(orch: Orchestrator): void {
-  for (const t of orch.snapshot().tasks) {
-    for (const a of t.attempts) {
-      if (a.phase !== 'interrupted') continue;
-      const strays = pidsWithEnv(ATTEMPT_TAG, a.id);
-      if (strays.length) {
-        log(`attempt=${a.id} ending ${strays.length} stray process(es) from a previous supervisor`);
-        void killTree(null, { name: ATTEMPT_TAG, value: a.id });
-      }
-    }
+/**
+ * Ends every process tagged with one of this repository's ended attempts (ids from the state or a
+ * journal's name): at startup they are leftovers of a crashed supervisor, at shutdown what would
+ * outlive this one. Other repositories' attempts have other ids and are never touched; live and
+ * queued attempts are skipped, so a sweep never races a dispatch.
+ */
+async function sweepStrays(orch: Orchestrator, stateDir: string, from: string): Promise<void> {
+  const tasks = orch.snapshot().tasks;
+  const ids = new Set(tasks.flatMap((t) => t.attempts.map((a) => a.id)));
+  const journals = join(stateDir, 'journals');
+  if (existsSync(journals)) for (const f of readdirSync(journals)) if (f.endsWith('.jsonl')) ids.add(f.slice(0, -'.jsonl'.length));
+  for (const t of tasks) for (const a of t.attempts) if (!isTerminal(a.phase)) ids.delete(a.id);
+  const tagged = pidsByEnvValue(ATTEMPT_TAG);
+  const ends: Promise<void>[] = [];
+  for (const id of ids) {
+    const strays = tagged.get(id) ?? [];
+    if (!strays.length) continue;
+    log(`attempt=${id} ending ${strays.length} stray process(es) from ${from}`);
+    ends.push(killTree(null, { name: ATTEMPT_TAG, value: id }));
   }
+  await Promise.all(ends);
 }
 
 main().catch((err: unknown) => {

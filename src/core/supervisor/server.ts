@@ -11,7 +11,7 @@ import { landSkillsFor, skillsOverviewFor } from './skillsRoutes';
 import { ReviewStore } from '../distill/reviewStore';
 import { autopilotRoute, refreshRoute } from './autopilotRoutes';
 import type { AutopilotService } from './autopilotService';
-import { landOptions } from './landRoute';
+import { landOptions, reworkGithub } from './landRoute';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -112,6 +112,15 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
         }
         only('GET');
         return send(res, 200, await skillsOverviewFor(orch, reviews));
+      case 'cleanup': {
+        if (method === 'GET') return send(res, 200, await orch.cleanup.plan());
+        only('POST');
+        const body = await readBody(req);
+        return send(res, 200, await orch.cleanup.apply(body.ids as string[]));
+      }
+      case 'diagnostics':
+        only('GET');
+        return send(res, 200, orch.diagnostics());
       case 'score':
         only('GET');
         return send(res, 200, orch.score(id ?? ''));
@@ -166,7 +175,7 @@ async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: Serve
   }
   if (action === 'rework') {
     const body = await readBody(req);
-    return send(res, 200, await orch.rework(id, typeof body.reason === 'string' ? body.reason : ''));
+    return send(res, 200, await orch.rework(id, typeof body.reason === 'string' ? body.reason : '', reworkGithub(body)));
   }
   if (action === 'resume') {
     orch.resume(id);

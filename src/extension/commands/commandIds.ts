@@ -7,6 +7,7 @@ export const CommandIds = {
   retryAttempt: 'quartet.retryAttempt',
   resumeAttempt: 'quartet.resumeAttempt',
   landAttempt: 'quartet.landAttempt',
+  landAttemptLocally: 'quartet.landAttemptLocally',
   landAttemptAsPr: 'quartet.landAttemptAsPr',
   setGithubToken: 'quartet.setGithubToken',
   signInGithub: 'quartet.signInGithub',
@@ -28,6 +29,7 @@ export const CommandIds = {
   launchIssueAttempts: 'quartet.launchIssueAttempts',
   openIssue: 'quartet.openIssue',
   setLinearKey: 'quartet.setLinearKey',
+  cleanUp: 'quartet.cleanUp',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -1,4 +1,4 @@
-// Land, Resolve with Agent and Rework from the tree: one click lands an attempt; a conflict can be handed to its agent.
+// Land (one button: PR or local), Land Locally, Resolve with Agent and Rework from the tree; a conflict can be handed to its agent.
 
 import * as vscode from 'vscode';
 import type { LandProgress } from '../../shared/model';
@@ -6,6 +6,8 @@ import { errorMessage } from '../logging';
 import { attemptLabel } from '../viewModel/attemptView';
 import { isLandable, isResolvable, isReworkable } from '../viewModel/contextValue';
 import type { CommandServices } from './commandServices';
+import { chooseLand, landingTitle, localChoice, type LandChoice } from './landChoice';
+import { landTargetAsPr } from './landPrCommand';
 import { resolveAttempt, type AttemptTarget } from './resolveAttempt';
 
 export const RESOLVE_WITH_AGENT = 'Resolve with Agent';
@@ -28,15 +30,38 @@ function report(s: CommandServices, target: AttemptTarget, result: LandProgress)
   });
 }
 
-export async function landAttempt(s: CommandServices, arg: unknown): Promise<void> {
-  const target = await resolveAttempt(s.store, arg, (a) => isLandable(a, false), 'Land which attempt?');
-  if (!target) return;
+async function landableTarget(s: CommandServices, arg: unknown, placeHolder: string): Promise<AttemptTarget | undefined> {
+  const target = await resolveAttempt(s.store, arg, (a) => isLandable(a, false), placeHolder);
+  if (!target) return undefined;
   if (!isLandable(target.attempt, target.task.state === 'landed')) {
     void vscode.window.showInformationMessage(`Quartet: ${attemptLabel(target.attempt)} cannot land (it must be finished with a committed change, in a task that has not landed).`);
-    return;
+    return undefined;
   }
+  return target;
+}
+
+/** The one Land button (inline and first in the menu): a pull request when the repo is on GitHub and a token is at hand, else local. */
+export async function landAttempt(s: CommandServices, arg: unknown): Promise<void> {
+  const target = await landableTarget(s, arg, 'Land which attempt?');
+  if (!target) return;
+  const github = await s.github.target(s.repo());
+  // Only a repo on GitHub asks for a token (a silent session lookup can take a moment).
+  const token = github ? await s.github.availableToken() : undefined;
+  const choice = chooseLand({ github, hasToken: !!token, baseRef: target.task.baseRef });
+  s.log.info(`task=${target.task.id} attempt=${target.attempt.id} land ${choice.kind === 'pr' ? 'as a pull request' : 'locally'}: ${choice.reason}`);
+  if (choice.kind === 'pr' && token) return landTargetAsPr(s, target, token, choice);
+  return landTargetLocally(s, target, choice);
+}
+
+/** The explicit "Land Locally" entry, for a repo on GitHub whose person wants no pull request this time. */
+export async function landAttemptLocally(s: CommandServices, arg: unknown): Promise<void> {
+  const target = await landableTarget(s, arg, 'Land which attempt locally?');
+  if (target) await landTargetLocally(s, target, localChoice(target.task.baseRef));
+}
+
+async function landTargetLocally(s: CommandServices, target: AttemptTarget, choice: LandChoice): Promise<void> {
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Quartet: landing ${attemptLabel(target.attempt)} of "${target.task.title}" on ${target.task.baseRef}…` },
+    { location: vscode.ProgressLocation.Notification, title: landingTitle(choice, `${attemptLabel(target.attempt)} of "${target.task.title}"`) },
     () => s.client().land(target.attempt.id),
   );
   report(s, target, result);
@@ -72,6 +97,10 @@ export async function reworkAttempt(s: CommandServices, arg: unknown): Promise<v
     ignoreFocusOut: true,
   });
   if (reason === undefined) return;
-  const r = await s.client().rework(target.attempt.id, reason);
+  // A PR an earlier land left open is closed too; the token (SecretStorage) goes along only then.
+  const token = target.attempt.pullRequest?.state === 'open' ? await s.github.token() : undefined;
+  const r = await s.client().rework(target.attempt.id, reason, token ? { github: { token } } : {});
   void vscode.window.setStatusBarMessage(`Quartet: archived ${attemptLabel(target.attempt)}; started ${r.newAttemptId}`, 5000);
+  if (r.pullRequest?.closed) void vscode.window.showInformationMessage(`Quartet: ${r.pullRequest.message}.`);
+  else if (r.pullRequest) void vscode.window.showWarningMessage(`Quartet: reworked ${attemptLabel(target.attempt)}, but ${r.pullRequest.message}.`);
 }

@@ -6,7 +6,8 @@ import { landingLine, safeLink } from '../githubModel';
 import { attemptLabel } from '../viewModel/attemptView';
 import { isLandable } from '../viewModel/contextValue';
 import type { CommandServices } from './commandServices';
-import { resolveAttempt } from './resolveAttempt';
+import { landingTitle, type LandChoice } from './landChoice';
+import { resolveAttempt, type AttemptTarget } from './resolveAttempt';
 
 const SET_TOKEN = 'Set GitHub Token';
 const SIGN_IN = 'Sign in with GitHub';
@@ -26,22 +27,36 @@ function openPr(url: string | undefined): void {
   if (link) void vscode.env.openExternal(vscode.Uri.parse(link));
 }
 
+/** The explicit "Land as Pull Request" entry: asks for a token when none is stored. */
 export async function landAttemptAsPr(s: CommandServices, arg: unknown): Promise<void> {
   const target = await resolveAttempt(s.store, arg, (a) => isLandable(a, false), 'Land which attempt as a pull request?');
   if (!target || !isLandable(target.attempt, target.task.state === 'landed')) return;
   const token = await tokenOrAsk(s);
   if (!token) return;
+  const github = await s.github.target(s.repo());
+  // Without a target the supervisor refuses with a message naming the settings to use.
+  const repo = github ? `${github.owner}/${github.repo}` : 'GitHub';
+  await landTargetAsPr(s, target, token, { kind: 'pr', repo, reason: 'chosen from the menu' });
+}
+
+/** Starts the land in the supervisor, then follows task.landing in a notification until it ends. */
+export async function landTargetAsPr(s: CommandServices, target: AttemptTarget, token: string, choice: LandChoice): Promise<void> {
   const label = `${attemptLabel(target.attempt)} of "${target.task.title}"`;
+  // The snapshot may still hold an earlier land of this attempt (one that needed you): never mistake it for this one's end.
+  const earlier = JSON.stringify(s.store.findTask(target.task.id)?.landing ?? null);
+  let started = false;
   await s.client().land(target.attempt.id, { pr: true, github: { token, ...s.github.settings() } });
-  s.log.info(`task=${target.task.id} attempt=${target.attempt.id} land as PR started`);
+  s.log.info(`task=${target.task.id} attempt=${target.attempt.id} land as PR started (${choice.reason})`);
   let announced = false;
   const final = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Quartet: landing ${label} as a pull request`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: landingTitle(choice, label), cancellable: true },
     (progress, cancel) =>
       new Promise<LandProgress | null>((resolve) => {
         const check = (): void => {
           const l = s.store.findTask(target.task.id)?.landing;
           if (!l || l.attemptId !== target.attempt.id) return;
+          started ||= l.status === 'running' || JSON.stringify(l) !== earlier;
+          if (!started) return;
           progress.report({ message: landingLine(l) });
           if (l.pr && !announced) {
             announced = true;

@@ -6,6 +6,9 @@ import type { SnapshotStore } from '../snapshotStore';
 import { plural } from '../viewModel/format';
 import type { CommandServices } from './commandServices';
 import { attemptCountItems, validateTitle } from './newTaskModel';
+import { redact, secretValues } from '../../core/config/secrets';
+import { readSetting } from '../settings';
+import { secretEnvNames } from '../settingsModel';
 
 /** How long to wait for the pushed snapshot that contains a just-launched task before revealing it. */
 const REVEAL_WAIT_MS = 5000;
@@ -36,12 +39,14 @@ export async function newTask(s: CommandServices): Promise<void> {
   });
   if (!picked) return;
 
+  // A token pasted into the title or prompt must not reach the model, the journals or the state file.
+  const secrets = secretValues(process.env, secretEnvNames(readSetting));
   const task = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Quartet: launching ${plural(picked.count, 'attempt')}…` },
     () =>
       s.client().launch({
-        title: title.trim(),
-        prompt: prompt.trim(),
+        title: redact(title.trim(), secrets),
+        prompt: redact(prompt.trim(), secrets),
         attempts: picked.count,
         options: s.launchOptions(),
         env: s.agentEnv(),

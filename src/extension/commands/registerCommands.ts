@@ -2,11 +2,12 @@
 
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
-import { landAttempt, resolveWithAgent, reworkAttempt } from './landCommands';
+import { landAttempt, landAttemptLocally, resolveWithAgent, reworkAttempt } from './landCommands';
 import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
 import { launchIssueAttempts, openIssue, refreshAutopilot, setLinearKey, startAutopilot, stopAutopilot } from './autopilotCommands';
 import { landSkillsBranch } from './landSkillsBranch';
+import { cleanUp } from './cleanupCommand';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
@@ -24,6 +25,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.retryAttempt]: retryAttempt,
   [CommandIds.resumeAttempt]: resumeAttempt,
   [CommandIds.landAttempt]: landAttempt,
+  [CommandIds.landAttemptLocally]: landAttemptLocally,
   [CommandIds.landAttemptAsPr]: landAttemptAsPr,
   [CommandIds.setGithubToken]: (s) => setGithubToken(s),
   [CommandIds.signInGithub]: (s) => signInGithub(s),
@@ -45,6 +47,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.launchIssueAttempts]: launchIssueAttempts,
   [CommandIds.openIssue]: openIssue,
   [CommandIds.setLinearKey]: (s) => setLinearKey(s),
+  [CommandIds.cleanUp]: (s) => cleanUp(s),
 };
 
 export function registerCommands(s: CommandServices): vscode.Disposable {

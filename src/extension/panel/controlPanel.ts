@@ -21,6 +21,8 @@ export interface ControlPanelDeps {
   api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'>;
   /** One attempt: its changes against its base; two: one against the other. */
   openDiff(attemptIds: string[]): Promise<void>;
+  /** The tree's Resolve with Agent command on this attempt (not awaited: it reports through its own notifications). */
+  resolveWithAgent(attemptId: string): void;
   /** The Skills view's host side; absent in tests of other views. */
   skills?: SkillsHost;
   log(msg: string): void;

@@ -6,7 +6,7 @@ import type { AttemptSnapshot, Snapshot, TaskSnapshot } from '../../shared/model
 import { REPLY_TYPE, type Reply, type ReplyError, type WebviewRequest } from '../../shared/protocol';
 import { isOpenableUrl } from '../../shared/protocolGuards';
 import { eventItemId, rawItemId } from '../../shared/wire';
-import { isRetryable, isStoppable } from '../viewModel/contextValue';
+import { isResolvable, isRetryable, isStoppable } from '../viewModel/contextValue';
 import type { SkillsHost } from '../skillsReview';
 import { Refusal } from './refusal';
 import { isSkillsRequest, performSkills } from './skillsRequests';
@@ -14,6 +14,8 @@ import { isSkillsRequest, performSkills } from './skillsRequests';
 export interface RequestDeps {
   snapshot(): Snapshot | null;
   api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'>;
+  /** Runs the tree's "Resolve with Agent" on the attempt (its notifications follow it); returns once started. */
+  resolveWithAgent(attemptId: string): void;
   openDiff(attemptIds: string[]): Promise<void>;
   /** Opens an external http(s) URL (VS Code asks the user about untrusted domains). */
   openExternal(url: string): Promise<void>;
@@ -77,6 +79,15 @@ async function perform(req: WebviewRequest, deps: RequestDeps): Promise<unknown>
         throw new Refusal('refused', `Attempt #${attempt.index} no longer waits for that answer.`);
       }
       await deps.api.answer(attempt.id, req.params.decision, req.params.text);
+      return null;
+    }
+    case 'attempt/conflicts/resolve': {
+      const { task, attempt } = find(deps.snapshot(), req.params.attemptId);
+      if (!isResolvable(attempt, task.state === 'landed')) {
+        throw new Refusal('refused', `Attempt #${attempt.index} has no conflict with ${task.baseRef} to resolve (it must be finished, committed, not archived, with a Codex thread).`);
+      }
+      if (task.landing?.status === 'running') throw new Refusal('refused', `A land of "${task.title}" is running; wait for it to end.`);
+      deps.resolveWithAgent(attempt.id);
       return null;
     }
     case 'diff/attempts/open': {

@@ -33,7 +33,7 @@ export function taskDescription(task: Pick<TaskSnapshot, 'attempts'> & Partial<P
   const parts = [plural(task.attempts.length, 'attempt')];
   const landing = task.landing ?? null;
   // A land as a PR names its pull request: the person may want to look at it while it waits.
-  const pr = landing?.pr ? ` (PR #${landing.pr.number})` : '';
+  const pr = landing?.pr ? ` (PR #${landing.pr.number})` : landing?.prRepo ? ` (pull request on ${landing.prRepo})` : '';
   if (task.state === 'landed') parts.unshift(`${landing?.status === 'landed_aside' ? 'landed aside' : 'landed'}${pr}`);
   else if (landing?.status === 'running') parts.unshift(`landing: ${landing.step}${pr}`);
   else if (landing && landing.status !== 'landed') parts.unshift(`land ${landing.status.replace('_', ' ')}${pr}`);

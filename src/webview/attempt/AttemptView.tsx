@@ -1,4 +1,4 @@
-// One attempt: header and controls, what it waits on, the log summary, the token strip and the trace.
+// One attempt: header and controls, its land and follow-up turns, what it waits on, the log summary, the token strip and the trace.
 
 import { useMemo, useState, type ReactNode } from 'react';
 import { canRetry, canStop } from '../../shared/attemptActions';
@@ -11,6 +11,10 @@ import { ChecksLine, Flags } from '../board/AttemptFacts';
 import { Button } from '../ui/elements';
 import type { ScrollRequest } from '../ui/VirtualList';
 import { useActions, useNow, usePanel } from '../usePanel';
+import { offersResolve } from '../../shared/landView';
+import { LandingPanel } from '../land/LandingPanel';
+import { ResolveButton } from '../land/ResolveButton';
+import { FollowUpList } from './FollowUpList';
 import { LogSummaryView } from './LogSummaryView';
 import { TokenStrip } from './TokenStrip';
 import { TraceView } from './TraceView';
@@ -56,6 +60,7 @@ export function AttemptView(): ReactNode {
             Retry
           </Button>
         ) : null}
+        {offersResolve(task, attempt) ? <ResolveButton attempt={attempt} secondary /> : null}
         <Button secondary onClick={() => void actions.openDiff([attempt.id])}>
           Open diff
         </Button>
@@ -67,6 +72,8 @@ export function AttemptView(): ReactNode {
       </header>
       <Flags attempt={attempt} />
       <ChecksLine attempt={attempt} lines={6} />
+      {task.landing?.attemptId === attempt.id ? <LandingPanel task={task} /> : null}
+      <FollowUpList attempt={attempt} />
       {attempt.pending ? <NeedsYou attempt={attempt} pending={attempt.pending} /> : null}
       {attempt.lastError ? <div className="error-text">{attempt.lastError}</div> : null}
       {trace && summary ? (

@@ -27,6 +27,7 @@ const GLYPH: Record<TraceItemKind, string> = {
   landed: '⇡',
   archived: '▤',
   hook: '↪',
+  prFeedback: '✎',
 };
 
 export const TraceRow = memo(function TraceRow(props: { item: TraceItem; selected: boolean; onSelect(index: number): void }): ReactNode {

@@ -8,6 +8,7 @@ import { clipLine, elapsedMs, formatClock, formatDuration, formatTokens, formatU
 import { Button } from '../ui/elements';
 import { useActions, usePanel } from '../usePanel';
 import { ChecksLine, DiffLine, Flags } from './AttemptFacts';
+import { ResolveButton } from '../land/ResolveButton';
 import { NeedsYou } from './NeedsYou';
 
 export function PhaseBadge({ attempt }: { attempt: Pick<AttemptSnapshot, 'phase' | 'reason'> }): ReactNode {
@@ -31,7 +32,8 @@ export function TokenLine({ attempt }: { attempt: AttemptSnapshot }): ReactNode 
   );
 }
 
-export function AttemptCard({ attempt, now }: { attempt: AttemptSnapshot; now: number }): ReactNode {
+/** `resolvable`: the board decided this card offers Resolve with agent (see offersResolve). */
+export function AttemptCard({ attempt, now, resolvable = false }: { attempt: AttemptSnapshot; now: number; resolvable?: boolean }): ReactNode {
   const store = usePanel();
   const actions = useActions();
   const trace = store.trace(attempt.id);
@@ -75,6 +77,7 @@ export function AttemptCard({ attempt, now }: { attempt: AttemptSnapshot; now: n
             Retry
           </Button>
         ) : null}
+        {resolvable ? <ResolveButton attempt={attempt} secondary /> : null}
         <Button secondary onClick={() => void actions.openDiff([attempt.id])} title="Open this attempt's changes in the diff editor">
           Diff
         </Button>

@@ -5,6 +5,8 @@ import type { TaskSnapshot } from '../../shared/model';
 import { clipLine, formatClock } from '../../shared/panelFormat';
 import { Button } from '../ui/elements';
 import { useNow, usePanel } from '../usePanel';
+import { offersResolve } from '../../shared/landView';
+import { LandingPanel } from '../land/LandingPanel';
 import { AttemptCard } from './AttemptCard';
 
 function waiting(task: TaskSnapshot): number {
@@ -37,9 +39,10 @@ export function Board(): ReactNode {
               </Button>
             ) : null}
           </header>
+          <LandingPanel task={task} />
           <div className="cards">
             {task.attempts.map((a) => (
-              <AttemptCard key={a.id} attempt={a} now={now} />
+              <AttemptCard key={a.id} attempt={a} now={now} resolvable={offersResolve(task, a)} />
             ))}
           </div>
         </section>

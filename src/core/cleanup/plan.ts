@@ -1,0 +1,119 @@
+// What Clean Up would free: worktrees and branches of ended attempts, and old archives (pure; facts come in).
+
+import { isTerminal } from '../../shared/model';
+import type { RetentionSettings } from '../client/api';
+import type { AttemptRecord, TaskRecord } from '../orchestrator/records';
+
+export type CleanupKind = 'worktree' | 'branch' | 'archive';
+
+export interface CleanupItem {
+  /** `worktree:<attempt id>`, `branch:<attempt id>` or `archive:<folder name>`: what `apply` takes. */
+  id: string;
+  kind: CleanupKind;
+  attemptId: string | null;
+  /** One line for a picker: what it is. */
+  label: string;
+  /** Why it can go, and what happens first (archive). */
+  detail: string;
+  path: string | null;
+  branch: string | null;
+  /** Disk space freed (a branch frees nothing measurable). */
+  bytes: number;
+  /** Past the retention period: pre-selected in Clean Up, removed by the automatic sweep (never archives). */
+  due: boolean;
+  /** The worktree has work no kept branch or archive holds: its patch is archived before removal. */
+  archiveFirst: boolean;
+  ageDays: number;
+}
+
+export interface CleanupPlan {
+  items: CleanupItem[];
+  totalBytes: number;
+  dueBytes: number;
+  retention: RetentionSettings;
+}
+
+/** What the service measured on disk and in git for one attempt. */
+export interface AttemptFacts {
+  worktreeExists: boolean;
+  branchExists: boolean;
+  /** Uncommitted or untracked changes, or commits beyond the base (work that exists nowhere else). */
+  unsavedWork: boolean;
+  bytes: number;
+}
+
+export interface ArchiveFacts {
+  name: string;
+  dir: string;
+  attemptId: string;
+  createdAt: string;
+  bytes: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** When an attempt stopped mattering: the latest of its end, land and archive. */
+export function endedAt(a: AttemptRecord): number {
+  return Math.max(...[a.endedAt, a.landed?.at, a.archived?.at].map((t) => (t ? Date.parse(t) : 0)));
+}
+
+/** An attempt Clean Up may touch: ended, no retry scheduled, its task not landing right now. */
+export function isCleanable(task: TaskRecord, a: AttemptRecord): boolean {
+  return isTerminal(a.phase) && !a.nextRetryAt && task.landing?.status !== 'running';
+}
+
+/**
+ * Landed and discarded work is due after `attemptDays`; a finished attempt of an open task is still a
+ * candidate for landing, so it is listed (its branch keeps the result) but never due.
+ */
+function isDiscarded(task: TaskRecord, a: AttemptRecord): boolean {
+  return a.phase !== 'finished' || task.state !== 'open' || !!a.archived || !!a.landed;
+}
+
+export function planCleanup(input: {
+  tasks: readonly TaskRecord[];
+  facts: (a: AttemptRecord) => AttemptFacts | undefined;
+  archives: readonly ArchiveFacts[];
+  retention: RetentionSettings;
+  now: number;
+}): CleanupPlan {
+  const { retention, now } = input;
+  const items: CleanupItem[] = [];
+  for (const task of input.tasks) {
+    for (const a of task.attempts) {
+      const f = input.facts(a);
+      if (!f || !isCleanable(task, a)) continue;
+      const ageDays = (now - endedAt(a)) / DAY;
+      const old = retention.attemptDays > 0 && ageDays >= retention.attemptDays;
+      const discarded = isDiscarded(task, a);
+      const why = `${task.title} · attempt ${a.index} · ${a.landed ? 'landed' : a.archived ? 'archived' : a.phase} ${Math.floor(ageDays)} d ago`;
+      const archiveFirst = f.unsavedWork && !a.archived;
+      if (f.worktreeExists) {
+        items.push({
+          id: `worktree:${a.id}`, kind: 'worktree', attemptId: a.id, label: `worktree ${a.worktree}`,
+          detail: `${why}${archiveFirst ? ' · its changes are archived first' : ''}`,
+          path: a.worktree, branch: a.branch, bytes: f.bytes, due: old && discarded, archiveFirst, ageDays,
+        });
+      }
+      // Branches go only with landed or archived work (a failed attempt's branch is its record); listed for the rest.
+      if (f.branchExists && a.branch.startsWith('quartet/')) {
+        const done = !!a.landed || !!a.archived || task.state !== 'open';
+        items.push({
+          id: `branch:${a.id}`, kind: 'branch', attemptId: a.id, label: `branch ${a.branch}`,
+          detail: `${why}${f.worktreeExists ? ' · its worktree goes too' : ''}${archiveFirst ? ' · archived first' : ''}`,
+          path: null, branch: a.branch, bytes: 0, due: old && done, archiveFirst, ageDays,
+        });
+      }
+    }
+  }
+  for (const ar of input.archives) {
+    const ageDays = (now - Date.parse(ar.createdAt)) / DAY;
+    items.push({
+      id: `archive:${ar.name}`, kind: 'archive', attemptId: ar.attemptId, label: `archive ${ar.name}`,
+      detail: `patch of ${ar.attemptId}, made ${Math.floor(ageDays)} d ago · deleting it is final`,
+      path: ar.dir, branch: null, bytes: ar.bytes, due: retention.archiveDays > 0 && ageDays >= retention.archiveDays, archiveFirst: false, ageDays,
+    });
+  }
+  const sum = (xs: CleanupItem[]): number => xs.reduce((s, i) => s + i.bytes, 0);
+  return { items, totalBytes: sum(items), dueBytes: sum(items.filter((i) => i.due)), retention };
+}

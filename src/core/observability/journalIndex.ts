@@ -1,0 +1,111 @@
+// Byte-offset index of journals: a read from seq N parses only the lines from N on, not the whole file.
+
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import type { JournalRecord } from '../../shared/events';
+
+/** Per journal: where each complete line starts and the seq it carries, up to `scanned` bytes. */
+interface Index {
+  ino: number;
+  scanned: number;
+  seqs: number[];
+  offsets: number[];
+}
+
+const MAX_INDEXES = 64;
+const indexes = new Map<string, Index>();
+const SEQ_PREFIX = /^\{"seq":(\d+),/;
+
+/** Lines parsed as JSON by indexed reads since start (lets tests check a tail read stays a tail read). */
+export const journalIndexStats = { parsedLines: 0, scannedBytes: 0 };
+
+/** Extends the index over bytes appended since the last call; a file that shrank or was replaced is re-indexed. */
+function refresh(path: string): Index | null {
+  if (!existsSync(path)) {
+    indexes.delete(path);
+    return null;
+  }
+  const st = statSync(path);
+  let idx = indexes.get(path);
+  if (!idx || idx.ino !== st.ino || st.size < idx.scanned) idx = { ino: st.ino, scanned: 0, seqs: [], offsets: [] };
+  indexes.delete(path);
+  indexes.set(path, idx); // most recently used last
+  if (indexes.size > MAX_INDEXES) indexes.delete(indexes.keys().next().value as string);
+  if (st.size === idx.scanned) return idx;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    let lineStart = idx.scanned;
+    let head: Buffer[] = [];
+    for (let pos = idx.scanned; pos < st.size; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, st.size - pos), pos);
+      if (n <= 0) break;
+      journalIndexStats.scannedBytes += n;
+      let from = 0;
+      for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < n; nl = buf.indexOf(10, nl + 1)) {
+        const prefix = Buffer.concat([...head, buf.subarray(from, Math.min(nl, from + 32))]).toString('latin1');
+        const m = SEQ_PREFIX.exec(prefix);
+        // A torn line (no seq) is skipped: it holds no record a reader could use.
+        if (m) {
+          idx.seqs.push(Number(m[1]));
+          idx.offsets.push(lineStart);
+        }
+        lineStart = pos + nl + 1;
+        from = nl + 1;
+        head = [];
+      }
+      // Keep the start of an unfinished line so its seq can be read once its newline arrives.
+      if (from < n && head.reduce((s, b) => s + b.length, 0) < 32) head.push(Buffer.from(buf.subarray(from, Math.min(n, from + 32))));
+      pos += n;
+    }
+    // Only complete lines are indexed: a line still being written is read on the next call.
+    idx.scanned = lineStart;
+  } finally {
+    closeSync(fd);
+  }
+  return idx;
+}
+
+/** First index position whose seq is ≥ `from` (seqs only grow within a journal). */
+function lowerBound(seqs: number[], from: number): number {
+  let lo = 0;
+  let hi = seqs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((seqs[mid] as number) < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Records with seq ≥ `from`, parsing only the lines from the first such record on. */
+export function readIndexed(path: string, from: number): JournalRecord[] {
+  const idx = refresh(path);
+  if (!idx) return [];
+  const i = lowerBound(idx.seqs, from);
+  if (i >= idx.offsets.length) return [];
+  const start = idx.offsets[i] as number;
+  const length = idx.scanned - start;
+  const buf = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    for (let got = 0; got < length; ) {
+      const n = readSync(fd, buf, got, length - got, start + got);
+      if (n <= 0) break;
+      got += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const out: JournalRecord[] = [];
+  for (const line of buf.toString('utf8').split('\n')) {
+    if (!line) continue;
+    journalIndexStats.parsedLines++;
+    try {
+      const rec = JSON.parse(line) as JournalRecord;
+      if (rec.seq >= from) out.push(rec);
+    } catch {
+      // a torn line from a crash: the records around it are still good
+    }
+  }
+  return out;
+}

@@ -1,0 +1,125 @@
+// Integration: 100 launch/stop cycles with Codex really running, and a last client leaving — zero stray processes.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { DIST, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
+import { SupervisorClient } from '../../src/core/client/supervisorClient';
+
+const CYCLES = 100;
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h?.cleanup();
+});
+
+interface Proc {
+  pid: number;
+  cmd: string;
+  tag: string | null;
+  cwd: string | null;
+}
+
+/**
+ * Every process on the machine with its attempt tag and cwd, read straight from /proc — deliberately
+ * not through src/core/execution/processTree, so a broken product sweep cannot hide its own leak.
+ */
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue; // exited, only not yet reaped
+      const env = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+      const tag = env.find((e) => e.startsWith('QUARTET_ATTEMPT_ID='))?.slice('QUARTET_ATTEMPT_ID='.length) ?? null;
+      let cwd: string | null = null;
+      try {
+        cwd = readlinkSync(`/proc/${pid}/cwd`);
+      } catch {
+        cwd = null;
+      }
+      out.push({ pid, cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(), tag, cwd });
+    } catch {
+      // gone while we looked
+    }
+  }
+  return out;
+}
+
+/** Processes of these attempts, or running anywhere under this test's worktree root. */
+function strays(ids: ReadonlySet<string>): Proc[] {
+  const root = h.worktreeRoot + sep;
+  return processes().filter((p) => (p.tag !== null && ids.has(p.tag)) || (p.cwd !== null && p.cwd.startsWith(root)));
+}
+
+async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test(`${CYCLES} launch/stop cycles with Codex (and its shells) really running leave zero stray processes`, { timeout: 15 * 60_000 }, async () => {
+  const ids = new Set<string>();
+  const started = Date.now();
+  let sawShell = 0;
+  for (let i = 0; i < CYCLES; i++) {
+    // Alternate: a turn blocked on the model, and a turn running a long shell command (Codex → bash → sleep).
+    const scenario = i % 2 === 0 ? 'long-command' : 'hang';
+    const t = await h.client.launch({ title: `cycle ${i}`, prompt: `go [[quartet-demo:${scenario}]]`, attempts: 1, options: { stallTimeoutMs: 600_000 } });
+    const id = t.attempts[0]!.id;
+    ids.add(id);
+    await waitForSnapshot(h.client, 60_000, (s) => (s.tasks.find((x) => x.id === t.id)?.attempts[0]?.phase === 'working' ? true : null));
+    const mine = (): Proc[] => processes().filter((p) => p.tag === id);
+    if (scenario === 'long-command') {
+      await until(() => mine().some((p) => /^sleep 600/.test(p.cmd)), 30_000, `the shell of cycle ${i}`);
+      sawShell++;
+    } else {
+      await until(() => mine().length > 0, 30_000, `Codex of cycle ${i}`);
+    }
+    await h.client.stop(id);
+    const done = await waitForTask(h.client, t.id, 60_000);
+    assert.equal(done.attempts[0]?.phase, 'stopped', `cycle ${i}: ${done.attempts[0]?.lastError ?? ''}`);
+    const left = strays(new Set([id]));
+    assert.deepEqual(left, [], `cycle ${i} (${scenario}) left processes behind`);
+  }
+  assert.equal(sawShell, CYCLES / 2, 'half the cycles had a shell and a sleep running under Codex');
+  assert.deepEqual(strays(ids), [], 'nothing of any cycle is left');
+  const d = await h.client.diagnostics();
+  assert.deepEqual(d.runners, []);
+  assert.deepEqual(d.ports, {}, 'every port block was released');
+  console.log(`# ${CYCLES} launch/stop cycles took ${Math.round((Date.now() - started) / 1000)} s`);
+});
+
+test('the last client disconnecting with stopAttemptsWhenLastClientDisconnects on (what deactivate does): running attempts stop, zero strays', { timeout: 120_000 }, async () => {
+  h.client.close();
+  const window = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
+  await window.configure({ stopWhenLastClientDisconnects: true });
+  const sub = window.onSnapshot(() => undefined); // a window's live subscription
+  const t = await window.launch({ title: 'left running', prompt: 'go [[quartet-demo:long-command]]', attempts: 2, options: { stallTimeoutMs: 600_000 } });
+  const ids = new Set(t.attempts.map((a) => a.id));
+  await until(() => [...ids].every((id) => processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd))), 60_000, 'both shells');
+  sub.dispose();
+  window.close(); // deactivate: the extension disposes its connection, nothing else
+  await until(() => strays(ids).length === 0, 30_000, 'the attempts to be stopped');
+  h.client = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
+  const after = (await h.client.snapshot()).tasks.find((x) => x.id === t.id)!;
+  assert.deepEqual(after.attempts.map((a) => a.phase), ['stopped', 'stopped']);
+  await h.client.configure({ stopWhenLastClientDisconnects: false });
+  // Off (the default): a window closing leaves attempts running.
+  const kept = await h.client.launch({ title: 'keeps running', prompt: 'go [[quartet-demo:hang]]', attempts: 1, options: { stallTimeoutMs: 600_000 } });
+  const other = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
+  other.onSnapshot(() => undefined);
+  await waitForSnapshot(other, 60_000, (s) => (s.tasks.find((x) => x.id === kept.id)?.attempts[0]?.phase === 'working' ? true : null));
+  other.close();
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await h.client.snapshot()).tasks.find((x) => x.id === kept.id)?.attempts[0]?.phase, 'working');
+  await h.client.stop(kept.attempts[0]!.id);
+});

@@ -1,0 +1,142 @@
+// Unit: journal reads from an offset (index) agree with a full parse, stay incremental, survive torn lines and replaced files.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Journal, readJournal } from '../../src/core/observability/journal';
+import { journalIndexStats, readIndexed } from '../../src/core/observability/journalIndex';
+import type { JournalRecord } from '../../src/shared/events';
+
+function withDir(fn: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'q-ji-'));
+  try {
+    fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The reference: parse every line, keep seq ≥ from. */
+function naive(path: string, from: number): JournalRecord[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as JournalRecord];
+      } catch {
+        return [];
+      }
+    })
+    .filter((r) => r.seq >= from);
+}
+
+function writeEvents(j: Journal, n: number, text = 'x'): void {
+  for (let i = 0; i < n; i++) j.event({ type: 'warning', message: `${text} ${i} ${'é✓'.repeat(i % 7)}` });
+}
+
+test('reads from any seq match a full parse, including from 0, the last record and past the end', () => {
+  withDir((dir) => {
+    const path = join(dir, 'a.jsonl');
+    const j = new Journal(path);
+    writeEvents(j, 500);
+    j.close();
+    for (const from of [0, 1, 2, 99, 250, 498, 499, 500, 10_000]) {
+      assert.deepEqual(readIndexed(path, from), naive(path, from), `from ${from}`);
+      assert.deepEqual(readJournal(path, from), naive(path, from), `readJournal from ${from}`);
+    }
+  });
+});
+
+test('a tail read parses only the tail: appended records are indexed incrementally', () => {
+  withDir((dir) => {
+    const path = join(dir, 'b.jsonl');
+    const j = new Journal(path);
+    writeEvents(j, 2000);
+    readIndexed(path, 1990); // builds the index once
+    const parsedBefore = journalIndexStats.parsedLines;
+    const scannedBefore = journalIndexStats.scannedBytes;
+    assert.equal(readIndexed(path, 1995).length, 5);
+    assert.equal(journalIndexStats.parsedLines - parsedBefore, 5, 'only the 5 tail lines were parsed');
+    assert.equal(journalIndexStats.scannedBytes, scannedBefore, 'nothing was re-scanned');
+    writeEvents(j, 10, 'more');
+    const tail = readIndexed(path, 2000);
+    assert.deepEqual(tail.map((r) => r.seq), [2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009]);
+    assert.ok(journalIndexStats.scannedBytes - scannedBefore < 2000, 'only the appended bytes were scanned');
+    j.close();
+  });
+});
+
+test('a line still being written is not returned until its newline arrives', () => {
+  withDir((dir) => {
+    const path = join(dir, 'c.jsonl');
+    const j = new Journal(path);
+    writeEvents(j, 3);
+    j.close();
+    const next = JSON.stringify({ seq: 3, at: 'now', kind: 'event', event: { type: 'warning', message: 'late' } });
+    appendFileSync(path, next.slice(0, 10));
+    assert.deepEqual(readIndexed(path, 2).map((r) => r.seq), [2]);
+    appendFileSync(path, `${next.slice(10)}\n`);
+    assert.deepEqual(readIndexed(path, 2).map((r) => r.seq), [2, 3]);
+  });
+});
+
+test('a torn line from a crash is skipped, and the next Journal starts on a fresh line (no record glued to it)', () => {
+  withDir((dir) => {
+    const path = join(dir, 'd.jsonl');
+    const j = new Journal(path);
+    writeEvents(j, 4);
+    j.close();
+    appendFileSync(path, '{"seq":4,"at":"x","kind":"ev'); // the crash
+    const again = new Journal(path);
+    again.event({ type: 'warning', message: 'after the crash' });
+    again.close();
+    const all = readJournal(path);
+    assert.deepEqual(all.map((r) => r.seq), [0, 1, 2, 3, 4]);
+    assert.equal(all[4]?.kind === 'event' && all[4].event.type === 'warning' && all[4].event.message, 'after the crash');
+    assert.deepEqual(readIndexed(path, 3), naive(path, 3));
+  });
+});
+
+test('a journal replaced by a shorter file is re-indexed, not read at stale offsets', () => {
+  withDir((dir) => {
+    const path = join(dir, 'e.jsonl');
+    const j = new Journal(path);
+    writeEvents(j, 50, 'old');
+    j.close();
+    assert.equal(readIndexed(path, 40).length, 10);
+    writeFileSync(path, '');
+    const k = new Journal(path);
+    writeEvents(k, 5, 'new');
+    k.close();
+    assert.deepEqual(readIndexed(path, 1), naive(path, 1));
+    assert.ok(readIndexed(path, 0).every((r) => r.kind === 'event' && r.event.type === 'warning' && r.event.message.startsWith('new')));
+  });
+});
+
+test('a journal whose folder cannot be created does not throw: the error is reported once', () => {
+  withDir((dir) => {
+    writeFileSync(join(dir, 'file'), 'x');
+    const errors: string[] = [];
+    const j = new Journal(join(dir, 'file', 'journals', 'a.jsonl'), [], 1024, { onError: (m) => errors.push(m) });
+    j.event({ type: 'warning', message: 'lost' });
+    j.event({ type: 'warning', message: 'lost too' });
+    assert.equal(errors.length, 1);
+    assert.match(errors[0] ?? '', /journal write failed: .*(ENOTDIR|EEXIST)/);
+    assert.equal(j.error, errors[0]);
+  });
+});
+
+test('a record over the line cap becomes one truncated malformed record', () => {
+  withDir((dir) => {
+    const path = join(dir, 'f.jsonl');
+    const j = new Journal(path, [], 4096);
+    j.event({ type: 'agent_message', itemId: 'i', text: 'y'.repeat(10_000) });
+    j.close();
+    const [rec] = readJournal(path);
+    assert.ok(rec?.kind === 'event' && rec.event.type === 'malformed');
+    assert.match(rec.kind === 'event' && rec.event.type === 'malformed' ? rec.event.reason : '', /over 4096 bytes truncated/);
+    assert.ok(readFileSync(path).length < 4096);
+  });
+});
