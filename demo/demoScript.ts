@@ -1,7 +1,9 @@
 // The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
 
+import { trackerToolReply } from './trackerScenario';
+
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -9,10 +11,12 @@ export type Reply =
   | { kind: 'exec'; cmd: string; escalate?: string; yieldMs?: number }
   | { kind: 'patch'; patch: string }
   | { kind: 'message'; text: string }
+  /** A call of a client-side (dynamic) tool Quartet advertised on thread/start. */
+  | { kind: 'tool'; name: string; args: unknown }
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit';
+type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -32,6 +36,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'keep-markers': ['read', 'sharedEdit', 'check', 'final'],
   // A fix turn on a pull request (the marker arrives in the failing check's output): write the file the check wants.
   'fix-checks': ['fixEdit', 'final'],
+  // An agent on a tracker issue: comments on it through Quartet's tracker tool, shows its environment, edits, ends.
+  'tracker-tool': ['trackerTool', 'envDump', 'edit', 'final'],
   fail: [],
   hang: [],
 };
@@ -151,13 +157,20 @@ function addFilePatch(path: string, lines: string[]): string {
 function finalText(scenario: Scenario, id: string): string {
   if (scenario === 'escalate') return `Write escalated.txt ${id}\n\nAsked to run one command outside the sandbox (approval needed under on-request).`;
   if (scenario === 'env') return `Dump environment ${id}\n\nWrote the process environment to quartet-env-dump.txt.`;
+  if (scenario === 'tracker-tool') return `Comment on the issue ${id}\n\nCommented on the tracker issue through Quartet's tool, dumped the environment and added a note.`;
   if (scenario === 'fix-checks') return `Fix the failing check ${id}\n\nWrote ${FIX_WORD} to ${FIX_FILE}, which the failing check asked for.`;
   const extra = scenario === 'failing-command' ? ' The first command failed, so I worked around it.' : '';
   return `Add demo note ${id}\n\nAdded a short note from the demo model and ran the repo's checks.${extra}`;
 }
 
 /** The reply for one request of `scenario` at `step` in thread `threadId`. */
-export function replyFor(scenario: Scenario, step: number, threadId: string, attemptIndex: number | null = null): Reply {
+/** What a step may look at besides the history: the request's tools and the turn's prompt (the tracker-tool step). */
+export interface ReplyContext {
+  tools?: unknown;
+  prompt?: string;
+}
+
+export function replyFor(scenario: Scenario, step: number, threadId: string, attemptIndex: number | null = null, ctx: ReplyContext = {}): Reply {
   if (scenario === 'fail') return { kind: 'fail', message: 'Quartet demo model: scripted failure (scenario "fail")' };
   if (scenario === 'hang') return { kind: 'hang' };
   const plan = PLANS[scenario];
@@ -181,6 +194,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
     case 'fixEdit':
       // The thread's tag makes each attempt's fix a real change, even on a base that has an earlier fix.
       return { kind: 'exec', cmd: `printf '${FIX_WORD} by ${id}\\n' > ${FIX_FILE}` };
+    case 'trackerTool':
+      return trackerToolReply(ctx.tools, ctx.prompt ?? '', id);
     case 'longCmd':
       return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
     case 'final':

@@ -47,6 +47,9 @@ export function completionFrames(reply: Reply, responseId: string, itemKey: stri
     }
     const item = { type: 'function_call', call_id: callId, name: 'exec_command', arguments: JSON.stringify(args) };
     frames.push(sseFrame('response.output_item.done', { output_index: 0, item }));
+  } else if (reply.kind === 'tool') {
+    const item = { type: 'function_call', call_id: callId, name: reply.name, arguments: JSON.stringify(reply.args) };
+    frames.push(sseFrame('response.output_item.done', { output_index: 0, item }));
   } else if (reply.kind === 'patch') {
     const item = { type: 'custom_tool_call', call_id: callId, name: 'apply_patch', input: reply.patch };
     frames.push(sseFrame('response.output_item.done', { output_index: 0, item }));

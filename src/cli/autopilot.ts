@@ -2,6 +2,7 @@
 
 import type { AutopilotEvent, AutopilotSnapshot } from '../shared/autopilot';
 import type { SupervisorClient } from '../core/client/supervisorClient';
+import { credentialsFromEnv, type TrackerCredentials } from '../core/tracker/credentials';
 
 export const AUTOPILOT_HELP = `quartet autopilot [--repo DIR] [--once] [--json]
 
@@ -10,6 +11,9 @@ export const AUTOPILOT_HELP = `quartet autopilot [--repo DIR] [--once] [--json]
   stops work on issues that leave the active states and retries failures with backoff.
   Stays attached and prints what it does; Ctrl-C stops the Autopilot (not the supervisor: attempts
   already running go on as ordinary tasks).
+  The tracker's credential comes from this shell: the variable WORKFLOW.md names (tracker.provider.token /
+  api_key: $VAR), else QUARTET_GITHUB_TOKEN, GITHUB_TOKEN or GH_TOKEN (GitHub) or LINEAR_API_KEY (Linear).
+  It is sent to the supervisor, kept in its memory only, and never given to an agent.
 
   --once   one poll tick (reconcile, fetch, dispatch), then stop the Autopilot and exit; exit 1 if the poll failed
   --json   print events (or, with --once, the Autopilot state) as JSON`;
@@ -39,16 +43,22 @@ class EventPrinter {
   }
 }
 
-export async function runAutopilot(client: SupervisorClient, opts: { once: boolean; json: boolean }): Promise<number> {
+/** Only the variables the configured tracker reads (the supervisor names them), taken from this process's environment. */
+async function credentials(client: SupervisorClient, env: NodeJS.ProcessEnv): Promise<TrackerCredentials> {
+  return credentialsFromEnv((await client.autopilot()).credentials, env);
+}
+
+export async function runAutopilot(client: SupervisorClient, opts: { once: boolean; json: boolean; env?: NodeJS.ProcessEnv }): Promise<number> {
+  const env = opts.env ?? process.env;
   if (opts.once) {
-    const ap = await client.autopilotStart({ once: true });
+    const ap = await client.autopilotStart({ once: true, credentials: await credentials(client, env) });
     client.close();
     if (opts.json) console.log(JSON.stringify(ap, null, 2));
     else new EventPrinter(false).print(ap);
     return ap.lastPollError ? 1 : 0;
   }
   const printer = new EventPrinter(opts.json);
-  printer.print(await client.autopilotStart());
+  printer.print(await client.autopilotStart({ credentials: await credentials(client, env) }));
   return new Promise((resolve) => {
     let stopping = false;
     const sub = client.onSnapshot((s) => printer.print(s.autopilot));

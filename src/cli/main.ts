@@ -233,7 +233,7 @@ async function run(argv: string[]): Promise<number> {
       return out.status === 'failed' ? 1 : 0;
     }
     case 'workflow':
-      return runWorkflowCommand(p.positionals, p.flags.has('json'));
+      return await runWorkflowCommand(p.positionals, p.flags.has('json'));
     case 'autopilot':
       return runAutopilot(await connect(p), { once: p.flags.has('once'), json: p.flags.has('json') });
     case 'cleanup': {

@@ -7,7 +7,7 @@ import { renderWorkflowPrompt, localTaskIssue } from '../core/workflow/prompt';
 import { templateUsage } from '../core/workflow/liquid/template';
 import { unsupportedKeys } from '../core/workflow/support';
 import { launchDefaultsFrom } from '../core/workflow/launchDefaults';
-import { dispatchPreflight, KNOWN_TRACKER_KINDS } from '../core/workflow/preflight';
+import { trackerPreflight } from '../core/workflow/trackerBinding';
 import type { WorkflowDefinition } from '../core/workflow/types';
 
 export const WORKFLOW_HELP = `quartet workflow validate [PATH] [--json]
@@ -74,7 +74,7 @@ function summary(def: WorkflowDefinition): string[] {
   return lines;
 }
 
-export function runWorkflowCommand(positionals: string[], json: boolean): number {
+export async function runWorkflowCommand(positionals: string[], json: boolean, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, file] = positionals;
   if (sub !== 'validate') throw new WorkflowInvalid('usage', 'usage: quartet workflow validate [PATH] [--json]', false);
   const path = resolve(file ?? 'WORKFLOW.md');
@@ -87,7 +87,9 @@ export function runWorkflowCommand(positionals: string[], json: boolean): number
     throw new WorkflowInvalid(err.code, err.message.includes(path) ? err.describe() : `${path}: ${err.describe()}`, json);
   }
   const unsupported = unsupportedKeys(def);
-  const preflight = dispatchPreflight(def, { supportedTrackerKinds: KNOWN_TRACKER_KINDS });
+  // The adapter's checks too (SPEC §6.3), with this shell's environment: a credential VS Code keeps in its secret
+  // storage is not visible here, so a missing one says where it may come from (never a value).
+  const preflight = await trackerPreflight(def, { env });
   if (json) {
     console.log(JSON.stringify({ ok: true, path, config: publicConfig(def), launchDefaults: launchDefaultsFrom(def), ignored: def.ignored, unsupported, notes: def.notes, preflight }, null, 2));
     return 0;

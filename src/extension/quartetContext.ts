@@ -21,6 +21,7 @@ import { QuartetStatusBar } from './statusBar';
 import { TasksView } from './tree/tasksView';
 import { NotConnectedError } from './supervisorConnection';
 import { GithubAuth, GithubAvailability } from './githubAuth';
+import { LinearAuth } from './linearAuth';
 
 export class QuartetContext extends Disposable {
   readonly store: SnapshotStore;
@@ -28,6 +29,7 @@ export class QuartetContext extends Disposable {
   readonly view: TasksView;
   readonly session: RepoSession;
   private readonly github: GithubAuth;
+  private readonly linear: LinearAuth;
 
   constructor(
     extension: vscode.ExtensionContext,
@@ -48,6 +50,7 @@ export class QuartetContext extends Disposable {
       new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors),
     );
     this.github = new GithubAuth(extension.secrets, log);
+    this.linear = new LinearAuth(extension.secrets, log);
     this._register(new GithubAvailability(this.store, log));
     const client = (): QuartetApi => this.commandServices().client();
     this.skills = this._register(new SkillsReview(client, proposals.fs, () => this.store.current?.repo ?? null));
@@ -121,6 +124,7 @@ export class QuartetContext extends Disposable {
       defaultAttempts: () => (isSettingSet('attempts') ? null : this.store.current?.workflow?.attempts) ?? defaultAttempts(readSetting),
       agentEnv: () => this.session.agentEnv(),
       github: this.github,
+      linear: this.linear,
       refresh: () => this.session.refresh(),
     };
   }

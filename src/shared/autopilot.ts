@@ -66,6 +66,13 @@ export interface AutopilotEvent {
   issue: string | null;
 }
 
+/** Why the Autopilot is not running although it was asked to (a failed start, or a restart without the token). */
+export interface AutopilotProblem {
+  /** `missing_tracker_secret`, `needs_credentials`, `invalid_tracker_config`, `missing_tracker_kind`… (SPEC §11.4, §6.3). */
+  code: string;
+  message: string;
+}
+
 export interface AutopilotSnapshot {
   /** A tracker is configured (WORKFLOW.md `tracker.kind`, or the test hook). */
   configured: boolean;
@@ -84,6 +91,12 @@ export interface AutopilotSnapshot {
   totals: { dispatched: number; completed: number; failed: number; secondsRunning: number };
   /** The most recent events, oldest first, with increasing `seq`. */
   events: AutopilotEvent[];
+  /** What the configured tracker reads — names only, never values — so clients send just that with Start. */
+  credentials?: { secretKeys: string[]; envNames: string[] } | null;
+  /** The last start failed, or it could not restart with the supervisor: shown in the tree's Autopilot row. */
+  problem?: AutopilotProblem | null;
+  /** It should run (remembered across supervisor restarts; Stop clears it). */
+  wanted?: boolean;
 }
 
 export function emptyAutopilotSnapshot(configured: boolean, source: string | null = null): AutopilotSnapshot {

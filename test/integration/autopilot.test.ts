@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, runCli, startHarness, waitForSnapshot, type Harness } from '../support/repoHarness';
+import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { issue } from '../support/memorySource';
 import { readJournal } from '../../src/core/observability/journal';
 import { TEST_TRACKER_ENV, type TestTrackerFile } from '../../src/core/autopilot/testTracker';
@@ -210,4 +211,38 @@ test('without a tracker, quartet autopilot fails with a clear usage error (exit 
   } finally {
     await other.cleanup();
   }
+});
+
+test('a running Autopilot is started again by the next supervisor (it needs no credential here); Stop is remembered too', { timeout: 60_000 }, async () => {
+  issues = issues.map((i) => ({ ...i, state: 'Done' }));
+  writeTracker();
+  assert.equal((await h.client.autopilotStart()).status, 'running');
+  const restart = async (): Promise<void> => {
+    await h.client.shutdown();
+    h.client.close();
+    await new Promise((r) => setTimeout(r, 500));
+    h.client = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
+  };
+  await restart();
+  const again = await waitForSnapshot(h.client, 20_000, (s) => (s.autopilot?.status === 'running' ? s.autopilot : null));
+  assert.equal(again.wanted, true);
+  assert.equal(again.problem, null);
+  const logged = /autopilot: restarted \(it was running before the supervisor restarted\)/;
+  for (let i = 0; i < 50 && !logged.test(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.log'), 'utf8')); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.log'), 'utf8'), logged);
+  assert.equal((await h.client.autopilotStop()).wanted, false);
+  await restart();
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal((await h.client.autopilot()).status, 'stopped', 'stopped by a person: not restarted');
+});
+
+test('quartet autopilot exits non-zero, saying so, when its supervisor dies under it', { timeout: 60_000 }, async () => {
+  const cli = attachCli(['autopilot', '--repo', h.repo]);
+  await cli.waitFor(/started on test tracker/, 20_000);
+  const { pid } = JSON.parse(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.json'), 'utf8')) as { pid: number };
+  process.kill(pid, 'SIGKILL');
+  assert.equal(await cli.exit, 1, cli.output());
+  assert.match(cli.output(), /quartet: lost the supervisor/);
+  h.client.close();
+  h.client = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
 });

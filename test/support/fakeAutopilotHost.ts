@@ -18,6 +18,9 @@ export class FakeAutopilotHost implements AutopilotHost {
   readonly stops: string[] = [];
   readonly cleans: string[] = [];
   readonly lines: string[] = [];
+  /** Tasks the Autopilot asked to land (`land.policy: auto`), and what the fake answers. */
+  readonly lands: string[] = [];
+  landAnswer = 'auto land of the recommended attempt: landed';
   readonly tasks: FakeTask[] = [];
   /** When set, the next launch throws this. */
   launchError: Error | null = null;
@@ -113,6 +116,13 @@ export class FakeAutopilotHost implements AutopilotHost {
     this.cleans.push(issueId);
     for (const t of this.tasks.filter((x) => x.issueId === issueId)) for (const a of t.attempts) a.archived = true;
     this.notify();
+  }
+
+  async landIssueTask(taskId: string, stillWanted: () => boolean): Promise<string> {
+    await Promise.resolve();
+    if (!stillWanted()) return 'not landed: the Autopilot was stopped meanwhile';
+    this.lands.push(taskId);
+    return this.landAnswer;
   }
 
   attempt(attemptId: string): HostAttempt | null {

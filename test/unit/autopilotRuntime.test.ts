@@ -388,3 +388,63 @@ test('a continuation turn that fails ends the worker as a failure; the attempt k
   assert.deepEqual(ap.snapshot().claimed, []);
   ap.stop();
 });
+
+test('land.policy auto: a clean worker exit asks the host to land the task; manual (the default) never does', async () => {
+  for (const landPolicy of ['auto', 'manual'] as const) {
+    const { ap, source, host } = setup({ landPolicy });
+    source.put(issue({ id: 'a', identifier: '#1' }));
+    await ap.start();
+    await flush();
+    host.finishTurn(attemptOf(host, 'a'));
+    await flush();
+    assert.deepEqual(host.lands, landPolicy === 'auto' ? [host.taskOf('a')!.id] : [], landPolicy);
+    const said = ap.snapshot().events.map((e) => e.message);
+    assert.equal(said.includes('#1: auto land of the recommended attempt: landed'), landPolicy === 'auto', said.join('\n'));
+    ap.stop();
+  }
+});
+
+test('land.policy auto: a failed worker is retried, not landed', async () => {
+  const { ap, source, host } = setup({ landPolicy: 'auto' });
+  source.put(issue({ id: 'a', identifier: '#1' }));
+  await ap.start();
+  await flush();
+  host.fail(attemptOf(host, 'a'));
+  await flush();
+  assert.deepEqual(host.lands, []);
+  assert.equal(ap.snapshot().retrying[0]?.kind, 'failure');
+  ap.stop();
+});
+
+test('reconfigure: a reloaded config applies from the next tick (poll interval, limits) and is announced', async () => {
+  const { ap, source, host, clock } = setup({ maxConcurrentAgents: 1 });
+  source.put(issue({ id: 'a', identifier: '#1', priority: 1 }));
+  source.put(issue({ id: 'b', identifier: '#2', priority: 2 }));
+  await ap.start();
+  await flush();
+  assert.deepEqual(host.launches.map((l) => l.issueId), ['a']);
+  ap.reconfigure({ ...DEFAULT_AUTOPILOT_CONFIG, pollIntervalMs: 5000, maxTurns: 1, maxConcurrentAgents: 2 }, 'configuration reloaded (test)');
+  assert.equal(ap.snapshot().events.at(-1)?.message, 'configuration reloaded (test)');
+  await clock.advance(30_000);
+  assert.deepEqual(host.launches.map((l) => l.issueId), ['a', 'b'], 'the new limit applies at the next tick');
+  assert.equal(ap.snapshot().pollIntervalMs, 5000);
+  ap.stop();
+});
+
+test('an async preflight that fails skips dispatch for the tick and shows as the poll error', async () => {
+  const clock = new FakeClock();
+  const source = new MemorySource();
+  const host = new FakeAutopilotHost();
+  let problem: string | null = 'missing_tracker_secret: No GitHub token';
+  const ap = new Autopilot({ source, host, clock, config: { ...DEFAULT_AUTOPILOT_CONFIG, pollIntervalMs: 30_000, maxTurns: 1 }, preflight: async () => problem });
+  source.put(issue({ id: 'a', identifier: '#1' }));
+  await ap.start();
+  await flush();
+  assert.equal(host.launches.length, 0);
+  assert.equal(ap.snapshot().lastPollError, 'missing_tracker_secret: No GitHub token');
+  problem = null;
+  await clock.advance(30_000);
+  assert.equal(host.launches.length, 1);
+  assert.equal(ap.snapshot().lastPollError, null);
+  ap.stop();
+});

@@ -62,6 +62,19 @@ test('status row: where it runs, last and next poll, the error; stopped and unco
   assert.match(autopilotSectionRow(ap({ status: 'running', retrying: [{ issueId: 'x', identifier: '#9', url: null, attempt: 1, dueAt: at(1), error: null, kind: 'failure' }] })).description, /running · 1 retrying/);
 });
 
+test('status row: a failed start shows its typed error; after a restart without the token it says to start again', () => {
+  const missing = autopilotStatusRow(ap({ problem: { code: 'missing_tracker_secret', message: 'No GitHub token for octo/demo: set QUARTET_GITHUB_TOKEN.' } }), NOW);
+  assert.equal(missing.label, 'Could not start: missing_tracker_secret');
+  assert.equal(missing.description, 'No GitHub token for octo/demo: set QUARTET_GITHUB_TOKEN.');
+  assert.equal(missing.icon.id, 'warning');
+  const again = autopilotStatusRow(ap({ wanted: true, problem: { code: 'needs_credentials', message: 'needs the tracker token again: run Start Autopilot.' } }), NOW);
+  assert.equal(again.label, 'Needs the token again: run Start Autopilot');
+  assert.equal(again.contextValue, 'quartet.autopilot.status.stopped', 'Start Autopilot is offered on it');
+  assert.match(autopilotSectionRow(ap({ problem: { code: 'needs_credentials', message: '…' } })).description, /stopped · needs the token again/);
+  // A running Autopilot ignores a stale problem (it is cleared on start anyway).
+  assert.match(autopilotStatusRow(ap({ status: 'running', problem: { code: 'x', message: 'old' } }), NOW).label, /^Running/);
+});
+
 test('issue rows: identifier and title, state · labels · status with its reason; untrusted text escaped in tooltips', () => {
   const v = issueRowView(row({ status: 'held', note: 'result of t-1 awaits review', taskId: 't-1' }));
   assert.equal(v.label, '#1 Fix the greeter');

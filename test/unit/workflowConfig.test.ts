@@ -7,7 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadWorkflow, parseWorkflow, resolveWorkflowPath, splitFrontMatter } from '../../src/core/workflow/loader';
 import { WorkflowError } from '../../src/core/workflow/errors';
-import { dispatchPreflight, KNOWN_TRACKER_KINDS } from '../../src/core/workflow/preflight';
+import { dispatchPreflight } from '../../src/core/workflow/preflight';
 import { launchDefaultsFrom, workflowAttempts, workflowMaxConcurrent, workflowSecretNames, workflowWorktreeRoot } from '../../src/core/workflow/launchDefaults';
 import { unsupportedKeys } from '../../src/core/workflow/support';
 import { TrackerError } from '../../src/core/tracker/types';
@@ -71,7 +71,7 @@ test('defaults apply when optional values are missing (SPEC §6.4)', () => {
   assert.deepEqual(c.hooks, { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 });
   assert.deepEqual(c.agent, { maxConcurrentAgents: 10, maxTurns: 20, maxRetryBackoffMs: 300_000, maxConcurrentAgentsByState: {} });
   assert.deepEqual(c.codex, { command: 'codex app-server', approvalPolicy: null, threadSandbox: null, turnSandboxPolicy: null, turnTimeoutMs: 3_600_000, readTimeoutMs: 5_000, stallTimeoutMs: 300_000 });
-  assert.deepEqual(c.quartet, { attempts: 4, checkCommand: null, checkTimeoutMs: 600_000, land: { mode: 'squash', policy: 'manual', pr: false }, prices: null, tokenBudget: null, loopLimit: 3 });
+  assert.deepEqual(c.quartet, { attempts: 4, checkCommand: null, checkTimeoutMs: 600_000, land: { mode: 'squash', policy: 'manual', pr: false }, prices: null, tokenBudget: null, loopLimit: 3, agentTools: true });
   assert.deepEqual(launchDefaultsFrom(parse('')), {}, 'an empty workflow changes no launch option');
 });
 
@@ -95,8 +95,8 @@ test('the Symphony-style fixture loads: every key and the template constructs', 
   assert.deepEqual(c.codex.turnSandboxPolicy, { type: 'workspaceWrite', networkAccess: true });
   assert.equal(d.templateError, null);
   assert.deepEqual(d.ignored, []);
-  assert.deepEqual(dispatchPreflight(d, { supportedTrackerKinds: KNOWN_TRACKER_KINDS }), []);
-  assert.deepEqual(unsupportedKeys(d).map((u) => u.key), ['tracker', 'polling.interval_ms', 'agent.max_turns']);
+  assert.deepEqual(dispatchPreflight(d), []);
+  assert.deepEqual(unsupportedKeys(d).map((u) => u.key), [], 'the Autopilot reads tracker, polling and max_turns');
 });
 
 test('quartet: keys, normalized per-state limits, relative workspace.root, ignored and unsupported keys', () => {
@@ -105,13 +105,13 @@ test('quartet: keys, normalized per-state limits, relative workspace.root, ignor
   assert.deepEqual(q, {
     attempts: 3, checkCommand: 'npm run check', checkTimeoutMs: 90_000, land: { mode: 'merge', policy: 'auto', pr: true },
     prices: { models: { 'gpt-5.5': { input: 5, cachedInput: 0.5, output: 30 } }, fallback: { input: 1, cachedInput: 0.1, output: 2 } },
-    tokenBudget: 250_000, loopLimit: 5,
+    tokenBudget: 250_000, loopLimit: 5, agentTools: true,
   });
   assert.deepEqual(d.config.agent.maxConcurrentAgentsByState, { 'in progress': 2 }, 'trimmed + lowercased; 0 and "many" dropped');
   assert.equal(d.notes.filter((n) => n.includes('max_concurrent_agents_by_state')).length, 2);
   assert.equal(d.config.workspace.root, resolve(FIXTURES, '../worktrees-from-workflow'), 'relative to the WORKFLOW.md folder');
   assert.deepEqual(d.ignored.sort(), ['experimental', 'quartet.shiny']);
-  assert.deepEqual(unsupportedKeys(d).map((u) => u.key).sort(), ['agent.max_concurrent_agents_by_state', 'quartet.land.policy', 'quartet.land.pr']);
+  assert.deepEqual(unsupportedKeys(d).map((u) => u.key), [], 'per-state limits and land.policy/pr are read by the Autopilot');
   assert.deepEqual(launchDefaultsFrom(d), {
     codexCommand: 'codex app-server', approvalPolicy: 'on-request', sandbox: 'read-only', turnTimeoutMs: 120_000, readTimeoutMs: 20_000,
     stallTimeoutMs: 0, maxRetryBackoffMs: 60_000, checkCommand: 'npm run check', checkTimeoutMs: 90_000, landMode: 'merge', tokenBudget: 250_000, loopLimit: 5,

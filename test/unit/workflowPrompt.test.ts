@@ -88,6 +88,29 @@ test('runtime prompt: the rendered body, then Quartet attempt rules; attempt nul
   }
 });
 
+test('runtime prompt of a task made from an issue: the real issue (labels, url, state) is rendered once; the caller’s attempt number wins', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quartet-rt-'));
+  try {
+    const rt = runtimeIn(dir);
+    writeFileSync(join(dir, 'WORKFLOW.md'), '{{ issue.identifier }} [{{ issue.state }}] {{ issue.labels | join: "," }} {{ issue.url }}: {{ issue.description | default: "none" }}{% if attempt %} (retry {{ attempt }}){% endif %}');
+    rt.refresh();
+    // The task's own text (what the Autopilot would use without a template) is not what the template renders.
+    const p = { ...attempt, task: { ...task, prompt: 'Work on tracker issue ENG-42: …' }, issue: trackerIssue };
+    const first = rt.prompt({ ...p, retries: 0 });
+    assert.match(first, /^ENG-42 \[In Progress\] bug,flaky https:\/\/linear\.app\/acme\/issue\/ENG-42: none\n\n---\n/);
+    assert.doesNotMatch(first, /Work on tracker issue/, 'the template is not rendered over a pre-rendered prompt');
+    assert.match(rt.prompt({ ...p, retries: 5, templateAttempt: 2 }), /^ENG-42 [^\n]* \(retry 2\)\n/, 'the Autopilot retry number, not the attempt record count');
+    assert.doesNotMatch(rt.prompt({ ...p, retries: 5, templateAttempt: null }), /retry/, 'an explicit null is a first run');
+    assert.match(rt.prompt({ ...p, retries: 1 }), /\(retry 1\)/, 'without one, the record count');
+    writeFileSync(join(dir, 'WORKFLOW.md'), '---\nquartet:\n  attempts: 2\n---\n');
+    rt.refresh();
+    assert.match(rt.prompt({ ...p, retries: 0 }), /^Work on tracker issue ENG-42: …\n\n---\nYou are attempt 2 of 3/, 'no template body: the task text inside the default prompt');
+    rt.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('runtime warnings: an invalid edit keeps the last good config and says so; a template error warns too', () => {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-rt-'));
   try {

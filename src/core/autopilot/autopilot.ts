@@ -19,8 +19,11 @@ export interface AutopilotDeps {
   config: AutopilotConfig;
   prompts?: PromptBuilder;
   clock?: Clock;
-  /** Per-tick dispatch preflight (SPEC §6.3); a message skips dispatch for that tick. */
-  preflight?: () => string | null;
+  /**
+   * Per-tick dispatch preflight (SPEC §6.3; it may also apply a reloaded WORKFLOW.md through `reconfigure`, §6.2);
+   * a message skips dispatch for that tick.
+   */
+  preflight?: () => string | null | Promise<string | null>;
   /** The snapshot changed (the supervisor re-broadcasts). */
   onChange?: () => void;
 }
@@ -80,6 +83,12 @@ export class Autopilot {
 
   private checkWorkers(): void {
     if (this.status === 'running') this.turns.check([...this.running.values()]);
+  }
+
+  /** A reloaded configuration (SPEC §6.2): applies from now on — the next dispatch, retry and reconciliation. */
+  reconfigure(config: AutopilotConfig, why?: string): void {
+    this.deps.config = config;
+    if (why) this.note(why);
   }
 
   get isRunning(): boolean {
@@ -152,7 +161,8 @@ export class Autopilot {
   private async pollOnce(gen: number): Promise<void> {
     await this.reconciler.reconcile(gen);
     if (gen !== this.generation) return;
-    const problem = this.deps.preflight?.() ?? null;
+    const problem = (await this.deps.preflight?.()) ?? null;
+    if (gen !== this.generation) return;
     if (problem) {
       this.lastPollError = problem;
       return this.note(`dispatch skipped: ${problem}`);
@@ -213,6 +223,7 @@ export class Autopilot {
     this.dropRunning(entry);
     if (outcome === 'normal') {
       this.totals.completed++;
+      if (this.deps.config.landPolicy === 'auto' && entry.taskId) this.autoLand(entry.issue, entry.taskId);
       this.scheduleRetry(entry.issue, 1, 'continuation', null, notes);
     } else if (outcome === 'stopped_by_user') {
       this.claimed.delete(entry.issue.id);
@@ -221,6 +232,17 @@ export class Autopilot {
       this.totals.failed++;
       this.scheduleRetry(entry.issue, nextRetryAttempt(entry.retryAttempt), 'failure', `worker exited: ${notes || 'no attempt ran'}`);
     }
+  }
+
+  /** Quartet extension: `land.policy: auto` lands the result once its checks pass; otherwise it waits for a person. */
+  private autoLand(issue: NormalizedIssue, taskId: string): void {
+    const land = this.deps.host.landIssueTask;
+    if (!land) return;
+    const gen = this.generation;
+    land.call(this.deps.host, taskId, () => gen === this.generation).then(
+      (what) => gen === this.generation && this.note(`${issue.identifier}: ${what}`, issue.identifier),
+      (err: unknown) => gen === this.generation && this.note(`${issue.identifier}: auto land failed: ${message(err)}`, issue.identifier),
+    );
   }
 
   private scheduleRetry(issue: Pick<NormalizedIssue, 'id' | 'identifier' | 'url'>, attempt: number, kind: RetryKind, error: string | null, why?: string): void {

@@ -29,6 +29,11 @@ export interface AutopilotHost {
   stopAttempt(attemptId: string): Promise<void>;
   /** Archives (patch) and removes the worktrees of the issue's ended attempts (terminal issue, SPEC §8.5/§8.6). */
   cleanIssue(issueId: string, why: string): Promise<void>;
+  /**
+   * `land.policy: auto` (Quartet extension): after a clean worker exit, land the task's recommended attempt once
+   * its checks passed (unless `stillWanted` turned false meanwhile); resolves with what happened.
+   */
+  landIssueTask?(taskId: string, stillWanted: () => boolean): Promise<string>;
   attempt(attemptId: string): HostAttempt | null;
   /** The issue's latest task, or null when it has none. */
   issueTask(issueId: string): TaskView | null;

@@ -2,12 +2,13 @@
 
 import { existsSync } from 'node:fs';
 import { isTerminal, type Phase } from '../../shared/model';
-import type { LaunchOptions } from '../client/api';
+import type { GithubLandOptions, LaunchOptions } from '../client/api';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import type { TaskRecord } from '../orchestrator/records';
 import type { NormalizedIssue } from '../tracker/types';
 import type { TaskView } from './decisions';
 import type { AutopilotHost, ContinuationStatus, HostAttempt } from './host';
+import { autoLandDecision } from './autoLand';
 
 export interface IssueLaunchSettings {
   sourceKind: string;
@@ -16,7 +17,12 @@ export interface IssueLaunchSettings {
   launchOptions: Partial<LaunchOptions>;
   /** The tracker's credential variables: never passed to the agents. */
   secretEnvNames: readonly string[];
+  /** How `land.policy: auto` lands: as a pull request (`quartet.land.pr`) with these GitHub options, or locally. */
+  land: { pr: boolean; github: GithubLandOptions | null };
 }
+
+/** How long an auto land waits for a task's scorecard (checks) to settle. */
+const SCORE_WAIT_MS = 15 * 60_000;
 
 const RESTARTABLE: readonly Phase[] = ['failed', 'stalled', 'stopped', 'interrupted'];
 
@@ -32,12 +38,16 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
     return [...this.orch.records()].reverse().find((t) => t.source?.issueId === issueId);
   }
 
-  async launchForIssue(issue: NormalizedIssue, prompt: string): Promise<{ taskId: string; attemptIds: string[] }> {
+  /**
+   * `prompt` is the task text when the workflow has no template; with one, the orchestrator renders the template
+   * with `issue` and `attemptNumber` (SPEC §12.3) at session start — once, never over an already rendered prompt.
+   */
+  async launchForIssue(issue: NormalizedIssue, prompt: string, attemptNumber: number | null): Promise<{ taskId: string; attemptIds: string[] }> {
     const task = this.latest(issue.id);
     const restart = task?.state === 'open' ? task.attempts.filter((a) => !a.archived && RESTARTABLE.includes(a.phase)) : [];
     if (task && restart.length) {
-      // Same worktrees and branches (SPEC §9.2 reuse), a new thread each; the prompt carries the retry number.
-      for (const a of restart) this.orch.retry(a.id, prompt);
+      // Same worktrees and branches (SPEC §9.2 reuse), a new thread each, with the issue as it is now.
+      for (const a of restart) this.orch.retry(a.id, { prompt, issue, attempt: attemptNumber });
       return { taskId: task.id, attemptIds: restart.map((a) => a.id) };
     }
     const s = this.settings();
@@ -49,7 +59,7 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
       options: { ...s.launchOptions, maxRetries: 0 },
       source: { kind: s.sourceKind, issueId: issue.id, identifier: issue.identifier, url: issue.url, state: issue.state },
       secretEnvNames: s.secretEnvNames,
-    });
+    }, { issue });
     return { taskId: created.id, attemptIds: created.attempts.map((a) => a.id) };
   }
 
@@ -69,6 +79,37 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
         await this.orch.archiveAttempt(a.id, `issue closed: ${why}`).catch((err: unknown) => this.log(`autopilot: could not clean ${a.id}: ${(err as Error).message}`));
       }
     }
+  }
+
+  /** `land.policy: auto`: once the task's scorecard is final, lands its recommended attempt if its checks passed. */
+  async landIssueTask(taskId: string, stillWanted: () => boolean): Promise<string> {
+    const s = this.settings().land;
+    // `fresh`: rescore now, so the pick reflects the checks that just finished (the scorecard's own rescore may lag).
+    const decide = (fresh: boolean) => {
+      const t = this.orch.taskRecord(taskId);
+      if (!t) return { action: 'human', why: `task ${taskId} is gone` } as const;
+      const first = autoLandDecision(t, { pr: s.pr, hasGithubToken: !!s.github?.token });
+      return fresh && first.action !== 'later' ? autoLandDecision({ ...t, recommended: this.orch.score(taskId).recommended }, { pr: s.pr, hasGithubToken: !!s.github?.token }) : first;
+    };
+    let d = decide(false);
+    const deadline = Date.now() + SCORE_WAIT_MS;
+    while (d.action === 'later' && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.orch.off('change', done);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(done, 5000);
+        this.orch.on('change', done);
+      });
+      d = decide(false);
+    }
+    if (d.action !== 'later') d = decide(true);
+    if (d.action !== 'land') return `not landed automatically: ${d.why}; the result waits for you`;
+    if (!stillWanted()) return 'not landed: the Autopilot was stopped meanwhile';
+    const progress = await this.orch.land(d.attemptId, d.pr && s.github ? { pr: true, github: s.github } : {});
+    return `auto land of ${d.attemptId}${d.pr ? ' as a pull request' : ''}: ${progress.status}${progress.message ? ` (${progress.message})` : ''}`;
   }
 
   attempt(attemptId: string): HostAttempt | null {

@@ -2,6 +2,7 @@
 
 import type { ClosedPullRequest, LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { AutopilotSnapshot, TaskIssueSource } from '../../shared/autopilot';
+import type { TrackerCredentials } from '../tracker/credentials';
 
 /** `quartet score TASK --json`: the scorecard of a task's attempts. */
 export interface TaskScore {
@@ -204,14 +205,19 @@ export interface QuartetApi {
   /** Squash a `quartet/skills/*` branch onto the current branch (like an attempt's land) and delete it. */
   landSkills(branch: string): Promise<LandSkillsResult>;
   configure(settings: Partial<SupervisorSettings>): Promise<void>;
-  /** Starts the repository's Autopilot (tracker from WORKFLOW.md); `once` runs one poll tick and stops. */
-  autopilotStart(options?: { once?: boolean }): Promise<AutopilotSnapshot>;
+  /**
+   * Starts the repository's Autopilot (tracker from WORKFLOW.md); `once` runs one poll tick and stops. `credentials`:
+   * the tracker token(s) named by `snapshot.autopilot.credentials`, kept in the supervisor's memory only.
+   */
+  autopilotStart(options?: { once?: boolean; credentials?: TrackerCredentials }): Promise<AutopilotSnapshot>;
+  /** The Autopilot's state (also in every snapshot). */
+  autopilot(): Promise<AutopilotSnapshot>;
   /** Stops polling and retries; attempts already running go on as ordinary tasks. */
   autopilotStop(): Promise<AutopilotSnapshot>;
   /** An immediate poll + reconcile (SPEC §13.7 refresh). */
   autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }>;
   /** A normal task from one tracker issue, launched by hand. */
-  launchIssue(issueId: string, request?: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string> }): Promise<TaskSnapshot>;
+  launchIssue(issueId: string, request?: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string>; credentials?: TrackerCredentials }): Promise<TaskSnapshot>;
   /** What Clean Up would free: ended attempts' worktrees and branches, old archives, with sizes and what is due. */
   cleanupPlan(): Promise<CleanupPlan>;
   /** Removes the chosen plan items (ids); unsaved work is archived first. */

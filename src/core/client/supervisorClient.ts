@@ -7,6 +7,7 @@ import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
 import type { AnswerDecision, LandOptions, LaunchOptions, LaunchRequest, QuartetApi, ReworkOptions, ReworkResult, SupervisorSettings, TaskScore } from './api';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
+import type { TrackerCredentials } from '../tracker/credentials';
 import { supervisorPaths } from '../supervisor/paths';
 import type { FollowUpResult } from '../orchestrator/followUp';
 import type { DistillReply } from '../distill/distillService';
@@ -184,9 +185,12 @@ export class SupervisorClient implements QuartetApi {
   async shutdown(): Promise<void> {
     await call(this.socket, 'POST', '/api/v1/shutdown', {});
   }
-  autopilotStart(options: { once?: boolean } = {}): Promise<AutopilotSnapshot> {
+  autopilotStart(options: { once?: boolean; credentials?: TrackerCredentials } = {}): Promise<AutopilotSnapshot> {
     // The first tick (startup cleanup, a poll, launches) may take a while against a real tracker.
     return call(this.socket, 'POST', '/api/v1/autopilot/start', options, 5 * 60_000) as Promise<AutopilotSnapshot>;
+  }
+  autopilot(): Promise<AutopilotSnapshot> {
+    return call(this.socket, 'GET', '/api/v1/autopilot') as Promise<AutopilotSnapshot>;
   }
   autopilotStop(): Promise<AutopilotSnapshot> {
     return call(this.socket, 'POST', '/api/v1/autopilot/stop', {}) as Promise<AutopilotSnapshot>;
@@ -194,7 +198,7 @@ export class SupervisorClient implements QuartetApi {
   autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }> {
     return call(this.socket, 'POST', '/api/v1/autopilot/refresh', {}) as Promise<{ queued: boolean; coalesced: boolean }>;
   }
-  launchIssue(issueId: string, request: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string> } = {}): Promise<TaskSnapshot> {
+  launchIssue(issueId: string, request: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string>; credentials?: TrackerCredentials } = {}): Promise<TaskSnapshot> {
     return call(this.socket, 'POST', `/api/v1/autopilot/issues/${encodeURIComponent(issueId)}/launch`, request, 120_000) as Promise<TaskSnapshot>;
   }
   /** Symphony SPEC §13.7 `GET /api/v1/state`. */

@@ -10,6 +10,7 @@ import { triageServerRequest, type Decision } from './serverRequests';
 import { assertCwdIsWorktree } from './pathSafety';
 import { QuartetError } from './errors';
 import type { Journal } from '../observability/journal';
+import type { DynamicToolSpec, ToolResult } from '../tracker/toolResult';
 
 export const QUARTET_VERSION = '0.1.0';
 /** Env var tagging every process of an attempt, so stray descendants can be found and ended. */
@@ -40,6 +41,14 @@ export interface RunnerInput {
   resumeThreadId?: string | null;
   /** The prompt of the resumed thread's new turn (a follow-up); RESUME_PROMPT when absent. */
   resumePrompt?: string | null;
+  /** Host-side tools (SPEC §10.5, the tracker's `github_api` / `linear_graphql`): advertised on thread/start, executed here. */
+  tools?: AgentTools | null;
+}
+
+/** Client-side dynamic tools of one Codex session: specs for thread/start and their host-side executor (never throws). */
+export interface AgentTools {
+  specs: DynamicToolSpec[];
+  execute(name: string, args: unknown): Promise<ToolResult>;
 }
 
 /** What a resumed thread is told: it already has the task in its history. */
@@ -130,6 +139,8 @@ export class AttemptRunner {
             sandbox: options.sandbox,
             ...(options.model ? { model: options.model } : {}),
             ...(this.input.developerInstructions ? { developerInstructions: this.input.developerInstructions } : {}),
+            // A resumed thread keeps the tools it was started with (verified with 0.169.0); only the executor is needed then.
+            ...(this.input.tools?.specs.length ? { dynamicTools: this.input.tools.specs } : {}),
           });
       const thread = (started.thread ?? {}) as JsonObject;
       this.threadId = String(thread.id ?? '');
@@ -253,6 +264,8 @@ export class AttemptRunner {
   }
 
   private onServerRequest(method: string, params: JsonObject): Promise<unknown> {
+    // Executed host-side with the host's credentials; the result (never the credential) goes back to the model.
+    if (method === 'item/tool/call' && this.input.tools) return this.input.tools.execute(String(params.tool ?? ''), params.arguments);
     const triage = triageServerRequest(method, params, this.input.worktree, this.input.options.autoApprove);
     if (triage.kind === 'reject') {
       this.emit({ type: 'warning', message: triage.message });

@@ -14,7 +14,7 @@ import { Journal, readJournal } from '../observability/journal';
 import { humanize } from '../observability/humanize';
 import { attemptTotal } from '../observability/tokens';
 import { redact, scrubSecrets, secretValues } from '../config/secrets';
-import { AttemptRunner, ATTEMPT_TAG, type RunOutcome } from '../execution/attemptRunner';
+import { AttemptRunner, ATTEMPT_TAG, type AgentTools, type RunOutcome } from '../execution/attemptRunner';
 import { killTree } from '../execution/processTree';
 import { resolveCodexBinary } from '../execution/codexBinary';
 import { commitWorktree, createWorktree, defaultWorktreeRoot, filesChangedSince, removeWorktree, repoWorktreeDir } from '../execution/worktrees';
@@ -39,6 +39,7 @@ import type { LandOptions, ReworkResult, TaskScore } from '../client/api';
 import type { GithubCredentials } from '../land/closePr';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import { issueTaskKey, validateIssueSource } from './issueTasks';
+import type { NormalizedIssue } from '../tracker/types';
 
 export interface OrchestratorDeps {
   repo: string;
@@ -48,6 +49,18 @@ export interface OrchestratorDeps {
   /** Values of declared secrets in the supervisor's own environment: redacted from prompts and journals. */
   secrets?: readonly string[];
   log(line: string): void;
+  /** Secret values held elsewhere in the supervisor (tracker credentials): redacted from journals like the task's own. */
+  secretValues?: () => readonly string[];
+}
+
+/** What a fresh-thread run of a task made from an issue starts from (an Autopilot re-dispatch). */
+export interface RetryInput {
+  /** Task text for this run when the workflow has no template. */
+  prompt?: string;
+  /** The issue as refreshed now: the template renders it. */
+  issue?: NormalizedIssue;
+  /** The template's `attempt` (SPEC §12.3). */
+  attempt?: number | null;
 }
 
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -78,6 +91,8 @@ export class Orchestrator extends EventEmitter {
   /** The Autopilot's view, merged into every snapshot (set by the supervisor). */
   private autopilotView: (() => AutopilotSnapshot) | null = null;
   private changeTimer: NodeJS.Timeout | null = null;
+  /** Provider-native tools for tasks made from tracker issues (set by the supervisor's Autopilot service). */
+  private agentTools: ((task: TaskRecord) => AgentTools | null) | null = null;
 
   constructor(private readonly deps: OrchestratorDeps) {
     super();
@@ -243,6 +258,11 @@ export class Orchestrator extends EventEmitter {
     this.changed();
   }
 
+  /** The tools a task's next Codex session gets (built once per session, so a reload never changes a running one). */
+  setAgentTools(tools: ((task: TaskRecord) => AgentTools | null) | null): void {
+    this.agentTools = tools;
+  }
+
   /** Archives an ended attempt (patch + post-mortem) and removes its worktree and branch (Autopilot: issue closed). */
   archiveAttempt(id: string, reason: string): Promise<AttemptRecord> {
     return this.landing.archive(id, reason);
@@ -269,7 +289,8 @@ export class Orchestrator extends EventEmitter {
     return this.settings.worktreeRoot ?? this.workflow.worktreeRoot() ?? defaultWorktreeRoot();
   }
 
-  async launch(request: LaunchRequest): Promise<TaskSnapshot> {
+  /** `issue`: a task made from a tracker issue (the template renders it; never taken from a client's request). */
+  async launch(request: LaunchRequest, internal: { issue?: NormalizedIssue } = {}): Promise<TaskSnapshot> {
     this.workflow.refresh();
     // Precedence: Quartet's defaults < WORKFLOW.md < what the request says explicitly.
     const options = { ...DEFAULT_LAUNCH_OPTIONS, ...this.workflow.launchDefaults(), ...(request.options ?? {}) };
@@ -300,7 +321,7 @@ export class Orchestrator extends EventEmitter {
     const key = source ? issueTaskKey(source.identifier, input.title, id) : taskKey(input.title, id);
     const now = new Date().toISOString();
     const task: TaskRecord = {
-      id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null, source,
+      id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null, source, issue: source ? (internal.issue ?? null) : null,
       attempts: Array.from({ length: input.attempts }, (_, i) => this.newAttempt(id, key, i + 1, baseCommit, root)),
     };
     this.tasks.push(task);
@@ -346,12 +367,13 @@ export class Orchestrator extends EventEmitter {
     await killTree(null, { name: ATTEMPT_TAG, value: id });
   }
 
-  /** Retry: same worktree and branch, a new thread; `prompt` (an Autopilot re-dispatch) replaces the task's text for this run. */
-  retry(id: string, prompt?: string): void {
+  /** Retry: same worktree and branch, a new thread; `next` (an Autopilot re-dispatch) sets this run's prompt input. */
+  retry(id: string, next: RetryInput = {}): void {
     const a = this.attempt(id);
     if (!isTerminal(a.phase) || a.phase === 'finished') throw new UsageError(`attempt ${id} is ${a.phase}; only failed, stalled, stopped or interrupted attempts can be retried`);
     this.clearRetry(id);
-    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), retries: x.retries + 1, nextRetryAt: null, lastEvent: 'queued for retry', lastError: null, resumeThread: null, nextPrompt: prompt ?? null }));
+    this.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), retries: x.retries + 1, nextRetryAt: null, lastEvent: 'queued for retry', lastError: null, resumeThread: null, nextPrompt: next.prompt ?? null, nextAttempt: next.attempt }));
+    if (next.issue) this.updateTask(a.taskId, (t) => ({ ...t, issue: next.issue }));
     void this.dispatch();
   }
 
@@ -473,7 +495,7 @@ export class Orchestrator extends EventEmitter {
     // A retry or resume keeps its worktree even if the root setting changed since (or was lost in a restart).
     const root = existsSync(existing) ? resolve(existing, '..', '..', '..') : this.worktreeRoot();
     let outcome: RunOutcome;
-    const journal = new Journal(this.attempt(id).journal, [...secretValues(env), ...(this.secretsByTask.get(task.id) ?? [])], MAX_LINE_BYTES, {
+    const journal = new Journal(this.attempt(id).journal, [...secretValues(env), ...(this.secretsByTask.get(task.id) ?? []), ...(this.deps.secretValues?.() ?? [])], MAX_LINE_BYTES, {
       // A journal that cannot be written (full disk) ends the attempt: running on without a record would lose work silently.
       onError: (message) => this.halt(id, 'journal_failed', message),
     });
@@ -493,7 +515,7 @@ export class Orchestrator extends EventEmitter {
       if (isTerminal(current.phase)) throw new StoppedBeforeStart();
       const skills = await giveSkills({ worktree: wt.path, repo: this.deps.repo, base: task.baseCommit, journal, log: (line) => this.deps.log(`attempt=${id} ${line}`) });
       this.update(id, (x) => ({ ...x, skills }));
-      const prompt = current.resumeThread ? '' : this.workflow.prompt({ task: current.nextPrompt ? { ...task, prompt: current.nextPrompt } : task, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch, retries: current.retries, addendum: current.promptAddendum ?? null });
+      const prompt = current.resumeThread ? '' : this.workflow.prompt({ task: current.nextPrompt ? { ...task, prompt: current.nextPrompt } : task, issue: task.issue ?? null, templateAttempt: current.nextAttempt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch, retries: current.retries, addendum: current.promptAddendum ?? null });
       await this.workflow.requireHook('before_run', hookCtx);
       if (isTerminal(this.attempt(id).phase)) throw new StoppedBeforeStart();
       const ports = await this.ports.allocate(id);
@@ -512,6 +534,7 @@ export class Orchestrator extends EventEmitter {
         maxLineBytes: MAX_LINE_BYTES,
         resumeThreadId: current.resumeThread ?? null,
         resumePrompt: this.followUps.promptFor(id),
+        tools: task.source ? (this.agentTools?.(task) ?? null) : null,
         hooks: {
           onEvent: (e) => this.onEvent(id, e),
           onActivity: () => this.lastActivity.set(id, Date.now()),
@@ -614,7 +637,7 @@ export class Orchestrator extends EventEmitter {
         next = {
           ...transition(next, next.phase === 'starting' ? 'working' : next.phase, null, at),
           threadId: e.threadId, threadIds: next.threadIds.includes(e.threadId) ? next.threadIds : [...next.threadIds, e.threadId],
-          model: e.model, modelProvider: e.modelProvider, resumeThread: null, nextPrompt: null,
+          model: e.model, modelProvider: e.modelProvider, resumeThread: null, nextPrompt: null, nextAttempt: undefined,
           demoModel: e.modelProvider === DEMO_PROVIDER_ID,
         };
       }

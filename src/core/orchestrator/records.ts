@@ -2,6 +2,7 @@
 
 import { ATTEMPT_EXTRAS, isActive, type AttemptSnapshot, type Snapshot, type TaskSnapshot, type TokenTotals } from '../../shared/model';
 import type { LaunchOptions, SupervisorSettings } from '../client/api';
+import type { NormalizedIssue } from '../tracker/types';
 
 export interface AttemptRecord extends AttemptSnapshot {
   /** Latest absolute total per Codex thread; the attempt total is their sum. */
@@ -12,10 +13,14 @@ export interface AttemptRecord extends AttemptSnapshot {
   promptAddendum?: string | null;
   /** The task text of the next fresh-thread run instead of the task's prompt (an Autopilot retry's rendered prompt); cleared once a session starts. */
   nextPrompt?: string | null;
+  /** The template's `attempt` for the next fresh-thread run (an Autopilot retry number, SPEC §12.3); cleared once a session starts. */
+  nextAttempt?: number | null;
 }
 
 export interface TaskRecord extends Omit<TaskSnapshot, 'attempts'> {
   baseCommit: string;
+  /** A task made from a tracker issue: the issue as last dispatched, what the WORKFLOW.md template renders (SPEC §12). */
+  issue?: NormalizedIssue | null;
   options: LaunchOptions;
   attempts: AttemptRecord[];
 }
@@ -34,7 +39,7 @@ export function isPersistedState(v: unknown): v is PersistedState {
 
 function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
-  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, nextPrompt: _next, ...rest } = a;
+  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, nextPrompt: _next, nextAttempt: _attempt, ...rest } = a;
   return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens }, followUps: a.followUps.map((f) => ({ ...f })) };
 }
 

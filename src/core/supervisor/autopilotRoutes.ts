@@ -3,6 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import type { AutopilotService } from './autopilotService';
+import { UsageError } from '../orchestrator/validation';
+import { parseCredentials, type TrackerCredentials } from '../tracker/credentials';
 
 type Send = (res: ServerResponse, status: number, body: unknown) => void;
 type ReadBody = (req: IncomingMessage) => Promise<Record<string, unknown>>;
@@ -12,6 +14,15 @@ export function refreshRoute(orch: Orchestrator, autopilot: AutopilotService | n
   const r = autopilot?.refresh() ?? { queued: false, coalesced: false };
   orch.configure({});
   return { queued: true, coalesced: r.coalesced, requested_at: new Date().toISOString(), operations: r.queued ? ['poll', 'reconcile', 'dispatch'] : ['reconcile', 'dispatch'] };
+}
+
+/** The tracker credentials of a start/launch body (kept in memory only by the service); errors never echo a value. */
+function credentialsOf(body: Record<string, unknown>): TrackerCredentials | null {
+  try {
+    return parseCredentials(body.credentials);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** `/api/v1/autopilot[/start|/stop|/refresh|/issues/<id>/launch]`; returns false for an unknown action. */
@@ -26,19 +37,19 @@ export async function autopilotRoute(
   const [action, issueId, sub] = parts;
   if (action === undefined) {
     io.only('GET');
-    io.send(res, 200, autopilot.snapshot());
+    io.send(res, 200, autopilot.snapshot({ reread: true }));
     return true;
   }
   io.only('POST');
   if (action === 'start') {
     const body = await io.readBody(req);
-    io.send(res, 200, await autopilot.start({ once: body.once === true }));
+    io.send(res, 200, await autopilot.start({ once: body.once === true, credentials: credentialsOf(body) }));
   } else if (action === 'stop') io.send(res, 200, autopilot.stop());
   else if (action === 'refresh') io.send(res, 202, refreshRoute(orch, autopilot));
   else if (action === 'issues' && issueId && sub === 'launch') {
     const body = await io.readBody(req);
     const attempts = typeof body.attempts === 'number' ? body.attempts : undefined;
-    io.send(res, 201, await autopilot.launchIssue(issueId, { attempts, options: body.options as never, env: body.env as Record<string, string> | undefined }));
+    io.send(res, 201, await autopilot.launchIssue(issueId, { attempts, options: body.options as never, env: body.env as Record<string, string> | undefined, credentials: credentialsOf(body) }));
   } else return false;
   return true;
 }

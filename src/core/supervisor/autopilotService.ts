@@ -1,92 +1,179 @@
-// The supervisor's Autopilot: created from the configured tracker on start, shown in every snapshot, stopped on demand.
+// The supervisor's Autopilot: built from WORKFLOW.md + a client's credentials on start, reloaded per tick, restarted after a restart.
 
-import { emptyAutopilotSnapshot, type AutopilotSnapshot } from '../../shared/autopilot';
+import { emptyAutopilotSnapshot, type AutopilotProblem, type AutopilotSnapshot } from '../../shared/autopilot';
 import type { TaskSnapshot } from '../../shared/model';
 import type { LaunchOptions } from '../client/api';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { UsageError } from '../orchestrator/validation';
-import type { TaskSource } from '../tracker/types';
+import { credentialValues, isEmptyCredentials, type TrackerCredentials } from '../tracker/credentials';
+import { TrackerError } from '../tracker/types';
 import { Autopilot } from '../autopilot/autopilot';
-import { normalizeAutopilotConfig, type AutopilotConfig } from '../autopilot/config';
 import { OrchestratorAutopilotHost } from '../autopilot/orchestratorHost';
-import { DEFAULT_PROMPTS, type PromptBuilder } from '../autopilot/prompts';
-import { JsonFileSource, readTestTracker, TEST_TRACKER_ENV } from '../autopilot/testTracker';
+import { DEFAULT_PROMPTS } from '../autopilot/prompts';
+import { SwitchSource } from '../autopilot/switchSource';
+import type { SecretRegistry } from '../config/secretRegistry';
+import { AutopilotWish } from './autopilotWish';
+import { StartError, type AutopilotSetup, type AutopilotSetupFactory } from './workflowAutopilot';
 
-/** Everything an Autopilot run needs from configuration (WORKFLOW.md, mapped by the workflow loader). */
-export interface AutopilotSetup {
-  source: TaskSource;
-  config: AutopilotConfig;
-  prompts?: PromptBuilder;
-  launchOptions?: Partial<LaunchOptions>;
+export { NO_TRACKER, type AutopilotSetup, type AutopilotSetupFactory } from './workflowAutopilot';
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** A start's failure as the tree and CLI show it: the typed category and the reason (never a credential). */
+function problemOf(err: unknown): AutopilotProblem {
+  if (err instanceof StartError) return { code: err.code, message: err.detail };
+  if (err instanceof TrackerError) return { code: err.category, message: err.message };
+  return { code: 'autopilot_start_failed', message: message(err) };
 }
 
-export interface AutopilotSetupFactory {
-  /** Cheap: is a tracker configured at all (decides whether the tree shows the Autopilot section)? */
-  configured(): boolean;
-  /** Reads the configuration now; throws UsageError when there is no usable tracker. */
-  create(): Promise<AutopilotSetup>;
-}
-
-export const NO_TRACKER = 'no tracker configured in WORKFLOW.md (tracker.kind)';
-
-/** Until the WORKFLOW.md loader is wired: only the test hook configures a tracker. */
-export function defaultAutopilotSetup(env: NodeJS.ProcessEnv): AutopilotSetupFactory {
-  const file = env[TEST_TRACKER_ENV];
-  return {
-    configured: () => !!file,
-    async create() {
-      if (!file) throw new UsageError(NO_TRACKER);
-      const f = readTestTracker(file);
-      const { config, problems } = normalizeAutopilotConfig(f.autopilot ?? {});
-      if (problems.length) throw new UsageError(`autopilot configuration: ${problems.join('; ')}`);
-      return { source: new JsonFileSource(file), config, launchOptions: f.launchOptions ?? {} };
-    },
-  };
+export interface AutopilotServiceOptions {
+  /** Where "the Autopilot should run" is remembered across supervisor restarts (never the credentials). */
+  stateDir?: string;
+  /** Credentials a client sends are added here: redacted from the supervisor log and journals. */
+  secrets?: SecretRegistry;
 }
 
 export class AutopilotService {
   private autopilot: Autopilot | null = null;
   private setup: AutopilotSetup | null = null;
+  private source: SwitchSource | null = null;
+  /** In memory only: lost on restart on purpose (SPEC §15.3); a client sends them again with Start. */
+  private credentials: TrackerCredentials = {};
+  private problem: AutopilotProblem | null = null;
+  private readonly wish: AutopilotWish;
 
   constructor(
     private readonly orch: Orchestrator,
     private readonly factory: AutopilotSetupFactory,
     private readonly log: (line: string) => void,
+    private readonly opts: AutopilotServiceOptions = {},
   ) {
+    this.wish = new AutopilotWish(opts.stateDir ?? null);
     orch.setAutopilotView(() => this.snapshot());
+    // Tools for sessions of tasks made from this tracker's issues, built per session from the setup in force.
+    orch.setAgentTools((task) => {
+      const s = this.setup;
+      return s && task.source?.kind === s.source.kind ? (s.tools?.() ?? null) : null;
+    });
   }
 
   get isRunning(): boolean {
     return this.autopilot?.isRunning ?? false;
   }
 
-  snapshot(): AutopilotSnapshot {
-    return this.autopilot ? this.autopilot.snapshot(true) : emptyAutopilotSnapshot(this.factory.configured());
+  /** `reread`: check WORKFLOW.md first (a client asking what to send on Start must not see a stale tracker). */
+  snapshot(opts: { reread?: boolean } = {}): AutopilotSnapshot {
+    if (opts.reread) this.factory.revision();
+    const base = this.autopilot ? this.autopilot.snapshot(true) : emptyAutopilotSnapshot(this.factory.configured());
+    return { ...base, configured: this.factory.configured() || base.configured, credentials: this.factory.needs(), problem: this.problem, wanted: this.wish.wanted };
   }
 
-  /** Starts polling (re-reading the configuration); `once` runs a single tick and stops. */
-  async start(opts: { once?: boolean } = {}): Promise<AutopilotSnapshot> {
-    if (this.autopilot?.isRunning) return this.snapshot();
-    const setup = await this.factory.create();
-    // SPEC §6.3: config and credentials are checked before anything runs; the person sees why.
-    await setup.source.preflight?.().catch((err: unknown) => {
-      throw new UsageError(`tracker ${setup.source.label}: ${(err as Error).message}`);
+  /** True when the client sent something: an empty set (a shell without the token) never erases what another client gave. */
+  private remember(credentials: TrackerCredentials | null | undefined): boolean {
+    if (!credentials || isEmptyCredentials(credentials)) return false;
+    this.opts.secrets?.add(credentialValues(credentials));
+    this.credentials = credentials;
+    return true;
+  }
+
+  /** Starts polling; `credentials` (a client's tracker token) replace the ones in memory. `once` runs a single tick and stops. */
+  async start(opts: { once?: boolean; credentials?: TrackerCredentials | null } = {}): Promise<AutopilotSnapshot> {
+    const fresh = this.remember(opts.credentials);
+    if (this.autopilot?.isRunning) {
+      if (fresh) await this.reload('new credentials', true);
+      return this.snapshot();
+    }
+    let setup: AutopilotSetup;
+    try {
+      setup = await this.factory.create(this.credentials);
+      // SPEC §6.3: config and credentials are checked before anything runs; the person sees why.
+      await setup.source.preflight?.().catch((err: unknown) => {
+        throw err instanceof TrackerError ? new StartError(err.category, `tracker ${setup.source.label}: ${err.message}`) : err;
+      });
+    } catch (err) {
+      this.problem = problemOf(err);
+      this.orch.notify();
+      throw err instanceof UsageError ? err : new StartError(this.problem.code, this.problem.message);
+    }
+    this.problem = null;
+    if (!opts.once) this.wish.set(true);
+    this.source = new SwitchSource(setup.source);
+    this.setup = { ...setup, source: this.source };
+    const host = new OrchestratorAutopilotHost(this.orch, () => {
+      const s = this.setup ?? setup;
+      return { sourceKind: s.source.kind, attemptsPerIssue: s.config.attemptsPerIssue, launchOptions: s.launchOptions ?? {}, secretEnvNames: s.source.secretEnvNames ?? [], land: s.land ?? { pr: false, github: null } };
+    }, this.log);
+    this.autopilot = new Autopilot({
+      source: this.source, host, config: setup.config, prompts: setup.prompts, onChange: () => this.orch.notify(),
+      preflight: () => this.tickPreflight(),
     });
-    this.setup = setup;
-    const host = new OrchestratorAutopilotHost(
-      this.orch,
-      () => ({ sourceKind: setup.source.kind, attemptsPerIssue: setup.config.attemptsPerIssue, launchOptions: setup.launchOptions ?? {}, secretEnvNames: setup.source.secretEnvNames ?? [] }),
-      this.log,
-    );
-    this.autopilot = new Autopilot({ source: setup.source, host, config: setup.config, prompts: setup.prompts, onChange: () => this.orch.notify() });
-    await this.autopilot.start(opts);
+    await this.autopilot.start({ once: opts.once });
     return this.snapshot();
   }
 
-  stop(why = 'stopped by a client'): AutopilotSnapshot {
+  /**
+   * Before each dispatch (SPEC §6.2/§6.3): a changed WORKFLOW.md applies from this tick (a new tracker config gets a new
+   * source); a missing credential or an unusable new config skips dispatch, with the reason in the tree.
+   */
+  private async tickPreflight(): Promise<string | null> {
+    if (this.setup && this.factory.revision() !== this.setup.revision) {
+      const failed = await this.reload('WORKFLOW.md changed');
+      if (failed) return failed;
+    }
+    try {
+      await this.source?.preflight();
+      return null;
+    } catch (err) {
+      return err instanceof TrackerError ? `${err.category}: ${err.message}` : message(err);
+    }
+  }
+
+  /** Rebuilds the setup; returns why it could not (the previous configuration stays in force). `newSource`: credentials changed. */
+  private async reload(why: string, newSource = false): Promise<string | null> {
+    const current = this.setup;
+    if (!current || !this.source || !this.autopilot) return null;
+    let next: AutopilotSetup;
+    try {
+      next = await this.factory.create(this.credentials);
+    } catch (err) {
+      const p = problemOf(err);
+      return `${p.code}: ${p.message} (the previous tracker configuration stays in force)`;
+    }
+    const swap = newSource || next.trackerKey !== current.trackerKey;
+    if (swap) this.source.set(next.source);
+    this.setup = { ...next, source: this.source };
+    this.autopilot.reconfigure(next.config, `configuration reloaded (${why})${swap ? '; new tracker source' : ''}`);
+    return null;
+  }
+
+  /** `keepWish`: a supervisor shutting down stops it but remembers that it should run (restarted with the next supervisor). */
+  stop(why = 'stopped by a client', opts: { keepWish?: boolean } = {}): AutopilotSnapshot {
+    if (!opts.keepWish) {
+      this.wish.set(false);
+      this.problem = null;
+    }
     this.autopilot?.stop(why);
     this.orch.notify();
     return this.snapshot();
+  }
+
+  /**
+   * After a supervisor restart: start again if it was running. Credentials lived in memory only, so a tracker that
+   * needs one cannot start: the tree says so ("needs the token again") instead of failing silently.
+   */
+  async resumeIfWanted(): Promise<void> {
+    if (!this.wish.wanted || this.isRunning) return;
+    try {
+      await this.start();
+      this.log('autopilot: restarted (it was running before the supervisor restarted)');
+    } catch (err) {
+      const p = problemOf(err);
+      this.problem = p.code === 'missing_tracker_secret'
+        ? { code: 'needs_credentials', message: `needs the tracker token again (kept in memory only, so it was lost when Quartet restarted): run Start Autopilot. ${p.message}` }
+        : { code: p.code, message: `could not restart after Quartet restarted: ${p.message}` };
+      this.log(`autopilot: not restarted: ${this.problem.code}: ${this.problem.message}`);
+      this.orch.notify();
+    }
   }
 
   refresh(): { queued: boolean; coalesced: boolean } {
@@ -94,9 +181,10 @@ export class AutopilotService {
   }
 
   /** "Launch Attempts on Issue": a normal task from one tracker issue, by hand (the Autopilot leaves it alone while it runs). */
-  async launchIssue(issueId: string, body: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string> }): Promise<TaskSnapshot> {
-    const setup = this.setup ?? (await this.factory.create());
-    this.setup = setup;
+  async launchIssue(issueId: string, body: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string>; credentials?: TrackerCredentials | null }): Promise<TaskSnapshot> {
+    this.remember(body.credentials);
+    const setup = this.setup ?? (await this.factory.create(this.credentials));
+    this.setup ??= setup;
     const [issue] = await setup.source.fetchIssuesByIds([issueId]);
     if (!issue) throw new UsageError(`issue ${issueId} is not visible in ${setup.source.label}`);
     return this.orch.launch({
@@ -107,6 +195,6 @@ export class AutopilotService {
       env: body.env,
       source: { kind: setup.source.kind, issueId: issue.id, identifier: issue.identifier, url: issue.url, state: issue.state },
       secretEnvNames: setup.source.secretEnvNames ?? [],
-    });
+    }, { issue });
   }
 }

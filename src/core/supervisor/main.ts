@@ -10,15 +10,21 @@ import { supervisorPaths } from './paths';
 import { releaseLock, takeLock } from './supervisorLock';
 import { killTree, pidsByEnvValue } from '../execution/processTree';
 import { ATTEMPT_TAG } from '../execution/attemptRunner';
-import { AutopilotService, defaultAutopilotSetup } from './autopilotService';
+import { AutopilotService } from './autopilotService';
+import { workflowAutopilotSetup } from './workflowAutopilot';
+import { SecretRegistry } from '../config/secretRegistry';
+import { TEST_TRACKER_ENV } from '../autopilot/testTracker';
 import { isTerminal } from '../../shared/model';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
 /** How long a new supervisor waits for a shutting-down owner to release the repository's lock. */
 const LOCK_WAIT_MS = 15_000;
 
+/** Secret values held in memory (tracker credentials a client sent): never in the log, journals or state. */
+const secrets = new SecretRegistry();
+
 function log(line: string): void {
-  process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  process.stdout.write(`${new Date().toISOString()} ${secrets.redact(line)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -39,10 +45,11 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), secrets: secretValues(process.env), log });
+  const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), secrets: secretValues(process.env), log, secretValues: () => secrets.list() });
   orch.start();
   void sweepStrays(orch, paths.stateDir, 'a previous supervisor');
-  const autopilot = new AutopilotService(orch, defaultAutopilotSetup(process.env), log);
+  const setup = workflowAutopilotSetup({ workflow: orch.workflow, env: orch.env, localTasks: () => orch.snapshot().tasks, log, testTrackerFile: process.env[TEST_TRACKER_ENV] || undefined });
+  const autopilot = new AutopilotService(orch, setup, log, { stateDir: paths.stateDir, secrets });
   let subscribers = 0;
   // The persisted setting counts from the start, not only once a client re-sends it.
   let stopOnLastClient = orch.currentSettings.stopWhenLastClientDisconnects;
@@ -51,7 +58,8 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log(`shutting down (${why})`);
-    autopilot.stop('the supervisor is shutting down');
+    // Stopped, but still wanted: the next supervisor starts it again.
+    autopilot.stop('the supervisor is shutting down', { keepWish: true });
     // Stop answering at once: a client that connects now starts the next supervisor, which waits for our lock.
     server.close();
     if (existsSync(paths.socket)) unlinkSync(paths.socket);
@@ -79,6 +87,8 @@ async function main(): Promise<void> {
     chmodSync(paths.socket, 0o600);
     writeFileSync(paths.info, JSON.stringify({ pid: process.pid, socket: paths.socket, repo, startedAt: new Date().toISOString() }), { mode: 0o600 });
     log(`supervisor for ${repo} listening on ${paths.socket}`);
+    // It was running before this supervisor started: start it again (or say why it cannot).
+    void autopilot.resumeIfWanted();
   });
   // Retention (quartet.retention): at startup and hourly; unsaved work is archived first, archives are never deleted.
   const sweep = (): void => void orch.cleanup.sweep().catch((err: unknown) => log(`retention sweep failed: ${(err as Error).message}`));

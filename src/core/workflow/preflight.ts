@@ -1,6 +1,7 @@
 // Dispatch preflight (SPEC §6.3): can the scheduler poll and launch with this workflow? Separate from loading.
 
 import { TrackerError, type TrackerErrorCategory } from '../tracker/types';
+import { TRACKER_KINDS } from '../tracker/trackerSettings';
 import type { TrackerSettings, WorkflowDefinition } from './types';
 
 export type PreflightCode = TrackerErrorCategory | 'missing_tracker_kind' | 'missing_codex_command';
@@ -11,23 +12,21 @@ export interface PreflightProblem {
 }
 
 export interface PreflightOptions {
-  /** Tracker kinds this build has adapters for. */
-  supportedTrackerKinds: readonly string[];
+  /** Tracker kinds this build has adapters for (default: the adapter registry, `TRACKER_KINDS`). */
+  supportedTrackerKinds?: readonly string[];
   /** The selected adapter's check of `tracker.provider` (after `$VAR` resolution); throws a TrackerError when it rejects it. */
   validateProvider?: (tracker: TrackerSettings & { kind: string }) => void;
 }
 
-/** Tracker kinds known when this was written; the tracker adapters' registry should replace it. */
-export const KNOWN_TRACKER_KINDS = ['local', 'github', 'linear'];
-
 /** Every problem, not just the first: the operator fixes them in one edit. Template errors are not here: they fail only the run (§5.5). */
-export function dispatchPreflight(def: WorkflowDefinition, opts: PreflightOptions): PreflightProblem[] {
+export function dispatchPreflight(def: WorkflowDefinition, opts: PreflightOptions = {}): PreflightProblem[] {
   const problems: PreflightProblem[] = [];
+  const kinds = opts.supportedTrackerKinds ?? TRACKER_KINDS;
   const { tracker, codex } = def.config;
   if (!tracker.kind) {
-    problems.push({ code: 'missing_tracker_kind', message: 'tracker.kind is missing; set it to one of ' + opts.supportedTrackerKinds.join(', ') });
-  } else if (!opts.supportedTrackerKinds.includes(tracker.kind)) {
-    problems.push({ code: 'unsupported_tracker_kind', message: `tracker.kind "${tracker.kind}" is not supported (supported: ${opts.supportedTrackerKinds.join(', ')})` });
+    problems.push({ code: 'missing_tracker_kind', message: 'tracker.kind is missing; set it to one of ' + kinds.join(', ') });
+  } else if (!kinds.includes(tracker.kind.trim().toLowerCase())) {
+    problems.push({ code: 'unsupported_tracker_kind', message: `tracker.kind "${tracker.kind}" is not supported (supported: ${kinds.join(', ')})` });
   } else if (opts.validateProvider) {
     try {
       opts.validateProvider({ ...tracker, kind: tracker.kind });

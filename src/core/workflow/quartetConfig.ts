@@ -10,7 +10,7 @@ export const MAX_WORKFLOW_ATTEMPTS = 8;
 
 export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
   const q = r.section(root, QUARTET_KEY, 'quartet');
-  r.unknownKeys(q, 'quartet', ['attempts', 'check_command', 'check_timeout_ms', 'land', 'prices', 'token_budget', 'loop_limit']);
+  r.unknownKeys(q, 'quartet', ['attempts', 'check_command', 'check_timeout_ms', 'land', 'prices', 'token_budget', 'loop_limit', 'agent_tools']);
   const land = r.section(q, 'land', 'quartet.land');
   r.unknownKeys(land, 'quartet.land', ['mode', 'policy', 'pr']);
   const budget = r.int(q, 'token_budget', 'quartet.token_budget', 0, { min: 1 });
@@ -26,6 +26,7 @@ export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
     prices: readPrices(r, q),
     tokenBudget: budget || null,
     loopLimit: r.int(q, 'loop_limit', 'quartet.loop_limit', 3, { min: 0, max: 100 }),
+    agentTools: r.bool(q, 'agent_tools', 'quartet.agent_tools', true),
   };
 }
 

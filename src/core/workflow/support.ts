@@ -1,4 +1,4 @@
-// What Quartet does with each WORKFLOW.md key it parses but does not act on for local tasks (shown by `workflow validate`).
+// WORKFLOW.md keys Quartet parses but does not act on (shown by `workflow validate`); none since Autopilot reads the rest.
 
 import type { WorkflowDefinition } from './types';
 
@@ -7,17 +7,11 @@ export interface UnsupportedKey {
   reason: string;
 }
 
-const AUTOPILOT = 'read by Autopilot (tracker-driven runs); local tasks do not use it';
-
-/** Key (or `prefix.*`) → why it has no effect on a local task. docs/workflow.md explains each. */
-export const UNSUPPORTED_KEYS: Record<string, string> = {
-  'tracker.*': AUTOPILOT,
-  'polling.interval_ms': AUTOPILOT,
-  'agent.max_concurrent_agents_by_state': `${AUTOPILOT} (local tasks have no tracker state)`,
-  'agent.max_turns': 'Quartet runs one Codex turn per attempt run; continuation turns belong to Autopilot',
-  'quartet.land.policy': AUTOPILOT,
-  'quartet.land.pr': 'landing as a GitHub pull request is not built yet; lands are local',
-};
+/**
+ * Key (or `prefix.*`) → why Quartet ignores it although it parses it. Empty: `tracker.*`, `polling`, per-state limits,
+ * `max_turns` and `quartet.land.{policy,pr}` are read by the Autopilot (docs/workflow.md says which keys only it uses).
+ */
+export const UNSUPPORTED_KEYS: Record<string, string> = {};
 
 export function unsupportedKeys(def: WorkflowDefinition): UnsupportedKey[] {
   const out: UnsupportedKey[] = [];

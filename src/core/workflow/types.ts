@@ -69,6 +69,8 @@ export interface QuartetSettings {
   prices: Partial<PriceTable> | null;
   tokenBudget: number | null;
   loopLimit: number;
+  /** Offer the tracker's provider-native tool (`github_api` / `linear_graphql`) to agents working on its issues (SPEC §10.5). */
+  agentTools: boolean;
 }
 
 export interface WorkflowConfig {

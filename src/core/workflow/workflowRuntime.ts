@@ -11,6 +11,7 @@ import { localTaskIssue, renderWorkflowPrompt } from './prompt';
 import { WorkflowWatcher } from './watcher';
 import type { WorkflowError } from './errors';
 import type { HookName, WorkflowDefinition } from './types';
+import type { NormalizedIssue } from '../tracker/types';
 
 
 export interface WorkflowRuntimeDeps {
@@ -31,6 +32,10 @@ export interface PromptInput {
   branch: string;
   /** Runs of this attempt before this one (0 on the first): the template's `attempt` is null, then 1, 2… */
   retries: number;
+  /** A task made from a tracker issue: the real issue is the template's `issue` (else the task stands in for one). */
+  issue?: NormalizedIssue | null;
+  /** The template's `attempt` when the caller knows it (an Autopilot retry number, SPEC §12.3); else derived from `retries`. */
+  templateAttempt?: number | null;
   addendum: string | null;
 }
 
@@ -119,10 +124,11 @@ export class WorkflowRuntime {
     let text: string;
     if (!def || (!def.promptTemplate && !def.templateError)) text = defaultPrompt({ ...rules, prompt: p.task.prompt });
     else {
-      const issue = localTaskIssue({ ...p.task, branch: p.branch });
+      const issue = p.issue ?? localTaskIssue({ ...p.task, branch: p.branch });
       const quartet = { task_id: p.task.id, attempt_index: p.index, attempts: p.attempts, worktree: p.worktree, branch: p.branch };
+      const attempt = p.templateAttempt !== undefined ? p.templateAttempt : p.retries > 0 ? p.retries : null;
       try {
-        text = `${renderWorkflowPrompt(def, issue, p.retries > 0 ? p.retries : null, { quartet })}\n\n---\n${attemptPolicy(rules)}`;
+        text = `${renderWorkflowPrompt(def, issue, attempt, { quartet })}\n\n---\n${attemptPolicy(rules)}`;
       } catch (err) {
         throw new AttemptSetupError('template_error', `${this.label()}: ${(err as WorkflowError).describe?.() ?? (err as Error).message}`);
       }

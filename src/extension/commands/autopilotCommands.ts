@@ -2,6 +2,8 @@
 
 import * as vscode from 'vscode';
 import type { AutopilotIssueRow } from '../../shared/autopilot';
+import { credentialsFromEnv, type TrackerCredentials } from '../../core/tracker/credentials';
+import { errorMessage } from '../logging';
 import { oneLine, plural } from '../viewModel/format';
 import type { CommandServices } from './commandServices';
 import { attemptCountItems } from './newTaskModel';
@@ -9,10 +11,50 @@ import { waitForTask } from './newTask';
 
 const STATUS_MESSAGE_MS = 4000;
 
+const SET_GITHUB = 'Set GitHub Token';
+const SET_LINEAR = 'Set Linear API Key';
+
+/**
+ * The credentials the configured tracker reads (the supervisor names them; never values): the stored GitHub token /
+ * Linear key from SecretStorage and the named variables of this window's environment. The supervisor keeps them in
+ * memory only; the built-in secret names never reach it through its own environment.
+ */
+export async function trackerCredentials(s: CommandServices): Promise<TrackerCredentials> {
+  // Asked each time (the supervisor re-reads WORKFLOW.md first): the snapshot may predate an edit.
+  const needs = (await s.client().autopilot()).credentials;
+  const stored: Record<string, string> = {};
+  if (needs?.secretKeys.includes('github')) {
+    const t = await s.github.token();
+    if (t) stored.github = t;
+  }
+  if (needs?.secretKeys.includes('linear')) {
+    const t = await s.linear.token();
+    if (t) stored.linear = t;
+  }
+  return credentialsFromEnv(needs, process.env, stored);
+}
+
 export async function startAutopilot(s: CommandServices): Promise<void> {
-  const ap = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Quartet: starting the Autopilot…' }, () => s.client().autopilotStart());
+  let ap;
+  try {
+    const credentials = await trackerCredentials(s);
+    ap = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Quartet: starting the Autopilot…' }, () => s.client().autopilotStart({ credentials }));
+  } catch (err) {
+    const text = errorMessage(err);
+    if (!/missing_tracker_secret/.test(text)) throw err;
+    // The tree's Autopilot row says the same; here the person can fix it at once.
+    const action = /linear/i.test(text) ? SET_LINEAR : SET_GITHUB;
+    const choice = await vscode.window.showErrorMessage(`Quartet: the Autopilot needs a tracker credential. ${text}`, action);
+    if (choice === SET_GITHUB && (await s.github.setToken())) return startAutopilot(s);
+    if (choice === SET_LINEAR && (await s.linear.setKey())) return startAutopilot(s);
+    return;
+  }
   vscode.window.setStatusBarMessage(`Quartet: Autopilot running on ${ap.source ?? 'the tracker'}`, STATUS_MESSAGE_MS);
   if (ap.lastPollError) void vscode.window.showWarningMessage(`Quartet: the Autopilot started, but its first poll failed: ${ap.lastPollError}`);
+}
+
+export async function setLinearKey(s: CommandServices): Promise<void> {
+  if (await s.linear.setKey()) vscode.window.setStatusBarMessage('Quartet: Linear API key stored (used when the Autopilot starts)', 5000);
 }
 
 export async function stopAutopilot(s: CommandServices): Promise<void> {
@@ -68,7 +110,7 @@ export async function launchIssueAttempts(s: CommandServices, arg: unknown): Pro
   if (!picked) return;
   const task = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Quartet: launching ${plural(picked.count, 'attempt')} on ${issue.identifier}…` },
-    () => s.client().launchIssue(issue.id, { attempts: picked.count, options: s.launchOptions(), env: s.agentEnv() }),
+    async () => s.client().launchIssue(issue.id, { attempts: picked.count, options: s.launchOptions(), env: s.agentEnv(), credentials: await trackerCredentials(s) }),
   );
   s.log.info(`launched task=${task.id} from issue ${issue.identifier} attempts=${task.attempts.length}`);
   await waitForTask(s.store, task, 5000);

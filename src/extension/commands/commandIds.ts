@@ -28,6 +28,7 @@ export const CommandIds = {
   refreshAutopilot: 'quartet.refreshAutopilot',
   launchIssueAttempts: 'quartet.launchIssueAttempts',
   openIssue: 'quartet.openIssue',
+  setLinearKey: 'quartet.setLinearKey',
   cleanUp: 'quartet.cleanUp',
 } as const;
 

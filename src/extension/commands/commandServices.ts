@@ -6,6 +6,7 @@ import type { SnapshotStore } from '../snapshotStore';
 import type { TasksView } from '../tree/tasksView';
 import type { SkillsReview } from '../skillsReview';
 import type { GithubAccess } from '../githubAuth';
+import type { LinearAccess } from '../linearAuth';
 
 export interface CommandServices {
   store: SnapshotStore;
@@ -26,6 +27,8 @@ export interface CommandServices {
   repo(): string | null;
   /** The GitHub token (secret storage / sign-in) and the quartet.github.* settings, for Land as Pull Request. */
   github: GithubAccess;
+  /** The Linear API key (secret storage), for a Linear tracker. */
+  linear: LinearAccess;
   /** Re-checks the repository and Codex, reconnects if needed and reloads the snapshot. */
   refresh(): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { errorMessage, SHOW_LOGS } from '../logging';
 import { landAttempt, landAttemptLocally, resolveWithAgent, reworkAttempt } from './landCommands';
 import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
-import { launchIssueAttempts, openIssue, refreshAutopilot, startAutopilot, stopAutopilot } from './autopilotCommands';
+import { launchIssueAttempts, openIssue, refreshAutopilot, setLinearKey, startAutopilot, stopAutopilot } from './autopilotCommands';
 import { landSkillsBranch } from './landSkillsBranch';
 import { cleanUp } from './cleanupCommand';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
@@ -46,6 +46,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.refreshAutopilot]: (s) => refreshAutopilot(s),
   [CommandIds.launchIssueAttempts]: launchIssueAttempts,
   [CommandIds.openIssue]: openIssue,
+  [CommandIds.setLinearKey]: (s) => setLinearKey(s),
   [CommandIds.cleanUp]: (s) => cleanUp(s),
 };
 

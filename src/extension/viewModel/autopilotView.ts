@@ -40,17 +40,32 @@ export function autopilotSectionRow(ap: AutopilotSnapshot): RowView {
   if (ap.running.length) parts.push(`${ap.running.length} running`);
   if (ap.retrying.length) parts.push(`${ap.retrying.length} retrying`);
   if (ap.lastPollError) parts.push('error');
+  if (ap.status !== 'running' && ap.problem) parts.push(ap.problem.code === 'needs_credentials' ? 'needs the token again' : 'could not start');
   return {
     label: 'Autopilot',
     description: parts.join(' · '),
     tooltip: `**Autopilot** — ${ap.status}${ap.source ? ` on ${escapeMarkdown(ap.source)}` : ''}`,
-    icon: { id: ap.status === 'running' ? 'rocket' : 'circle-slash', color: ap.lastPollError ? 'charts.red' : undefined },
+    icon: { id: ap.status === 'running' ? 'rocket' : 'circle-slash', color: ap.lastPollError || (ap.status !== 'running' && ap.problem) ? 'charts.red' : undefined },
     contextValue: `quartet.autopilot.section.${autopilotContext(ap)}`,
+  };
+}
+
+/** Not running although asked to: a failed start (typed error) or a restart that needs the token again. */
+function problemRow(ap: AutopilotSnapshot, problem: NonNullable<AutopilotSnapshot['problem']>): RowView {
+  const needsToken = problem.code === 'needs_credentials';
+  const label = needsToken ? 'Needs the token again: run Start Autopilot' : `Could not start: ${problem.code}`;
+  return {
+    label,
+    description: oneLine(problem.message, 120),
+    tooltip: [`**Autopilot** ${escapeMarkdown(label)}`, escapeMarkdown(oneLine(problem.message, 600)), ap.source ? `Tracker: ${escapeMarkdown(ap.source)}` : ''].filter(Boolean).join('  \n'),
+    icon: { id: 'warning', color: 'charts.red' },
+    contextValue: `quartet.autopilot.status.${autopilotContext(ap)}`,
   };
 }
 
 /** `running on GitHub o/r` · `last poll 12s ago · next in 18s` (or the error). */
 export function autopilotStatusRow(ap: AutopilotSnapshot, now: number): RowView {
+  if (ap.status !== 'running' && ap.problem) return problemRow(ap, ap.problem);
   const label = ap.status === 'running' ? `Running${ap.source ? ` on ${ap.source}` : ''}` : ap.configured ? 'Stopped' : 'No tracker configured';
   const parts: string[] = [];
   const last = since(ap.lastPollAt, now);

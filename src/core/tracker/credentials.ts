@@ -1,0 +1,65 @@
+// Tracker credentials a client hands the supervisor on Start Autopilot: what it needs (names only) and what is sent (values).
+//
+// The supervisor's own environment has the built-in secret names removed, so `GITHUB_TOKEN` & co. never reach it
+// that way: VS Code reads its SecretStorage and the CLI its environment, and each sends the values with the start
+// request. The supervisor keeps them in memory only (never state.json, journals or logs) and never passes them on
+// to an agent's environment.
+
+/** The values a client sends; everything optional. */
+export interface TrackerCredentials {
+  /** Host secret storage by key (`github`, `linear`): VS Code's SecretStorage ("Set GitHub Token", "Set Linear API Key"). */
+  secrets?: Record<string, string>;
+  /** Variables from the client's environment, only those the tracker reads (`needs.envNames`). */
+  env?: Record<string, string>;
+}
+
+/** What the configured tracker (and a land as PR) reads: published in the Autopilot snapshot so clients send just that. */
+export interface CredentialNeeds {
+  /** Secret-storage keys, e.g. `["github"]`. */
+  secretKeys: string[];
+  /** Environment variable names, e.g. `["ACME_TOKEN", "QUARTET_GITHUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"]`. */
+  envNames: string[];
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_VALUE = 16 * 1024;
+
+/** Picks the needed variables out of a client's environment (empty values are left out: they count as unset). */
+export function credentialsFromEnv(needs: CredentialNeeds | null | undefined, env: NodeJS.ProcessEnv, secrets: Record<string, string> = {}): TrackerCredentials {
+  const picked: Record<string, string> = {};
+  for (const name of needs?.envNames ?? []) {
+    const v = env[name];
+    if (v && v.trim()) picked[name] = v;
+  }
+  const stored = Object.fromEntries(Object.entries(secrets).filter(([k, v]) => (needs?.secretKeys ?? []).includes(k) && v && v.trim()));
+  return { secrets: stored, env: picked };
+}
+
+/** Checks what a client sent; returns null for an absent field and throws (with a message naming no value) for a bad one. */
+export function parseCredentials(v: unknown): TrackerCredentials | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error('credentials must be an object {secrets?, env?}');
+  const out: TrackerCredentials = {};
+  for (const field of ['secrets', 'env'] as const) {
+    const m = (v as Record<string, unknown>)[field];
+    if (m === undefined || m === null) continue;
+    if (typeof m !== 'object' || Array.isArray(m)) throw new Error(`credentials.${field} must be a map of strings`);
+    const entries = Object.entries(m as Record<string, unknown>);
+    for (const [k, value] of entries) {
+      if (!NAME.test(k)) throw new Error(`credentials.${field}: "${k.slice(0, 60)}" is not a valid name`);
+      if (typeof value !== 'string' || value.length > MAX_VALUE) throw new Error(`credentials.${field}.${k} must be a string`);
+    }
+    out[field] = Object.fromEntries(entries) as Record<string, string>;
+  }
+  return out;
+}
+
+/** Every value, for redaction (short values are ignored by the redactor). */
+export function credentialValues(c: TrackerCredentials | null | undefined): string[] {
+  return [...Object.values(c?.secrets ?? {}), ...Object.values(c?.env ?? {})].filter((v) => v.trim().length > 0);
+}
+
+/** True when the client sent nothing usable. */
+export function isEmptyCredentials(c: TrackerCredentials | null | undefined): boolean {
+  return credentialValues(c).length === 0;
+}
