@@ -28,6 +28,7 @@ Commands:
   quartet score TASK_ID [--json] [--repo DIR]
   quartet land ATTEMPT_ID [--pr | --resolve] [--json] [--repo DIR]
   quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
+  quartet delete TASK_ID [--json] [--repo DIR]
   quartet distill [--apply all] [--json] [--repo DIR]
   quartet autopilot [--once] [--json] [--repo DIR]
   quartet cleanup [--dry-run] [--all | --items IDS] [--json] [--repo DIR]
@@ -73,6 +74,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   score: `quartet score TASK_ID [--json] [--repo DIR]\n\n  The scorecard: each attempt's checks, conflicts, diff size, tokens and time; the recommended one first.`,
   land: LAND_HELP,
   rework: REWORK_HELP,
+  delete: `quartet delete TASK_ID [--json] [--repo DIR]\n\n  Deletes a task: stops its attempts (no process of them is left), archives whatever work they hold\n  (patch + post-mortem under <git dir>/quartet/archive; quartet restore brings one back), removes their\n  worktrees and branches, and drops the task from the list. Its journals stay on disk.`,
   distill: `quartet distill [--apply all] [--json] [--repo DIR]\n\n  Mines the journals (failing commands, repeated errors, stalls, declined approvals) and rework reasons for\n  evidence, asks Codex for skill proposals that cite it, and prints them. --apply all writes every proposal\n  onto a new branch quartet/skills/<date>. With little or no history it says so and proposes nothing.`,
   autopilot: AUTOPILOT_HELP,
   cleanup: CLEANUP_HELP,
@@ -213,6 +215,18 @@ async function run(argv: string[]): Promise<number> {
     case 'rework':
       // The CLI's own environment (for the token), as land --pr does.
       return rework(p, () => connect(p), process.env);
+    case 'delete': {
+      const id = p.positionals[0];
+      if (!id) throw new CliUsageError('delete needs a TASK_ID (see quartet status)');
+      const client = await connect(p);
+      try {
+        const r = await client.deleteTask(id);
+        console.log(p.flags.has('json') ? JSON.stringify(r, null, 2) : `deleted ${id}${r.archived.length ? `; archived ${r.archived.map((a) => `${a.attemptId} (${a.patch})`).join(', ')}` : ''}`);
+        return 0;
+      } finally {
+        client.close();
+      }
+    }
     case 'distill': {
       const client = await connect(p);
       const out = await client.distill({ env: scrubSecrets(process.env) });

@@ -1,10 +1,10 @@
-// Integration: 100 launch/stop cycles with Codex really running, and a last client leaving — zero stray processes.
+// Integration: 100 launch/stop cycles with Codex really running, a last client leaving, a task deleted — zero stray processes.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { DIST, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
+import { DIST, git, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 
 const CYCLES = 100;
@@ -122,4 +122,24 @@ test('the last client disconnecting with stopAttemptsWhenLastClientDisconnects o
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal((await h.client.snapshot()).tasks.find((x) => x.id === kept.id)?.attempts[0]?.phase, 'working');
   await h.client.stop(kept.attempts[0]!.id);
+});
+
+test('delete task: its running attempts (Codex → bash → sleep) are ended, their work archived, worktrees and branches gone, the task forgotten', { timeout: 120_000 }, async () => {
+  const t = await h.client.launch({ title: 'to be deleted', prompt: 'go [[quartet-demo:long-command]]', attempts: 2, options: { stallTimeoutMs: 600_000 } });
+  const ids = new Set(t.attempts.map((a) => a.id));
+  await until(() => [...ids].every((id) => processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd))), 60_000, 'both shells');
+  // Something uncommitted in one worktree: deleting must archive it, not lose it.
+  const wt = t.attempts[0]!.worktree;
+  writeFileSync(join(wt, 'unsaved-note.txt'), 'work in progress\n');
+  const r = await h.client.deleteTask(t.id);
+  assert.deepEqual(strays(ids), [], 'no process of the deleted task is left');
+  assert.deepEqual(r.archived.map((a) => a.attemptId).sort(), [...ids].sort(), 'every attempt with a worktree was archived first');
+  const patch = r.archived.find((a) => a.attemptId === t.attempts[0]!.id)!.patch;
+  assert.match(readFileSync(patch, 'utf8'), /unsaved-note\.txt/, 'the uncommitted file is in the archive');
+  for (const a of t.attempts) {
+    assert.equal(existsSync(a.worktree), false, `${a.worktree} was removed`);
+    assert.equal(git(h.repo, 'branch', '--list', a.branch), '', `${a.branch} was deleted`);
+  }
+  assert.equal((await h.client.snapshot()).tasks.some((x) => x.id === t.id), false, 'the task is gone from the list');
+  await assert.rejects(h.client.deleteTask(t.id), /no task/);
 });

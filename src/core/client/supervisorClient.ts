@@ -10,6 +10,7 @@ import type { AutopilotSnapshot } from '../../shared/autopilot';
 import type { TrackerCredentials } from '../tracker/credentials';
 import { supervisorPaths } from '../supervisor/paths';
 import type { FollowUpResult } from '../orchestrator/followUp';
+import type { DeletedTask } from '../orchestrator/deleteTask';
 import type { DistillReply } from '../distill/distillService';
 import type { Decision } from '../distill/review';
 import type { LandSkillsResult } from '../skills/landSkills';
@@ -141,6 +142,9 @@ export class SupervisorClient implements QuartetApi {
   }
   rework(attemptId: string, reason: string, options: ReworkOptions = {}): Promise<ReworkResult> {
     return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/rework`, { reason, ...(options.github ? { github: options.github } : {}) }, 120_000) as Promise<ReworkResult>;
+  }
+  deleteTask(taskId: string): Promise<DeletedTask> {
+    return call(this.socket, 'POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/delete`, {}, 120_000) as Promise<DeletedTask>;
   }
   score(taskId: string): Promise<TaskScore> {
     return call(this.socket, 'GET', `/api/v1/score/${encodeURIComponent(taskId)}`) as Promise<TaskScore>;

@@ -31,6 +31,7 @@ import { checkWorktreeRoot, validRetention } from './settings';
 import { QuartetError } from '../execution/errors';
 import { PortAllocator, resourceEnv } from '../execution/ports';
 import { Landing } from './landing';
+import { deleteTask, type DeletedTask } from './deleteTask';
 import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp';
 import { resolveWithAgent } from './resolveConflicts';
 import { giveSkills } from '../skills/giveSkills';
@@ -261,6 +262,24 @@ export class Orchestrator extends EventEmitter {
   /** The tools a task's next Codex session gets (built once per session, so a reload never changes a running one). */
   setAgentTools(tools: ((task: TaskRecord) => AgentTools | null) | null): void {
     this.agentTools = tools;
+  }
+
+  /** Delete Task: stops its attempts, archives their work, removes worktrees and branches, forgets the task. */
+  deleteTask(taskId: string): Promise<DeletedTask> {
+    return deleteTask(
+      {
+        task: (id) => this.tasks.find((t) => t.id === id),
+        stopAndWait: (id) => this.stopAndWait(id),
+        archive: (id, reason) => this.landing.archive(id, reason),
+        forget: (id) => {
+          this.tasks = this.tasks.filter((t) => t.id !== id);
+          this.taskEnv.delete(id);
+          this.changed(true);
+        },
+        log: this.deps.log,
+      },
+      taskId,
+    );
   }
 
   /** Archives an ended attempt (patch + post-mortem) and removes its worktree and branch (Autopilot: issue closed). */

@@ -13,6 +13,7 @@ export const CommandIds = {
   signInGithub: 'quartet.signInGithub',
   resolveWithAgent: 'quartet.resolveWithAgent',
   reworkAttempt: 'quartet.reworkAttempt',
+  deleteTask: 'quartet.deleteTask',
   distillSkills: 'quartet.distillSkills',
   landSkillsBranch: 'quartet.landSkillsBranch',
   showDiff: 'quartet.showDiff',

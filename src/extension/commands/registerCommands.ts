@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { errorMessage, SHOW_LOGS } from '../logging';
 import { landAttempt, landAttemptLocally, resolveWithAgent, reworkAttempt } from './landCommands';
+import { deleteTaskCommand } from './deleteTask';
 import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
 import { launchIssueAttempts, openIssue, refreshAutopilot, setLinearKey, startAutopilot, stopAutopilot } from './autopilotCommands';
@@ -31,6 +32,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.signInGithub]: (s) => signInGithub(s),
   [CommandIds.resolveWithAgent]: resolveWithAgent,
   [CommandIds.reworkAttempt]: reworkAttempt,
+  [CommandIds.deleteTask]: deleteTaskCommand,
   [CommandIds.distillSkills]: (s) => distillSkills(s),
   [CommandIds.landSkillsBranch]: landSkillsBranch,
   [CommandIds.showDiff]: showDiff,
