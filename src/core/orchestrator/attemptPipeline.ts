@@ -1,0 +1,222 @@
+// One attempt's run from queued to settled: dispatch, worktree, hooks, Codex, commit, failure and auto-retry; state only via the host.
+
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isActive, isTerminal, type Phase, type Reason } from '../../shared/model';
+import type { AgentEvent } from '../../shared/events';
+import type { AttemptRecord, TaskRecord } from './records';
+import { phaseForOutcome, retryDelayMs, stopSummary, transition } from './transitions';
+import { Journal } from '../observability/journal';
+import { secretValues } from '../config/secrets';
+import { AttemptRunner, type AgentTools, type RunOutcome } from '../execution/attemptRunner';
+import { resolveCodexBinary } from '../execution/codexBinary';
+import { commitWorktree, createWorktree, filesChangedSince, removeWorktree, repoWorktreeDir } from '../execution/worktrees';
+import { resolveCommit } from '../execution/gitRepo';
+import { commitMessage } from '../policy/defaultPrompt';
+import type { WorkflowRuntime } from '../workflow/workflowRuntime';
+import { AttemptSetupError } from '../workflow/attemptHooks';
+import { originOf } from './reconstruct';
+import { QuartetError } from '../execution/errors';
+import { resourceEnv, type PortAllocator } from '../execution/ports';
+import type { Landing } from './landing';
+import type { FollowUps } from './followUp';
+import type { Watchdog } from './watchdog';
+import { giveSkills } from '../skills/giveSkills';
+
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** Thrown inside run when the user stopped the attempt before Codex started. */
+class StoppedBeforeStart extends Error {}
+
+/**
+ * What the pipeline needs from the orchestrator (the only owner of run state). The maps are the
+ * orchestrator's own runtime resources, shared by reference; records change only through `update`.
+ */
+export interface PipelineHost {
+  readonly repo: string;
+  tasks(): readonly TaskRecord[];
+  attempt(id: string): AttemptRecord;
+  attemptRecord(id: string): AttemptRecord | undefined;
+  update(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
+  worktreeRoot(): string;
+  maxConcurrent(): number;
+  envFor(taskId: string): Record<string, string>;
+  /** Every secret value to redact from this task's journal besides those in its env. */
+  journalSecrets(taskId: string): string[];
+  halt(id: string, reason: Reason, message: string): boolean;
+  retry(id: string): void;
+  onEvent(id: string, e: AgentEvent): void;
+  agentTools(task: TaskRecord): AgentTools | null;
+  log(line: string): void;
+  readonly workflow: WorkflowRuntime;
+  readonly followUps: FollowUps;
+  readonly landing: Landing;
+  readonly watchdog: Watchdog;
+  readonly ports: PortAllocator;
+  readonly runners: Map<string, AttemptRunner>;
+  readonly journals: Map<string, Journal>;
+  readonly lastActivity: Map<string, number>;
+  readonly retryTimers: Map<string, NodeJS.Timeout>;
+}
+
+export class AttemptPipeline {
+  constructor(private readonly host: PipelineHost) {}
+
+  private activeCount(): number {
+    return this.host.tasks().flatMap((t) => t.attempts).filter((a) => isActive(a.phase)).length;
+  }
+
+  async dispatch(): Promise<void> {
+    const h = this.host;
+    // SPEC §6.2: re-read defensively before dispatching, in case a watch event was missed (first: it may dispatch itself).
+    h.workflow.refresh();
+    const queued = h.tasks().flatMap((t) => t.attempts.filter((a) => a.phase === 'queued').map((a) => ({ t, a })));
+    for (const { t, a } of queued) {
+      if (this.activeCount() >= h.maxConcurrent()) return;
+      h.update(a.id, (x) => ({ ...transition(x, 'preparing', null, new Date().toISOString()), lastEvent: 'preparing worktree', lastEventAt: new Date().toISOString() }));
+      void this.run(t, a.id);
+    }
+  }
+
+  private async run(task: TaskRecord, id: string): Promise<void> {
+    const h = this.host;
+    const env = h.envFor(task.id);
+    const existing = h.attempt(id).worktree;
+    // A retry or resume keeps its worktree even if the root setting changed since (or was lost in a restart).
+    const root = existsSync(existing) ? resolve(existing, '..', '..', '..') : h.worktreeRoot();
+    let outcome: RunOutcome;
+    const journal = new Journal(h.attempt(id).journal, [...secretValues(env), ...h.journalSecrets(task.id)], MAX_LINE_BYTES, {
+      // A journal that cannot be written (full disk) ends the attempt: running on without a record would lose work silently.
+      onError: (message) => h.halt(id, 'journal_failed', message),
+    });
+    h.journals.set(id, journal);
+    try {
+      const a = h.attempt(id);
+      journal.event({ type: 'phase', phase: 'preparing', reason: null, message: 'preparing worktree', origin: originOf(task, a) });
+      const wtStarted = Date.now();
+      const wt = await createWorktree({ repo: h.repo, root, taskKey: task.key, index: a.index, branch: a.branch, baseCommit: task.baseCommit });
+      h.update(id, (x) => ({ ...x, worktree: wt.path }));
+      const hookCtx = { attemptId: id, taskId: task.id, worktree: wt.path, branch: a.branch, env, journal };
+      // A failed after_create leaves no half-prepared worktree: the retry creates it (and runs the hook) again.
+      if (!wt.reused) await h.workflow.requireHook('after_create', hookCtx, () => removeWorktree(h.repo, wt.path));
+      const codex = await resolveCodexBinary({ env, repo: h.repo });
+      // Stopped while its worktree was being made: keep the worktree, start nothing.
+      const current = h.attempt(id);
+      if (isTerminal(current.phase)) throw new StoppedBeforeStart();
+      const skills = await giveSkills({ worktree: wt.path, repo: h.repo, base: task.baseCommit, journal, log: (line) => h.log(`attempt=${id} ${line}`) });
+      h.update(id, (x) => ({ ...x, skills }));
+      const prompt = current.resumeThread ? '' : h.workflow.prompt({ task: current.nextPrompt ? { ...task, prompt: current.nextPrompt } : task, issue: task.issue ?? null, templateAttempt: current.nextAttempt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch, retries: current.retries, addendum: current.promptAddendum ?? null });
+      await h.workflow.requireHook('before_run', hookCtx);
+      if (isTerminal(h.attempt(id).phase)) throw new StoppedBeforeStart();
+      const ports = await h.ports.allocate(id);
+      h.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
+      journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
+      const runner = new AttemptRunner({
+        attemptId: id,
+        worktree: wt.path,
+        worktreeRoot: repoWorktreeDir(root, h.repo),
+        prompt,
+        developerInstructions: null,
+        options: task.options,
+        env: { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: wt.path },
+        codexPath: codex.ok ? codex.path : null,
+        journal,
+        maxLineBytes: MAX_LINE_BYTES,
+        resumeThreadId: current.resumeThread ?? null,
+        resumePrompt: h.followUps.promptFor(id),
+        tools: task.source ? h.agentTools(task) : null,
+        hooks: {
+          onEvent: (e) => h.onEvent(id, e),
+          onActivity: () => h.lastActivity.set(id, Date.now()),
+          onPending: (q) => h.update(id, (x) => (isTerminal(x.phase) ? x : { ...transition(x, q ? 'needs-you' : 'working', null, new Date().toISOString()), pending: q })),
+        },
+      });
+      h.runners.set(id, runner);
+      h.lastActivity.set(id, Date.now());
+      if (journal.error) throw new QuartetError(journal.error, 'journal_failed');
+      outcome = await runner.run();
+      await h.workflow.hook('after_run', hookCtx);
+    } catch (err) {
+      outcome = err instanceof StoppedBeforeStart
+        ? { status: 'stopped', reason: 'stopped_by_user' }
+        : { status: 'failed', reason: err instanceof AttemptSetupError || err instanceof QuartetError ? err.reason : 'worktree_failed', message: (err as Error).message };
+    } finally {
+      h.runners.delete(id);
+      h.lastActivity.delete(id);
+      h.ports.release(id);
+      h.watchdog.reset(id);
+    }
+    await this.settle(task, id, outcome, journal);
+    journal.close();
+    h.journals.delete(id);
+    void this.dispatch();
+  }
+
+  private async settle(task: TaskRecord, id: string, outcome: RunOutcome, journal: Journal): Promise<void> {
+    const h = this.host;
+    if (h.followUps.has(id)) return h.followUps.settle(id, outcome, journal);
+    const a = h.attempt(id);
+    if (isTerminal(a.phase)) return;
+    const now = (): string => new Date().toISOString();
+    if (outcome.status === 'completed') {
+      try {
+        await this.finishRun(task, id, outcome.finalMessage, journal);
+      } catch (err) {
+        this.fail(id, 'commit_failed', `could not commit the attempt's result: ${(err as Error).message}`);
+      }
+      return;
+    }
+    if (outcome.status === 'failed') return this.fail(id, outcome.reason, outcome.message);
+    const phase: Phase = phaseForOutcome('stopped', outcome.reason);
+    journal.event({ type: 'phase', phase, reason: outcome.reason });
+    h.update(id, (x) => ({ ...transition(x, phase, outcome.reason, now()), pending: null, lastEvent: stopSummary(phase, outcome.reason), lastEventAt: now() }));
+    if (phase === 'stalled') this.scheduleAutoRetry(task, id);
+  }
+
+  /** Commits what the agent left, marks the attempt finished and starts the scorecard (`scored`); throws when the commit fails. */
+  async finishRun(task: TaskRecord, id: string, finalMessage: string | null, journal: Journal): Promise<{ scored: Promise<void> }> {
+    const h = this.host;
+    const a = h.attempt(id);
+    const msg = commitMessage(finalMessage, task.title, id);
+    const c = await commitWorktree(a.worktree, msg);
+    const files = await filesChangedSince(a.worktree, a.base);
+    const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
+    if (c.commit) {
+      const committed: AgentEvent = { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' };
+      journal.event(committed); // the journal alone must be able to say what the result is
+      h.onEvent(id, committed);
+    }
+    journal.event({ type: 'phase', phase: 'finished', reason: null, message: tip ? `result ${tip} (${files} files)` : 'no changes' });
+    h.update(id, (x) => ({ ...transition(x, 'finished', null, new Date().toISOString()), resultCommit: tip, filesChanged: files, pending: null }));
+    return { scored: h.landing.afterFinish(id).catch((err: unknown) => h.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)) };
+  }
+
+  private fail(id: string, reason: Reason, message: string): void {
+    const h = this.host;
+    const now = new Date().toISOString();
+    h.journals.get(id)?.event({ type: 'phase', phase: 'failed', reason, message });
+    h.update(id, (x) => ({ ...transition(x, 'failed', reason, now), pending: null, lastError: message, lastEvent: `failed: ${message.slice(0, 100)}`, lastEventAt: now }));
+    const task = h.tasks().find((t) => t.attempts.some((a) => a.id === id));
+    if (task) this.scheduleAutoRetry(task, id);
+  }
+
+  private scheduleAutoRetry(task: TaskRecord, id: string): void {
+    const h = this.host;
+    const a = h.attempt(id);
+    if (a.retries >= task.options.maxRetries) return;
+    const delay = retryDelayMs(a.retries + 1, task.options.maxRetryBackoffMs);
+    h.update(id, (x) => ({ ...x, nextRetryAt: new Date(Date.now() + delay).toISOString() }));
+    const timer = setTimeout(() => {
+      h.retryTimers.delete(id);
+      const cur = h.attemptRecord(id);
+      if (cur && isTerminal(cur.phase) && cur.nextRetryAt) h.retry(id);
+    }, delay);
+    h.retryTimers.set(id, timer);
+  }
+
+  clearRetry(id: string): void {
+    const t = this.host.retryTimers.get(id);
+    if (t) clearTimeout(t);
+    this.host.retryTimers.delete(id);
+  }
+}
