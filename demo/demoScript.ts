@@ -3,7 +3,7 @@
 import { trackerToolReply } from './trackerScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -16,7 +16,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool';
+type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -27,6 +27,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   env: ['envDump', 'final'],
   // A shell that outlives Codex's default wait: what Stop must end (process hygiene tests).
   'long-command': ['longCmd', 'final'],
+  // The same shell, then the model never answers: Codex and its shell keep running until stopped (however long the test takes).
+  'long-command-hang': ['longCmd', 'hang'],
   // An agent that keeps running the same failing command (loop detection tests).
   loop: ['failCmd'],
   'hang-once': [],
@@ -198,6 +200,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return trackerToolReply(ctx.tools, ctx.prompt ?? '', id);
     case 'longCmd':
       return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
+    case 'hang':
+      return { kind: 'hang' };
     case 'final':
       return { kind: 'message', text: finalText(scenario, id) };
   }

@@ -63,6 +63,12 @@ export interface CodeServer {
   extensionsDir: string;
   /** code-server's combined stdout/stderr so far (useful when a test fails). */
   log(): string;
+  /**
+   * Ends code-server as closing it does: SIGTERM to its main process only, which shuts the server down
+   * and deactivates extensions; waits for its process group to end (SIGKILL after graceMs) and leaves
+   * detached processes such as the supervisor alone. True if the group ended within the grace.
+   */
+  terminate(graceMs?: number): Promise<boolean>;
   /** Kills code-server's whole process group and removes its temp dirs; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -101,6 +107,17 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     leftovers.delete(tempRoot);
     rmSync(tempRoot, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
+  const terminate = async (graceMs = 20_000): Promise<boolean> => {
+    const pid = child?.pid;
+    if (pid === undefined || !groupAlive(pid)) return true;
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+    const graceful = !groupAlive(pid);
+    await killGroup(pid);
+    child = undefined;
+    return graceful;
+  };
   leftovers.set(tempRoot, () => child?.pid);
   installSafetyNet();
 
@@ -114,7 +131,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       const started = await waitForHealth(port, child);
       if (started) {
         const url = `http://127.0.0.1:${port}`;
-        return { url, port, folder: options.folder, userDataDir, extensionsDir, log, stop };
+        return { url, port, folder: options.folder, userDataDir, extensionsDir, log, terminate, stop };
       }
       await killGroup(child.pid ?? 0);
       child = undefined;

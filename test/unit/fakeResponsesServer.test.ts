@@ -172,3 +172,13 @@ test('scenario fix-checks (a PR fix turn): the marker in a later turn wins; it w
   const final = replyFor('fix-checks', 1, 'thread-a');
   assert.match(final.kind === 'message' ? final.text : '', /^Fix the failing check [0-9a-f]{8}\n\nWrote FIXED to quartet-fix\.txt/);
 });
+
+test('scenario long-command-hang: the long shell command, then the model never answers (Codex and its shell keep running)', () => {
+  const user = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'go [[quartet-demo:long-command-hang]]' }] };
+  assert.equal(scenarioOf([user]), 'long-command-hang');
+  const first = replyFor('long-command-hang', 0, 'thread-a');
+  assert.deepEqual(first, replyFor('long-command', 0, 'thread-a'), 'the same shell as long-command');
+  assert.match(first.kind === 'exec' ? first.cmd : '', /^sleep 600/);
+  assert.deepEqual(replyFor('long-command-hang', 1, 'thread-a'), { kind: 'hang' });
+  assert.deepEqual(replyFor('long-command-hang', 5, 'thread-a'), { kind: 'hang' }, 'it never ends by itself');
+});
