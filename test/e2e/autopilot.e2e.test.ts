@@ -2,11 +2,11 @@
 // Autopilot section shows the tracker issues and the attempts it started.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { artifactsDir, copyQuartetLogs, launchBrowser, openWorkbench, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
+import { keepServerLogs, launchBrowser, openWorkbench, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
 import { connectToFakeGithub, type GithubRepo } from '../support/githubRepo';
 import { git } from '../support/repoHarness';
@@ -69,9 +69,7 @@ Work on GitHub issue {{ issue.identifier }}: {{ issue.title }}
 
   after(async () => {
     if (server) {
-      mkdirSync(artifactsDir, { recursive: true });
-      writeFileSync(join(artifactsDir, 'autopilot-code-server.log'), server.log());
-      copyQuartetLogs(server.userDataDir, 'autopilot');
+      keepServerLogs(server, 'autopilot');
     }
     await browser?.close();
     await server?.stop();

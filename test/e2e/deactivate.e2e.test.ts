@@ -2,52 +2,19 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { artifactsDir, copyQuartetLogs, launchBrowser, openWorkbench, repoRoot, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
+import { keepServerLogs, launchBrowser, openWorkbench, repoRoot, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
+import { processes, strayProcesses, type Proc } from '../support/processScan';
 
 const ui = 60_000;
 const TITLE = 'Run the long check';
 
-interface Proc {
-  pid: number;
-  cmd: string;
-  tag: string | null;
-  cwd: string | null;
-}
-
-/** Every live process with its attempt tag and cwd, read straight from /proc (not through the product's processTree). */
-function processes(): Proc[] {
-  const out: Proc[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue; // exited, only not yet reaped
-      const env = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
-      const tag = env.find((e) => e.startsWith('QUARTET_ATTEMPT_ID='))?.slice('QUARTET_ATTEMPT_ID='.length) ?? null;
-      let cwd: string | null = null;
-      try {
-        cwd = readlinkSync(`/proc/${pid}/cwd`);
-      } catch {
-        cwd = null;
-      }
-      out.push({ pid, cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(), tag, cwd });
-    } catch {
-      // gone while we looked
-    }
-  }
-  return out;
-}
-
 /** Processes of these attempts, or running anywhere under this demo's worktree root. */
 function strays(demo: DemoEnv, ids: ReadonlySet<string>): Proc[] {
-  const root = demo.worktreeRoot + sep;
-  return processes().filter((p) => (p.tag !== null && ids.has(p.tag)) || (p.cwd !== null && p.cwd.startsWith(root)));
+  return strayProcesses(demo.worktreeRoot, ids);
 }
 
 async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
@@ -134,9 +101,7 @@ async function runWindowThenClose(demo: DemoEnv, stopOnLastClient: boolean | und
     }
   } finally {
     if (server) {
-      mkdirSync(artifactsDir, { recursive: true });
-      writeFileSync(join(artifactsDir, `${name}-code-server.log`), server.log());
-      copyQuartetLogs(server.userDataDir, name);
+      keepServerLogs(server, name);
     }
     await browser?.close();
     await server?.stop();

@@ -1,11 +1,11 @@
 // E2E in real VS Code (code-server + Chromium) against a fake GitHub in this process: token → 4 attempts → one click lands the winner as a PR.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { artifactsDir, copyQuartetLogs, launchBrowser, openWorkbench, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
+import { keepServerLogs, launchBrowser, openWorkbench, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
 import { bareGit, connectToFakeGithub, type GithubRepo } from '../support/githubRepo';
 import { git } from '../support/repoHarness';
@@ -67,9 +67,7 @@ describe('Land as a pull request from the tree in real VS Code', { timeout: 300_
 
   after(async () => {
     if (server) {
-      mkdirSync(artifactsDir, { recursive: true });
-      writeFileSync(join(artifactsDir, 'landpr-code-server.log'), server.log());
-      copyQuartetLogs(server.userDataDir, 'landpr');
+      keepServerLogs(server, 'landpr');
     }
     await browser?.close();
     await server?.stop();

@@ -1,11 +1,9 @@
 // E2E in real VS Code (code-server + Chromium): New Task with 4 attempts, rows go live and finish, survive a reload.
 
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { artifactsDir, copyQuartetLogs, launchBrowser, openWorkbench, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
+import { keepServerLogs, launchBrowser, openWorkbench, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
 import { git } from '../support/repoHarness';
 
@@ -75,9 +73,7 @@ describe('Quartet tree in real VS Code', { timeout: 420_000 }, () => {
 
   after(async () => {
     if (server) {
-      mkdirSync(artifactsDir, { recursive: true });
-      writeFileSync(join(artifactsDir, 'tree-code-server.log'), server.log());
-      copyQuartetLogs(server.userDataDir, 'tree');
+      keepServerLogs(server, 'tree');
     }
     await browser?.close();
     await server?.stop();

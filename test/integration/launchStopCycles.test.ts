@@ -2,10 +2,11 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DIST, git, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
+import { processes, strayProcesses, type Proc } from '../support/processScan';
 
 const CYCLES = 100;
 
@@ -17,45 +18,9 @@ after(async () => {
   await h?.cleanup();
 });
 
-interface Proc {
-  pid: number;
-  cmd: string;
-  tag: string | null;
-  cwd: string | null;
-}
-
-/**
- * Every process on the machine with its attempt tag and cwd, read straight from /proc — deliberately
- * not through src/core/execution/processTree, so a broken product sweep cannot hide its own leak.
- */
-function processes(): Proc[] {
-  const out: Proc[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue; // exited, only not yet reaped
-      const env = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
-      const tag = env.find((e) => e.startsWith('QUARTET_ATTEMPT_ID='))?.slice('QUARTET_ATTEMPT_ID='.length) ?? null;
-      let cwd: string | null = null;
-      try {
-        cwd = readlinkSync(`/proc/${pid}/cwd`);
-      } catch {
-        cwd = null;
-      }
-      out.push({ pid, cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(), tag, cwd });
-    } catch {
-      // gone while we looked
-    }
-  }
-  return out;
-}
-
 /** Processes of these attempts, or running anywhere under this test's worktree root. */
 function strays(ids: ReadonlySet<string>): Proc[] {
-  const root = h.worktreeRoot + sep;
-  return processes().filter((p) => (p.tag !== null && ids.has(p.tag)) || (p.cwd !== null && p.cwd.startsWith(root)));
+  return strayProcesses(h.worktreeRoot, ids);
 }
 
 async function until(ok: () => boolean, ms: number, what: string): Promise<void> {

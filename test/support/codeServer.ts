@@ -378,6 +378,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Copies the Quartet output channel's log files from a user-data dir into test-artifacts/. */
+/** After a run: code-server's own log and Quartet's output-channel logs go to test-artifacts/ as `<prefix>-…`. */
+export function keepServerLogs(server: CodeServer, prefix: string): void {
+  mkdirSync(artifactsDir, { recursive: true });
+  writeFileSync(join(artifactsDir, `${prefix}-code-server.log`), server.log());
+  copyQuartetLogs(server.userDataDir, prefix);
+}
+
 export function copyQuartetLogs(userDataDir: string, prefix: string): void {
   const found: string[] = [];
   const walk = (dir: string): void => {
