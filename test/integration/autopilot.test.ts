@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { attachCli as attachCliWith, type AttachedCli } from '../support/autopilotCli';
 import { request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,25 +71,7 @@ after(async () => {
   rmSync(trackerDir, { recursive: true, force: true });
 });
 
-function attachCli(args: string[]): { child: ChildProcess; output: () => string; waitFor(re: RegExp, ms: number): Promise<void>; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(DIST, 'cli.js'), ...args], { env: h.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return {
-    child,
-    output: () => out,
-    async waitFor(re, ms) {
-      const end = Date.now() + ms;
-      while (!re.test(out)) {
-        if (Date.now() > end) throw new Error(`no ${re} in CLI output:\n${out}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-    exit,
-  };
-}
+const attachCli = (args: string[]): AttachedCli => attachCliWith(args, h.env);
 
 test('quartet autopilot: two active issues are picked up; a terminal move stops and cleans one; the other runs a continuation turn and finishes', { timeout: 180_000 }, async () => {
   const cli = attachCli(['autopilot', '--repo', h.repo]);
