@@ -1,6 +1,6 @@
 // Builds every bundle with esbuild: extension, CLI, supervisor, demo model, webview, tests and benchmarks.
 import { build } from 'esbuild';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -72,4 +72,8 @@ if (existsSync(join(root, 'src/webview/main.tsx'))) {
   );
 }
 await Promise.all(jobs);
+// Which checkout this build came from: the extension falls back to that checkout's pinned codex
+// (src/extension/quartetCodex.ts), so `npm start` works whatever PATH VS Code's server hands it.
+mkdirSync(join(root, 'dist'), { recursive: true });
+writeFileSync(join(root, 'dist', 'build-info.json'), `${JSON.stringify({ checkout: root.replace(/\/$/, '') })}\n`);
 if (watch) console.log('watch mode is not implemented; re-run npm run build');

@@ -92,11 +92,16 @@ sample="$(cd "$sample" && pwd)"
 
 # --- model: the user's Codex account, else the offline demo model ---------------------------------
 # codex comes from the pinned @openai/codex devDependency unless the user has their own on PATH.
-# VS Code's server gives the extension host the login shell's PATH, so name the binary explicitly.
-if ! command -v codex >/dev/null 2>&1; then
-  export QUARTET_CODEX="${QUARTET_CODEX:-$root/node_modules/.bin/codex}"
+# VS Code's server gives the extension host a login shell's PATH — not this one, where `npm start`
+# put node_modules/.bin — so always hand the extension the absolute path of the codex found here.
+if [[ -z "${QUARTET_CODEX:-}" ]]; then
+  found="$(command -v codex 2>/dev/null || true)"
+  [[ "$found" == /* ]] || found="$root/node_modules/.bin/codex"
+  QUARTET_CODEX="$found"
 fi
+export QUARTET_CODEX
 export PATH="$root/node_modules/.bin:$PATH"
+say "using codex at $QUARTET_CODEX"
 if [[ -n "${OPENAI_API_KEY:-}" || -f "${CODEX_HOME:-$HOME/.codex}/auth.json" ]]; then
   say "using Codex with your OpenAI credentials"
 else

@@ -9,8 +9,9 @@ say() { printf 'setup: %s\n' "$*"; }
 # --- apt packages -----------------------------------------------------------------------------
 # chromium drives the workbench in tests; libkrb5-dev, build-essential and pkg-config let
 # code-server's native modules compile (their prebuilt downloads fail offline); ripgrep stands in
-# for @vscode/ripgrep's GitHub download; git is Quartet's substrate.
-apt_packages=(chromium libkrb5-dev ripgrep build-essential pkg-config git)
+# for @vscode/ripgrep's GitHub download; git is Quartet's substrate; bubblewrap is the Linux sandbox
+# Codex confines agents (and Quartet's checks) with — without it Codex warns on every attempt.
+apt_packages=(chromium libkrb5-dev ripgrep build-essential pkg-config git bubblewrap)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"

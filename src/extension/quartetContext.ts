@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { AttentionNotifier } from './attentionNotifier';
 import { BaseContentProvider } from './baseContentProvider';
+import { quartetCodexCandidates } from './quartetCodex';
 import { ProposalFileSystem } from './proposalFileSystem';
 import { SkillsReview } from './skillsReview';
 import { registerControlPanel } from './panel/controlPanel';
@@ -47,7 +48,7 @@ export class QuartetContext extends Disposable {
     const proposals = ProposalFileSystem.register();
     this._register(proposals.disposable);
     this.session = this._register(
-      new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors),
+      new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors, quartetCodexCandidates(extension.extensionPath)),
     );
     this.github = new GithubAuth(extension.secrets, log);
     this.linear = new LinearAuth(extension.secrets, log);

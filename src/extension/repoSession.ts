@@ -31,6 +31,8 @@ export class RepoSession extends Disposable {
     private readonly store: SnapshotStore,
     private readonly log: QuartetLog,
     private readonly errors: ErrorReporter,
+    /** Quartet's own pinned codex, tried after the setting, QUARTET_CODEX, PATH and the repo. */
+    private readonly codexFallbacks: readonly string[] = [],
   ) {
     super();
     this._register(toDisposable(() => this.closeConnection()));
@@ -64,7 +66,7 @@ export class RepoSession extends Disposable {
       this.log.info(dir ? `${dir} is not inside a git repository` : 'no folder is open');
       return this.stopAt('noRepo');
     }
-    const codex = await resolveCodexBinary({ configured: codexPathSetting(readSetting), env: process.env, repo });
+    const codex = await resolveCodexBinary({ configured: codexPathSetting(readSetting), env: process.env, repo, fallbacks: this.codexFallbacks });
     if (!codex.ok) {
       this.log.warn(codex.error);
       return this.stopAt('noCodex');

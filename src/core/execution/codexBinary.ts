@@ -1,4 +1,4 @@
-// Finds the Codex CLI (setting → QUARTET_CODEX → PATH → the repo's node_modules/.bin) and preflights it.
+// Finds the Codex CLI (setting → QUARTET_CODEX → PATH → the repo's node_modules/.bin → Quartet's own pinned copy) and preflights it.
 
 import { execa } from 'execa';
 import { accessSync, constants, existsSync } from 'node:fs';
@@ -7,7 +7,19 @@ import { delimiter, join, isAbsolute, basename } from 'node:path';
 export type CodexResolution = { ok: true; path: string; version: string } | { ok: false; error: string };
 
 export const CODEX_INSTALL_HINT =
-  'Install it with `npm install -g @openai/codex@0.169.0` (or set the quartet.codex.path setting / QUARTET_CODEX).';
+  'Choose the codex binary (setting quartet.codex.path, or QUARTET_CODEX), or install it with `npm install -g @openai/codex@0.169.0`.';
+
+export interface CodexLookup {
+  configured?: string | null;
+  env: NodeJS.ProcessEnv;
+  repo?: string | null;
+  /**
+   * Tried last: the codex pinned next to Quartet itself (its checkout's or its extension folder's
+   * node_modules/.bin). VS Code's server hands the extension host a login shell's PATH, which lacks
+   * the node_modules/.bin that `npm start` put on the launcher's PATH.
+   */
+  fallbacks?: readonly string[];
+}
 
 function executable(path: string): boolean {
   try {
@@ -28,13 +40,14 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
 }
 
 /** Candidate paths in resolution order, without running anything. */
-export function codexCandidates(opts: { configured?: string | null; env: NodeJS.ProcessEnv; repo?: string | null }): string[] {
+export function codexCandidates(opts: CodexLookup): string[] {
   const out: string[] = [];
   if (opts.configured) out.push(opts.configured);
   if (opts.env.QUARTET_CODEX) out.push(opts.env.QUARTET_CODEX);
   const fromPath = onPath('codex', opts.env);
   if (fromPath) out.push(fromPath);
   if (opts.repo) out.push(join(opts.repo, 'node_modules', '.bin', 'codex'));
+  for (const fallback of opts.fallbacks ?? []) if (!out.includes(fallback)) out.push(fallback);
   return out;
 }
 
@@ -45,8 +58,8 @@ const cache = new Map<string, { at: number; result: Promise<CodexResolution> }>(
  * Resolves and runs `codex --version`; the error text says how to install it. Successful answers are
  * cached for a minute: a launch of four attempts would otherwise pay for five `--version` runs.
  */
-export function resolveCodexBinary(opts: { configured?: string | null; env: NodeJS.ProcessEnv; repo?: string | null }): Promise<CodexResolution> {
-  const key = JSON.stringify([opts.configured ?? null, opts.env.QUARTET_CODEX ?? null, opts.env.PATH ?? null, opts.repo ?? null]);
+export function resolveCodexBinary(opts: CodexLookup): Promise<CodexResolution> {
+  const key = JSON.stringify([opts.configured ?? null, opts.env.QUARTET_CODEX ?? null, opts.env.PATH ?? null, opts.repo ?? null, opts.fallbacks ?? []]);
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.result;
   const result = resolveNow(opts);
@@ -57,7 +70,7 @@ export function resolveCodexBinary(opts: { configured?: string | null; env: Node
   return result;
 }
 
-async function resolveNow(opts: { configured?: string | null; env: NodeJS.ProcessEnv; repo?: string | null }): Promise<CodexResolution> {
+async function resolveNow(opts: CodexLookup): Promise<CodexResolution> {
   const tried: string[] = [];
   for (const candidate of codexCandidates(opts)) {
     const path = isAbsolute(candidate) ? candidate : onPath(candidate, opts.env) ?? candidate;

@@ -31,6 +31,7 @@ export const CommandIds = {
   openIssue: 'quartet.openIssue',
   setLinearKey: 'quartet.setLinearKey',
   cleanUp: 'quartet.cleanUp',
+  chooseCodexBinary: 'quartet.chooseCodexBinary',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

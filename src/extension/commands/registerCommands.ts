@@ -9,6 +9,7 @@ import { distillSkills } from './distillSkills';
 import { launchIssueAttempts, openIssue, refreshAutopilot, setLinearKey, startAutopilot, stopAutopilot } from './autopilotCommands';
 import { landSkillsBranch } from './landSkillsBranch';
 import { cleanUp } from './cleanupCommand';
+import { chooseCodexBinary } from './chooseCodex';
 import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
@@ -50,6 +51,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.openIssue]: openIssue,
   [CommandIds.setLinearKey]: (s) => setLinearKey(s),
   [CommandIds.cleanUp]: (s) => cleanUp(s),
+  [CommandIds.chooseCodexBinary]: (s) => chooseCodexBinary(s),
 };
 
 export function registerCommands(s: CommandServices): vscode.Disposable {
