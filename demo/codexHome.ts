@@ -1,6 +1,6 @@
 // Writes an offline CODEX_HOME that points Codex at the demo model, and the hermetic env to run it with.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Provider id in config.toml; the UI labels attempts "demo model" when thread/start reports it. */
 import { DEMO_PROVIDER_ID } from '../src/core/orchestrator/demoProvider';
@@ -71,5 +71,18 @@ export function hermeticCodexEnv(codexHome: string, home: string, base: NodeJS.P
   env.HOME = home;
   env.RUST_LOG = 'warn';
   env.NO_COLOR = '1';
+  env.TMPDIR = codexTempDir(codexHome);
   return env;
+}
+
+/**
+ * A temp dir beside (never above) `codexHome`. With a system bubblewrap, Codex 0.169.0 runs sandboxed
+ * commands through a `codex-linux-sandbox` alias it creates in CODEX_HOME — and refuses to when
+ * CODEX_HOME lies under the temp dir, so every command of an agent whose CODEX_HOME is in /tmp fails
+ * ("bwrap: execvp codex-linux-sandbox"). Tests keep their homes in /tmp; their Codex gets this TMPDIR.
+ */
+export function codexTempDir(codexHome: string): string {
+  const dir = join(dirname(codexHome), 'tmp');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

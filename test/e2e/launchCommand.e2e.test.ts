@@ -9,6 +9,7 @@ import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, repoRoot, screenshot, type BrowserSession } from '../support/codeServer';
 import { stopSupervisor } from '../support/demoEnv';
+import { codexTempDir } from '../../demo/codexHome';
 
 const uiTimeout = 60_000;
 
@@ -46,7 +47,8 @@ describe('npm start, exactly as the README says', { timeout: 900_000 }, () => {
     }
     launcher = spawn('npm', ['start', '--', '--no-open'], {
       cwd: repoRoot,
-      env: { ...env, PATH: path, HOME: home, QUARTET_PORT: '0' },
+      // TMPDIR beside the demo CODEX_HOME, not above it: see codexTempDir in demo/codexHome.ts.
+      env: { ...env, PATH: path, HOME: home, TMPDIR: codexTempDir(join(home, 'codex-home')), QUARTET_PORT: '0' },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { startFakeResponsesServer, type FakeResponsesServer } from '../../demo/fakeResponsesServer';
-import { writeCodexHome } from '../../demo/codexHome';
+import { codexTempDir, writeCodexHome } from '../../demo/codexHome';
 import { makeRepo, NODE_BIN } from './repoHarness';
 import { isAlive } from '../../src/core/execution/processTree';
 
@@ -32,6 +32,7 @@ export async function startDemoEnv(stepDelayMs = 300): Promise<DemoEnv> {
     QUARTET_CODEX: join(NODE_BIN, 'codex'),
     RUST_LOG: 'warn',
     NO_COLOR: '1',
+    TMPDIR: codexTempDir(codexHome),
     QUARTET_TEST_HOME: home,
   };
   return {
