@@ -41,7 +41,7 @@ const bucket = (n: number): number => Math.floor(Math.log2(1 + Math.max(0, n)));
 const checksTier = (c: ScoreInput['checks']): number => (c === null ? 1 : c.ok ? 2 : 0);
 
 /** The finer criteria, in order: some change at all, smaller diff, fewer files, fewer tokens, faster, id. */
-function compareFine(a: ScoreInput, b: ScoreInput): number {
+export function compareFine(a: ScoreInput, b: ScoreInput): number {
   const la = a.linesAdded + a.linesRemoved;
   const lb = b.linesAdded + b.linesRemoved;
   const emptyA = la === 0 && a.filesChanged === 0 ? 1 : 0;
