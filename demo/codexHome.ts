@@ -64,7 +64,9 @@ export function writeCodexHome(dir: string, opts: CodexHomeOptions): void {
 export function hermeticCodexEnv(codexHome: string, home: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
-    if (value === undefined || /_proxy$/i.test(key)) continue;
+    // NODE_TEST_CONTEXT (set when this runs under `node --test`) would make a repo's own `node --test`
+    // report to a parent that is not listening and exit 0 whatever failed.
+    if (value === undefined || /_proxy$/i.test(key) || key === 'NODE_TEST_CONTEXT') continue;
     env[key] = value;
   }
   env.CODEX_HOME = codexHome;

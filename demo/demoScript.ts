@@ -1,9 +1,10 @@
 // The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
 
 import { trackerToolReply } from './trackerScenario';
+import { GREETER_TASK, greeterPatch, greeterSummary } from './greeterScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'greet-fr'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -16,7 +17,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang';
+type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -40,6 +41,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'fix-checks': ['fixEdit', 'final'],
   // An agent on a tracker issue: comments on it through Quartet's tracker tool, shows its environment, edits, ends.
   'tracker-tool': ['trackerTool', 'envDump', 'edit', 'final'],
+  // The sample repo's French-greeting task: four attempts a verdict can tell apart (greeterScenario.ts).
+  'greet-fr': ['read', 'greeterEdit', 'check', 'final'],
   fail: [],
   hang: [],
 };
@@ -73,6 +76,7 @@ export function isUserMessage(item: Json): item is Record<string, Json> {
 /** The last scenario marker in the user's messages wins, so a follow-up turn can switch scenario. */
 export function scenarioOf(input: readonly Json[]): Scenario {
   let found: Scenario = 'default';
+  let sawMarker = false;
   let turnsSinceMarker = 0;
   for (const item of input) {
     if (!isUserMessage(item)) continue;
@@ -81,12 +85,15 @@ export function scenarioOf(input: readonly Json[]): Scenario {
       const name = match[1] as Scenario;
       if (SCENARIOS.includes(name)) {
         found = name;
+        sawMarker = true;
         turnsSinceMarker = 0;
       }
     }
   }
   // `hang-once` hangs only in the turn that asked for it; a later turn (a resume) runs the default script.
   if (found === 'hang-once') return turnsSinceMarker > 0 ? 'default' : 'hang';
+  // No marker: a task about the sample greeter's language gets edits related to it, not a demo note.
+  if (!sawMarker && input.some((item) => isUserMessage(item) && GREETER_TASK.test(messageText(item)))) return 'greet-fr';
   return found;
 }
 
@@ -156,10 +163,11 @@ function addFilePatch(path: string, lines: string[]): string {
   return ['*** Begin Patch', `*** Add File: ${path}`, ...lines.map((l) => `+${l}`), '*** End Patch', ''].join('\n');
 }
 
-function finalText(scenario: Scenario, id: string): string {
+function finalText(scenario: Scenario, id: string, attemptIndex: number | null): string {
   if (scenario === 'escalate') return `Write escalated.txt ${id}\n\nAsked to run one command outside the sandbox (approval needed under on-request).`;
   if (scenario === 'env') return `Dump environment ${id}\n\nWrote the process environment to quartet-env-dump.txt.`;
   if (scenario === 'tracker-tool') return `Comment on the issue ${id}\n\nCommented on the tracker issue through Quartet's tool, dumped the environment and added a note.`;
+  if (scenario === 'greet-fr') return greeterSummary(attemptIndex, hashThreadId(id));
   if (scenario === 'fix-checks') return `Fix the failing check ${id}\n\nWrote ${FIX_WORD} to ${FIX_FILE}, which the failing check asked for.`;
   const extra = scenario === 'failing-command' ? ' The first command failed, so I worked around it.' : '';
   return `Add demo note ${id}\n\nAdded a short note from the demo model and ran the repo's checks.${extra}`;
@@ -183,6 +191,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'exec', cmd: 'ls && git status --short' };
     case 'edit':
       return editReply(threadId, attemptIndex);
+    case 'greeterEdit':
+      return { kind: 'patch', patch: greeterPatch(attemptIndex, hashThreadId(threadId)) };
     case 'sharedEdit':
       return { kind: 'exec', cmd: `mkdir -p notes && printf '# Shared note\\n\\nWritten by attempt ${id}.\\n' > notes/shared.md` };
     case 'check':
@@ -203,6 +213,6 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
     case 'hang':
       return { kind: 'hang' };
     case 'final':
-      return { kind: 'message', text: finalText(scenario, id) };
+      return { kind: 'message', text: finalText(scenario, id, attemptIndex) };
   }
 }

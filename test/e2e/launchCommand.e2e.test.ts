@@ -43,7 +43,7 @@ describe('npm start, exactly as the README says', { timeout: 900_000 }, () => {
     assert.equal(onPath('codex', path), false, `codex must not be on the login PATH: ${path}`);
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) {
-      if (v !== undefined && !/^(OPENAI_API_KEY|CODEX_HOME|QUARTET_CODEX|VSCODE_.*|npm_.*|INIT_CWD)$/i.test(k)) env[k] = v;
+      if (v !== undefined && !/^(OPENAI_API_KEY|CODEX_HOME|QUARTET_CODEX|VSCODE_.*|npm_.*|INIT_CWD|NODE_TEST_CONTEXT)$/i.test(k)) env[k] = v;
     }
     launcher = spawn('npm', ['start', '--', '--no-open'], {
       cwd: repoRoot,

@@ -191,7 +191,8 @@ function codeServerEnv(extra: Record<string, string | undefined> | undefined): N
   for (const [key, value] of Object.entries(process.env)) {
     // Inside a VS Code terminal these point at that editor: code-server would hand
     // --install-extension to it instead of acting on our throwaway dirs.
-    if (!key.startsWith('VSCODE_')) env[key] = value;
+    // NODE_TEST_CONTEXT: a repo's `node --test` check would report to our runner and exit 0 whatever failed.
+    if (!key.startsWith('VSCODE_') && key !== 'NODE_TEST_CONTEXT') env[key] = value;
   }
   // An empty gallery keeps code-server from calling the marketplace.
   return { ...env, EXTENSIONS_GALLERY: '{}', ...extra };
