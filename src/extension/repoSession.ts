@@ -6,7 +6,7 @@ import { findRepoRoot } from '../core/execution/gitRepo';
 import { scrubSecrets } from '../core/config/secrets';
 import { Disposable, toDisposable } from './lifecycle';
 import type { ErrorReporter, QuartetLog } from './logging';
-import { isSettingSet, readSetting } from './settings';
+import { isSettingSet, readSetting, readUserSetting } from './settings';
 import { agentEnv, codexPathSetting, secretEnvNames, supervisorSettings } from './settingsModel';
 import type { SnapshotStore } from './snapshotStore';
 import { SupervisorConnection } from './supervisorConnection';
@@ -89,7 +89,7 @@ export class RepoSession extends Disposable {
       repo,
       supervisorEntry: this.supervisorEntry,
       env: () => this.agentEnv(),
-      settings: () => supervisorSettings(readSetting, isSettingSet),
+      settings: () => supervisorSettings(readSetting, isSettingSet, readUserSetting),
       store: this.store,
       log: this.log,
       errors: this.errors,
