@@ -28,9 +28,11 @@ test('an escalated command in the worktree asks, carrying the whole command, the
   assert.deepEqual(t.reply('acceptForSession'), { decision: 'acceptForSession' });
 });
 
-test('"accept for this attempt" is offered only when Codex lists acceptForSession', () => {
-  const t = triageServerRequest(CMD, { command: 'ls', availableDecisions: ['accept', 'cancel'] }, ctx());
-  assert.equal(t.kind === 'ask' && t.question.canAcceptForAttempt, false);
+test('"accept for this attempt" is offered when Codex can accept at all (0.169.0 honours acceptForSession without listing it)', () => {
+  const listed = triageServerRequest(CMD, { command: 'ls', availableDecisions: ['accept', { acceptWithExecpolicyAmendment: {} }, 'cancel'] }, ctx());
+  assert.equal(listed.kind === 'ask' && listed.question.canAcceptForAttempt, true);
+  const cancelOnly = triageServerRequest(CMD, { command: 'ls', availableDecisions: ['cancel'] }, ctx());
+  assert.equal(cancelOnly.kind === 'ask' && cancelOnly.question.canAcceptForAttempt, false);
 });
 
 test('a permissions request always asks; accept grants for the turn, accept-for-attempt for the session, decline grants nothing', () => {

@@ -64,8 +64,13 @@ export function commandText(command: unknown): string {
   return str(command);
 }
 
-/** Whether Codex offers its session-scoped accept for this request (absent list: the schema allows it). */
+/**
+ * Whether Codex takes its session-scoped accept for this request. 0.169.0 lists only `accept`, an
+ * execpolicy amendment and `cancel` for an escalated command, yet honours `acceptForSession` (the same
+ * command is not asked again in that session; test/integration/approvals.test.ts checks it with the binary).
+ * So: offered when the list is absent or names either accept.
+ */
 export function offersSessionAccept(params: Obj): boolean {
   const available = params.availableDecisions;
-  return !Array.isArray(available) || available.includes('acceptForSession');
+  return !Array.isArray(available) || available.includes('acceptForSession') || available.includes('accept');
 }
