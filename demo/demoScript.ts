@@ -3,7 +3,7 @@
 import { trackerToolReply } from './trackerScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -16,7 +16,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe';
+type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -28,6 +28,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'escalate-outside': ['escalatedOutside', 'final'],
   // The same escalated command twice in one turn: "accept for this attempt" (Codex's session accept) answers both.
   'escalate-twice': ['escalatedOutside', 'escalatedOutside', 'final'],
+  // apply_patch adding the file named by `[[quartet-demo-path:/abs]]` plus one inside the worktree (a patch approval when the path is not writable).
+  'patch-outside': ['patchOutside', 'final'],
   // The same with a plain command (`touch PATH`, no shell operator), which an allow-list entry `touch` can match.
   'escalate-touch': ['escalatedTouch', 'final'],
   // A plain (sandboxed) command that tries to connect to the Unix socket named by `[[quartet-demo-path:/abs]]`.
@@ -175,6 +177,7 @@ function addFilePatch(path: string, lines: string[]): string {
 }
 
 function finalText(scenario: Scenario, id: string): string {
+  if (scenario === 'patch-outside') return `Patch outside the worktree ${id}\n\nAsked to apply a patch that adds a file outside the worktree.`;
   if (scenario === 'escalate-touch') return `Touch a file outside the worktree ${id}\n\nAsked to run one escalated touch outside the worktree.`;
   if (scenario === 'escalate-outside' || scenario === 'escalate-twice') return `Write outside the worktree ${id}\n\nAsked to run one escalated command that writes outside the worktree.`;
   if (scenario === 'socket-probe') return `Probe a socket ${id}\n\nTried to connect to a Unix socket from the sandboxed shell.`;
@@ -229,6 +232,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       const target = demoPath(ctx.prompt);
       return { kind: 'exec', cmd: `touch '${target}'`, escalate: `Create ${target}, outside the worktree?` };
     }
+    case 'patchOutside':
+      return { kind: 'patch', patch: ['*** Begin Patch', `*** Add File: notes/inside-${id}.md`, '+inside', `*** Add File: ${demoPath(ctx.prompt)}`, `+patched by ${id}`, '*** End Patch', ''].join('\n') };
     case 'socketProbe':
       return { kind: 'exec', cmd: `node -e '${SOCKET_PROBE}' '${demoPath(ctx.prompt)}'` };
     case 'hang':

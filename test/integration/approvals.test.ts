@@ -112,6 +112,23 @@ test('an allow-listed plain command is accepted by policy; the same prefix never
   }
 });
 
+test('a patch that adds a file outside the worktree: needs you with every path (from its fileChange item), written only after Accept', { timeout: 120_000 }, async () => {
+  const target = join(h.dir, 'patched-outside.txt');
+  // The default sandbox keeps /tmp writable (so Codex would not ask): this turn's sandbox leaves it out, as a user's may.
+  const policy = { type: 'workspaceWrite', writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true };
+  const t = await h.client.launch({ title: 'patch', prompt: `patch [[quartet-demo:patch-outside]] [[quartet-demo-path:${target}]]`, attempts: 1, options: { turnSandboxPolicy: policy, autoApprove: 'patches-in-worktree' } });
+  const waiting = await needsYou(t.id);
+  assert.equal(waiting.pending?.kind, 'fileChange');
+  assert.equal(waiting.pending?.paths?.length, 2, 'both paths of the patch are shown');
+  assert.ok(waiting.pending?.paths?.includes(target));
+  assert.ok(waiting.pending?.paths?.some((p) => p.startsWith(waiting.worktree)), 'the inside path too: the patch is judged as a whole');
+  assert.equal(existsSync(target), false, 'nothing written before the answer');
+  await h.client.answer(waiting.id, 'accept');
+  const done = await waitForTask(h.client, t.id);
+  assert.equal(done.attempts[0]?.phase, 'finished', done.attempts[0]?.lastError ?? '');
+  assert.match(readFileSync(target, 'utf8'), /patched by/);
+});
+
 test('the allow-list is never written to the supervisor state (a client sends it from user settings)', async () => {
   await h.client.configure({ allowedCommandPrefixes: ['npm ci'] });
   try {
