@@ -197,7 +197,7 @@ test('settings validate into launch options and supervisor settings', () => {
   const o = launchOptions(read);
   assert.equal(o.codexCommand, 'codex app-server');
   assert.equal(o.approvalPolicy, 'never');
-  assert.equal(o.autoApprove, 'worktree');
+  assert.equal(o.autoApprove, 'patches-in-worktree', 'an unknown value falls back to the default');
   assert.equal(o.sandbox, 'read-only');
   assert.equal(o.model, null);
   assert.equal(o.stallTimeoutMs, 1000);

@@ -9,7 +9,7 @@ import { distillSkills } from './distillSkills';
 import { launchIssueAttempts, openIssue, refreshAutopilot, setLinearKey, startAutopilot, stopAutopilot } from './autopilotCommands';
 import { landSkillsBranch } from './landSkillsBranch';
 import { cleanUp } from './cleanupCommand';
-import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
+import { acceptRequest, acceptRequestForAttempt, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
 import type { CommandServices } from './commandServices';
@@ -40,6 +40,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.openTerminal]: openTerminal,
   [CommandIds.revealJournal]: revealJournal,
   [CommandIds.acceptRequest]: acceptRequest,
+  [CommandIds.acceptRequestForAttempt]: acceptRequestForAttempt,
   [CommandIds.declineRequest]: declineRequest,
   [CommandIds.answerQuestion]: answerQuestion,
   [CommandIds.showLogs]: (s) => s.log.show(),
