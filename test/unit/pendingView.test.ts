@@ -7,6 +7,9 @@ import { codeBlock, pendingTooltipLines } from '../../src/extension/viewModel/pe
 import { canAcceptForAttempt } from '../../src/extension/commands/answerModel';
 import { allowedCommandPrefixes, launchOptions, supervisorSettings } from '../../src/extension/settingsModel';
 import { parseWebviewMessage } from '../../src/shared/protocolGuards';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CommandIds } from '../../src/extension/commands/commandIds';
 
 const long = `/bin/bash -lc "${'echo step && '.repeat(40)}cp x /var/tmp/y"`;
 const command: PendingQuestion = { id: 'p1', kind: 'command', summary: 'run `echo step && …`', reason: 'copy out', command: long, cwd: '/wt/1', canAcceptForAttempt: true };
@@ -51,4 +54,25 @@ test('the panel may send acceptForSession, and nothing else new', () => {
   const msg = (decision: string): unknown => ({ type: 'attempt/question/answer', id: 1, params: { attemptId: 't-aaaaaaaaaaaa-1', pendingId: 'p1', decision } });
   assert.equal(parseWebviewMessage(msg('acceptForSession')).ok, true);
   assert.equal(parseWebviewMessage(msg('approved_for_session')).ok, false);
+});
+
+test('package.json: Accept Once / Accept for This Attempt / Decline on a needs-you row and in the palette; the allow-list is application-scoped', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+    contributes: {
+      commands: { command: string; title: string }[];
+      menus: Record<string, { command: string; when?: string; group?: string }[]>;
+      configuration: { properties: Record<string, { scope?: string; type?: string; enum?: string[]; default?: unknown }> };
+    };
+  };
+  const title = (id: string): string | undefined => pkg.contributes.commands.find((c) => c.command === id)?.title;
+  assert.deepEqual([title(CommandIds.acceptRequest), title(CommandIds.acceptRequestForAttempt), title(CommandIds.declineRequest)], ['Accept Once', 'Accept for This Attempt', 'Decline']);
+  const row = (pkg.contributes.menus['view/item/context'] ?? []).filter((m) => m.group?.startsWith('1_answer'));
+  assert.deepEqual(row.map((m) => m.command), [CommandIds.acceptRequest, CommandIds.acceptRequestForAttempt, CommandIds.declineRequest, CommandIds.answerQuestion]);
+  for (const m of row) assert.match(m.when ?? '', /needsYou/);
+  assert.equal(pkg.contributes.menus.commandPalette?.find((m) => m.command === CommandIds.acceptRequestForAttempt)?.when, 'quartet.needsYou');
+  const props = pkg.contributes.configuration.properties;
+  assert.equal(props['quartet.approvals.allowedCommandPrefixes']?.scope, 'application');
+  assert.deepEqual(props['quartet.approvals.allowedCommandPrefixes']?.default, []);
+  assert.equal(props['quartet.autoApprove']?.default, 'patches-in-worktree');
+  assert.ok(props['quartet.autoApprove']?.enum?.includes('worktree'), 'the old value stays valid');
 });
