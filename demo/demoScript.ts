@@ -4,7 +4,7 @@ import { trackerToolReply } from './trackerScenario';
 import { GREETER_TASK, greeterPatch, greeterSummary } from './greeterScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'greet-fr'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -17,7 +17,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang';
+type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -25,6 +25,16 @@ const PLANS: Record<Scenario, StepKind[]> = {
   slow: ['read', 'edit', 'check', 'final'],
   'failing-command': ['failCmd', 'edit', 'check', 'final'],
   escalate: ['escalated', 'final'],
+  // An escalated command that writes the file named by `[[quartet-demo-path:/abs]]` in the prompt (outside the worktree).
+  'escalate-outside': ['escalatedOutside', 'final'],
+  // The same escalated command twice in one turn: "accept for this attempt" (Codex's session accept) answers both.
+  'escalate-twice': ['escalatedOutside', 'escalatedOutside', 'final'],
+  // apply_patch adding the file named by `[[quartet-demo-path:/abs]]` plus one inside the worktree (a patch approval when the path is not writable).
+  'patch-outside': ['patchOutside', 'final'],
+  // The same with a plain command (`touch PATH`, no shell operator), which an allow-list entry `touch` can match.
+  'escalate-touch': ['escalatedTouch', 'final'],
+  // A plain (sandboxed) command that tries to connect to the Unix socket named by `[[quartet-demo-path:/abs]]`.
+  'socket-probe': ['socketProbe', 'final'],
   env: ['envDump', 'final'],
   // A shell that outlives Codex's default wait: what Stop must end (process hygiene tests).
   'long-command': ['longCmd', 'final'],
@@ -55,6 +65,16 @@ export const FIX_WORD = 'FIXED';
 export const CHECK_COMMAND = "sh -c 'if [ -f package.json ]; then npm test --silent; else echo no checks; fi'";
 
 const MARKER = /\[\[quartet-demo:([a-z-]+)\]\]/g;
+const PATH_MARKER = /\[\[quartet-demo-path:([^\]'\n]+)\]\]/;
+
+/** The absolute path a scenario works on, from `[[quartet-demo-path:/abs]]` in the prompt (no quote, so it stays one shell word). */
+export function demoPath(prompt: string | undefined): string {
+  return PATH_MARKER.exec(prompt ?? '')?.[1] ?? '/nonexistent/quartet-demo-path';
+}
+
+/** Connects to a Unix socket and prints whether it could: what the sandbox must refuse. */
+const SOCKET_PROBE =
+  'const s=require("net").connect(process.argv[1]);s.on("connect",()=>{console.log("SOCKET CONNECTED");process.exit(0)});s.on("error",(e)=>{console.log("SOCKET REFUSED "+e.code);process.exit(3)})';
 
 type Json = unknown;
 function isRecord(v: Json): v is Record<string, Json> {
@@ -164,6 +184,10 @@ function addFilePatch(path: string, lines: string[]): string {
 }
 
 function finalText(scenario: Scenario, id: string, attemptIndex: number | null): string {
+  if (scenario === 'patch-outside') return `Patch outside the worktree ${id}\n\nAsked to apply a patch that adds a file outside the worktree.`;
+  if (scenario === 'escalate-touch') return `Touch a file outside the worktree ${id}\n\nAsked to run one escalated touch outside the worktree.`;
+  if (scenario === 'escalate-outside' || scenario === 'escalate-twice') return `Write outside the worktree ${id}\n\nAsked to run one escalated command that writes outside the worktree.`;
+  if (scenario === 'socket-probe') return `Probe a socket ${id}\n\nTried to connect to a Unix socket from the sandboxed shell.`;
   if (scenario === 'escalate') return `Write escalated.txt ${id}\n\nAsked to run one command outside the sandbox (approval needed under on-request).`;
   if (scenario === 'env') return `Dump environment ${id}\n\nWrote the process environment to quartet-env-dump.txt.`;
   if (scenario === 'tracker-tool') return `Comment on the issue ${id}\n\nCommented on the tracker issue through Quartet's tool, dumped the environment and added a note.`;
@@ -210,6 +234,18 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return trackerToolReply(ctx.tools, ctx.prompt ?? '', id);
     case 'longCmd':
       return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
+    case 'escalatedOutside': {
+      const target = demoPath(ctx.prompt);
+      return { kind: 'exec', cmd: `printf 'written by ${id}' > '${target}'`, escalate: `Write ${target}, outside the worktree?` };
+    }
+    case 'escalatedTouch': {
+      const target = demoPath(ctx.prompt);
+      return { kind: 'exec', cmd: `touch '${target}'`, escalate: `Create ${target}, outside the worktree?` };
+    }
+    case 'patchOutside':
+      return { kind: 'patch', patch: ['*** Begin Patch', `*** Add File: notes/inside-${id}.md`, '+inside', `*** Add File: ${demoPath(ctx.prompt)}`, `+patched by ${id}`, '*** End Patch', ''].join('\n') };
+    case 'socketProbe':
+      return { kind: 'exec', cmd: `node -e '${SOCKET_PROBE}' '${demoPath(ctx.prompt)}'` };
     case 'hang':
       return { kind: 'hang' };
     case 'final':

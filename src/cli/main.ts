@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { isTerminal, type Snapshot, type TaskSnapshot } from '../shared/model';
 import { SupervisorClient, SupervisorError } from '../core/client/supervisorClient';
 import type { LaunchOptions } from '../core/client/api';
+import { normalizeAutoApprove } from '../core/execution/approvalRules';
 import { findRepoRoot } from '../core/execution/gitRepo';
 import { redact, scrubSecrets, secretValues } from '../core/config/secrets';
 import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
@@ -24,7 +25,7 @@ Commands:
   quartet stop ATTEMPT_ID [--repo DIR]
   quartet retry ATTEMPT_ID [--repo DIR]
   quartet resume ATTEMPT_ID [--repo DIR]
-  quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]
+  quartet answer ATTEMPT_ID accept|accept-session|decline [--text T] [--repo DIR]
   quartet score TASK_ID [--json] [--repo DIR]
   quartet land ATTEMPT_ID [--pr | --resolve] [--json] [--repo DIR]
   quartet rework ATTEMPT_ID [--reason R] [--json] [--repo DIR]
@@ -49,7 +50,8 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   --json                   print the task as JSON (the shape of one entry of status --json)
   --codex-command CMD      command that starts the app-server (default "codex app-server")
   --approval-policy never|on-request
-  --auto-approve worktree|none   accept approvals confined to the worktree, or ask (default worktree)
+  --auto-approve patches-in-worktree|none   accept a patch whose every path is inside the worktree, or ask
+                                 (default patches-in-worktree; old name worktree accepted). Commands always ask.
   --sandbox read-only|workspace-write|danger-full-access
   --model M                model override
   --stall-timeout-ms N     silence before an attempt is stalled (default 300000)
@@ -70,7 +72,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   stop: `quartet stop ATTEMPT_ID [--repo DIR]\n\n  Interrupts the attempt's turn and ends its processes; the attempt ends "stopped".`,
   retry: `quartet retry ATTEMPT_ID [--repo DIR]\n\n  Runs a failed, stalled, stopped or interrupted attempt again in the same worktree and branch.`,
   resume: `quartet resume ATTEMPT_ID [--repo DIR]\n\n  Continues an interrupted, stopped, stalled or failed attempt on its own Codex thread (thread/resume).`,
-  answer: `quartet answer ATTEMPT_ID accept|decline [--text T] [--repo DIR]\n\n  Answers the approval or question an attempt waits on ("needs you").`,
+  answer: `quartet answer ATTEMPT_ID accept|accept-session|decline [--text T] [--repo DIR]\n\n  Answers the approval or question an attempt waits on ("needs you"): accept once, accept-session (accept this and\n  the same kind of request for the rest of the attempt's Codex session), or decline. \`quartet status --json\` shows the\n  whole command or every path, the agent's reason and the cwd under \`pending\`.`,
   score: `quartet score TASK_ID [--json] [--repo DIR]\n\n  The scorecard: each attempt's checks, conflicts, diff size, tokens and time; the recommended one first.`,
   land: LAND_HELP,
   rework: REWORK_HELP,
@@ -99,7 +101,8 @@ function launchOptions(p: Parsed): Partial<LaunchOptions> {
   };
   set('codexCommand', str(p, 'codex-command'));
   set('approvalPolicy', oneOf(p, 'approval-policy', ['never', 'on-request'] as const));
-  set('autoApprove', oneOf(p, 'auto-approve', ['worktree', 'none'] as const));
+  const auto = oneOf(p, 'auto-approve', ['patches-in-worktree', 'worktree', 'none'] as const);
+  set('autoApprove', auto === undefined ? undefined : normalizeAutoApprove(auto, 'none'));
   set('sandbox', oneOf(p, 'sandbox', ['read-only', 'workspace-write', 'danger-full-access'] as const));
   set('model', str(p, 'model'));
   set('stallTimeoutMs', int(p, 'stall-timeout-ms'));
@@ -192,9 +195,10 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'answer': {
       const [id, decision] = p.positionals;
-      if (!id || (decision !== 'accept' && decision !== 'decline')) throw new CliUsageError('usage: quartet answer ATTEMPT_ID accept|decline [--text T]');
+      const answer = decision === 'accept' || decision === 'decline' ? decision : decision === 'accept-session' ? 'acceptForSession' : null;
+      if (!id || !answer) throw new CliUsageError('usage: quartet answer ATTEMPT_ID accept|accept-session|decline [--text T]');
       const client = await connect(p);
-      await client.answer(id, decision, str(p, 'text'));
+      await client.answer(id, answer, str(p, 'text'));
       client.close();
       console.log(`answered ${id}: ${decision}`);
       return 0;

@@ -6,8 +6,9 @@ import { findRepoRoot } from '../core/execution/gitRepo';
 import { scrubSecrets } from '../core/config/secrets';
 import { Disposable, toDisposable } from './lifecycle';
 import type { ErrorReporter, QuartetLog } from './logging';
-import { isSettingSet, readSetting } from './settings';
-import { agentEnv, codexPathSetting, secretEnvNames, supervisorSettings } from './settingsModel';
+import { isSettingSet, readSetting, readUserSetting } from './settings';
+import { agentEnv, allowedCommandPrefixes, codexPathSetting, secretEnvNames, supervisorSettings } from './settingsModel';
+import type { SupervisorSettings } from '../core/client/api';
 import type { SnapshotStore } from './snapshotStore';
 import { SupervisorConnection } from './supervisorConnection';
 
@@ -85,13 +86,26 @@ export class RepoSession extends Disposable {
     }
   }
 
+  /** The settings for the supervisor; allow-list entries that can never match are named to the user (once each), not sent. */
+  private supervisorSettings(): SupervisorSettings {
+    const { invalid } = allowedCommandPrefixes(readUserSetting);
+    if (invalid.length) {
+      const list = invalid.map((e) => JSON.stringify(e)).join(', ');
+      this.errors.report('quartet.approvals.allowedCommandPrefixes', `not plain command prefixes: ${list}`, {
+        key: `allow-list:${list}`,
+        userMessage: `Quartet: quartet.approvals.allowedCommandPrefixes: ${list} can never match (shell operators, quotes with expansions, globs or VAR=); use plain words such as "npm ci". The other entries apply.`,
+      });
+    }
+    return supervisorSettings(readSetting, isSettingSet, readUserSetting);
+  }
+
   private async connect(repo: string): Promise<void> {
     this.closeConnection();
     const connection = new SupervisorConnection({
       repo,
       supervisorEntry: this.supervisorEntry,
       env: () => this.agentEnv(),
-      settings: () => supervisorSettings(readSetting, isSettingSet),
+      settings: () => this.supervisorSettings(),
       store: this.store,
       log: this.log,
       errors: this.errors,

@@ -14,7 +14,10 @@ export const isSettingSet: SettingIsSet = (key) => {
   return i !== undefined && [i.globalValue, i.workspaceValue, i.workspaceFolderValue].some((v) => v !== undefined);
 };
 
+/** A setting's value in the user's own settings only: workspace and folder values (repository content) never count. */
+export const readUserSetting: SettingReader = (key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect(key)?.globalValue;
+
 /** Settings the supervisor holds (it cannot read VS Code settings itself). */
-export const SUPERVISOR_SETTING_KEYS = ['quartet.maxConcurrent', 'quartet.worktreeRoot', 'quartet.stopAttemptsWhenLastClientDisconnects', 'quartet.workflowPath', 'quartet.retention'];
+export const SUPERVISOR_SETTING_KEYS = ['quartet.maxConcurrent', 'quartet.worktreeRoot', 'quartet.stopAttemptsWhenLastClientDisconnects', 'quartet.workflowPath', 'quartet.retention', 'quartet.approvals.allowedCommandPrefixes'];
 /** Settings that change which Codex binary (and so which state) the window has. */
 export const PREFLIGHT_SETTING_KEYS = ['quartet.codex.path'];

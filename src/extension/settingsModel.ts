@@ -3,6 +3,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LAUNCH_OPTIONS, DEFAULT_RETENTION } from '../core/client/api';
+import { normalizeAutoApprove } from '../core/execution/approvalRules';
+import { plainArgv } from '../core/execution/commandArgv';
 import type { ApprovalPolicy, LaunchOptions, RetentionSettings, SandboxMode, SupervisorSettings } from '../core/client/api';
 
 /** Reads one setting below `quartet.`; unknown types are validated here, not trusted. */
@@ -57,8 +59,18 @@ export function retentionSetting(read: SettingReader): RetentionSettings {
   return { attemptDays: int(r.attemptDays, DEFAULT_RETENTION.attemptDays, 0, 3650), archiveDays: int(r.archiveDays, DEFAULT_RETENTION.archiveDays, 0, 36500) };
 }
 
+/**
+ * `quartet.approvals.allowedCommandPrefixes`, read by `readUser` (the user's own settings, never a workspace's):
+ * the plain entries go to the supervisor; the others (shell operators, expansions) could never match and are listed back.
+ */
+export function allowedCommandPrefixes(readUser: SettingReader): { valid: string[]; invalid: string[] } {
+  const v = readUser('approvals.allowedCommandPrefixes');
+  const entries = Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && n.trim() !== '').map((n) => n.trim()) : [];
+  return { valid: entries.filter((e) => plainArgv(e)), invalid: entries.filter((e) => !plainArgv(e)) };
+}
+
 /** Unset `maxConcurrent` goes as null so the repo's WORKFLOW.md (`agent.max_concurrent_agents`) can apply. */
-export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k) => read(k) !== undefined): SupervisorSettings {
+export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k) => read(k) !== undefined, readUser: SettingReader = () => undefined): SupervisorSettings {
   const root = str(read('worktreeRoot'));
   const workflow = str(read('workflowPath'));
   return {
@@ -67,6 +79,7 @@ export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k
     stopWhenLastClientDisconnects: stopAttemptsOnExit(read),
     workflowPath: workflow ? expandHome(workflow) : null,
     retention: retentionSetting(read),
+    allowedCommandPrefixes: allowedCommandPrefixes(readUser).valid,
   };
 }
 
@@ -105,7 +118,7 @@ export function launchOptions(read: SettingReader): LaunchOptions {
     ...d,
     codexCommand: str(read('codex.command')) ?? d.codexCommand,
     approvalPolicy: oneOf<ApprovalPolicy>(read('approvalPolicy'), ['on-request', 'never'], d.approvalPolicy),
-    autoApprove: oneOf<'worktree' | 'none'>(read('autoApprove'), ['worktree', 'none'], d.autoApprove),
+    autoApprove: normalizeAutoApprove(read('autoApprove'), 'patches-in-worktree'),
     sandbox: oneOf<SandboxMode>(read('sandbox'), ['read-only', 'workspace-write', 'danger-full-access'], d.sandbox),
     model: str(read('model')),
     stallTimeoutMs: int(read('stallTimeoutMs'), d.stallTimeoutMs, 1000),

@@ -44,7 +44,7 @@ export type AgentEvent =
   | { type: 'reasoning'; itemId: string; text: string }
   | { type: 'tool_call'; itemId: string; tool: string; status: string }
   | { type: 'approval_requested'; pendingId: string; kind: string; summary: string }
-  | { type: 'approval_resolved'; pendingId: string; decision: string; by: 'policy' | 'user' | 'stop' }
+  | { type: 'approval_resolved'; pendingId: string; decision: string; by: 'policy' | 'user' | 'stop'; rule?: string }
   | { type: 'tokens'; threadId: string; totals: TokenTotals }
   | { type: 'diff'; turnId: string; diff: string }
   | { type: 'error'; message: string; codexErrorInfo: string | null; willRetry: boolean }

@@ -75,6 +75,18 @@ export interface PendingQuestion {
   reason: string | null;
   /** For `userInput`: the questions asked. */
   questions?: { id: string; question: string; options: string[] }[];
+  /** `command`: the whole command as Codex will run it (never clipped; `summary` is the short form). */
+  command?: string;
+  /** Where the command would run, or the cwd of a permissions request. */
+  cwd?: string | null;
+  /** `fileChange`: every path the patch changes (move targets included); empty when Codex named none. */
+  paths?: string[];
+  /** `fileChange`: the root the agent asks write access under for the rest of its session, if any. */
+  grantRoot?: string | null;
+  /** `permissions`: the permissions asked for, as JSON. */
+  permissions?: string;
+  /** Whether "Accept for this attempt" (Codex's session-scoped accept) may answer it. */
+  canAcceptForAttempt?: boolean;
 }
 
 export interface AttemptSnapshot {

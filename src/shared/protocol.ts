@@ -86,9 +86,12 @@ export interface WebviewRequests {
   'attempt/run/stop': { params: { attemptId: string }; result: null };
   /** webview → host: retry an attempt (allowed in the same phases as the tree's Retry). */
   'attempt/run/retry': { params: { attemptId: string }; result: null };
-  /** webview → host: answer the attempt's pending request; `pendingId` must still be the pending one. */
+  /**
+   * webview → host: answer the attempt's pending request; `pendingId` must still be the pending one.
+   * `acceptForSession` is "Accept for this attempt" (Codex's session-scoped accept).
+   */
   'attempt/question/answer': {
-    params: { attemptId: string; pendingId: string; decision: 'accept' | 'decline'; text?: string };
+    params: { attemptId: string; pendingId: string; decision: 'accept' | 'acceptForSession' | 'decline'; text?: string };
     result: null;
   };
   /** webview → host: hand a conflicting attempt to its agent (the tree's "Resolve with Agent"); answers once it started. */

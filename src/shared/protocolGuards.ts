@@ -36,7 +36,7 @@ function requestParamsValid(type: RequestType, p: Obj): boolean {
       return (
         isId(p.attemptId) &&
         isId(p.pendingId) &&
-        (p.decision === 'accept' || p.decision === 'decline') &&
+        (p.decision === 'accept' || p.decision === 'acceptForSession' || p.decision === 'decline') &&
         (p.text === undefined || (typeof p.text === 'string' && p.text.length <= MAX_TEXT))
       );
     case 'diff/attempts/open':

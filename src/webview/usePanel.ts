@@ -41,7 +41,7 @@ export interface PanelActions {
   retry(attemptId: string): Promise<boolean>;
   /** Hands a conflicting attempt to its agent (the host runs the tree's Resolve with Agent). */
   resolve(attemptId: string): Promise<boolean>;
-  answer(attemptId: string, pendingId: string, decision: 'accept' | 'decline', text?: string): Promise<boolean>;
+  answer(attemptId: string, pendingId: string, decision: 'accept' | 'acceptForSession' | 'decline', text?: string): Promise<boolean>;
   openDiff(attemptIds: string[]): Promise<boolean>;
   openLink(url: string): void;
   rawRecord(attemptId: string, seq: number): Promise<JournalRecord[] | null>;

@@ -55,14 +55,20 @@ test('a model that never answers: stalled after the stall timeout, then retryabl
   assert.equal(again.attempts[0]?.threadIds.length, 2, 'retry starts a new thread');
 });
 
-test('approval request: auto-accepted inside the worktree by policy', { timeout: 60_000 }, async () => {
-  const t = await h.client.launch({ title: 'escalates', prompt: 'write [[quartet-demo:escalate]]', attempts: 1, options: { autoApprove: 'worktree' } });
+test('approval request: an escalated command is never accepted by policy, even with cwd = the worktree', { timeout: 90_000 }, async () => {
+  const t = await h.client.launch({ title: 'escalates', prompt: 'write [[quartet-demo:escalate]]', attempts: 1, options: { autoApprove: 'patches-in-worktree' } });
+  const waiting = await waitForSnapshot(h.client, 60_000, (s) => {
+    const a = s.tasks.find((x) => x.id === t.id)?.attempts[0];
+    return a?.phase === 'needs-you' ? a : null;
+  });
+  assert.equal(waiting.pending?.cwd, waiting.worktree, 'the request runs in the worktree, and still waits');
+  assert.equal(existsSync(join(waiting.worktree, 'escalated.txt')), false, 'nothing ran before the answer');
+  await h.client.answer(waiting.id, 'accept');
   const done = await waitForTask(h.client, t.id);
-  const a = done.attempts[0];
-  assert.equal(a?.phase, 'finished', a?.lastError ?? '');
-  const events = readJournal(a?.journal ?? '').flatMap((r) => (r.kind === 'event' ? [r.event] : []));
-  assert.ok(events.some((e) => e.type === 'approval_resolved' && e.by === 'policy' && e.decision === 'accept'));
-  assert.ok(existsSync(join(a?.worktree ?? '', 'escalated.txt')) || a?.filesChanged === 1);
+  assert.equal(done.attempts[0]?.phase, 'finished', done.attempts[0]?.lastError ?? '');
+  const events = readJournal(waiting.journal).flatMap((r) => (r.kind === 'event' ? [r.event] : []));
+  assert.ok(!events.some((e) => e.type === 'approval_resolved' && e.by === 'policy'));
+  assert.ok(events.some((e) => e.type === 'approval_resolved' && e.by === 'user' && e.decision === 'accept'));
 });
 
 test('approval request: "needs you" until the user answers (from another process, via the CLI)', { timeout: 90_000 }, async () => {

@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { JOURNAL_ONLY_NOTIFICATIONS, normalizeNotification, turnErrorText } from '../../src/core/execution/codexEvents';
 import { humanize, shortCommand } from '../../src/core/observability/humanize';
-import { triageServerRequest } from '../../src/core/execution/serverRequests';
+import { triageServerRequest, type TriageContext } from '../../src/core/execution/serverRequests';
 
 const WT = '/tmp/wt-root/task/1';
+const ctx = (over: Partial<TriageContext> = {}): TriageContext => ({ worktree: WT, autoApprove: 'patches-in-worktree', allowedCommandPrefixes: [], patchPaths: () => null, ...over });
 
 test('command items become command events with a humanized summary', () => {
   const e = normalizeNotification('item/completed', {
@@ -44,25 +45,30 @@ test('shortCommand strips the shell wrapper', () => {
   assert.equal(shortCommand('git diff'), 'git diff');
 });
 
-test('command approvals inside the worktree are auto-accepted under the worktree policy', () => {
-  const t = triageServerRequest('item/commandExecution/requestApproval', { cwd: WT, command: 'rm -rf build' }, WT, 'worktree');
-  assert.equal(t.kind, 'auto');
-  if (t.kind === 'auto') assert.deepEqual(t.result, { decision: 'accept' });
+test('a command approval whose cwd is the worktree still waits for a person (it asks to leave the sandbox)', () => {
+  const t = triageServerRequest('item/commandExecution/requestApproval', { cwd: WT, command: 'rm -rf build', reason: 'clean' }, ctx());
+  assert.equal(t.kind, 'ask');
+  if (t.kind === 'ask') {
+    assert.equal(t.question.command, 'rm -rf build');
+    assert.equal(t.question.cwd, WT);
+    assert.equal(t.question.reason, 'clean');
+  }
 });
 
-test('approvals outside the worktree, or with policy none, wait for a person', () => {
-  const out = triageServerRequest('item/commandExecution/requestApproval', { cwd: '/etc', command: 'ls' }, WT, 'worktree');
+test('approvals with policy none, or a patch without known paths, wait for a person', () => {
+  const out = triageServerRequest('item/commandExecution/requestApproval', { cwd: '/etc', command: 'ls' }, ctx());
   assert.equal(out.kind, 'ask');
-  const none = triageServerRequest('item/fileChange/requestApproval', { grantRoot: null }, WT, 'none');
+  const none = triageServerRequest('item/fileChange/requestApproval', { grantRoot: null }, ctx({ autoApprove: 'none' }));
   assert.equal(none.kind, 'ask');
   if (none.kind === 'ask') {
     assert.deepEqual(none.reply('decline'), { decision: 'decline' });
     assert.deepEqual(none.reply('cancel'), { decision: 'cancel' });
+    assert.deepEqual(none.reply('acceptForSession'), { decision: 'acceptForSession' });
   }
 });
 
 test('user input questions are answered with the free text, keyed by question id', () => {
-  const t = triageServerRequest('item/tool/requestUserInput', { questions: [{ id: 'q1', question: 'Which DB?', options: [{ label: 'pg' }] }] }, WT, 'worktree');
+  const t = triageServerRequest('item/tool/requestUserInput', { questions: [{ id: 'q1', question: 'Which DB?', options: [{ label: 'pg' }] }] }, ctx());
   assert.equal(t.kind, 'ask');
   if (t.kind === 'ask') {
     assert.equal(t.question.summary, 'Which DB?');
@@ -72,7 +78,7 @@ test('user input questions are answered with the free text, keyed by question id
 });
 
 test('unknown dynamic tools fail at once; unknown requests are rejected, never left hanging', () => {
-  const tool = triageServerRequest('item/tool/call', { tool: 'mystery' }, WT, 'worktree');
+  const tool = triageServerRequest('item/tool/call', { tool: 'mystery' }, ctx());
   assert.equal(tool.kind === 'auto' && (tool.result as { success: boolean }).success, false);
-  assert.equal(triageServerRequest('attestation/generate', {}, WT, 'worktree').kind, 'reject');
+  assert.equal(triageServerRequest('attestation/generate', {}, ctx()).kind, 'reject');
 });

@@ -117,6 +117,14 @@ test('tooltip escapes untrusted text and shows tokens', () => {
   assert.equal(codeSpan('a`b'), '``a`b``');
 });
 
+test('the tooltip of a needs-you row carries the pending request whole: command, reason, cwd', () => {
+  const command = `/bin/bash -lc "${'x'.repeat(300)} > /var/tmp/out"`;
+  const md = attemptTooltipMarkdown(attempt({ phase: 'needs-you', pending: { id: 'p', kind: 'command', summary: 'run `x…`', reason: 'needs /var/tmp', command, cwd: '/wt/1' } }), T0);
+  assert.ok(md.includes(command), 'never clipped');
+  assert.match(md, /Reason: needs \/var\/tmp/);
+  assert.match(md, /Cwd: `\/wt\/1`/);
+});
+
 test('contextValue encodes state, retryability, resume, land, rework and the worktree', () => {
   assert.equal(attemptContextValue({ phase: 'working' }, true), 'quartet.attempt.running.reworkable.worktree');
   assert.equal(attemptContextValue({ phase: 'queued' }, false), 'quartet.attempt.queued.reworkable');
@@ -197,7 +205,7 @@ test('settings validate into launch options and supervisor settings', () => {
   const o = launchOptions(read);
   assert.equal(o.codexCommand, 'codex app-server');
   assert.equal(o.approvalPolicy, 'never');
-  assert.equal(o.autoApprove, 'worktree');
+  assert.equal(o.autoApprove, 'patches-in-worktree', 'an unknown value falls back to the default');
   assert.equal(o.sandbox, 'read-only');
   assert.equal(o.model, null);
   assert.equal(o.stallTimeoutMs, 1000);

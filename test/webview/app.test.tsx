@@ -4,7 +4,7 @@ import { afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installDom } from './jsdomEnv';
 import { FakeHost, settle } from './fakeHost';
-import { snapshotFixture } from './snapshotFixture';
+import { APPROVAL, APPROVAL_COMMAND, snapshotFixture } from './snapshotFixture';
 import { syntheticJournal } from './syntheticJournal';
 import type { PanelInitialState, WireEvent, WireRecord } from '../../src/shared/protocol';
 import { DEFAULT_PRICE_TABLE } from '../../src/shared/cost';
@@ -117,6 +117,18 @@ test('needs-you buttons post the right answer, with text, and the reply settles 
   await click(option ?? null);
   await click(q(p.root, `accept-${q2}`));
   assert.deepEqual(p.host.last('attempt/question/answer')?.params, { attemptId: q2, pendingId: 'pend-2', decision: 'accept', text: 'Bonjour' });
+  await p.close();
+});
+
+test('an approval shows the whole command, the reason and the cwd; "Accept for this attempt" sends acceptForSession', async () => {
+  const p = await open();
+  assert.equal(q(p.root, 'pending-command')?.textContent, APPROVAL_COMMAND, 'never clipped');
+  assert.equal(q(p.root, 'pending-reason')?.textContent, APPROVAL.reason);
+  assert.equal(q(p.root, 'pending-cwd')?.textContent, APPROVAL.cwd);
+  assert.equal(q(p.root, `accept-${T1}-2`)?.textContent, 'Accept once');
+  await click(q(p.root, `accept-attempt-${T1}-2`));
+  assert.deepEqual(p.host.last('attempt/question/answer')?.params, { attemptId: `${T1}-2`, pendingId: 'pend-1', decision: 'acceptForSession' });
+  assert.equal(q(p.root, `accept-attempt-t-bbbbbbbbbbbb-1`), null, 'a question has no "for this attempt"');
   await p.close();
 });
 

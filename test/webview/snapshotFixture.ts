@@ -50,7 +50,16 @@ export function taskFixture(id: string, title: string, attempts: AttemptSnapshot
   };
 }
 
-export const APPROVAL: PendingQuestion = { id: 'pend-1', kind: 'command', summary: 'rm -rf build && npm ci', reason: 'outside the worktree' };
+export const APPROVAL_COMMAND = `/bin/bash -lc "rm -rf build && npm ci && ${'printf padding && '.repeat(12)}cp -r out /var/tmp/quartet-cache"`;
+export const APPROVAL: PendingQuestion = {
+  id: 'pend-1',
+  kind: 'command',
+  summary: 'run `rm -rf build && npm ci`',
+  reason: 'outside the worktree',
+  command: APPROVAL_COMMAND,
+  cwd: '/home/dev/.quartet/worktrees/greeter-1a2b3c4d/add-a-french-greeting-aaaaaaaa/2',
+  canAcceptForAttempt: true,
+};
 export const QUESTION: PendingQuestion = {
   id: 'pend-2',
   kind: 'userInput',

@@ -3,6 +3,7 @@
 import type { ClosedPullRequest, LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { AutopilotSnapshot, TaskIssueSource } from '../../shared/autopilot';
 import type { TrackerCredentials } from '../tracker/credentials';
+import type { AutoApproveInput } from '../execution/approvalRules';
 
 /** `quartet score TASK --json`: the scorecard of a task's attempts. */
 export interface TaskScore {
@@ -28,8 +29,11 @@ export interface LaunchOptions {
   /** Command line that starts the Codex app-server (default `codex app-server`). */
   codexCommand: string;
   approvalPolicy: ApprovalPolicy;
-  /** `worktree`: accept approval requests whose cwd is inside the attempt's worktree; `none`: ask the user. */
-  autoApprove: 'worktree' | 'none';
+  /**
+   * `patches-in-worktree` (old name `worktree`, still accepted): accept a patch approval when every path it changes is
+   * inside the attempt's worktree; `none`: ask for those too. Commands and permission requests always ask (or match the allow-list).
+   */
+  autoApprove: AutoApproveInput;
   sandbox: SandboxMode;
   /** A Codex `SandboxPolicy` sent with `turn/start` (WORKFLOW.md `codex.turn_sandbox_policy`); null: the thread's sandbox. */
   turnSandboxPolicy: Record<string, unknown> | null;
@@ -64,7 +68,7 @@ export interface LaunchOptions {
 export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   codexCommand: 'codex app-server',
   approvalPolicy: 'on-request',
-  autoApprove: 'worktree',
+  autoApprove: 'patches-in-worktree',
   sandbox: 'workspace-write',
   turnSandboxPolicy: null,
   model: null,
@@ -110,6 +114,11 @@ export interface SupervisorSettings {
   workflowPath: string | null;
   /** What the supervisor cleans up on its own (hourly and at startup); see core/cleanup. */
   retention: RetentionSettings;
+  /**
+   * `quartet.approvals.allowedCommandPrefixes` from the user's settings: escalated commands whose parsed argv starts
+   * with one of these are accepted without asking. Held in memory only (never in state.json): a client sends it.
+   */
+  allowedCommandPrefixes?: string[];
 }
 
 /** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
@@ -122,7 +131,8 @@ export interface RetentionSettings {
 
 export const DEFAULT_RETENTION: RetentionSettings = { attemptDays: 14, archiveDays: 90 };
 
-export type AnswerDecision = 'accept' | 'decline';
+/** `acceptForSession`: Codex's session-scoped accept, "Accept for this attempt" (CLI `accept-session`). */
+export type AnswerDecision = 'accept' | 'acceptForSession' | 'decline';
 
 /** Where and how a land as a GitHub pull request talks to GitHub. Held in the supervisor's memory for that land only. */
 export interface GithubLandOptions {

@@ -7,6 +7,7 @@ import { CodexClient, type JsonObject } from './codexClient';
 import { codexArgv } from './codexBinary';
 import { normalizeNotification, turnErrorText } from './codexEvents';
 import { triageServerRequest, type Decision } from './serverRequests';
+import { fileChangePaths } from './approvalRules';
 import { assertCwdIsWorktree } from './pathSafety';
 import { QuartetError } from './errors';
 import type { Journal } from '../observability/journal';
@@ -43,6 +44,8 @@ export interface RunnerInput {
   resumePrompt?: string | null;
   /** Host-side tools (SPEC §10.5, the tracker's `github_api` / `linear_graphql`): advertised on thread/start, executed here. */
   tools?: AgentTools | null;
+  /** The user's "always allow" command prefixes, read at each request so a settings change applies at once. */
+  allowedCommandPrefixes?: () => readonly string[];
 }
 
 /** Client-side dynamic tools of one Codex session: specs for thread/start and their host-side executor (never throws). */
@@ -80,6 +83,8 @@ export class AttemptRunner {
   /** Resolved when the current turn's `turn/completed` arrives (after an interrupt: Codex has stopped its tools). */
   private turnEnded: (() => void) | null = null;
   private turnOver = false;
+  /** Paths of the fileChange items seen in this turn, by item id: a patch approval names its item, not its paths. */
+  private readonly patchItems = new Map<string, string[] | null>();
 
   constructor(private readonly input: RunnerInput) {}
 
@@ -173,7 +178,7 @@ export class AttemptRunner {
   }
 
   /** Answers the pending question (approval or user input). Returns false when nothing is pending. */
-  answer(decision: 'accept' | 'decline', text?: string): boolean {
+  answer(decision: 'accept' | 'acceptForSession' | 'decline', text?: string): boolean {
     const w = this.waiting;
     if (!w) return false;
     this.waiting = null;
@@ -241,6 +246,7 @@ export class AttemptRunner {
   }
 
   private onNotification(method: string, params: JsonObject): void {
+    this.notePatchItem(method, params);
     const event = normalizeNotification(method, params, this.input.worktree);
     if (!event) return;
     if (event.type === 'agent_message' && event.text) this.finalMessage = event.text;
@@ -263,17 +269,32 @@ export class AttemptRunner {
     }
   }
 
+  /** `item/started` of a fileChange precedes its approval request; `patchUpdated` may revise the changes. */
+  private notePatchItem(method: string, params: JsonObject): void {
+    if (method === 'item/fileChange/patchUpdated') this.patchItems.set(String(params.itemId ?? ''), fileChangePaths(params.changes));
+    if (method !== 'item/started' && method !== 'item/completed') return;
+    const item = (params.item ?? {}) as JsonObject;
+    if (item.type !== 'fileChange') return;
+    if (method === 'item/completed') this.patchItems.delete(String(item.id ?? ''));
+    else this.patchItems.set(String(item.id ?? ''), fileChangePaths(item.changes));
+  }
+
   private onServerRequest(method: string, params: JsonObject): Promise<unknown> {
     // Executed host-side with the host's credentials; the result (never the credential) goes back to the model.
     if (method === 'item/tool/call' && this.input.tools) return this.input.tools.execute(String(params.tool ?? ''), params.arguments);
-    const triage = triageServerRequest(method, params, this.input.worktree, this.input.options.autoApprove);
+    const triage = triageServerRequest(method, params, {
+      worktree: this.input.worktree,
+      autoApprove: this.input.options.autoApprove,
+      allowedCommandPrefixes: this.input.allowedCommandPrefixes?.() ?? [],
+      patchPaths: (itemId) => this.patchItems.get(itemId) ?? null,
+    });
     if (triage.kind === 'reject') {
       this.emit({ type: 'warning', message: triage.message });
       return Promise.reject(new Error(triage.message));
     }
     const pendingId = `${this.input.attemptId}:${++this.pendingSeq}`;
     if (triage.kind === 'auto') {
-      this.emit({ type: 'approval_resolved', pendingId, decision: triage.decision, by: 'policy' });
+      this.emit({ type: 'approval_resolved', pendingId, decision: triage.decision, by: 'policy', ...(triage.rule ? { rule: triage.rule } : {}) });
       return Promise.resolve(triage.result);
     }
     if (this.stopReason) return Promise.resolve(triage.reply('cancel'));

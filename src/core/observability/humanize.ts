@@ -39,7 +39,7 @@ export function humanize(event: AgentEvent): string | null {
     case 'approval_requested':
       return `waiting for you: ${clip(event.summary, 80)}`;
     case 'approval_resolved':
-      return `${event.decision} (${event.by})`;
+      return `${event.decision} (${event.by}${event.rule ? `: ${event.rule}` : ''})`;
     case 'error':
       return `error: ${clip(event.message, 100)}`;
     case 'malformed':

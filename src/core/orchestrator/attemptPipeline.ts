@@ -47,6 +47,8 @@ export interface PipelineHost {
   retry(id: string): void;
   onEvent(id: string, e: AgentEvent): void;
   agentTools(task: TaskRecord): AgentTools | null;
+  /** The user's "always allow" command prefixes, current at each approval request. */
+  allowedCommandPrefixes(): readonly string[];
   log(line: string): void;
   readonly workflow: WorkflowRuntime;
   readonly followUps: FollowUps;
@@ -125,6 +127,7 @@ export class AttemptPipeline {
         resumeThreadId: current.resumeThread ?? null,
         resumePrompt: h.followUps.promptFor(id),
         tools: task.source ? h.agentTools(task) : null,
+        allowedCommandPrefixes: () => h.allowedCommandPrefixes(),
         hooks: {
           onEvent: (e) => h.onEvent(id, e),
           onActivity: () => h.lastActivity.set(id, Date.now()),

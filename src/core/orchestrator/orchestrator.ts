@@ -16,7 +16,7 @@ import { UsageError } from './validation';
 import { Watchdog } from './watchdog';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
-import { checkWorktreeRoot, validRetention } from './settings';
+import { checkWorktreeRoot, validCommandPrefixes, validRetention } from './settings';
 import { PortAllocator } from '../execution/ports';
 import { Landing } from './landing';
 import { deleteTask, type DeletedTask } from './deleteTask';
@@ -49,6 +49,8 @@ export type { RetryInput } from './attemptControls';
 export class Orchestrator extends EventEmitter {
   private tasks: TaskRecord[] = [];
   private warnings: string[] = [];
+  /** The user's "always allow" command prefixes: memory only, sent by a client (VS Code user settings). */
+  private allowedCommandPrefixes: string[] = [];
   private settings: SupervisorSettings = { maxConcurrent: null, worktreeRoot: null, stopWhenLastClientDisconnects: false, workflowPath: null, retention: { ...DEFAULT_RETENTION } };
   /** The repo's WORKFLOW.md: launch defaults, prompt, hooks; hot-reloaded, invalid edits keep the last good one. */
   readonly workflow: WorkflowRuntime;
@@ -136,6 +138,7 @@ export class Orchestrator extends EventEmitter {
       retry: (id) => this.retry(id),
       onEvent: (id, e) => onAttemptEvent(this.host, id, e),
       agentTools: (task) => this.agentTools?.(task) ?? null,
+      allowedCommandPrefixes: () => this.allowedCommandPrefixes,
       log: deps.log,
     };
     this.pipeline = new AttemptPipeline(this.host);
@@ -209,7 +212,7 @@ export class Orchestrator extends EventEmitter {
     this.warnings.push(...recovered.warnings);
     const state = recovered.state;
     this.tasks = (state?.tasks ?? []).map(normalizeTask);
-    if (state?.settings) this.settings = { ...this.settings, ...state.settings };
+    if (state?.settings) this.settings = { ...this.settings, ...state.settings, allowedCommandPrefixes: undefined };
     this.workflow.setPath(this.settings.workflowPath);
     const now = new Date().toISOString();
     for (const t of this.tasks) {
@@ -229,10 +232,13 @@ export class Orchestrator extends EventEmitter {
   }
 
   get currentSettings(): SupervisorSettings {
-    return { ...this.settings, retention: { ...this.settings.retention } };
+    return { ...this.settings, retention: { ...this.settings.retention }, allowedCommandPrefixes: [...this.allowedCommandPrefixes] };
   }
 
   configure(settings: Partial<SupervisorSettings>): void {
+    // Validated before anything changes; kept out of `this.settings` so it is never written to state.json.
+    const prefixes = settings.allowedCommandPrefixes === undefined ? undefined : validCommandPrefixes(settings.allowedCommandPrefixes);
+    if (prefixes) this.allowedCommandPrefixes = prefixes;
     if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1)) this.settings.maxConcurrent = settings.maxConcurrent === null ? null : Math.floor(settings.maxConcurrent);
     if (settings.worktreeRoot) checkWorktreeRoot(settings.worktreeRoot, this.deps.repo);
     if (settings.worktreeRoot !== undefined) this.settings.worktreeRoot = settings.worktreeRoot || null;
@@ -339,6 +345,9 @@ export class Orchestrator extends EventEmitter {
   answer(id: string, decision: AnswerDecision, text?: string): void {
     const a = this.attempt(id);
     const runner = this.runners.get(id);
+    if (decision === 'acceptForSession' && a.phase === 'needs-you' && a.pending?.canAcceptForAttempt === false) {
+      throw new UsageError(`attempt ${id}: Codex does not offer "accept for this attempt" for this request; accept it once or decline it`);
+    }
     if (a.phase !== 'needs-you' || !runner || !runner.answer(decision, text)) throw new UsageError(`attempt ${id} is not waiting for an answer (phase ${a.phase})`);
   }
 

@@ -1,6 +1,7 @@
 // Validation of supervisor settings a client sends: refused with a clear error, or kept only where valid.
 
 import type { RetentionSettings } from '../client/api';
+import { plainArgv } from '../execution/commandArgv';
 import { assertUsableWorktreeRoot } from '../execution/worktrees';
 import { UsageError } from './validation';
 
@@ -11,6 +12,17 @@ export function checkWorktreeRoot(root: string, repo: string): void {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+/**
+ * The allow-list of command prefixes: each entry must be plain words (no shell operators, quotes or
+ * expansions) or it could never match what it seems to say; refused as a whole so nothing half-applies.
+ */
+export function validCommandPrefixes(value: unknown): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new UsageError('allowedCommandPrefixes must be an array of strings, e.g. ["npm ci"]');
+  const bad = (value as string[]).filter((v) => !plainArgv(v.trim()));
+  if (bad.length) throw new UsageError(`allowedCommandPrefixes: ${bad.map((b) => JSON.stringify(b)).join(', ')} is not a plain command prefix (words only: no ; & | > $ \` quotes-with-expansions or globs), e.g. "npm ci"`);
+  return (value as string[]).map((v) => v.trim());
 }
 
 /** Retention from a client: whole days ≥ 0; anything else keeps the current value. */

@@ -184,8 +184,8 @@ async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: Serve
   }
   if (action === 'answer') {
     const body = await readBody(req);
-    const decision = body.decision === 'accept' ? 'accept' : body.decision === 'decline' ? 'decline' : null;
-    if (!decision) throw new HttpError(400, 'usage', 'decision must be accept or decline');
+    const decision = body.decision === 'accept' || body.decision === 'acceptForSession' || body.decision === 'decline' ? body.decision : null;
+    if (!decision) throw new HttpError(400, 'usage', 'decision must be accept, acceptForSession or decline');
     orch.answer(id, decision, typeof body.text === 'string' ? body.text : undefined);
     return send(res, 200, { ok: true });
   }

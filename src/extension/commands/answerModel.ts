@@ -11,6 +11,11 @@ export function answerPrompt(pending: PendingQuestion | null): string {
   return pending.summary;
 }
 
+/** "Accept for this attempt" (Codex's session accept) fits approvals Codex takes it for; never a question. */
+export function canAcceptForAttempt(pending: PendingQuestion | null): boolean {
+  return !!pending && pending.kind !== 'userInput' && pending.canAcceptForAttempt !== false;
+}
+
 export function answerPlaceholder(pending: PendingQuestion | null): string {
   const options = pending?.questions?.flatMap((q) => q.options) ?? [];
   return options.length ? `e.g. ${options.slice(0, 4).join(', ')}` : 'Your answer (free text)';

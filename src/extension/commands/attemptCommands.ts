@@ -6,7 +6,7 @@ import type { AttemptSnapshot } from '../../shared/model';
 import { attemptLabel, phaseLabel } from '../viewModel/attemptView';
 import { isResumable, isRetryable, isStoppable } from '../viewModel/contextValue';
 import { oneLine } from '../viewModel/format';
-import { answerPlaceholder, answerPrompt } from './answerModel';
+import { answerPlaceholder, answerPrompt, canAcceptForAttempt } from './answerModel';
 import type { CommandServices } from './commandServices';
 import { resolveAttempt } from './resolveAttempt';
 
@@ -41,15 +41,18 @@ export async function resumeAttempt(s: CommandServices, arg: unknown): Promise<v
   await s.client().resume(target.attempt.id);
 }
 
+const VERB: Record<AnswerDecision, string> = { accept: 'Accept once', acceptForSession: 'Accept for this attempt', decline: 'Decline' };
+
 async function decide(s: CommandServices, arg: unknown, decision: AnswerDecision): Promise<void> {
-  const verb = decision === 'accept' ? 'Accept' : 'Decline';
-  const target = await resolveAttempt(s.store, arg, needsYou, `${verb} the request of which attempt?`);
+  const target = await resolveAttempt(s.store, arg, needsYou, `${VERB[decision]}: the request of which attempt?`);
   if (!target) return;
   if (!needsYou(target.attempt)) return refuse(target.attempt, 'it is not waiting for you.');
+  if (decision === 'acceptForSession' && !canAcceptForAttempt(target.attempt.pending)) return refuse(target.attempt, 'this request can only be accepted once or declined.');
   await s.client().answer(target.attempt.id, decision);
 }
 
 export const acceptRequest = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'accept');
+export const acceptRequestForAttempt = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'acceptForSession');
 export const declineRequest = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'decline');
 
 export async function answerQuestion(s: CommandServices, arg: unknown): Promise<void> {
@@ -69,7 +72,8 @@ export async function answerQuestion(s: CommandServices, arg: unknown): Promise<
   if (attempt.pending && attempt.pending.kind !== 'userInput') {
     const picked = await vscode.window.showQuickPick(
       [
-        { label: 'Accept', decision: 'accept' as const },
+        { label: 'Accept once', decision: 'accept' as const },
+        ...(canAcceptForAttempt(attempt.pending) ? [{ label: 'Accept for this attempt', decision: 'acceptForSession' as const }] : []),
         { label: 'Decline', decision: 'decline' as const },
       ],
       { placeHolder: `Send the answer with which decision? (${oneLine(attempt.pending.summary, 80)})` },

@@ -21,6 +21,7 @@ export const CommandIds = {
   openTerminal: 'quartet.openTerminal',
   revealJournal: 'quartet.revealJournal',
   acceptRequest: 'quartet.acceptRequest',
+  acceptRequestForAttempt: 'quartet.acceptRequestForAttempt',
   declineRequest: 'quartet.declineRequest',
   answerQuestion: 'quartet.answerQuestion',
   showLogs: 'quartet.showLogs',

@@ -10,7 +10,7 @@ import { launchIssueAttempts, openIssue, refreshAutopilot, setLinearKey, startAu
 import { landSkillsBranch } from './landSkillsBranch';
 import { cleanUp } from './cleanupCommand';
 import { chooseCodexBinary } from './chooseCodex';
-import { acceptRequest, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
+import { acceptRequest, acceptRequestForAttempt, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
 import type { CommandServices } from './commandServices';
@@ -41,6 +41,7 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.openTerminal]: openTerminal,
   [CommandIds.revealJournal]: revealJournal,
   [CommandIds.acceptRequest]: acceptRequest,
+  [CommandIds.acceptRequestForAttempt]: acceptRequestForAttempt,
   [CommandIds.declineRequest]: declineRequest,
   [CommandIds.answerQuestion]: answerQuestion,
   [CommandIds.showLogs]: (s) => s.log.show(),

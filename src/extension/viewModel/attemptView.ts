@@ -2,6 +2,7 @@
 
 import type { AttemptSnapshot, Phase } from '../../shared/model';
 import { codeSpan, elapsedMs, escapeMarkdown, formatTimestamp, formatTokens, humanizeElapsed, oneLine } from './format';
+import { pendingTooltipLines } from './pendingView';
 
 /** Longest last-event text kept in a row; the tooltip carries the rest. */
 const LAST_EVENT_MAX = 80;
@@ -100,7 +101,7 @@ export function attemptTooltipMarkdown(attempt: AttemptSnapshot, now: number): s
     lines.push(`Model: ${model}${attempt.demoModel ? ' (demo model)' : ''}`);
   }
   if (attempt.retries > 0) lines.push(`Retries: ${attempt.retries}`);
-  if (attempt.pending) lines.push(`Waiting on: ${escapeMarkdown(attempt.pending.summary)}`);
+  if (attempt.pending) lines.push(...pendingTooltipLines(attempt.pending));
   if (attempt.lastEvent) lines.push(`Last event: ${escapeMarkdown(oneLine(attempt.lastEvent, 400))}`);
   if (attempt.lastError) lines.push(`Last error: ${escapeMarkdown(oneLine(attempt.lastError, 600))}`);
   // Two trailing spaces make each line a hard break in markdown.
