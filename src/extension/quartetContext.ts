@@ -14,7 +14,7 @@ import { CommandIds } from './commands/commandIds';
 import { Disposable } from './lifecycle';
 import { ErrorReporter, QuartetLog } from './logging';
 import { RepoSession } from './repoSession';
-import { isSettingSet, PREFLIGHT_SETTING_KEYS, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
+import { isSettingSet, PREFLIGHT_SETTING_KEYS, initSettings, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
 import { defaultAttempts, explicitLaunchOptions } from './settingsModel';
 import { SnapshotStore } from './snapshotStore';
 import { QuartetStatusBar } from './statusBar';
@@ -39,6 +39,7 @@ export class QuartetContext extends Disposable {
     super();
     // First in, last out: everything disposed after it may still want to log.
     this._register(log);
+    initSettings(extension.extension.packageJSON, (m) => log.warn(m));
     this.store = this._register(new SnapshotStore());
     this.view = this._register(new TasksView(this.store));
     this._register(new QuartetStatusBar(this.store));
