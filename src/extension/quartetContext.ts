@@ -73,6 +73,7 @@ export class QuartetContext extends Disposable {
       }),
     );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.session.refresh()));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.session.refresh()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (PREFLIGHT_SETTING_KEYS.some((k) => e.affectsConfiguration(k))) void this.session.refresh();
