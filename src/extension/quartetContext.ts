@@ -22,6 +22,7 @@ import { TasksView } from './tree/tasksView';
 import { NotConnectedError } from './supervisorConnection';
 import { GithubAuth, GithubAvailability } from './githubAuth';
 import { LinearAuth } from './linearAuth';
+import { GlobalTokenHostConsent } from './tokenHostConsent';
 
 export class QuartetContext extends Disposable {
   readonly store: SnapshotStore;
@@ -30,6 +31,7 @@ export class QuartetContext extends Disposable {
   readonly session: RepoSession;
   private readonly github: GithubAuth;
   private readonly linear: LinearAuth;
+  private readonly tokenHosts: GlobalTokenHostConsent;
 
   constructor(
     extension: vscode.ExtensionContext,
@@ -52,6 +54,7 @@ export class QuartetContext extends Disposable {
     );
     this.github = new GithubAuth(extension.secrets, log);
     this.linear = new LinearAuth(extension.secrets, log);
+    this.tokenHosts = new GlobalTokenHostConsent(extension.globalState, log);
     this._register(new GithubAvailability(this.store, log));
     const client = (): QuartetApi => this.commandServices().client();
     this.skills = this._register(new SkillsReview(client, proposals.fs, () => this.store.current?.repo ?? null));
@@ -127,6 +130,7 @@ export class QuartetContext extends Disposable {
       agentEnv: () => this.session.agentEnv(),
       github: this.github,
       linear: this.linear,
+      tokenHosts: this.tokenHosts,
       refresh: () => this.session.refresh(),
     };
   }
