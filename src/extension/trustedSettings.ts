@@ -31,7 +31,7 @@ export interface SettingInspection {
 
 export interface TrustedRead {
   value: unknown;
-  /** True when the user/machine value or the default applies. */
+  /** True when a user/machine value is set (not just the default). */
   isSetByUser: boolean;
   /** A workspace or folder value that was present and ignored. */
   ignoredWorkspaceValue: boolean;
