@@ -10,7 +10,8 @@ import { redact, scrubSecrets, secretValues } from '../core/config/secrets';
 import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
 import { runWorkflowCommand, WORKFLOW_HELP, WorkflowInvalid } from './workflowCommand';
-import { AUTOPILOT_HELP, runAutopilot } from './autopilot';
+import { AUTOPILOT_HELP, runAutopilot, TrackerHostError } from './autopilot';
+import { parseAllowedHosts } from '../core/tracker/endpointPolicy';
 import { land, LAND_HELP, LAND_PR_FLAGS } from './landPr';
 import { rework, REWORK_HELP } from './reworkCommand';
 import { CLEANUP_HELP, RESTORE_HELP, cleanupCommand, restoreCommand } from './cleanupCommand';
@@ -169,7 +170,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return 0;
   }
-  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply', 'no-progress-limit', 'cost-budget-usd', 'items', 'branch'];
+  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply', 'no-progress-limit', 'cost-budget-usd', 'items', 'branch', 'allow-tracker-host'];
   const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json', 'once', 'dry-run', 'all'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
   switch (command) {
     case 'launch':
@@ -253,7 +254,7 @@ async function run(argv: string[]): Promise<number> {
     case 'workflow':
       return await runWorkflowCommand(p.positionals, p.flags.has('json'));
     case 'autopilot':
-      return runAutopilot(await connect(p), { once: p.flags.has('once'), json: p.flags.has('json') });
+      return runAutopilot(await connect(p), { once: p.flags.has('once'), json: p.flags.has('json'), allowHosts: parseAllowedHosts(str(p, 'allow-tracker-host')) });
     case 'cleanup': {
       const client = await connect(p);
       try {
@@ -283,7 +284,7 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid || err instanceof LandError) {
+    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid || err instanceof LandError || err instanceof TrackerHostError) {
       process.stderr.write(`quartet: ${err.message}\n`);
       process.exit(2);
     }

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { resolveGithubTarget } from '../core/github/remote';
-import { configuredBySettings, githubSettings, type GithubSettings } from './githubModel';
+import { apiUrlProblem, configuredBySettings, githubSettings, type GithubSettings } from './githubModel';
 import { Disposable } from './lifecycle';
 import type { QuartetLog } from './logging';
 import { readSetting } from './settings';
@@ -25,6 +25,8 @@ export interface GithubAccess {
   /** VS Code's GitHub sign-in (`repo` scope), only on this explicit call; the session's token is stored. */
   signIn(): Promise<string | undefined>;
   settings(): GithubSettings;
+  /** Why `quartet.github.apiUrl` must not carry the token (e.g. plain http to another machine), or null. */
+  apiUrlProblem(): string | null;
 }
 
 export class GithubAuth implements GithubAccess {
@@ -81,6 +83,10 @@ export class GithubAuth implements GithubAccess {
 
   settings(): GithubSettings {
     return githubSettings(readSetting);
+  }
+
+  apiUrlProblem(): string | null {
+    return apiUrlProblem(readSetting);
   }
 }
 

@@ -2,6 +2,7 @@
 
 import type { GithubLandOptions } from '../core/client/api';
 import type { LandProgress } from '../shared/model';
+import { endpointProblem } from '../core/tracker/endpointPolicy';
 import type { SettingReader } from './settingsModel';
 
 export type GithubSettings = Omit<GithubLandOptions, 'token'>;
@@ -10,11 +11,20 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
-/** API URL, owner/repo (both or neither), review policy, fix cap; invalid values are left out (defaults apply). */
+/** Why `quartet.github.apiUrl` cannot carry the token (plain http off this machine, not a URL), or null. */
+export function apiUrlProblem(read: SettingReader): string | null {
+  const baseUrl = str(read('github.apiUrl'));
+  return baseUrl ? endpointProblem(baseUrl) : null;
+}
+
+/**
+ * API URL, owner/repo (both or neither), review policy, fix cap; invalid values are left out (defaults apply).
+ * An API URL that fails the endpoint rule is left out too; Land as PR reports it (apiUrlProblem) instead of using the default.
+ */
 export function githubSettings(read: SettingReader): GithubSettings {
   const out: GithubSettings = {};
   const baseUrl = str(read('github.apiUrl'));
-  if (baseUrl && /^https?:\/\/[^/]/.test(baseUrl)) out.baseUrl = baseUrl.replace(/\/+$/, '');
+  if (baseUrl && endpointProblem(baseUrl) === null) out.baseUrl = baseUrl.replace(/\/+$/, '');
   const owner = str(read('github.owner'));
   const repo = str(read('github.repo'));
   if (owner && repo) Object.assign(out, { owner, repo });

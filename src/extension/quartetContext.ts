@@ -15,7 +15,7 @@ import { CommandIds } from './commands/commandIds';
 import { Disposable } from './lifecycle';
 import { ErrorReporter, QuartetLog } from './logging';
 import { RepoSession } from './repoSession';
-import { isSettingSet, PREFLIGHT_SETTING_KEYS, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
+import { isSettingSet, PREFLIGHT_SETTING_KEYS, initSettings, readSetting, SUPERVISOR_SETTING_KEYS } from './settings';
 import { defaultAttempts, explicitLaunchOptions } from './settingsModel';
 import { SnapshotStore } from './snapshotStore';
 import { QuartetStatusBar } from './statusBar';
@@ -23,6 +23,7 @@ import { TasksView } from './tree/tasksView';
 import { NotConnectedError } from './supervisorConnection';
 import { GithubAuth, GithubAvailability } from './githubAuth';
 import { LinearAuth } from './linearAuth';
+import { GlobalTokenHostConsent } from './tokenHostConsent';
 
 export class QuartetContext extends Disposable {
   readonly store: SnapshotStore;
@@ -31,6 +32,7 @@ export class QuartetContext extends Disposable {
   readonly session: RepoSession;
   private readonly github: GithubAuth;
   private readonly linear: LinearAuth;
+  private readonly tokenHosts: GlobalTokenHostConsent;
 
   constructor(
     extension: vscode.ExtensionContext,
@@ -40,6 +42,7 @@ export class QuartetContext extends Disposable {
     super();
     // First in, last out: everything disposed after it may still want to log.
     this._register(log);
+    initSettings(extension.extension.packageJSON, (m) => log.warn(m));
     this.store = this._register(new SnapshotStore());
     this.view = this._register(new TasksView(this.store));
     this._register(new QuartetStatusBar(this.store));
@@ -52,6 +55,7 @@ export class QuartetContext extends Disposable {
     );
     this.github = new GithubAuth(extension.secrets, log);
     this.linear = new LinearAuth(extension.secrets, log);
+    this.tokenHosts = new GlobalTokenHostConsent(extension.globalState, log);
     this._register(new GithubAvailability(this.store, log));
     const client = (): QuartetApi => this.commandServices().client();
     this.skills = this._register(new SkillsReview(client, proposals.fs, () => this.store.current?.repo ?? null));
@@ -73,6 +77,7 @@ export class QuartetContext extends Disposable {
       }),
     );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.session.refresh()));
+    this._register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.session.refresh()));
     this._register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (PREFLIGHT_SETTING_KEYS.some((k) => e.affectsConfiguration(k))) void this.session.refresh();
@@ -126,6 +131,7 @@ export class QuartetContext extends Disposable {
       agentEnv: () => this.session.agentEnv(),
       github: this.github,
       linear: this.linear,
+      tokenHosts: this.tokenHosts,
       refresh: () => this.session.refresh(),
     };
   }

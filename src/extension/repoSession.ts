@@ -12,7 +12,7 @@ import type { SupervisorSettings } from '../core/client/api';
 import type { SnapshotStore } from './snapshotStore';
 import { SupervisorConnection } from './supervisorConnection';
 
-export type QuartetState = 'noRepo' | 'noCodex' | 'error' | 'ready';
+export type QuartetState = 'noRepo' | 'untrusted' | 'noCodex' | 'error' | 'ready';
 const START_ERROR_KEY = 'supervisor/start';
 
 /** A folder the (possibly remote) extension host can read; code-server hands it `file:` URIs. */
@@ -60,6 +60,13 @@ export class RepoSession extends Disposable {
 
   private async check(): Promise<void> {
     if (this.isDisposed) return;
+    if (!vscode.workspace.isTrusted) {
+      // Workspace Trust: even `git rev-parse` honours a repo's own config (core.fsmonitor runs a command), resolving
+      // Codex may run the repo's node_modules/.bin/codex, and a supervisor runs WORKFLOW.md hooks. Until the person
+      // trusts the folder nothing starts; onDidGrantWorkspaceTrust refreshes.
+      if (this._state !== 'untrusted') this.log.info('the folder is not trusted: Quartet launches nothing until you trust it');
+      return this.stopAt('untrusted');
+    }
     const folder = vscode.workspace.workspaceFolders?.[0];
     const dir = folder ? folderPath(folder.uri) : undefined;
     const repo = dir ? await findRepoRoot(dir) : null;

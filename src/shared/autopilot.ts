@@ -92,7 +92,7 @@ export interface AutopilotSnapshot {
   /** The most recent events, oldest first, with increasing `seq`. */
   events: AutopilotEvent[];
   /** What the configured tracker reads — names only, never values — so clients send just that with Start. */
-  credentials?: { secretKeys: string[]; envNames: string[] } | null;
+  credentials?: { secretKeys: string[]; envNames: string[]; endpoints?: Array<{ provider: 'github' | 'linear'; url: string }> } | null;
   /** The last start failed, or it could not restart with the supervisor: shown in the tree's Autopilot row. */
   problem?: AutopilotProblem | null;
   /** It should run (remembered across supervisor restarts; Stop clears it). */

@@ -75,7 +75,7 @@ test('GitHub Issues: labelled issues are picked up; one closed mid-run stops and
     });
     const ap = running.autopilot!;
     assert.equal(ap.source, 'GitHub octo/sample');
-    assert.deepEqual(ap.credentials, { secretKeys: ['github'], envNames: ['QUARTET_GITHUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'] });
+    assert.deepEqual(ap.credentials, { secretKeys: ['github'], envNames: ['QUARTET_GITHUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'], endpoints: [{ provider: 'github', url: gh.fake.url }] });
     const third = ap.issues.find((i) => i.id === '3');
     assert.equal(third?.status, 'ineligible', 'the unlabelled issue is listed but not picked up');
     assert.equal(third?.note, 'missing label quartet');

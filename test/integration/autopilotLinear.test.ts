@@ -54,7 +54,7 @@ after(async () => {
 
 test('Linear: active issues are picked up, a move to Done stops and cleans its attempt, the finished one lands locally by policy', { timeout: 240_000 }, async () => {
   const needs = (await h.client.autopilot()).credentials;
-  assert.deepEqual(needs, { secretKeys: ['linear'], envNames: ['LINEAR_API_KEY'] });
+  assert.deepEqual(needs, { secretKeys: ['linear'], envNames: ['LINEAR_API_KEY'], endpoints: [{ provider: 'linear', url: linear.url }] });
   // Without the key: a typed error in the snapshot (the tree's Autopilot row), nothing started.
   await assert.rejects(h.client.autopilotStart({}), /missing_tracker_secret: tracker Linear \w+: No Linear API key for project \w+: set tracker\.provider\.api_key, host secret storage \("linear"\) or one of LINEAR_API_KEY\.$/);
   const refused = await h.client.autopilot();

@@ -24,12 +24,15 @@ test('trackerConfigOf: credential keys get their $VAR back (the adapter reads th
 });
 
 test('credentialNeedsOf: names only — the store key and variables of the kind, the $VAR it names, GitHub for an auto land as PR', () => {
-  assert.deepEqual(credentialNeedsOf(wf('tracker:\n  kind: github\n  provider:\n    repo: a/b\n    token: $ACME_TOKEN')), { secretKeys: ['github'], envNames: ['ACME_TOKEN', 'QUARTET_GITHUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'] });
-  assert.deepEqual(credentialNeedsOf(wf('tracker:\n  kind: linear\n  provider:\n    project_slug: p')), { secretKeys: ['linear'], envNames: ['LINEAR_API_KEY'] });
+  const gh = [{ provider: 'github', url: 'https://api.github.com' }];
+  assert.deepEqual(credentialNeedsOf(wf('tracker:\n  kind: github\n  provider:\n    repo: a/b\n    token: $ACME_TOKEN')), { secretKeys: ['github'], envNames: ['ACME_TOKEN', 'QUARTET_GITHUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'], endpoints: gh });
+  assert.deepEqual(credentialNeedsOf(wf('tracker:\n  kind: github\n  provider:\n    repo: a/b\n    endpoint: https://ghe.example.com/api/v3/'))?.endpoints, [{ provider: 'github', url: 'https://ghe.example.com/api/v3' }], 'where the token would go, for the client to confirm');
+  assert.deepEqual(credentialNeedsOf(wf('tracker:\n  kind: linear\n  provider:\n    project_slug: p')), { secretKeys: ['linear'], envNames: ['LINEAR_API_KEY'], endpoints: [{ provider: 'linear', url: 'https://api.linear.app/graphql' }] });
   assert.deepEqual(credentialNeedsOf(wf('tracker:\n  kind: linear\n  provider:\n    project_slug: p\nquartet:\n  land:\n    policy: auto\n    pr: true')), {
     secretKeys: ['linear', 'github'], envNames: ['LINEAR_API_KEY', 'QUARTET_GITHUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'],
+    endpoints: [{ provider: 'linear', url: 'https://api.linear.app/graphql' }, ...gh],
   });
-  assert.deepEqual(credentialNeedsOf(wf('tracker:\n  kind: local')), { secretKeys: [], envNames: [] });
+  assert.deepEqual(credentialNeedsOf(wf('tracker:\n  kind: local')), { secretKeys: [], envNames: [], endpoints: [] });
   assert.equal(credentialNeedsOf(wf('agent:\n  max_turns: 3')), null);
   assert.equal(credentialNeedsOf(null), null);
 });

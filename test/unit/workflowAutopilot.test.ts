@@ -63,7 +63,9 @@ quartet:
 {{ issue.title }}`);
     const f = factoryFor(rt);
     assert.equal(f.configured(), true);
-    const s = await f.create({ env: { QUARTET_GITHUB_TOKEN: 'ghp_fromTheClient0001' } });
+    // ghe.example is not api.github.com: without the person's yes to that host nothing is built and no token goes there.
+    await assert.rejects(f.create({ env: { QUARTET_GITHUB_TOKEN: 'ghp_fromTheClient0001' } }), (e: Error & { code?: string }) => e.code === 'untrusted_tracker_host' && /ghe\.example/.test(e.message) && !e.message.includes('ghp_'));
+    const s = await f.create({ env: { QUARTET_GITHUB_TOKEN: 'ghp_fromTheClient0001' }, hosts: ['ghe.example'] });
     assert.equal(s.source.label, 'GitHub acme/widgets');
     assert.deepEqual(s.config, {
       ...DEFAULT_AUTOPILOT_CONFIG,
@@ -75,11 +77,11 @@ quartet:
     assert.deepEqual(s.tools?.()?.specs.map((t) => t.name), ['github_api']);
     assert.equal(s.revision, rt.definition?.hash);
     // Without credentials the setup builds; the source's preflight says what is missing (no request, no value).
-    const bare = await f.create({});
+    const bare = await f.create({ hosts: ['ghe.example'] });
     await assert.rejects(bare.source.preflight!(), /missing_tracker_secret|No GitHub token for acme\/widgets/);
     assert.deepEqual(bare.land, { pr: true, github: null });
     // A stored GitHub token (VS Code's SecretStorage) works too.
-    const stored = await f.create({ secrets: { github: 'ghp_fromSecretStorage1' } });
+    const stored = await f.create({ secrets: { github: 'ghp_fromSecretStorage1' }, hosts: ['GHE.example'] });
     assert.equal(stored.land?.github?.token, 'ghp_fromSecretStorage1');
   });
 });

@@ -3,6 +3,7 @@
 import { Octokit } from '@octokit/rest';
 import { GithubError, withoutSecret, type GithubErrorReason } from './errors';
 import { rateLimitWait } from './rateLimit';
+import { endpointProblem } from '../tracker/endpointPolicy';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
 
@@ -61,9 +62,13 @@ export function createGithubClient(o: GithubClientOptions): Octokit {
   const maxRetries = o.maxRateLimitRetries ?? 3;
   const timeoutMs = o.requestTimeoutMs ?? 30_000;
   const quiet = (): void => undefined;
+  const baseUrl = (o.baseUrl ?? DEFAULT_GITHUB_API).replace(/\/+$/, '');
+  // The token rides on every request: never over plain http off this machine.
+  const problem = endpointProblem(baseUrl);
+  if (problem) throw new GithubError(`GitHub API URL ${problem}; fix quartet.github.apiUrl.`, 'github_validation');
   const octokit = new Octokit({
     auth: o.token,
-    baseUrl: (o.baseUrl ?? DEFAULT_GITHUB_API).replace(/\/+$/, ''),
+    baseUrl,
     userAgent: o.userAgent ?? 'quartet',
     // Octokit logs every request; the land reports its own steps instead.
     log: { debug: quiet, info: quiet, warn: (m: string) => o.log?.(withoutSecret(m, o.token)), error: quiet },

@@ -70,7 +70,14 @@ export class AutopilotService {
 
   /** True when the client sent something: an empty set (a shell without the token) never erases what another client gave. */
   private remember(credentials: TrackerCredentials | null | undefined): boolean {
-    if (!credentials || isEmptyCredentials(credentials)) return false;
+    if (!credentials) return false;
+    if (isEmptyCredentials(credentials)) {
+      // A person's yes to a host still counts (the token may be a WORKFLOW.md literal or an earlier client's).
+      const hosts = credentials.hosts?.filter((h) => !this.credentials.hosts?.includes(h)) ?? [];
+      if (!hosts.length) return false;
+      this.credentials = { ...this.credentials, hosts: [...(this.credentials.hosts ?? []), ...hosts] };
+      return true;
+    }
     this.opts.secrets?.add(credentialValues(credentials));
     this.credentials = credentials;
     return true;

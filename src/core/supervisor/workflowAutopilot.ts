@@ -13,7 +13,7 @@ import { normalizeAutopilotConfig, type AutopilotConfig } from '../autopilot/con
 import type { PromptBuilder } from '../autopilot/prompts';
 import { JsonFileSource, readTestTracker } from '../autopilot/testTracker';
 import { dispatchPreflight } from '../workflow/preflight';
-import { credentialNeedsOf, trackerConfigOf } from '../workflow/trackerBinding';
+import { credentialNeedsOf, hostConsentProblem, trackerConfigOf, trackerEndpoints } from '../workflow/trackerBinding';
 import type { WorkflowRuntime } from '../workflow/workflowRuntime';
 
 /** Everything an Autopilot run needs from configuration. */
@@ -107,9 +107,13 @@ export function workflowAutopilotSetup(deps: WorkflowSetupDeps): AutopilotSetupF
         secretStore: async (key) => credentials.secrets?.[key] ?? null,
         localTasks: deps.localTasks,
         warn: (m) => deps.log(`tracker: ${m}`),
+        allowedHosts: credentials.hosts ?? [],
       };
       const problems = dispatchPreflight(def, { validateProvider: () => resolveTrackerSettings(t, { ...trackerDeps, warn: () => {} }) });
       if (problems[0]) throw new StartError(problems[0].code, problems.map((p) => p.message).join('; '));
+      // Before any request: a WORKFLOW.md endpoint on a host the person never confirmed gets no token.
+      const refused = hostConsentProblem(trackerEndpoints(t, false), trackerDeps.allowedHosts);
+      if (refused) throw new StartError('untrusted_tracker_host', refused);
       let source: TaskSource;
       let states: { activeStates: string[]; terminalStates: string[] };
       try {

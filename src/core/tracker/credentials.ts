@@ -11,6 +11,11 @@ export interface TrackerCredentials {
   secrets?: Record<string, string>;
   /** Variables from the client's environment, only those the tracker reads (`needs.envNames`). */
   env?: Record<string, string>;
+  /**
+   * Non-default hosts the sender agreed to send these to (VS Code: a one-time confirmation per host; CLI:
+   * `--allow-tracker-host` / QUARTET_ALLOW_TRACKER_HOSTS). A WORKFLOW.md endpoint elsewhere gets no token.
+   */
+  hosts?: string[];
 }
 
 /** What the configured tracker (and a land as PR) reads: published in the Autopilot snapshot so clients send just that. */
@@ -19,20 +24,22 @@ export interface CredentialNeeds {
   secretKeys: string[];
   /** Environment variable names, e.g. `["ACME_TOKEN", "QUARTET_GITHUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"]`. */
   envNames: string[];
+  /** Where each token would be sent (the tracker's endpoint, or the provider's default): clients confirm a new host first. */
+  endpoints?: Array<{ provider: 'github' | 'linear'; url: string }>;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_VALUE = 16 * 1024;
 
 /** Picks the needed variables out of a client's environment (empty values are left out: they count as unset). */
-export function credentialsFromEnv(needs: CredentialNeeds | null | undefined, env: NodeJS.ProcessEnv, secrets: Record<string, string> = {}): TrackerCredentials {
+export function credentialsFromEnv(needs: CredentialNeeds | null | undefined, env: NodeJS.ProcessEnv, secrets: Record<string, string> = {}, hosts: string[] = []): TrackerCredentials {
   const picked: Record<string, string> = {};
   for (const name of needs?.envNames ?? []) {
     const v = env[name];
     if (v && v.trim()) picked[name] = v;
   }
   const stored = Object.fromEntries(Object.entries(secrets).filter(([k, v]) => (needs?.secretKeys ?? []).includes(k) && v && v.trim()));
-  return { secrets: stored, env: picked };
+  return { secrets: stored, env: picked, ...(hosts.length ? { hosts } : {}) };
 }
 
 /** Checks what a client sent; returns null for an absent field and throws (with a message naming no value) for a bad one. */
@@ -40,6 +47,11 @@ export function parseCredentials(v: unknown): TrackerCredentials | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'object' || Array.isArray(v)) throw new Error('credentials must be an object {secrets?, env?}');
   const out: TrackerCredentials = {};
+  const hosts = (v as Record<string, unknown>).hosts;
+  if (hosts !== undefined && hosts !== null) {
+    if (!Array.isArray(hosts) || hosts.length > 64 || hosts.some((h) => typeof h !== 'string' || h.length > 255)) throw new Error('credentials.hosts must be a list of host names');
+    out.hosts = hosts as string[];
+  }
   for (const field of ['secrets', 'env'] as const) {
     const m = (v as Record<string, unknown>)[field];
     if (m === undefined || m === null) continue;

@@ -75,7 +75,8 @@ export async function executeGithubApi(t: GithubToolTarget, args: unknown): Prom
   if (typeof url === 'string') return toolError(url);
   const body = a.body ?? null;
   if (body !== null && (typeof body !== 'object' || method === 'GET' || method === 'DELETE')) return toolError('`body` must be a JSON object and is only allowed with POST, PATCH or PUT.');
-  const token = await t.getToken();
+  const token = await t.getToken().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  if (token instanceof Error) return toolError(token.message);
   if (!token) return toolError(`Quartet has no GitHub token for this tool; a person must set ${t.tokenWhere ?? 'one'} on the host.`);
   let res: Response;
   let text: string;

@@ -39,7 +39,8 @@ export async function executeLinearGraphql(t: LinearToolTarget, args: unknown): 
   const { query, variables } = a as Record<string, unknown>;
   if (typeof query !== 'string' || !query.trim()) return toolError('`query` must be a non-empty GraphQL document.');
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return toolError('`variables` must be an object.');
-  const key = await t.getApiKey();
+  const key = await t.getApiKey().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  if (key instanceof Error) return toolError(key.message);
   if (!key) return toolError(`Quartet has no Linear API key for this tool; a person must set ${t.keyWhere ?? 'one'} on the host.`);
   try {
     const raw = await postLinear(t.endpoint, key, query, (variables ?? {}) as Record<string, unknown>, t.timeoutMs ?? 30_000);

@@ -1,5 +1,6 @@
 // Typed reads of `tracker.provider` keys (snake_case as in WORKFLOW.md, camelCase accepted) with actionable errors.
 
+import { endpointProblem } from './endpointPolicy';
 import { TrackerError } from './types';
 
 type Obj = Record<string, unknown>;
@@ -33,13 +34,9 @@ export class ProviderKeys {
   url(key: string): string | undefined {
     const v = this.string(key);
     if (v === undefined) return undefined;
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      throw bad(key, `must be an absolute http(s) URL (got "${v}").`);
-    }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw bad(key, `must be an http(s) URL (got "${v}").`);
+    // WORKFLOW.md is repository content: the token it points at must not cross the network in clear text.
+    const problem = endpointProblem(v);
+    if (problem) throw bad(key, `${problem}.`);
     return v.replace(/\/+$/, '');
   }
 

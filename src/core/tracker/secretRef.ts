@@ -7,6 +7,8 @@ export interface SecretDeps {
   env: NodeJS.ProcessEnv;
   /** Host secret storage by key (`github` / `linear`); null/undefined when nothing is stored. */
   secretStore?: (key: string) => Promise<string | null | undefined>;
+  /** Non-default hosts the sender of the credentials agreed to send them to (endpointPolicy.needsHostConsent). */
+  allowedHosts?: readonly string[];
 }
 
 export interface TokenResolver {

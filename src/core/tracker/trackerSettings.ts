@@ -6,6 +6,7 @@ import { GITHUB_API_URL } from './githubClient';
 import type { LinearOptions } from './linear';
 import { LINEAR_API_URL } from './linearClient';
 import { LOCAL_ACTIVE_STATES, LOCAL_TERMINAL_STATES } from './localSource';
+import { hostConsentMessage, needsHostConsent, type TokenProvider } from './endpointPolicy';
 import { ProviderKeys } from './providerKeys';
 import { envReference, tokenResolver } from './secretRef';
 import { TrackerError } from './types';
@@ -36,6 +37,17 @@ function literalWarning(keys: ProviderKeys, key: string, warn: (m: string) => vo
   }
 }
 
+/**
+ * The token only for a host its sender agreed to: checked each time it is read, just before a request carries it,
+ * so every path (polls, agent tools, a land as PR) is covered.
+ */
+function guarded(provider: TokenProvider, url: string, deps: TrackerDeps, getToken: () => Promise<string | null>): () => Promise<string | null> {
+  return async () => {
+    if (needsHostConsent(provider, url, deps.allowedHosts)) throw new TrackerError('untrusted_tracker_host', hostConsentMessage(provider, url));
+    return getToken();
+  };
+}
+
 /** Validates the config (no network, no secret read) and fills adapter-profile defaults (docs/trackers.md). */
 export function resolveTrackerSettings(config: TrackerConfig, deps: TrackerDeps): TrackerSettings {
   const given = typeof config?.kind === 'string' ? config.kind.trim().toLowerCase() : '';
@@ -63,11 +75,12 @@ export function resolveTrackerSettings(config: TrackerConfig, deps: TrackerDeps)
     const stateLabels = keys.stringMap('state_labels');
     const openState = keys.string('open_state') ?? 'open';
     const closedState = keys.string('closed_state') ?? 'closed';
+    const baseUrl = keys.url('endpoint') ?? GITHUB_API_URL;
     const github = {
-      baseUrl: keys.url('endpoint') ?? GITHUB_API_URL,
+      baseUrl,
       owner,
       repo,
-      getToken: token.getToken,
+      getToken: guarded('github', baseUrl, deps, token.getToken),
       tokenWhere: token.where,
       secretEnvNames: token.envNames,
       requiredLabels: config.requiredLabels ?? [],
@@ -90,10 +103,11 @@ export function resolveTrackerSettings(config: TrackerConfig, deps: TrackerDeps)
     literalWarning(keys, 'api_key', warn);
     const key = tokenResolver(keys.raw('api_key'), 'tracker.provider.api_key', 'linear', LINEAR_KEY_ENV, deps);
     const terminalStates = stateList(config.terminalStates, 'terminal_states', LINEAR_DEFAULT_TERMINAL);
+    const endpoint = keys.url('endpoint') ?? LINEAR_API_URL;
     const linear = {
-      endpoint: keys.url('endpoint') ?? LINEAR_API_URL,
+      endpoint,
       projectSlug,
-      getApiKey: key.getToken,
+      getApiKey: guarded('linear', endpoint, deps, key.getToken),
       keyWhere: key.where,
       secretEnvNames: key.envNames,
       assignee: keys.string('assignee') ?? null,

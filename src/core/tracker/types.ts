@@ -43,7 +43,9 @@ export type TrackerErrorCategory =
   | 'tracker_status'
   | 'tracker_response'
   | 'tracker_pagination'
-  | 'tracker_rate_limited';
+  | 'tracker_rate_limited'
+  /** Quartet's own: the endpoint is not the provider's host and the person has not agreed to send the token there. */
+  | 'untrusted_tracker_host';
 
 export class TrackerError extends Error {
   constructor(

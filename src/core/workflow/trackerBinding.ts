@@ -2,6 +2,8 @@
 
 import { createTaskSource, type TrackerConfig, type TrackerDeps } from '../tracker/createTaskSource';
 import type { CredentialNeeds } from '../tracker/credentials';
+import { hostConsentMessage, needsHostConsent } from '../tracker/endpointPolicy';
+import { GITHUB_API_URL } from '../tracker/githubClient';
 import { GITHUB_TOKEN_ENV, LINEAR_KEY_ENV, resolveTrackerSettings } from '../tracker/trackerSettings';
 import { TrackerError } from '../tracker/types';
 import { dispatchPreflight, type PreflightProblem } from './preflight';
@@ -28,6 +30,28 @@ export function trackerConfigOf(t: TrackerSettings): TrackerConfig | null {
   };
 }
 
+type Endpoint = NonNullable<CredentialNeeds['endpoints']>[number];
+
+/** Where the tracker's token (and a land as PR's) would go; [] for a config the adapters would reject anyway. */
+export function trackerEndpoints(config: TrackerConfig | null, landPr: boolean): Endpoint[] {
+  const out: Endpoint[] = [];
+  try {
+    const s = config ? resolveTrackerSettings(config, { env: {}, warn: () => {} }) : null;
+    if (s?.kind === 'github') out.push({ provider: 'github', url: s.github.baseUrl });
+    if (s?.kind === 'linear') out.push({ provider: 'linear', url: s.linear.endpoint });
+  } catch {
+    // Invalid config: Start reports the config error itself, and nothing is sent.
+  }
+  if (landPr && !out.some((e) => e.provider === 'github')) out.push({ provider: 'github', url: GITHUB_API_URL });
+  return out;
+}
+
+/** The first endpoint the sender has not agreed to (a non-default, non-loopback host), as a refusal message; null when none. */
+export function hostConsentProblem(endpoints: readonly Endpoint[], allowedHosts: readonly string[] | undefined): string | null {
+  const e = endpoints.find((x) => needsHostConsent(x.provider, x.url, allowedHosts));
+  return e ? hostConsentMessage(e.provider, e.url) : null;
+}
+
 /** Names (never values) of what the tracker and a land as PR read: clients send these on Start Autopilot. */
 export function credentialNeedsOf(def: WorkflowDefinition | null): CredentialNeeds | null {
   const t = def?.config.tracker;
@@ -44,8 +68,9 @@ export function credentialNeedsOf(def: WorkflowDefinition | null): CredentialNee
     keys.add('linear');
     LINEAR_KEY_ENV.forEach((n) => names.add(n));
   }
-  if (def.config.quartet.land.policy === 'auto' && def.config.quartet.land.pr) github();
-  return { secretKeys: [...keys], envNames: [...names] };
+  const landPr = def.config.quartet.land.policy === 'auto' && def.config.quartet.land.pr;
+  if (landPr) github();
+  return { secretKeys: [...keys], envNames: [...names], endpoints: trackerEndpoints(trackerConfigOf(t), landPr) };
 }
 
 /**

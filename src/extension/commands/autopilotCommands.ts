@@ -22,6 +22,9 @@ const SET_LINEAR = 'Set Linear API Key';
 export async function trackerCredentials(s: CommandServices): Promise<TrackerCredentials> {
   // Asked each time (the supervisor re-reads WORKFLOW.md first): the snapshot may predate an edit.
   const needs = (await s.client().autopilot()).credentials;
+  // Before any token is read: a WORKFLOW.md endpoint on a new host needs the person's yes (remembered per host).
+  const hosts = await s.tokenHosts.allowedHosts(needs?.endpoints ?? []);
+  if (!hosts) throw new Error('the tracker token was not sent: its host was not confirmed. Start the Autopilot again to be asked again, or change tracker.provider.endpoint in WORKFLOW.md.');
   const stored: Record<string, string> = {};
   if (needs?.secretKeys.includes('github')) {
     const t = await s.github.token();
@@ -31,7 +34,7 @@ export async function trackerCredentials(s: CommandServices): Promise<TrackerCre
     const t = await s.linear.token();
     if (t) stored.linear = t;
   }
-  return credentialsFromEnv(needs, process.env, stored);
+  return credentialsFromEnv(needs, process.env, stored, hosts);
 }
 
 export async function startAutopilot(s: CommandServices): Promise<void> {

@@ -7,6 +7,7 @@ import type { TasksView } from '../tree/tasksView';
 import type { SkillsReview } from '../skillsReview';
 import type { GithubAccess } from '../githubAuth';
 import type { LinearAccess } from '../linearAuth';
+import type { TokenHostConsent } from '../tokenHostConsent';
 
 export interface CommandServices {
   store: SnapshotStore;
@@ -29,6 +30,8 @@ export interface CommandServices {
   github: GithubAccess;
   /** The Linear API key (secret storage), for a Linear tracker. */
   linear: LinearAccess;
+  /** The one-time confirmation before a tracker token goes to a host WORKFLOW.md names (not the provider's own). */
+  tokenHosts: TokenHostConsent;
   /** Re-checks the repository and Codex, reconnects if needed and reloads the snapshot. */
   refresh(): Promise<void>;
 }

@@ -45,6 +45,8 @@ export async function landTargetAsPr(s: CommandServices, target: AttemptTarget, 
   // The snapshot may still hold an earlier land of this attempt (one that needed you): never mistake it for this one's end.
   const earlier = JSON.stringify(s.store.findTask(target.task.id)?.landing ?? null);
   let started = false;
+  const bad = s.github.apiUrlProblem();
+  if (bad) throw new Error(`quartet.github.apiUrl ${bad}. Fix the setting; the token was not sent.`);
   await s.client().land(target.attempt.id, { pr: true, github: { token, ...s.github.settings() } });
   s.log.info(`task=${target.task.id} attempt=${target.attempt.id} land as PR started (${choice.reason})`);
   let announced = false;

@@ -17,6 +17,7 @@ import type { CommandServices } from './commandServices';
 import { newTask } from './newTask';
 import { showDiff } from './showDiff';
 import { openTerminal, openWorktree, revealJournal } from './worktreeCommands';
+import { MANAGE_TRUST, untrustedRefusal } from './trustModel';
 
 type Handler = (s: CommandServices, arg: unknown) => Promise<void> | void;
 
@@ -59,6 +60,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable {
   const registrations = Object.entries(HANDLERS).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (arg: unknown) => {
       try {
+        const refusal = untrustedRefusal(id, vscode.workspace.isTrusted);
+        if (refusal) {
+          // A command can also arrive through executeCommand or a tree button, which ignore `enablement`.
+          s.log.warn(`${id} refused: the workspace is not trusted`);
+          if ((await vscode.window.showWarningMessage(refusal, MANAGE_TRUST)) === MANAGE_TRUST) await vscode.commands.executeCommand('workbench.trust.manage');
+          return;
+        }
         await handler(s, arg);
       } catch (err) {
         // A user's own click deserves an answer every time, so this does not go through the once-only reporter.
