@@ -6,6 +6,7 @@ import { BaseContentProvider } from './baseContentProvider';
 import { ProposalFileSystem } from './proposalFileSystem';
 import { SkillsReview } from './skillsReview';
 import { registerControlPanel } from './panel/controlPanel';
+import { createTaskHost } from './panel/taskFormHost';
 import { openAttemptsDiff } from './commands/compareDiff';
 import type { QuartetApi } from '../core/client/api';
 import type { CommandServices } from './commands/commandServices';
@@ -68,6 +69,7 @@ export class QuartetContext extends Disposable {
         openDiff: (ids) => openAttemptsDiff(this.store, ids),
         resolveWithAgent: (id) => void vscode.commands.executeCommand(CommandIds.resolveWithAgent, id),
         skills: this.skills,
+        tasks: createTaskHost(this.commandServices()),
         log: (m) => this.log.info(m),
       }),
     );
