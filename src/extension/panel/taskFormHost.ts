@@ -1,55 +1,17 @@
 // The host side of the New Task form and the follow-up message boxes, over the supervisor client and the settings.
 
-import type { QuartetApi } from '../../core/client/api';
 import { redact, secretValues } from '../../core/config/secrets';
 import { headInfo, localBranches } from '../../core/execution/gitRepo';
-import { USER_MESSAGE_REASON } from '../../shared/attemptActions';
 import type { NewTaskInput } from '../../shared/newTaskForm';
 import type { CommandServices } from '../commands/commandServices';
 import { waitForTask } from '../commands/newTask';
 import { readSetting } from '../settings';
 import { secretEnvNames } from '../settingsModel';
 import type { TaskHost } from './taskRequests';
+import { queueFollowUp, type FollowUpWatch } from './followUpQueue';
 
 /** How long to wait for the pushed snapshot that contains a just-launched task before revealing it in the tree. */
 const REVEAL_WAIT_MS = 5000;
-
-/** Where a follow-up's progress shows: the snapshot store's attempt records and their changes. */
-export interface FollowUpWatch {
-  followUpCount(attemptId: string): number | null;
-  onChange(listener: () => void): { dispose(): void };
-}
-
-/**
- * Starts a follow-up and resolves once it is queued: the supervisor answers the route only when the turn
- * ended (hours, maybe), so the attempt's `followUps` growing in a snapshot is the sign; a refusal rejects.
- */
-export function queueFollowUp(api: Pick<QuartetApi, 'followUp'>, watch: FollowUpWatch, attemptId: string, prompt: string, log: (line: string) => void): Promise<void> {
-  const before = watch.followUpCount(attemptId) ?? 0;
-  return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const finish = (err?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      sub.dispose();
-      if (err === undefined) resolve();
-      else reject(err instanceof Error ? err : new Error(String(err)));
-    };
-    const sub = watch.onChange(() => {
-      if ((watch.followUpCount(attemptId) ?? 0) > before) finish();
-    });
-    api.followUp(attemptId, prompt, USER_MESSAGE_REASON).then(
-      (r) => {
-        log(`follow-up message to ${attemptId}: ${r.status}: ${r.message}`);
-        finish();
-      },
-      (err: unknown) => {
-        log(`follow-up message to ${attemptId} failed: ${err instanceof Error ? err.message : String(err)}`);
-        finish(err);
-      },
-    );
-  });
-}
 
 export function createTaskHost(s: CommandServices): TaskHost {
   // A token pasted into the form or a message must not reach the model, the journals or the state file.
