@@ -105,7 +105,8 @@ describe('New Task form and follow-up messages in real VS Code', { timeout: 600_
       await panel.locator('[data-testid="attempt-message-text"] textarea').fill(FOLLOW_UP);
       await panel.locator('[data-testid="attempt-message-text"] textarea').press('Control+Enter');
       await panel.locator('.trace-row.kind-userMessage', { hasText: 'you said: Please also mention Lisbon' }).first().waitFor({ timeout: ui });
-      await panel.locator('.trace-row.kind-message', { hasText: 'Follow-up received: "Please also mention Lisbon in the note."' }).first().waitFor({ timeout: 180_000 });
+      // The reply: the log summary's final message (the trace below is virtualized, its last rows may be off screen).
+      await panel.locator('[data-testid="final-message"]', { hasText: 'Follow-up received: "Please also mention Lisbon in the note."' }).waitFor({ timeout: 180_000 });
       await screenshot(page, 'newtask-followup-trace');
       const done = await finished(task.id, 0);
       const after = done.attempts.find((a) => a.id === one.id)!;
