@@ -57,7 +57,7 @@ export function newTaskProblems(input: NewTaskInput): Partial<Record<keyof NewTa
   if (!input.prompt.trim()) problems.prompt = 'Tell the agents what to do.';
   else if (input.prompt.length > MAX_FORM_PROMPT) problems.prompt = `The prompt is ${input.prompt.length} characters; the limit is ${MAX_FORM_PROMPT}.`;
   if (!Number.isInteger(input.attempts) || input.attempts < 1 || input.attempts > MAX_FORM_ATTEMPTS) problems.attempts = `Run 1 to ${MAX_FORM_ATTEMPTS} attempts.`;
-  if (input.base !== null && !/^[^\s~^:?*[\\]+$/.test(input.base)) problems.base = 'Pick one of the local branches.';
+  if (input.base !== null && !/^[^\s~^:?*[\\-][^\s~^:?*[\\]*$/.test(input.base)) problems.base = 'Pick one of the local branches.';
   const model = input.model === null ? null : modelProblem(input.model);
   if (model) problems.model = model;
   if (input.tokenBudget !== null && (!Number.isSafeInteger(input.tokenBudget) || input.tokenBudget < 1000)) problems.tokenBudget = 'The token budget is a whole number of tokens, at least 1000.';

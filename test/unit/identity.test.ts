@@ -39,6 +39,7 @@ test('per-task overrides (the New Task form): a bad model name or token budget i
   for (const model of ['gpt-5.5', 'o4-mini', 'openrouter/meta:llama-3', null]) assert.doesNotThrow(() => validateOverrides({ model }));
   assert.doesNotThrow(() => validateOverrides({ tokenBudget: 200_000, base: 'main' }));
   assert.doesNotThrow(() => validateOverrides({}));
+  for (const base of ['--upload-pack=touch x', '-b', ' ']) assert.throws(() => validateOverrides({ base }), /not a branch or commit/);
 });
 
 test('the default prompt states the worktree, the checks and who commits', () => {

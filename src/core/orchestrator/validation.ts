@@ -32,7 +32,9 @@ export function validateLaunch(r: LaunchRequest): { title: string; prompt: strin
  * anything exists, so a typo is a clear error instead of a failed Codex start in every attempt.
  */
 export function validateOverrides(options: Partial<LaunchOptions>): void {
-  const { model, tokenBudget } = options;
+  const { model, tokenBudget, base } = options;
+  // A ref that starts with "-" would reach git as an option.
+  if (typeof base === 'string' && (base.startsWith('-') || !base.trim())) throw new UsageError(`"${base.slice(0, 40)}" is not a branch or commit to start from`);
   if (model !== undefined && model !== null && (typeof model !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/.test(model))) {
     throw new UsageError(`"${String(model).slice(0, 40)}" is not a model name (letters, digits, . _ : / -, at most 100 characters)`);
   }
