@@ -93,6 +93,31 @@ export function isUserMessage(item: Json): item is Record<string, Json> {
   return isRecord(item) && item.type === 'message' && item.role === 'user';
 }
 
+/**
+ * The prompts of the thread's turns, oldest first: user messages that are not context Codex adds by itself
+ * (`<environment_context>`, `<user_instructions>`, `# AGENTS.md instructions …`).
+ */
+export function turnPrompts(input: readonly Json[]): string[] {
+  const found: string[] = [];
+  for (const item of input) {
+    if (!isUserMessage(item)) continue;
+    const text = messageText(item).trim();
+    if (text && !text.startsWith('<') && !text.startsWith('# AGENTS.md')) found.push(text);
+  }
+  return found;
+}
+
+/**
+ * In a follow-up turn (a thread with an earlier prompt), the first line of this turn's prompt, so the final
+ * message shows which message reached the model; null in a thread's first turn.
+ */
+export function followUpQuote(input: readonly Json[]): string | null {
+  const prompts = turnPrompts(input);
+  if (prompts.length < 2) return null;
+  const first = (prompts[prompts.length - 1] as string).split('\n')[0]?.trim() ?? '';
+  return first.length > 200 ? `${first.slice(0, 199)}…` : first;
+}
+
 /** The last scenario marker in the user's messages wins, so a follow-up turn can switch scenario. */
 export function scenarioOf(input: readonly Json[]): Scenario {
   let found: Scenario = 'default';
@@ -202,6 +227,8 @@ function finalText(scenario: Scenario, id: string, attemptIndex: number | null):
 export interface ReplyContext {
   tools?: unknown;
   prompt?: string;
+  /** `followUpQuote` of the request: quoted at the end of the final message. */
+  followUp?: string | null;
 }
 
 export function replyFor(scenario: Scenario, step: number, threadId: string, attemptIndex: number | null = null, ctx: ReplyContext = {}): Reply {
@@ -248,7 +275,9 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'exec', cmd: `node -e '${SOCKET_PROBE}' '${demoPath(ctx.prompt)}'` };
     case 'hang':
       return { kind: 'hang' };
-    case 'final':
-      return { kind: 'message', text: finalText(scenario, id, attemptIndex) };
+    case 'final': {
+      const text = finalText(scenario, id, attemptIndex);
+      return { kind: 'message', text: ctx.followUp ? `${text}\n\nFollow-up received: "${ctx.followUp}"` : text };
+    }
   }
 }

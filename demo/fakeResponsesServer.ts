@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ZERO_TOKENS, type TokenTotals } from '../src/shared/model';
 import { distillReply } from './distillScenario';
 import { currentPrompt, resolveReply } from './resolveScenario';
-import { attemptIndexOf, replyFor, scenarioOf, stepOf, type Scenario } from './demoScript';
+import { attemptIndexOf, followUpQuote, replyFor, scenarioOf, stepOf, type Scenario } from './demoScript';
 import { completionFrames, sseFrame, usageFor } from './sseFrames';
 
 export interface FakeResponsesOptions {
@@ -128,7 +128,7 @@ export async function startFakeResponsesServer(opts: FakeResponsesOptions = {}):
     if (closing.signal.aborted || res.destroyed) return;
 
     // A distill session (recognized by its proposals schema) gets structured proposals; anything else follows the script.
-    const reply = distillReply(parsed.body) ?? resolveReply(input, scenario, threadId) ?? replyFor(scenario, step, threadId, attemptIndexOf(input), { tools: (parsed.body as { tools?: unknown }).tools, prompt: currentPrompt(input) ?? '' });
+    const reply = distillReply(parsed.body) ?? resolveReply(input, scenario, threadId) ?? replyFor(scenario, step, threadId, attemptIndexOf(input), { tools: (parsed.body as { tools?: unknown }).tools, prompt: currentPrompt(input) ?? '', followUp: followUpQuote(input) });
     if (reply.kind === 'fail') {
       sendJson(res, 400, { error: { message: reply.message, type: 'invalid_request_error', code: 'quartet_demo_failure' } });
       return;

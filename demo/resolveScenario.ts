@@ -1,23 +1,13 @@
 // The demo model in a "Resolve with agent" turn: it recognizes Quartet's own resolve prompt and drops the conflict markers.
 
 import { RESOLVE_HEADING } from '../src/core/policy/resolvePrompt';
-import { CHECK_COMMAND, isUserMessage, messageText, shortId, stepOf, type Reply, type Scenario } from './demoScript';
+import { CHECK_COMMAND, shortId, turnPrompts, stepOf, type Reply, type Scenario } from './demoScript';
 
 type Json = unknown;
 
-/**
- * The text of the turn's own prompt: the last user message that is not context Codex adds by itself
- * (`<environment_context>`, `<user_instructions>`, `# AGENTS.md instructions …`).
- */
+/** The text of the turn's own prompt (the latest of `turnPrompts`). */
 export function currentPrompt(input: readonly Json[]): string | null {
-  let found: string | null = null;
-  for (const item of input) {
-    if (!isUserMessage(item)) continue;
-    const text = messageText(item).trim();
-    if (!text || text.startsWith('<') || text.startsWith('# AGENTS.md')) continue;
-    found = text;
-  }
-  return found;
+  return turnPrompts(input).at(-1) ?? null;
 }
 
 /** The files listed under the resolve heading (`- path` lines), or null when the prompt is not a resolve prompt. */

@@ -7,6 +7,7 @@ import { quartetCodexCandidates } from './quartetCodex';
 import { ProposalFileSystem } from './proposalFileSystem';
 import { SkillsReview } from './skillsReview';
 import { registerControlPanel } from './panel/controlPanel';
+import { createTaskHost } from './panel/taskFormHost';
 import { openAttemptsDiff } from './commands/compareDiff';
 import type { QuartetApi } from '../core/client/api';
 import type { CommandServices } from './commands/commandServices';
@@ -73,6 +74,7 @@ export class QuartetContext extends Disposable {
         openDiff: (ids) => openAttemptsDiff(this.store, ids),
         resolveWithAgent: (id) => void vscode.commands.executeCommand(CommandIds.resolveWithAgent, id),
         skills: this.skills,
+        tasks: createTaskHost(this.commandServices()),
         log: (m) => this.log.info(m),
       }),
     );

@@ -41,6 +41,8 @@ export type AgentEvent =
     }
   | { type: 'file_change'; itemId: string; status: string; files: { path: string; kind: string }[] }
   | { type: 'agent_message'; itemId: string; text: string }
+  /** The prompt of a follow-up turn on the attempt's thread, journaled when it is queued; `reason` says who asked (`user-message`: a person). */
+  | { type: 'user_message'; text: string; reason: string }
   | { type: 'reasoning'; itemId: string; text: string }
   | { type: 'tool_call'; itemId: string; tool: string; status: string }
   | { type: 'approval_requested'; pendingId: string; kind: string; summary: string }

@@ -4,6 +4,7 @@ import type { JournalRecord, AgentEvent } from './events';
 import type { Snapshot } from './model';
 import type { PriceTable } from './cost';
 import type { SkillsOverview } from './skills';
+import type { NewTaskDefaults, NewTaskInput } from './newTaskForm';
 
 /** Bumped when a message changes shape; a webview from an older bundle then asks for a reload. */
 export const PANEL_PROTOCOL_VERSION = 1;
@@ -14,7 +15,7 @@ export const CONTROL_PANEL_VIEW_TYPE = 'quartet.controlPanel';
 /** Id of the `<script type="application/json">` element carrying the initial state. */
 export const INITIAL_STATE_ELEMENT_ID = 'quartet-initial-state';
 
-export type PanelView = 'board' | 'attempt' | 'compare' | 'skills';
+export type PanelView = 'board' | 'attempt' | 'compare' | 'skills' | 'new-task';
 export type TraceFilter = 'all' | 'commands' | 'errors';
 
 /** What the panel shows, independent of theme; saved with setState and handed to the serializer. */
@@ -64,6 +65,8 @@ export interface HostNotifications {
   'view/attempt/show': { attemptId: string };
   /** host → webview: the price table used for cost estimates changed. */
   'config/prices/changed': { prices: PriceTable };
+  /** host → webview: show the New Task form ("Quartet: New Task", the Tasks view's "+"). */
+  'view/newTask/show': Record<string, never>;
   /** host → webview: skills, branches or the distill review changed (a command, another view); replaces the previous overview. */
   'skills/overview/changed': { overview: SkillsOverview };
 }
@@ -112,6 +115,14 @@ export interface WebviewRequests {
   'skills/evidence/open': { params: { reviewId: string; evidenceId: string; ref: number }; result: null };
   /** webview → host: land a `quartet/skills/*` branch on the current branch, like an attempt's land. */
   'skills/branch/land': { params: { branch: string }; result: { overview: SkillsOverview; message: string } };
+  /** webview → host: the New Task form's local branches and defaults. */
+  'task/form/get': { params: Record<string, never>; result: NewTaskDefaults };
+  /** webview → host: launch the form's task (the host checks it again, scrubs secrets, adds the settings' options). */
+  'task/launch/start': { params: NewTaskInput; result: { taskId: string; attemptIds: string[] } };
+  /** webview → host: one more turn on an ended attempt's thread with a person's message; answers once it is queued. */
+  'attempt/followUp/send': { params: { attemptId: string; message: string }; result: null };
+  /** webview → host: the same message to every attempt of the task that can take it; says which were skipped and why. */
+  'task/followUp/send': { params: { taskId: string; message: string }; result: { sent: number[]; skipped: string[] } };
 }
 
 export type HostNotificationType = keyof HostNotifications;
@@ -156,6 +167,10 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   'skills/proposal/edit',
   'skills/evidence/open',
   'skills/branch/land',
+  'task/form/get',
+  'task/launch/start',
+  'attempt/followUp/send',
+  'task/followUp/send',
 ];
 
 export const HOST_NOTIFICATION_TYPES: readonly HostNotificationType[] = [
@@ -164,6 +179,7 @@ export const HOST_NOTIFICATION_TYPES: readonly HostNotificationType[] = [
   'view/attempt/show',
   'config/prices/changed',
   'skills/overview/changed',
+  'view/newTask/show',
 ];
 
 export function isReply(msg: HostToWebview): msg is Reply {

@@ -11,6 +11,8 @@ import {
   type RequestType,
   type WebviewToHost,
 } from './protocol';
+import { MAX_FOLLOW_UP_MESSAGE } from './attemptActions';
+import { MAX_FORM_PROMPT, MAX_FORM_TITLE } from './newTaskForm';
 
 const MAX_ID = 200;
 const MAX_TEXT = 20_000;
@@ -23,6 +25,21 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID;
 const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isRequestType = (v: unknown): v is RequestType => REQUEST_TYPES.includes(v as RequestType);
+
+const isMessage = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0 && v.length <= MAX_FOLLOW_UP_MESSAGE;
+const isNullable = <T>(v: unknown, check: (x: unknown) => x is T): boolean => v === null || check(v);
+
+/** Shape only (strings, numbers, nulls); the form's rules (newTaskProblems) run on the host afterwards. */
+function isNewTaskInput(p: Obj): boolean {
+  return (
+    typeof p.title === 'string' && p.title.length <= MAX_FORM_TITLE * 2 &&
+    typeof p.prompt === 'string' && p.prompt.length <= MAX_FORM_PROMPT &&
+    typeof p.attempts === 'number' &&
+    isNullable(p.base, isId) &&
+    isNullable(p.model, isId) &&
+    (p.tokenBudget === null || typeof p.tokenBudget === 'number')
+  );
+}
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; reason: string; id?: number };
 
@@ -55,6 +72,14 @@ function requestParamsValid(type: RequestType, p: Obj): boolean {
       return isId(p.reviewId) && isId(p.evidenceId) && isSeq(p.ref) && p.ref < 1000;
     case 'skills/branch/land':
       return isId(p.branch) && p.branch.startsWith('quartet/skills/');
+    case 'task/form/get':
+      return true;
+    case 'task/launch/start':
+      return isNewTaskInput(p);
+    case 'attempt/followUp/send':
+      return isId(p.attemptId) && isMessage(p.message);
+    case 'task/followUp/send':
+      return isId(p.taskId) && isMessage(p.message);
   }
 }
 
@@ -95,7 +120,7 @@ export function parseWebviewMessage(data: unknown): Parsed<WebviewToHost> {
 /** A view state from outside (the webview, VS Code's saved state), made well-formed; junk becomes the default. */
 export function sanitizeViewState(v: unknown): PanelViewState {
   if (!isObj(v)) return DEFAULT_VIEW_STATE;
-  const views: PanelView[] = ['board', 'attempt', 'compare', 'skills'];
+  const views: PanelView[] = ['board', 'attempt', 'compare', 'skills', 'new-task'];
   return {
     view: views.includes(v.view as PanelView) ? (v.view as PanelView) : 'board',
     attemptId: isId(v.attemptId) ? v.attemptId : null,

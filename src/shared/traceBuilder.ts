@@ -1,5 +1,6 @@
 // Builds an attempt's trace incrementally from wire records, keeping the aggregates the summary needs.
 
+import { USER_MESSAGE_REASON } from './attemptActions';
 import type { TokenTotals } from './model';
 import type { DiffFileStat, WireEvent, WireRecord } from './protocol';
 import { isFailure, type TokenPoint, type TraceItem, type TraceItemBody } from './traceModel';
@@ -105,6 +106,9 @@ export class TraceBuilder {
         return;
       case 'agent_message':
         this.lastMessageIndex = this.push(r, { kind: 'message', itemId: e.itemId, text: e.text });
+        return;
+      case 'user_message':
+        this.push(r, { kind: 'userMessage', text: e.text, reason: e.reason, fromUser: e.reason === USER_MESSAGE_REASON });
         return;
       case 'reasoning':
         this.push(r, { kind: 'reasoning', itemId: e.itemId, text: e.text });

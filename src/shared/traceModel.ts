@@ -33,6 +33,8 @@ export type TraceItemBody =
     }
   | { kind: 'patch'; itemId: string; status: string; files: { path: string; kind: string }[] }
   | { kind: 'message'; itemId: string; text: string }
+  /** A follow-up turn's prompt: typed by a person (`fromUser`) or written by Quartet (resolve, PR fix, continuation). */
+  | { kind: 'userMessage'; text: string; reason: string; fromUser: boolean }
   | { kind: 'reasoning'; itemId: string; text: string }
   | { kind: 'tool'; itemId: string; tool: string; status: string }
   | {

@@ -30,6 +30,8 @@ export function describeItem(item: TraceItem): string {
       return `${item.status === 'completed' ? 'edited' : `patch ${item.status}:`} ${item.files.map((f) => f.path).slice(0, 3).join(', ')}${item.files.length > 3 ? ` +${item.files.length - 3} more` : ''}`;
     case 'message':
       return `said: ${clipLine(item.text, 140)}`;
+    case 'userMessage':
+      return `${item.fromUser ? 'you said' : `Quartet asked (${item.reason})`}: ${clipLine(item.text, 140)}`;
     case 'reasoning':
       return `thought: ${clipLine(item.text, 140)}`;
     case 'tool':
@@ -76,6 +78,7 @@ export function itemDetail(item: TraceItem): string {
     case 'patch':
       return item.files.map((f) => `${f.kind}\t${f.path}`).join('\n');
     case 'message':
+    case 'userMessage':
     case 'reasoning':
     case 'stderr':
       return item.text;

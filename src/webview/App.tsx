@@ -1,10 +1,11 @@
-// The panel shell: tab bar (Board / Attempt / Compare / Skills), the supervisor's warnings, the notice, the view.
+// The panel shell: tab bar (Board / Attempt / Compare / Skills / New Task), the supervisor's warnings, the notice, the view.
 
 import type { ReactNode } from 'react';
 import type { PanelView } from '../shared/protocol';
 import { AttemptView } from './attempt/AttemptView';
 import { Board } from './board/Board';
 import { CompareView } from './compare/CompareView';
+import { NewTaskForm } from './newTask/NewTaskForm';
 import { SkillsView } from './skills/SkillsView';
 import { usePanel } from './usePanel';
 
@@ -13,12 +14,14 @@ const TABS: { view: PanelView; label: string }[] = [
   { view: 'attempt', label: 'Attempt' },
   { view: 'compare', label: 'Compare' },
   { view: 'skills', label: 'Skills' },
+  { view: 'new-task', label: 'New Task' },
 ];
 
 function View({ view }: { view: PanelView }): ReactNode {
   if (view === 'board') return <Board />;
   if (view === 'attempt') return <AttemptView />;
   if (view === 'compare') return <CompareView />;
+  if (view === 'new-task') return <NewTaskForm />;
   return <SkillsView />;
 }
 

@@ -12,6 +12,17 @@ const KEPT_TRACES = 6;
 /** Renders are coalesced: a burst of chunks redraws once. */
 const EMIT_DELAY_MS = 16;
 
+/** What the person typed into the New Task form (strings as typed; checked when launching). */
+export interface NewTaskDraft {
+  prompt: string;
+  /** null: derived from the prompt's first line. */
+  title: string | null;
+  attempts: string;
+  base: string;
+  model: string;
+  tokenBudget: string;
+}
+
 interface JournalState {
   trace: TraceBuilder;
   /** Set while a resync from this seq is asked for, so a burst of gapped chunks asks once. */
@@ -27,6 +38,8 @@ export class PanelStore {
   notice: string | null = null;
   /** The Skills view's data: asked for when the view opens, replaced by every answer and push. */
   skills: SkillsOverview | null = null;
+  /** The New Task form's unsent input, kept while the person looks at another tab (memory only). */
+  newTaskDraft: NewTaskDraft | null = null;
   /** Bumped on every change; `useSyncExternalStore` reads it. */
   version = 0;
   private readonly journals = new Map<string, JournalState>();
@@ -72,6 +85,11 @@ export class PanelStore {
     this.changed(true);
   }
 
+  setNewTaskDraft(draft: NewTaskDraft | null): void {
+    this.newTaskDraft = draft;
+    this.changed(true);
+  }
+
   setNotice(notice: string | null): void {
     this.notice = notice;
     this.changed(true);
@@ -109,6 +127,9 @@ export class PanelStore {
         return;
       case 'view/attempt/show':
         this.showAttempt(msg.params.attemptId);
+        return;
+      case 'view/newTask/show':
+        this.setView({ view: 'new-task' });
         return;
       case 'config/prices/changed':
         this.prices = msg.params.prices;

@@ -2,6 +2,7 @@
 
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { JournalRecord } from '../shared/events';
+import type { NewTaskDefaults, NewTaskInput } from '../shared/newTaskForm';
 import { RequestError } from '../shared/rpc';
 import type { HostBridge } from './hostBridge';
 import type { PanelStore } from './panelStore';
@@ -51,6 +52,14 @@ export interface PanelActions {
   editProposal(reviewId: string, proposalId: string): Promise<boolean>;
   openEvidence(reviewId: string, evidenceId: string, ref: number): Promise<boolean>;
   landSkills(branch: string): Promise<boolean>;
+  /** The New Task form's branches and defaults, or null (the notice says why). */
+  taskFormDefaults(): Promise<NewTaskDefaults | null>;
+  /** Launches the form's task; the task id, or null (the notice says why). */
+  launchTask(input: NewTaskInput): Promise<string | null>;
+  /** A follow-up turn with the person's message on one attempt. */
+  sendFollowUp(attemptId: string, message: string): Promise<boolean>;
+  /** The same message to every attempt of the task that can take it; the notice lists any that were skipped. */
+  sendTaskFollowUp(taskId: string, message: string): Promise<boolean>;
 }
 
 /** Host requests; a refusal or timeout becomes the panel's notice instead of an unhandled rejection. */
@@ -85,6 +94,31 @@ export function useActions(): PanelActions {
       openEvidence: (reviewId, evidenceId, ref) => run(bridge.request('skills/evidence/open', { reviewId, evidenceId, ref })),
       // The host asks the person first (a modal), then lands: no short timeout on a question.
       landSkills: (branch) => run(bridge.request('skills/branch/land', { branch }, 10 * 60_000).then((r) => store.setSkills(r.overview))),
+      taskFormDefaults: async () => {
+        try {
+          return await bridge.request('task/form/get', {});
+        } catch (err) {
+          report(err);
+          return null;
+        }
+      },
+      // A launch checks Codex and creates worktrees before it answers: allow it two minutes.
+      launchTask: async (input) => {
+        try {
+          return (await bridge.request('task/launch/start', input, 120_000)).taskId;
+        } catch (err) {
+          report(err);
+          return null;
+        }
+      },
+      // The host answers once the supervisor queued the turn (its worktree may be prepared first).
+      sendFollowUp: (attemptId, message) => run(bridge.request('attempt/followUp/send', { attemptId, message }, 60_000)),
+      sendTaskFollowUp: (taskId, message) =>
+        run(
+          bridge.request('task/followUp/send', { taskId, message }, 120_000).then((r) => {
+            if (r.skipped.length) store.setNotice(`Sent to attempt${r.sent.length === 1 ? '' : 's'} ${r.sent.map((i) => `#${i}`).join(', ')}; skipped: ${r.skipped.join('; ')}.`);
+          }),
+        ),
       rawRecord: async (attemptId, seq) => {
         try {
           return (await bridge.request('journal/record/get', { attemptId, seq })).records;

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { keepServerLogs, launchBrowser, openWorkbench, repoRoot, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
+import { keepServerLogs, launchBrowser, openWorkbench, repoRoot, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
 import { processes, strayProcesses, type Proc } from '../support/processScan';
 
@@ -45,7 +45,8 @@ async function launchFromUi(page: Page): Promise<void> {
   await page.locator('.part.activitybar a.action-label[aria-label^="Quartet"]').first().click();
   const newTask = page.locator('.part.sidebar a.action-label[aria-label="New Task"]');
   await newTask.first().waitFor({ timeout: ui });
-  await newTask.first().click();
+  // The "+" opens the New Task form (newTask.e2e); this test drives the quick input kept for keyboard users.
+  await runCommand(page, 'Quartet: New Task (Quick Input)');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: ui });
   await input.fill(TITLE);

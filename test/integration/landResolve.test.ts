@@ -164,6 +164,11 @@ test('follow-up: one more turn on the same thread, committed and re-checked; wit
   assert.deepEqual(after.followUps.map((f) => [f.reason, f.outcome]), [['more-work', 'completed']]);
   assert.notEqual(after.checks?.at, a.checks?.at, 'the checks ran again');
   assert.match(sent(a.journal, 'turn/start')[1] ?? '', /Also write the shared note/);
+  // The trace shows what was said (journaled with who asked), and the demo model's answer quotes it: it reached the model.
+  const events = readJournal(a.journal).flatMap((x) => (x.kind === 'event' ? [x.event] : []));
+  assert.ok(events.some((e) => e.type === 'user_message' && e.reason === 'more-work' && e.text === 'Also write the shared note. [[quartet-demo:shared-file]]'));
+  const said = events.flatMap((e) => (e.type === 'agent_message' ? [e.text] : [])).at(-1) ?? '';
+  assert.match(said, /Follow-up received: "Also write the shared note\./);
 
   const broken = await h.client.launch({ title: 'No Codex', prompt: 'x', attempts: 1, options: { codexCommand: 'false' } });
   const failed = (await waitForTask(h.client, broken.id, 60_000)).attempts[0]!;

@@ -60,6 +60,10 @@ test('the agent runs `env`; no declared secret is in it, nor in any journal, sta
     assert.match(d, /CODEX_HOME=/);
   }
   assert.match(viaCli.prompt, /use \[REDACTED\] and \[REDACTED\]/, 'secrets pasted into a prompt are redacted before anything sees them');
+  // A follow-up message (the panel's message box) with a pasted token: redacted before the model or a journal sees it.
+  const more = await h.client.followUp(viaApi.attempts[0]!.id, `one more dump (use ${SUPERVISOR_SECRETS.GITHUB_TOKEN} and ${SENT.GH_TOKEN})`, 'user-message');
+  assert.equal(more.status, 'completed', more.message);
+  assert.match(JSON.stringify(h.server.stats.lastRequestBody ?? ''), /one more dump \(use \[REDACTED\] and \[REDACTED\]\)/, 'the model got the message, redacted');
 
   const cleanup = await runCli(['cleanup', '--items', attempts.map((a) => `branch:${a.id}`).join(','), '--json', '--repo', h.repo], h.env);
   assert.equal(cleanup.code, 0, cleanup.stderr);

@@ -182,3 +182,14 @@ test('scenario long-command-hang: the long shell command, then the model never a
   assert.deepEqual(replyFor('long-command-hang', 1, 'thread-a'), { kind: 'hang' });
   assert.deepEqual(replyFor('long-command-hang', 5, 'thread-a'), { kind: 'hang' }, 'it never ends by itself');
 });
+
+test('a follow-up turn: the final message quotes the first line of the latest prompt; a first turn quotes nothing', async () => {
+  const s = await server();
+  const context = user('<environment_context>cwd</environment_context>');
+  const first = doneItem(await frames(s, [context, user('Add a note. You are attempt 1 of 1'), ...output(3)], 'thread-q'));
+  assert.doesNotMatch(JSON.stringify(first), /Follow-up received/);
+  const history = [context, user('Add a note. You are attempt 1 of 1'), ...output(3), user('Please also mention Lisbon.\nSecond line stays out.'), ...output(3)];
+  const reply = JSON.stringify(doneItem(await frames(s, history, 'thread-q')));
+  assert.match(reply, /Follow-up received: \\"Please also mention Lisbon\.\\"/);
+  assert.doesNotMatch(reply, /Second line stays out/);
+});

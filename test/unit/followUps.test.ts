@@ -69,6 +69,9 @@ test('request queues the attempt on its own thread with the prompt; a stop while
     assert.equal(f.promptFor('t-1-1'), 'Resolve the merge conflicts in:\n- a.txt');
     assert.deepEqual(h.calls, ['dispatch']);
     assert.match(JSON.stringify(readJournal(h.a.journal)), /follow-up \(resolve-conflicts\) queued on thread th-1/);
+    // The prompt is journaled with who asked, so the trace can show what was said before the agent's reply.
+    const said = readJournal(h.a.journal).flatMap((x) => (x.kind === 'event' && x.event.type === 'user_message' ? [x.event] : []));
+    assert.deepEqual(said, [{ type: 'user_message', text: 'Resolve the merge conflicts in:\n- a.txt', reason: 'resolve-conflicts' }]);
     assert.throws(() => f.request('t-1-1', 'again', { reason: 'x' }), /already has a follow-up/);
 
     assert.equal(f.cancel('t-1-1'), true);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { attemptId, branchName, newTaskId, slugify, taskKey } from '../../src/core/orchestrator/ids';
 import { commitMessage, defaultPrompt } from '../../src/core/policy/defaultPrompt';
 import { redact, scrubSecrets, secretValues } from '../../src/core/config/secrets';
-import { validateLaunch, UsageError } from '../../src/core/orchestrator/validation';
+import { validateLaunch, validateOverrides, UsageError } from '../../src/core/orchestrator/validation';
 
 test('ids and names follow docs/ARCHITECTURE.md', () => {
   const id = newTaskId();
@@ -29,6 +29,17 @@ test('launch validation: clear errors for bad input', () => {
   assert.throws(() => validateLaunch({ title: 't', prompt: 'x', attempts: 2.5 }), /whole number/);
   assert.equal(validateLaunch({ title: 't\nx', prompt: '', attempts: 1 }).prompt, 't x');
   assert.equal(validateLaunch({ title: 'x'.repeat(10_000), prompt: 'p', attempts: 1 }).title.length, 200);
+  assert.equal(validateLaunch({ title: 't', prompt: '# Goal\n\n- one\n- two\n', attempts: 1 }).prompt, '# Goal\n\n- one\n- two', 'a multi-line prompt stays whole');
+});
+
+test('per-task overrides (the New Task form): a bad model name or token budget is a usage error, good ones pass', () => {
+  for (const model of ['gpt 5', 'x; rm -rf /', '', '-m', 'a'.repeat(101)]) assert.throws(() => validateOverrides({ model }), UsageError, model);
+  for (const tokenBudget of [0, -5, 1.5, Number.NaN]) assert.throws(() => validateOverrides({ tokenBudget }), /whole number of tokens/);
+  assert.throws(() => validateOverrides({ tokenBudget: '5000' as unknown as number }), UsageError);
+  for (const model of ['gpt-5.5', 'o4-mini', 'openrouter/meta:llama-3', null]) assert.doesNotThrow(() => validateOverrides({ model }));
+  assert.doesNotThrow(() => validateOverrides({ tokenBudget: 200_000, base: 'main' }));
+  assert.doesNotThrow(() => validateOverrides({}));
+  for (const base of ['--upload-pack=touch x', '-b', ' ']) assert.throws(() => validateOverrides({ base }), /not a branch or commit/);
 });
 
 test('the default prompt states the worktree, the checks and who commits', () => {

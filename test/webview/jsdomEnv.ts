@@ -24,6 +24,11 @@ export function installDom(): DomEnv {
     g[key] = key === 'window' ? win : (win as unknown as Record<string, unknown>)[key];
   }
   patchElementInternals(win);
+  // jsdom has no layout, so no ResizeObserver; vscode-single-select observes its size (Chromium tests run the real one).
+  // …nor innerText (vscode-single-select labels its options with it): the text content is what a layout-free DOM has.
+  const proto = win.HTMLElement.prototype;
+  if (!Object.getOwnPropertyDescriptor(proto, 'innerText')) Object.defineProperty(proto, 'innerText', { get(this: HTMLElement) { return this.textContent ?? ''; }, configurable: true });
+  if (typeof g.ResizeObserver !== 'function') g.ResizeObserver = class { observe(): void {} unobserve(): void {} disconnect(): void {} };
   closeActChannels(g);
   g.IS_REACT_ACT_ENVIRONMENT = true;
   installed = { dom, window: win };

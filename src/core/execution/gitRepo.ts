@@ -54,3 +54,9 @@ export async function resolveCommit(repo: string, ref: string): Promise<string> 
   }
   throw new Error(`base ref "${ref}" does not name a commit in ${repo}`);
 }
+
+/** Local branches a person would base a task on: every `refs/heads` branch except Quartet's own `quartet/*`. */
+export async function localBranches(repo: string): Promise<string[]> {
+  const out = await simpleGit({ baseDir: repo }).raw(['for-each-ref', '--format=%(refname:short)', '--sort=-committerdate', 'refs/heads']);
+  return out.split('\n').map((l) => l.trim()).filter((b) => b && !b.startsWith('quartet/'));
+}

@@ -71,6 +71,8 @@ export class FollowUps {
     const at = now();
     const before = savedPhase(a);
     appendJournalEvent(a.journal, { type: 'phase', phase: 'queued', reason: null, message: `follow-up (${options.reason}) queued on thread ${a.threadId ?? ''}` });
+    // The turn's input, so the trace shows what was said to the agent before its reply.
+    appendJournalEvent(a.journal, { type: 'user_message', text: prompt, reason: options.reason });
     const result = new Promise<FollowUpResult>((resolve) => this.pending.set(attemptId, { prompt, options, before, at, index: a.followUps.length, done: resolve }));
     const entry: FollowUpRecord = { reason: options.reason, at, outcome: 'running', message: null, endedAt: null };
     this.host.update(attemptId, (x) => ({

@@ -10,7 +10,7 @@ import { resolveCodexBinary } from '../execution/codexBinary';
 import { repoWorktreeDir } from '../execution/worktrees';
 import { headInfo, resolveCommit } from '../execution/gitRepo';
 import type { WorkflowRuntime } from '../workflow/workflowRuntime';
-import { validateLaunch, UsageError } from './validation';
+import { validateLaunch, validateOverrides, UsageError } from './validation';
 import { checkWorktreeRoot } from './settings';
 import { issueTaskKey, validateIssueSource } from './issueTasks';
 import type { NormalizedIssue } from '../tracker/types';
@@ -38,6 +38,7 @@ export interface LaunchPlan {
 /** Validates the request and builds the task with its queued attempts; throws UsageError before anything exists. */
 export async function planLaunch(ctx: LaunchContext, request: LaunchRequest, internal: { issue?: NormalizedIssue }): Promise<LaunchPlan> {
   ctx.workflow.refresh();
+  validateOverrides(request.options ?? {});
   // Precedence: Quartet's defaults < WORKFLOW.md < what the request says explicitly.
   const options = { ...DEFAULT_LAUNCH_OPTIONS, ...ctx.workflow.launchDefaults(), ...(request.options ?? {}) };
   // Scrub again here: a client that forgot to is no reason for a token to reach an agent.

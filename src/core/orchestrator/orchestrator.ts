@@ -151,7 +151,9 @@ export class Orchestrator extends EventEmitter {
 
   /** One more turn on the attempt's own thread (see followUp.ts); settles once it ended, was committed and scored. */
   followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult> {
-    return this.followUps.request(attemptId, prompt, options);
+    // A person's message may carry a pasted token: keep the task's known secrets from the model and the journal.
+    const secrets = [...(this.secretsByTask.get(this.attempt(attemptId).taskId) ?? []), ...(this.deps.secrets ?? []), ...(this.deps.secretValues?.() ?? [])];
+    return this.followUps.request(attemptId, redact(prompt, secrets), options);
   }
 
   /** "Resolve with agent": merge the base into the attempt's worktree, a follow-up turn resolves the conflicts, then land. */

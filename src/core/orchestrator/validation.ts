@@ -1,6 +1,6 @@
 // Validation of launch input: clear, actionable errors for bad titles, prompts and attempt counts.
 
-import type { LaunchRequest } from '../client/api';
+import type { LaunchOptions, LaunchRequest } from '../client/api';
 
 /** A mistake in what the user asked for (CLI exit code 2), as opposed to a failure while running. */
 export class UsageError extends Error {
@@ -25,4 +25,20 @@ export function validateLaunch(r: LaunchRequest): { title: string; prompt: strin
   }
   // Long titles are kept whole in the task; only the branch/worktree key is shortened.
   return { title: title.length > MAX_TITLE ? `${title.slice(0, MAX_TITLE - 1)}…` : title, prompt, attempts };
+}
+
+/**
+ * The per-task overrides a client may send (the New Task form's model and token budget): checked before
+ * anything exists, so a typo is a clear error instead of a failed Codex start in every attempt.
+ */
+export function validateOverrides(options: Partial<LaunchOptions>): void {
+  const { model, tokenBudget, base } = options;
+  // A ref that starts with "-" would reach git as an option.
+  if (typeof base === 'string' && (base.startsWith('-') || !base.trim())) throw new UsageError(`"${base.slice(0, 40)}" is not a branch or commit to start from`);
+  if (model !== undefined && model !== null && (typeof model !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/.test(model))) {
+    throw new UsageError(`"${String(model).slice(0, 40)}" is not a model name (letters, digits, . _ : / -, at most 100 characters)`);
+  }
+  if (tokenBudget !== undefined && tokenBudget !== null && (typeof tokenBudget !== 'number' || !Number.isSafeInteger(tokenBudget) || tokenBudget < 1)) {
+    throw new UsageError(`the token budget must be a whole number of tokens above 0 (got ${String(tokenBudget)})`);
+  }
 }

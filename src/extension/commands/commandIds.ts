@@ -2,6 +2,7 @@
 
 export const CommandIds = {
   newTask: 'quartet.newTask',
+  newTaskQuickInput: 'quartet.newTaskQuickInput',
   refresh: 'quartet.refresh',
   stopAttempt: 'quartet.stopAttempt',
   retryAttempt: 'quartet.retryAttempt',

@@ -15,6 +15,7 @@ import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
 import type { CommandServices } from './commandServices';
 import { newTask } from './newTask';
+import { OPEN_NEW_TASK_FORM_COMMAND } from '../panel/controlPanel';
 import { showDiff } from './showDiff';
 import { openTerminal, openWorktree, revealJournal } from './worktreeCommands';
 import { MANAGE_TRUST, untrustedRefusal } from './trustModel';
@@ -22,7 +23,9 @@ import { MANAGE_TRUST, untrustedRefusal } from './trustModel';
 type Handler = (s: CommandServices, arg: unknown) => Promise<void> | void;
 
 const HANDLERS: Record<CommandId, Handler> = {
-  [CommandIds.newTask]: (s) => newTask(s),
+  // The form in the control panel; the quick input stays for keyboard users.
+  [CommandIds.newTask]: () => void vscode.commands.executeCommand(OPEN_NEW_TASK_FORM_COMMAND),
+  [CommandIds.newTaskQuickInput]: (s) => newTask(s),
   [CommandIds.refresh]: (s) => s.refresh(),
   [CommandIds.stopAttempt]: stopAttempt,
   [CommandIds.retryAttempt]: retryAttempt,

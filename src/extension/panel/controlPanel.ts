@@ -9,8 +9,11 @@ import { sanitizeViewState } from '../../shared/protocolGuards';
 import { attemptIdFromArg, viewFromSavedState } from './panelArgs';
 import { PanelSession, panelResourceRoots } from './panelSession';
 import type { SkillsHost } from '../skillsReview';
+import type { TaskHost } from './taskRequests';
 
 export const OPEN_CONTROL_PANEL_COMMAND = 'quartet.openControlPanel';
+/** Internal (not in the palette): "Quartet: New Task" and the Tasks view's "+" run it. */
+export const OPEN_NEW_TASK_FORM_COMMAND = 'quartet.openNewTaskForm';
 export const PRICES_SETTING = 'quartet.prices';
 /** workspaceState key of the last view, so closing and reopening the panel lands where it was. */
 const LAST_VIEW_KEY = 'quartet.controlPanel.view';
@@ -25,6 +28,8 @@ export interface ControlPanelDeps {
   resolveWithAgent(attemptId: string): void;
   /** The Skills view's host side; absent in tests of other views. */
   skills?: SkillsHost;
+  /** The New Task form and the follow-up message boxes. */
+  tasks?: TaskHost;
   log(msg: string): void;
 }
 
@@ -32,6 +37,8 @@ export interface ControlPanel extends vscode.Disposable {
   /** Opens (or reveals) the panel; with an attempt id, on that attempt's trace. */
   open(attemptId?: string): void;
   showAttempt(attemptId: string): void;
+  /** Opens (or reveals) the panel on the New Task form. */
+  openNewTask(): void;
 }
 
 /** Built-in table, then the repository's WORKFLOW.md `quartet.prices`, then the user's setting on top. */
@@ -65,7 +72,7 @@ export function registerControlPanel(context: vscode.ExtensionContext, deps: Con
     });
   };
 
-  const open = (attemptId?: string): void => {
+  const open = (attemptId?: string, view?: 'new-task'): void => {
     if (session) {
       session.panel.reveal();
       if (attemptId) session.showAttempt(attemptId);
@@ -77,12 +84,22 @@ export function registerControlPanel(context: vscode.ExtensionContext, deps: Con
       localResourceRoots: panelResourceRoots(context.extensionUri),
     });
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'quartet.svg');
-    adopt(panel, attemptId ? { ...lastView(), view: 'attempt', attemptId } : lastView());
+    adopt(panel, attemptId ? { ...lastView(), view: 'attempt', attemptId } : view ? { ...lastView(), view } : lastView());
+  };
+
+  const openNewTask = (): void => {
+    if (session) {
+      session.panel.reveal();
+      session.showNewTask();
+      return;
+    }
+    open(undefined, 'new-task');
   };
 
   let workflowPrices = JSON.stringify(deps.getSnapshot()?.workflow?.prices ?? null);
   const disposables: vscode.Disposable[] = [
     vscode.commands.registerCommand(OPEN_CONTROL_PANEL_COMMAND, (arg?: unknown) => open(attemptIdFromArg(arg))),
+    vscode.commands.registerCommand(OPEN_NEW_TASK_FORM_COMMAND, () => openNewTask()),
     vscode.window.registerWebviewPanelSerializer(CONTROL_PANEL_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state) => {
         // A second restored panel (two windows' state, an old layout) is closed: one panel per window.
@@ -104,6 +121,7 @@ export function registerControlPanel(context: vscode.ExtensionContext, deps: Con
   return {
     open,
     showAttempt: (attemptId) => open(attemptId),
+    openNewTask,
     dispose: () => {
       session?.panel.dispose();
       session = undefined;

@@ -10,6 +10,7 @@ import { isResolvable, isRetryable, isStoppable } from '../viewModel/contextValu
 import type { SkillsHost } from '../skillsReview';
 import { Refusal } from './refusal';
 import { isSkillsRequest, performSkills } from './skillsRequests';
+import { isTaskRequest, performTask, type TaskHost } from './taskRequests';
 
 export interface RequestDeps {
   snapshot(): Snapshot | null;
@@ -23,6 +24,8 @@ export interface RequestDeps {
   rawSeqs(attemptId: string, itemId: string): readonly number[] | undefined;
   /** Skills view: the catalog, the distill review and skills branches (absent: those requests fail). */
   skills?: SkillsHost;
+  /** The New Task form and follow-up messages (absent: those requests fail). */
+  tasks?: TaskHost;
 }
 
 /** Raw records fetched around an event when no index knows its item. */
@@ -59,6 +62,7 @@ async function rawRecords(deps: RequestDeps, attemptId: string, seq: number): Pr
 
 async function perform(req: WebviewRequest, deps: RequestDeps): Promise<unknown> {
   if (isSkillsRequest(req)) return performSkills(req, deps.skills);
+  if (isTaskRequest(req)) return performTask(req, deps.tasks, deps.snapshot());
   switch (req.type) {
     case 'attempt/run/stop': {
       const { attempt } = find(deps.snapshot(), req.params.attemptId);

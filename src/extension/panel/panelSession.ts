@@ -35,6 +35,7 @@ export class PanelSession implements vscode.Disposable {
   private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
   private ready = false;
   private pendingShow: string | null = null;
+  private pendingNewTask = false;
   private lastEventAt = new Map<string, string | null>();
 
   constructor(
@@ -68,6 +69,11 @@ export class PanelSession implements vscode.Disposable {
   showAttempt(attemptId: string): void {
     if (this.ready) this.post({ type: 'view/attempt/show', params: { attemptId } });
     else this.pendingShow = attemptId;
+  }
+
+  showNewTask(): void {
+    if (this.ready) this.post({ type: 'view/newTask/show', params: {} });
+    else this.pendingNewTask = true;
   }
 
   pricesChanged(): void {
@@ -110,6 +116,8 @@ export class PanelSession implements vscode.Disposable {
         this.sendSnapshot();
         if (this.pendingShow) this.post({ type: 'view/attempt/show', params: { attemptId: this.pendingShow } });
         this.pendingShow = null;
+        if (this.pendingNewTask) this.post({ type: 'view/newTask/show', params: {} });
+        this.pendingNewTask = false;
         return;
       case 'journal/subscription/set':
         this.journals.set(msg.params.attempts);

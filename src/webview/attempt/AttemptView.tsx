@@ -1,7 +1,7 @@
 // One attempt: header and controls, its land and follow-up turns, what it waits on, the log summary, the token strip and the trace.
 
 import { useMemo, useState, type ReactNode } from 'react';
-import { canRetry, canStop } from '../../shared/attemptActions';
+import { canRetry, canStop, followUpBlocker } from '../../shared/attemptActions';
 import { summarize } from '../../shared/logSummary';
 import { isTerminal } from '../../shared/model';
 import { clipLine, elapsedMs, formatDuration } from '../../shared/panelFormat';
@@ -9,6 +9,7 @@ import { NeedsYou } from '../board/NeedsYou';
 import { PhaseBadge } from '../board/AttemptCard';
 import { ChecksLine, Flags } from '../board/AttemptFacts';
 import { Button } from '../ui/elements';
+import { MessageBox } from '../ui/MessageBox';
 import type { ScrollRequest } from '../ui/VirtualList';
 import { useActions, useNow, usePanel } from '../usePanel';
 import { offersResolve } from '../../shared/landView';
@@ -76,6 +77,14 @@ export function AttemptView(): ReactNode {
       <FollowUpList attempt={attempt} />
       {attempt.pending ? <NeedsYou attempt={attempt} pending={attempt.pending} /> : null}
       {attempt.lastError ? <div className="error-text">{attempt.lastError}</div> : null}
+      <MessageBox
+        key={attempt.id}
+        label={`Message attempt #${attempt.index}`}
+        placeholder="Ask for a change or more work; the agent continues on this attempt's thread."
+        blocked={followUpBlocker(attempt, task.state === 'landed')}
+        onSend={(message) => actions.sendFollowUp(attempt.id, message)}
+        testId="attempt-message"
+      />
       {trace && summary ? (
         <>
           <LogSummaryView attempt={attempt} summary={summary} onJump={(index) => setJump({ index, nonce: Date.now() })} />

@@ -13,6 +13,7 @@ const GLYPH: Record<TraceItemKind, string> = {
   command: '$',
   patch: '±',
   message: '»',
+  userMessage: '«',
   reasoning: '…',
   tool: '⚙',
   approval: '?',

@@ -8,6 +8,7 @@ import { useNow, usePanel } from '../usePanel';
 import { offersResolve } from '../../shared/landView';
 import { LandingPanel } from '../land/LandingPanel';
 import { AttemptCard } from './AttemptCard';
+import { TaskMessage, TaskMessageToggle, useOpenTaskMessage } from './TaskMessage';
 
 function waiting(task: TaskSnapshot): number {
   return task.attempts.filter((a) => a.pending).length;
@@ -17,10 +18,11 @@ export function Board(): ReactNode {
   const store = usePanel();
   const now = useNow(1000);
   const snapshot = store.snapshot;
+  const [messaging, toggleMessage, closeMessage] = useOpenTaskMessage();
   if (!snapshot) return <p className="empty">Waiting for the Quartet supervisor…</p>;
   // Archived tasks live in the tree's history; the board is for work still to decide on (or just landed).
   const tasks = snapshot.tasks.filter((t) => t.state !== 'archived');
-  if (tasks.length === 0) return <p className="empty">No tasks yet. Start one with “Quartet: New Task”.</p>;
+  if (tasks.length === 0) return <p className="empty">No tasks yet. Start one with “Quartet: New Task” or the New Task tab.</p>;
   // Stable sort: tasks that need you first, the rest in the supervisor's order.
   const ordered = [...tasks].sort((a, b) => Number(waiting(b) > 0) - Number(waiting(a) > 0));
   return (
@@ -38,7 +40,9 @@ export function Board(): ReactNode {
                 Compare
               </Button>
             ) : null}
+            <TaskMessageToggle task={task} open={messaging === task.id} onToggle={() => toggleMessage(task.id)} />
           </header>
+          {messaging === task.id ? <TaskMessage task={task} onSent={closeMessage} /> : null}
           <LandingPanel task={task} />
           <div className="cards">
             {task.attempts.map((a) => (

@@ -5,9 +5,14 @@ import VscodeBadge from '@vscode-elements/react-elements/dist/components/VscodeB
 import VscodeButton from '@vscode-elements/react-elements/dist/components/VscodeButton.js';
 import VscodeCheckbox from '@vscode-elements/react-elements/dist/components/VscodeCheckbox.js';
 import VscodeTextfield from '@vscode-elements/react-elements/dist/components/VscodeTextfield.js';
+import VscodeTextarea from '@vscode-elements/react-elements/dist/components/VscodeTextarea.js';
+import VscodeSingleSelect from '@vscode-elements/react-elements/dist/components/VscodeSingleSelect.js';
+import VscodeOption from '@vscode-elements/react-elements/dist/components/VscodeOption.js';
 import type { VscodeButton as ButtonElement } from '@vscode-elements/elements/dist/vscode-button/vscode-button.js';
 import type { VscodeCheckbox as CheckboxElement } from '@vscode-elements/elements/dist/vscode-checkbox/vscode-checkbox.js';
 import type { VscodeTextfield as TextfieldElement } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+import type { VscodeTextarea as TextareaElement } from '@vscode-elements/elements/dist/vscode-textarea/vscode-textarea.js';
+import type { VscodeSingleSelect as SingleSelectElement } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 
 /**
  * Sets element properties and listens to element events ourselves. @lit/react does the same in its
@@ -88,5 +93,45 @@ export function TextField(props: {
       data-testid={props.testId}
       className={props.className}
     />
+  );
+}
+
+export function TextArea(props: {
+  value: string;
+  placeholder: string;
+  onChange(value: string): void;
+  ariaLabel: string;
+  rows?: number;
+  disabled?: boolean;
+  testId?: string;
+}): ReactNode {
+  const rows = props.rows ?? 4;
+  const disabled = props.disabled ?? false;
+  const ref = useElement<TextareaElement>({ value: props.value, placeholder: props.placeholder, rows, disabled }, { type: 'input', handler: (el) => props.onChange(el.value) });
+  return (
+    <VscodeTextarea
+      ref={ref}
+      value={props.value}
+      placeholder={props.placeholder}
+      rows={rows}
+      disabled={disabled}
+      resize="vertical"
+      aria-label={props.ariaLabel}
+      data-testid={props.testId}
+      className="textarea"
+    />
+  );
+}
+
+export function SingleSelect(props: { value: string; options: { value: string; label: string }[]; onChange(value: string): void; ariaLabel: string; testId?: string }): ReactNode {
+  const ref = useElement<SingleSelectElement>({ value: props.value }, { type: 'change', handler: (el) => props.onChange(el.value) });
+  return (
+    <VscodeSingleSelect ref={ref} value={props.value} aria-label={props.ariaLabel} data-testid={props.testId}>
+      {props.options.map((o) => (
+        <VscodeOption key={o.value} value={o.value} selected={o.value === props.value}>
+          {o.label}
+        </VscodeOption>
+      ))}
+    </VscodeSingleSelect>
   );
 }
