@@ -12,8 +12,8 @@ import type { AgentEvent } from '../../src/shared/events';
 
 let h: Harness;
 before(async () => {
-  // A sandbox that really runs (see workingSandbox): the socket probe must be refused by it, not by a missing helper.
-  h = await startHarness({ workingSandbox: true });
+  // The harness's sandbox really runs (codexTempDir): the socket probe must be refused by it, not by a missing helper.
+  h = await startHarness();
 });
 after(async () => {
   await h?.cleanup();

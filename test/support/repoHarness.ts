@@ -39,7 +39,7 @@ export function makeRepo(dir: string): string {
 }
 
 /** `makeRepo`: how the user's checkout is made (default: a fresh repo; e.g. a clone of a bare `origin`); `prepare` runs on it before the supervisor starts (e.g. to commit a WORKFLOW.md); `env`: extra environment for the supervisor and tests; `supervisorEnv`: what the terminal or window that started the supervisor had on top (e.g. a token). */
-export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; workingSandbox?: boolean; makeRepo?: (dir: string) => string; prepare?: (repo: string) => void; env?: Record<string, string>; supervisorEnv?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-request'; makeRepo?: (dir: string) => string; prepare?: (repo: string) => void; env?: Record<string, string>; supervisorEnv?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-it-'));
   const repo = (opts.makeRepo ?? makeRepo)(dir);
   opts.prepare?.(repo);
@@ -49,11 +49,8 @@ export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-reques
   mkdirSync(home, { recursive: true });
   writeCodexHome(codexHome, { baseUrl: server.url, approvalPolicy: opts.approvalPolicy ?? 'on-request' });
   const base = hermeticCodexEnv(codexHome, home);
-  // Codex refuses to create its `codex-linux-sandbox` helper under the temp dir, and CODEX_HOME is under it: every sandboxed
-  // command then fails to start ("bwrap: execvp codex-linux-sandbox"). `workingSandbox` moves TMPDIR so the sandbox really runs.
-  const tmp: Record<string, string> = opts.workingSandbox ? { TMPDIR: join(dir, 'tmp') } : {};
-  if (opts.workingSandbox) mkdirSync(join(dir, 'tmp'));
-  const env = { ...base, PATH: `${NODE_BIN}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000', ...tmp, ...(opts.env ?? {}) };
+  // hermeticCodexEnv gives Codex a TMPDIR beside its CODEX_HOME, so its sandbox really runs (see codexTempDir).
+  const env = { ...base, PATH: `${NODE_BIN}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000', ...(opts.env ?? {}) };
   const worktreeRoot = join(dir, 'worktrees');
   // supervisorEnv: what the terminal or window that started the supervisor had on top (e.g. a token).
   const client = await SupervisorClient.connect({ repo, supervisorEntry: join(DIST, 'supervisor.js'), env: { ...env, ...opts.supervisorEnv } });
