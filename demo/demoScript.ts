@@ -3,7 +3,7 @@
 import { trackerToolReply } from './trackerScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'printer'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -16,7 +16,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang';
+type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'printForever';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -40,6 +40,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'fix-checks': ['fixEdit', 'final'],
   // An agent on a tracker issue: comments on it through Quartet's tracker tool, shows its environment, edits, ends.
   'tracker-tool': ['trackerTool', 'envDump', 'edit', 'final'],
+  // An agent whose command prints without end (journal byte budget tests); `timeout` keeps it finite if nothing stops it.
+  printer: ['printForever', 'final'],
   fail: [],
   hang: [],
 };
@@ -200,6 +202,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return trackerToolReply(ctx.tools, ctx.prompt ?? '', id);
     case 'longCmd':
       return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
+    case 'printForever':
+      return { kind: 'exec', cmd: "timeout 120 yes 'quartet demo: printing forever'", yieldMs: 120_000 };
     case 'hang':
       return { kind: 'hang' };
     case 'final':

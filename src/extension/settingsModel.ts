@@ -57,6 +57,12 @@ export function retentionSetting(read: SettingReader): RetentionSettings {
   return { attemptDays: int(r.attemptDays, DEFAULT_RETENTION.attemptDays, 0, 3650), archiveDays: int(r.archiveDays, DEFAULT_RETENTION.archiveDays, 0, 36500) };
 }
 
+/** `quartet.journal.maxBytesPerAttempt`: unset → null (the supervisor's 256 MiB); otherwise whole bytes, at least 64 KiB. */
+export function journalBudgetSetting(read: SettingReader): number | null {
+  const v = read('journal.maxBytesPerAttempt');
+  return typeof v === 'number' && Number.isFinite(v) ? int(v, 0, 64 * 1024) : null;
+}
+
 /** Unset `maxConcurrent` goes as null so the repo's WORKFLOW.md (`agent.max_concurrent_agents`) can apply. */
 export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k) => read(k) !== undefined): SupervisorSettings {
   const root = str(read('worktreeRoot'));
@@ -67,6 +73,7 @@ export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k
     stopWhenLastClientDisconnects: stopAttemptsOnExit(read),
     workflowPath: workflow ? expandHome(workflow) : null,
     retention: retentionSetting(read),
+    journalMaxBytesPerAttempt: journalBudgetSetting(read),
   };
 }
 

@@ -110,6 +110,8 @@ export interface SupervisorSettings {
   workflowPath: string | null;
   /** What the supervisor cleans up on its own (hourly and at startup); see core/cleanup. */
   retention: RetentionSettings;
+  /** Journal bytes one attempt may write before its output is summarized and it stops; null: 256 MiB. */
+  journalMaxBytesPerAttempt: number | null;
 }
 
 /** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
@@ -177,7 +179,7 @@ export interface QuartetApi {
   /** Continue the attempt's Codex thread (thread/resume) in its worktree. */
   resume(attemptId: string): Promise<void>;
   answer(attemptId: string, decision: AnswerDecision, text?: string): Promise<void>;
-  /** Journal records of one attempt from sequence number `from` (inclusive). */
+  /** Journal records of one attempt from sequence number `from` (inclusive): one page (4 MiB); ask again from the last seq + 1 for more. */
   journal(attemptId: string, from?: number): Promise<JournalRecord[]>;
   /**
    * Land the attempt on its task's base branch. Locally (default) this resolves with the outcome; with
