@@ -111,13 +111,12 @@ export function mkdirNoFollow(root: string, rel: string): string {
   return at;
 }
 
-/** Writes `data` to `root/rel` without following a link in any component; an existing target must be a regular file. */
-export function writeFileNoFollow(root: string, rel: string, data: string | Buffer, mode = 0o644): string {
+/** Opens `root/rel` for writing (created, truncated) without following a link in any component; must be a regular file. */
+function openNoFollowForWrite(root: string, rel: string, mode: number): number {
   const parts = partsOf(root, rel);
   const name = parts.pop();
   if (!name) throw new UnsafeFileError(`refusing to write ${root} itself`, 'not_regular', root);
-  const dir = mkdirNoFollow(root, parts.join(sep));
-  const target = join(dir, name);
+  const target = join(mkdirNoFollow(root, parts.join(sep)), name);
   let fd: number;
   try {
     fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode);
@@ -130,26 +129,62 @@ export function writeFileNoFollow(root: string, rel: string, data: string | Buff
   try {
     if (!fstatSync(fd).isFile()) throw new UnsafeFileError(`refusing to write ${target}: it is not a regular file`, 'not_regular', target);
     // Truncate only after fstat said regular: O_TRUNC at open would act on a device before the check.
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
     ftruncateSync(fd, 0);
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/** Writes `data` to `root/rel` without following a link in any component; an existing target must be a regular file. */
+export function writeFileNoFollow(root: string, rel: string, data: string | Buffer, mode = 0o644): string {
+  const fd = openNoFollowForWrite(root, rel, mode);
+  try {
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
     for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off, off);
   } finally {
     closeSync(fd);
   }
-  return target;
+  return join(root, rel);
+}
+
+/** Streams the regular file `src` (never a link, FIFO or device) into `root/rel`, written through no link. */
+function copyFileNoFollow(src: string, root: string, rel: string, mode: number): void {
+  let from: number;
+  try {
+    from = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafeFileError(`${src} became a symbolic link`, 'symlink', src);
+    throw err;
+  }
+  try {
+    if (!fstatSync(from).isFile()) throw new UnsafeFileError(`${src} is not a regular file`, 'not_regular', src);
+    const to = openNoFollowForWrite(root, rel, mode);
+    try {
+      const buf = Buffer.alloc(1 << 20);
+      for (let pos = 0, n = readSync(from, buf, 0, buf.length, 0); n > 0; pos += n, n = readSync(from, buf, 0, buf.length, pos)) {
+        for (let off = 0; off < n; ) off += writeSync(to, buf, off, n - off, pos + off);
+      }
+    } finally {
+      closeSync(to);
+    }
+  } finally {
+    closeSync(from);
+  }
 }
 
 /** Copies the regular files of `src` (links and special files skipped) to `root/rel`, never through a link. */
-export function copyTreeNoFollow(src: string, root: string, rel: string, maxBytes = DEFAULT_MAX_READ_BYTES): string[] {
+export function copyTreeNoFollow(src: string, root: string, rel: string): string[] {
   const copied: string[] = [];
   const st = lstatOrNull(src);
   if (!st || st.isSymbolicLink()) return copied;
   if (st.isFile()) {
-    writeFileNoFollow(root, rel, readRegularFile(src, { maxBytes }), st.mode & 0o777);
+    copyFileNoFollow(src, root, rel, st.mode & 0o777);
     copied.push(rel);
   } else if (st.isDirectory()) {
     mkdirNoFollow(root, rel);
-    for (const name of readdirSync(src).sort()) copied.push(...copyTreeNoFollow(join(src, name), root, join(rel, name), maxBytes));
+    for (const name of readdirSync(src).sort()) copied.push(...copyTreeNoFollow(join(src, name), root, join(rel, name)));
   }
   return copied;
 }

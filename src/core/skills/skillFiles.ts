@@ -24,6 +24,9 @@ export function hashSkillFiles(files: readonly SkillFile[]): string {
   return h.digest('hex').slice(0, 12);
 }
 
+/** A skill's files are read whole to hash them; this only guards against a file that never ends. */
+const MAX_SKILL_FILE_BYTES = 256 * 1024 * 1024;
+
 /** Every regular file under `dir` (links and special files are skipped: install never copies them either). */
 export function readSkillDir(dir: string, prefix = ''): SkillFile[] {
   const out: SkillFile[] = [];
@@ -32,7 +35,7 @@ export function readSkillDir(dir: string, prefix = ''): SkillFile[] {
     const st = lstatSync(full);
     if (st.isSymbolicLink()) continue;
     if (st.isDirectory()) out.push(...readSkillDir(full, `${prefix}${name}/`));
-    else if (st.isFile()) out.push({ path: `${prefix}${name}`, data: readRegularFile(full) });
+    else if (st.isFile()) out.push({ path: `${prefix}${name}`, data: readRegularFile(full, { maxBytes: MAX_SKILL_FILE_BYTES }) });
   }
   return out;
 }
