@@ -181,6 +181,8 @@ export interface QuartetApi {
   answer(attemptId: string, decision: AnswerDecision, text?: string): Promise<void>;
   /** Journal records of one attempt from sequence number `from` (inclusive): one page (4 MiB); ask again from the last seq + 1 for more. */
   journal(attemptId: string, from?: number): Promise<JournalRecord[]>;
+  /** At most `maxBytes` (default 4 MiB) of journal from `from`; `next` is the `from` of the following page, null at the end. */
+  journalPage(attemptId: string, from?: number, maxBytes?: number): Promise<{ records: JournalRecord[]; next: number | null }>;
   /**
    * Land the attempt on its task's base branch. Locally (default) this resolves with the outcome; with
    * `pr: true` it resolves once the land has started — follow `task.landing` for its steps and outcome.
