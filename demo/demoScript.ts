@@ -4,7 +4,7 @@ import { trackerToolReply } from './trackerScenario';
 import { GREETER_TASK, greeterPatch, greeterSummary } from './greeterScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr', 'printer'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -17,7 +17,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside';
+type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside' | 'printForever';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -53,6 +53,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'tracker-tool': ['trackerTool', 'envDump', 'edit', 'final'],
   // The sample repo's French-greeting task: four attempts a verdict can tell apart (greeterScenario.ts).
   'greet-fr': ['read', 'greeterEdit', 'check', 'final'],
+  // An agent whose command prints without end (journal byte budget tests); `timeout` keeps it finite if nothing stops it.
+  printer: ['printForever', 'final'],
   fail: [],
   hang: [],
 };
@@ -273,6 +275,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'patch', patch: ['*** Begin Patch', `*** Add File: notes/inside-${id}.md`, '+inside', `*** Add File: ${demoPath(ctx.prompt)}`, `+patched by ${id}`, '*** End Patch', ''].join('\n') };
     case 'socketProbe':
       return { kind: 'exec', cmd: `node -e '${SOCKET_PROBE}' '${demoPath(ctx.prompt)}'` };
+    case 'printForever':
+      return { kind: 'exec', cmd: "timeout 120 yes 'quartet demo: printing forever'", yieldMs: 120_000 };
     case 'hang':
       return { kind: 'hang' };
     case 'final': {

@@ -67,6 +67,7 @@ export class QuartetContext extends Disposable {
         onSnapshot: (l) => this.store.onDidChange(({ current }) => current && l(current)),
         api: {
           journal: (id, from) => client().journal(id, from),
+          journalPage: (id, from, max) => client().journalPage(id, from, max),
           stop: (id) => client().stop(id),
           retry: (id) => client().retry(id),
           answer: (id, d, t) => client().answer(id, d, t),

@@ -69,6 +69,12 @@ export function allowedCommandPrefixes(readUser: SettingReader): { valid: string
   return { valid: entries.filter((e) => plainArgv(e)), invalid: entries.filter((e) => !plainArgv(e)) };
 }
 
+/** `quartet.journal.maxBytesPerAttempt`: unset → null (the supervisor's 256 MiB); otherwise whole bytes, at least 64 KiB. */
+export function journalBudgetSetting(read: SettingReader): number | null {
+  const v = read('journal.maxBytesPerAttempt');
+  return typeof v === 'number' && Number.isFinite(v) ? int(v, 0, 64 * 1024) : null;
+}
+
 /** Unset `maxConcurrent` goes as null so the repo's WORKFLOW.md (`agent.max_concurrent_agents`) can apply. */
 export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k) => read(k) !== undefined, readUser: SettingReader = () => undefined): SupervisorSettings {
   const root = str(read('worktreeRoot'));
@@ -80,6 +86,7 @@ export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k
     workflowPath: workflow ? expandHome(workflow) : null,
     retention: retentionSetting(read),
     allowedCommandPrefixes: allowedCommandPrefixes(readUser).valid,
+    journalMaxBytesPerAttempt: journalBudgetSetting(read),
   };
 }
 

@@ -49,6 +49,8 @@ export type Reason =
   | 'budget'
   | 'looping'
   | 'journal_failed'
+  /** The attempt's journal reached `quartet.journal.maxBytesPerAttempt` (output summarized past it). */
+  | 'journal_budget'
   | 'canceled_by_reconciliation'
   | 'stopped_by_user'
   | 'supervisor_restart'

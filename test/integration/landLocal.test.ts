@@ -1,4 +1,4 @@
-// Integration (real git): local Land — fast-forward, moved base, CAS retry, conflict, dirty checkout, other branch, merge mode, failing checks.
+// Integration (real git): local Land — fast-forward, moved base, CAS retry, conflict, dirty checkout, ignored files in the way, other branch, merge mode, failing checks.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,6 +138,40 @@ test('dirty user checkout → base ref not moved, result on quartet/landed/<key>
     assert.deepEqual(readFileSync(join(c.repo, 'scratch.txt')), Buffer.from([0, 1, 2, 255]));
     assert.equal(existsSync(join(c.repo, 'CHANGELOG.md')), false);
     assert.equal(git(c.repo, 'status', '--porcelain'), status);
+  });
+});
+
+test('ignored .env in the user checkout that the landed commit would overwrite → refused for the checkout, file named, nothing lost', { timeout: 60_000 }, async () => {
+  await withRepo(async (c) => {
+    // The agent committed a .env (and a file under a path the user holds as an ignored file): a fast-forward would replace both silently.
+    attempt(c, { 'CHANGELOG.md': '# Changelog\n', '.env': 'API_KEY=from-the-agent\n', 'cache/data.json': '{}\n' });
+    writeFileSync(join(c.repo, '.git', 'info', 'exclude'), '.env\ncache\nlocal.log\n');
+    writeFileSync(join(c.repo, '.env'), 'API_KEY=mine\n');
+    writeFileSync(join(c.repo, 'cache'), 'my cache file\n');
+    writeFileSync(join(c.repo, 'local.log'), 'not in the way\n');
+    assert.equal(git(c.repo, 'status', '--porcelain'), '', 'ignored files leave git status clean');
+    const r = await landLocally(c.input({ checks: null }));
+    assert.equal(r.status, 'landed_aside', r.message);
+    if (r.status !== 'landed_aside') return;
+    assert.match(r.message, /would overwrite ignored files in your checkout: \.env, cache;/);
+    assert.doesNotMatch(r.message, /local\.log/);
+    assert.equal(git(c.repo, 'rev-parse', 'main'), c.base0, 'the base did not move');
+    assert.equal(git(c.repo, 'rev-parse', r.branch), r.commit);
+    assert.equal(readFileSync(join(c.repo, '.env'), 'utf8'), 'API_KEY=mine\n');
+    assert.equal(readFileSync(join(c.repo, 'cache'), 'utf8'), 'my cache file\n');
+    assert.equal(existsSync(join(c.repo, 'CHANGELOG.md')), false);
+  });
+});
+
+test('an ignored file the landed commit does not touch does not stop the fast-forward', { timeout: 60_000 }, async () => {
+  await withRepo(async (c) => {
+    attempt(c, { 'CHANGELOG.md': '# Changelog\n' });
+    writeFileSync(join(c.repo, '.git', 'info', 'exclude'), '.env\n');
+    writeFileSync(join(c.repo, '.env'), 'API_KEY=mine\n');
+    const r = await landLocally(c.input({ checks: null }));
+    assert.equal(r.status, 'landed', r.message);
+    assert.equal(readFileSync(join(c.repo, '.env'), 'utf8'), 'API_KEY=mine\n');
+    assert.equal(readFileSync(join(c.repo, 'CHANGELOG.md'), 'utf8'), '# Changelog\n');
   });
 });
 

@@ -16,7 +16,7 @@ import { planCleanup, type AttemptFacts } from '../../src/core/cleanup/plan';
 import { cleanupConfirmation, cleanupPickRows } from '../../src/extension/commands/cleanupModel';
 import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/client/api';
 import { launchOptions, retentionSetting, supervisorSettings } from '../../src/extension/settingsModel';
-import { validRetention } from '../../src/core/orchestrator/settings';
+import { validJournalBudget, validRetention } from '../../src/core/orchestrator/settings';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, type Phase, type Reason } from '../../src/shared/model';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';
 
@@ -211,4 +211,15 @@ test('settings: quartet.retention, noProgressLimit, costBudgetUsd and prices are
   assert.equal(launchOptions(read({ costBudgetUsd: -1 })).costBudgetUsd, null);
   assert.equal(launchOptions(read({})).noProgressLimit, 40);
   assert.deepEqual(validRetention({ attemptDays: 1.9, archiveDays: -1 }, { attemptDays: 14, archiveDays: 90 }), { attemptDays: 1, archiveDays: 90 });
+});
+
+test('settings: quartet.journal.maxBytesPerAttempt reaches the supervisor settings, bounded below; the supervisor refuses a bad value', () => {
+  const read = (values: Record<string, unknown>) => (key: string): unknown => values[key];
+  assert.equal(supervisorSettings(read({})).journalMaxBytesPerAttempt, null, 'unset: the supervisor default');
+  assert.equal(supervisorSettings(read({ 'journal.maxBytesPerAttempt': 1_000_000 })).journalMaxBytesPerAttempt, 1_000_000);
+  assert.equal(supervisorSettings(read({ 'journal.maxBytesPerAttempt': 10 })).journalMaxBytesPerAttempt, 64 * 1024);
+  assert.equal(validJournalBudget(null), null);
+  assert.equal(validJournalBudget(65_536), 65_536);
+  assert.throws(() => validJournalBudget(100), /maxBytesPerAttempt must be a whole number of bytes ≥ 65536/);
+  assert.throws(() => validJournalBudget('big'), /not big/);
 });

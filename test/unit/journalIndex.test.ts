@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, readJournal } from '../../src/core/observability/journal';
-import { journalIndexStats, readIndexed } from '../../src/core/observability/journalIndex';
+import { journalIndexStats, readIndexed, readIndexedPage } from '../../src/core/observability/journalIndex';
 import type { JournalRecord } from '../../src/shared/events';
 
 function withDir(fn: (dir: string) => void): void {
@@ -139,4 +139,30 @@ test('a record over the line cap becomes one truncated malformed record', () => 
     assert.match(rec.kind === 'event' && rec.event.type === 'malformed' ? rec.event.reason : '', /over 4096 bytes truncated/);
     assert.ok(readFileSync(path).length < 4096);
   });
+});
+
+test('pages: at most maxBytes of lines (never less than one record), with the next page’s seq, until null at the end', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quartet-jpage-'));
+  try {
+    const path = join(dir, 'a.jsonl');
+    const j = new Journal(path);
+    for (let i = 0; i < 100; i++) j.event({ type: 'warning', message: `w${i} ${'x'.repeat(i === 50 ? 5000 : 50)}` });
+    j.close();
+    const seen: number[] = [];
+    let pages = 0;
+    for (let at: number | null = 0; at !== null; pages++) {
+      const page = readIndexedPage(path, at, 1024);
+      assert.ok(page.records.length >= 1);
+      const bytes = page.records.reduce((s, r) => s + JSON.stringify(r).length + 1, 0);
+      assert.ok(page.records.length === 1 || bytes <= 1024, `page of ${bytes} bytes`);
+      seen.push(...page.records.map((r) => r.seq));
+      if (page.next !== null) assert.equal(page.next, (page.records.at(-1)?.seq ?? -1) + 1);
+      at = page.next;
+    }
+    assert.deepEqual(seen, Array.from({ length: 100 }, (_, i) => i));
+    assert.ok(pages > 5, `${pages} pages`);
+    assert.deepEqual(readIndexedPage(path, 100, 1024), { records: [], next: null });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -117,6 +117,23 @@ test('the pump polls only new records and idles once a finished attempt is drain
   assert.equal(chunks[0]!.records[0]!.seq, 10);
 });
 
+test('the pump follows the journal route page after page at once while `next` says more is written', async () => {
+  const journal = syntheticJournal({ events: 200 });
+  const froms: number[] = [];
+  const chunks: JournalChunk[] = [];
+  // Pages of 25 records; an hour between polls: only following `next` at once can deliver the rest.
+  const fetch = async (_id: string, from: number): Promise<{ records: JournalRecord[]; next: number | null }> => {
+    froms.push(from);
+    const records = journal.filter((r) => r.seq >= from).slice(0, 25);
+    const last = records.at(-1);
+    return { records, next: last && last.seq < journal.length - 1 ? last.seq + 1 : null };
+  };
+  const pump = new JournalPump('a', 0, { fetch, send: (c) => chunks.push(c), isLive: () => false, log: () => undefined }, { intervalMs: 3_600_000, errorBackoffMs: 3_600_000, maxRecordsPerChunk: 1000, maxBytesPerChunk: 1e6 });
+  await drain(pump, chunks, () => chunks.at(-1)?.nextSeq === journal.length);
+  assert.deepEqual(froms, Array.from({ length: Math.ceil(journal.length / 25) }, (_, i) => i * 25), 'one fetch per page, none after the last');
+  for (let i = 1; i < chunks.length; i++) assert.equal(chunks[i]!.fromSeq, chunks[i - 1]!.nextSeq);
+});
+
 test('subscriptions stream only known attempts, and pick up attempts the snapshot learns about later', async () => {
   const journal = syntheticJournal({ events: 20 });
   let known = new Set<string>();

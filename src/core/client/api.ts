@@ -119,6 +119,8 @@ export interface SupervisorSettings {
    * with one of these are accepted without asking. Held in memory only (never in state.json): a client sends it.
    */
   allowedCommandPrefixes?: string[];
+  /** Journal bytes one attempt may write before its output is summarized and it stops; null: 256 MiB. */
+  journalMaxBytesPerAttempt: number | null;
 }
 
 /** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
@@ -187,8 +189,10 @@ export interface QuartetApi {
   /** Continue the attempt's Codex thread (thread/resume) in its worktree. */
   resume(attemptId: string): Promise<void>;
   answer(attemptId: string, decision: AnswerDecision, text?: string): Promise<void>;
-  /** Journal records of one attempt from sequence number `from` (inclusive). */
+  /** Journal records of one attempt from sequence number `from` (inclusive): one page (4 MiB); ask again from the last seq + 1 for more. */
   journal(attemptId: string, from?: number): Promise<JournalRecord[]>;
+  /** At most `maxBytes` (default 4 MiB) of journal from `from`; `next` is the `from` of the following page, null at the end. */
+  journalPage(attemptId: string, from?: number, maxBytes?: number): Promise<{ records: JournalRecord[]; next: number | null }>;
   /**
    * Land the attempt on its task's base branch. Locally (default) this resolves with the outcome; with
    * `pr: true` it resolves once the land has started — follow `task.landing` for its steps and outcome.

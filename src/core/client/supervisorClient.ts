@@ -171,6 +171,22 @@ export class SupervisorClient implements QuartetApi {
   journal(attemptId: string, from = 0): Promise<JournalRecord[]> {
     return call(this.socket, 'GET', `/api/v1/attempts/${encodeURIComponent(attemptId)}/journal?from=${from}`) as Promise<JournalRecord[]>;
   }
+
+  /** One page of at most `maxBytes` journal bytes from `from`; `next` is where the following page starts (null: the end). */
+  journalPage(attemptId: string, from = 0, maxBytes = 4 * 1024 * 1024): Promise<{ records: JournalRecord[]; next: number | null }> {
+    return call(this.socket, 'GET', `/api/v1/attempts/${encodeURIComponent(attemptId)}/journal?from=${from}&maxBytes=${maxBytes}`) as Promise<{ records: JournalRecord[]; next: number | null }>;
+  }
+
+  /** Every record from `from`, page by page (for tools and tests; the panel pumps one page per poll). */
+  async journalAll(attemptId: string, from = 0): Promise<JournalRecord[]> {
+    const out: JournalRecord[] = [];
+    for (let at: number | null = from; at !== null; ) {
+      const page: { records: JournalRecord[]; next: number | null } = await this.journalPage(attemptId, at);
+      out.push(...page.records);
+      at = page.next;
+    }
+    return out;
+  }
   async configure(settings: Partial<SupervisorSettings>): Promise<void> {
     await call(this.socket, 'POST', '/api/v1/settings', settings);
   }

@@ -1,10 +1,9 @@
 // Writes accepted skill proposals onto a new branch `quartet/skills/<date>` (via a temporary worktree), never the checkout.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, posix } from 'node:path';
+import { posix } from 'node:path';
 import { withTempWorktree } from '../land/tempWorktree';
 import { checkoutOf, git, refCommit, runGit } from '../land/git';
-import { safeJoin } from '../execution/pathSafety';
+import { UnsafeFileError, writeFileNoFollow } from '../execution/safeFiles';
 import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
 import { parseSkillMarkdown } from '../skills/frontMatter';
 import type { Proposal } from './propose';
@@ -63,9 +62,13 @@ export async function applyProposals(input: ApplyInput): Promise<AppliedProposal
   return withTempWorktree(input.repo, input.worktreeRoot, start, async (dir) => {
     const files: string[] = [];
     for (const p of input.proposals) {
-      const target = safeJoin(dir, p.path);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, p.content.endsWith('\n') ? p.content : `${p.content}\n`);
+      // The base may hold a linked SKILL.md or skills folder (an agent can commit one): never write through it.
+      try {
+        writeFileNoFollow(dir, p.path, p.content.endsWith('\n') ? p.content : `${p.content}\n`);
+      } catch (err) {
+        if (err instanceof UnsafeFileError) throw new Error(`refusing to write ${p.path}: ${err.message.replace(`${dir}/`, '')}`);
+        throw err;
+      }
       files.push(posix.normalize(p.path));
     }
     await git(dir, ['add', '--', ...files]);

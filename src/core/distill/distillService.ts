@@ -1,6 +1,7 @@
 // "Distill Skills" over a repository's history: gather journals and rework notes, ask Codex, return proposals with evidence.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularFileIfExists } from '../execution/safeFiles';
 import { join, relative } from 'node:path';
 import type { TaskRecord } from '../orchestrator/records';
 import { collectEvidence, type EvidenceItem, type EvidenceNote } from './evidence';
@@ -49,7 +50,7 @@ export async function distill(req: DistillRequest): Promise<DistillOutcome> {
   const result = await runDistill({
     evidence,
     skills: knownSkills(req.repo),
-    agentsMd: existsSync(agentsPath) ? readFileSync(agentsPath, 'utf8') : null,
+    agentsMd: readRegularFileIfExists(agentsPath, { maxBytes: 1024 * 1024 })?.toString('utf8') ?? null,
     codexArgv: req.codexArgv,
     cwd: req.repo,
     env: req.env,

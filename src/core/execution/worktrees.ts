@@ -1,8 +1,9 @@
 // Attempt worktrees: serialized creation/removal, verification, `.worktreeinclude` copies, result commits.
 
 import { simpleGit } from 'simple-git';
-import { cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { copyTreeNoFollow, readRegularFileIfExists, UnsafeFileError } from './safeFiles';
 import { availableParallelism, homedir } from 'node:os';
 import { Semaphore, SerialQueue } from './serialQueue';
 import { canonicalPath, isInside, safeJoin, sanitizeKey, stableHash, PathSafetyError } from './pathSafety';
@@ -120,9 +121,10 @@ async function worktreeBranch(path: string): Promise<string | null> {
 
 /** Paths listed in the repo's `.worktreeinclude` (one per line, `#` comments), kept inside the repo. */
 export function readWorktreeInclude(repo: string): string[] {
-  const file = join(repo, '.worktreeinclude');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
+  const bytes = readRegularFileIfExists(join(repo, '.worktreeinclude'), { maxBytes: 64 * 1024 });
+  if (!bytes) return [];
+  return bytes
+    .toString('utf8')
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
@@ -135,8 +137,14 @@ export function copyWorktreeIncludes(repo: string, worktree: string): string[] {
     const from = resolve(repo, entry);
     if (!isInside(repo, from) || from.includes(`${join(repo, '.git')}`)) continue;
     if (!existsSync(from)) continue;
-    const to = safeJoin(worktree, entry);
-    cpSync(from, to, { recursive: true, force: true });
+    safeJoin(worktree, entry);
+    // The branch may have a link (or a linked folder) where the include goes: copy plain files, through no link.
+    try {
+      copyTreeNoFollow(from, worktree, relative(repo, from));
+    } catch (err) {
+      if (err instanceof UnsafeFileError) throw new WorktreeError(`cannot copy ${entry} from .worktreeinclude: ${err.message}`);
+      throw err;
+    }
     copied.push(entry);
   }
   return copied;

@@ -1,5 +1,7 @@
 // The git side of a land: merge the attempt into a temporary worktree, then advance the base (or set it aside).
 
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
 import { checkoutOf, isClean, refCommit, runGit } from './git';
 
@@ -37,7 +39,8 @@ export async function mergeInWorktree(dir: string, attemptBranch: string, mode: 
 
 export type AdvanceOutcome =
   | { kind: 'advanced'; checkout: string | null }
-  | { kind: 'aside'; branch: string; checkout: string }
+  /** `overwrites`: ignored files in the checkout the fast-forward would have replaced (empty: the checkout was dirty). */
+  | { kind: 'aside'; branch: string; checkout: string; overwrites: string[] }
   | { kind: 'moved'; detail: string }
   | { kind: 'refused'; message: string };
 
@@ -64,20 +67,54 @@ export async function advanceBase(a: AdvanceInput): Promise<AdvanceOutcome> {
     if (r.code === 0) return { kind: 'advanced', checkout: null };
     return { kind: 'moved', detail: `update-ref refused: ${r.stderr.trim()}` };
   }
-  if (!(await isClean(co.path))) {
+  // `git status` is clean when the only extra files are ignored ones (`.env`), yet a fast-forward replaces those silently.
+  const overwrites = (await isClean(co.path)) ? await ignoredInTheWay(co.path, a.expected, a.commit) : null;
+  if (overwrites === null || overwrites.length) {
     if (await checkoutOf(a.repo, a.landedBranch)) {
-      return { kind: 'refused', message: `your checkout has uncommitted changes and ${a.landedBranch} is checked out somewhere; nothing was moved` };
+      const why = overwrites?.length ? `the landed commit would overwrite ignored files in your checkout (${overwrites.join(', ')})` : 'your checkout has uncommitted changes';
+      return { kind: 'refused', message: `${why} and ${a.landedBranch} is checked out somewhere; nothing was moved` };
     }
     // The landed branch is Quartet's own (quartet/landed/<task key>): a newer land of the task replaces it.
     const r = await runGit(a.repo, ['update-ref', '-m', a.reflog, `refs/heads/${a.landedBranch}`, a.commit]);
     if (r.code !== 0) return { kind: 'refused', message: `could not write ${a.landedBranch}: ${r.stderr.trim()}` };
-    return { kind: 'aside', branch: a.landedBranch, checkout: co.path };
+    return { kind: 'aside', branch: a.landedBranch, checkout: co.path, overwrites: overwrites ?? [] };
   }
   // Fast-forward in the checkout itself so its index and files follow the branch; refuses rather than overwrite.
   const r = await runGit(co.path, ['merge', '--ff-only', '--no-edit', a.commit]);
   const now = await refCommit(a.repo, `refs/heads/${a.baseBranch}`);
   if (r.code === 0 && now === a.commit) return { kind: 'advanced', checkout: co.path };
   return { kind: 'moved', detail: `fast-forward of ${co.path} did not apply: ${(r.stderr || r.stdout).trim()}` };
+}
+
+/**
+ * Untracked (so, in a clean checkout, ignored) files or folders in `checkout` standing where the commits
+ * `from..to` add a path: the path itself, or a file where the new path needs a folder.
+ */
+export async function ignoredInTheWay(checkout: string, from: string, to: string): Promise<string[]> {
+  const d = await runGit(checkout, ['diff', '--name-only', '--no-renames', '--diff-filter=AT', '-z', from, to]);
+  if (d.code !== 0) throw new Error(`git diff ${short(from)}..${short(to)} failed: ${d.stderr.trim()}`);
+  const found = new Set<string>();
+  for (const path of d.stdout.split('\0').filter(Boolean)) {
+    const parts = path.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const q = parts.slice(0, i).join('/');
+      let st;
+      try {
+        st = lstatSync(join(checkout, q));
+      } catch {
+        break;
+      }
+      if (i === parts.length || !st.isDirectory()) {
+        found.add(q);
+        break;
+      }
+    }
+  }
+  if (!found.size) return [];
+  // What the checkout tracks is the diff's own business (a type change, a file replaced by a folder), not the user's.
+  const t = await runGit(checkout, ['ls-files', '-z', '--', ...[...found].map((f) => `:(literal)${f}`)]);
+  const tracked = new Set(t.stdout.split('\0').filter(Boolean));
+  return [...found].filter((f) => !tracked.has(f)).sort();
 }
 
 function short(sha: string | null): string {

@@ -105,7 +105,9 @@ async function landNow(input: LandInput): Promise<LandResult> {
           return finish({ status: 'landed', commit: m.commit, previous: base, checkoutUpdated: a.checkout, checks, message: `landed ${attemptBranch} on ${baseBranch} as ${m.commit.slice(0, 8)}${where}`, steps });
         }
         if (a.kind === 'aside') {
-          const message = `your checkout has uncommitted changes; ${baseBranch} was not moved. The result is on ${a.branch}: commit or stash your changes, then run git merge --ff-only ${a.branch}`;
+          const message = a.overwrites.length
+            ? `landing would overwrite ignored files in your checkout: ${a.overwrites.join(', ')}; ${baseBranch} was not moved and nothing was touched. The result is on ${a.branch}: move those files aside, then run git merge --ff-only ${a.branch}`
+            : `your checkout has uncommitted changes; ${baseBranch} was not moved. The result is on ${a.branch}: commit or stash your changes, then run git merge --ff-only ${a.branch}`;
           return finish({ status: 'landed_aside', branch: a.branch, commit: m.commit, checks, message, steps });
         }
         if (isTerminal(next)) return refuse(a.kind === 'moved' ? `${baseBranch} kept moving while landing (${a.detail}); try again` : a.message);

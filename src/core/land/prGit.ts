@@ -45,6 +45,9 @@ export async function updateLocalBase(repo: string, baseBranch: string, fetched:
   if (ff.code !== 0) return { kind: 'skipped', detail: `local ${baseBranch} has commits that are not on the remote; it was not moved (pull when ready)` };
   const a = await advanceBase({ repo, baseBranch, expected: local, commit: fetched, landedBranch, reflog: `quartet land (PR merged) ${fetched.slice(0, 8)}` });
   if (a.kind === 'advanced') return { kind: 'advanced', detail: `${baseBranch} ${local.slice(0, 8)} → ${fetched.slice(0, 8)}${a.checkout ? `; fast-forwarded ${a.checkout}` : ''}` };
-  if (a.kind === 'aside') return { kind: 'aside', branch: a.branch, detail: `your checkout has uncommitted changes; ${baseBranch} was not moved; the merged result is on ${a.branch}` };
+  if (a.kind === 'aside') {
+    const why = a.overwrites.length ? `the merged result would overwrite ignored files in your checkout (${a.overwrites.join(', ')})` : 'your checkout has uncommitted changes';
+    return { kind: 'aside', branch: a.branch, detail: `${why}; ${baseBranch} was not moved; the merged result is on ${a.branch}` };
+  }
   return { kind: 'failed', detail: a.kind === 'moved' ? a.detail : a.message };
 }

@@ -1,6 +1,7 @@
 // The git side of Resolve with agent: merge the base into an attempt's worktree, find leftover markers, commit or abort.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { readRegularFileIfExists, UnsafeFileError } from '../execution/safeFiles';
 import { dirname, join } from 'node:path';
 import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
 import { markerLines } from '../policy/resolvePrompt';
@@ -40,9 +41,17 @@ export async function mergeInProgress(worktree: string): Promise<boolean> {
 export async function leftoverMarkers(worktree: string, files: string[]): Promise<{ file: string; lines: number[] }[]> {
   const out: { file: string; lines: number[] }[] = [];
   for (const file of files) {
-    const path = join(worktree, file);
-    if (!existsSync(path)) continue;
-    const lines = markerLines(readFileSync(path, 'utf8'));
+    // Only the agent's regular files count; a FIFO or link in their place must not hang or mislead the check.
+    let bytes: Buffer | null;
+    try {
+      bytes = readRegularFileIfExists(join(worktree, file), { maxBytes: 64 * 1024 * 1024 });
+    } catch (err) {
+      if (!(err instanceof UnsafeFileError)) throw err;
+      out.push({ file, lines: [] });
+      continue;
+    }
+    if (!bytes) continue;
+    const lines = markerLines(bytes.toString('utf8'));
     if (lines.length) out.push({ file, lines });
   }
   return out;

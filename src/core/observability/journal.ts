@@ -7,10 +7,21 @@ import { redact } from '../config/secrets';
 import { readIndexed } from './journalIndex';
 
 export const DEFAULT_JOURNAL_LINE_CAP = 16 * 1024 * 1024;
+/** `quartet.journal.maxBytesPerAttempt` by default: generous for real work, finite for a process that prints forever. */
+export const DEFAULT_JOURNAL_BUDGET = 256 * 1024 * 1024;
+
+/** Streamed output pieces: past the budget they are counted, not written (the completed item still carries its output). */
+const OUTPUT_DELTAS = new Set(['item/agentMessage/delta', 'item/commandExecution/outputDelta', 'item/fileChange/outputDelta', 'item/reasoning/summaryTextDelta', 'item/reasoning/textDelta', 'item/plan/delta']);
+/** A summary record per this many skipped bytes, so a reader sees the output went on. */
+const SUMMARY_EVERY = 8 * 1024 * 1024;
 
 export interface JournalOptions {
   /** Called once, on the first failed write (a full disk, a journal folder that became a file…). */
   onError?: (message: string) => void;
+  /** Byte budget of the whole file (every run of the attempt); past it output deltas are summarized. */
+  maxBytes?: number;
+  /** Called once, when the budget is first reached (the orchestrator stops the attempt). */
+  onBudget?: (message: string) => void;
 }
 
 export class Journal {
@@ -21,6 +32,11 @@ export class Journal {
   private needsNewline = false;
   /** Latest `turn/diff/updated` per turn: each repeats the whole diff, so only the last is kept. */
   private pendingDiffs = new Map<string, unknown>();
+  /** Bytes in the file (what was there at open plus what this instance wrote). */
+  private bytes = 0;
+  private budgetNotice: string | null = null;
+  /** Output deltas not written since the last summary record. */
+  private skipped = { count: 0, bytes: 0 };
 
   constructor(
     readonly path: string,
@@ -30,7 +46,7 @@ export class Journal {
   ) {
     try {
       mkdirSync(dirname(path), { recursive: true });
-      if (existsSync(path)) ({ lines: this.seq, tornTail: this.needsNewline } = scanLines(path));
+      if (existsSync(path)) ({ lines: this.seq, tornTail: this.needsNewline, size: this.bytes } = scanLines(path));
     } catch (err) {
       // Never throw: the attempt must end with a clear reason, not crash the supervisor.
       this.fail(err);
@@ -42,8 +58,16 @@ export class Journal {
     return this.failed;
   }
 
+  /** Set once the byte budget was reached: the message the attempt shows. */
+  get budgetReached(): string | null {
+    return this.budgetNotice;
+  }
+
   raw(dir: 'in' | 'out', msg: unknown): void {
     const m = msg as { method?: string; params?: { turnId?: string } };
+    if (this.budgetNotice && dir === 'in' && OUTPUT_DELTAS.has(m?.method ?? '')) return this.skip(msg);
+    // The summary goes before the next real record, so the journal reads in order.
+    this.summarize();
     if (dir === 'in' && m?.method === 'turn/diff/updated') {
       this.pendingDiffs.set(m.params?.turnId ?? '', msg);
       return;
@@ -53,6 +77,7 @@ export class Journal {
   }
 
   event(event: AgentEvent): void {
+    this.summarize();
     this.write({ seq: 0, at: new Date().toISOString(), kind: 'event', event });
   }
 
@@ -63,12 +88,30 @@ export class Journal {
 
   close(): void {
     this.flushDiffs();
+    this.summarize();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
 
+  /** Counts an output delta past the budget; writes a summary record every SUMMARY_EVERY bytes. */
+  private skip(msg: unknown): void {
+    this.skipped.count++;
+    this.skipped.bytes += Buffer.byteLength(JSON.stringify(msg) ?? '');
+    if (this.skipped.bytes >= SUMMARY_EVERY) this.summarize();
+  }
+
+  private summarize(): void {
+    if (!this.skipped.count) return;
+    const { count, bytes } = this.skipped;
+    this.skipped = { count: 0, bytes: 0 };
+    this.write({ seq: 0, at: new Date().toISOString(), kind: 'event', event: { type: 'warning', message: `journal budget reached: ${count} output deltas (${bytes} bytes) summarized, not written` } });
+  }
+
   private write(record: JournalRecord): void {
     if (this.failed) return;
+    // Past the budget and its headroom only phase records still go in: the attempt's end must stay readable.
+    const cap = this.options.maxBytes;
+    if (cap !== undefined && this.bytes >= cap + budgetHeadroom(cap) && !(record.kind === 'event' && record.event.type === 'phase')) return;
     record.seq = this.seq;
     let line = redact(JSON.stringify(record), this.secrets);
     if (Buffer.byteLength(line) > this.lineCap) {
@@ -82,12 +125,21 @@ export class Journal {
     }
     try {
       if (this.fd === null) this.fd = openSync(this.path, 'a', 0o600);
-      writeSync(this.fd, `${this.needsNewline ? '\n' : ''}${line}\n`);
+      const text = `${this.needsNewline ? '\n' : ''}${line}\n`;
+      writeSync(this.fd, text);
       this.needsNewline = false;
       this.seq++;
+      this.bytes += Buffer.byteLength(text);
+      if (cap !== undefined && this.bytes >= cap && !this.budgetNotice) this.reachBudget(cap);
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  private reachBudget(cap: number): void {
+    this.budgetNotice = `journal budget reached (${cap} bytes, quartet.journal.maxBytesPerAttempt): output summarized, attempt stopped`;
+    this.write({ seq: 0, at: new Date().toISOString(), kind: 'event', event: { type: 'warning', message: this.budgetNotice } });
+    this.options.onBudget?.(this.budgetNotice);
   }
 
   private fail(err: unknown): void {
@@ -95,6 +147,11 @@ export class Journal {
     this.failed = `journal write failed: ${(err as Error).message}`;
     this.options.onError?.(this.failed);
   }
+}
+
+/** Room past the budget for the records that are still written (protocol, events) while the attempt stops. */
+function budgetHeadroom(cap: number): number {
+  return Math.max(64 * 1024, Math.floor(cap / 4));
 }
 
 /** Appends one event to a journal no runner holds open (checks, lands, archives), and closes it again. */
@@ -105,9 +162,9 @@ export function appendJournalEvent(path: string, event: AgentEvent): void {
 }
 
 /** Complete lines in the file (the next seq), and whether it ends in a torn, unterminated line. */
-function scanLines(path: string): { lines: number; tornTail: boolean } {
+function scanLines(path: string): { lines: number; tornTail: boolean; size: number } {
   const size = statSync(path).size;
-  if (size === 0) return { lines: 0, tornTail: false };
+  if (size === 0) return { lines: 0, tornTail: false, size };
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(1 << 20);
@@ -120,7 +177,7 @@ function scanLines(path: string): { lines: number; tornTail: boolean } {
       last = buf[n - 1] ?? 10;
       pos += n;
     }
-    return { lines, tornTail: last !== 10 };
+    return { lines, tornTail: last !== 10, size };
   } finally {
     closeSync(fd);
   }

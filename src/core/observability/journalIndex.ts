@@ -79,12 +79,34 @@ function lowerBound(seqs: number[], from: number): number {
 
 /** Records with seq ≥ `from`, parsing only the lines from the first such record on. */
 export function readIndexed(path: string, from: number): JournalRecord[] {
+  return readIndexedPage(path, from, Number.POSITIVE_INFINITY).records;
+}
+
+export interface JournalPage {
+  records: JournalRecord[];
+  /** The `from` of the next page, or null when this page reached the end of what is written. */
+  next: number | null;
+}
+
+/** Records with seq ≥ `from` in at most `maxBytes` of journal lines (at least one record, however large). */
+export function readIndexedPage(path: string, from: number, maxBytes: number): JournalPage {
   const idx = refresh(path);
-  if (!idx) return [];
+  if (!idx) return { records: [], next: null };
   const i = lowerBound(idx.seqs, from);
-  if (i >= idx.offsets.length) return [];
+  if (i >= idx.offsets.length) return { records: [], next: null };
   const start = idx.offsets[i] as number;
-  const length = idx.scanned - start;
+  const endOf = (k: number): number => (k >= idx.offsets.length ? idx.scanned : (idx.offsets[k] as number));
+  // Binary search the last line boundary within the budget; one record always goes, so a page never stalls.
+  let lo = i + 1;
+  let hi = idx.offsets.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (endOf(mid) - start <= maxBytes) lo = mid;
+    else hi = mid - 1;
+  }
+  const stop = lo;
+  const next = stop < idx.offsets.length ? (idx.seqs[stop] as number) : null;
+  const length = endOf(stop) - start;
   const buf = Buffer.alloc(length);
   const fd = openSync(path, 'r');
   try {
@@ -107,5 +129,5 @@ export function readIndexed(path: string, from: number): JournalRecord[] {
       // a torn line from a crash: the records around it are still good
     }
   }
-  return out;
+  return { records: out, next };
 }

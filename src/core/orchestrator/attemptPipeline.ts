@@ -43,6 +43,8 @@ export interface PipelineHost {
   envFor(taskId: string): Record<string, string>;
   /** Every secret value to redact from this task's journal besides those in its env. */
   journalSecrets(taskId: string): string[];
+  /** `quartet.journal.maxBytesPerAttempt`. */
+  journalBudget(): number;
   halt(id: string, reason: Reason, message: string): boolean;
   retry(id: string): void;
   onEvent(id: string, e: AgentEvent): void;
@@ -90,6 +92,9 @@ export class AttemptPipeline {
     const journal = new Journal(h.attempt(id).journal, [...secretValues(env), ...h.journalSecrets(task.id)], MAX_LINE_BYTES, {
       // A journal that cannot be written (full disk) ends the attempt: running on without a record would lose work silently.
       onError: (message) => h.halt(id, 'journal_failed', message),
+      // An agent printing forever must not fill the disk: past the budget output is summarized and the attempt stops.
+      maxBytes: h.journalBudget(),
+      onBudget: (message) => h.halt(id, 'journal_budget', message),
     });
     h.journals.set(id, journal);
     try {
@@ -137,6 +142,11 @@ export class AttemptPipeline {
       h.runners.set(id, runner);
       h.lastActivity.set(id, Date.now());
       if (journal.error) throw new QuartetError(journal.error, 'journal_failed');
+      // Reached before the runner existed (a retry of an attempt already over it): stop as soon as it starts.
+      if (journal.budgetReached) {
+        h.update(id, (x) => ({ ...x, lastError: journal.budgetReached }));
+        void runner.stop('journal_budget');
+      }
       outcome = await runner.run();
       await h.workflow.hook('after_run', hookCtx);
     } catch (err) {

@@ -7,7 +7,8 @@ import { DEFAULT_RETENTION, type AnswerDecision, type LaunchRequest, type Superv
 import { buildSnapshot, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
 import { transition } from './transitions';
 import { StateStore } from '../observability/stateStore';
-import { readJournal, type Journal } from '../observability/journal';
+import { DEFAULT_JOURNAL_BUDGET, readJournal, type Journal } from '../observability/journal';
+import { readIndexedPage, type JournalPage } from '../observability/journalIndex';
 import { redact } from '../config/secrets';
 import type { AgentTools, AttemptRunner } from '../execution/attemptRunner';
 import { defaultWorktreeRoot } from '../execution/worktrees';
@@ -16,7 +17,7 @@ import { UsageError } from './validation';
 import { Watchdog } from './watchdog';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
-import { checkWorktreeRoot, validCommandPrefixes, validRetention } from './settings';
+import { checkWorktreeRoot, validCommandPrefixes, validJournalBudget, validRetention } from './settings';
 import { PortAllocator } from '../execution/ports';
 import { Landing } from './landing';
 import { deleteTask, type DeletedTask } from './deleteTask';
@@ -51,7 +52,7 @@ export class Orchestrator extends EventEmitter {
   private warnings: string[] = [];
   /** The user's "always allow" command prefixes: memory only, sent by a client (VS Code user settings). */
   private allowedCommandPrefixes: string[] = [];
-  private settings: SupervisorSettings = { maxConcurrent: null, worktreeRoot: null, stopWhenLastClientDisconnects: false, workflowPath: null, retention: { ...DEFAULT_RETENTION } };
+  private settings: SupervisorSettings = { maxConcurrent: null, worktreeRoot: null, stopWhenLastClientDisconnects: false, workflowPath: null, retention: { ...DEFAULT_RETENTION }, journalMaxBytesPerAttempt: null };
   /** The repo's WORKFLOW.md: launch defaults, prompt, hooks; hot-reloaded, invalid edits keep the last good one. */
   readonly workflow: WorkflowRuntime;
   private readonly store: StateStore<PersistedState>;
@@ -133,6 +134,7 @@ export class Orchestrator extends EventEmitter {
       worktreeRoot: () => this.worktreeRoot(),
       maxConcurrent: () => this.settings.maxConcurrent ?? this.workflow.maxConcurrent() ?? 4,
       envFor: (taskId) => this.taskEnv.get(taskId) ?? deps.env,
+      journalBudget: () => this.settings.journalMaxBytesPerAttempt ?? DEFAULT_JOURNAL_BUDGET,
       journalSecrets: (taskId) => [...(this.secretsByTask.get(taskId) ?? []), ...(deps.secretValues?.() ?? [])],
       halt: (id, reason, message) => this.halt(id, reason, message),
       retry: (id) => this.retry(id),
@@ -247,6 +249,7 @@ export class Orchestrator extends EventEmitter {
     if (settings.workflowPath !== undefined) this.workflow.setPath((this.settings.workflowPath = settings.workflowPath || null));
     if (settings.retention) this.settings.retention = validRetention(settings.retention, this.settings.retention);
     if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
+    if (settings.journalMaxBytesPerAttempt !== undefined) this.settings.journalMaxBytesPerAttempt = validJournalBudget(settings.journalMaxBytesPerAttempt);
     this.emit('settings', { ...this.settings });
     this.persist();
     void this.dispatch();
@@ -355,6 +358,11 @@ export class Orchestrator extends EventEmitter {
 
   journalRecords(id: string, from = 0): ReturnType<typeof readJournal> {
     return readJournal(this.attempt(id).journal, from);
+  }
+
+  /** One page of an attempt's journal: at most `maxBytes` of lines from `from`, and where the next page starts. */
+  journalPage(id: string, from: number, maxBytes: number): JournalPage {
+    return readIndexedPage(this.attempt(id).journal, from, maxBytes);
   }
 
   attemptRecord(id: string): AttemptRecord | undefined {

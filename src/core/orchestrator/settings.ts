@@ -5,6 +5,16 @@ import { plainArgv } from '../execution/commandArgv';
 import { assertUsableWorktreeRoot } from '../execution/worktrees';
 import { UsageError } from './validation';
 
+/** The smallest journal budget accepted: a run's own protocol records must fit. */
+export const MIN_JOURNAL_BUDGET = 64 * 1024;
+
+/** `quartet.journal.maxBytesPerAttempt`: null (the default) or whole bytes ≥ 64 KiB; anything else is refused. */
+export function validJournalBudget(v: unknown): number | null {
+  if (v === null) return null;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_JOURNAL_BUDGET) throw new UsageError(`quartet.journal.maxBytesPerAttempt must be a whole number of bytes ≥ ${MIN_JOURNAL_BUDGET}, not ${String(v)}`);
+  return v;
+}
+
 /** Launch and settings refuse a root that cannot hold worktrees before any task exists. */
 export function checkWorktreeRoot(root: string, repo: string): void {
   try {

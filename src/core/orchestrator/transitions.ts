@@ -81,6 +81,7 @@ export function stopSummary(phase: Phase, reason: Reason): string {
   if (reason === 'stall_timeout') return 'stalled: no Codex events';
   if (reason === 'budget') return 'stopped: budget reached';
   if (reason === 'journal_failed') return 'failed: its journal could not be written';
+  if (reason === 'journal_budget') return 'stopped: journal budget reached (output summarized)';
   if (reason === 'supervisor_restart') return 'interrupted: Quartet restarted while it ran';
   return phase;
 }

@@ -1,8 +1,9 @@
 // The skills an attempt can use: load SKILL.md folders, report bad ones, merge built-in with the repo's own.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseSkillMarkdown } from './frontMatter';
+import { readRegularFile, UnsafeFileError } from '../execution/safeFiles';
 import type { SkillOrigin } from '../../shared/skills';
 
 export type SkillSource = SkillOrigin;
@@ -45,16 +46,23 @@ export function loadSkillsDir(dir: string, source: SkillSource): SkillCatalog {
     if (folder.startsWith('.')) continue;
     const skillDir = resolve(dir, folder);
     const file = join(skillDir, 'SKILL.md');
-    if (!statSync(skillDir).isDirectory()) continue;
-    if (!existsSync(file)) {
-      out.problems.push({ path: skillDir, message: 'folder has no SKILL.md' });
+    // lstat: a linked skill folder or SKILL.md (an agent can commit one) would make install and Accept act where it points.
+    const dirStat = lstatSync(skillDir);
+    if (dirStat.isSymbolicLink()) {
+      out.problems.push({ path: skillDir, message: 'skill folder is a symbolic link; skills are plain folders' });
       continue;
     }
-    if (statSync(file).size > MAX_SKILL_BYTES) {
-      out.problems.push({ path: file, message: `SKILL.md is larger than ${MAX_SKILL_BYTES} bytes` });
+    if (!dirStat.isDirectory()) continue;
+    let text: string;
+    try {
+      text = readRegularFile(file, { maxBytes: MAX_SKILL_BYTES }).toString('utf8');
+    } catch (err) {
+      if (!(err instanceof UnsafeFileError)) throw err;
+      const why = { missing: 'folder has no SKILL.md', symlink: 'SKILL.md is a symbolic link; skills are plain files', too_large: `SKILL.md is larger than ${MAX_SKILL_BYTES} bytes`, not_regular: 'SKILL.md is not a regular file', outside: err.message }[err.reason];
+      out.problems.push({ path: err.reason === 'missing' ? skillDir : file, message: why });
       continue;
     }
-    const parsed = parseSkillMarkdown(readFileSync(file, 'utf8'), folder);
+    const parsed = parseSkillMarkdown(text, folder);
     if (!parsed.ok) out.problems.push({ path: file, message: parsed.message });
     else out.skills.push({ name: parsed.skill.name, description: parsed.skill.description, dir: skillDir, file, source });
   }

@@ -1,7 +1,8 @@
 // Puts skills where Codex 0.169.0 discovers them inside an attempt's worktree, invisible to git status and commits.
 
-import { cpSync, existsSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { copyTreeNoFollow, removeNoFollow, symlinkUnder } from '../execution/safeFiles';
 import type { AttemptSkill } from '../../shared/skills';
 import { loadRepoSkills, mergeSkills, REPO_SKILL_DIRS, type Skill, type SkillProblem } from './catalog';
 import { skillDirOf } from './gitSkills';
@@ -32,7 +33,7 @@ export interface InstallSkillsResult {
   /** Names copied into the worktree by this call. */
   installed: string[];
   /** Offered skills not copied because the repository has its own of that name, or the folder is taken. */
-  skipped: { name: string; reason: 'repo_skill' | 'path_taken' }[];
+  skipped: { name: string; reason: 'repo_skill' | 'path_taken' | 'unsafe_path' }[];
   /** One item per skill Codex will list for the worktree (installed + the repo's own), sorted by name. */
   skillInputs: SkillInput[];
   /** Invalid SKILL.md files found in the worktree (reported, never fatal). */
@@ -60,14 +61,24 @@ async function removePrevious(top: string, gitDir: string): Promise<void> {
     // Overridden by an accepted skill: give the branch its own files back.
     if (tracked.some((f) => f.skipped)) await restoreTracked(top, rel);
     // A folder the branch now tracks belongs to the repository, whatever we did before.
-    else if (!tracked.length) rmSync(join(top, rel), { recursive: true, force: true });
+    else if (!tracked.length && !symlinkUnder(top, rel)) removeNoFollow(top, rel);
   }
 }
 
-function copySkill(skill: Skill, dest: string): Skill {
-  mkdirSync(dest, { recursive: true });
-  // Links could point anywhere on the machine; a skill is plain files.
-  cpSync(skill.dir, dest, { recursive: true, force: true, filter: (src) => !lstatSync(src).isSymbolicLink() });
+/** Something (even a dangling link) already sits at `rel`. */
+function occupied(top: string, rel: string): boolean {
+  try {
+    lstatSync(join(top, rel));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function copySkill(skill: Skill, top: string, rel: string): Skill {
+  // Links could point anywhere on the machine, on either side: a skill is plain files, written through no link.
+  copyTreeNoFollow(skill.dir, top, rel);
+  const dest = join(top, rel);
   return { ...skill, dir: dest, file: join(dest, 'SKILL.md') };
 }
 
@@ -88,7 +99,8 @@ export async function installSkills(input: InstallSkillsInput): Promise<InstallS
   for (const skill of input.accepted ?? []) {
     const own = repoByName.get(skill.name);
     const rel = own ? relative(wt.top, own.dir).split(sep).join('/') : `${INSTALL_DIR}/${skill.name}`;
-    if (!own && existsSync(join(wt.top, rel))) skipped.push({ name: skill.name, reason: 'path_taken' });
+    if (symlinkUnder(wt.top, rel)) skipped.push({ name: skill.name, reason: 'unsafe_path' });
+    else if (!own && occupied(wt.top, rel)) skipped.push({ name: skill.name, reason: 'path_taken' });
     else plan.push({ skill, rel, override: !!own });
   }
   const taken = new Set(plan.map((p) => p.skill.name));
@@ -96,7 +108,8 @@ export async function installSkills(input: InstallSkillsInput): Promise<InstallS
     if (taken.has(skill.name)) continue;
     const rel = `${INSTALL_DIR}/${skill.name}`;
     if (repoByName.has(skill.name)) skipped.push({ name: skill.name, reason: 'repo_skill' });
-    else if (existsSync(join(wt.top, rel))) skipped.push({ name: skill.name, reason: 'path_taken' });
+    else if (symlinkUnder(wt.top, rel)) skipped.push({ name: skill.name, reason: 'unsafe_path' });
+    else if (occupied(wt.top, rel)) skipped.push({ name: skill.name, reason: 'path_taken' });
     else plan.push({ skill, rel, override: false });
   }
 
@@ -105,7 +118,7 @@ export async function installSkills(input: InstallSkillsInput): Promise<InstallS
   const installed: Skill[] = [];
   for (const p of plan) {
     if (p.override) await overrideTracked(wt.top, p.rel);
-    installed.push(copySkill(p.skill, join(wt.top, p.rel)));
+    installed.push(copySkill(p.skill, wt.top, p.rel));
   }
 
   const listed = mergeSkills(repo.skills.filter((s) => !taken.has(s.name)), installed);

@@ -1,8 +1,9 @@
 // A skill folder as plain files, and its version: one content hash, the same whether read from disk or from git.
 
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularFile } from '../execution/safeFiles';
 
 export interface SkillFile {
   /** POSIX path relative to the skill folder (`SKILL.md`, `scripts/check.sh`). */
@@ -23,7 +24,10 @@ export function hashSkillFiles(files: readonly SkillFile[]): string {
   return h.digest('hex').slice(0, 12);
 }
 
-/** Every regular file under `dir` (links are skipped: install never copies them either). */
+/** A skill's files are read whole to hash them; this only guards against a file that never ends. */
+const MAX_SKILL_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Every regular file under `dir` (links and special files are skipped: install never copies them either). */
 export function readSkillDir(dir: string, prefix = ''): SkillFile[] {
   const out: SkillFile[] = [];
   for (const name of readdirSync(dir).sort()) {
@@ -31,7 +35,7 @@ export function readSkillDir(dir: string, prefix = ''): SkillFile[] {
     const st = lstatSync(full);
     if (st.isSymbolicLink()) continue;
     if (st.isDirectory()) out.push(...readSkillDir(full, `${prefix}${name}/`));
-    else if (st.isFile()) out.push({ path: `${prefix}${name}`, data: readFileSync(full) });
+    else if (st.isFile()) out.push({ path: `${prefix}${name}`, data: readRegularFile(full, { maxBytes: MAX_SKILL_FILE_BYTES }) });
   }
   return out;
 }

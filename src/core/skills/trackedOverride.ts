@@ -1,7 +1,6 @@
 // Replacing a skill folder the branch tracks, in one worktree only: skip-worktree bits in that worktree's own index.
 
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { removeNoFollow } from '../execution/safeFiles';
 import { gitOut, SkillsError } from './worktreeExclude';
 
 async function must(cwd: string, args: string[]): Promise<string> {
@@ -24,7 +23,7 @@ export async function trackedFiles(top: string, rel: string): Promise<{ path: st
 export async function overrideTracked(top: string, rel: string): Promise<void> {
   const files = (await trackedFiles(top, rel)).map((f) => f.path);
   if (files.length) await must(top, ['update-index', '--skip-worktree', '--', ...files]);
-  rmSync(join(top, rel), { recursive: true, force: true });
+  removeNoFollow(top, rel);
 }
 
 /** Undoes `overrideTracked`: clears the marks and restores the branch's files from the index. */
@@ -32,6 +31,6 @@ export async function restoreTracked(top: string, rel: string): Promise<void> {
   const files = (await trackedFiles(top, rel)).map((f) => f.path);
   if (!files.length) return;
   await must(top, ['update-index', '--no-skip-worktree', '--', ...files]);
-  rmSync(join(top, rel), { recursive: true, force: true });
+  removeNoFollow(top, rel);
   await must(top, ['checkout', '--', rel]);
 }

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const paths = await supervisorPaths(repo);
+  for (const note of paths.notes) log(note);
   // A client starts us when nobody answers on the socket: usually the owner is shutting down
   // (it stops answering first, then ends its attempts). Wait for it rather than leave the client without one.
   const lockDeadline = Date.now() + LOCK_WAIT_MS;

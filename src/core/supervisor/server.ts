@@ -154,9 +154,27 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
   });
 }
 
+/** Default and largest page of the journal route: an endless journal never becomes one endless reply. */
+export const JOURNAL_PAGE_BYTES = 4 * 1024 * 1024;
+const MAX_JOURNAL_PAGE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * `?from=N` answers a plain array (one page: follow with the last seq + 1 until empty); `&maxBytes=M`
+ * answers `{records, next}`, `next` being the `from` of the following page or null at the end.
+ */
+function journalRoute(orch: Orchestrator, res: ServerResponse, id: string, url: URL): void {
+  const from = Number(url.searchParams.get('from') ?? 0);
+  if (!Number.isInteger(from) || from < 0) throw new HttpError(400, 'bad_request', `from must be a whole number ≥ 0, not ${url.searchParams.get('from')}`);
+  const asked = url.searchParams.get('maxBytes');
+  const maxBytes = asked === null ? JOURNAL_PAGE_BYTES : Number(asked);
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new HttpError(400, 'bad_request', `maxBytes must be a whole number ≥ 1, not ${asked}`);
+  const page = orch.journalPage(id, from, Math.min(maxBytes, MAX_JOURNAL_PAGE_BYTES));
+  send(res, 200, asked === null ? page.records : page);
+}
+
 async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: ServerResponse, method: string, id: string, action: string, url: URL): Promise<void> {
   if (!orch.attemptRecord(id)) throw new HttpError(404, 'attempt_not_found', `no attempt ${id}`);
-  if (action === 'journal' && method === 'GET') return send(res, 200, orch.journalRecords(id, Number(url.searchParams.get('from') ?? 0)));
+  if (action === 'journal' && method === 'GET') return journalRoute(orch, res, id, url);
   if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', `${method} not allowed`);
   if (action === 'stop') {
     await orch.stop(id);

@@ -1,7 +1,7 @@
 // Finds and loads a WORKFLOW.md (SPEC §5.1–§5.2, §6.1): front matter + prompt body → typed config, or a typed error.
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readRegularFile, UnsafeFileError } from '../execution/safeFiles';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { WorkflowError } from './errors';
@@ -36,14 +36,17 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A workflow is a page of settings and a prompt; a larger file (or a FIFO, a device, a link) is refused, not read. */
+export const MAX_WORKFLOW_BYTES = 1024 * 1024;
+
 /** Reads and parses the file; throws `missing_workflow_file` when it cannot be read. */
 export function loadWorkflow(path: string, opts: LoadOptions = {}): WorkflowDefinition {
   const abs = resolve(path);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(abs);
+    bytes = readRegularFile(abs, { maxBytes: MAX_WORKFLOW_BYTES });
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const why = err instanceof UnsafeFileError && err.reason === 'missing' ? 'no such file' : (err as Error).message;
     throw new WorkflowError('missing_workflow_file', `cannot read ${abs}: ${why}`, { path: abs });
   }
   return workflowFromBytes(bytes, abs, opts);

@@ -2,10 +2,11 @@
 
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
+import { readRegularFile, UnsafeFileError } from '../execution/safeFiles';
 import { basename, dirname } from 'node:path';
 import { WorkflowError } from './errors';
-import { workflowFromBytes } from './loader';
+import { MAX_WORKFLOW_BYTES, workflowFromBytes } from './loader';
 import type { WorkflowDefinition } from './types';
 
 export interface WatcherOptions {
@@ -99,22 +100,25 @@ export class WorkflowWatcher extends EventEmitter {
   /** Re-reads if the bytes changed since the last look (cheap: one read + sha256 of a small file). Also for defensive checks. */
   check(): void {
     let bytes: Buffer | null = null;
+    let refused: string | null = null;
     try {
-      bytes = readFileSync(this.opts.path);
-    } catch {
+      bytes = readRegularFile(this.opts.path, { maxBytes: MAX_WORKFLOW_BYTES });
+    } catch (err) {
+      // A FIFO, device, link or huge file is not "missing": say why it was refused (never block on it).
+      if (err instanceof UnsafeFileError && err.reason !== 'missing') refused = err.message;
       bytes = null;
     }
-    const seen = bytes ? createHash('sha256').update(bytes).digest('hex') : 'missing';
+    const seen = bytes ? createHash('sha256').update(bytes).digest('hex') : refused ? `refused:${refused}` : 'missing';
     if (seen === this.seen) return;
     this.seen = seen;
-    if (!bytes && this.opts.optional) {
+    if (!bytes && !refused && this.opts.optional) {
       this.good = null;
       this.failure = null;
       this.emit('config', null);
       return;
     }
     try {
-      if (!bytes) throw new WorkflowError('missing_workflow_file', `cannot read ${this.opts.path}: no such file`, { path: this.opts.path });
+      if (!bytes) throw new WorkflowError('missing_workflow_file', `cannot read ${this.opts.path}: ${refused ?? 'no such file'}`, { path: this.opts.path });
       this.good = workflowFromBytes(bytes, this.opts.path, { env: this.opts.env });
       this.failure = null;
       this.emit('config', this.good);

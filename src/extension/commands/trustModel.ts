@@ -8,6 +8,7 @@ import { CommandIds, type CommandId } from './commandIds';
  */
 export const TRUST_REQUIRED_COMMANDS: readonly CommandId[] = [
   CommandIds.newTask,
+  CommandIds.newTaskQuickInput,
   CommandIds.retryAttempt,
   CommandIds.resumeAttempt,
   CommandIds.landAttempt,
@@ -16,6 +17,7 @@ export const TRUST_REQUIRED_COMMANDS: readonly CommandId[] = [
   CommandIds.resolveWithAgent,
   CommandIds.reworkAttempt,
   CommandIds.acceptRequest,
+  CommandIds.acceptRequestForAttempt,
   CommandIds.distillSkills,
   CommandIds.landSkillsBranch,
   CommandIds.startAutopilot,

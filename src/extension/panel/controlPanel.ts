@@ -21,7 +21,7 @@ const LAST_VIEW_KEY = 'quartet.controlPanel.view';
 export interface ControlPanelDeps {
   getSnapshot(): Snapshot | null;
   onSnapshot(listener: (s: Snapshot) => void): vscode.Disposable;
-  api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'>;
+  api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'> & Partial<Pick<QuartetApi, 'journalPage'>>;
   /** One attempt: its changes against its base; two: one against the other. */
   openDiff(attemptIds: string[]): Promise<void>;
   /** The tree's Resolve with Agent command on this attempt (not awaited: it reports through its own notifications). */

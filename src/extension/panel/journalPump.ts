@@ -22,8 +22,14 @@ export const DEFAULT_PUMP_OPTIONS: PumpOptions = {
   maxBytesPerChunk: 512 * 1024,
 };
 
+/** A page of the journal route: `next` non-null means more is already written. */
+export interface FetchedPage {
+  records: JournalRecord[];
+  next: number | null;
+}
+
 export interface PumpDeps {
-  fetch(attemptId: string, from: number): Promise<JournalRecord[]>;
+  fetch(attemptId: string, from: number): Promise<JournalRecord[] | FetchedPage>;
   /** Posts a chunk; `approxBytes` is its JSON size as estimated while chunking (for the traffic count). */
   send(chunk: JournalChunk, approxBytes: number): void;
   /** False once the attempt ended: after draining, the pump idles until nudged. */
@@ -92,8 +98,11 @@ export class JournalPump {
     this.polling = true;
     const from = this.cursor;
     let got = 0;
+    let more = false;
     try {
-      const records = (await this.deps.fetch(this.attemptId, from)).filter((r) => r.seq >= from);
+      const fetched = await this.deps.fetch(this.attemptId, from);
+      const records = (Array.isArray(fetched) ? fetched : fetched.records).filter((r) => r.seq >= from);
+      more = !Array.isArray(fetched) && fetched.next !== null;
       if (this.stopped || this.cursor !== from) return; // stopped or resynced meanwhile: this answer is stale
       got = records.length;
       if (got) this.emit(from, records);
@@ -105,6 +114,7 @@ export class JournalPump {
       this.polling = false;
     }
     if (this.failing) this.schedule(this.opts.errorBackoffMs);
+    else if (got > 0 && more) this.schedule(0);
     else if (got > 0 || this.deps.isLive(this.attemptId)) this.schedule(this.opts.intervalMs);
   }
 

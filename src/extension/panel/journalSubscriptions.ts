@@ -1,7 +1,7 @@
 // The journals one panel follows: a pump per subscribed attempt, started, resynced and stopped as asked.
 
 import type { JournalRecord } from '../../shared/events';
-import { DEFAULT_PUMP_OPTIONS, JournalPump, type JournalChunk, type PumpOptions } from './journalPump';
+import { DEFAULT_PUMP_OPTIONS, JournalPump, type FetchedPage, type JournalChunk, type PumpOptions } from './journalPump';
 
 export interface Wanted {
   attemptId: string;
@@ -12,7 +12,7 @@ export interface SubscriptionDeps {
   /** Attempt ids in the current snapshot: nothing else is ever streamed. */
   known(): Set<string>;
   isLive(attemptId: string): boolean;
-  fetch(attemptId: string, from: number): Promise<JournalRecord[]>;
+  fetch(attemptId: string, from: number): Promise<JournalRecord[] | FetchedPage>;
   send(chunk: JournalChunk, approxBytes: number): void;
   log(message: string): void;
 }

@@ -14,7 +14,7 @@ import { isTaskRequest, performTask, type TaskHost } from './taskRequests';
 
 export interface RequestDeps {
   snapshot(): Snapshot | null;
-  api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'>;
+  api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'> & Partial<Pick<QuartetApi, 'journalPage'>>;
   /** Runs the tree's "Resolve with Agent" on the attempt (its notifications follow it); returns once started. */
   resolveWithAgent(attemptId: string): void;
   openDiff(attemptIds: string[]): Promise<void>;

@@ -47,7 +47,8 @@ export class PanelSession implements vscode.Disposable {
     this.journals = new JournalSubscriptions({
       known: () => new Set(deps.getSnapshot()?.tasks.flatMap((t) => t.attempts.map((a) => a.id)) ?? []),
       isLive: (id) => this.isLive(id),
-      fetch: (id, from) => deps.api.journal(id, from),
+      // Pages say whether more follows, so a long backlog is read page after page without waiting a poll interval.
+      fetch: (id, from) => (deps.api.journalPage ? deps.api.journalPage(id, from) : deps.api.journal(id, from)),
       send: (chunk, bytes) => this.post({ type: 'journal/chunk/appended', params: chunk }, bytes),
       log: deps.log,
     });
