@@ -174,6 +174,10 @@ export class TraceBuilder {
       case 'pr_feedback':
         this.push(r, { kind: 'prFeedback', feedbackKind: e.kind, pr: e.pr, url: e.url, author: e.author, path: e.path ?? null, line: e.line ?? null, body: e.body, check: e.check ?? null });
         return;
+      case 'tracker_tool':
+        // Allowed calls already show as the model's tool call; a refusal is what a person should notice.
+        if (!e.allowed) this.push(r, { kind: 'warning', message: `${e.tool} refused: ${e.call} — ${e.why ?? ''}` });
+        return;
       case 'hook':
         this.push(r, { kind: 'hook', name: e.name, ok: e.ok, exitCode: e.exitCode, timedOut: e.timedOut, durationMs: e.durationMs, output: e.output });
         return;

@@ -50,6 +50,8 @@ export function humanize(event: AgentEvent): string | null {
       return event.message ? clip(event.message) : null;
     case 'pr_feedback':
       return event.kind === 'check_failed' ? `PR #${event.pr}: check ${event.check ?? '?'} failed` : `PR #${event.pr}: ${event.kind === 'review' ? 'review' : 'review comment'} by ${event.author}: ${clip(event.body, 80)}`;
+    case 'tracker_tool':
+      return event.allowed ? null : `${event.tool} refused: ${clip(event.call, 80)}`;
     default:
       return null;
   }
