@@ -1,6 +1,6 @@
 // The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
 
-import { trackerToolReply } from './trackerScenario';
+import { trackerToolDeniedReply, trackerToolReply } from './trackerScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
 export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool'] as const;
@@ -16,7 +16,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang';
+type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerToolDenied' | 'trackerTool' | 'hang';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -38,8 +38,9 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'keep-markers': ['read', 'sharedEdit', 'check', 'final'],
   // A fix turn on a pull request (the marker arrives in the failing check's output): write the file the check wants.
   'fix-checks': ['fixEdit', 'final'],
-  // An agent on a tracker issue: comments on it through Quartet's tracker tool, shows its environment, edits, ends.
-  'tracker-tool': ['trackerTool', 'envDump', 'edit', 'final'],
+  // An agent on a tracker issue: first tries something Quartet must refuse (a prompt-injected agent), then comments on
+  // its issue through the tracker tool, shows its environment, edits, ends.
+  'tracker-tool': ['trackerToolDenied', 'trackerTool', 'envDump', 'edit', 'final'],
   fail: [],
   hang: [],
 };
@@ -196,6 +197,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
     case 'fixEdit':
       // The thread's tag makes each attempt's fix a real change, even on a base that has an earlier fix.
       return { kind: 'exec', cmd: `printf '${FIX_WORD} by ${id}\\n' > ${FIX_FILE}` };
+    case 'trackerToolDenied':
+      return trackerToolDeniedReply(ctx.tools, ctx.prompt ?? '');
     case 'trackerTool':
       return trackerToolReply(ctx.tools, ctx.prompt ?? '', id);
     case 'longCmd':
