@@ -176,4 +176,8 @@ test('trust boundary: an author without write access is skipped with the reason 
   assert.equal(reconcileRunning({ ...stranger, labels: ['quartet-ok'] }, c).action, 'keep');
   const ghost = eligibility(issue({ author: { login: null, role: 'integration', canWrite: false } }), ctx(), c);
   assert.match(ghost.eligible ? '' : ghost.why, /^the author \(integration\) has no write access/);
+  assert.equal(eligibility(issue({ labels: ['quartet-ok'], author: { login: null, role: 'integration', canWrite: false } }), ctx(), c).eligible, true, 'a maintainer labelled the integration\'s issue');
+  // A Linear guest can label their own issue: the trusted label proves nothing there.
+  const guest = eligibility(issue({ labels: ['quartet-ok'], author: { login: 'Guest', role: 'guest', canWrite: false, setsOwnLabels: true } }), ctx(), c);
+  assert.equal(guest.eligible ? '' : guest.why, 'author Guest (guest) has no write access and can set labels, so no label makes the issue trusted');
 });

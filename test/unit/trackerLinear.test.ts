@@ -214,7 +214,7 @@ test('author: a full workspace member may instruct; a guest or an issue with no 
   const got = await source().fetchIssuesByStates(['Todo']);
   const by = (identifier: string) => got.find((i) => i.identifier === identifier)!.author;
   assert.deepEqual(by('QT-60'), { login: 'Team Member', role: 'member', canWrite: true });
-  assert.deepEqual(by('QT-61'), { login: 'Guest Person', role: 'guest', canWrite: false });
+  assert.deepEqual(by('QT-61'), { login: 'Guest Person', role: 'guest', canWrite: false, setsOwnLabels: true });
   assert.deepEqual(by('QT-62'), { login: null, role: 'integration', canWrite: false });
   assert.match(fake.requests.at(-1)!.query, /creator \{ name guest \}/);
 });

@@ -23,10 +23,11 @@ export function missingLabel(issue: NormalizedIssue, c: AutopilotConfig): string
  */
 export function untrustedAuthor(issue: NormalizedIssue, c: AutopilotConfig): string | null {
   if (issue.author.canWrite) return null;
-  const have = new Set(issue.labels.map(stateKey));
-  if (c.trustedLabels.some((l) => have.has(l))) return null;
   const who = issue.author.login ? `author ${issue.author.login}` : 'the author';
   const role = issue.author.role ? ` (${issue.author.role})` : '';
+  if (issue.author.setsOwnLabels) return `${who}${role} has no write access and can set labels, so no label makes the issue trusted`;
+  const have = new Set(issue.labels.map(stateKey));
+  if (c.trustedLabels.some((l) => have.has(l))) return null;
   const fix = c.trustedLabels.length
     ? `a maintainer can add the label ${c.trustedLabels.map((l) => `\`${l}\``).join(' or ')} to run it`
     : 'list a label under quartet.trusted_labels in WORKFLOW.md and add it to run it';

@@ -43,12 +43,14 @@ function blockerOpen(b: { state: string | null; stateType: string | null }, term
 
 /**
  * Linear has no repository permission: a full member of the workspace (the team) may instruct an agent; a guest, or
- * an issue with no creator (made by an integration, a customer request or Linear Asks), may not.
+ * an issue with no creator (made by an integration, a customer request or Linear Asks), may not; a trusted label
+ * lets the latter run, never a guest's issue.
  */
 export function linearAuthor(raw: Obj): IssueAuthor {
   if (!isObj(raw.creator)) return { login: null, role: 'integration', canWrite: false };
   const guest = raw.creator.guest !== false;
-  return { login: presentString(raw.creator.name), role: guest ? 'guest' : 'member', canWrite: !guest };
+  // A guest can label issues in their teams, so a trusted label on a guest's issue is no maintainer's decision.
+  return { login: presentString(raw.creator.name), role: guest ? 'guest' : 'member', canWrite: !guest, ...(guest ? { setsOwnLabels: true } : {}) };
 }
 
 /** Null when `id`, `identifier`, `title` or `state.name` is missing or blank. */

@@ -44,6 +44,8 @@ export interface IssueAuthor {
   role: string | null;
   /** True only when the tracker vouches that the author may write to the repository (or is a full member of the team). */
   canWrite: boolean;
+  /** True when the author could have set the issue's labels themselves (a Linear guest): then a trusted label proves nothing. */
+  setsOwnLabels?: boolean;
 }
 
 /** SPEC §11.4 categories. */
