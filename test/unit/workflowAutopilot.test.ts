@@ -9,7 +9,7 @@ import { WorkflowRuntime } from '../../src/core/workflow/workflowRuntime';
 import { NO_TRACKER, StartError, workflowAutopilotSetup } from '../../src/core/supervisor/workflowAutopilot';
 import { DEFAULT_AUTOPILOT_CONFIG } from '../../src/core/autopilot/config';
 
-const SCOPE = { issueId: '7', identifier: '#7', pullRequests: () => [], trustedLabels: [] };
+const SCOPE = { issueId: '7', identifier: '#7', pullRequests: () => [] };
 
 function withRepo(body: (dir: string, rt: WorkflowRuntime, write: (text: string) => void) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-wfap-'));

@@ -60,7 +60,7 @@ export class AutopilotService {
         const numbers = [t.landing?.pr?.number, ...t.attempts.map((a) => a.pullRequest?.number)];
         return [...new Set(numbers.filter((n): n is number => typeof n === 'number'))];
       };
-      return s.tools?.({ issueId: task.source.issueId, identifier: task.source.identifier, pullRequests, trustedLabels: [] }) ?? null;
+      return s.tools?.({ issueId: task.source.issueId, identifier: task.source.identifier, pullRequests }) ?? null;
     });
   }
 

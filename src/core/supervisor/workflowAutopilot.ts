@@ -27,7 +27,7 @@ export interface AutopilotSetup {
   /** The tracker part: a reload that leaves it unchanged keeps the source. */
   trackerKey?: string;
   /** Provider-native tools for one Codex session of a task made from this tracker's issues (null: none, or turned off). */
-  tools?: (scope: TaskToolScope) => AgentTools | null;
+  tools?: (scope: Omit<TaskToolScope, 'trustedLabels'>) => AgentTools | null;
   /** How `land.policy: auto` lands. */
   land?: { pr: boolean; github: GithubLandOptions | null };
 }
@@ -134,7 +134,7 @@ export function workflowAutopilotSetup(deps: WorkflowSetupDeps): AutopilotSetupF
         landPolicy: c.quartet.land.policy,
       });
       if (bad.length) throw new StartError('invalid_workflow_config', bad.join('; '));
-      const tools = (scope: TaskToolScope): AgentTools | null => {
+      const tools = (scope: Omit<TaskToolScope, 'trustedLabels'>): AgentTools | null => {
         if (!c.quartet.agentTools) return null;
         // One toolbox per Codex session, from the configuration this setup was built with (SPEC §10.5), bound to the task's issue.
         const box = createTrackerToolbox(t, { ...trackerDeps, warn: () => {} }, { ...scope, trustedLabels: c.quartet.trustedLabels });
