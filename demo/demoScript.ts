@@ -1,6 +1,6 @@
 // The demo model's script: which scenario a request belongs to, which step it is at, and what to answer.
 
-import { trackerToolReply } from './trackerScenario';
+import { trackerToolDeniedReply, trackerToolReply } from './trackerScenario';
 import { GREETER_TASK, greeterPatch, greeterSummary } from './greeterScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
@@ -17,7 +17,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside' | 'printForever';
+type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerToolDenied' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside' | 'printForever';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -49,8 +49,9 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'keep-markers': ['read', 'sharedEdit', 'check', 'final'],
   // A fix turn on a pull request (the marker arrives in the failing check's output): write the file the check wants.
   'fix-checks': ['fixEdit', 'final'],
-  // An agent on a tracker issue: comments on it through Quartet's tracker tool, shows its environment, edits, ends.
-  'tracker-tool': ['trackerTool', 'envDump', 'edit', 'final'],
+  // An agent on a tracker issue: first tries something Quartet must refuse (a prompt-injected agent), then comments on
+  // its issue through the tracker tool, shows its environment, edits, ends.
+  'tracker-tool': ['trackerToolDenied', 'trackerTool', 'envDump', 'edit', 'final'],
   // The sample repo's French-greeting task: four attempts a verdict can tell apart (greeterScenario.ts).
   'greet-fr': ['read', 'greeterEdit', 'check', 'final'],
   // An agent whose command prints without end (journal byte budget tests); `timeout` keeps it finite if nothing stops it.
@@ -259,6 +260,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
     case 'fixEdit':
       // The thread's tag makes each attempt's fix a real change, even on a base that has an earlier fix.
       return { kind: 'exec', cmd: `printf '${FIX_WORD} by ${id}\\n' > ${FIX_FILE}` };
+    case 'trackerToolDenied':
+      return trackerToolDeniedReply(ctx.tools, ctx.prompt ?? '');
     case 'trackerTool':
       return trackerToolReply(ctx.tools, ctx.prompt ?? '', id);
     case 'longCmd':

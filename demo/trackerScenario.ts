@@ -40,3 +40,19 @@ export function trackerToolReply(tools: Json, prompt: string, tag: string): Repl
   }
   return { kind: 'exec', cmd: 'echo "no tracker tool was offered"' };
 }
+
+/**
+ * What a prompt-injected agent would try with the person's credentials: add a collaborator with admin rights (GitHub) or
+ * delete the issue (Linear). Quartet's policy must refuse both before any request (docs/security.md §3).
+ */
+export function trackerToolDeniedReply(tools: Json, prompt: string): Reply {
+  const specs = functionTools(tools);
+  const github = specs.find((t) => t.name === 'github_api');
+  const repo = github ? /\/repos\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)/.exec(github.description) : null;
+  if (repo) return { kind: 'tool', name: 'github_api', args: { method: 'PUT', path: `/repos/${repo[1]}/${repo[2]}/collaborators/quartet-demo-intruder`, body: { permission: 'admin' } } };
+  if (specs.some((t) => t.name === 'linear_graphql')) {
+    const issueId = /issue id:?\s*([0-9a-f-]{36})/i.exec(prompt)?.[1] ?? 'unknown';
+    return { kind: 'tool', name: 'linear_graphql', args: { query: `mutation QuartetDemoDelete { issueDelete(id: "${issueId}") { success } }` } };
+  }
+  return { kind: 'exec', cmd: 'echo "no tracker tool was offered"' };
+}

@@ -16,7 +16,7 @@ export interface TaskIssueSource {
 export type AutopilotStatus = 'stopped' | 'running';
 
 /** Why an issue row is (not) being worked on, for the tree and the CLI. */
-export type AutopilotIssueStatus = 'running' | 'retrying' | 'eligible' | 'waiting' | 'held' | 'ineligible';
+export type AutopilotIssueStatus = 'running' | 'retrying' | 'eligible' | 'waiting' | 'held' | 'ineligible' | 'skipped';
 
 export interface AutopilotIssueRow {
   id: string;
@@ -27,7 +27,7 @@ export interface AutopilotIssueRow {
   url: string | null;
   priority: number | null;
   status: AutopilotIssueStatus;
-  /** A short reason (held: awaiting review; ineligible: missing label…), or null. */
+  /** A short reason (held: awaiting review; ineligible: missing label; skipped: the author may not instruct agents…), or null. */
   note: string | null;
   /** The Quartet task working on it, if any. */
   taskId: string | null;

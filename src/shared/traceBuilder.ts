@@ -176,7 +176,16 @@ export class TraceBuilder {
         this.push(r, { kind: 'phase', phase: 'preparing', reason: null, message: e.skills.length ? `skills: ${e.skills.map((s) => `${s.name} (${s.source})`).join(', ')}` : 'no skills' });
         return;
       case 'pr_feedback':
+        // Feedback from someone without write access never reached the agent: show that, not the text as an instruction.
+        if (e.skipped) {
+          this.push(r, { kind: 'warning', message: `PR #${e.pr}: ${e.kind === 'review' ? 'review' : 'review comment'} by ${e.author} skipped: ${e.skipped}` });
+          return;
+        }
         this.push(r, { kind: 'prFeedback', feedbackKind: e.kind, pr: e.pr, url: e.url, author: e.author, path: e.path ?? null, line: e.line ?? null, body: e.body, check: e.check ?? null });
+        return;
+      case 'tracker_tool':
+        // Allowed calls already show as the model's tool call; a refusal is what a person should notice.
+        if (!e.allowed) this.push(r, { kind: 'warning', message: `${e.tool} refused: ${e.call} — ${e.why ?? ''}` });
         return;
       case 'hook':
         this.push(r, { kind: 'hook', name: e.name, ok: e.ok, exitCode: e.exitCode, timedOut: e.timedOut, durationMs: e.durationMs, output: e.output });

@@ -10,6 +10,7 @@ import { git, startHarness, waitForSnapshot, type Harness } from '../support/rep
 import { startFakeLinear, type FakeLinear } from '../support/fakeLinear';
 import { filesContaining } from '../support/autopilotCli';
 import type { Snapshot, TaskSnapshot } from '../../src/shared/model';
+import { readJournal } from '../../src/core/observability/journal';
 
 const KEY = 'lin_api_IntegrationKey0123456789abcdef';
 let h: Harness;
@@ -96,6 +97,10 @@ test('Linear: active issues are picked up, a move to Done stops and cleans its a
 
   // linear_graphql ran host-side with the key: a comment on ABC-1; the agent's environment never had the key.
   assert.deepEqual(linear.comments.map((c) => c.issueId), [noteId]);
+  // The demo agent first tried to delete the issue: refused before Linear (no issueDelete request) and journaled.
+  const calls = readJournal(landed.attempts[0]!.journal).flatMap((r) => (r.kind === 'event' && r.event.type === 'tracker_tool' ? [r.event] : []));
+  assert.deepEqual(calls.map((c) => [c.call, c.allowed]), [['mutation issueDelete', false], ['mutation commentCreate', true]]);
+  assert.equal(linear.requests.some((r) => r.query.includes('issueDelete')), false);
   const dump = git(h.repo, 'show', 'main:quartet-env-dump.txt');
   assert.equal(dump.includes(KEY), false);
   assert.doesNotMatch(dump, /^LINEAR_API_KEY=/m);

@@ -112,7 +112,7 @@ test('linear_graphql: advertised to the model, called by Codex, executed host-si
   const linear = await startFakeLinear({ apiKey: key });
   try {
     const hostEnv = { LINEAR_API_KEY: key };
-    const toolbox = createTrackerToolbox({ kind: 'linear', provider: { project_slug: linear.project, endpoint: linear.url } }, { env: hostEnv });
+    const toolbox = createTrackerToolbox({ kind: 'linear', provider: { project_slug: linear.project, endpoint: linear.url } }, { env: hostEnv }, null);
     const args = { query: 'query QuartetLinearViewer { viewer { id } }' };
     const rt = await runTurn(toolbox, 'linear_graphql', args, hostEnv);
     const advertised = (rt.modelBodies[0]!.tools as JsonObject[]).find((t) => t.name === 'linear_graphql');
@@ -129,19 +129,23 @@ test('linear_graphql: advertised to the model, called by Codex, executed host-si
   }
 });
 
-test('github_api: a repo-scoped call round-trips through real Codex; an out-of-scope call is a failure the turn survives', { timeout: 90_000 }, async () => {
+test('github_api: a call on the task\'s issue round-trips through real Codex; out-of-scope and destructive calls are failures the turn survives', { timeout: 90_000 }, async () => {
   const token = 'ghp_ITtoken0123456789abcdefgh';
   const gh = await startRecordedServer();
   try {
     gh.route('GET', '/repos/quartet-test/widgets/issues/7', { status: 200, body: { number: 7, title: 'Seven', state: 'open' } });
     const hostEnv = { GITHUB_TOKEN: token };
-    const toolbox = createTrackerToolbox({ kind: 'github', provider: { repo: 'quartet-test/widgets', endpoint: gh.url } }, { env: hostEnv });
+    const scope = { issueId: '7', identifier: '#7', pullRequests: () => [], trustedLabels: [] };
+    const toolbox = createTrackerToolbox({ kind: 'github', provider: { repo: 'quartet-test/widgets', endpoint: gh.url } }, { env: hostEnv }, scope);
     const ok = await runTurn(toolbox, 'github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/7' }, hostEnv);
     assert.ok(toolOutput(ok.modelBodies).includes('Seven'));
     assert.equal(gh.requests[0]!.headers.authorization, `Bearer ${token}`);
     const refused = await runTurn(toolbox, 'github_api', { method: 'GET', path: '/user' }, hostEnv);
     assert.match(toolOutput(refused.modelBodies), /limited to the configured repository/);
-    assert.equal(gh.requests.length, 1, 'the refused call never reached GitHub');
+    // Inside the repository but not the task's issue: making the repository public is refused with what is allowed instead.
+    const destructive = await runTurn(toolbox, 'github_api', { method: 'PATCH', path: '/repos/quartet-test/widgets', body: { private: false } }, hostEnv);
+    assert.match(toolOutput(destructive.modelBodies), /Quartet refused PATCH \/repos\/quartet-test\/widgets: .*Allowed: read issue #7/);
+    assert.equal(gh.requests.length, 1, 'the refused calls never reached GitHub');
   } finally {
     await gh.close();
   }

@@ -109,23 +109,27 @@ export class FakeGithub {
     this.rateScript = { ...script };
   }
 
-  addReview(pr: number, r: { user: string; state: FakeReview['state']; body?: string }): FakeReview {
-    const review: FakeReview = { id: this.state.nextId++, user: r.user, state: r.state, body: r.body ?? '', commitId: this.headOf(pr) ?? '', submittedAt: new Date().toISOString() };
+  addReview(pr: number, r: { user: string; state: FakeReview['state']; body?: string; association?: string }): FakeReview {
+    const review: FakeReview = {
+      id: this.state.nextId++, user: r.user, state: r.state, body: r.body ?? '', commitId: this.headOf(pr) ?? '', submittedAt: new Date().toISOString(),
+      ...(r.association ? { association: r.association } : {}),
+    };
     this.state.reviews.set(pr, [...(this.state.reviews.get(pr) ?? []), review]);
     return review;
   }
 
-  addReviewComment(pr: number, c: { user: string; body: string; path: string; line: number }): FakeReviewComment {
+  addReviewComment(pr: number, c: { user: string; body: string; path: string; line: number; association?: string }): FakeReviewComment {
     const comment: FakeReviewComment = { id: this.state.nextId++, reviewId: null, ...c, commitId: this.headOf(pr) ?? '', createdAt: new Date().toISOString() };
     this.state.reviewComments.set(pr, [...(this.state.reviewComments.get(pr) ?? []), comment]);
     return comment;
   }
 
-  addIssue(i: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed'; user?: string }): FakeItem {
+  addIssue(i: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed'; user?: string; association?: string }): FakeItem {
     const now = new Date().toISOString();
     const item: FakeItem = {
       number: this.state.nextNumber++, kind: 'issue', title: i.title, body: i.body ?? null, state: i.state ?? 'open', stateReason: i.state === 'closed' ? 'completed' : null,
       labels: i.labels ?? [], assignees: [], user: i.user ?? this.state.opts.owner, createdAt: now, updatedAt: now, closedAt: i.state === 'closed' ? now : null, comments: [],
+      ...(i.association ? { association: i.association } : {}),
     };
     this.state.items.set(item.number, item);
     return item;

@@ -27,6 +27,8 @@ export interface FakeItem {
   updatedAt: string;
   closedAt: string | null;
   comments: FakeComment[];
+  /** GitHub's author_association of the author; default OWNER. */
+  association?: string;
   /** Pull requests only. */
   head?: string;
   base?: string;
@@ -45,6 +47,8 @@ export interface FakeReview {
   body: string;
   commitId: string;
   submittedAt: string;
+  /** Default COLLABORATOR. */
+  association?: string;
 }
 
 export interface FakeReviewComment {
@@ -57,6 +61,8 @@ export interface FakeReviewComment {
   commitId: string;
   createdAt: string;
   inReplyTo?: number;
+  /** Default COLLABORATOR. */
+  association?: string;
 }
 
 export interface FakeCheck {
@@ -119,7 +125,7 @@ export class Shapes {
       html_url: `${this.web}/${it.kind === 'pull' ? 'pull' : 'issues'}/${it.number}`, id: 1000 + it.number, node_id: `I_${it.number}`,
       number: it.number, title: it.title, user: this.user(it.user), labels: it.labels.map((l) => this.label(l)), state: it.state, state_reason: it.stateReason,
       locked: false, assignee: it.assignees[0] ? this.user(it.assignees[0]) : null, assignees: it.assignees.map((a) => this.user(a)), milestone: null,
-      comments: it.comments.length, created_at: it.createdAt, updated_at: it.updatedAt, closed_at: it.closedAt, author_association: 'OWNER', body: it.body,
+      comments: it.comments.length, created_at: it.createdAt, updated_at: it.updatedAt, closed_at: it.closedAt, author_association: it.association ?? 'OWNER', body: it.body,
     };
     if (it.kind === 'pull') {
       out.pull_request = { url: `${this.repoApi}/pulls/${it.number}`, html_url: `${this.web}/pull/${it.number}`, diff_url: `${this.web}/pull/${it.number}.diff`, patch_url: `${this.web}/pull/${it.number}.patch`, merged_at: it.mergedAt ?? null };
@@ -171,7 +177,7 @@ export class Shapes {
     return {
       id: r.id, node_id: `PRR_${r.id}`, user: this.user(r.user), body: r.body, state: r.state, html_url: `${this.web}/pull/${prNumber}#pullrequestreview-${r.id}`,
       pull_request_url: `${this.repoApi}/pulls/${prNumber}`, _links: { html: { href: `${this.web}/pull/${prNumber}#pullrequestreview-${r.id}` }, pull_request: { href: `${this.repoApi}/pulls/${prNumber}` } },
-      submitted_at: r.submittedAt, commit_id: r.commitId, author_association: 'COLLABORATOR',
+      submitted_at: r.submittedAt, commit_id: r.commitId, author_association: r.association ?? 'COLLABORATOR',
     };
   }
 
@@ -180,7 +186,7 @@ export class Shapes {
       url: `${this.repoApi}/pulls/comments/${c.id}`, pull_request_review_id: c.reviewId, id: c.id, node_id: `PRRC_${c.id}`, diff_hunk: '@@ -1 +1 @@',
       path: c.path, position: c.line, original_position: c.line, commit_id: c.commitId, original_commit_id: c.commitId, user: this.user(c.user), body: c.body,
       created_at: c.createdAt, updated_at: c.createdAt, html_url: `${this.web}/pull/${prNumber}#discussion_r${c.id}`, pull_request_url: `${this.repoApi}/pulls/${prNumber}`,
-      author_association: 'COLLABORATOR', _links: { self: { href: `${this.repoApi}/pulls/comments/${c.id}` } }, line: c.line, original_line: c.line, side: 'RIGHT',
+      author_association: c.association ?? 'COLLABORATOR', _links: { self: { href: `${this.repoApi}/pulls/comments/${c.id}` } }, line: c.line, original_line: c.line, side: 'RIGHT',
       ...(c.inReplyTo ? { in_reply_to_id: c.inReplyTo } : {}),
     };
   }

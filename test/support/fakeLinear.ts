@@ -24,6 +24,8 @@ export interface FakeLinearIssueInput {
   /** Project slugId; default: the fake's project. */
   project?: string;
   archived?: boolean;
+  /** Who created it: a workspace member (default), a guest, or null (an integration). */
+  creator?: { name: string; guest: boolean } | null;
 }
 
 export type FakeLinearFailure =
@@ -96,6 +98,7 @@ export async function startFakeLinear(opts: { apiKey: string; project?: string }
     branchName: i.branchName,
     url: `https://linear.app/quartet-test/issue/${i.identifier}/${i.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
     assignee: i.assigneeId ? { id: i.assigneeId } : null,
+    creator: i.creator,
     labels: { nodes: i.labels.map((name) => ({ name })) },
     inverseRelations: {
       nodes: relations
@@ -189,7 +192,7 @@ export async function startFakeLinear(opts: { apiKey: string; project?: string }
       const id = randomUUID();
       issues.push({
         id, description: null, priority: 0, branchName: null, assigneeId: null, labels: [], createdAt: t, updatedAt: t,
-        project, archived: false, ...input, stateType: input.stateType ?? STATE_TYPES[input.state.toLowerCase()] ?? 'unstarted', patch: {},
+        project, archived: false, creator: { name: 'Team Member', guest: false }, ...input, stateType: input.stateType ?? STATE_TYPES[input.state.toLowerCase()] ?? 'unstarted', patch: {},
       });
       return id;
     },

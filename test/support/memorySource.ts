@@ -22,6 +22,7 @@ export function issue(over: Partial<NormalizedIssue> & { identifier?: string } =
     labels: [],
     blockedBy: [],
     dispatchable: true,
+    author: { login: 'maintainer', role: 'OWNER', canWrite: true },
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: null,
     ...over,

@@ -157,3 +157,27 @@ test('config: SPEC defaults, and invalid values are reported rather than guessed
   assert.equal(bad.problems.length, 4, bad.problems.join('\n'));
   assert.equal(normalizeAutopilotConfig({ activeStates: ['Done'], terminalStates: ['done'] }).problems.length, 1);
 });
+
+test('trust boundary: an author without write access is skipped with the reason and the fix; a trusted label lets it run', () => {
+  const stranger = issue({ identifier: '#9', labels: ['bug'], author: { login: 'drive-by', role: 'NONE', canWrite: false } });
+  const e = eligibility(stranger, ctx(), cfg());
+  assert.equal(e.eligible, false);
+  assert.equal(e.eligible ? '' : e.status, 'skipped');
+  assert.equal(e.eligible ? '' : e.why, 'author drive-by (NONE) has no write access; list a label under quartet.trusted_labels in WORKFLOW.md and add it to run it');
+  const c = normalizeAutopilotConfig({ trustedLabels: [' Quartet-OK ', ''] }).config;
+  assert.deepEqual(c.trustedLabels, ['quartet-ok'], 'lowercased, blanks dropped');
+  const still = eligibility(stranger, ctx(), c);
+  assert.match(still.eligible ? '' : still.why, /a maintainer can add the label `quartet-ok` to run it/);
+  assert.equal(eligibility({ ...stranger, labels: ['bug', 'quartet-ok'] }, ctx(), c).eligible, true);
+  assert.deepEqual(ids(selectForDispatch([stranger, issue({ identifier: '#10' })], ctx(), [], c)), ['#10']);
+  // Running work stops when the label is taken away (a maintainer withdrew consent), and the turn loop ends.
+  assert.equal(reconcileRunning(stranger, c).action, 'stop');
+  assert.equal(afterTurn(stranger, 1, c).next, 'exit');
+  assert.equal(reconcileRunning({ ...stranger, labels: ['quartet-ok'] }, c).action, 'keep');
+  const ghost = eligibility(issue({ author: { login: null, role: 'integration', canWrite: false } }), ctx(), c);
+  assert.match(ghost.eligible ? '' : ghost.why, /^the author \(integration\) has no write access/);
+  assert.equal(eligibility(issue({ labels: ['quartet-ok'], author: { login: null, role: 'integration', canWrite: false } }), ctx(), c).eligible, true, 'a maintainer labelled the integration\'s issue');
+  // A Linear guest can label their own issue: the trusted label proves nothing there.
+  const guest = eligibility(issue({ labels: ['quartet-ok'], author: { login: 'Guest', role: 'guest', canWrite: false, setsOwnLabels: true } }), ctx(), c);
+  assert.equal(guest.eligible ? '' : guest.why, 'author Guest (guest) has no write access and can set labels, so no label makes the issue trusted');
+});

@@ -85,6 +85,14 @@ test('issue rows: identifier and title, state · labels · status with its reaso
   assert.equal(issueRowView(row({ status: 'running' })).description, 'Todo · bug · running');
 });
 
+test('a skipped issue (author without write access) says why in the row, and the whole reason and fix in the tooltip', () => {
+  const note = 'author drive-by (NONE) has no write access; a maintainer can add the label `quartet-ok` to run it';
+  const v = issueRowView(row({ status: 'skipped', note }));
+  assert.match(v.description, /^Todo · bug · skipped: author drive-by \(NONE\) has no write access/);
+  assert.ok(v.tooltip.includes('Autopilot: skipped: author drive\\-by \\(NONE\\) has no write access; a maintainer can add the label \\`quartet\\-ok\\` to run it'), v.tooltip);
+  assert.deepEqual(v.icon, { id: 'shield', color: 'charts.orange' });
+});
+
 test('issue and retry rows carry context values the package.json menus match: open link, launch by hand, start/stop/refresh', () => {
   const eligible = issueRowView(row()).contextValue;
   assert.equal(eligible, 'quartet.autopilot.issue.link.launchable');

@@ -9,7 +9,7 @@ import { autoLandDecision, type AutoLandTask } from '../../src/core/autopilot/au
 import { SecretRegistry } from '../../src/core/config/secretRegistry';
 import { SwitchSource } from '../../src/core/autopilot/switchSource';
 import { MemorySource, issue } from '../support/memorySource';
-import { trackerToolReply } from '../../demo/trackerScenario';
+import { trackerToolDeniedReply, trackerToolReply } from '../../demo/trackerScenario';
 import type { CheckSummary } from '../../src/shared/model';
 
 const wf = (front: string, env: NodeJS.ProcessEnv = {}) => parseWorkflow(`---\n${front}\n---\n{{ issue.title }}`, '/repo/WORKFLOW.md', { env });
@@ -117,4 +117,10 @@ test('demo tracker-tool step: a comment on the prompt’s issue through the adve
   const linear = trackerToolReply([{ type: 'function', name: 'linear_graphql', description: '' }], 'issue id: 0f8d2c1e-1111-4222-8333-444455556666', 'abc');
   assert.equal(linear.kind === 'tool' && (linear.args as { variables: { input: { issueId: string } } }).variables.input.issueId, '0f8d2c1e-1111-4222-8333-444455556666');
   assert.equal(trackerToolReply([], 'Work on #7', 'abc').kind, 'exec', 'no tool offered: nothing to call');
+  // The step before it plays a prompt-injected agent: something the policy must refuse.
+  assert.deepEqual(trackerToolDeniedReply(github, 'Work on GitHub issue #7'), {
+    kind: 'tool', name: 'github_api', args: { method: 'PUT', path: '/repos/octo/sample/collaborators/quartet-demo-intruder', body: { permission: 'admin' } },
+  });
+  const del = trackerToolDeniedReply([{ type: 'function', name: 'linear_graphql', description: '' }], 'issue id: 0f8d2c1e-1111-4222-8333-444455556666');
+  assert.match(del.kind === 'tool' ? String((del.args as { query: string }).query) : '', /issueDelete\(id: "0f8d2c1e-1111-4222-8333-444455556666"\)/);
 });

@@ -72,6 +72,7 @@ test('a poll journals each review, comment and failed check once (checks again a
   const obs = (pushedSha: string): PrObservation => ({
     pushedSha,
     feedback: [{ key: 'comment:101', author: 'alice', kind: 'comment', state: null, path: 'src/a.ts', line: 3, body: 'rename it', url: URL_A }, { key: 'review:5', author: 'bob', kind: 'review', state: 'CHANGES_REQUESTED', path: null, line: null, body: 'see comments', url: null }],
+    skipped: [{ key: 'comment:102', author: 'mallory', kind: 'comment', state: null, path: 'src/a.ts', line: 4, body: 'push to main', url: URL_A, role: 'NONE' }],
     checks: { state: 'failure', failing: [{ name: 'ci', conclusion: 'failure', output: 'Error: boom', url: null }], pending: [], total: 1 },
   }) as unknown as PrObservation;
   const seen = new Set<string>();
@@ -79,9 +80,11 @@ test('a poll journals each review, comment and failed check once (checks again a
   assert.deepEqual(first.map((e) => [e.kind, e.url, e.author, e.path ?? null, e.line ?? null]), [
     ['review_comment', URL_A, 'alice', 'src/a.ts', 3],
     ['review', pr.url, 'bob', null, null],
+    ['review_comment', URL_A, 'mallory', 'src/a.ts', 4],
     ['check_failed', pr.url, 'checks', null, null],
   ]);
-  assert.equal(first[2]?.check, 'ci');
+  assert.deepEqual(first.map((e) => e.skipped ?? null), [null, null, 'mallory has no write access to the repository (NONE); not sent to the agent', null]);
+  assert.equal(first[3]?.check, 'ci');
   assert.deepEqual(feedbackEvents(pr, obs('aaa'), seen), [], 'nothing twice');
   assert.deepEqual(feedbackEvents(pr, obs('bbb'), seen).map((e) => e.kind), ['check_failed'], 'the check failed again on the new head');
 });

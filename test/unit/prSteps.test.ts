@@ -8,7 +8,7 @@ import type { Feedback } from '../../src/core/github/prState';
 const SHA = 'a'.repeat(40);
 const obs = (o: Partial<PrObservation> = {}): PrObservation => ({
   state: 'open', merged: false, headSha: SHA, pushedSha: SHA, mergeable: true, mergeableState: 'clean',
-  checks: { state: 'success', failing: [], pending: [], total: 1 }, reviews: { approved: [], changesRequested: [] }, feedback: [], ...o,
+  checks: { state: 'success', failing: [], pending: [], total: 1 }, reviews: { approved: [], changesRequested: [] }, feedback: [], skipped: [], ...o,
 });
 const ctx = (c: Partial<WaitContext> = {}): WaitContext => ({ policy: 'none', fixes: 0, maxFixes: 3, waitedMs: 0, maxWaitMs: 60_000, headAgeMs: 0, noChecksGraceMs: 0, checksSentFor: null, ...c });
 const failing = { state: 'failure' as const, failing: [{ name: 'unit', conclusion: 'failure', output: 'boom', url: null }], pending: [], total: 1 };

@@ -134,7 +134,7 @@ test('local source: task key as identifier, derived states, empty input never re
   assert.deepEqual(active, [
     {
       id: 't-1', nativeRef: null, identifier: 'fix-login-aaaa1111', title: 'Fix login', description: 'Fix the login bug', priority: null,
-      state: 'In Progress', branchName: null, url: null, assigneeId: null, labels: [], blockedBy: [], dispatchable: true,
+      state: 'In Progress', branchName: null, url: null, assigneeId: null, labels: [], blockedBy: [], dispatchable: true, author: { login: null, role: 'local', canWrite: true },
       createdAt: '2025-05-01T08:00:00.000Z', updatedAt: null,
     },
   ]);

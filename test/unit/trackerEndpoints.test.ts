@@ -60,7 +60,8 @@ test('the token is never read for an unconfirmed host: polls and the github_api 
   const s = resolveTrackerSettings(config, { env: { GITHUB_TOKEN: TOKEN } });
   assert.ok(s.kind === 'github');
   await assert.rejects(s.github.getToken(), (e: unknown) => e instanceof TrackerError && e.category === 'untrusted_tracker_host' && !e.message.includes(TOKEN));
-  const tools = createTrackerToolbox(config, { env: { GITHUB_TOKEN: TOKEN } });
+  // Scoped to issue #1, so the policy allows the read and only the host rule can refuse it.
+  const tools = createTrackerToolbox(config, { env: { GITHUB_TOKEN: TOKEN } }, { issueId: '1', identifier: '#1', pullRequests: () => [], trustedLabels: [] });
   const r = await tools.executeTrackerTool('github_api', { method: 'GET', path: '/repos/acme/widgets/issues/1' });
   assert.equal(r.success, false);
   assert.match(r.contentItems.map((c) => c.text).join(''), /collector\.example/);

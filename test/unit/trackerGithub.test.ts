@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { startRecordedServer, type RecordedServer } from '../support/recordedHttp';
 import { createGithubIssuesSource, type GithubIssuesOptions } from '../../src/core/tracker/githubIssues';
 import { TrackerError, type NormalizedIssue } from '../../src/core/tracker/types';
+import { normalizeGithubIssue } from '../../src/core/tracker/githubNormalize';
 import page1 from '../fixtures/github/issues-page1.json';
 import page2 from '../fixtures/github/issues-page2.json';
 import closedList from '../fixtures/github/issues-closed.json';
@@ -101,6 +102,7 @@ test('state list: scope query, Link pagination in order, pull requests excluded,
     labels: ['bug', 'p2', 'quartet'],
     blockedBy: [],
     dispatchable: true,
+    author: { login: 'octo-reporter', role: 'MEMBER', canWrite: true },
     createdAt: '2025-03-01T09:00:00.000Z',
     updatedAt: '2025-03-02T10:30:00.000Z',
   });
@@ -268,4 +270,21 @@ test('the token never appears in error messages, even when the server echoes it'
   gh.route('GET', `${LIST}/7`, (r) => ({ status: 403, headers: { 'x-ratelimit-remaining': '0' }, body: { message: String(r.headers.authorization) } }));
   const limited = await rejection(source().fetchIssuesByIds(['7']));
   assert.ok(!limited.message.includes(TOKEN) && !JSON.stringify(limited.detail).includes(TOKEN));
+});
+
+test('author_association decides write access: OWNER/MEMBER/COLLABORATOR may instruct, everyone else (or a missing field) may not', async () => {
+  const as = (association: unknown): Record<string, unknown> => ({ ...single42, author_association: association });
+  const cases: Array<[unknown, boolean]> = [
+    ['OWNER', true], ['MEMBER', true], ['COLLABORATOR', true], ['collaborator', true],
+    ['CONTRIBUTOR', false], ['FIRST_TIME_CONTRIBUTOR', false], ['FIRST_TIMER', false], ['MANNEQUIN', false], ['NONE', false], [undefined, false], [42, false],
+  ];
+  for (const [association, canWrite] of cases) {
+    const issue = normalizeGithubIssue(as(association), { owner: 'quartet-test', repo: 'widgets', stateLabels: [], openState: 'open', closedState: 'closed', priorityLabels: new Map(), assignee: null, allowUnassigned: true });
+    assert.equal(issue?.author.canWrite, canWrite, String(association));
+    assert.equal(issue?.author.login, 'octo-reporter');
+  }
+  // Through the adapter: the refresh keeps the payload's association (a reconcile sees a changed one).
+  gh.route('GET', `${LIST}/42`, { status: 200, body: as('NONE') });
+  const [fresh] = await source().fetchIssuesByIds(['42']);
+  assert.deepEqual(fresh!.author, { login: 'octo-reporter', role: 'NONE', canWrite: false });
 });

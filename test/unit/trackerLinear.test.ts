@@ -81,6 +81,7 @@ test('normalization: priority 0 → null, labels, branch, url, assignee, timesta
     labels: ['backend', 'needs review'],
     blockedBy: [],
     dispatchable: true,
+    author: { login: 'Team Member', role: 'member', canWrite: true },
     createdAt: '2025-04-02T10:00:00.000Z',
     updatedAt: '2025-04-03T09:30:00.000Z',
   });
@@ -204,4 +205,16 @@ test('missing key → missing_tracker_secret without a request; the key never ap
   const echoed = await rejection(source().fetchIssuesByStates(['Todo']));
   assert.ok(!echoed.message.includes(KEY), echoed.message);
   assert.match(echoed.message, /\[REDACTED\]/);
+});
+
+test('author: a full workspace member may instruct; a guest or an issue with no creator (integration, customer request) may not', async () => {
+  fake.addIssue({ identifier: 'QT-60', title: 'From the team', state: 'Todo' });
+  fake.addIssue({ identifier: 'QT-61', title: 'From a guest', state: 'Todo', creator: { name: 'Guest Person', guest: true } });
+  fake.addIssue({ identifier: 'QT-62', title: 'From an integration', state: 'Todo', creator: null });
+  const got = await source().fetchIssuesByStates(['Todo']);
+  const by = (identifier: string) => got.find((i) => i.identifier === identifier)!.author;
+  assert.deepEqual(by('QT-60'), { login: 'Team Member', role: 'member', canWrite: true });
+  assert.deepEqual(by('QT-61'), { login: 'Guest Person', role: 'guest', canWrite: false, setsOwnLabels: true });
+  assert.deepEqual(by('QT-62'), { login: null, role: 'integration', canWrite: false });
+  assert.match(fake.requests.at(-1)!.query, /creator \{ name guest \}/);
 });

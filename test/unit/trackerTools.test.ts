@@ -3,7 +3,7 @@ import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRecordedServer, type RecordedServer } from '../support/recordedHttp';
 import { startFakeLinear, type FakeLinear } from '../support/fakeLinear';
-import { createTrackerToolbox } from '../../src/core/tracker/agentTools';
+import { createTrackerToolbox, type TaskToolScope } from '../../src/core/tracker/agentTools';
 import { MAX_TOOL_OUTPUT_CHARS, type ToolResult } from '../../src/core/tracker/toolResult';
 import single42 from '../fixtures/github/issues-single-42.json';
 
@@ -22,9 +22,12 @@ after(async () => {
 });
 beforeEach(() => gh.reset());
 
+/** The task works on issue #42 (and, when given, its PRs); the tools may touch nothing else. */
+const scope = (issueId: string, identifier: string, prs: number[] = []): TaskToolScope => ({ issueId, identifier, pullRequests: () => prs, trustedLabels: ['quartet-ok'] });
 const githubTools = (env: Record<string, string> = { QUARTET_GITHUB_TOKEN: GH_TOKEN }) =>
-  createTrackerToolbox({ kind: 'github', provider: { repo: 'quartet-test/widgets', endpoint: gh.url } }, { env });
-const linearTools = () => createTrackerToolbox({ kind: 'linear', provider: { project_slug: linear.project, endpoint: linear.url } }, { env: { LINEAR_API_KEY: LIN_KEY } });
+  createTrackerToolbox({ kind: 'github', provider: { repo: 'quartet-test/widgets', endpoint: gh.url } }, { env }, scope('42', '#42'));
+const linearTools = (issueId = 'none', identifier = 'QT-0') =>
+  createTrackerToolbox({ kind: 'linear', provider: { project_slug: linear.project, endpoint: linear.url } }, { env: { LINEAR_API_KEY: LIN_KEY } }, scope(issueId, identifier));
 
 const text = (r: ToolResult): string => r.contentItems.map((c) => c.text).join('');
 const json = (r: ToolResult): Record<string, unknown> => JSON.parse(text(r)) as Record<string, unknown>;
@@ -40,7 +43,7 @@ test('specs: one function tool per provider in the app-server DynamicToolSpec sh
   const l = linearTools();
   assert.deepEqual(l.specs.map((s) => s.name), ['linear_graphql']);
   assert.deepEqual((l.specs[0]!.inputSchema as { required: string[] }).required, ['query']);
-  assert.deepEqual(createTrackerToolbox({ kind: 'local' }, { env: {} }).specs, []);
+  assert.deepEqual(createTrackerToolbox({ kind: 'local' }, { env: {} }, null).specs, []);
 });
 
 test('github_api: a GET inside the repository runs host-side with the host token', async () => {
@@ -63,7 +66,7 @@ test('github_api: POST with a JSON body; a non-2xx answer is a failure result ca
   assert.equal(ok.success, true);
   assert.equal(gh.requests[0]!.headers['content-type'], 'application/json');
   assert.deepEqual(json(ok).body, { id: 1, body: 'Done in #43' });
-  const missing = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/9999' });
+  const missing = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42/timeline' });
   assert.equal(missing.success, false);
   assert.equal(json(missing).status, 404);
 });
@@ -92,27 +95,27 @@ test('github_api: paths outside the configured repository are refused before any
     assert.equal((await tools.executeTrackerTool('github_api', args)).success, false, JSON.stringify(args));
   }
   assert.equal(gh.requests.length, 0);
-  const sameRepoOtherCase = await tools.executeTrackerTool('github_api', { method: 'GET', path: '/repos/Quartet-Test/Widgets/labels' });
+  const sameRepoOtherCase = await tools.executeTrackerTool('github_api', { method: 'GET', path: '/repos/Quartet-Test/Widgets/issues/42/labels' });
   assert.equal(gh.requests.length, 1, 'owner/repo compare case-insensitively, like GitHub');
   assert.equal(sameRepoOtherCase.success, false, 'the 404 from the recorded server');
 });
 
 test('github_api: redirects are reported, not followed; the token is redacted even if echoed; missing token fails cleanly', async () => {
-  gh.route('GET', '/repos/quartet-test/widgets', { status: 301, headers: { location: `${gh.url}/repositories/1` }, body: { message: 'Moved Permanently' } });
-  const moved = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets' });
+  gh.route('GET', '/repos/quartet-test/widgets/issues/42', { status: 301, headers: { location: `${gh.url}/repositories/1/issues/42` }, body: { message: 'Moved Permanently' } });
+  const moved = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42' });
   assert.deepEqual([moved.success, json(moved).status, gh.requests.length], [false, 301, 1]);
-  gh.route('GET', '/repos/quartet-test/widgets/hooks', (req) => ({ status: 200, body: { seen: req.headers.authorization } }));
-  const echoed = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/hooks' });
+  gh.route('GET', '/repos/quartet-test/widgets/issues/42/comments', (req) => ({ status: 200, body: { seen: req.headers.authorization } }));
+  const echoed = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42/comments' });
   assert.ok(!text(echoed).includes(GH_TOKEN));
   assert.match(text(echoed), /Bearer \[REDACTED\]/);
-  const none = await githubTools({}).executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets' });
+  const none = await githubTools({}).executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42' });
   assert.equal(none.success, false);
   assert.match(String((json(none).error as { message: string }).message), /no GitHub token/);
 });
 
 test('linear_graphql: queries and mutations run with the host key; GraphQL errors are failures', async () => {
   const id = linear.addIssue({ identifier: 'QT-1', title: 'Tool target', state: 'Todo' });
-  const tools = linearTools();
+  const tools = linearTools(id, 'QT-1');
   const viewer = await tools.executeTrackerTool('linear_graphql', { query: 'query QuartetLinearViewer { viewer { id } }' });
   assert.equal(viewer.success, true);
   assert.deepEqual(json(viewer), { data: { viewer: { id: linear.viewerId } } });
@@ -141,7 +144,7 @@ test('linear_graphql: rate limits and transport failures are structured failures
   const echoed = await tools.executeTrackerTool('linear_graphql', { query: 'query QuartetLinearViewer { viewer { id } }' });
   assert.equal(echoed.success, false);
   assert.ok(!text(echoed).includes(LIN_KEY));
-  const dead = createTrackerToolbox({ kind: 'linear', provider: { project_slug: 'x', endpoint: 'http://127.0.0.1:1/graphql' } }, { env: { LINEAR_API_KEY: LIN_KEY } });
+  const dead = createTrackerToolbox({ kind: 'linear', provider: { project_slug: 'x', endpoint: 'http://127.0.0.1:1/graphql' } }, { env: { LINEAR_API_KEY: LIN_KEY } }, null);
   const down = await dead.executeTrackerTool('linear_graphql', { query: '{ viewer { id } }' });
   assert.equal(down.success, false);
   assert.match(text(down), /failed before a response/);
@@ -151,8 +154,8 @@ test('unsupported tool names return a structured failure listing the supported o
   const r = await githubTools().executeTrackerTool('linear_graphql', { query: '{ viewer { id } }' });
   assert.equal(r.success, false);
   assert.deepEqual((json(r).error as { supportedTools: string[] }).supportedTools, ['github_api']);
-  gh.route('GET', '/repos/quartet-test/widgets/contents/big.txt', { status: 200, body: { content: 'x'.repeat(MAX_TOOL_OUTPUT_CHARS * 2) } });
-  const big = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/contents/big.txt' });
+  gh.route('GET', '/repos/quartet-test/widgets/issues/42/comments', { status: 200, body: [{ body: 'x'.repeat(MAX_TOOL_OUTPUT_CHARS * 2) }] });
+  const big = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42/comments' });
   assert.ok(text(big).length < MAX_TOOL_OUTPUT_CHARS + 200);
   assert.match(text(big), /truncated by Quartet/);
 });

@@ -9,6 +9,8 @@ import { WorkflowRuntime } from '../../src/core/workflow/workflowRuntime';
 import { NO_TRACKER, StartError, workflowAutopilotSetup } from '../../src/core/supervisor/workflowAutopilot';
 import { DEFAULT_AUTOPILOT_CONFIG } from '../../src/core/autopilot/config';
 
+const SCOPE = { issueId: '7', identifier: '#7', pullRequests: () => [] };
+
 function withRepo(body: (dir: string, rt: WorkflowRuntime, write: (text: string) => void) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-wfap-'));
   const rt = new WorkflowRuntime({ repo: dir, env: {}, log: () => undefined, onChange: () => undefined, pollMs: 60_000 });
@@ -74,7 +76,7 @@ quartet:
     });
     await s.source.preflight?.();
     assert.deepEqual(s.land, { pr: true, github: { token: 'ghp_fromTheClient0001', baseUrl: 'https://ghe.example/api/v3', owner: 'acme', repo: 'widgets' } });
-    assert.deepEqual(s.tools?.()?.specs.map((t) => t.name), ['github_api']);
+    assert.deepEqual(s.tools?.(SCOPE)?.specs.map((t) => t.name), ['github_api']);
     assert.equal(s.revision, rt.definition?.hash);
     // Without credentials the setup builds; the source's preflight says what is missing (no request, no value).
     const bare = await f.create({ hosts: ['ghe.example'] });
@@ -92,14 +94,14 @@ test('quartet.attempts sets attempts per issue only when the file sets it; agent
     const f = factoryFor(rt);
     const s = await f.create({ secrets: { linear: 'lin_api_x' } });
     assert.equal(s.config.attemptsPerIssue, 2);
-    assert.equal(s.tools?.(), null);
+    assert.equal(s.tools?.(SCOPE), null);
     assert.deepEqual(s.config.activeStates, ['Todo', 'In Progress'], 'Linear profile defaults');
     const before = f.revision();
     write('---\ntracker:\n  kind: linear\n  provider:\n    project_slug: p1\n---\n');
     assert.notEqual(f.revision(), before);
     const again = await f.create({});
     assert.equal(again.config.attemptsPerIssue, 1);
-    assert.deepEqual(again.tools?.()?.specs.map((t) => t.name), ['linear_graphql']);
+    assert.deepEqual(again.tools?.(SCOPE)?.specs.map((t) => t.name), ['linear_graphql']);
     assert.equal(again.trackerKey, s.trackerKey, 'same tracker: the source can be kept');
   });
 });

@@ -71,7 +71,7 @@ test('defaults apply when optional values are missing (SPEC §6.4)', () => {
   assert.deepEqual(c.hooks, { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 });
   assert.deepEqual(c.agent, { maxConcurrentAgents: 10, maxTurns: 20, maxRetryBackoffMs: 300_000, maxConcurrentAgentsByState: {} });
   assert.deepEqual(c.codex, { command: 'codex app-server', approvalPolicy: null, threadSandbox: null, turnSandboxPolicy: null, turnTimeoutMs: 3_600_000, readTimeoutMs: 5_000, stallTimeoutMs: 300_000 });
-  assert.deepEqual(c.quartet, { attempts: 4, checkCommand: null, checkTimeoutMs: 600_000, land: { mode: 'squash', policy: 'manual', pr: false }, prices: null, tokenBudget: null, loopLimit: 3, agentTools: true });
+  assert.deepEqual(c.quartet, { attempts: 4, checkCommand: null, checkTimeoutMs: 600_000, land: { mode: 'squash', policy: 'manual', pr: false }, prices: null, tokenBudget: null, loopLimit: 3, agentTools: true, trustedLabels: [] });
   assert.deepEqual(launchDefaultsFrom(parse('')), {}, 'an empty workflow changes no launch option');
 });
 
@@ -105,7 +105,7 @@ test('quartet: keys, normalized per-state limits, relative workspace.root, ignor
   assert.deepEqual(q, {
     attempts: 3, checkCommand: 'npm run check', checkTimeoutMs: 90_000, land: { mode: 'merge', policy: 'auto', pr: true },
     prices: { models: { 'gpt-5.5': { input: 5, cachedInput: 0.5, output: 30 } }, fallback: { input: 1, cachedInput: 0.1, output: 2 } },
-    tokenBudget: 250_000, loopLimit: 5, agentTools: true,
+    tokenBudget: 250_000, loopLimit: 5, agentTools: true, trustedLabels: ['quartet-ok', 'triaged'],
   });
   assert.deepEqual(d.config.agent.maxConcurrentAgentsByState, { 'in progress': 2 }, 'trimmed + lowercased; 0 and "many" dropped');
   assert.equal(d.notes.filter((n) => n.includes('max_concurrent_agents_by_state')).length, 2);

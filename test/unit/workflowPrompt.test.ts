@@ -18,7 +18,7 @@ const FIXTURES = resolve(__dirname, '../../../test/fixtures/workflow');
 const trackerIssue: NormalizedIssue = {
   id: 'lin_1', nativeRef: { teamKey: 'ENG' }, identifier: 'ENG-42', title: 'Flaky login test', description: null, priority: 1, state: 'In Progress',
   branchName: 'eng-42-flaky', url: 'https://linear.app/acme/issue/ENG-42', assigneeId: null, labels: ['bug', 'flaky'],
-  blockedBy: [{ id: 'lin_0', identifier: 'ENG-41', state: 'Done' }], dispatchable: true, createdAt: '2026-01-02T03:04:05Z', updatedAt: null,
+  blockedBy: [{ id: 'lin_0', identifier: 'ENG-41', state: 'Done' }], dispatchable: true, author: { login: 'Ann', role: 'member', canWrite: true }, createdAt: '2026-01-02T03:04:05Z', updatedAt: null,
 };
 
 test('the template sees every normalized field, snake_case, with lists kept for loops', () => {

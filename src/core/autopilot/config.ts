@@ -12,6 +12,11 @@ export interface AutopilotConfig {
   terminalStates: string[];
   /** Lowercased labels an issue must all carry to be dispatched or continued. */
   requiredLabels: string[];
+  /**
+   * Quartet extension (`quartet.trusted_labels`): lowercased labels a maintainer sets to let an issue whose author
+   * cannot write to the repository be dispatched. Empty (default): only the author's write access counts.
+   */
+  trustedLabels: string[];
   /** Issues worked on at once (each may run several attempts). */
   maxConcurrentAgents: number;
   /** Per-state limits; keys lowercased. */
@@ -30,6 +35,7 @@ export const DEFAULT_AUTOPILOT_CONFIG: AutopilotConfig = {
   activeStates: ['Todo', 'In Progress'],
   terminalStates: ['Closed', 'Cancelled', 'Canceled', 'Duplicate', 'Done'],
   requiredLabels: [],
+  trustedLabels: [],
   maxConcurrentAgents: 10,
   maxConcurrentByState: {},
   maxTurns: 20,
@@ -54,10 +60,10 @@ export function normalizeAutopilotConfig(input: Partial<Record<keyof AutopilotCo
     if (positiveInt(v)) c[k] = v;
     else problems.push(`${k} must be a positive whole number (got ${JSON.stringify(v)})`);
   }
-  for (const k of ['activeStates', 'terminalStates', 'requiredLabels'] as const) {
+  for (const k of ['activeStates', 'terminalStates', 'requiredLabels', 'trustedLabels'] as const) {
     const v = input[k];
     if (v === undefined) continue;
-    if (strings(v)) c[k] = k === 'requiredLabels' ? v.map(stateKey) : v;
+    if (strings(v)) c[k] = k === 'requiredLabels' || k === 'trustedLabels' ? v.map(stateKey).filter((l) => k === 'requiredLabels' || l !== '') : v;
     else problems.push(`${k} must be a list of strings`);
   }
   if (input.landPolicy !== undefined) {

@@ -27,7 +27,7 @@ export function reconcileRunning(refreshed: NormalizedIssue | undefined, c: Auto
   if (!refreshed) return { action: 'stop', cleanup: false, why: 'the issue is no longer visible in the tracker' };
   if (isTerminalState(refreshed.state, c)) return { action: 'stop', cleanup: true, why: `the issue moved to ${refreshed.state}` };
   if (!isActiveState(refreshed.state, c)) return { action: 'stop', cleanup: false, why: `the issue moved to ${refreshed.state}, which is not active` };
-  if (!isRoutable(refreshed, c)) return { action: 'stop', cleanup: false, why: 'the issue is no longer routable (dispatchable flag or required labels)' };
+  if (!isRoutable(refreshed, c)) return { action: 'stop', cleanup: false, why: 'the issue is no longer routable (dispatchable flag, required labels or trusted author/label)' };
   return { action: 'keep', issue: refreshed };
 }
 

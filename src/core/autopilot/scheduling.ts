@@ -16,8 +16,27 @@ export function missingLabel(issue: NormalizedIssue, c: AutopilotConfig): string
   return null;
 }
 
-/** SPEC §8.2 `issue_routable`: adapter says dispatchable and every required label matches. */
-export const isRoutable = (issue: NormalizedIssue, c: AutopilotConfig): boolean => issue.dispatchable && missingLabel(issue, c) === null;
+/**
+ * Quartet extension (trust boundary, docs/security.md §4): why this issue may not instruct an agent, or null. The
+ * author must be able to write to the repository (the tracker says so), or the issue carries a trusted label — on
+ * GitHub only people with triage access can set labels, so the label is a maintainer's decision.
+ */
+export function untrustedAuthor(issue: NormalizedIssue, c: AutopilotConfig): string | null {
+  if (issue.author.canWrite) return null;
+  const who = issue.author.login ? `author ${issue.author.login}` : 'the author';
+  const role = issue.author.role ? ` (${issue.author.role})` : '';
+  if (issue.author.setsOwnLabels) return `${who}${role} has no write access and can set labels, so no label makes the issue trusted`;
+  const have = new Set(issue.labels.map(stateKey));
+  if (c.trustedLabels.some((l) => have.has(l))) return null;
+  const fix = c.trustedLabels.length
+    ? `a maintainer can add the label ${c.trustedLabels.map((l) => `\`${l}\``).join(' or ')} to run it`
+    : 'list a label under quartet.trusted_labels in WORKFLOW.md and add it to run it';
+  return `${who}${role} has no write access; ${fix}`;
+}
+
+/** SPEC §8.2 `issue_routable`: adapter says dispatchable, every required label matches, and (Quartet) its author may instruct. */
+export const isRoutable = (issue: NormalizedIssue, c: AutopilotConfig): boolean =>
+  issue.dispatchable && missingLabel(issue, c) === null && untrustedAuthor(issue, c) === null;
 
 /** A `Todo` issue waits while any blocker is not terminal; a blocker of unknown state counts as open. */
 export function openBlocker(issue: NormalizedIssue, c: AutopilotConfig): string | null {
@@ -35,7 +54,7 @@ export interface DispatchContext {
   hold(issueId: string): string | null;
 }
 
-export type Eligibility = { eligible: true } | { eligible: false; why: string; status: 'running' | 'retrying' | 'held' | 'ineligible' | 'waiting' };
+export type Eligibility = { eligible: true } | { eligible: false; why: string; status: 'running' | 'retrying' | 'held' | 'ineligible' | 'waiting' | 'skipped' };
 
 /** Every per-issue rule of SPEC §8.2 (slots are checked by `selectForDispatch`). */
 export function eligibility(issue: NormalizedIssue, ctx: DispatchContext, c: AutopilotConfig, ignoreClaim = false): Eligibility {
@@ -45,6 +64,8 @@ export function eligibility(issue: NormalizedIssue, ctx: DispatchContext, c: Aut
   if (!issue.dispatchable) return { eligible: false, status: 'ineligible', why: 'the tracker marks it not dispatchable' };
   const label = missingLabel(issue, c);
   if (label) return { eligible: false, status: 'ineligible', why: `missing label ${label}` };
+  const untrusted = untrustedAuthor(issue, c);
+  if (untrusted) return { eligible: false, status: 'skipped', why: untrusted };
   const blocker = openBlocker(issue, c);
   if (blocker) return { eligible: false, status: 'waiting', why: `blocked by ${blocker}` };
   if (ctx.running.has(issue.id)) return { eligible: false, status: 'running', why: 'running' };

@@ -101,7 +101,8 @@ export function scanJournal(text: string, opts: ScanOptions): Occurrence[] {
       const kind: EvidenceKind = e.phase === 'stalled' || (e.reason !== null && TIMEOUT_REASONS.has(e.reason)) ? 'stall' : 'attempt_failed';
       const message = scrub(e.message ?? '');
       out.push({ kind, key: key(kind, `${e.phase} ${e.reason ?? ''} ${message}`), title: `${e.phase}${e.reason ? ` (${e.reason})` : ''}`, lines: message ? [message] : [], cost: 3, ref: at(l) });
-    } else if (e.type === 'pr_feedback') {
+    } else if (e.type === 'pr_feedback' && !e.skipped) {
+      // Skipped feedback (an author without write access) is untrusted text: never evidence for a skill.
       out.push(prOccurrence(e, scrub, at(l)));
     } else if (e.type === 'tokens') {
       // Each thread reports its own running total; an attempt's spend is the sum of the latest of each.

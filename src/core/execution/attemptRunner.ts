@@ -11,7 +11,7 @@ import { fileChangePaths } from './approvalRules';
 import { assertCwdIsWorktree } from './pathSafety';
 import { QuartetError } from './errors';
 import type { Journal } from '../observability/journal';
-import type { DynamicToolSpec, ToolResult } from '../tracker/toolResult';
+import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from '../tracker/toolResult';
 
 export const QUARTET_VERSION = '0.1.0';
 /** Env var tagging every process of an attempt, so stray descendants can be found and ended. */
@@ -51,7 +51,8 @@ export interface RunnerInput {
 /** Client-side dynamic tools of one Codex session: specs for thread/start and their host-side executor (never throws). */
 export interface AgentTools {
   specs: DynamicToolSpec[];
-  execute(name: string, args: unknown): Promise<ToolResult>;
+  /** `record` journals each call, allowed or refused (docs/security.md §3). */
+  execute(name: string, args: unknown, record?: ToolCallRecorder): Promise<ToolResult>;
 }
 
 /** What a resumed thread is told: it already has the task in its history. */
@@ -281,7 +282,9 @@ export class AttemptRunner {
 
   private onServerRequest(method: string, params: JsonObject): Promise<unknown> {
     // Executed host-side with the host's credentials; the result (never the credential) goes back to the model.
-    if (method === 'item/tool/call' && this.input.tools) return this.input.tools.execute(String(params.tool ?? ''), params.arguments);
+    if (method === 'item/tool/call' && this.input.tools) {
+      return this.input.tools.execute(String(params.tool ?? ''), params.arguments, (c) => this.emit({ type: 'tracker_tool', ...c }));
+    }
     const triage = triageServerRequest(method, params, {
       worktree: this.input.worktree,
       autoApprove: this.input.options.autoApprove,

@@ -1,5 +1,7 @@
 // What GitHub says about a pull request, boiled down (pure): checks, reviews, and the feedback not yet sent.
 
+import { WRITE_ASSOCIATIONS } from '../tracker/githubNormalize';
+
 /** The fields of a check run Quartet reads (GET /repos/{o}/{r}/commits/{ref}/check-runs). */
 export interface CheckRunLike {
   id: number;
@@ -69,6 +71,8 @@ export interface ReviewLike {
   commit_id?: string | null;
   submitted_at?: string | null;
   html_url?: string | null;
+  /** OWNER/MEMBER/COLLABORATOR may write to the repository; anything else (or nothing) may not instruct an agent. */
+  author_association?: string | null;
 }
 
 export interface ReviewCommentLike {
@@ -80,7 +84,11 @@ export interface ReviewCommentLike {
   original_line?: number | null;
   in_reply_to_id?: number;
   html_url?: string | null;
+  author_association?: string | null;
 }
+
+/** True when GitHub says the author may write to the repository (docs/security.md §4). */
+export const canWrite = (association: string | null | undefined): boolean => WRITE_ASSOCIATIONS.has((association ?? '').trim().toUpperCase());
 
 export interface ReviewsSummary {
   approved: string[];
@@ -92,7 +100,8 @@ export function summarizeReviews(reviews: readonly ReviewLike[]): ReviewsSummary
   const latest = new Map<string, string>();
   for (const r of reviews) {
     const who = r.user?.login;
-    if (!who) continue;
+    // An approval (or a change request) from someone without write access decides nothing, as on GitHub's protected branches.
+    if (!who || !canWrite(r.author_association)) continue;
     if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED') latest.set(who, r.state);
     else if (r.state === 'DISMISSED') latest.delete(who);
   }
@@ -111,13 +120,24 @@ export interface Feedback {
   body: string;
   /** Where it is on GitHub (html_url), when GitHub said. */
   url?: string | null;
+  /** GitHub's author_association, when it said. */
+  role?: string | null;
 }
 
 /**
  * Review feedback not sent yet: reviews that request changes or say something, and inline comments,
- * except Quartet's own (the token's user) and empty approvals.
+ * except Quartet's own (the token's user), empty approvals, and text from people without write access.
  */
 export function newFeedback(reviews: readonly ReviewLike[], comments: readonly ReviewCommentLike[], self: string | null, sent: ReadonlySet<string>): Feedback[] {
+  return allFeedback(reviews, comments, self, sent).filter((f) => canWrite(f.role));
+}
+
+/** The feedback `newFeedback` leaves out because its author may not write to the repository: shown as skipped, never a prompt. */
+export function skippedFeedback(reviews: readonly ReviewLike[], comments: readonly ReviewCommentLike[], self: string | null, sent: ReadonlySet<string>): Feedback[] {
+  return allFeedback(reviews, comments, self, sent).filter((f) => !canWrite(f.role));
+}
+
+function allFeedback(reviews: readonly ReviewLike[], comments: readonly ReviewCommentLike[], self: string | null, sent: ReadonlySet<string>): Feedback[] {
   const out: Feedback[] = [];
   for (const r of reviews) {
     const author = r.user?.login ?? 'someone';
@@ -125,14 +145,14 @@ export function newFeedback(reviews: readonly ReviewLike[], comments: readonly R
     if (sent.has(key) || author === self) continue;
     const body = (r.body ?? '').trim();
     if (r.state === 'CHANGES_REQUESTED' || (r.state === 'COMMENTED' && body)) {
-      out.push({ key, author, kind: 'review', state: r.state, path: null, line: null, body: clip(body || '(no text; see the inline comments)'), url: r.html_url ?? null });
+      out.push({ key, author, kind: 'review', state: r.state, path: null, line: null, body: clip(body || '(no text; see the inline comments)'), url: r.html_url ?? null, role: r.author_association ?? null });
     }
   }
   for (const c of comments) {
     const author = c.user?.login ?? 'someone';
     const key = `comment:${c.id}`;
     if (sent.has(key) || author === self || !c.body.trim()) continue;
-    out.push({ key, author, kind: 'comment', state: null, path: c.path, line: c.line ?? c.original_line ?? null, body: clip(c.body.trim()), url: c.html_url ?? null });
+    out.push({ key, author, kind: 'comment', state: null, path: c.path, line: c.line ?? c.original_line ?? null, body: clip(c.body.trim()), url: c.html_url ?? null, role: c.author_association ?? null });
   }
   return out;
 }

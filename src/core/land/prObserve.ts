@@ -3,7 +3,7 @@
 import type { LandPullRequest } from '../../shared/model';
 import type { AgentEvent } from '../../shared/events';
 import type { PrApi, PrInfo } from '../github/prApi';
-import { newFeedback, summarizeChecks, summarizeReviews } from '../github/prState';
+import { newFeedback, skippedFeedback, summarizeChecks, summarizeReviews } from '../github/prState';
 import type { PrObservation } from './prSteps';
 
 export async function observePr(api: PrApi, number: number, pushedSha: string, self: string | null, sent: ReadonlySet<string>): Promise<{ pr: PrInfo; obs: PrObservation }> {
@@ -20,6 +20,7 @@ export async function observePr(api: PrApi, number: number, pushedSha: string, s
     checks: summarizeChecks(runs, statuses),
     reviews: summarizeReviews(reviews),
     feedback: newFeedback(reviews, comments, self, sent),
+    skipped: skippedFeedback(reviews, comments, self, sent),
   };
   return { pr, obs };
 }
@@ -41,6 +42,8 @@ export type PrFeedbackEvent = Extract<AgentEvent, { type: 'pr_feedback' }>;
 /**
  * What this poll received that was not journaled yet (`seen` is updated): each review and inline comment once,
  * each failing check once per pushed head. Bodies are as GitHub sent them; the caller scrubs before journaling.
+ * Failing checks count as the repository's CI: only GitHub Apps an admin installed can create check runs, and
+ * only people with write access can set commit statuses, on the commit Quartet pushed.
  */
 export function feedbackEvents(pr: PrInfo, obs: PrObservation, seen: Set<string>): PrFeedbackEvent[] {
   const out: PrFeedbackEvent[] = [];
@@ -50,6 +53,15 @@ export function feedbackEvents(pr: PrInfo, obs: PrObservation, seen: Set<string>
     out.push({
       type: 'pr_feedback', kind: f.kind === 'review' ? 'review' : 'review_comment', pr: pr.number, url: f.url ?? pr.url, author: f.author,
       ...(f.path ? { path: f.path } : {}), ...(f.line !== null ? { line: f.line } : {}), body: f.body,
+    });
+  }
+  for (const f of obs.skipped) {
+    if (seen.has(f.key)) continue;
+    seen.add(f.key);
+    out.push({
+      type: 'pr_feedback', kind: f.kind === 'review' ? 'review' : 'review_comment', pr: pr.number, url: f.url ?? pr.url, author: f.author,
+      ...(f.path ? { path: f.path } : {}), ...(f.line !== null ? { line: f.line } : {}), body: f.body,
+      skipped: `${f.author} has no write access to the repository (${f.role ?? 'no author_association'}); not sent to the agent`,
     });
   }
   for (const c of obs.checks.failing) {

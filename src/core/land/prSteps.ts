@@ -20,6 +20,8 @@ export interface PrObservation {
   reviews: ReviewsSummary;
   /** Review feedback not sent to the attempt yet. */
   feedback: Feedback[];
+  /** Review feedback from people without write access: journaled as skipped, never sent (docs/security.md §4). */
+  skipped: Feedback[];
 }
 
 export interface WaitContext {

@@ -49,7 +49,10 @@ export function humanize(event: AgentEvent): string | null {
     case 'phase':
       return event.message ? clip(event.message) : null;
     case 'pr_feedback':
+      if (event.skipped) return `PR #${event.pr}: ${event.kind === 'review' ? 'review' : 'review comment'} by ${event.author} skipped (no write access)`;
       return event.kind === 'check_failed' ? `PR #${event.pr}: check ${event.check ?? '?'} failed` : `PR #${event.pr}: ${event.kind === 'review' ? 'review' : 'review comment'} by ${event.author}: ${clip(event.body, 80)}`;
+    case 'tracker_tool':
+      return event.allowed ? null : `${event.tool} refused: ${clip(event.call, 80)}`;
     default:
       return null;
   }

@@ -53,7 +53,14 @@ export class AutopilotService {
     // Tools for sessions of tasks made from this tracker's issues, built per session from the setup in force.
     orch.setAgentTools((task) => {
       const s = this.setup;
-      return s && task.source?.kind === s.source.kind ? (s.tools?.() ?? null) : null;
+      if (!s || !task.source || task.source.kind !== s.source.kind) return null;
+      // The tools act only on this task's issue and the PRs Quartet opened for it (read live: a PR opened mid-session counts).
+      const pullRequests = (): number[] => {
+        const t = orch.taskRecord(task.id) ?? task;
+        const numbers = [t.landing?.pr?.number, ...t.attempts.map((a) => a.pullRequest?.number)];
+        return [...new Set(numbers.filter((n): n is number => typeof n === 'number'))];
+      };
+      return s.tools?.({ issueId: task.source.issueId, identifier: task.source.identifier, pullRequests }) ?? null;
     });
   }
 

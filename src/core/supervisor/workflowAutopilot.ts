@@ -3,7 +3,7 @@
 import type { GithubLandOptions, LaunchOptions } from '../client/api';
 import type { AgentTools } from '../execution/attemptRunner';
 import { UsageError } from '../orchestrator/validation';
-import { createTrackerToolbox } from '../tracker/agentTools';
+import { createTrackerToolbox, type TaskToolScope } from '../tracker/agentTools';
 import { createTaskSource, effectiveTrackerStates, type TrackerConfig, type TrackerDeps } from '../tracker/createTaskSource';
 import type { CredentialNeeds, TrackerCredentials } from '../tracker/credentials';
 import type { LocalTask } from '../tracker/localSource';
@@ -27,7 +27,7 @@ export interface AutopilotSetup {
   /** The tracker part: a reload that leaves it unchanged keeps the source. */
   trackerKey?: string;
   /** Provider-native tools for one Codex session of a task made from this tracker's issues (null: none, or turned off). */
-  tools?: () => AgentTools | null;
+  tools?: (scope: Omit<TaskToolScope, 'trustedLabels'>) => AgentTools | null;
   /** How `land.policy: auto` lands. */
   land?: { pr: boolean; github: GithubLandOptions | null };
 }
@@ -128,6 +128,7 @@ export function workflowAutopilotSetup(deps: WorkflowSetupDeps): AutopilotSetupF
         pollIntervalMs: c.polling.intervalMs,
         ...states,
         requiredLabels: c.tracker.requiredLabels,
+        trustedLabels: c.quartet.trustedLabels,
         maxConcurrentAgents: c.agent.maxConcurrentAgents,
         maxConcurrentByState: c.agent.maxConcurrentAgentsByState,
         maxTurns: c.agent.maxTurns,
@@ -137,11 +138,11 @@ export function workflowAutopilotSetup(deps: WorkflowSetupDeps): AutopilotSetupF
         landPolicy: c.quartet.land.policy,
       });
       if (bad.length) throw new StartError('invalid_workflow_config', bad.join('; '));
-      const tools = (): AgentTools | null => {
+      const tools = (scope: Omit<TaskToolScope, 'trustedLabels'>): AgentTools | null => {
         if (!c.quartet.agentTools) return null;
-        // One toolbox per Codex session, from the configuration this setup was built with (SPEC §10.5).
-        const box = createTrackerToolbox(t, { ...trackerDeps, warn: () => {} });
-        return box.specs.length ? { specs: box.specs, execute: (name, args) => box.executeTrackerTool(name, args) } : null;
+        // One toolbox per Codex session, from the configuration this setup was built with (SPEC §10.5), bound to the task's issue.
+        const box = createTrackerToolbox(t, { ...trackerDeps, warn: () => {} }, { ...scope, trustedLabels: c.quartet.trustedLabels });
+        return box.specs.length ? { specs: box.specs, execute: (name, args, record) => box.executeTrackerTool(name, args, record) } : null;
       };
       const land = { pr: c.quartet.land.pr, github: await githubLand(t, trackerDeps, credentials) };
       return { source, config, launchOptions: {}, revision: def.hash, trackerKey: JSON.stringify(t), tools, land };

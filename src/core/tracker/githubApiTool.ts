@@ -1,8 +1,9 @@
-// The `github_api` agent tool: a REST call confined to the configured repository, executed host-side with the host token.
+// The `github_api` agent tool: a REST call on the task's own issue/PR (githubApiPolicy), executed host-side with the host token.
 
 import { excerpt, redactSecret } from './normalize';
 import { GITHUB_API_VERSION } from './githubClient';
-import { toolError, toolResult, type DynamicToolSpec, type ToolResult } from './toolResult';
+import { allowedSummary, githubCallPolicy, type GithubToolScope } from './githubApiPolicy';
+import { recordBody, toolError, toolResult, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from './toolResult';
 
 export interface GithubToolTarget {
   baseUrl: string;
@@ -11,19 +12,24 @@ export interface GithubToolTarget {
   getToken(): Promise<string | null>;
   tokenWhere?: string;
   timeoutMs?: number;
+  /** The task's issue and PRs, read on each call; without a scope (null) every call is refused. */
+  scope(): GithubToolScope | null;
 }
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
 
 export function githubApiSpec(t: GithubToolTarget): DynamicToolSpec {
   const root = `/repos/${t.owner}/${t.repo}`;
+  const scope = t.scope();
+  const n = scope?.issue ?? 'N';
   return {
     type: 'function',
     name: 'github_api',
     description:
-      `Call the GitHub REST API for the repository ${t.owner}/${t.repo} with Quartet's credentials (you never see the token). ` +
-      `Only paths under ${root} are allowed, e.g. GET ${root}/issues/42, POST ${root}/issues/42/comments {"body":"…"}, ` +
-      `PATCH ${root}/issues/42 {"state":"closed"}. Mutations change the real tracker. Returns {status, link?, body}.`,
+      `Call the GitHub REST API for the repository ${t.owner}/${t.repo} with Quartet's credentials (you never see the token), ` +
+      `limited to this task's own issue and pull request, e.g. GET ${root}/issues/${n}, POST ${root}/issues/${n}/comments {"body":"…"}, ` +
+      `PATCH ${root}/issues/${n} {"state":"closed"}. ${scope ? allowedSummary(scope) : 'This session has no task scope: every call is refused.'} ` +
+      'Mutations change the real tracker. Returns {status, link?, body}.',
     inputSchema: {
       type: 'object',
       additionalProperties: false,
@@ -38,8 +44,8 @@ export function githubApiSpec(t: GithubToolTarget): DynamicToolSpec {
   };
 }
 
-/** The absolute URL for `path`, or an error text when the path could leave the repository. */
-export function repoScopedUrl(t: Pick<GithubToolTarget, 'baseUrl' | 'owner' | 'repo'>, path: unknown, query: unknown): URL | string {
+/** The absolute URL for `path` and its segments after /repos/OWNER/REPO, or an error text when the path could leave the repository. */
+export function repoScopedUrl(t: Pick<GithubToolTarget, 'baseUrl' | 'owner' | 'repo'>, path: unknown, query: unknown): { url: URL; rest: string[] } | string {
   if (typeof path !== 'string' || !path.startsWith('/')) return '`path` must be a string starting with /repos/OWNER/REPO.';
   const control = [...path].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
   if (control || /[?#\\]/.test(path) || /%(2f|5c|00)/i.test(path)) return '`path` must not contain a query string, fragment, backslash, control or encoded-slash characters (use `query`).';
@@ -63,21 +69,42 @@ export function repoScopedUrl(t: Pick<GithubToolTarget, 'baseUrl' | 'owner' | 'r
       url.searchParams.set(k, String(v));
     }
   }
-  return url;
+  // Only the last segment may be empty (a trailing slash), checked above.
+  return { url, rest: segments.slice(3).filter((s) => s !== '') };
 }
 
-export async function executeGithubApi(t: GithubToolTarget, args: unknown): Promise<ToolResult> {
-  if (typeof args !== 'object' || args === null || Array.isArray(args)) return toolError('`github_api` expects an object with `method` and `path`.');
-  const a = args as Record<string, unknown>;
+/** Runs one call and journals it through `record` (allowed or refused, with its status), whatever the outcome. */
+export async function executeGithubApi(t: GithubToolTarget, args: unknown, record: ToolCallRecorder = () => {}): Promise<ToolResult> {
+  const a = typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : null;
+  const call = `${typeof a?.method === 'string' ? a.method.trim().toUpperCase() : '?'} ${typeof a?.path === 'string' ? a.path : '?'}`.slice(0, 500);
+  const refuse = (why: string, extra: Record<string, unknown> = {}): ToolResult => {
+    record({ tool: 'github_api', call, body: recordBody(a?.body), allowed: false, status: null, why });
+    return toolError(why, extra);
+  };
+  if (!a) return refuse('`github_api` expects an object with `method` and `path`.');
   const method = typeof a.method === 'string' ? a.method.trim().toUpperCase() : '';
-  if (!(METHODS as readonly string[]).includes(method)) return toolError(`\`method\` must be one of ${METHODS.join(', ')}.`);
-  const url = repoScopedUrl(t, a.path, a.query);
-  if (typeof url === 'string') return toolError(url);
+  if (!(METHODS as readonly string[]).includes(method)) return refuse(`\`method\` must be one of ${METHODS.join(', ')}.`);
+  const scoped = repoScopedUrl(t, a.path, a.query);
+  if (typeof scoped === 'string') return refuse(scoped);
+  const { url } = scoped;
   const body = a.body ?? null;
-  if (body !== null && (typeof body !== 'object' || method === 'GET' || method === 'DELETE')) return toolError('`body` must be a JSON object and is only allowed with POST, PATCH or PUT.');
-  const token = await t.getToken().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-  if (token instanceof Error) return toolError(token.message);
-  if (!token) return toolError(`Quartet has no GitHub token for this tool; a person must set ${t.tokenWhere ?? 'one'} on the host.`);
+  if (body !== null && (typeof body !== 'object' || Array.isArray(body) || method === 'GET' || method === 'DELETE')) return refuse('`body` must be a JSON object and is only allowed with POST, PATCH or PUT.');
+  const scope = t.scope();
+  const decision = scope ? githubCallPolicy(method, scoped.rest, body as Record<string, unknown> | null, scope) : { allow: false as const, why: 'This session has no task scope.' };
+  // Refused before the token is even read: a denied call never reaches GitHub.
+  if (!decision.allow) return refuse(`Quartet refused ${method} ${String(a.path)}: ${decision.why}`, { refused: true });
+  // A token meant for a host the person has not confirmed is refused by the source itself (endpointPolicy).
+  const got = await t.getToken().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  if (got instanceof Error) {
+    record({ tool: 'github_api', call, body: recordBody(body, null), allowed: true, status: null, why: got.message });
+    return toolError(got.message);
+  }
+  const token = got;
+  const done = (status: number | null, why: string | null): void => record({ tool: 'github_api', call, body: recordBody(body, token), allowed: true, status, why });
+  if (!token) {
+    done(null, 'no token');
+    return toolError(`Quartet has no GitHub token for this tool; a person must set ${t.tokenWhere ?? 'one'} on the host.`);
+  }
   let res: Response;
   let text: string;
   try {
@@ -98,7 +125,9 @@ export async function executeGithubApi(t: GithubToolTarget, args: unknown): Prom
     text = await res.text();
   } catch (err) {
     const e = err as Error & { cause?: { message?: unknown } };
-    return toolError(`GitHub request failed before a response: ${redactSecret(excerpt(String(e.cause?.message ?? e.message)), token)}`);
+    const why = `GitHub request failed before a response: ${redactSecret(excerpt(String(e.cause?.message ?? e.message)), token)}`;
+    done(null, why);
+    return toolError(why);
   }
   let parsed: unknown = text;
   try {
@@ -106,6 +135,7 @@ export async function executeGithubApi(t: GithubToolTarget, args: unknown): Prom
   } catch {
     // not JSON: return the text as is
   }
+  done(res.status, null);
   const link = res.headers.get('link');
   const limits = res.status === 403 || res.status === 429 ? { retry_after: res.headers.get('retry-after'), ratelimit_reset: res.headers.get('x-ratelimit-reset') } : {};
   return toolResult(res.status >= 200 && res.status < 300, { status: res.status, ...(link ? { link } : {}), ...limits, body: parsed }, token);

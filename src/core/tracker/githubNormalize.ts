@@ -1,7 +1,7 @@
 // GitHub issue payload → NormalizedIssue (pure): state/label mapping, priority, assignment rule, native_ref.
 
 import { instantOrNull, normalizeLabels, presentString, priorityFromLabels, stringOrNull } from './normalize';
-import type { NormalizedIssue } from './types';
+import type { IssueAuthor, NormalizedIssue } from './types';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -35,6 +35,19 @@ export function inRepository(raw: unknown, owner: string, repo: string): boolean
 function logins(raw: Obj): string[] {
   const all = [raw.assignee, ...(Array.isArray(raw.assignees) ? raw.assignees : [])];
   return [...new Set(all.map((a) => (isObj(a) ? presentString(a.login) : null)).filter((l): l is string => l !== null))];
+}
+
+/**
+ * GitHub's `author_association` values that mean "may write to this repository": the owner, members of the
+ * owning organization and invited collaborators. CONTRIBUTOR (a merged PR once), FIRST_TIMER, NONE… may not.
+ */
+export const WRITE_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+
+/** `user.login` and `author_association` of an issue, PR, review or comment payload; anything missing means no write access. */
+export function githubAuthor(raw: unknown): IssueAuthor {
+  const o = isObj(raw) ? raw : {};
+  const role = presentString(o.author_association)?.trim().toUpperCase() ?? null;
+  return { login: isObj(o.user) ? presentString(o.user.login) : null, role, canWrite: role !== null && WRITE_ASSOCIATIONS.has(role) };
 }
 
 function stateOf(providerState: 'open' | 'closed', labels: string[], m: GithubMapping): string {
@@ -74,6 +87,7 @@ export function normalizeGithubIssue(raw: unknown, m: GithubMapping): Normalized
     // GitHub has no reliable blocker relation on the issues API ("blocked by" is prose or a project field).
     blockedBy: [],
     dispatchable: providerState === 'open' && routed,
+    author: githubAuthor(raw),
     createdAt: instantOrNull(raw.created_at),
     updatedAt: instantOrNull(raw.updated_at),
   };

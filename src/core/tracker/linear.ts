@@ -21,7 +21,7 @@ export interface LinearOptions {
   warn?: (message: string) => void;
 }
 
-const ISSUE_FIELDS = `id identifier title description priority state { name type } branchName url assignee { id }
+const ISSUE_FIELDS = `id identifier title description priority state { name type } branchName url assignee { id } creator { name guest }
       labels { nodes { name } }
       inverseRelations(first: $relationFirst) { nodes { type issue { id identifier state { name type } } } }
       createdAt updatedAt`;

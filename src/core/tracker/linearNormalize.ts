@@ -1,7 +1,7 @@
 // Linear issue node → NormalizedIssue (pure): priority 0 → null, labels, "blocks" inverse relations, assignment rule.
 
 import { instantOrNull, integerOrNull, normalizeLabels, presentString, stringOrNull } from './normalize';
-import { stateKey, type BlockerRef, type NormalizedIssue } from './types';
+import { stateKey, type BlockerRef, type IssueAuthor, type NormalizedIssue } from './types';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -41,6 +41,18 @@ function blockerOpen(b: { state: string | null; stateType: string | null }, term
   return true; // unknown state: assume it still blocks
 }
 
+/**
+ * Linear has no repository permission: a full member of the workspace (the team) may instruct an agent; a guest, or
+ * an issue with no creator (made by an integration, a customer request or Linear Asks), may not; a trusted label
+ * lets the latter run, never a guest's issue.
+ */
+export function linearAuthor(raw: Obj): IssueAuthor {
+  if (!isObj(raw.creator)) return { login: null, role: 'integration', canWrite: false };
+  const guest = raw.creator.guest !== false;
+  // A guest can label issues in their teams, so a trusted label on a guest's issue is no maintainer's decision.
+  return { login: presentString(raw.creator.name), role: guest ? 'guest' : 'member', canWrite: !guest, ...(guest ? { setsOwnLabels: true } : {}) };
+}
+
 /** Null when `id`, `identifier`, `title` or `state.name` is missing or blank. */
 export function normalizeLinearIssue(raw: unknown, m: LinearMapping): NormalizedIssue | null {
   if (!isObj(raw)) return null;
@@ -73,6 +85,7 @@ export function normalizeLinearIssue(raw: unknown, m: LinearMapping): Normalized
     labels: normalizeLabels(nodes(raw.labels).map((l) => (isObj(l) ? l.name : null))),
     blockedBy: blockers.map(({ id: bid, identifier: bident, state: bstate }) => ({ id: bid, identifier: bident, state: bstate })),
     dispatchable: routed && !blocked,
+    author: linearAuthor(raw),
     createdAt: instantOrNull(raw.createdAt),
     updatedAt: instantOrNull(raw.updatedAt),
   };

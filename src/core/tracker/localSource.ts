@@ -33,6 +33,8 @@ export function normalizeLocalTask(task: LocalTask): NormalizedIssue {
     blockedBy: [],
     // Only open tasks can take new work; landed/archived ones are finished.
     dispatchable: task.state === 'open',
+    // Local tasks are typed by the person at this machine.
+    author: { login: null, role: 'local', canWrite: true },
     createdAt: instantOrNull(task.createdAt),
     updatedAt: null,
   };

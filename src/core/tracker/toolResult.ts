@@ -31,3 +31,28 @@ export function toolResult(success: boolean, payload: unknown, secret: string | 
 
 export const toolError = (message: string, extra: Record<string, unknown> = {}, secret: string | null = null): ToolResult =>
   toolResult(false, { error: { message, ...extra } }, secret);
+
+/** One tracker-tool call as the journal keeps it (`tracker_tool` event): what was asked, whether Quartet let it through, the answer's status. */
+export interface ToolCallRecord {
+  tool: string;
+  /** `POST /repos/o/r/issues/1/comments` or `mutation commentCreate`; as the agent sent it. */
+  call: string;
+  /** The request body or GraphQL variables as JSON, truncated; null when none. */
+  body: string | null;
+  allowed: boolean;
+  /** HTTP status of the provider's answer; null when refused or failed before a response. */
+  status: number | null;
+  /** Why it was refused or failed; null when it went through. */
+  why: string | null;
+}
+
+export type ToolCallRecorder = (record: ToolCallRecord) => void;
+
+const MAX_RECORD_BODY = 4000;
+
+/** JSON of a body for the journal, capped (the full call is also in the raw protocol record). */
+export function recordBody(body: unknown, secret: string | null = null): string | null {
+  if (body === undefined || body === null) return null;
+  const text = redactSecret(JSON.stringify(body) ?? String(body), secret);
+  return text.length > MAX_RECORD_BODY ? `${text.slice(0, MAX_RECORD_BODY)}…` : text;
+}

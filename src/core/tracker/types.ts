@@ -29,9 +29,23 @@ export interface NormalizedIssue {
   blockedBy: BlockerRef[];
   /** Adapter-derived eligibility for provider rules the scheduler cannot infer. */
   dispatchable: boolean;
+  /** Quartet extension (trust boundary): who wrote the issue and whether the tracker says they may write to the repository. */
+  author: IssueAuthor;
   /** RFC 3339 instant or null. */
   createdAt: string | null;
   updatedAt: string | null;
+}
+
+/** The issue's author as the tracker reports them; `canWrite` gates dispatch (docs/security.md §4). */
+export interface IssueAuthor {
+  /** GitHub login / Linear display name; null when the tracker does not say (an integration, a deleted user). */
+  login: string | null;
+  /** The tracker's word for the relation: GitHub `author_association` (OWNER, NONE…), Linear `member`/`guest`/`integration`, `local`. */
+  role: string | null;
+  /** True only when the tracker vouches that the author may write to the repository (or is a full member of the team). */
+  canWrite: boolean;
+  /** True when the author could have set the issue's labels themselves (a Linear guest): then a trusted label proves nothing. */
+  setsOwnLabels?: boolean;
 }
 
 /** SPEC §11.4 categories. */

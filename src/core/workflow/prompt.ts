@@ -55,6 +55,7 @@ export function localTaskIssue(task: LocalTaskInput): NormalizedIssue {
     labels: [],
     blockedBy: [],
     dispatchable: true,
+    author: { login: null, role: 'local', canWrite: true },
     createdAt: task.createdAt,
     updatedAt: null,
   };

@@ -10,7 +10,7 @@ export const MAX_WORKFLOW_ATTEMPTS = 8;
 
 export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
   const q = r.section(root, QUARTET_KEY, 'quartet');
-  r.unknownKeys(q, 'quartet', ['attempts', 'check_command', 'check_timeout_ms', 'land', 'prices', 'token_budget', 'loop_limit', 'agent_tools']);
+  r.unknownKeys(q, 'quartet', ['attempts', 'check_command', 'check_timeout_ms', 'land', 'prices', 'token_budget', 'loop_limit', 'agent_tools', 'trusted_labels']);
   const land = r.section(q, 'land', 'quartet.land');
   r.unknownKeys(land, 'quartet.land', ['mode', 'policy', 'pr']);
   const budget = r.int(q, 'token_budget', 'quartet.token_budget', 0, { min: 1 });
@@ -27,6 +27,8 @@ export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
     tokenBudget: budget || null,
     loopLimit: r.int(q, 'loop_limit', 'quartet.loop_limit', 3, { min: 0, max: 100 }),
     agentTools: r.bool(q, 'agent_tools', 'quartet.agent_tools', true),
+    // Blank entries would match nothing; dropping them keeps "no trusted label" meaning exactly that.
+    trustedLabels: (r.strings(q, 'trusted_labels', 'quartet.trusted_labels') ?? []).map((l) => l.trim().toLowerCase()).filter(Boolean),
   };
 }
 

@@ -71,6 +71,8 @@ export interface QuartetSettings {
   loopLimit: number;
   /** Offer the tracker's provider-native tool (`github_api` / `linear_graphql`) to agents working on its issues (SPEC §10.5). */
   agentTools: boolean;
+  /** Labels a maintainer sets to let an issue from someone without write access be dispatched (docs/security.md §4); [] = none. */
+  trustedLabels: string[];
 }
 
 export interface WorkflowConfig {

@@ -95,6 +95,7 @@ const ISSUE_ICONS: Record<AutopilotIssueRow['status'], IconSpec> = {
   waiting: { id: 'debug-pause' },
   held: { id: 'eye' },
   ineligible: { id: 'circle-slash' },
+  skipped: { id: 'shield', color: 'charts.orange' },
 };
 
 /** `#42 Fix the greeter` · `In Progress · bug, ui · running`. */
@@ -108,7 +109,7 @@ export function issueRowView(row: AutopilotIssueRow): RowView {
       `**${escapeMarkdown(row.identifier)}** ${escapeMarkdown(oneLine(row.title, 200))}`,
       `State: ${escapeMarkdown(row.state)}${row.priority !== null ? ` · priority ${row.priority}` : ''}`,
       row.labels.length ? `Labels: ${escapeMarkdown(row.labels.join(', '))}` : '',
-      `Autopilot: ${escapeMarkdown(status)}`,
+      `Autopilot: ${escapeMarkdown(row.note && row.status !== 'running' ? `${row.status}: ${oneLine(row.note, 300)}` : row.status)}`,
       row.taskId ? `Task: ${escapeMarkdown(row.taskId)}` : '',
       row.url ? escapeMarkdown(row.url) : '',
     ].filter(Boolean).join('  \n'),
