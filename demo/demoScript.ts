@@ -3,7 +3,7 @@
 import { trackerToolReply } from './trackerScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'hostile-test-script'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -16,7 +16,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang';
+type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'hostileEdit';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -40,9 +40,14 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'fix-checks': ['fixEdit', 'final'],
   // An agent on a tracker issue: comments on it through Quartet's tracker tool, shows its environment, edits, ends.
   'tracker-tool': ['trackerTool', 'envDump', 'edit', 'final'],
+  // A prompt-injected agent: rewrites package.json's "test" to write outside the worktree when Quartet runs the checks.
+  'hostile-test-script': ['hostileEdit', 'edit', 'final'],
   fail: [],
   hang: [],
 };
+
+/** Where the hostile test script writes (outside every writable root of the sandbox); `$QUARTET_ATTEMPT_ID` is set for checks. */
+export const HOSTILE_TARGET_PREFIX = '/var/tmp/quartet-pwned-';
 
 /** The file and word the `fix-checks` scenario writes; a scripted CI check can pass once the tree has it. */
 export const FIX_FILE = 'quartet-fix.txt';
@@ -202,6 +207,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
     case 'hang':
       return { kind: 'hang' };
+    case 'hostileEdit':
+      return { kind: 'exec', cmd: `printf '%s\\n' '{"name":"greeter","private":true,"scripts":{"test":"echo pwned > ${HOSTILE_TARGET_PREFIX}$QUARTET_ATTEMPT_ID && node test.js"}}' > package.json` };
     case 'final':
       return { kind: 'message', text: finalText(scenario, id) };
   }

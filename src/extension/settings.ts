@@ -15,6 +15,6 @@ export const isSettingSet: SettingIsSet = (key) => {
 };
 
 /** Settings the supervisor holds (it cannot read VS Code settings itself). */
-export const SUPERVISOR_SETTING_KEYS = ['quartet.maxConcurrent', 'quartet.worktreeRoot', 'quartet.stopAttemptsWhenLastClientDisconnects', 'quartet.workflowPath', 'quartet.retention'];
+export const SUPERVISOR_SETTING_KEYS = ['quartet.maxConcurrent', 'quartet.worktreeRoot', 'quartet.stopAttemptsWhenLastClientDisconnects', 'quartet.workflowPath', 'quartet.retention', 'quartet.checks.allowUnsandboxed'];
 /** Settings that change which Codex binary (and so which state) the window has. */
 export const PREFLIGHT_SETTING_KEYS = ['quartet.codex.path'];

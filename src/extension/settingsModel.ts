@@ -67,6 +67,8 @@ export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k
     stopWhenLastClientDisconnects: stopAttemptsOnExit(read),
     workflowPath: workflow ? expandHome(workflow) : null,
     retention: retentionSetting(read),
+    // A machine-scoped setting: VS Code ignores a workspace's value, so a repository cannot turn the sandbox off.
+    allowUnsandboxedChecks: read('checks.allowUnsandboxed') === true,
   };
 }
 

@@ -53,7 +53,7 @@ export type AgentEvent =
   | { type: 'stderr'; text: string }
   | { type: 'committed'; commit: string; files: number; message: string }
   | { type: 'process_exit'; code: number | null; signal: string | null }
-  | { type: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string }
+  | { type: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string; source?: string | null; sandboxed?: boolean; profile?: string | null; notRun?: boolean }
   | { type: 'landed'; commit: string; aside: string | null; message: string }
   | { type: 'archived'; reason: string; patch: string }
   | { type: 'skills'; skills: AttemptSkill[] }
@@ -63,7 +63,7 @@ export type AgentEvent =
    */
   | { type: 'pr_feedback'; kind: PrFeedbackKind; pr: number; url: string; author: string; path?: string; line?: number; body: string; check?: string }
   /** A WORKFLOW.md workspace hook ran (SPEC §9.4); `output` is truncated (head + tail). */
-  | { type: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string };
+  | { type: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string; sandboxed?: boolean };
 
 /** One line of an attempt's journal: a raw protocol message or a normalized event. */
 export type JournalRecord =

@@ -110,6 +110,11 @@ export interface SupervisorSettings {
   workflowPath: string | null;
   /** What the supervisor cleans up on its own (hourly and at startup); see core/cleanup. */
   retention: RetentionSettings;
+  /**
+   * `quartet.checks.allowUnsandboxed` (machine scope): where Codex's sandbox is unavailable, run checks and
+   * workspace hooks without it. Off (absent): they are not run, and the result says why.
+   */
+  allowUnsandboxedChecks?: boolean;
 }
 
 /** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
