@@ -8,9 +8,11 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/repoHarness';
-import { brokenSandboxCodex, sandboxTestEnv } from '../support/sandboxEnv';
+import { brokenSandboxCodex, sandboxTestEnv, testSandbox } from '../support/sandboxEnv';
 import { runSandboxedChecks } from '../../src/core/land/checkRun';
-import { LOOPBACK_PROFILE } from '../../src/core/execution/sandbox';
+import { LOOPBACK_PROFILE, minimalEnv } from '../../src/core/execution/sandbox';
+import { isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
+import { runHook } from '../../src/core/workflow/hooks';
 import { runAttemptHook } from '../../src/core/workflow/attemptHooks';
 import { parseWorkflow } from '../../src/core/workflow/loader';
 import { readJournal } from '../../src/core/observability/journal';
@@ -132,6 +134,23 @@ test('hooks: before_run/after_run/before_remove run in the sandbox with a minima
     const refused = await runAttemptHook(def, 'before_run', broken, opts);
     assert.equal(refused?.fatal, true);
     assert.match(refused?.message ?? '', /before_run hook failed \(not run: the sandbox is unavailable .*quartet\.checks\.allowUnsandboxed/);
+  } finally {
+    s.done();
+  }
+});
+
+test('a sandboxed hook that times out is ended with everything it started inside the sandbox', { timeout: 60_000 }, async () => {
+  const s = scratch();
+  try {
+    const env = sandboxTestEnv(s.dir);
+    const tag = `q-sbx-hook-${process.pid}-${Date.now()}`;
+    const sandbox = await testSandbox(env, ROOT);
+    const r = await runHook({ name: 'before_run', script: 'sleep 600 &\necho started\nsleep 600', cwd: s.wt, env: { ...minimalEnv(env), HOOK_TEST_TAG: tag }, timeoutMs: 1500, sandbox });
+    assert.equal(r.sandboxed, true);
+    assert.equal(r.timedOut, true);
+    assert.match(r.output, /started/);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.deepEqual(pidsWithEnv('HOOK_TEST_TAG', tag).filter(isAlive), [], 'no process of the hook is left');
   } finally {
     s.done();
   }
