@@ -3,7 +3,7 @@
 import { trackerToolReply } from './trackerScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'hostile-test-script'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'hostile-test-script', 'loopback'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -16,7 +16,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'hostileEdit';
+type StepKind = 'read' | 'edit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerTool' | 'hang' | 'hostileEdit' | 'loopback';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -42,6 +42,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'tracker-tool': ['trackerTool', 'envDump', 'edit', 'final'],
   // A prompt-injected agent: rewrites package.json's "test" to write outside the worktree when Quartet runs the checks.
   'hostile-test-script': ['hostileEdit', 'edit', 'final'],
+  // A test suite's own server on 127.0.0.1 (listen + connect), then a write outside the worktree; both outcomes in loopback.txt.
+  loopback: ['loopback', 'final'],
   fail: [],
   hang: [],
 };
@@ -207,6 +209,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
     case 'hang':
       return { kind: 'hang' };
+    case 'loopback':
+      return { kind: 'exec', cmd: `node -e 'const net=require("net");const s=net.createServer((c)=>c.end("pong")).listen(0,"127.0.0.1",()=>{net.connect(s.address().port,"127.0.0.1").on("data",(d)=>{console.log("loopback "+d);s.close()})}).on("error",(e)=>console.log("listen "+e.code))' > loopback.txt 2>&1; (echo x > ${HOSTILE_TARGET_PREFIX}agent-$QUARTET_ATTEMPT_ID) 2>> loopback.txt; true` };
     case 'hostileEdit':
       return { kind: 'exec', cmd: `printf '%s\\n' '{"name":"greeter","private":true,"scripts":{"test":"echo pwned > ${HOSTILE_TARGET_PREFIX}$QUARTET_ATTEMPT_ID && node test.js"}}' > package.json` };
     case 'final':

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { startHarness, waitForTask, type Harness } from '../support/repoHarness';
+import { git, startHarness, waitForTask, type Harness } from '../support/repoHarness';
 import { HOSTILE_TARGET_PREFIX } from '../../demo/demoScript';
 import { readJournal } from '../../src/core/observability/journal';
 import type { TaskSnapshot } from '../../src/shared/model';
@@ -42,4 +42,16 @@ test('a configured `npm test` runs the agent\'s script — inside the sandbox, w
   assert.ok(a.checks?.summary.some((l) => /Read-only file system/.test(l)), a.checks?.summary.join(' | '));
   assert.equal(existsSync(`${HOSTILE_TARGET_PREFIX}${a.id}`), false, 'nothing was written outside the worktree');
   assert.match(a.lastEvent ?? '', /checks failed: `npm test` in the sandbox \(quartet-checks\)/);
+});
+
+test('the agent runs in the same profile: its test server on 127.0.0.1 works, its write outside the worktree does not', { timeout: 180_000 }, async () => {
+  const launched = await h.client.launch({ title: 'Loopback', prompt: 'Run a server [[quartet-demo:loopback]]', attempts: 1, options: { checkCommand: '' } });
+  const a = (await waitForTask(h.client, launched.id, 150_000)).attempts[0]!;
+  assert.equal(a.phase, 'finished', a.lastError ?? '');
+  const out = git(h.repo, 'show', `${a.branch}:loopback.txt`);
+  assert.match(out, /^loopback pong$/m, 'listen + connect on 127.0.0.1 (EPERM under the plain workspace-write sandbox)');
+  assert.match(out, /Read-only file system/);
+  assert.equal(existsSync(`${HOSTILE_TARGET_PREFIX}agent-${a.id}`), false);
+  const start = readJournal(a.journal).find((r) => r.kind === 'raw' && (r.msg as { method?: string }).method === 'thread/start');
+  assert.ok(start && start.kind === 'raw' && !('sandbox' in ((start.msg as { params?: object }).params ?? {})), 'no legacy sandbox on thread/start');
 });

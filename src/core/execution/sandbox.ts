@@ -36,7 +36,8 @@ export function minimalEnv(env: Record<string, string | undefined>, extra: Recor
  * suite's own localhost requests go direct; the proxy still refuses local addresses (no allowlist).
  */
 export const LOOPBACK_PROFILE = 'quartet-checks';
-const LOOPBACK_ARGS = [
+/** The profile's declaration and selection as Codex config overrides (also given to the agent's `codex app-server`). */
+export const PROFILE_CONFIG_ARGS: readonly string[] = [
   '--enable', 'network_proxy',
   '-c', `permissions.${LOOPBACK_PROFILE}.extends=":workspace"`,
   '-c', `permissions.${LOOPBACK_PROFILE}.network.enabled=true`,
@@ -44,8 +45,19 @@ const LOOPBACK_ARGS = [
   '-c', `permissions.${LOOPBACK_PROFILE}.network.allow_local_binding=true`,
   // Codex refuses [permissions] profiles without a default; the explicit -P below is what applies.
   '-c', `default_permissions="${LOOPBACK_PROFILE}"`,
-  '-P', LOOPBACK_PROFILE,
 ];
+const LOOPBACK_ARGS = [...PROFILE_CONFIG_ARGS, '-P', LOOPBACK_PROFILE];
+
+/**
+ * The agent's `codex app-server` argv with the same profile: inserted after `app-server` when the attempt
+ * uses `workspace-write` and the probe found the profile usable; null: leave the argv (and the thread's
+ * legacy `sandbox`) as they are. Codex applies a profile only when `thread/start` carries no `sandbox`.
+ */
+export function withAgentProfile(argv: string[], sandboxMode: string, plan: SandboxPlan | null): string[] | null {
+  if (sandboxMode !== 'workspace-write' || argv[1] !== 'app-server') return null;
+  if (plan?.kind !== 'sandboxed' || plan.sandbox.profile !== LOOPBACK_PROFILE) return null;
+  return [...argv.slice(0, 2), ...PROFILE_CONFIG_ARGS, ...argv.slice(2)];
+}
 /** The fallback when the loopback profile cannot start (no network namespaces): no network at all. */
 const WORKSPACE_ARGS = ['-P', ':workspace'];
 
