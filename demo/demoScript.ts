@@ -4,7 +4,7 @@ import { trackerToolDeniedReply, trackerToolReply } from './trackerScenario';
 import { GREETER_TASK, greeterPatch, greeterSummary } from './greeterScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr', 'printer'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr', 'printer', 'hostile-test-script', 'loopback'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -17,7 +17,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerToolDenied' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside' | 'printForever';
+type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerToolDenied' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside' | 'printForever' | 'hostileEdit' | 'loopback';
 
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
@@ -56,9 +56,16 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'greet-fr': ['read', 'greeterEdit', 'check', 'final'],
   // An agent whose command prints without end (journal byte budget tests); `timeout` keeps it finite if nothing stops it.
   printer: ['printForever', 'final'],
+  // A prompt-injected agent: rewrites package.json's "test" to write outside the worktree when Quartet runs the checks.
+  'hostile-test-script': ['hostileEdit', 'edit', 'final'],
+  // A test suite's own server on 127.0.0.1 (listen + connect), then a write outside the worktree; both outcomes in loopback.txt.
+  loopback: ['loopback', 'final'],
   fail: [],
   hang: [],
 };
+
+/** Where the hostile test script writes (outside every writable root of the sandbox); `$QUARTET_ATTEMPT_ID` is set for checks. */
+export const HOSTILE_TARGET_PREFIX = '/var/tmp/quartet-pwned-';
 
 /** The file and word the `fix-checks` scenario writes; a scripted CI check can pass once the tree has it. */
 export const FIX_FILE = 'quartet-fix.txt';
@@ -282,6 +289,10 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'exec', cmd: "timeout 120 yes 'quartet demo: printing forever'", yieldMs: 120_000 };
     case 'hang':
       return { kind: 'hang' };
+    case 'loopback':
+      return { kind: 'exec', cmd: `node -e 'const net=require("net");const s=net.createServer((c)=>c.end("pong")).listen(0,"127.0.0.1",()=>{net.connect(s.address().port,"127.0.0.1").on("data",(d)=>{console.log("loopback "+d);s.close()})}).on("error",(e)=>console.log("listen "+e.code))' > loopback.txt 2>&1; (echo x > ${HOSTILE_TARGET_PREFIX}agent-$QUARTET_ATTEMPT_ID) 2>> loopback.txt; true` };
+    case 'hostileEdit':
+      return { kind: 'exec', cmd: `printf '%s\\n' '{"name":"greeter","private":true,"scripts":{"test":"echo pwned > ${HOSTILE_TARGET_PREFIX}$QUARTET_ATTEMPT_ID && node test.js"}}' > package.json` };
     case 'final': {
       const text = finalText(scenario, id, attemptIndex);
       return { kind: 'message', text: ctx.followUp ? `${text}\n\nFollow-up received: "${ctx.followUp}"` : text };

@@ -87,6 +87,8 @@ export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k
     retention: retentionSetting(read),
     allowedCommandPrefixes: allowedCommandPrefixes(readUser).valid,
     journalMaxBytesPerAttempt: journalBudgetSetting(read),
+    // A machine-scoped setting: VS Code ignores a workspace's value, so a repository cannot turn the sandbox off.
+    allowUnsandboxedChecks: read('checks.allowUnsandboxed') === true,
   };
 }
 

@@ -55,7 +55,7 @@ export type AgentEvent =
   | { type: 'stderr'; text: string }
   | { type: 'committed'; commit: string; files: number; message: string }
   | { type: 'process_exit'; code: number | null; signal: string | null }
-  | { type: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string }
+  | { type: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string; source?: string | null; sandboxed?: boolean; profile?: string | null; notRun?: boolean }
   | { type: 'landed'; commit: string; aside: string | null; message: string }
   | { type: 'archived'; reason: string; patch: string }
   | { type: 'skills'; skills: AttemptSkill[] }
@@ -70,7 +70,7 @@ export type AgentEvent =
    */
   | { type: 'tracker_tool'; tool: string; call: string; body: string | null; allowed: boolean; status: number | null; why: string | null }
   /** A WORKFLOW.md workspace hook ran (SPEC §9.4); `output` is truncated (head + tail). */
-  | { type: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string };
+  | { type: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string; sandboxed?: boolean };
 
 /** One line of an attempt's journal: a raw protocol message or a normalized event. */
 export type JournalRecord =

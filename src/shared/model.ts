@@ -163,6 +163,13 @@ export interface CheckSummary {
   /** The few lines that matter when they failed. */
   summary: string[];
   at: string;
+  /** Where the command came from (the base commit's package.json, or the person's setting). */
+  source?: string | null;
+  /** Ran inside Codex's sandbox (with `profile`); false: run without it by the person's setting, or not run. */
+  sandboxed?: boolean;
+  profile?: string | null;
+  /** Nothing ran: the sandbox is unavailable (the summary says why and which setting allows it). */
+  notRun?: boolean;
 }
 
 /** The pull request of a land as a PR (what GitHub last said about it). */

@@ -24,7 +24,9 @@ test('startup: initialize (client identity, experimentalApi) → initialized →
   const out = raw.filter((r) => r.dir === 'out').map((r) => r.msg);
   assert.deepEqual(out.slice(0, 4).map((m) => m.method), ['initialize', 'initialized', 'thread/start', 'turn/start']);
   assert.deepEqual(out[0]!.params, { clientInfo: { name: 'quartet', title: 'Quartet', version: '0.1.0' }, capabilities: { experimentalApi: true } });
-  assert.deepEqual(out[2]!.params, { cwd: a.worktree, approvalPolicy: 'never', sandbox: 'workspace-write' });
+  // workspace-write becomes the `quartet-checks` permission profile on the app-server's command line (see
+  // execution/sandbox.ts); Codex applies a profile only when the thread carries no legacy `sandbox`.
+  assert.deepEqual(out[2]!.params, { cwd: a.worktree, approvalPolicy: 'never' });
   const started = raw.find((r) => r.dir === 'in' && r.msg.id === out[2]!.id)!.msg.result as { thread: { id: string } };
   const session = records.find((r) => r.kind === 'event' && r.event.type === 'session_started');
   assert.ok(session && session.kind === 'event' && session.event.type === 'session_started');

@@ -27,8 +27,11 @@ test('four attempts are scored on checks and diff; the recommended one lands on 
   const launched = await h.client.launch({ title: 'Add a note', prompt: 'Add a short note file.', attempts: 4 });
   const task = await waitForTask(h.client, launched.id, 180_000, scored);
   for (const a of task.attempts) {
-    assert.equal(a.checks?.state, 'passed', `npm test ran in ${a.id}: ${a.checks?.summary.join(' | ')}`);
-    assert.equal(a.checks?.command, 'npm test');
+    assert.equal(a.checks?.state, 'passed', `the checks ran in ${a.id}: ${a.checks?.summary.join(' | ')}`);
+    // What `npm test` runs, read from package.json at the attempt's base (not from its worktree), run in Codex's sandbox.
+    assert.equal(a.checks?.command, 'node test.js');
+    assert.equal(a.checks?.source, `package.json "test" at ${a.base.slice(0, 8)}`);
+    assert.equal(a.checks?.sandboxed, true);
     assert.deepEqual(a.diffStat && a.diffStat.files, 1);
     assert.equal(a.conflicts?.withBase, false);
   }

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git } from '../support/repoHarness';
+import { sandboxTestEnv } from '../support/sandboxEnv';
 import { commitFiles, makeAttempt, makeRemoteAndClone } from '../support/bareRemote';
 import { landLocally, type LandInput } from '../../src/core/land/localLand';
 import { repoWorktreeDir } from '../../src/core/execution/worktrees';
@@ -20,6 +21,7 @@ interface Ctx {
   repo: string;
   root: string;
   base0: string;
+  env: Record<string, string>;
   input(extra?: Partial<LandInput>): LandInput;
 }
 
@@ -29,11 +31,13 @@ async function withRepo(fn: (c: Ctx) => Promise<void>): Promise<void> {
     const { bare, clone: repo } = makeRemoteAndClone(dir);
     const root = join(dir, 'worktrees');
     const base0 = git(repo, 'rev-parse', 'HEAD');
+    // The checks run in Codex's sandbox: this names the binary and a hermetic CODEX_HOME.
+    const env = sandboxTestEnv(dir);
     const input = (extra: Partial<LandInput> = {}): LandInput => ({
       repo, baseBranch: 'main', attemptBranch: BRANCH, message: 'Add a changelog\n\nQuartet-Attempt: t-1-1\n', worktreeRoot: root,
-      landedBranch: `quartet/landed/${KEY}`, checks: { command: 'npm test', timeoutMs: 60_000 }, ...extra,
+      landedBranch: `quartet/landed/${KEY}`, checks: { command: 'npm test', timeoutMs: 60_000, env }, ...extra,
     });
-    await fn({ dir, bare, repo, root, base0, input });
+    await fn({ dir, bare, repo, root, base0, env, input });
     // Whatever happened, the temporary land worktree is gone.
     assert.doesNotMatch(git(repo, 'worktree', 'list', '--porcelain'), /\.land/);
     const landDir = join(repoWorktreeDir(root, repo), '.land');
@@ -61,6 +65,9 @@ test('fast path: base checked out and clean → squashed as Quartet, user checko
     assert.equal(git(c.repo, 'log', '-1', '--format=%an <%ae>|%P|%s'), `Quartet <quartet@localhost>|${c.base0}|Add a changelog`);
     assert.equal(r.checks?.ok, true);
     assert.deepEqual(seen, ['prepare:running', 'prepare:ok', 'merge:running', 'merge:ok', 'checks:running', 'checks:ok', 'advance:running', 'advance:ok', 'done:ok']);
+    // The land's step names the check that ran, and that it ran in the sandbox.
+    assert.match(r.steps.find((x) => x.step === 'checks' && x.status === 'ok')?.detail ?? '', /^`npm test` in the sandbox \(quartet-checks\) passed in \d+ ms$/);
+    assert.equal(r.checks?.sandboxed, true);
     assert.equal(git(c.bare, 'rev-parse', 'main'), c.base0, 'land never pushes');
   });
 });
@@ -70,7 +77,7 @@ test('base moved since the attempt started (no conflict) → still lands, and th
     attempt(c, { 'CHANGELOG.md': '# Changelog\n' });
     const moved = commitFiles(c.repo, { 'NOTES.md': 'main moved on\n' }, 'meanwhile on main');
     // Passes only if the checks see both the attempt's file and main's new commit.
-    const r = await landLocally(c.input({ checks: { command: 'npm test && test -f NOTES.md && test -f CHANGELOG.md', timeoutMs: 60_000 } }));
+    const r = await landLocally(c.input({ checks: { command: 'npm test && test -f NOTES.md && test -f CHANGELOG.md', timeoutMs: 60_000, env: c.env } }));
     assert.equal(r.status, 'landed', r.message);
     if (r.status !== 'landed') return;
     assert.equal(r.previous, moved);

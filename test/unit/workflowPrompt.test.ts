@@ -12,6 +12,7 @@ import { AttemptSetupError } from '../../src/core/workflow/attemptHooks';
 import { defaultPrompt } from '../../src/core/policy/defaultPrompt';
 import { readJournal } from '../../src/core/observability/journal';
 import type { NormalizedIssue } from '../../src/core/tracker/types';
+import { sandboxTestEnv } from '../support/sandboxEnv';
 
 const FIXTURES = resolve(__dirname, '../../../test/fixtures/workflow');
 
@@ -146,14 +147,15 @@ test('runtime hooks: journaled with name, exit code, duration and output; fatal 
     const lines: string[] = [];
     const rt = runtimeIn(dir, lines);
     const journal = join(dir, 'journal.jsonl');
-    const ctx = { attemptId: 't-1-2', taskId: 't-1', worktree: wt, branch: 'quartet/x/2', env: { PATH: process.env.PATH ?? '', LINEAR_API_KEY: 'lin_api_should_not_leak' }, journal };
+    // before_run/after_run run in Codex's sandbox: the env names the repo's Codex and a hermetic CODEX_HOME.
+    const ctx = { attemptId: 't-1-2', taskId: 't-1', worktree: wt, branch: 'quartet/x/2', env: sandboxTestEnv(dir, { LINEAR_API_KEY: 'lin_api_should_not_leak' }), journal };
     await assert.rejects(rt.requireHook('before_run', ctx), (e: unknown) => e instanceof AttemptSetupError && e.reason === 'hook_failed' && /^before_run hook failed \(exit 4\): secret=none$/.test(e.message));
     assert.equal(readFileSync(join(wt, 'before.txt'), 'utf8'), 'before t-1-2 on quartet/x/2\n');
     const after = await rt.hook('after_run', ctx);
     assert.equal(after?.fatal, false, 'after_run failures are logged and ignored');
     assert.equal(await rt.hook('before_remove', ctx), null, 'no script, no run');
     const events = readJournal(journal).flatMap((r) => (r.kind === 'event' && r.event.type === 'hook' ? [r.event] : []));
-    assert.deepEqual(events.map((e) => [e.name, e.ok, e.exitCode]), [['before_run', false, 4], ['after_run', false, 5]]);
+    assert.deepEqual(events.map((e) => [e.name, e.ok, e.exitCode, e.sandboxed]), [['before_run', false, 4, true], ['after_run', false, 5, true]]);
     assert.ok(events.every((e) => typeof e.durationMs === 'number' && e.durationMs >= 0));
     assert.match(events[0]?.output ?? '', /secret=none/);
     assert.ok(lines.some((l) => /attempt=t-1-2 hook=before_run exit=4/.test(l)), lines.join('\n'));

@@ -121,6 +121,11 @@ export interface SupervisorSettings {
   allowedCommandPrefixes?: string[];
   /** Journal bytes one attempt may write before its output is summarized and it stops; null: 256 MiB. */
   journalMaxBytesPerAttempt: number | null;
+  /**
+   * `quartet.checks.allowUnsandboxed` (machine scope): where Codex's sandbox is unavailable, run checks and
+   * workspace hooks without it. Off (absent): they are not run, and the result says why.
+   */
+  allowUnsandboxedChecks?: boolean;
 }
 
 /** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */

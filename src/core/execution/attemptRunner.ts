@@ -5,6 +5,7 @@ import type { PendingQuestion, Reason } from '../../shared/model';
 import type { LaunchOptions } from '../client/api';
 import { CodexClient, type JsonObject } from './codexClient';
 import { codexArgv } from './codexBinary';
+import { withAgentProfile, type SandboxPlan } from './sandbox';
 import { normalizeNotification, turnErrorText } from './codexEvents';
 import { triageServerRequest, type Decision } from './serverRequests';
 import { fileChangePaths } from './approvalRules';
@@ -35,6 +36,8 @@ export interface RunnerInput {
   options: LaunchOptions;
   env: Record<string, string>;
   codexPath: string | null;
+  /** The sandbox the probe found (execution/sandbox.ts): with the loopback profile the agent runs in it too. */
+  sandboxPlan?: SandboxPlan | null;
   journal: Journal;
   hooks: RunnerHooks;
   maxLineBytes: number;
@@ -101,10 +104,14 @@ export class AttemptRunner {
       return { status: 'failed', reason: 'invalid_workspace_cwd', message: (err as Error).message };
     }
     const turnDone = new Promise<RunOutcome>((resolve) => (this.settleTurn = resolve));
+    const plain = codexArgv(options.codexCommand, this.input.codexPath);
+    // The same permission profile as the checks (loopback only); the thread then carries no legacy `sandbox`.
+    const profiled = withAgentProfile(plain, options.sandbox, this.input.sandboxPlan ?? null);
+    const sandbox = profiled ? {} : { sandbox: options.sandbox };
     try {
       this.client = new CodexClient(
         {
-          argv: codexArgv(options.codexCommand, this.input.codexPath),
+          argv: profiled ?? plain,
           cwd: worktree,
           env: this.input.env,
           maxLineBytes: this.input.maxLineBytes,
@@ -138,11 +145,11 @@ export class AttemptRunner {
       this.client.notify('initialized');
       const resume = this.input.resumeThreadId;
       const started = resume
-        ? await this.client.request('thread/resume', { threadId: resume, cwd: worktree, approvalPolicy: options.approvalPolicy, sandbox: options.sandbox })
+        ? await this.client.request('thread/resume', { threadId: resume, cwd: worktree, approvalPolicy: options.approvalPolicy, ...sandbox })
         : await this.client.request('thread/start', {
             cwd: worktree,
             approvalPolicy: options.approvalPolicy,
-            sandbox: options.sandbox,
+            ...sandbox,
             ...(options.model ? { model: options.model } : {}),
             ...(this.input.developerInstructions ? { developerInstructions: this.input.developerInstructions } : {}),
             // A resumed thread keeps the tools it was started with (verified with 0.169.0); only the executor is needed then.

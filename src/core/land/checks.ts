@@ -1,9 +1,9 @@
-// Runs a repository's check command (e.g. `npm test`) in a directory: own process group, timeout, output tail + key lines.
+// Runs a repository's check command inside Codex's sandbox (own process group, timeout, output tail + key lines); finds it at the base.
 
 import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { killTree } from '../execution/processTree';
+import { sandboxArgv, withSandboxTmp, type Sandbox } from '../execution/sandbox';
+import { runGit } from './git';
 
 const TAIL_CHARS = 8 * 1024;
 const MAX_SUMMARY = 10;
@@ -14,9 +14,11 @@ export interface CheckOptions {
   /** A shell command line, run with `sh -c`. */
   command: string;
   timeoutMs: number;
-  /** The command's whole environment (the caller has already removed secrets from it). */
+  /** The command's whole environment (the caller has already reduced it, see sandbox.ts minimalEnv). */
   env: Record<string, string | undefined>;
   onOutput?: (chunk: string) => void;
+  /** Run inside this sandbox (see execution/sandbox.ts); null only when the person allowed unsandboxed checks. */
+  sandbox: Sandbox | null;
 }
 
 export interface CheckResult {
@@ -29,6 +31,9 @@ export interface CheckResult {
   outputTail: string;
   /** The few lines that explain a failure (errors, FAIL, not ok…); empty when the checks pass. */
   summary: string[];
+  /** Whether it ran inside Codex's sandbox, and with which permission profile. */
+  sandboxed: boolean;
+  profile: string | null;
 }
 
 // Test runners colour their output; escape codes would defeat the key-line patterns.
@@ -49,32 +54,69 @@ export function summarizeOutput(text: string, max = MAX_SUMMARY): string[] {
   return picked.map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE - 1)}…` : l));
 }
 
-/** `npm test` when package.json has a real `test` script; null (no checks) otherwise. */
-export function detectCheckCommand(repoDir: string): string | null {
-  const file = join(repoDir, 'package.json');
-  if (!existsSync(file)) return null;
+/** A package.json larger than this is not a real one: no checks are detected from it. */
+export const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
+
+/**
+ * What `npm test` would run for this package.json text (`pretest && test && posttest`), or null (no
+ * checks) when it has no real test script. The script runs itself, not `npm test`, because npm would
+ * read the worktree's package.json, which the agent may have edited.
+ */
+export function checkCommandFromPackageJson(text: string): string | null {
   try {
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { scripts?: Record<string, unknown> };
-    const test = pkg.scripts?.test;
+    const pkg = JSON.parse(text) as { scripts?: Record<string, unknown> };
+    const scripts = pkg.scripts ?? {};
+    const test = scripts.test;
     if (typeof test !== 'string' || !test.trim()) return null;
     // `npm init` writes a test script that always fails: it means "no tests", not "tests fail".
     if (/no test specified/i.test(test)) return null;
-    return 'npm test';
+    const pre = typeof scripts.pretest === 'string' && scripts.pretest.trim() ? scripts.pretest : null;
+    const post = typeof scripts.posttest === 'string' && scripts.posttest.trim() ? scripts.posttest : null;
+    return [pre, test, post].filter((x): x is string => x !== null).map((x) => (pre || post ? `(${x})` : x)).join(' && ');
   } catch {
     return null;
   }
 }
 
+/**
+ * The check command detected at `commit` (the attempt's base, or the base a land merges onto): read from
+ * git's objects, never from a working tree, so an agent's edit (or a FIFO, a huge file, a symlink) in its
+ * worktree never decides what runs. null: no package.json there, not a file, too large, or no test script.
+ */
+export async function baseCheckCommand(repo: string, commit: string): Promise<string | null> {
+  const spec = `${commit}:package.json`;
+  const type = await runGit(repo, ['cat-file', '-t', spec]).catch(() => null);
+  if (!type || type.code !== 0 || type.stdout.trim() !== 'blob') return null;
+  const size = await runGit(repo, ['cat-file', '-s', spec]).catch(() => null);
+  if (!size || size.code !== 0 || Number(size.stdout.trim()) > MAX_PACKAGE_JSON_BYTES) return null;
+  const blob = await runGit(repo, ['cat-file', 'blob', spec]).catch(() => null);
+  return blob && blob.code === 0 ? checkCommandFromPackageJson(blob.stdout) : null;
+}
+
+/** Local binaries first, as `npm test` would find them; the prefix shares the command's line. */
+const NPM_BIN_PATH = 'PATH="$PWD/node_modules/.bin${PATH:+:$PATH}"; export PATH; ';
+
 /** Runs the checks; never throws for a failing or missing command — that is a failed result. */
 export async function runChecks(opts: CheckOptions): Promise<CheckResult> {
   const started = Date.now();
+  const via = opts.sandbox ?? null;
+  const shell = ['sh', '-c', NPM_BIN_PATH + opts.command];
+  const run = async (tmp: string | null): Promise<CheckResult> => {
+    const argv = via ? sandboxArgv(via, opts.cwd, shell) : { file: shell[0] as string, args: shell.slice(1) };
+    return spawnCheck(opts, argv, tmp ? { ...opts.env, TMPDIR: tmp } : opts.env, started);
+  };
+  const r = via ? await withSandboxTmp(run) : await run(null);
+  return { ...r, sandboxed: via !== null, profile: via?.profile ?? null };
+}
+
+async function spawnCheck(opts: CheckOptions, argv: { file: string; args: string[] }, env: Record<string, string | undefined>, started: number): Promise<CheckResult> {
   let tail = '';
   let timedOut = false;
-  const child = execa('sh', ['-c', opts.command], {
+  const child = execa(argv.file, argv.args, {
     cwd: opts.cwd,
-    env: opts.env,
+    env,
     extendEnv: false,
-    // Own process group: a timeout ends the shell and everything the test runner started.
+    // Own process group: a timeout ends the shell (or the sandbox) and everything the test runner started.
     detached: true,
     stdin: 'ignore',
     buffer: false,
@@ -112,5 +154,5 @@ export async function runChecks(opts: CheckOptions): Promise<CheckResult> {
     summary = summarizeOutput(tail || (r.failed ? (r.message ?? '') : ''));
     if (timedOut) summary.unshift(`timed out after ${Math.round(opts.timeoutMs / 1000)} s`);
   }
-  return { command: opts.command, ok, exitCode, timedOut, durationMs, outputTail: tail, summary };
+  return { command: opts.command, ok, exitCode, timedOut, durationMs, outputTail: tail, summary, sandboxed: false, profile: null };
 }

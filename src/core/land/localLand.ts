@@ -2,7 +2,8 @@
 
 import { SerialQueue } from '../execution/serialQueue';
 import { canonicalPath } from '../execution/pathSafety';
-import { runChecks, type CheckResult } from './checks';
+import type { CheckResult } from './checks';
+import { describeCheckRun, runSandboxedChecks } from './checkRun';
 import { refCommit } from './git';
 import { isTerminal, nextLandState, stepStatus, type LandState, type StepRecord, type StepResults, type StepStatus } from './landSteps';
 import { advanceBase, mergeInWorktree } from './landGit';
@@ -18,7 +19,11 @@ export interface LandInput {
   worktreeRoot: string;
   /** Where the result goes when the user's checkout of the base is dirty: `quartet/landed/<task key>`. */
   landedBranch: string;
-  checks?: { command: string; timeoutMs: number; env?: Record<string, string | undefined> } | null;
+  /**
+   * Checks on the merged result, run in Codex's sandbox (land/checkRun.ts). `command` comes from the base or the
+   * person's setting, never from the attempt; `env` names the Codex binary and CODEX_HOME (default: this process's).
+   */
+  checks?: { command: string; timeoutMs: number; env?: Record<string, string | undefined>; tag?: Record<string, string>; allowUnsandboxed?: boolean } | null;
   onStep?: (step: LandState, status: StepStatus, detail: string) => void;
   onCheckOutput?: (chunk: string) => void;
 }
@@ -90,10 +95,13 @@ async function landNow(input: LandInput): Promise<LandResult> {
         end('merge', 'ok', round, m.commit.slice(0, 8));
         let checks: CheckResult | null = null;
         if (input.checks) {
-          emit('checks', 'running', input.checks.command);
-          checks = await runChecks({ cwd: dir, command: input.checks.command, timeoutMs: input.checks.timeoutMs, env: input.checks.env ?? process.env, onOutput: input.onCheckOutput });
-          end('checks', checks.ok ? 'passed' : 'failed', round, checks.ok ? `passed in ${checks.durationMs} ms` : checks.summary.join('\n'));
-          if (!checks.ok) return finish({ status: 'checks_failed', checks, message: `checks failed (${input.checks.command}); ${baseBranch} was not moved`, steps });
+          const c = input.checks;
+          emit('checks', 'running', `\`${c.command}\` on the merged result`);
+          const ran = await runSandboxedChecks({ repo, cwd: dir, command: c.command, timeoutMs: c.timeoutMs, env: c.env ?? process.env, tag: c.tag, allowUnsandboxed: c.allowUnsandboxed ?? false, onOutput: input.onCheckOutput });
+          checks = ran;
+          // The step names the check that ran and whether the sandbox held it.
+          end('checks', ran.ok ? 'passed' : 'failed', round, ran.ok ? `${describeCheckRun(ran)} passed in ${ran.durationMs} ms` : ran.notRun ? describeCheckRun(ran) : [describeCheckRun(ran), ...ran.summary].join('\n'));
+          if (!ran.ok) return finish({ status: 'checks_failed', checks: ran, message: `checks ${ran.notRun ? 'not run' : 'failed'} (${c.command}); ${baseBranch} was not moved`, steps });
         } else {
           end('checks', 'skipped', round, 'no check command');
         }

@@ -10,6 +10,7 @@ import { Journal } from '../observability/journal';
 import { secretValues } from '../config/secrets';
 import { AttemptRunner, type AgentTools, type RunOutcome } from '../execution/attemptRunner';
 import { resolveCodexBinary } from '../execution/codexBinary';
+import { sandboxPlan } from '../execution/sandbox';
 import { commitWorktree, createWorktree, filesChangedSince, removeWorktree, repoWorktreeDir } from '../execution/worktrees';
 import { resolveCommit } from '../execution/gitRepo';
 import { commitMessage } from '../policy/defaultPrompt';
@@ -107,6 +108,8 @@ export class AttemptPipeline {
       // A failed after_create leaves no half-prepared worktree: the retry creates it (and runs the hook) again.
       if (!wt.reused) await h.workflow.requireHook('after_create', hookCtx, () => removeWorktree(h.repo, wt.path));
       const codex = await resolveCodexBinary({ env, repo: h.repo });
+      // Probed once per supervisor: where the loopback profile works, the agent gets it as the checks do.
+      const plan = codex.ok ? await sandboxPlan(env, h.repo, false) : null;
       // Stopped while its worktree was being made: keep the worktree, start nothing.
       const current = h.attempt(id);
       if (isTerminal(current.phase)) throw new StoppedBeforeStart();
@@ -127,6 +130,7 @@ export class AttemptPipeline {
         options: task.options,
         env: { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: wt.path },
         codexPath: codex.ok ? codex.path : null,
+        sandboxPlan: plan,
         journal,
         maxLineBytes: MAX_LINE_BYTES,
         resumeThreadId: current.resumeThread ?? null,

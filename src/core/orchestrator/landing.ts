@@ -7,7 +7,7 @@ import type { LandProgress } from '../../shared/model';
 import type { GithubLandOptions, ReworkResult, TaskScore } from '../client/api';
 import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { appendJournalEvent, readJournal } from '../observability/journal';
-import { runChecks, detectCheckCommand } from '../land/checks';
+import { checkCommandFor, describeCheckRun, runSandboxedChecks, type CheckCommand } from '../land/checkRun';
 import { scoreAttempts, diffStat } from '../land/scorecard';
 import { conflictsWithBase, predictConflicts } from '../land/conflicts';
 import { landLocally } from '../land/localLand';
@@ -37,6 +37,8 @@ export interface LandingHost {
   followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult>;
   /** A secret (a GitHub token) to scrub from the task's journals and the log. */
   addSecret(taskId: string, value: string): void;
+  /** The person's machine setting `quartet.checks.allowUnsandboxed`: run checks without the sandbox when it is unavailable. */
+  allowUnsandboxed(): boolean;
   log(line: string): void;
 }
 
@@ -53,15 +55,15 @@ export class Landing {
     throw new UsageError(`no attempt ${attemptId}`);
   }
 
-  checkCommand(task: TaskRecord, worktree: string): string | null {
-    if (task.options.checkCommand === '') return null;
-    return task.options.checkCommand ?? detectCheckCommand(worktree);
+  /** The task's check command, read at `base` (a commit) where it is detected: never from what the attempt wrote. */
+  checkCommand(task: TaskRecord, base: string): Promise<CheckCommand | null> {
+    return checkCommandFor(this.host.repo, task.options.checkCommand, base);
   }
 
   /** After an attempt finished: run the checks in its worktree, measure its diff, predict conflicts, rescore the task. */
   async afterFinish(attemptId: string): Promise<void> {
     const { task, attempt } = this.find(attemptId);
-    const command = this.checkCommand(task, attempt.worktree);
+    const check = await this.checkCommand(task, attempt.base).catch(() => null);
     try {
       const stat = await diffStat(this.host.repo, attempt.base, attempt.branch);
       const base = await conflictsWithBase(this.host.repo, task.baseRef, attempt.branch);
@@ -69,17 +71,19 @@ export class Landing {
     } catch (err) {
       this.host.log(`attempt=${attemptId} scorecard git error: ${(err as Error).message}`);
     }
-    if (!command) {
+    if (!check) {
       this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'none', command: null, exitCode: null, durationMs: null, summary: [], at: now() } }));
     } else {
-      this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command, exitCode: null, durationMs: null, summary: [], at: now() } }));
+      const { command, source } = check;
+      this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command, source, exitCode: null, durationMs: null, summary: [], at: now() } }));
       // Tagged like the attempt's own processes: a supervisor shutdown (or the next one's sweep) ends them too.
-      const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } });
-      appendJournalEvent(attempt.journal, { type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail });
+      const r = await runSandboxedChecks({ repo: this.host.repo, cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id), tag: { [ATTEMPT_TAG]: attemptId }, allowUnsandboxed: this.host.allowUnsandboxed() });
+      const how = { source, sandboxed: r.sandboxed, profile: r.profile, notRun: r.notRun };
+      appendJournalEvent(attempt.journal, { type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail, ...how });
       this.host.updateAttempt(attemptId, (a) => ({
         ...a,
-        checks: { state: r.ok ? 'passed' : 'failed', command, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, at: now() },
-        lastEvent: `checks ${r.ok ? 'passed' : 'failed'}: \`${command}\`${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
+        checks: { state: r.ok ? 'passed' : 'failed', command, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, at: now(), ...how },
+        lastEvent: r.notRun ? `checks ${r.summary[0] ?? 'not run'}` : `checks ${r.ok ? 'passed' : 'failed'}: ${describeCheckRun(r)}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
       }));
     }
     // Rescore in the same tick as the checks result: no snapshot shows every check done beside a stale recommendation.
@@ -164,7 +168,8 @@ export class Landing {
     const message = `${task.title.slice(0, 72)}\n\n${body.replace(/\n?Quartet-Attempt:.*$/m, '').trim()}\n\nQuartet-Task: ${task.id}\nQuartet-Attempt: ${attemptId}\n`;
     // The checks ran on the attempt's tip; the landed tree is that same tree only when the tip already contains the base.
     const baseMoved = !(await isAncestor(this.host.repo, baseTip, attempt.resultCommit));
-    const command = this.checkCommand(task, attempt.worktree);
+    // The merged result is checked with the command read at the base it lands on.
+    const command = (await this.checkCommand(task, baseTip).catch(() => null))?.command ?? null;
     let result;
     try {
       result = await landLocally({
@@ -176,7 +181,7 @@ export class Landing {
         worktreeRoot: this.host.worktreeRoot(),
         landedBranch: `quartet/landed/${task.key}`,
         // Checks already ran on this exact tree unless the base moved since: then they run on the merged result.
-        checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } } : null,
+        checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id), tag: { [ATTEMPT_TAG]: attemptId }, allowUnsandboxed: this.host.allowUnsandboxed() } : null,
         onStep: (step, status, detail) => {
           progress.step = step;
           progress.steps = [...prior, ...progress.steps.slice(prior.length).filter((s) => s.step !== step), { step, status, detail }];

@@ -86,6 +86,7 @@ export class Orchestrator extends EventEmitter {
       repo: deps.repo,
       env: deps.env,
       log: deps.log,
+      allowUnsandboxed: () => this.settings.allowUnsandboxedChecks === true,
       onChange: () => {
         this.changed();
         void this.dispatch();
@@ -104,6 +105,7 @@ export class Orchestrator extends EventEmitter {
       beforeRemove: (a) => this.workflow.hook('before_remove', { attemptId: a.id, taskId: a.taskId, worktree: a.worktree, branch: a.branch, env: this.taskEnv.get(a.taskId) ?? deps.env, journal: a.journal }).then(() => undefined),
       followUp: (id, prompt, options) => this.followUp(id, prompt, options),
       addSecret: (taskId, value) => this.secretsByTask.set(taskId, [...(this.secretsByTask.get(taskId) ?? []), value]),
+      allowUnsandboxed: () => this.settings.allowUnsandboxedChecks === true,
       // A GitHub error could echo what a client sent: the log never shows a known secret.
       log: (line) => deps.log(redact(line, [...this.secretsByTask.values()].flat())),
     });
@@ -169,7 +171,7 @@ export class Orchestrator extends EventEmitter {
       updateAttempt: (id, change) => this.update(id, change),
       followUp: (id, prompt, options) => this.followUp(id, prompt, options),
       land: (id, carried) => this.landing.land(id, carried),
-      checkCommand: (task, worktree) => this.landing.checkCommand(task, worktree),
+      checkCommand: (task, base) => this.landing.checkCommand(task, base),
       log: this.deps.log,
     }, attemptId);
   }
@@ -250,6 +252,7 @@ export class Orchestrator extends EventEmitter {
     if (settings.retention) this.settings.retention = validRetention(settings.retention, this.settings.retention);
     if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
     if (settings.journalMaxBytesPerAttempt !== undefined) this.settings.journalMaxBytesPerAttempt = validJournalBudget(settings.journalMaxBytesPerAttempt);
+    if (settings.allowUnsandboxedChecks !== undefined) this.settings.allowUnsandboxedChecks = settings.allowUnsandboxedChecks === true;
     this.emit('settings', { ...this.settings });
     this.persist();
     void this.dispatch();

@@ -20,7 +20,8 @@ export interface ResolveHost {
   followUp(id: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult>;
   /** Lands the attempt, showing `carried` (these steps) first. */
   land(id: string, carried: LandProgress['steps']): Promise<LandProgress>;
-  checkCommand(task: TaskRecord, worktree: string): string | null;
+  /** The check command read at `base` (see land/checkRun.ts). */
+  checkCommand(task: TaskRecord, base: string): Promise<{ command: string } | null>;
   log(line: string): void;
 }
 
@@ -86,7 +87,7 @@ export async function resolveWithAgent(host: ResolveHost, attemptId: string): Pr
     files = m.files;
     step('merge-base', 'ok', `conflicts in ${files.join(', ')}`);
     host.updateAttempt(attemptId, (x) => ({ ...x, conflicts: { withBase: true, files, withAttempts: x.conflicts?.withAttempts ?? [] } }));
-    const command = host.checkCommand(task, worktree);
+    const command = (await host.checkCommand(task, baseTip).catch(() => null))?.command ?? null;
     step('resolve', 'running', `a follow-up Codex turn resolves ${files.join(', ')}`);
     const patchFile = join(host.stateDir, 'resolve', `${attemptId}-${Date.now().toString(36)}.patch`);
     const result = await host.followUp(attemptId, resolvePrompt({ files, baseRef: task.baseRef, baseCommit: baseTip, branch, checkCommand: command }), {

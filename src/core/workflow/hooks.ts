@@ -1,8 +1,9 @@
-// Workspace hooks (SPEC §9.4, §15.4): `sh -lc` in the worktree, own process group, timeout, output kept short for logs.
+// Workspace hooks (SPEC §9.4, §15.4): `sh -lc` in the worktree (inside Codex's sandbox when given), own process group, timeout, short output.
 
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { killTree } from '../execution/processTree';
+import { sandboxArgv, withSandboxTmp, type Sandbox } from '../execution/sandbox';
 import type { HookName, HookSettings } from './types';
 
 /** Output kept for logs and the journal: the head (what started failing) and the tail (how it ended). */
@@ -25,6 +26,8 @@ export interface HookRun {
   /** The whole environment (secrets already removed by the caller). */
   env: Record<string, string>;
   timeoutMs: number;
+  /** Run inside this sandbox (execution/sandbox.ts); null: directly on the host (after_create, or allowed by the person). */
+  sandbox?: Sandbox | null;
 }
 
 export interface HookResult {
@@ -38,6 +41,8 @@ export interface HookResult {
   output: string;
   /** Why it could not run at all (missing worktree, no shell), or null. */
   error: string | null;
+  /** Whether it ran inside Codex's sandbox. */
+  sandboxed?: boolean;
 }
 
 /** Keeps the first and last bytes of a long output with a marker between. */
@@ -59,10 +64,18 @@ export async function runHook(run: HookRun): Promise<HookResult> {
   if (!existsSync(run.cwd) || !statSync(run.cwd).isDirectory()) {
     return { ...base, ok: false, durationMs: 0, error: `the worktree ${run.cwd} does not exist` };
   }
+  const via = run.sandbox ?? null;
+  if (!via) return { ...(await spawnHook(run, null, started)), sandboxed: false };
+  return { ...(await withSandboxTmp((tmp) => spawnHook(run, tmp, started))), sandboxed: true };
+}
+
+async function spawnHook(run: HookRun, tmp: string | null, started: number): Promise<HookResult> {
   // The prefix shares the script's first line, so line numbers in shell errors stay the script's own.
-  const child = spawn('sh', ['-lc', KEEP_PATH + run.script], {
+  const shell = ['sh', '-lc', KEEP_PATH + run.script];
+  const argv = run.sandbox ? sandboxArgv(run.sandbox, run.cwd, shell) : { file: 'sh', args: shell.slice(1) };
+  const child = spawn(argv.file, argv.args, {
     cwd: run.cwd,
-    env: { ...run.env, QUARTET_HOOK: run.name, QUARTET_HOOK_PATH: run.env.PATH ?? '' },
+    env: { ...run.env, ...(tmp ? { TMPDIR: tmp } : {}), QUARTET_HOOK: run.name, QUARTET_HOOK_PATH: run.env.PATH ?? '' },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -80,7 +93,7 @@ export async function runHook(run: HookRun): Promise<HookResult> {
     void killTree(child.pid ?? null, undefined, 1000);
   }, run.timeoutMs);
   const exit = await new Promise<{ code: number | null; signal: string | null; error: string | null }>((resolve) => {
-    child.once('error', (err) => resolve({ code: null, signal: null, error: `could not start sh: ${err.message}` }));
+    child.once('error', (err) => resolve({ code: null, signal: null, error: `could not start ${run.sandbox ? 'codex sandbox' : 'sh'}: ${err.message}` }));
     child.once('exit', (code, signal) => resolve({ code, signal, error: null }));
   });
   clearTimeout(timer);

@@ -21,6 +21,8 @@ export interface WorkflowRuntimeDeps {
   log(line: string): void;
   /** The effective workflow or its error changed: re-snapshot and re-dispatch. */
   onChange(): void;
+  /** The person's `quartet.checks.allowUnsandboxed` (hooks run without the sandbox only where it is unavailable). */
+  allowUnsandboxed?: () => boolean;
   pollMs?: number;
 }
 
@@ -138,7 +140,7 @@ export class WorkflowRuntime {
 
   /** Runs one hook if the workflow has it (null otherwise), journaled and logged; never throws for a failing hook. */
   hook(name: HookName, ctx: HookContext): Promise<AttemptHookRun | null> {
-    return runAttemptHook(this.definition, name, ctx, { log: this.deps.log, secretNames: this.secretNames() });
+    return runAttemptHook(this.definition, name, ctx, { log: this.deps.log, secretNames: this.secretNames(), repo: this.deps.repo, allowUnsandboxed: this.deps.allowUnsandboxed?.() ?? false });
   }
 
   /** A hook whose failure ends the attempt (after_create, before_run): runs `undo` then throws AttemptSetupError. */
