@@ -9,6 +9,8 @@ import { test } from 'node:test';
 import { runChecks } from '../../src/core/land/checks';
 import { crossTest, type CrossTestCell } from '../../src/core/verdict/crossTest';
 import { changedTestFiles } from '../../src/core/verdict/testFiles';
+import { minimalEnv } from '../../src/core/execution/sandbox';
+import { sandboxTestEnv, testSandbox } from '../support/sandboxEnv';
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@localhost', ...args], { cwd, encoding: 'utf8' }).trim();
@@ -55,10 +57,13 @@ test('a 3-attempt matrix: the attempt that breaks behaviour another pinned fails
     assert.deepEqual(await changedTestFiles(repo, base, right), ['test/french.test.js']);
     assert.deepEqual(await changedTestFiles(repo, base, untested), []);
 
+    // Sandboxed like the checks: another attempt's tests are code from an agent too.
+    const env = sandboxTestEnv(dir);
+    const sandbox = await testSandbox(env, repo);
     let runs = 0;
     const run = async (cwd: string) => {
       runs++;
-      return runChecks({ cwd, command: 'npm test --silent', timeoutMs: 60_000, env: { PATH: process.env.PATH, HOME: dir } });
+      return runChecks({ cwd, command: 'npm test --silent', timeoutMs: 60_000, env: minimalEnv(env), sandbox });
     };
     const attempts = [
       { id: 'a1', commit: right, testFiles: await changedTestFiles(repo, base, right) },

@@ -5,6 +5,8 @@ import { after, before, test } from 'node:test';
 import { runChecks } from '../../src/core/land/checks';
 import { crossTest } from '../../src/core/verdict/crossTest';
 import { changedTestFiles } from '../../src/core/verdict/testFiles';
+import { minimalEnv } from '../../src/core/execution/sandbox';
+import { sandboxTestEnv, testSandbox } from '../support/sandboxEnv';
 import { decideVerdict, type VerdictInput } from '../../src/core/verdict/verdict';
 import { startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 
@@ -34,11 +36,13 @@ test('greet in French: #2 (smallest diff, green on its own test) fails #1\'s tes
     done.attempts.map(async (a) => ({ id: a.id, commit: a.resultCommit!, testFiles: await changedTestFiles(h.repo, a.base, a.resultCommit!) })),
   );
   assert.deepEqual(attempts.map((a) => a.testFiles), [['test/french.test.js'], ['test/fr.test.js'], [], []]);
+  const env = sandboxTestEnv(h.dir);
+  const sandbox = await testSandbox(env, h.repo);
   const cells = await crossTest({
     repo: h.repo,
     worktreeRoot: h.worktreeRoot,
     attempts,
-    run: (cwd) => runChecks({ cwd, command: 'npm test', timeoutMs: 60_000, env: { PATH: process.env.PATH, HOME: h.dir } }),
+    run: (cwd) => runChecks({ cwd, command: 'npm test', timeoutMs: 60_000, env: minimalEnv(env), sandbox }),
   });
   const cell = (tests: string, code: string) => cells.find((c) => c.tests === tests && c.code === code)!;
   assert.equal(cell(a1!.id, a2!.id).ok, false);
