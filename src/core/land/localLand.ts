@@ -19,6 +19,8 @@ export interface LandInput {
   /** Where the result goes when the user's checkout of the base is dirty: `quartet/landed/<task key>`. */
   landedBranch: string;
   checks?: { command: string; timeoutMs: number; env?: Record<string, string | undefined> } | null;
+  /** Why no checks run in the land (shown in its steps): e.g. they already passed on this exact tree. */
+  checksSkipped?: string;
   onStep?: (step: LandState, status: StepStatus, detail: string) => void;
   onCheckOutput?: (chunk: string) => void;
 }
@@ -41,6 +43,11 @@ const lands = new SerialQueue();
 
 export function landLocally(input: LandInput): Promise<LandResult> {
   return lands.run(canonicalPath(input.repo), () => landNow(input));
+}
+
+/** Anything else that moves the base (an undo) waits in the same per-repo queue as the lands. */
+export function inLandQueue<T>(repo: string, job: () => Promise<T>): Promise<T> {
+  return lands.run(canonicalPath(repo), job);
 }
 
 async function landNow(input: LandInput): Promise<LandResult> {
@@ -95,7 +102,7 @@ async function landNow(input: LandInput): Promise<LandResult> {
           end('checks', checks.ok ? 'passed' : 'failed', round, checks.ok ? `passed in ${checks.durationMs} ms` : checks.summary.join('\n'));
           if (!checks.ok) return finish({ status: 'checks_failed', checks, message: `checks failed (${input.checks.command}); ${baseBranch} was not moved`, steps });
         } else {
-          end('checks', 'skipped', round, 'no check command');
+          end('checks', 'skipped', round, input.checksSkipped ?? 'no check command');
         }
         emit('advance', 'running', `${baseBranch} ${base.slice(0, 8)} → ${m.commit.slice(0, 8)}`);
         const a = await advanceBase({ repo, baseBranch, expected: base, commit: m.commit, landedBranch: input.landedBranch, reflog: `quartet land ${attemptBranch}` });

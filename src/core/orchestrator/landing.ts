@@ -1,7 +1,8 @@
 // Scorecard, land and rework on top of the orchestrator's records: checks per attempt, a recommendation, local lands.
 
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { removeEmptyDir } from '../land/emptyDir';
 import type { AttemptRecord, TaskRecord } from './records';
 import type { LandProgress } from '../../shared/model';
 import type { GithubLandOptions, ReworkResult, TaskScore } from '../client/api';
@@ -9,8 +10,10 @@ import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import { runChecks, detectCheckCommand } from '../land/checks';
 import { scoreAttempts, diffStat } from '../land/scorecard';
+import { gatedRecommendation } from '../land/recommendGate';
 import { conflictsWithBase, predictConflicts } from '../land/conflicts';
 import { landLocally } from '../land/localLand';
+import { undoLand, type UndoLandResult } from '../land/undoLand';
 import { archiveAttempt, removeAttemptWorktree } from '../land/rework';
 import { postMortem } from '../land/postMortem';
 import { git, isAncestor, refCommit } from '../land/git';
@@ -62,6 +65,11 @@ export class Landing {
   async afterFinish(attemptId: string): Promise<void> {
     const { task, attempt } = this.find(attemptId);
     const command = this.checkCommand(task, attempt.worktree);
+    // Checks are marked running in the same tick the attempt became finished, and the ★ is gated on them
+    // right away: no snapshot shows a ★ on attempt 2 while attempt 3's checks have yet to run.
+    const at = now();
+    this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: command ? 'running' : 'none', command, exitCode: null, durationMs: null, summary: [], at } }));
+    this.rescore(task.id);
     try {
       const stat = await diffStat(this.host.repo, attempt.base, attempt.branch);
       const base = await conflictsWithBase(this.host.repo, task.baseRef, attempt.branch);
@@ -69,10 +77,7 @@ export class Landing {
     } catch (err) {
       this.host.log(`attempt=${attemptId} scorecard git error: ${(err as Error).message}`);
     }
-    if (!command) {
-      this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'none', command: null, exitCode: null, durationMs: null, summary: [], at: now() } }));
-    } else {
-      this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command, exitCode: null, durationMs: null, summary: [], at: now() } }));
+    if (command) {
       // Tagged like the attempt's own processes: a supervisor shutdown (or the next one's sweep) ends them too.
       const r = await runChecks({ cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } });
       appendJournalEvent(attempt.journal, { type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail });
@@ -118,11 +123,13 @@ export class Landing {
       })),
       { baseLabel: task.baseRef },
     );
+    // No ★ until every finished attempt's checks are in (issue #13): the ranking itself is the scorecard's.
+    const recommended = gatedRecommendation(card.recommended, task.attempts);
     for (const r of card.ranked) {
-      this.host.updateAttempt(r.attemptId, (a) => ({ ...a, score: { score: r.score, eligible: r.eligible, reasons: r.reasons }, recommended: r.attemptId === card.recommended }));
+      this.host.updateAttempt(r.attemptId, (a) => ({ ...a, score: { score: r.score, eligible: r.eligible, reasons: r.reasons }, recommended: r.attemptId === recommended }));
     }
-    this.host.updateTask(taskId, (t) => ({ ...t, recommended: card.recommended }));
-    return { taskId, recommended: card.recommended, ranked: card.ranked };
+    this.host.updateTask(taskId, (t) => ({ ...t, recommended }));
+    return { taskId, recommended, ranked: card.ranked };
   }
 
   /**
@@ -177,6 +184,8 @@ export class Landing {
         landedBranch: `quartet/landed/${task.key}`,
         // Checks already ran on this exact tree unless the base moved since: then they run on the merged result.
         checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: { ...this.host.envFor(task.id), [ATTEMPT_TAG]: attemptId } } : null,
+        // The steps name the check that ran: "skipped — no check command" beside a green `npm test` misleads.
+        checksSkipped: !command ? 'no check command' : `\`${command}\` ${attempt.checks?.state === 'passed' ? 'passed' : 'ran'} on this exact tree (the attempt's checks)`,
         onStep: (step, status, detail) => {
           progress.step = step;
           progress.steps = [...prior, ...progress.steps.slice(prior.length).filter((s) => s.step !== step), { step, status, detail }];
@@ -226,6 +235,29 @@ export class Landing {
       if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(a.phase)) await this.host.stop(a.id);
       await this.archive(a.id, a.id === landedId ? 'landed' : `sibling of landed ${landedId}`, github).catch((err: unknown) => this.host.log(`attempt=${a.id} cleanup failed: ${(err as Error).message}`));
     }
+    // The task's folder under the worktree root held only its attempts' worktrees: an empty one is litter.
+    for (const dir of new Set((task?.attempts ?? []).filter((a) => a.worktree).map((a) => dirname(a.worktree)))) removeEmptyDir(dir, this.host.worktreeRoot());
+  }
+
+  /** Undo of a local land: a revert commit on the base, only while nothing else landed since (else a clear refusal). */
+  async undoLand(taskId: string): Promise<UndoLandResult> {
+    const task = this.host.tasks().find((t) => t.id === taskId);
+    if (!task) throw new UsageError(`no task ${taskId}`);
+    const attempt = task.attempts.find((a) => a.landed);
+    if (task.state !== 'landed' || !attempt?.landed) throw new UsageError(`task ${taskId} has not landed; there is nothing to undo`);
+    if (attempt.landed.aside) throw new UsageError(`task ${taskId} landed aside on ${attempt.landed.aside}, not on ${task.baseRef}: delete that branch instead`);
+    if (attempt.landed.revertedBy) throw new UsageError(`the land of task ${taskId} was already undone (${attempt.landed.revertedBy.slice(0, 8)})`);
+    const r = await undoLand({
+      repo: this.host.repo, baseBranch: task.baseRef, landedCommit: attempt.landed.commit, worktreeRoot: this.host.worktreeRoot(),
+      message: `Revert "${task.title.slice(0, 60)}"\n\nUndo of the land of ${attempt.id} (${attempt.landed.commit}).\n\nQuartet-Task: ${task.id}\n`,
+    });
+    this.host.log(`task=${taskId} undo land: ${r.status} ${r.message}`);
+    if (r.status !== 'reverted') throw new UsageError(`cannot undo the land: ${r.message}`);
+    const commit = r.commit;
+    this.host.updateAttempt(attempt.id, (a) => ({ ...a, landed: a.landed ? { ...a.landed, revertedBy: commit } : a.landed, lastEvent: `land undone: reverted on ${task.baseRef} as ${commit.slice(0, 8)}` }));
+    appendJournalEvent(attempt.journal, { type: 'warning', message: `land undone: ${r.message}` });
+    await this.flagOtherTasks(taskId);
+    return r;
   }
 
   /** Live attempts of other open tasks that now conflict with the new base are flagged. */

@@ -31,6 +31,8 @@ export const CommandIds = {
   openIssue: 'quartet.openIssue',
   setLinearKey: 'quartet.setLinearKey',
   cleanUp: 'quartet.cleanUp',
+  showWaiting: 'quartet.showWaiting',
+  undoLand: 'quartet.undoLand',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -14,6 +14,8 @@ import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
 import type { CommandServices } from './commandServices';
 import { newTask } from './newTask';
+import { showWaiting } from './showWaiting';
+import { undoLand } from './undoLand';
 import { showDiff } from './showDiff';
 import { openTerminal, openWorktree, revealJournal } from './worktreeCommands';
 
@@ -50,6 +52,8 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.openIssue]: openIssue,
   [CommandIds.setLinearKey]: (s) => setLinearKey(s),
   [CommandIds.cleanUp]: (s) => cleanUp(s),
+  [CommandIds.showWaiting]: (s) => showWaiting(s),
+  [CommandIds.undoLand]: undoLand,
 };
 
 export function registerCommands(s: CommandServices): vscode.Disposable {
