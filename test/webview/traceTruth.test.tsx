@@ -82,3 +82,10 @@ test('a running attempt still says "No failures so far."', async () => {
   await settle();
   assert.ok((p.root.querySelector('[data-testid="log-summary"]')?.textContent ?? '').includes('No failures so far.'));
 });
+
+test('the board card says why the ★ is there, in words', async () => {
+  const p = await openOn(`${T1}-4`);
+  await act(async () => (p.root.querySelector('[data-testid="tab-board"]') as HTMLElement | null)?.click());
+  await settle();
+  assert.equal(p.root.querySelector(`[data-testid="why-${T1}-4"]`)?.textContent, 'checks pass · smallest diff');
+});
