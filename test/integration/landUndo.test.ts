@@ -17,10 +17,20 @@ after(async () => {
 
 const scored = (t: TaskSnapshot): boolean => t.attempts.every((a) => a.phase === 'finished' && a.checks !== null && a.checks.state !== 'running');
 
+/** A finished attempt whose checks still run: no ★ may be shown for its task then (issue #13). */
+const checksOut = (t: TaskSnapshot): boolean => t.attempts.some((a) => a.phase === 'finished' && !a.archived && a.checks?.state === 'running');
+
 async function landedTask(title: string): Promise<{ task: TaskSnapshot; before: string; landedCommit: string }> {
   const before = git(h.repo, 'rev-parse', 'main');
-  const launched = await h.client.launch({ title, prompt: 'Add a short note file.', attempts: 2 });
+  // Every pushed snapshot while the attempts run: a ★ beside running checks is the bug this watches for.
+  const seen: TaskSnapshot[] = [];
+  const sub = h.client.onSnapshot((s) => seen.push(...s.tasks.filter((t) => t.title === title)));
+  const launched = await h.client.launch({ title, prompt: 'Add a short note file.', attempts: 3 });
   const task = await waitForTask(h.client, launched.id, 180_000, scored);
+  sub.dispose();
+  assert.ok(seen.some(checksOut), 'snapshots with checks still running were seen');
+  const early = seen.filter((t) => checksOut(t) && (t.recommended || t.attempts.some((a) => a.recommended)));
+  assert.deepEqual(early.map((t) => t.recommended), [], 'no ★ while a finished attempt\'s checks run');
   assert.ok(task.recommended, 'every check is in: the ★ is given');
   const r = await h.client.land(task.recommended);
   assert.equal(r.status, 'landed', r.message);
