@@ -99,7 +99,9 @@ async function landNow(input: LandInput): Promise<LandResult> {
         if (input.checks) {
           emit('checks', 'running', input.checks.command);
           checks = await runChecks({ cwd: dir, command: input.checks.command, timeoutMs: input.checks.timeoutMs, env: input.checks.env ?? process.env, onOutput: input.onCheckOutput });
-          end('checks', checks.ok ? 'passed' : 'failed', round, checks.ok ? `passed in ${checks.durationMs} ms` : checks.summary.join('\n'));
+          // The step names the command that ran, pass or fail: "checks" alone does not say which.
+          const ran = `\`${input.checks.command}\``;
+          end('checks', checks.ok ? 'passed' : 'failed', round, checks.ok ? `${ran} passed in ${checks.durationMs} ms` : [`${ran} failed`, ...checks.summary].join('\n'));
           if (!checks.ok) return finish({ status: 'checks_failed', checks, message: `checks failed (${input.checks.command}); ${baseBranch} was not moved`, steps });
         } else {
           end('checks', 'skipped', round, input.checksSkipped ?? 'no check command');
