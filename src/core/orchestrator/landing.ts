@@ -13,7 +13,8 @@ import { scoreAttempts, diffStat } from '../land/scorecard';
 import { gatedRecommendation } from '../land/recommendGate';
 import { conflictsWithBase, predictConflicts } from '../land/conflicts';
 import { landLocally } from '../land/localLand';
-import { undoLand, type UndoLandResult } from '../land/undoLand';
+import type { UndoLandResult } from '../land/undoLand';
+import { undoTaskLand } from './undoLanding';
 import { archiveAttempt, removeAttemptWorktree } from '../land/rework';
 import { postMortem } from '../land/postMortem';
 import { git, isAncestor, refCommit } from '../land/git';
@@ -239,25 +240,9 @@ export class Landing {
     for (const dir of new Set((task?.attempts ?? []).filter((a) => a.worktree).map((a) => dirname(a.worktree)))) removeEmptyDir(dir, this.host.worktreeRoot());
   }
 
-  /** Undo of a local land: a revert commit on the base, only while nothing else landed since (else a clear refusal). */
-  async undoLand(taskId: string): Promise<UndoLandResult> {
-    const task = this.host.tasks().find((t) => t.id === taskId);
-    if (!task) throw new UsageError(`no task ${taskId}`);
-    const attempt = task.attempts.find((a) => a.landed);
-    if (task.state !== 'landed' || !attempt?.landed) throw new UsageError(`task ${taskId} has not landed; there is nothing to undo`);
-    if (attempt.landed.aside) throw new UsageError(`task ${taskId} landed aside on ${attempt.landed.aside}, not on ${task.baseRef}: delete that branch instead`);
-    if (attempt.landed.revertedBy) throw new UsageError(`the land of task ${taskId} was already undone (${attempt.landed.revertedBy.slice(0, 8)})`);
-    const r = await undoLand({
-      repo: this.host.repo, baseBranch: task.baseRef, landedCommit: attempt.landed.commit, worktreeRoot: this.host.worktreeRoot(),
-      message: `Revert "${task.title.slice(0, 60)}"\n\nUndo of the land of ${attempt.id} (${attempt.landed.commit}).\n\nQuartet-Task: ${task.id}\n`,
-    });
-    this.host.log(`task=${taskId} undo land: ${r.status} ${r.message}`);
-    if (r.status !== 'reverted') throw new UsageError(`cannot undo the land: ${r.message}`);
-    const commit = r.commit;
-    this.host.updateAttempt(attempt.id, (a) => ({ ...a, landed: a.landed ? { ...a.landed, revertedBy: commit } : a.landed, lastEvent: `land undone: reverted on ${task.baseRef} as ${commit.slice(0, 8)}` }));
-    appendJournalEvent(attempt.journal, { type: 'warning', message: `land undone: ${r.message}` });
-    await this.flagOtherTasks(taskId);
-    return r;
+  /** Undo of a local land (undoLanding.ts); other tasks' attempts are re-checked against the restored base. */
+  undoLand(taskId: string): Promise<UndoLandResult> {
+    return undoTaskLand(this.host, taskId, () => this.flagOtherTasks(taskId));
   }
 
   /** Live attempts of other open tasks that now conflict with the new base are flagged. */
