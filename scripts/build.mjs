@@ -67,6 +67,9 @@ if (existsSync(join(root, 'src/webview/main.tsx'))) {
       sourcemap: 'linked',
       logLevel: 'warning',
       define: { 'process.env.NODE_ENV': '"production"' },
+      // codicon.css names its font: copied next to webview.css (the VSIX ships dist/**/*.ttf).
+      loader: { '.ttf': 'file' },
+      assetNames: '[name]',
       minify: true,
     }),
   );

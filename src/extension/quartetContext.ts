@@ -20,6 +20,7 @@ import { isSettingSet, PREFLIGHT_SETTING_KEYS, initSettings, readSetting, SUPERV
 import { defaultAttempts, explicitLaunchOptions } from './settingsModel';
 import { SnapshotStore } from './snapshotStore';
 import { QuartetStatusBar } from './statusBar';
+import { WorktreeTabCloser } from './worktreeTabs';
 import { TasksView } from './tree/tasksView';
 import { NotConnectedError } from './supervisorConnection';
 import { GithubAuth, GithubAvailability } from './githubAuth';
@@ -48,6 +49,7 @@ export class QuartetContext extends Disposable {
     this.view = this._register(new TasksView(this.store));
     this._register(new QuartetStatusBar(this.store));
     this._register(new AttentionNotifier(this.store, this.view, log, errors));
+    this._register(new WorktreeTabCloser(this.store, (line) => log.info(line)));
     this._register(BaseContentProvider.register());
     const proposals = ProposalFileSystem.register();
     this._register(proposals.disposable);

@@ -3,7 +3,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
 import type { SnapshotStore } from './snapshotStore';
-import { TASKS_VIEW_ID } from './tree/tasksView';
 import { attentionCounts, statusBarText, statusBarTooltip } from './viewModel/taskView';
 
 export class QuartetStatusBar extends Disposable {
@@ -13,7 +12,8 @@ export class QuartetStatusBar extends Disposable {
     super();
     this.item = this._register(vscode.window.createStatusBarItem('quartet.status', vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'Quartet';
-    this.item.command = `${TASKS_VIEW_ID}.focus`;
+    // Reveals and selects the waiting attempt (or just opens the view when nothing waits).
+    this.item.command = 'quartet.showWaiting';
     this._register(store.onDidChange(() => this.update()));
     this.update();
     this.item.show();

@@ -129,7 +129,8 @@ export interface AttemptSnapshot {
   conflicts: { withBase: boolean; files: string[]; withAttempts: string[] } | null;
   score: { score: number; eligible: boolean; reasons: string[] } | null;
   recommended: boolean;
-  landed: { at: string; commit: string; aside: string | null; message: string } | null;
+  /** `revertedBy`: the revert commit an Undo put on the base after this land. */
+  landed: { at: string; commit: string; aside: string | null; message: string; revertedBy?: string | null } | null;
   /** Set when the attempt was archived (rework, cleanup after a land): its work is in the patch. */
   archived: { at: string; reason: string; patch: string; postMortem: string; pullRequest?: ClosedPullRequest } | null;
   /** The pull request a land of this attempt opened (kept after a land that needed you, so rework can close it). */

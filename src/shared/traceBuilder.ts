@@ -4,6 +4,7 @@ import { USER_MESSAGE_REASON } from './attemptActions';
 import type { TokenTotals } from './model';
 import type { DiffFileStat, WireEvent, WireRecord } from './protocol';
 import { isFailure, type TokenPoint, type TraceItem, type TraceItemBody } from './traceModel';
+import { stripAnsi } from './panelFormat';
 
 export class TraceBuilder {
   readonly items: TraceItem[] = [];
@@ -91,7 +92,8 @@ export class TraceBuilder {
         );
         return;
       case 'command': {
-        const body = { command: e.command, running: false, exitCode: e.exitCode, durationMs: e.durationMs, status: e.status, outputTail: e.outputTail, endSeq: r.seq };
+        // Terminal colours are escape codes in a text view: stripped once here, so every view and the search agree.
+        const body = { command: e.command, running: false, exitCode: e.exitCode, durationMs: e.durationMs, status: e.status, outputTail: stripAnsi(e.outputTail), endSeq: r.seq };
         const at = this.byItemId.get(e.itemId);
         if (at !== undefined && this.items[at]?.kind === 'command') this.update(at, body);
         else {
@@ -151,7 +153,7 @@ export class TraceBuilder {
         return;
       case 'stderr':
         // Codex writes blank keep-alive lines to stderr; they carry nothing to read.
-        if (e.text.trim()) this.push(r, { kind: 'stderr', text: e.text });
+        if (stripAnsi(e.text).trim()) this.push(r, { kind: 'stderr', text: stripAnsi(e.text) });
         return;
       case 'malformed':
         this.push(r, { kind: 'malformed', reason: e.reason, sample: e.sample });
@@ -163,7 +165,7 @@ export class TraceBuilder {
         this.push(r, { kind: 'exit', code: e.code, signal: e.signal });
         return;
       case 'checks':
-        this.push(r, { kind: 'checks', command: e.command, ok: e.ok, exitCode: e.exitCode, durationMs: e.durationMs, summary: e.summary, outputTail: e.outputTail });
+        this.push(r, { kind: 'checks', command: e.command, ok: e.ok, exitCode: e.exitCode, durationMs: e.durationMs, summary: e.summary.map(stripAnsi), outputTail: stripAnsi(e.outputTail) });
         return;
       case 'landed':
         this.push(r, { kind: 'landed', commit: e.commit, aside: e.aside, message: e.message });

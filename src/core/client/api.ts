@@ -14,6 +14,7 @@ export interface TaskScore {
 import type { JournalRecord } from '../../shared/events';
 import type { FollowUpResult } from '../orchestrator/followUp';
 import type { DeletedTask } from '../orchestrator/deleteTask';
+import type { UndoLandResult } from '../land/undoLand';
 import type { DistillReply } from '../distill/distillService';
 import type { Decision } from '../distill/review';
 import type { LandSkillsResult } from '../skills/landSkills';
@@ -212,6 +213,8 @@ export interface QuartetApi {
   followUp(attemptId: string, prompt: string, reason: string): Promise<FollowUpResult>;
   /** Archive the attempt (patch + post-mortem), remove it, and start a fresh attempt that carries the reason. */
   rework(attemptId: string, reason: string, options?: ReworkOptions): Promise<ReworkResult>;
+  /** Undo a local land: a revert commit on the base, refused (with why) once the base moved past the landed commit. */
+  undoLand(taskId: string): Promise<UndoLandResult>;
   /** Stops every attempt of the task (no process left), archives their work, removes worktrees and branches, forgets the task. */
   deleteTask(taskId: string): Promise<DeletedTask>;
   score(taskId: string): Promise<TaskScore>;

@@ -11,6 +11,7 @@ import type { TrackerCredentials } from '../tracker/credentials';
 import { supervisorPaths } from '../supervisor/paths';
 import type { FollowUpResult } from '../orchestrator/followUp';
 import type { DeletedTask } from '../orchestrator/deleteTask';
+import type { UndoLandResult } from '../land/undoLand';
 import type { DistillReply } from '../distill/distillService';
 import type { Decision } from '../distill/review';
 import type { LandSkillsResult } from '../skills/landSkills';
@@ -142,6 +143,9 @@ export class SupervisorClient implements QuartetApi {
   }
   rework(attemptId: string, reason: string, options: ReworkOptions = {}): Promise<ReworkResult> {
     return call(this.socket, 'POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/rework`, { reason, ...(options.github ? { github: options.github } : {}) }, 120_000) as Promise<ReworkResult>;
+  }
+  undoLand(taskId: string): Promise<UndoLandResult> {
+    return call(this.socket, 'POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/undo-land`, {}, 120_000) as Promise<UndoLandResult>;
   }
   deleteTask(taskId: string): Promise<DeletedTask> {
     return call(this.socket, 'POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/delete`, {}, 120_000) as Promise<DeletedTask>;

@@ -24,6 +24,8 @@ export interface LandInput {
    * person's setting, never from the attempt; `env` names the Codex binary and CODEX_HOME (default: this process's).
    */
   checks?: { command: string; timeoutMs: number; env?: Record<string, string | undefined>; tag?: Record<string, string>; allowUnsandboxed?: boolean } | null;
+  /** Why no checks run in the land (shown in its steps): e.g. they already passed on this exact tree. */
+  checksSkipped?: string;
   onStep?: (step: LandState, status: StepStatus, detail: string) => void;
   onCheckOutput?: (chunk: string) => void;
 }
@@ -46,6 +48,11 @@ const lands = new SerialQueue();
 
 export function landLocally(input: LandInput): Promise<LandResult> {
   return lands.run(canonicalPath(input.repo), () => landNow(input));
+}
+
+/** Anything else that moves the base (an undo) waits in the same per-repo queue as the lands. */
+export function inLandQueue<T>(repo: string, job: () => Promise<T>): Promise<T> {
+  return lands.run(canonicalPath(repo), job);
 }
 
 async function landNow(input: LandInput): Promise<LandResult> {
@@ -103,7 +110,7 @@ async function landNow(input: LandInput): Promise<LandResult> {
           end('checks', ran.ok ? 'passed' : 'failed', round, ran.ok ? `${describeCheckRun(ran)} passed in ${ran.durationMs} ms` : ran.notRun ? describeCheckRun(ran) : [describeCheckRun(ran), ...ran.summary].join('\n'));
           if (!ran.ok) return finish({ status: 'checks_failed', checks: ran, message: `checks ${ran.notRun ? 'not run' : 'failed'} (${c.command}); ${baseBranch} was not moved`, steps });
         } else {
-          end('checks', 'skipped', round, 'no check command');
+          end('checks', 'skipped', round, input.checksSkipped ?? 'no check command');
         }
         emit('advance', 'running', `${baseBranch} ${base.slice(0, 8)} → ${m.commit.slice(0, 8)}`);
         const a = await advanceBase({ repo, baseBranch, expected: base, commit: m.commit, landedBranch: input.landedBranch, reflog: `quartet land ${attemptBranch}` });

@@ -203,7 +203,7 @@ export class AttemptPipeline {
       journal.event(committed); // the journal alone must be able to say what the result is
       h.onEvent(id, committed);
     }
-    journal.event({ type: 'phase', phase: 'finished', reason: null, message: tip ? `result ${tip} (${files} files)` : 'no changes' });
+    journal.event({ type: 'phase', phase: 'finished', reason: null, message: tip ? `result ${tip} (${files} file${files === 1 ? '' : 's'})` : 'no changes' });
     h.update(id, (x) => ({ ...transition(x, 'finished', null, new Date().toISOString()), resultCommit: tip, filesChanged: files, pending: null }));
     return { scored: h.landing.afterFinish(id).catch((err: unknown) => h.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)) };
   }

@@ -1,7 +1,8 @@
 // Scorecard, land and rework on top of the orchestrator's records: checks per attempt, a recommendation, local lands.
 
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { removeEmptyDir } from '../land/emptyDir';
 import type { AttemptRecord, TaskRecord } from './records';
 import type { LandProgress } from '../../shared/model';
 import type { GithubLandOptions, ReworkResult, TaskScore } from '../client/api';
@@ -9,8 +10,11 @@ import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import { checkCommandFor, describeCheckRun, runSandboxedChecks, type CheckCommand } from '../land/checkRun';
 import { scoreAttempts, diffStat } from '../land/scorecard';
+import { gatedRecommendation } from '../land/recommendGate';
 import { conflictsWithBase, predictConflicts } from '../land/conflicts';
 import { landLocally } from '../land/localLand';
+import type { UndoLandResult } from '../land/undoLand';
+import { undoTaskLand } from './undoLanding';
 import { archiveAttempt, removeAttemptWorktree } from '../land/rework';
 import { postMortem } from '../land/postMortem';
 import { git, isAncestor, refCommit } from '../land/git';
@@ -63,6 +67,10 @@ export class Landing {
   /** After an attempt finished: run the checks in its worktree, measure its diff, predict conflicts, rescore the task. */
   async afterFinish(attemptId: string): Promise<void> {
     const { task, attempt } = this.find(attemptId);
+    // Checks are marked running in the same tick the attempt became finished, and the ★ is gated on them
+    // right away: no snapshot shows a ★ on attempt 2 while attempt 3's checks have yet to run.
+    this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command: null, exitCode: null, durationMs: null, summary: [], at: now() } }));
+    this.rescore(task.id);
     const check = await this.checkCommand(task, attempt.base).catch(() => null);
     try {
       const stat = await diffStat(this.host.repo, attempt.base, attempt.branch);
@@ -122,11 +130,13 @@ export class Landing {
       })),
       { baseLabel: task.baseRef },
     );
+    // No ★ until every finished attempt's checks are in (issue #13): the ranking itself is the scorecard's.
+    const recommended = gatedRecommendation(card.recommended, task.attempts);
     for (const r of card.ranked) {
-      this.host.updateAttempt(r.attemptId, (a) => ({ ...a, score: { score: r.score, eligible: r.eligible, reasons: r.reasons }, recommended: r.attemptId === card.recommended }));
+      this.host.updateAttempt(r.attemptId, (a) => ({ ...a, score: { score: r.score, eligible: r.eligible, reasons: r.reasons }, recommended: r.attemptId === recommended }));
     }
-    this.host.updateTask(taskId, (t) => ({ ...t, recommended: card.recommended }));
-    return { taskId, recommended: card.recommended, ranked: card.ranked };
+    this.host.updateTask(taskId, (t) => ({ ...t, recommended }));
+    return { taskId, recommended, ranked: card.ranked };
   }
 
   /**
@@ -182,6 +192,8 @@ export class Landing {
         landedBranch: `quartet/landed/${task.key}`,
         // Checks already ran on this exact tree unless the base moved since: then they run on the merged result.
         checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id), tag: { [ATTEMPT_TAG]: attemptId }, allowUnsandboxed: this.host.allowUnsandboxed() } : null,
+        // The steps name the check that ran: "skipped — no check command" beside a green `npm test` misleads.
+        checksSkipped: !command ? 'no check command' : `\`${command}\` ${attempt.checks?.state === 'passed' ? 'passed' : 'ran'} on this exact tree (the attempt's checks)`,
         onStep: (step, status, detail) => {
           progress.step = step;
           progress.steps = [...prior, ...progress.steps.slice(prior.length).filter((s) => s.step !== step), { step, status, detail }];
@@ -231,6 +243,13 @@ export class Landing {
       if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(a.phase)) await this.host.stop(a.id);
       await this.archive(a.id, a.id === landedId ? 'landed' : `sibling of landed ${landedId}`, github).catch((err: unknown) => this.host.log(`attempt=${a.id} cleanup failed: ${(err as Error).message}`));
     }
+    // The task's folder under the worktree root held only its attempts' worktrees: an empty one is litter.
+    for (const dir of new Set((task?.attempts ?? []).filter((a) => a.worktree).map((a) => dirname(a.worktree)))) removeEmptyDir(dir, this.host.worktreeRoot());
+  }
+
+  /** Undo of a local land (undoLanding.ts); other tasks' attempts are re-checked against the restored base. */
+  undoLand(taskId: string): Promise<UndoLandResult> {
+    return undoTaskLand(this.host, taskId, () => this.flagOtherTasks(taskId));
   }
 
   /** Live attempts of other open tasks that now conflict with the new base are flagged. */

@@ -21,6 +21,7 @@ import { checkWorktreeRoot, validCommandPrefixes, validJournalBudget, validReten
 import { PortAllocator } from '../execution/ports';
 import { Landing } from './landing';
 import { deleteTask, type DeletedTask } from './deleteTask';
+import type { UndoLandResult } from '../land/undoLand';
 import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp';
 import { resolveWithAgent } from './resolveConflicts';
 import type { LandProgress } from '../../shared/model';
@@ -147,6 +148,11 @@ export class Orchestrator extends EventEmitter {
     };
     this.pipeline = new AttemptPipeline(this.host);
     this.controls = { ...this.host, updateTask: (id, change) => this.updateTask(id, change), clearRetry: (id) => this.pipeline.clearRetry(id), dispatch: () => void this.dispatch() };
+  }
+
+  /** Undo a local land with a revert commit on the base (refused once something else landed since). */
+  undoLand(taskId: string): Promise<UndoLandResult> {
+    return this.landing.undoLand(taskId);
   }
 
   land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {

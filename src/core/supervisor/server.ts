@@ -97,6 +97,7 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
       case 'tasks':
         only('POST');
         if (id && action === 'delete') return send(res, 200, await orch.deleteTask(id));
+        if (id && action === 'undo-land') return send(res, 200, await orch.undoLand(id));
         return send(res, 201, await orch.launch((await readBody(req)) as unknown as LaunchRequest));
       case 'settings':
         only('POST');

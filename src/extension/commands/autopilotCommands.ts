@@ -103,6 +103,8 @@ export async function openIssue(s: CommandServices, arg: unknown): Promise<void>
 
 export async function launchIssueAttempts(s: CommandServices, arg: unknown): Promise<void> {
   s.client();
+  // Like New Task: the launch shows its task without taking the view the person moved to (revealLaunched).
+  const hiddenAtStart = !s.view.view.visible;
   const issue = await resolveIssue(s, arg, 'Launch attempts on which issue?', (i) => i.status !== 'running' && i.status !== 'retrying');
   if (!issue) return;
   const picked = await vscode.window.showQuickPick(attemptCountItems(s.defaultAttempts()), {
@@ -117,5 +119,5 @@ export async function launchIssueAttempts(s: CommandServices, arg: unknown): Pro
   );
   s.log.info(`launched task=${task.id} from issue ${issue.identifier} attempts=${task.attempts.length}`);
   await waitForTask(s.store, task, 5000);
-  await s.view.reveal(task.id);
+  await s.view.revealLaunched(task.id, hiddenAtStart);
 }

@@ -34,6 +34,8 @@ export const CommandIds = {
   setLinearKey: 'quartet.setLinearKey',
   cleanUp: 'quartet.cleanUp',
   chooseCodexBinary: 'quartet.chooseCodexBinary',
+  showWaiting: 'quartet.showWaiting',
+  undoLand: 'quartet.undoLand',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LandProgress } from '../../shared/model';
 import { errorMessage } from '../logging';
 import { attemptLabel } from '../viewModel/attemptView';
+import { oneLine } from '../viewModel/format';
 import { isLandable, isResolvable, isReworkable } from '../viewModel/contextValue';
 import type { CommandServices } from './commandServices';
 import { chooseLand, landingTitle, localChoice, type LandChoice } from './landChoice';
@@ -11,6 +12,8 @@ import { landTargetAsPr } from './landPrCommand';
 import { resolveAttempt, type AttemptTarget } from './resolveAttempt';
 
 export const RESOLVE_WITH_AGENT = 'Resolve with Agent';
+const SHOW = 'Show';
+const UNDO = 'Undo';
 
 function describe(result: LandProgress): string {
   if (result.status === 'conflict') return `conflicts with the base in ${result.conflictFiles.join(', ') || 'some files'}; nothing was changed.`;
@@ -20,12 +23,24 @@ function describe(result: LandProgress): string {
 /** The outcome of a land (or of Resolve with Agent); a conflict offers to hand it to the attempt's agent. */
 function report(s: CommandServices, target: AttemptTarget, result: LandProgress): void {
   s.log.info(`task=${target.task.id} attempt=${target.attempt.id} land=${result.status} ${result.message}`);
-  if (result.status === 'landed') return void vscode.window.showInformationMessage(`Quartet: landed "${target.task.title}" on ${target.task.baseRef}. ${result.message}`);
+  if (result.status === 'landed') return announceLanded(s, target, result);
   if (result.status === 'landed_aside') return void vscode.window.showWarningMessage(`Quartet: ${result.message}`);
   const actions = result.status === 'conflict' && target.attempt.threadId ? [RESOLVE_WITH_AGENT, 'Show Logs'] : ['Show Logs'];
   void vscode.window.showWarningMessage(`Quartet: the land of ${attemptLabel(target.attempt)} did not happen: ${describe(result)}`, ...actions).then((pick) => {
     if (pick === RESOLVE_WITH_AGENT) return resolveTarget(s, target);
     if (pick) s.log.show();
+    return undefined;
+  });
+}
+
+/** One short sentence with Show and Undo; the notification centre keeps it (Undo is refused once the base moved on). */
+function announceLanded(s: CommandServices, target: AttemptTarget, result: LandProgress): void {
+  // The reply can beat the snapshot that carries the commit; the land's message names it too.
+  const commit = s.store.findAttempt(target.attempt.id)?.attempt.landed?.commit.slice(0, 8) ?? / as ([0-9a-f]{7,40})\b/.exec(result.message)?.[1];
+  const as = commit ? ` as ${commit}` : '';
+  void vscode.window.showInformationMessage(`Quartet: landed "${oneLine(target.task.title, 60)}" on ${target.task.baseRef}${as}.`, SHOW, UNDO).then((pick) => {
+    if (pick === SHOW) return s.view.reveal(target.task.id, target.attempt.id);
+    if (pick === UNDO) return vscode.commands.executeCommand('quartet.undoLand', target.attempt.id);
     return undefined;
   });
 }

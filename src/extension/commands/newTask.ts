@@ -16,6 +16,8 @@ const REVEAL_WAIT_MS = 5000;
 export async function newTask(s: CommandServices): Promise<void> {
   // Fail before asking anything when no supervisor is reachable.
   s.client();
+  // Hidden now = launched from the palette: only then may the launch open the view (see revealLaunched).
+  const hiddenAtStart = !s.view.view.visible;
   const title = await vscode.window.showInputBox({
     title: 'Quartet: New Task (1/3)',
     prompt: 'Task title',
@@ -54,7 +56,7 @@ export async function newTask(s: CommandServices): Promise<void> {
   );
   s.log.info(`launched task=${task.id} attempts=${task.attempts.length} title=${JSON.stringify(task.title)}`);
   await waitForTask(s.store, task, REVEAL_WAIT_MS);
-  await s.view.reveal(task.id);
+  await s.view.revealLaunched(task.id, hiddenAtStart);
 }
 
 /** The launch reply can beat the pushed snapshot; the tree can only reveal what it already has. */

@@ -16,6 +16,8 @@ import type { CommandId } from './commandIds';
 import type { CommandServices } from './commandServices';
 import { newTask } from './newTask';
 import { OPEN_NEW_TASK_FORM_COMMAND } from '../panel/controlPanel';
+import { showWaiting } from './showWaiting';
+import { undoLand } from './undoLand';
 import { showDiff } from './showDiff';
 import { openTerminal, openWorktree, revealJournal } from './worktreeCommands';
 import { MANAGE_TRUST, untrustedRefusal } from './trustModel';
@@ -57,6 +59,8 @@ const HANDLERS: Record<CommandId, Handler> = {
   [CommandIds.setLinearKey]: (s) => setLinearKey(s),
   [CommandIds.cleanUp]: (s) => cleanUp(s),
   [CommandIds.chooseCodexBinary]: (s) => chooseCodexBinary(s),
+  [CommandIds.showWaiting]: (s) => showWaiting(s),
+  [CommandIds.undoLand]: undoLand,
 };
 
 export function registerCommands(s: CommandServices): vscode.Disposable {

@@ -42,7 +42,7 @@ export interface ControlPanel extends vscode.Disposable {
 }
 
 /** Built-in table, then the repository's WORKFLOW.md `quartet.prices`, then the user's setting on top. */
-function readPrices(snapshot: Snapshot | null): PriceTable {
+export function readPrices(snapshot: Snapshot | null): PriceTable {
   return mergePriceTable(vscode.workspace.getConfiguration().get<unknown>(PRICES_SETTING), mergePriceTable(snapshot?.workflow?.prices ?? null));
 }
 

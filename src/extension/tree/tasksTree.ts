@@ -9,6 +9,9 @@ import { Disposable, toDisposable } from '../lifecycle';
 import type { SnapshotStore } from '../snapshotStore';
 import { sortedAttempts, visibleTasks } from '../viewModel/taskView';
 import { attemptTreeItem, goneTreeItem, taskTreeItem } from './treeItems';
+import { rowContext } from '../viewModel/attemptRow';
+import { DEFAULT_PRICE_TABLE, estimateCost, type PriceTable } from '../../shared/cost';
+import { formatUsd } from '../../shared/panelFormat';
 import { autopilotChildren, autopilotTreeItem, type AutopilotTreeNode } from './autopilotItems';
 import { autopilotRowsKey, autopilotSectionVisible } from '../viewModel/autopilotView';
 
@@ -40,6 +43,8 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   constructor(
     private readonly store: SnapshotStore,
     private readonly worktreeExists: (path: string) => boolean = existsSync,
+    /** The price table the control panel uses too (built-in < WORKFLOW.md < the user's setting). */
+    private readonly prices: (snapshot: Snapshot | undefined) => PriceTable = () => DEFAULT_PRICE_TABLE,
   ) {
     super();
     this._register(store.onDidChange((change) => this.onSnapshot(change.previous)));
@@ -80,7 +85,10 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     const found = this.store.findAttempt(element.attemptId);
     if (!found) return goneTreeItem(element.attemptId);
     const wt = found.attempt.worktree;
-    return attemptTreeItem(found.attempt, Date.now(), wt !== '' && this.worktreeExists(wt), found.task.state === 'landed');
+    const a = found.attempt;
+    const est = estimateCost(a.tokens, a.model, this.prices(this.store.current), a.demoModel);
+    const cost = est.free ? 'free (demo model)' : `${formatUsd(est.usd)} est. (priced as ${est.pricedAs})`;
+    return attemptTreeItem(a, Date.now(), wt !== '' && this.worktreeExists(wt), found.task.state === 'landed', { ...rowContext(found.task), cost });
   }
 
   taskNode(taskId: string): TaskNode {

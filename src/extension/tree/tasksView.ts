@@ -1,10 +1,12 @@
 // The Tasks TreeView: its provider, the needs-you badge and context key, and revealing a row.
 
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { readPrices } from '../panel/controlPanel';
 import { Disposable } from '../lifecycle';
 import type { SnapshotStore } from '../snapshotStore';
 import { plural } from '../viewModel/format';
-import { attentionCounts } from '../viewModel/taskView';
+import { attentionCounts, launchReveal } from '../viewModel/taskView';
 import { TasksTreeProvider } from './tasksTree';
 import type { QuartetNode } from './tasksTree';
 import { autopilotContext } from '../viewModel/autopilotView';
@@ -19,7 +21,7 @@ export class TasksView extends Disposable {
 
   constructor(private readonly store: SnapshotStore) {
     super();
-    this.provider = this._register(new TasksTreeProvider(store));
+    this.provider = this._register(new TasksTreeProvider(store, existsSync, (snapshot) => readPrices(snapshot ?? null)));
     this.view = this._register(
       vscode.window.createTreeView(TASKS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }),
     );
@@ -36,6 +38,17 @@ export class TasksView extends Disposable {
     const node = found ? this.provider.attemptNode(found.task.id, found.attempt.id) : this.provider.taskNode(taskId);
     await vscode.commands.executeCommand(`${TASKS_VIEW_ID}.focus`);
     await this.view.reveal(node, { select: true, focus: true, expand: true });
+  }
+
+  /**
+   * After a launch: shows the new task without taking the person's view away. The view was hidden when the
+   * launch began (the palette) → open it on the task; it still shows → select the row, keep focus where it is;
+   * the person went elsewhere meanwhile (e.g. clicked Explorer) → leave them there.
+   */
+  async revealLaunched(taskId: string, hiddenAtStart: boolean): Promise<void> {
+    const how = launchReveal(hiddenAtStart, this.view.visible);
+    if (how === 'focus') return this.reveal(taskId);
+    if (how === 'select' && this.store.findTask(taskId)) await this.view.reveal(this.provider.taskNode(taskId), { select: true, focus: false, expand: true });
   }
 
   /** `quartet.autopilot` = running | stopped | unconfigured: which Autopilot commands the palette and menus offer. */

@@ -2,13 +2,8 @@
 
 import * as vscode from 'vscode';
 import type { AttemptSnapshot, TaskSnapshot } from '../../shared/model';
-import {
-  attemptAccessibilityLabel,
-  attemptDescription,
-  attemptIcon,
-  attemptLabel,
-  attemptTooltipMarkdown,
-} from '../viewModel/attemptView';
+import { attemptAccessibilityLabel, attemptIcon, attemptTooltipMarkdown, type TooltipExtras } from '../viewModel/attemptView';
+import { attemptHeadline, attemptRowLabel, type RowContext } from '../viewModel/attemptRow';
 import { TASK_CONTEXT_VALUE, attemptContextValue } from '../viewModel/contextValue';
 import { taskDescription, taskTooltipMarkdown } from '../viewModel/taskView';
 
@@ -30,12 +25,13 @@ export function taskTreeItem(task: TaskSnapshot): vscode.TreeItem {
   return item;
 }
 
-export function attemptTreeItem(attempt: AttemptSnapshot, now: number, worktreeExists: boolean, taskLanded = false): vscode.TreeItem {
-  const item = new vscode.TreeItem(attemptLabel(attempt), vscode.TreeItemCollapsibleState.None);
+/** A row fits a 300 px sidebar: the number, the phase icon and the one thing that matters now; the rest is in the tooltip. */
+export function attemptTreeItem(attempt: AttemptSnapshot, now: number, worktreeExists: boolean, taskLanded = false, ctx: RowContext & TooltipExtras = { waitingForChecks: null }): vscode.TreeItem {
+  const item = new vscode.TreeItem(attemptRowLabel(attempt), vscode.TreeItemCollapsibleState.None);
   // Stable across snapshots, so selection and focus survive every refresh.
   item.id = attempt.id;
-  item.description = attemptDescription(attempt, now);
-  item.tooltip = untrustedMarkdown(attemptTooltipMarkdown(attempt, now));
+  item.description = attemptHeadline(attempt, ctx);
+  item.tooltip = untrustedMarkdown(attemptTooltipMarkdown(attempt, now, ctx));
   item.contextValue = attemptContextValue(attempt, worktreeExists, taskLanded);
   const icon = attemptIcon(attempt.phase, attempt);
   item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);

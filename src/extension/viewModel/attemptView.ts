@@ -83,19 +83,44 @@ export function attemptIcon(phase: Phase, attempt?: Pick<AttemptSnapshot, 'recom
   return PHASE_ICONS[phase];
 }
 
-/** The hover card: where the attempt lives, what it cost, and what went wrong. */
-export function attemptTooltipMarkdown(attempt: AttemptSnapshot, now: number): string {
+/** What the hover card adds from outside the attempt: the ★ gate and the cost estimate (with its price table). */
+export interface TooltipExtras {
+  waitingForChecks?: string | null;
+  /** `$0.12 est.` or `free (demo model)`. */
+  cost?: string | null;
+}
+
+/** The ★ and the scorecard's reasons, the checks, and the gate: why this attempt is (not) the one to land. */
+function verdictLines(attempt: AttemptSnapshot, extras: TooltipExtras): string[] {
+  const lines: string[] = [];
+  const reasons = attempt.score?.reasons.length ? escapeMarkdown(attempt.score.reasons.join(' · ')) : null;
+  if (attempt.recommended && reasons) lines.push(`★ Recommended: ${reasons}`);
+  else if (reasons) lines.push(`Scorecard: ${reasons}${attempt.score?.eligible ? ` (${attempt.score.score}/100)` : ''}`);
+  if (extras.waitingForChecks && attempt.phase === 'finished' && !attempt.archived) lines.push(`No ★ yet: ${escapeMarkdown(extras.waitingForChecks)}`);
+  const c = attempt.checks;
+  if (c && c.state !== 'none' && c.command) {
+    const how = c.state === 'running' ? 'running' : `${c.state}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ''}`;
+    lines.push(`Checks: ${codeSpan(c.command)} ${how}`);
+    for (const l of c.summary.slice(0, 3)) lines.push(`· ${escapeMarkdown(oneLine(l, 200))}`);
+  } else if (c?.state === 'none') lines.push('Checks: none (no check command)');
+  return lines;
+}
+
+/** The hover card: why it is (not) recommended, where the attempt lives, what it cost, and what went wrong. */
+export function attemptTooltipMarkdown(attempt: AttemptSnapshot, now: number, extras: TooltipExtras = {}): string {
   const t = attempt.tokens;
   const elapsed = elapsedMs(attempt, now);
   const lines = [
     `**${attemptLabel(attempt)}** — ${escapeMarkdown(phaseWithReason(attempt))}`,
     '',
+    ...verdictLines(attempt, extras),
     `Branch: ${codeSpan(attempt.branch)}`,
     `Worktree: ${codeSpan(attempt.worktree)}`,
     `Thread: ${attempt.threadId ? codeSpan(attempt.threadId) : '—'}`,
-    `Tokens: ${t.input.toLocaleString('en-US')} in · ${t.cachedInput.toLocaleString('en-US')} cached · ${t.output.toLocaleString('en-US')} out`,
+    `Tokens: ${formatTokens(t.total)} total · ${t.input.toLocaleString('en-US')} in · ${t.cachedInput.toLocaleString('en-US')} cached · ${t.output.toLocaleString('en-US')} out`,
     `Started: ${escapeMarkdown(formatTimestamp(attempt.startedAt))}${elapsed !== null ? ` (${humanizeElapsed(elapsed)})` : ''}`,
   ];
+  if (extras.cost) lines.push(`Cost: ${escapeMarkdown(extras.cost)}`);
   if (attempt.model || attempt.demoModel) {
     const model = attempt.model ? codeSpan(attempt.model) : 'default model';
     lines.push(`Model: ${model}${attempt.demoModel ? ' (demo model)' : ''}`);

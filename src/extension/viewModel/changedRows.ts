@@ -2,6 +2,7 @@
 
 import type { Snapshot } from '../../shared/model';
 import { visibleTasks } from './taskView';
+import { waitingForChecksText } from '../../core/land/recommendGate';
 
 export interface RowRef {
   taskId: string;
@@ -21,8 +22,10 @@ export function changedRows(previous: Snapshot | undefined, current: Snapshot | 
   for (const task of visibleTasks(current)) {
     const old = before.get(task.id);
     let taskChanged = JSON.stringify({ ...old, attempts: [] }) !== JSON.stringify({ ...task, attempts: [] });
+    // Every row says "waiting for checks on #3" while a sibling's checks run: a change there repaints them all.
+    const gateChanged = waitingForChecksText(old?.attempts ?? []) !== waitingForChecksText(task.attempts);
     for (const a of task.attempts) {
-      if (JSON.stringify(old?.attempts.find((x) => x.id === a.id)) === JSON.stringify(a)) continue;
+      if (!gateChanged && JSON.stringify(old?.attempts.find((x) => x.id === a.id)) === JSON.stringify(a)) continue;
       rows.push({ taskId: task.id, attemptId: a.id });
       // The task row counts its attempts' phases.
       taskChanged = true;

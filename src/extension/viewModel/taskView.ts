@@ -88,5 +88,21 @@ export function statusBarText(counts: AttentionCounts): string {
 
 export function statusBarTooltip(counts: AttentionCounts): string {
   if (counts.running + counts.needsYou + counts.queued === 0) return 'Quartet: no attempt running. Click to open the Tasks view.';
-  return `Quartet: ${counts.running} running, ${counts.queued} queued, ${counts.needsYou} waiting for you. Click to open the Tasks view.`;
+  const click = counts.needsYou > 0 ? 'Click to select the attempt waiting for you.' : 'Click to open the Tasks view.';
+  return `Quartet: ${counts.running} running, ${counts.queued} queued, ${counts.needsYou} waiting for you. ${click}`;
+}
+
+/** The attempt the status bar's click selects: the first waiting one in tree order (what the badge counts). */
+export function firstWaiting(snapshot: Snapshot | undefined): { taskId: string; attemptId: string } | null {
+  for (const task of visibleTasks(snapshot)) {
+    const a = task.attempts.find((x) => x.phase === 'needs-you');
+    if (a) return { taskId: task.id, attemptId: a.id };
+  }
+  return null;
+}
+
+/** How a finished launch shows its task: see TasksView.revealLaunched (never steals a view the person chose). */
+export function launchReveal(hiddenAtStart: boolean, visibleNow: boolean): 'focus' | 'select' | 'none' {
+  if (hiddenAtStart) return visibleNow ? 'select' : 'focus';
+  return visibleNow ? 'select' : 'none';
 }

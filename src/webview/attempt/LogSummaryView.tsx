@@ -1,7 +1,7 @@
 // The log summary at the top of an attempt: what failed first, the final message, diffstat, totals.
 
 import type { ReactNode } from 'react';
-import type { AttemptSnapshot } from '../../shared/model';
+import { isActive, type AttemptSnapshot } from '../../shared/model';
 import type { LogSummary } from '../../shared/logSummary';
 import { estimateCost } from '../../shared/cost';
 import { formatClock, formatDuration, formatTokens, formatUsd } from '../../shared/panelFormat';
@@ -17,6 +17,15 @@ export function hasLineCounts(summary: LogSummary): boolean {
   return summary.diffstat.files.some((f) => f.added !== null);
 }
 
+/**
+ * One source for "how many files": git's count of the committed result (what the commit line and the tree
+ * say) once there is one; before that, the turn diffs seen so far (a shell-written file shows in no turn diff).
+ */
+export function fileTotals(attempt: Pick<AttemptSnapshot, 'diffStat'>, summary: LogSummary): { count: number; lines: { added: number; removed: number } | null } {
+  if (attempt.diffStat) return { count: attempt.diffStat.files, lines: { added: attempt.diffStat.added, removed: attempt.diffStat.removed } };
+  return { count: summary.diffstat.files.length, lines: hasLineCounts(summary) ? { added: summary.diffstat.added, removed: summary.diffstat.removed } : null };
+}
+
 export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSummary; onJump(index: number): void }): ReactNode {
   const { attempt, summary } = props;
   const store = usePanel();
@@ -25,6 +34,7 @@ export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSu
   const tokens = summary.tokens.total >= attempt.tokens.total ? summary.tokens : attempt.tokens;
   const cost = estimateCost(tokens, attempt.model, store.prices, attempt.demoModel);
   const first = summary.failures[0];
+  const files = fileTotals(attempt, summary);
   return (
     <section className="summary" aria-label="Log summary" data-testid="log-summary">
       <div className="summary-totals">
@@ -36,12 +46,12 @@ export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSu
         <span>
           {summary.commands.total} command{summary.commands.total === 1 ? '' : 's'}, {summary.commands.failed} failed
         </span>
-        <span>
-          {summary.diffstat.files.length} file{summary.diffstat.files.length === 1 ? '' : 's'}
-          {hasLineCounts(summary) ? (
+        <span data-testid="file-total">
+          {files.count} file{files.count === 1 ? '' : 's'}
+          {files.lines ? (
             <>
               {' '}
-              <span className="added">+{summary.diffstat.added}</span> <span className="removed">−{summary.diffstat.removed}</span>
+              <span className="added">+{files.lines.added}</span> <span className="removed">−{files.lines.removed}</span>
             </>
           ) : null}
         </span>
@@ -63,7 +73,7 @@ export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSu
           </ol>
         </div>
       ) : (
-        <p className="muted">No failures so far.</p>
+        <p className="muted">{isActive(attempt.phase) ? 'No failures so far.' : 'No failures.'}</p>
       )}
       {summary.diffstat.files.length ? (
         <ul className="diffstat" aria-label="Files changed">

@@ -1,34 +1,34 @@
-// One row of the trace timeline: time, turn, a glyph for the kind, and the humanized one-liner.
+// One row of the trace timeline: time, turn, a codicon for the kind, and the humanized one-liner.
 
 import { memo, type ReactNode } from 'react';
 import { formatClock } from '../../shared/panelFormat';
 import { describeItem } from '../../shared/traceText';
 import type { TraceItem, TraceItemKind } from '../../shared/traceModel';
 
-/** Text glyphs (no icon font needed): a column a person can scan. */
-const GLYPH: Record<TraceItemKind, string> = {
-  session: '◆',
-  turn: '▶',
-  turnEnd: '■',
-  command: '$',
-  patch: '±',
-  message: '»',
-  userMessage: '«',
-  reasoning: '…',
-  tool: '⚙',
-  approval: '?',
-  error: '✖',
-  warning: '⚠',
-  phase: '→',
-  stderr: '·',
-  malformed: '⁉',
-  commit: '✔',
-  exit: '⏻',
-  checks: '✓',
-  landed: '⇡',
-  archived: '▤',
-  hook: '↪',
-  prFeedback: '✎',
+/** Codicons (the font ships with the panel, dist/*.ttf): every kind has a glyph whatever fonts the machine has. */
+const ICON: Record<TraceItemKind, string> = {
+  session: 'debug-start',
+  turn: 'play',
+  turnEnd: 'debug-stop',
+  command: 'terminal',
+  patch: 'diff',
+  message: 'comment',
+  userMessage: 'account',
+  reasoning: 'lightbulb',
+  tool: 'tools',
+  approval: 'question',
+  error: 'error',
+  warning: 'warning',
+  phase: 'arrow-right',
+  stderr: 'output',
+  malformed: 'bracket-error',
+  commit: 'git-commit',
+  exit: 'debug-disconnect',
+  checks: 'beaker',
+  landed: 'git-merge',
+  archived: 'archive',
+  hook: 'plug',
+  prFeedback: 'git-pull-request',
 };
 
 export const TraceRow = memo(function TraceRow(props: { item: TraceItem; selected: boolean; onSelect(index: number): void }): ReactNode {
@@ -40,9 +40,7 @@ export const TraceRow = memo(function TraceRow(props: { item: TraceItem; selecte
     <button type="button" className={cls} aria-pressed={props.selected} onClick={() => props.onSelect(item.index)} data-index={item.index}>
       <span className="t">{formatClock(item.at)}</span>
       <span className="turn">{item.turn || ''}</span>
-      <span className="glyph" aria-hidden="true">
-        {GLYPH[item.kind]}
-      </span>
+      <span className={`glyph codicon codicon-${ICON[item.kind]}`} aria-hidden="true" />
       <span className="text">{describeItem(item)}</span>
     </button>
   );

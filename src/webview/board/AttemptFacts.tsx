@@ -52,9 +52,17 @@ export function Flags({ attempt }: { attempt: AttemptSnapshot }): ReactNode {
   if (attempt.recommended) {
     flags.push(
       <span key="rec" className="flag flag-recommended" title={attempt.score?.reasons.join('; ')}>
-        recommended
+        ★ recommended
       </span>,
     );
+    // Why, in words on the card (not only on hover): the scorecard's reasons.
+    if (attempt.score?.reasons.length) {
+      flags.push(
+        <span key="why" className="muted" data-testid={`why-${attempt.id}`}>
+          {attempt.score.reasons.slice(0, 3).join(' · ')}
+        </span>,
+      );
+    }
   }
   if (attempt.landed) flags.push(<span key="landed" className="flag passed">landed {attempt.landed.commit.slice(0, 8)}</span>);
   if (attempt.archived) flags.push(<span key="arch" className="flag muted">archived</span>);

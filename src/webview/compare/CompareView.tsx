@@ -46,9 +46,11 @@ function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; no
         {attempt.score ? (
           <>
             <dt>score</dt>
-            <dd title={attempt.score.reasons.join('\n')}>
+            <dd title={attempt.score.reasons.join('\n')} data-testid={`score-${attempt.id}`}>
+              {attempt.recommended ? '★ ' : ''}
               {attempt.score.score.toFixed(2)}
               {attempt.score.eligible ? '' : ' (not eligible)'}
+              {attempt.score.reasons.length ? ` — ${attempt.score.reasons.join(' · ')}` : ''}
             </dd>
           </>
         ) : null}
