@@ -37,7 +37,8 @@ export function createTaskHost(s: CommandServices): TaskHost {
         env: s.agentEnv(),
       });
       s.log.info(`launched task=${task.id} attempts=${task.attempts.length} from the New Task form title=${JSON.stringify(task.title)}`);
-      void waitForTask(s.store, task, REVEAL_WAIT_MS).then(() => s.view.reveal(task.id));
+      // Launched from the panel: select it in the tree if the tree shows, never switch the person's side bar to it.
+      void waitForTask(s.store, task, REVEAL_WAIT_MS).then(() => s.view.revealLaunched(task.id, false));
       return { taskId: task.id, attemptIds: task.attempts.map((a) => a.id) };
     },
     followUp: (attemptId, message) => queueFollowUp(s.client(), watch, attemptId, scrub(message), (l) => s.log.info(l)),
