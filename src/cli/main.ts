@@ -74,7 +74,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   retry: `quartet retry ATTEMPT_ID [--repo DIR]\n\n  Runs a failed, stalled, stopped or interrupted attempt again in the same worktree and branch.`,
   resume: `quartet resume ATTEMPT_ID [--repo DIR]\n\n  Continues an interrupted, stopped, stalled or failed attempt on its own Codex thread (thread/resume).`,
   answer: `quartet answer ATTEMPT_ID accept|accept-session|decline [--text T] [--repo DIR]\n\n  Answers the approval or question an attempt waits on ("needs you"): accept once, accept-session (accept this and\n  the same kind of request for the rest of the attempt's Codex session), or decline. \`quartet status --json\` shows the\n  whole command or every path, the agent's reason and the cwd under \`pending\`.`,
-  score: `quartet score TASK_ID [--json] [--repo DIR]\n\n  The scorecard: each attempt's checks, conflicts, diff size, tokens and time; the recommended one first.`,
+  score: `quartet score TASK_ID [--json] [--repo DIR]\n\n  The verdict and scorecard: the evidence (own checks, cross-tests: each attempt's tests run against the others' code), conflicts, then diff size, tokens and time; the recommended one first. --json carries the cross-test matrix and the confidence.`,
   land: LAND_HELP,
   rework: REWORK_HELP,
   delete: `quartet delete TASK_ID [--json] [--repo DIR]\n\n  Deletes a task: stops its attempts (no process of them is left), archives whatever work they hold\n  (patch + post-mortem under <git dir>/quartet/archive; quartet restore brings one back), removes their\n  worktrees and branches, and drops the task from the list. Its journals stay on disk.`,
@@ -211,7 +211,10 @@ async function run(argv: string[]): Promise<number> {
       const card = await client.score(id);
       client.close();
       if (p.flags.has('json')) console.log(JSON.stringify(card, null, 2));
-      else for (const r of card.ranked) console.log(`${r.attemptId === card.recommended ? '★' : ' '} ${r.attemptId}  ${String(r.score).padStart(3)}  ${r.reasons.join(' · ')}`);
+      else {
+        if (card.verdict) console.log(`verdict: ${card.verdict.headline} (${card.verdict.confidence})`);
+        for (const r of card.ranked) console.log(`${r.attemptId === card.recommended ? '★' : ' '} ${r.attemptId}  ${String(r.score).padStart(3)}  ${r.reasons.join(' · ')}`);
+      }
       return 0;
     }
     case 'land':

@@ -238,6 +238,33 @@ export interface TaskSnapshot {
   landing: LandProgress | null;
   /** The tracker issue this task works on (Autopilot, or launched from an issue by hand). */
   source?: TaskIssueSource | null;
+  /** The evidence behind the ★ (cross-tests, confidence); absent in state written before verdicts existed. */
+  verdict?: TaskVerdict | null;
+}
+
+/** One cell of the cross-test matrix: the tests attempt `tests` wrote, run against attempt `code`'s code. */
+export interface CrossTestCellView {
+  tests: string;
+  code: string;
+  ok: boolean;
+  passed: number | null;
+  total: number | null;
+  failedTests: string[];
+}
+
+/** The verdict on a task's finished attempts: evidence tiers first, size and cost last (core/verdict). */
+export interface TaskVerdict {
+  state: 'cross-testing' | 'done';
+  /** `waiting` only while cross-testing; `none`: no attempt is evidently right. */
+  confidence: 'clear' | 'close' | 'none' | 'waiting';
+  recommended: string | null;
+  headline: string;
+  /** Per attempt, best first: one line, the evidence against it and for it. */
+  entries: { attemptId: string; line: string; against: string[]; support: string[] }[];
+  matrix: CrossTestCellView[];
+  /** `<attempt>:<result commit>:<checks>` of the attempts judged: a different set means the verdict is stale. */
+  basis: string;
+  at: string;
 }
 
 export interface Snapshot {

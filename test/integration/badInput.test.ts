@@ -338,6 +338,27 @@ for (const [when, free] of [['before Codex starts', 0], ['while Codex runs', 24 
   });
 }
 
+// A FIFO where WORKFLOW.md belongs would block any reader forever: it is refused at once as not a regular file.
+// (Before the malformed rows: an invalid edit keeps the last loaded workflow, and theirs would be the one in force.)
+test('bad input: WORKFLOW.md is a FIFO: validate exits 2 naming it; the supervisor never blocks, a launch runs and loses nothing', { timeout: 120_000 }, async () => {
+  const file = join(h.repo, 'WORKFLOW.md');
+  execFileSync('mkfifo', [file]);
+  const before = capture(h.repo);
+  try {
+    const v = await runCli(['workflow', 'validate', file], h.env);
+    assert.equal(v.code, 2, v.stdout);
+    assert.match(v.stderr, /not a regular file/);
+    const out = await launch(h.repo, '--title', 'with a FIFO for a workflow', '--wait', '--json');
+    assert.equal(out.code, 0, `${out.stderr}\n${out.stdout}`);
+    const snap = await h.client.snapshot();
+    const warning = snap.warnings.find((w) => w.startsWith('WORKFLOW.md: '));
+    assert.match(warning ?? '', /not a regular file/, `warnings: ${JSON.stringify(snap.warnings)}`);
+    await assertNothingLost(h.repo, before, 'a FIFO WORKFLOW.md');
+  } finally {
+    rmSync(file, { force: true });
+  }
+});
+
 // Malformed WORKFLOW.md front matter: `workflow validate` names the typed error (exit 2); a launch in a repo
 // carrying that file still runs (defaults, as no valid version was ever loaded) and the snapshot says why —
 // except a prompt template that cannot be parsed: that attempt fails at once with reason template_error
@@ -378,22 +399,3 @@ for (const [what, text, error] of MALFORMED_WORKFLOWS) {
   });
 }
 
-// A FIFO where WORKFLOW.md belongs would block any reader forever: it is refused at once as not a regular file.
-test('bad input: WORKFLOW.md is a FIFO: validate exits 2 naming it; the supervisor never blocks, a launch runs and loses nothing', { timeout: 120_000 }, async () => {
-  const file = join(h.repo, 'WORKFLOW.md');
-  execFileSync('mkfifo', [file]);
-  const before = capture(h.repo);
-  try {
-    const v = await runCli(['workflow', 'validate', file], h.env);
-    assert.equal(v.code, 2, v.stdout);
-    assert.match(v.stderr, /not a regular file/);
-    const out = await launch(h.repo, '--title', 'with a FIFO for a workflow', '--wait', '--json');
-    assert.equal(out.code, 0, out.stderr);
-    const snap = await h.client.snapshot();
-    const warning = snap.warnings.find((w) => w.startsWith('WORKFLOW.md: '));
-    assert.match(warning ?? '', /not a regular file/, `warnings: ${JSON.stringify(snap.warnings)}`);
-    await assertNothingLost(h.repo, before, 'a FIFO WORKFLOW.md');
-  } finally {
-    rmSync(file, { force: true });
-  }
-});

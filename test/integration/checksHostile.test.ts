@@ -23,13 +23,13 @@ test('detected checks run the BASE commit\'s test script in the sandbox: the age
   const task = await waitForTask(h.client, launched.id, 150_000, checked);
   const a = task.attempts[0]!;
   assert.equal(a.checks?.state, 'passed', a.checks?.summary.join(' | '));
-  assert.equal(a.checks?.command, 'node test.js', 'the base commit\'s "test" script, not the one the agent wrote');
+  assert.equal(a.checks?.command, 'node --test', 'the base commit\'s "test" script, not the one the agent wrote');
   assert.equal(a.checks?.source, `package.json "test" at ${a.base.slice(0, 8)}`);
   assert.equal(a.checks?.sandboxed, true);
   assert.equal(a.checks?.profile, 'quartet-checks');
   assert.equal(existsSync(`${HOSTILE_TARGET_PREFIX}${a.id}`), false);
   const ev = readJournal(a.journal).flatMap((r) => (r.kind === 'event' && r.event.type === 'checks' ? [r.event] : []));
-  assert.deepEqual(ev.map((e) => [e.command, e.sandboxed, e.ok]), [['node test.js', true, true]], 'the journal says what ran and where');
+  assert.deepEqual(ev.map((e) => [e.command, e.sandboxed, e.ok]), [['node --test', true, true]], 'the journal says what ran and where');
 });
 
 test('a configured `npm test` runs the agent\'s script — inside the sandbox, where its write outside fails and fails the check', { timeout: 180_000 }, async () => {

@@ -83,7 +83,7 @@ test('check command detection: what `npm test` would run, read from the BASE com
   try {
     const repo = makeRepo(dir);
     const base = git(repo, 'rev-parse', 'HEAD');
-    assert.equal(await baseCheckCommand(repo, base), 'node test.js');
+    assert.equal(await baseCheckCommand(repo, base), 'node --test');
     // The agent's worktree: package.json rewritten, then replaced by a FIFO (a read would block forever).
     const wt = join(dir, 'wt');
     git(repo, 'worktree', 'add', '-q', '-b', 'quartet/k/1', wt, base);
@@ -91,7 +91,7 @@ test('check command detection: what `npm test` would run, read from the BASE com
     git(wt, 'commit', '-qam', 'agent edit');
     rmSync(join(wt, 'package.json'));
     execFileSync('mkfifo', [join(wt, 'package.json')]);
-    assert.deepEqual(await checkCommandFor(repo, null, base), { command: 'node test.js', source: `package.json "test" at ${base.slice(0, 8)}` });
+    assert.deepEqual(await checkCommandFor(repo, null, base), { command: 'node --test', source: `package.json "test" at ${base.slice(0, 8)}` });
     assert.equal(await baseCheckCommand(repo, git(repo, 'rev-parse', 'quartet/k/1')), 'echo pwned > /var/tmp/x', 'only the base decides: the attempt tip would say otherwise');
     assert.deepEqual(await checkCommandFor(repo, 'make check', base), { command: 'make check', source: 'configured (quartet.check_command or launch option)' });
     assert.equal(await checkCommandFor(repo, '', base), null);

@@ -29,7 +29,7 @@ test('four attempts are scored on checks and diff; the recommended one lands on 
   for (const a of task.attempts) {
     assert.equal(a.checks?.state, 'passed', `the checks ran in ${a.id}: ${a.checks?.summary.join(' | ')}`);
     // What `npm test` runs, read from package.json at the attempt's base (not from its worktree), run in Codex's sandbox.
-    assert.equal(a.checks?.command, 'node test.js');
+    assert.equal(a.checks?.command, 'node --test');
     assert.equal(a.checks?.source, `package.json "test" at ${a.base.slice(0, 8)}`);
     assert.equal(a.checks?.sandboxed, true);
     assert.deepEqual(a.diffStat && a.diffStat.files, 1);

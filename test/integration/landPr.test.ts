@@ -89,7 +89,7 @@ test('happy path (CLI): PR with the scorecard, green checks → squash-merged, b
   assert.equal(pr.head, winner.branch);
   assert.match(pr.body ?? '', /## Quartet scorecard/);
   // The check that ran: the sample repo's "test" script read at the base (see land/checkRun.ts).
-  assert.match(pr.body ?? '', /\| Checks \| ✅ passed \(`node test\.js`\) \|/);
+  assert.match(pr.body ?? '', /\| Checks \| ✅ passed \(`node --test`\) \|/);
   assert.match(pr.body ?? '', /\| Score \| \d+ \/ 100 — recommended of 2 attempts \|/);
   assert.match(pr.body ?? '', new RegExp(`attempt \`${winner.id}\``));
   const main = bareGit(gh.bare, 'rev-parse', 'main');

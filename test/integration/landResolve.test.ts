@@ -50,7 +50,7 @@ test('base moved since the checks ran → the land re-runs them on the merged re
   const refused = await h.client.land(a.id);
   assert.equal(refused.status, 'checks_failed', refused.message);
   assert.equal(status(refused, 'checks'), 'failed', 'the checks ran again, on attempt + base');
-  assert.match(refused.steps.filter((s) => s.step === 'checks').at(-1)?.detail ?? '', /^`test ! -f PERSON\.md && npm test` failed/, 'the step names the check that ran');
+  assert.match(refused.steps.filter((s) => s.step === 'checks').at(-1)?.detail ?? '', /^`test ! -f PERSON\.md && npm test` in the sandbox \(quartet-checks\) failed/, 'the step names the check that ran');
   assert.equal(git(h.repo, 'rev-parse', 'main'), moved, 'the base did not move');
 
   git(h.repo, 'rm', '-q', 'PERSON.md');
@@ -59,7 +59,7 @@ test('base moved since the checks ran → the land re-runs them on the merged re
   const landed = await h.client.land(a.id);
   assert.equal(landed.status, 'landed', landed.message);
   assert.equal(status(landed, 'checks'), 'ok');
-  assert.match(landed.steps.filter((s) => s.step === 'checks').at(-1)?.detail ?? '', /^`test ! -f PERSON\.md && npm test` passed in \d+ ms$/);
+  assert.match(landed.steps.filter((s) => s.step === 'checks').at(-1)?.detail ?? '', /^`test ! -f PERSON\.md && npm test` in the sandbox \(quartet-checks\) passed in \d+ ms$/);
   assert.equal(git(h.repo, 'log', '-1', '--format=%P', 'main'), undone);
   assert.equal(git(h.repo, 'diff', '--name-only', `${undone}..main`), git(h.repo, 'diff', '--name-only', `${a.base}..${a.resultCommit}`));
 });

@@ -37,7 +37,7 @@ async function landedTask(title: string): Promise<{ task: TaskSnapshot; before: 
   // The base did not move: the land reuses the attempt's checks and says which ones, not "no check command".
   const checks = r.steps.filter((s) => s.step === 'checks').at(-1);
   assert.equal(checks?.status, 'skipped');
-  assert.match(checks?.detail ?? '', /^`npm test` passed on this exact tree/);
+  assert.match(checks?.detail ?? '', /^`node --test` passed on this exact tree/);
   return { task, before, landedCommit: git(h.repo, 'rev-parse', 'main') };
 }
 

@@ -50,8 +50,17 @@ test('the row label is the number only; the headline says the one thing that mat
 
 test('rowContext: the ★ gate names the finished attempts whose checks still run', () => {
   const t = task([star, attempt(3, { phase: 'finished', checks: checks('running') }), attempt(4)]);
-  assert.deepEqual(rowContext(t), { waitingForChecks: 'waiting for checks on #3' });
-  assert.deepEqual(rowContext(task([star])), none);
+  assert.deepEqual(rowContext(t), { waitingForChecks: 'waiting for checks on #3', judged: false });
+  assert.deepEqual(rowContext(task([star])), { ...none, judged: false });
+});
+
+test('rowContext and rows with a verdict: "cross-testing" while it runs; once judged, each row leads with its evidence', () => {
+  const crossing = { ...task([star]), verdict: { state: 'cross-testing' as const, confidence: 'waiting' as const, recommended: null, headline: '', entries: [], matrix: [], basis: '', at: '' } };
+  assert.deepEqual(rowContext(crossing), { waitingForChecks: 'cross-testing the attempts', judged: false });
+  const judged = { ...crossing, verdict: { ...crossing.verdict, state: 'done' as const } };
+  const wrong = attempt(2, { phase: 'finished', resultCommit: 'c2', checks: checks('passed'), score: { score: 50, eligible: true, reasons: ["fails #1's tests (trims names in French too)", 'checks pass'] } });
+  assert.equal(attemptHeadline(wrong, rowContext(judged)), "fails #1's tests (trims names in French too)");
+  assert.equal(attemptHeadline(wrong, none), 'checks pass', 'without a verdict the row keeps the plain checks word');
 });
 
 test('the tooltip carries the ★ reasons, the checks, the gate, tokens and the cost', () => {

@@ -26,6 +26,9 @@ function landingOver(task: TaskRecord): { landing: Landing; task: () => TaskReco
     repo: '/r', stateDir: '/s', worktreeRoot: () => '/w', tasks: () => [current],
     updateAttempt: (id: string, change: (a: AttemptRecord) => AttemptRecord) => { current = { ...current, attempts: current.attempts.map((a) => (a.id === id ? change(a) : a)) }; },
     updateTask: (_id: string, change: (t: TaskRecord) => TaskRecord) => { current = change(current); },
+    log: () => undefined,
+    envFor: () => ({}),
+    allowUnsandboxed: () => false,
   } as unknown as LandingHost;
   return { landing: new Landing(host), task: () => current };
 }
@@ -49,7 +52,7 @@ test('pending = finished, not archived, checks running; null checks (older recor
   assert.equal(waitingForChecksText(done), null);
 });
 
-test('rescore: no ★ while a finished sibling runs its checks, the ★ appears once they are in; reasons are kept', () => {
+test('rescore: no ★ while a finished sibling runs its checks, the ★ appears once they are in and judged; reasons are kept', async () => {
   const { landing, task } = landingOver(taskOf([rec(1, 'finished', { checks: checks('passed') }), rec(2, 'finished', { checks: checks('passed') }), rec(3, 'finished', { checks: checks('running') })]));
   const waiting = landing.rescore('t-1');
   assert.equal(waiting.recommended, null);
@@ -58,12 +61,23 @@ test('rescore: no ★ while a finished sibling runs its checks, the ★ appears 
   assert.deepEqual(task().attempts[0]?.score?.reasons.slice(0, 2), ['checks pass', 'merges cleanly into main'], 'the reasons are there while the ★ waits');
   const { landing: l2, task: t2 } = landingOver({ ...task(), attempts: task().attempts.map((a) => (a.index === 3 ? { ...a, checks: checks('passed') } : a)) });
   const card = l2.rescore('t-1');
-  assert.equal(card.recommended, 't-1-1', 'the scorecard ranking decides once every check is in');
-  assert.deepEqual(t2().attempts.map((a) => a.recommended), [true, false, false]);
+  assert.equal(card.recommended, null, 'every check is in: the verdict on these attempts comes first');
+  assert.equal(t2().verdict?.state, 'cross-testing');
+  // No repository here, so no check command: the verdict weighs own checks, conflicts and size, then rescores.
+  await until(() => t2().verdict?.state === 'done');
   assert.equal(t2().recommended, 't-1-1');
+  assert.deepEqual(t2().attempts.map((a) => a.recommended), [true, false, false]);
+  assert.equal(t2().verdict?.confidence, 'close', 'same evidence for all three: a close call, said so');
 });
 
-test('rescore: an attempt still working does not hold the ★ back (only finished ones do)', () => {
-  const { landing } = landingOver(taskOf([rec(1, 'finished', { checks: checks('passed') }), rec(2, 'working')]));
-  assert.equal(landing.rescore('t-1').recommended, 't-1-1');
+test('rescore: an attempt still working does not hold the ★ back (only finished ones do)', async () => {
+  const { landing, task } = landingOver(taskOf([rec(1, 'finished', { checks: checks('passed') }), rec(2, 'working')]));
+  landing.rescore('t-1');
+  await until(() => task().recommended !== null);
+  assert.equal(task().recommended, 't-1-1');
 });
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(ok(), 'the condition never held');
+}

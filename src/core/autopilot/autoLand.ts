@@ -7,6 +7,8 @@ export interface AutoLandTask {
   state: TaskState;
   /** The scorecard's pick (only finished, eligible attempts), or null. */
   recommended: string | null;
+  /** The verdict behind `recommended` (cross-tests, confidence): only a clear winner lands on its own. */
+  verdict?: { state: string; confidence: string; headline: string } | null;
   /** A land under way (started by a person or an earlier auto land). */
   landing: { status: string } | null;
   /** `archived`: truthy once archived (the record or a flag). */
@@ -31,12 +33,15 @@ export function autoLandDecision(task: AutoLandTask, opts: { pr: boolean; hasGit
   if (live.some((a) => a.phase === 'queued' || isActive(a.phase))) return { action: 'later', why: 'attempts are still running' };
   // A finished attempt without a checks result has not been scored yet (the scorecard runs right after it finishes).
   if (live.some((a) => a.checks?.state === 'running' || (a.phase === 'finished' && !a.checks))) return { action: 'later', why: 'checks are still running' };
+  if (task.verdict?.state === 'cross-testing') return { action: 'later', why: 'the attempts are being cross-tested' };
   const pick = live.find((a) => a.id === task.recommended);
   if (!pick) return { action: 'human', why: 'no attempt is eligible to land (none finished with a clean scorecard)' };
   if (pick.checks?.state !== 'passed') {
     const state = pick.checks?.state ?? 'not run';
     return { action: 'human', why: `checks of ${pick.id} ${state === 'none' ? 'are not configured (set quartet.check_command): auto land needs passing checks' : `are ${state}`}` };
   }
+  // A close call is the person's to make: auto land acts only on a clear winner of the verdict.
+  if (task.verdict && task.verdict.confidence !== 'clear') return { action: 'human', why: `not a clear winner (${task.verdict.headline}): a person decides` };
   if (opts.pr && !opts.hasGithubToken) return { action: 'human', why: 'quartet.land.pr needs a GitHub token: start the Autopilot with one' };
   return { action: 'land', attemptId: pick.id, pr: opts.pr };
 }

@@ -89,7 +89,10 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
       const t = this.orch.taskRecord(taskId);
       if (!t) return { action: 'human', why: `task ${taskId} is gone` } as const;
       const first = autoLandDecision(t, { pr: s.pr, hasGithubToken: !!s.github?.token });
-      return fresh && first.action !== 'later' ? autoLandDecision({ ...t, recommended: this.orch.score(taskId).recommended }, { pr: s.pr, hasGithubToken: !!s.github?.token }) : first;
+      if (!fresh || first.action === 'later') return first;
+      const recommended = this.orch.score(taskId).recommended;
+      // The rescore may have just started a verdict: read the task again for its state.
+      return autoLandDecision({ ...(this.orch.taskRecord(taskId) ?? t), recommended }, { pr: s.pr, hasGithubToken: !!s.github?.token });
     };
     let d = decide(false);
     const deadline = Date.now() + SCORE_WAIT_MS;

@@ -1,6 +1,6 @@
 // The typed interface of a repository's supervisor, as its clients (extension, CLI, tests) see it.
 
-import type { ClosedPullRequest, LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
+import type { ClosedPullRequest, LandProgress, Snapshot, TaskSnapshot, TaskVerdict } from '../../shared/model';
 import type { AutopilotSnapshot, TaskIssueSource } from '../../shared/autopilot';
 import type { TrackerCredentials } from '../tracker/credentials';
 import type { AutoApproveInput } from '../execution/approvalRules';
@@ -10,6 +10,8 @@ export interface TaskScore {
   taskId: string;
   recommended: string | null;
   ranked: { attemptId: string; eligible: boolean; score: number; reasons: string[] }[];
+  /** The evidence behind `recommended`: cross-test matrix, per-attempt lines, confidence (null before the first verdict). */
+  verdict: TaskVerdict | null;
 }
 import type { JournalRecord } from '../../shared/events';
 import type { FollowUpResult } from '../orchestrator/followUp';

@@ -107,7 +107,7 @@ async function landNow(input: LandInput): Promise<LandResult> {
           const ran = await runSandboxedChecks({ repo, cwd: dir, command: c.command, timeoutMs: c.timeoutMs, env: c.env ?? process.env, tag: c.tag, allowUnsandboxed: c.allowUnsandboxed ?? false, onOutput: input.onCheckOutput });
           checks = ran;
           // The step names the check that ran and whether the sandbox held it.
-          end('checks', ran.ok ? 'passed' : 'failed', round, ran.ok ? `${describeCheckRun(ran)} passed in ${ran.durationMs} ms` : ran.notRun ? describeCheckRun(ran) : [describeCheckRun(ran), ...ran.summary].join('\n'));
+          end('checks', ran.ok ? 'passed' : 'failed', round, ran.ok ? `${describeCheckRun(ran)} passed in ${ran.durationMs} ms` : ran.notRun ? describeCheckRun(ran) : [`${describeCheckRun(ran)} failed`, ...ran.summary].join('\n'));
           if (!ran.ok) return finish({ status: 'checks_failed', checks: ran, message: `checks ${ran.notRun ? 'not run' : 'failed'} (${c.command}); ${baseBranch} was not moved`, steps });
         } else {
           end('checks', 'skipped', round, input.checksSkipped ?? 'no check command');

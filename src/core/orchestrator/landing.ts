@@ -11,6 +11,8 @@ import { appendJournalEvent, readJournal } from '../observability/journal';
 import { checkCommandFor, describeCheckRun, runSandboxedChecks, type CheckCommand } from '../land/checkRun';
 import { scoreAttempts, diffStat } from '../land/scorecard';
 import { gatedRecommendation } from '../land/recommendGate';
+import { verdictBasis } from '../verdict/judgeTask';
+import { VerdictRunner } from './verdictRunner';
 import { conflictsWithBase, predictConflicts } from '../land/conflicts';
 import { landLocally } from '../land/localLand';
 import type { UndoLandResult } from '../land/undoLand';
@@ -49,7 +51,11 @@ export interface LandingHost {
 const now = (): string => new Date().toISOString();
 
 export class Landing {
-  constructor(private readonly host: LandingHost) {}
+  private readonly verdicts: VerdictRunner;
+
+  constructor(private readonly host: LandingHost) {
+    this.verdicts = new VerdictRunner({ landing: host, checkCommand: (t, b) => this.checkCommand(t, b), rescore: (id) => void this.rescore(id) });
+  }
 
   private find(attemptId: string): { task: TaskRecord; attempt: AttemptRecord } {
     for (const task of this.host.tasks()) {
@@ -130,13 +136,28 @@ export class Landing {
       })),
       { baseLabel: task.baseRef },
     );
-    // No ★ until every finished attempt's checks are in (issue #13): the ranking itself is the scorecard's.
-    const recommended = gatedRecommendation(card.recommended, task.attempts);
+    // No ★ until every finished attempt's checks are in (issue #13)…
+    let recommended = gatedRecommendation(card.recommended, task.attempts);
+    // …and the verdict on exactly these attempts: it picks by evidence (cross-tests), size and cost come last.
+    const basis = verdictBasis(task.attempts);
+    const verdict = task.verdict?.state === 'done' && task.verdict.basis === basis ? task.verdict : null;
+    if (recommended !== null) {
+      if (verdict) recommended = verdict.recommended;
+      else {
+        recommended = null;
+        this.verdicts.schedule(task.id, basis);
+      }
+    }
     for (const r of card.ranked) {
-      this.host.updateAttempt(r.attemptId, (a) => ({ ...a, score: { score: r.score, eligible: r.eligible, reasons: r.reasons }, recommended: r.attemptId === recommended }));
+      // The verdict's evidence leads the reasons (the row shows the first); the scorecard's facts follow.
+      const entry = verdict?.entries.find((e) => e.attemptId === r.attemptId);
+      const evidence = entry ? [...entry.against, ...entry.support].slice(0, 2) : [];
+      const reasons = [...evidence, ...r.reasons];
+      this.host.updateAttempt(r.attemptId, (a) => ({ ...a, score: { score: r.score, eligible: r.eligible, reasons }, recommended: r.attemptId === recommended }));
     }
     this.host.updateTask(taskId, (t) => ({ ...t, recommended }));
-    return { taskId, recommended, ranked: card.ranked };
+    const fresh = this.host.tasks().find((t) => t.id === taskId);
+    return { taskId, recommended, ranked: card.ranked, verdict: fresh?.verdict ?? null };
   }
 
   /**

@@ -56,6 +56,7 @@ export function taskSnapshot(t: TaskRecord): TaskSnapshot {
     recommended: t.recommended,
     landing: t.landing,
     source: t.source ? { ...t.source } : null,
+    verdict: t.verdict ?? null,
   };
 }
 
@@ -79,6 +80,8 @@ export function normalizeTask(t: TaskRecord): TaskRecord {
     recommended: t.recommended ?? null,
     landing,
     source: t.source ?? null,
+    // A verdict cut off by a restart is judged again at the next rescore; a finished one stays.
+    verdict: t.verdict?.state === 'done' ? t.verdict : null,
     attempts: t.attempts.map((a) => {
       const full = { ...ATTEMPT_EXTRAS, ...a };
       const followUps = (full.followUps ?? []).map((f) => (f.outcome === 'running' ? { ...f, outcome: 'interrupted' as const, message: 'Quartet restarted during the follow-up', endedAt: now } : f));

@@ -7,12 +7,15 @@ import { phaseLabel, phaseWithReason } from './attemptView';
 
 /** What a row needs to know about its siblings. */
 export interface RowContext {
-  /** `waiting for checks on #3` while the ★ is held back for a sibling's checks, else null. */
+  /** `waiting for checks on #3` while the ★ is held back for a sibling's checks (or the cross-tests run), else null. */
   waitingForChecks: string | null;
+  /** The verdict is in: each finished row leads with its evidence (score.reasons[0]). */
+  judged?: boolean;
 }
 
-export function rowContext(task: Pick<TaskSnapshot, 'attempts'>): RowContext {
-  return { waitingForChecks: waitingForChecksText(task.attempts) };
+export function rowContext(task: Pick<TaskSnapshot, 'attempts' | 'verdict'>): RowContext {
+  const crossTesting = task.verdict?.state === 'cross-testing' ? 'cross-testing the attempts' : null;
+  return { waitingForChecks: waitingForChecksText(task.attempts) ?? crossTesting, judged: task.verdict?.state === 'done' };
 }
 
 /** The row's label: the number only, so the headline keeps the width (the accessibility label says "Attempt k"). */
@@ -47,6 +50,8 @@ function finishedHeadline(a: AttemptSnapshot, ctx: RowContext): string {
   if (a.recommended) return `★ ${recommendedWhy(a)}`;
   if (c?.state === 'failed') return failedChecksText(c);
   if (ctx.waitingForChecks) return ctx.waitingForChecks;
+  // Judged: the verdict's first piece of evidence about this attempt ("fails #1's tests (…)").
+  if (ctx.judged && a.score?.reasons[0]) return a.score.reasons[0];
   const parts = [checksWord(c)];
   if (a.conflicts?.withBase) parts.push('conflicts with base');
   if (!a.resultCommit) parts.push('no changes');

@@ -1,0 +1,81 @@
+// Runs at most one verdict per task at a time, stores it on the task and rescores; a newer basis supersedes an older run.
+
+import type { TaskVerdict } from '../../shared/model';
+import { runSandboxedChecks } from '../land/checkRun';
+import type { CrossTestCell } from '../verdict/crossTest';
+import { judgeTask, verdictBasis } from '../verdict/judgeTask';
+import type { LandingHost } from './landing';
+import type { TaskRecord } from './records';
+import type { CheckCommand } from '../land/checkRun';
+
+export interface VerdictRunnerHost {
+  landing: LandingHost;
+  checkCommand(task: TaskRecord, base: string): Promise<CheckCommand | null>;
+  rescore(taskId: string): void;
+}
+
+const now = (): string => new Date().toISOString();
+
+export class VerdictRunner {
+  /** Per task: the basis being judged right now. */
+  private readonly running = new Map<string, string>();
+  /** Cross-test results by (code commit, tests commit): a retry or a late attempt re-runs only the new pairings. */
+  private readonly cache = new Map<string, CrossTestCell>();
+
+  constructor(private readonly host: VerdictRunnerHost) {}
+
+  /** Starts judging `basis` unless that exact basis is being judged already. */
+  schedule(taskId: string, basis: string): void {
+    if (this.running.get(taskId) === basis) return;
+    this.running.set(taskId, basis);
+    const h = this.host.landing;
+    h.log(`task=${taskId} verdict: judging ${basis}`);
+    h.updateTask(taskId, (t) => ({ ...t, verdict: cross(t.verdict ?? null, basis) }));
+    void this.judge(taskId, basis).catch((err: unknown) => h.log(`task=${taskId} verdict failed: ${(err as Error).message}`));
+  }
+
+  private async judge(taskId: string, basis: string): Promise<void> {
+    const h = this.host.landing;
+    const task = h.tasks().find((t) => t.id === taskId);
+    if (!task) return;
+    const check = await this.host.checkCommand(task, task.baseCommit).catch(() => null);
+    const verdict = await judgeTask(
+      {
+        repo: h.repo,
+        worktreeRoot: h.worktreeRoot(),
+        cache: this.cache,
+        concurrency: 2,
+        // No check command: nothing to cross-run; the verdict weighs own checks, conflicts, size.
+        run: check
+          ? (dir) => runSandboxedChecks({ repo: h.repo, cwd: dir, command: check.command, timeoutMs: task.options.checkTimeoutMs, env: h.envFor(task.id), allowUnsandboxed: h.allowUnsandboxed() })
+          : null,
+      },
+      task.attempts,
+      now,
+    );
+    if (this.running.get(taskId) !== basis) return; // a newer basis took over
+    this.running.delete(taskId);
+    const current = h.tasks().find((t) => t.id === taskId);
+    if (!current || verdictBasis(current.attempts) !== basis) {
+      h.log(`task=${taskId} verdict: stale (${basis}), the attempts changed meanwhile`);
+      return;
+    }
+    h.log(`task=${taskId} verdict: ${verdict.headline} (${verdict.confidence}, ${verdict.matrix.length} cross-test runs)`);
+    h.updateTask(taskId, (t) => ({ ...t, verdict }));
+    this.host.rescore(taskId);
+  }
+}
+
+/** The visible "cross-testing" state: the previous evidence stays readable until the new verdict replaces it. */
+function cross(previous: TaskVerdict | null, basis: string): TaskVerdict {
+  return {
+    state: 'cross-testing',
+    confidence: 'waiting',
+    recommended: null,
+    headline: 'cross-testing the attempts',
+    entries: previous?.entries ?? [],
+    matrix: previous?.matrix ?? [],
+    basis,
+    at: now(),
+  };
+}

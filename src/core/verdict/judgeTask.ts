@@ -1,0 +1,72 @@
+// Judges a task's finished attempts: their changed tests cross-run against each other's code, then the verdict's tiers.
+
+import type { AttemptSnapshot, TaskVerdict } from '../../shared/model';
+import { crossTest, type CheckRun, type CrossTestCell } from './crossTest';
+import { changedTestFiles } from './testFiles';
+import { decideVerdict, type VerdictInput } from './verdict';
+
+/** The attempts a verdict is about: finished, kept, with a result to judge. */
+export function judgedAttempts(attempts: readonly AttemptSnapshot[]): AttemptSnapshot[] {
+  return attempts.filter((a) => a.phase === 'finished' && !a.archived);
+}
+
+/** What the verdict was computed on; when this changes (an attempt finished, a retry committed), it is stale. */
+export function verdictBasis(attempts: readonly AttemptSnapshot[]): string {
+  return judgedAttempts(attempts).map((a) => `${a.id}:${a.resultCommit ?? '-'}:${a.checks?.state ?? '-'}`).join(' ');
+}
+
+export interface JudgeDeps {
+  repo: string;
+  worktreeRoot: string;
+  /** Runs the base's check command in `dir`, sandboxed like the attempts' own checks; null: no check command. */
+  run: ((dir: string) => Promise<CheckRun>) | null;
+  cache: Map<string, CrossTestCell>;
+  concurrency: number;
+}
+
+function verdictInput(a: AttemptSnapshot, testFiles: number): VerdictInput {
+  return {
+    attemptId: a.id,
+    index: a.index,
+    phase: a.phase,
+    pending: a.checks?.state === 'running',
+    checks: a.checks && (a.checks.state === 'passed' || a.checks.state === 'failed') ? { ok: a.checks.state === 'passed' } : null,
+    conflictsWithBase: a.conflicts?.withBase ?? false,
+    filesChanged: a.diffStat?.files ?? a.filesChanged,
+    linesAdded: a.diffStat?.added ?? 0,
+    linesRemoved: a.diffStat?.removed ?? 0,
+    tokensTotal: a.tokens.total,
+    durationMs: a.startedAt && a.endedAt ? Date.parse(a.endedAt) - Date.parse(a.startedAt) : null,
+    testFiles,
+  };
+}
+
+/** Cross-tests the attempts that have a result commit, then decides; never throws for a failing test run. */
+export async function judgeTask(deps: JudgeDeps, attempts: readonly AttemptSnapshot[], now: () => string): Promise<TaskVerdict> {
+  const judged = judgedAttempts(attempts);
+  const withCode = judged.filter((a) => a.resultCommit);
+  const files = new Map<string, string[]>();
+  for (const a of withCode) files.set(a.id, await changedTestFiles(deps.repo, a.base, a.resultCommit as string).catch(() => []));
+  const run = deps.run;
+  const cells = run
+    ? await crossTest({
+        repo: deps.repo,
+        worktreeRoot: deps.worktreeRoot,
+        attempts: withCode.map((a) => ({ id: a.id, commit: a.resultCommit as string, testFiles: files.get(a.id) ?? [] })),
+        run,
+        cache: deps.cache,
+        concurrency: deps.concurrency,
+      })
+    : [];
+  const v = decideVerdict(judged.map((a) => verdictInput(a, files.get(a.id)?.length ?? 0)), cells);
+  return {
+    state: 'done',
+    confidence: v.confidence,
+    recommended: v.recommended,
+    headline: v.headline,
+    entries: v.ranked,
+    matrix: cells.map(({ tests, code, ok, passed, total, failedTests }) => ({ tests, code, ok, passed, total, failedTests })),
+    basis: verdictBasis(attempts),
+    at: now(),
+  };
+}
