@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { parseWorkflow } from '../../src/core/workflow/loader';
 import { credentialNeedsOf, trackerConfigOf, trackerPreflight } from '../../src/core/workflow/trackerBinding';
 import { credentialsFromEnv, credentialValues, parseCredentials } from '../../src/core/tracker/credentials';
-import { autoLandDecision, type AutoLandTask } from '../../src/core/autopilot/autoLand';
+import { autoLandDecision, controlFilesIn, type AutoLandTask } from '../../src/core/autopilot/autoLand';
 import { SecretRegistry } from '../../src/core/config/secretRegistry';
 import { SwitchSource } from '../../src/core/autopilot/switchSource';
 import { MemorySource, issue } from '../support/memorySource';
@@ -96,6 +96,18 @@ test('autoLandDecision: lands the recommended attempt with passing checks; waits
   assert.match(human(task(), { pr: true, hasGithubToken: false }), /quartet\.land\.pr needs a GitHub token/);
   assert.match(human(task({ state: 'landed' })), /is landed/);
   assert.match(human(task({ landing: { status: 'running' } })), /already under way/);
+  // The verdict: only a clear winner lands on its own; cross-testing means later.
+  const verdict = (state: string, confidence: string) => ({ state, confidence, headline: `${confidence} headline` });
+  assert.deepEqual(autoLandDecision(task({ verdict: verdict('done', 'clear') }), local), { action: 'land', attemptId: 't-1-1', pr: false });
+  assert.match(human(task({ verdict: verdict('done', 'close') })), /not a clear winner \(close headline\)/);
+  assert.equal(autoLandDecision(task({ recommended: null, verdict: verdict('cross-testing', 'waiting') }), local).action, 'later');
+});
+
+test('controlFilesIn: an agent\'s change to what steers Quartet or CI never lands on its own', () => {
+  assert.deepEqual(
+    controlFilesIn(['src/a.ts', 'WORKFLOW.md', '.vscode/settings.json', '.agents/skills/x/SKILL.md', '.github/workflows/ci.yml', 'docs/AGENTS.md', 'test/x.test.js', '.github/ISSUE_TEMPLATE.md']),
+    ['WORKFLOW.md', '.vscode/settings.json', '.agents/skills/x/SKILL.md', '.github/workflows/ci.yml', 'docs/AGENTS.md'],
+  );
 });
 
 test('SwitchSource: reads, label and secret names follow the adapter it holds now', async () => {

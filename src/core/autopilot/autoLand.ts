@@ -45,3 +45,14 @@ export function autoLandDecision(task: AutoLandTask, opts: { pr: boolean; hasGit
   if (opts.pr && !opts.hasGithubToken) return { action: 'human', why: 'quartet.land.pr needs a GitHub token: start the Autopilot with one' };
   return { action: 'land', attemptId: pick.id, pr: opts.pr };
 }
+
+/**
+ * Paths that steer the harness itself (how agents are run, configured and instructed, and what CI runs). An agent's
+ * change to them never lands on its own, even from a clear winner: a person reviews it (docs/security.md §5).
+ */
+const CONTROL_PATHS = [/^WORKFLOW\.md$/i, /^\.vscode\//, /^\.agents\//, /^\.codex\//, /^\.github\/workflows\//, /^\.worktreeinclude$/, /(^|\/)AGENTS\.md$/];
+
+/** The changed paths an auto land must leave to a person. */
+export function controlFilesIn(paths: readonly string[]): string[] {
+  return paths.filter((p) => CONTROL_PATHS.some((re) => re.test(p)));
+}

@@ -8,7 +8,8 @@ import type { TaskRecord } from '../orchestrator/records';
 import type { NormalizedIssue } from '../tracker/types';
 import type { TaskView } from './decisions';
 import type { AutopilotHost, ContinuationStatus, HostAttempt } from './host';
-import { autoLandDecision } from './autoLand';
+import { autoLandDecision, controlFilesIn } from './autoLand';
+import { git } from '../land/git';
 
 export interface IssueLaunchSettings {
   sourceKind: string;
@@ -110,9 +111,21 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
     }
     if (d.action !== 'later') d = decide(true);
     if (d.action !== 'land') return `not landed automatically: ${d.why}; the result waits for you`;
+    const changed = await this.changedPaths(d.attemptId);
+    if (!changed) return `not landed automatically: could not list what ${d.attemptId} changed; the result waits for you`;
+    const control = controlFilesIn(changed);
+    if (control.length) return `not landed automatically: the change touches ${control.join(', ')}, which steer Quartet or CI; the result waits for you`;
     if (!stillWanted()) return 'not landed: the Autopilot was stopped meanwhile';
     const progress = await this.orch.land(d.attemptId, d.pr && s.github ? { pr: true, github: s.github } : {});
     return `auto land of ${d.attemptId}${d.pr ? ' as a pull request' : ''}: ${progress.status}${progress.message ? ` (${progress.message})` : ''}`;
+  }
+
+  /** Paths the attempt's branch changed since its base (git's own diff; never the worktree's files). */
+  private async changedPaths(attemptId: string): Promise<string[] | null> {
+    const a = this.orch.attemptRecord(attemptId);
+    if (!a) return null;
+    const out = await git(this.orch.repo, ['diff', '--name-only', '--no-renames', `${a.base}...${a.branch}`, '--']).catch(() => null);
+    return out === null ? null : out.split('\n').map((l) => l.trim()).filter(Boolean);
   }
 
   attempt(attemptId: string): HostAttempt | null {

@@ -9,6 +9,7 @@ import { launchDefaultsFrom, workflowAttempts, workflowMaxConcurrent, workflowSe
 import { resolveWorkflowPath } from './loader';
 import { localTaskIssue, renderWorkflowPrompt } from './prompt';
 import { WorkflowWatcher } from './watcher';
+import { workflowTrustWarnings } from './workflowTrust';
 import type { WorkflowError } from './errors';
 import type { HookName, WorkflowDefinition } from './types';
 import type { NormalizedIssue } from '../tracker/types';
@@ -87,6 +88,7 @@ export class WorkflowRuntime {
     if (err) out.push(`${this.label()}: ${err.describe()} (${this.definition ? 'the last valid version stays in force' : 'Quartet defaults apply'})`);
     const tpl = this.definition?.templateError;
     if (tpl) out.push(`${this.label()}: ${tpl.describe()} (attempts fail until the prompt is fixed)`);
+    if (this.definition) for (const w of workflowTrustWarnings(this.definition)) out.push(`${this.label()}: ${w}`);
     return out;
   }
 
