@@ -132,7 +132,7 @@ describe('Quartet rows at 300 px in real VS Code', { timeout: 600_000 }, () => {
       const shown = await fullyShown(star);
       assert.match(shown.text, /^★ checks pass · \+\d+ −\d+$/, `the ★ says why: ${shown.text}`);
       assert.equal(shown.cut, false, `the reason is not cut at 300 px: ${shown.text}`);
-      const waiting = await findRow(page, /^Attempt 1 needs-you$/, 120_000);
+      const waiting = await findRow(page, /^Attempt 1 needs you$/, 120_000);
       const asked = await fullyShown(waiting);
       assert.match(asked.text, /^needs you: .*escalated\.txt/, `the command to approve is in the row: ${asked.text}`);
       await screenshot(page, 'rows-300px-recommended-and-needs-you');
@@ -146,7 +146,7 @@ describe('Quartet rows at 300 px in real VS Code', { timeout: 600_000 }, () => {
       await sidebarTitle(page).filter({ hasText: /explorer/i }).first().waitFor({ timeout: ui });
       await page.locator('.part.statusbar .statusbar-item', { hasText: /needs you/ }).first().click();
       await sidebarTitle(page).filter({ hasText: /quartet/i }).first().waitFor({ timeout: ui });
-      const waiting = await findRow(page, /^Attempt 1 needs-you$/, ui);
+      const waiting = await findRow(page, /^Attempt 1 needs you$/, ui);
       const end = Date.now() + ui;
       while ((await waiting.getAttribute('aria-selected')) !== 'true' && Date.now() < end) await page.waitForTimeout(200);
       assert.equal(await waiting.getAttribute('aria-selected'), 'true', 'the waiting attempt is selected');

@@ -101,7 +101,7 @@ test('labels, accessibility labels and icons', () => {
   const a = attempt({ index: 3, phase: 'finished' });
   assert.equal(attemptLabel(a), 'Attempt 3');
   assert.equal(attemptAccessibilityLabel(a), 'Attempt 3 finished');
-  assert.equal(attemptAccessibilityLabel(attempt({ index: 2, phase: 'needs-you' })), 'Attempt 2 needs-you');
+  assert.equal(attemptAccessibilityLabel(attempt({ index: 2, phase: 'needs-you' })), 'Attempt 2 needs you');
   assert.equal(attemptIcon('working').id, 'sync~spin');
   assert.deepEqual(attemptIcon('needs-you'), { id: 'bell', color: 'list.warningForeground' });
   assert.equal(attemptIcon('interrupted').id, 'debug-disconnect');

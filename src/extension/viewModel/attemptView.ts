@@ -25,10 +25,10 @@ export function attemptLabel(attempt: Pick<AttemptSnapshot, 'index'>): string {
   return `Attempt ${attempt.index}`;
 }
 
-/** Exactly `Attempt k <phase>`: screen readers announce the phase, and e2e tests find rows by it. */
+/** Exactly `Attempt k <phase in words>` ("Attempt 1 needs you"): screen readers announce it, and e2e tests find rows by it. */
 export function attemptAccessibilityLabel(attempt: Pick<AttemptSnapshot, 'index' | 'phase'> & Partial<Pick<AttemptSnapshot, 'recommended' | 'landed' | 'archived'>>): string {
   const marks = [attempt.recommended ? 'recommended' : '', attempt.landed ? 'landed' : '', attempt.archived ? 'archived' : ''].filter(Boolean);
-  return [`${attemptLabel(attempt)} ${attempt.phase}`, ...marks].join(' ');
+  return [`${attemptLabel(attempt)} ${phaseLabel(attempt.phase)}`, ...marks].join(' ');
 }
 
 /** What the scorecard and lands add to a row: `★ recommended`, `checks ✓`, `landed`, `archived`. */
@@ -123,7 +123,8 @@ export function attemptTooltipMarkdown(attempt: AttemptSnapshot, now: number, ex
   if (extras.cost) lines.push(`Cost: ${escapeMarkdown(extras.cost)}`);
   if (attempt.model || attempt.demoModel) {
     const model = attempt.model ? codeSpan(attempt.model) : 'default model';
-    lines.push(`Model: ${model}${attempt.demoModel ? ' (demo model)' : ''}`);
+    // The demo model answers whatever Codex names it: "gpt-5.5" beside it would claim a model that never ran.
+    lines.push(attempt.demoModel ? 'Model: Quartet demo model (offline, scripted)' : `Model: ${model}`);
   }
   if (attempt.retries > 0) lines.push(`Retries: ${attempt.retries}`);
   if (attempt.pending) lines.push(...pendingTooltipLines(attempt.pending));
