@@ -230,3 +230,28 @@ test('a 100,000-event journal renders a bounded number of rows', async () => {
   assert.ok(rows > 0 && rows <= 60, `${rows} rows in the DOM`);
   await p.close();
 });
+
+test('Compare shows the verdict: confidence, one line per attempt, and the cross-test matrix with the failing tests', async () => {
+  const snap = snapshotFixture();
+  const task = snap.tasks.find((t) => t.id === T1)!;
+  task.verdict = {
+    state: 'done', confidence: 'clear', recommended: `${T1}-1`, headline: 'clear winner: #1 — passes the tests #2 wrote', basis: 'b', at: 'x',
+    entries: [
+      { attemptId: `${T1}-1`, line: '#1: passes the tests #2 wrote; checks pass', against: [], support: ['passes the tests #2 wrote'] },
+      { attemptId: `${T1}-2`, line: "#2: fails #1's tests (trims names in French too)", against: ["fails #1's tests (trims names in French too)"], support: [] },
+    ],
+    matrix: [
+      { tests: `${T1}-1`, code: `${T1}-2`, ok: false, passed: 5, total: 6, failedTests: ['trims names in French too'] },
+      { tests: `${T1}-2`, code: `${T1}-1`, ok: true, passed: 7, total: 7, failedTests: [] },
+    ],
+  };
+  const p = await open({ snapshot: snap, view: { ...DEFAULT_VIEW_STATE, view: 'compare', compareIds: [`${T1}-1`, `${T1}-2`] } });
+  assert.match(q(p.root, 'verdict')?.querySelector('h3')?.textContent ?? '', /^Verdict: clear winner — clear winner: #1/);
+  assert.equal(q(p.root, `verdict-line-${T1}-1`)?.textContent, '★ #1: passes the tests #2 wrote; checks pass');
+  assert.equal(q(p.root, `verdict-line-${T1}-2`)?.textContent, "#2: fails #1's tests (trims names in French too)");
+  const fail = q(p.root, 'cell-1-2');
+  assert.equal(fail?.textContent, '✗ 5/6');
+  assert.match(fail?.getAttribute('title') ?? '', /failing: trims names in French too/);
+  assert.equal(q(p.root, 'cell-2-1')?.textContent, '✓ 7/7');
+  await p.close();
+});

@@ -10,6 +10,7 @@ import { ChecksLine, DiffLine, Flags } from '../board/AttemptFacts';
 import { Button, Checkbox } from '../ui/elements';
 import { SafeMarkdown } from '../ui/SafeMarkdown';
 import { useActions, useNow, usePanel } from '../usePanel';
+import { VerdictPanel } from './VerdictPanel';
 
 function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; now: number; picked: boolean; onPick(on: boolean): void }): ReactNode {
   const store = usePanel();
@@ -97,6 +98,7 @@ export function CompareView(): ReactNode {
           Open diff of these two
         </Button>
       </header>
+      <VerdictPanel task={task} />
       <div className="compare-cols">
         {shown.map((a) => (
           <Column key={a.id} attempt={a} now={now} picked={picked.includes(a.id)} onPick={(on) => pick(a.id, on)} />
