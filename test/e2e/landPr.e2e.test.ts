@@ -108,7 +108,7 @@ describe('Land as a pull request from the tree in real VS Code', { timeout: 300_
       await page.keyboard.press('Enter'); // "4 attempts" is the preselected default
       await waitForLabels(page, (l) => l.length === 4 && l.every((x) => / finished\b/.test(x)), 180_000, 'four finished rows');
       await waitForLabels(page, (l) => l.filter((x) => /recommended/.test(x)).length === 1, 120_000, 'a recommended attempt');
-      await page.locator('.part.sidebar .monaco-list-row', { hasText: '★ recommended' }).first().waitFor({ timeout: ui });
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: '★ ' }).first().waitFor({ timeout: ui });
       assert.equal(gh.fake.pulls().length, 0, 'nothing on GitHub yet');
       // The repo is on GitHub: the menu offers the explicit choices next to the one Land button.
       await attemptRows(page).first().click({ button: 'right' });

@@ -19,8 +19,9 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return runCli([...args, '--repo', h.repo], h.env);
 }
 
-const scored = (t: { attempts: { checks: { state: string } | null; phase: string }[] }): boolean =>
-  t.attempts.every((a) => a.phase === 'finished' && a.checks !== null && a.checks.state !== 'running');
+// Scored = every check in and the verdict on these attempts given (the ★ waits for both).
+const scored = (t: { attempts: { checks: { state: string } | null; phase: string }[]; verdict?: { state: string } | null }): boolean =>
+  t.attempts.every((a) => a.phase === 'finished' && a.checks !== null && a.checks.state !== 'running') && t.verdict?.state === 'done';
 
 test('four attempts are scored on checks and diff; the recommended one lands on main; siblings are archived', { timeout: 240_000 }, async () => {
   const before = git(h.repo, 'rev-parse', 'HEAD');

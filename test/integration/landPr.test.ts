@@ -33,7 +33,7 @@ after(async () => {
 });
 
 const fast = (): GithubLandOptions => ({ token: gh.token, baseUrl: gh.fake.url, pollInitialMs: 100, pollMaxMs: 400, noChecksGraceMs: 0 });
-const finished = (t: TaskSnapshot): boolean => t.attempts.every((a) => a.phase === 'finished' && a.checks !== null && a.checks.state !== 'running');
+const finished = (t: TaskSnapshot): boolean => t.attempts.every((a) => a.phase === 'finished' && a.checks !== null && a.checks.state !== 'running') && t.verdict?.state === 'done';
 
 async function finishedTask(title: string, attempts: number): Promise<TaskSnapshot> {
   const launched = await h.client.launch({ title, prompt: `${title}.`, attempts });

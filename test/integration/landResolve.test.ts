@@ -25,7 +25,7 @@ after(async () => {
   await h?.cleanup();
 });
 
-const scored = (t: TaskSnapshot): boolean => t.attempts.every((a) => a.phase === 'finished' && a.checks !== null && a.checks.state !== 'running');
+const scored = (t: TaskSnapshot): boolean => t.attempts.every((a) => a.phase === 'finished' && a.checks !== null && a.checks.state !== 'running') && t.verdict?.state === 'done';
 const status = (p: LandProgress, step: string): string | undefined => p.steps.filter((s) => s.step === step && s.status !== 'running').at(-1)?.status;
 const sent = (journal: string, method: string): string[] =>
   readJournal(journal).flatMap((r) => (r.kind === 'raw' && r.dir === 'out' && (r.msg as { method?: string }).method === method ? [JSON.stringify(r.msg)] : []));

@@ -15,7 +15,8 @@ after(async () => {
   await h?.cleanup();
 });
 
-const scored = (t: TaskSnapshot): boolean => t.attempts.every((a) => a.phase === 'finished' && a.checks !== null && a.checks.state !== 'running');
+// Scored = every check in and the verdict on these attempts given (the ★ waits for both).
+const scored = (t: TaskSnapshot): boolean => t.attempts.every((a) => a.phase === 'finished' && a.checks !== null && a.checks.state !== 'running') && t.verdict?.state === 'done';
 
 /** A finished attempt whose checks still run: no ★ may be shown for its task then (issue #13). */
 const checksOut = (t: TaskSnapshot): boolean => t.attempts.some((a) => a.phase === 'finished' && !a.archived && a.checks?.state === 'running');
