@@ -108,7 +108,7 @@ describe('Quartet tree in real VS Code', { timeout: 420_000 }, () => {
     assert.deepEqual(done.map((x) => x.replace(/ recommended$/, '')).sort(), ['Attempt 1 finished', 'Attempt 2 finished', 'Attempt 3 finished', 'Attempt 4 finished']);
     // Rows fit a narrow sidebar: the number and the one thing that matters; tokens and the model are in the tooltip.
     const descriptions = await attemptRows(page).allTextContents();
-    assert.ok(descriptions.every((d) => /^#\d/.test(d) && /checks|waiting for checks|★/.test(d)), `rows show the number and the checks: ${descriptions.join(' | ')}`);
+    assert.ok(descriptions.every((d) => /^#\d/.test(d) && /checks|waiting for checks|cross-testing|★/.test(d)), `rows show the number and the checks: ${descriptions.join(' | ')}`);
     await screenshot(page, 'tree-four-finished');
     assert.equal(git(demo.repo, 'rev-parse', 'HEAD'), baseHead, 'the base branch is untouched');
     assert.equal(git(demo.repo, 'branch', '--list', 'quartet/*').split('\n').length, 4);

@@ -152,7 +152,7 @@ export class Landing {
       // The verdict's evidence leads the reasons (the row shows the first); the scorecard's facts follow.
       const entry = verdict?.entries.find((e) => e.attemptId === r.attemptId);
       const evidence = entry ? [...entry.against, ...entry.support].slice(0, 2) : [];
-      const reasons = [...evidence, ...r.reasons];
+      const reasons = [...new Set([...evidence, ...r.reasons])];
       this.host.updateAttempt(r.attemptId, (a) => ({ ...a, score: { score: r.score, eligible: r.eligible, reasons }, recommended: r.attemptId === recommended }));
     }
     this.host.updateTask(taskId, (t) => ({ ...t, recommended }));
