@@ -29,9 +29,15 @@ test('the four demo shapes: right+test wins, wrong-but-green is not picked even 
   ];
   const v = decideVerdict(inputs, cells);
   assert.equal(v.recommended, 't-1-1');
-  assert.equal(v.confidence, 'clear');
+  // #1 and #3 are both right: only "adds its own tests" orders them, which is a close call, said with why.
+  assert.equal(v.confidence, 'close');
   assert.deepEqual(v.ranked.map((r) => r.attemptId), ['t-1-1', 't-1-3', 't-1-2', 't-1-4']);
-  assert.match(v.headline, /^clear winner: #1 — passes the tests #2 wrote/);
+  assert.equal(v.headline, 'close call: #1 and #3 have the same evidence; #1 adds its own tests');
+  assert.match(v.ranked[0]!.line, /^#1: passes the tests #2 wrote/);
+  // Without #3, the runner-up fails #1's tests: strong evidence, a clear winner.
+  const two = decideVerdict(inputs.filter((i) => i.index !== 3), cells.filter((c) => c.code !== 't-1-3'));
+  assert.equal(two.confidence, 'clear');
+  assert.match(two.headline, /^clear winner: #1 — passes the tests #2 wrote/);
   assert.match(v.ranked[2]!.line, /#2: fails #1's tests \(greet › in French\)/);
   assert.match(v.ranked[3]!.line, /#4: its own checks fail/);
 });

@@ -44,6 +44,9 @@ interface Evidence {
   blockers: string[];
 }
 
+/** The first tiers are evidence about correctness; the ones after them only order attempts with the same evidence. */
+const STRONG_TIERS = 4;
+
 /** Lower is better: the tier decides before anything finer does. */
 function tier(e: Evidence): number[] {
   return [e.checksFail ? 1 : 0, e.failsTestsOf.length, e.blockers.length, e.input.conflictsWithBase ? 1 : 0, (e.input.testFiles ?? 0) > 0 ? 0 : 1];
@@ -84,11 +87,15 @@ export function decideVerdict(inputs: VerdictInput[], cells: CrossTestCell[]): V
     return { confidence: 'none', recommended: null, headline: `no good attempt: ${why}`, ranked };
   }
   const second = evidence[1];
-  const close = second !== undefined && compareTiers(tier(top), tier(second)) === 0;
+  // Clear only when strong evidence separates the top two (own checks, the others' tests, review, conflicts):
+  // "adds its own tests" and size only break a tie, and a tie is a close call, said so with its tie-breaker.
+  const strong = (e: Evidence): number[] => tier(e).slice(0, STRONG_TIERS);
+  const close = second !== undefined && compareTiers(strong(top), strong(second)) === 0;
   const support = ranked[0]?.support[0];
   const confidence: Confidence = close ? 'close' : 'clear';
+  const tieBreak = second && (top.input.testFiles ?? 0) > 0 && (second.input.testFiles ?? 0) === 0 ? 'adds its own tests' : 'is smaller';
   const headline = close
-    ? `close call: ${num(top.input)} and ${num(second.input)} have the same evidence; ${num(top.input)} is smaller`
+    ? `close call: ${num(top.input)} and ${num(second.input)} have the same evidence; ${num(top.input)} ${tieBreak}`
     : `clear winner: ${num(top.input)}${support ? ` — ${support}` : ''}`;
   return { confidence, recommended: top.input.attemptId, headline, ranked };
 }
