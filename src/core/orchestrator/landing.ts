@@ -145,7 +145,8 @@ export class Landing {
       if (verdict) recommended = verdict.recommended;
       else {
         recommended = null;
-        this.verdicts.schedule(task.id, basis);
+        // A landed or archived task is decided: nothing to judge any more.
+        if (task.state === 'open') this.verdicts.schedule(task.id, basis);
       }
     }
     for (const r of card.ranked) {
