@@ -88,7 +88,7 @@ test('rework: archive with the reason and a post-mortem, then a fresh attempt wh
   assert.ok(existsSync(archived));
   assert.match(readFileSync(archived, 'utf8'), /notes\//, 'the patch holds the attempt\'s work');
   assert.equal(newAttemptId, `${launched.id}-2`);
-  const after = await waitForTask(h.client, launched.id, 120_000, (t) => t.attempts.length === 2 && scored({ attempts: [t.attempts[1]!] }));
+  const after = await waitForTask(h.client, launched.id, 120_000, (t) => t.attempts.length === 2 && scored({ ...t, attempts: [t.attempts[1]!] }));
   const [old, fresh] = after.attempts;
   assert.match(old?.archived?.reason ?? '', /It ignored the widget error/);
   assert.match(old?.archived?.postMortem ?? '', /widget missing/);
