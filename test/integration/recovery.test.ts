@@ -2,7 +2,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DIST, startHarness, supervisorPid, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
@@ -25,6 +25,9 @@ test('kill -9 of the supervisor: attempts come back interrupted with worktree an
     const task = s.tasks.find((x) => x.id === t.id);
     return task && task.attempts.every((a) => a.phase === 'working' && a.threadId) ? task : null;
   });
+  // Resume needs the thread's rollout, which Codex writes a moment after the turn starts: a kill before that
+  // leaves nothing to resume (Resume then fails saying so, and Retry starts a new thread). Kill after it.
+  for (const a of working.attempts) await waitForRollout(h.env.CODEX_HOME as string, a.threadId as string);
   const info = JSON.parse(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.json'), 'utf8')) as { pid: number };
   process.kill(info.pid, 'SIGKILL');
   while (isAlive(info.pid)) await new Promise((r) => setTimeout(r, 50));
@@ -110,3 +113,14 @@ test('checks cut off by a supervisor restart run again (never "running" forever)
   assert.equal(done.attempts[0]?.checks?.command, 'sleep 3 && echo checked');
   assert.equal(done.attempts[0]?.id, running.attempts[0]?.id);
 });
+
+/** Waits until Codex has written the rollout of `threadId` under `<CODEX_HOME>/sessions` (it names the file after the thread). */
+async function waitForRollout(codexHome: string, threadId: string): Promise<void> {
+  const found = (dir: string): boolean =>
+    existsSync(dir) && readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? found(join(dir, e.name)) : e.name.includes(threadId)));
+  for (let i = 0; i < 300; i++) {
+    if (found(join(codexHome, 'sessions'))) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Codex never wrote the rollout of thread ${threadId}`);
+}
