@@ -92,9 +92,9 @@ describe('Quartet rows at 300 px in real VS Code', { timeout: 600_000 }, () => {
     const page = browser!.page;
     await shotOnFailure(page, 'rows-launch-focus', async () => {
       await page.locator('.part.activitybar a.action-label[aria-label^="Quartet"]').first().click();
-      const newTask = page.locator('.part.sidebar a.action-label[aria-label="New Task"]');
-      await newTask.first().waitFor({ timeout: ui });
-      await newTask.first().click();
+      await page.locator('.part.sidebar a.action-label[aria-label="New Task"]').first().waitFor({ timeout: ui });
+      // The quick input (the view's "+" opens the form in the panel): typed with the Quartet view showing.
+      await runCommand(page, 'Quartet: New Task (Quick Input)');
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: ui });
       await input.fill('Add a greeting note');
