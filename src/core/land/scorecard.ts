@@ -1,6 +1,6 @@
 // Ranks a task's attempts for "which one should I land" (pure), plus the diff stat an entry needs.
 
-import type { Phase } from '../../shared/model';
+import type { AttemptSnapshot, Phase } from '../../shared/model';
 import { git } from './git';
 
 export interface ScoreInput {
@@ -14,6 +14,21 @@ export interface ScoreInput {
   linesRemoved: number;
   tokensTotal: number;
   durationMs: number | null;
+}
+
+/** An attempt's record as the scorecard (and the verdict) reads it: one mapping for both. */
+export function scoreInputOf(a: Pick<AttemptSnapshot, 'id' | 'phase' | 'checks' | 'conflicts' | 'diffStat' | 'filesChanged' | 'tokens' | 'startedAt' | 'endedAt'>): ScoreInput {
+  return {
+    attemptId: a.id,
+    phase: a.phase,
+    checks: a.checks && (a.checks.state === 'passed' || a.checks.state === 'failed') ? { ok: a.checks.state === 'passed' } : null,
+    conflictsWithBase: a.conflicts?.withBase ?? false,
+    filesChanged: a.diffStat?.files ?? a.filesChanged,
+    linesAdded: a.diffStat?.added ?? 0,
+    linesRemoved: a.diffStat?.removed ?? 0,
+    tokensTotal: a.tokens.total,
+    durationMs: a.startedAt && a.endedAt ? Date.parse(a.endedAt) - Date.parse(a.startedAt) : null,
+  };
 }
 
 export interface ScoredAttempt {

@@ -9,7 +9,7 @@ import type { GithubLandOptions, ReworkResult, TaskScore } from '../client/api';
 import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import { checkCommandFor, describeCheckRun, runSandboxedChecks, type CheckCommand } from '../land/checkRun';
-import { scoreAttempts, diffStat } from '../land/scorecard';
+import { scoreAttempts, scoreInputOf, diffStat } from '../land/scorecard';
 import { gatedRecommendation } from '../land/recommendGate';
 import { verdictBasis } from '../verdict/judgeTask';
 import { VerdictRunner } from './verdictRunner';
@@ -123,17 +123,7 @@ export class Landing {
     const task = this.host.tasks().find((t) => t.id === taskId);
     if (!task) throw new UsageError(`no task ${taskId}`);
     const card = scoreAttempts(
-      task.attempts.filter((a) => !a.archived).map((a) => ({
-        attemptId: a.id,
-        phase: a.phase,
-        checks: a.checks && (a.checks.state === 'passed' || a.checks.state === 'failed') ? { ok: a.checks.state === 'passed' } : null,
-        conflictsWithBase: a.conflicts?.withBase ?? false,
-        filesChanged: a.diffStat?.files ?? a.filesChanged,
-        linesAdded: a.diffStat?.added ?? 0,
-        linesRemoved: a.diffStat?.removed ?? 0,
-        tokensTotal: a.tokens.total,
-        durationMs: a.startedAt && a.endedAt ? Date.parse(a.endedAt) - Date.parse(a.startedAt) : null,
-      })),
+      task.attempts.filter((a) => !a.archived).map(scoreInputOf),
       { baseLabel: task.baseRef },
     );
     // No ★ until every finished attempt's checks are in (issue #13)…

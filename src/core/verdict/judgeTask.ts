@@ -4,6 +4,7 @@ import type { AttemptSnapshot, TaskVerdict } from '../../shared/model';
 import { crossTest, type CheckRun, type CrossTestCell } from './crossTest';
 import { changedTestFiles } from './testFiles';
 import { decideVerdict, type VerdictInput } from './verdict';
+import { scoreInputOf } from '../land/scorecard';
 
 /** The attempts a verdict is about: finished, kept, with a result to judge. */
 export function judgedAttempts(attempts: readonly AttemptSnapshot[]): AttemptSnapshot[] {
@@ -25,20 +26,7 @@ export interface JudgeDeps {
 }
 
 function verdictInput(a: AttemptSnapshot, testFiles: number): VerdictInput {
-  return {
-    attemptId: a.id,
-    index: a.index,
-    phase: a.phase,
-    pending: a.checks?.state === 'running',
-    checks: a.checks && (a.checks.state === 'passed' || a.checks.state === 'failed') ? { ok: a.checks.state === 'passed' } : null,
-    conflictsWithBase: a.conflicts?.withBase ?? false,
-    filesChanged: a.diffStat?.files ?? a.filesChanged,
-    linesAdded: a.diffStat?.added ?? 0,
-    linesRemoved: a.diffStat?.removed ?? 0,
-    tokensTotal: a.tokens.total,
-    durationMs: a.startedAt && a.endedAt ? Date.parse(a.endedAt) - Date.parse(a.startedAt) : null,
-    testFiles,
-  };
+  return { ...scoreInputOf(a), index: a.index, pending: a.checks?.state === 'running', testFiles };
 }
 
 /** Cross-tests the attempts that have a result commit, then decides; never throws for a failing test run. */
