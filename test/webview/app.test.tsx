@@ -246,7 +246,7 @@ test('Compare shows the verdict: confidence, one line per attempt, and the cross
     ],
   };
   const p = await open({ snapshot: snap, view: { ...DEFAULT_VIEW_STATE, view: 'compare', compareIds: [`${T1}-1`, `${T1}-2`] } });
-  assert.match(q(p.root, 'verdict')?.querySelector('h3')?.textContent ?? '', /^Verdict: clear winner — clear winner: #1/);
+  assert.match(q(p.root, 'verdict')?.querySelector('h3')?.textContent ?? '', /^Verdict: clear winner: #1 — passes the tests #2 wrote$/);
   assert.equal(q(p.root, `verdict-line-${T1}-1`)?.textContent, '★ #1: passes the tests #2 wrote; checks pass');
   assert.equal(q(p.root, `verdict-line-${T1}-2`)?.textContent, "#2: fails #1's tests (trims names in French too)");
   const fail = q(p.root, 'cell-1-2');

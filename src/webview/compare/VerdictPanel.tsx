@@ -61,7 +61,7 @@ export function VerdictPanel({ task }: { task: TaskSnapshot }): ReactNode {
   return (
     <section className="verdict" data-testid="verdict" aria-label="Verdict">
       <h3>
-        Verdict: {CONFIDENCE[v.confidence] ?? v.confidence} — {v.headline}
+        Verdict: {v.state === 'done' ? v.headline : CONFIDENCE[v.confidence] ?? v.confidence}
       </h3>
       <ul className="verdict-lines">
         {v.entries.map((e) => (
