@@ -21,7 +21,8 @@ test('minimalEnv keeps only the listed variables plus CI defaults: no token, key
 
 test('sandboxArgv: codex sandbox <profile> -C <worktree> -- <command>; the loopback profile is declared on the command line', () => {
   const s = { codex: '/bin/codex', profile: LOOPBACK_PROFILE, args: ['--enable', 'network_proxy', '-P', LOOPBACK_PROFILE] };
-  assert.deepEqual(sandboxArgv(s, '/wt', ['sh', '-c', 'npm test']), { file: '/bin/codex', args: ['sandbox', '--enable', 'network_proxy', '-P', LOOPBACK_PROFILE, '-C', '/wt', '--', 'sh', '-c', 'npm test'] });
+  const env = { PATH: '/usr/bin' };
+  assert.deepEqual(sandboxArgv(s, '/wt', ['sh', '-c', 'npm test'], env), { file: '/bin/codex', args: ['sandbox', '--enable', 'network_proxy', '-P', LOOPBACK_PROFILE, '-C', '/wt', '--', 'sh', '-c', 'npm test'], env });
   assert.match(notRunMessage('no bwrap'), /^not run: the sandbox is unavailable \(no bwrap\); set quartet\.checks\.allowUnsandboxed/);
   const base = { command: 'node test.js', ok: true, exitCode: 0, timedOut: false, durationMs: 5, outputTail: '', summary: [] };
   assert.equal(describeCheckRun({ ...base, sandboxed: true, profile: LOOPBACK_PROFILE }), '`node test.js` in the sandbox (quartet-checks)');

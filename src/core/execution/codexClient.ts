@@ -1,6 +1,7 @@
 // JSON-RPC client of one `codex app-server` child over stdio JSONL: requests, notifications, server requests.
 
 import { execa, type ResultPromise } from 'execa';
+import { withSandboxHelper } from './sandboxHelper';
 import { JsonlFramer } from './jsonlFramer';
 import { CodexExitError, ReadTimeoutError, RpcError } from './errors';
 import { killTree } from './processTree';
@@ -61,7 +62,7 @@ export class CodexClient {
     if (!file) throw new Error('empty Codex command');
     const child = execa(file, args, {
       cwd: this.opts.cwd,
-      env: { ...this.opts.env, [this.opts.tag.name]: this.opts.tag.value },
+      env: withSandboxHelper(file, { ...this.opts.env, [this.opts.tag.name]: this.opts.tag.value }),
       extendEnv: false,
       // Own process group, so Stop can end Codex and every shell it started in one signal.
       detached: true,

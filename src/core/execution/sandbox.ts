@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveCodexBinary } from './codexBinary';
+import { withSandboxHelper } from './sandboxHelper';
 
 /**
  * The only variables a sandboxed check or hook gets from the attempt's environment: enough to find
@@ -85,9 +86,9 @@ export function withSandboxTmp<T>(run: (tmp: string) => Promise<T>): Promise<T> 
   return run(tmp).finally(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 3 }));
 }
 
-/** argv (file + args) that runs `command` under the sandbox in `cwd`. */
-export function sandboxArgv(s: Sandbox, cwd: string, command: string[]): { file: string; args: string[] } {
-  return { file: s.codex, args: ['sandbox', ...s.args, '-C', cwd, '--', ...command] };
+/** argv (file + args) that runs `command` under the sandbox in `cwd`, and the environment `codex sandbox` gets. */
+export function sandboxArgv<E extends Record<string, string | undefined>>(s: Sandbox, cwd: string, command: string[], env: E): { file: string; args: string[]; env: E } {
+  return { file: s.codex, args: ['sandbox', ...s.args, '-C', cwd, '--', ...command], env: withSandboxHelper(s.codex, env) };
 }
 
 async function probeOnce(codex: string, env: Record<string, string>): Promise<Sandbox | string> {
@@ -95,8 +96,8 @@ async function probeOnce(codex: string, env: Record<string, string>): Promise<Sa
   for (const [profile, args] of [[LOOPBACK_PROFILE, LOOPBACK_ARGS], [':workspace', WORKSPACE_ARGS]] as const) {
     const s: Sandbox = { codex, profile, args: [...args] };
     const r = await withSandboxTmp((tmp) => {
-      const { file, args: argv } = sandboxArgv(s, tmp, ['sh', '-c', 'exit 0']);
-      return execa(file, argv, { cwd: tmp, env: { ...env, TMPDIR: tmp }, extendEnv: false, reject: false, timeout: PROBE_TIMEOUT_MS, stdin: 'ignore', all: true });
+      const { file, args: argv, env: runEnv } = sandboxArgv(s, tmp, ['sh', '-c', 'exit 0'], { ...env, TMPDIR: tmp });
+      return execa(file, argv, { cwd: tmp, env: runEnv, extendEnv: false, reject: false, timeout: PROBE_TIMEOUT_MS, stdin: 'ignore', all: true });
     });
     if (r.exitCode === 0) return s;
     const why = String(r.all ?? r.message ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !/^\d+: |^Stack backtrace:|^WARNING: proceeding/.test(l)).slice(-2).join(' / ');

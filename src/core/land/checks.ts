@@ -102,8 +102,9 @@ export async function runChecks(opts: CheckOptions): Promise<CheckResult> {
   const via = opts.sandbox ?? null;
   const shell = ['sh', '-c', NPM_BIN_PATH + opts.command];
   const run = async (tmp: string | null): Promise<CheckResult> => {
-    const argv = via ? sandboxArgv(via, opts.cwd, shell) : { file: shell[0] as string, args: shell.slice(1) };
-    return spawnCheck(opts, argv, tmp ? { ...opts.env, TMPDIR: tmp } : opts.env, started);
+    const env = tmp ? { ...opts.env, TMPDIR: tmp } : opts.env;
+    const argv = via ? sandboxArgv(via, opts.cwd, shell, env) : { file: shell[0] as string, args: shell.slice(1), env };
+    return spawnCheck(opts, argv, argv.env, started);
   };
   const r = via ? await withSandboxTmp(run) : await run(null);
   return { ...r, sandboxed: via !== null, profile: via?.profile ?? null };

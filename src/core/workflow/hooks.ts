@@ -72,10 +72,11 @@ export async function runHook(run: HookRun): Promise<HookResult> {
 async function spawnHook(run: HookRun, tmp: string | null, started: number): Promise<HookResult> {
   // The prefix shares the script's first line, so line numbers in shell errors stay the script's own.
   const shell = ['sh', '-lc', KEEP_PATH + run.script];
-  const argv = run.sandbox ? sandboxArgv(run.sandbox, run.cwd, shell) : { file: 'sh', args: shell.slice(1) };
+  const env = { ...run.env, ...(tmp ? { TMPDIR: tmp } : {}), QUARTET_HOOK: run.name, QUARTET_HOOK_PATH: run.env.PATH ?? '' };
+  const argv = run.sandbox ? sandboxArgv(run.sandbox, run.cwd, shell, env) : { file: 'sh', args: shell.slice(1), env };
   const child = spawn(argv.file, argv.args, {
     cwd: run.cwd,
-    env: { ...run.env, ...(tmp ? { TMPDIR: tmp } : {}), QUARTET_HOOK: run.name, QUARTET_HOOK_PATH: run.env.PATH ?? '' },
+    env: argv.env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
