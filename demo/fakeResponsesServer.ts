@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { ZERO_TOKENS, type TokenTotals } from '../src/shared/model';
 import { distillReply } from './distillScenario';
+import { reviewReply } from './reviewScenario';
 import { currentPrompt, resolveReply } from './resolveScenario';
 import { attemptIndexOf, followUpQuote, replyFor, scenarioOf, stepOf, type Scenario } from './demoScript';
 import { completionFrames, sseFrame, usageFor } from './sseFrames';
@@ -127,8 +128,8 @@ export async function startFakeResponsesServer(opts: FakeResponsesOptions = {}):
     // Codex may have given up (interrupt) while we waited; answering a closed socket is pointless.
     if (closing.signal.aborted || res.destroyed) return;
 
-    // A distill session (recognized by its proposals schema) gets structured proposals; anything else follows the script.
-    const reply = distillReply(parsed.body) ?? resolveReply(input, scenario, threadId) ?? replyFor(scenario, step, threadId, attemptIndexOf(input), { tools: (parsed.body as { tools?: unknown }).tools, prompt: currentPrompt(input) ?? '', followUp: followUpQuote(input) });
+    // A distill or review session (recognized by its output schema) gets its structured answer; anything else follows the script.
+    const reply = distillReply(parsed.body) ?? reviewReply(parsed.body) ?? resolveReply(input, scenario, threadId) ?? replyFor(scenario, step, threadId, attemptIndexOf(input), { tools: (parsed.body as { tools?: unknown }).tools, prompt: currentPrompt(input) ?? '', followUp: followUpQuote(input) });
     if (reply.kind === 'fail') {
       sendJson(res, 400, { error: { message: reply.message, type: 'invalid_request_error', code: 'quartet_demo_failure' } });
       return;

@@ -74,7 +74,7 @@ export class QuartetContext extends Disposable {
           retry: (id) => client().retry(id),
           answer: (id, d, t) => client().answer(id, d, t),
         },
-        openDiff: (ids) => openAttemptsDiff(this.store, ids),
+        openDiff: (ids, at) => openAttemptsDiff(this.store, ids, at),
         resolveWithAgent: (id) => void vscode.commands.executeCommand(CommandIds.resolveWithAgent, id),
         skills: this.skills,
         tasks: createTaskHost(this.commandServices()),

@@ -252,6 +252,32 @@ export interface CrossTestCellView {
   failedTests: string[];
 }
 
+/** A line of an attempt's diff a review points at (new-side line number; a deleted file: the old one). */
+export interface ReviewCitation {
+  file: string;
+  line: number;
+  /** The cited line as the diff has it, so a reader sees it without opening the file. */
+  text: string;
+}
+
+export type ReviewSeverity = 'blocker' | 'risk' | 'unrelated' | 'nit';
+
+/** One read-only Codex review of one attempt's diff against the task (core/verdict/review.ts). */
+export interface AttemptReviewView {
+  attemptId: string;
+  /** The result commit reviewed: a retry's new commit gets a new review. */
+  commit: string;
+  state: 'done' | 'failed';
+  /** Each requirement of the task the reviewer found, met or not, with the line that shows it. */
+  requirements: { requirement: string; met: boolean; cite: ReviewCitation | null }[];
+  findings: { severity: ReviewSeverity; summary: string; cite: ReviewCitation | null }[];
+  /** Citations the reviewer gave that are not a line of the diff: dropped, counted so nobody mistakes silence for agreement. */
+  uncited: number;
+  error: string | null;
+  tokens: number;
+  durationMs: number;
+}
+
 /** The verdict on a task's finished attempts: evidence tiers first, size and cost last (core/verdict). */
 export interface TaskVerdict {
   state: 'cross-testing' | 'done';
@@ -262,6 +288,8 @@ export interface TaskVerdict {
   /** Per attempt, best first: one line, the evidence against it and for it. */
   entries: { attemptId: string; line: string; against: string[]; support: string[] }[];
   matrix: CrossTestCellView[];
+  /** One per judged attempt with a result, when reviews are on (absent from verdicts made before reviews existed). */
+  reviews?: AttemptReviewView[];
   /** `<attempt>:<result commit>:<checks>` of the attempts judged: a different set means the verdict is stale. */
   basis: string;
   at: string;

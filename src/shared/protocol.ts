@@ -71,6 +71,12 @@ export interface HostNotifications {
   'skills/overview/changed': { overview: SkillsOverview };
 }
 
+/** A line of an attempt's diff: the file as the diff names it and a 1-based line of its result side. */
+export interface DiffLineRef {
+  file: string;
+  line: number;
+}
+
 /** Notifications the webview sends to the host (no reply). */
 export interface WebviewNotifications {
   /** webview → host: the app mounted and listens; the host answers with a fresh snapshot. */
@@ -99,8 +105,11 @@ export interface WebviewRequests {
   };
   /** webview → host: hand a conflicting attempt to its agent (the tree's "Resolve with Agent"); answers once it started. */
   'attempt/conflicts/resolve': { params: { attemptId: string }; result: null };
-  /** webview → host: open the native diff editor for one attempt or between two. */
-  'diff/attempts/open': { params: { attemptIds: string[] }; result: null };
+  /**
+   * webview → host: open the native diff editor for one attempt or between two; `at`: one attempt's file,
+   * base against its result, with the cursor on that line of the result (a review's citation).
+   */
+  'diff/attempts/open': { params: { attemptIds: string[]; at?: DiffLineRef }; result: null };
   /** webview → host: open an http(s) link from agent output; the host checks the scheme. */
   'link/url/open': { params: { url: string }; result: null };
   /** webview → host: the full journal record at `seq` and the raw protocol messages of the same item. */

@@ -24,6 +24,9 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= MAX_ID;
 const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** A repo-relative path (no `..`, not absolute) and a line ≥ 1; only with exactly one attempt. */
+const isLineRef = (v: unknown, attempts: number): boolean =>
+  attempts === 1 && isObj(v) && typeof v.file === 'string' && v.file.length > 0 && v.file.length <= MAX_URL && !v.file.startsWith('/') && !v.file.split('/').includes('..') && isSeq(v.line) && v.line >= 1;
 const isRequestType = (v: unknown): v is RequestType => REQUEST_TYPES.includes(v as RequestType);
 
 const isMessage = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0 && v.length <= MAX_FOLLOW_UP_MESSAGE;
@@ -57,7 +60,7 @@ function requestParamsValid(type: RequestType, p: Obj): boolean {
         (p.text === undefined || (typeof p.text === 'string' && p.text.length <= MAX_TEXT))
       );
     case 'diff/attempts/open':
-      return Array.isArray(p.attemptIds) && p.attemptIds.length >= 1 && p.attemptIds.length <= 2 && p.attemptIds.every(isId);
+      return Array.isArray(p.attemptIds) && p.attemptIds.length >= 1 && p.attemptIds.length <= 2 && p.attemptIds.every(isId) && (p.at === undefined || isLineRef(p.at, p.attemptIds.length));
     case 'link/url/open':
       return typeof p.url === 'string' && p.url.length > 0 && p.url.length <= MAX_URL;
     case 'journal/record/get':

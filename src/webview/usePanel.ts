@@ -3,6 +3,7 @@
 import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { JournalRecord } from '../shared/events';
 import type { NewTaskDefaults, NewTaskInput } from '../shared/newTaskForm';
+import type { DiffLineRef } from '../shared/protocol';
 import { RequestError } from '../shared/rpc';
 import type { HostBridge } from './hostBridge';
 import type { PanelStore } from './panelStore';
@@ -43,7 +44,7 @@ export interface PanelActions {
   /** Hands a conflicting attempt to its agent (the host runs the tree's Resolve with Agent). */
   resolve(attemptId: string): Promise<boolean>;
   answer(attemptId: string, pendingId: string, decision: 'accept' | 'acceptForSession' | 'decline', text?: string): Promise<boolean>;
-  openDiff(attemptIds: string[]): Promise<boolean>;
+  openDiff(attemptIds: string[], at?: DiffLineRef): Promise<boolean>;
   openLink(url: string): void;
   rawRecord(attemptId: string, seq: number): Promise<JournalRecord[] | null>;
   /** Asks the host for the skills overview; the answer lands in the store. */
@@ -84,7 +85,7 @@ export function useActions(): PanelActions {
       resolve: (attemptId) => run(bridge.request('attempt/conflicts/resolve', { attemptId })),
       answer: (attemptId, pendingId, decision, text) =>
         run(bridge.request('attempt/question/answer', text ? { attemptId, pendingId, decision, text } : { attemptId, pendingId, decision })),
-      openDiff: (attemptIds) => run(bridge.request('diff/attempts/open', { attemptIds })),
+      openDiff: (attemptIds, at) => run(bridge.request('diff/attempts/open', at ? { attemptIds, at } : { attemptIds })),
       openLink: (url) => void run(bridge.request('link/url/open', { url })),
       loadSkills: () => run(bridge.request('skills/overview/get', {}).then((r) => store.setSkills(r.overview))),
       // Accepting writes a commit through a temporary worktree: allow it a minute.

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { scoreAttempts } from '../../src/core/land/scorecard';
 import type { TaskSnapshot } from '../../src/shared/model';
-import { DIST, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
+import { DIST, git, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 
 let h: Harness;
 before(async () => {
@@ -56,9 +56,27 @@ test("greet in French: no ★ until judged; #2 (smallest diff, green on its own 
   assert.match(done.attempts[1]!.score!.reasons[0]!, /^fails #1's tests \(trims names in French too\)/);
   assert.equal(done.attempts[0]!.recommended, true);
 
-  // The CLI carries the matrix, the per-attempt lines and the confidence.
+  // One read-only review per attempt; every citation is a real line of that attempt's file at its result commit.
+  const reviews = v.reviews ?? [];
+  assert.deepEqual(reviews.map((r) => [r.attemptId, r.state, r.uncited]), done.attempts.map((a) => [a.id, 'done', 0]));
+  for (const r of reviews) {
+    const attempt = done.attempts.find((a) => a.id === r.attemptId)!;
+    assert.equal(r.commit, attempt.resultCommit);
+    for (const cite of [...r.requirements, ...r.findings].map((x) => x.cite)) {
+      assert.ok(cite, `${r.attemptId}: every demo finding cites a line`);
+      const fileLines = git(h.repo, 'show', `${r.commit}:${cite.file}`).split('\n');
+      assert.equal(fileLines[cite.line - 1]?.trim(), cite.text, `${r.attemptId} cites ${cite.file}:${cite.line} as it is in the attempt's commit`);
+    }
+  }
+  const blocker = reviews[1]!.findings.find((f) => f.severity === 'blocker');
+  assert.ok(blocker?.cite && blocker.cite.file === 'index.js' && blocker.cite.text.includes('${name}'), JSON.stringify(reviews[1]));
+  assert.ok(v.entries.find((e) => e.attemptId === a2)!.against.some((x) => x.startsWith('review: greets with the raw name') && x.endsWith(`(index.js:${blocker!.cite!.line})`)));
+  assert.deepEqual(reviews[0]!.findings, [], "#1's review finds nothing wrong");
+
+  // The CLI carries the matrix, the per-attempt lines, the reviews and the confidence.
   const json = execFileSync(process.execPath, [join(DIST, 'cli.js'), 'score', t.id, '--json', '--repo', h.repo], { env: h.env, encoding: 'utf8' });
-  const card = JSON.parse(json) as { recommended: string; verdict: { confidence: string; matrix: unknown[]; entries: { line: string }[] } };
+  const card = JSON.parse(json) as { recommended: string; verdict: { confidence: string; matrix: unknown[]; entries: { line: string }[]; reviews: { attemptId: string; findings: unknown[] }[] } };
+  assert.deepEqual(card.verdict.reviews.map((r) => r.attemptId), [a1, a2, a3, a4]);
   assert.equal(card.recommended, a1);
   assert.equal(card.verdict.confidence, 'close');
   assert.equal(card.verdict.matrix.length, 6, '#1 and #2 wrote tests: each against the three others');

@@ -27,7 +27,7 @@ function fakeDeps(snapshot: Snapshot, journal: JournalRecord[] = []): RequestDep
       answer: async (id, d, text) => void calls.push(`answer ${id} ${d} ${text ?? ''}`.trim()),
       journal: async (_id, from = 0) => journal.filter((r) => r.seq >= from),
     },
-    openDiff: async (ids) => void calls.push(`diff ${ids.join(' ')}`),
+    openDiff: async (ids, at) => void calls.push(`diff ${ids.join(' ')}${at ? ` at ${at.file}:${at.line}` : ''}`),
     resolveWithAgent: (id) => void calls.push(`resolve ${id}`),
     openExternal: async (url) => void calls.push(`open ${url}`),
     rawSeqs: () => undefined,
@@ -59,10 +59,11 @@ test('requests are checked against the snapshot before anything happens', async 
   const cross = await answerRequest(req({ type: 'diff/attempts/open', params: { attemptIds: [`${t1!.id}-1`, `${s.tasks[1]!.id}-1`] } }), deps);
   assert.equal(cross.error?.code, 'refused');
   await answerRequest(req({ type: 'diff/attempts/open', params: { attemptIds: [`${t1!.id}-1`, `${t1!.id}-3`] } }), deps);
+  await answerRequest(req({ type: 'diff/attempts/open', params: { attemptIds: [`${t1!.id}-1`], at: { file: 'index.js', line: 3 } } }), deps);
   const js = await answerRequest(req({ type: 'link/url/open', params: { url: 'javascript:alert(1)' } }), deps);
   assert.equal(js.error?.code, 'refused');
   await answerRequest(req({ type: 'link/url/open', params: { url: 'https://example.com/' } }), deps);
-  assert.deepEqual(deps.calls, [`stop ${t1!.id}-1`, `answer ${t1!.id}-2 decline no`, `diff ${t1!.id}-1 ${t1!.id}-3`, 'open https://example.com/']);
+  assert.deepEqual(deps.calls, [`stop ${t1!.id}-1`, `answer ${t1!.id}-2 decline no`, `diff ${t1!.id}-1 ${t1!.id}-3`, `diff ${t1!.id}-1 at index.js:3`, 'open https://example.com/']);
 });
 
 test('a failing supervisor call becomes an error reply, never a throw', async () => {

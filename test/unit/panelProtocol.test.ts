@@ -17,6 +17,10 @@ test('webview messages are validated field by field', () => {
   const bad = parseWebviewMessage({ type: 'attempt/question/answer', id: 4, params: { attemptId: 'a', pendingId: 'p', decision: 'maybe' } });
   assert.deepEqual([bad.ok, !bad.ok && bad.id], [false, 4]);
   assert.equal(parseWebviewMessage({ type: 'diff/attempts/open', id: 5, params: { attemptIds: ['a', 'b', 'c'] } }).ok, false);
+  // A line of one attempt's diff: a repo-relative path and a line ≥ 1, never with two attempts.
+  const at = (attemptIds: string[], ref: unknown) => parseWebviewMessage({ type: 'diff/attempts/open', id: 5, params: { attemptIds, at: ref } }).ok;
+  assert.equal(at(['a'], { file: 'src/x.ts', line: 3 }), true);
+  assert.deepEqual([at(['a', 'b'], { file: 'x', line: 3 }), at(['a'], { file: '../x', line: 3 }), at(['a'], { file: '/etc/passwd', line: 1 }), at(['a'], { file: 'x', line: 0 })], [false, false, false, false]);
   assert.equal(parseWebviewMessage({ type: 'workbench/command/run', id: 6, params: { command: 'x' } }).ok, false);
   assert.equal(parseWebviewMessage({ type: 'journal/subscription/set', params: { attempts: [{ attemptId: 'a', fromSeq: -1 }] } }).ok, false);
   assert.equal(parseWebviewMessage('{"type":"webview/ready"}').ok, false);

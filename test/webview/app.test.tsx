@@ -255,3 +255,27 @@ test('Compare shows the verdict: confidence, one line per attempt, and the cross
   assert.equal(q(p.root, 'cell-2-1')?.textContent, '✓ 7/7');
   await p.close();
 });
+
+test('Compare shows each attempt\'s review side by side; a citation opens that attempt\'s diff at the line', async () => {
+  const snap = snapshotFixture();
+  const task = snap.tasks.find((t) => t.id === T1)!;
+  const cite = (line: number, text: string) => ({ file: 'index.js', line, text });
+  const review = { commit: 'c', state: 'done' as const, uncited: 0, error: null, tokens: 10, durationMs: 5 };
+  task.verdict = {
+    state: 'done', confidence: 'clear', recommended: `${T1}-1`, headline: 'clear winner: #1', basis: 'b', at: 'x', entries: [], matrix: [],
+    reviews: [
+      { ...review, attemptId: `${T1}-1`, requirements: [{ requirement: 'greet takes a language', met: true, cite: cite(4, 'function greet(name, lang) {') }], findings: [] },
+      { ...review, attemptId: `${T1}-2`, uncited: 1, requirements: [{ requirement: 'greet takes a language', met: true, cite: null }],
+        findings: [{ severity: 'nit', summary: 'naming', cite: null }, { severity: 'blocker', summary: 'skips the trimming', cite: cite(3, 'return `Bonjour, ${name}!`;') }] },
+    ],
+  };
+  const p = await open({ snapshot: snap, view: { ...DEFAULT_VIEW_STATE, view: 'compare', compareIds: [`${T1}-1`, `${T1}-2`] } });
+  assert.equal(q(p.root, 'review-1')?.textContent, '#1✓ greet takes a language index.js:4no findings');
+  const second = q(p.root, 'review-2');
+  // Blockers first, whatever order the reviewer gave; a finding without a line says so; dropped citations are counted.
+  assert.deepEqual([...(second?.querySelectorAll('.finding') ?? [])].map((li) => li.textContent), ['blocker: skips the trimming index.js:3', 'nit: naming (no line cited)']);
+  assert.match(second?.textContent ?? '', /1 citation\(s\) pointed at no line of the diff and were dropped/);
+  await click(second?.querySelector('.finding.blocker button.cite') ?? null);
+  assert.deepEqual(p.host.last('diff/attempts/open')?.params, { attemptIds: [`${T1}-2`], at: { file: 'index.js', line: 3 } });
+  await p.close();
+});

@@ -66,6 +66,8 @@ export interface LaunchOptions {
   landMode: 'squash' | 'merge';
   /** After a land, archive the task's other attempts and remove their worktrees and branches. */
   cleanupAfterLand: boolean;
+  /** Review each finished attempt's diff in a read-only Codex turn (one per attempt) for the verdict. */
+  review: boolean;
 }
 
 export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
@@ -90,6 +92,7 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   checkTimeoutMs: 600_000,
   landMode: 'squash',
   cleanupAfterLand: true,
+  review: true,
 };
 
 export interface LaunchRequest {

@@ -13,6 +13,8 @@ import { scoreAttempts, scoreInputOf, diffStat } from '../land/scorecard';
 import { gatedRecommendation } from '../land/recommendGate';
 import { verdictBasis } from '../verdict/judgeTask';
 import { VerdictRunner } from './verdictRunner';
+import type { ReviewDeps } from '../verdict/runReview';
+import { codexArgv, resolveCodexBinary } from '../execution/codexBinary';
 import { conflictsWithBase, predictConflicts } from '../land/conflicts';
 import { landLocally } from '../land/localLand';
 import type { UndoLandResult } from '../land/undoLand';
@@ -49,12 +51,14 @@ export interface LandingHost {
 }
 
 const now = (): string => new Date().toISOString();
+/** A review reads one diff: far less than a turn that writes it. */
+const REVIEW_TIMEOUT_MS = 10 * 60_000;
 
 export class Landing {
   private readonly verdicts: VerdictRunner;
 
   constructor(private readonly host: LandingHost) {
-    this.verdicts = new VerdictRunner({ landing: host, checkCommand: (t, b) => this.checkCommand(t, b), rescore: (id) => void this.rescore(id) });
+    this.verdicts = new VerdictRunner({ landing: host, checkCommand: (t, b) => this.checkCommand(t, b), reviewer: (t) => this.reviewer(t), rescore: (id) => void this.rescore(id) });
   }
 
   private find(attemptId: string): { task: TaskRecord; attempt: AttemptRecord } {
@@ -68,6 +72,16 @@ export class Landing {
   /** The task's check command, read at `base` (a commit) where it is detected: never from what the attempt wrote. */
   checkCommand(task: TaskRecord, base: string): Promise<CheckCommand | null> {
     return checkCommandFor(this.host.repo, task.options.checkCommand, base);
+  }
+
+  /** The task's own Codex, environment and model for its reviews; null when the task turned reviews off or Codex is missing. */
+  private async reviewer(task: TaskRecord): Promise<ReviewDeps | null> {
+    if (task.options.review === false) return null;
+    const env = this.host.envFor(task.id);
+    const codex = await resolveCodexBinary({ env, repo: this.host.repo });
+    if (!codex.ok) return null;
+    const timeoutMs = Math.min(task.options.turnTimeoutMs, REVIEW_TIMEOUT_MS);
+    return { repo: this.host.repo, codexArgv: codexArgv(task.options.codexCommand, codex.path), env, model: task.options.model, timeoutMs };
   }
 
   /** After an attempt finished: run the checks in its worktree, measure its diff, predict conflicts, rescore the task. */

@@ -1,6 +1,7 @@
 // Runs at most one verdict per task at a time, stores it on the task and rescores; a newer basis supersedes an older run.
 
-import type { TaskVerdict } from '../../shared/model';
+import type { AttemptReviewView, AttemptSnapshot, TaskVerdict } from '../../shared/model';
+import { reviewAttempt, type ReviewDeps } from '../verdict/runReview';
 import { runSandboxedChecks } from '../land/checkRun';
 import type { CrossTestCell } from '../verdict/crossTest';
 import { judgeTask, verdictBasis } from '../verdict/judgeTask';
@@ -11,6 +12,8 @@ import type { CheckCommand } from '../land/checkRun';
 export interface VerdictRunnerHost {
   landing: LandingHost;
   checkCommand(task: TaskRecord, base: string): Promise<CheckCommand | null>;
+  /** How to review the task's attempts (its Codex, env, model); null: reviews are off or Codex is missing. */
+  reviewer(task: TaskRecord): Promise<ReviewDeps | null>;
   rescore(taskId: string): void;
 }
 
@@ -21,6 +24,8 @@ export class VerdictRunner {
   private readonly running = new Map<string, string>();
   /** Cross-test results by (code commit, tests commit): a retry or a late attempt re-runs only the new pairings. */
   private readonly cache = new Map<string, CrossTestCell>();
+  /** Finished reviews by `<attempt>:<result commit>`: a rescore never asks the model twice about the same diff. */
+  private readonly reviews = new Map<string, AttemptReviewView>();
 
   constructor(private readonly host: VerdictRunnerHost) {}
 
@@ -39,6 +44,7 @@ export class VerdictRunner {
     const task = h.tasks().find((t) => t.id === taskId);
     if (!task) return;
     const check = await this.host.checkCommand(task, task.baseCommit).catch(() => null);
+    const reviewer = await this.host.reviewer(task).catch(() => null);
     const verdict = await judgeTask(
       {
         repo: h.repo,
@@ -49,6 +55,7 @@ export class VerdictRunner {
         run: check
           ? (dir) => runSandboxedChecks({ repo: h.repo, cwd: dir, command: check.command, timeoutMs: task.options.checkTimeoutMs, env: h.envFor(task.id), allowUnsandboxed: h.allowUnsandboxed() })
           : null,
+        review: reviewer ? (a) => this.review(reviewer, task, a) : null,
       },
       task.attempts,
       now,
@@ -64,6 +71,16 @@ export class VerdictRunner {
     h.updateTask(taskId, (t) => ({ ...t, verdict }));
     this.host.rescore(taskId);
   }
+
+  private async review(deps: ReviewDeps, task: TaskRecord, a: AttemptSnapshot & { resultCommit: string }): Promise<AttemptReviewView> {
+    const key = `${a.id}:${a.resultCommit}`;
+    const hit = this.reviews.get(key) ?? task.verdict?.reviews?.find((r) => r.attemptId === a.id && r.commit === a.resultCommit && r.state === 'done');
+    if (hit) return hit;
+    const r = await reviewAttempt(deps, task, a);
+    this.host.landing.log(`attempt=${a.id} review: ${r.state === 'done' ? `${r.requirements.length} requirements, ${r.findings.length} findings, ${r.uncited} uncited, ${r.tokens} tokens` : `failed: ${r.error ?? ''}`} (${r.durationMs} ms)`);
+    if (r.state === 'done') this.reviews.set(key, r);
+    return r;
+  }
 }
 
 /** The visible "cross-testing" state: the previous evidence stays readable until the new verdict replaces it. */
@@ -75,6 +92,7 @@ function cross(previous: TaskVerdict | null, basis: string): TaskVerdict {
     headline: 'cross-testing the attempts',
     entries: previous?.entries ?? [],
     matrix: previous?.matrix ?? [],
+    ...(previous?.reviews ? { reviews: previous.reviews } : {}),
     basis,
     at: now(),
   };

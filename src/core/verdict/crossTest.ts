@@ -2,6 +2,7 @@
 
 import { runGit } from '../land/git';
 import { withTempWorktree } from '../land/tempWorktree';
+import { pooled } from './pool';
 import { parseTestReport } from './testReport';
 
 export interface CrossTestAttempt {
@@ -53,16 +54,7 @@ export async function crossTest(opts: CrossTestOptions): Promise<CrossTestCell[]
     if (tests.testFiles.length === 0) continue;
     for (const code of opts.attempts) if (code.id !== tests.id) jobs.push({ tests, code });
   }
-  const cells: CrossTestCell[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let k = next++; k < jobs.length; k = next++) {
-      const job = jobs[k] as (typeof jobs)[number];
-      cells[k] = await cell(opts, job.tests, job.code);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, jobs.length)) }, worker));
-  return cells;
+  return pooled(jobs, opts.concurrency ?? 2, (job) => cell(opts, job.tests, job.code));
 }
 
 async function cell(opts: CrossTestOptions, tests: CrossTestAttempt, code: CrossTestAttempt): Promise<CrossTestCell> {

@@ -1,12 +1,14 @@
 // Opens two attempts of a task side by side in the native changes editor: attempt A's files against attempt B's.
 
 import * as vscode from 'vscode';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import type { DiffLineRef } from '../../shared/protocol';
 import { git } from '../../core/land/git';
 import { baseUri } from '../baseContentProvider';
 import type { SnapshotStore } from '../snapshotStore';
 
-export async function openAttemptsDiff(store: SnapshotStore, ids: readonly string[]): Promise<void> {
+export async function openAttemptsDiff(store: SnapshotStore, ids: readonly string[], at?: DiffLineRef): Promise<void> {
+  if (ids.length === 1 && at) return openAttemptLine(store, ids[0] as string, at);
   if (ids.length === 1) {
     await vscode.commands.executeCommand('quartet.showDiff', ids[0]);
     return;
@@ -24,4 +26,14 @@ export async function openAttemptsDiff(store: SnapshotStore, ids: readonly strin
   }
   const triples = files.map((f) => [vscode.Uri.file(join(repo, f)), baseUri(repo, refA, f), baseUri(repo, refB, f)]);
   await vscode.commands.executeCommand('vscode.changes', `Attempt ${a.index} ↔ Attempt ${b.index}`, triples);
+}
+
+/** One file of one attempt, its base against its result, the cursor on the cited line: where a review's finding points. */
+async function openAttemptLine(store: SnapshotStore, id: string, at: DiffLineRef): Promise<void> {
+  const a = store.findAttempt(id)?.attempt;
+  const repo = store.current?.repo;
+  if (!a || !repo) throw new Error('that attempt is no longer known');
+  const line = Math.max(0, at.line - 1);
+  const selection = new vscode.Range(line, 0, line, 0);
+  await vscode.commands.executeCommand('vscode.diff', baseUri(repo, a.base, at.file), baseUri(repo, a.resultCommit ?? a.base, at.file), `${basename(at.file)}:${at.line} (attempt ${a.index} vs base)`, { selection });
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { QuartetApi } from '../../core/client/api';
 import type { Snapshot } from '../../shared/model';
 import { mergePriceTable, type PriceTable } from '../../shared/cost';
-import { CONTROL_PANEL_VIEW_TYPE, type PanelViewState } from '../../shared/protocol';
+import { CONTROL_PANEL_VIEW_TYPE, type DiffLineRef, type PanelViewState } from '../../shared/protocol';
 import { sanitizeViewState } from '../../shared/protocolGuards';
 import { attemptIdFromArg, viewFromSavedState } from './panelArgs';
 import { PanelSession, panelResourceRoots } from './panelSession';
@@ -23,7 +23,7 @@ export interface ControlPanelDeps {
   onSnapshot(listener: (s: Snapshot) => void): vscode.Disposable;
   api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'> & Partial<Pick<QuartetApi, 'journalPage'>>;
   /** One attempt: its changes against its base; two: one against the other. */
-  openDiff(attemptIds: string[]): Promise<void>;
+  openDiff(attemptIds: string[], at?: DiffLineRef): Promise<void>;
   /** The tree's Resolve with Agent command on this attempt (not awaited: it reports through its own notifications). */
   resolveWithAgent(attemptId: string): void;
   /** The Skills view's host side; absent in tests of other views. */

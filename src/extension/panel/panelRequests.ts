@@ -3,7 +3,7 @@
 import type { QuartetApi } from '../../core/client/api';
 import type { JournalRecord } from '../../shared/events';
 import type { AttemptSnapshot, Snapshot, TaskSnapshot } from '../../shared/model';
-import { REPLY_TYPE, type Reply, type ReplyError, type WebviewRequest } from '../../shared/protocol';
+import { REPLY_TYPE, type DiffLineRef, type Reply, type ReplyError, type WebviewRequest } from '../../shared/protocol';
 import { isOpenableUrl } from '../../shared/protocolGuards';
 import { eventItemId, rawItemId } from '../../shared/wire';
 import { isResolvable, isRetryable, isStoppable } from '../viewModel/contextValue';
@@ -17,7 +17,7 @@ export interface RequestDeps {
   api: Pick<QuartetApi, 'journal' | 'stop' | 'retry' | 'answer'> & Partial<Pick<QuartetApi, 'journalPage'>>;
   /** Runs the tree's "Resolve with Agent" on the attempt (its notifications follow it); returns once started. */
   resolveWithAgent(attemptId: string): void;
-  openDiff(attemptIds: string[]): Promise<void>;
+  openDiff(attemptIds: string[], at?: DiffLineRef): Promise<void>;
   /** Opens an external http(s) URL (VS Code asks the user about untrusted domains). */
   openExternal(url: string): Promise<void>;
   /** seqs of raw messages per Codex item, from the attempt's journal pump, if one runs. */
@@ -98,7 +98,7 @@ async function perform(req: WebviewRequest, deps: RequestDeps): Promise<unknown>
       const found = req.params.attemptIds.map((id) => find(deps.snapshot(), id));
       if (found.length === 2 && found[0]?.task.id !== found[1]?.task.id) throw new Refusal('refused', 'Only attempts of the same task can be compared.');
       if (found.some((f) => !f.attempt.worktree)) throw new Refusal('refused', 'That attempt has no worktree yet.');
-      await deps.openDiff(found.map((f) => f.attempt.id));
+      await deps.openDiff(found.map((f) => f.attempt.id), req.params.at);
       return null;
     }
     case 'link/url/open':

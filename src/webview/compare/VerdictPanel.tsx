@@ -1,7 +1,8 @@
 // The verdict above Compare: confidence, why each attempt ranks where it does, and the cross-test matrix cell by cell.
 
 import type { ReactNode } from 'react';
-import type { AttemptSnapshot, CrossTestCellView, TaskSnapshot } from '../../shared/model';
+import type { AttemptReviewView, AttemptSnapshot, CrossTestCellView, ReviewCitation, TaskSnapshot } from '../../shared/model';
+import { useActions } from '../usePanel';
 
 const CONFIDENCE: Record<string, string> = { clear: 'clear winner', close: 'close call', none: 'no good attempt', waiting: 'judging…' };
 
@@ -54,6 +55,72 @@ function Matrix({ attempts, cells }: { attempts: AttemptSnapshot[]; cells: Cross
   );
 }
 
+/** `file:line`, a link that opens the attempt's diff of that file at that line. */
+function Cite({ attemptId, cite }: { attemptId: string; cite: ReviewCitation | null }): ReactNode {
+  const actions = useActions();
+  if (!cite) return <span className="muted"> (no line cited)</span>;
+  return (
+    <>
+      {' '}
+      <button type="button" className="link cite" title={cite.text} onClick={() => void actions.openDiff([attemptId], { file: cite.file, line: cite.line })}>
+        {cite.file}:{cite.line}
+      </button>
+    </>
+  );
+}
+
+const SEVERITY_ORDER = ['blocker', 'risk', 'unrelated', 'nit'];
+
+function ReviewColumn({ attempt, review }: { attempt: AttemptSnapshot; review: AttemptReviewView | undefined }): ReactNode {
+  return (
+    <article className="review-col" data-testid={`review-${attempt.index}`} aria-label={`Review of attempt ${attempt.index}`}>
+      <h4>#{attempt.index}</h4>
+      {!review ? (
+        <p className="muted">not reviewed</p>
+      ) : review.state === 'failed' ? (
+        <p className="fail">review failed: {review.error}</p>
+      ) : (
+        <>
+          <ul className="requirements">
+            {review.requirements.map((r, k) => (
+              <li key={k} className={r.met ? 'pass' : 'fail'}>
+                {r.met ? '✓' : '✗'} {r.requirement}
+                <Cite attemptId={attempt.id} cite={r.cite} />
+              </li>
+            ))}
+          </ul>
+          {review.findings.length === 0 ? (
+            <p className="muted">no findings</p>
+          ) : (
+            <ul className="findings">
+              {[...review.findings]
+                .sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity))
+                .map((f, k) => (
+                  <li key={k} className={`finding ${f.severity}`}>
+                    <strong>{f.severity}</strong>: {f.summary}
+                    <Cite attemptId={attempt.id} cite={f.cite} />
+                  </li>
+                ))}
+            </ul>
+          )}
+          {review.uncited > 0 ? <p className="muted">{review.uncited} citation(s) pointed at no line of the diff and were dropped</p> : null}
+        </>
+      )}
+    </article>
+  );
+}
+
+/** The reviews side by side, one column per judged attempt. */
+function Reviews({ attempts, reviews }: { attempts: AttemptSnapshot[]; reviews: AttemptReviewView[] }): ReactNode {
+  return (
+    <div className="reviews" data-testid="verdict-reviews">
+      {attempts.map((a) => (
+        <ReviewColumn key={a.id} attempt={a} review={reviews.find((r) => r.attemptId === a.id)} />
+      ))}
+    </div>
+  );
+}
+
 export function VerdictPanel({ task }: { task: TaskSnapshot }): ReactNode {
   const v = task.verdict;
   if (!v) return null;
@@ -72,6 +139,7 @@ export function VerdictPanel({ task }: { task: TaskSnapshot }): ReactNode {
         ))}
       </ul>
       <Matrix attempts={judged.length ? judged : task.attempts} cells={v.matrix} />
+      {v.reviews ? <Reviews attempts={judged.length ? judged : task.attempts} reviews={v.reviews} /> : null}
     </section>
   );
 }
