@@ -74,7 +74,7 @@ test('if / elsif / else / unless with comparisons, contains, and/or', () => {
   assert.equal(render(t), 'high');
   assert.equal(render('{% if issue.labels contains "bug" and issue.title contains "login" %}y{% endif %}'), 'y');
   assert.equal(render('{% if issue.labels contains "nope" or issue.priority > 1 %}y{% else %}n{% endif %}'), 'y');
-  assert.equal(render('{% if issue.priority != 2 %}a{% else %}b{% endif %}'), 'b');
+  assert.equal(render('{% if issue.priority != 2 %}a{% else %}b{% endif %}{% if issue.priority <> 2 %}a{% else %}b{% endif %}'), 'bb');
   assert.equal(render('{% if issue.meta contains "team" %}k{% endif %}'), 'k');
   assert.equal(render('{% unless issue.url %}no url{% else %}url{% endunless %}'), 'no url');
   assert.equal(render('{% if issue.description %}has{% endif %}{% if issue.url %}url{% endif %}'), 'has');

@@ -38,6 +38,8 @@ const engine = new Liquid({
   memoryLimit: 10_000_000,
   operators: {
     ...defaultOperators,
+    // Shopify Liquid's other spelling of `!=` (liquidjs lacks it).
+    '<>': builtin('!='),
     '<': ordered('<'),
     '>': ordered('>'),
     '<=': ordered('<='),
