@@ -151,6 +151,7 @@ test('sandbox: no file reads, no prototype members, bounded rendering', () => {
   for (const tag of ['include', 'render', 'layout']) {
     assert.match(code(() => compileTemplate(`{% ${tag} "/etc/passwd" %}`)), new RegExp(`^template_parse_error: unknown tag "${tag}"; supported: `));
   }
+  assert.match(code(() => compileTemplate('ok\n{% liquid\nassign a = 1\nrender "/etc/passwd" %}')), /^template_parse_error: unknown tag "render"; .* \(line 4\)$/);
   assert.match(code(() => render('{{ issue.constructor }}')), /unknown variable "issue\.constructor"/);
   assert.match(code(() => render('{{ issue.labels["__proto__"] }}')), /unknown variable "issue\.labels\.__proto__"/);
   assert.equal(render('{{ issue.blocked_by | map: "constructor" | join: "," }}|'), ',|', 'filters read own keys only');
