@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { loadWorkflow } from '../core/workflow/loader';
 import { WorkflowError } from '../core/workflow/errors';
 import { renderWorkflowPrompt, localTaskIssue } from '../core/workflow/prompt';
-import { templateUsage } from '../core/workflow/liquid/template';
+import { templateUsage } from '../core/workflow/template';
 import { unsupportedKeys } from '../core/workflow/support';
 import { launchDefaultsFrom } from '../core/workflow/launchDefaults';
 import { trackerPreflight } from '../core/workflow/trackerBinding';
@@ -31,13 +31,11 @@ export class WorkflowInvalid extends Error {
   }
 }
 
-/** Throws the first error an attempt would hit: load, template parse, unknown filter, render. */
+/** Throws the first error an attempt would hit: load, template parse (an unknown filter is found there), render. */
 function check(path: string): WorkflowDefinition {
   const def = loadWorkflow(path);
   if (def.templateError) throw def.templateError;
   if (!def.template) return def;
-  const unknown = templateUsage(def.template).unknownFilters[0];
-  if (unknown) throw new WorkflowError('template_render_error', `unknown filter "${unknown.name}" (line ${unknown.line})`, { line: unknown.line });
   const issue = localTaskIssue({ id: 't-000000000000', key: 'sample-task-00000000', title: 'Sample task', prompt: 'What the person asked for.', createdAt: new Date(0).toISOString(), branch: 'quartet/sample-task-00000000/1' });
   const quartet = { task_id: issue.id, attempt_index: 1, attempts: 1, worktree: '/tmp/worktree', branch: issue.branchName };
   for (const attempt of [null, 1]) renderWorkflowPrompt(def, issue, attempt, { quartet });

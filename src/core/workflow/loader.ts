@@ -5,7 +5,7 @@ import { readRegularFile, UnsafeFileError } from '../execution/safeFiles';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { WorkflowError } from './errors';
-import { compileTemplate, type CompiledTemplate } from './liquid/template';
+import { compileTemplate, type CompiledTemplate } from './template';
 import { CORE_KEYS, readAgent, readCodex, readHooks, readPolling, readTracker, readWorkspace } from './coreConfig';
 import { QUARTET_KEY, readQuartet } from './quartetConfig';
 import { ConfigReader, isMap } from './values';

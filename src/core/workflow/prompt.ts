@@ -2,7 +2,7 @@
 
 import type { NormalizedIssue } from '../tracker/types';
 import { WorkflowError } from './errors';
-import { renderCompiled } from './liquid/template';
+import { renderCompiled } from './template';
 import type { WorkflowDefinition } from './types';
 
 /** SPEC §5.4 fallback when the body is empty. */

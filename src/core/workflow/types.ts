@@ -2,7 +2,7 @@
 
 import type { PriceTable } from '../../shared/cost';
 import type { WorkflowError } from './errors';
-import type { CompiledTemplate } from './liquid/template';
+import type { CompiledTemplate } from './template';
 
 export interface TrackerSettings {
   /** Adapter kind (`linear`, `github`, `local`…); null when absent (dispatch preflight rejects that). */
