@@ -4,7 +4,7 @@ import { trackerToolDeniedReply, trackerToolReply } from './trackerScenario';
 import { GREETER_TASK, greeterPatch, greeterSummary } from './greeterScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr', 'printer', 'hostile-test-script', 'loopback'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr', 'printer', 'hostile-test-script', 'loopback', 'race'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -19,10 +19,15 @@ export type Reply =
 
 type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerToolDenied' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside' | 'printForever' | 'hostileEdit' | 'loopback';
 
+/** The race's slower attempts: they have written something (the archive must keep it) and then take forever. */
+const RACE_LOSER: StepKind[] = ['read', 'edit', 'hang'];
+
 /** The plan of each scenario; steps past the end repeat the final message. */
 const PLANS: Record<Scenario, StepKind[]> = {
   default: ['read', 'edit', 'check', 'final'],
   slow: ['read', 'edit', 'check', 'final'],
+  // Policy race: attempt 1 finishes at once; the others (RACE_LOSER) edit, then never answer again until stopped.
+  race: ['read', 'edit', 'check', 'final'],
   'failing-command': ['failCmd', 'edit', 'check', 'final'],
   escalate: ['escalated', 'final'],
   // An escalated command that writes the file named by `[[quartet-demo-path:/abs]]` in the prompt (outside the worktree).
@@ -244,7 +249,7 @@ export interface ReplyContext {
 export function replyFor(scenario: Scenario, step: number, threadId: string, attemptIndex: number | null = null, ctx: ReplyContext = {}): Reply {
   if (scenario === 'fail') return { kind: 'fail', message: 'Quartet demo model: scripted failure (scenario "fail")' };
   if (scenario === 'hang') return { kind: 'hang' };
-  const plan = PLANS[scenario];
+  const plan = scenario === 'race' && attemptIndex !== 1 ? RACE_LOSER : PLANS[scenario];
   const kind: StepKind = plan[Math.min(step, plan.length - 1)] ?? 'final';
   const id = shortId(threadId);
   switch (kind) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_LAUNCH_OPTIONS, DEFAULT_RETENTION } from '../core/client/api';
 import { normalizeAutoApprove } from '../core/execution/approvalRules';
 import { plainArgv } from '../core/execution/commandArgv';
-import type { ApprovalPolicy, LaunchOptions, RetentionSettings, SandboxMode, SupervisorSettings } from '../core/client/api';
+import type { ApprovalPolicy, AttemptPolicy, LaunchOptions, RetentionSettings, SandboxMode, SupervisorSettings } from '../core/client/api';
 
 /** Reads one setting below `quartet.`; unknown types are validated here, not trusted. */
 export type SettingReader = (key: string) => unknown;
@@ -106,6 +106,11 @@ const LAUNCH_SETTING_KEYS: Partial<Record<keyof LaunchOptions, string>> = {
   tokenBudget: 'tokenBudget',
   checkCommand: 'checkCommand',
   loopLimit: 'loopLimit',
+  policy: 'attemptPolicy',
+  review: 'review.enabled',
+  taskTokenBudget: 'taskBudget.tokens',
+  taskCostBudgetUsd: 'taskBudget.usd',
+  taskTimeBudgetMs: 'taskBudget.minutes',
 };
 
 /**
@@ -140,8 +145,15 @@ export function launchOptions(read: SettingReader): LaunchOptions {
     noProgressLimit: int(read('noProgressLimit'), d.noProgressLimit, 0, 1000),
     costBudgetUsd: typeof read('costBudgetUsd') === 'number' && (read('costBudgetUsd') as number) > 0 ? (read('costBudgetUsd') as number) : null,
     prices: read('prices') ?? null,
+    policy: oneOf<AttemptPolicy>(read('attemptPolicy'), ['all', 'race'], d.policy),
+    review: read('review.enabled') !== false,
+    taskTokenBudget: int(read('taskBudget.tokens'), 0, 0) || null,
+    taskCostBudgetUsd: positiveNumber(read('taskBudget.usd')),
+    taskTimeBudgetMs: positiveNumber(read('taskBudget.minutes')) === null ? null : Math.round((read('taskBudget.minutes') as number) * 60_000),
   };
 }
+
+const positiveNumber = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
 
 /**
  * The environment agents and the supervisor get: secrets removed, and the Codex binary this window

@@ -53,6 +53,8 @@ export type Reason =
   | 'journal_budget'
   | 'canceled_by_reconciliation'
   | 'stopped_by_user'
+  /** Policy `race`: another attempt of the task became the clear winner; this one was stopped and archived. */
+  | 'outraced'
   | 'supervisor_restart'
   | 'approval'
   | 'user_input';
@@ -240,6 +242,23 @@ export interface TaskSnapshot {
   source?: TaskIssueSource | null;
   /** The evidence behind the ★ (cross-tests, confidence); absent in state written before verdicts existed. */
   verdict?: TaskVerdict | null;
+  /** Attempts Quartet stopped before they ended: policy `race` found a winner, or the task's budget ran out. */
+  earlyStop?: EarlyStop | null;
+}
+
+/** Why and which attempts of a task were stopped early, and what that saved (an estimate, said so). */
+export interface EarlyStop {
+  kind: 'race' | 'budget';
+  at: string;
+  /** One sentence: "#1 won the race (clear winner: …)" / "task budget reached: 1.2M tokens ≥ 1M". */
+  message: string;
+  winner: string | null;
+  stopped: { attemptId: string; index: number; tokens: number; elapsedMs: number }[];
+  /**
+   * Race only: what the stopped attempts would still have spent had they run as long as the winner did
+   * (the winner's tokens minus each one's, never below 0). Null for a budget stop.
+   */
+  savedTokens: number | null;
 }
 
 /** One cell of the cross-test matrix: the tests attempt `tests` wrote, run against attempt `code`'s code. */

@@ -72,7 +72,7 @@ test('defaults apply when optional values are missing (SPEC §6.4)', () => {
   assert.deepEqual(c.hooks, { afterCreate: null, beforeRun: null, afterRun: null, beforeRemove: null, timeoutMs: 60_000 });
   assert.deepEqual(c.agent, { maxConcurrentAgents: 10, maxTurns: 20, maxRetryBackoffMs: 300_000, maxConcurrentAgentsByState: {} });
   assert.deepEqual(c.codex, { command: 'codex app-server', approvalPolicy: null, threadSandbox: null, turnSandboxPolicy: null, turnTimeoutMs: 3_600_000, readTimeoutMs: 5_000, stallTimeoutMs: 300_000 });
-  assert.deepEqual(c.quartet, { attempts: 4, checkCommand: null, checkTimeoutMs: 600_000, land: { mode: 'squash', policy: 'manual', pr: false }, prices: null, tokenBudget: null, loopLimit: 3, agentTools: true, trustedLabels: [] });
+  assert.deepEqual(c.quartet, { attempts: 4, checkCommand: null, checkTimeoutMs: 600_000, land: { mode: 'squash', policy: 'manual', pr: false }, prices: null, tokenBudget: null, policy: 'all', review: true, taskBudget: { tokens: null, usd: null, ms: null }, loopLimit: 3, agentTools: true, trustedLabels: [] });
   assert.deepEqual(launchDefaultsFrom(parse('')), {}, 'an empty workflow changes no launch option');
 });
 
@@ -107,6 +107,7 @@ test('quartet: keys, normalized per-state limits, relative workspace.root, ignor
     attempts: 3, checkCommand: 'npm run check', checkTimeoutMs: 90_000, land: { mode: 'merge', policy: 'auto', pr: true },
     prices: { models: { 'gpt-5.5': { input: 5, cachedInput: 0.5, output: 30 } }, fallback: { input: 1, cachedInput: 0.1, output: 2 } },
     tokenBudget: 250_000, loopLimit: 5, agentTools: true, trustedLabels: ['quartet-ok', 'triaged'],
+    policy: 'race', review: false, taskBudget: { tokens: 900_000, usd: 2.5, ms: 90_000 },
   });
   assert.deepEqual(d.config.agent.maxConcurrentAgentsByState, { 'in progress': 2 }, 'trimmed + lowercased; 0 and "many" dropped');
   assert.equal(d.notes.filter((n) => n.includes('max_concurrent_agents_by_state')).length, 2);
@@ -116,6 +117,7 @@ test('quartet: keys, normalized per-state limits, relative workspace.root, ignor
   assert.deepEqual(launchDefaultsFrom(d), {
     codexCommand: 'codex app-server', approvalPolicy: 'on-request', sandbox: 'read-only', turnTimeoutMs: 120_000, readTimeoutMs: 20_000,
     stallTimeoutMs: 0, maxRetryBackoffMs: 60_000, checkCommand: 'npm run check', checkTimeoutMs: 90_000, landMode: 'merge', tokenBudget: 250_000, loopLimit: 5,
+    policy: 'race', review: false, taskTokenBudget: 900_000, taskCostBudgetUsd: 2.5, taskTimeBudgetMs: 90_000,
   });
   assert.equal(workflowAttempts(d), 3);
   assert.equal(workflowMaxConcurrent(d), 3);
@@ -160,6 +162,9 @@ test('config validation errors name the key and what it expects', () => {
     ['quartet:\n  land:\n    pr: yes please', 'quartet.land.pr', /true or false/],
     ['quartet:\n  prices:\n    models:\n      m: { input: -1, cachedInput: 0, output: 1 }', 'quartet.prices.models.m.input', /non-negative number/],
     ['quartet:\n  token_budget: 0', 'quartet.token_budget', /positive integer/],
+    ['quartet:\n  policy: fastest', 'quartet.policy', /all, race/],
+    ['quartet:\n  task_budget:\n    usd: -2', 'quartet.task_budget.usd', /a number above 0/],
+    ['quartet:\n  task_budget:\n    minutes: soon', 'quartet.task_budget.minutes', /a number above 0/],
   ];
   for (const [yaml, key, message] of cases) {
     const e = fails(() => parse(`---\n${yaml}\n---\n`));

@@ -49,7 +49,9 @@ export type AttemptEnd = 'normal' | 'failed' | 'stopped_by_user';
 export function attemptEnd(phase: Phase, reason: Reason | null): AttemptEnd | 'turn_done' | 'running' {
   if (phase === 'queued' || isActive(phase)) return 'running';
   if (phase === 'finished') return 'turn_done';
-  return reason === 'stopped_by_user' ? 'stopped_by_user' : 'failed';
+  if (reason === 'stopped_by_user') return 'stopped_by_user';
+  // Another attempt of the dispatch won the race: the session did its work, nothing to retry.
+  return reason === 'outraced' ? 'normal' : 'failed';
 }
 
 /**

@@ -68,7 +68,19 @@ export interface LaunchOptions {
   cleanupAfterLand: boolean;
   /** Review each finished attempt's diff in a read-only Codex turn (one per attempt) for the verdict. */
   review: boolean;
+  /**
+   * `all`: every attempt runs to its end (the default). `race`: once the verdict names a clear winner whose checks
+   * pass, the attempts still running are stopped and archived (their work kept as a patch).
+   */
+  policy: AttemptPolicy;
+  /** The whole task's budget, all attempts together: at the limit every running attempt is stopped (reason budget). null = none. */
+  taskTokenBudget: number | null;
+  taskCostBudgetUsd: number | null;
+  /** Wall time from the task's launch. */
+  taskTimeBudgetMs: number | null;
 }
+
+export type AttemptPolicy = 'all' | 'race';
 
 export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   codexCommand: 'codex app-server',
@@ -93,6 +105,10 @@ export const DEFAULT_LAUNCH_OPTIONS: LaunchOptions = {
   landMode: 'squash',
   cleanupAfterLand: true,
   review: true,
+  policy: 'all',
+  taskTokenBudget: null,
+  taskCostBudgetUsd: null,
+  taskTimeBudgetMs: null,
 };
 
 export interface LaunchRequest {

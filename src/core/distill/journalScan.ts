@@ -46,7 +46,7 @@ export interface ScanOptions {
 
 const TIMEOUT_REASONS = new Set(['stall_timeout', 'turn_timeout', 'read_timeout', 'looping', 'budget']);
 /** Outcomes that say nothing about the agent: a person or a restart ended it. */
-const NOT_AGENT = new Set(['stopped_by_user', 'supervisor_restart', 'canceled_by_reconciliation', 'journal_failed']);
+const NOT_AGENT = new Set(['stopped_by_user', 'supervisor_restart', 'canceled_by_reconciliation', 'journal_failed', 'outraced']);
 const DECLINED = /^(decline|cancel|denied|abort)/i;
 
 type Located = { event: AgentEvent; seq: number; line: number };

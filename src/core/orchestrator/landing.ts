@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { removeEmptyDir } from '../land/emptyDir';
 import type { AttemptRecord, TaskRecord } from './records';
-import type { LandProgress } from '../../shared/model';
+import type { EarlyStop, LandProgress, Reason } from '../../shared/model';
+import { raceCall } from './earlyStop';
 import type { GithubLandOptions, ReworkResult, TaskScore } from '../client/api';
 import type { FollowUpOptions, FollowUpResult } from './followUp';
 import { appendJournalEvent, readJournal } from '../observability/journal';
@@ -36,7 +37,8 @@ export interface LandingHost {
   updateAttempt(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
   updateTask(id: string, change: (t: TaskRecord) => TaskRecord): void;
   envFor(taskId: string): Record<string, string>;
-  stop(attemptId: string): Promise<void>;
+  /** Stops the attempt (default reason stopped_by_user) and waits until it settled. */
+  stop(attemptId: string, reason?: Reason): Promise<void>;
   /** Adds a fresh queued attempt to the task (rework) and dispatches it. */
   addAttempt(task: TaskRecord, promptAddendum: string, reworkOf: string): AttemptRecord;
   /** WORKFLOW.md `before_remove` for this attempt's worktree (never throws). */
@@ -162,7 +164,31 @@ export class Landing {
     }
     this.host.updateTask(taskId, (t) => ({ ...t, recommended }));
     const fresh = this.host.tasks().find((t) => t.id === taskId);
+    // Policy race: a clear winner with passing checks ends the others' runs now.
+    const race = fresh ? raceCall(fresh, Date.now()) : null;
+    if (race) void this.stopEarly(taskId, race);
     return { taskId, recommended, ranked: card.ranked, verdict: fresh?.verdict ?? null };
+  }
+
+  /**
+   * Stops the attempts `call` names (policy race, or the task's budget). A race also archives them: their
+   * work is kept as a patch and a post-mortem, never lost. Recorded on the task first, so it happens once.
+   */
+  async stopEarly(taskId: string, call: EarlyStop): Promise<void> {
+    this.host.updateTask(taskId, (t) => ({ ...t, earlyStop: call }));
+    this.host.log(`task=${taskId} ${call.kind}: ${call.message}`);
+    const reason: Reason = call.kind === 'race' ? 'outraced' : 'budget';
+    await Promise.all(
+      call.stopped.map(async (s) => {
+        await this.host.stop(s.attemptId, reason);
+        this.host.updateAttempt(s.attemptId, (a) => ({ ...a, lastError: call.message, lastEvent: `stopped: ${call.message}` }));
+        const stopped = this.host.tasks().find((t) => t.id === taskId)?.attempts.find((a) => a.id === s.attemptId);
+        // A queued attempt never made a worktree or branch: nothing to keep.
+        if (call.kind === 'race' && stopped && existsSync(stopped.worktree) && !stopped.archived) {
+          await this.archive(s.attemptId, `outraced: ${call.message}`).catch((err: unknown) => this.host.log(`attempt=${s.attemptId} archive after the race failed: ${(err as Error).message}`));
+        }
+      }),
+    );
   }
 
   /**

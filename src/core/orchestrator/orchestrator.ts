@@ -15,6 +15,7 @@ import { defaultWorktreeRoot } from '../execution/worktrees';
 import { WorkflowRuntime } from '../workflow/workflowRuntime';
 import { UsageError } from './validation';
 import { Watchdog } from './watchdog';
+import { budgetStop, taskBudgetBreach, unfinished } from './earlyStop';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
 import { checkWorktreeRoot, validCommandPrefixes, validJournalBudget, validRetention } from './settings';
@@ -101,7 +102,7 @@ export class Orchestrator extends EventEmitter {
       updateAttempt: (id, change) => this.update(id, change),
       updateTask: (id, change) => this.updateTask(id, change),
       envFor: (taskId) => this.taskEnv.get(taskId) ?? this.deps.env,
-      stop: (id) => this.stopAndWait(id),
+      stop: (id, reason) => this.stopAndWait(id, reason),
       addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
       beforeRemove: (a) => this.workflow.hook('before_remove', { attemptId: a.id, taskId: a.taskId, worktree: a.worktree, branch: a.branch, env: this.taskEnv.get(a.taskId) ?? deps.env, journal: a.journal }).then(() => undefined),
       followUp: (id, prompt, options) => this.followUp(id, prompt, options),
@@ -196,6 +197,16 @@ export class Orchestrator extends EventEmitter {
     return this.landing.rescore(taskId);
   }
 
+  /** A task whose budget (all its attempts, from its launch) is spent: its unfinished attempts stop, reason budget. */
+  private checkTaskBudgets(): void {
+    const now = Date.now();
+    for (const t of this.tasks) {
+      if (t.state !== 'open' || t.earlyStop || !unfinished(t).length) continue;
+      const breach = taskBudgetBreach(t, now);
+      if (breach) void this.landing.stopEarly(t.id, budgetStop(t, breach, now));
+    }
+  }
+
   private updateTask(id: string, change: (t: TaskRecord) => TaskRecord): void {
     const i = this.tasks.findIndex((t) => t.id === id);
     if (i === -1) return;
@@ -238,7 +249,10 @@ export class Orchestrator extends EventEmitter {
     this.store.flush();
     // Checks cut off by the restart would show "running" forever: run them again.
     for (const a of this.tasks.flatMap((t) => t.attempts)) if (a.phase === 'finished' && a.checks?.state === 'running') void this.landing.afterFinish(a.id).catch(() => undefined);
-    this.stallTimer = setInterval(() => checkStalls(this.host), 1000);
+    this.stallTimer = setInterval(() => {
+      checkStalls(this.host);
+      this.checkTaskBudgets();
+    }, 1000);
     this.stallTimer.unref();
     void this.dispatch();
   }

@@ -57,6 +57,7 @@ export function taskSnapshot(t: TaskRecord): TaskSnapshot {
     landing: t.landing,
     source: t.source ? { ...t.source } : null,
     verdict: t.verdict ?? null,
+    earlyStop: t.earlyStop ?? null,
   };
 }
 

@@ -80,6 +80,7 @@ export function stopSummary(phase: Phase, reason: Reason): string {
   if (reason === 'looping') return 'stalled: the same command keeps failing';
   if (reason === 'stall_timeout') return 'stalled: no Codex events';
   if (reason === 'budget') return 'stopped: budget reached';
+  if (reason === 'outraced') return 'stopped: another attempt won the race';
   if (reason === 'journal_failed') return 'failed: its journal could not be written';
   if (reason === 'journal_budget') return 'stopped: journal budget reached (output summarized)';
   if (reason === 'supervisor_restart') return 'interrupted: Quartet restarted while it ran';

@@ -41,4 +41,14 @@ export function validateOverrides(options: Partial<LaunchOptions>): void {
   if (tokenBudget !== undefined && tokenBudget !== null && (typeof tokenBudget !== 'number' || !Number.isSafeInteger(tokenBudget) || tokenBudget < 1)) {
     throw new UsageError(`the token budget must be a whole number of tokens above 0 (got ${String(tokenBudget)})`);
   }
+  const { policy, taskTokenBudget, taskCostBudgetUsd, taskTimeBudgetMs, review } = options;
+  if (policy !== undefined && policy !== 'all' && policy !== 'race') throw new UsageError(`policy must be "all" or "race" (got ${JSON.stringify(policy)?.slice(0, 40)})`);
+  if (review !== undefined && typeof review !== 'boolean') throw new UsageError('review must be true or false');
+  const positive = (v: unknown, what: string, whole: boolean): void => {
+    if (v === undefined || v === null) return;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (whole && !Number.isSafeInteger(v))) throw new UsageError(`${what} must be ${whole ? 'a whole number' : 'a number'} above 0, or null for none (got ${String(v).slice(0, 40)})`);
+  };
+  positive(taskTokenBudget, 'the task token budget', true);
+  positive(taskCostBudgetUsd, 'the task cost budget (USD)', false);
+  positive(taskTimeBudgetMs, 'the task time budget (ms)', true);
 }

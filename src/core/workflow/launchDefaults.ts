@@ -27,6 +27,11 @@ export function launchDefaultsFrom(def: WorkflowDefinition): Partial<LaunchOptio
   if (has('quartet.land.mode')) o.landMode = quartet.land.mode;
   if (has('quartet.token_budget')) o.tokenBudget = quartet.tokenBudget;
   if (has('quartet.loop_limit')) o.loopLimit = quartet.loopLimit;
+  if (has('quartet.policy')) o.policy = quartet.policy;
+  if (has('quartet.review')) o.review = quartet.review;
+  if (has('quartet.task_budget.tokens')) o.taskTokenBudget = quartet.taskBudget.tokens;
+  if (has('quartet.task_budget.usd')) o.taskCostBudgetUsd = quartet.taskBudget.usd;
+  if (has('quartet.task_budget.minutes')) o.taskTimeBudgetMs = quartet.taskBudget.ms;
   return o;
 }
 

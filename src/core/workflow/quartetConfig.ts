@@ -10,7 +10,10 @@ export const MAX_WORKFLOW_ATTEMPTS = 8;
 
 export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
   const q = r.section(root, QUARTET_KEY, 'quartet');
-  r.unknownKeys(q, 'quartet', ['attempts', 'check_command', 'check_timeout_ms', 'land', 'prices', 'token_budget', 'loop_limit', 'agent_tools', 'trusted_labels']);
+  r.unknownKeys(q, 'quartet', ['attempts', 'check_command', 'check_timeout_ms', 'land', 'prices', 'token_budget', 'loop_limit', 'agent_tools', 'trusted_labels', 'policy', 'review', 'task_budget']);
+  const taskBudget = r.section(q, 'task_budget', 'quartet.task_budget');
+  r.unknownKeys(taskBudget, 'quartet.task_budget', ['tokens', 'usd', 'minutes']);
+  const minutes = r.positive(taskBudget, 'minutes', 'quartet.task_budget.minutes');
   const land = r.section(q, 'land', 'quartet.land');
   r.unknownKeys(land, 'quartet.land', ['mode', 'policy', 'pr']);
   const budget = r.int(q, 'token_budget', 'quartet.token_budget', 0, { min: 1 });
@@ -25,6 +28,13 @@ export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
     },
     prices: readPrices(r, q),
     tokenBudget: budget || null,
+    policy: r.oneOf(q, 'policy', 'quartet.policy', ['all', 'race'] as const, 'all'),
+    review: r.bool(q, 'review', 'quartet.review', true),
+    taskBudget: {
+      tokens: r.int(taskBudget, 'tokens', 'quartet.task_budget.tokens', 0, { min: 1 }) || null,
+      usd: r.positive(taskBudget, 'usd', 'quartet.task_budget.usd'),
+      ms: minutes === null ? null : Math.round(minutes * 60_000),
+    },
     loopLimit: r.int(q, 'loop_limit', 'quartet.loop_limit', 3, { min: 0, max: 100 }),
     agentTools: r.bool(q, 'agent_tools', 'quartet.agent_tools', true),
     // Blank entries would match nothing; dropping them keeps "no trusted label" meaning exactly that.

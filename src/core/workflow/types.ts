@@ -68,6 +68,12 @@ export interface QuartetSettings {
   /** Same shape as the `quartet.prices` setting; null when absent. */
   prices: Partial<PriceTable> | null;
   tokenBudget: number | null;
+  /** `race`: stop the other attempts once one is the clear winner (LaunchOptions.policy). */
+  policy: 'all' | 'race';
+  /** Review each finished attempt in a read-only Codex turn for the verdict. */
+  review: boolean;
+  /** The whole task's budget, all attempts together; null parts are no limit. */
+  taskBudget: { tokens: number | null; usd: number | null; ms: number | null };
   loopLimit: number;
   /** Offer the tracker's provider-native tool (`github_api` / `linear_graphql`) to agents working on its issues (SPEC §10.5). */
   agentTools: boolean;

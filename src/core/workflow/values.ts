@@ -58,6 +58,15 @@ export class ConfigReader {
     return n;
   }
 
+  /** A positive finite number (e.g. dollars) or null when absent. */
+  positive(obj: RawMap, key: string, path: string): number | null {
+    const v = this.take(obj, key, path);
+    if (v === undefined) return null;
+    const n = typeof v === 'string' && /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) throw configError(path, 'a number above 0', v);
+    return n;
+  }
+
   /** A string or null when absent; `blankIsNull` turns '' into null. */
   str(obj: RawMap, key: string, path: string, opts: { blankIsNull?: boolean } = {}): string | null {
     const v = this.take(obj, key, path);

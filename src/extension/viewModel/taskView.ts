@@ -2,6 +2,7 @@
 
 import type { AttemptSnapshot, Phase, Snapshot, TaskSnapshot } from '../../shared/model';
 import { codeSpan, escapeMarkdown, formatTimestamp, oneLine, plural } from './format';
+import { formatTokens } from '../../shared/panelFormat';
 
 /** Summary buckets in the order a task row lists them. */
 const BUCKETS: readonly { label: string; phases: readonly Phase[] }[] = [
@@ -29,8 +30,11 @@ export function sortedAttempts(attempts: readonly AttemptSnapshot[]): AttemptSna
 }
 
 /** `4 attempts · 2 running · 1 needs you`. */
-export function taskDescription(task: Pick<TaskSnapshot, 'attempts'> & Partial<Pick<TaskSnapshot, 'state' | 'landing'>>): string {
+export function taskDescription(task: Pick<TaskSnapshot, 'attempts'> & Partial<Pick<TaskSnapshot, 'state' | 'landing' | 'earlyStop'>>): string {
   const parts = [plural(task.attempts.length, 'attempt')];
+  const early = task.earlyStop ?? null;
+  // Why attempts stopped early comes first: "3 stopped" alone would read like a failure.
+  if (early) parts.unshift(early.kind === 'race' ? `race won by #${task.attempts.find((a) => a.id === early.winner)?.index ?? '?'}` : 'task budget reached');
   const landing = task.landing ?? null;
   // A land as a PR names its pull request: the person may want to look at it while it waits.
   const pr = landing?.pr ? ` (PR #${landing.pr.number})` : landing?.prRepo ? ` (pull request on ${landing.prRepo})` : '';
@@ -54,7 +58,16 @@ export function taskTooltipMarkdown(task: TaskSnapshot): string {
     `Created: ${escapeMarkdown(formatTimestamp(task.createdAt))}`,
     `Base: ${codeSpan(task.baseRef)}${base ? ` (${codeSpan(base.slice(0, 12))})` : ''}`,
     `Task: ${codeSpan(task.id)}`,
+    ...earlyStopLines(task),
   ].join('  \n');
+}
+
+/** The race's or the budget's sentence, and the saving a race claims with what it is based on. */
+function earlyStopLines(task: TaskSnapshot): string[] {
+  const e = task.earlyStop;
+  if (!e) return [];
+  const saved = e.savedTokens !== null ? [`Saved: about ${formatTokens(e.savedTokens)} tokens (the winner's spend the stopped attempts did not repeat; an estimate)`] : [];
+  return [`${e.kind === 'race' ? 'Race' : 'Budget'}: ${escapeMarkdown(e.message)}`, ...saved];
 }
 
 export interface AttentionCounts {

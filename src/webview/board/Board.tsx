@@ -2,7 +2,7 @@
 
 import type { ReactNode } from 'react';
 import type { TaskSnapshot } from '../../shared/model';
-import { clipLine, formatClock } from '../../shared/panelFormat';
+import { clipLine, formatClock, formatTokens } from '../../shared/panelFormat';
 import { Button } from '../ui/elements';
 import { useNow, usePanel } from '../usePanel';
 import { offersResolve } from '../../shared/landView';
@@ -43,6 +43,13 @@ export function Board(): ReactNode {
             <TaskMessageToggle task={task} open={messaging === task.id} onToggle={() => toggleMessage(task.id)} />
           </header>
           {messaging === task.id ? <TaskMessage task={task} onSent={closeMessage} /> : null}
+          {task.earlyStop ? (
+            <p className={`early-stop ${task.earlyStop.kind}`} data-testid={`early-stop-${task.id}`}>
+              {task.earlyStop.kind === 'race' ? 'Race: ' : 'Budget: '}
+              {task.earlyStop.message}
+              {task.earlyStop.savedTokens !== null ? ` · saved ≈ ${formatTokens(task.earlyStop.savedTokens)} tokens (estimate: the winner's spend they did not repeat)` : ''}
+            </p>
+          ) : null}
           <LandingPanel task={task} />
           <div className="cards">
             {task.attempts.map((a) => (
