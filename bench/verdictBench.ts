@@ -16,6 +16,12 @@ import { scoreAttempts } from '../src/core/land/scorecard';
 import { crossTest } from '../src/core/verdict/crossTest';
 import { changedTestFiles } from '../src/core/verdict/testFiles';
 import { decideVerdict, type VerdictInput } from '../src/core/verdict/verdict';
+import { pooled } from '../src/core/verdict/pool';
+import { reviewAttempt } from '../src/core/verdict/runReview';
+import { reviewBlockers } from '../src/core/verdict/review';
+import { startFakeResponsesServer } from '../demo/fakeResponsesServer';
+import { hermeticCodexEnv, writeCodexHome } from '../demo/codexHome';
+import type { AttemptReviewView } from '../src/shared/model';
 
 const ROOT = resolve(__dirname, '../..');
 const git = (cwd: string, ...a: string[]): string => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@b', ...a], { cwd, encoding: 'utf8' }).trim();
@@ -101,6 +107,9 @@ function makeRepo(dir: string, fn: Fn, shape: Shape): { repo: string; base: stri
   return { repo, base, attempts };
 }
 
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const spread = (xs: number[]): { min: number; median: number; max: number } => ({ min: Math.min(...xs), median: median(xs), max: Math.max(...xs) });
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-verdict-bench-'));
   const home = join(dir, 'home');
@@ -110,33 +119,59 @@ async function main(): Promise<void> {
   const plan = await sandboxPlan(env, ROOT, false);
   if (plan.kind !== 'sandboxed') throw new Error(`codex sandbox unavailable: ${plan.kind === 'unavailable' ? plan.why : ''}`);
   const run = (cwd: string) => runChecks({ cwd, command: 'npm test --silent', timeoutMs: 60_000, env: minimalEnv(env), sandbox: plan.sandbox });
+  // The review: real Codex (app-server, read-only turn with the output schema) against the demo model on loopback.
+  const model = await startFakeResponsesServer();
+  const reviewHome = join(dir, 'review-codex-home');
+  writeCodexHome(reviewHome, { baseUrl: model.url });
+  const reviewEnv = hermeticCodexEnv(reviewHome, home);
+  const review = (repo: string, base: string, a: { id: string; commit: string }, k: number): Promise<AttemptReviewView> =>
+    reviewAttempt({ repo, codexArgv: [join(ROOT, 'node_modules/.bin/codex'), 'app-server'], env: reviewEnv, model: null, timeoutMs: 120_000 }, { title: 'Implement the function', prompt: 'Make the function right, edge cases included.' }, { id: a.id, index: k + 1, base, resultCommit: a.commit, worktree: repo });
   const rows: Record<string, unknown>[] = [];
+  let taskNo = 0;
   try {
     for (const shape of ['one-right', 'sloppy-smallest', 'none-right'] as Shape[]) {
       for (const fn of FNS) {
         const { repo, base: firstBase, attempts } = makeRepo(dir, fn, shape);
-        // The attempts' own checks: what every tool runs today.
-        const t0 = performance.now();
-        const own: Awaited<ReturnType<typeof run>>[] = [];
-        for (const a of attempts) {
-          const wt = join(dir, 'wt', `${fn.name}-${shape}-${a.id}`);
-          git(repo, 'worktree', 'add', '-q', '--detach', wt, a.commit);
-          own.push(await run(wt));
-        }
-        const checksMs = performance.now() - t0;
-        const testFiles = await Promise.all(attempts.map((a) => changedTestFiles(repo, firstBase, a.commit)));
-        const t1 = performance.now();
-        const cells = await crossTest({ repo, worktreeRoot: join(dir, 'cross'), attempts: attempts.map((a, k) => ({ id: a.id, commit: a.commit, testFiles: testFiles[k]! })), run, concurrency: 2 });
+        // The floor: the attempts' own checks, what every tool runs today.
+        const ownChecks = async (): Promise<{ own: Awaited<ReturnType<typeof run>>[]; ms: number }> => {
+          const t0 = performance.now();
+          const own: Awaited<ReturnType<typeof run>>[] = [];
+          for (const a of attempts) {
+            const wt = join(dir, 'wt', `${fn.name}-${shape}-${a.id}`);
+            git(repo, 'worktree', 'add', '-q', '--detach', wt, a.commit);
+            own.push(await run(wt));
+          }
+          return { own, ms: performance.now() - t0 };
+        };
+        // What the verdict adds, as the product runs it: cross-tests and reviews at once, two at a time each.
+        const judging = async () => {
+          const t1 = performance.now();
+          const testFiles = await Promise.all(attempts.map((a) => changedTestFiles(repo, firstBase, a.commit)));
+          const [cells, reviews] = await Promise.all([
+            crossTest({ repo, worktreeRoot: join(dir, 'cross'), attempts: attempts.map((a, k) => ({ id: a.id, commit: a.commit, testFiles: testFiles[k]! })), run, concurrency: 2 }),
+            pooled(attempts, 2, (a) => review(repo, firstBase, a, attempts.indexOf(a))),
+          ]);
+          return { testFiles, cells, reviews, ms: performance.now() - t1 };
+        };
+        // Interleaved: odd tasks measure the floor first, even ones the verdict first (neither always gets a warm cache).
+        const floorFirst = taskNo++ % 2 === 0;
+        const first = floorFirst ? await ownChecks() : null;
+        const judged = await judging();
+        const floor = first ?? (await ownChecks());
+        const { own, ms: checksMs } = floor;
+        const { testFiles, cells, reviews } = judged;
+        const failedReviews = reviews.filter((r) => r.state !== 'done');
+        if (failedReviews.length) throw new Error(`review failed: ${failedReviews[0]?.error ?? ''}`);
         const inputs: VerdictInput[] = attempts.map((a, k) => {
           const stat = git(repo, 'diff', '--numstat', `${firstBase}...${a.commit}`).split('\n').filter(Boolean).map((l) => l.split('\t').map(Number));
           return {
             attemptId: a.id, index: k + 1, phase: 'finished', pending: false, checks: { ok: own[k]!.ok }, conflictsWithBase: false,
             filesChanged: stat.length, linesAdded: stat.reduce((s, x) => s + (x[0] ?? 0), 0), linesRemoved: stat.reduce((s, x) => s + (x[1] ?? 0), 0),
-            tokensTotal: 10_000, durationMs: 60_000, testFiles: testFiles[k]!.length,
+            tokensTotal: 10_000, durationMs: 60_000, testFiles: testFiles[k]!.length, reviewBlockers: reviewBlockers(reviews[k]!),
           };
         });
         const verdict = decideVerdict(inputs, cells);
-        const verdictMs = performance.now() - t1;
+        const verdictMs = judged.ms;
         const old = scoreAttempts(inputs).recommended;
         const correct = (id: string | null): boolean => id !== null && attempts.find((a) => a.id === id)!.v.correct;
         const anyRight = attempts.some((a) => a.v.correct);
@@ -148,23 +183,30 @@ async function main(): Promise<void> {
           checksMs: Math.round(checksMs),
           verdictMs: Math.round(verdictMs),
           crossRuns: cells.length,
+          reviewTokens: reviews.reduce((s, r) => s + r.tokens, 0),
+          reviewMsMedian: median(reviews.map((r) => r.durationMs)),
+          order: floorFirst ? 'floor, verdict' : 'verdict, floor',
           extraWallPct: Math.round((100 * verdictMs) / checksMs),
         });
         console.log(JSON.stringify(rows.at(-1)));
       }
     }
   } finally {
+    await model.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const share = (key: 'old' | 'verdict'): string => `${rows.filter((r) => (r[key] as { right: boolean }).right).length}/${rows.length}`;
   const extra = rows.map((r) => r.extraWallPct as number).sort((a, b) => a - b);
   const summary = {
     benchmark: 'verdict',
-    note: 'Per task: four scripted attempts with a known right answer; checks and cross-tests run for real in codex sandbox. "right" = picks a correct attempt when one exists, picks none when none does. No review turn yet, so the verdict spends no tokens.',
+    note: 'Per task: four scripted attempts with a known right answer; checks and cross-tests run for real in codex sandbox, and each attempt gets a real read-only Codex review turn answered by the demo model (a script: its findings are not evidence about these functions, so they change no pick here; the row shows what the turn costs). "right" = picks a correct attempt when one exists, picks none when none does. extraWallPct = verdict wall (cross-tests and reviews at once) / the attempts\' own checks (the floor), measured in the same run, order alternating per task.',
     tasks: rows.length,
     oldScorecardRight: share('old'),
     verdictRight: share('verdict'),
     extraWallPct: { min: extra[0], median: extra[Math.floor(extra.length / 2)], max: extra.at(-1) },
+    verdictMs: spread(rows.map((r) => r.verdictMs as number)),
+    checksMs: spread(rows.map((r) => r.checksMs as number)),
+    reviewTokensPerTask: spread(rows.map((r) => r.reviewTokens as number)),
     rows,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -48,6 +48,7 @@ test('policy all (the default): the verdict on #1 stops nobody; the others keep 
     return x?.verdict?.state === 'done' && x.verdict.recommended === x.attempts[0]!.id ? x : null;
   });
   assert.equal(judged.verdict?.confidence, 'clear');
+  assert.deepEqual(judged.verdict?.reviews?.map((r) => [r.attemptId, r.state]), [[judged.attempts[0]!.id, 'done']], '#1 was reviewed while #2 still works');
   assert.equal(judged.attempts[1]!.phase, 'working');
   assert.equal(judged.earlyStop ?? null, null);
   await h.client.stop(judged.attempts[1]!.id);

@@ -118,6 +118,8 @@ export class Landing {
     }
     // Rescore in the same tick as the checks result: no snapshot shows every check done beside a stale recommendation.
     this.rescore(task.id);
+    // The review needs only this attempt's diff: start it now, while the others may still run.
+    void this.verdicts.prefetchReview(task.id, attemptId);
     await this.predictSiblings(task.id);
     this.rescore(task.id);
   }

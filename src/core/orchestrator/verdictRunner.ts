@@ -24,8 +24,11 @@ export class VerdictRunner {
   private readonly running = new Map<string, string>();
   /** Cross-test results by (code commit, tests commit): a retry or a late attempt re-runs only the new pairings. */
   private readonly cache = new Map<string, CrossTestCell>();
-  /** Finished reviews by `<attempt>:<result commit>`: a rescore never asks the model twice about the same diff. */
-  private readonly reviews = new Map<string, AttemptReviewView>();
+  /**
+   * Reviews by `<attempt>:<result commit>`, started or done: a rescore never asks the model twice about the
+   * same diff, and a review started when its attempt finished is the one the verdict waits for.
+   */
+  private readonly reviews = new Map<string, Promise<AttemptReviewView>>();
 
   constructor(private readonly host: VerdictRunnerHost) {}
 
@@ -72,14 +75,32 @@ export class VerdictRunner {
     this.host.rescore(taskId);
   }
 
-  private async review(deps: ReviewDeps, task: TaskRecord, a: AttemptSnapshot & { resultCommit: string }): Promise<AttemptReviewView> {
+  /**
+   * Starts the review of an attempt as soon as it finished with a result: while the others still run, so
+   * the verdict does not wait for it later. Never throws.
+   */
+  async prefetchReview(taskId: string, attemptId: string): Promise<void> {
+    const task = this.host.landing.tasks().find((t) => t.id === taskId);
+    const a = task?.attempts.find((x) => x.id === attemptId);
+    if (!task || !a?.resultCommit || a.archived) return;
+    const deps = await this.host.reviewer(task).catch(() => null);
+    if (deps) await this.review(deps, task, { ...a, resultCommit: a.resultCommit });
+  }
+
+  private review(deps: ReviewDeps, task: TaskRecord, a: AttemptSnapshot & { resultCommit: string }): Promise<AttemptReviewView> {
     const key = `${a.id}:${a.resultCommit}`;
-    const hit = this.reviews.get(key) ?? task.verdict?.reviews?.find((r) => r.attemptId === a.id && r.commit === a.resultCommit && r.state === 'done');
-    if (hit) return hit;
-    const r = await reviewAttempt(deps, task, a);
-    this.host.landing.log(`attempt=${a.id} review: ${r.state === 'done' ? `${r.requirements.length} requirements, ${r.findings.length} findings, ${r.uncited} uncited, ${r.tokens} tokens` : `failed: ${r.error ?? ''}`} (${r.durationMs} ms)`);
-    if (r.state === 'done') this.reviews.set(key, r);
-    return r;
+    const kept = task.verdict?.reviews?.find((r) => r.attemptId === a.id && r.commit === a.resultCommit && r.state === 'done');
+    if (kept) return Promise.resolve(kept);
+    const running = this.reviews.get(key);
+    if (running) return running;
+    const started = reviewAttempt(deps, task, a).then((r) => {
+      this.host.landing.log(`attempt=${a.id} review: ${r.state === 'done' ? `${r.requirements.length} requirements, ${r.findings.length} findings, ${r.uncited} uncited, ${r.tokens} tokens` : `failed: ${r.error ?? ''}`} (${r.durationMs} ms)`);
+      // A failed review is asked again next time (Codex may have been restarting, the model busy).
+      if (r.state !== 'done') this.reviews.delete(key);
+      return r;
+    });
+    this.reviews.set(key, started);
+    return started;
   }
 }
 
