@@ -195,10 +195,13 @@ test('without a tracker, quartet autopilot fails with a clear usage error (exit 
   }
 });
 
-test('a running Autopilot is started again by the next supervisor (it needs no credential here); Stop is remembered too', { timeout: 60_000 }, async () => {
-  issues = issues.map((i) => ({ ...i, state: 'Done' }));
+test('a running Autopilot is started again by the next supervisor (it needs no credential here) with its retry queue; Stop is remembered too', { timeout: 90_000 }, async () => {
+  // One issue whose attempt fails: it waits in the retry queue (10 s backoff) when the supervisor goes down.
+  issues = [...issues.map((i) => ({ ...i, state: 'Done' })), issue({ id: 'I_fails', identifier: '#9', title: 'Fails', description: 'x [[quartet-demo:fail]]' })];
   writeTracker();
   assert.equal((await h.client.autopilotStart()).status, 'running');
+  const queued = await waitForSnapshot(h.client, 30_000, (s) => s.autopilot?.retrying.find((r) => r.identifier === '#9') ?? null);
+  assert.equal(queued.attempt, 1);
   const restart = async (): Promise<void> => {
     await h.client.shutdown();
     h.client.close();
@@ -209,6 +212,13 @@ test('a running Autopilot is started again by the next supervisor (it needs no c
   const again = await waitForSnapshot(h.client, 20_000, (s) => (s.autopilot?.status === 'running' ? s.autopilot : null));
   assert.equal(again.wanted, true);
   assert.equal(again.problem, null);
+  // The retry came back with the new supervisor: same attempt number, due when it was due, and the tree says so.
+  const resumed = again.retrying.find((r) => r.identifier === '#9');
+  assert.ok(resumed, JSON.stringify(again.retrying));
+  assert.deepEqual([resumed.attempt, resumed.dueAt], [queued.attempt, queued.dueAt]);
+  assert.ok(again.events.some((e) => /resumed 1 retry from before the restart: #9/.test(e.message)));
+  issues = issues.map((i) => ({ ...i, state: 'Done' }));
+  writeTracker();
   const logged = /autopilot: restarted \(it was running before the supervisor restarted\)/;
   for (let i = 0; i < 50 && !logged.test(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.log'), 'utf8')); i++) await new Promise((r) => setTimeout(r, 100));
   assert.match(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.log'), 'utf8'), logged);

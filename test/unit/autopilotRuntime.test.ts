@@ -7,6 +7,10 @@ import { DEFAULT_AUTOPILOT_CONFIG, type AutopilotConfig } from '../../src/core/a
 import { MemorySource, issue } from '../support/memorySource';
 import { FakeClock, flush } from '../support/fakeClock';
 import { FakeAutopilotHost } from '../support/fakeAutopilotHost';
+import { AutopilotRetries } from '../../src/core/supervisor/autopilotRetries';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function setup(over: Partial<AutopilotConfig> = {}, attemptsPerIssue = 1) {
   const clock = new FakeClock();
@@ -447,4 +451,45 @@ test('an async preflight that fails skips dispatch for the tick and shows as the
   assert.equal(host.launches.length, 1);
   assert.equal(ap.snapshot().lastPollError, null);
   ap.stop();
+});
+
+test('the retry queue survives a supervisor restart: saved on disk, resumed when due, dropped when a person stops the Autopilot', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quartet-retries-'));
+  try {
+    const first = setup({ maxRetryBackoffMs: 60_000 });
+    const store = new AutopilotRetries(dir);
+    const ap1 = new Autopilot({ source: first.source, host: first.host, config: first.config, clock: first.clock, queue: store });
+    first.source.put(issue({ id: 'a', identifier: '#1' }));
+    await ap1.start();
+    await flush();
+    first.host.fail(first.host.taskOf('a')!.attempts[0]!.id);
+    await flush();
+    assert.deepEqual(store.saved().map((r) => [r.identifier, r.attempt, r.kind, r.dueAtMs - first.clock.now()]), [['#1', 1, 'failure', 10_000]]);
+    // The supervisor shuts down 4 s later: the queue stays on disk.
+    await first.clock.advance(4_000);
+    ap1.stop('the supervisor is shutting down', { keepQueue: true });
+    assert.equal(new AutopilotRetries(dir).saved().length, 1);
+
+    // A new supervisor (a new process: a fresh store, host and timers) on the same clock resumes it: due 6 s later, as before.
+    const host2 = new FakeAutopilotHost(1);
+    const ap2 = new Autopilot({ source: first.source, host: host2, config: first.config, clock: first.clock, queue: new AutopilotRetries(dir) });
+    await ap2.start();
+    await flush();
+    const r = ap2.snapshot().retrying[0]!;
+    assert.deepEqual([r.identifier, r.attempt, Date.parse(r.dueAt) - first.clock.now()], ['#1', 1, 6_000]);
+    assert.ok(ap2.snapshot().events.some((e) => /resumed 1 retry from before the restart: #1/.test(e.message)), 'the tree says so');
+    assert.equal(host2.launches.length, 0, 'a claimed issue waiting to retry is not dispatched by the first poll');
+    await first.clock.advance(6_000);
+    assert.equal(host2.launches.length, 1);
+    assert.equal(host2.launches[0]?.attemptNumber, 1, 'the retry keeps its attempt number');
+    assert.equal(new AutopilotRetries(dir).saved().length, 0, 'a due retry leaves the saved queue');
+
+    host2.fail(host2.taskOf('a')!.attempts[0]!.id);
+    await flush();
+    assert.equal(new AutopilotRetries(dir).saved().length, 1);
+    ap2.stop('stopped by a client');
+    assert.deepEqual(new AutopilotRetries(dir).saved(), [], "a person's stop drops the retries for good");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -26,6 +26,11 @@ export interface AutopilotDeps {
   preflight?: () => string | null | Promise<string | null>;
   /** The snapshot changed (the supervisor re-broadcasts). */
   onChange?: () => void;
+  /**
+   * Where the retry queue outlives the process (`<state>/autopilot/retries`): what an earlier supervisor left is
+   * resumed on start, and every change is saved. Absent: in memory only (SPEC §14.3's default).
+   */
+  queue?: { saved(): RetryView[]; save(entries: RetryView[]): void };
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -56,7 +61,7 @@ export class Autopilot {
     this.clock = deps.clock ?? systemClock;
     this.prompts = deps.prompts ?? DEFAULT_PROMPTS;
     this.ticker = new Ticker(this.clock, () => this.deps.config.pollIntervalMs, () => this.runTick(this.generation));
-    this.retries = new RetryQueue(this.clock, () => this.deps.config, (r) => void this.onRetry(r));
+    this.retries = new RetryQueue(this.clock, () => this.deps.config, (r) => void this.onRetry(r), () => this.deps.queue?.save(this.retries.list()));
     this.turns = new TurnLoop({
       source: deps.source, host: deps.host, prompts: this.prompts, config: () => this.deps.config,
       isCurrent: (entry, gen) => this.isCurrent(entry, gen),
@@ -104,6 +109,7 @@ export class Autopilot {
     this.ticker.start();
     this.unsubscribe = this.deps.host.onChange(() => this.checkWorkers());
     this.note(`started on ${this.deps.source.label}`);
+    this.resumeRetries();
     await this.reconciler.startupCleanup();
     await this.tick();
     if (!opts.once) return;
@@ -111,13 +117,26 @@ export class Autopilot {
     this.stop('one tick done (--once)');
   }
 
-  /** Stops polling, retries and continuation turns; attempts already running go on as ordinary tasks. */
-  stop(why = 'stopped'): void {
+  /** Retries an earlier supervisor saved: claimed again and due when they were due (SPEC §8.4's timers, restored). */
+  private resumeRetries(): void {
+    const saved = this.deps.queue?.saved() ?? [];
+    for (const r of saved) {
+      this.retries.restore(r);
+      this.claimed.add(r.issueId);
+    }
+    if (saved.length) this.note(`resumed ${saved.length} retr${saved.length === 1 ? 'y' : 'ies'} from before the restart: ${saved.map((r) => r.identifier).join(', ')}`);
+  }
+
+  /**
+   * Stops polling, retries and continuation turns; attempts already running go on as ordinary tasks.
+   * `keepQueue`: a supervisor shutting down leaves the saved retry queue for the next one to resume.
+   */
+  stop(why = 'stopped', opts: { keepQueue?: boolean } = {}): void {
     if (this.status === 'stopped') return;
     this.status = 'stopped';
     this.generation++;
     this.ticker.stop();
-    this.retries.clear();
+    this.retries.clear(opts.keepQueue === true);
     for (const e of this.running.values()) this.addRuntime(e);
     this.running.clear();
     this.claimed.clear();

@@ -13,30 +13,49 @@ export class RetryQueue {
     private readonly clock: Clock,
     private readonly config: () => AutopilotConfig,
     private readonly onDue: (entry: RetryView) => void,
+    /** The entries changed (scheduled, cancelled, due): where the queue is persisted, it is saved here. */
+    private readonly onChanged: () => void = () => undefined,
   ) {}
 
   /** Cancels any retry of the same issue, then schedules this one; returns the delay used. */
   schedule(issue: Pick<NormalizedIssue, 'id' | 'identifier' | 'url'>, attempt: number, kind: RetryKind, error: string | null): number {
-    this.cancel(issue.id);
     const delay = retryDelay(kind, attempt, this.config());
-    const entry: RetryView = { issueId: issue.id, identifier: issue.identifier, url: issue.url, attempt, dueAtMs: this.clock.now() + delay, error, kind };
-    const timer = this.clock.setTimeout(() => {
-      if (this.entries.get(issue.id)?.timer !== timer) return;
-      this.entries.delete(issue.id);
-      this.onDue(entry);
-    }, delay);
-    this.entries.set(issue.id, { ...entry, timer });
+    this.put({ issueId: issue.id, identifier: issue.identifier, url: issue.url, attempt, dueAtMs: this.clock.now() + delay, error, kind });
     return delay;
   }
 
-  cancel(issueId: string): void {
-    const r = this.entries.get(issueId);
-    if (r) this.clock.clearTimeout(r.timer);
-    this.entries.delete(issueId);
+  /** A retry saved by an earlier supervisor: due when it was due (at once if that time has passed). */
+  restore(entry: RetryView): void {
+    this.put(entry);
   }
 
-  clear(): void {
-    for (const id of [...this.entries.keys()]) this.cancel(id);
+  private put(entry: RetryView): void {
+    this.drop(entry.issueId);
+    const timer = this.clock.setTimeout(() => {
+      if (this.entries.get(entry.issueId)?.timer !== timer) return;
+      this.entries.delete(entry.issueId);
+      this.onChanged();
+      this.onDue(entry);
+    }, Math.max(0, entry.dueAtMs - this.clock.now()));
+    this.entries.set(entry.issueId, { ...entry, timer });
+    this.onChanged();
+  }
+
+  cancel(issueId: string): void {
+    if (this.drop(issueId)) this.onChanged();
+  }
+
+  private drop(issueId: string): boolean {
+    const r = this.entries.get(issueId);
+    if (r) this.clock.clearTimeout(r.timer);
+    return this.entries.delete(issueId);
+  }
+
+  /** Cancels every retry; `quiet`: without telling the store (a shutdown keeps the saved queue for the next supervisor). */
+  clear(quiet = false): void {
+    const had = this.entries.size > 0;
+    for (const id of [...this.entries.keys()]) this.drop(id);
+    if (had && !quiet) this.onChanged();
   }
 
   has(issueId: string): boolean {

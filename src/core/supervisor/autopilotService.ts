@@ -13,6 +13,7 @@ import { DEFAULT_PROMPTS } from '../autopilot/prompts';
 import { SwitchSource } from '../autopilot/switchSource';
 import type { SecretRegistry } from '../config/secretRegistry';
 import { AutopilotWish } from './autopilotWish';
+import { AutopilotRetries } from './autopilotRetries';
 import { StartError, type AutopilotSetup, type AutopilotSetupFactory } from './workflowAutopilot';
 
 export { NO_TRACKER, type AutopilotSetup, type AutopilotSetupFactory } from './workflowAutopilot';
@@ -41,6 +42,7 @@ export class AutopilotService {
   private credentials: TrackerCredentials = {};
   private problem: AutopilotProblem | null = null;
   private readonly wish: AutopilotWish;
+  private readonly retries: AutopilotRetries;
 
   constructor(
     private readonly orch: Orchestrator,
@@ -49,6 +51,7 @@ export class AutopilotService {
     private readonly opts: AutopilotServiceOptions = {},
   ) {
     this.wish = new AutopilotWish(opts.stateDir ?? null);
+    this.retries = new AutopilotRetries(opts.stateDir ?? null);
     orch.setAutopilotView(() => this.snapshot());
     // Tools for sessions of tasks made from this tracker's issues, built per session from the setup in force.
     orch.setAgentTools((task) => {
@@ -120,6 +123,8 @@ export class AutopilotService {
     this.autopilot = new Autopilot({
       source: this.source, host, config: setup.config, prompts: setup.prompts, onChange: () => this.orch.notify(),
       preflight: () => this.tickPreflight(),
+      // A single tick (`--once`) neither resumes nor rewrites the saved queue of the long-running Autopilot.
+      queue: opts.once ? undefined : this.retries,
     });
     await this.autopilot.start({ once: opts.once });
     return this.snapshot();
@@ -166,7 +171,8 @@ export class AutopilotService {
       this.wish.set(false);
       this.problem = null;
     }
-    this.autopilot?.stop(why);
+    // A person's stop drops the retries; a shutdown leaves them for the next supervisor to resume.
+    this.autopilot?.stop(why, { keepQueue: opts.keepWish === true });
     this.orch.notify();
     return this.snapshot();
   }
