@@ -42,6 +42,19 @@ function setState(id: string, state: string): void {
   writeTracker();
 }
 
+/** A GET on the supervisor's socket, as a dashboard or `curl --unix-socket` would send it. */
+function getApi(path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: h.client.socket, method: 'GET', path }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** SPEC §13.7 `POST /api/v1/refresh`, by its own name (the client's autopilotRefresh uses /autopilot/refresh). */
 function postRefresh(): Promise<{ status: number; body: { queued: boolean; operations: string[] } }> {
   return new Promise((resolve, reject) => {
@@ -90,6 +103,13 @@ test('quartet autopilot: two active issues are picked up; a terminal move stops 
     const ap = state.autopilot as { running: { issue_identifier: string; issue_url: string }[]; status: string };
     assert.equal(ap.status, 'running');
     assert.ok(ap.running.some((r) => r.issue_identifier === '#2' && r.issue_url?.startsWith('https://')), JSON.stringify(ap.running));
+    // SPEC §13.7 `GET /api/v1/<issue_identifier>`: the tracker's own key (`#2`, URL-encoded) names the issue.
+    const byIdentifier = await getApi(`/api/v1/${encodeURIComponent('#2')}`);
+    assert.equal(byIdentifier.status, 200);
+    assert.deepEqual([byIdentifier.body.issue_identifier, byIdentifier.body.issue_id, byIdentifier.body.task_id, byIdentifier.body.status], ['#2', 'I_hang', hangTask.id, 'running']);
+    assert.equal((byIdentifier.body.running as { sessions: { session_id: string }[] }).sessions[0]?.session_id, hangTask.attempts[0]!.threadId);
+    assert.ok((byIdentifier.body.recent_events as { message: string }[]).some((e) => /dispatching #2/.test(e.message)));
+    assert.equal((await getApi(`/api/v1/${encodeURIComponent('#99')}`)).status, 404);
     assert.deepEqual(await h.client.autopilotRefresh().then((r) => r.queued), true);
     const refreshed = await postRefresh();
     assert.equal(refreshed.status, 202);

@@ -5,7 +5,7 @@ import type { Orchestrator } from '../orchestrator/orchestrator';
 import { UsageError } from '../orchestrator/validation';
 import type { LaunchRequest, SupervisorSettings } from '../client/api';
 import type { Snapshot } from '../../shared/model';
-import { attemptView, stateView } from './symphonyApi';
+import { attemptView, issueView, stateView, taskForIssue } from './symphonyApi';
 import { decideProposals, runDistillFor } from './distillRoutes';
 import { landSkillsFor, skillsOverviewFor } from './skillsRoutes';
 import { ReviewStore } from '../distill/reviewStore';
@@ -140,7 +140,10 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
           if (a) return send(res, 200, attemptView(a, t.title));
           if (t.id === head) return send(res, 200, { task: t });
         }
-        throw new HttpError(404, 'issue_not_found', `no task or attempt ${head ?? ''}`);
+        // A tracker identifier (`/api/v1/%2312`, `/api/v1/MT-649`): the task working that issue.
+        const issueTask = taskForIssue(s, head ?? '');
+        if (issueTask) return send(res, 200, issueView(issueTask, s.autopilot));
+        throw new HttpError(404, 'issue_not_found', `no task, attempt or tracker issue ${head ?? ''}`);
       }
     }
   };

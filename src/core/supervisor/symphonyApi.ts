@@ -1,6 +1,6 @@
 // Symphony SPEC §13.7 views of Quartet's state: `GET /api/v1/state` and `GET /api/v1/<id>` shapes.
 
-import { isActive, type AttemptSnapshot, type Snapshot } from '../../shared/model';
+import { isActive, type AttemptSnapshot, type Snapshot, type TaskSnapshot } from '../../shared/model';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 
 function tokens(a: AttemptSnapshot): Record<string, number> {
@@ -98,5 +98,42 @@ export function attemptView(a: AttemptSnapshot, title: string): Record<string, u
     logs: { codex_session_logs: [{ label: 'journal', path: a.journal, url: null }] },
     last_error: a.lastError,
     tracked: { attempt: a },
+  };
+}
+
+/** The task working a tracker issue named by its identifier (`#12`, `MT-649`, any case) or its id; the newest one. */
+export function taskForIssue(s: Snapshot, key: string): TaskSnapshot | null {
+  const k = key.trim().toLowerCase();
+  const matches = s.tasks.filter((t) => t.source && (t.source.identifier.toLowerCase() === k || t.source.issueId === key));
+  return matches.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null;
+}
+
+/** SPEC §13.7 `GET /api/v1/<issue_identifier>` for a tracker issue: its task's attempts, its retry, its recent events. */
+export function issueView(t: TaskSnapshot, ap: AutopilotSnapshot | undefined): Record<string, unknown> {
+  const src = t.source as NonNullable<TaskSnapshot['source']>;
+  const live = t.attempts.filter((a) => isActive(a.phase));
+  const retry = ap?.retrying.find((r) => r.issueId === src.issueId) ?? null;
+  const worker = ap?.running.find((r) => r.issueId === src.issueId) ?? null;
+  const latest = [...t.attempts].sort((a, b) => (b.lastEventAt ?? '').localeCompare(a.lastEventAt ?? ''))[0];
+  return {
+    issue_identifier: src.identifier,
+    issue_id: src.issueId,
+    issue_url: src.url,
+    title: t.title,
+    status: live.length ? 'running' : retry ? 'retrying' : t.state,
+    task_id: t.id,
+    attempts: { restart_count: t.attempts.reduce((n, a) => n + a.retries, 0), current_retry_attempt: retry?.attempt ?? null },
+    running: live.length
+      ? {
+          turn_count: worker?.turn ?? null,
+          sessions: live.map((a) => ({ attempt_id: a.id, session_id: a.threadId, state: a.phase, started_at: a.startedAt, last_event: a.lastEvent, last_event_at: a.lastEventAt, tokens: tokens(a) })),
+        }
+      : null,
+    retry: retry ? { attempt: retry.attempt, due_at: retry.dueAt, error: retry.error } : null,
+    workspaces: t.attempts.map((a) => ({ attempt_id: a.id, path: a.worktree, branch: a.branch, status: a.phase })),
+    logs: { codex_session_logs: t.attempts.map((a) => ({ label: `attempt ${a.index} journal`, path: a.journal, url: null })) },
+    last_message: latest?.lastEvent ?? null,
+    recent_events: (ap?.events ?? []).filter((e) => e.issue === src.identifier).slice(-20).map((e) => ({ at: e.at, message: e.message })),
+    last_error: latest?.lastError ?? null,
   };
 }
