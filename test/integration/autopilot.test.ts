@@ -100,9 +100,12 @@ test('quartet autopilot: two active issues are picked up; a terminal move stops 
     assert.match(hangTask.key, /^2-think-for-a-long-time-[0-9a-f]{8}$/, 'task key from the identifier');
     assert.equal(hangTask.attempts.length, 1, 'attemptsPerIssue defaults to 1');
     const state = await h.client.state();
-    const ap = state.autopilot as { running: { issue_identifier: string; issue_url: string }[]; status: string };
+    const ap = state.autopilot as { running: { issue_identifier: string; issue_url: string; turn_count: number; recent_events: { message: string }[] }[]; status: string };
     assert.equal(ap.status, 'running');
     assert.ok(ap.running.some((r) => r.issue_identifier === '#2' && r.issue_url?.startsWith('https://')), JSON.stringify(ap.running));
+    const row2 = ap.running.find((r) => r.issue_identifier === '#2')!;
+    assert.equal(row2.turn_count, 1);
+    assert.ok(row2.recent_events.some((e) => /dispatching #2/.test(e.message)), JSON.stringify(row2.recent_events));
     // SPEC §13.7 `GET /api/v1/<issue_identifier>`: the tracker's own key (`#2`, URL-encoded) names the issue.
     const byIdentifier = await getApi(`/api/v1/${encodeURIComponent('#2')}`);
     assert.equal(byIdentifier.status, 200);

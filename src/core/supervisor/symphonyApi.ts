@@ -68,6 +68,8 @@ function autopilotView(ap: AutopilotSnapshot, s: Snapshot): Record<string, unkno
         session_id: latest?.threadId ?? null,
         turn_count: r.turn,
         last_event: latest?.lastEvent ?? null,
+        last_message: latest?.lastEvent ?? null,
+        recent_events: ap.events.filter((e) => e.issue === r.identifier).slice(-5).map((e) => ({ at: e.at, message: e.message })),
         started_at: r.startedAt,
         last_event_at: latest?.lastEventAt ?? null,
         tokens: {
