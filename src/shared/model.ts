@@ -173,6 +173,22 @@ export interface CheckSummary {
   profile?: string | null;
   /** Nothing ran: the sandbox is unavailable (the summary says why and which setting allows it). */
   notRun?: boolean;
+  /** Per-test results when the runner's output had a report (TAP, JUnit, Jest JSON); null/absent otherwise. */
+  tests?: CheckTests | null;
+}
+
+export interface CheckTests {
+  passed: number;
+  total: number;
+  /** Names of failing tests, at most ten. */
+  failed: string[];
+}
+
+/** "12/12 tests" / "2 of 12 tests fail (a; b)": what a check's own report says, for reasons and rows. */
+export function describeTests(t: CheckTests): string {
+  if (t.passed === t.total) return `${t.total}/${t.total} test${t.total === 1 ? '' : 's'}`;
+  const names = t.failed.length ? ` (${t.failed.slice(0, 2).join('; ')}${t.failed.length > 2 ? '; …' : ''})` : '';
+  return `${t.total - t.passed} of ${t.total} test${t.total === 1 ? '' : 's'} fail${names}`;
 }
 
 /** The pull request of a land as a PR (what GitHub last said about it). */

@@ -33,6 +33,11 @@ test("greet in French: no ★ until judged; #2 (smallest diff, green on its own 
   const [a1, a2, a3, a4] = done.attempts.map((a) => a.id);
   assert.deepEqual(done.attempts.map((a) => a.checks?.state), ['passed', 'passed', 'passed', 'failed']);
   assert.deepEqual(stars, [], 'no ★ before the verdict');
+  // Each attempt's own checks, per test (node --test's TAP): #1 adds three tests to the repo's own; #4 breaks English ones.
+  const [t1, , , t4] = done.attempts.map((a) => a.checks?.tests);
+  assert.ok(t1 && t1.passed === t1.total && t1.total >= 4, JSON.stringify(t1));
+  assert.ok(t4 && t4.passed < t4.total && t4.failed.length === t4.total - t4.passed, JSON.stringify(t4));
+  assert.ok(done.attempts[3]!.score!.reasons.some((r) => r.startsWith(`its own checks fail (${t4.total - t4.passed} of ${t4.total} tests fail`)), JSON.stringify(done.attempts[3]!.score));
 
   // What the size-based scorecard alone would pick: every passing attempt looks right, the smallest diff wins.
   const old = scoreAttempts(done.attempts.map((a) => ({

@@ -24,7 +24,7 @@ test('sandboxArgv: codex sandbox <profile> -C <worktree> -- <command>; the loopb
   const env = { PATH: '/usr/bin' };
   assert.deepEqual(sandboxArgv(s, '/wt', ['sh', '-c', 'npm test'], env), { file: '/bin/codex', args: ['sandbox', '--enable', 'network_proxy', '-P', LOOPBACK_PROFILE, '-C', '/wt', '--', 'sh', '-c', 'npm test'], env });
   assert.match(notRunMessage('no bwrap'), /^not run: the sandbox is unavailable \(no bwrap\); set quartet\.checks\.allowUnsandboxed/);
-  const base = { command: 'node test.js', ok: true, exitCode: 0, timedOut: false, durationMs: 5, outputTail: '', summary: [] };
+  const base = { command: 'node test.js', ok: true, exitCode: 0, timedOut: false, durationMs: 5, outputTail: '', report: null, summary: [] };
   assert.equal(describeCheckRun({ ...base, sandboxed: true, profile: LOOPBACK_PROFILE }), '`node test.js` in the sandbox (quartet-checks)');
   assert.equal(describeCheckRun({ ...base, sandboxed: false, profile: null }), '`node test.js` WITHOUT the sandbox');
 });

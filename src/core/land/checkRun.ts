@@ -47,7 +47,7 @@ export async function runSandboxedChecks(i: SandboxedCheckInput): Promise<Sandbo
   const plan = await sandboxPlan(full, i.repo, i.allowUnsandboxed);
   if (plan.kind === 'unavailable') {
     const line = notRunMessage(plan.why);
-    return { command: i.command, ok: false, exitCode: null, timedOut: false, durationMs: 0, outputTail: `${line}\n`, summary: [line], sandboxed: false, profile: null, notRun: true };
+    return { command: i.command, ok: false, exitCode: null, timedOut: false, durationMs: 0, outputTail: `${line}\n`, report: null, summary: [line], sandboxed: false, profile: null, notRun: true };
   }
   const env = minimalEnv(full, i.tag ?? {});
   const r = await runChecks({ cwd: i.cwd, command: i.command, timeoutMs: i.timeoutMs, env, onOutput: i.onOutput, sandbox: plan.kind === 'sandboxed' ? plan.sandbox : null });

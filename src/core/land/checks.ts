@@ -3,9 +3,15 @@
 import { execa } from 'execa';
 import { killTree } from '../execution/processTree';
 import { sandboxArgv, withSandboxTmp, type Sandbox } from '../execution/sandbox';
+import { parseTestReport, type TestReport } from '../verdict/testReport';
 import { runGit } from './git';
 
 const TAIL_CHARS = 8 * 1024;
+/**
+ * How much output is kept to read per-test results from (a TAP stream of a big suite is far longer than the
+ * tail). Only the parsed report leaves this module; past the cap the report counts what the cap held.
+ */
+const REPORT_CHARS = 4 * 1024 * 1024;
 const MAX_SUMMARY = 10;
 const MAX_LINE = 300;
 
@@ -29,6 +35,8 @@ export interface CheckResult {
   durationMs: number;
   /** The last ~8 KB of stdout and stderr, interleaved as they arrived. */
   outputTail: string;
+  /** Per-test results (TAP / JUnit / Jest JSON) from up to the first 4 MB of output; null when none was found. */
+  report: TestReport | null;
   /** The few lines that explain a failure (errors, FAIL, not ok…); empty when the checks pass. */
   summary: string[];
   /** Whether it ran inside Codex's sandbox, and with which permission profile. */
@@ -112,6 +120,7 @@ export async function runChecks(opts: CheckOptions): Promise<CheckResult> {
 
 async function spawnCheck(opts: CheckOptions, argv: { file: string; args: string[] }, env: Record<string, string | undefined>, started: number): Promise<CheckResult> {
   let tail = '';
+  let all = '';
   let timedOut = false;
   const child = execa(argv.file, argv.args, {
     cwd: opts.cwd,
@@ -126,6 +135,7 @@ async function spawnCheck(opts: CheckOptions, argv: { file: string; args: string
   });
   const onChunk = (chunk: string): void => {
     tail = (tail + chunk).slice(-TAIL_CHARS);
+    if (all.length < REPORT_CHARS) all += chunk.slice(0, REPORT_CHARS - all.length);
     opts.onOutput?.(chunk);
   };
   child.stdout?.setEncoding('utf8').on('data', onChunk);
@@ -155,5 +165,5 @@ async function spawnCheck(opts: CheckOptions, argv: { file: string; args: string
     summary = summarizeOutput(tail || (r.failed ? (r.message ?? '') : ''));
     if (timedOut) summary.unshift(`timed out after ${Math.round(opts.timeoutMs / 1000)} s`);
   }
-  return { command: opts.command, ok, exitCode, timedOut, durationMs, outputTail: tail, summary, sandboxed: false, profile: null };
+  return { command: opts.command, ok, exitCode, timedOut, durationMs, outputTail: tail, report: parseTestReport(all), summary, sandboxed: false, profile: null };
 }

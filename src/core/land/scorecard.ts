@@ -1,13 +1,13 @@
 // Ranks a task's attempts for "which one should I land" (pure), plus the diff stat an entry needs.
 
-import type { AttemptSnapshot, Phase } from '../../shared/model';
+import { describeTests, type AttemptSnapshot, type CheckTests, type Phase } from '../../shared/model';
 import { git } from './git';
 
 export interface ScoreInput {
   attemptId: string;
   phase: Phase;
   /** Result of the repo's checks on the attempt; null when no checks ran. */
-  checks: { ok: boolean } | null;
+  checks: { ok: boolean; tests?: CheckTests | null } | null;
   conflictsWithBase: boolean;
   filesChanged: number;
   linesAdded: number;
@@ -21,7 +21,7 @@ export function scoreInputOf(a: Pick<AttemptSnapshot, 'id' | 'phase' | 'checks' 
   return {
     attemptId: a.id,
     phase: a.phase,
-    checks: a.checks && (a.checks.state === 'passed' || a.checks.state === 'failed') ? { ok: a.checks.state === 'passed' } : null,
+    checks: a.checks && (a.checks.state === 'passed' || a.checks.state === 'failed') ? { ok: a.checks.state === 'passed', tests: a.checks.tests ?? null } : null,
     conflictsWithBase: a.conflicts?.withBase ?? false,
     filesChanged: a.diffStat?.files ?? a.filesChanged,
     linesAdded: a.diffStat?.added ?? 0,
@@ -95,7 +95,8 @@ export function scoreAttempts(inputs: ScoreInput[], opts: { baseLabel?: string }
 }
 
 function reasonsFor(i: ScoreInput, base: string): string[] {
-  const out = [i.checks === null ? 'no checks' : i.checks.ok ? 'checks pass' : 'checks fail'];
+  const tests = i.checks?.tests ? ` (${describeTests(i.checks.tests)})` : '';
+  const out = [i.checks === null ? 'no checks' : `${i.checks.ok ? 'checks pass' : 'checks fail'}${tests}`];
   out.push(i.conflictsWithBase ? `conflicts with ${base}` : `merges cleanly into ${base}`);
   const files = `${i.filesChanged} file${i.filesChanged === 1 ? '' : 's'}`;
   out.push(i.filesChanged === 0 && i.linesAdded + i.linesRemoved === 0 ? 'no changes' : `+${i.linesAdded} −${i.linesRemoved} in ${files}`);

@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { removeEmptyDir } from '../land/emptyDir';
 import type { AttemptRecord, TaskRecord } from './records';
-import type { EarlyStop, LandProgress, Reason } from '../../shared/model';
+import type { CheckTests, EarlyStop, LandProgress, Reason } from '../../shared/model';
+import type { TestReport } from '../verdict/testReport';
 import { raceCall } from './earlyStop';
 import type { GithubLandOptions, ReworkResult, TaskScore } from '../client/api';
 import type { FollowUpOptions, FollowUpResult } from './followUp';
@@ -53,6 +54,11 @@ export interface LandingHost {
 }
 
 const now = (): string => new Date().toISOString();
+
+/** The attempt's record of its own tests: counts and up to ten failing names. */
+function testsOf(report: TestReport | null): CheckTests | null {
+  return report ? { passed: report.passed, total: report.tests.length, failed: report.tests.filter((t) => !t.ok).map((t) => t.name).slice(0, 10) } : null;
+}
 /** A review reads one diff: far less than a turn that writes it. */
 const REVIEW_TIMEOUT_MS = 10 * 60_000;
 
@@ -112,7 +118,7 @@ export class Landing {
       appendJournalEvent(attempt.journal, { type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail, ...how });
       this.host.updateAttempt(attemptId, (a) => ({
         ...a,
-        checks: { state: r.ok ? 'passed' : 'failed', command, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, at: now(), ...how },
+        checks: { state: r.ok ? 'passed' : 'failed', command, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, at: now(), ...how, tests: testsOf(r.report) },
         lastEvent: r.notRun ? `checks ${r.summary[0] ?? 'not run'}` : `checks ${r.ok ? 'passed' : 'failed'}: ${describeCheckRun(r)}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
       }));
     }

@@ -3,7 +3,7 @@
 import { runGit } from '../land/git';
 import { withTempWorktree } from '../land/tempWorktree';
 import { pooled } from './pool';
-import { parseTestReport } from './testReport';
+import { parseTestReport, type TestReport } from './testReport';
 
 export interface CrossTestAttempt {
   id: string;
@@ -18,6 +18,8 @@ export interface CheckRun {
   ok: boolean;
   outputTail: string;
   summary: string[];
+  /** Per-test results read from the whole output (checks.ts); absent: read from the tail. */
+  report?: TestReport | null;
 }
 
 export interface CrossTestCell {
@@ -67,7 +69,7 @@ async function cell(opts: CrossTestOptions, tests: CrossTestAttempt, code: Cross
     if (r.code !== 0) return { ok: false, outputTail: r.stderr, summary: [`could not bring #${tests.id}'s tests over: ${r.stderr.trim()}`] };
     return opts.run(dir);
   });
-  const report = parseTestReport(result.outputTail);
+  const report = result.report ?? parseTestReport(result.outputTail);
   const out: CrossTestCell = {
     tests: tests.id,
     code: code.id,

@@ -1,6 +1,7 @@
 // The verdict (pure): rank finished attempts by evidence tiers — own checks, cross-tests, review, conflicts — then size and cost.
 
 import { compareFine, type ScoreInput } from '../land/scorecard';
+import { describeTests } from '../../shared/model';
 import type { CrossTestCell } from './crossTest';
 
 export type Confidence = 'clear' | 'close' | 'none' | 'waiting';
@@ -106,7 +107,8 @@ function entry(e: Evidence, byId: Map<string, VerdictInput>): VerdictEntry {
     return i ? num(i) : id;
   };
   const against: string[] = [];
-  if (e.checksFail) against.push('its own checks fail');
+  const tests = e.input.checks?.tests ? ` (${describeTests(e.input.checks.tests)})` : '';
+  if (e.checksFail) against.push(`its own checks fail${tests}`);
   for (const c of e.failsTestsOf) {
     const names = c.failedTests.length ? ` (${c.failedTests.slice(0, 2).join('; ')})` : '';
     against.push(`fails ${ref(c.tests)}'s tests${names}`);
@@ -115,7 +117,7 @@ function entry(e: Evidence, byId: Map<string, VerdictInput>): VerdictEntry {
   if (e.input.conflictsWithBase) against.push('conflicts with the base');
   const support: string[] = [];
   if (e.passesTestsOf.length) support.push(`passes the tests ${e.passesTestsOf.map((c) => ref(c.tests)).join(', ')} wrote`);
-  if (e.input.checks?.ok) support.push('checks pass');
+  if (e.input.checks?.ok) support.push(`checks pass${tests}`);
   if ((e.input.testFiles ?? 0) > 0) support.push('adds its own tests');
   const line = `${num(e.input)}: ${against.length ? against.join('; ') : support.join('; ') || 'no evidence either way'}`;
   return { attemptId: e.input.attemptId, against, support, line };
