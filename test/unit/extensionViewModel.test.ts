@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AttemptSnapshot, Snapshot, TaskSnapshot } from '../../src/shared/model';
 import { ZERO_TOKENS } from '../../src/shared/model';
-import { codeSpan, elapsedMs, formatTokens, humanizeElapsed, oneLine } from '../../src/extension/viewModel/format';
+import { codeSpan, elapsedMs, humanizeElapsed, oneLine } from '../../src/extension/viewModel/format';
 import {
   attemptAccessibilityLabel,
   attemptDescription,
@@ -69,12 +69,6 @@ test('humanizeElapsed ticks in seconds, then minutes, then hours', () => {
   assert.equal(humanizeElapsed(72_000), '1m 12s');
   assert.equal(humanizeElapsed(3_600_000 + 5 * 60_000), '1h 5m');
   assert.equal(humanizeElapsed(-5), '0s');
-});
-
-test('formatTokens keeps a decimal only while it informs', () => {
-  assert.deepEqual([0, 850, 1000, 6140, 61_400, 999_400, 999_600, 1_240_000, 12_000_000].map(formatTokens), [
-    '0', '850', '1k', '6.1k', '61k', '999k', '1M', '1.2M', '12M',
-  ]);
 });
 
 test('elapsedMs runs until now, stops at endedAt, and is null before start', () => {
