@@ -204,7 +204,7 @@ test('settings validate into launch options and supervisor settings', () => {
   assert.equal(o.model, null);
   assert.equal(o.stallTimeoutMs, 1000);
   assert.equal(o.maxRetries, 2);
-  assert.equal(defaultAttempts(read), 8);
+  assert.equal(defaultAttempts(read), 16, "clamped to the supervisor's limit");
   assert.equal(defaultAttempts(() => undefined), 4);
   const sup = supervisorSettings(read);
   assert.equal(sup.maxConcurrent, 3);
@@ -219,7 +219,7 @@ test('new task helpers: title validation and attempt counts with the default fir
   assert.ok(validateTitle('x'.repeat(201)));
   assert.equal(validateTitle('Fix it'), undefined);
   const items = attemptCountItems(4);
-  assert.deepEqual(items.map((i) => i.label), ['4 attempts', '1 attempt', '2 attempts', '3 attempts', '5 attempts', '6 attempts', '7 attempts', '8 attempts']);
+  assert.deepEqual(items.map((i) => i.label), ['4 attempts', '1 attempt', '2 attempts', '3 attempts', '5 attempts', '6 attempts', '7 attempts', '8 attempts', '9 attempts', '10 attempts', '11 attempts', '12 attempts', '13 attempts', '14 attempts', '15 attempts', '16 attempts']);
   assert.equal(oneLine('a\n  b', 10), 'a b');
   assert.equal(answerPrompt({ id: 'q', kind: 'userInput', summary: 's', reason: null, questions: [{ id: '1', question: 'Which DB?', options: [] }] }), 'Which DB?');
   assert.equal(answerPrompt({ id: 'q', kind: 'command', summary: 'npm publish', reason: null }), 'npm publish');

@@ -155,7 +155,7 @@ test('config validation errors name the key and what it expects', () => {
     ['codex:\n  turn_sandbox_policy: workspaceWrite', 'codex.turn_sandbox_policy', /SandboxPolicy map/],
     ['tracker:\n  active_states: Todo', 'tracker.active_states', /a list of strings/],
     ['tracker: [1]', 'tracker', /expected a map/],
-    ['quartet:\n  attempts: 9', 'quartet.attempts', /from 1 to 8/],
+    ['quartet:\n  attempts: 17', 'quartet.attempts', /from 1 to 16/],
     ['quartet:\n  land:\n    mode: rebase', 'quartet.land.mode', /squash, merge/],
     ['quartet:\n  land:\n    pr: yes please', 'quartet.land.pr', /true or false/],
     ['quartet:\n  prices:\n    models:\n      m: { input: -1, cachedInput: 0, output: 1 }', 'quartet.prices.models.m.input', /non-negative number/],
