@@ -7,6 +7,7 @@ import type { JournalRecord } from '../../src/shared/events';
 import { fake, installFakeVscode, FakePanel, FakeUri } from '../webview/fakeVscode';
 import { snapshotFixture } from '../webview/snapshotFixture';
 import { syntheticJournal } from '../webview/syntheticJournal';
+import { waitUntil } from '../support/waitUntil';
 
 type Register = typeof import('../../src/extension/panel/controlPanel').registerControlPanel;
 let registerControlPanel: Register;
@@ -17,11 +18,6 @@ before(async () => {
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-/** Waits for a condition instead of a fixed time, so a busy machine does not fail the test. */
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await sleep(5);
-  assert.ok(cond(), 'condition reached in time');
-}
 const T1 = 't-aaaaaaaaaaaa';
 
 function setup(journal: JournalRecord[] = []) {
@@ -92,7 +88,7 @@ test('subscriptions stream chunks; requests are answered; closing stops nothing'
   p.webview.fromWebview({ type: 'webview/ready', params: { protocol: 1 } });
   p.webview.fromWebview({ type: 'journal/subscription/set', params: { attempts: [{ attemptId: `${T1}-3`, fromSeq: 0 }, { attemptId: 't-unknown-1', fromSeq: 0 }] } });
   const end = (journal.at(-1) as JournalRecord).seq + 1;
-  await until(() => p.webview.posted.some((m) => m.type === 'journal/chunk/appended' && (m.params as { nextSeq: number }).nextSeq === end));
+  await waitUntil(() => p.webview.posted.some((m) => m.type === 'journal/chunk/appended' && (m.params as { nextSeq: number }).nextSeq === end));
   const chunks = p.webview.posted.filter((m) => m.type === 'journal/chunk/appended').map((m) => m.params as { attemptId: string; nextSeq: number });
   assert.ok(chunks.length >= 1 && chunks.every((c) => c.attemptId === `${T1}-3`), 'only known attempts are streamed');
   assert.equal(chunks.at(-1)?.nextSeq, (journal.at(-1) as JournalRecord).seq + 1);
@@ -100,7 +96,7 @@ test('subscriptions stream chunks; requests are answered; closing stops nothing'
   p.webview.fromWebview({ type: 'attempt/run/stop', id: 2, params: { attemptId: `${T1}-4` } });
   p.webview.fromWebview({ type: 'link/url/open', id: 3, params: { url: 'https://example.com/a b' } });
   p.webview.fromWebview({ type: 'workbench/action/run', id: 4, params: {} });
-  await until(() => p.webview.posted.filter((m) => m.type === 'rpc/reply/sent').length >= 4);
+  await waitUntil(() => p.webview.posted.filter((m) => m.type === 'rpc/reply/sent').length >= 4);
   const replies = p.webview.posted.filter((m) => m.type === 'rpc/reply/sent');
   assert.deepEqual(replies.map((r) => [r.inReplyTo, (r.error as { code?: string } | undefined)?.code ?? 'ok']).sort(), [[1, 'ok'], [2, 'refused'], [3, 'ok'], [4, 'invalid']]);
   assert.deepEqual(fake.opened.at(-1), 'https://example.com/a%20b');
@@ -108,7 +104,7 @@ test('subscriptions stream chunks; requests are answered; closing stops nothing'
   const before = p.webview.posted.length;
   setSnapshot({ ...snapshotFixture(), generatedAt: 'later' });
   setSnapshot({ ...snapshotFixture(), generatedAt: 'latest' });
-  await until(() => p.webview.posted.slice(before).some((m) => m.type === 'state/snapshot/changed'));
+  await waitUntil(() => p.webview.posted.slice(before).some((m) => m.type === 'state/snapshot/changed'));
   await sleep(150);
   assert.equal(p.webview.posted.slice(before).filter((m) => m.type === 'state/snapshot/changed').length, 1);
   p.dispose();
