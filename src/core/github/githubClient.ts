@@ -89,9 +89,3 @@ export function createGithubClient(o: GithubClientOptions): Octokit {
   });
   return octokit;
 }
-
-/** Turns anything a GitHub call threw into a GithubError (network failures arrive as plain errors). */
-export function asGithubError(err: unknown, token?: string): GithubError {
-  if (err instanceof GithubError) return err;
-  return new GithubError(withoutSecret(`GitHub request failed: ${(err as Error)?.message ?? String(err)}`, token), 'github_network');
-}

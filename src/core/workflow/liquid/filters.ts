@@ -78,5 +78,3 @@ export const FILTERS: Record<string, FilterSpec> = {
   plus: f(1, 1, (v, [n]) => num(v, 'plus') + num(n, 'plus')),
   minus: f(1, 1, (v, [n]) => num(v, 'minus') - num(n, 'minus')),
 };
-
-export const FILTER_NAMES = Object.keys(FILTERS);
