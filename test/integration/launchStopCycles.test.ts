@@ -78,6 +78,8 @@ test('the last client disconnecting with stopAttemptsWhenLastClientDisconnects o
   other.onSnapshot(() => undefined);
   await waitForSnapshot(other, 60_000, (s) => (s.tasks.find((x) => x.id === kept.id)?.attempts[0]?.phase === 'working' ? true : null));
   other.close();
+  // A fixed wait, not an event: the supervisor emits nothing when the last client leaves and it (rightly) stops
+  // nothing, and a stop by mistake would land asynchronously, so only time can show that nothing happened.
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal((await h.client.snapshot()).tasks.find((x) => x.id === kept.id)?.attempts[0]?.phase, 'working');
   await h.client.stop(kept.attempts[0]!.id);
