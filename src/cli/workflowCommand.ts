@@ -5,7 +5,6 @@ import { loadWorkflow } from '../core/workflow/loader';
 import { WorkflowError } from '../core/workflow/errors';
 import { renderWorkflowPrompt, localTaskIssue } from '../core/workflow/prompt';
 import { templateUsage } from '../core/workflow/template';
-import { unsupportedKeys } from '../core/workflow/support';
 import { launchDefaultsFrom } from '../core/workflow/launchDefaults';
 import { trackerPreflight } from '../core/workflow/trackerBinding';
 import type { WorkflowDefinition } from '../core/workflow/types';
@@ -84,17 +83,16 @@ export async function runWorkflowCommand(positionals: string[], json: boolean, e
     if (json) console.log(JSON.stringify({ ok: false, path, error: { code: err.code, message: err.message, ...err.detail, path } }, null, 2));
     throw new WorkflowInvalid(err.code, err.message.includes(path) ? err.describe() : `${path}: ${err.describe()}`, json);
   }
-  const unsupported = unsupportedKeys(def);
   // The adapter's checks too (SPEC §6.3), with this shell's environment: a credential VS Code keeps in its secret
   // storage is not visible here, so a missing one says where it may come from (never a value).
   const preflight = await trackerPreflight(def, { env });
   if (json) {
-    console.log(JSON.stringify({ ok: true, path, config: publicConfig(def), launchDefaults: launchDefaultsFrom(def), ignored: def.ignored, unsupported, notes: def.notes, preflight }, null, 2));
+    // `unsupported` stays for scripts that read it; always empty, since the Autopilot acts on every key Quartet parses.
+    console.log(JSON.stringify({ ok: true, path, config: publicConfig(def), launchDefaults: launchDefaultsFrom(def), ignored: def.ignored, unsupported: [], notes: def.notes, preflight }, null, 2));
     return 0;
   }
   console.log([`OK ${path}`, ...summary(def)].join('\n'));
   if (def.ignored.length) console.log(`ignored (nobody reads them): ${def.ignored.join(', ')}`);
-  for (const u of unsupported) console.log(`unsupported: ${u.key} — ${u.reason}`);
   for (const n of def.notes) console.log(`note: ${n}`);
   console.log(preflight.length ? `dispatch preflight (Autopilot): ${preflight.map((p) => `${p.code}: ${p.message}`).join('; ')}` : 'dispatch preflight (Autopilot): ok');
   return 0;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_LAUNCH_OPTIONS, DEFAULT_RETENTION } from '../core/client/api';
 import { normalizeAutoApprove } from '../core/execution/approvalRules';
 import { plainArgv } from '../core/execution/commandArgv';
+import { MAX_ATTEMPTS } from '../shared/launchLimits';
 import type { ApprovalPolicy, AttemptPolicy, LaunchOptions, RetentionSettings, SandboxMode, SupervisorSettings } from '../core/client/api';
 
 /** Reads one setting below `quartet.`; unknown types are validated here, not trusted. */
@@ -13,7 +14,6 @@ export type SettingReader = (key: string) => unknown;
 export type SettingIsSet = (key: string) => boolean;
 
 export const DEFAULT_ATTEMPTS = 4;
-export const MAX_ATTEMPTS = 8;
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;

@@ -1,10 +1,10 @@
 // Which controls an attempt offers in the panel; the host re-checks with the tree's own rules.
 
-import type { AttemptSnapshot, Phase } from './model';
+import { isTerminal, type AttemptSnapshot, type Phase } from './model';
 
 /** Stop applies while the attempt holds, or waits for, a slot (same as the tree's Stop). */
 export function canStop(phase: Phase): boolean {
-  return ['queued', 'preparing', 'starting', 'working', 'needs-you'].includes(phase);
+  return !isTerminal(phase);
 }
 
 /** Retry (same worktree and branch, new thread) for attempts that ended without finishing. */
@@ -36,7 +36,7 @@ export function followUpBlocker(
   attempt: Pick<AttemptSnapshot, 'index' | 'phase' | 'archived' | 'threadId' | 'landed'>,
   taskLanded: boolean,
 ): string | null {
-  if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(attempt.phase)) return `attempt #${attempt.index} is ${attempt.phase}; wait until it ends`;
+  if (!isTerminal(attempt.phase)) return `attempt #${attempt.index} is ${attempt.phase}; wait until it ends`;
   if (!attempt.threadId) return `attempt #${attempt.index} never started a Codex thread; retry it instead`;
   if (attempt.archived) return `attempt #${attempt.index} is archived`;
   if (attempt.landed || taskLanded) return 'the task already landed';

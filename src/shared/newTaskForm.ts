@@ -1,9 +1,10 @@
 // The New Task form's pure rules: the title derived from the prompt, and what the form may send (checked on both sides).
 
+import { MAX_ATTEMPTS } from './launchLimits';
+
 /** Same limits as the quick input and the supervisor (validation.ts). */
 export const MAX_FORM_TITLE = 200;
 export const MAX_FORM_PROMPT = 100_000;
-export const MAX_FORM_ATTEMPTS = 8;
 export const MAX_MODEL_NAME = 100;
 
 /** What the form launches; `base`, `model`, `tokenBudget` null = the workspace's settings / WORKFLOW.md. */
@@ -56,7 +57,7 @@ export function newTaskProblems(input: NewTaskInput): Partial<Record<keyof NewTa
   else if (title.length > MAX_FORM_TITLE || /[\r\n]/.test(title)) problems.title = `The title is one line of at most ${MAX_FORM_TITLE} characters.`;
   if (!input.prompt.trim()) problems.prompt = 'Tell the agents what to do.';
   else if (input.prompt.length > MAX_FORM_PROMPT) problems.prompt = `The prompt is ${input.prompt.length} characters; the limit is ${MAX_FORM_PROMPT}.`;
-  if (!Number.isInteger(input.attempts) || input.attempts < 1 || input.attempts > MAX_FORM_ATTEMPTS) problems.attempts = `Run 1 to ${MAX_FORM_ATTEMPTS} attempts.`;
+  if (!Number.isInteger(input.attempts) || input.attempts < 1 || input.attempts > MAX_ATTEMPTS) problems.attempts = `Run 1 to ${MAX_ATTEMPTS} attempts.`;
   if (input.base !== null && !/^[^\s~^:?*[\\-][^\s~^:?*[\\]*$/.test(input.base)) problems.base = 'Pick one of the local branches.';
   const model = input.model === null ? null : modelProblem(input.model);
   if (model) problems.model = model;

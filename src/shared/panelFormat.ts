@@ -1,10 +1,4 @@
-// Short human formats for the panel: token counts, durations, money, clock times, one-line clips.
-
-export function formatTokens(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)}M`;
-}
+// Short human formats for the panel: durations, money, clock times, one-line clips (token counts: tokenFormat.ts).
 
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms) || ms < 0) return '–';

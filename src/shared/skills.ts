@@ -138,12 +138,6 @@ export interface SkillsOverview {
 
 export const EMPTY_STATS: OutcomeStats = { attempts: 0, finished: 0, failed: 0, stalled: 0, other: 0, checksPassed: 0, checksFailed: 0, reworked: 0, landed: 0 };
 
-/** Checks that ran and passed, as a fraction (null when none ran). */
-export function checksPassRate(s: OutcomeStats): number | null {
-  const ran = s.checksPassed + s.checksFailed;
-  return ran ? s.checksPassed / ran : null;
-}
-
 /** "4 attempts · checks 3/4 passed · 1 reworked · 2 landed" (the panel's one-line summary of a group). */
 export function formatOutcome(s: OutcomeStats): string {
   if (!s.attempts) return 'no attempts';

@@ -14,6 +14,8 @@ import { readJournal } from '../../src/core/observability/journal';
 import { TEST_TRACKER_ENV, type TestTrackerFile } from '../../src/core/autopilot/testTracker';
 import type { NormalizedIssue } from '../../src/core/tracker/types';
 import type { Snapshot, TaskSnapshot } from '../../src/shared/model';
+import { isAlive } from '../../src/core/execution/processTree';
+import { waitUntil } from '../support/waitUntil';
 
 const trackerDir = mkdtempSync(join(tmpdir(), 'quartet-tracker-'));
 const trackerFile = join(trackerDir, 'tracker.json');
@@ -226,9 +228,11 @@ test('a running Autopilot is started again by the next supervisor (it needs no c
   const queued = await waitForSnapshot(h.client, 30_000, (s) => s.autopilot?.retrying.find((r) => r.identifier === '#9') ?? null);
   assert.equal(queued.attempt, 1);
   const restart = async (): Promise<void> => {
+    const { pid } = await h.client.diagnostics();
     await h.client.shutdown();
     h.client.close();
-    await new Promise((r) => setTimeout(r, 500));
+    // The next supervisor starts only once this one has let go of the repository.
+    await waitUntil(() => !isAlive(pid), 20_000, 'the old supervisor to exit');
     h.client = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
   };
   await restart();
@@ -243,10 +247,11 @@ test('a running Autopilot is started again by the next supervisor (it needs no c
   issues = issues.map((i) => ({ ...i, state: 'Done' }));
   writeTracker();
   const logged = /autopilot: restarted \(it was running before the supervisor restarted\)/;
-  for (let i = 0; i < 50 && !logged.test(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.log'), 'utf8')); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.match(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.log'), 'utf8'), logged);
+  await waitUntil(() => logged.test(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.log'), 'utf8')), 5000, 'the restart in the supervisor log');
   assert.equal((await h.client.autopilotStop()).wanted, false);
   await restart();
+  // A fixed wait, not an event: a restart by mistake would be asynchronous, and the supervisor emits nothing when it
+  // (rightly) does not restart, so only time can show that nothing happened.
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal((await h.client.autopilot()).status, 'stopped', 'stopped by a person: not restarted');
 });

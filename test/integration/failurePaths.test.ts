@@ -8,6 +8,7 @@ import { runCli, startHarness, waitForSnapshot, waitForTask, type Harness } from
 import { descendants, isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
 import { ATTEMPT_TAG } from '../../src/core/execution/attemptRunner';
 import { readJournal } from '../../src/core/observability/journal';
+import { waitUntil } from '../support/waitUntil';
 
 let h: Harness;
 before(async () => {
@@ -22,14 +23,6 @@ function isSleep(pid: number): boolean {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sleep\u0000600');
   } catch {
     return false;
-  }
-}
-
-async function waitUntil(ok: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -11,7 +11,8 @@ import { makeAttempt, makeRemoteAndClone } from '../support/bareRemote';
 import { bareGit, connectToFakeGithub, type GithubRepo } from '../support/githubRepo';
 import type { FakeGithubOptions } from '../support/fakeGithub';
 import { landAsPullRequest, type PrLandInput, type RunFixTurn } from '../../src/core/land/prLand';
-import { createGithubClient, realClock } from '../../src/core/github/githubClient';
+import { systemClock } from '../../src/core/execution/clock';
+import { createGithubClient } from '../../src/core/github/githubClient';
 import { PrApi } from '../../src/core/github/prApi';
 import { resolveGithubTarget } from '../../src/core/github/remote';
 import { pushBranch } from '../../src/core/github/push';
@@ -42,7 +43,7 @@ async function withPrRepo(opts: Partial<FakeGithubOptions>, fn: (c: Ctx) => Prom
       repo, worktree, attemptId: 't-1-1', branch: BRANCH, baseBranch: 'main', title: 'Add a changelog', body: 'Body with **scorecard**',
       mergeMessage: 'A changelog file.', mode: 'squash', landedBranch: `quartet/landed/${KEY}`, api: new PrApi(octokit, target.owner, target.repo), target,
       token: gh.token, policy: 'none', maxFixes: 3, poll: { initialMs: 20, factor: 1.5, maxMs: 100 }, maxWaitMs: 60_000, noChecksGraceMs: 0,
-      runFixTurn: () => Promise.reject(new Error('no fix turn expected')), clock: realClock, ...extra,
+      runFixTurn: () => Promise.reject(new Error('no fix turn expected')), clock: systemClock, ...extra,
     };
   };
   try {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DIST, git, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { processes, strayProcesses, type Proc } from '../support/processScan';
+import { waitUntil } from '../support/waitUntil';
 
 /** `npm run test:soak` sets 100; the everyday suite keeps the same checks on fewer cycles (an even number: half run a shell). */
 const CYCLES = Math.max(2, 2 * Math.round(Number(process.env.QUARTET_LAUNCH_STOP_CYCLES ?? 10) / 2));
@@ -24,14 +25,6 @@ function strays(ids: ReadonlySet<string>): Proc[] {
   return strayProcesses(h.worktreeRoot, ids);
 }
 
-async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 test(`${CYCLES} launch/stop cycles with Codex (and its shells) really running leave zero stray processes`, { timeout: 15 * 60_000 }, async () => {
   const ids = new Set<string>();
   const started = Date.now();
@@ -45,10 +38,10 @@ test(`${CYCLES} launch/stop cycles with Codex (and its shells) really running le
     await waitForSnapshot(h.client, 60_000, (s) => (s.tasks.find((x) => x.id === t.id)?.attempts[0]?.phase === 'working' ? true : null));
     const mine = (): Proc[] => processes().filter((p) => p.tag === id);
     if (scenario === 'long-command') {
-      await until(() => mine().some((p) => /^sleep 600/.test(p.cmd)), 30_000, `the shell of cycle ${i}`);
+      await waitUntil(() => mine().some((p) => /^sleep 600/.test(p.cmd)), 30_000, `the shell of cycle ${i}`);
       sawShell++;
     } else {
-      await until(() => mine().length > 0, 30_000, `Codex of cycle ${i}`);
+      await waitUntil(() => mine().length > 0, 30_000, `Codex of cycle ${i}`);
     }
     await h.client.stop(id);
     const done = await waitForTask(h.client, t.id, 60_000);
@@ -71,10 +64,10 @@ test('the last client disconnecting with stopAttemptsWhenLastClientDisconnects o
   const sub = window.onSnapshot(() => undefined); // a window's live subscription
   const t = await window.launch({ title: 'left running', prompt: 'go [[quartet-demo:long-command]]', attempts: 2, options: { stallTimeoutMs: 600_000 } });
   const ids = new Set(t.attempts.map((a) => a.id));
-  await until(() => [...ids].every((id) => processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd))), 60_000, 'both shells');
+  await waitUntil(() => [...ids].every((id) => processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd))), 60_000, 'both shells');
   sub.dispose();
   window.close(); // deactivate: the extension disposes its connection, nothing else
-  await until(() => strays(ids).length === 0, 30_000, 'the attempts to be stopped');
+  await waitUntil(() => strays(ids).length === 0, 30_000, 'the attempts to be stopped');
   h.client = await SupervisorClient.connect({ repo: h.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: h.env });
   const after = (await h.client.snapshot()).tasks.find((x) => x.id === t.id)!;
   assert.deepEqual(after.attempts.map((a) => a.phase), ['stopped', 'stopped']);
@@ -85,6 +78,8 @@ test('the last client disconnecting with stopAttemptsWhenLastClientDisconnects o
   other.onSnapshot(() => undefined);
   await waitForSnapshot(other, 60_000, (s) => (s.tasks.find((x) => x.id === kept.id)?.attempts[0]?.phase === 'working' ? true : null));
   other.close();
+  // A fixed wait, not an event: the supervisor emits nothing when the last client leaves and it (rightly) stops
+  // nothing, and a stop by mistake would land asynchronously, so only time can show that nothing happened.
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal((await h.client.snapshot()).tasks.find((x) => x.id === kept.id)?.attempts[0]?.phase, 'working');
   await h.client.stop(kept.attempts[0]!.id);
@@ -93,7 +88,7 @@ test('the last client disconnecting with stopAttemptsWhenLastClientDisconnects o
 test('delete task: its running attempts (Codex → bash → sleep) are ended, their work archived, worktrees and branches gone, the task forgotten', { timeout: 120_000 }, async () => {
   const t = await h.client.launch({ title: 'to be deleted', prompt: 'go [[quartet-demo:long-command]]', attempts: 2, options: { stallTimeoutMs: 600_000 } });
   const ids = new Set(t.attempts.map((a) => a.id));
-  await until(() => [...ids].every((id) => processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd))), 60_000, 'both shells');
+  await waitUntil(() => [...ids].every((id) => processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd))), 60_000, 'both shells');
   // Something uncommitted in one worktree: deleting must archive it, not lose it.
   const wt = t.attempts[0]!.worktree;
   writeFileSync(join(wt, 'unsaved-note.txt'), 'work in progress\n');

@@ -10,6 +10,7 @@ import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
 import { ATTEMPT_TAG } from '../../src/core/execution/attemptRunner';
 import { readJournal } from '../../src/core/observability/journal';
+import { waitUntil } from '../support/waitUntil';
 
 let h: Harness;
 before(async () => {
@@ -118,9 +119,5 @@ test('checks cut off by a supervisor restart run again (never "running" forever)
 async function waitForRollout(codexHome: string, threadId: string): Promise<void> {
   const found = (dir: string): boolean =>
     existsSync(dir) && readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? found(join(dir, e.name)) : e.name.includes(threadId)));
-  for (let i = 0; i < 300; i++) {
-    if (found(join(codexHome, 'sessions'))) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`Codex never wrote the rollout of thread ${threadId}`);
+  await waitUntil(() => found(join(codexHome, 'sessions')), 30_000, `Codex to write the rollout of thread ${threadId}`);
 }

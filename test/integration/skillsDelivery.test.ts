@@ -13,6 +13,7 @@ import { commitWorktree } from '../../src/core/execution/worktrees';
 import { loadBuiltinSkills } from '../../src/core/skills/catalog';
 import { installSkills } from '../../src/core/skills/install';
 import { SkillsError } from '../../src/core/skills/worktreeExclude';
+import { waitUntil } from '../support/waitUntil';
 
 const ROOT = resolve(__dirname, '../../..');
 const CODEX = join(ROOT, 'node_modules', '.bin', 'codex');
@@ -145,9 +146,7 @@ test('real Codex lists the installed skills for the worktree, sees them in a ses
     const threadId = String((started.thread as JsonObject).id);
     const commit = skillInputs.filter((s) => s.name === 'commit');
     await codex.request('turn/start', { threadId, input: [{ type: 'text', text: 'You are attempt 1 of 1. Add a note.', text_elements: [] }, ...commit] });
-    const deadline = Date.now() + 60_000;
-    while (!turnDone.has(threadId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(turnDone.has(threadId), 'turn completed');
+    await waitUntil(() => turnDone.has(threadId), 60_000, 'the turn to complete');
 
     // What the model received: the catalog lists every skill, and the `skill` item carried commit's full text.
     const sent = JSON.stringify(server.stats.lastRequestBody);

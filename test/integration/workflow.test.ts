@@ -10,6 +10,7 @@ import { isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
 import { ATTEMPT_TAG } from '../../src/core/execution/attemptRunner';
 import type { AgentEvent } from '../../src/shared/events';
 import type { AttemptSnapshot } from '../../src/shared/model';
+import { waitUntil } from '../support/waitUntil';
 
 let h: Harness;
 let markers: string;
@@ -87,14 +88,6 @@ function isSleep(pid: number): boolean {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('sleep\u0000600');
   } catch {
     return false;
-  }
-}
-
-async function waitUntil(ok: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

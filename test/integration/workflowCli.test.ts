@@ -18,7 +18,6 @@ test('validate: OK, the effective config and ignored keys; exit 0', async () => 
   assert.match(r.stdout, /codex {7}codex app-server · approval on-request · sandbox read-only/);
   assert.match(r.stdout, /quartet {5}attempts 3 · checks `npm run check` · land merge\/auto\/pr/);
   assert.match(r.stdout, /^ignored \(nobody reads them\): quartet\.shiny, experimental$/m);
-  assert.doesNotMatch(r.stdout, /^unsupported:/m, 'the Autopilot reads land.policy and land.pr');
   assert.match(r.stdout, /never reads issue\.description/);
   assert.equal(r.stderr, '');
 });

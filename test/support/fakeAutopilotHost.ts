@@ -1,6 +1,6 @@
 // Test double: the orchestrator as the Autopilot sees it — attempts whose phases the test drives, and a record of every call.
 
-import type { Phase, Reason, TaskState } from '../../src/shared/model';
+import { isTerminal, type Phase, type Reason, type TaskState } from '../../src/shared/model';
 import type { NormalizedIssue } from '../../src/core/tracker/types';
 import type { AutopilotHost, ContinuationStatus, HostAttempt } from '../../src/core/autopilot/host';
 import type { TaskView } from '../../src/core/autopilot/decisions';
@@ -45,7 +45,7 @@ export class FakeAutopilotHost implements AutopilotHost {
 
   set(id: string, phase: Phase, reason: Reason | null = null, lastError: string | null = null): void {
     const done = this.followUps.get(id);
-    if (done && ['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(phase)) {
+    if (done && isTerminal(phase)) {
       this.followUps.delete(id);
       // A follow-up that did not complete leaves the attempt finished with its earlier result.
       Object.assign(this.find(id), phase === 'finished' ? { phase, reason, lastError } : { phase: 'finished', reason: null, lastError });

@@ -1,6 +1,6 @@
 // Test double: a manual clock for schedulers (timers fire only when the test advances time).
 
-import type { Clock, TimerHandle } from '../../src/core/autopilot/host';
+import type { Clock, TimerHandle } from '../../src/core/execution/clock';
 
 /** Lets pending promise chains (fetches, launches) run to completion. */
 export async function flush(rounds = 20): Promise<void> {
@@ -24,6 +24,10 @@ export class FakeClock implements Clock {
     const id = this.nextId++;
     this.timers.push({ id, due: this.t + Math.max(0, ms), fn });
     return id;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((r) => this.setTimeout(r, ms));
   }
 
   clearTimeout(handle: TimerHandle): void {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { CodexClient, type CodexClientHandlers } from '../../src/core/execution/codexClient';
 import { CodexExitError, ReadTimeoutError, RpcError } from '../../src/core/execution/errors';
 import { isAlive } from '../../src/core/execution/processTree';
+import { waitUntil } from '../support/waitUntil';
 
 function fakeServer(body: string): { argv: string[]; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'q-fake-as-'));
@@ -95,8 +96,8 @@ test('kill ends the process group including grandchildren that ignore SIGTERM', 
   const c = new CodexClient(opts(s.argv), h);
   try {
     c.start();
-    for (let i = 0; i < 50 && !grandchild; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(grandchild > 0 && isAlive(grandchild));
+    await waitUntil(() => grandchild > 0, 2500, 'the grandchild to start');
+    assert.ok(isAlive(grandchild));
     await c.kill();
     assert.equal(isAlive(grandchild), false);
     assert.equal(c.pid !== null && isAlive(c.pid), false);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AttemptSnapshot, Snapshot, TaskSnapshot } from '../../src/shared/model';
 import { ZERO_TOKENS } from '../../src/shared/model';
-import { codeSpan, elapsedMs, formatTokens, humanizeElapsed, oneLine } from '../../src/extension/viewModel/format';
+import { codeSpan, elapsedMs, humanizeElapsed, oneLine } from '../../src/extension/viewModel/format';
 import {
   attemptAccessibilityLabel,
   attemptDescription,
@@ -69,12 +69,6 @@ test('humanizeElapsed ticks in seconds, then minutes, then hours', () => {
   assert.equal(humanizeElapsed(72_000), '1m 12s');
   assert.equal(humanizeElapsed(3_600_000 + 5 * 60_000), '1h 5m');
   assert.equal(humanizeElapsed(-5), '0s');
-});
-
-test('formatTokens keeps a decimal only while it informs', () => {
-  assert.deepEqual([0, 850, 1000, 6140, 61_400, 999_400, 999_600, 1_240_000, 12_000_000].map(formatTokens), [
-    '0', '850', '1k', '6.1k', '61k', '999k', '1M', '1.2M', '12M',
-  ]);
 });
 
 test('elapsedMs runs until now, stops at endedAt, and is null before start', () => {
@@ -210,7 +204,7 @@ test('settings validate into launch options and supervisor settings', () => {
   assert.equal(o.model, null);
   assert.equal(o.stallTimeoutMs, 1000);
   assert.equal(o.maxRetries, 2);
-  assert.equal(defaultAttempts(read), 8);
+  assert.equal(defaultAttempts(read), 16, "clamped to the supervisor's limit");
   assert.equal(defaultAttempts(() => undefined), 4);
   const sup = supervisorSettings(read);
   assert.equal(sup.maxConcurrent, 3);
@@ -225,7 +219,7 @@ test('new task helpers: title validation and attempt counts with the default fir
   assert.ok(validateTitle('x'.repeat(201)));
   assert.equal(validateTitle('Fix it'), undefined);
   const items = attemptCountItems(4);
-  assert.deepEqual(items.map((i) => i.label), ['4 attempts', '1 attempt', '2 attempts', '3 attempts', '5 attempts', '6 attempts', '7 attempts', '8 attempts']);
+  assert.deepEqual(items.map((i) => i.label), ['4 attempts', '1 attempt', '2 attempts', '3 attempts', '5 attempts', '6 attempts', '7 attempts', '8 attempts', '9 attempts', '10 attempts', '11 attempts', '12 attempts', '13 attempts', '14 attempts', '15 attempts', '16 attempts']);
   assert.equal(oneLine('a\n  b', 10), 'a b');
   assert.equal(answerPrompt({ id: 'q', kind: 'userInput', summary: 's', reason: null, questions: [{ id: '1', question: 'Which DB?', options: [] }] }), 'Which DB?');
   assert.equal(answerPrompt({ id: 'q', kind: 'command', summary: 'npm publish', reason: null }), 'npm publish');

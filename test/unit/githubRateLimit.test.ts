@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rateLimitWait, parseRateLimit, SECONDARY_DEFAULT_WAIT_MS } from '../../src/core/github/rateLimit';
-import { createGithubClient, type Clock } from '../../src/core/github/githubClient';
+import { systemClock, type Clock } from '../../src/core/execution/clock';
+import { createGithubClient } from '../../src/core/github/githubClient';
 import { GithubError } from '../../src/core/github/errors';
 import { FakeGithub } from '../support/fakeGithub';
 import { fakeToken } from '../support/githubRepo';
@@ -42,7 +43,7 @@ after(async () => {
 /** A clock whose sleeps return at once and are recorded. */
 function fakeClock(): Clock & { sleeps: number[] } {
   const sleeps: number[] = [];
-  return { sleeps, now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms) };
+  return { ...systemClock, sleeps, sleep: async (ms) => void sleeps.push(ms) };
 }
 
 const client = (clock: Clock, extra: Partial<Parameters<typeof createGithubClient>[0]> = {}): ReturnType<typeof createGithubClient> =>

@@ -6,7 +6,7 @@ import { parseWebviewMessage, isOpenableUrl, isHostMessage } from '../../src/sha
 import { RequestClient, RequestError } from '../../src/shared/rpc';
 import type { WebviewRequest } from '../../src/shared/protocol';
 import { DEFAULT_PRICE_TABLE, estimateCost, mergePriceTable, priceFor } from '../../src/shared/cost';
-import { formatDuration, formatTokens, formatUsd, unwrapShell } from '../../src/shared/panelFormat';
+import { formatDuration, formatUsd, unwrapShell } from '../../src/shared/panelFormat';
 import { parseMarkdown, parseInline } from '../../src/shared/markdownLite';
 import { downsample, stripGeometry } from '../../src/shared/tokenSeries';
 
@@ -67,7 +67,6 @@ test('cost: cached input is part of input; model names match by prefix; demo cos
 });
 
 test('formats', () => {
-  assert.deepEqual([formatTokens(999), formatTokens(1500), formatTokens(25_000), formatTokens(3_400_000)], ['999', '1.5k', '25k', '3.40M']);
   assert.deepEqual([formatDuration(450), formatDuration(4200), formatDuration(125_000), formatDuration(null)], ['450 ms', '4.2 s', '2m 05s', '–']);
   assert.deepEqual([formatUsd(0), formatUsd(0.0042), formatUsd(1.234)], ['$0', '$0.0042', '$1.23']);
   assert.equal(unwrapShell(`/bin/bash -lc "npm test"`), 'npm test');

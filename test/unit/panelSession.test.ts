@@ -7,6 +7,8 @@ import type { JournalRecord } from '../../src/shared/events';
 import { fake, installFakeVscode, FakePanel, FakeUri } from '../webview/fakeVscode';
 import { snapshotFixture } from '../webview/snapshotFixture';
 import { syntheticJournal } from '../webview/syntheticJournal';
+import { flush } from '../support/fakeClock';
+import { waitUntil } from '../support/waitUntil';
 
 type Register = typeof import('../../src/extension/panel/controlPanel').registerControlPanel;
 let registerControlPanel: Register;
@@ -16,12 +18,6 @@ before(async () => {
   ({ registerControlPanel } = await import('../../src/extension/panel/controlPanel'));
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-/** Waits for a condition instead of a fixed time, so a busy machine does not fail the test. */
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await sleep(5);
-  assert.ok(cond(), 'condition reached in time');
-}
 const T1 = 't-aaaaaaaaaaaa';
 
 function setup(journal: JournalRecord[] = []) {
@@ -83,7 +79,7 @@ test('one panel, revealed on reuse; locked-down HTML; the handshake sends a fres
   assert.ok(reopened.disposed);
 });
 
-test('subscriptions stream chunks; requests are answered; closing stops nothing', async () => {
+test('subscriptions stream chunks; requests are answered; closing stops nothing', async (t) => {
   const journal = syntheticJournal({ events: 300, raw: true });
   const { panel, calls, setSnapshot } = setup(journal);
   panel.open(`${T1}-3`);
@@ -92,7 +88,7 @@ test('subscriptions stream chunks; requests are answered; closing stops nothing'
   p.webview.fromWebview({ type: 'webview/ready', params: { protocol: 1 } });
   p.webview.fromWebview({ type: 'journal/subscription/set', params: { attempts: [{ attemptId: `${T1}-3`, fromSeq: 0 }, { attemptId: 't-unknown-1', fromSeq: 0 }] } });
   const end = (journal.at(-1) as JournalRecord).seq + 1;
-  await until(() => p.webview.posted.some((m) => m.type === 'journal/chunk/appended' && (m.params as { nextSeq: number }).nextSeq === end));
+  await waitUntil(() => p.webview.posted.some((m) => m.type === 'journal/chunk/appended' && (m.params as { nextSeq: number }).nextSeq === end));
   const chunks = p.webview.posted.filter((m) => m.type === 'journal/chunk/appended').map((m) => m.params as { attemptId: string; nextSeq: number });
   assert.ok(chunks.length >= 1 && chunks.every((c) => c.attemptId === `${T1}-3`), 'only known attempts are streamed');
   assert.equal(chunks.at(-1)?.nextSeq, (journal.at(-1) as JournalRecord).seq + 1);
@@ -100,24 +96,27 @@ test('subscriptions stream chunks; requests are answered; closing stops nothing'
   p.webview.fromWebview({ type: 'attempt/run/stop', id: 2, params: { attemptId: `${T1}-4` } });
   p.webview.fromWebview({ type: 'link/url/open', id: 3, params: { url: 'https://example.com/a b' } });
   p.webview.fromWebview({ type: 'workbench/action/run', id: 4, params: {} });
-  await until(() => p.webview.posted.filter((m) => m.type === 'rpc/reply/sent').length >= 4);
+  await waitUntil(() => p.webview.posted.filter((m) => m.type === 'rpc/reply/sent').length >= 4);
   const replies = p.webview.posted.filter((m) => m.type === 'rpc/reply/sent');
   assert.deepEqual(replies.map((r) => [r.inReplyTo, (r.error as { code?: string } | undefined)?.code ?? 'ok']).sort(), [[1, 'ok'], [2, 'refused'], [3, 'ok'], [4, 'invalid']]);
   assert.deepEqual(fake.opened.at(-1), 'https://example.com/a%20b');
-  // Snapshots are debounced and pushed while visible.
+  // Snapshots are debounced and pushed while visible; a controlled clock runs the debounce, not a guessed sleep.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const before = p.webview.posted.length;
+  const pushes = (): number => p.webview.posted.slice(before).filter((m) => m.type === 'state/snapshot/changed').length;
   setSnapshot({ ...snapshotFixture(), generatedAt: 'later' });
   setSnapshot({ ...snapshotFixture(), generatedAt: 'latest' });
-  await until(() => p.webview.posted.slice(before).some((m) => m.type === 'state/snapshot/changed'));
-  await sleep(150);
-  assert.equal(p.webview.posted.slice(before).filter((m) => m.type === 'state/snapshot/changed').length, 1);
+  assert.equal(pushes(), 0, 'debounced: nothing pushed at once');
+  t.mock.timers.tick(10_000);
+  assert.equal(pushes(), 1, 'two snapshots within the debounce window are one push');
+  t.mock.timers.reset();
   p.dispose();
   assert.deepEqual(calls, [`retry ${T1}-3`], 'closing the panel stopped nothing');
   panel.dispose();
 });
 
-test('the tree can show an attempt; the serializer restores the saved view', async () => {
-  const { panel } = setup();
+test('the tree can show an attempt; the serializer restores the saved view', async (t) => {
+  const { panel } = setup(syntheticJournal({ events: 20 }));
   const restored = fake.panels.length;
   const revived = new FakePanel('quartet.controlPanel', 'Quartet');
   await fake.serializers.get('quartet.controlPanel')?.deserializeWebviewPanel(revived, { view: { view: 'compare', compareIds: [`${T1}-1`, `${T1}-2`], filter: 'errors', search: 'x', attemptId: null } });
@@ -127,10 +126,16 @@ test('the tree can show an attempt; the serializer restores the saved view', asy
   revived.webview.fromWebview({ type: 'webview/ready', params: { protocol: 1 } });
   assert.deepEqual(last(revived, 'view/attempt/show')?.params, { attemptId: `${T1}-2` });
   // Hidden: nothing is pushed (the webview is torn down); it asks again when shown.
+  revived.webview.fromWebview({ type: 'journal/subscription/set', params: { attempts: [{ attemptId: `${T1}-1`, fromSeq: 0 }] } });
+  await waitUntil(() => revived.webview.posted.some((m) => m.type === 'journal/chunk/appended'));
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   revived.setVisible(false);
   const n = revived.webview.posted.length;
   revived.webview.fromWebview({ type: 'journal/resync/request', params: { attemptId: `${T1}-1`, fromSeq: 0 } });
-  await sleep(20);
+  // Whatever the resync could schedule (a pump poll, its fetch) has run before the assertion.
+  t.mock.timers.tick(10_000);
+  await flush();
   assert.equal(revived.webview.posted.length, n);
+  t.mock.timers.reset();
   panel.dispose();
 });

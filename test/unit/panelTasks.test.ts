@@ -59,7 +59,7 @@ test('the title is the prompt\'s first line with text, without Markdown marks, c
 
 test('the form\'s rules: each bad field is named; a good input has no problems', () => {
   assert.deepEqual(newTaskProblems(GOOD), {});
-  const bad = newTaskProblems({ title: ' ', prompt: '', attempts: 9, base: 'main branch', model: 'gpt 5', tokenBudget: 10 });
+  const bad = newTaskProblems({ title: ' ', prompt: '', attempts: 17, base: 'main branch', model: 'gpt 5', tokenBudget: 10 });
   assert.deepEqual(Object.keys(bad).sort(), ['attempts', 'base', 'model', 'prompt', 'title', 'tokenBudget']);
   assert.equal(newTaskProblems({ ...GOOD, base: '--upload-pack=x' }).base, 'Pick one of the local branches.');
   assert.deepEqual(newTaskProblems({ ...GOOD, base: 'feature/x-1' }), {});

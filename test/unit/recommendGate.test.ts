@@ -7,6 +7,7 @@ import { Landing, type LandingHost } from '../../src/core/orchestrator/landing';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, type CheckSummary, type Phase } from '../../src/shared/model';
 import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/client/api';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';
+import { waitUntil } from '../support/waitUntil';
 
 const checks = (state: CheckSummary['state']): CheckSummary => ({ state, command: 'npm test', exitCode: state === 'passed' ? 0 : null, durationMs: 10, summary: [], at: 't' });
 
@@ -64,7 +65,7 @@ test('rescore: no ★ while a finished sibling runs its checks, the ★ appears 
   assert.equal(card.recommended, null, 'every check is in: the verdict on these attempts comes first');
   assert.equal(t2().verdict?.state, 'cross-testing');
   // No repository here, so no check command: the verdict weighs own checks, conflicts and size, then rescores.
-  await until(() => t2().verdict?.state === 'done');
+  await waitUntil(() => t2().verdict?.state === 'done');
   assert.equal(t2().recommended, 't-1-1');
   assert.deepEqual(t2().attempts.map((a) => a.recommended), [true, false, false]);
   assert.equal(t2().verdict?.confidence, 'close', 'same evidence for all three: a close call, said so');
@@ -73,11 +74,7 @@ test('rescore: no ★ while a finished sibling runs its checks, the ★ appears 
 test('rescore: an attempt still working does not hold the ★ back (only finished ones do)', async () => {
   const { landing, task } = landingOver(taskOf([rec(1, 'finished', { checks: checks('passed') }), rec(2, 'working')]));
   landing.rescore('t-1');
-  await until(() => task().recommended !== null);
+  await waitUntil(() => task().recommended !== null);
   assert.equal(task().recommended, 't-1-1');
 });
 
-async function until(ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(ok(), 'the condition never held');
-}

@@ -7,17 +7,13 @@ import type { SkillsHost } from '../../src/extension/skillsReview';
 import { fake, installFakeVscode, FakeUri, type FakePanel } from '../webview/fakeVscode';
 import { snapshotFixture } from '../webview/snapshotFixture';
 import { skillsFixture } from '../webview/skillsFixture';
+import { waitUntil } from '../support/waitUntil';
 
 let registerControlPanel: typeof import('../../src/extension/panel/controlPanel').registerControlPanel;
 before(async () => {
   installFakeVscode();
   ({ registerControlPanel } = await import('../../src/extension/panel/controlPanel'));
 });
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !cond() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
-  assert.ok(cond(), 'condition reached in time');
-}
 
 test('the Skills view asks through the panel host, and a change made by a command is pushed to it', async () => {
   const listeners: ((o: SkillsOverview) => void)[] = [];
@@ -44,7 +40,7 @@ test('the Skills view asks through the panel host, and a change made by a comman
   const p = fake.panels.at(-1) as FakePanel;
   p.webview.fromWebview({ type: 'webview/ready', params: { protocol: 1 } });
   p.webview.fromWebview({ type: 'skills/overview/get', id: 5, params: {} });
-  await until(() => p.webview.posted.some((m) => m.type === 'rpc/reply/sent' && m.inReplyTo === 5));
+  await waitUntil(() => p.webview.posted.some((m) => m.type === 'rpc/reply/sent' && m.inReplyTo === 5));
   const reply = p.webview.posted.find((m) => m.inReplyTo === 5) as unknown as { result: { overview: SkillsOverview } };
   assert.equal(reply.result.overview.review?.id, 'rev0001');
   const pushed = { ...skillsFixture(), branches: [] };

@@ -9,7 +9,6 @@ import { loadWorkflow, parseWorkflow, resolveWorkflowPath, splitFrontMatter } fr
 import { WorkflowError } from '../../src/core/workflow/errors';
 import { dispatchPreflight } from '../../src/core/workflow/preflight';
 import { launchDefaultsFrom, workflowAttempts, workflowMaxConcurrent, workflowSecretNames, workflowWorktreeRoot } from '../../src/core/workflow/launchDefaults';
-import { unsupportedKeys } from '../../src/core/workflow/support';
 import { workflowTrustWarnings } from '../../src/core/workflow/workflowTrust';
 import { TrackerError } from '../../src/core/tracker/types';
 
@@ -97,10 +96,9 @@ test('the Symphony-style fixture loads: every key and the template constructs', 
   assert.equal(d.templateError, null);
   assert.deepEqual(d.ignored, []);
   assert.deepEqual(dispatchPreflight(d), []);
-  assert.deepEqual(unsupportedKeys(d).map((u) => u.key), [], 'the Autopilot reads tracker, polling and max_turns');
 });
 
-test('quartet: keys, normalized per-state limits, relative workspace.root, ignored and unsupported keys', () => {
+test('quartet: keys, normalized per-state limits, relative workspace.root, ignored keys', () => {
   const d = loadWorkflow(join(FIXTURES, 'quartet-keys.md'), { env: {} });
   const q = d.config.quartet;
   assert.deepEqual(q, {
@@ -113,7 +111,6 @@ test('quartet: keys, normalized per-state limits, relative workspace.root, ignor
   assert.equal(d.notes.filter((n) => n.includes('max_concurrent_agents_by_state')).length, 2);
   assert.equal(d.config.workspace.root, resolve(FIXTURES, '../worktrees-from-workflow'), 'relative to the WORKFLOW.md folder');
   assert.deepEqual(d.ignored.sort(), ['experimental', 'quartet.shiny']);
-  assert.deepEqual(unsupportedKeys(d).map((u) => u.key), [], 'per-state limits and land.policy/pr are read by the Autopilot');
   assert.deepEqual(launchDefaultsFrom(d), {
     codexCommand: 'codex app-server', approvalPolicy: 'on-request', sandbox: 'read-only', turnTimeoutMs: 120_000, readTimeoutMs: 20_000,
     stallTimeoutMs: 0, maxRetryBackoffMs: 60_000, checkCommand: 'npm run check', checkTimeoutMs: 90_000, landMode: 'merge', tokenBudget: 250_000, loopLimit: 5,
@@ -157,7 +154,7 @@ test('config validation errors name the key and what it expects', () => {
     ['codex:\n  turn_sandbox_policy: workspaceWrite', 'codex.turn_sandbox_policy', /SandboxPolicy map/],
     ['tracker:\n  active_states: Todo', 'tracker.active_states', /a list of strings/],
     ['tracker: [1]', 'tracker', /expected a map/],
-    ['quartet:\n  attempts: 9', 'quartet.attempts', /from 1 to 8/],
+    ['quartet:\n  attempts: 17', 'quartet.attempts', /from 1 to 16/],
     ['quartet:\n  land:\n    mode: rebase', 'quartet.land.mode', /squash, merge/],
     ['quartet:\n  land:\n    pr: yes please', 'quartet.land.pr', /true or false/],
     ['quartet:\n  prices:\n    models:\n      m: { input: -1, cachedInput: 0, output: 1 }', 'quartet.prices.models.m.input', /non-negative number/],

@@ -124,7 +124,7 @@ test('runtime warnings: an invalid edit keeps the last good config and says so; 
     writeFileSync(path, '---\nquartet:\n  attempts: 99\n---\n');
     rt.refresh();
     assert.equal(rt.warnings().length, 1);
-    assert.match(rt.warnings()[0] ?? '', /^WORKFLOW\.md: invalid_workflow_config: quartet\.attempts: expected an integer from 1 to 8 \(got 99\) \(the last valid version stays in force\)$/);
+    assert.match(rt.warnings()[0] ?? '', /^WORKFLOW\.md: invalid_workflow_config: quartet\.attempts: expected an integer from 1 to 16 \(got 99\) \(the last valid version stays in force\)$/);
     assert.equal(rt.attempts(), 2, 'last good');
     assert.equal(rt.summary()?.status, 'error');
     assert.equal(rt.summary()?.inForce, true);

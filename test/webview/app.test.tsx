@@ -93,7 +93,7 @@ test('the board shows every attempt as a card, with needs-you blocks first', asy
   assert.equal(p.root.querySelectorAll('[data-testid^="needs-you-"]').length, 2);
   const tasks = [...p.root.querySelectorAll('section.task h2')].map((h) => h.textContent);
   assert.deepEqual(tasks, ['Add a French greeting', 'Pick a default greeting']);
-  assert.match(q(p.root, `card-${T1}-1`)?.textContent ?? '', /12k in \(8\.0k cached\).*900 out.*≈ \$0\.05 est\./);
+  assert.match(q(p.root, `card-${T1}-1`)?.textContent ?? '', /12k in \(8k cached\).*900 out.*≈ \$0\.05 est\./);
   assert.match(q(p.root, `checks-${T1}-3`)?.textContent ?? '', /npm test failed \(4\.2 s\).*AssertionError/s);
   assert.match(q(p.root, `card-${T1}-4`)?.textContent ?? '', /2 files changed \+14 −3.*recommended.*npm test passed/s);
   assert.equal(p.host.of('webview/ready').length, 1, 'ready handshake');

@@ -1,4 +1,4 @@
-// What the Autopilot needs from the rest of Quartet (the orchestrator, in production) and from time itself.
+// What the Autopilot needs from the rest of Quartet (the orchestrator, in production).
 
 import type { Phase, Reason } from '../../shared/model';
 import type { NormalizedIssue } from '../tracker/types';
@@ -44,17 +44,3 @@ export interface AutopilotHost {
   log(line: string): void;
 }
 
-export type TimerHandle = unknown;
-
-/** Injected so tests run the scheduler on a fake clock. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};

@@ -3,7 +3,7 @@
 import type { NormalizedIssue } from '../tracker/types';
 import type { AutopilotConfig } from './config';
 import { retryDelay, type RetryKind } from './decisions';
-import type { Clock, TimerHandle } from './host';
+import type { Clock, TimerHandle } from '../execution/clock';
 import type { RetryView } from './autopilotView';
 
 export class RetryQueue {

@@ -1,6 +1,6 @@
 // The poll loop's timing (SPEC §8.1): one tick at a time, a coalesced "tick now", the next tick one interval after the last.
 
-import type { Clock, TimerHandle } from './host';
+import type { Clock, TimerHandle } from '../execution/clock';
 
 export class Ticker {
   private timer: TimerHandle | null = null;

@@ -4,19 +4,9 @@ import { Octokit } from '@octokit/rest';
 import { GithubError, withoutSecret, type GithubErrorReason } from './errors';
 import { rateLimitWait } from './rateLimit';
 import { endpointProblem } from '../tracker/endpointPolicy';
+import { systemClock, type Clock } from '../execution/clock';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
-
-/** Time, injectable so tests need not wait for real rate-limit resets. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
 
 export interface GithubClientOptions {
   token: string;
@@ -57,7 +47,7 @@ export function githubMessage(data: unknown): string {
 }
 
 export function createGithubClient(o: GithubClientOptions): Octokit {
-  const clock = o.clock ?? realClock;
+  const clock = o.clock ?? systemClock;
   const maxWait = o.maxRateLimitWaitMs ?? 60_000;
   const maxRetries = o.maxRateLimitRetries ?? 3;
   const timeoutMs = o.requestTimeoutMs ?? 30_000;
@@ -98,10 +88,4 @@ export function createGithubClient(o: GithubClientOptions): Octokit {
     }
   });
   return octokit;
-}
-
-/** Turns anything a GitHub call threw into a GithubError (network failures arrive as plain errors). */
-export function asGithubError(err: unknown, token?: string): GithubError {
-  if (err instanceof GithubError) return err;
-  return new GithubError(withoutSecret(`GitHub request failed: ${(err as Error)?.message ?? String(err)}`, token), 'github_network');
 }

@@ -1,7 +1,8 @@
 // Closes the pull request an archived attempt left open (rework, a sibling landed): comment, close, delete its remote branch.
 
 import type { AttemptPullRequest, ClosedPullRequest } from '../../shared/model';
-import { createGithubClient, type Clock } from '../github/githubClient';
+import type { Clock } from '../execution/clock';
+import { createGithubClient } from '../github/githubClient';
 import { PrApi } from '../github/prApi';
 
 /** The credentials a client may send with a rework (never persisted; the token is scrubbed from the task's journals). */

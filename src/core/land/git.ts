@@ -2,7 +2,6 @@
 
 import { execFile } from 'node:child_process';
 import { simpleGit } from 'simple-git';
-import { withWorktreeLock } from '../execution/worktrees';
 import { LandError } from './errors';
 
 /** Diffs and patches of generated files can be large; past this is an error, not a truncated answer. */
@@ -46,11 +45,6 @@ export async function refCommit(cwd: string, ref: string): Promise<string | null
 /** True when `ancestor` is reachable from `commit` (false on any error, so a caller re-checks rather than trusts). */
 export async function isAncestor(cwd: string, ancestor: string, commit: string): Promise<boolean> {
   return (await runGit(cwd, ['merge-base', '--is-ancestor', ancestor, commit])).code === 0;
-}
-
-/** Concurrent `git worktree add/remove` on one repository race on its admin files: the attempts' queue is shared. */
-export function serializedPerRepo<T>(repo: string, job: () => Promise<T>): Promise<T> {
-  return withWorktreeLock(repo, job);
 }
 
 export interface WorktreeEntry {

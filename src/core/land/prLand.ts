@@ -2,7 +2,7 @@
 
 import type { LandPullRequest } from '../../shared/model';
 import { GithubError } from '../github/errors';
-import type { Clock } from '../github/githubClient';
+import type { Clock } from '../execution/clock';
 import type { PrApi, PrInfo } from '../github/prApi';
 import { fetchBranch, pushBranch } from '../github/push';
 import type { GithubTarget } from '../github/remote';

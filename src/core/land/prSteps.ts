@@ -93,10 +93,6 @@ export interface PrStepResults {
   'update-local': 'advanced' | 'aside' | 'skipped' | 'failed';
 }
 
-export function isPrTerminal(state: PrState): state is PrTerminal {
-  return state === 'done' || state === 'needs_you' || state === 'refused' || state === 'failed';
-}
-
 /** The next state after `step` ended with `result`. */
 export function nextPrState<S extends PrStep>(step: S, result: PrStepResults[S]): PrState {
   switch (step) {

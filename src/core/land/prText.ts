@@ -1,7 +1,7 @@
 // Texts of a land as a PR (pure): the PR body with the scorecard, the fix-turn prompts, the reply Quartet posts.
 
 import type { FailingCheck, Feedback } from '../github/prState';
-import { formatTokens } from './scorecard';
+import { formatTokens } from '../../shared/tokenFormat';
 
 export interface PrBodyInput {
   prompt: string;

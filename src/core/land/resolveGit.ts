@@ -8,7 +8,8 @@ import { markerLines } from '../policy/resolvePrompt';
 import { LandError } from './errors';
 import { refCommit, runGit } from './git';
 
-export type BaseMerge = { kind: 'conflict'; files: string[] } | { kind: 'clean' } | { kind: 'error'; message: string };
+/** How `git merge --no-commit` of the base started (prGit's BaseMerge is the whole merge-into-worktree outcome). */
+export type MergeStart = { kind: 'conflict'; files: string[] } | { kind: 'clean' } | { kind: 'error'; message: string };
 
 /** Paths `git status` reports (staged, unstaged, untracked); Quartet's hidden skills are excluded and never show. */
 export async function dirtyPaths(worktree: string): Promise<string[]> {
@@ -23,7 +24,7 @@ async function unmergedPaths(worktree: string): Promise<string[]> {
 }
 
 /** `git merge --no-commit --no-ff <base>` in the worktree: on conflict the markers are left there for the agent. */
-export async function startBaseMerge(worktree: string, baseCommit: string): Promise<BaseMerge> {
+export async function startBaseMerge(worktree: string, baseCommit: string): Promise<MergeStart> {
   const r = await runGit(worktree, [...QUARTET_GIT_IDENTITY, 'merge', '--no-commit', '--no-ff', baseCommit]);
   if (r.code === 0) return { kind: 'clean' };
   const files = await unmergedPaths(worktree);

@@ -3,9 +3,9 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { repoWorktreeDir } from '../execution/worktrees';
+import { repoWorktreeDir, withWorktreeLock } from '../execution/worktrees';
 import { safeJoin, sanitizeKey } from '../execution/pathSafety';
-import { git, isClean, refCommit, runGit, serializedPerRepo } from './git';
+import { git, isClean, refCommit, runGit } from './git';
 import { LandError } from './errors';
 import type { ClosedPullRequest } from '../../shared/model';
 
@@ -127,13 +127,13 @@ export async function restoreArchive(input: { repo: string; archive: string; bra
   const path = join(repoWorktreeDir(input.worktreeRoot, repo), '.restored', sanitizeKey(branch));
   if (existsSync(path)) throw new LandError(`${path} already exists`, 'branch_exists');
   mkdirSync(resolve(path, '..'), { recursive: true });
-  await serializedPerRepo(repo, () => git(repo, ['worktree', 'add', '-b', branch, path, manifest.base]));
+  await withWorktreeLock(repo, () => git(repo, ['worktree', 'add', '-b', branch, path, manifest.base]));
   const patchFile = join(dir, manifest.patch);
   if (readFileSync(patchFile).length === 0) return path;
   const r = await runGit(path, ['apply', '--binary', '--whitespace=nowarn', patchFile]);
   if (r.code !== 0) {
     // Both were created just now by this call: undo them rather than leave a half-restored branch.
-    await serializedPerRepo(repo, () => git(repo, ['worktree', 'remove', '--force', path]));
+    await withWorktreeLock(repo, () => git(repo, ['worktree', 'remove', '--force', path]));
     await git(repo, ['branch', '-D', branch]);
     throw new LandError(`the archived patch does not apply on ${manifest.base.slice(0, 8)}: ${r.stderr.trim()}`, 'patch_failed');
   }
@@ -162,7 +162,7 @@ export async function removeAttemptWorktree(input: RemoveInput): Promise<{ remov
     throw new LandError(`${worktree} has uncommitted or untracked changes and no archive was made; archive it first`, 'dirty_worktree');
   }
   if (live && input.beforeRemove) await input.beforeRemove().catch(() => undefined);
-  await serializedPerRepo(repo, async () => {
+  await withWorktreeLock(repo, async () => {
     if (live) await git(repo, ['worktree', 'remove', '--force', worktree]);
     else await git(repo, ['worktree', 'prune']);
   });

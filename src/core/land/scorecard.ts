@@ -1,6 +1,7 @@
 // Ranks a task's attempts for "which one should I land" (pure), plus the diff stat an entry needs.
 
 import { describeTests, type AttemptSnapshot, type CheckTests, type Phase } from '../../shared/model';
+import { formatTokens } from '../../shared/tokenFormat';
 import { git } from './git';
 
 export interface ScoreInput {
@@ -103,12 +104,6 @@ function reasonsFor(i: ScoreInput, base: string): string[] {
   out.push(`${formatTokens(i.tokensTotal)} tokens`);
   if (i.durationMs !== null) out.push(formatDuration(i.durationMs));
   return out;
-}
-
-export function formatTokens(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${Math.round(n / 1000)}k`;
-  return `${(n / 1_000_000).toFixed(1)}M`;
 }
 
 export function formatDuration(ms: number): string {

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { canonicalPath, isInside, PathSafetyError } from '../execution/pathSafety';
-import { copyWorktreeIncludes, repoWorktreeDir } from '../execution/worktrees';
-import { git, runGit, serializedPerRepo } from './git';
+import { copyWorktreeIncludes, repoWorktreeDir, withWorktreeLock } from '../execution/worktrees';
+import { git, runGit } from './git';
 import { LandError } from './errors';
 
 /** `.land` cannot collide with a task folder: sanitized task keys never start with a dot. */
@@ -20,7 +20,7 @@ export async function withTempWorktree<T>(repo: string, worktreeRoot: string, co
   }
   const dir = join(canonicalPath(parent), `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
   // Only the registration races on `.git/worktrees`; filling the files in (the slow part) runs outside the queue.
-  await serializedPerRepo(repo, async () => {
+  await withWorktreeLock(repo, async () => {
     const r = await runGit(repo, ['worktree', 'add', '--no-checkout', '--detach', dir, commit]);
     if (r.code !== 0) throw new LandError(`could not create a temporary worktree at ${dir}: ${r.stderr.trim()}`, 'git_failed');
   });
@@ -36,7 +36,7 @@ export async function withTempWorktree<T>(repo: string, worktreeRoot: string, co
 }
 
 async function removeTempWorktree(repo: string, dir: string): Promise<void> {
-  await serializedPerRepo(repo, async () => {
+  await withWorktreeLock(repo, async () => {
     const r = await runGit(repo, ['worktree', 'remove', '--force', '--force', dir]);
     if (r.code !== 0 || existsSync(dir)) {
       // A process left behind by the checks can hold files open; delete by hand and let git forget it.

@@ -1,7 +1,7 @@
 // When to stop a task's attempts before they end (pure): policy `race` once there is a clear winner, and the task's own budget.
 
 import { estimateCost, mergePriceTable } from '../../shared/cost';
-import { formatTokens } from '../../shared/panelFormat';
+import { formatTokens } from '../../shared/tokenFormat';
 import { isTerminal, type AttemptSnapshot, type EarlyStop } from '../../shared/model';
 import type { TaskRecord } from './records';
 import { verdictBasis } from '../verdict/judgeTask';

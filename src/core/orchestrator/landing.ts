@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { removeEmptyDir } from '../land/emptyDir';
 import type { AttemptRecord, TaskRecord } from './records';
-import type { CheckTests, EarlyStop, LandProgress, Reason } from '../../shared/model';
+import { isTerminal, type CheckTests, type EarlyStop, type LandProgress, type Reason } from '../../shared/model';
 import type { TestReport } from '../verdict/testReport';
 import { raceCall } from './earlyStop';
 import type { GithubLandOptions, ReworkResult, TaskScore } from '../client/api';
@@ -300,7 +300,7 @@ export class Landing {
     const task = this.host.tasks().find((t) => t.id === taskId);
     for (const a of task?.attempts ?? []) {
       if (a.archived) continue;
-      if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(a.phase)) await this.host.stop(a.id);
+      if (!isTerminal(a.phase)) await this.host.stop(a.id);
       await this.archive(a.id, a.id === landedId ? 'landed' : `sibling of landed ${landedId}`, github).catch((err: unknown) => this.host.log(`attempt=${a.id} cleanup failed: ${(err as Error).message}`));
     }
     // The task's folder under the worktree root held only its attempts' worktrees: an empty one is litter.
@@ -358,7 +358,7 @@ export class Landing {
     const { task, attempt } = this.find(attemptId);
     if (attempt.archived) throw new UsageError(`attempt ${attemptId} is already archived`);
     if (github?.token) this.host.addSecret(task.id, github.token);
-    if (!['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(attempt.phase)) await this.host.stop(attemptId);
+    if (!isTerminal(attempt.phase)) await this.host.stop(attemptId);
     const done = existsSync(attempt.worktree) || attempt.resultCommit ? await this.archive(attemptId, `rework: ${reason || 'no reason given'}`, github) : attempt;
     const addendum = [
       `A previous attempt at this task (attempt ${attempt.index}) was discarded by the person reviewing it.`,

@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import type { LandProgress } from '../../shared/model';
 import type { GithubLandOptions } from '../client/api';
-import { createGithubClient, realClock, type Clock } from '../github/githubClient';
+import { systemClock, type Clock } from '../execution/clock';
+import { createGithubClient } from '../github/githubClient';
 import { GithubError } from '../github/errors';
 import { PrApi } from '../github/prApi';
 import { resolveGithubTarget, type GithubTarget } from '../github/remote';
@@ -67,7 +68,7 @@ export function startPrLand(host: PrLandingHost, task: TaskRecord, attempt: Atte
 }
 
 async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord, github: GithubLandOptions, target: GithubTarget, progress: LandProgress): Promise<void> {
-  const clock = host.clock ?? realClock;
+  const clock = host.clock ?? systemClock;
   const octokit = createGithubClient({
     token: github.token,
     baseUrl: github.baseUrl,

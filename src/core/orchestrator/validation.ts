@@ -1,6 +1,7 @@
 // Validation of launch input: clear, actionable errors for bad titles, prompts and attempt counts.
 
 import type { LaunchOptions, LaunchRequest } from '../client/api';
+import { MAX_ATTEMPTS } from '../../shared/launchLimits';
 
 /** A mistake in what the user asked for (CLI exit code 2), as opposed to a failure while running. */
 export class UsageError extends Error {
@@ -10,7 +11,6 @@ export class UsageError extends Error {
   }
 }
 
-export const MAX_ATTEMPTS = 16;
 export const MAX_TITLE = 200;
 export const MAX_PROMPT = 100_000;
 

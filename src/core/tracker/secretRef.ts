@@ -1,7 +1,5 @@
 // Tracker credentials: `$VAR` references, host secret storage and well-known env names, resolved host-side only.
 
-import { TrackerError } from './types';
-
 /** Where adapters may look for a credential; the extension passes VS Code SecretStorage as `secretStore`. */
 export interface SecretDeps {
   env: NodeJS.ProcessEnv;
@@ -52,11 +50,4 @@ export function tokenResolver(configured: unknown, configKey: string, storeKey: 
     return null;
   };
   return { getToken, envNames, where };
-}
-
-/** The token, or `missing_tracker_secret` naming where to put one (never a value). */
-export async function requireToken(resolver: TokenResolver, provider: string): Promise<string> {
-  const token = await resolver.getToken();
-  if (!token) throw new TrackerError('missing_tracker_secret', `No ${provider} credential found: set ${resolver.where}.`);
-  return token;
 }

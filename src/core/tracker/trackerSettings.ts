@@ -12,7 +12,6 @@ import { envReference, tokenResolver } from './secretRef';
 import { TrackerError } from './types';
 
 export const TRACKER_KINDS = ['local', 'github', 'linear'] as const;
-export type TrackerKind = (typeof TRACKER_KINDS)[number];
 
 export const GITHUB_TOKEN_ENV = ['QUARTET_GITHUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'];
 export const LINEAR_KEY_ENV = ['LINEAR_API_KEY'];

@@ -4,9 +4,9 @@ import { configError } from './errors';
 import { isMap, type ConfigReader, type RawMap } from './values';
 import type { QuartetSettings } from './types';
 import type { ModelPrice, PriceTable } from '../../shared/cost';
+import { MAX_ATTEMPTS } from '../../shared/launchLimits';
 
 export const QUARTET_KEY = 'quartet';
-export const MAX_WORKFLOW_ATTEMPTS = 8;
 
 export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
   const q = r.section(root, QUARTET_KEY, 'quartet');
@@ -18,7 +18,7 @@ export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
   r.unknownKeys(land, 'quartet.land', ['mode', 'policy', 'pr']);
   const budget = r.int(q, 'token_budget', 'quartet.token_budget', 0, { min: 1 });
   return {
-    attempts: r.int(q, 'attempts', 'quartet.attempts', 4, { min: 1, max: MAX_WORKFLOW_ATTEMPTS }),
+    attempts: r.int(q, 'attempts', 'quartet.attempts', 4, { min: 1, max: MAX_ATTEMPTS }),
     checkCommand: r.str(q, 'check_command', 'quartet.check_command'),
     checkTimeoutMs: r.int(q, 'check_timeout_ms', 'quartet.check_timeout_ms', 600_000, { min: 1 }),
     land: {

@@ -1,7 +1,7 @@
 // "Delete Task…" from a task row or the palette: after a modal confirmation, the supervisor stops, archives and removes it.
 
 import * as vscode from 'vscode';
-import type { TaskSnapshot } from '../../shared/model';
+import { isTerminal, type TaskSnapshot } from '../../shared/model';
 import { errorMessage } from '../logging';
 import type { CommandServices } from './commandServices';
 
@@ -25,7 +25,7 @@ async function pickTask(s: CommandServices, arg: unknown): Promise<TaskSnapshot 
 export async function deleteTaskCommand(s: CommandServices, arg: unknown): Promise<void> {
   const task = await pickTask(s, arg);
   if (!task) return;
-  const running = task.attempts.filter((a) => !['finished', 'failed', 'stalled', 'stopped', 'interrupted'].includes(a.phase)).length;
+  const running = task.attempts.filter((a) => !isTerminal(a.phase)).length;
   const detail = [
     running ? `${running} running attempt${running === 1 ? ' is' : 's are'} stopped first.` : '',
     'Work left in its worktrees is archived (restorable with `quartet restore`); the worktrees and quartet/ branches are removed.',

@@ -1,6 +1,6 @@
 // Pure parts of New Task: title validation and the attempt-count choices.
 
-import { MAX_ATTEMPTS } from '../settingsModel';
+import { MAX_ATTEMPTS } from '../../shared/launchLimits';
 import { plural } from '../viewModel/format';
 
 export const MAX_TITLE_LENGTH = 200;
@@ -19,7 +19,7 @@ export interface AttemptCountItem {
   count: number;
 }
 
-/** 1–8 with the configured default first, so Enter accepts it. */
+/** 1 to MAX_ATTEMPTS with the configured default first, so Enter accepts it. */
 export function attemptCountItems(defaultCount: number): AttemptCountItem[] {
   const others = Array.from({ length: MAX_ATTEMPTS }, (_, i) => i + 1).filter((n) => n !== defaultCount);
   return [defaultCount, ...others].map((count) =>

@@ -1,7 +1,8 @@
 // Pure view model of one attempt row: label, description, icon, accessibility label, tooltip markdown.
 
 import type { AttemptSnapshot, Phase } from '../../shared/model';
-import { codeSpan, elapsedMs, escapeMarkdown, formatTimestamp, formatTokens, humanizeElapsed, oneLine } from './format';
+import { formatTokens } from '../../shared/tokenFormat';
+import { codeSpan, elapsedMs, escapeMarkdown, formatTimestamp, humanizeElapsed, oneLine } from './format';
 import { pendingTooltipLines } from './pendingView';
 
 /** Longest last-event text kept in a row; the tooltip carries the rest. */

@@ -1,4 +1,4 @@
-// Pure text formatting shared by the tree, the status bar and tooltips: durations, token counts, markdown.
+// Pure text formatting shared by the tree, the status bar and tooltips: durations, markdown.
 
 /** `12s`, `1m 12s`, `2h 5m`: short enough for a tree row, precise enough to see it tick. */
 export function humanizeElapsed(ms: number): string {
@@ -9,20 +9,6 @@ export function humanizeElapsed(ms: number): string {
   const hours = Math.floor(totalMinutes / 60);
   if (hours < 24) return `${hours}h ${totalMinutes % 60}m`;
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
-
-/** `850`, `6.1k`, `61k`, `1.2M`: one decimal only while it still carries information. */
-export function formatTokens(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '0';
-  if (n < 1000) return String(Math.round(n));
-  if (n < 10_000) return `${trimZero((n / 1000).toFixed(1))}k`;
-  if (n < 999_500) return `${Math.round(n / 1000)}k`;
-  if (n < 10_000_000) return `${trimZero((n / 1_000_000).toFixed(1))}M`;
-  return `${Math.round(n / 1_000_000)}M`;
-}
-
-function trimZero(s: string): string {
-  return s.endsWith('.0') ? s.slice(0, -2) : s;
 }
 
 /** Milliseconds an attempt has run (until it ended), or null before it started. */

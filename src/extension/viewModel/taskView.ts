@@ -2,7 +2,7 @@
 
 import type { AttemptSnapshot, Phase, Snapshot, TaskSnapshot } from '../../shared/model';
 import { codeSpan, escapeMarkdown, formatTimestamp, oneLine, plural } from './format';
-import { formatTokens } from '../../shared/panelFormat';
+import { formatTokens } from '../../shared/tokenFormat';
 
 /** Summary buckets in the order a task row lists them. */
 const BUCKETS: readonly { label: string; phases: readonly Phase[] }[] = [

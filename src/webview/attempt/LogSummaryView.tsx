@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import { isActive, type AttemptSnapshot } from '../../shared/model';
 import type { LogSummary } from '../../shared/logSummary';
 import { estimateCost } from '../../shared/cost';
-import { formatClock, formatDuration, formatTokens, formatUsd } from '../../shared/panelFormat';
+import { formatClock, formatDuration, formatUsd } from '../../shared/panelFormat';
+import { formatTokens } from '../../shared/tokenFormat';
 import { SafeMarkdown } from '../ui/SafeMarkdown';
 import { useActions, usePanel } from '../usePanel';
 

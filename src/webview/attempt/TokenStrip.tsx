@@ -1,7 +1,8 @@
 // Tokens over time as a small inline SVG: running total and output, themed by VS Code chart colors.
 
 import { memo, type ReactNode } from 'react';
-import { formatDuration, formatTokens } from '../../shared/panelFormat';
+import { formatDuration } from '../../shared/panelFormat';
+import { formatTokens } from '../../shared/tokenFormat';
 import { stripGeometry } from '../../shared/tokenSeries';
 import type { TokenPoint } from '../../shared/traceModel';
 

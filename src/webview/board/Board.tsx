@@ -2,7 +2,8 @@
 
 import type { ReactNode } from 'react';
 import type { TaskSnapshot } from '../../shared/model';
-import { clipLine, formatClock, formatTokens } from '../../shared/panelFormat';
+import { clipLine, formatClock } from '../../shared/panelFormat';
+import { formatTokens } from '../../shared/tokenFormat';
 import { Button } from '../ui/elements';
 import { useNow, usePanel } from '../usePanel';
 import { offersResolve } from '../../shared/landView';

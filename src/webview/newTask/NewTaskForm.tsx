@@ -1,7 +1,8 @@
 // The New Task form: a multi-line Markdown prompt, the title from its first line unless edited, attempts, base and overrides.
 
 import { useEffect, useState, type ReactNode } from 'react';
-import { MAX_FORM_ATTEMPTS, newTaskProblems, parseTokenBudget, titleFromPrompt, type NewTaskDefaults, type NewTaskInput } from '../../shared/newTaskForm';
+import { MAX_ATTEMPTS } from '../../shared/launchLimits';
+import { newTaskProblems, parseTokenBudget, titleFromPrompt, type NewTaskDefaults, type NewTaskInput } from '../../shared/newTaskForm';
 import type { NewTaskDraft } from '../panelStore';
 import { Button, SingleSelect, TextArea, TextField } from '../ui/elements';
 import { isSubmitKey } from '../ui/MessageBox';
@@ -98,7 +99,7 @@ export function NewTaskForm(): ReactNode {
           <span>Attempts</span>
           <SingleSelect
             value={attempts}
-            options={Array.from({ length: MAX_FORM_ATTEMPTS }, (_, i) => ({ value: String(i + 1), label: String(i + 1) }))}
+            options={Array.from({ length: MAX_ATTEMPTS }, (_, i) => ({ value: String(i + 1), label: String(i + 1) }))}
             onChange={(v) => edit({ attempts: v })}
             ariaLabel="Attempts"
             testId="new-task-attempts"
