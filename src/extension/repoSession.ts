@@ -130,6 +130,7 @@ export class RepoSession extends Disposable {
     this.connection?.dispose();
     this.connection = undefined;
     this.store.set(undefined);
+    this.store.setNotice(undefined);
   }
 
   private async setState(state: QuartetState): Promise<void> {
