@@ -82,11 +82,19 @@ async function main(): Promise<void> {
     const newer = identity.restartPending;
     if (newer && !shuttingDown && !isBusy(busy())) void shutdown(`Quartet was updated (build ${newer.buildId}); restarting on the new build now that nothing runs`);
   };
+  // One pending check however many changes come (up to ten a second while attempts stream).
+  let restartCheck: NodeJS.Timeout | null = null;
+  const checkRestartSoon = (): void => {
+    restartCheck ??= setTimeout(() => {
+      restartCheck = null;
+      restartIfOutdated();
+    }, 1000).unref();
+  };
   const identity = new SupervisorIdentity((newer) => {
     const now = busy();
     log(`a client of a newer build (${newer.buildId}, API ${newer.apiVersion}) connected; this one is ${identity.stamp.buildId} (API ${identity.stamp.apiVersion}): ${isBusy(now) ? `restarting once idle (${describeBusy(now)})` : 'restarting now'}`);
     // Not at once: the client is still in its handshake (it may be asking us to shut down itself).
-    setTimeout(restartIfOutdated, 1000).unref();
+    checkRestartSoon();
   });
   const server = createSupervisorServer(orch, {
     onShutdown: () => void shutdown('requested by a client'),
@@ -99,7 +107,7 @@ async function main(): Promise<void> {
   }, autopilot);
   // The last attempt ending is a change: an outdated supervisor restarts then, not at the next idle tick.
   orch.on('change', () => {
-    if (identity.restartPending) setTimeout(restartIfOutdated, 1000).unref();
+    if (identity.restartPending) checkRestartSoon();
   });
   orch.on('settings', (s: { stopWhenLastClientDisconnects?: boolean }) => {
     stopOnLastClient = s.stopWhenLastClientDisconnects === true;
