@@ -1,6 +1,7 @@
 // Builds every bundle with esbuild: extension, CLI, supervisor, demo model, webview, tests and benchmarks.
 import { build } from 'esbuild';
-import { readdirSync, statSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -17,6 +18,19 @@ function walk(dir, match) {
   return out;
 }
 
+/**
+ * This build's stamp (src/core/supervisor/buildStamp.ts): the id hashes the inputs of the Node bundles, so
+ * rebuilding the same sources keeps the id and a running supervisor of it is not replaced; the time orders builds.
+ */
+function buildStamp() {
+  const hash = createHash('sha256');
+  const inputs = [...walk(join(root, 'src'), () => true), ...['package.json', 'package-lock.json', 'scripts/build.mjs'].map((f) => join(root, f))];
+  for (const f of inputs.filter((x) => existsSync(x)).sort()) hash.update(`${relative(root, f)}\0`).update(readFileSync(f)).update('\0');
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return { buildId: `${version}+${hash.digest('hex').slice(0, 12)}`, builtAt: new Date().toISOString() };
+}
+const stamp = buildStamp();
+
 const node = {
   bundle: true,
   platform: 'node',
@@ -26,7 +40,12 @@ const node = {
   logLevel: 'warning',
   absWorkingDir: root,
   // import.meta.url is used by some ESM-only dependencies (execa); give it a CJS-safe value.
-  define: { 'import.meta.url': '__quartet_import_meta_url' },
+  define: {
+    'import.meta.url': '__quartet_import_meta_url',
+    // Every bundle of one build states the same build: the extension, the CLI and the supervisor compare it.
+    __QUARTET_BUILD_ID__: JSON.stringify(stamp.buildId),
+    __QUARTET_BUILT_AT__: JSON.stringify(stamp.builtAt),
+  },
   banner: { js: "const __quartet_import_meta_url = require('url').pathToFileURL(__filename).href;" },
 };
 
@@ -77,6 +96,7 @@ if (existsSync(join(root, 'src/webview/main.tsx'))) {
 await Promise.all(jobs);
 // Which checkout this build came from: the extension falls back to that checkout's pinned codex
 // (src/extension/quartetCodex.ts), so `npm start` works whatever PATH VS Code's server hands it.
+// The build id and time are the ones compiled into the bundles, written here for people and tools.
 mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(join(root, 'dist', 'build-info.json'), `${JSON.stringify({ checkout: root.replace(/\/$/, '') })}\n`);
+writeFileSync(join(root, 'dist', 'build-info.json'), `${JSON.stringify({ checkout: root.replace(/\/$/, ''), ...stamp })}\n`);
 if (watch) console.log('watch mode is not implemented; re-run npm run build');

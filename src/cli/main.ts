@@ -2,7 +2,9 @@
 
 import { join, resolve } from 'node:path';
 import { isTerminal, type Snapshot, type TaskSnapshot } from '../shared/model';
-import { SupervisorClient, SupervisorError } from '../core/client/supervisorClient';
+import { SupervisorClient } from '../core/client/supervisorClient';
+import { SupervisorError } from '../core/client/transport';
+import { SupervisorMismatchError } from '../core/client/handshake';
 import type { LaunchOptions } from '../core/client/api';
 import { normalizeAutoApprove } from '../core/execution/approvalRules';
 import { findRepoRoot } from '../core/execution/gitRepo';
@@ -82,17 +84,21 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   autopilot: AUTOPILOT_HELP,
   cleanup: CLEANUP_HELP,
   restore: RESTORE_HELP,
-  supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor (running attempts end as "interrupted").`,
+  supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor, whatever Quartet build it is (running attempts end as "interrupted";\n  Resume continues them). The next command starts the supervisor of its own build.`,
   workflow: WORKFLOW_HELP,
 };
 
 class EnvError extends Error {}
 
-async function connect(p: Parsed): Promise<SupervisorClient> {
+/** `anyBuild`: reach whichever supervisor runs, even one the handshake would refuse (`supervisor stop`). */
+async function connect(p: Parsed, anyBuild = false): Promise<SupervisorClient> {
   const dir = resolve(str(p, 'repo') ?? process.cwd());
   const repo = await findRepoRoot(dir);
   if (!repo) throw new EnvError(`${dir} is not inside a git repository`);
-  return SupervisorClient.connect({ repo, supervisorEntry: join(__dirname, 'supervisor.js'), env: scrubSecrets(process.env) });
+  const client = await SupervisorClient.connect({ repo, supervisorEntry: join(__dirname, 'supervisor.js'), env: scrubSecrets(process.env), anyBuild });
+  // On stderr: stdout stays the command's own output (--json stays parseable).
+  if (client.handshake.warning) process.stderr.write(`quartet: ${client.handshake.warning}\n`);
+  return client;
 }
 
 function launchOptions(p: Parsed): Partial<LaunchOptions> {
@@ -274,7 +280,7 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'supervisor': {
       if (p.positionals[0] !== 'stop') throw new CliUsageError('usage: quartet supervisor stop [--repo DIR]');
-      const client = await connect(p);
+      const client = await connect(p, true);
       await client.shutdown();
       console.log('supervisor stopping');
       return 0;
@@ -287,7 +293,7 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid || err instanceof LandError || err instanceof TrackerHostError) {
+    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid || err instanceof LandError || err instanceof TrackerHostError || err instanceof SupervisorMismatchError) {
       process.stderr.write(`quartet: ${err.message}\n`);
       process.exit(2);
     }

@@ -11,9 +11,12 @@ import { agentEnv, allowedCommandPrefixes, codexPathSetting, secretEnvNames, sup
 import type { SupervisorSettings } from '../core/client/api';
 import type { SnapshotStore } from './snapshotStore';
 import { SupervisorConnection } from './supervisorConnection';
+import { SupervisorMismatchError } from '../core/client/handshake';
 
 export type QuartetState = 'noRepo' | 'untrusted' | 'noCodex' | 'error' | 'ready';
 const START_ERROR_KEY = 'supervisor/start';
+/** A refused supervisor (another API, still busy) restarts by itself once idle: look again this often. */
+const REFUSED_RECHECK_MS = 30_000;
 
 /** A folder the (possibly remote) extension host can read; code-server hands it `file:` URIs. */
 function folderPath(uri: vscode.Uri): string | undefined {
@@ -26,6 +29,7 @@ export class RepoSession extends Disposable {
   private codexPath: string | null = null;
   private queue: Promise<void> = Promise.resolve();
   private _state: QuartetState | undefined;
+  private recheck: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly supervisorEntry: string,
@@ -37,6 +41,7 @@ export class RepoSession extends Disposable {
   ) {
     super();
     this._register(toDisposable(() => this.closeConnection()));
+    this._register(toDisposable(() => clearTimeout(this.recheck)));
   }
 
   get state(): QuartetState | undefined {
@@ -88,7 +93,12 @@ export class RepoSession extends Disposable {
       await this.setState('ready');
     } catch (err) {
       this.closeConnection();
-      this.errors.report('could not start the Quartet supervisor', err, { key: START_ERROR_KEY });
+      if (err instanceof SupervisorMismatchError) {
+        // The message says what to do; once the old supervisor's work ends it restarts, and this window connects.
+        this.errors.report('the Quartet supervisor is another version', err, { key: START_ERROR_KEY, userMessage: `Quartet: ${err.message}` });
+        clearTimeout(this.recheck);
+        this.recheck = setTimeout(() => void this.refresh(), REFUSED_RECHECK_MS);
+      } else this.errors.report('could not start the Quartet supervisor', err, { key: START_ERROR_KEY });
       await this.setState('error');
     }
   }
@@ -130,6 +140,7 @@ export class RepoSession extends Disposable {
     this.connection?.dispose();
     this.connection = undefined;
     this.store.set(undefined);
+    this.store.setNotice(undefined);
   }
 
   private async setState(state: QuartetState): Promise<void> {

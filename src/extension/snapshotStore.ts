@@ -13,9 +13,21 @@ export class SnapshotStore extends Disposable {
   private readonly _onDidChange = this._register(new vscode.EventEmitter<SnapshotChange>());
   readonly onDidChange = this._onDidChange.event;
   private _current: Snapshot | undefined;
+  private _notice: string | undefined;
 
   get current(): Snapshot | undefined {
     return this._current;
+  }
+
+  /** A line about the supervisor itself that the tree shows above the tasks (an older build kept while its attempts run). */
+  get notice(): string | undefined {
+    return this._notice;
+  }
+
+  setNotice(text: string | undefined): void {
+    if (text === this._notice) return;
+    this._notice = text;
+    this._onDidChange.fire({ previous: this._current, current: this._current });
   }
 
   /** `undefined` clears the view (no repository, no Codex, or a different repository). */

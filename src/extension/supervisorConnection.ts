@@ -102,7 +102,9 @@ export class SupervisorConnection extends Disposable {
     this.clientScope.add(toDisposable(() => client.close()));
     this.clientScope.add(client.onSnapshot((s) => this.accept(client, s)));
     this.clientScope.add(client.onDisconnect((err) => this.onDisconnect(client, err)));
-    log.info(`connected to the supervisor of ${repo}`);
+    log.info(`connected to the supervisor of ${repo} (${client.handshake.action}, pid ${client.handshake.supervisor.pid ?? '?'}, build ${client.handshake.supervisor.stamp?.buildId ?? 'from before version checks'})`);
+    // Kept: an older build still runs attempts; it restarts once they end, this connection drops and the reconnect clears it.
+    this.opts.store.setNotice(client.handshake.warning ?? undefined);
     await this.configure();
     try {
       // Don't wait for the first push to draw the tree.

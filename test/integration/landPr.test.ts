@@ -9,7 +9,7 @@ import { git, runCli, startHarness, waitForSnapshot, waitForTask, type Harness }
 import { bareGit, connectToFakeGithub, type GithubRepo } from '../support/githubRepo';
 import type { FakeGithubOptions } from '../support/fakeGithub';
 import { readJournal } from '../../src/core/observability/journal';
-import { SupervisorError } from '../../src/core/client/supervisorClient';
+import { SupervisorError } from '../../src/core/client/transport';
 import { FIX_FILE, FIX_WORD } from '../../demo/demoScript';
 import type { GithubLandOptions, ReworkResult } from '../../src/core/client/api';
 import type { LandProgress, TaskSnapshot } from '../../src/shared/model';

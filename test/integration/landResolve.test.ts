@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { git, runCli, startHarness, waitForTask, type Harness } from '../support/repoHarness';
 import { commitFiles, makeRemoteAndClone } from '../support/bareRemote';
 import { readJournal } from '../../src/core/observability/journal';
-import { SupervisorError } from '../../src/core/client/supervisorClient';
+import { SupervisorError } from '../../src/core/client/transport';
 import { shortId } from '../../demo/demoScript';
 import type { LandProgress, TaskSnapshot } from '../../src/shared/model';
 

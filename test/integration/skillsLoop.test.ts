@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, NODE_BIN, startHarness, waitForTask, type Harness } from '../support/repoHarness';
 import { CodexClient } from '../../src/core/execution/codexClient';
-import { SupervisorError } from '../../src/core/client/supervisorClient';
+import { SupervisorError } from '../../src/core/client/transport';
 
 let h: Harness;
 before(async () => {

@@ -69,6 +69,11 @@ export class Landing {
     this.verdicts = new VerdictRunner({ landing: host, checkCommand: (t, b) => this.checkCommand(t, b), reviewer: (t) => this.reviewer(t), rescore: (id) => void this.rescore(id) });
   }
 
+  /** Tasks whose verdict is being judged right now. */
+  get judging(): number {
+    return this.verdicts.judging;
+  }
+
   private find(attemptId: string): { task: TaskRecord; attempt: AttemptRecord } {
     for (const task of this.host.tasks()) {
       const attempt = task.attempts.find((a) => a.id === attemptId);

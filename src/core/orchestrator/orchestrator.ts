@@ -406,6 +406,11 @@ export class Orchestrator extends EventEmitter {
     return { pid: process.pid, runners: [...this.runners.keys()], ports: this.ports.snapshot() };
   }
 
+  /** Work only this process's memory holds (retry timers, verdicts being judged): a restart would drop it. */
+  inMemoryWork(): { retries: number; verdicts: number } {
+    return { retries: this.retryTimers.size, verdicts: this.landing.judging };
+  }
+
   dispose(): void {
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.workflow.dispose();

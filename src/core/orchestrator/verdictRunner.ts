@@ -39,7 +39,17 @@ export class VerdictRunner {
     const h = this.host.landing;
     h.log(`task=${taskId} verdict: judging ${basis}`);
     h.updateTask(taskId, (t) => ({ ...t, verdict: cross(t.verdict ?? null, basis) }));
-    void this.judge(taskId, basis).catch((err: unknown) => h.log(`task=${taskId} verdict failed: ${(err as Error).message}`));
+    void this.judge(taskId, basis)
+      .catch((err: unknown) => h.log(`task=${taskId} verdict failed: ${(err as Error).message}`))
+      // A judgement that failed or found its task gone is over too: `judging` must not count it forever.
+      .finally(() => {
+        if (this.running.get(taskId) === basis) this.running.delete(taskId);
+      });
+  }
+
+  /** Tasks being judged now (a supervisor restart would cut their cross-tests and reviews off). */
+  get judging(): number {
+    return this.running.size;
   }
 
   private async judge(taskId: string, basis: string): Promise<void> {

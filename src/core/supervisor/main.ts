@@ -15,6 +15,8 @@ import { workflowAutopilotSetup } from './workflowAutopilot';
 import { SecretRegistry } from '../config/secretRegistry';
 import { TEST_TRACKER_ENV } from '../autopilot/testTracker';
 import { isTerminal } from '../../shared/model';
+import { SupervisorIdentity } from './supervisorIdentity';
+import { busyReport, describeBusy, isBusy, type BusyReport } from './busy';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
 /** How long a new supervisor waits for a shutting-down owner to release the repository's lock. */
@@ -73,21 +75,48 @@ async function main(): Promise<void> {
     releaseLock(paths.lock);
     process.exit(0);
   };
+  const busy = (): BusyReport => busyReport(orch.snapshot(), { ...orch.inMemoryWork(), requests: server.activeRequests(), autopilot: autopilot.isRunning });
+  // A newer client called: this build makes way as soon as nothing runs. Clients, connected windows included,
+  // do not hold it: their next call (or reconnect) starts the newer build, which reloads the persisted state.
+  const restartIfOutdated = (): void => {
+    const newer = identity.restartPending;
+    if (newer && !shuttingDown && !isBusy(busy())) void shutdown(`Quartet was updated (build ${newer.buildId}); restarting on the new build now that nothing runs`);
+  };
+  // One pending check however many changes come (up to ten a second while attempts stream).
+  let restartCheck: NodeJS.Timeout | null = null;
+  const checkRestartSoon = (): void => {
+    restartCheck ??= setTimeout(() => {
+      restartCheck = null;
+      restartIfOutdated();
+    }, 1000).unref();
+  };
+  const identity = new SupervisorIdentity((newer) => {
+    const now = busy();
+    log(`a client of a newer build (${newer.buildId}, API ${newer.apiVersion}) connected; this one is ${identity.stamp.buildId} (API ${identity.stamp.apiVersion}): ${isBusy(now) ? `restarting once idle (${describeBusy(now)})` : 'restarting now'}`);
+    // Not at once: the client is still in its handshake (it may be asking us to shut down itself).
+    checkRestartSoon();
+  });
   const server = createSupervisorServer(orch, {
     onShutdown: () => void shutdown('requested by a client'),
     onSubscribers: (n) => {
       subscribers = n;
       if (n === 0 && stopOnLastClient) void orch.stopAll('stopped_by_user');
     },
+    identity,
+    busy,
   }, autopilot);
+  // The last attempt ending is a change: an outdated supervisor restarts then, not at the next idle tick.
+  orch.on('change', () => {
+    if (identity.restartPending) checkRestartSoon();
+  });
   orch.on('settings', (s: { stopWhenLastClientDisconnects?: boolean }) => {
     stopOnLastClient = s.stopWhenLastClientDisconnects === true;
   });
   if (existsSync(paths.socket)) unlinkSync(paths.socket); // stale: we hold the lock, so nobody serves it
   server.listen(paths.socket, () => {
     chmodSync(paths.socket, 0o600);
-    writeFileSync(paths.info, JSON.stringify({ pid: process.pid, socket: paths.socket, repo, startedAt: new Date().toISOString() }), { mode: 0o600 });
-    log(`supervisor for ${repo} listening on ${paths.socket}`);
+    writeFileSync(paths.info, JSON.stringify(identity.info(paths.socket, repo)), { mode: 0o600 });
+    log(`supervisor for ${repo} (build ${identity.stamp.buildId}, API ${identity.stamp.apiVersion}) listening on ${paths.socket}`);
     // It was running before this supervisor started: start it again (or say why it cannot).
     void autopilot.resumeIfWanted();
   });
@@ -99,9 +128,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   let idleSince = Date.now();
   setInterval(() => {
-    const s = orch.snapshot();
-    const busy = subscribers > 0 || autopilot.isRunning || s.counts.running + s.counts.needsYou + s.counts.queued > 0;
-    if (busy) idleSince = Date.now();
+    restartIfOutdated();
+    // A connected client keeps an up-to-date supervisor alive; work (a land, checks, a retry due) keeps any.
+    if (subscribers > 0 || isBusy(busy())) idleSince = Date.now();
     else if (Date.now() - idleSince > IDLE_EXIT_MS) void shutdown('idle');
   }, 5000).unref();
 }

@@ -12,12 +12,26 @@ import { ReviewStore } from '../distill/reviewStore';
 import { autopilotRoute, refreshRoute } from './autopilotRoutes';
 import type { AutopilotService } from './autopilotService';
 import { landOptions, reworkGithub } from './landRoute';
+import type { SupervisorIdentity } from './supervisorIdentity';
+import { describeBusy, isBusy, type BusyReport } from './busy';
 
 export interface ServerHooks {
   onShutdown(): void;
   /** Number of live event-stream subscribers changed (used for "stop when the last client leaves"). */
   onSubscribers(count: number): void;
+  /** Who this supervisor is (GET /api/v1/hello); it sees every request's client build. */
+  identity: SupervisorIdentity;
+  /** What the supervisor is in the middle of, requests being served included. */
+  busy(): BusyReport;
 }
+
+/** A supervisor's HTTP server and the number of requests it is serving (work, not the event stream or the handshake). */
+export interface SupervisorServer extends Server {
+  activeRequests(): number;
+}
+
+/** Requests that are no work a restart could cut off: the live stream, the handshake, the request to stop. */
+const NOT_WORK = new Set(['events', 'hello', 'shutdown']);
 
 class HttpError extends Error {
   constructor(
@@ -51,7 +65,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
-export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, autopilot: AutopilotService | null = null): Server {
+export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, autopilot: AutopilotService | null = null): SupervisorServer {
   const subscribers = new Set<ServerResponse>();
   const broadcast = (s: Snapshot): void => {
     const frame = `event: snapshot\ndata: ${JSON.stringify(s)}\n\n`;
@@ -70,6 +84,9 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
       if (method !== m) throw new HttpError(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}`);
     };
     switch (head) {
+      case 'hello':
+        only('GET');
+        return send(res, 200, hooks.identity.hello(hooks.busy()));
       case 'state':
         only('GET');
         return send(res, 200, { ...stateView(orch.snapshot()), quartet: orch.snapshot() });
@@ -126,10 +143,15 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
       case 'score':
         only('GET');
         return send(res, 200, orch.score(id ?? ''));
-      case 'shutdown':
+      case 'shutdown': {
         only('POST');
+        // `ifIdle` (a newer client replacing this supervisor): decided here, in one turn of the event loop, so
+        // work started between the client's hello and this request is never cut off.
+        const busy = (await readBody(req)).ifIdle === true ? hooks.busy() : null;
+        if (busy && isBusy(busy)) throw new HttpError(409, 'busy', `the supervisor is busy: ${describeBusy(busy)}`);
         send(res, 202, { ok: true });
         return hooks.onShutdown();
+      }
       case 'attempts':
         return attemptRoute(orch, req, res, method, id ?? '', action ?? '', url);
       default: {
@@ -148,7 +170,14 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
     }
   };
 
-  return createServer((req, res) => {
+  let active = 0;
+  const server = createServer((req, res) => {
+    hooks.identity.observe(req.headers);
+    const head = new URL(req.url ?? '/', 'http://quartet').pathname.split('/')[3] ?? '';
+    if (!NOT_WORK.has(head)) {
+      active++;
+      res.once('close', () => active--);
+    }
     route(req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.end();
       if (err instanceof HttpError) return send(res, err.status, { error: { code: err.code, message: err.message } });
@@ -156,6 +185,7 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
       send(res, 500, { error: { code: 'internal', message: (err as Error).message } });
     });
   });
+  return Object.assign(server, { activeRequests: () => active });
 }
 
 /** Default and largest page of the journal route: an endless journal never becomes one endless reply. */

@@ -8,7 +8,7 @@ import { isActive } from '../../shared/model';
 import { Disposable, toDisposable } from '../lifecycle';
 import type { SnapshotStore } from '../snapshotStore';
 import { sortedAttempts, visibleTasks } from '../viewModel/taskView';
-import { attemptTreeItem, goneTreeItem, taskTreeItem } from './treeItems';
+import { attemptTreeItem, goneTreeItem, noticeTreeItem, taskTreeItem } from './treeItems';
 import { rowContext } from '../viewModel/attemptRow';
 import { DEFAULT_PRICE_TABLE, estimateCost, type PriceTable } from '../../shared/cost';
 import { formatUsd } from '../../shared/panelFormat';
@@ -24,7 +24,13 @@ export interface AttemptNode {
   readonly taskId: string;
   readonly attemptId: string;
 }
-export type QuartetNode = TaskNode | AttemptNode | AutopilotTreeNode;
+/** The supervisor notice row (store.notice) above everything else. */
+export interface NoticeNode {
+  readonly kind: 'notice';
+}
+export type QuartetNode = TaskNode | AttemptNode | AutopilotTreeNode | NoticeNode;
+
+const NOTICE_KEY = 'quartet.notice';
 
 const AUTOPILOT_KEY = 'ap:section';
 const autopilotKey = (n: AutopilotTreeNode): string =>
@@ -39,6 +45,7 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   /** One object per id: VS Code matches elements by identity when a subset is refreshed or revealed. */
   private readonly nodes = new Map<string, QuartetNode>();
   private ticker: NodeJS.Timeout | undefined;
+  private lastNotice: string | undefined;
 
   constructor(
     private readonly store: SnapshotStore,
@@ -59,7 +66,8 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     const ap = this.store.current?.autopilot;
     if (!element) {
       const tasks = visibleTasks(this.store.current).map((t) => this.taskNode(t.id));
-      return autopilotSectionVisible(ap) ? [this.autopilotNode({ kind: 'autopilot' }), ...tasks] : tasks;
+      const notice = this.store.notice ? [this.cached<NoticeNode>(NOTICE_KEY, () => ({ kind: 'notice' }))] : [];
+      return [...notice, ...(autopilotSectionVisible(ap) ? [this.autopilotNode({ kind: 'autopilot' })] : []), ...tasks];
     }
     if (element.kind === 'autopilot') return ap ? autopilotChildren(ap).map((n) => this.autopilotNode(n)) : [];
     if (element.kind !== 'task') return [];
@@ -69,11 +77,12 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
 
   getParent(element: QuartetNode): QuartetNode | undefined {
     if (element.kind === 'attempt') return this.taskNode(element.taskId);
-    if (element.kind === 'task' || element.kind === 'autopilot') return undefined;
+    if (element.kind === 'task' || element.kind === 'autopilot' || element.kind === 'notice') return undefined;
     return this.autopilotNode({ kind: 'autopilot' });
   }
 
   getTreeItem(element: QuartetNode): vscode.TreeItem {
+    if (element.kind === 'notice') return this.store.notice ? noticeTreeItem(NOTICE_KEY, this.store.notice) : goneTreeItem(NOTICE_KEY);
     if (element.kind !== 'task' && element.kind !== 'attempt') {
       const ap = this.store.current?.autopilot;
       return ap ? autopilotTreeItem(element, ap, Date.now()) : goneTreeItem(autopilotKey(element));
@@ -118,7 +127,9 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     const changed = changedRows(previous, this.store.current);
     const apBefore = previous?.autopilot;
     const apNow = this.store.current?.autopilot;
-    if (changed === null || autopilotSectionVisible(apBefore) !== autopilotSectionVisible(apNow)) this.refresh();
+    const noticeChanged = this.store.notice !== this.lastNotice;
+    this.lastNotice = this.store.notice;
+    if (changed === null || noticeChanged || autopilotSectionVisible(apBefore) !== autopilotSectionVisible(apNow)) this.refresh();
     else {
       const rows: QuartetNode[] = changed.map((c) => (c.attemptId ? this.attemptNode(c.taskId, c.attemptId) : this.taskNode(c.taskId)));
       if (autopilotRowsKey(apBefore) !== autopilotRowsKey(apNow)) rows.push(this.autopilotNode({ kind: 'autopilot' }));
@@ -137,6 +148,7 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     }
     const ap = this.store.current?.autopilot;
     if (ap) for (const n of [{ kind: 'autopilot' as const }, ...autopilotChildren(ap)]) live.add(autopilotKey(n));
+    if (this.store.notice) live.add(NOTICE_KEY);
     for (const id of [...this.nodes.keys()]) if (!live.has(id)) this.nodes.delete(id);
   }
 

@@ -47,3 +47,13 @@ export function goneTreeItem(id: string): vscode.TreeItem {
   item.id = id;
   return item;
 }
+
+/** The line above the tasks about the supervisor itself (Quartet was updated while attempts ran). */
+export function noticeTreeItem(id: string, text: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(text, vscode.TreeItemCollapsibleState.None);
+  item.id = id;
+  item.tooltip = `${text}\n\nThe repository's supervisor is an older Quartet build that still runs work; Quartet keeps using it rather than cut that work off. Once nothing runs it restarts on the new build by itself.`;
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  item.accessibilityInformation = { label: `Warning: ${text}`, role: 'treeitem' };
+  return item;
+}
