@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGithubIssuesSource } from '../../src/core/tracker/githubIssues';
+import { createGithubIssuesSource } from '../../src/core/tracker/github/githubIssues';
 import { createGithubClient } from '../../src/core/github/githubClient';
 import { FakeGithub } from '../support/fakeGithub';
 import { fakeToken } from '../support/githubRepo';

@@ -2,9 +2,9 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRecordedServer, type RecordedServer } from '../support/recordedHttp';
-import { createGithubIssuesSource, type GithubIssuesOptions } from '../../src/core/tracker/githubIssues';
+import { createGithubIssuesSource, type GithubIssuesOptions } from '../../src/core/tracker/github/githubIssues';
 import { TrackerError, type NormalizedIssue } from '../../src/core/tracker/types';
-import { normalizeGithubIssue } from '../../src/core/tracker/githubNormalize';
+import { normalizeGithubIssue } from '../../src/core/tracker/github/githubNormalize';
 import page1 from '../fixtures/github/issues-page1.json';
 import page2 from '../fixtures/github/issues-page2.json';
 import closedList from '../fixtures/github/issues-closed.json';

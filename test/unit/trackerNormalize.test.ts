@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { instantOrNull, integerOrNull, normalizeLabels, presentString, priorityFromLabels, redactSecret } from '../../src/core/tracker/normalize';
-import { retryAfterMsFromHeaders } from '../../src/core/tracker/rateLimit';
+import { retryAfterMsFromHeaders } from '../../src/core/tracker/linear/rateLimit';
 import { envReference } from '../../src/core/tracker/secretRef';
-import { normalizeGithubIssue, type GithubMapping } from '../../src/core/tracker/githubNormalize';
+import { normalizeGithubIssue, type GithubMapping } from '../../src/core/tracker/github/githubNormalize';
 
 test('labels: trimmed, lowercased, blanks and duplicates dropped, order kept', () => {
   assert.deepEqual(normalizeLabels([' Bug', 'bug', '', '  ', 'P1', 7, null, 'Needs Review ']), ['bug', 'p1', 'needs review']);

@@ -1,8 +1,8 @@
 // Link-header pagination for the GitHub issues adapter: every page or a typed error, never a silently partial list.
 
-import type { GithubClient } from '../github/githubClient';
+import type { GithubClient } from '../../github/githubClient';
 import { trackerErrorOf } from './githubTrackerError';
-import { TrackerError } from './types';
+import { TrackerError } from '../types';
 
 interface ResponseLike {
   status: number;

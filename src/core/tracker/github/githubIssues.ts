@@ -1,11 +1,11 @@
 // GitHub Issues as a TaskSource (kind `github`): one repository, open/closed + label-derived states, no pull requests.
 
-import { createGithubClient, DEFAULT_GITHUB_API, type Clock, type GithubClient } from '../github/githubClient';
-import { GithubError } from '../github/errors';
+import { createGithubClient, DEFAULT_GITHUB_API, type Clock, type GithubClient } from '../../github/githubClient';
+import { GithubError } from '../../github/errors';
 import { collectPages } from './githubPages';
 import { trackerErrorOf } from './githubTrackerError';
 import { isPullRequest, inRepository, normalizeGithubIssue, type GithubMapping } from './githubNormalize';
-import { stateKey, TrackerError, type NormalizedIssue, type TaskSource } from './types';
+import { stateKey, TrackerError, type NormalizedIssue, type TaskSource } from '../types';
 
 export interface GithubIssuesOptions {
   /** REST API root; default https://api.github.com (GitHub Enterprise: https://HOST/api/v3). */

@@ -1,8 +1,8 @@
 // The GitHub adapter's side of the one GithubError: its SPEC §11.4 category, in words that name the read that failed.
 
-import { GithubError } from '../github/errors';
-import { excerpt, redactSecret } from './normalize';
-import { TrackerError } from './types';
+import { GithubError } from '../../github/errors';
+import { excerpt, redactSecret } from '../normalize';
+import { TrackerError } from '../types';
 
 /** Maps what a GitHub client call threw to a TrackerError whose message never contains the token. */
 export function trackerErrorOf(err: unknown, what: string, token: string | null): TrackerError {

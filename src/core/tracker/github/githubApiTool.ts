@@ -1,10 +1,10 @@
 // The `github_api` agent tool: a REST call on the task's own issue/PR (githubApiPolicy), executed host-side with the host token.
 
-import { createGithubClient, type Clock } from '../github/githubClient';
-import { GithubError, type GithubAnswer } from '../github/errors';
-import { excerpt, redactSecret } from './normalize';
+import { createGithubClient, type Clock } from '../../github/githubClient';
+import { GithubError, type GithubAnswer } from '../../github/errors';
+import { excerpt, redactSecret } from '../normalize';
 import { allowedSummary, githubCallPolicy, type GithubToolScope } from './githubApiPolicy';
-import { recordBody, toolError, toolResult, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from './toolResult';
+import { recordBody, toolError, toolResult, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from '../toolResult';
 
 export interface GithubToolTarget {
   baseUrl: string;
