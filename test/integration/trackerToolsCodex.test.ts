@@ -139,7 +139,8 @@ test('github_api: a call on the task\'s issue round-trips through real Codex; ou
     const toolbox = createTrackerToolbox({ kind: 'github', provider: { repo: 'quartet-test/widgets', endpoint: gh.url } }, { env: hostEnv }, scope);
     const ok = await runTurn(toolbox, 'github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/7' }, hostEnv);
     assert.ok(toolOutput(ok.modelBodies).includes('Seven'));
-    assert.equal(gh.requests[0]!.headers.authorization, `Bearer ${token}`);
+    // The one GitHub client (Octokit) sends a personal token in the `token` scheme.
+    assert.equal(gh.requests[0]!.headers.authorization, `token ${token}`);
     const refused = await runTurn(toolbox, 'github_api', { method: 'GET', path: '/user' }, hostEnv);
     assert.match(toolOutput(refused.modelBodies), /limited to the configured repository/);
     // Inside the repository but not the task's issue: making the repository public is refused with what is allowed instead.

@@ -2,9 +2,9 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRecordedServer, type RecordedServer } from '../support/recordedHttp';
-import { createGithubIssuesSource, type GithubIssuesOptions } from '../../src/core/tracker/githubIssues';
+import { createGithubIssuesSource, type GithubIssuesOptions } from '../../src/core/tracker/github/githubIssues';
 import { TrackerError, type NormalizedIssue } from '../../src/core/tracker/types';
-import { normalizeGithubIssue } from '../../src/core/tracker/githubNormalize';
+import { normalizeGithubIssue } from '../../src/core/tracker/github/githubNormalize';
 import page1 from '../fixtures/github/issues-page1.json';
 import page2 from '../fixtures/github/issues-page2.json';
 import closedList from '../fixtures/github/issues-closed.json';
@@ -41,6 +41,8 @@ function source(extra: Partial<GithubIssuesOptions> = {}) {
     getToken: async () => TOKEN,
     stateLabels: [['in-progress', 'In Progress']],
     warn: (m) => warnings.push(m),
+    // Deliberate 429s and 5xx below: the client's one retry and its backoffs happen at once.
+    clock: { now: () => Date.now(), sleep: async () => {} },
     ...extra,
   });
 }
@@ -179,6 +181,7 @@ test('403 with x-ratelimit-remaining 0 → tracker_rate_limited with the wait un
   assert.equal(err.category, 'tracker_rate_limited');
   assert.equal(err.detail.status, 403);
   assert.ok(err.detail.retryAfterMs! > 100_000 && err.detail.retryAfterMs! <= 120_000, String(err.detail.retryAfterMs));
+  assert.equal(gh.requests.length, 1, 'a reset two minutes away is not waited for');
 });
 
 test('429 with retry-after → tracker_rate_limited; a plain 403 is a status error', async () => {
@@ -186,6 +189,7 @@ test('429 with retry-after → tracker_rate_limited; a plain 403 is a status err
   const limited = await rejection(source().fetchIssuesByStates(['open']));
   assert.equal(limited.category, 'tracker_rate_limited');
   assert.equal(limited.detail.retryAfterMs, 30_000);
+  assert.equal(gh.requests.length, 2, 'a 30 s limit is waited out once, then reported');
   gh.route('GET', LIST, { status: 403, body: { message: 'Resource not accessible by personal access token' } });
   const forbidden = await rejection(source().fetchIssuesByStates(['open']));
   assert.equal(forbidden.category, 'tracker_status');
@@ -196,6 +200,7 @@ test('500 and 401 → tracker_status with the status and an actionable message',
   gh.route('GET', LIST, { status: 500, body: serverErrorBody });
   const e500 = await rejection(source().fetchIssuesByStates(['open']));
   assert.deepEqual([e500.category, e500.detail.status, e500.detail.retryable], ['tracker_status', 500, true]);
+  assert.equal(gh.requests.length, 3, 'a GET that got a 5xx is tried twice more');
   gh.route('GET', LIST, { status: 401, body: badCredsBody });
   const e401 = await rejection(source().fetchIssuesByStates(['open']));
   assert.equal(e401.category, 'tracker_status');

@@ -2,7 +2,7 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeLinear, type FakeLinear } from '../support/fakeLinear';
-import { createLinearSource, type LinearOptions } from '../../src/core/tracker/linear';
+import { createLinearSource, type LinearOptions } from '../../src/core/tracker/linear/linear';
 import { TrackerError } from '../../src/core/tracker/types';
 
 const KEY = 'lin_api_TESTkey0123456789abcdefXYZ';

@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { instantOrNull, integerOrNull, normalizeLabels, presentString, priorityFromLabels, redactSecret } from '../../src/core/tracker/normalize';
-import { retryAfterMsFromHeaders } from '../../src/core/tracker/rateLimit';
+import { retryAfterMsFromHeaders } from '../../src/core/tracker/linear/rateLimit';
 import { envReference } from '../../src/core/tracker/secretRef';
-import { normalizeGithubIssue, type GithubMapping } from '../../src/core/tracker/githubNormalize';
+import { normalizeGithubIssue, type GithubMapping } from '../../src/core/tracker/github/githubNormalize';
 
 test('labels: trimmed, lowercased, blanks and duplicates dropped, order kept', () => {
   assert.deepEqual(normalizeLabels([' Bug', 'bug', '', '  ', 'P1', 7, null, 'Needs Review ']), ['bug', 'p1', 'needs review']);
@@ -41,13 +41,13 @@ test('priority labels: p1..p4, priority:N, named levels, p0 → 1, most urgent w
   assert.equal(priorityFromLabels(['sev-1', 'p4'], new Map([['sev-1', 1]])), 1);
 });
 
-test('rate-limit headers: retry-after seconds or date, GitHub reset seconds, Linear reset milliseconds', () => {
+test('Linear rate-limit headers: retry-after seconds or date, then the reset (milliseconds) of an exhausted budget', () => {
   const now = 1_700_000_000_000;
   const h = (o: Record<string, string>) => (n: string) => o[n];
   assert.equal(retryAfterMsFromHeaders(h({ 'retry-after': '12' }), now), 12_000);
   assert.equal(retryAfterMsFromHeaders(h({ 'retry-after': new Date(now + 5000).toUTCString() }), now), 5000);
-  assert.equal(retryAfterMsFromHeaders(h({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 90) }), now), 90_000);
-  assert.equal(retryAfterMsFromHeaders(h({ 'x-ratelimit-remaining': '12', 'x-ratelimit-reset': String(now / 1000 + 90) }), now), null);
+  assert.equal(retryAfterMsFromHeaders(h({ 'x-ratelimit-requests-remaining': '12', 'x-ratelimit-requests-reset': String(now + 2500) }), now), null);
+  assert.equal(retryAfterMsFromHeaders(h({ 'x-ratelimit-complexity-remaining': '0', 'x-ratelimit-complexity-reset': String(now + 4000) }), now), 4000);
   assert.equal(retryAfterMsFromHeaders(h({ 'x-ratelimit-requests-remaining': '0', 'x-ratelimit-requests-reset': String(now + 2500) }), now), 2500);
   assert.equal(retryAfterMsFromHeaders(h({}), now), null);
 });

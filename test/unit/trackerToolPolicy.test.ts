@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { FakeGithub } from '../support/fakeGithub';
 import { startFakeLinear, type FakeLinear } from '../support/fakeLinear';
 import { createTrackerToolbox, type TaskToolScope } from '../../src/core/tracker/agentTools';
-import { githubCallPolicy, type GithubToolScope } from '../../src/core/tracker/githubApiPolicy';
-import { linearCallPolicy } from '../../src/core/tracker/linearGraphqlTool';
-import { readOperations } from '../../src/core/tracker/graphqlOps';
+import { githubCallPolicy, type GithubToolScope } from '../../src/core/tracker/github/githubApiPolicy';
+import { linearCallPolicy } from '../../src/core/tracker/linear/linearGraphqlTool';
+import { readOperations } from '../../src/core/tracker/linear/graphqlOps';
 import type { ToolCallRecord, ToolResult } from '../../src/core/tracker/toolResult';
 
 const TOKEN = 'ghp_POLICYtoken0123456789abcdef';

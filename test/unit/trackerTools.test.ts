@@ -55,7 +55,9 @@ test('github_api: a GET inside the repository runs host-side with the host token
   assert.equal((out.body as { number: number }).number, 42);
   assert.match(String(out.link), /rel="next"/);
   const req = gh.requests[0]!;
-  assert.equal(req.headers.authorization, `Bearer ${GH_TOKEN}`);
+  // The one GitHub client (Octokit) sends a personal token in the `token` scheme.
+  assert.equal(req.headers.authorization, `token ${GH_TOKEN}`);
+  assert.equal(req.headers['x-github-api-version'], '2022-11-28');
   assert.equal(req.path, '/repos/quartet-test/widgets/issues/42?per_page=5&draft=false');
   assert.ok(!text(r).includes(GH_TOKEN));
 });
@@ -64,7 +66,7 @@ test('github_api: POST with a JSON body; a non-2xx answer is a failure result ca
   gh.route('POST', '/repos/quartet-test/widgets/issues/42/comments', (req) => ({ status: 201, body: { id: 1, body: (JSON.parse(req.body) as { body: string }).body } }));
   const ok = await githubTools().executeTrackerTool('github_api', { method: 'POST', path: '/repos/quartet-test/widgets/issues/42/comments', body: { body: 'Done in #43' } });
   assert.equal(ok.success, true);
-  assert.equal(gh.requests[0]!.headers['content-type'], 'application/json');
+  assert.match(String(gh.requests[0]!.headers['content-type']), /^application\/json\b/);
   assert.deepEqual(json(ok).body, { id: 1, body: 'Done in #43' });
   const missing = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42/timeline' });
   assert.equal(missing.success, false);
@@ -107,7 +109,7 @@ test('github_api: redirects are reported, not followed; the token is redacted ev
   gh.route('GET', '/repos/quartet-test/widgets/issues/42/comments', (req) => ({ status: 200, body: { seen: req.headers.authorization } }));
   const echoed = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42/comments' });
   assert.ok(!text(echoed).includes(GH_TOKEN));
-  assert.match(text(echoed), /Bearer \[REDACTED\]/);
+  assert.match(text(echoed), /token \[REDACTED\]/);
   const none = await githubTools({}).executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42' });
   assert.equal(none.success, false);
   assert.match(String((json(none).error as { message: string }).message), /no GitHub token/);

@@ -1,91 +1,100 @@
-// The Octokit factory: base URL, token, user agent, a per-request timeout, and rate-limit waits with typed errors.
+// The one GitHub client factory (land, PR close, tracker, github_api tool): Octokit with throttling and retry, typed errors.
 
 import { Octokit } from '@octokit/rest';
-import { GithubError, withoutSecret, type GithubErrorReason } from './errors';
-import { rateLimitWait } from './rateLimit';
+import { throttling } from '@octokit/plugin-throttling';
+import { retry } from '@octokit/plugin-retry';
+import { GithubError, withoutSecret } from './errors';
+import { toGithubError } from './requestError';
+import { retryOptions, serverErrorPolicy, throttleOptions, type Clock, type RetryTuning } from './retryPolicy';
+import { systemClock } from '../execution/clock';
 import { endpointProblem } from '../tracker/endpointPolicy';
-import { systemClock, type Clock } from '../execution/clock';
+
+export { type Clock } from './retryPolicy';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
+/** Pinned so a GitHub-side default change cannot alter the shapes we read. */
+export const GITHUB_API_VERSION = '2022-11-28';
+
+// serverErrorPolicy sits between the two so its error hook decides before the retry plugin's.
+const QuartetOctokit = Octokit.plugin(throttling, serverErrorPolicy, retry);
+export type GithubClient = InstanceType<typeof QuartetOctokit>;
 
 export interface GithubClientOptions {
   token: string;
+  /** REST API root; default https://api.github.com (GitHub Enterprise: https://HOST/api/v3; tests: the fake's loopback URL). */
   baseUrl?: string;
   userAgent?: string;
+  /** Rate-limit waits and 5xx backoffs (tests pass one whose sleeps return at once). */
   clock?: Clock;
-  /** Longest wait for a rate limit before giving up with `github_rate_limited` (default 60 s). */
+  /** Longest rate-limit wait worth retrying after; a later reset fails at once with `github_rate_limited` (default 60 s). */
   maxRateLimitWaitMs?: number;
-  /** Rate-limited retries of one request (default 3). */
+  /** Rate-limited retries of one request (default 1). */
   maxRateLimitRetries?: number;
+  /** Retries of a GET that got a 5xx (default 2); writes and 4xx answers are never retried. */
+  serverErrorRetries?: number;
+  /** Per attempt: each retry gets its own. Default 30 s. */
   requestTimeoutMs?: number;
-  /** Told before each rate-limit wait (the land shows it as a step detail). */
+  /** Told before each rate-limit wait (the land logs it). */
   onRateLimit?: (waitMs: number, resetAt: Date) => void;
+  /** Octokit's warnings (deprecations), token removed; everything else it would log is reported through GithubError. */
   log?: (line: string) => void;
 }
 
-interface HttpErrorLike {
-  name: string;
-  status: number;
-  message: string;
-  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
-}
-
-function isHttpError(err: unknown): err is HttpErrorLike {
-  return err instanceof Error && err.name === 'HttpError' && typeof (err as { status?: unknown }).status === 'number';
-}
-
-const REASON_BY_STATUS: Record<number, GithubErrorReason> = { 401: 'github_auth', 403: 'github_forbidden', 404: 'github_not_found', 422: 'github_validation' };
-
-/** GitHub's own message, plus the `errors[].message` details a 422 carries. */
-export function githubMessage(data: unknown): string {
-  const d = (data ?? {}) as { message?: unknown; errors?: unknown };
-  const main = typeof d.message === 'string' ? d.message : '';
-  const details = Array.isArray(d.errors)
-    ? d.errors.map((e) => (typeof e === 'string' ? e : typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : '')).filter(Boolean)
-    : [];
-  return [main, ...details].filter(Boolean).join(': ');
-}
-
-export function createGithubClient(o: GithubClientOptions): Octokit {
+/**
+ * A client whose every failure is a GithubError. Throws `github_endpoint` at once for a base URL a token may not
+ * go to (endpointPolicy: https, or http to loopback only); whether the host is trusted is the caller's decision.
+ */
+export function createGithubClient(o: GithubClientOptions): GithubClient {
   const clock = o.clock ?? systemClock;
-  const maxWait = o.maxRateLimitWaitMs ?? 60_000;
-  const maxRetries = o.maxRateLimitRetries ?? 3;
   const timeoutMs = o.requestTimeoutMs ?? 30_000;
-  const quiet = (): void => undefined;
   const baseUrl = (o.baseUrl ?? DEFAULT_GITHUB_API).replace(/\/+$/, '');
   // The token rides on every request: never over plain http off this machine.
   const problem = endpointProblem(baseUrl);
-  if (problem) throw new GithubError(`GitHub API URL ${problem}; fix quartet.github.apiUrl.`, 'github_validation');
-  const octokit = new Octokit({
+  if (problem) throw new GithubError(`GitHub API URL ${problem}; fix quartet.github.apiUrl (or tracker.provider.endpoint).`, 'github_endpoint');
+  const tuning: RetryTuning = {
+    clock,
+    maxRateLimitWaitMs: o.maxRateLimitWaitMs ?? 60_000,
+    maxRateLimitRetries: o.maxRateLimitRetries ?? 1,
+    serverErrorRetries: o.serverErrorRetries ?? 2,
+    onRateLimit: o.onRateLimit,
+  };
+  const quiet = (): void => undefined;
+  // A fresh timeout per fetch, so a retry is not cut short by the first attempt's clock.
+  const timedFetch = (url: string | URL, init: RequestInit = {}): Promise<Response> => fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
+  const octokit = new QuartetOctokit({
     auth: o.token,
     baseUrl,
     userAgent: o.userAgent ?? 'quartet',
-    // Octokit logs every request; the land reports its own steps instead.
+    request: { fetch: timedFetch },
+    throttle: throttleOptions(tuning, baseUrl),
+    retry: retryOptions(tuning),
+    quartetRetry: tuning,
+    // Octokit logs every failed request to the console; failures reach callers as GithubError instead.
     log: { debug: quiet, info: quiet, warn: (m: string) => o.log?.(withoutSecret(m, o.token)), error: quiet },
   });
+  // Registered last, so it is the outermost layer: it sees the final outcome after every retry.
   octokit.hook.wrap('request', async (request, options) => {
-    const what = `${options.method} ${String(options.url)}`;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await request({ ...options, request: { ...options.request, signal: AbortSignal.timeout(timeoutMs) } });
-      } catch (err) {
-        if (!isHttpError(err)) throw err;
-        const message = githubMessage(err.response?.data) || err.message;
-        const wait = rateLimitWait(err.status, err.response?.headers ?? {}, message, clock.now());
-        if (wait) {
-          if (wait.waitMs <= maxWait && attempt < maxRetries) {
-            o.onRateLimit?.(wait.waitMs, wait.resetAt);
-            await clock.sleep(wait.waitMs);
-            continue;
-          }
-          throw new GithubError(`GitHub rate limit reached (${what}); it resets at ${wait.resetAt.toISOString()}`, 'github_rate_limited', { status: err.status, resetAt: wait.resetAt.toISOString() });
-        }
-        if (!err.response) throw new GithubError(withoutSecret(`could not reach GitHub (${what}): ${err.message}`, o.token), 'github_network');
-        const reason = REASON_BY_STATUS[err.status] ?? 'github_http';
-        const hint = err.status === 401 ? ' — the token is missing, expired or wrong' : '';
-        throw new GithubError(withoutSecret(`GitHub answered ${err.status} to ${what}: ${message}${hint}`, o.token), reason, { status: err.status });
-      }
+    // Octokit hands each call the client's shared `request` defaults; the plugins keep per-call counters there.
+    options.request = { ...options.request };
+    options.headers = { 'x-github-api-version': GITHUB_API_VERSION, ...options.headers };
+    try {
+      return await request(options);
+    } catch (err) {
+      throw toGithubError(err, { what: describe(octokit, options, baseUrl), token: o.token, nowMs: clock.now(), timeoutMs });
     }
   });
   return octokit;
+}
+
+/** `GET /repos/o/r/pulls/7`: the method and the expanded path under the API root, without the query. */
+function describe(octokit: GithubClient, options: Parameters<GithubClient['request']['endpoint']['parse']>[0], baseUrl: string): string {
+  try {
+    const { method, url } = octokit.request.endpoint.parse(options);
+    const u = new URL(url);
+    const root = new URL(baseUrl).pathname.replace(/\/+$/, '');
+    const path = u.origin === new URL(baseUrl).origin && u.pathname.startsWith(root) ? u.pathname.slice(root.length) || '/' : `${u.origin}${u.pathname}`;
+    return `${method} ${decodeURIComponent(path)}`;
+  } catch {
+    return `${options.method} ${String(options.url)}`;
+  }
 }

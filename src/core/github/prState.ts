@@ -1,6 +1,6 @@
 // What GitHub says about a pull request, boiled down (pure): checks, reviews, and the feedback not yet sent.
 
-import { WRITE_ASSOCIATIONS } from '../tracker/githubNormalize';
+import { WRITE_ASSOCIATIONS } from '../tracker/github/githubNormalize';
 
 /** The fields of a check run Quartet reads (GET /repos/{o}/{r}/commits/{ref}/check-runs). */
 export interface CheckRunLike {

@@ -1,8 +1,8 @@
 // Provider-native agent tools (SPEC §10.5): the specs to advertise on thread/start and the host-side executor.
 
 import type { TrackerConfig, TrackerDeps } from './createTaskSource';
-import { executeGithubApi, githubApiSpec, type GithubToolTarget } from './githubApiTool';
-import { executeLinearGraphql, linearGraphqlSpec, type LinearToolTarget } from './linearGraphqlTool';
+import { executeGithubApi, githubApiSpec, type GithubToolTarget } from './github/githubApiTool';
+import { executeLinearGraphql, linearGraphqlSpec, type LinearToolTarget } from './linear/linearGraphqlTool';
 import { resolveTrackerSettings } from './trackerSettings';
 import { toolError, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from './toolResult';
 

@@ -1,7 +1,7 @@
 // Builds the TaskSource for a tracker config (`local`, `github`, `linear`); the WORKFLOW.md loader maps onto TrackerConfig.
 
-import { createGithubIssuesSource } from './githubIssues';
-import { createLinearSource } from './linear';
+import { createGithubIssuesSource } from './github/githubIssues';
+import { createLinearSource } from './linear/linear';
 import { createLocalSource, type LocalTask } from './localSource';
 import type { SecretDeps } from './secretRef';
 import { resolveTrackerSettings } from './trackerSettings';

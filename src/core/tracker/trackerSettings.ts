@@ -1,10 +1,10 @@
 // TrackerConfig → validated adapter settings (one snapshot shared by the TaskSource and the agent tools).
 
 import type { TrackerConfig, TrackerDeps } from './createTaskSource';
-import type { GithubIssuesOptions } from './githubIssues';
-import { GITHUB_API_URL } from './githubClient';
-import type { LinearOptions } from './linear';
-import { LINEAR_API_URL } from './linearClient';
+import type { GithubIssuesOptions } from './github/githubIssues';
+import { DEFAULT_GITHUB_API } from '../github/githubClient';
+import type { LinearOptions } from './linear/linear';
+import { LINEAR_API_URL } from './linear/linearClient';
 import { LOCAL_ACTIVE_STATES, LOCAL_TERMINAL_STATES } from './localSource';
 import { hostConsentMessage, needsHostConsent, type TokenProvider } from './endpointPolicy';
 import { ProviderKeys } from './providerKeys';
@@ -74,7 +74,7 @@ export function resolveTrackerSettings(config: TrackerConfig, deps: TrackerDeps)
     const stateLabels = keys.stringMap('state_labels');
     const openState = keys.string('open_state') ?? 'open';
     const closedState = keys.string('closed_state') ?? 'closed';
-    const baseUrl = keys.url('endpoint') ?? GITHUB_API_URL;
+    const baseUrl = keys.url('endpoint') ?? DEFAULT_GITHUB_API;
     const github = {
       baseUrl,
       owner,

@@ -3,7 +3,7 @@
 import { createTaskSource, type TrackerConfig, type TrackerDeps } from '../tracker/createTaskSource';
 import type { CredentialNeeds } from '../tracker/credentials';
 import { hostConsentMessage, needsHostConsent } from '../tracker/endpointPolicy';
-import { GITHUB_API_URL } from '../tracker/githubClient';
+import { DEFAULT_GITHUB_API } from '../github/githubClient';
 import { GITHUB_TOKEN_ENV, LINEAR_KEY_ENV, resolveTrackerSettings } from '../tracker/trackerSettings';
 import { TrackerError } from '../tracker/types';
 import { dispatchPreflight, type PreflightProblem } from './preflight';
@@ -42,7 +42,7 @@ export function trackerEndpoints(config: TrackerConfig | null, landPr: boolean):
   } catch {
     // Invalid config: Start reports the config error itself, and nothing is sent.
   }
-  if (landPr && !out.some((e) => e.provider === 'github')) out.push({ provider: 'github', url: GITHUB_API_URL });
+  if (landPr && !out.some((e) => e.provider === 'github')) out.push({ provider: 'github', url: DEFAULT_GITHUB_API });
   return out;
 }
 

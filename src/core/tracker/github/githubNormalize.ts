@@ -1,7 +1,7 @@
 // GitHub issue payload → NormalizedIssue (pure): state/label mapping, priority, assignment rule, native_ref.
 
-import { instantOrNull, normalizeLabels, presentString, priorityFromLabels, stringOrNull } from './normalize';
-import type { IssueAuthor, NormalizedIssue } from './types';
+import { instantOrNull, normalizeLabels, presentString, priorityFromLabels, stringOrNull } from '../normalize';
+import type { IssueAuthor, NormalizedIssue } from '../types';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

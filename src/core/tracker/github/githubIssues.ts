@@ -1,8 +1,11 @@
 // GitHub Issues as a TaskSource (kind `github`): one repository, open/closed + label-derived states, no pull requests.
 
-import { collectPages, githubOctokit, GITHUB_API_URL, GITHUB_API_VERSION, mapGithubError } from './githubClient';
+import { createGithubClient, DEFAULT_GITHUB_API, type Clock, type GithubClient } from '../../github/githubClient';
+import { GithubError } from '../../github/errors';
+import { collectPages } from './githubPages';
+import { trackerErrorOf } from './githubTrackerError';
 import { isPullRequest, inRepository, normalizeGithubIssue, type GithubMapping } from './githubNormalize';
-import { stateKey, TrackerError, type NormalizedIssue, type TaskSource } from './types';
+import { stateKey, TrackerError, type NormalizedIssue, type TaskSource } from '../types';
 
 export interface GithubIssuesOptions {
   /** REST API root; default https://api.github.com (GitHub Enterprise: https://HOST/api/v3). */
@@ -30,13 +33,15 @@ export interface GithubIssuesOptions {
   pageSize?: number;
   maxPages?: number;
   timeoutMs?: number;
+  /** Rate-limit waits and 5xx backoffs of the GitHub client (tests pass one whose sleeps return at once). */
+  clock?: Clock;
   warn?: (message: string) => void;
 }
 
 const ISSUE_NUMBER = /^[1-9][0-9]{0,15}$/;
 
 export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
-  const baseUrl = (o.baseUrl ?? GITHUB_API_URL).replace(/\/+$/, '');
+  const baseUrl = (o.baseUrl ?? DEFAULT_GITHUB_API).replace(/\/+$/, '');
   const { owner, repo } = o;
   const stateLabels = (o.stateLabels ?? []).map(([l, s]) => [l.trim().toLowerCase(), s] as const).filter(([l]) => l !== '');
   const openState = o.openState ?? 'open';
@@ -46,7 +51,6 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
   const labelFilter = o.labelPrefilter ? [...new Set((o.requiredLabels ?? []).map((l) => l.trim()).filter(Boolean))].join(',') : '';
   const timeoutMs = o.timeoutMs ?? 30_000;
   const warn = o.warn ?? ((m: string) => console.warn(m));
-  const headers = { 'x-github-api-version': GITHUB_API_VERSION };
   let assigneeLogin: Promise<string | null> | null = null;
 
   const token = async (): Promise<string> => {
@@ -55,22 +59,31 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
     return t;
   };
 
+  /** One client per operation: the token is read fresh each time, so a rotated secret applies at once. */
+  const client = (t: string): GithubClient => {
+    try {
+      return createGithubClient({ token: t, baseUrl, requestTimeoutMs: timeoutMs, clock: o.clock });
+    } catch (err) {
+      throw trackerErrorOf(err, `client for ${owner}/${repo}`, t);
+    }
+  };
+
   /** The assignment rule's login; `me` costs one GET /user per source, then is cached. */
-  const routedLogin = (octokit: ReturnType<typeof githubOctokit>, t: string): Promise<string | null> => {
+  const routedLogin = (octokit: GithubClient, t: string): Promise<string | null> => {
     const wanted = o.assignee?.trim() ?? '';
     if (!wanted) return Promise.resolve(null);
     if (wanted.toLowerCase() !== 'me') return Promise.resolve(wanted.toLowerCase());
-    assigneeLogin ??= octokit.request('GET /user', { headers }).then(
+    assigneeLogin ??= octokit.request('GET /user').then(
       (r) => String((r.data as { login?: unknown }).login ?? '').toLowerCase() || null,
       (err: unknown) => {
         assigneeLogin = null;
-        throw mapGithubError(err, 'lookup of the token user (assignee: me)', t);
+        throw trackerErrorOf(err, 'lookup of the token user (assignee: me)', t);
       },
     );
     return assigneeLogin;
   };
 
-  const mapping = async (octokit: ReturnType<typeof githubOctokit>, t: string): Promise<GithubMapping> => ({
+  const mapping = async (octokit: GithubClient, t: string): Promise<GithubMapping> => ({
     owner,
     repo,
     stateLabels,
@@ -96,7 +109,7 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
       // No GitHub issue can be in a state we never produce: answer without a request.
       if (!needOpen && !needClosed) return [];
       const t = await token();
-      const octokit = githubOctokit(baseUrl, t, timeoutMs);
+      const octokit = client(t);
       const m = await mapping(octokit, t);
       const state = needOpen && needClosed ? 'all' : needOpen ? 'open' : 'closed';
       const what = `issue list of ${owner}/${repo}`;
@@ -112,7 +125,6 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
             sort: 'created',
             direction: 'asc',
             ...(labelFilter ? { labels: labelFilter } : {}),
-            headers,
           }),
         { baseUrl, maxPages: o.maxPages ?? 50, what, token: t },
       );
@@ -132,7 +144,7 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
       const unique = [...new Set(ids)];
       if (unique.length === 0) return [];
       const t = await token();
-      const octokit = githubOctokit(baseUrl, t, timeoutMs);
+      const octokit = client(t);
       const m = await mapping(octokit, t);
       const out: NormalizedIssue[] = [];
       for (const id of unique) {
@@ -140,11 +152,11 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
         if (!ISSUE_NUMBER.test(id)) continue;
         let data: unknown;
         try {
-          data = (await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { owner, repo, issue_number: Number(id), headers })).data;
+          data = (await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { owner, repo, issue_number: Number(id) })).data;
         } catch (err) {
-          const status = (err as { status?: unknown }).status;
-          if ((status === 404 || status === 410) && (err as { response?: unknown }).response) continue; // deleted or hidden
-          throw mapGithubError(err, `refresh of issue #${id} in ${owner}/${repo}`, t);
+          const status = err instanceof GithubError ? err.detail.status : undefined;
+          if (status === 404 || status === 410) continue; // deleted or hidden
+          throw trackerErrorOf(err, `refresh of issue #${id} in ${owner}/${repo}`, t);
         }
         if (isPullRequest(data) || !inRepository(data, owner, repo)) continue; // a PR, or transferred away
         const issue = normalizeGithubIssue(data, m);

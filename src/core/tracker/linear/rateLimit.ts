@@ -1,8 +1,8 @@
-// Reads provider rate-limit headers (GitHub and Linear) into a wait time for `tracker_rate_limited` errors.
+// Reads Linear's rate-limit headers into a wait time for `tracker_rate_limited` errors (GitHub's: src/core/github/rateLimit.ts).
 
 type HeaderGet = (name: string) => string | null | undefined;
 
-/** Epoch values above this are milliseconds (Linear), below it seconds (GitHub). */
+/** Epoch values above this are milliseconds (what Linear sends), below it seconds. */
 const MS_EPOCH_THRESHOLD = 1e12;
 
 function epochToWait(raw: string | null | undefined, now: number): number | null {
@@ -14,8 +14,8 @@ function epochToWait(raw: string | null | undefined, now: number): number | null
 
 /**
  * How long to wait before the next request, or null when the headers say nothing:
- * `retry-after` (seconds or an HTTP date) first, then a reset instant whose budget is exhausted
- * (`x-ratelimit-reset` for GitHub, `x-ratelimit-requests-reset` for Linear).
+ * `retry-after` (seconds or an HTTP date) first, then the reset instant of an exhausted budget
+ * (`x-ratelimit-requests-reset`, or `x-ratelimit-complexity-reset`).
  */
 export function retryAfterMsFromHeaders(get: HeaderGet, now = Date.now()): number | null {
   const retryAfter = get('retry-after');
@@ -25,16 +25,13 @@ export function retryAfterMsFromHeaders(get: HeaderGet, now = Date.now()): numbe
     const at = Date.parse(retryAfter);
     if (Number.isFinite(at)) return Math.max(0, at - now);
   }
-  if (get('x-ratelimit-remaining') === '0') {
-    const wait = epochToWait(get('x-ratelimit-reset'), now);
-    if (wait !== null) return wait;
-  }
-  if (get('x-ratelimit-requests-remaining') === '0' || get('x-ratelimit-complexity-remaining') === '0') {
-    const wait = epochToWait(get('x-ratelimit-requests-reset') ?? get('x-ratelimit-complexity-reset'), now);
+  for (const budget of ['requests', 'complexity']) {
+    if (get(`x-ratelimit-${budget}-remaining`) !== '0') continue;
+    const wait = epochToWait(get(`x-ratelimit-${budget}-reset`), now);
     if (wait !== null) return wait;
   }
   return null;
 }
 
-/** GitHub's advice for a secondary rate limit without headers, reused as the generic fallback. */
+/** When Linear names no time: a minute, as GitHub advises for its secondary limits. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;

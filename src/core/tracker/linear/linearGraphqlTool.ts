@@ -2,8 +2,8 @@
 
 import { readOperations, resolveValue, type GqlOperation } from './graphqlOps';
 import { graphqlErrors, postLinear } from './linearClient';
-import { recordBody, toolError, toolResult, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from './toolResult';
-import { TrackerError } from './types';
+import { recordBody, toolError, toolResult, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from '../toolResult';
+import { TrackerError } from '../types';
 
 export interface LinearToolTarget {
   endpoint: string;

@@ -1,9 +1,10 @@
 // The `github_api` agent tool: a REST call on the task's own issue/PR (githubApiPolicy), executed host-side with the host token.
 
-import { excerpt, redactSecret } from './normalize';
-import { GITHUB_API_VERSION } from './githubClient';
+import { createGithubClient, type Clock } from '../../github/githubClient';
+import { GithubError, type GithubAnswer } from '../../github/errors';
+import { excerpt, redactSecret } from '../normalize';
 import { allowedSummary, githubCallPolicy, type GithubToolScope } from './githubApiPolicy';
-import { recordBody, toolError, toolResult, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from './toolResult';
+import { recordBody, toolError, toolResult, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from '../toolResult';
 
 export interface GithubToolTarget {
   baseUrl: string;
@@ -12,11 +13,14 @@ export interface GithubToolTarget {
   getToken(): Promise<string | null>;
   tokenWhere?: string;
   timeoutMs?: number;
+  /** Rate-limit waits and 5xx backoffs of the GitHub client (tests pass one whose sleeps return at once). */
+  clock?: Clock;
   /** The task's issue and PRs, read on each call; without a scope (null) every call is refused. */
   scope(): GithubToolScope | null;
 }
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+type Method = (typeof METHODS)[number];
 
 export function githubApiSpec(t: GithubToolTarget): DynamicToolSpec {
   const root = `/repos/${t.owner}/${t.repo}`;
@@ -105,38 +109,36 @@ export async function executeGithubApi(t: GithubToolTarget, args: unknown, recor
     done(null, 'no token');
     return toolError(`Quartet has no GitHub token for this tool; a person must set ${t.tokenWhere ?? 'one'} on the host.`);
   }
-  let res: Response;
-  let text: string;
+  let answer: GithubAnswer;
   try {
-    res = await fetch(url, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': GITHUB_API_VERSION,
-        'user-agent': 'quartet',
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
+    const client = createGithubClient({ token, baseUrl: t.baseUrl, requestTimeoutMs: t.timeoutMs, clock: t.clock });
+    answer = await client.request({
+      method: method as Method,
+      url: url.href,
+      headers: { accept: 'application/vnd.github+json' },
+      ...(body ? { data: body } : {}),
       // A redirect could lead out of the repository (renamed or transferred): report it instead of following.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(t.timeoutMs ?? 30_000),
+      request: { redirect: 'manual' },
     });
-    text = await res.text();
   } catch (err) {
-    const e = err as Error & { cause?: { message?: unknown } };
-    const why = `GitHub request failed before a response: ${redactSecret(excerpt(String(e.cause?.message ?? e.message)), token)}`;
-    done(null, why);
-    return toolError(why);
+    // GitHub's non-2xx answers go back to the agent as they are; only a call that got no answer is a tool error.
+    const answered = err instanceof GithubError ? err.answer : null;
+    if (!answered) {
+      const why = err instanceof GithubError && err.reason === 'github_network' ? `GitHub request failed before a response: ${excerpt(err.detail.why ?? err.message)}` : redactSecret((err as Error).message, token);
+      done(null, why);
+      return toolError(why);
+    }
+    answer = answered;
   }
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // not JSON: return the text as is
-  }
-  done(res.status, null);
-  const link = res.headers.get('link');
-  const limits = res.status === 403 || res.status === 429 ? { retry_after: res.headers.get('retry-after'), ratelimit_reset: res.headers.get('x-ratelimit-reset') } : {};
-  return toolResult(res.status >= 200 && res.status < 300, { status: res.status, ...(link ? { link } : {}), ...limits, body: parsed }, token);
+  done(answer.status, null);
+  const header = (name: string): string | null => (answer.headers[name] === undefined ? null : String(answer.headers[name]));
+  const link = header('link');
+  const limits = answer.status === 403 || answer.status === 429 ? { retry_after: header('retry-after'), ratelimit_reset: header('x-ratelimit-reset') } : {};
+  return toolResult(answer.status >= 200 && answer.status < 300, { status: answer.status, ...(link ? { link } : {}), ...limits, body: bodyOf(answer.data) }, token);
+}
+
+/** Octokit parses JSON and text; an empty body is null, bytes are shown as text. */
+function bodyOf(data: unknown): unknown {
+  if (data === '' || data === undefined) return null;
+  return data instanceof ArrayBuffer ? Buffer.from(data).toString('utf8') : data;
 }

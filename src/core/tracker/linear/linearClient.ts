@@ -1,8 +1,8 @@
 // Linear GraphQL transport (Node's fetch): one POST, timeouts, and SPEC §11.4 error mapping for HTTP and GraphQL errors.
 
-import { excerpt, redactSecret } from './normalize';
+import { excerpt, redactSecret } from '../normalize';
 import { DEFAULT_RATE_LIMIT_WAIT_MS, retryAfterMsFromHeaders } from './rateLimit';
-import { TrackerError } from './types';
+import { TrackerError } from '../types';
 
 export const LINEAR_API_URL = 'https://api.linear.app/graphql';
 

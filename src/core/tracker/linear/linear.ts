@@ -2,7 +2,7 @@
 
 import { LINEAR_API_URL, linearData, postLinear } from './linearClient';
 import { normalizeLinearIssue, type LinearMapping } from './linearNormalize';
-import { stateKey, TrackerError, type NormalizedIssue, type TaskSource } from './types';
+import { stateKey, TrackerError, type NormalizedIssue, type TaskSource } from '../types';
 
 export interface LinearOptions {
   endpoint?: string;

@@ -1,7 +1,7 @@
 // Linear issue node → NormalizedIssue (pure): priority 0 → null, labels, "blocks" inverse relations, assignment rule.
 
-import { instantOrNull, integerOrNull, normalizeLabels, presentString, stringOrNull } from './normalize';
-import { stateKey, type BlockerRef, type IssueAuthor, type NormalizedIssue } from './types';
+import { instantOrNull, integerOrNull, normalizeLabels, presentString, stringOrNull } from '../normalize';
+import { stateKey, type BlockerRef, type IssueAuthor, type NormalizedIssue } from '../types';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
