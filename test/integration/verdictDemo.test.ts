@@ -53,7 +53,7 @@ test("greet in French: no ★ until judged; #2 (smallest diff, green on its own 
   assert.deepEqual(v.entries.map((e) => e.attemptId), [a1, a3, a2, a4]);
   const cell = (tests: string, code: string) => v.matrix.find((c) => c.tests === tests && c.code === code)!;
   assert.equal(cell(a1!, a2!).ok, false);
-  assert.deepEqual(cell(a1!, a2!).failedTests, ['trims names in French too']);
+  assert.deepEqual(cell(a1!, a2!).failedTests, ['trims names in French too'], JSON.stringify(v.matrix));
   assert.equal(cell(a1!, a3!).ok, true);
   assert.equal(cell(a2!, a1!).ok, true);
   assert.equal(v.headline, 'close call: #1 and #3 have the same evidence; #1 adds its own tests');

@@ -45,6 +45,13 @@ test('annotateDiff numbers the new side; removed lines of a kept file get no num
   assert.equal(d.truncated, false);
 });
 
+test('annotateDiff: a removed "-- " line or an added "++ " line inside a hunk is content, not a header', () => {
+  const d = annotateDiff(['diff --git a/q.sql b/q.sql', '--- a/q.sql', '+++ b/q.sql', '@@ -1,2 +1,2 @@', '--- old comment', '+++ new comment', ' SELECT 1;', ''].join('\n'));
+  assert.deepEqual(d.lines.get('q.sql')?.get(1), { kind: 'added', text: '++ new comment' });
+  assert.deepEqual(d.lines.get('q.sql')?.get(2), { kind: 'context', text: 'SELECT 1;' });
+  assert.match(d.text, /^ {6}- -- old comment$/m);
+});
+
 test('annotateDiff cuts at the budget and names the files it left out', () => {
   const d = annotateDiff(DIFF, 40);
   assert.equal(d.truncated, true);

@@ -74,6 +74,11 @@ export class Landing {
     return this.verdicts.judging;
   }
 
+  /** The supervisor is shutting down: no new cross-test or review starts (running ones are tagged and swept). */
+  close(): void {
+    this.verdicts.close();
+  }
+
   private find(attemptId: string): { task: TaskRecord; attempt: AttemptRecord } {
     for (const task of this.host.tasks()) {
       const attempt = task.attempts.find((a) => a.id === attemptId);

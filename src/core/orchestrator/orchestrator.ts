@@ -412,6 +412,7 @@ export class Orchestrator extends EventEmitter {
   }
 
   dispose(): void {
+    this.landing.close();
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.workflow.dispose();
     for (const t of this.retryTimers.values()) clearTimeout(t);

@@ -3,6 +3,7 @@
 import type { AttemptReviewView, AttemptSnapshot, TaskVerdict } from '../../shared/model';
 import { reviewAttempt, type ReviewDeps } from '../verdict/runReview';
 import { runSandboxedChecks } from '../land/checkRun';
+import { ATTEMPT_TAG } from '../execution/attemptRunner';
 import type { CrossTestCell } from '../verdict/crossTest';
 import { judgeTask, verdictBasis } from '../verdict/judgeTask';
 import type { LandingHost } from './landing';
@@ -30,11 +31,18 @@ export class VerdictRunner {
    */
   private readonly reviews = new Map<string, Promise<AttemptReviewView>>();
 
+  /** Set when the supervisor shuts down: nothing new (a cross-test, a review) starts after its last sweep. */
+  private closed = false;
+
   constructor(private readonly host: VerdictRunnerHost) {}
+
+  close(): void {
+    this.closed = true;
+  }
 
   /** Starts judging `basis` unless that exact basis is being judged already. */
   schedule(taskId: string, basis: string): void {
-    if (this.running.get(taskId) === basis) return;
+    if (this.closed || this.running.get(taskId) === basis) return;
     this.running.set(taskId, basis);
     const h = this.host.landing;
     h.log(`task=${taskId} verdict: judging ${basis}`);
@@ -66,7 +74,10 @@ export class VerdictRunner {
         concurrency: 2,
         // No check command: nothing to cross-run; the verdict weighs own checks, conflicts, size.
         run: check
-          ? (dir) => runSandboxedChecks({ repo: h.repo, cwd: dir, command: check.command, timeoutMs: task.options.checkTimeoutMs, env: h.envFor(task.id), allowUnsandboxed: h.allowUnsandboxed() })
+          ? (dir, codeAttempt) =>
+              // Tagged under the attempt whose code runs (`<id>/cross`): the shutdown sweep ends a pairing still running,
+              // and a Codex client of that attempt shutting down (killing by its own exact value) leaves it alone.
+              runSandboxedChecks({ repo: h.repo, cwd: dir, command: check.command, timeoutMs: task.options.checkTimeoutMs, env: h.envFor(task.id), tag: { [ATTEMPT_TAG]: `${codeAttempt}/cross` }, allowUnsandboxed: h.allowUnsandboxed() })
           : null,
         review: reviewer ? (a) => this.review(reviewer, task, a) : null,
       },
@@ -92,13 +103,14 @@ export class VerdictRunner {
   async prefetchReview(taskId: string, attemptId: string): Promise<void> {
     const task = this.host.landing.tasks().find((t) => t.id === taskId);
     const a = task?.attempts.find((x) => x.id === attemptId);
-    if (!task || !a?.resultCommit || a.archived) return;
+    if (this.closed || !task || !a?.resultCommit || a.archived) return;
     const deps = await this.host.reviewer(task).catch(() => null);
     if (deps) await this.review(deps, task, { ...a, resultCommit: a.resultCommit });
   }
 
   private review(deps: ReviewDeps, task: TaskRecord, a: AttemptSnapshot & { resultCommit: string }): Promise<AttemptReviewView> {
     const key = `${a.id}:${a.resultCommit}`;
+    if (this.closed) return Promise.resolve({ attemptId: a.id, commit: a.resultCommit, state: 'failed', requirements: [], findings: [], uncited: 0, error: 'the supervisor is shutting down', tokens: 0, durationMs: 0 });
     const kept = task.verdict?.reviews?.find((r) => r.attemptId === a.id && r.commit === a.resultCommit && r.state === 'done');
     if (kept) return Promise.resolve(kept);
     const running = this.reviews.get(key);

@@ -149,11 +149,12 @@ async function sweepStrays(orch: Orchestrator, stateDir: string, from: string): 
   for (const t of tasks) for (const a of t.attempts) if (!isTerminal(a.phase)) ids.delete(a.id);
   const tagged = pidsByEnvValue(ATTEMPT_TAG);
   const ends: Promise<void>[] = [];
-  for (const id of ids) {
-    const strays = tagged.get(id) ?? [];
-    if (!strays.length) continue;
-    log(`attempt=${id} ending ${strays.length} stray process(es) from ${from}`);
-    ends.push(killTree(null, { name: ATTEMPT_TAG, value: id }));
+  // Values are the attempt's id, or `<id>/review` / `<id>/cross` for the verdict's work on it.
+  for (const [value, strays] of tagged) {
+    const id = value.split('/')[0] as string;
+    if (!ids.has(id) || !strays.length) continue;
+    log(`attempt=${id} ending ${strays.length} stray process(es) from ${from}${value === id ? '' : ` (${value.slice(id.length + 1)})`}`);
+    ends.push(killTree(null, { name: ATTEMPT_TAG, value }));
   }
   await Promise.all(ends);
 }

@@ -29,6 +29,8 @@ export function annotateDiff(diff: string, maxChars = DEFAULT_MAX_CHARS): Annota
   let oldNo = 0;
   let newNo = 0;
   let keep = true;
+  /** Past a file's first `@@`: from here `---`/`+++` are content (a removed "-- comment"), not headers. */
+  let inHunk = false;
   const emit = (l: string): void => {
     if (!keep) return;
     out.push(l);
@@ -39,6 +41,7 @@ export function annotateDiff(diff: string, maxChars = DEFAULT_MAX_CHARS): Annota
       const m = / b\/(.+)$/.exec(raw);
       file = m ? (m[1] as string) : null;
       deleted = false;
+      inHunk = false;
       keep = size < maxChars;
       if (file && !keep) skipped.push(file);
       if (file) emit(`=== ${file}`);
@@ -57,10 +60,11 @@ export function annotateDiff(diff: string, maxChars = DEFAULT_MAX_CHARS): Annota
     if (hunk) {
       oldNo = Number(hunk[1]);
       newNo = Number(hunk[2]);
+      inHunk = true;
       emit('@@');
       continue;
     }
-    if (!file || raw.startsWith('--- ') || raw.startsWith('+++ ') || raw.startsWith('index ') || raw.startsWith('new file mode') || raw.startsWith('\\')) continue;
+    if (!file || raw.startsWith('\\') || (!inHunk && (raw.startsWith('--- ') || raw.startsWith('+++ ') || raw.startsWith('index ') || raw.startsWith('new file mode')))) continue;
     const sign = raw[0];
     const text = raw.slice(1);
     const index = lines.get(file) ?? new Map<number, DiffLine>();

@@ -40,7 +40,8 @@ export interface CrossTestOptions {
   repo: string;
   worktreeRoot: string;
   attempts: CrossTestAttempt[];
-  run(dir: string): Promise<CheckRun>;
+  /** `codeAttempt`: whose code runs (its processes are tagged with it, so a sweep of that attempt ends them). */
+  run(dir: string, codeAttempt: string): Promise<CheckRun>;
   /** Keyed by `<code commit>:<tests commit>`; results are reused across calls (a retry changes a commit). */
   cache?: Map<string, CrossTestCell>;
   /** How many pairings run at once (the orchestrator's concurrency limit). */
@@ -67,7 +68,7 @@ async function cell(opts: CrossTestOptions, tests: CrossTestAttempt, code: Cross
     // Through git, not the file system: the files come from the tests' commit, never via a link an agent made.
     const r = await runGit(dir, ['checkout', tests.commit, '--', ...tests.testFiles]);
     if (r.code !== 0) return { ok: false, outputTail: r.stderr, summary: [`could not bring #${tests.id}'s tests over: ${r.stderr.trim()}`] };
-    return opts.run(dir);
+    return opts.run(dir, code.id);
   });
   const report = result.report ?? parseTestReport(result.outputTail);
   const out: CrossTestCell = {

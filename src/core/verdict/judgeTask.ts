@@ -22,7 +22,7 @@ export interface JudgeDeps {
   repo: string;
   worktreeRoot: string;
   /** Runs the base's check command in `dir`, sandboxed like the attempts' own checks; null: no check command. */
-  run: ((dir: string) => Promise<CheckRun>) | null;
+  run: ((dir: string, codeAttempt: string) => Promise<CheckRun>) | null;
   cache: Map<string, CrossTestCell>;
   concurrency: number;
   /** Reviews one attempt (a read-only Codex turn, cached by the caller); null: reviews are off for the task. */

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import type { AttemptReviewView } from '../../shared/model';
 import { runStructuredTurn } from '../execution/structuredTurn';
+import { ATTEMPT_TAG } from '../execution/attemptRunner';
 import { attemptDiff } from './annotatedDiff';
 import { parseReview, REVIEW_SCHEMA, reviewPrompt } from './review';
 
@@ -37,7 +38,9 @@ export async function reviewAttempt(deps: ReviewDeps, task: { title: string; pro
       prompt: reviewPrompt({ title: task.title, prompt: task.prompt, attemptIndex: a.index, diff }),
       outputSchema: REVIEW_SCHEMA,
       model: deps.model,
-      tag: { name: 'QUARTET_REVIEW', value: a.id },
+      // Tagged under the attempt (`<id>/review`), so a shutdown's sweep ends it; not with the attempt's own value,
+      // which Codex clients kill by when they shut down (the attempt's, or this review's own).
+      tag: { name: ATTEMPT_TAG, value: `${a.id}/review` },
       timeoutMs: deps.timeoutMs,
     });
     const parsed = parseReview(turn.text, diff);
