@@ -130,7 +130,7 @@ describe('Quartet rows at 300 px in real VS Code', { timeout: 600_000 }, () => {
       assert.ok(Math.abs(width - 300) <= 2, `sidebar is 300 px wide (${width})`);
       const star = await findRow(page, /^Attempt \d finished recommended$/, 240_000);
       const shown = await fullyShown(star);
-      assert.match(shown.text, /^★ checks pass · \+\d+ −\d+$/, `the ★ says why: ${shown.text}`);
+      assert.match(shown.text, /^★ checks pass \(\d+\/\d+ tests?\) · \+\d+ −\d+$/, `the ★ says why, with its test count: ${shown.text}`);
       assert.equal(shown.cut, false, `the reason is not cut at 300 px: ${shown.text}`);
       const waiting = await findRow(page, /^Attempt 1 needs you$/, 120_000);
       const asked = await fullyShown(waiting);
