@@ -56,7 +56,7 @@ test('rowContext: the ★ gate names the finished attempts whose checks still ru
 
 test('rowContext and rows with a verdict: "cross-testing" while it runs; once judged, each row leads with its evidence', () => {
   const crossing = { ...task([star]), verdict: { state: 'cross-testing' as const, confidence: 'waiting' as const, recommended: null, headline: '', entries: [], matrix: [], basis: '', at: '' } };
-  assert.deepEqual(rowContext(crossing), { waitingForChecks: 'cross-testing the attempts', judged: false });
+  assert.deepEqual(rowContext(crossing), { waitingForChecks: 'judging the attempts', judged: false });
   const judged = { ...crossing, verdict: { ...crossing.verdict, state: 'done' as const } };
   const wrong = attempt(2, { phase: 'finished', resultCommit: 'c2', checks: checks('passed'), score: { score: 50, eligible: true, reasons: ["fails #1's tests (trims names in French too)", 'checks pass'] } });
   assert.equal(attemptHeadline(wrong, rowContext(judged)), "fails #1's tests (trims names in French too)");

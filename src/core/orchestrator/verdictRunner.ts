@@ -132,7 +132,7 @@ function cross(previous: TaskVerdict | null, basis: string): TaskVerdict {
     state: 'cross-testing',
     confidence: 'waiting',
     recommended: null,
-    headline: 'cross-testing the attempts',
+    headline: 'judging the attempts',
     entries: previous?.entries ?? [],
     matrix: previous?.matrix ?? [],
     ...(previous?.reviews ? { reviews: previous.reviews } : {}),

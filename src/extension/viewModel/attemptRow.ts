@@ -14,7 +14,7 @@ export interface RowContext {
 }
 
 export function rowContext(task: Pick<TaskSnapshot, 'attempts' | 'verdict'>): RowContext {
-  const crossTesting = task.verdict?.state === 'cross-testing' ? 'cross-testing the attempts' : null;
+  const crossTesting = task.verdict?.state === 'cross-testing' ? 'judging the attempts' : null;
   return { waitingForChecks: waitingForChecksText(task.attempts) ?? crossTesting, judged: task.verdict?.state === 'done' };
 }
 
