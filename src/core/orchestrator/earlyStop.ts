@@ -2,6 +2,7 @@
 
 import { estimateCost, mergePriceTable } from '../../shared/cost';
 import { formatTokens } from '../../shared/tokenFormat';
+import { elapsedMs } from '../../shared/panelFormat';
 import { isTerminal, type AttemptSnapshot, type EarlyStop } from '../../shared/model';
 import type { TaskRecord } from './records';
 import { verdictBasis } from '../verdict/judgeTask';
@@ -11,7 +12,7 @@ export function unfinished(task: Pick<TaskRecord, 'attempts'>): AttemptSnapshot[
   return task.attempts.filter((a) => !a.archived && (!isTerminal(a.phase) || a.nextRetryAt !== null));
 }
 
-const elapsed = (a: AttemptSnapshot, now: number): number => (a.startedAt ? Math.max(0, (a.endedAt ? Date.parse(a.endedAt) : now) - Date.parse(a.startedAt)) : 0);
+const elapsed = (a: AttemptSnapshot, now: number): number => elapsedMs(a.startedAt, a.endedAt, now) ?? 0;
 
 /**
  * Policy `race`: the verdict on the finished attempts (current, not stale) names a clear winner whose own
@@ -36,6 +37,12 @@ export function raceCall(task: TaskRecord, now: number): EarlyStop | null {
     stopped,
     savedTokens,
   };
+}
+
+/** Whether the task has a budget of its own at all (most do not: the once-a-second check skips them). */
+export function hasTaskBudget(task: TaskRecord): boolean {
+  const { taskTokenBudget, taskCostBudgetUsd, taskTimeBudgetMs } = task.options;
+  return Boolean(taskTokenBudget || taskCostBudgetUsd || taskTimeBudgetMs);
 }
 
 /** Why the task's budget (all attempts together, from its launch) is spent, or null while it is not. */

@@ -15,7 +15,7 @@ import { defaultWorktreeRoot } from '../execution/worktrees';
 import { WorkflowRuntime } from '../workflow/workflowRuntime';
 import { UsageError } from './validation';
 import { Watchdog } from './watchdog';
-import { budgetStop, taskBudgetBreach, unfinished } from './earlyStop';
+import { budgetStop, hasTaskBudget, taskBudgetBreach, unfinished } from './earlyStop';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
 import { checkWorktreeRoot, validCommandPrefixes, validJournalBudget, validRetention } from './settings';
@@ -201,7 +201,7 @@ export class Orchestrator extends EventEmitter {
   private checkTaskBudgets(): void {
     const now = Date.now();
     for (const t of this.tasks) {
-      if (t.state !== 'open' || t.earlyStop || !unfinished(t).length) continue;
+      if (t.state !== 'open' || t.earlyStop || !hasTaskBudget(t) || !unfinished(t).length) continue;
       const breach = taskBudgetBreach(t, now);
       if (breach) void this.landing.stopEarly(t.id, budgetStop(t, breach, now));
     }
