@@ -219,7 +219,14 @@ async function run(argv: string[]): Promise<number> {
       if (p.flags.has('json')) console.log(JSON.stringify(card, null, 2));
       else {
         if (card.verdict) console.log(`verdict: ${card.verdict.headline} (${card.verdict.confidence})`);
-        for (const r of card.ranked) console.log(`${r.attemptId === card.recommended ? '★' : ' '} ${r.attemptId}  ${String(r.score).padStart(3)}  ${r.reasons.join(' · ')}`);
+        // The verdict's order and its evidence first (what the ★ rests on); the scorecard's facts below each line.
+        const entries = card.verdict?.state === 'done' ? card.verdict.entries : [];
+        const ordered = entries.length ? entries.map((e) => card.ranked.find((r) => r.attemptId === e.attemptId)).filter((r) => r !== undefined) : card.ranked;
+        for (const r of ordered) {
+          const evidence = entries.find((e) => e.attemptId === r.attemptId)?.line;
+          console.log(`${r.attemptId === card.recommended ? '★' : ' '} ${r.attemptId}  ${evidence ?? `${String(r.score).padStart(3)}  ${r.reasons.join(' · ')}`}`);
+          if (evidence) console.log(`      ${r.reasons.filter((x) => !evidence.includes(x)).join(' · ')}`);
+        }
       }
       return 0;
     }

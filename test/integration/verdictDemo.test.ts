@@ -86,4 +86,11 @@ test("greet in French: no ★ until judged; #2 (smallest diff, green on its own 
   assert.equal(card.verdict.confidence, 'close');
   assert.equal(card.verdict.matrix.length, 6, '#1 and #2 wrote tests: each against the three others');
   assert.match(card.verdict.entries[2]!.line, /^#2: fails #1's tests/);
+  // The text form lists the attempts in the verdict's order with their evidence, the ★ on the first.
+  const text = execFileSync(process.execPath, [join(DIST, 'cli.js'), 'score', t.id, '--repo', h.repo], { env: h.env, encoding: 'utf8' }).split('\n');
+  assert.match(text[0] ?? '', /^verdict: close call: #1 and #3/);
+  assert.match(text[1] ?? '', new RegExp(`^★ ${a1} {2}#1: `));
+  assert.match(text[3] ?? '', new RegExp(`^ {2}${a3} {2}#3: `));
+  assert.match(text[5] ?? '', new RegExp(`^ {2}${a2} {2}#2: fails #1's tests`));
+  assert.match(text[6] ?? '', /^ {6}.*merges cleanly into main/);
 });
