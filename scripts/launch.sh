@@ -52,6 +52,9 @@ stop_group() {
 cleanup() {
   trap - EXIT INT TERM
   if [[ -n "$code_server_pid" ]]; then stop_group "$code_server_pid"; fi
+  # The window's supervisor outlives windows by design; Ctrl-C here means "stop Quartet", so it goes too
+  # (running attempts end "interrupted"; Resume continues them next time).
+  if [[ -n "${sample:-}" && -f dist/cli.js ]]; then timeout 20 node dist/cli.js supervisor stop --repo "$sample" >/dev/null 2>&1 || true; fi
   if [[ -n "$demo_pid" ]]; then stop_group "$demo_pid"; fi
   code_server_pid=""
   demo_pid=""

@@ -71,7 +71,7 @@ describe('npm start, exactly as the README says', { timeout: 900_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    if (launcher?.pid && launcher.exitCode === null) {
+    if (launcher?.pid && launcher.exitCode === null && launcher.signalCode === null) {
       const exited = new Promise((resolve) => launcher?.once('exit', resolve));
       // Ctrl-C, as a person would: the launch script stops code-server and the demo model itself.
       process.kill(-launcher.pid, 'SIGINT');
@@ -104,5 +104,25 @@ describe('npm start, exactly as the README says', { timeout: 900_000 }, () => {
     await screenshot(page, 'launch-npm-start-tasks-view');
     assert.equal(await missing.count(), 0, 'the Tasks view says Codex is missing');
     await sidebar.locator('.welcome-view-content a.monaco-button, .welcome-view-content .monaco-button', { hasText: 'New Task' }).first().waitFor({ timeout: uiTimeout });
+  });
+
+  it('Ctrl-C stops Quartet: the launcher exits and the sample repository\'s supervisor is gone too', async () => {
+    const info = join(sample, '.git', 'quartet', 'supervisor.json');
+    assert.ok(existsSync(info), 'the window started a supervisor');
+    const pid = (JSON.parse(readFileSync(info, 'utf8')) as { pid: number }).pid;
+    const exited = new Promise((resolve) => launcher?.once('exit', resolve));
+    process.kill(-launcher!.pid!, 'SIGINT');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    assert.ok(launcher!.exitCode !== null || launcher!.signalCode !== null, `the launcher exited: ${output.slice(-300)}`);
+    const alive = (): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(alive(), false, `supervisor ${pid} still runs after Ctrl-C`);
   });
 });
