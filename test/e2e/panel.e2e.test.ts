@@ -20,7 +20,9 @@ describe('control panel in real VS Code', { timeout: 420_000 }, () => {
 
   before(async () => {
     // Slow enough that all four attempts are still working when the panel opens.
-    demo = await startDemoEnv(2500);
+    // Slow enough that the attempt still works when the panel first shows its trace (a loaded machine takes
+    // seconds to open it; at 2.5 s a step the attempt was once done before the first count was read).
+    demo = await startDemoEnv(5000);
     server = await startCodeServer({ folder: demo.repo, env: demo.env, settings: { 'quartet.worktreeRoot': demo.worktreeRoot, 'git.openRepositoryInParentFolders': 'never' } });
     browser = await launchBrowser();
     await openWorkbench(browser.page, server.url, demo.repo);
