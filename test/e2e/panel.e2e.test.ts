@@ -19,9 +19,8 @@ describe('control panel in real VS Code', { timeout: 420_000 }, () => {
   let client: SupervisorClient | undefined;
 
   before(async () => {
-    // Slow enough that all four attempts are still working when the panel opens.
-    // Slow enough that the attempt still works when the panel first shows its trace (a loaded machine takes
-    // seconds to open it; at 2.5 s a step the attempt was once done before the first count was read).
+    // Slow enough that all four attempts still work when the panel first shows a trace (a loaded machine takes
+    // seconds to open it; at 2.5 s a step an attempt was once done before the first count was read).
     demo = await startDemoEnv(5000);
     server = await startCodeServer({ folder: demo.repo, env: demo.env, settings: { 'quartet.worktreeRoot': demo.worktreeRoot, 'git.openRepositoryInParentFolders': 'never' } });
     browser = await launchBrowser();
