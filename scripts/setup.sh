@@ -10,8 +10,10 @@ say() { printf 'setup: %s\n' "$*"; }
 # chromium drives the workbench in tests; libkrb5-dev, build-essential and pkg-config let
 # code-server's native modules compile (their prebuilt downloads fail offline); ripgrep stands in
 # for @vscode/ripgrep's GitHub download; git is Quartet's substrate; bubblewrap is the Linux sandbox
-# Codex confines agents (and Quartet's checks) with — without it Codex warns on every attempt.
-apt_packages=(chromium libkrb5-dev ripgrep build-essential pkg-config git bubblewrap)
+# Codex confines agents (and Quartet's checks) with — without it Codex warns on every attempt;
+# openssh-server gives the worker-host tests real sshd "hosts" on 127.0.0.1 (the client comes with it;
+# where systemd runs, Debian also enables its own sshd on port 22 — the tests never use that one).
+apt_packages=(chromium libkrb5-dev ripgrep build-essential pkg-config git bubblewrap openssh-server)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"

@@ -18,6 +18,7 @@ import { land, LAND_HELP, LAND_PR_FLAGS } from './landPr';
 import { rework, REWORK_HELP } from './reworkCommand';
 import { CLEANUP_HELP, RESTORE_HELP, cleanupCommand, restoreCommand } from './cleanupCommand';
 import { LandError } from '../core/land/errors';
+import { WORKERS_HELP, workersCommand, WorkersConfigInvalid } from './workersCommand';
 
 const HELP: Record<string, string> = {
   main: `quartet — run several Codex attempts at a task in parallel git worktrees
@@ -39,6 +40,7 @@ Commands:
   quartet restore ARCHIVE_DIR --branch NAME [--repo DIR]
   quartet supervisor stop [--repo DIR]
   quartet workflow validate [PATH] [--json]
+  quartet workers [--workers JSON] [--ssh-config FILE] [--json] [--repo DIR]
 
 Run "quartet COMMAND --help" for a command's options.
 Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configuration or environment error.`,
@@ -86,6 +88,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   restore: RESTORE_HELP,
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor, whatever Quartet build it is (running attempts end as "interrupted";\n  Resume continues them). The next command starts the supervisor of its own build.`,
   workflow: WORKFLOW_HELP,
+  workers: WORKERS_HELP,
 };
 
 class EnvError extends Error {}
@@ -176,7 +179,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return 0;
   }
-  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply', 'no-progress-limit', 'cost-budget-usd', 'items', 'branch', 'allow-tracker-host'];
+  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply', 'no-progress-limit', 'cost-budget-usd', 'items', 'branch', 'allow-tracker-host', 'workers', 'ssh-config'];
   const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json', 'once', 'dry-run', 'all'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
   switch (command) {
     case 'launch':
@@ -269,6 +272,8 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'workflow':
       return await runWorkflowCommand(p.positionals, p.flags.has('json'));
+    case 'workers':
+      return workersCommand(p);
     case 'autopilot':
       return runAutopilot(await connect(p), { once: p.flags.has('once'), json: p.flags.has('json'), allowHosts: parseAllowedHosts(str(p, 'allow-tracker-host')) });
     case 'cleanup': {
@@ -300,7 +305,7 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid || err instanceof LandError || err instanceof TrackerHostError || err instanceof SupervisorMismatchError) {
+    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid || err instanceof LandError || err instanceof TrackerHostError || err instanceof SupervisorMismatchError || err instanceof WorkersConfigInvalid) {
       process.stderr.write(`quartet: ${err.message}\n`);
       process.exit(2);
     }

@@ -19,6 +19,8 @@ export const MACHINE_SCOPED_KEYS: readonly string[] = [
   'github.apiUrl',
   'github.owner',
   'github.repo',
+  // Where attempts will run, and which machines get the repository's code.
+  'workers',
 ];
 
 /** The parts of `WorkspaceConfiguration.inspect()` this reads (VS Code merges remote-machine values into globalValue). */

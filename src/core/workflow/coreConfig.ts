@@ -1,12 +1,14 @@
-// SPEC §5.3 core keys (tracker, polling, workspace, hooks, agent, codex) with the spec's defaults (§6.4).
+// SPEC §5.3 core keys (tracker, polling, workspace, hooks, agent, codex; worker from Appendix A) with the spec's defaults (§6.4).
 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configError } from './errors';
 import { envRef, isMap, type ConfigReader, type RawMap } from './values';
 import type { AgentSettings, CodexSettings, HookSettings, TrackerSettings } from './types';
+import { invalidHost } from '../workers/remoteShell';
+import { invalidRemoteRoot, type WorkflowWorkerSettings } from '../workers/workerConfig';
 
-export const CORE_KEYS = ['tracker', 'polling', 'workspace', 'hooks', 'agent', 'codex'] as const;
+export const CORE_KEYS = ['tracker', 'polling', 'workspace', 'hooks', 'agent', 'codex', 'worker'] as const;
 
 /** Flat tracker keys of earlier SPEC drafts (Linear): accepted and moved under `provider`. */
 const LEGACY_TRACKER_KEYS = ['api_key', 'endpoint', 'project_slug'];
@@ -114,4 +116,23 @@ export function readCodex(r: ConfigReader, root: RawMap): CodexSettings {
     readTimeoutMs: r.int(c, 'read_timeout_ms', 'codex.read_timeout_ms', 5_000, { min: 1 }),
     stallTimeoutMs: r.int(c, 'stall_timeout_ms', 'codex.stall_timeout_ms', 300_000),
   };
+}
+
+/** SPEC Appendix A: `worker.ssh_hosts` and `worker.max_concurrent_agents_per_host`; `workspace.root` as written is the root on those hosts. */
+export function readWorker(r: ConfigReader, root: RawMap): WorkflowWorkerSettings {
+  const w = r.section(root, 'worker', 'worker');
+  r.unknownKeys(w, 'worker', ['ssh_hosts', 'max_concurrent_agents_per_host']);
+  const hosts = (r.strings(w, 'ssh_hosts', 'worker.ssh_hosts') ?? []).map((h) => h.trim());
+  hosts.forEach((h, i) => {
+    const bad = invalidHost(h);
+    if (bad) throw configError(`worker.ssh_hosts[${i}]`, `an ssh destination (${bad})`, h);
+    if (hosts.indexOf(h) !== i) throw configError(`worker.ssh_hosts[${i}]`, 'each host once', h);
+  });
+  const cap = w.max_concurrent_agents_per_host === undefined ? null : r.int(w, 'max_concurrent_agents_per_host', 'worker.max_concurrent_agents_per_host', 1, { min: 1, max: 64 });
+  // The local reader already expanded `~` here; a worker needs the text as written, expanded on that host.
+  const ws = isMap(root.workspace) ? root.workspace.root : undefined;
+  const written = typeof ws === 'string' ? ws.trim() : '';
+  const remoteRoot = hosts.length && written && !invalidRemoteRoot(written) ? written : null;
+  if (hosts.length && written && !remoteRoot) r.notes.push(`workspace.root ${JSON.stringify(written)} cannot be a root on worker hosts (${invalidRemoteRoot(written)}); they use ~/.quartet/worktrees`);
+  return { sshHosts: hosts, maxConcurrentAgentsPerHost: cap, remoteRoot };
 }

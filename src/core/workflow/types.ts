@@ -3,6 +3,7 @@
 import type { PriceTable } from '../../shared/cost';
 import type { WorkflowError } from './errors';
 import type { CompiledTemplate } from './template';
+import type { WorkflowWorkerSettings } from '../workers/workerConfig';
 
 export interface TrackerSettings {
   /** Adapter kind (`linear`, `github`, `local`…); null when absent (dispatch preflight rejects that). */
@@ -89,6 +90,8 @@ export interface WorkflowConfig {
   hooks: HookSettings;
   agent: AgentSettings;
   codex: CodexSettings;
+  /** SPEC Appendix A worker hosts (empty list: everything runs locally). */
+  worker: WorkflowWorkerSettings;
   quartet: QuartetSettings;
 }
 
