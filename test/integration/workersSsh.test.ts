@@ -118,3 +118,25 @@ test('quartet workers reads WORKFLOW.md worker.ssh_hosts; a bad entry exits 2 na
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a host that drops mid-command ends the command with ssh\'s 255 at once, and later calls say it is unreachable', { skip }, async () => {
+  const drop = await startSshLab([{ name: 'flaky' }]);
+  try {
+    const settings = drop.settings();
+    const started = Date.now();
+    const running = runSsh('flaky', 'echo started; sleep 60', settings);
+    // Wait until the command runs there, then pull the plug.
+    const until = Date.now() + 10_000;
+    while (!readdirSync(settings.controlDir).length && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    await drop.hosts[0]!.kill();
+    const r = await running;
+    assert.equal(r.code, 255, `${r.code} ${r.stderr}`);
+    assert.ok(Date.now() - started < 20_000, 'no wait for the command or a keepalive');
+    const h = await preflightHost({ host: 'flaky', capacity: 1, worktreeRoot: '~/q', source: 'setting' }, settings);
+    assert.equal(h.reachable, false);
+    assert.match(h.error ?? '', /Connection refused/);
+  } finally {
+    await drop.close();
+  }
+});

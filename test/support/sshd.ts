@@ -23,7 +23,7 @@ export interface LabHost {
   /** This host's login HOME (`~` on it); worktree roots go under it. */
   home: string;
   /** Kills this host's sshd and every session it serves (a host that drops). */
-  kill(): void;
+  kill(): Promise<void>;
 }
 
 export interface SshLab {
@@ -93,7 +93,6 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
   // sshd refuses to start without its privilege separation directory.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const hosts: LabHost[] = [];
-  const children: ChildProcess[] = [];
   const known: string[] = [];
   const config: string[] = [];
   for (const spec of specs) {
@@ -130,21 +129,27 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
       const c = spawn(SSHD, ['-D', '-e', '-f', join(hdir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
       let log = '';
       c.stderr?.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-20_000)));
-      children.push(c);
       await waitListening(() => log, c);
       child = c;
     }
-    const kill = (): void => {
-      if (!child?.pid || child.exitCode !== null) return;
-      // Killing the listener alone leaves its sessions running: end them first.
-      for (const pid of childrenOf(child.pid)) {
+    const kill = async (): Promise<void> => {
+      if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+      const listener = child.pid;
+      // Killing the listener alone leaves its sessions running: end them first, and let the listener reap
+      // them (once it is gone they would be zombies of an init that may never reap).
+      const sessions = childrenOf(listener);
+      for (const pid of sessions) {
         try {
           process.kill(pid, 'SIGKILL');
         } catch {
           // already gone
         }
       }
+      const until = Date.now() + 2000;
+      while (sessions.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      const exited = new Promise((r) => child?.once('exit', r));
       child.kill('SIGKILL');
+      await exited;
     };
     hosts.push({ name: spec.name, port, home, kill });
   }
@@ -159,8 +164,7 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
     settings: () => ({ configFile, controlDir, controlPersistSeconds: 60, connectTimeoutSeconds: 5, env: { ...process.env } }),
     async close() {
       for (const h of hosts) spawnSync('ssh', ['-F', configFile, '-o', `ControlPath=${join(controlDir, '%C')}`, '-O', 'exit', h.name], { stdio: 'ignore' });
-      for (const h of hosts) h.kill();
-      await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+      await Promise.all(hosts.map((h) => h.kill()));
       // Shared connections see their server gone and exit on their own; remove what is left of them.
       rmSync(dir, { recursive: true, force: true });
     },

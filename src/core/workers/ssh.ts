@@ -66,6 +66,9 @@ export function sshArgv(host: string, settings: SshSettings, remote: { command: 
     '-o', `ControlPath=${socketPath}`,
     '-o', `ControlPersist=${settings.controlPersistSeconds}`,
     '-o', `ConnectTimeout=${settings.connectTimeoutSeconds}`,
+    // A host that vanishes without closing the connection (a network drop) is noticed in ~45 s, not never.
+    '-o', 'ServerAliveInterval=15',
+    '-o', 'ServerAliveCountMax=3',
     // A worker runs agents' code: it gets neither the user's agent nor X11, and the user's forwards stay theirs.
     '-o', 'ForwardAgent=no',
     '-o', 'ForwardX11=no',
