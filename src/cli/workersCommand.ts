@@ -2,6 +2,7 @@
 
 import { resolve } from 'node:path';
 import { findRepoRoot } from '../core/execution/gitRepo';
+import { resolveCodexBinary } from '../core/execution/codexBinary';
 import { loadWorkflow, resolveWorkflowPath } from '../core/workflow/loader';
 import { WorkflowError } from '../core/workflow/errors';
 import { preflightHost, type HostHealth } from '../core/workers/preflight';
@@ -22,8 +23,7 @@ export const WORKERS_HELP = `quartet workers [--repo DIR] [--workers JSON] [--ss
 /** Configuration the command cannot use: exit 2 with this message. */
 export class WorkersConfigInvalid extends Error {}
 
-async function workflowWorkers(p: Parsed): Promise<WorkflowWorkerSettings | null> {
-  const repo = await findRepoRoot(resolve(str(p, 'repo') ?? process.cwd()));
+async function workflowWorkers(repo: string | null): Promise<WorkflowWorkerSettings | null> {
   if (!repo) return null;
   try {
     return loadWorkflow(resolveWorkflowPath(repo)).config.worker;
@@ -51,11 +51,15 @@ export async function workersCommand(p: Parsed, env: NodeJS.ProcessEnv = process
       throw err;
     }
   }
-  const hosts = effectiveWorkers(setting, setting?.length ? null : await workflowWorkers(p));
+  const repo = await findRepoRoot(resolve(str(p, 'repo') ?? process.cwd()));
+  const hosts = effectiveWorkers(setting, setting?.length ? null : await workflowWorkers(repo));
   const source = !hosts.length ? 'none' : setting?.length ? 'setting' : 'workflow';
   const configFile = str(p, 'ssh-config');
   const ssh = { ...defaultSshSettings(env), ...(configFile ? { configFile: resolve(configFile) } : {}) };
-  const health = await Promise.all(hosts.map((h) => preflightHost(h, ssh)));
+  // This machine's Codex, to compare with each host's (the same resolution a launch uses, minus the settings it cannot see).
+  const local = hosts.length ? await resolveCodexBinary({ env, repo }) : null;
+  const localCodexVersion = local?.ok ? local.version : null;
+  const health = await Promise.all(hosts.map((h) => preflightHost(h, ssh, { localCodexVersion })));
   if (p.flags.has('json')) console.log(JSON.stringify({ source, hosts: hosts.map((h, i) => ({ ...h, health: health[i] })) }, null, 2));
   else if (!hosts.length) console.log('No worker hosts configured (WORKFLOW.md worker.ssh_hosts or the quartet.workers setting): attempts run on this machine.');
   else for (const [i, h] of hosts.entries()) console.log(formatHealth(h, health[i] as HostHealth));
@@ -73,5 +77,6 @@ export function formatHealth(h: WorkerHost, x: HostHealth): string {
     `  root   ${h.worktreeRoot}${x.resolvedRoot && x.resolvedRoot !== h.worktreeRoot ? ` → ${JSON.stringify(x.resolvedRoot)}` : ''}  ${x.writable ? 'writable' : 'NOT writable'} · ${free}`,
   ];
   for (const problem of x.problems) lines.push(`  ✗ ${problem}`);
+  for (const note of x.notes) lines.push(`  ! ${note}`);
   return lines.join('\n');
 }

@@ -52,6 +52,10 @@ test('preflight of a healthy host: git and codex versions, the root expanded the
   assert.equal(h.writable, true);
   assert.ok((h.freeBytes ?? 0) > 0);
   assert.deepEqual(readdirSync(join(host('alpha').home, "wt root/it's $x")), [], 'the probe file was removed');
+  assert.deepEqual(h.notes, []);
+  const other = await preflightHost({ host: 'alpha', capacity: 2, worktreeRoot: '~/q', source: 'setting' }, lab.settings(), { localCodexVersion: 'codex-cli 0.0.1' });
+  assert.equal(other.ok, true, 'another Codex version is a note, not a problem');
+  assert.deepEqual(other.notes, [`${h.codex} there, codex-cli 0.0.1 here: the app-server protocol may differ`]);
 });
 
 test('preflight says so when codex is not on the host\'s PATH', { skip }, async () => {

@@ -23,6 +23,8 @@ export interface HostHealth {
   remotePath: string | null;
   /** Each thing that would stop an attempt from running there, in words a person can act on. */
   problems: string[];
+  /** Worth knowing, not blocking: e.g. another Codex version than this machine's (its protocol may differ). */
+  notes: string[];
   elapsedMs: number;
 }
 
@@ -61,9 +63,9 @@ export function parseProbe(stdout: string): Map<string, string> {
   return out;
 }
 
-export async function preflightHost(worker: WorkerHost, settings: SshSettings, opts: { timeoutMs?: number } = {}): Promise<HostHealth> {
+export async function preflightHost(worker: WorkerHost, settings: SshSettings, opts: { timeoutMs?: number; localCodexVersion?: string | null } = {}): Promise<HostHealth> {
   const started = Date.now();
-  const base: HostHealth = { host: worker.host, ok: false, reachable: false, error: null, git: null, codex: null, worktreeRoot: worker.worktreeRoot, resolvedRoot: null, writable: false, freeBytes: null, remotePath: null, problems: [], elapsedMs: 0 };
+  const base: HostHealth = { host: worker.host, ok: false, reachable: false, error: null, git: null, codex: null, worktreeRoot: worker.worktreeRoot, resolvedRoot: null, writable: false, freeBytes: null, remotePath: null, problems: [], notes: [], elapsedMs: 0 };
   const r = await runSsh(worker.host, `sh -c ${shellWord(probeScript(worker.worktreeRoot))}`, settings, { timeoutMs: opts.timeoutMs ?? 30_000 });
   base.elapsedMs = Date.now() - started;
   const rec = parseProbe(r.stdout);
@@ -84,6 +86,7 @@ export async function preflightHost(worker: WorkerHost, settings: SshSettings, o
   if (!base.codex) base.problems.push(`codex is missing on ${worker.host}: ${oneLine(rec.get('codex!'))} (login PATH there: ${base.remotePath ?? '?'})`);
   if (!base.writable) base.problems.push(`worktree root ${worker.worktreeRoot} is not writable on ${worker.host}: ${oneLine(rec.get('writable!'))}`);
   if (base.freeBytes !== null && base.freeBytes < MIN_FREE_BYTES) base.problems.push(`only ${Math.round(base.freeBytes / 2 ** 20)} MiB free under ${worker.worktreeRoot} on ${worker.host}`);
+  if (base.codex && opts.localCodexVersion && base.codex !== opts.localCodexVersion) base.notes.push(`${base.codex} there, ${opts.localCodexVersion} here: the app-server protocol may differ`);
   base.ok = base.problems.length === 0;
   return base;
 }
