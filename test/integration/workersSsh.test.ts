@@ -115,6 +115,10 @@ test('quartet workers reads WORKFLOW.md worker.ssh_hosts; a bad entry exits 2 na
     const out = JSON.parse(ok.stdout) as { source: string; hosts: { host: string; capacity: number; worktreeRoot: string }[] };
     assert.equal(out.source, 'workflow');
     assert.deepEqual(out.hosts.map((h) => [h.host, h.capacity, h.worktreeRoot]), [['alpha', 3, '~/.quartet/worktrees']]);
+    writeFileSync(join(repo, 'WORKFLOW.md'), '---\nworker:\n  ssh_hosts: [alpha]\n  max_concurrent_agents_per_host: 0\n---\n');
+    const invalid = await runCli(['workers', '--repo', repo, '--ssh-config', lab.configFile], env);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /WORKFLOW\.md: invalid_workflow_config: worker\.max_concurrent_agents_per_host: expected an integer from 1 to 64 \(got 0\)\n$/);
     const bad = await runCli(['workers', '--workers', '[{"host":"-oProxyCommand=touch pwned"}]'], env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^quartet: --workers\[0\]\.host: host "-oProxyCommand=touch pwned" starts with "-"/);
