@@ -18,7 +18,8 @@ import { Watchdog } from './watchdog';
 import { budgetStop, hasTaskBudget, taskBudgetBreach, unfinished } from './earlyStop';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
-import { checkWorktreeRoot, validCommandPrefixes, validJournalBudget, validRetention } from './settings';
+import { dependencyDirRules } from '../execution/dependencyRules';
+import { checkWorktreeRoot, validCommandPrefixes, validDependencyCopy, validDependencyDirs, validJournalBudget, validRetention } from './settings';
 import { PortAllocator } from '../execution/ports';
 import { Landing } from './landing';
 import { deleteTask, type DeletedTask } from './deleteTask';
@@ -139,6 +140,7 @@ export class Orchestrator extends EventEmitter {
       maxConcurrent: () => this.settings.maxConcurrent ?? this.workflow.maxConcurrent() ?? 4,
       envFor: (taskId) => this.taskEnv.get(taskId) ?? deps.env,
       journalBudget: () => this.settings.journalMaxBytesPerAttempt ?? DEFAULT_JOURNAL_BUDGET,
+      dependencies: () => ({ rules: dependencyDirRules(this.settings.dependencyDirs ?? null), mode: this.settings.dependencyCopy ?? 'reflink' }),
       journalSecrets: (taskId) => [...(this.secretsByTask.get(taskId) ?? []), ...(deps.secretValues?.() ?? [])],
       halt: (id, reason, message) => this.halt(id, reason, message),
       retry: (id) => this.retry(id),
@@ -264,6 +266,8 @@ export class Orchestrator extends EventEmitter {
   configure(settings: Partial<SupervisorSettings>): void {
     // Validated before anything changes; kept out of `this.settings` so it is never written to state.json.
     const prefixes = settings.allowedCommandPrefixes === undefined ? undefined : validCommandPrefixes(settings.allowedCommandPrefixes);
+    const dependencyDirs = settings.dependencyDirs === undefined ? undefined : validDependencyDirs(settings.dependencyDirs);
+    const dependencyCopy = settings.dependencyCopy === undefined ? undefined : validDependencyCopy(settings.dependencyCopy);
     if (prefixes) this.allowedCommandPrefixes = prefixes;
     if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1)) this.settings.maxConcurrent = settings.maxConcurrent === null ? null : Math.floor(settings.maxConcurrent);
     if (settings.worktreeRoot) checkWorktreeRoot(settings.worktreeRoot, this.deps.repo);
@@ -273,6 +277,8 @@ export class Orchestrator extends EventEmitter {
     if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
     if (settings.journalMaxBytesPerAttempt !== undefined) this.settings.journalMaxBytesPerAttempt = validJournalBudget(settings.journalMaxBytesPerAttempt);
     if (settings.allowUnsandboxedChecks !== undefined) this.settings.allowUnsandboxedChecks = settings.allowUnsandboxedChecks === true;
+    if (dependencyDirs !== undefined) this.settings.dependencyDirs = dependencyDirs;
+    if (dependencyCopy !== undefined) this.settings.dependencyCopy = dependencyCopy;
     this.emit('settings', { ...this.settings });
     this.persist();
     void this.dispatch();
