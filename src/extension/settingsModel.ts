@@ -2,11 +2,11 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_LAUNCH_OPTIONS, DEFAULT_RETENTION } from '../core/client/api';
+import { DEFAULT_LAUNCH_OPTIONS, type ApprovalPolicy, type AttemptPolicy, type LaunchOptions, type SandboxMode } from '../core/contract/launch';
+import { DEFAULT_RETENTION, type RetentionSettings, type SupervisorSettings } from '../core/contract/settings';
 import { normalizeAutoApprove } from '../core/execution/approvalRules';
 import { plainArgv } from '../core/execution/commandArgv';
 import { MAX_ATTEMPTS } from '../shared/launchLimits';
-import type { ApprovalPolicy, AttemptPolicy, LaunchOptions, RetentionSettings, SandboxMode, SupervisorSettings } from '../core/client/api';
 
 /** Reads one setting below `quartet.`; unknown types are validated here, not trusted. */
 export type SettingReader = (key: string) => unknown;

@@ -1,6 +1,6 @@
 // Validation of supervisor settings a client sends: refused with a clear error, or kept only where valid.
 
-import type { RetentionSettings } from '../client/api';
+import type { RetentionSettings } from '../contract/settings';
 import { plainArgv } from '../execution/commandArgv';
 import { dependencyCopyMode, dependencyDirRules, DependencyConfigError, type DependencyCopyMode } from '../execution/dependencyRules';
 import { assertUsableWorktreeRoot } from '../execution/worktrees';
