@@ -2,7 +2,8 @@
 
 import type { AutopilotEvent, AutopilotSnapshot } from '../shared/autopilot';
 import type { SupervisorClient } from '../core/client/supervisorClient';
-import { credentialsFromEnv, type TrackerCredentials } from '../core/tracker/credentials';
+import { credentialsFromEnv } from '../core/tracker/credentials';
+import type { TrackerCredentials } from '../core/contract/replies';
 import { ALLOW_HOSTS_ENV, parseAllowedHosts } from '../core/tracker/endpointPolicy';
 import { hostConsentProblem } from '../core/workflow/trackerBinding';
 

@@ -2,7 +2,7 @@
 
 import { resolve } from 'node:path';
 import type { SupervisorClient } from '../core/client/supervisorClient';
-import type { CleanupPlan } from '../core/cleanup/plan';
+import type { CleanupPlan } from '../core/contract/replies';
 import { formatBytes } from '../core/cleanup/diskUsage';
 import { restoreArchive } from '../core/land/rework';
 import { defaultWorktreeRoot } from '../core/execution/worktrees';

@@ -1,7 +1,7 @@
 // `quartet land ATTEMPT --pr`: the token from the CLI's environment, GitHub settings from flags, then follow the land's steps.
 
 import type { LandProgress, Snapshot } from '../shared/model';
-import type { GithubLandOptions } from '../core/client/api';
+import type { GithubLandOptions } from '../core/contract/land';
 import type { SupervisorClient } from '../core/client/supervisorClient';
 import { CliUsageError, int, oneOf, str, type Parsed } from './args';
 

@@ -5,7 +5,7 @@ import { isTerminal, type Snapshot, type TaskSnapshot } from '../shared/model';
 import { SupervisorClient } from '../core/client/supervisorClient';
 import { SupervisorError } from '../core/client/transport';
 import { SupervisorMismatchError } from '../core/client/handshake';
-import type { LaunchOptions } from '../core/client/api';
+import type { LaunchOptions } from '../core/contract/launch';
 import { normalizeAutoApprove } from '../core/execution/approvalRules';
 import { findRepoRoot } from '../core/execution/gitRepo';
 import { redact, scrubSecrets, secretValues } from '../core/config/secrets';

@@ -1,7 +1,7 @@
 // `quartet rework ATTEMPT`: archive and start afresh; an open PR an earlier land left is closed with the env's GitHub token.
 
 import type { SupervisorClient } from '../core/client/supervisorClient';
-import type { ReworkOptions } from '../core/client/api';
+import type { ReworkOptions } from '../core/contract/land';
 import { CliUsageError, str, type Parsed } from './args';
 import { tokenFromEnv } from './landPr';
 

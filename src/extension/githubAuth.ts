@@ -5,6 +5,7 @@ import { resolveGithubTarget } from '../core/github/remote';
 import { apiUrlProblem, configuredBySettings, githubSettings, type GithubSettings } from './githubModel';
 import { Disposable } from './lifecycle';
 import type { QuartetLog } from './logging';
+import { askAndStoreSecret } from './secretPrompt';
 import { readSetting } from './settings';
 import type { SnapshotStore } from './snapshotStore';
 
@@ -59,19 +60,16 @@ export class GithubAuth implements GithubAccess {
     );
   }
 
-  async setToken(): Promise<string | undefined> {
-    const value = await vscode.window.showInputBox({
+  setToken(): Promise<string | undefined> {
+    return askAndStoreSecret(this.secrets, this.log, {
+      key: TOKEN_KEY,
       title: 'Quartet: GitHub token',
       prompt: 'A token with the "repo" scope (classic) or contents + pull requests read/write (fine-grained). Stored in VS Code\'s secret storage; never given to agents or written to logs.',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim().length < 10 ? 'That does not look like a GitHub token.' : undefined),
+      tooShort: 'That does not look like a GitHub token.',
+      stored: 'GitHub token stored in secret storage',
     });
-    if (!value) return undefined;
-    await this.secrets.store(TOKEN_KEY, value.trim());
-    this.log.info('GitHub token stored in secret storage');
-    return value.trim();
   }
+
 
   async signIn(): Promise<string | undefined> {
     // OAuth needs a browser and the network: only ever on the user's click, never at startup.

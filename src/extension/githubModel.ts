@@ -1,6 +1,6 @@
 // Pure reading of the `quartet.github.*` settings and what a "Land as Pull Request" step shows.
 
-import type { GithubLandOptions } from '../core/client/api';
+import type { GithubLandOptions } from '../core/contract/land';
 import type { LandProgress } from '../shared/model';
 import { endpointProblem } from '../core/tracker/endpointPolicy';
 import type { SettingReader } from './settingsModel';

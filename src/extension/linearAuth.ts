@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { QuartetLog } from './logging';
+import { askAndStoreSecret } from './secretPrompt';
 
 const KEY = 'quartet.linear.apiKey';
 
@@ -22,17 +23,14 @@ export class LinearAuth implements LinearAccess {
     return (await this.secrets.get(KEY)) || undefined;
   }
 
-  async setKey(): Promise<string | undefined> {
-    const value = await vscode.window.showInputBox({
+  setKey(): Promise<string | undefined> {
+    return askAndStoreSecret(this.secrets, this.log, {
+      key: KEY,
       title: 'Quartet: Linear API key',
       prompt: 'A Linear personal API key (Settings → Security & access). Stored in VS Code\'s secret storage; sent to the Quartet supervisor when the Autopilot starts, kept in its memory only, never given to agents or written to logs.',
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: (v) => (v.trim().length < 10 ? 'That does not look like a Linear API key.' : undefined),
+      tooShort: 'That does not look like a Linear API key.',
+      stored: 'Linear API key stored in secret storage',
     });
-    if (!value) return undefined;
-    await this.secrets.store(KEY, value.trim());
-    this.log.info('Linear API key stored in secret storage');
-    return value.trim();
   }
+
 }

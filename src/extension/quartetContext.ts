@@ -9,7 +9,7 @@ import { SkillsReview } from './skillsReview';
 import { registerControlPanel } from './panel/controlPanel';
 import { createTaskHost } from './panel/taskFormHost';
 import { openAttemptsDiff } from './commands/compareDiff';
-import type { QuartetApi } from '../core/client/api';
+import type { QuartetApi } from '../core/contract/quartetApi';
 import type { CommandServices } from './commands/commandServices';
 import { registerCommands } from './commands/registerCommands';
 import { CommandIds } from './commands/commandIds';

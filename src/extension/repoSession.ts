@@ -8,7 +8,7 @@ import { Disposable, toDisposable } from './lifecycle';
 import type { ErrorReporter, QuartetLog } from './logging';
 import { isSettingSet, readSetting, readUserSetting } from './settings';
 import { agentEnv, allowedCommandPrefixes, codexPathSetting, secretEnvNames, supervisorSettings } from './settingsModel';
-import type { SupervisorSettings } from '../core/client/api';
+import type { SupervisorSettings } from '../core/contract/settings';
 import type { SnapshotStore } from './snapshotStore';
 import { SupervisorConnection } from './supervisorConnection';
 import { SupervisorMismatchError } from '../core/client/handshake';

@@ -44,6 +44,6 @@ export const isSettingSet: SettingIsSet = (key) => {
 export const readUserSetting: SettingReader = (key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect(key)?.globalValue;
 
 /** Settings the supervisor holds (it cannot read VS Code settings itself). */
-export const SUPERVISOR_SETTING_KEYS = ['quartet.maxConcurrent', 'quartet.worktreeRoot', 'quartet.stopAttemptsWhenLastClientDisconnects', 'quartet.workflowPath', 'quartet.retention', 'quartet.approvals.allowedCommandPrefixes', 'quartet.journal.maxBytesPerAttempt', 'quartet.checks.allowUnsandboxed'];
+export const SUPERVISOR_SETTING_KEYS = ['quartet.maxConcurrent', 'quartet.worktreeRoot', 'quartet.stopAttemptsWhenLastClientDisconnects', 'quartet.workflowPath', 'quartet.retention', 'quartet.approvals.allowedCommandPrefixes', 'quartet.journal.maxBytesPerAttempt', 'quartet.checks.allowUnsandboxed', 'quartet.dependencyDirs', 'quartet.dependencyCopy'];
 /** Settings that change which Codex binary (and so which state) the window has. */
 export const PREFLIGHT_SETTING_KEYS = ['quartet.codex.path'];

@@ -2,11 +2,11 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_LAUNCH_OPTIONS, DEFAULT_RETENTION } from '../core/client/api';
+import { DEFAULT_LAUNCH_OPTIONS, type ApprovalPolicy, type AttemptPolicy, type LaunchOptions, type SandboxMode } from '../core/contract/launch';
+import { DEFAULT_RETENTION, type RetentionSettings, type SupervisorSettings } from '../core/contract/settings';
 import { normalizeAutoApprove } from '../core/execution/approvalRules';
 import { plainArgv } from '../core/execution/commandArgv';
 import { MAX_ATTEMPTS } from '../shared/launchLimits';
-import type { ApprovalPolicy, AttemptPolicy, LaunchOptions, RetentionSettings, SandboxMode, SupervisorSettings } from '../core/client/api';
 
 /** Reads one setting below `quartet.`; unknown types are validated here, not trusted. */
 export type SettingReader = (key: string) => unknown;
@@ -75,6 +75,18 @@ export function journalBudgetSetting(read: SettingReader): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? int(v, 0, 64 * 1024) : null;
 }
 
+/** `quartet.dependencyDirs`: unset or not a list of strings → null (the supervisor detects node_modules, .venv, …). */
+export function dependencyDirsSetting(read: SettingReader): string[] | null {
+  const v = read('dependencyDirs');
+  return Array.isArray(v) && v.every((e) => typeof e === 'string') ? v : null;
+}
+
+/** `quartet.dependencyCopy`: one of reflink (default), copy, off. */
+export function dependencyCopySetting(read: SettingReader): 'reflink' | 'copy' | 'off' {
+  const v = read('dependencyCopy');
+  return v === 'copy' || v === 'off' ? v : 'reflink';
+}
+
 /** Unset `maxConcurrent` goes as null so the repo's WORKFLOW.md (`agent.max_concurrent_agents`) can apply. */
 export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k) => read(k) !== undefined, readUser: SettingReader = () => undefined): SupervisorSettings {
   const root = str(read('worktreeRoot'));
@@ -89,6 +101,8 @@ export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k
     journalMaxBytesPerAttempt: journalBudgetSetting(read),
     // A machine-scoped setting: VS Code ignores a workspace's value, so a repository cannot turn the sandbox off.
     allowUnsandboxedChecks: read('checks.allowUnsandboxed') === true,
+    dependencyDirs: dependencyDirsSetting(read),
+    dependencyCopy: dependencyCopySetting(read),
   };
 }
 

@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { join } from 'node:path';
-import type { QuartetApi } from '../core/client/api';
+import type { QuartetApi } from '../core/contract/quartetApi';
 import type { DistillReviewView, EvidenceRefView, ProposalView, SkillsBranch, SkillsOverview } from '../shared/skills';
 import { baseUri } from './baseContentProvider';
 import { proposalUri, type ProposalFileSystem } from './proposalFileSystem';

@@ -1,7 +1,7 @@
 // Keeps one live SupervisorClient for the repository: connects, forwards snapshots, reconnects when it drops.
 
 import { SupervisorClient } from '../core/client/supervisorClient';
-import type { SupervisorSettings } from '../core/client/api';
+import type { SupervisorSettings } from '../core/contract/settings';
 import type { Snapshot } from '../shared/model';
 import { Disposable, DisposableStore, toDisposable } from './lifecycle';
 import type { ErrorReporter, QuartetLog } from './logging';

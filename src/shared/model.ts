@@ -279,9 +279,12 @@ export interface EarlyStop {
 
 /** One cell of the cross-test matrix: the tests attempt `tests` wrote, run against attempt `code`'s code. */
 export interface CrossTestCellView {
+  /** The attempt whose tests ran. */
   tests: string;
+  /** The attempt whose code they ran against. */
   code: string;
   ok: boolean;
+  /** Per-test counts when the runner's output could be parsed; null otherwise (then only `ok` speaks). */
   passed: number | null;
   total: number | null;
   failedTests: string[];

@@ -8,8 +8,7 @@ import { DIST, git, runCli, startHarness, supervisorPid, waitForTask, type Harne
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { isAlive } from '../../src/core/execution/processTree';
 import { readJournal } from '../../src/core/observability/journal';
-import type { CleanupPlan } from '../../src/core/cleanup/plan';
-import type { CleanupResult } from '../../src/core/orchestrator/cleanup';
+import type { CleanupPlan, CleanupResult } from '../../src/core/contract/replies';
 import type { PersistedState } from '../../src/core/orchestrator/records';
 
 let h: Harness;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { git, runCli, startHarness, waitForTask, type Harness } from '../support/repoHarness';
 import { readJournal } from '../../src/core/observability/journal';
-import type { TaskScore } from '../../src/core/client/api';
+import type { TaskScore } from '../../src/core/contract/land';
 
 let h: Harness;
 before(async () => {

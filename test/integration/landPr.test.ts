@@ -11,7 +11,7 @@ import type { FakeGithubOptions } from '../support/fakeGithub';
 import { readJournal } from '../../src/core/observability/journal';
 import { SupervisorError } from '../../src/core/client/transport';
 import { FIX_FILE, FIX_WORD } from '../../demo/demoScript';
-import type { GithubLandOptions, ReworkResult } from '../../src/core/client/api';
+import type { GithubLandOptions, ReworkResult } from '../../src/core/contract/land';
 import type { LandProgress, TaskSnapshot } from '../../src/shared/model';
 
 let h: Harness;

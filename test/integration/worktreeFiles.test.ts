@@ -11,7 +11,7 @@ import { installSkills } from '../../src/core/skills/install';
 import { materializeSkills } from '../../src/core/skills/acceptedSkills';
 import { loadWorkflow } from '../../src/core/workflow/loader';
 import { copyWorktreeIncludes } from '../../src/core/execution/worktrees';
-import type { Proposal } from '../../src/core/distill/propose';
+import type { Proposal } from '../../src/core/contract/distill';
 
 const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', ...args], { cwd, encoding: 'utf8' }).trim();
 const skill = (name: string, body: string): string => `---\nname: ${name}\ndescription: ${body}\n---\n${body}\n`;

@@ -3,7 +3,8 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { currentBuild, type BuildStamp } from '../../src/core/supervisor/buildStamp';
+import { currentBuild } from '../../src/core/supervisor/buildStamp';
+import type { BuildStamp } from '../../src/core/contract/hello';
 import { DIST, ROOT } from './repoHarness';
 
 export interface OlderInstall {

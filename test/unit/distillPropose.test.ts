@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { collectEvidence, type EvidenceBundle } from '../../src/core/distill/evidence';
-import { parseProposals, PROPOSALS_SCHEMA, type Proposal } from '../../src/core/distill/propose';
+import { parseProposals, PROPOSALS_SCHEMA } from '../../src/core/distill/propose';
+import type { Proposal } from '../../src/core/contract/distill';
 import { planDistill, type KnownSkill } from '../../src/core/distill/prompt';
 
 const FIXTURES = resolve(__dirname, '../../../test/fixtures/distill');

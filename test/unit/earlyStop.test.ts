@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { budgetStop, raceCall, taskBudgetBreach } from '../../src/core/orchestrator/earlyStop';
 import { verdictBasis } from '../../src/core/verdict/judgeTask';
-import { DEFAULT_LAUNCH_OPTIONS, type LaunchOptions } from '../../src/core/client/api';
+import { DEFAULT_LAUNCH_OPTIONS, type LaunchOptions } from '../../src/core/contract/launch';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, type Phase, type TaskVerdict } from '../../src/shared/model';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';
 import { taskDescription } from '../../src/extension/viewModel/taskView';

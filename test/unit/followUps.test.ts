@@ -9,7 +9,7 @@ import { ATTEMPT_EXTRAS, ZERO_TOKENS, PHASES } from '../../src/shared/model';
 import { FollowUps, followUpProblem, type FollowUpHost } from '../../src/core/orchestrator/followUp';
 import { canTransition, restorePhase, savedPhase, transition, TransitionError } from '../../src/core/orchestrator/transitions';
 import { normalizeTask, type AttemptRecord, type TaskRecord } from '../../src/core/orchestrator/records';
-import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/client/api';
+import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/contract/launch';
 import { readJournal, type Journal } from '../../src/core/observability/journal';
 
 function record(dir: string, over: Partial<AttemptRecord> = {}): AttemptRecord {

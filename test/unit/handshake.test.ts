@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideHandshake, LEGACY_API_VERSION, UPDATED_WARNING, type FoundSupervisor } from '../../src/core/client/handshake';
-import { API_VERSION, currentBuild, isNewerBuild, stampFromHeaders, stampHeaders, type BuildStamp } from '../../src/core/supervisor/buildStamp';
-import { busyReport, describeBusy, IDLE, isBusy, type BusyReport } from '../../src/core/supervisor/busy';
+import { API_VERSION, currentBuild, isNewerBuild, stampFromHeaders, stampHeaders } from '../../src/core/supervisor/buildStamp';
+import type { BuildStamp, BusyReport } from '../../src/core/contract/hello';
+import { busyReport, describeBusy, IDLE, isBusy } from '../../src/core/supervisor/busy';
 import { SupervisorIdentity } from '../../src/core/supervisor/supervisorIdentity';
 import type { Phase, Snapshot } from '../../src/shared/model';
 

@@ -14,7 +14,7 @@ import { NoProgressDetector } from '../../src/core/orchestrator/noProgress';
 import { PortAllocator, resourceEnv } from '../../src/core/execution/ports';
 import { planCleanup, type AttemptFacts } from '../../src/core/cleanup/plan';
 import { cleanupConfirmation, cleanupPickRows } from '../../src/extension/commands/cleanupModel';
-import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/client/api';
+import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/contract/launch';
 import { launchOptions, retentionSetting, supervisorSettings } from '../../src/extension/settingsModel';
 import { validJournalBudget, validRetention } from '../../src/core/orchestrator/settings';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, type Phase, type Reason } from '../../src/shared/model';

@@ -12,7 +12,7 @@ import { describeItem, itemDetail } from '../../src/shared/traceText';
 import { answerRequest, type RequestDeps } from '../../src/extension/panel/panelRequests';
 import type { TaskHost } from '../../src/extension/panel/taskRequests';
 import { queueFollowUp, type FollowUpWatch } from '../../src/extension/panel/followUpQueue';
-import type { FollowUpResult } from '../../src/core/orchestrator/followUp';
+import type { FollowUpResult } from '../../src/core/contract/replies';
 import { snapshotFixture } from '../webview/snapshotFixture';
 
 const T1 = 't-aaaaaaaaaaaa';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { checksPendingOn, gatedRecommendation, waitingForChecksText } from '../../src/core/land/recommendGate';
 import { Landing, type LandingHost } from '../../src/core/orchestrator/landing';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, type CheckSummary, type Phase } from '../../src/shared/model';
-import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/client/api';
+import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/contract/launch';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';
 import { waitUntil } from '../support/waitUntil';
 

@@ -12,7 +12,7 @@ import { CHECK_COMMAND, shortId } from '../../demo/demoScript';
 import { attemptContextValue, isResolvable } from '../../src/extension/viewModel/contextValue';
 import { resolveProblem } from '../../src/core/orchestrator/resolveConflicts';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS } from '../../src/shared/model';
-import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/client/api';
+import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/contract/launch';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';
 
 const FILES = ['notes/shared.md', "it's odd.txt"];

@@ -6,8 +6,7 @@ import { skillOutcomes } from '../../src/core/skills/outcomes';
 import { applyDecisions, newReview, planDecisions, ReviewError, reviewView } from '../../src/core/distill/review';
 import { formatOutcome, type AttemptSkill } from '../../src/shared/skills';
 import type { AttemptSnapshot, CheckSummary } from '../../src/shared/model';
-import type { EvidenceItem } from '../../src/core/distill/evidence';
-import type { Proposal } from '../../src/core/distill/propose';
+import type { EvidenceItem, Proposal } from '../../src/core/contract/distill';
 import { attemptFixture, taskFixture } from '../webview/snapshotFixture';
 
 const at = (min: number): string => new Date(Date.parse('2026-11-21T10:00:00Z') + min * 60_000).toISOString();

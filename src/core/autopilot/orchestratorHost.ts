@@ -2,7 +2,8 @@
 
 import { existsSync } from 'node:fs';
 import { isTerminal, type Phase } from '../../shared/model';
-import type { GithubLandOptions, LaunchOptions } from '../client/api';
+import type { GithubLandOptions } from '../contract/land';
+import type { LaunchOptions } from '../contract/launch';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import type { TaskRecord } from '../orchestrator/records';
 import type { NormalizedIssue } from '../tracker/types';

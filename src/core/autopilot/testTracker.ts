@@ -7,7 +7,7 @@
 // Never set this variable outside tests: it replaces the WORKFLOW.md tracker.
 
 import { readFileSync } from 'node:fs';
-import type { LaunchOptions } from '../client/api';
+import type { LaunchOptions } from '../contract/launch';
 import { TrackerError, type NormalizedIssue, type TaskSource } from '../tracker/types';
 import type { AutopilotConfig } from './config';
 

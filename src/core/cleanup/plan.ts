@@ -1,37 +1,9 @@
 // What Clean Up would free: worktrees and branches of ended attempts, and old archives (pure; facts come in).
 
 import { isTerminal } from '../../shared/model';
-import type { RetentionSettings } from '../client/api';
+import type { RetentionSettings } from '../contract/settings';
 import type { AttemptRecord, TaskRecord } from '../orchestrator/records';
-
-export type CleanupKind = 'worktree' | 'branch' | 'archive';
-
-export interface CleanupItem {
-  /** `worktree:<attempt id>`, `branch:<attempt id>` or `archive:<folder name>`: what `apply` takes. */
-  id: string;
-  kind: CleanupKind;
-  attemptId: string | null;
-  /** One line for a picker: what it is. */
-  label: string;
-  /** Why it can go, and what happens first (archive). */
-  detail: string;
-  path: string | null;
-  branch: string | null;
-  /** Disk space freed (a branch frees nothing measurable). */
-  bytes: number;
-  /** Past the retention period: pre-selected in Clean Up, removed by the automatic sweep (never archives). */
-  due: boolean;
-  /** The worktree has work no kept branch or archive holds: its patch is archived before removal. */
-  archiveFirst: boolean;
-  ageDays: number;
-}
-
-export interface CleanupPlan {
-  items: CleanupItem[];
-  totalBytes: number;
-  dueBytes: number;
-  retention: RetentionSettings;
-}
+import type { CleanupItem, CleanupPlan } from '../contract/replies';
 
 /** What the service measured on disk and in git for one attempt. */
 export interface AttemptFacts {

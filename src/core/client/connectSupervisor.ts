@@ -6,7 +6,7 @@ import type { Snapshot } from '../../shared/model';
 import { currentBuild } from '../supervisor/buildStamp';
 import { busyReport } from '../supervisor/busy';
 import type { SupervisorPaths } from '../supervisor/paths';
-import type { SupervisorHello } from '../supervisor/supervisorIdentity';
+import type { SupervisorHello } from '../contract/hello';
 import { isAlive } from '../execution/processTree';
 import { decideHandshake, SupervisorMismatchError, type FoundSupervisor } from './handshake';
 import { call, notDelivered, SupervisorError } from './transport';

@@ -1,7 +1,8 @@
 // Whether a client uses, replaces, keeps (and warns) or refuses the supervisor it found: a pure rule over both builds.
 
-import { isNewerBuild, type BuildStamp } from '../supervisor/buildStamp';
-import { describeBusy, isBusy, type BusyReport } from '../supervisor/busy';
+import { isNewerBuild } from '../supervisor/buildStamp';
+import type { BuildStamp, BusyReport } from '../contract/hello';
+import { describeBusy, isBusy } from '../supervisor/busy';
 
 /** What the extension's tree and the CLI (on stderr) say while an outdated supervisor finishes its work. */
 export const UPDATED_WARNING = 'Quartet was updated; the supervisor restarts when its attempts end';

@@ -6,7 +6,7 @@ import { checkoutOf, git, refCommit, runGit } from '../land/git';
 import { UnsafeFileError, writeFileNoFollow } from '../execution/safeFiles';
 import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
 import { parseSkillMarkdown } from '../skills/frontMatter';
-import type { Proposal } from './propose';
+import type { Proposal } from '../contract/distill';
 
 export interface AppliedProposals {
   branch: string;

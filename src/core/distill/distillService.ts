@@ -4,20 +4,11 @@ import { existsSync } from 'node:fs';
 import { readRegularFileIfExists } from '../execution/safeFiles';
 import { join, relative } from 'node:path';
 import type { TaskRecord } from '../orchestrator/records';
-import { collectEvidence, type EvidenceItem, type EvidenceNote } from './evidence';
+import { collectEvidence, type EvidenceNote } from './evidence';
 import { runDistill } from './runDistill';
-import type { Proposal } from './propose';
 import type { KnownSkill } from './prompt';
 import { loadBuiltinSkills, loadRepoSkills } from '../skills/catalog';
-import type { DistillReviewView } from '../../shared/skills';
-
-export type DistillOutcome =
-  | { status: 'not_enough_evidence'; message: string; evidence: EvidenceItem[] }
-  | { status: 'proposed'; proposals: Proposal[]; dropped: { name: string; reason: string }[]; evidence: EvidenceItem[] }
-  | { status: 'failed'; message: string; evidence: EvidenceItem[] };
-
-/** What a client gets back: the outcome, and the review the proposals became (null when there are none). */
-export type DistillReply = DistillOutcome & { review: DistillReviewView | null };
+import type { DistillOutcome } from '../contract/distill';
 
 export interface DistillRequest {
   repo: string;

@@ -2,10 +2,11 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { scanJournal, type EvidenceKind, type EvidenceRef, type Occurrence } from './journalScan';
+import { scanJournal, type Occurrence } from './journalScan';
+import type { EvidenceItem, EvidenceRef } from '../contract/distill';
 import { errorLines, makeScrubber, normalizeVolatile } from './scrub';
 
-export type { EvidenceKind, EvidenceRef };
+
 
 export interface JournalSource {
   attemptId: string;
@@ -30,20 +31,6 @@ export interface CollectOptions {
   /** Bound of the rendered bundle, estimated as characters / 4. */
   budgetTokens?: number;
   noProgressTokens?: number;
-}
-
-export interface EvidenceItem {
-  /** `E1`, `E2`… in rank order; proposals cite these. */
-  id: string;
-  kind: EvidenceKind;
-  title: string;
-  /** Up to three distinct scrubbed sample lines. */
-  samples: string[];
-  count: number;
-  attempts: string[];
-  tasks: string[];
-  score: number;
-  provenance: EvidenceRef[];
 }
 
 export interface EvidenceBundle {

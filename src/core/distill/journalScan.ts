@@ -3,22 +3,7 @@
 import type { AgentEvent, JournalRecord } from '../../shared/events';
 import { shortCommand } from '../observability/humanize';
 import { errorLines, normalizeVolatile } from './scrub';
-
-export type EvidenceKind = 'failing_command' | 'agent_error' | 'approval_declined' | 'stall' | 'attempt_failed' | 'no_progress' | 'note' | 'pr_review' | 'pr_check_failed';
-
-/**
- * Where a piece of evidence came from: a journal line, or a note (rework reason, review comment…). PR feedback
- * has both its journal line and `url`, the comment on GitHub (what a click opens).
- */
-export interface EvidenceRef {
-  attemptId: string;
-  journal?: string;
-  seq?: number;
-  /** 1-based physical line in the journal file. */
-  line?: number;
-  url?: string;
-  note?: string;
-}
+import type { EvidenceKind, EvidenceRef } from '../contract/distill';
 
 export interface Occurrence {
   kind: EvidenceKind;

@@ -3,21 +3,7 @@
 import { isAbsolute, posix } from 'node:path';
 import { parseSkillMarkdown } from '../skills/frontMatter';
 import type { EvidenceBundle } from './evidence';
-
-export const PROPOSAL_KINDS = ['new_skill', 'edit_skill', 'edit_agents_md'] as const;
-export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
-
-export interface Proposal {
-  kind: ProposalKind;
-  name: string;
-  /** Repository-relative path of the file to create or replace. */
-  path: string;
-  /** The full new text of that file. */
-  content: string;
-  rationale: string;
-  /** Evidence ids (`E1`…) this proposal rests on. */
-  provenance: string[];
-}
+import { PROPOSAL_KINDS, type Proposal, type ProposalKind } from '../contract/distill';
 
 export interface ParsedProposals {
   proposals: Proposal[];

@@ -1,8 +1,7 @@
 // The latest distill review (pure): proposals with ids and states, per-proposal decisions, and its view for clients.
 
 import type { DistillReviewView, EvidenceRefView, ProposalState } from '../../shared/skills';
-import type { EvidenceItem } from './evidence';
-import type { Proposal } from './propose';
+import type { EvidenceItem, Proposal, Decision } from '../contract/distill';
 
 export interface ReviewedProposal extends Proposal {
   /** `p1`, `p2`… in the order Codex proposed them. */
@@ -22,13 +21,6 @@ export interface DistillReview {
   evidence: EvidenceItem[];
   /** Where this review's accepted proposals go; set by the first accept. */
   branch: string | null;
-}
-
-export interface Decision {
-  proposalId: string;
-  decision: 'accept' | 'reject';
-  /** The reviewer's edited text (Edit in the diff); replaces the proposal's content when accepting. */
-  content?: string;
 }
 
 export class ReviewError extends Error {}

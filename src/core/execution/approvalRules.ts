@@ -2,13 +2,10 @@
 
 import { isAbsolute, relative, sep } from 'node:path';
 import { canonicalPath } from './pathSafety';
+import type { AutoApprove } from '../contract/launch';
 
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/** `autoApprove` values: the current one, and `worktree`, its old name (kept so older settings and tasks still work). */
-export type AutoApprove = 'patches-in-worktree' | 'none';
-export type AutoApproveInput = AutoApprove | 'worktree';
 
 /** Settings and stored tasks may carry the old name; everything downstream sees the new one. */
 export function normalizeAutoApprove(value: unknown, fallback: AutoApprove): AutoApprove {

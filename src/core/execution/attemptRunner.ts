@@ -2,7 +2,7 @@
 
 import type { AgentEvent } from '../../shared/events';
 import type { PendingQuestion, Reason } from '../../shared/model';
-import type { LaunchOptions } from '../client/api';
+import type { LaunchOptions } from '../contract/launch';
 import { CodexClient, type JsonObject } from './codexClient';
 import { codexArgv } from './codexBinary';
 import { withAgentProfile, type SandboxPlan } from './sandbox';

@@ -3,15 +3,8 @@
 import type { PendingQuestion } from '../../shared/model';
 import { shortCommand } from '../observability/humanize';
 import { allowedPrefix } from './commandArgv';
-import {
-  allInsideWorktree,
-  commandText,
-  legacyPatchPaths,
-  normalizeAutoApprove,
-  offersSessionAccept,
-  pathInsideWorktree,
-  type AutoApproveInput,
-} from './approvalRules';
+import { allInsideWorktree, commandText, legacyPatchPaths, normalizeAutoApprove, offersSessionAccept, pathInsideWorktree } from './approvalRules';
+import type { AutoApproveInput } from '../contract/launch';
 
 type Obj = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');

@@ -4,14 +4,7 @@ import type { AttemptPullRequest, ClosedPullRequest } from '../../shared/model';
 import type { Clock } from '../execution/clock';
 import { createGithubClient } from '../github/githubClient';
 import { PrApi } from '../github/prApi';
-
-/** The credentials a client may send with a rework (never persisted; the token is scrubbed from the task's journals). */
-export interface GithubCredentials {
-  token: string;
-  baseUrl?: string;
-  owner?: string;
-  repo?: string;
-}
+import type { GithubCredentials } from '../contract/land';
 
 export interface ClosePrInput {
   pr: AttemptPullRequest;

@@ -4,6 +4,7 @@ import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
 import { checkoutOf, isClean, refCommit, runGit } from './git';
 import { inLandQueue } from './localLand';
 import { withTempWorktree } from './tempWorktree';
+import type { UndoLandResult } from '../contract/land';
 
 export interface UndoLandInput {
   repo: string;
@@ -13,10 +14,6 @@ export interface UndoLandInput {
   worktreeRoot: string;
   message: string;
 }
-
-export type UndoLandResult =
-  | { status: 'reverted'; commit: string; checkoutUpdated: string | null; message: string }
-  | { status: 'refused'; message: string };
 
 /** Why an undo cannot happen now, or null: the base must still end at the landed commit (nothing landed since). */
 export async function undoProblem(repo: string, baseBranch: string, landedCommit: string): Promise<string | null> {

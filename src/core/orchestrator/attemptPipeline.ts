@@ -11,6 +11,8 @@ import { secretValues } from '../config/secrets';
 import { AttemptRunner, type AgentTools, type RunOutcome } from '../execution/attemptRunner';
 import { resolveCodexBinary } from '../execution/codexBinary';
 import { sandboxPlan } from '../execution/sandbox';
+import { bringDependencies, describeDependencies } from '../execution/dependencies';
+import type { DependencyCopyMode, DependencyDirRule } from '../execution/dependencyRules';
 import { commitWorktree, createWorktree, filesChangedSince, removeWorktree, repoWorktreeDir } from '../execution/worktrees';
 import { resolveCommit } from '../execution/gitRepo';
 import { commitMessage } from '../policy/defaultPrompt';
@@ -46,6 +48,8 @@ export interface PipelineHost {
   journalSecrets(taskId: string): string[];
   /** `quartet.journal.maxBytesPerAttempt`. */
   journalBudget(): number;
+  /** `quartet.dependencyDirs` / `quartet.dependencyCopy`: what a fresh worktree takes from the checkout. */
+  dependencies(): { rules: DependencyDirRule[]; mode: DependencyCopyMode };
   halt(id: string, reason: Reason, message: string): boolean;
   retry(id: string): void;
   onEvent(id: string, e: AgentEvent): void;
@@ -104,6 +108,9 @@ export class AttemptPipeline {
       const wtStarted = Date.now();
       const wt = await createWorktree({ repo: h.repo, root, taskKey: task.key, index: a.index, branch: a.branch, baseCommit: task.baseCommit });
       h.update(id, (x) => ({ ...x, worktree: wt.path }));
+      // Before after_create, so a hook that installs finds the folders already there.
+      const deps = wt.reused ? null : describeDependencies(await bringDependencies({ repo: h.repo, worktree: wt.path, baseCommit: task.baseCommit, ...h.dependencies() }));
+      if (deps) h.log(`attempt=${id} dependencies: ${deps}`);
       const hookCtx = { attemptId: id, taskId: task.id, worktree: wt.path, branch: a.branch, env, journal };
       // A failed after_create leaves no half-prepared worktree: the retry creates it (and runs the hook) again.
       if (!wt.reused) await h.workflow.requireHook('after_create', hookCtx, () => removeWorktree(h.repo, wt.path));
@@ -120,7 +127,7 @@ export class AttemptPipeline {
       if (isTerminal(h.attempt(id).phase)) throw new StoppedBeforeStart();
       const ports = await h.ports.allocate(id);
       h.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
-      journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}` });
+      journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}` });
       const runner = new AttemptRunner({
         attemptId: id,
         worktree: wt.path,

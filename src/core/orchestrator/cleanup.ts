@@ -2,8 +2,9 @@
 
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RetentionSettings } from '../client/api';
-import { endedAt, planCleanup, isCleanable, type ArchiveFacts, type AttemptFacts, type CleanupPlan } from '../cleanup/plan';
+import type { RetentionSettings } from '../contract/settings';
+import { endedAt, planCleanup, isCleanable, type ArchiveFacts, type AttemptFacts } from '../cleanup/plan';
+import type { CleanupPlan, CleanupResult } from '../contract/replies';
 import { diskUsage } from '../cleanup/diskUsage';
 import { archiveAttempt, readManifest, removeAttemptWorktree } from '../land/rework';
 import { git, isClean, refCommit } from '../land/git';
@@ -20,13 +21,6 @@ export interface CleanupHost {
   retention(): RetentionSettings;
   updateAttempt(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
   log(line: string): void;
-}
-
-export interface CleanupResult {
-  removed: { id: string; bytes: number }[];
-  archived: { attemptId: string; patch: string }[];
-  failed: { id: string; error: string }[];
-  freedBytes: number;
 }
 
 interface Facts extends AttemptFacts {

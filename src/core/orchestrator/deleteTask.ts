@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { isTerminal } from '../../shared/model';
 import type { AttemptRecord, TaskRecord } from './records';
 import { UsageError } from './validation';
+import type { DeletedTask } from '../contract/replies';
 
 export interface DeleteTaskHost {
   task(taskId: string): TaskRecord | undefined;
@@ -13,12 +14,6 @@ export interface DeleteTaskHost {
   /** Drops the task from the state (its journals and archives stay on disk). */
   forget(taskId: string): void;
   log(line: string): void;
-}
-
-export interface DeletedTask {
-  taskId: string;
-  /** Attempts whose work was archived first (restorable with `quartet restore`). */
-  archived: { attemptId: string; patch: string }[];
 }
 
 export async function deleteTask(host: DeleteTaskHost, taskId: string): Promise<DeletedTask> {

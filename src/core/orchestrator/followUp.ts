@@ -1,15 +1,13 @@
 // Follow-up turns: one more Codex turn on an ended attempt's own thread, with a given prompt, through the normal dispatch.
 
 import { existsSync } from 'node:fs';
-import { isTerminal, type CheckSummary, type FollowUpOutcome, type FollowUpRecord, type Reason } from '../../shared/model';
+import { isTerminal, type FollowUpOutcome, type FollowUpRecord, type Reason } from '../../shared/model';
 import type { RunOutcome } from '../execution/attemptRunner';
 import { appendJournalEvent, type Journal } from '../observability/journal';
 import type { AttemptRecord, TaskRecord } from './records';
 import { phaseForOutcome, restorePhase, savedPhase, stopSummary, transition, type PhaseFields } from './transitions';
 import { UsageError } from './validation';
-
-/** How a follow-up that produced no new result ended. */
-export type Ended = 'failed' | 'stopped' | 'rejected';
+import type { FollowUpResult, Ended } from '../contract/replies';
 
 export interface FollowUpOptions {
   /** Why (recorded on the attempt and shown): `resolve-conflicts`, `pr-fix`, `autopilot-continue`, … */
@@ -21,17 +19,6 @@ export interface FollowUpOptions {
   verify?: (attempt: AttemptRecord) => Promise<string | null>;
   /** After a turn that did not complete or was rejected: put the worktree back; returns a note for the error text. */
   rollback?: (attempt: AttemptRecord) => Promise<string | null>;
-}
-
-export interface FollowUpResult {
-  attemptId: string;
-  reason: string;
-  status: 'completed' | Ended;
-  message: string;
-  /** Tip of the attempt's branch afterwards (its new result when completed). */
-  commit: string | null;
-  /** The scorecard's checks after a completed follow-up (re-run on the new result). */
-  checks: CheckSummary | null;
 }
 
 /** What the follow-ups need from the orchestrator (the only owner of run state). */

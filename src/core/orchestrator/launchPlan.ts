@@ -2,7 +2,7 @@
 
 import { join } from 'node:path';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS } from '../../shared/model';
-import { DEFAULT_LAUNCH_OPTIONS, type LaunchRequest } from '../client/api';
+import { DEFAULT_LAUNCH_OPTIONS, type LaunchRequest } from '../contract/launch';
 import { attemptId, branchName, newTaskId, taskKey } from './ids';
 import type { AttemptRecord, TaskRecord } from './records';
 import { redact, scrubSecrets, secretValues } from '../config/secrets';

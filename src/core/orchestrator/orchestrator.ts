@@ -2,8 +2,10 @@
 
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { isActive, isTerminal, type Reason, type Snapshot, type TaskSnapshot } from '../../shared/model';
-import { DEFAULT_RETENTION, type AnswerDecision, type LaunchRequest, type SupervisorSettings } from '../client/api';
+import { isActive, isTerminal, type Reason, type Snapshot, type TaskSnapshot, type LandProgress } from '../../shared/model';
+import { DEFAULT_RETENTION, type SupervisorSettings } from '../contract/settings';
+import type { AnswerDecision, DeletedTask, FollowUpResult } from '../contract/replies';
+import type { LaunchRequest } from '../contract/launch';
 import { buildSnapshot, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
 import { transition } from './transitions';
 import { StateStore } from '../observability/stateStore';
@@ -18,16 +20,14 @@ import { Watchdog } from './watchdog';
 import { budgetStop, hasTaskBudget, taskBudgetBreach, unfinished } from './earlyStop';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
-import { checkWorktreeRoot, validCommandPrefixes, validJournalBudget, validRetention } from './settings';
+import { dependencyDirRules } from '../execution/dependencyRules';
+import { checkWorktreeRoot, validCommandPrefixes, validDependencyCopy, validDependencyDirs, validJournalBudget, validRetention } from './settings';
 import { PortAllocator } from '../execution/ports';
 import { Landing } from './landing';
-import { deleteTask, type DeletedTask } from './deleteTask';
-import type { UndoLandResult } from '../land/undoLand';
-import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp';
+import { deleteTask } from './deleteTask';
+import type { UndoLandResult, LandOptions, ReworkResult, TaskScore, GithubCredentials } from '../contract/land';
+import { FollowUps, type FollowUpOptions } from './followUp';
 import { resolveWithAgent } from './resolveConflicts';
-import type { LandProgress } from '../../shared/model';
-import type { LandOptions, ReworkResult, TaskScore } from '../client/api';
-import type { GithubCredentials } from '../land/closePr';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import type { NormalizedIssue } from '../tracker/types';
 import { AttemptPipeline, type PipelineHost } from './attemptPipeline';
@@ -139,6 +139,7 @@ export class Orchestrator extends EventEmitter {
       maxConcurrent: () => this.settings.maxConcurrent ?? this.workflow.maxConcurrent() ?? 4,
       envFor: (taskId) => this.taskEnv.get(taskId) ?? deps.env,
       journalBudget: () => this.settings.journalMaxBytesPerAttempt ?? DEFAULT_JOURNAL_BUDGET,
+      dependencies: () => ({ rules: dependencyDirRules(this.settings.dependencyDirs ?? null), mode: this.settings.dependencyCopy ?? 'reflink' }),
       journalSecrets: (taskId) => [...(this.secretsByTask.get(taskId) ?? []), ...(deps.secretValues?.() ?? [])],
       halt: (id, reason, message) => this.halt(id, reason, message),
       retry: (id) => this.retry(id),
@@ -264,6 +265,8 @@ export class Orchestrator extends EventEmitter {
   configure(settings: Partial<SupervisorSettings>): void {
     // Validated before anything changes; kept out of `this.settings` so it is never written to state.json.
     const prefixes = settings.allowedCommandPrefixes === undefined ? undefined : validCommandPrefixes(settings.allowedCommandPrefixes);
+    const dependencyDirs = settings.dependencyDirs === undefined ? undefined : validDependencyDirs(settings.dependencyDirs);
+    const dependencyCopy = settings.dependencyCopy === undefined ? undefined : validDependencyCopy(settings.dependencyCopy);
     if (prefixes) this.allowedCommandPrefixes = prefixes;
     if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1)) this.settings.maxConcurrent = settings.maxConcurrent === null ? null : Math.floor(settings.maxConcurrent);
     if (settings.worktreeRoot) checkWorktreeRoot(settings.worktreeRoot, this.deps.repo);
@@ -273,6 +276,8 @@ export class Orchestrator extends EventEmitter {
     if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
     if (settings.journalMaxBytesPerAttempt !== undefined) this.settings.journalMaxBytesPerAttempt = validJournalBudget(settings.journalMaxBytesPerAttempt);
     if (settings.allowUnsandboxedChecks !== undefined) this.settings.allowUnsandboxedChecks = settings.allowUnsandboxedChecks === true;
+    if (dependencyDirs !== undefined) this.settings.dependencyDirs = dependencyDirs;
+    if (dependencyCopy !== undefined) this.settings.dependencyCopy = dependencyCopy;
     this.emit('settings', { ...this.settings });
     this.persist();
     void this.dispatch();

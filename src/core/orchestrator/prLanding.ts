@@ -2,7 +2,7 @@
 
 import { join } from 'node:path';
 import type { LandProgress } from '../../shared/model';
-import type { GithubLandOptions } from '../client/api';
+import type { GithubLandOptions } from '../contract/land';
 import { systemClock, type Clock } from '../execution/clock';
 import { createGithubClient } from '../github/githubClient';
 import { GithubError } from '../github/errors';
@@ -15,7 +15,8 @@ import { resolveCommitMessage } from '../policy/resolvePrompt';
 import { DEFAULT_POLL } from '../land/prSteps';
 import { prBody } from '../land/prText';
 import type { AttemptRecord, TaskRecord } from './records';
-import type { FollowUpOptions, FollowUpResult } from './followUp';
+import type { FollowUpOptions } from './followUp';
+import type { FollowUpResult } from '../contract/replies';
 import { UsageError } from './validation';
 import { Journal } from '../observability/journal';
 import { makeScrubber } from '../distill/scrub';

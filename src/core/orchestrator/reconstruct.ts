@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, isTerminal, type Phase, type Reason, type TokenTotals } from '../../shared/model';
 import type { AttemptOrigin, JournalRecord } from '../../shared/events';
-import { DEFAULT_LAUNCH_OPTIONS, type LaunchOptions } from '../client/api';
+import { DEFAULT_LAUNCH_OPTIONS, type LaunchOptions } from '../contract/launch';
 import { readJournal } from '../observability/journal';
 import { attemptTotal } from '../observability/tokens';
 import { DEMO_PROVIDER_ID } from './demoProvider';

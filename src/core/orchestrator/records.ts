@@ -1,7 +1,8 @@
 // Persisted task/attempt records (what state.json holds) and the snapshot built from them.
 
 import { ATTEMPT_EXTRAS, isActive, type AttemptSnapshot, type Snapshot, type TaskSnapshot, type TokenTotals } from '../../shared/model';
-import type { LaunchOptions, SupervisorSettings } from '../client/api';
+import type { LaunchOptions } from '../contract/launch';
+import type { SupervisorSettings } from '../contract/settings';
 import type { NormalizedIssue } from '../tracker/types';
 
 export interface AttemptRecord extends AttemptSnapshot {

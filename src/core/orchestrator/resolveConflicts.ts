@@ -6,7 +6,8 @@ import type { LandProgress } from '../../shared/model';
 import { isAncestor, refCommit } from '../land/git';
 import { abortBaseMerge, commitBaseMerge, dirtyPaths, leftoverMarkers, mergeInProgress, startBaseMerge } from '../land/resolveGit';
 import { resolveCommitMessage, resolvePrompt } from '../policy/resolvePrompt';
-import type { FollowUpOptions, FollowUpResult } from './followUp';
+import type { FollowUpOptions } from './followUp';
+import type { FollowUpResult } from '../contract/replies';
 import type { AttemptRecord, TaskRecord } from './records';
 import { UsageError } from './validation';
 

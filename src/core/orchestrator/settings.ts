@@ -1,7 +1,8 @@
 // Validation of supervisor settings a client sends: refused with a clear error, or kept only where valid.
 
-import type { RetentionSettings } from '../client/api';
+import type { RetentionSettings } from '../contract/settings';
 import { plainArgv } from '../execution/commandArgv';
+import { dependencyCopyMode, dependencyDirRules, DependencyConfigError, type DependencyCopyMode } from '../execution/dependencyRules';
 import { assertUsableWorktreeRoot } from '../execution/worktrees';
 import { UsageError } from './validation';
 
@@ -33,6 +34,27 @@ export function validCommandPrefixes(value: unknown): string[] {
   const bad = (value as string[]).filter((v) => !plainArgv(v.trim()));
   if (bad.length) throw new UsageError(`allowedCommandPrefixes: ${bad.map((b) => JSON.stringify(b)).join(', ')} is not a plain command prefix (words only: no ; & | > $ \` quotes-with-expansions or globs), e.g. "npm ci"`);
   return (value as string[]).map((v) => v.trim());
+}
+
+/** `quartet.dependencyDirs` from a client: null (detect) or entries refused as a whole with the bad one named. */
+export function validDependencyDirs(value: unknown): string[] | null {
+  if (value === null) return null;
+  try {
+    dependencyDirRules(value);
+  } catch (err) {
+    if (err instanceof DependencyConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  return (value as string[]).map((v) => v.trim());
+}
+
+/** `quartet.dependencyCopy` from a client: one of the three modes, else refused. */
+export function validDependencyCopy(value: unknown): DependencyCopyMode {
+  try {
+    return dependencyCopyMode(value);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** Retention from a client: whole days ≥ 0; anything else keeps the current value. */

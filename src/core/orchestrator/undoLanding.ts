@@ -1,7 +1,8 @@
 // Undo of a local land on the orchestrator's records: checks the task, reverts on the base, records it on the attempt.
 
 import { appendJournalEvent } from '../observability/journal';
-import { undoLand, type UndoLandResult } from '../land/undoLand';
+import { undoLand } from '../land/undoLand';
+import type { UndoLandResult } from '../contract/land';
 import type { LandingHost } from './landing';
 import { UsageError } from './validation';
 

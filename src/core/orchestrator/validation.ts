@@ -1,6 +1,6 @@
 // Validation of launch input: clear, actionable errors for bad titles, prompts and attempt counts.
 
-import type { LaunchOptions, LaunchRequest } from '../client/api';
+import type { LaunchOptions, LaunchRequest } from '../contract/launch';
 import { MAX_ATTEMPTS } from '../../shared/launchLimits';
 
 /** A mistake in what the user asked for (CLI exit code 2), as opposed to a failure while running. */

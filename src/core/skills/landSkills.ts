@@ -1,9 +1,9 @@
 // "Land Skills Branch": squash a `quartet/skills/*` branch onto the base with the attempts' land machinery, then delete it.
 
-import type { LandProgress } from '../../shared/model';
 import { landLocally } from '../land/localLand';
 import { git, refCommit, runGit } from '../land/git';
 import { SKILLS_BRANCH_PREFIX } from './acceptedSkills';
+import type { LandSkillsResult } from '../contract/land';
 
 export class LandSkillsError extends Error {}
 
@@ -13,12 +13,6 @@ export interface LandSkillsInput {
   /** The branch to advance (the repository's current branch). */
   baseBranch: string | null;
   worktreeRoot: string;
-}
-
-export interface LandSkillsResult extends Omit<LandProgress, 'attemptId'> {
-  branch: string;
-  /** The skills branch was deleted after landing (its skills are the base's own now). */
-  deleted: boolean;
 }
 
 /**

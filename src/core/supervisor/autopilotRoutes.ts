@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import type { AutopilotService } from './autopilotService';
 import { UsageError } from '../orchestrator/validation';
-import { parseCredentials, type TrackerCredentials } from '../tracker/credentials';
+import { parseCredentials } from '../tracker/credentials';
+import type { TrackerCredentials } from '../contract/replies';
 
 type Send = (res: ServerResponse, status: number, body: unknown) => void;
 type ReadBody = (req: IncomingMessage) => Promise<Record<string, unknown>>;

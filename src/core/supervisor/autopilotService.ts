@@ -2,10 +2,11 @@
 
 import { emptyAutopilotSnapshot, type AutopilotProblem, type AutopilotSnapshot } from '../../shared/autopilot';
 import type { TaskSnapshot } from '../../shared/model';
-import type { LaunchOptions } from '../client/api';
+import type { LaunchOptions } from '../contract/launch';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { UsageError } from '../orchestrator/validation';
-import { credentialValues, isEmptyCredentials, type TrackerCredentials } from '../tracker/credentials';
+import { credentialValues, isEmptyCredentials } from '../tracker/credentials';
+import type { TrackerCredentials } from '../contract/replies';
 import { TrackerError } from '../tracker/types';
 import { Autopilot } from '../autopilot/autopilot';
 import { OrchestratorAutopilotHost } from '../autopilot/orchestratorHost';

@@ -1,6 +1,7 @@
 // Which Quartet build this bundle is (API version + build id) and how clients and the supervisor tell each other.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import type { BuildStamp } from '../contract/hello';
 
 /**
  * The version of the supervisor's HTTP API that clients and supervisor must share.
@@ -15,14 +16,6 @@ export const API_VERSION = 1;
 // Set by scripts/build.mjs (esbuild `define`) in every bundle of one build: extension, CLI, supervisor, tests.
 declare const __QUARTET_BUILD_ID__: string | undefined;
 declare const __QUARTET_BUILT_AT__: string | undefined;
-
-export interface BuildStamp {
-  apiVersion: number;
-  /** `<package version>+<hash of the build's inputs>`: the same sources give the same id. */
-  buildId: string;
-  /** When the build ran (ISO): orders two builds, so an older client never replaces a newer supervisor. */
-  builtAt: string;
-}
 
 /** This bundle's stamp; code run without the build script (never shipped) is `dev`, built at the epoch. */
 export function currentBuild(): BuildStamp {

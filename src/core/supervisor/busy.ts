@@ -1,23 +1,7 @@
 // What a supervisor is in the middle of: work a restart would cut off (pure; the hello route and the idle rules read it).
 
 import { isTerminal, type Snapshot } from '../../shared/model';
-
-export interface BusyReport {
-  /** Attempts queued or running (a follow-up turn, a resolve or a rework's new attempt included). */
-  attempts: number;
-  /** Tasks with a land in progress (a PR land watches its pull request until it merges). */
-  lands: number;
-  /** Finished attempts whose checks run now. */
-  checks: number;
-  /** Tasks whose verdict is being judged (cross-tests, reviews): held in memory only. */
-  verdicts: number;
-  /** Automatic retries waiting for their timer: held in memory only. */
-  retries: number;
-  /** Client requests being served (a distill, a clean-up, a land's checks…). */
-  requests: number;
-  /** The Autopilot polls the tracker (its tracker token lives in memory only). */
-  autopilot: boolean;
-}
+import type { BusyReport } from '../contract/hello';
 
 export const IDLE: BusyReport = { attempts: 0, lands: 0, checks: 0, verdicts: 0, retries: 0, requests: 0, autopilot: false };
 

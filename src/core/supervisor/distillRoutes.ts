@@ -2,9 +2,10 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Orchestrator } from '../orchestrator/orchestrator';
-import { distill, type DistillReply } from '../distill/distillService';
+import { distill } from '../distill/distillService';
+import type { DistillReply, Decision } from '../contract/distill';
 import { applyProposals } from '../distill/applyProposals';
-import { applyDecisions, newReview, planDecisions, reviewView, type Decision } from '../distill/review';
+import { applyDecisions, newReview, planDecisions, reviewView } from '../distill/review';
 import type { ReviewStore } from '../distill/reviewStore';
 import { codexArgv, resolveCodexBinary } from '../execution/codexBinary';
 import { headInfo } from '../execution/gitRepo';

@@ -1,8 +1,7 @@
 // Reads the GitHub part of POST /api/v1/attempts/<id>/land (`{ pr?: true, github?: { token, … } }`) and …/rework (`{ github? }`).
 
-import type { GithubLandOptions, LandOptions } from '../client/api';
+import type { GithubLandOptions, LandOptions, GithubCredentials } from '../contract/land';
 import { UsageError } from '../orchestrator/validation';
-import type { GithubCredentials } from '../land/closePr';
 
 const STRINGS = ['token', 'baseUrl', 'owner', 'repo', 'remote'] as const;
 const NUMBERS = ['maxFixes', 'pollInitialMs', 'pollMaxMs', 'maxWaitMs', 'noChecksGraceMs', 'maxRateLimitWaitMs'] as const;

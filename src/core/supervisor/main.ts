@@ -16,7 +16,8 @@ import { SecretRegistry } from '../config/secretRegistry';
 import { TEST_TRACKER_ENV } from '../autopilot/testTracker';
 import { isTerminal } from '../../shared/model';
 import { SupervisorIdentity } from './supervisorIdentity';
-import { busyReport, describeBusy, isBusy, type BusyReport } from './busy';
+import { busyReport, describeBusy, isBusy } from './busy';
+import type { BusyReport } from '../contract/hello';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
 /** How long a new supervisor waits for a shutting-down owner to release the repository's lock. */

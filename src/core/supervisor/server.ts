@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { UsageError } from '../orchestrator/validation';
-import type { LaunchRequest, SupervisorSettings } from '../client/api';
+import type { LaunchRequest } from '../contract/launch';
+import type { SupervisorSettings } from '../contract/settings';
 import type { Snapshot } from '../../shared/model';
 import { attemptView, issueView, stateView, taskForIssue } from './symphonyApi';
 import { decideProposals, runDistillFor } from './distillRoutes';
@@ -13,7 +14,8 @@ import { autopilotRoute, refreshRoute } from './autopilotRoutes';
 import type { AutopilotService } from './autopilotService';
 import { landOptions, reworkGithub } from './landRoute';
 import type { SupervisorIdentity } from './supervisorIdentity';
-import { describeBusy, isBusy, type BusyReport } from './busy';
+import { describeBusy, isBusy } from './busy';
+import type { BusyReport } from '../contract/hello';
 
 export interface ServerHooks {
   onShutdown(): void;

@@ -5,7 +5,8 @@ import type { ReviewStore } from '../distill/reviewStore';
 import { headInfo } from '../execution/gitRepo';
 import { UsageError } from '../orchestrator/validation';
 import { skillsOverview } from '../skills/overview';
-import { landSkillsBranch, LandSkillsError, type LandSkillsResult } from '../skills/landSkills';
+import { landSkillsBranch, LandSkillsError } from '../skills/landSkills';
+import type { LandSkillsResult } from '../contract/land';
 import type { SkillsOverview } from '../../shared/skills';
 
 export async function skillsOverviewFor(orch: Orchestrator, reviews: ReviewStore): Promise<SkillsOverview> {

@@ -1,20 +1,9 @@
 // What a supervisor states about itself (supervisor.json, GET /api/v1/hello) and whether a newer client asked it to make way.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { currentBuild, isNewerBuild, stampFromHeaders, type BuildStamp } from './buildStamp';
-import { isBusy, type BusyReport } from './busy';
-
-/** The reply of `GET /api/v1/hello`: who answers, and whether replacing it now would cut work off. */
-export interface SupervisorHello extends BuildStamp {
-  pid: number;
-  startedAt: string;
-  /** Attempts queued or running right now. */
-  attemptsRunning: boolean;
-  idle: boolean;
-  busy: BusyReport;
-  /** A newer build a client reported: this supervisor exits as soon as it is idle and the next client starts its own. */
-  restartPending: BuildStamp | null;
-}
+import { currentBuild, isNewerBuild, stampFromHeaders } from './buildStamp';
+import type { BuildStamp, BusyReport, SupervisorHello } from '../contract/hello';
+import { isBusy } from './busy';
 
 /** supervisor.json: how tools and tests find the supervisor and which build it is. */
 export interface SupervisorInfo extends BuildStamp {

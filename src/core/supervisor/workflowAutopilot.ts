@@ -1,11 +1,13 @@
 // The Autopilot's setup from the repo's WORKFLOW.md (last good version) and the credentials a client sent on Start.
 
-import type { GithubLandOptions, LaunchOptions } from '../client/api';
+import type { GithubLandOptions } from '../contract/land';
+import type { LaunchOptions } from '../contract/launch';
 import type { AgentTools } from '../execution/attemptRunner';
 import { UsageError } from '../orchestrator/validation';
 import { createTrackerToolbox, type TaskToolScope } from '../tracker/agentTools';
 import { createTaskSource, effectiveTrackerStates, type TrackerConfig, type TrackerDeps } from '../tracker/createTaskSource';
-import type { CredentialNeeds, TrackerCredentials } from '../tracker/credentials';
+import type { CredentialNeeds } from '../tracker/credentials';
+import type { TrackerCredentials } from '../contract/replies';
 import type { LocalTask } from '../tracker/localSource';
 import { GITHUB_TOKEN_ENV, resolveTrackerSettings } from '../tracker/trackerSettings';
 import { TrackerError, type TaskSource } from '../tracker/types';

@@ -1,22 +1,10 @@
 // Tracker credentials a client hands the supervisor on Start Autopilot: what it needs (names only) and what is sent (values).
 //
+import type { TrackerCredentials } from '../contract/replies';
 // The supervisor's own environment has the built-in secret names removed, so `GITHUB_TOKEN` & co. never reach it
 // that way: VS Code reads its SecretStorage and the CLI its environment, and each sends the values with the start
 // request. The supervisor keeps them in memory only (never state.json, journals or logs) and never passes them on
 // to an agent's environment.
-
-/** The values a client sends; everything optional. */
-export interface TrackerCredentials {
-  /** Host secret storage by key (`github`, `linear`): VS Code's SecretStorage ("Set GitHub Token", "Set Linear API Key"). */
-  secrets?: Record<string, string>;
-  /** Variables from the client's environment, only those the tracker reads (`needs.envNames`). */
-  env?: Record<string, string>;
-  /**
-   * Non-default hosts the sender agreed to send these to (VS Code: a one-time confirmation per host; CLI:
-   * `--allow-tracker-host` / QUARTET_ALLOW_TRACKER_HOSTS). A WORKFLOW.md endpoint elsewhere gets no token.
-   */
-  hosts?: string[];
-}
 
 /** What the configured tracker (and a land as PR) reads: published in the Autopilot snapshot so clients send just that. */
 export interface CredentialNeeds {

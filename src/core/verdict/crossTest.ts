@@ -1,5 +1,6 @@
 // Cross-testing: each finished attempt's new or changed tests run against every other attempt's code (an N×N matrix).
 
+import type { CrossTestCellView } from '../../shared/model';
 import { runGit } from '../land/git';
 import { withTempWorktree } from '../land/tempWorktree';
 import { pooled } from './pool';
@@ -22,17 +23,8 @@ export interface CheckRun {
   report?: TestReport | null;
 }
 
-export interface CrossTestCell {
-  /** The attempt whose tests ran. */
-  tests: string;
-  /** The attempt whose code they ran against. */
-  code: string;
-  ok: boolean;
-  /** Per-test counts when the runner's output could be parsed; null otherwise (then only `ok` speaks). */
-  passed: number | null;
-  total: number | null;
-  failedTests: string[];
-  /** Lines that explain a failure (from the check's summary when no per-test report was found). */
+/** A matrix cell as the panel shows it, plus the lines that explain a failure (from the check's summary when no per-test report was found). */
+export interface CrossTestCell extends CrossTestCellView {
   summary: string[];
 }
 

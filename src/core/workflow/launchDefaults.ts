@@ -1,6 +1,6 @@
 // WORKFLOW.md → Quartet launch defaults: only keys the file sets; explicit request options and settings still win.
 
-import type { LaunchOptions } from '../client/api';
+import type { LaunchOptions } from '../contract/launch';
 import type { WorkflowDefinition } from './types';
 import { untrustedCodexCommand } from './workflowTrust';
 

@@ -1,7 +1,7 @@
 // The supervisor's view of the repo's WORKFLOW.md: last good config, warnings, launch defaults, prompts and hooks.
 
 import { relative } from 'node:path';
-import type { LaunchOptions } from '../client/api';
+import type { LaunchOptions } from '../contract/launch';
 import type { WorkflowSummary } from '../../shared/model';
 import { attemptPolicy, defaultPrompt } from '../policy/defaultPrompt';
 import { AttemptSetupError, runAttemptHook, type AttemptHookRun, type HookContext } from './attemptHooks';

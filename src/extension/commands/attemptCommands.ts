@@ -1,7 +1,7 @@
 // Stop, Retry, Accept, Decline and Answer: each resolves its attempt, then asks the supervisor to act.
 
 import * as vscode from 'vscode';
-import type { AnswerDecision } from '../../core/client/api';
+import type { AnswerDecision } from '../../core/contract/replies';
 import type { AttemptSnapshot } from '../../shared/model';
 import { attemptLabel, phaseLabel } from '../viewModel/attemptView';
 import { isResumable, isRetryable, isStoppable } from '../viewModel/contextValue';

@@ -2,7 +2,8 @@
 
 import * as vscode from 'vscode';
 import type { AutopilotIssueRow } from '../../shared/autopilot';
-import { credentialsFromEnv, type TrackerCredentials } from '../../core/tracker/credentials';
+import { credentialsFromEnv } from '../../core/tracker/credentials';
+import type { TrackerCredentials } from '../../core/contract/replies';
 import { errorMessage } from '../logging';
 import { oneLine, plural } from '../viewModel/format';
 import type { CommandServices } from './commandServices';

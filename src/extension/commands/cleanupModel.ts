@@ -1,6 +1,6 @@
 // Pure parts of Clean Up…: one picker row per plan item (size, why, due ones pre-selected) and the summary line.
 
-import type { CleanupItem, CleanupPlan } from '../../core/cleanup/plan';
+import type { CleanupItem, CleanupPlan } from '../../core/contract/replies';
 import { formatBytes } from '../../core/cleanup/diskUsage';
 
 export interface CleanupPickRow {

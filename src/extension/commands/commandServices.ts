@@ -1,6 +1,7 @@
 // What command handlers may use: the snapshot, the view, logging and the supervisor client, nothing else.
 
-import type { LaunchOptions, QuartetApi } from '../../core/client/api';
+import type { LaunchOptions } from '../../core/contract/launch';
+import type { QuartetApi } from '../../core/contract/quartetApi';
 import type { ErrorReporter, QuartetLog } from '../logging';
 import type { SnapshotStore } from '../snapshotStore';
 import type { TasksView } from '../tree/tasksView';

@@ -1,7 +1,7 @@
 // Registers the control panel: its command, one reused editor-tab panel, and the serializer that restores it.
 
 import * as vscode from 'vscode';
-import type { QuartetApi } from '../../core/client/api';
+import type { QuartetApi } from '../../core/contract/quartetApi';
 import type { Snapshot } from '../../shared/model';
 import { mergePriceTable, type PriceTable } from '../../shared/cost';
 import { CONTROL_PANEL_VIEW_TYPE, type DiffLineRef, type PanelViewState } from '../../shared/protocol';

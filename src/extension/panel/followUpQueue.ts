@@ -1,6 +1,6 @@
 // Sends a person's follow-up message and reports back once the supervisor queued it (not when the turn ends).
 
-import type { QuartetApi } from '../../core/client/api';
+import type { QuartetApi } from '../../core/contract/quartetApi';
 import { USER_MESSAGE_REASON } from '../../shared/attemptActions';
 
 /** Where a follow-up's progress shows: the snapshot store's attempt records and their changes. */

@@ -1,6 +1,6 @@
 // Answers the webview's requests after checking them against the current snapshot (the tree's own rules).
 
-import type { QuartetApi } from '../../core/client/api';
+import type { QuartetApi } from '../../core/contract/quartetApi';
 import type { JournalRecord } from '../../shared/events';
 import type { AttemptSnapshot, Snapshot, TaskSnapshot } from '../../shared/model';
 import { REPLY_TYPE, type DiffLineRef, type Reply, type ReplyError, type WebviewRequest } from '../../shared/protocol';
