@@ -23,6 +23,13 @@ export interface SupervisorSettings {
    * workspace hooks without it. Off (absent): they are not run, and the result says why.
    */
   allowUnsandboxedChecks?: boolean;
+  /**
+   * `quartet.dependencyDirs`: installed folders (node_modules, .venv, …) a fresh worktree takes from the checkout
+   * when their lockfiles equal the base commit's; null or absent: the detected set (core/execution/dependencyRules).
+   */
+  dependencyDirs?: string[] | null;
+  /** `quartet.dependencyCopy`: share blocks only (default), fall back to a full copy, or never copy. */
+  dependencyCopy?: 'reflink' | 'copy' | 'off';
 }
 
 /** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
