@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RetentionSettings } from '../client/api';
 import { endedAt, planCleanup, isCleanable, type ArchiveFacts, type AttemptFacts, type CleanupPlan } from '../cleanup/plan';
 import { diskUsage } from '../cleanup/diskUsage';
-import { archiveAttempt, readManifest, removeAttemptWorktree } from '../land/rework';
+import { archiveAttempt, readManifest, removeAttemptWorktree } from '../land/archive';
 import { git, isClean, refCommit } from '../land/git';
 import { postMortem } from '../land/postMortem';
 import { isInside } from '../execution/pathSafety';
