@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { SupervisorClient } from '../core/client/supervisorClient';
 import type { CleanupPlan } from '../core/contract/replies';
 import { formatBytes } from '../core/cleanup/diskUsage';
-import { restoreArchive } from '../core/land/rework';
+import { restoreArchive } from '../core/land/archive';
 import { defaultWorktreeRoot } from '../core/execution/worktrees';
 import { CliUsageError, str, type Parsed } from './args';
 

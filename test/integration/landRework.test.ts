@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, makeRepo } from '../support/repoHarness';
 import { makeAttempt } from '../support/bareRemote';
-import { archiveAttempt, readManifest, removeAttemptWorktree, restoreArchive } from '../../src/core/land/rework';
+import { archiveAttempt, readManifest, removeAttemptWorktree, restoreArchive } from '../../src/core/land/archive';
 import { LandError } from '../../src/core/land/errors';
 
 const BIN = Buffer.from([0, 159, 146, 150, 255, 10, 0]);

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, nextPrState, pollDelayMs, prStepStatus, type PrObservation, type WaitContext } from '../../src/core/land/prSteps';
+import { decide, isPrTerminal, nextPrState, pollDelayMs, prStepStatus, type PrObservation, type WaitContext } from '../../src/core/land/prSteps';
 import type { Feedback } from '../../src/core/github/prState';
 
 const SHA = 'a'.repeat(40);
@@ -64,7 +64,7 @@ test('transitions: push → pr → wait ⇄ fix → merge → delete-branch → 
   assert.equal(nextPrState('push', 'failed'), 'failed');
   assert.equal(nextPrState('pr', 'ok'), 'wait');
   assert.equal(nextPrState('pr', 'failed'), 'failed');
-  assert.equal(nextPrState('wait', 'wait'), 'wait');
+  assert.equal(nextPrState('wait', 'error'), 'failed', 'GitHub stopped answering: the PR stays open');
   assert.equal(nextPrState('wait', 'fix'), 'fix');
   assert.equal(nextPrState('wait', 'conflict'), 'fix');
   assert.equal(nextPrState('wait', 'merge'), 'merge');
@@ -74,12 +74,19 @@ test('transitions: push → pr → wait ⇄ fix → merge → delete-branch → 
   assert.equal(nextPrState('fix', 'pushed'), 'wait');
   assert.equal(nextPrState('fix', 'unchanged'), 'wait');
   assert.equal(nextPrState('fix', 'failed'), 'needs_you');
+  assert.equal(nextPrState('fix', 'push_rejected'), 'refused', 'GitHub refused the fixed branch');
+  assert.equal(nextPrState('fix', 'push_failed'), 'failed');
   assert.equal(nextPrState('merge', 'merged'), 'delete-branch');
   assert.equal(nextPrState('merge', 'not_mergeable'), 'wait');
   assert.equal(nextPrState('merge', 'head_moved'), 'wait');
   assert.equal(nextPrState('merge', 'failed'), 'failed');
   assert.equal(nextPrState('delete-branch', 'failed'), 'update-local', 'a branch left behind does not undo the merge');
   assert.equal(nextPrState('update-local', 'failed'), 'done');
+});
+
+test('terminal states end the walk; every step leads on', () => {
+  for (const s of ['done', 'needs_you', 'refused', 'failed'] as const) assert.equal(isPrTerminal(s), true);
+  for (const s of ['push', 'pr', 'wait', 'fix', 'merge', 'delete-branch', 'update-local'] as const) assert.equal(isPrTerminal(s), false);
 });
 
 test('step statuses', () => {
@@ -90,6 +97,8 @@ test('step statuses', () => {
   assert.equal(prStepStatus('delete-branch', 'absent'), 'ok');
   assert.equal(prStepStatus('merge', 'head_moved'), 'failed');
   assert.equal(prStepStatus('fix', 'unchanged'), 'ok');
+  assert.equal(prStepStatus('fix', 'push_rejected'), 'failed');
+  assert.equal(prStepStatus('wait', 'error'), 'failed');
 });
 
 test('polling backoff: 5 s, ×1.5, capped at 60 s; custom policies for tests', () => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checksPendingOn, gatedRecommendation, waitingForChecksText } from '../../src/core/land/recommendGate';
-import { Landing, type LandingHost } from '../../src/core/orchestrator/landing';
+import { Scoring, type ScoringHost } from '../../src/core/orchestrator/scoring';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, type CheckSummary, type Phase } from '../../src/shared/model';
 import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/contract/launch';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';
@@ -20,8 +20,8 @@ function rec(index: number, phase: Phase, over: Partial<AttemptRecord> = {}): At
   };
 }
 
-/** A Landing over an in-memory task: rescore only reads tasks and writes records. */
-function landingOver(task: TaskRecord): { landing: Landing; task: () => TaskRecord } {
+/** Scoring over an in-memory task: rescore only reads tasks and writes records. */
+function landingOver(task: TaskRecord): { landing: Scoring; task: () => TaskRecord } {
   let current = task;
   const host = {
     repo: '/r', stateDir: '/s', worktreeRoot: () => '/w', tasks: () => [current],
@@ -30,8 +30,8 @@ function landingOver(task: TaskRecord): { landing: Landing; task: () => TaskReco
     log: () => undefined,
     envFor: () => ({}),
     allowUnsandboxed: () => false,
-  } as unknown as LandingHost;
-  return { landing: new Landing(host), task: () => current };
+  } as unknown as ScoringHost;
+  return { landing: new Scoring(host), task: () => current };
 }
 
 const taskOf = (attempts: AttemptRecord[]): TaskRecord => ({ id: 't-1', key: 'k', title: 'T', prompt: 'p', createdAt: 'x', state: 'open', baseRef: 'main', baseCommit: 'b', options: DEFAULT_LAUNCH_OPTIONS, recommended: null, landing: null, attempts });

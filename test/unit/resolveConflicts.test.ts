@@ -10,7 +10,7 @@ import { RESOLVE_HEADING, markerLines, resolveCommitMessage, resolvePrompt } fro
 import { conflictedFiles, currentPrompt, resolveCommand, resolveReply } from '../../demo/resolveScenario';
 import { CHECK_COMMAND, shortId } from '../../demo/demoScript';
 import { attemptContextValue, isResolvable } from '../../src/extension/viewModel/contextValue';
-import { resolveProblem } from '../../src/core/orchestrator/resolveConflicts';
+import { resolveProblem } from '../../src/core/land/resolve';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS } from '../../src/shared/model';
 import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/contract/launch';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';

@@ -1,4 +1,4 @@
-// Typed errors of the land/rework layer; each carries a reason the CLI and the supervisor can map to a message.
+// Typed errors of the land layer (land, resolve, undo, archive); each carries a reason the CLI and the supervisor can map to a message.
 
 export type LandErrorReason =
   | 'git_failed'
@@ -7,7 +7,9 @@ export type LandErrorReason =
   | 'branch_exists'
   | 'not_quartet_branch'
   | 'bad_archive'
-  | 'patch_failed';
+  | 'patch_failed'
+  /** The caller asked for a land, resolve or undo that cannot happen now (the API answers it as a usage error). */
+  | 'refused';
 
 export class LandError extends Error {
   constructor(

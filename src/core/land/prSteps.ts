@@ -85,12 +85,20 @@ export function decide(o: PrObservation, c: WaitContext): WaitDecision {
 export interface PrStepResults {
   push: 'ok' | 'rejected' | 'failed';
   pr: 'ok' | 'failed';
-  wait: WaitDecision['kind'];
-  /** `pushed`: the fix made a commit and it is on GitHub; `unchanged`: it made none; `failed`: the turn did not finish. */
-  fix: 'pushed' | 'unchanged' | 'failed';
+  /** The wait polls until `decide` says more than "wait"; `error`: GitHub stopped answering (or refused the token). */
+  wait: Exclude<WaitDecision['kind'], 'wait'> | 'error';
+  /**
+   * `pushed`: the fix made a commit and it is on GitHub; `unchanged`: it made none; `failed`: the turn did not finish;
+   * `push_rejected` / `push_failed`: the fix is made but GitHub refused it or could not be reached.
+   */
+  fix: 'pushed' | 'unchanged' | 'failed' | 'push_rejected' | 'push_failed';
   merge: 'merged' | 'not_mergeable' | 'head_moved' | 'failed';
   'delete-branch': 'deleted' | 'absent' | 'failed';
   'update-local': 'advanced' | 'aside' | 'skipped' | 'failed';
+}
+
+export function isPrTerminal(state: PrState): state is PrTerminal {
+  return state === 'done' || state === 'needs_you' || state === 'refused' || state === 'failed';
 }
 
 /** The next state after `step` ended with `result`. */
@@ -101,11 +109,11 @@ export function nextPrState<S extends PrStep>(step: S, result: PrStepResults[S])
     case 'pr':
       return result === 'ok' ? 'wait' : 'failed';
     case 'wait': {
-      const map: Record<WaitDecision['kind'], PrState> = { wait: 'wait', fix: 'fix', conflict: 'fix', merge: 'merge', merged: 'delete-branch', closed: 'refused', needs_you: 'needs_you' };
-      return map[result as WaitDecision['kind']];
+      const map: Record<PrStepResults['wait'], PrState> = { fix: 'fix', conflict: 'fix', merge: 'merge', merged: 'delete-branch', closed: 'refused', needs_you: 'needs_you', error: 'failed' };
+      return map[result as PrStepResults['wait']];
     }
     case 'fix':
-      return result === 'failed' ? 'needs_you' : 'wait';
+      return result === 'failed' ? 'needs_you' : result === 'push_rejected' ? 'refused' : result === 'push_failed' ? 'failed' : 'wait';
     case 'merge':
       return result === 'merged' ? 'delete-branch' : result === 'failed' ? 'failed' : 'wait';
     // The PR is merged: a branch that could not be deleted or a local base left behind do not undo that.
@@ -121,7 +129,7 @@ export function nextPrState<S extends PrStep>(step: S, result: PrStepResults[S])
 /** Status shown for a step that ended with `result`. */
 export function prStepStatus<S extends PrStep>(step: S, result: PrStepResults[S]): StepStatus {
   if (step === 'update-local' && result === 'skipped') return 'skipped';
-  if (step === 'wait') return result === 'closed' || result === 'needs_you' ? 'failed' : 'ok';
+  if (step === 'wait') return result === 'closed' || result === 'needs_you' || result === 'error' ? 'failed' : 'ok';
   return ['ok', 'pushed', 'unchanged', 'merged', 'deleted', 'absent', 'advanced', 'aside'].includes(result) ? 'ok' : 'failed';
 }
 

@@ -21,7 +21,7 @@ import { AttemptSetupError } from '../workflow/attemptHooks';
 import { originOf } from './reconstruct';
 import { QuartetError } from '../execution/errors';
 import { resourceEnv, type PortAllocator } from '../execution/ports';
-import type { Landing } from './landing';
+import type { Scoring } from './scoring';
 import type { FollowUps } from './followUp';
 import type { Watchdog } from './watchdog';
 import { giveSkills } from '../skills/giveSkills';
@@ -59,7 +59,7 @@ export interface PipelineHost {
   log(line: string): void;
   readonly workflow: WorkflowRuntime;
   readonly followUps: FollowUps;
-  readonly landing: Landing;
+  readonly scoring: Scoring;
   readonly watchdog: Watchdog;
   readonly ports: PortAllocator;
   readonly runners: Map<string, AttemptRunner>;
@@ -212,7 +212,7 @@ export class AttemptPipeline {
     }
     journal.event({ type: 'phase', phase: 'finished', reason: null, message: tip ? `result ${tip} (${files} file${files === 1 ? '' : 's'})` : 'no changes' });
     h.update(id, (x) => ({ ...transition(x, 'finished', null, new Date().toISOString()), resultCommit: tip, filesChanged: files, pending: null }));
-    return { scored: h.landing.afterFinish(id).catch((err: unknown) => h.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)) };
+    return { scored: h.scoring.afterFinish(id).catch((err: unknown) => h.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)) };
   }
 
   private fail(id: string, reason: Reason, message: string): void {

@@ -6,7 +6,7 @@ import type { RetentionSettings } from '../contract/settings';
 import { endedAt, planCleanup, isCleanable, type ArchiveFacts, type AttemptFacts } from '../cleanup/plan';
 import type { CleanupPlan, CleanupResult } from '../contract/replies';
 import { diskUsage } from '../cleanup/diskUsage';
-import { archiveAttempt, readManifest, removeAttemptWorktree } from '../land/rework';
+import { archiveAttempt, readManifest, removeAttemptWorktree } from '../land/archive';
 import { git, isClean, refCommit } from '../land/git';
 import { postMortem } from '../land/postMortem';
 import { isInside } from '../execution/pathSafety';

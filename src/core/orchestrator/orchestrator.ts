@@ -23,11 +23,18 @@ import { branchTip, recoverState } from './reconstruct';
 import { dependencyDirRules } from '../execution/dependencyRules';
 import { checkWorktreeRoot, validCommandPrefixes, validDependencyCopy, validDependencyDirs, validJournalBudget, validRetention } from './settings';
 import { PortAllocator } from '../execution/ports';
-import { Landing } from './landing';
+import { Scoring } from './scoring';
+import { Archiving } from './archiving';
+import { reworkAttempt } from './rework';
+import { asUsage, flagOtherTasks, recordLanded, type LandedHost } from './landed';
+import { landAttempt } from '../land/landAttempt';
+import { landAttemptAsPr } from '../land/prLanding';
+import { undoTaskLand } from '../land/undoTask';
+import type { LandFlowHost } from '../land/landFlow';
 import { deleteTask } from './deleteTask';
 import type { UndoLandResult, LandOptions, ReworkResult, TaskScore, GithubCredentials } from '../contract/land';
 import { FollowUps, type FollowUpOptions } from './followUp';
-import { resolveWithAgent } from './resolveConflicts';
+import { resolveWithAgent } from '../land/resolve';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import type { NormalizedIssue } from '../tracker/types';
 import { AttemptPipeline, type PipelineHost } from './attemptPipeline';
@@ -66,7 +73,11 @@ export class Orchestrator extends EventEmitter {
   /** Secret values a client sent by mistake: redacted from that task's journals. */
   private readonly secretsByTask = new Map<string, string[]>();
   private readonly ports = new PortAllocator();
-  private readonly landing: Landing;
+  /** Scoring (checks, scorecard, verdict, early stops), archiving, what a land changes, and what the land flows see. */
+  private readonly scoring: Scoring;
+  private readonly archiving: Archiving;
+  private readonly landed: LandedHost;
+  private readonly lands: LandFlowHost;
   private readonly followUps: FollowUps;
   private readonly watchdog: Watchdog;
   /** The run pipeline and event handling see the state only through this (see attemptPipeline.ts). */
@@ -94,23 +105,28 @@ export class Orchestrator extends EventEmitter {
         void this.dispatch();
       },
     });
-    this.landing = new Landing({
-      repo: deps.repo,
-      stateDir: deps.stateDir,
-      worktreeRoot: () => this.worktreeRoot(),
-      tasks: () => this.tasks,
-      updateAttempt: (id, change) => this.update(id, change),
-      updateTask: (id, change) => this.updateTask(id, change),
-      envFor: (taskId) => this.taskEnv.get(taskId) ?? this.deps.env,
+    // A GitHub error could echo what a client sent: the log never shows a known secret.
+    const log = (line: string): void => deps.log(redact(line, [...this.secretsByTask.values()].flat()));
+    const envFor = (taskId: string): Record<string, string> => this.taskEnv.get(taskId) ?? deps.env;
+    const allowUnsandboxed = (): boolean => this.settings.allowUnsandboxedChecks === true;
+    const records = { repo: deps.repo, stateDir: deps.stateDir, worktreeRoot: () => this.worktreeRoot(), tasks: () => this.tasks, updateAttempt: (id: string, change: (a: AttemptRecord) => AttemptRecord) => this.update(id, change), updateTask: (id: string, change: (t: TaskRecord) => TaskRecord) => this.updateTask(id, change), log };
+    this.archiving = new Archiving({
+      ...records,
       stop: (id, reason) => this.stopAndWait(id, reason),
-      addAttempt: (task, addendum, reworkOf) => this.addAttempt(task, addendum, reworkOf),
-      beforeRemove: (a) => this.workflow.hook('before_remove', { attemptId: a.id, taskId: a.taskId, worktree: a.worktree, branch: a.branch, env: this.taskEnv.get(a.taskId) ?? deps.env, journal: a.journal }).then(() => undefined),
-      followUp: (id, prompt, options) => this.followUp(id, prompt, options),
-      addSecret: (taskId, value) => this.secretsByTask.set(taskId, [...(this.secretsByTask.get(taskId) ?? []), value]),
-      allowUnsandboxed: () => this.settings.allowUnsandboxedChecks === true,
-      // A GitHub error could echo what a client sent: the log never shows a known secret.
-      log: (line) => deps.log(redact(line, [...this.secretsByTask.values()].flat())),
+      beforeRemove: (a) => this.workflow.hook('before_remove', { attemptId: a.id, taskId: a.taskId, worktree: a.worktree, branch: a.branch, env: envFor(a.taskId), journal: a.journal }).then(() => undefined),
     });
+    this.scoring = new Scoring({ ...records, envFor, allowUnsandboxed, stop: (id, reason) => this.stopAndWait(id, reason), archive: (id, reason) => this.archiving.archive(id, reason) });
+    this.landed = { ...records, cleanupAfterLand: (taskId, landedId, github) => this.archiving.cleanupAfterLand(taskId, landedId, github), rescore: (id) => void this.scoring.rescore(id) };
+    this.lands = {
+      ...records, envFor, allowUnsandboxed,
+      task: (id) => this.taskOf(id),
+      attempt: (id) => this.attempt(id),
+      setLanding: (taskId, landing) => this.updateTask(taskId, (t) => ({ ...t, landing })),
+      patchAttempt: (id, change) => this.update(id, (a) => ({ ...a, ...change(a) })),
+      followUp: (id, prompt, options) => this.followUp(id, prompt, options),
+      addSecret: (taskId, value) => this.addSecret(taskId, value),
+      landed: (taskId, attemptId, outcome, final, github) => recordLanded(this.landed, taskId, attemptId, outcome, final, github),
+    };
     this.followUps = new FollowUps({
       attempt: (id) => this.attempt(id),
       task: (id) => this.taskOf(id),
@@ -129,7 +145,7 @@ export class Orchestrator extends EventEmitter {
       log: deps.log,
     });
     this.host = {
-      repo: deps.repo, workflow: this.workflow, followUps: this.followUps, landing: this.landing, watchdog: this.watchdog, ports: this.ports,
+      repo: deps.repo, workflow: this.workflow, followUps: this.followUps, scoring: this.scoring, watchdog: this.watchdog, ports: this.ports,
       runners: this.runners, journals: this.journals, lastActivity: this.lastActivity, retryTimers: this.retryTimers,
       tasks: () => this.tasks,
       attempt: (id) => this.attempt(id),
@@ -153,12 +169,15 @@ export class Orchestrator extends EventEmitter {
   }
 
   /** Undo a local land with a revert commit on the base (refused once something else landed since). */
-  undoLand(taskId: string): Promise<UndoLandResult> {
-    return this.landing.undoLand(taskId);
+  async undoLand(taskId: string): Promise<UndoLandResult> {
+    const task = this.tasks.find((t) => t.id === taskId);
+    if (!task) throw new UsageError(`no task ${taskId}`);
+    return asUsage(undoTaskLand(this.lands, task, () => flagOtherTasks(this.landed, taskId)));
   }
 
+  /** Land locally, or as a pull request (that one resolves once it started; follow `task.landing`). */
   land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
-    return options.pr ? this.landing.landAsPr(attemptId, options.github) : this.landing.land(attemptId);
+    return asUsage(options.pr ? landAttemptAsPr(this.lands, attemptId, options.github) : landAttempt(this.lands, attemptId));
   }
 
   /** One more turn on the attempt's own thread (see followUp.ts); settles once it ended, was committed and scored. */
@@ -170,18 +189,7 @@ export class Orchestrator extends EventEmitter {
 
   /** "Resolve with agent": merge the base into the attempt's worktree, a follow-up turn resolves the conflicts, then land. */
   resolve(attemptId: string): Promise<LandProgress> {
-    return resolveWithAgent({
-      repo: this.deps.repo,
-      stateDir: this.deps.stateDir,
-      attempt: (id) => this.attempt(id),
-      task: (id) => this.taskOf(id),
-      updateTask: (id, change) => this.updateTask(id, change),
-      updateAttempt: (id, change) => this.update(id, change),
-      followUp: (id, prompt, options) => this.followUp(id, prompt, options),
-      land: (id, carried) => this.landing.land(id, carried),
-      checkCommand: (task, base) => this.landing.checkCommand(task, base),
-      log: this.deps.log,
-    }, attemptId);
+    return asUsage(resolveWithAgent(this.lands, attemptId));
   }
 
   private taskOf(attemptId: string): TaskRecord {
@@ -190,12 +198,24 @@ export class Orchestrator extends EventEmitter {
     return t;
   }
 
+  private addSecret(taskId: string, value: string): void {
+    this.secretsByTask.set(taskId, [...(this.secretsByTask.get(taskId) ?? []), value]);
+  }
+
   rework(attemptId: string, reason: string, github: GithubCredentials | null = null): Promise<ReworkResult> {
-    return this.landing.rework(attemptId, reason, github);
+    const host = {
+      tasks: () => this.tasks,
+      addSecret: (taskId: string, value: string) => this.addSecret(taskId, value),
+      stop: (id: string) => this.stopAndWait(id),
+      archive: (id: string, why: string, gh: GithubCredentials | null) => this.archiving.archive(id, why, gh),
+      addAttempt: (task: TaskRecord, addendum: string, reworkOf: string) => this.addAttempt(task, addendum, reworkOf),
+      rescore: (id: string) => void this.scoring.rescore(id),
+    };
+    return reworkAttempt(host, attemptId, reason, github);
   }
 
   score(taskId: string): TaskScore {
-    return this.landing.rescore(taskId);
+    return this.scoring.rescore(taskId);
   }
 
   /** A task whose budget (all its attempts, from its launch) is spent: its unfinished attempts stop, reason budget. */
@@ -204,7 +224,7 @@ export class Orchestrator extends EventEmitter {
     for (const t of this.tasks) {
       if (t.state !== 'open' || t.earlyStop || !hasTaskBudget(t) || !unfinished(t).length) continue;
       const breach = taskBudgetBreach(t, now);
-      if (breach) void this.landing.stopEarly(t.id, budgetStop(t, breach, now));
+      if (breach) void this.scoring.stopEarly(t.id, budgetStop(t, breach, now));
     }
   }
 
@@ -249,7 +269,7 @@ export class Orchestrator extends EventEmitter {
     this.persist();
     this.store.flush();
     // Checks cut off by the restart would show "running" forever: run them again.
-    for (const a of this.tasks.flatMap((t) => t.attempts)) if (a.phase === 'finished' && a.checks?.state === 'running') void this.landing.afterFinish(a.id).catch(() => undefined);
+    for (const a of this.tasks.flatMap((t) => t.attempts)) if (a.phase === 'finished' && a.checks?.state === 'running') void this.scoring.afterFinish(a.id).catch(() => undefined);
     this.stallTimer = setInterval(() => {
       checkStalls(this.host);
       this.checkTaskBudgets();
@@ -309,7 +329,7 @@ export class Orchestrator extends EventEmitter {
       {
         task: (id) => this.tasks.find((t) => t.id === id),
         stopAndWait: (id) => this.stopAndWait(id),
-        archive: (id, reason) => this.landing.archive(id, reason),
+        archive: (id, reason) => this.archiving.archive(id, reason),
         forget: (id) => {
           this.tasks = this.tasks.filter((t) => t.id !== id);
           this.taskEnv.delete(id);
@@ -323,7 +343,7 @@ export class Orchestrator extends EventEmitter {
 
   /** Archives an ended attempt (patch + post-mortem) and removes its worktree and branch (Autopilot: issue closed). */
   archiveAttempt(id: string, reason: string): Promise<AttemptRecord> {
-    return this.landing.archive(id, reason);
+    return this.archiving.archive(id, reason);
   }
 
   /** Read-only view of the records (distill reads journals and rework notes from them). */
@@ -413,11 +433,11 @@ export class Orchestrator extends EventEmitter {
 
   /** Work only this process's memory holds (retry timers, verdicts being judged): a restart would drop it. */
   inMemoryWork(): { retries: number; verdicts: number } {
-    return { retries: this.retryTimers.size, verdicts: this.landing.judging };
+    return { retries: this.retryTimers.size, verdicts: this.scoring.judging };
   }
 
   dispose(): void {
-    this.landing.close();
+    this.scoring.close();
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.workflow.dispose();
     for (const t of this.retryTimers.values()) clearTimeout(t);

@@ -6,12 +6,12 @@ import { runSandboxedChecks } from '../land/checkRun';
 import { ATTEMPT_TAG } from '../execution/attemptRunner';
 import type { CrossTestCell } from '../verdict/crossTest';
 import { judgeTask, verdictBasis } from '../verdict/judgeTask';
-import type { LandingHost } from './landing';
+import type { ScoringHost } from './scoring';
 import type { TaskRecord } from './records';
 import type { CheckCommand } from '../land/checkRun';
 
 export interface VerdictRunnerHost {
-  landing: LandingHost;
+  scoring: ScoringHost;
   checkCommand(task: TaskRecord, base: string): Promise<CheckCommand | null>;
   /** How to review the task's attempts (its Codex, env, model); null: reviews are off or Codex is missing. */
   reviewer(task: TaskRecord): Promise<ReviewDeps | null>;
@@ -44,7 +44,7 @@ export class VerdictRunner {
   schedule(taskId: string, basis: string): void {
     if (this.closed || this.running.get(taskId) === basis) return;
     this.running.set(taskId, basis);
-    const h = this.host.landing;
+    const h = this.host.scoring;
     h.log(`task=${taskId} verdict: judging ${basis}`);
     h.updateTask(taskId, (t) => ({ ...t, verdict: cross(t.verdict ?? null, basis) }));
     void this.judge(taskId, basis)
@@ -61,7 +61,7 @@ export class VerdictRunner {
   }
 
   private async judge(taskId: string, basis: string): Promise<void> {
-    const h = this.host.landing;
+    const h = this.host.scoring;
     const task = h.tasks().find((t) => t.id === taskId);
     if (!task) return;
     const check = await this.host.checkCommand(task, task.baseCommit).catch(() => null);
@@ -101,7 +101,7 @@ export class VerdictRunner {
    * the verdict does not wait for it later. Never throws.
    */
   async prefetchReview(taskId: string, attemptId: string): Promise<void> {
-    const task = this.host.landing.tasks().find((t) => t.id === taskId);
+    const task = this.host.scoring.tasks().find((t) => t.id === taskId);
     const a = task?.attempts.find((x) => x.id === attemptId);
     if (this.closed || !task || !a?.resultCommit || a.archived) return;
     const deps = await this.host.reviewer(task).catch(() => null);
@@ -116,7 +116,7 @@ export class VerdictRunner {
     const running = this.reviews.get(key);
     if (running) return running;
     const started = reviewAttempt(deps, task, a).then((r) => {
-      this.host.landing.log(`attempt=${a.id} review: ${r.state === 'done' ? `${r.requirements.length} requirements, ${r.findings.length} findings, ${r.uncited} uncited, ${r.tokens} tokens` : `failed: ${r.error ?? ''}`} (${r.durationMs} ms)`);
+      this.host.scoring.log(`attempt=${a.id} review: ${r.state === 'done' ? `${r.requirements.length} requirements, ${r.findings.length} findings, ${r.uncited} uncited, ${r.tokens} tokens` : `failed: ${r.error ?? ''}`} (${r.durationMs} ms)`);
       // A failed review is asked again next time (Codex may have been restarting, the model busy).
       if (r.state !== 'done') this.reviews.delete(key);
       return r;

@@ -2,34 +2,23 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LandProgress } from '../../shared/model';
-import { isAncestor, refCommit } from '../land/git';
-import { abortBaseMerge, commitBaseMerge, dirtyPaths, leftoverMarkers, mergeInProgress, startBaseMerge } from '../land/resolveGit';
+import type { AttemptSnapshot, LandProgress } from '../../shared/model';
+import { isAncestor, refCommit } from './git';
+import { abortBaseMerge, commitBaseMerge, dirtyPaths, leftoverMarkers, mergeInProgress, startBaseMerge } from './resolveGit';
 import { resolveCommitMessage, resolvePrompt } from '../policy/resolvePrompt';
-import type { FollowUpOptions } from './followUp';
-import type { FollowUpResult } from '../contract/replies';
-import type { AttemptRecord, TaskRecord } from './records';
-import { UsageError } from './validation';
+import { checkCommandFor } from './checkRun';
+import { LandError } from './errors';
+import { landAttempt } from './landAttempt';
+import type { LandFlowHost, LandTask } from './landFlow';
 
-export interface ResolveHost {
-  repo: string;
-  stateDir: string;
-  attempt(id: string): AttemptRecord;
-  task(attemptId: string): TaskRecord;
-  updateTask(id: string, change: (t: TaskRecord) => TaskRecord): void;
-  updateAttempt(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
-  followUp(id: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult>;
-  /** Lands the attempt, showing `carried` (these steps) first. */
-  land(id: string, carried: LandProgress['steps']): Promise<LandProgress>;
-  /** The check command read at `base` (see land/checkRun.ts). */
-  checkCommand(task: TaskRecord, base: string): Promise<{ command: string } | null>;
-  log(line: string): void;
-}
+/** A refusal: the caller's mistake, the attempt untouched. */
+const refused = (message: string): LandError => new LandError(message, 'refused');
+const isRefusal = (err: unknown): boolean => err instanceof LandError && err.reason === 'refused';
 
 type Step = LandProgress['steps'][number];
 
 /** Why this attempt cannot be resolved now, or null (pure). */
-export function resolveProblem(a: AttemptRecord, task: TaskRecord): string | null {
+export function resolveProblem(a: AttemptSnapshot, task: LandTask): string | null {
   if (task.state === 'landed') return `task ${task.id} already landed`;
   if (task.landing?.status === 'running') return `a land of task ${task.id} is already running`;
   if (a.archived) return `attempt ${a.id} is archived (${a.archived.reason})`;
@@ -39,25 +28,25 @@ export function resolveProblem(a: AttemptRecord, task: TaskRecord): string | nul
 }
 
 /** The whole flow; every step shows in `task.landing.steps`, and a failure leaves the attempt exactly as it was. */
-export async function resolveWithAgent(host: ResolveHost, attemptId: string): Promise<LandProgress> {
+export async function resolveWithAgent(host: LandFlowHost, attemptId: string): Promise<LandProgress> {
   const first = resolveProblem(host.attempt(attemptId), host.task(attemptId));
-  if (first) throw new UsageError(first);
+  if (first) throw refused(first);
   const a = host.attempt(attemptId);
   const task = host.task(attemptId);
-  if (!existsSync(a.worktree)) throw new UsageError(`the worktree of attempt ${attemptId} (${a.worktree}) no longer exists`);
+  if (!existsSync(a.worktree)) throw refused(`the worktree of attempt ${attemptId} (${a.worktree}) no longer exists`);
   const baseTip = await refCommit(host.repo, `refs/heads/${task.baseRef}`);
-  if (!baseTip) throw new UsageError(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`);
+  if (!baseTip) throw refused(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`);
   const dirty = await dirtyPaths(a.worktree);
-  if (dirty.length) throw new UsageError(`the worktree of attempt ${attemptId} has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or discard them before Resolve with agent`);
+  if (dirty.length) throw refused(`the worktree of attempt ${attemptId} has uncommitted changes (${dirty.slice(0, 5).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or discard them before Resolve with agent`);
   // Checked again after the awaits: another land or resolve may have started meanwhile.
   const again = resolveProblem(host.attempt(attemptId), host.task(attemptId));
-  if (again) throw new UsageError(again);
+  if (again) throw refused(again);
 
   const steps: Step[] = [];
   let files: string[] = [];
   const show = (status: LandProgress['status'], message: string): LandProgress => {
     const p: LandProgress = { attemptId, step: steps[steps.length - 1]?.step ?? 'merge-base', status, message, steps: [...steps], conflictFiles: files };
-    host.updateTask(task.id, (t) => ({ ...t, landing: p }));
+    host.setLanding(task.id, p);
     return p;
   };
   const step = (name: string, status: string, detail: string): void => {
@@ -72,14 +61,14 @@ export async function resolveWithAgent(host: ResolveHost, attemptId: string): Pr
     step('merge-base', 'running', `git merge --no-commit --no-ff ${task.baseRef} (${baseTip.slice(0, 8)}) in the attempt's worktree`);
     if (await isAncestor(worktree, baseTip, preMerge)) {
       step('merge-base', 'ok', `${branch} already contains ${task.baseRef}`);
-      return await host.land(attemptId, steps);
+      return await landAttempt(host, attemptId, steps);
     }
     const m = await startBaseMerge(worktree, baseTip);
     if (m.kind === 'clean') {
       // The conflict is gone (the base moved again): nothing for the agent to do, the land merges it itself.
       await abortBaseMerge(worktree, preMerge, null);
       step('merge-base', 'ok', `${task.baseRef} merges cleanly now; landing`);
-      return await host.land(attemptId, steps);
+      return await landAttempt(host, attemptId, steps);
     }
     if (m.kind === 'error') {
       step('merge-base', 'failed', m.message);
@@ -87,8 +76,8 @@ export async function resolveWithAgent(host: ResolveHost, attemptId: string): Pr
     }
     files = m.files;
     step('merge-base', 'ok', `conflicts in ${files.join(', ')}`);
-    host.updateAttempt(attemptId, (x) => ({ ...x, conflicts: { withBase: true, files, withAttempts: x.conflicts?.withAttempts ?? [] } }));
-    const command = (await host.checkCommand(task, baseTip).catch(() => null))?.command ?? null;
+    host.patchAttempt(attemptId, (x) => ({ conflicts: { withBase: true, files, withAttempts: x.conflicts?.withAttempts ?? [] } }));
+    const command = (await checkCommandFor(host.repo, task.options.checkCommand, baseTip).catch(() => null))?.command ?? null;
     step('resolve', 'running', `a follow-up Codex turn resolves ${files.join(', ')}`);
     const patchFile = join(host.stateDir, 'resolve', `${attemptId}-${Date.now().toString(36)}.patch`);
     const result = await host.followUp(attemptId, resolvePrompt({ files, baseRef: task.baseRef, baseCommit: baseTip, branch, checkCommand: command }), {
@@ -105,7 +94,7 @@ export async function resolveWithAgent(host: ResolveHost, attemptId: string): Pr
         try {
           const merge = await commitBaseMerge(worktree, resolveCommitMessage(task.baseRef, branch, files, attemptId));
           // The branch now contains the base: diffs and archives are measured from it.
-          host.updateAttempt(attemptId, (x) => ({ ...x, base: baseTip }));
+          host.patchAttempt(attemptId, () => ({ base: baseTip }));
           step('verify', 'ok', `no markers left; merged ${task.baseRef} as ${merge.slice(0, 8)}`);
           step('recheck', 'running', command ?? 'no check command');
           return null;
@@ -130,7 +119,7 @@ export async function resolveWithAgent(host: ResolveHost, attemptId: string): Pr
     step('recheck', checks?.state === 'passed' ? 'ok' : checks?.state === 'failed' ? 'failed' : 'skipped', checks?.state === 'failed' ? checks.summary.join('\n') : checks?.state ?? 'no checks');
     if (checks?.state === 'failed') return show('checks_failed', `the conflicts are resolved and merged on ${branch}, but the checks fail (${checks.command ?? ''}); ${task.baseRef} was not moved`);
     if (!host.attempt(attemptId).resultCommit) return show('refused', `after merging ${task.baseRef}, nothing of the attempt's change is left; nothing to land`);
-    return await host.land(attemptId, steps);
+    return await landAttempt(host, attemptId, steps);
   } catch (err) {
     // Never leave a half-made merge behind: whatever failed, the worktree goes back to where it was.
     if (existsSync(worktree) && (await mergeInProgress(worktree).catch(() => false))) {
@@ -139,7 +128,7 @@ export async function resolveWithAgent(host: ResolveHost, attemptId: string): Pr
     const message = `Resolve with agent failed: ${(err as Error).message}`;
     host.log(`attempt=${attemptId} ${message}`);
     if (host.task(attemptId).landing?.status === 'running') show('failed', message);
-    if (err instanceof UsageError) throw err;
+    if (isRefusal(err)) throw err;
     return show('failed', message);
   }
 }

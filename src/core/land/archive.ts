@@ -1,4 +1,4 @@
-// Rework support: archive an attempt's whole work as a patch + manifest, restore it, and remove a worktree safely.
+// Archive an attempt's whole work as a patch + manifest, restore it, and remove a worktree only once nothing would be lost.
 
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

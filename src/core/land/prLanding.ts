@@ -1,74 +1,71 @@
-// Land as a pull request on top of the orchestrator's records: validate, resolve GitHub, run prLand in the background, record each step.
+// Land an attempt as a pull request: check it can, resolve GitHub, run prLand in the background, show each step in task.landing.
 
 import { join } from 'node:path';
-import type { LandProgress } from '../../shared/model';
+import type { AttemptSnapshot, LandProgress } from '../../shared/model';
 import type { GithubLandOptions } from '../contract/land';
-import { systemClock, type Clock } from '../execution/clock';
+import { systemClock } from '../execution/clock';
 import { createGithubClient } from '../github/githubClient';
 import { GithubError } from '../github/errors';
 import { PrApi } from '../github/prApi';
 import { resolveGithubTarget, type GithubTarget } from '../github/remote';
-import { refCommit, git } from '../land/git';
-import { landAsPullRequest, type RunFixTurn } from '../land/prLand';
-import { abortBaseMerge, commitBaseMerge, leftoverMarkers } from '../land/resolveGit';
+import { refCommit, git } from './git';
+import { landAsPullRequest, type RunFixTurn } from './prLand';
+import { abortBaseMerge, commitBaseMerge, leftoverMarkers } from './resolveGit';
 import { resolveCommitMessage } from '../policy/resolvePrompt';
-import { DEFAULT_POLL } from '../land/prSteps';
-import { prBody } from '../land/prText';
-import type { AttemptRecord, TaskRecord } from './records';
-import type { FollowUpOptions } from './followUp';
-import type { FollowUpResult } from '../contract/replies';
-import { UsageError } from './validation';
+import { DEFAULT_POLL } from './prSteps';
+import { prBody } from './prText';
 import { Journal } from '../observability/journal';
 import { makeScrubber } from '../distill/scrub';
-import type { PrFeedbackEvent } from '../land/prObserve';
+import type { PrFeedbackEvent } from './prObserve';
+import { LandError } from './errors';
+import type { LandFlowHost, LandTask, TurnOptions } from './landFlow';
+import { landProblem } from './landAttempt';
 
 /** Longest feedback body journaled: a check's log is capped already, a review can be long. */
 const MAX_FEEDBACK_BODY = 2000;
 
-export interface PrLandingHost {
-  readonly repo: string;
-  readonly stateDir: string;
-  updateTask(id: string, change: (t: TaskRecord) => TaskRecord): void;
-  updateAttempt(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
-  /** Secret values to scrub from this task's journals and from the supervisor log. */
-  addSecret(taskId: string, value: string): void;
-  /** The orchestrator's follow-up turn (followUp.ts); a PR's fix turns go through it. */
-  followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult>;
-  /** Records a successful land exactly as a local land does (attempt landed, task landed, cleanup). */
-  landed(taskId: string, attemptId: string, outcome: { commit: string; aside: string | null; message: string }, final: LandProgress, github: GithubLandOptions): Promise<void>;
-  log(line: string): void;
-  clock?: Clock;
+/**
+ * Land as a pull request: checked here (mistakes are refusals, exit 2), then it runs in the background and
+ * records each step in task.landing; resolves as soon as it has started.
+ */
+export async function landAttemptAsPr(host: LandFlowHost, attemptId: string, github: GithubLandOptions | undefined): Promise<LandProgress> {
+  const task = host.task(attemptId);
+  const attempt = host.attempt(attemptId);
+  const problem = landProblem(task, attempt);
+  if (problem) throw new LandError(problem, 'refused');
+  const target = await preparePrLand(host.repo, task, github);
+  return startPrLand(host, task, attempt, github ?? { token: '' }, target);
 }
 
 /** Checks everything a PR land needs before anything is pushed; mistakes are UsageErrors (exit 2). */
-export async function preparePrLand(repo: string, task: TaskRecord, github: GithubLandOptions | undefined): Promise<GithubTarget> {
+export async function preparePrLand(repo: string, task: LandTask, github: GithubLandOptions | undefined): Promise<GithubTarget> {
   if (!github?.token) {
-    throw new UsageError('a land as a pull request needs a GitHub token: set QUARTET_GITHUB_TOKEN (or GITHUB_TOKEN / GH_TOKEN) for the CLI, or run "Quartet: Set GitHub Token" in VS Code');
+    throw new LandError('a land as a pull request needs a GitHub token: set QUARTET_GITHUB_TOKEN (or GITHUB_TOKEN / GH_TOKEN) for the CLI, or run "Quartet: Set GitHub Token" in VS Code', 'refused');
   }
-  if (github.reviewPolicy !== undefined && github.reviewPolicy !== 'none' && github.reviewPolicy !== 'approved') throw new UsageError('reviewPolicy must be none or approved');
-  if (!(await refCommit(repo, `refs/heads/${task.baseRef}`))) throw new UsageError(`the base "${task.baseRef}" is not a branch; a pull request needs a base branch`);
+  if (github.reviewPolicy !== undefined && github.reviewPolicy !== 'none' && github.reviewPolicy !== 'approved') throw new LandError('reviewPolicy must be none or approved', 'refused');
+  if (!(await refCommit(repo, `refs/heads/${task.baseRef}`))) throw new LandError(`the base "${task.baseRef}" is not a branch; a pull request needs a base branch`, 'refused');
   try {
     return await resolveGithubTarget(repo, github);
   } catch (err) {
-    if (err instanceof GithubError) throw new UsageError(err.message);
+    if (err instanceof GithubError) throw new LandError(err.message, 'refused');
     throw err;
   }
 }
 
 /** Starts the land; resolves at once with the first progress. The land goes on and records itself in task.landing. */
-export function startPrLand(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord, github: GithubLandOptions, target: GithubTarget): LandProgress {
+function startPrLand(host: LandFlowHost, task: LandTask, attempt: AttemptSnapshot, github: GithubLandOptions, target: GithubTarget): LandProgress {
   host.addSecret(task.id, github.token);
   const progress: LandProgress = { attemptId: attempt.id, step: 'push', status: 'running', message: `landing as a pull request on ${target.owner}/${target.repo}`, steps: [], conflictFiles: [], prRepo: `${target.owner}/${target.repo}` };
-  host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress } }));
+  host.setLanding(task.id, { ...progress });
   void run(host, task, attempt, github, target, progress).catch((err: unknown) => {
     const failed: LandProgress = { ...progress, status: 'failed', message: (err as Error).message };
-    host.updateTask(task.id, (t) => ({ ...t, landing: failed }));
+    host.setLanding(task.id, failed);
     host.log(`task=${task.id} attempt=${attempt.id} land-pr=failed ${(err as Error).message}`);
   });
   return progress;
 }
 
-async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord, github: GithubLandOptions, target: GithubTarget, progress: LandProgress): Promise<void> {
+async function run(host: LandFlowHost, task: LandTask, attempt: AttemptSnapshot, github: GithubLandOptions, target: GithubTarget, progress: LandProgress): Promise<void> {
   const clock = host.clock ?? systemClock;
   const octokit = createGithubClient({
     token: github.token,
@@ -81,7 +78,7 @@ async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord
   // The attempt's own message, not that of a merge a Resolve or a conflict turn added on top.
   const commitBody = (await git(host.repo, ['log', '-1', '--no-merges', '--format=%B', attempt.resultCommit ?? attempt.branch]).catch(() => '')).replace(/\n?Quartet-Attempt:.*$/m, '').trim();
   const summary = commitBody.split('\n').slice(1).join('\n').trim() || commitBody;
-  const publish = (): void => host.updateTask(task.id, (t) => ({ ...t, landing: { ...progress, steps: [...progress.steps] } }));
+  const publish = (): void => host.setLanding(task.id, { ...progress, steps: [...progress.steps] });
   const result = await landAsPullRequest({
     repo: host.repo,
     worktree: attempt.worktree,
@@ -115,7 +112,7 @@ async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord
     onPr: (pr) => {
       progress.pr = pr;
       // Kept on the attempt too: a later rework (or a sibling's land) closes a PR this land left open.
-      host.updateAttempt(attempt.id, (a) => ({ ...a, pullRequest: { number: pr.number, url: pr.url, repo: `${target.owner}/${target.repo}`, apiUrl: github.baseUrl ?? null, state: pr.state } }));
+      host.patchAttempt(attempt.id, () => ({ pullRequest: { number: pr.number, url: pr.url, repo: `${target.owner}/${target.repo}`, apiUrl: github.baseUrl ?? null, state: pr.state } }));
       publish();
     },
     onFeedback: (e) => journalFeedback(attempt.journal, e, github.token),
@@ -125,7 +122,7 @@ async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord
   if (result.status === 'landed' || result.status === 'landed_aside') {
     await host.landed(task.id, attempt.id, { commit: result.mergeCommit ?? '', aside: result.aside, message: result.message }, final, github);
   } else {
-    host.updateTask(task.id, (t) => ({ ...t, landing: final }));
+    host.setLanding(task.id, final);
   }
 }
 
@@ -133,9 +130,9 @@ async function run(host: PrLandingHost, task: TaskRecord, attempt: AttemptRecord
  * Fix turns as follow-ups on the attempt's thread. A conflict turn is verified like Resolve with agent: no markers
  * left → Quartet commits the merge; otherwise the merge is aborted and the worktree put back (what the agent wrote is saved).
  */
-function fixTurns(host: PrLandingHost, attempt: AttemptRecord): RunFixTurn {
+function fixTurns(host: LandFlowHost, attempt: AttemptSnapshot): RunFixTurn {
   return async (id, prompt, conflicts) => {
-    const options: FollowUpOptions = !conflicts
+    const options: TurnOptions = !conflicts
       ? { reason: 'pr-fix' }
       : {
           reason: 'pr-conflicts',
@@ -155,7 +152,7 @@ function fixTurns(host: PrLandingHost, attempt: AttemptRecord): RunFixTurn {
     // Diffs and archives of the attempt are measured from a base its branch now contains.
     if (conflicts && r.commit) {
       const merged = await git(host.repo, ['rev-parse', `${r.commit}^2`]).catch(() => '');
-      if (merged.trim()) host.updateAttempt(attempt.id, (x) => ({ ...x, base: merged.trim() }));
+      if (merged.trim()) host.patchAttempt(attempt.id, () => ({ base: merged.trim() }));
     }
     const text = r.commit ? await git(host.repo, ['log', '-1', '--format=%B', r.commit]).catch(() => '') : '';
     return { ok: true, message: text.replace(/\n?Quartet-Attempt:.*$/m, '').trim() };
