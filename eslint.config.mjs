@@ -7,6 +7,20 @@ const layer = (patterns, paths = [noVscode]) => ({
   'no-restricted-imports': ['error', { paths, patterns }],
 });
 
+const coreOuter = { group: ['**/extension/**', '**/webview/**'], message: 'core/cli must not depend on the VS Code or webview layers.' };
+
+/** Core folders and what each may not import (lower layers never import higher ones; a back-edge fails lint). */
+const ALL = ['contract', 'config', 'observability', 'execution', 'github', 'tracker', 'land', 'verdict', 'skills', 'distill', 'workflow', 'policy', 'cleanup', 'orchestrator', 'autopilot', 'supervisor', 'client'];
+const except = (...allowed) => ALL.filter((f) => !allowed.includes(f));
+export const CORE_FORBIDDEN = {
+  contract: except('contract'),
+  config: except('config', 'contract'),
+  observability: except('observability', 'contract', 'config'),
+  orchestrator: ['autopilot', 'supervisor', 'client'],
+  autopilot: ['supervisor', 'client'],
+  supervisor: ['client'],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'out/**', 'tools/**', 'test-artifacts/**', '**/*.mjs', 'demo/sample-repo/**'] },
   js.configs.recommended,
@@ -28,8 +42,16 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'demo/**/*.ts'],
-    rules: layer([{ group: ['**/extension/**', '**/webview/**'], message: 'core/cli must not depend on the VS Code or webview layers.' }]),
+    rules: layer([coreOuter]),
   },
+  // Layers inside src/core (docs/ARCHITECTURE.md, "Layers inside core"): each folder names the folders it must not import.
+  ...Object.entries(CORE_FORBIDDEN).map(([folder, forbidden]) => ({
+    files: [`src/core/${folder}/**/*.ts`],
+    rules: layer([
+      coreOuter,
+      ...forbidden.map((f) => ({ group: [`../${f}/**`, `../../${f}/**`], message: `src/core/${folder} must not import core/${f}: it is a layer above (docs/ARCHITECTURE.md).` })),
+    ]),
+  })),
   {
     files: ['src/webview/**/*.ts', 'src/webview/**/*.tsx'],
     rules: layer([{ group: ['**/core/**', '**/extension/**', '**/cli/**', 'node:*'], message: 'src/webview may import only src/shared.' }]),

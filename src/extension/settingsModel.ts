@@ -158,7 +158,7 @@ export function launchOptions(read: SettingReader): LaunchOptions {
     loopLimit: int(read('loopLimit'), d.loopLimit, 0, 100),
     noProgressLimit: int(read('noProgressLimit'), d.noProgressLimit, 0, 1000),
     costBudgetUsd: typeof read('costBudgetUsd') === 'number' && (read('costBudgetUsd') as number) > 0 ? (read('costBudgetUsd') as number) : null,
-    prices: read('prices') ?? null,
+    prices: priceTable(read('prices')),
     policy: oneOf<AttemptPolicy>(read('attemptPolicy'), ['all', 'race'], d.policy),
     review: read('review.enabled') !== false,
     taskTokenBudget: int(read('taskBudget.tokens'), 0, 0) || null,
@@ -175,4 +175,9 @@ const positiveNumber = (v: unknown): number | null => (typeof v === 'number' && 
  */
 export function agentEnv(scrubbed: Record<string, string>, codexPath: string | null): Record<string, string> {
   return codexPath ? { ...scrubbed, QUARTET_CODEX: codexPath } : scrubbed;
+}
+
+/** `quartet.prices`: a table by model, or null (the built-in one); anything else is ignored rather than sent. */
+function priceTable(v: unknown): Record<string, unknown> | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.fromEntries(Object.entries(v)) : null;
 }

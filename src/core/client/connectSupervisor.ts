@@ -2,14 +2,13 @@
 
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import type { Snapshot } from '../../shared/model';
 import { currentBuild } from '../supervisor/buildStamp';
 import { busyReport } from '../supervisor/busy';
 import type { SupervisorPaths } from '../supervisor/paths';
-import type { SupervisorHello } from '../contract/hello';
 import { isAlive } from '../execution/processTree';
 import { decideHandshake, SupervisorMismatchError, type FoundSupervisor } from './handshake';
-import { call, notDelivered, SupervisorError } from './transport';
+import { callRoute, notDelivered, SupervisorError } from './transport';
+import { routeRequest } from './routeRequest';
 
 export interface ConnectOptions {
   repo: string;
@@ -48,13 +47,13 @@ function infoPid(paths: SupervisorPaths): number | null {
 /** Who answers on the socket, or null when nobody does (or nothing sensible: then a new one is started, as always). */
 async function probe(paths: SupervisorPaths): Promise<FoundSupervisor | null> {
   try {
-    const h = (await call(paths.socket, 'GET', '/api/v1/hello', undefined, 5000)) as SupervisorHello;
+    const h = await callRoute(paths.socket, 'hello', { ...routeRequest('hello'), timeoutMs: 5000 });
     return { stamp: { apiVersion: h.apiVersion, buildId: h.buildId, builtAt: h.builtAt }, pid: h.pid, busy: h.busy };
   } catch (err) {
     // A supervisor from before the handshake reads "hello" as a task id it does not know.
     if (!(err instanceof SupervisorError && err.status === 404)) return null;
     try {
-      const s = (await call(paths.socket, 'GET', '/api/v1/snapshot', undefined, 5000)) as Snapshot;
+      const s = await callRoute(paths.socket, 'snapshot', { ...routeRequest('snapshot'), timeoutMs: 5000 });
       return { stamp: null, pid: infoPid(paths), busy: busyReport(s) };
     } catch {
       return null;
@@ -65,7 +64,7 @@ async function probe(paths: SupervisorPaths): Promise<FoundSupervisor | null> {
 /** Asks an idle supervisor to shut down and waits for it to be gone; false when it turned busy meanwhile. */
 async function stopIfIdle(paths: SupervisorPaths, pid: number | null): Promise<boolean> {
   try {
-    await call(paths.socket, 'POST', '/api/v1/shutdown', { ifIdle: true }, 10_000);
+    await callRoute(paths.socket, 'shutdown', { ...routeRequest('shutdown', { body: { ifIdle: true } }), timeoutMs: 10_000 });
   } catch (err) {
     if (err instanceof SupervisorError && err.status === 409) return false;
     if (!notDelivered(err)) throw err;

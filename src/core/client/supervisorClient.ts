@@ -14,7 +14,10 @@ import type { DistillReply, Decision } from '../contract/distill';
 import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
 import type { SupervisorHello } from '../contract/hello';
 import { busyReport, isBusy } from '../supervisor/busy';
-import { BUILD_HEADERS, call as send, notDelivered } from './transport';
+import { BUILD_HEADERS, callRoute, notDelivered } from './transport';
+import { routeRequest, type RouteArgs, type RouteRequest } from './routeRequest';
+import type { Diagnostics, JournalPage, RouteName, Routes } from '../contract/routes';
+import type { ReplyOf } from '../contract/route';
 import { connectSupervisor, type ConnectOptions, type HandshakeOutcome } from './connectSupervisor';
 
 interface Listener<T> {
@@ -58,13 +61,13 @@ export class SupervisorClient implements QuartetApi {
    * A call; when the older supervisor this client kept has made way (it restarts once idle), the request
    * never reached anyone: hand-shake again (which starts this client's build) and send it once more.
    */
-  private async call(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<unknown> {
+  private async call<T>(r: RouteRequest, send: (socket: string) => Promise<T>): Promise<T> {
     try {
-      return await send(this.socket, method, path, body, timeoutMs);
+      return await send(this.socket);
     } catch (err) {
       if (this.outcome.action !== 'keep' || !notDelivered(err)) throw err;
       await this.rehandshake();
-      return send(this.socket, method, path, body, timeoutMs);
+      return send(this.socket);
     }
   }
 
@@ -78,122 +81,125 @@ export class SupervisorClient implements QuartetApi {
     return this.reconnecting;
   }
 
-  /** `GET /api/v1/hello`: the supervisor's build, pid, start time and whether it is busy. */
-  hello(): Promise<SupervisorHello> {
-    return this.call('GET', '/api/v1/hello') as Promise<SupervisorHello>;
+  /** One call of the contract's route table; its reply type comes from the same table. */
+  private route<K extends RouteName>(name: K, ...[input]: RouteArgs<K>): Promise<ReplyOf<Routes[K]>> {
+    const r = routeRequest(name, input);
+    return this.call(r, (socket) => callRoute(socket, name, r));
   }
 
+  /** `GET /api/v1/hello`: the supervisor's build, pid, start time and whether it is busy. */
+  hello(): Promise<SupervisorHello> {
+    return this.route('hello');
+  }
   snapshot(): Promise<Snapshot> {
-    return this.call('GET', '/api/v1/snapshot') as Promise<Snapshot>;
+    return this.route('snapshot');
   }
   launch(request: LaunchRequest): Promise<TaskSnapshot> {
-    return this.call('POST', '/api/v1/tasks', request, 120_000) as Promise<TaskSnapshot>;
+    return this.route('launch', { body: request });
   }
   async stop(attemptId: string): Promise<void> {
-    await this.call('POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/stop`, {});
+    await this.route('stop', { params: { id: attemptId } });
   }
   async retry(attemptId: string): Promise<void> {
-    await this.call('POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/retry`, {});
+    await this.route('retry', { params: { id: attemptId } });
   }
   land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
-    // A local land may run the repo's checks: allow it the check timeout and then some. A PR land answers once started.
-    return this.call('POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/land`, options, 30 * 60_000) as Promise<LandProgress>;
+    return this.route('land', { params: { id: attemptId }, body: options });
   }
-  /** Resolve with agent, then land: an agent turn and the checks, so it may take a while. */
   resolve(attemptId: string): Promise<LandProgress> {
-    return this.call('POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/resolve`, {}, 3 * 60 * 60_000) as Promise<LandProgress>;
+    return this.route('resolve', { params: { id: attemptId } });
   }
   followUp(attemptId: string, prompt: string, reason: string): Promise<FollowUpResult> {
-    return this.call('POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/follow-up`, { prompt, reason }, 3 * 60 * 60_000) as Promise<FollowUpResult>;
+    return this.route('followUp', { params: { id: attemptId }, body: { prompt, reason } });
   }
   rework(attemptId: string, reason: string, options: ReworkOptions = {}): Promise<ReworkResult> {
-    return this.call('POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/rework`, { reason, ...(options.github ? { github: options.github } : {}) }, 120_000) as Promise<ReworkResult>;
+    return this.route('rework', { params: { id: attemptId }, body: { reason, ...(options.github ? { github: options.github } : {}) } });
   }
   undoLand(taskId: string): Promise<UndoLandResult> {
-    return this.call('POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/undo-land`, {}, 120_000) as Promise<UndoLandResult>;
+    return this.route('undoLand', { params: { id: taskId } });
   }
   deleteTask(taskId: string): Promise<DeletedTask> {
-    return this.call('POST', `/api/v1/tasks/${encodeURIComponent(taskId)}/delete`, {}, 120_000) as Promise<DeletedTask>;
+    return this.route('deleteTask', { params: { id: taskId } });
   }
   score(taskId: string): Promise<TaskScore> {
-    return this.call('GET', `/api/v1/score/${encodeURIComponent(taskId)}`) as Promise<TaskScore>;
+    return this.route('score', { params: { id: taskId } });
   }
   /** Runs one distill session over the repository's history (may take minutes with a real model). */
   distill(options: { codexCommand?: string; env?: Record<string, string> } = {}): Promise<DistillReply> {
-    return this.call('POST', '/api/v1/distill', options, 15 * 60_000) as Promise<DistillReply>;
+    return this.route('distill', { body: options });
   }
   decideProposals(reviewId: string, decisions: Decision[]): Promise<DistillReviewView> {
-    return this.call('POST', '/api/v1/distill/decide', { reviewId, decisions }, 120_000) as Promise<DistillReviewView>;
+    return this.route('decideProposals', { body: { reviewId, decisions } });
   }
   skills(): Promise<SkillsOverview> {
-    return this.call('GET', '/api/v1/skills') as Promise<SkillsOverview>;
+    return this.route('skills');
   }
   landSkills(branch: string): Promise<LandSkillsResult> {
-    return this.call('POST', '/api/v1/skills/land', { branch }, 5 * 60_000) as Promise<LandSkillsResult>;
+    return this.route('landSkills', { body: { branch } });
   }
   async resume(attemptId: string): Promise<void> {
-    await this.call('POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/resume`, {});
+    await this.route('resume', { params: { id: attemptId } });
   }
   async answer(attemptId: string, decision: AnswerDecision, text?: string): Promise<void> {
-    await this.call('POST', `/api/v1/attempts/${encodeURIComponent(attemptId)}/answer`, { decision, text });
+    await this.route('answer', { params: { id: attemptId }, body: { decision, text } });
   }
-  journal(attemptId: string, from = 0): Promise<JournalRecord[]> {
-    return this.call('GET', `/api/v1/attempts/${encodeURIComponent(attemptId)}/journal?from=${from}`) as Promise<JournalRecord[]>;
+  async journal(attemptId: string, from = 0): Promise<JournalRecord[]> {
+    const reply = await this.route('journal', { params: { id: attemptId }, query: { from: String(from) } });
+    return Array.isArray(reply) ? reply : reply.records;
   }
 
   /** One page of at most `maxBytes` journal bytes from `from`; `next` is where the following page starts (null: the end). */
-  journalPage(attemptId: string, from = 0, maxBytes = 4 * 1024 * 1024): Promise<{ records: JournalRecord[]; next: number | null }> {
-    return this.call('GET', `/api/v1/attempts/${encodeURIComponent(attemptId)}/journal?from=${from}&maxBytes=${maxBytes}`) as Promise<{ records: JournalRecord[]; next: number | null }>;
+  async journalPage(attemptId: string, from = 0, maxBytes = 4 * 1024 * 1024): Promise<JournalPage> {
+    const reply = await this.route('journal', { params: { id: attemptId }, query: { from: String(from), maxBytes: String(maxBytes) } });
+    return Array.isArray(reply) ? { records: reply, next: null } : reply;
   }
 
   /** Every record from `from`, page by page (for tools and tests; the panel pumps one page per poll). */
   async journalAll(attemptId: string, from = 0): Promise<JournalRecord[]> {
     const out: JournalRecord[] = [];
     for (let at: number | null = from; at !== null; ) {
-      const page: { records: JournalRecord[]; next: number | null } = await this.journalPage(attemptId, at);
+      const page: JournalPage = await this.journalPage(attemptId, at);
       out.push(...page.records);
       at = page.next;
     }
     return out;
   }
   async configure(settings: Partial<SupervisorSettings>): Promise<void> {
-    await this.call('POST', '/api/v1/settings', settings);
+    await this.route('configure', { body: settings });
   }
   cleanupPlan(): Promise<CleanupPlan> {
-    // Sizes come from walking every worktree: allow a big repo's worth of time.
-    return this.call('GET', '/api/v1/cleanup', undefined, 10 * 60_000) as Promise<CleanupPlan>;
+    return this.route('cleanupPlan');
   }
   cleanup(ids: string[]): Promise<CleanupResult> {
-    return this.call('POST', '/api/v1/cleanup', { ids }, 30 * 60_000) as Promise<CleanupResult>;
+    return this.route('cleanup', { body: { ids } });
   }
   /** The supervisor's pid, live runners and held port blocks (bench, tests). */
-  diagnostics(): Promise<{ pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> }> {
-    return this.call('GET', '/api/v1/diagnostics') as Promise<{ pid: number; runners: string[]; ports: Record<string, { first: number; count: number }> }>;
+  diagnostics(): Promise<Diagnostics> {
+    return this.route('diagnostics');
   }
   /** Asks the supervisor to stop its attempts and exit (tests, `quartet supervisor stop`). */
   async shutdown(): Promise<void> {
     // Never through the handshake again: shutting down must not start a supervisor first.
-    await send(this.socket, 'POST', '/api/v1/shutdown', {});
+    await callRoute(this.socket, 'shutdown', routeRequest('shutdown'));
   }
   autopilotStart(options: { once?: boolean; credentials?: TrackerCredentials } = {}): Promise<AutopilotSnapshot> {
-    // The first tick (startup cleanup, a poll, launches) may take a while against a real tracker.
-    return this.call('POST', '/api/v1/autopilot/start', options, 5 * 60_000) as Promise<AutopilotSnapshot>;
+    return this.route('autopilotStart', { body: options });
   }
   autopilot(): Promise<AutopilotSnapshot> {
-    return this.call('GET', '/api/v1/autopilot') as Promise<AutopilotSnapshot>;
+    return this.route('autopilot');
   }
   autopilotStop(): Promise<AutopilotSnapshot> {
-    return this.call('POST', '/api/v1/autopilot/stop', {}) as Promise<AutopilotSnapshot>;
+    return this.route('autopilotStop');
   }
   autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }> {
-    return this.call('POST', '/api/v1/autopilot/refresh', {}) as Promise<{ queued: boolean; coalesced: boolean }>;
+    return this.route('autopilotRefresh');
   }
   launchIssue(issueId: string, request: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string>; credentials?: TrackerCredentials } = {}): Promise<TaskSnapshot> {
-    return this.call('POST', `/api/v1/autopilot/issues/${encodeURIComponent(issueId)}/launch`, request, 120_000) as Promise<TaskSnapshot>;
+    return this.route('launchIssue', { params: { id: issueId }, body: request });
   }
   /** Symphony SPEC §13.7 `GET /api/v1/state`. */
   state(): Promise<Record<string, unknown>> {
-    return this.call('GET', '/api/v1/state') as Promise<Record<string, unknown>>;
+    return this.route('state');
   }
 
   onSnapshot(listener: (s: Snapshot) => void): { dispose(): void } {
@@ -259,7 +265,7 @@ export class SupervisorClient implements QuartetApi {
     if (this.outcome.action !== 'keep' || this.outcome.supervisor.stamp !== null || this.askedLegacyRestart || isBusy(busyReport(s))) return;
     this.askedLegacyRestart = true;
     this.opts.log?.('the older supervisor is idle now: asking it to make way for this build');
-    void send(this.socket, 'POST', '/api/v1/shutdown', { ifIdle: true }).catch(() => {
+    void callRoute(this.socket, 'shutdown', routeRequest('shutdown', { body: { ifIdle: true } })).catch(() => {
       this.askedLegacyRestart = false;
     });
   }

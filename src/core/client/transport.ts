@@ -2,6 +2,9 @@
 
 import { request as httpRequest } from 'node:http';
 import { currentBuild, stampHeaders } from '../supervisor/buildStamp';
+import type { RouteName, Routes } from '../contract/routes';
+import type { ReplyOf } from '../contract/route';
+import type { RouteRequest } from './routeRequest';
 
 export class SupervisorError extends Error {
   constructor(
@@ -48,6 +51,14 @@ export function call(socket: string, method: string, path: string, body?: unknow
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/**
+ * One call of a route of the contract's table. The supervisor answering was built from the same table (the
+ * handshake refuses another API version), so its JSON is the route's reply: the only place that is assumed.
+ */
+export async function callRoute<K extends RouteName>(socket: string, _name: K, r: RouteRequest): Promise<ReplyOf<Routes[K]>> {
+  return (await call(socket, r.method, r.path, r.body, r.timeoutMs)) as ReplyOf<Routes[K]>;
 }
 
 /** Nobody listens on the socket (gone, or refused): the request never reached a supervisor, so sending it again is safe. */

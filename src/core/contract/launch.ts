@@ -42,7 +42,7 @@ export interface LaunchOptions {
   /** Estimated USD per attempt (tokens × `prices`); at the limit the turn is interrupted (reason budget). null = none. */
   costBudgetUsd: number | null;
   /** The `quartet.prices` table (USD per 1M tokens), merged over the built-in one; null = built-in. */
-  prices: unknown;
+  prices: Record<string, unknown> | null;
   /** The repo's checks for the scorecard and lands; null = detect (`npm test` when defined), '' = none. */
   checkCommand: string | null;
   checkTimeoutMs: number;

@@ -1,21 +1,22 @@
 // The supervisor's API on a user-only Unix socket: Symphony §13.7 routes, Quartet's control calls, an SSE stream.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { UsageError } from '../orchestrator/validation';
-import type { LaunchRequest } from '../contract/launch';
-import type { SupervisorSettings } from '../contract/settings';
 import type { Snapshot } from '../../shared/model';
+import type { JournalRecord } from '../../shared/events';
+import type { JournalPage } from '../contract/routes';
+import type { BusyReport } from '../contract/hello';
 import { attemptView, issueView, stateView, taskForIssue } from './symphonyApi';
 import { decideProposals, runDistillFor } from './distillRoutes';
 import { landSkillsFor, skillsOverviewFor } from './skillsRoutes';
 import { ReviewStore } from '../distill/reviewStore';
-import { autopilotRoute, refreshRoute } from './autopilotRoutes';
+import { autopilotHandlers, refreshRoute } from './autopilotRoutes';
 import type { AutopilotService } from './autopilotService';
 import { landOptions, reworkGithub } from './landRoute';
 import type { SupervisorIdentity } from './supervisorIdentity';
 import { describeBusy, isBusy } from './busy';
-import type { BusyReport } from '../contract/hello';
+import { dispatch, HttpError, send, type Handlers } from './dispatch';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -35,38 +36,6 @@ export interface SupervisorServer extends Server {
 /** Requests that are no work a restart could cut off: the live stream, the handshake, the request to stop. */
 const NOT_WORK = new Set(['events', 'hello', 'shutdown']);
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > 4 * 1024 * 1024) throw new HttpError(413, 'too_large', 'request body over 4 MiB');
-    chunks.push(c as Buffer);
-  }
-  if (!chunks.length) return {};
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-  } catch {
-    throw new HttpError(400, 'bad_json', 'request body is not JSON');
-  }
-}
-
 export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, autopilot: AutopilotService | null = null): SupervisorServer {
   const subscribers = new Set<ServerResponse>();
   const broadcast = (s: Snapshot): void => {
@@ -76,100 +45,85 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
   orch.on('change', broadcast);
   const reviews = new ReviewStore(orch.stateDir);
 
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://quartet');
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-    if (parts[0] !== 'api' || parts[1] !== 'v1') throw new HttpError(404, 'not_found', `no route ${url.pathname}`);
-    const [, , head, id, action] = parts;
-    const method = req.method ?? 'GET';
-    const only = (m: string): void => {
-      if (method !== m) throw new HttpError(405, 'method_not_allowed', `${method} not allowed on ${url.pathname}`);
-    };
-    switch (head) {
-      case 'hello':
-        only('GET');
-        return send(res, 200, hooks.identity.hello(hooks.busy()));
-      case 'state':
-        only('GET');
-        return send(res, 200, { ...stateView(orch.snapshot()), quartet: orch.snapshot() });
-      case 'autopilot':
-        if (autopilot && (await autopilotRoute(autopilot, orch, req, res, parts.slice(3), { send, readBody, only }))) return;
-        throw new HttpError(404, 'not_found', autopilot ? `no route ${url.pathname}` : 'this supervisor has no Autopilot');
-      case 'snapshot':
-        only('GET');
-        return send(res, 200, orch.snapshot());
-      case 'refresh':
-        only('POST');
-        return send(res, 202, refreshRoute(orch, autopilot));
-      case 'events': {
-        only('GET');
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-        res.write(`event: snapshot\ndata: ${JSON.stringify(orch.snapshot())}\n\n`);
-        subscribers.add(res);
+  const attempt = (id: string): string => {
+    if (!orch.attemptRecord(id)) throw new HttpError(404, 'attempt_not_found', `no attempt ${id}`);
+    return id;
+  };
+  const ok = { ok: true } as const;
+  const handlers: Handlers = {
+    hello: () => hooks.identity.hello(hooks.busy()),
+    state: () => ({ ...stateView(orch.snapshot()), quartet: orch.snapshot() }),
+    snapshot: () => orch.snapshot(),
+    events: (_, { req, res }) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.write(`event: snapshot\ndata: ${JSON.stringify(orch.snapshot())}\n\n`);
+      subscribers.add(res);
+      hooks.onSubscribers(subscribers.size);
+      req.on('close', () => {
+        subscribers.delete(res);
         hooks.onSubscribers(subscribers.size);
-        req.on('close', () => {
-          subscribers.delete(res);
-          hooks.onSubscribers(subscribers.size);
-        });
-        return;
+      });
+    },
+    refresh: () => refreshRoute(orch, autopilot),
+    launch: ({ body }) => orch.launch(body),
+    deleteTask: ({ params }) => orch.deleteTask(params.id),
+    undoLand: ({ params }) => orch.undoLand(params.id),
+    configure: ({ body }) => {
+      orch.configure(body);
+      return ok;
+    },
+    distill: ({ body }) => runDistillFor(orch, reviews, body),
+    decideProposals: ({ body }) => decideProposals(orch, reviews, body),
+    skills: () => skillsOverviewFor(orch, reviews),
+    landSkills: ({ body }) => landSkillsFor(orch, body),
+    cleanupPlan: () => orch.cleanup.plan(),
+    cleanup: ({ body }) => orch.cleanup.apply(body.ids),
+    diagnostics: () => orch.diagnostics(),
+    score: ({ params }) => orch.score(params.id),
+    shutdown: ({ body }, { res }) => {
+      // `ifIdle` (a newer client replacing this supervisor): decided here, in one turn of the event loop, so
+      // work started between the client's hello and this request is never cut off.
+      const busy = body.ifIdle === true ? hooks.busy() : null;
+      if (busy && isBusy(busy)) throw new HttpError(409, 'busy', `the supervisor is busy: ${describeBusy(busy)}`);
+      send(res, 202, ok);
+      hooks.onShutdown();
+      return ok;
+    },
+    ...autopilotHandlers(orch, autopilot),
+    stop: async ({ params }) => {
+      await orch.stop(attempt(params.id));
+      return ok;
+    },
+    retry: ({ params }) => {
+      orch.retry(attempt(params.id));
+      return ok;
+    },
+    resume: ({ params }) => {
+      orch.resume(attempt(params.id));
+      return ok;
+    },
+    answer: ({ params, body }) => {
+      orch.answer(attempt(params.id), body.decision, body.text);
+      return ok;
+    },
+    land: ({ params, body }) => orch.land(attempt(params.id), landOptions(body)),
+    // Resolve with agent, then land: blocks until the land ends (like land), the follow-up turn included.
+    resolve: ({ params }) => orch.resolve(attempt(params.id)),
+    followUp: ({ params, body }) => orch.followUp(attempt(params.id), body.prompt, { reason: body.reason ?? 'follow-up' }),
+    rework: ({ params, body }) => orch.rework(attempt(params.id), body.reason ?? '', reworkGithub(body)),
+    journal: ({ params, query }) => journalRoute(orch, attempt(params.id), query),
+    issue: ({ params }) => {
+      const s = orch.snapshot();
+      for (const t of s.tasks) {
+        const a = t.attempts.find((x) => x.id === params.id);
+        if (a) return attemptView(a, t.title);
+        if (t.id === params.id) return { task: t };
       }
-      case 'tasks':
-        only('POST');
-        if (id && action === 'delete') return send(res, 200, await orch.deleteTask(id));
-        if (id && action === 'undo-land') return send(res, 200, await orch.undoLand(id));
-        return send(res, 201, await orch.launch((await readBody(req)) as unknown as LaunchRequest));
-      case 'settings':
-        only('POST');
-        orch.configure((await readBody(req)) as Partial<SupervisorSettings>);
-        return send(res, 200, { ok: true });
-      case 'distill':
-        only('POST');
-        if (id === 'decide') return send(res, 200, await decideProposals(orch, reviews, await readBody(req)));
-        return send(res, 200, await runDistillFor(orch, reviews, await readBody(req)));
-      case 'skills':
-        if (id === 'land') {
-          only('POST');
-          return send(res, 200, await landSkillsFor(orch, await readBody(req)));
-        }
-        only('GET');
-        return send(res, 200, await skillsOverviewFor(orch, reviews));
-      case 'cleanup': {
-        if (method === 'GET') return send(res, 200, await orch.cleanup.plan());
-        only('POST');
-        const body = await readBody(req);
-        return send(res, 200, await orch.cleanup.apply(body.ids as string[]));
-      }
-      case 'diagnostics':
-        only('GET');
-        return send(res, 200, orch.diagnostics());
-      case 'score':
-        only('GET');
-        return send(res, 200, orch.score(id ?? ''));
-      case 'shutdown': {
-        only('POST');
-        // `ifIdle` (a newer client replacing this supervisor): decided here, in one turn of the event loop, so
-        // work started between the client's hello and this request is never cut off.
-        const busy = (await readBody(req)).ifIdle === true ? hooks.busy() : null;
-        if (busy && isBusy(busy)) throw new HttpError(409, 'busy', `the supervisor is busy: ${describeBusy(busy)}`);
-        send(res, 202, { ok: true });
-        return hooks.onShutdown();
-      }
-      case 'attempts':
-        return attemptRoute(orch, req, res, method, id ?? '', action ?? '', url);
-      default: {
-        only('GET');
-        const s = orch.snapshot();
-        for (const t of s.tasks) {
-          const a = t.attempts.find((x) => x.id === head);
-          if (a) return send(res, 200, attemptView(a, t.title));
-          if (t.id === head) return send(res, 200, { task: t });
-        }
-        // A tracker identifier (`/api/v1/%2312`, `/api/v1/MT-649`): the task working that issue.
-        const issueTask = taskForIssue(s, head ?? '');
-        if (issueTask) return send(res, 200, issueView(issueTask, s.autopilot));
-        throw new HttpError(404, 'issue_not_found', `no task, attempt or tracker issue ${head ?? ''}`);
-      }
-    }
+      // A tracker identifier (`/api/v1/%2312`, `/api/v1/MT-649`): the task working that issue.
+      const issueTask = taskForIssue(s, params.id);
+      if (issueTask) return issueView(issueTask, s.autopilot);
+      throw new HttpError(404, 'issue_not_found', `no task, attempt or tracker issue ${params.id}`);
+    },
   };
 
   let active = 0;
@@ -180,7 +134,7 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
       active++;
       res.once('close', () => active--);
     }
-    route(req, res).catch((err: unknown) => {
+    dispatch(handlers, req, res).catch((err: unknown) => {
       if (res.headersSent) return void res.end();
       if (err instanceof HttpError) return send(res, err.status, { error: { code: err.code, message: err.message } });
       if (err instanceof UsageError) return send(res, 400, { error: { code: 'usage', message: err.message } });
@@ -198,50 +152,7 @@ const MAX_JOURNAL_PAGE_BYTES = 64 * 1024 * 1024;
  * `?from=N` answers a plain array (one page: follow with the last seq + 1 until empty); `&maxBytes=M`
  * answers `{records, next}`, `next` being the `from` of the following page or null at the end.
  */
-function journalRoute(orch: Orchestrator, res: ServerResponse, id: string, url: URL): void {
-  const from = Number(url.searchParams.get('from') ?? 0);
-  if (!Number.isInteger(from) || from < 0) throw new HttpError(400, 'bad_request', `from must be a whole number ≥ 0, not ${url.searchParams.get('from')}`);
-  const asked = url.searchParams.get('maxBytes');
-  const maxBytes = asked === null ? JOURNAL_PAGE_BYTES : Number(asked);
-  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new HttpError(400, 'bad_request', `maxBytes must be a whole number ≥ 1, not ${asked}`);
-  const page = orch.journalPage(id, from, Math.min(maxBytes, MAX_JOURNAL_PAGE_BYTES));
-  send(res, 200, asked === null ? page.records : page);
-}
-
-async function attemptRoute(orch: Orchestrator, req: IncomingMessage, res: ServerResponse, method: string, id: string, action: string, url: URL): Promise<void> {
-  if (!orch.attemptRecord(id)) throw new HttpError(404, 'attempt_not_found', `no attempt ${id}`);
-  if (action === 'journal' && method === 'GET') return journalRoute(orch, res, id, url);
-  if (method !== 'POST') throw new HttpError(405, 'method_not_allowed', `${method} not allowed`);
-  if (action === 'stop') {
-    await orch.stop(id);
-    return send(res, 200, { ok: true });
-  }
-  if (action === 'retry') {
-    orch.retry(id);
-    return send(res, 200, { ok: true });
-  }
-  if (action === 'land') return send(res, 200, await orch.land(id, landOptions(await readBody(req))));
-  // Resolve with agent, then land: blocks until the land ends (like land), the follow-up turn included.
-  if (action === 'resolve') return send(res, 200, await orch.resolve(id));
-  if (action === 'follow-up') {
-    const body = await readBody(req);
-    if (typeof body.prompt !== 'string') throw new HttpError(400, 'usage', 'a follow-up needs {"prompt": "…", "reason": "…"}');
-    return send(res, 200, await orch.followUp(id, body.prompt, { reason: typeof body.reason === 'string' ? body.reason : 'follow-up' }));
-  }
-  if (action === 'rework') {
-    const body = await readBody(req);
-    return send(res, 200, await orch.rework(id, typeof body.reason === 'string' ? body.reason : '', reworkGithub(body)));
-  }
-  if (action === 'resume') {
-    orch.resume(id);
-    return send(res, 200, { ok: true });
-  }
-  if (action === 'answer') {
-    const body = await readBody(req);
-    const decision = body.decision === 'accept' || body.decision === 'acceptForSession' || body.decision === 'decline' ? body.decision : null;
-    if (!decision) throw new HttpError(400, 'usage', 'decision must be accept, acceptForSession or decline');
-    orch.answer(id, decision, typeof body.text === 'string' ? body.text : undefined);
-    return send(res, 200, { ok: true });
-  }
-  throw new HttpError(404, 'not_found', `no action ${action}`);
+function journalRoute(orch: Orchestrator, id: string, query: { from?: number; maxBytes?: number }): JournalRecord[] | JournalPage {
+  const page = orch.journalPage(id, query.from ?? 0, Math.min(query.maxBytes ?? JOURNAL_PAGE_BYTES, MAX_JOURNAL_PAGE_BYTES));
+  return query.maxBytes === undefined ? page.records : page;
 }
