@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-qm', 'init']]) execFileSync('git', ['-c', 'user.name=s', '-c', 'user.email=s@s', ...args], { cwd: repo });
   const entry = join(ROOT, 'dist/supervisor.js');
   // SCALE_CPU_PROF=DIR: the supervisor and the client write V8 CPU profiles there (named by pid) when they exit.
-  const prof: Record<string, string> = process.env.SCALE_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.SCALE_CPU_PROF}` } : {};
+  const prof: Record<string, string> = process.env.SCALE_CPU_PROF ? { NODE_OPTIONS: `--require=${join(ROOT, 'out/bench/cpuProfile.js')}`, QUARTET_CPU_PROF_DIR: process.env.SCALE_CPU_PROF } : {};
   const client = await SupervisorClient.connect({ repo, supervisorEntry: entry, env: { ...env, ...prof } });
   let reader: Awaited<ReturnType<typeof startClientProcess>> | null = null;
   try {
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const supervisorPid = (await client.diagnostics()).pid;
     reader = await startClientProcess({ ...env, ...prof, SCALE_REPO: repo, SCALE_SUPERVISOR_ENTRY: entry });
     for (let left = SESSIONS; left > 0; left -= PER_TASK) {
-      await client.launch({ title: `scale ${left}`, prompt: 'tick [[quartet-demo:ticker]]', attempts: Math.min(PER_TASK, left), options: { stallTimeoutMs: 600_000, checkCommand: '' } });
+      await client.launch({ title: `scale ${left}`, prompt: 'tick [[quartet-demo:ticker]]', attempts: Math.min(PER_TASK, left), options: { stallTimeoutMs: 600_000, checkCommand: '', loopLimit: 0, noProgressLimit: 0 } });
     }
     // Wait for every session to run its command, then let the host settle before sampling.
     for (let i = 0; i < 180; i++) {
@@ -143,6 +143,8 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       sessions: SESSIONS,
       running: snap.tasks.flatMap((t) => t.attempts).filter((a) => a.phase === 'working').length,
+      phases: snap.tasks.flatMap((t) => t.attempts).reduce<Record<string, number>>((m, a) => ({ ...m, [a.phase]: (m[a.phase] ?? 0) + 1 }), {}),
+      lastErrors: [...new Set(snap.tasks.flatMap((t) => t.attempts).map((a) => a.lastError).filter(Boolean))].slice(0, 5),
       sampleMs: SAMPLE_MS,
       cpuTickMs: TICK_MS,
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
@@ -164,7 +166,12 @@ async function main(): Promise<void> {
     client.close();
     await server.close();
     await sleep(1000);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    // Codex may still be writing its home as it exits: a leftover temp folder must not hide the result.
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch (err) {
+      console.error(`could not remove ${dir}: ${(err as Error).message}`);
+    }
   }
 }
 

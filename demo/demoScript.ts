@@ -61,8 +61,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'greet-fr': ['read', 'greeterEdit', 'check', 'final'],
   // An agent whose command prints without end (journal byte budget tests); `timeout` keeps it finite if nothing stops it.
   printer: ['printForever', 'final'],
-  // A command that prints one line every 50 ms for ten minutes (bench/scale.ts: the host's cost per journal record).
-  ticker: ['tick', 'final'],
+  // A command that prints one line every 50 ms for ~20 s, run again at every step until stopped (bench/scale.ts).
+  ticker: ['tick'],
   // A prompt-injected agent: rewrites package.json's "test" to write outside the worktree when Quartet runs the checks.
   'hostile-test-script': ['hostileEdit', 'edit', 'final'],
   // A test suite's own server on 127.0.0.1 (listen + connect), then a write outside the worktree; both outcomes in loopback.txt.
@@ -295,7 +295,8 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
     case 'printForever':
       return { kind: 'exec', cmd: "timeout 120 yes 'quartet demo: printing forever'", yieldMs: 120_000 };
     case 'tick':
-      return { kind: 'exec', cmd: "timeout 600 sh -c 'i=0; while :; do echo \"quartet demo tick $i\"; i=$((i+1)); sleep 0.05; done'", yieldMs: 600_000 };
+      // Ends cleanly (exit 0) and differs per step, so neither loop detection nor a stall ends the attempt.
+      return { kind: 'exec', cmd: `i=0; while [ $i -lt 400 ]; do echo "quartet demo tick ${step}.$i"; i=$((i+1)); sleep 0.05; done`, yieldMs: 60_000 };
     case 'hang':
       return { kind: 'hang' };
     case 'loopback':
