@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { isActive, isTerminal, type Reason, type Snapshot, type TaskSnapshot } from '../../shared/model';
 import { DEFAULT_RETENTION, type AnswerDecision, type LaunchRequest, type SupervisorSettings } from '../client/api';
-import { buildSnapshot, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
+import { buildSnapshot, snapshotCounts, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
 import { transition } from './transitions';
 import { StateStore } from '../observability/stateStore';
 import { DEFAULT_JOURNAL_BUDGET, readJournal, type Journal } from '../observability/journal';
@@ -26,6 +26,7 @@ import type { UndoLandResult } from '../land/undoLand';
 import { FollowUps, type FollowUpOptions, type FollowUpResult } from './followUp';
 import { resolveWithAgent } from './resolveConflicts';
 import type { LandProgress } from '../../shared/model';
+import type { SnapshotHead } from '../../shared/snapshotDelta';
 import type { LandOptions, ReworkResult, TaskScore } from '../client/api';
 import type { GithubCredentials } from '../land/closePr';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
@@ -279,9 +280,19 @@ export class Orchestrator extends EventEmitter {
   }
 
   snapshot(): Snapshot {
-    const journalWarnings = [...this.journals.values(), this.store].map((j) => j.error).filter((e): e is string => !!e);
-    const s = { ...buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...this.workflow.warnings(), ...journalWarnings], new Date()), workflow: this.workflow.summary() };
+    const s = { ...buildSnapshot(this.deps.repo, this.tasks, this.allWarnings(), new Date()), workflow: this.workflow.summary() };
     return this.autopilotView ? { ...s, autopilot: this.autopilotView() } : s;
+  }
+
+  /** The snapshot without its tasks: the event stream sends task and attempt records on their own (snapshotFeed.ts). */
+  snapshotHead(): SnapshotHead {
+    const head = { repo: this.deps.repo, counts: snapshotCounts(this.tasks), warnings: this.allWarnings(), workflow: this.workflow.summary() };
+    return this.autopilotView ? { ...head, autopilot: this.autopilotView() } : head;
+  }
+
+  private allWarnings(): string[] {
+    const journalWarnings = [...this.journals.values(), this.store].map((j) => j.error).filter((e): e is string => !!e);
+    return [...this.warnings, ...this.workflow.warnings(), ...journalWarnings];
   }
 
   /** The supervisor's Autopilot shows its state in every snapshot; `notify` re-broadcasts after it changed. */
@@ -448,7 +459,8 @@ export class Orchestrator extends EventEmitter {
     // Coalesce bursts (token updates, deltas) into at most ~10 snapshots a second.
     this.changeTimer = setTimeout(() => {
       this.changeTimer = null;
-      this.emit('change', this.snapshot());
+      // Listeners read what they need (the stream only the records that changed): no snapshot is built here.
+      this.emit('change');
     }, 100);
   }
 

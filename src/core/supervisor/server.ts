@@ -4,7 +4,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { UsageError } from '../orchestrator/validation';
 import type { LaunchRequest, SupervisorSettings } from '../client/api';
-import type { Snapshot } from '../../shared/model';
 import { attemptView, issueView, stateView, taskForIssue } from './symphonyApi';
 import { decideProposals, runDistillFor } from './distillRoutes';
 import { landSkillsFor, skillsOverviewFor } from './skillsRoutes';
@@ -14,6 +13,7 @@ import type { AutopilotService } from './autopilotService';
 import { landOptions, reworkGithub } from './landRoute';
 import type { SupervisorIdentity } from './supervisorIdentity';
 import { describeBusy, isBusy, type BusyReport } from './busy';
+import { SnapshotFeed } from './snapshotFeed';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -66,12 +66,8 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, autopilot: AutopilotService | null = null): SupervisorServer {
-  const subscribers = new Set<ServerResponse>();
-  const broadcast = (s: Snapshot): void => {
-    const frame = `event: snapshot\ndata: ${JSON.stringify(s)}\n\n`;
-    for (const res of subscribers) res.write(frame);
-  };
-  orch.on('change', broadcast);
+  const feed = new SnapshotFeed(orch);
+  orch.on('change', () => feed.changed());
   const reviews = new ReviewStore(orch.stateDir);
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -95,21 +91,15 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
         throw new HttpError(404, 'not_found', autopilot ? `no route ${url.pathname}` : 'this supervisor has no Autopilot');
       case 'snapshot':
         only('GET');
-        return send(res, 200, orch.snapshot());
+        // `?versioned=1`: a stream client that saw a version gap resyncs from this.
+        return send(res, 200, url.searchParams.has('versioned') ? feed.full() : orch.snapshot());
       case 'refresh':
         only('POST');
         return send(res, 202, refreshRoute(orch, autopilot));
       case 'events': {
         only('GET');
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-        res.write(`event: snapshot\ndata: ${JSON.stringify(orch.snapshot())}\n\n`);
-        subscribers.add(res);
-        hooks.onSubscribers(subscribers.size);
-        req.on('close', () => {
-          subscribers.delete(res);
-          hooks.onSubscribers(subscribers.size);
-        });
-        return;
+        // `?deltas=1`: a full snapshot, then changes (snapshotFeed.ts); without it, a full snapshot per change.
+        return feed.subscribe(req, res, url.searchParams.has('deltas'), (n) => hooks.onSubscribers(n));
       }
       case 'tasks':
         only('POST');
