@@ -4,7 +4,7 @@ import { trackerToolDeniedReply, trackerToolReply } from './trackerScenario';
 import { GREETER_TASK, greeterPatch, greeterSummary } from './greeterScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr', 'printer', 'hostile-test-script', 'loopback', 'race'] as const;
+export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr', 'printer', 'hostile-test-script', 'loopback', 'race', 'ticker'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -17,7 +17,7 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerToolDenied' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside' | 'printForever' | 'hostileEdit' | 'loopback';
+type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerToolDenied' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside' | 'printForever' | 'hostileEdit' | 'loopback' | 'tick';
 
 /** The race's slower attempts: they have written something (the archive must keep it) and then take forever. */
 const RACE_LOSER: StepKind[] = ['read', 'edit', 'hang'];
@@ -61,6 +61,8 @@ const PLANS: Record<Scenario, StepKind[]> = {
   'greet-fr': ['read', 'greeterEdit', 'check', 'final'],
   // An agent whose command prints without end (journal byte budget tests); `timeout` keeps it finite if nothing stops it.
   printer: ['printForever', 'final'],
+  // A command that prints one line every 50 ms for ~20 s, run again at every step until stopped (bench/scale.ts).
+  ticker: ['tick'],
   // A prompt-injected agent: rewrites package.json's "test" to write outside the worktree when Quartet runs the checks.
   'hostile-test-script': ['hostileEdit', 'edit', 'final'],
   // A test suite's own server on 127.0.0.1 (listen + connect), then a write outside the worktree; both outcomes in loopback.txt.
@@ -292,6 +294,9 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'exec', cmd: `node -e '${SOCKET_PROBE}' '${demoPath(ctx.prompt)}'` };
     case 'printForever':
       return { kind: 'exec', cmd: "timeout 120 yes 'quartet demo: printing forever'", yieldMs: 120_000 };
+    case 'tick':
+      // Ends cleanly (exit 0) and differs per step, so neither loop detection nor a stall ends the attempt.
+      return { kind: 'exec', cmd: `i=0; while [ $i -lt 400 ]; do echo "quartet demo tick ${step}.$i"; i=$((i+1)); sleep 0.05; done`, yieldMs: 60_000 };
     case 'hang':
       return { kind: 'hang' };
     case 'loopback':

@@ -166,3 +166,35 @@ test('pages: at most maxBytes of lines (never less than one record), with the ne
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a follower polling pages (as the panel pump does) reads exactly the new records and only the new bytes each time', () => {
+  withDir((dir) => {
+    const path = join(dir, 'follow.jsonl');
+    const j = new Journal(path);
+    writeEvents(j, 300);
+    let cursor = 0;
+    const poll = (): { seqs: number[]; parsed: number; scanned: number } => {
+      const [parsed, scanned] = [journalIndexStats.parsedLines, journalIndexStats.scannedBytes];
+      const seqs: number[] = [];
+      for (let at: number | null = cursor; at !== null; ) {
+        const page = readIndexedPage(path, at, 4096);
+        seqs.push(...page.records.map((r) => r.seq));
+        if (page.records.length) cursor = (page.records.at(-1) as JournalRecord).seq + 1;
+        at = page.next;
+      }
+      return { seqs, parsed: journalIndexStats.parsedLines - parsed, scanned: journalIndexStats.scannedBytes - scanned };
+    };
+    assert.equal(poll().seqs.length, 300);
+    const idle = poll();
+    assert.deepEqual(idle, { seqs: [], parsed: 0, scanned: 0 }, 'a poll with nothing new reads nothing');
+    for (const k of [1, 7, 40]) {
+      const size = readFileSync(path).length;
+      writeEvents(j, k, `round ${k}`);
+      const got = poll();
+      assert.deepEqual(got.seqs, Array.from({ length: k }, (_, i) => cursor - k + i), `the ${k} new records, in order`);
+      assert.equal(got.parsed, k, 'only the new lines were parsed');
+      assert.equal(got.scanned, readFileSync(path).length - size, 'only the appended bytes were scanned');
+    }
+    j.close();
+  });
+});

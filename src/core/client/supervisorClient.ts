@@ -19,6 +19,7 @@ import { routeRequest, type RouteArgs, type RouteRequest } from './routeRequest'
 import type { Diagnostics, JournalPage, RouteName, Routes } from '../contract/routes';
 import type { ReplyOf } from '../contract/route';
 import { connectSupervisor, type ConnectOptions, type HandshakeOutcome } from './connectSupervisor';
+import { SnapshotMirror } from './snapshotMirror';
 
 interface Listener<T> {
   (value: T): void;
@@ -224,7 +225,17 @@ export class SupervisorClient implements QuartetApi {
 
   private openStream(): void {
     if (this.stream || this.closed) return;
-    const req = httpRequest({ socketPath: this.socket, method: 'GET', path: '/api/v1/events', headers: BUILD_HEADERS }, (res) => {
+    const mirror = new SnapshotMirror({
+      fetchFull: () => this.route('versionedSnapshot'),
+      publish: (snap) => {
+        this.latest = snap;
+        this.makeWayIfLegacyIdle(snap);
+        for (const l of [...this.snapshotListeners]) l(snap);
+      },
+      log: this.opts.log,
+    });
+    // `deltas=1`: a full snapshot, then only what changed; a supervisor from before deltas ignores it and sends snapshots.
+    const req = httpRequest({ socketPath: this.socket, method: 'GET', path: '/api/v1/events?deltas=1', headers: BUILD_HEADERS }, (res) => {
       this.stream = res;
       let buffer = '';
       res.setEncoding('utf8');
@@ -234,19 +245,12 @@ export class SupervisorClient implements QuartetApi {
         while ((end = buffer.indexOf('\n\n')) !== -1) {
           const frame = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = frame
-            .split('\n')
-            .filter((l) => l.startsWith('data: '))
-            .map((l) => l.slice(6))
-            .join('\n');
+          const { event, data } = parseFrame(frame);
           if (!data) continue;
           try {
-            const snap = JSON.parse(data) as Snapshot;
-            this.latest = snap;
-            this.makeWayIfLegacyIdle(snap);
-            for (const l of [...this.snapshotListeners]) l(snap);
+            mirror.accept(event, JSON.parse(data));
           } catch {
-            // a torn frame: the next snapshot is complete anyway
+            // a torn frame: a delta after it shows a gap and resyncs
           }
         }
       });
@@ -276,4 +280,15 @@ export class SupervisorClient implements QuartetApi {
     this.closed = true;
     for (const l of this.disconnectListeners) l(err);
   }
+}
+
+/** One SSE frame: its event name (default `message`) and its data lines joined. */
+function parseFrame(frame: string): { event: string; data: string } {
+  let event = 'message';
+  const data: string[] = [];
+  for (const line of frame.split('\n')) {
+    if (line.startsWith('event: ')) event = line.slice(7);
+    else if (line.startsWith('data: ')) data.push(line.slice(6));
+  }
+  return { event, data: data.join('\n') };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import type { JournalRecord } from '../../shared/events';
+import type { VersionedSnapshot } from '../../shared/snapshotDelta';
 import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
 import { route } from './route';
 import { launchIssueSchema, launchRequestSchema } from './launchSchemas';
@@ -41,7 +42,9 @@ export const ROUTES = {
   hello: route<SupervisorHello>()({ method: 'GET', path: '/api/v1/hello' }),
   state: route<Record<string, unknown>>()({ method: 'GET', path: '/api/v1/state' }),
   snapshot: route<Snapshot>()({ method: 'GET', path: '/api/v1/snapshot' }),
-  /** Server-sent events: one `snapshot` frame now and after every change (no JSON reply). */
+  /** The whole state and its stream version: a client that saw a gap in the deltas resyncs from this. */
+  versionedSnapshot: route<VersionedSnapshot>()({ method: 'GET', path: '/api/v1/snapshot/versioned' }),
+  /** Server-sent events: a full snapshot now, then (with `?deltas=1`) versioned changes, else a snapshot per change (no JSON reply). */
   events: route<void>()({ method: 'GET', path: '/api/v1/events' }),
   refresh: route<RefreshReply>()({ method: 'POST', path: '/api/v1/refresh', body: b.emptyBodySchema, status: 202 }),
   launch: route<TaskSnapshot>()({ method: 'POST', path: '/api/v1/tasks', body: launchRequestSchema, status: 201, timeoutMs: 2 * MINUTE }),

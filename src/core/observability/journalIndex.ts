@@ -13,7 +13,22 @@ interface Index {
 
 const MAX_INDEXES = 64;
 const indexes = new Map<string, Index>();
-const SEQ_PREFIX = /^\{"seq":(\d+),/;
+const SEQ_PREFIX = Buffer.from('{"seq":', 'latin1');
+
+/** The seq a journal line starts with (`{"seq":N,`), read from its bytes: this runs once per line a follower is shown. */
+function seqOf(line: Buffer): number | null {
+  if (line.length <= SEQ_PREFIX.length || line.compare(SEQ_PREFIX, 0, SEQ_PREFIX.length, 0, SEQ_PREFIX.length) !== 0) return null;
+  let n = 0;
+  let digits = 0;
+  for (let i = SEQ_PREFIX.length; i < line.length; i++) {
+    const c = line[i] as number;
+    if (c === 44) return digits ? n : null; // ','
+    if (c < 48 || c > 57) return null;
+    n = n * 10 + (c - 48);
+    digits++;
+  }
+  return null;
+}
 
 /** Lines parsed as JSON by indexed reads since start (lets tests check a tail read stays a tail read). */
 export const journalIndexStats = { parsedLines: 0, scannedBytes: 0 };
@@ -42,11 +57,11 @@ function refresh(path: string): Index | null {
       journalIndexStats.scannedBytes += n;
       let from = 0;
       for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < n; nl = buf.indexOf(10, nl + 1)) {
-        const prefix = Buffer.concat([...head, buf.subarray(from, Math.min(nl, from + 32))]).toString('latin1');
-        const m = SEQ_PREFIX.exec(prefix);
+        const start = buf.subarray(from, Math.min(nl, from + 32));
+        const seq = seqOf(head.length ? Buffer.concat([...head, start]) : start);
         // A torn line (no seq) is skipped: it holds no record a reader could use.
-        if (m) {
-          idx.seqs.push(Number(m[1]));
+        if (seq !== null) {
+          idx.seqs.push(seq);
           idx.offsets.push(lineStart);
         }
         lineStart = pos + nl + 1;

@@ -6,7 +6,7 @@ import { isActive, isTerminal, type Reason, type Snapshot, type TaskSnapshot, ty
 import { DEFAULT_RETENTION, type SupervisorSettings } from '../contract/settings';
 import type { AnswerDecision, DeletedTask, FollowUpResult } from '../contract/replies';
 import type { LaunchRequest } from '../contract/launch';
-import { buildSnapshot, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
+import { buildSnapshot, snapshotCounts, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
 import { transition } from './transitions';
 import { StateStore } from '../observability/stateStore';
 import { DEFAULT_JOURNAL_BUDGET, readJournal, type Journal } from '../observability/journal';
@@ -35,6 +35,7 @@ import { deleteTask } from './deleteTask';
 import type { UndoLandResult, LandOptions, ReworkResult, TaskScore, GithubCredentials } from '../contract/land';
 import { FollowUps, type FollowUpOptions } from './followUp';
 import { resolveWithAgent } from '../land/resolve';
+import type { SnapshotHead } from '../../shared/snapshotDelta';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import type { NormalizedIssue } from '../tracker/types';
 import { AttemptPipeline, type PipelineHost } from './attemptPipeline';
@@ -304,9 +305,19 @@ export class Orchestrator extends EventEmitter {
   }
 
   snapshot(): Snapshot {
-    const journalWarnings = [...this.journals.values(), this.store].map((j) => j.error).filter((e): e is string => !!e);
-    const s = { ...buildSnapshot(this.deps.repo, this.tasks, [...this.warnings, ...this.workflow.warnings(), ...journalWarnings], new Date()), workflow: this.workflow.summary() };
+    const s = { ...buildSnapshot(this.deps.repo, this.tasks, this.allWarnings(), new Date()), workflow: this.workflow.summary() };
     return this.autopilotView ? { ...s, autopilot: this.autopilotView() } : s;
+  }
+
+  /** The snapshot without its tasks: the event stream sends task and attempt records on their own (snapshotFeed.ts). */
+  snapshotHead(): SnapshotHead {
+    const head = { repo: this.deps.repo, counts: snapshotCounts(this.tasks), warnings: this.allWarnings(), workflow: this.workflow.summary() };
+    return this.autopilotView ? { ...head, autopilot: this.autopilotView() } : head;
+  }
+
+  private allWarnings(): string[] {
+    const journalWarnings = [...this.journals.values(), this.store].map((j) => j.error).filter((e): e is string => !!e);
+    return [...this.warnings, ...this.workflow.warnings(), ...journalWarnings];
   }
 
   /** The supervisor's Autopilot shows its state in every snapshot; `notify` re-broadcasts after it changed. */
@@ -473,7 +484,8 @@ export class Orchestrator extends EventEmitter {
     // Coalesce bursts (token updates, deltas) into at most ~10 snapshots a second.
     this.changeTimer = setTimeout(() => {
       this.changeTimer = null;
-      this.emit('change', this.snapshot());
+      // Listeners read what they need (the stream only the records that changed): no snapshot is built here.
+      this.emit('change');
     }, 100);
   }
 

@@ -38,7 +38,7 @@ export function isPersistedState(v: unknown): v is PersistedState {
   return !!s && s.version === 1 && Array.isArray(s.tasks) && s.tasks.every((t) => typeof t.id === 'string' && Array.isArray(t.attempts));
 }
 
-function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
+export function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
   const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, nextPrompt: _next, nextAttempt: _attempt, ...rest } = a;
   return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens }, followUps: a.followUps.map((f) => ({ ...f })) };
@@ -93,18 +93,21 @@ export function normalizeTask(t: TaskRecord): TaskRecord {
 }
 
 export function buildSnapshot(repo: string, tasks: TaskRecord[], warnings: string[], now: Date): Snapshot {
+  return { repo, generatedAt: now.toISOString(), tasks: sortedTasks(tasks).map(taskSnapshot), counts: snapshotCounts(tasks), warnings: [...warnings] };
+}
+
+/** Newest task first: the order of every snapshot. */
+export function sortedTasks(tasks: readonly TaskRecord[]): TaskRecord[] {
+  return [...tasks].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+export function snapshotCounts(tasks: readonly TaskRecord[]): Snapshot['counts'] {
   const all = tasks.flatMap((t) => t.attempts);
   return {
-    repo,
-    generatedAt: now.toISOString(),
-    tasks: [...tasks].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map(taskSnapshot),
-    counts: {
-      running: all.filter((a) => isActive(a.phase) && a.phase !== 'needs-you').length,
-      needsYou: all.filter((a) => a.phase === 'needs-you').length,
-      queued: all.filter((a) => a.phase === 'queued').length,
-      finished: all.filter((a) => a.phase === 'finished').length,
-      failed: all.filter((a) => a.phase === 'failed' || a.phase === 'stalled').length,
-    },
-    warnings: [...warnings],
+    running: all.filter((a) => isActive(a.phase) && a.phase !== 'needs-you').length,
+    needsYou: all.filter((a) => a.phase === 'needs-you').length,
+    queued: all.filter((a) => a.phase === 'queued').length,
+    finished: all.filter((a) => a.phase === 'finished').length,
+    failed: all.filter((a) => a.phase === 'failed' || a.phase === 'stalled').length,
   };
 }

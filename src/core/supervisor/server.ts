@@ -1,9 +1,8 @@
 // The supervisor's API on a user-only Unix socket: Symphony §13.7 routes, Quartet's control calls, an SSE stream.
 
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { UsageError } from '../orchestrator/validation';
-import type { Snapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
 import type { JournalPage } from '../contract/routes';
 import type { BusyReport } from '../contract/hello';
@@ -17,6 +16,7 @@ import { landOptions, reworkGithub } from './landRoute';
 import type { SupervisorIdentity } from './supervisorIdentity';
 import { describeBusy, isBusy } from './busy';
 import { dispatch, HttpError, send, type Handlers } from './dispatch';
+import { SnapshotFeed } from './snapshotFeed';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -36,13 +36,14 @@ export interface SupervisorServer extends Server {
 /** Requests that are no work a restart could cut off: the live stream, the handshake, the request to stop. */
 const NOT_WORK = new Set(['events', 'hello', 'shutdown']);
 
+/** Whether a request's query has `name` (the stream's `deltas`): a flag the route table need not type. */
+function hasFlag(url: string | undefined, name: string): boolean {
+  return new URL(url ?? '/', 'http://quartet').searchParams.has(name);
+}
+
 export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, autopilot: AutopilotService | null = null): SupervisorServer {
-  const subscribers = new Set<ServerResponse>();
-  const broadcast = (s: Snapshot): void => {
-    const frame = `event: snapshot\ndata: ${JSON.stringify(s)}\n\n`;
-    for (const res of subscribers) res.write(frame);
-  };
-  orch.on('change', broadcast);
+  const feed = new SnapshotFeed(orch);
+  orch.on('change', () => feed.changed());
   const reviews = new ReviewStore(orch.stateDir);
 
   const attempt = (id: string): string => {
@@ -54,16 +55,9 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
     hello: () => hooks.identity.hello(hooks.busy()),
     state: () => ({ ...stateView(orch.snapshot()), quartet: orch.snapshot() }),
     snapshot: () => orch.snapshot(),
-    events: (_, { req, res }) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-      res.write(`event: snapshot\ndata: ${JSON.stringify(orch.snapshot())}\n\n`);
-      subscribers.add(res);
-      hooks.onSubscribers(subscribers.size);
-      req.on('close', () => {
-        subscribers.delete(res);
-        hooks.onSubscribers(subscribers.size);
-      });
-    },
+    versionedSnapshot: () => feed.full(),
+    // `?deltas=1`: a full snapshot, then changes (snapshotFeed.ts); without it, a full snapshot per change.
+    events: (_, { req, res }) => feed.subscribe(req, res, hasFlag(req.url, 'deltas'), (n) => hooks.onSubscribers(n)),
     refresh: () => refreshRoute(orch, autopilot),
     launch: ({ body }) => orch.launch(body),
     deleteTask: ({ params }) => orch.deleteTask(params.id),
