@@ -89,6 +89,8 @@ export interface WorkflowConfig {
   hooks: HookSettings;
   agent: AgentSettings;
   codex: CodexSettings;
+  /** SPEC §13.7 extension: the HTTP server's port (`quartet serve`); null = not set. */
+  server: { port: number | null };
   quartet: QuartetSettings;
 }
 
