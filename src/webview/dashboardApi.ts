@@ -25,7 +25,8 @@ export function takeToken(loc: Location, storage: Storage, history: History): st
 }
 
 export function dashboardApi(win: Window = window): VsCodeApi {
-  const token = takeToken(win.location, win.sessionStorage, win.history);
+  // Read at each post: a `#token=…` pasted into the open page (no reload) counts at once.
+  const token = (): string | null => takeToken(win.location, win.sessionStorage, win.history);
   let session: string | null = null;
   const queue: Posted[] = [];
   // Replayed on a new session (the stream reconnected: the server forgot this page): "ready" and what it follows.
@@ -34,7 +35,8 @@ export function dashboardApi(win: Window = window): VsCodeApi {
 
   const send = async (msg: Posted): Promise<void> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
+    const t = token();
+    if (t) headers.authorization = `Bearer ${t}`;
     try {
       const res = await fetch(`${DASHBOARD_PATHS.message}?session=${encodeURIComponent(session ?? '')}`, { method: 'POST', headers, body: JSON.stringify(msg) });
       if (res.status === 204) return;
@@ -46,6 +48,7 @@ export function dashboardApi(win: Window = window): VsCodeApi {
     }
   };
 
+  token();
   const events = new EventSource(DASHBOARD_PATHS.events);
   events.addEventListener('session', (e) => {
     session = (JSON.parse((e as MessageEvent<string>).data) as { id: string }).id;

@@ -90,6 +90,8 @@ export function startHttpServe(deps: HttpServeDeps): Promise<HttpServe> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
       return void res.end(html);
     }
+    // Browsers ask for it unprompted; a 404 would read as a failure in the page's console.
+    if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     if (url.pathname.startsWith(DASHBOARD_PATHS.assets) && READ_METHODS.has(method)) {
       if (sendAsset(res, deps.root, url.pathname.slice(DASHBOARD_PATHS.assets.length))) return;
     } else if (url.pathname === DASHBOARD_PATHS.events && method === 'GET') {
