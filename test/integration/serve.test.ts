@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { git, startHarness, type Harness } from '../support/repoHarness';
 import { connectToFakeGithub, type GithubRepo } from '../support/githubRepo';
-import { attachCli, type AttachedCli } from '../support/autopilotCli';
+import { attachCli, filesContaining, type AttachedCli } from '../support/autopilotCli';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { DIST } from '../support/repoHarness';
 
@@ -139,4 +139,9 @@ test('a headless Autopilot restarted with its token file resumes its retry queue
   if (after) assert.equal(after.attempt, before?.attempt);
   assert.equal((await state()).autopilot?.problem ?? null, null);
   await serving.waitFor(/autopilot: started headless/, 10_000);
+  // The tokens went on the supervisor's stdin: in no file of the state folder, and not in the output.
+  for (const secret of [SERVER_TOKEN, gh.token]) {
+    assert.deepEqual(filesContaining(join(h.repo, '.git', 'quartet'), secret), []);
+    assert.ok(!serving.output().includes(secret));
+  }
 });
