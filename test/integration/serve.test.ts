@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { git, startHarness, type Harness } from '../support/repoHarness';
 import { connectToFakeGithub, type GithubRepo } from '../support/githubRepo';
@@ -105,6 +106,16 @@ test('GET /api/v1/state answers anyone; a state-changing request needs the token
     assert.equal((refused.body.error as { code: string }).code, 'unauthorized');
   }
   assert.equal((await api('POST', '/api/v1/autopilot/stop')).status, 401, 'the Autopilot cannot be stopped without the token');
+  // DNS rebinding: a page whose own name now points at 127.0.0.1 sends its name as Host; it gets nothing.
+  const rebound = await new Promise<number>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/v1/state', headers: { host: `evil.example:${port}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(rebound, 421);
   const refreshed = await api('POST', '/api/v1/refresh', SERVER_TOKEN);
   assert.equal(refreshed.status, 202);
   assert.equal(refreshed.body.queued, true);
