@@ -19,6 +19,7 @@ import { rework, REWORK_HELP } from './reworkCommand';
 import { CLEANUP_HELP, RESTORE_HELP, cleanupCommand, restoreCommand } from './cleanupCommand';
 import { LandError } from '../core/land/errors';
 import { WORKERS_HELP, workersCommand, WorkersConfigInvalid } from './workersCommand';
+import { serve, SERVE_FLAGS, SERVE_HELP } from './serveCommand';
 
 const HELP: Record<string, string> = {
   main: `quartet — run several Codex attempts at a task in parallel git worktrees
@@ -39,6 +40,7 @@ Commands:
   quartet cleanup [--dry-run] [--all | --items IDS] [--json] [--repo DIR]
   quartet restore ARCHIVE_DIR --branch NAME [--repo DIR]
   quartet supervisor stop [--repo DIR]
+  quartet serve [--port N] [--host H] [--token-file F] [--tracker-token-file F] [--repo DIR]
   quartet workflow validate [PATH] [--json]
   quartet workers [--workers JSON] [--ssh-config FILE] [--json] [--repo DIR]
 
@@ -89,6 +91,7 @@ Exit codes: 0 success · 1 the work ran but something failed · 2 usage, configu
   supervisor: `quartet supervisor stop [--repo DIR]\n\n  Stops the repository's supervisor, whatever Quartet build it is (running attempts end as "interrupted";\n  Resume continues them). The next command starts the supervisor of its own build.`,
   workflow: WORKFLOW_HELP,
   workers: WORKERS_HELP,
+  serve: SERVE_HELP,
 };
 
 class EnvError extends Error {}
@@ -179,7 +182,7 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP[command]);
     return 0;
   }
-  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply', 'no-progress-limit', 'cost-budget-usd', 'items', 'branch', 'allow-tracker-host', 'workers', 'ssh-config'];
+  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply', 'no-progress-limit', 'cost-budget-usd', 'items', 'branch', 'allow-tracker-host', 'workers', 'ssh-config', ...SERVE_FLAGS];
   const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json', 'once', 'dry-run', 'all'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
   switch (command) {
     case 'launch':
@@ -290,6 +293,8 @@ async function run(argv: string[]): Promise<number> {
       if (!repo) throw new EnvError(`${dir} is not inside a git repository`);
       return restoreCommand(p, repo);
     }
+    case 'serve':
+      return serve(p, process.env);
     case 'supervisor': {
       if (p.positionals[0] !== 'stop') throw new CliUsageError('usage: quartet supervisor stop [--repo DIR]');
       const client = await connect(p, true);

@@ -97,6 +97,17 @@ export interface AutopilotSnapshot {
   problem?: AutopilotProblem | null;
   /** It should run (remembered across supervisor restarts; Stop clears it). */
   wanted?: boolean;
+  /** The tracker's rate-limit headers from its latest response (SPEC §13.7 `rate_limits`); null before any. */
+  rateLimits?: TrackerRateLimits | null;
+}
+
+/** A tracker's rate budget as its latest response stated it: GitHub's x-ratelimit-*, Linear's x-ratelimit-requests-* / -complexity-*. */
+export interface TrackerRateLimits {
+  provider: 'github' | 'linear';
+  /** When the response that carried them arrived. */
+  observedAt: string;
+  /** Budgets by name (GitHub: its `x-ratelimit-resource`, e.g. `core`; Linear: `requests`, `complexity`). */
+  buckets: Record<string, { limit: number | null; remaining: number | null; used: number | null; resetAt: string | null }>;
 }
 
 export function emptyAutopilotSnapshot(configured: boolean, source: string | null = null): AutopilotSnapshot {

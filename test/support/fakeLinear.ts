@@ -170,7 +170,12 @@ export async function startFakeLinear(opts: { apiKey: string; project?: string }
         });
       }
       const a = answer(query, variables);
-      send(a.status, a.body);
+      // Linear states both budgets on every answer (requests per hour, complexity points per hour).
+      const hour = String(Date.now() + 3_600_000);
+      send(a.status, a.body, {
+        'x-ratelimit-requests-limit': '1500', 'x-ratelimit-requests-remaining': String(1500 - requests.length), 'x-ratelimit-requests-reset': hour,
+        'x-ratelimit-complexity-limit': '250000', 'x-ratelimit-complexity-remaining': String(250000 - 10 * requests.length), 'x-ratelimit-complexity-reset': hour,
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

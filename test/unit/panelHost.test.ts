@@ -10,7 +10,7 @@ import { isRetryable, isStoppable } from '../../src/extension/viewModel/contextV
 import { answerRequest, type RequestDeps } from '../../src/extension/panel/panelRequests';
 import { JournalPump, type JournalChunk } from '../../src/extension/panel/journalPump';
 import { JournalSubscriptions } from '../../src/extension/panel/journalSubscriptions';
-import { jsonForScript, panelCsp, renderPanelHtml } from '../../src/extension/panel/panelHtml';
+import { jsonForScript, panelCsp, renderPanelHtml } from '../../src/shared/panelHtml';
 import { attemptIdFromArg, viewFromSavedState } from '../../src/extension/panel/panelArgs';
 import { DEFAULT_PRICE_TABLE } from '../../src/shared/cost';
 import { snapshotFixture } from '../webview/snapshotFixture';

@@ -223,3 +223,12 @@ test('WORKFLOW.md may tighten Codex, never loosen it: an unsafe codex.command / 
   assert.equal(workflowTrustWarnings(open).length, 2);
   assert.equal(launchDefaultsFrom(def('codex:\n  thread_sandbox: read-only')).sandbox, 'read-only', 'tightening is applied');
 });
+
+test('server.port (SPEC §13.7 extension): an integer 0–65535 read for quartet serve; absent = null; anything else names the key', () => {
+  assert.equal(parse('---\nserver:\n  port: 8080\n---\n').config.server.port, 8080);
+  assert.equal(parse('---\nserver:\n  port: 0\n---\n').config.server.port, 0);
+  assert.equal(parse('---\ntracker:\n  kind: local\n---\n').config.server.port, null);
+  assert.ok(!parse('---\nserver:\n  port: 8080\n---\n').ignored.includes('server'), 'a known key, not an ignored one');
+  assert.match(fails(() => parse('---\nserver:\n  port: 70000\n---\n')).message, /server\.port/);
+  assert.match(fails(() => parse('---\nserver:\n  port: http\n---\n')).message, /server\.port/);
+});

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { renderPanelHtml } from '../../src/extension/panel/panelHtml';
+import { renderPanelHtml } from '../../src/shared/panelHtml';
 import type { HostToWebview, PanelInitialState, WebviewToHost } from '../../src/shared/protocol';
 
 export const ORIGIN = 'https://panel.test';

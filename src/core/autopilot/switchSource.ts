@@ -1,6 +1,7 @@
 // A TaskSource whose adapter can be replaced: a reloaded WORKFLOW.md with a new tracker config applies to the next tick.
 
 import type { NormalizedIssue, TaskSource } from '../tracker/types';
+import type { TrackerRateLimits } from '../../shared/autopilot';
 
 export class SwitchSource implements TaskSource {
   constructor(private inner: TaskSource) {}
@@ -32,5 +33,9 @@ export class SwitchSource implements TaskSource {
 
   async preflight(): Promise<void> {
     await this.inner.preflight?.();
+  }
+
+  rateLimits(): TrackerRateLimits | null {
+    return this.inner.rateLimits?.() ?? null;
   }
 }

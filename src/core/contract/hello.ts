@@ -23,6 +23,8 @@ export interface BusyReport {
   requests: number;
   /** The Autopilot polls the tracker (its tracker token lives in memory only). */
   autopilot: boolean;
+  /** A headless server (`quartet serve`): it stays until stopped, never replaced or idled away. */
+  serving?: boolean;
 }
 
 /** The reply of `GET /api/v1/hello`: who answers, and whether replacing it now would cut work off. */

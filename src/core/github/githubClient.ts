@@ -36,6 +36,8 @@ export interface GithubClientOptions {
   requestTimeoutMs?: number;
   /** Told before each rate-limit wait (the land logs it). */
   onRateLimit?: (waitMs: number, resetAt: Date) => void;
+  /** Every final response's headers, errors included (the tracker keeps the rate-limit ones for `rate_limits`). */
+  onHeaders?: (get: (name: string) => string | undefined) => void;
   /** Octokit's warnings (deprecations), token removed; everything else it would log is reported through GithubError. */
   log?: (line: string) => void;
 }
@@ -78,12 +80,23 @@ export function createGithubClient(o: GithubClientOptions): GithubClient {
     options.request = { ...options.request };
     options.headers = { 'x-github-api-version': GITHUB_API_VERSION, ...options.headers };
     try {
-      return await request(options);
+      const res = await request(options);
+      o.onHeaders?.(headerReader(res.headers));
+      return res;
     } catch (err) {
+      const headers = (err as { response?: { headers?: Record<string, unknown> } }).response?.headers;
+      if (headers) o.onHeaders?.(headerReader(headers));
       throw toGithubError(err, { what: describe(octokit, options, baseUrl), token: o.token, nowMs: clock.now(), timeoutMs });
     }
   });
   return octokit;
+}
+
+function headerReader(headers: Record<string, unknown>): (name: string) => string | undefined {
+  return (name) => {
+    const v = headers[name.toLowerCase()];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+  };
 }
 
 /** `GET /repos/o/r/pulls/7`: the method and the expanded path under the API root, without the query. */

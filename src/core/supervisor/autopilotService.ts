@@ -76,7 +76,7 @@ export class AutopilotService {
   snapshot(opts: { reread?: boolean } = {}): AutopilotSnapshot {
     if (opts.reread) this.factory.revision();
     const base = this.autopilot ? this.autopilot.snapshot(true) : emptyAutopilotSnapshot(this.factory.configured());
-    return { ...base, configured: this.factory.configured() || base.configured, credentials: this.factory.needs(), problem: this.problem, wanted: this.wish.wanted };
+    return { ...base, configured: this.factory.configured() || base.configured, credentials: this.factory.needs(), problem: this.problem, wanted: this.wish.wanted, rateLimits: this.source?.rateLimits() ?? null };
   }
 
   /** True when the client sent something: an empty set (a shell without the token) never erases what another client gave. */

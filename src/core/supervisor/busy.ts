@@ -11,6 +11,7 @@ export interface InMemoryWork {
   retries: number;
   requests: number;
   autopilot: boolean;
+  serving?: boolean;
 }
 
 /** The report from a snapshot (the persisted view) and the supervisor's in-memory work. */
@@ -25,11 +26,12 @@ export function busyReport(s: Pick<Snapshot, 'tasks' | 'autopilot'>, memory: Par
     retries: memory.retries ?? attempts.filter((a) => isTerminal(a.phase) && a.nextRetryAt).length,
     requests: memory.requests ?? 0,
     autopilot: memory.autopilot ?? s.autopilot?.status === 'running',
+    ...(memory.serving ? { serving: true } : {}),
   };
 }
 
 export function isBusy(b: BusyReport): boolean {
-  return b.autopilot || b.attempts + b.lands + b.checks + b.verdicts + b.retries + b.requests > 0;
+  return b.autopilot || b.serving === true || b.attempts + b.lands + b.checks + b.verdicts + b.retries + b.requests > 0;
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -44,5 +46,6 @@ export function describeBusy(b: BusyReport): string {
   if (b.retries) parts.push(`${plural(b.retries, 'retry', 'retries')} scheduled`);
   if (b.requests) parts.push(`${plural(b.requests, 'request')} in progress`);
   if (b.autopilot) parts.push('the Autopilot');
+  if (b.serving) parts.push('a headless server (quartet serve)');
   return parts.join(', ');
 }

@@ -18,6 +18,9 @@ import { isTerminal } from '../../shared/model';
 import { SupervisorIdentity } from './supervisorIdentity';
 import { busyReport, describeBusy, isBusy } from './busy';
 import type { BusyReport } from '../contract/hello';
+import { readServeConfig } from './serve/serveConfig';
+import { startHttpServe, type HttpServe } from './serve/httpServe';
+import { startHeadlessAutopilot } from './serve/headlessAutopilot';
 
 const IDLE_EXIT_MS = Number(process.env.QUARTET_SUPERVISOR_IDLE_MS ?? 30 * 60_000);
 /** How long a new supervisor waits for a shutting-down owner to release the repository's lock. */
@@ -37,6 +40,12 @@ async function main(): Promise<void> {
     process.stderr.write('quartet supervisor: --repo is not inside a git repository\n');
     process.exit(2);
   }
+  // `quartet serve`: the listen address and tokens come on stdin (never argv or env, which other users' tools can read).
+  const serve = await readServeConfig(process.argv, process.stdin).catch((err: unknown) => {
+    process.stderr.write(`quartet supervisor: ${(err as Error).message}\n`);
+    process.exit(2);
+  });
+  if (serve) secrets.add([serve.authToken ?? '', serve.trackerToken ?? '']);
   const paths = await supervisorPaths(repo);
   for (const note of paths.notes) log(note);
   // A client starts us when nobody answers on the socket: usually the owner is shutting down
@@ -58,7 +67,8 @@ async function main(): Promise<void> {
   // The persisted setting counts from the start, not only once a client re-sends it.
   let stopOnLastClient = orch.currentSettings.stopWhenLastClientDisconnects;
   let shuttingDown = false;
-  const shutdown = async (why: string): Promise<void> => {
+  let http: HttpServe | null = null;
+  const shutdown = async (why: string, exitCode = 0): Promise<void> => {
     if (shuttingDown) return;
     shuttingDown = true;
     log(`shutting down (${why})`);
@@ -66,6 +76,7 @@ async function main(): Promise<void> {
     autopilot.stop('the supervisor is shutting down', { keepWish: true });
     // Stop answering at once: a client that connects now starts the next supervisor, which waits for our lock.
     server.close();
+    http?.close();
     if (existsSync(paths.socket)) unlinkSync(paths.socket);
     // Our children must not outlive us: the next supervisor marks them interrupted and offers a retry.
     await orch.stopAll('supervisor_restart');
@@ -74,9 +85,9 @@ async function main(): Promise<void> {
     // Checks and anything an agent left in the background (tagged with its attempt) go with us.
     await sweepStrays(orch, paths.stateDir, 'this supervisor');
     releaseLock(paths.lock);
-    process.exit(0);
+    process.exit(exitCode);
   };
-  const busy = (): BusyReport => busyReport(orch.snapshot(), { ...orch.inMemoryWork(), requests: server.activeRequests(), autopilot: autopilot.isRunning });
+  const busy = (): BusyReport => busyReport(orch.snapshot(), { ...orch.inMemoryWork(), requests: server.activeRequests(), autopilot: autopilot.isRunning, serving: serve !== null });
   // A newer client called: this build makes way as soon as nothing runs. Clients, connected windows included,
   // do not hold it: their next call (or reconnect) starts the newer build, which reloads the persisted state.
   const restartIfOutdated = (): void => {
@@ -118,6 +129,20 @@ async function main(): Promise<void> {
     chmodSync(paths.socket, 0o600);
     writeFileSync(paths.info, JSON.stringify(identity.info(paths.socket, repo)), { mode: 0o600 });
     log(`supervisor for ${repo} (build ${identity.stamp.buildId}, API ${identity.stamp.apiVersion}) listening on ${paths.socket}`);
+    if (serve) {
+      startHttpServe({ config: serve, api: server, orch, root: join(__dirname, '..'), log }).then(
+        (h) => {
+          http = h;
+          log(`quartet serve: listening on ${h.url} (${serve.authToken ? 'state-changing requests need the token' : 'read-only: started without a token'})`);
+          void startHeadlessAutopilot(autopilot, serve, process.env, log);
+        },
+        (err: unknown) => {
+          process.stderr.write(`quartet serve: cannot listen on ${serve.host}:${serve.port}: ${(err as Error).message}\n`);
+          void shutdown('the HTTP port is not available', 2);
+        },
+      );
+      return;
+    }
     // It was running before this supervisor started: start it again (or say why it cannot).
     void autopilot.resumeIfWanted();
   });

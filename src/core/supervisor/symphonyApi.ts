@@ -40,7 +40,8 @@ export function stateView(s: Snapshot): Record<string, unknown> {
       total_tokens: sum((a) => a.tokens.total),
       seconds_running: Math.round(sum((a) => seconds(a, now)) * 10) / 10,
     },
-    rate_limits: null,
+    // The tracker's latest stated budget (GitHub x-ratelimit-*, Linear x-ratelimit-requests-*); null before any response.
+    rate_limits: s.autopilot?.rateLimits ?? null,
     ...(s.autopilot ? { autopilot: autopilotView(s.autopilot, s) } : {}),
   };
 }

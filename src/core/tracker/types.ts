@@ -1,5 +1,7 @@
 // The task-source boundary (Symphony SPEC §4.1.1 issue, §11.1 reads, §11.4 error categories), shared by adapters and Autopilot.
 
+import type { TrackerRateLimits } from '../../shared/autopilot';
+
 /** A blocker reference, best-effort provider metadata (SPEC §4.1.1). */
 export interface BlockerRef {
   id: string | null;
@@ -88,6 +90,8 @@ export interface TaskSource {
   readonly secretEnvNames?: readonly string[];
   /** Checks local config and secret presence without a provider request; throws a TrackerError. */
   preflight?(): Promise<void>;
+  /** The rate-limit headers of the provider's latest response (SPEC §13.7 `rate_limits`); null before any. */
+  rateLimits?(): TrackerRateLimits | null;
 }
 
 /** Scheduler comparison form of a state name (SPEC §11.3). */

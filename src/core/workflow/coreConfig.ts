@@ -8,7 +8,7 @@ import type { AgentSettings, CodexSettings, HookSettings, TrackerSettings } from
 import { invalidHost } from '../workers/remoteShell';
 import { invalidRemoteRoot, type WorkflowWorkerSettings } from '../workers/workerConfig';
 
-export const CORE_KEYS = ['tracker', 'polling', 'workspace', 'hooks', 'agent', 'codex', 'worker'] as const;
+export const CORE_KEYS = ['tracker', 'polling', 'workspace', 'hooks', 'agent', 'codex', 'worker', 'server'] as const;
 
 /** Flat tracker keys of earlier SPEC drafts (Linear): accepted and moved under `provider`. */
 const LEGACY_TRACKER_KEYS = ['api_key', 'endpoint', 'project_slug'];
@@ -54,6 +54,13 @@ export function readPolling(r: ConfigReader, root: RawMap): { intervalMs: number
   const p = r.section(root, 'polling', 'polling');
   r.unknownKeys(p, 'polling', ['interval_ms']);
   return { intervalMs: r.int(p, 'interval_ms', 'polling.interval_ms', 30_000, { min: 1 }) };
+}
+
+/** SPEC §13.7 extension: `server.port` starts the HTTP API (`quartet serve`; its `--port` wins); null = not set. */
+export function readServer(r: ConfigReader, root: RawMap): { port: number | null } {
+  const sv = r.section(root, 'server', 'server');
+  r.unknownKeys(sv, 'server', ['port']);
+  return { port: sv.port === undefined || sv.port === null ? null : r.int(sv, 'port', 'server.port', 0, { min: 0, max: 65535 }) };
 }
 
 export function readWorkspace(r: ConfigReader, root: RawMap): { root: string } {

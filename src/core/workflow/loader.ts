@@ -6,7 +6,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { WorkflowError } from './errors';
 import { compileTemplate, type CompiledTemplate } from './template';
-import { CORE_KEYS, readAgent, readCodex, readHooks, readPolling, readTracker, readWorker, readWorkspace } from './coreConfig';
+import { CORE_KEYS, readAgent, readCodex, readHooks, readPolling, readServer, readTracker, readWorker, readWorkspace } from './coreConfig';
 import { QUARTET_KEY, readQuartet } from './quartetConfig';
 import { ConfigReader, isMap } from './values';
 import type { WorkflowConfig, WorkflowDefinition } from './types';
@@ -76,6 +76,7 @@ export function parseWorkflow(text: string, path: string, opts: LoadOptions & { 
     agent: readAgent(reader, raw),
     codex: readCodex(reader, raw),
     worker: readWorker(reader, raw),
+    server: readServer(reader, raw),
     quartet: readQuartet(reader, raw),
   };
   reader.unknownKeys(raw, '', [...CORE_KEYS, QUARTET_KEY]);

@@ -92,6 +92,8 @@ export interface WorkflowConfig {
   codex: CodexSettings;
   /** SPEC Appendix A worker hosts (empty list: everything runs locally). */
   worker: WorkflowWorkerSettings;
+  /** SPEC §13.7 extension: the HTTP server's port (`quartet serve`); null = not set. */
+  server: { port: number | null };
   quartet: QuartetSettings;
 }
 

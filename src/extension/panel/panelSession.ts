@@ -7,7 +7,7 @@ import type { PriceTable } from '../../shared/cost';
 import { PANEL_PROTOCOL_VERSION, type HostToWebview, type PanelViewState, type WebviewToHost } from '../../shared/protocol';
 import { parseWebviewMessage } from '../../shared/protocolGuards';
 import { isTerminal } from '../../shared/model';
-import { renderPanelHtml } from './panelHtml';
+import { renderPanelHtml } from '../../shared/panelHtml';
 import { answerRequest, type RequestDeps } from './panelRequests';
 import { JournalSubscriptions } from './journalSubscriptions';
 import { TrafficCounter } from './trafficCounter';

@@ -1,5 +1,6 @@
 // GitHub Issues as a TaskSource (kind `github`): one repository, open/closed + label-derived states, no pull requests.
 
+import { githubRateLimits, RateLimitRecorder } from '../rateLimits';
 import { createGithubClient, DEFAULT_GITHUB_API, type Clock, type GithubClient } from '../../github/githubClient';
 import { GithubError } from '../../github/errors';
 import { collectPages } from './githubPages';
@@ -52,6 +53,7 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
   const timeoutMs = o.timeoutMs ?? 30_000;
   const warn = o.warn ?? ((m: string) => console.warn(m));
   let assigneeLogin: Promise<string | null> | null = null;
+  const limits = new RateLimitRecorder(githubRateLimits);
 
   const token = async (): Promise<string> => {
     const t = await o.getToken();
@@ -62,7 +64,7 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
   /** One client per operation: the token is read fresh each time, so a rotated secret applies at once. */
   const client = (t: string): GithubClient => {
     try {
-      return createGithubClient({ token: t, baseUrl, requestTimeoutMs: timeoutMs, clock: o.clock });
+      return createGithubClient({ token: t, baseUrl, requestTimeoutMs: timeoutMs, clock: o.clock, onHeaders: (get) => limits.observe(get) });
     } catch (err) {
       throw trackerErrorOf(err, `client for ${owner}/${repo}`, t);
     }
@@ -101,6 +103,7 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
     async preflight() {
       await token();
     },
+    rateLimits: () => limits.latest(),
 
     async fetchIssuesByStates(stateNames) {
       const wanted = new Set(stateNames.map(stateKey));

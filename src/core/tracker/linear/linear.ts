@@ -1,5 +1,6 @@
 // Linear as a TaskSource (kind `linear`): issues of one project (by slugId), cursor pagination, refresh by issue id.
 
+import { linearRateLimits, RateLimitRecorder } from '../rateLimits';
 import { LINEAR_API_URL, linearData, postLinear } from './linearClient';
 import { normalizeLinearIssue, type LinearMapping } from './linearNormalize';
 import { stateKey, TrackerError, type NormalizedIssue, type TaskSource } from '../types';
@@ -51,14 +52,18 @@ export function createLinearSource(o: LinearOptions): TaskSource {
   const warn = o.warn ?? ((m: string) => console.warn(m));
   const terminalStateKeys = new Set((o.terminalStates ?? []).map(stateKey));
   let viewer: Promise<string> | null = null;
+  const limits = new RateLimitRecorder(linearRateLimits);
 
   const apiKey = async (): Promise<string> => {
     const k = await o.getApiKey();
     if (!k) throw new TrackerError('missing_tracker_secret', `No Linear API key for project ${o.projectSlug}: set ${o.keyWhere ?? 'an API key'}.`);
     return k;
   };
-  const query = async (key: string, doc: string, variables: Obj, what: string): Promise<Obj> =>
-    linearData(await postLinear(endpoint, key, doc, variables, timeoutMs), what, key);
+  const query = async (key: string, doc: string, variables: Obj, what: string): Promise<Obj> => {
+    const raw = await postLinear(endpoint, key, doc, variables, timeoutMs);
+    limits.observe((n) => raw.headers.get(n));
+    return linearData(raw, what, key);
+  };
 
   const mapping = async (key: string): Promise<LinearMapping> => {
     const wanted = o.assignee?.trim() ?? '';
@@ -84,6 +89,7 @@ export function createLinearSource(o: LinearOptions): TaskSource {
     async preflight() {
       await apiKey();
     },
+    rateLimits: () => limits.latest(),
 
     async fetchIssuesByStates(stateNames) {
       const names = [...new Set(stateNames)];

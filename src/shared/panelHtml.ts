@@ -1,6 +1,6 @@
 // The control panel's locked-down HTML: strict CSP, one nonce'd script, initial state embedded as inert JSON.
 
-import { INITIAL_STATE_ELEMENT_ID, type PanelInitialState } from '../../shared/protocol';
+import { INITIAL_STATE_ELEMENT_ID, type PanelInitialState } from './protocol';
 
 export interface PanelHtmlInput {
   /** `webview.cspSource`: the origin webview resources (asWebviewUri) are served from. */
@@ -10,6 +10,10 @@ export interface PanelHtmlInput {
   scriptUri: string;
   styleUri: string;
   initialState: PanelInitialState;
+  /** The web dashboard's own policy (it also fetches from its origin); default: the webview's panelCsp. */
+  csp?: string;
+  /** Extra inert JSON for the page (the dashboard: how to reach its server), in `<script type="application/json" id=…>`. */
+  data?: { id: string; value: unknown };
 }
 
 /**
@@ -47,7 +51,7 @@ export function renderPanelHtml(input: PanelHtmlInput): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(panelCsp(input.cspSource, nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${attr(input.csp ?? panelCsp(input.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(input.styleUri)}">
 <title>Quartet</title>
@@ -55,7 +59,7 @@ export function renderPanelHtml(input: PanelHtmlInput): string {
 <body>
 <div id="root"></div>
 <script type="application/json" id="${INITIAL_STATE_ELEMENT_ID}">${jsonForScript(input.initialState)}</script>
-<script nonce="${attr(nonce)}" src="${attr(input.scriptUri)}"></script>
+${input.data ? `<script type="application/json" id="${attr(input.data.id)}">${jsonForScript(input.data.value)}</script>\n` : ''}<script nonce="${attr(nonce)}" src="${attr(input.scriptUri)}"></script>
 </body>
 </html>`;
 }
