@@ -23,6 +23,8 @@ export interface ThreadStats {
   steps: number[];
   /** Sum of the usage actually sent in `response.completed` frames. */
   usage: TokenTotals;
+  /** The thread's latest request body: `lastRequestBody` is whichever thread asked last (a review turn may come after). */
+  lastBody?: unknown;
 }
 
 export interface FakeServerStats {
@@ -122,6 +124,7 @@ export async function startFakeResponsesServer(opts: FakeResponsesOptions = {}):
     thread.requests++;
     thread.scenario = scenario;
     thread.steps.push(step);
+    thread.lastBody = parsed.body;
     stats.threads.set(threadId, thread);
 
     await pause((opts.stepDelayMs ?? 0) + (scenario === 'slow' ? SLOW_STEP_MS : 0), closing.signal);

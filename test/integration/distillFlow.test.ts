@@ -43,7 +43,9 @@ test('a failure repeated across attempts plus a rework reason becomes a cited pr
   const top = out.evidence[0]!;
   assert.match(top.title, /widget missing/);
   assert.ok(top.count >= 3, `the error recurs in the three attempts (${top.count})`);
-  assert.equal(new Set(top.attempts).size, 3);
+  // The rework's fresh attempt runs the same failing command: on a slow machine its failure may already count.
+  for (const a of done.attempts) assert.ok(top.attempts.includes(a.id), `${a.id} is cited: ${top.attempts.join(', ')}`);
+  assert.ok(new Set(top.attempts).size <= 4, top.attempts.join(', '));
   assert.ok(top.provenance.every((p) => p.attemptId.startsWith(t.id)));
   const proposal = out.proposals[0]!;
   assert.deepEqual(proposal.provenance, [top.id]);

@@ -58,7 +58,7 @@ class RawAppServer {
     });
   }
 
-  async request(method: string, params: unknown, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+  async request(method: string, params: unknown, timeoutMs = 60_000): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     this.send({ method, id, params });
     const reply = await this.waitFor((m) => m.id === id && !m.method, timeoutMs, method);
@@ -98,13 +98,19 @@ async function runTurn(server: FakeResponsesServer, root: string, prompt: string
   const codexHome = join(root, 'codex-home');
   writeCodexHome(codexHome, { baseUrl: server.url, approvalPolicy: 'never', sandbox: 'workspace-write' });
   const codex = new RawAppServer(repo, hermeticCodexEnv(codexHome, join(root, 'home-dir')));
-  await codex.request('initialize', { clientInfo: { name: 'quartet_test', title: 'Quartet test', version: '0.0.1' }, capabilities: null });
-  codex.send({ method: 'initialized' });
-  const started = await codex.request('thread/start', { cwd: repo, approvalPolicy: 'never', sandbox: 'workspace-write' });
-  const threadId = (started.thread as { id: string }).id;
-  await codex.request('turn/start', { threadId, input: [{ type: 'text', text: prompt, text_elements: [] }] });
-  const done = await codex.waitFor((m) => m.method === 'turn/completed', 25_000, 'turn/completed');
-  return { codex, repo, threadId, turn: (done.params?.turn ?? {}) as Record<string, unknown> };
+  try {
+    await codex.request('initialize', { clientInfo: { name: 'quartet_test', title: 'Quartet test', version: '0.0.1' }, capabilities: null });
+    codex.send({ method: 'initialized' });
+    const started = await codex.request('thread/start', { cwd: repo, approvalPolicy: 'never', sandbox: 'workspace-write' });
+    const threadId = (started.thread as { id: string }).id;
+    await codex.request('turn/start', { threadId, input: [{ type: 'text', text: prompt, text_elements: [] }] });
+    const done = await codex.waitFor((m) => m.method === 'turn/completed', 60_000, 'turn/completed');
+    return { codex, repo, threadId, turn: (done.params?.turn ?? {}) as Record<string, unknown> };
+  } catch (err) {
+    // A Codex left running would keep this file's process alive past its failure (until the runner's timeout).
+    await codex.stop();
+    throw err;
+  }
 }
 
 function filesContaining(dir: string, needle: string): string[] {
@@ -132,7 +138,7 @@ async function withRun(prompt: string, check: (run: Run, server: FakeResponsesSe
   }
 }
 
-test('default scenario: the real Codex runs read, edit, check and final message', { timeout: 30_000 }, async () => {
+test('default scenario: the real Codex runs read, edit, check and final message', { timeout: 150_000 }, async () => {
   await withRun('Improve the repo a little.', ({ codex, repo, threadId, turn }, server) => {
     assert.equal(turn.status, 'completed', JSON.stringify(turn.error));
     const stats = server.stats.threads.get(threadId);
@@ -150,7 +156,7 @@ test('default scenario: the real Codex runs read, edit, check and final message'
   });
 });
 
-test('fail scenario: the turn completes with status failed', { timeout: 30_000 }, async () => {
+test('fail scenario: the turn completes with status failed', { timeout: 150_000 }, async () => {
   await withRun('Do something [[quartet-demo:fail]]', ({ turn, codex }) => {
     assert.equal(turn.status, 'failed');
     assert.ok(turn.error, 'a failed turn carries an error');

@@ -63,7 +63,9 @@ test('the agent runs `env`; no declared secret is in it, nor in any journal, sta
   // A follow-up message (the panel's message box) with a pasted token: redacted before the model or a journal sees it.
   const more = await h.client.followUp(viaApi.attempts[0]!.id, `one more dump (use ${SUPERVISOR_SECRETS.GITHUB_TOKEN} and ${SENT.GH_TOKEN})`, 'user-message');
   assert.equal(more.status, 'completed', more.message);
-  assert.match(JSON.stringify(h.server.stats.lastRequestBody ?? ''), /one more dump \(use \[REDACTED\] and \[REDACTED\]\)/, 'the model got the message, redacted');
+  // Each thread's own last request: another thread (a review turn) may have asked the model since.
+  const lastBodies = [...h.server.stats.threads.values()].map((x) => JSON.stringify(x.lastBody ?? ''));
+  assert.ok(lastBodies.some((b) => /one more dump \(use \[REDACTED\] and \[REDACTED\]\)/.test(b)), 'the model got the message, redacted');
 
   const cleanup = await runCli(['cleanup', '--items', attempts.map((a) => `branch:${a.id}`).join(','), '--json', '--repo', h.repo], h.env);
   assert.equal(cleanup.code, 0, cleanup.stderr);
@@ -85,5 +87,5 @@ test('the agent runs `env`; no declared secret is in it, nor in any journal, sta
   assertClean('the snapshot', JSON.stringify(await h.client.snapshot()));
   assertClean('the Symphony state view', JSON.stringify(await h.client.state()));
   for (const a of attempts) assertClean(`journal API of ${a.id}`, JSON.stringify(await h.client.journal(a.id, 0)));
-  assertClean('what the model was sent', JSON.stringify(h.server.stats.lastRequestBody ?? ''));
+  for (const [id, thread] of h.server.stats.threads) assertClean(`what the model was sent last on thread ${id}`, JSON.stringify(thread.lastBody ?? ''));
 });

@@ -18,12 +18,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { installCached } from './extensionCache';
 
 /** The repository root, found by walking up: tests run bundled from out/test/<kind>/. */
 export const repoRoot: string = findRepoRoot(__dirname);
 export const codeServerBin = join(repoRoot, 'tools/code-server/node_modules/.bin/code-server');
 export const defaultVsix = join(repoRoot, 'out/quartet.vsix');
 export const artifactsDir = join(repoRoot, 'test-artifacts');
+const extensionCacheDir = join(repoRoot, 'out', 'e2e-extensions');
 
 function findRepoRoot(start: string): string {
   for (let dir = start; ; dir = dirname(dir)) {
@@ -122,7 +124,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   installSafetyNet();
 
   try {
-    await runToEnd(codeServerBin, ['--config', '/dev/null', ...dirs, '--install-extension', vsix], env, logPath);
+    // Installed once per VSIX build and copied here (test/support/extensionCache.ts).
+    await installCached(vsix, codeServerBin, extensionCacheDir, extensionsDir, (into) =>
+      runToEnd(codeServerBin, ['--config', '/dev/null', '--user-data-dir', userDataDir, '--extensions-dir', into, '--install-extension', vsix], env, logPath),
+    );
     // Asking the OS for a free port and then binding it is racy; retry if code-server loses the race.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();

@@ -3,12 +3,13 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, join, resolve, sep } from 'node:path';
 import { startFakeResponsesServer, type FakeResponsesServer } from '../../demo/fakeResponsesServer';
 import { hermeticCodexEnv, writeCodexHome } from '../../demo/codexHome';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { isTerminal, type Snapshot, type TaskSnapshot } from '../../src/shared/model';
 import { isAlive } from '../../src/core/execution/processTree';
+import { processes } from './processScan';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const DIST = join(ROOT, 'dist');
@@ -65,6 +66,10 @@ export async function startHarness(opts: { approvalPolicy?: 'never' | 'on-reques
       await server.close();
       // Wait for the supervisor to be gone (it ends its attempts and checks first), so nothing writes while we delete.
       for (let i = 0; i < 200 && pid && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+      // On a busy machine Codex (its network proxy writes under CODEX_HOME/proxy) can end a moment after
+      // the supervisor: wait for every process working in this folder or using its CODEX_HOME (bounded) before deleting.
+      const inside = (): boolean => processes().some((p) => p.pid !== process.pid && ((p.cwd !== null && p.cwd.startsWith(dir + sep)) || p.cmd.includes(codexHome)));
+      for (let i = 0; i < 300 && inside(); i++) await new Promise((r) => setTimeout(r, 50));
       rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
