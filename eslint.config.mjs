@@ -7,10 +7,31 @@ const layer = (patterns, paths = [noVscode]) => ({
   'no-restricted-imports': ['error', { paths, patterns }],
 });
 
-const coreOuter = { group: ['**/extension/**', '**/webview/**'], message: 'core/cli must not depend on the VS Code or webview layers.' };
+const coreOuter = {
+  group: ['**/extension/**', '**/webview/**'],
+  message: 'core/cli must not depend on the VS Code or webview layers.',
+};
 
 /** Core folders and what each may not import (lower layers never import higher ones; a back-edge fails lint). */
-const ALL = ['contract', 'config', 'observability', 'execution', 'github', 'tracker', 'land', 'verdict', 'skills', 'distill', 'workflow', 'policy', 'cleanup', 'orchestrator', 'autopilot', 'supervisor', 'client'];
+const ALL = [
+  'contract',
+  'config',
+  'observability',
+  'execution',
+  'github',
+  'tracker',
+  'land',
+  'verdict',
+  'skills',
+  'distill',
+  'workflow',
+  'policy',
+  'cleanup',
+  'orchestrator',
+  'autopilot',
+  'supervisor',
+  'client',
+];
 const except = (...allowed) => ALL.filter((f) => !allowed.includes(f));
 export const CORE_FORBIDDEN = {
   contract: except('contract'),
@@ -22,7 +43,17 @@ export const CORE_FORBIDDEN = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'tools/**', 'test-artifacts/**', '**/*.mjs', 'demo/sample-repo/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'out/**',
+      'tools/**',
+      'test-artifacts/**',
+      '**/*.mjs',
+      'demo/sample-repo/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -36,7 +67,10 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     rules: layer([
-      { group: ['**/core/**', '**/extension/**', '**/webview/**', '**/cli/**'], message: 'src/shared imports nothing else from the project.' },
+      {
+        group: ['**/core/**', '**/extension/**', '**/webview/**', '**/cli/**'],
+        message: 'src/shared imports nothing else from the project.',
+      },
       { group: ['node:*'], message: 'src/shared stays pure: no Node built-ins.' },
     ]),
   },
@@ -49,15 +83,31 @@ export default tseslint.config(
     files: [`src/core/${folder}/**/*.ts`],
     rules: layer([
       coreOuter,
-      ...forbidden.map((f) => ({ group: [`../${f}/**`, `../../${f}/**`], message: `src/core/${folder} must not import core/${f}: it is a layer above (docs/ARCHITECTURE.md).` })),
+      ...forbidden.map((f) => ({
+        group: [`../${f}/**`, `../../${f}/**`],
+        message: `src/core/${folder} must not import core/${f}: it is a layer above (docs/ARCHITECTURE.md).`,
+      })),
     ]),
   })),
   {
     files: ['src/webview/**/*.ts', 'src/webview/**/*.tsx'],
-    rules: layer([{ group: ['**/core/**', '**/extension/**', '**/cli/**', 'node:*'], message: 'src/webview may import only src/shared.' }]),
+    rules: layer([
+      {
+        group: ['**/core/**', '**/extension/**', '**/cli/**', 'node:*'],
+        message: 'src/webview may import only src/shared.',
+      },
+    ]),
   },
   {
     files: ['src/extension/**/*.ts'],
-    rules: layer([{ group: ['**/webview/**', '**/cli/**'], message: 'The extension talks to the webview only through src/shared.' }], []),
+    rules: layer(
+      [
+        {
+          group: ['**/webview/**', '**/cli/**'],
+          message: 'The extension talks to the webview only through src/shared.',
+        },
+      ],
+      [],
+    ),
   },
 );

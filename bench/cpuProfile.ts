@@ -16,7 +16,11 @@ if (dir && (script === 'supervisor.js' || script === 'scaleClient.js')) {
   process.on('exit', () => {
     // An in-process session answers synchronously, so the profile is written before the process ends.
     session.post('Profiler.stop', (err, res) => {
-      if (!err) writeFileSync(join(dir, `${script.replace(/\.js$/, '')}.${process.pid}.cpuprofile`), JSON.stringify(res.profile));
+      if (!err)
+        writeFileSync(
+          join(dir, `${script.replace(/\.js$/, '')}.${process.pid}.cpuprofile`),
+          JSON.stringify(res.profile),
+        );
     });
   });
 }

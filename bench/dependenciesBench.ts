@@ -12,7 +12,8 @@ const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** Where the repo and worktrees live: point it at a btrfs/XFS mount to measure reflink (e.g. BENCH_DIR=/mnt/xfs). */
 const BASE_DIR = process.env.BENCH_DIR ?? tmpdir();
-const git = (cwd: string, ...a: string[]): string => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@b', ...a], { cwd, encoding: 'utf8' }).trim();
+const git = (cwd: string, ...a: string[]): string =>
+  execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@b', ...a], { cwd, encoding: 'utf8' }).trim();
 
 /** Real packages from the npm registry (cached after the first run): a typical TypeScript web project's tooling. */
 const DEPENDENCIES: Record<string, string> = {
@@ -32,7 +33,10 @@ const TEST = `for (const m of ${JSON.stringify(Object.keys(DEPENDENCIES))}) requ
 function makeProject(dir: string): string {
   const repo = join(dir, 'repo');
   mkdirSync(repo, { recursive: true });
-  writeFileSync(join(repo, 'package.json'), `${JSON.stringify({ name: 'bench-app', private: true, scripts: { test: 'node test.js' }, dependencies: DEPENDENCIES }, null, 2)}\n`);
+  writeFileSync(
+    join(repo, 'package.json'),
+    `${JSON.stringify({ name: 'bench-app', private: true, scripts: { test: 'node test.js' }, dependencies: DEPENDENCIES }, null, 2)}\n`,
+  );
   writeFileSync(join(repo, 'test.js'), TEST);
   writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
   npm(repo, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts']);
@@ -67,11 +71,28 @@ async function sample(repo: string, root: string, base: string, mode: Mode, n: n
   mkdirSync(root, { recursive: true });
   const before = freeBytes(root);
   const t0 = performance.now();
-  const wt = await createWorktree({ repo, root, taskKey: 'bench', index: n, branch: `quartet/bench/${n}`, baseCommit: base });
+  const wt = await createWorktree({
+    repo,
+    root,
+    taskKey: 'bench',
+    index: n,
+    branch: `quartet/bench/${n}`,
+    baseCommit: base,
+  });
   const d0 = performance.now();
   let outcome = 'npm ci';
   if (mode === 'npm-ci') npm(wt.path, ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts']);
-  else outcome = (await bringDependencies({ repo, worktree: wt.path, baseCommit: base, rules: dependencyDirRules(['node_modules']), mode }))[0]?.outcome ?? 'none';
+  else
+    outcome =
+      (
+        await bringDependencies({
+          repo,
+          worktree: wt.path,
+          baseCommit: base,
+          rules: dependencyDirRules(['node_modules']),
+          mode,
+        })
+      )[0]?.outcome ?? 'none';
   const depsMs = performance.now() - d0;
   const test = spawnSync('npm', ['test', '--silent'], { cwd: wt.path, encoding: 'utf8' });
   if (test.status !== 0) throw new Error(`npm test failed after ${mode} (${outcome}): ${test.stderr.slice(0, 400)}`);
@@ -84,7 +105,11 @@ async function sample(repo: string, root: string, base: string, mode: Mode, n: n
 
 function stats(xs: number[]): { min: number; median: number; max: number } {
   const s = [...xs].sort((a, b) => a - b);
-  return { min: Math.round(s[0] ?? 0), median: Math.round(s[Math.floor(s.length / 2)] ?? 0), max: Math.round(s[s.length - 1] ?? 0) };
+  return {
+    min: Math.round(s[0] ?? 0),
+    median: Math.round(s[Math.floor(s.length / 2)] ?? 0),
+    max: Math.round(s[s.length - 1] ?? 0),
+  };
 }
 
 async function main(): Promise<void> {
@@ -99,13 +124,32 @@ async function main(): Promise<void> {
     let n = 0;
     // Interleaved: every round runs each mode once, in a rotating order, so a slow moment of the disk hits all modes.
     for (let round = 0; round < RUNS; round++) {
-      for (let k = 0; k < modes.length; k++) samples.push(await sample(repo, join(dir, 'wts'), base, modes[(round + k) % modes.length] as Mode, ++n));
+      for (let k = 0; k < modes.length; k++)
+        samples.push(await sample(repo, join(dir, 'wts'), base, modes[(round + k) % modes.length] as Mode, ++n));
     }
-    const summary = Object.fromEntries(modes.map((m) => {
-      const mine = samples.filter((s) => s.mode === m);
-      return [m, { toGreenTestMs: stats(mine.map((s) => s.ms)), dependencyStepMs: stats(mine.map((s) => s.depsMs)), diskBytesPerAttempt: stats(mine.map((s) => s.diskBytes)), outcomes: [...new Set(mine.map((s) => s.outcome))] }];
-    }));
-    const out = { when: new Date().toISOString(), fileSystem: BASE_DIR, reflinkSupported: reflink, nodeModulesBytes: size, runs: RUNS, summary, samples: samples.map((s) => ({ ...s, ms: Math.round(s.ms), depsMs: Math.round(s.depsMs) })) };
+    const summary = Object.fromEntries(
+      modes.map((m) => {
+        const mine = samples.filter((s) => s.mode === m);
+        return [
+          m,
+          {
+            toGreenTestMs: stats(mine.map((s) => s.ms)),
+            dependencyStepMs: stats(mine.map((s) => s.depsMs)),
+            diskBytesPerAttempt: stats(mine.map((s) => s.diskBytes)),
+            outcomes: [...new Set(mine.map((s) => s.outcome))],
+          },
+        ];
+      }),
+    );
+    const out = {
+      when: new Date().toISOString(),
+      fileSystem: BASE_DIR,
+      reflinkSupported: reflink,
+      nodeModulesBytes: size,
+      runs: RUNS,
+      summary,
+      samples: samples.map((s) => ({ ...s, ms: Math.round(s.ms), depsMs: Math.round(s.depsMs) })),
+    };
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     const file = join(ROOT, 'bench/results', `dependencies${reflink ? '-reflink' : ''}.json`);
     writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);

@@ -13,7 +13,8 @@ import { readJournal } from '../src/core/observability/journal';
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const FILES = Number(process.env.BENCH_FILES ?? 5000);
-const git = (cwd: string, ...a: string[]): string => execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@b', ...a], { cwd, encoding: 'utf8' }).trim();
+const git = (cwd: string, ...a: string[]): string =>
+  execFileSync('git', ['-c', 'user.name=b', '-c', 'user.email=b@b', ...a], { cwd, encoding: 'utf8' }).trim();
 
 function makeBigRepo(dir: string): string {
   const repo = join(dir, 'repo');
@@ -36,7 +37,11 @@ function median(xs: number[]): number {
 /** One Codex start as the floor counts it: spawn, initialize, thread/start response. */
 async function codexStartMs(cwd: string, env: Record<string, string>): Promise<number> {
   const t0 = performance.now();
-  const child = spawn(join(ROOT, 'node_modules/.bin/codex'), ['app-server'], { cwd, env, stdio: ['pipe', 'pipe', 'ignore'] });
+  const child = spawn(join(ROOT, 'node_modules/.bin/codex'), ['app-server'], {
+    cwd,
+    env,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
   const rl = createInterface({ input: child.stdout });
   const send = (m: unknown): boolean => child.stdin.write(`${JSON.stringify(m)}\n`);
   const done = new Promise<void>((ok) =>
@@ -49,7 +54,11 @@ async function codexStartMs(cwd: string, env: Record<string, string>): Promise<n
       if (m.id === 2 && !m.method) ok();
     }),
   );
-  send({ method: 'initialize', id: 1, params: { clientInfo: { name: 'bench', title: 'bench', version: '0' }, capabilities: null } });
+  send({
+    method: 'initialize',
+    id: 1,
+    params: { clientInfo: { name: 'bench', title: 'bench', version: '0' }, capabilities: null },
+  });
   await done;
   const ms = performance.now() - t0;
   child.stdin.end();
@@ -82,10 +91,16 @@ async function settle(): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
 }
 
-async function floorSample(repo: string, root: string, tag: string, env: Record<string, string>): Promise<{ addsMs: number; codexMs: number }> {
+async function floorSample(
+  repo: string,
+  root: string,
+  tag: string,
+  env: Record<string, string>,
+): Promise<{ addsMs: number; codexMs: number }> {
   // Four sequential worktree adds (concurrent adds are unsafe; see the architecture guide), then one Codex start.
   const t0 = performance.now();
-  for (let k = 1; k <= 4; k++) git(repo, 'worktree', 'add', '-q', '-b', `floor/${tag}/${k}`, join(root, String(k)), 'HEAD');
+  for (let k = 1; k <= 4; k++)
+    git(repo, 'worktree', 'add', '-q', '-b', `floor/${tag}/${k}`, join(root, String(k)), 'HEAD');
   const addsMs = performance.now() - t0;
   const codexMs = await codexStartMs(join(root, '1'), env);
   for (let k = 1; k <= 4; k++) git(repo, 'worktree', 'remove', '--force', join(root, String(k)));
@@ -93,18 +108,29 @@ async function floorSample(repo: string, root: string, tag: string, env: Record<
 }
 
 /** From the launch call to the fourth `session_started` (after thread/start) in the journals. */
-async function quartetSample(client: SupervisorClient, repo: string, root: string, tag: string): Promise<{ ms: number; readyMs: number[] }> {
+async function quartetSample(
+  client: SupervisorClient,
+  repo: string,
+  root: string,
+  tag: string,
+): Promise<{ ms: number; readyMs: number[] }> {
   await client.configure({ worktreeRoot: root, maxConcurrent: 4 });
   const start = Date.now();
   const task = await client.launch({ title: `bench ${tag}`, prompt: 'bench [[quartet-demo:hang]]', attempts: 4 });
   let ends: number[] = [];
   for (let i = 0; i < 1200 && ends.length < 4; i++) {
     await new Promise((r) => setTimeout(r, 50));
-    ends = task.attempts.flatMap((a) => readJournal(a.journal).flatMap((r) => (r.kind === 'event' && r.event.type === 'session_started' ? [Date.parse(r.at)] : [])));
+    ends = task.attempts.flatMap((a) =>
+      readJournal(a.journal).flatMap((r) =>
+        r.kind === 'event' && r.event.type === 'session_started' ? [Date.parse(r.at)] : [],
+      ),
+    );
   }
   if (ends.length < 4) throw new Error('attempts did not all start');
   const readyMs = task.attempts.flatMap((a) =>
-    readJournal(a.journal).flatMap((r) => (r.kind === 'event' && r.event.type === 'phase' && r.event.phase === 'starting' ? [Date.parse(r.at) - start] : [])),
+    readJournal(a.journal).flatMap((r) =>
+      r.kind === 'event' && r.event.type === 'phase' && r.event.phase === 'starting' ? [Date.parse(r.at) - start] : [],
+    ),
   );
   for (const a of task.attempts) await client.stop(a.id);
   // The clean-up (four worktrees removed) happens here, outside any timed window.
@@ -113,7 +139,11 @@ async function quartetSample(client: SupervisorClient, repo: string, root: strin
   return { ms: Math.max(...ends) - start, readyMs: readyMs.sort((x, y) => x - y) };
 }
 
-const stats = (xs: number[]): { min: number; median: number; max: number } => ({ min: Math.round(Math.min(...xs)), median: Math.round(median(xs)), max: Math.round(Math.max(...xs)) });
+const stats = (xs: number[]): { min: number; median: number; max: number } => ({
+  min: Math.round(Math.min(...xs)),
+  median: Math.round(median(xs)),
+  max: Math.round(Math.max(...xs)),
+});
 
 /** One mode: the repo and the worktrees on `baseDir` (tmpfs: Quartet's own overhead; disk: what a person's disk adds). */
 async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<string, unknown>> {
@@ -139,7 +169,14 @@ async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<
         if (which === 'floor') floor = await floorSample(repo, join(dir, `floor-${run}`), String(run), env);
         else quartet = await quartetSample(client, repo, join(dir, `wt-${run}`), String(run));
       }
-      samples.push({ quartetMs: quartet.ms, worktreeAddsMs: floor.addsMs, codexStartMs: floor.codexMs, floorMs: floor.addsMs + floor.codexMs, worktreesReadyMs: quartet.readyMs, first });
+      samples.push({
+        quartetMs: quartet.ms,
+        worktreeAddsMs: floor.addsMs,
+        codexStartMs: floor.codexMs,
+        floorMs: floor.addsMs + floor.codexMs,
+        worktreesReadyMs: quartet.readyMs,
+        first,
+      });
     }
     const ratios = samples.map((x) => x.quartetMs / x.floorMs);
     return {
@@ -149,9 +186,19 @@ async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<
       floorMs: stats(samples.map((x) => x.floorMs)),
       fourWorktreeAddsMs: stats(samples.map((x) => x.worktreeAddsMs)),
       oneCodexStartMs: stats(samples.map((x) => x.codexStartMs)),
-      ratioPerSample: { min: Math.round(Math.min(...ratios) * 100) / 100, median: Math.round(median(ratios) * 100) / 100, max: Math.round(Math.max(...ratios) * 100) / 100 },
+      ratioPerSample: {
+        min: Math.round(Math.min(...ratios) * 100) / 100,
+        median: Math.round(median(ratios) * 100) / 100,
+        max: Math.round(Math.max(...ratios) * 100) / 100,
+      },
       meetsTarget: median(ratios) <= 1.2,
-      samples: samples.map((x) => ({ ...x, quartetMs: Math.round(x.quartetMs), worktreeAddsMs: Math.round(x.worktreeAddsMs), codexStartMs: Math.round(x.codexStartMs), floorMs: Math.round(x.floorMs) })),
+      samples: samples.map((x) => ({
+        ...x,
+        quartetMs: Math.round(x.quartetMs),
+        worktreeAddsMs: Math.round(x.worktreeAddsMs),
+        codexStartMs: Math.round(x.codexStartMs),
+        floorMs: Math.round(x.floorMs),
+      })),
     };
   } finally {
     await client?.shutdown().catch(() => undefined);
@@ -164,15 +211,20 @@ async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<
 
 async function main(): Promise<void> {
   // tmpfs takes the disk out: what is left is Quartet's own overhead, the number the target applies to.
-  const modes: ['tmpfs' | 'disk', string][] = [['tmpfs', process.env.BENCH_TMPFS ?? '/dev/shm'], ['disk', process.env.BENCH_DISK ?? tmpdir()]];
+  const modes: ['tmpfs' | 'disk', string][] = [
+    ['tmpfs', process.env.BENCH_TMPFS ?? '/dev/shm'],
+    ['disk', process.env.BENCH_DISK ?? tmpdir()],
+  ];
   const results = [];
-  for (const [mode, at] of modes) if (!process.env.BENCH_MODE || process.env.BENCH_MODE === mode) results.push(await runMode(mode, at));
+  for (const [mode, at] of modes)
+    if (!process.env.BENCH_MODE || process.env.BENCH_MODE === mode) results.push(await runMode(mode, at));
   const out = {
     benchmark: 'launch-latency',
     date: new Date().toISOString(),
     files: FILES,
     runs: RUNS,
-    target: 'median of per-sample quartetLaunchMs / floorMs <= 1.2 on tmpfs (floor = 4 × git worktree add + one Codex start, measured in the same round)',
+    target:
+      'median of per-sample quartetLaunchMs / floorMs <= 1.2 on tmpfs (floor = 4 × git worktree add + one Codex start, measured in the same round)',
     loadAverage: readFileSync('/proc/loadavg', 'utf8').trim(),
     modes: results,
   };

@@ -60,7 +60,12 @@ function streamChunks(records: JournalRecord[]): JournalChunk[] {
   for (const r of records) {
     batch.push(r);
     if (r.kind === 'event' && ++events % perPoll === 0) {
-      out.push({ attemptId: ATTEMPT, fromSeq: (batch[0] as JournalRecord).seq, nextSeq: r.seq + 1, records: batch.map(toWire).filter((w): w is WireRecord => w !== null) });
+      out.push({
+        attemptId: ATTEMPT,
+        fromSeq: (batch[0] as JournalRecord).seq,
+        nextSeq: r.seq + 1,
+        records: batch.map(toWire).filter((w): w is WireRecord => w !== null),
+      });
       batch = [];
     }
   }
@@ -126,11 +131,18 @@ async function main(): Promise<void> {
   const wireBytes = chunks.reduce((n, c) => n + JSON.stringify(message(c)).length, 0);
   const diskBytes = initial.reduce((n, r) => n + JSON.stringify(r).length + 1, 0);
 
-  const panel = await openPanelPage({ protocol: 1, snapshot: snapshotFixture(), view: { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId: ATTEMPT }, prices: DEFAULT_PRICE_TABLE });
+  const panel = await openPanelPage({
+    protocol: 1,
+    snapshot: snapshotFixture(),
+    view: { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId: ATTEMPT },
+    prices: DEFAULT_PRICE_TABLE,
+  });
   try {
     const { page } = panel;
     await page.waitForSelector('[data-testid="attempt-view"]');
-    const paint = (await page.evaluate(`(() => { const p = performance.getEntriesByName('first-contentful-paint')[0]; const n = performance.getEntriesByType('navigation')[0]; return { fcpMs: p ? p.startTime : null, domContentLoadedMs: n ? n.domContentLoadedEventEnd : null }; })()`)) as Record<string, number | null>;
+    const paint = (await page.evaluate(
+      `(() => { const p = performance.getEntriesByName('first-contentful-paint')[0]; const n = performance.getEntriesByType('navigation')[0]; return { fcpMs: p ? p.startTime : null, domContentLoadedMs: n ? n.domContentLoadedEventEnd : null }; })()`,
+    )) as Record<string, number | null>;
     const cdp = await panel.context.newCDPSession(page);
     await cdp.send('Performance.enable');
     const heap = async (): Promise<number> => {
@@ -144,13 +156,42 @@ async function main(): Promise<void> {
     const load = (await page.evaluate(`${LOAD}(${trace.items.length})`)) as Record<string, number>;
     const heapAfter = await heap();
     await page.evaluate((c) => ((globalThis as unknown as { __stream: unknown }).__stream = c), stream.map(message));
-    const live = (await page.evaluate(`${STREAM}(${POLL_MS})`)) as { click: number[]; filter: number[]; gaps: number[]; longTasks: number[]; delivered: number };
+    const live = (await page.evaluate(`${STREAM}(${POLL_MS})`)) as {
+      click: number[];
+      filter: number[];
+      gaps: number[];
+      longTasks: number[];
+      delivered: number;
+    };
     const out = {
       generatedAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '', node: process.version, browser: panel.context.browser()?.version() ?? 'chromium' },
-      journal: { events: EVENTS, records: initial.length, wireRecords: chunks.reduce((n, c) => n + c.records.length, 0), traceItems: trace.items.length, chunks: chunks.length, hostChunkingMs: Math.round(pumpMs) },
-      firstPaint: { fcpMs: Math.round(paint.fcpMs ?? 0), domContentLoadedMs: Math.round(paint.domContentLoadedMs ?? 0) },
-      load100k: { firstRowsMs: Math.round(load.firstRowsMs ?? 0), allItemsMs: Math.round(load.allMs ?? 0), rowsInDom: load.rows, domNodes: load.domNodes, heapBeforeMB: mb(heapBefore), heapAfterMB: mb(heapAfter), heapForJournalMB: mb(heapAfter - heapBefore) },
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model ?? '',
+        node: process.version,
+        browser: panel.context.browser()?.version() ?? 'chromium',
+      },
+      journal: {
+        events: EVENTS,
+        records: initial.length,
+        wireRecords: chunks.reduce((n, c) => n + c.records.length, 0),
+        traceItems: trace.items.length,
+        chunks: chunks.length,
+        hostChunkingMs: Math.round(pumpMs),
+      },
+      firstPaint: {
+        fcpMs: Math.round(paint.fcpMs ?? 0),
+        domContentLoadedMs: Math.round(paint.domContentLoadedMs ?? 0),
+      },
+      load100k: {
+        firstRowsMs: Math.round(load.firstRowsMs ?? 0),
+        allItemsMs: Math.round(load.allMs ?? 0),
+        rowsInDom: load.rows,
+        domNodes: load.domNodes,
+        heapBeforeMB: mb(heapBefore),
+        heapAfterMB: mb(heapAfter),
+        heapForJournalMB: mb(heapAfter - heapBefore),
+      },
       streaming: {
         eventsPerSecond: RATE,
         seconds: STREAM_SECONDS,
@@ -165,7 +206,8 @@ async function main(): Promise<void> {
         perEventInJournal: Math.round(diskBytes / EVENTS),
         wireMB: mb(wireBytes),
         journalMB: mb(diskBytes),
-        snapshotMessage: JSON.stringify({ type: 'state/snapshot/changed', params: { snapshot: snapshotFixture() } }).length,
+        snapshotMessage: JSON.stringify({ type: 'state/snapshot/changed', params: { snapshot: snapshotFixture() } })
+          .length,
       },
       cspViolations: (await panel.cspViolations()).length,
     };

@@ -1,7 +1,20 @@
 // Benchmark: N sessions each printing a line every 50 ms; CPU per journal record of the supervisor and of a connected client, records/s, RSS.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,11 +74,20 @@ class RecordCounter {
 function stats(xs: number[]): { median: number; min: number; max: number } {
   const s = [...xs].sort((a, b) => a - b);
   const round = (x: number): number => Math.round(x * 10_000) / 10_000;
-  return { median: round(s[Math.floor(s.length / 2)] as number), min: round(s[0] as number), max: round(s[s.length - 1] as number) };
+  return {
+    median: round(s[Math.floor(s.length / 2)] as number),
+    min: round(s[0] as number),
+    max: round(s[s.length - 1] as number),
+  };
 }
 
-async function startClientProcess(env: Record<string, string>): Promise<{ child: ChildProcess; pid: number; done: Promise<string> }> {
-  const child = spawn(process.execPath, [join(ROOT, 'out/bench/scaleClient.js')], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+async function startClientProcess(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; pid: number; done: Promise<string> }> {
+  const child = spawn(process.execPath, [join(ROOT, 'out/bench/scaleClient.js')], {
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   let statsLine = '';
   const pid = await new Promise<number>((ok, fail) => {
@@ -86,13 +108,27 @@ async function main(): Promise<void> {
   mkdirSync(join(dir, 'home'));
   writeCodexHome(codexHome, { baseUrl: server.url });
   const base = hermeticCodexEnv(codexHome, join(dir, 'home'));
-  const env = { ...base, PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000' };
+  const env = {
+    ...base,
+    PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${base.PATH ?? ''}`,
+    QUARTET_SUPERVISOR_IDLE_MS: '600000',
+  };
   const repo = join(dir, 'repo');
   cpSync(join(ROOT, 'demo', 'sample-repo'), repo, { recursive: true });
-  for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-qm', 'init']]) execFileSync('git', ['-c', 'user.name=s', '-c', 'user.email=s@s', ...args], { cwd: repo });
+  for (const args of [
+    ['init', '-q', '-b', 'main'],
+    ['add', '-A'],
+    ['commit', '-qm', 'init'],
+  ])
+    execFileSync('git', ['-c', 'user.name=s', '-c', 'user.email=s@s', ...args], { cwd: repo });
   const entry = join(ROOT, 'dist/supervisor.js');
   // SCALE_CPU_PROF=DIR: the supervisor and the client write V8 CPU profiles there (named by pid) when they exit.
-  const prof: Record<string, string> = process.env.SCALE_CPU_PROF ? { NODE_OPTIONS: `--require=${join(ROOT, 'out/bench/cpuProfile.js')}`, QUARTET_CPU_PROF_DIR: process.env.SCALE_CPU_PROF } : {};
+  const prof: Record<string, string> = process.env.SCALE_CPU_PROF
+    ? {
+        NODE_OPTIONS: `--require=${join(ROOT, 'out/bench/cpuProfile.js')}`,
+        QUARTET_CPU_PROF_DIR: process.env.SCALE_CPU_PROF,
+      }
+    : {};
   const client = await SupervisorClient.connect({ repo, supervisorEntry: entry, env: { ...env, ...prof } });
   let reader: Awaited<ReturnType<typeof startClientProcess>> | null = null;
   try {
@@ -100,7 +136,12 @@ async function main(): Promise<void> {
     const supervisorPid = (await client.diagnostics()).pid;
     reader = await startClientProcess({ ...env, ...prof, SCALE_REPO: repo, SCALE_SUPERVISOR_ENTRY: entry });
     for (let left = SESSIONS; left > 0; left -= PER_TASK) {
-      await client.launch({ title: `scale ${left}`, prompt: 'tick [[quartet-demo:ticker]]', attempts: Math.min(PER_TASK, left), options: { stallTimeoutMs: 600_000, checkCommand: '', loopLimit: 0, noProgressLimit: 0 } });
+      await client.launch({
+        title: `scale ${left}`,
+        prompt: 'tick [[quartet-demo:ticker]]',
+        attempts: Math.min(PER_TASK, left),
+        options: { stallTimeoutMs: 600_000, checkCommand: '', loopLimit: 0, noProgressLimit: 0 },
+      });
     }
     // Wait for every session to run its command, then let the host settle before sampling.
     for (let i = 0; i < 180; i++) {
@@ -137,20 +178,39 @@ async function main(): Promise<void> {
       [records, sup, cli, at] = [nowRecords, s, c, now];
     }
     const snap = await client.snapshot();
-    const keys = ['recordsPerSec', 'supervisorMsPerRecord', 'clientMsPerRecord', 'supervisorCorePct', 'supervisorRssBytes', 'clientRssBytes'];
+    const keys = [
+      'recordsPerSec',
+      'supervisorMsPerRecord',
+      'clientMsPerRecord',
+      'supervisorCorePct',
+      'supervisorRssBytes',
+      'clientRssBytes',
+    ];
     const out = {
       benchmark: 'scale',
       date: new Date().toISOString(),
       sessions: SESSIONS,
       running: snap.tasks.flatMap((t) => t.attempts).filter((a) => a.phase === 'working').length,
-      phases: snap.tasks.flatMap((t) => t.attempts).reduce<Record<string, number>>((m, a) => ({ ...m, [a.phase]: (m[a.phase] ?? 0) + 1 }), {}),
-      lastErrors: [...new Set(snap.tasks.flatMap((t) => t.attempts).map((a) => a.lastError).filter(Boolean))].slice(0, 5),
+      phases: snap.tasks
+        .flatMap((t) => t.attempts)
+        .reduce<Record<string, number>>((m, a) => ({ ...m, [a.phase]: (m[a.phase] ?? 0) + 1 }), {}),
+      lastErrors: [
+        ...new Set(
+          snap.tasks
+            .flatMap((t) => t.attempts)
+            .map((a) => a.lastError)
+            .filter(Boolean),
+        ),
+      ].slice(0, 5),
       sampleMs: SAMPLE_MS,
       cpuTickMs: TICK_MS,
       loadAverage: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
       target: 'supervisorMsPerRecord <= 0.05 with supervisorRssBytes flat',
       summary: Object.fromEntries(keys.map((k) => [k, stats(samples.map((x) => x[k] as number))])),
-      rssGrowthBytes: { supervisor: (samples.at(-1)?.supervisorRssBytes ?? 0) - (samples[0]?.supervisorRssBytes ?? 0), client: (samples.at(-1)?.clientRssBytes ?? 0) - (samples[0]?.clientRssBytes ?? 0) },
+      rssGrowthBytes: {
+        supervisor: (samples.at(-1)?.supervisorRssBytes ?? 0) - (samples[0]?.supervisorRssBytes ?? 0),
+        client: (samples.at(-1)?.clientRssBytes ?? 0) - (samples[0]?.clientRssBytes ?? 0),
+      },
       client: null as unknown,
       samples,
     };

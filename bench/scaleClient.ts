@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const stats = { snapshots: 0, records: 0, chunks: 0, running: 0 };
   const pumps = new Map<string, JournalPump>();
   let latest: Snapshot | null = null;
-  const live = (id: string): boolean => latest?.tasks.some((t) => t.attempts.some((a) => a.id === id && isActive(a.phase))) ?? false;
+  const live = (id: string): boolean =>
+    latest?.tasks.some((t) => t.attempts.some((a) => a.id === id && isActive(a.phase))) ?? false;
   client.onSnapshot((s) => {
     latest = s;
     stats.snapshots++;

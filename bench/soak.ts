@@ -1,7 +1,16 @@
 // Soak: 50 attempts through launch/stop/supervisor-restart cycles (graceful and kill -9) with the demo model; reports leaks.
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve, sep } from 'node:path';
 import { startFakeResponsesServer } from '../demo/fakeResponsesServer';
@@ -53,14 +62,24 @@ function processesOf(ids: ReadonlySet<string>, root: string): Proc[] {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || !alive(Number(name))) continue;
     try {
-      const tag = readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').find((e) => e.startsWith('QUARTET_ATTEMPT_ID='))?.slice(19) ?? null;
+      const tag =
+        readFileSync(`/proc/${name}/environ`, 'latin1')
+          .split('\0')
+          .find((e) => e.startsWith('QUARTET_ATTEMPT_ID='))
+          ?.slice(19) ?? null;
       let cwd = '';
       try {
         cwd = readlinkSync(`/proc/${name}/cwd`);
       } catch {
         cwd = '';
       }
-      if ((tag && ids.has(tag)) || cwd.startsWith(root + sep)) out.push({ pid: Number(name), tag, cwd, cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 80) });
+      if ((tag && ids.has(tag)) || cwd.startsWith(root + sep))
+        out.push({
+          pid: Number(name),
+          tag,
+          cwd,
+          cmd: readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 80),
+        });
     } catch {
       // gone, or not ours
     }
@@ -80,7 +99,11 @@ async function main(): Promise<void> {
   mkdirSync(join(dir, 'home'));
   writeCodexHome(codexHome, { baseUrl: server.url });
   const base = hermeticCodexEnv(codexHome, join(dir, 'home'));
-  const env = { ...base, PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${base.PATH ?? ''}`, QUARTET_SUPERVISOR_IDLE_MS: '600000' };
+  const env = {
+    ...base,
+    PATH: `${join(ROOT, 'node_modules/.bin')}${delimiter}${base.PATH ?? ''}`,
+    QUARTET_SUPERVISOR_IDLE_MS: '600000',
+  };
   const repo = join(dir, 'repo');
   cpSync(join(ROOT, 'demo', 'sample-repo'), repo, { recursive: true });
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
@@ -113,7 +136,12 @@ async function main(): Promise<void> {
       const crash = cycle % 2 === 1;
       const ids: string[] = [];
       for (const m of MIX) {
-        const t = await client.launch({ title: `soak ${cycle} ${m.scenario}`, prompt: `go [[quartet-demo:${m.scenario}]]`, attempts: m.attempts, options: { stallTimeoutMs: 600_000, checkCommand: '' } });
+        const t = await client.launch({
+          title: `soak ${cycle} ${m.scenario}`,
+          prompt: `go [[quartet-demo:${m.scenario}]]`,
+          attempts: m.attempts,
+          options: { stallTimeoutMs: 600_000, checkCommand: '' },
+        });
         for (const a of t.attempts) ids.push(a.id);
       }
       ids.forEach((id) => launched.add(id));
@@ -123,7 +151,8 @@ async function main(): Promise<void> {
       for (const a of hang) await client.stop(a.id);
       await sleep(1000);
       const before = await client.snapshot();
-      for (const a of before.tasks.flatMap((t) => t.attempts)) if (a.phase === 'finished') finishedBefore.set(a.id, a.resultCommit);
+      for (const a of before.tasks.flatMap((t) => t.attempts))
+        if (a.phase === 'finished') finishedBefore.set(a.id, a.resultCommit);
       const runningAtRestart = before.tasks.flatMap((t) => t.attempts).filter((a) => isActive(a.phase)).length;
       // "Reload": the supervisor goes away (cleanly, or killed) and the next client starts a new one.
       const pid = supervisorPid(repo);
@@ -138,16 +167,37 @@ async function main(): Promise<void> {
       const present = new Set(after.tasks.flatMap((t) => t.attempts.map((a) => a.id)));
       const lostNow = [...launched].filter((id) => !present.has(id));
       lost += lostNow.length;
-      for (const a of after.tasks.flatMap((t) => t.attempts)) if (finishedBefore.has(a.id) && (a.phase !== 'finished' || a.resultCommit !== finishedBefore.get(a.id))) changedFinished++;
-      const ended = new Set(after.tasks.flatMap((t) => t.attempts).filter((a) => isTerminal(a.phase)).map((a) => a.id));
-      const liveWorktrees = after.tasks.flatMap((t) => t.attempts).filter((a) => !isTerminal(a.phase)).map((a) => a.worktree);
+      for (const a of after.tasks.flatMap((t) => t.attempts))
+        if (finishedBefore.has(a.id) && (a.phase !== 'finished' || a.resultCommit !== finishedBefore.get(a.id)))
+          changedFinished++;
+      const ended = new Set(
+        after.tasks
+          .flatMap((t) => t.attempts)
+          .filter((a) => isTerminal(a.phase))
+          .map((a) => a.id),
+      );
+      const liveWorktrees = after.tasks
+        .flatMap((t) => t.attempts)
+        .filter((a) => !isTerminal(a.phase))
+        .map((a) => a.worktree);
       // A stray: tagged with an ended attempt, or untagged and working in no live attempt's worktree.
-      const strays = processesOf(launched, worktreeRoot).filter((p) => (p.tag ? ended.has(p.tag) : !liveWorktrees.some((w) => p.cwd === w || p.cwd.startsWith(w + sep))));
+      const strays = processesOf(launched, worktreeRoot).filter((p) =>
+        p.tag ? ended.has(p.tag) : !liveWorktrees.some((w) => p.cwd === w || p.cwd.startsWith(w + sep)),
+      );
       maxStrays = Math.max(maxStrays, strays.length);
       const diag = await client.diagnostics();
       const leakedPorts = Object.keys(diag.ports).filter((owner) => ended.has(owner)).length;
       maxLeakedPorts = Math.max(maxLeakedPorts, leakedPorts);
-      cycles.push({ cycle, restart: crash ? 'kill -9' : 'graceful', launched: ids.length, runningAtRestart, lost: lostNow.length, strays: strays.length, strayCommands: strays.map((s) => s.cmd), leakedPorts });
+      cycles.push({
+        cycle,
+        restart: crash ? 'kill -9' : 'graceful',
+        launched: ids.length,
+        runningAtRestart,
+        lost: lostNow.length,
+        strays: strays.length,
+        strayCommands: strays.map((s) => s.cmd),
+        leakedPorts,
+      });
       console.log(JSON.stringify(cycles[cycles.length - 1]));
     }
     // Wind down: stop everything still going, then one clean shutdown.

@@ -61,7 +61,11 @@ export function writeCodexHome(dir: string, opts: CodexHomeOptions): void {
  * The environment for a hermetic Codex child: its own CODEX_HOME and HOME (keeps the user's dotfiles
  * out of the agent's shell snapshot), quiet logs, and no proxies (the demo model is on loopback).
  */
-export function hermeticCodexEnv(codexHome: string, home: string, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function hermeticCodexEnv(
+  codexHome: string,
+  home: string,
+  base: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
     // NODE_TEST_CONTEXT (set when this runs under `node --test`) would make a repo's own `node --test`

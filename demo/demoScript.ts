@@ -4,7 +4,34 @@ import { trackerToolDeniedReply, trackerToolReply } from './trackerScenario';
 import { GREETER_TASK, greeterPatch, greeterSummary } from './greeterScenario';
 
 /** Scenario names, selected by a `[[quartet-demo:NAME]]` marker in the user's prompt. */
-export const SCENARIOS = ['default', 'fail', 'hang', 'escalate', 'env', 'failing-command', 'slow', 'long-command', 'long-command-hang', 'loop', 'hang-once', 'shared-file', 'keep-markers', 'fix-checks', 'tracker-tool', 'escalate-outside', 'escalate-twice', 'escalate-touch', 'socket-probe', 'patch-outside', 'greet-fr', 'printer', 'hostile-test-script', 'loopback', 'race', 'ticker'] as const;
+export const SCENARIOS = [
+  'default',
+  'fail',
+  'hang',
+  'escalate',
+  'env',
+  'failing-command',
+  'slow',
+  'long-command',
+  'long-command-hang',
+  'loop',
+  'hang-once',
+  'shared-file',
+  'keep-markers',
+  'fix-checks',
+  'tracker-tool',
+  'escalate-outside',
+  'escalate-twice',
+  'escalate-touch',
+  'socket-probe',
+  'patch-outside',
+  'greet-fr',
+  'printer',
+  'hostile-test-script',
+  'loopback',
+  'race',
+  'ticker',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** What the server should send back for one request. */
@@ -17,7 +44,29 @@ export type Reply =
   | { kind: 'fail'; message: string }
   | { kind: 'hang' };
 
-type StepKind = 'read' | 'edit' | 'greeterEdit' | 'sharedEdit' | 'check' | 'final' | 'failCmd' | 'escalated' | 'envDump' | 'longCmd' | 'fixEdit' | 'trackerToolDenied' | 'trackerTool' | 'hang' | 'escalatedOutside' | 'escalatedTouch' | 'socketProbe' | 'patchOutside' | 'printForever' | 'hostileEdit' | 'loopback' | 'tick';
+type StepKind =
+  | 'read'
+  | 'edit'
+  | 'greeterEdit'
+  | 'sharedEdit'
+  | 'check'
+  | 'final'
+  | 'failCmd'
+  | 'escalated'
+  | 'envDump'
+  | 'longCmd'
+  | 'fixEdit'
+  | 'trackerToolDenied'
+  | 'trackerTool'
+  | 'hang'
+  | 'escalatedOutside'
+  | 'escalatedTouch'
+  | 'socketProbe'
+  | 'patchOutside'
+  | 'printForever'
+  | 'hostileEdit'
+  | 'loopback'
+  | 'tick';
 
 /** The race's slower attempts: they have written something (the archive must keep it) and then take forever. */
 const RACE_LOSER: StepKind[] = ['read', 'edit', 'hang'];
@@ -155,7 +204,8 @@ export function scenarioOf(input: readonly Json[]): Scenario {
   // `hang-once` hangs only in the turn that asked for it; a later turn (a resume) runs the default script.
   if (found === 'hang-once') return turnsSinceMarker > 0 ? 'default' : 'hang';
   // No marker: a task about the sample greeter's language gets edits related to it, not a demo note.
-  if (!sawMarker && input.some((item) => isUserMessage(item) && GREETER_TASK.test(messageText(item)))) return 'greet-fr';
+  if (!sawMarker && input.some((item) => isUserMessage(item) && GREETER_TASK.test(messageText(item))))
+    return 'greet-fr';
   return found;
 }
 
@@ -182,7 +232,8 @@ export function stepOf(input: readonly Json[]): number {
   let step = 0;
   for (const item of input) {
     if (isUserMessage(item)) step = 0;
-    else if (isRecord(item) && (item.type === 'function_call_output' || item.type === 'custom_tool_call_output')) step++;
+    else if (isRecord(item) && (item.type === 'function_call_output' || item.type === 'custom_tool_call_output'))
+      step++;
   }
   return step;
 }
@@ -202,7 +253,9 @@ export function hashThreadId(threadId: string): number {
  * (UUIDv7), so attempts started together share their prefix.
  */
 export function shortId(threadId: string): string {
-  return hashThreadId(threadId || 'anon').toString(16).padStart(8, '0');
+  return hashThreadId(threadId || 'anon')
+    .toString(16)
+    .padStart(8, '0');
 }
 
 /** Even variants write through the shell, odd ones through apply_patch; paths embed the id so edits never collide. */
@@ -211,13 +264,30 @@ function editReply(threadId: string, attemptIndex: number | null): Reply {
   const variant = attemptIndex && attemptIndex > 0 ? (attemptIndex - 1) % 4 : hashThreadId(threadId) % 4;
   switch (variant) {
     case 0:
-      return { kind: 'exec', cmd: `mkdir -p notes && printf '# Demo note\\n\\nWritten by attempt ${id} with the shell.\\n' > notes/demo-${id}.md` };
+      return {
+        kind: 'exec',
+        cmd: `mkdir -p notes && printf '# Demo note\\n\\nWritten by attempt ${id} with the shell.\\n' > notes/demo-${id}.md`,
+      };
     case 1:
-      return { kind: 'patch', patch: addFilePatch(`notes/demo-${id}.md`, ['# Demo note', '', `Written by attempt ${id} with apply_patch.`]) };
+      return {
+        kind: 'patch',
+        patch: addFilePatch(`notes/demo-${id}.md`, ['# Demo note', '', `Written by attempt ${id} with apply_patch.`]),
+      };
     case 2:
-      return { kind: 'exec', cmd: `mkdir -p docs && printf 'Attempt ${id} checked the greeter and found it friendly.\\n' > docs/attempt-${id}.txt` };
+      return {
+        kind: 'exec',
+        cmd: `mkdir -p docs && printf 'Attempt ${id} checked the greeter and found it friendly.\\n' > docs/attempt-${id}.txt`,
+      };
     default:
-      return { kind: 'patch', patch: addFilePatch(`notes/ideas-${id}.md`, ['# Ideas', '', `- [ ] Attempt ${id}: greet in more languages`, '- [ ] Add a farewell()']) };
+      return {
+        kind: 'patch',
+        patch: addFilePatch(`notes/ideas-${id}.md`, [
+          '# Ideas',
+          '',
+          `- [ ] Attempt ${id}: greet in more languages`,
+          '- [ ] Add a farewell()',
+        ]),
+      };
   }
 }
 
@@ -226,15 +296,22 @@ function addFilePatch(path: string, lines: string[]): string {
 }
 
 function finalText(scenario: Scenario, id: string, attemptIndex: number | null): string {
-  if (scenario === 'patch-outside') return `Patch outside the worktree ${id}\n\nAsked to apply a patch that adds a file outside the worktree.`;
-  if (scenario === 'escalate-touch') return `Touch a file outside the worktree ${id}\n\nAsked to run one escalated touch outside the worktree.`;
-  if (scenario === 'escalate-outside' || scenario === 'escalate-twice') return `Write outside the worktree ${id}\n\nAsked to run one escalated command that writes outside the worktree.`;
-  if (scenario === 'socket-probe') return `Probe a socket ${id}\n\nTried to connect to a Unix socket from the sandboxed shell.`;
-  if (scenario === 'escalate') return `Write escalated.txt ${id}\n\nAsked to run one command outside the sandbox (approval needed under on-request).`;
+  if (scenario === 'patch-outside')
+    return `Patch outside the worktree ${id}\n\nAsked to apply a patch that adds a file outside the worktree.`;
+  if (scenario === 'escalate-touch')
+    return `Touch a file outside the worktree ${id}\n\nAsked to run one escalated touch outside the worktree.`;
+  if (scenario === 'escalate-outside' || scenario === 'escalate-twice')
+    return `Write outside the worktree ${id}\n\nAsked to run one escalated command that writes outside the worktree.`;
+  if (scenario === 'socket-probe')
+    return `Probe a socket ${id}\n\nTried to connect to a Unix socket from the sandboxed shell.`;
+  if (scenario === 'escalate')
+    return `Write escalated.txt ${id}\n\nAsked to run one command outside the sandbox (approval needed under on-request).`;
   if (scenario === 'env') return `Dump environment ${id}\n\nWrote the process environment to quartet-env-dump.txt.`;
-  if (scenario === 'tracker-tool') return `Comment on the issue ${id}\n\nCommented on the tracker issue through Quartet's tool, dumped the environment and added a note.`;
+  if (scenario === 'tracker-tool')
+    return `Comment on the issue ${id}\n\nCommented on the tracker issue through Quartet's tool, dumped the environment and added a note.`;
   if (scenario === 'greet-fr') return greeterSummary(attemptIndex, hashThreadId(id));
-  if (scenario === 'fix-checks') return `Fix the failing check ${id}\n\nWrote ${FIX_WORD} to ${FIX_FILE}, which the failing check asked for.`;
+  if (scenario === 'fix-checks')
+    return `Fix the failing check ${id}\n\nWrote ${FIX_WORD} to ${FIX_FILE}, which the failing check asked for.`;
   const extra = scenario === 'failing-command' ? ' The first command failed, so I worked around it.' : '';
   return `Add demo note ${id}\n\nAdded a short note from the demo model and ran the repo's checks.${extra}`;
 }
@@ -248,7 +325,13 @@ export interface ReplyContext {
   followUp?: string | null;
 }
 
-export function replyFor(scenario: Scenario, step: number, threadId: string, attemptIndex: number | null = null, ctx: ReplyContext = {}): Reply {
+export function replyFor(
+  scenario: Scenario,
+  step: number,
+  threadId: string,
+  attemptIndex: number | null = null,
+  ctx: ReplyContext = {},
+): Reply {
   if (scenario === 'fail') return { kind: 'fail', message: 'Quartet demo model: scripted failure (scenario "fail")' };
   if (scenario === 'hang') return { kind: 'hang' };
   const plan = scenario === 'race' && attemptIndex !== 1 ? RACE_LOSER : PLANS[scenario];
@@ -262,7 +345,10 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
     case 'greeterEdit':
       return { kind: 'patch', patch: greeterPatch(attemptIndex, hashThreadId(threadId)) };
     case 'sharedEdit':
-      return { kind: 'exec', cmd: `mkdir -p notes && printf '# Shared note\\n\\nWritten by attempt ${id}.\\n' > notes/shared.md` };
+      return {
+        kind: 'exec',
+        cmd: `mkdir -p notes && printf '# Shared note\\n\\nWritten by attempt ${id}.\\n' > notes/shared.md`,
+      };
     case 'check':
       return { kind: 'exec', cmd: CHECK_COMMAND };
     case 'failCmd':
@@ -282,27 +368,52 @@ export function replyFor(scenario: Scenario, step: number, threadId: string, att
       return { kind: 'exec', cmd: 'sleep 600 && echo done', yieldMs: 120_000 };
     case 'escalatedOutside': {
       const target = demoPath(ctx.prompt);
-      return { kind: 'exec', cmd: `printf 'written by ${id}' > '${target}'`, escalate: `Write ${target}, outside the worktree?` };
+      return {
+        kind: 'exec',
+        cmd: `printf 'written by ${id}' > '${target}'`,
+        escalate: `Write ${target}, outside the worktree?`,
+      };
     }
     case 'escalatedTouch': {
       const target = demoPath(ctx.prompt);
       return { kind: 'exec', cmd: `touch '${target}'`, escalate: `Create ${target}, outside the worktree?` };
     }
     case 'patchOutside':
-      return { kind: 'patch', patch: ['*** Begin Patch', `*** Add File: notes/inside-${id}.md`, '+inside', `*** Add File: ${demoPath(ctx.prompt)}`, `+patched by ${id}`, '*** End Patch', ''].join('\n') };
+      return {
+        kind: 'patch',
+        patch: [
+          '*** Begin Patch',
+          `*** Add File: notes/inside-${id}.md`,
+          '+inside',
+          `*** Add File: ${demoPath(ctx.prompt)}`,
+          `+patched by ${id}`,
+          '*** End Patch',
+          '',
+        ].join('\n'),
+      };
     case 'socketProbe':
       return { kind: 'exec', cmd: `node -e '${SOCKET_PROBE}' '${demoPath(ctx.prompt)}'` };
     case 'printForever':
       return { kind: 'exec', cmd: "timeout 120 yes 'quartet demo: printing forever'", yieldMs: 120_000 };
     case 'tick':
       // Ends cleanly (exit 0) and differs per step, so neither loop detection nor a stall ends the attempt.
-      return { kind: 'exec', cmd: `i=0; while [ $i -lt 400 ]; do echo "quartet demo tick ${step}.$i"; i=$((i+1)); sleep 0.05; done`, yieldMs: 60_000 };
+      return {
+        kind: 'exec',
+        cmd: `i=0; while [ $i -lt 400 ]; do echo "quartet demo tick ${step}.$i"; i=$((i+1)); sleep 0.05; done`,
+        yieldMs: 60_000,
+      };
     case 'hang':
       return { kind: 'hang' };
     case 'loopback':
-      return { kind: 'exec', cmd: `node -e 'const net=require("net");const s=net.createServer((c)=>c.end("pong")).listen(0,"127.0.0.1",()=>{net.connect(s.address().port,"127.0.0.1").on("data",(d)=>{console.log("loopback "+d);s.close()})}).on("error",(e)=>console.log("listen "+e.code))' > loopback.txt 2>&1; (echo x > ${HOSTILE_TARGET_PREFIX}agent-$QUARTET_ATTEMPT_ID) 2>> loopback.txt; true` };
+      return {
+        kind: 'exec',
+        cmd: `node -e 'const net=require("net");const s=net.createServer((c)=>c.end("pong")).listen(0,"127.0.0.1",()=>{net.connect(s.address().port,"127.0.0.1").on("data",(d)=>{console.log("loopback "+d);s.close()})}).on("error",(e)=>console.log("listen "+e.code))' > loopback.txt 2>&1; (echo x > ${HOSTILE_TARGET_PREFIX}agent-$QUARTET_ATTEMPT_ID) 2>> loopback.txt; true`,
+      };
     case 'hostileEdit':
-      return { kind: 'exec', cmd: `printf '%s\\n' '{"name":"greeter","private":true,"scripts":{"test":"echo pwned > ${HOSTILE_TARGET_PREFIX}$QUARTET_ATTEMPT_ID && node test.js"}}' > package.json` };
+      return {
+        kind: 'exec',
+        cmd: `printf '%s\\n' '{"name":"greeter","private":true,"scripts":{"test":"echo pwned > ${HOSTILE_TARGET_PREFIX}$QUARTET_ATTEMPT_ID && node test.js"}}' > package.json`,
+      };
     case 'final': {
       const text = finalText(scenario, id, attemptIndex);
       return { kind: 'message', text: ctx.followUp ? `${text}\n\nFollow-up received: "${ctx.followUp}"` : text };

@@ -34,6 +34,13 @@ export function distillReply(body: Json): Reply | null {
     'Reproduce that failure first, fix its cause, and re-run the same command before you finish.',
     '',
   ].join('\n');
-  const proposal = { kind: 'new_skill', name: 'recurring-failure', path: '.agents/skills/recurring-failure/SKILL.md', content, rationale: `The demo model saw ${ev.id} recur.`, provenance: [ev.id] };
+  const proposal = {
+    kind: 'new_skill',
+    name: 'recurring-failure',
+    path: '.agents/skills/recurring-failure/SKILL.md',
+    content,
+    rationale: `The demo model saw ${ev.id} recur.`,
+    provenance: [ev.id],
+  };
   return { kind: 'message', text: JSON.stringify({ proposals: [proposal] }) };
 }

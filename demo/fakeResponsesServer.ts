@@ -113,7 +113,9 @@ export async function startFakeResponsesServer(opts: FakeResponsesOptions = {}):
     const parsed = parseBody(text);
     stats.lastRequestBody = parsed?.body ?? text;
     if (!parsed) {
-      sendJson(res, 400, { error: { message: 'request body must be JSON with an input array', type: 'invalid_request_error' } });
+      sendJson(res, 400, {
+        error: { message: 'request body must be JSON with an input array', type: 'invalid_request_error' },
+      });
       return;
     }
     const { input } = parsed;
@@ -132,9 +134,19 @@ export async function startFakeResponsesServer(opts: FakeResponsesOptions = {}):
     if (closing.signal.aborted || res.destroyed) return;
 
     // A distill or review session (recognized by its output schema) gets its structured answer; anything else follows the script.
-    const reply = distillReply(parsed.body) ?? reviewReply(parsed.body) ?? resolveReply(input, scenario, threadId) ?? replyFor(scenario, step, threadId, attemptIndexOf(input), { tools: (parsed.body as { tools?: unknown }).tools, prompt: currentPrompt(input) ?? '', followUp: followUpQuote(input) });
+    const reply =
+      distillReply(parsed.body) ??
+      reviewReply(parsed.body) ??
+      resolveReply(input, scenario, threadId) ??
+      replyFor(scenario, step, threadId, attemptIndexOf(input), {
+        tools: (parsed.body as { tools?: unknown }).tools,
+        prompt: currentPrompt(input) ?? '',
+        followUp: followUpQuote(input),
+      });
     if (reply.kind === 'fail') {
-      sendJson(res, 400, { error: { message: reply.message, type: 'invalid_request_error', code: 'quartet_demo_failure' } });
+      sendJson(res, 400, {
+        error: { message: reply.message, type: 'invalid_request_error', code: 'quartet_demo_failure' },
+      });
       return;
     }
     const responseId = `resp_demo_${++responseSeq}`;

@@ -51,7 +51,7 @@ const RIGHT_NO_TEST = patch(
   " 'use strict';",
   ' ',
   '-function greet(name) {',
-  "+/** Greets `name` (trimmed; \"world\" when empty) in English, or in French with lang 'fr'. */",
+  '+/** Greets `name` (trimmed; "world" when empty) in English, or in French with lang \'fr\'. */',
   '+function greet(name, lang) {',
   "   const who = typeof name === 'string' && name.trim() ? name.trim() : 'world';",
   '-  return `Hello, ${who}!`;',

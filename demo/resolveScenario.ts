@@ -44,5 +44,8 @@ export function resolveReply(input: readonly Json[], scenario: Scenario, threadI
   }
   if (step === 0) return { kind: 'exec', cmd: resolveCommand(files) };
   if (step === 1) return { kind: 'exec', cmd: CHECK_COMMAND };
-  return { kind: 'message', text: `Resolve merge conflicts ${id}\n\nKept both sides' lines in ${files.join(', ')} and ran the checks.` };
+  return {
+    kind: 'message',
+    text: `Resolve merge conflicts ${id}\n\nKept both sides' lines in ${files.join(', ')} and ran the checks.`,
+  };
 }

@@ -12,7 +12,12 @@ const isRecord = (v: Json): v is Record<string, Json> => typeof v === 'object' &
 function asksForReview(body: Json): boolean {
   if (!isRecord(body) || !isRecord(body.text) || !isRecord(body.text.format)) return false;
   const schema = body.text.format.schema;
-  return isRecord(schema) && isRecord(schema.properties) && 'requirements' in schema.properties && 'findings' in schema.properties;
+  return (
+    isRecord(schema) &&
+    isRecord(schema.properties) &&
+    'requirements' in schema.properties &&
+    'findings' in schema.properties
+  );
 }
 
 function strings(v: Json, out: string[] = []): string[] {
@@ -55,15 +60,33 @@ export function reviewReply(body: Json): Reply | null {
   if (!p) return { kind: 'message', text: JSON.stringify({ requirements: [], findings: [] }) };
   const title = (/^# (.+)$/m.exec(p.task)?.[1] ?? 'the task').trim();
   const first = p.added[0];
-  const requirements = [{ requirement: `Do what the task asks: ${title}`, met: first !== undefined, file: first?.file ?? '', line: first?.line ?? 0 }];
+  const requirements = [
+    {
+      requirement: `Do what the task asks: ${title}`,
+      met: first !== undefined,
+      file: first?.file ?? '',
+      line: first?.line ?? 0,
+    },
+  ];
   const findings: { severity: string; summary: string; file: string; line: number }[] = [];
   for (const a of p.added.filter((x) => x.text.includes('${name}'))) {
-    findings.push({ severity: 'blocker', summary: 'greets with the raw name: the trimming the English greeting does is skipped', file: a.file, line: a.line });
+    findings.push({
+      severity: 'blocker',
+      summary: 'greets with the raw name: the trimming the English greeting does is skipped',
+      file: a.file,
+      line: a.line,
+    });
   }
   if (!/\b(notes?|docs?)\b/i.test(p.task)) {
     for (const f of p.files.filter((x) => /^(notes|docs)\//.test(x))) {
       const line = p.added.find((a) => a.file === f);
-      if (line) findings.push({ severity: 'unrelated', summary: `adds ${f}, which the task did not ask for`, file: f, line: line.line });
+      if (line)
+        findings.push({
+          severity: 'unrelated',
+          summary: `adds ${f}, which the task did not ask for`,
+          file: f,
+          line: line.line,
+        });
     }
   }
   return { kind: 'message', text: JSON.stringify({ requirements, findings }) };

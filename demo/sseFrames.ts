@@ -57,7 +57,9 @@ export function completionFrames(reply: Reply, responseId: string, itemKey: stri
     const base = { type: 'message', role: 'assistant', id: messageId };
     frames.push(sseFrame('response.output_item.added', { output_index: 0, item: { ...base, content: [] } }));
     for (const delta of chunks(reply.text)) {
-      frames.push(sseFrame('response.output_text.delta', { item_id: messageId, output_index: 0, content_index: 0, delta }));
+      frames.push(
+        sseFrame('response.output_text.delta', { item_id: messageId, output_index: 0, content_index: 0, delta }),
+      );
     }
     const done = { ...base, content: [{ type: 'output_text', text: reply.text }] };
     frames.push(sseFrame('response.output_item.done', { output_index: 0, item: done }));

@@ -12,7 +12,11 @@ interface ToolSpec {
 /** Function tools in a Responses request (`tools[]`: `{type:"function", name, description, parameters}`). */
 function functionTools(tools: Json): ToolSpec[] {
   if (!Array.isArray(tools)) return [];
-  return tools.flatMap((t) => (t && typeof t === 'object' && typeof (t as ToolSpec).name === 'string' ? [{ name: (t as ToolSpec).name, description: String((t as ToolSpec).description ?? '') }] : []));
+  return tools.flatMap((t) =>
+    t && typeof t === 'object' && typeof (t as ToolSpec).name === 'string'
+      ? [{ name: (t as ToolSpec).name, description: String((t as ToolSpec).description ?? '') }]
+      : [],
+  );
 }
 
 /**
@@ -26,14 +30,24 @@ export function trackerToolReply(tools: Json, prompt: string, tag: string): Repl
   if (github) {
     const repo = /\/repos\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)/.exec(github.description);
     const issue = /#(\d+)/.exec(prompt)?.[1] ?? '1';
-    if (repo) return { kind: 'tool', name: 'github_api', args: { method: 'POST', path: `/repos/${repo[1]}/${repo[2]}/issues/${issue}/comments`, body: { body } } };
+    if (repo)
+      return {
+        kind: 'tool',
+        name: 'github_api',
+        args: { method: 'POST', path: `/repos/${repo[1]}/${repo[2]}/issues/${issue}/comments`, body: { body } },
+      };
   }
   if (specs.some((t) => t.name === 'linear_graphql')) {
     const issueId = /issue id:?\s*([0-9a-f-]{36})/i.exec(prompt)?.[1];
     if (issueId) {
       return {
-        kind: 'tool', name: 'linear_graphql',
-        args: { query: 'mutation QuartetDemoComment($input: CommentCreateInput!) { commentCreate(input: $input) { success } }', variables: { input: { issueId, body } } },
+        kind: 'tool',
+        name: 'linear_graphql',
+        args: {
+          query:
+            'mutation QuartetDemoComment($input: CommentCreateInput!) { commentCreate(input: $input) { success } }',
+          variables: { input: { issueId, body } },
+        },
       };
     }
     return { kind: 'tool', name: 'linear_graphql', args: { query: 'query QuartetDemoViewer { viewer { id } }' } };
@@ -49,10 +63,23 @@ export function trackerToolDeniedReply(tools: Json, prompt: string): Reply {
   const specs = functionTools(tools);
   const github = specs.find((t) => t.name === 'github_api');
   const repo = github ? /\/repos\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)/.exec(github.description) : null;
-  if (repo) return { kind: 'tool', name: 'github_api', args: { method: 'PUT', path: `/repos/${repo[1]}/${repo[2]}/collaborators/quartet-demo-intruder`, body: { permission: 'admin' } } };
+  if (repo)
+    return {
+      kind: 'tool',
+      name: 'github_api',
+      args: {
+        method: 'PUT',
+        path: `/repos/${repo[1]}/${repo[2]}/collaborators/quartet-demo-intruder`,
+        body: { permission: 'admin' },
+      },
+    };
   if (specs.some((t) => t.name === 'linear_graphql')) {
     const issueId = /issue id:?\s*([0-9a-f-]{36})/i.exec(prompt)?.[1] ?? 'unknown';
-    return { kind: 'tool', name: 'linear_graphql', args: { query: `mutation QuartetDemoDelete { issueDelete(id: "${issueId}") { success } }` } };
+    return {
+      kind: 'tool',
+      name: 'linear_graphql',
+      args: { query: `mutation QuartetDemoDelete { issueDelete(id: "${issueId}") { success } }` },
+    };
   }
   return { kind: 'exec', cmd: 'echo "no tracker tool was offered"' };
 }

@@ -24,8 +24,15 @@ function walk(dir, match) {
  */
 function buildStamp() {
   const hash = createHash('sha256');
-  const inputs = [...walk(join(root, 'src'), () => true), ...['package.json', 'package-lock.json', 'scripts/build.mjs'].map((f) => join(root, f))];
-  for (const f of inputs.filter((x) => existsSync(x)).sort()) hash.update(`${relative(root, f)}\0`).update(readFileSync(f)).update('\0');
+  const inputs = [
+    ...walk(join(root, 'src'), () => true),
+    ...['package.json', 'package-lock.json', 'scripts/build.mjs'].map((f) => join(root, f)),
+  ];
+  for (const f of inputs.filter((x) => existsSync(x)).sort())
+    hash
+      .update(`${relative(root, f)}\0`)
+      .update(readFileSync(f))
+      .update('\0');
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   return { buildId: `${version}+${hash.digest('hex').slice(0, 12)}`, builtAt: new Date().toISOString() };
 }
@@ -99,5 +106,8 @@ await Promise.all(jobs);
 // (src/extension/quartetCodex.ts), so `npm start` works whatever PATH VS Code's server hands it.
 // The build id and time are the ones compiled into the bundles, written here for people and tools.
 mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(join(root, 'dist', 'build-info.json'), `${JSON.stringify({ checkout: root.replace(/\/$/, ''), ...stamp })}\n`);
+writeFileSync(
+  join(root, 'dist', 'build-info.json'),
+  `${JSON.stringify({ checkout: root.replace(/\/$/, ''), ...stamp })}\n`,
+);
 if (watch) console.log('watch mode is not implemented; re-run npm run build');

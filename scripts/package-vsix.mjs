@@ -15,7 +15,8 @@ function fail(message) {
   process.exit(1);
 }
 
-if (!existsSync(join(root, 'dist', 'extension.js'))) fail('dist/extension.js is missing; run `node scripts/build.mjs` first');
+if (!existsSync(join(root, 'dist', 'extension.js')))
+  fail('dist/extension.js is missing; run `node scripts/build.mjs` first');
 
 // Check what .vscodeignore lets through before writing anything: a forgotten pattern would
 // otherwise ship sources or node_modules silently (or leave out the entry point).
@@ -35,7 +36,15 @@ mkdirSync(dirname(output), { recursive: true });
 // field, and without one vsce would ask about it or refuse README's relative links.
 const result = spawnSync(
   process.execPath,
-  [vsceBin, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', output],
+  [
+    vsceBin,
+    'package',
+    '--no-dependencies',
+    '--allow-missing-repository',
+    '--no-rewrite-relative-links',
+    '--out',
+    output,
+  ],
   { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
 );
 if (result.status !== 0) fail(`vsce exited with ${result.status ?? result.signal}`);

@@ -51,5 +51,6 @@ export function testGroups(kind, root = process.cwd()) {
 
 // `node scripts/test-plan.mjs KIND`: one line per group, "concurrency<TAB>name<TAB>file file …", for test-all.sh.
 if (process.argv[1] && import.meta.url.endsWith(basename(process.argv[1]))) {
-  for (const g of testGroups(process.argv[2] ?? '')) console.log([g.concurrency ?? 0, g.name, g.files.join(' ')].join('\t'));
+  for (const g of testGroups(process.argv[2] ?? ''))
+    console.log([g.concurrency ?? 0, g.name, g.files.join(' ')].join('\t'));
 }

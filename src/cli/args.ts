@@ -41,7 +41,8 @@ export function int(p: Parsed, name: string): number | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new CliUsageError(`--${name} must be a non-negative whole number (got ${v})`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CliUsageError(`--${name} must be a non-negative whole number (got ${v})`);
   return n;
 }
 

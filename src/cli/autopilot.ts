@@ -57,7 +57,11 @@ export class TrackerHostError extends Error {}
  * Only the variables the configured tracker reads (the supervisor names them), taken from this process's environment,
  * and only when every host they would go to is the provider's own, loopback, or allowed by the person.
  */
-async function credentialsFor(client: SupervisorClient, env: NodeJS.ProcessEnv, allowHosts: string[]): Promise<TrackerCredentials> {
+async function credentialsFor(
+  client: SupervisorClient,
+  env: NodeJS.ProcessEnv,
+  allowHosts: string[],
+): Promise<TrackerCredentials> {
   const needs = (await client.autopilot()).credentials;
   const hosts = [...allowHosts, ...parseAllowedHosts(env[ALLOW_HOSTS_ENV])];
   const refused = hostConsentProblem(needs?.endpoints ?? [], hosts);
@@ -65,10 +69,14 @@ async function credentialsFor(client: SupervisorClient, env: NodeJS.ProcessEnv, 
   return credentialsFromEnv(needs, env, {}, hosts);
 }
 
-export async function runAutopilot(client: SupervisorClient, opts: { once: boolean; json: boolean; env?: NodeJS.ProcessEnv; allowHosts?: string[] }): Promise<number> {
+export async function runAutopilot(
+  client: SupervisorClient,
+  opts: { once: boolean; json: boolean; env?: NodeJS.ProcessEnv; allowHosts?: string[] },
+): Promise<number> {
   const env = opts.env ?? process.env;
   const allow = opts.allowHosts ?? [];
-  const credentials = (c: SupervisorClient, e: NodeJS.ProcessEnv): Promise<TrackerCredentials> => credentialsFor(c, e, allow);
+  const credentials = (c: SupervisorClient, e: NodeJS.ProcessEnv): Promise<TrackerCredentials> =>
+    credentialsFor(c, e, allow);
   if (opts.once) {
     const ap = await client.autopilotStart({ once: true, credentials: await credentials(client, env) });
     client.close();

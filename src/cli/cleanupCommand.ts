@@ -26,18 +26,30 @@ export const RESTORE_HELP = `quartet restore ARCHIVE_DIR --branch NAME [--worktr
 
 function printPlan(plan: CleanupPlan): void {
   if (!plan.items.length) return void console.log('Nothing to clean up.');
-  for (const i of plan.items) console.log(`${i.due ? '*' : ' '} ${i.id.padEnd(34)} ${formatBytes(i.bytes).padStart(8)}  ${i.label}\n      ${i.detail}`);
-  console.log(`\n${plan.items.length} item(s), ${formatBytes(plan.totalBytes)} in all; due by retention (*): ${formatBytes(plan.dueBytes)} (attempts after ${plan.retention.attemptDays} d, archives after ${plan.retention.archiveDays} d)`);
+  for (const i of plan.items)
+    console.log(
+      `${i.due ? '*' : ' '} ${i.id.padEnd(34)} ${formatBytes(i.bytes).padStart(8)}  ${i.label}\n      ${i.detail}`,
+    );
+  console.log(
+    `\n${plan.items.length} item(s), ${formatBytes(plan.totalBytes)} in all; due by retention (*): ${formatBytes(plan.dueBytes)} (attempts after ${plan.retention.attemptDays} d, archives after ${plan.retention.archiveDays} d)`,
+  );
 }
 
 export async function cleanupCommand(p: Parsed, client: SupervisorClient): Promise<number> {
   const plan = await client.cleanupPlan();
   const listed = str(p, 'items');
-  const ids = listed !== undefined
-    ? listed.split(',').map((s) => s.trim()).filter(Boolean)
-    : plan.items.filter((i) => (p.flags.has('all') ? i.kind !== 'archive' : i.due && i.kind !== 'archive')).map((i) => i.id);
+  const ids =
+    listed !== undefined
+      ? listed
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : plan.items
+          .filter((i) => (p.flags.has('all') ? i.kind !== 'archive' : i.due && i.kind !== 'archive'))
+          .map((i) => i.id);
   const unknown = ids.filter((id) => !plan.items.some((i) => i.id === id));
-  if (unknown.length) throw new CliUsageError(`not in the clean-up plan: ${unknown.join(', ')} (see quartet cleanup --dry-run)`);
+  if (unknown.length)
+    throw new CliUsageError(`not in the clean-up plan: ${unknown.join(', ')} (see quartet cleanup --dry-run)`);
   if (p.flags.has('dry-run')) {
     if (p.flags.has('json')) console.log(JSON.stringify({ ...plan, selected: ids }, null, 2));
     else printPlan(plan);
@@ -49,7 +61,11 @@ export async function cleanupCommand(p: Parsed, client: SupervisorClient): Promi
     for (const a of result.archived) console.log(`archived ${a.attemptId} → ${a.patch}`);
     for (const r of result.removed) console.log(`removed ${r.id}${r.bytes ? ` (${formatBytes(r.bytes)})` : ''}`);
     for (const f of result.failed) console.log(`could not remove ${f.id}: ${f.error}`);
-    console.log(ids.length ? `freed ${formatBytes(result.freedBytes)}` : 'Nothing is due for clean-up (see quartet cleanup --dry-run).');
+    console.log(
+      ids.length
+        ? `freed ${formatBytes(result.freedBytes)}`
+        : 'Nothing is due for clean-up (see quartet cleanup --dry-run).',
+    );
   }
   return result.failed.length ? 1 : 0;
 }
@@ -57,9 +73,15 @@ export async function cleanupCommand(p: Parsed, client: SupervisorClient): Promi
 export async function restoreCommand(p: Parsed, repo: string): Promise<number> {
   const archive = p.positionals[0];
   const branch = str(p, 'branch');
-  if (!archive || !branch) throw new CliUsageError('usage: quartet restore ARCHIVE_DIR --branch NAME (see quartet restore --help)');
+  if (!archive || !branch)
+    throw new CliUsageError('usage: quartet restore ARCHIVE_DIR --branch NAME (see quartet restore --help)');
   const root = str(p, 'worktree-root');
-  const path = await restoreArchive({ repo, archive: resolve(archive), branch, worktreeRoot: root ? resolve(root) : defaultWorktreeRoot() });
+  const path = await restoreArchive({
+    repo,
+    archive: resolve(archive),
+    branch,
+    worktreeRoot: root ? resolve(root) : defaultWorktreeRoot(),
+  });
   console.log(`restored into ${path} on branch ${branch}`);
   return 0;
 }

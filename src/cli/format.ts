@@ -10,5 +10,8 @@ export function formatAttempt(a: AttemptSnapshot): string {
 }
 
 export function formatTask(t: TaskSnapshot): string {
-  return [`${t.id}  ${t.title}  (base ${t.baseRef}, ${t.attempts.length} attempts)`, ...t.attempts.map(formatAttempt)].join('\n');
+  return [
+    `${t.id}  ${t.title}  (base ${t.baseRef}, ${t.attempts.length} attempts)`,
+    ...t.attempts.map(formatAttempt),
+  ].join('\n');
 }

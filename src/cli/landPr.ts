@@ -5,7 +5,15 @@ import type { GithubLandOptions } from '../core/contract/land';
 import type { SupervisorClient } from '../core/client/supervisorClient';
 import { CliUsageError, int, oneOf, str, type Parsed } from './args';
 
-export const LAND_PR_FLAGS = ['github-api-url', 'github-owner', 'github-repo', 'remote', 'review-policy', 'max-fixes', 'poll-ms'];
+export const LAND_PR_FLAGS = [
+  'github-api-url',
+  'github-owner',
+  'github-repo',
+  'remote',
+  'review-policy',
+  'max-fixes',
+  'poll-ms',
+];
 
 export const LAND_HELP = `quartet land ATTEMPT_ID [--pr | --resolve] [--json] [--repo DIR]
 
@@ -39,16 +47,21 @@ export function tokenFromEnv(env: NodeJS.ProcessEnv): string | null {
 
 export function githubOptions(p: Parsed, env: NodeJS.ProcessEnv): GithubLandOptions {
   const token = tokenFromEnv(env);
-  if (!token) throw new CliUsageError('land --pr needs a GitHub token with repo scope: export QUARTET_GITHUB_TOKEN (or GITHUB_TOKEN / GH_TOKEN), e.g. QUARTET_GITHUB_TOKEN=$(gh auth token) quartet land ATTEMPT --pr');
+  if (!token)
+    throw new CliUsageError(
+      'land --pr needs a GitHub token with repo scope: export QUARTET_GITHUB_TOKEN (or GITHUB_TOKEN / GH_TOKEN), e.g. QUARTET_GITHUB_TOKEN=$(gh auth token) quartet land ATTEMPT --pr',
+    );
   const o: GithubLandOptions = { token };
   const baseUrl = str(p, 'github-api-url');
   if (baseUrl !== undefined) {
-    if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new CliUsageError(`--github-api-url must be an http(s) URL (got ${baseUrl})`);
+    if (!/^https?:\/\/[^/]/.test(baseUrl))
+      throw new CliUsageError(`--github-api-url must be an http(s) URL (got ${baseUrl})`);
     o.baseUrl = baseUrl;
   }
   const owner = str(p, 'github-owner');
   const repo = str(p, 'github-repo');
-  if ((owner === undefined) !== (repo === undefined)) throw new CliUsageError('give both --github-owner and --github-repo, or neither');
+  if ((owner === undefined) !== (repo === undefined))
+    throw new CliUsageError('give both --github-owner and --github-repo, or neither');
   if (owner && repo) Object.assign(o, { owner, repo });
   const remote = str(p, 'remote');
   if (remote) o.remote = remote;
@@ -62,7 +75,11 @@ export function githubOptions(p: Parsed, env: NodeJS.ProcessEnv): GithubLandOpti
 }
 
 /** Resolves with the task's landing once it is no longer running, printing each new step (unless quiet). */
-export function followLanding(client: SupervisorClient, attemptId: string, print: ((line: string) => void) | null): Promise<LandProgress> {
+export function followLanding(
+  client: SupervisorClient,
+  attemptId: string,
+  print: ((line: string) => void) | null,
+): Promise<LandProgress> {
   return new Promise((resolve, reject) => {
     const shown = new Set<string>();
     const check = (s: Snapshot): void => {
@@ -80,17 +97,26 @@ export function followLanding(client: SupervisorClient, attemptId: string, print
       }
     };
     const sub = client.onSnapshot(check);
-    client.onDisconnect((err) => reject(new Error(`lost the supervisor while landing${err ? `: ${err.message}` : ''}`)));
+    client.onDisconnect((err) =>
+      reject(new Error(`lost the supervisor while landing${err ? `: ${err.message}` : ''}`)),
+    );
   });
 }
 
-export async function land(p: Parsed, connect: () => Promise<SupervisorClient>, env: NodeJS.ProcessEnv): Promise<number> {
+export async function land(
+  p: Parsed,
+  connect: () => Promise<SupervisorClient>,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const id = p.positionals[0];
   if (!id) throw new CliUsageError('land needs an ATTEMPT_ID (see quartet status)');
   const pr = p.flags.has('pr');
   const extra = LAND_PR_FLAGS.filter((f) => p.flags.has(f));
   if (!pr && extra.length) throw new CliUsageError(`--${extra[0]} applies to land --pr only`);
-  if (pr && p.flags.has('resolve')) throw new CliUsageError('--pr and --resolve do not go together (a land as a PR resolves conflicts with the base itself)');
+  if (pr && p.flags.has('resolve'))
+    throw new CliUsageError(
+      '--pr and --resolve do not go together (a land as a PR resolves conflicts with the base itself)',
+    );
   const json = p.flags.has('json');
   const client = await connect();
   let result: LandProgress;
@@ -100,7 +126,8 @@ export async function land(p: Parsed, connect: () => Promise<SupervisorClient>, 
     else {
       const started = await client.land(id, { pr: true, github: githubOptions(p, env) });
       // Steps go to stderr, so --json keeps stdout to the one JSON document.
-      result = started.status === 'running' ? await followLanding(client, id, (l) => process.stderr.write(`${l}\n`)) : started;
+      result =
+        started.status === 'running' ? await followLanding(client, id, (l) => process.stderr.write(`${l}\n`)) : started;
     }
   } finally {
     client.close();

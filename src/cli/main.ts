@@ -101,7 +101,12 @@ async function connect(p: Parsed, anyBuild = false): Promise<SupervisorClient> {
   const dir = resolve(str(p, 'repo') ?? process.cwd());
   const repo = await findRepoRoot(dir);
   if (!repo) throw new EnvError(`${dir} is not inside a git repository`);
-  const client = await SupervisorClient.connect({ repo, supervisorEntry: join(__dirname, 'supervisor.js'), env: scrubSecrets(process.env), anyBuild });
+  const client = await SupervisorClient.connect({
+    repo,
+    supervisorEntry: join(__dirname, 'supervisor.js'),
+    env: scrubSecrets(process.env),
+    anyBuild,
+  });
   // On stderr: stdout stays the command's own output (--json stays parseable).
   if (client.handshake.warning) process.stderr.write(`quartet: ${client.handshake.warning}\n`);
   return client;
@@ -129,7 +134,8 @@ function launchOptions(p: Parsed): Partial<LaunchOptions> {
   const cost = str(p, 'cost-budget-usd');
   if (cost !== undefined) {
     const usd = Number(cost);
-    if (!Number.isFinite(usd) || usd <= 0) throw new CliUsageError(`--cost-budget-usd must be a positive number of dollars (got ${cost})`);
+    if (!Number.isFinite(usd) || usd <= 0)
+      throw new CliUsageError(`--cost-budget-usd must be a positive number of dollars (got ${cost})`);
     o.costBudgetUsd = usd;
   }
   set('checkCommand', str(p, 'check-command'));
@@ -146,7 +152,9 @@ function waitForTask(client: SupervisorClient, taskId: string): Promise<TaskSnap
       }
     };
     const sub = client.onSnapshot(check);
-    client.onDisconnect((err) => reject(new Error(`lost the supervisor while waiting${err ? `: ${err.message}` : ''}`)));
+    client.onDisconnect((err) =>
+      reject(new Error(`lost the supervisor while waiting${err ? `: ${err.message}` : ''}`)),
+    );
   });
 }
 
@@ -158,11 +166,20 @@ async function launch(p: Parsed): Promise<number> {
   const maxConcurrent = int(p, 'max-concurrent');
   const worktreeRoot = str(p, 'worktree-root');
   if (maxConcurrent !== undefined || worktreeRoot !== undefined) {
-    await client.configure({ ...(maxConcurrent !== undefined ? { maxConcurrent } : {}), ...(worktreeRoot ? { worktreeRoot: resolve(worktreeRoot) } : {}) });
+    await client.configure({
+      ...(maxConcurrent !== undefined ? { maxConcurrent } : {}),
+      ...(worktreeRoot ? { worktreeRoot: resolve(worktreeRoot) } : {}),
+    });
   }
   // Secrets this terminal holds are redacted from the text too: the supervisor only ever sees the scrubbed env.
   const secrets = secretValues(process.env);
-  let task = await client.launch({ title: redact(title, secrets), prompt: redact(str(p, 'prompt') ?? title, secrets), attempts: int(p, 'attempts'), options: launchOptions(p), env: scrubSecrets(process.env) });
+  let task = await client.launch({
+    title: redact(title, secrets),
+    prompt: redact(str(p, 'prompt') ?? title, secrets),
+    attempts: int(p, 'attempts'),
+    options: launchOptions(p),
+    env: scrubSecrets(process.env),
+  });
   if (p.flags.has('wait')) task = await waitForTask(client, task.id);
   client.close();
   console.log(p.flags.has('json') ? JSON.stringify(task, null, 2) : formatTask(task));
@@ -177,13 +194,50 @@ async function run(argv: string[]): Promise<number> {
     console.log(HELP.main);
     return command ? 0 : 2;
   }
-  if (!HELP[command] || command === 'main') throw new CliUsageError(`unknown command "${command}" (see quartet --help)`);
+  if (!HELP[command] || command === 'main')
+    throw new CliUsageError(`unknown command "${command}" (see quartet --help)`);
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(HELP[command]);
     return 0;
   }
-  const valued = ['repo', 'title', 'prompt', 'attempts', 'text', 'codex-command', 'approval-policy', 'auto-approve', 'sandbox', 'model', 'stall-timeout-ms', 'turn-timeout-ms', 'read-timeout-ms', 'max-retries', 'max-concurrent', 'worktree-root', 'base', 'succeed-if', 'token-budget', 'loop-limit', 'reason', 'check-command', 'apply', 'no-progress-limit', 'cost-budget-usd', 'items', 'branch', 'allow-tracker-host', 'workers', 'ssh-config', ...SERVE_FLAGS];
-  const p = parseArgs(rest, command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json', 'once', 'dry-run', 'all'], command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued);
+  const valued = [
+    'repo',
+    'title',
+    'prompt',
+    'attempts',
+    'text',
+    'codex-command',
+    'approval-policy',
+    'auto-approve',
+    'sandbox',
+    'model',
+    'stall-timeout-ms',
+    'turn-timeout-ms',
+    'read-timeout-ms',
+    'max-retries',
+    'max-concurrent',
+    'worktree-root',
+    'base',
+    'succeed-if',
+    'token-budget',
+    'loop-limit',
+    'reason',
+    'check-command',
+    'apply',
+    'no-progress-limit',
+    'cost-budget-usd',
+    'items',
+    'branch',
+    'allow-tracker-host',
+    'workers',
+    'ssh-config',
+    ...SERVE_FLAGS,
+  ];
+  const p = parseArgs(
+    rest,
+    command === 'land' ? ['json', 'pr', 'resolve'] : ['wait', 'json', 'once', 'dry-run', 'all'],
+    command === 'land' ? [...valued, ...LAND_PR_FLAGS] : valued,
+  );
   switch (command) {
     case 'launch':
       return launch(p);
@@ -191,8 +245,20 @@ async function run(argv: string[]): Promise<number> {
       const client = await connect(p);
       const s = await client.snapshot();
       client.close();
-      if (p.flags.has('json')) console.log(JSON.stringify({ repo: s.repo, tasks: s.tasks, counts: s.counts, warnings: s.warnings, workflow: s.workflow ?? null }, null, 2));
-      else console.log(s.tasks.length ? s.tasks.map(formatTask).join('\n\n') : `No tasks in ${s.repo}. Start one with: quartet launch --title "…"`);
+      if (p.flags.has('json'))
+        console.log(
+          JSON.stringify(
+            { repo: s.repo, tasks: s.tasks, counts: s.counts, warnings: s.warnings, workflow: s.workflow ?? null },
+            null,
+            2,
+          ),
+        );
+      else
+        console.log(
+          s.tasks.length
+            ? s.tasks.map(formatTask).join('\n\n')
+            : `No tasks in ${s.repo}. Start one with: quartet launch --title "…"`,
+        );
       return 0;
     }
     case 'stop':
@@ -208,8 +274,14 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'answer': {
       const [id, decision] = p.positionals;
-      const answer = decision === 'accept' || decision === 'decline' ? decision : decision === 'accept-session' ? 'acceptForSession' : null;
-      if (!id || !answer) throw new CliUsageError('usage: quartet answer ATTEMPT_ID accept|accept-session|decline [--text T]');
+      const answer =
+        decision === 'accept' || decision === 'decline'
+          ? decision
+          : decision === 'accept-session'
+            ? 'acceptForSession'
+            : null;
+      if (!id || !answer)
+        throw new CliUsageError('usage: quartet answer ATTEMPT_ID accept|accept-session|decline [--text T]');
       const client = await connect(p);
       await client.answer(id, answer, str(p, 'text'));
       client.close();
@@ -227,10 +299,14 @@ async function run(argv: string[]): Promise<number> {
         if (card.verdict) console.log(`verdict: ${card.verdict.headline} (${card.verdict.confidence})`);
         // The verdict's order and its evidence first (what the ★ rests on); the scorecard's facts below each line.
         const entries = card.verdict?.state === 'done' ? card.verdict.entries : [];
-        const ordered = entries.length ? entries.map((e) => card.ranked.find((r) => r.attemptId === e.attemptId)).filter((r) => r !== undefined) : card.ranked;
+        const ordered = entries.length
+          ? entries.map((e) => card.ranked.find((r) => r.attemptId === e.attemptId)).filter((r) => r !== undefined)
+          : card.ranked;
         for (const r of ordered) {
           const evidence = entries.find((e) => e.attemptId === r.attemptId)?.line;
-          console.log(`${r.attemptId === card.recommended ? '★' : ' '} ${r.attemptId}  ${evidence ?? `${String(r.score).padStart(3)}  ${r.reasons.join(' · ')}`}`);
+          console.log(
+            `${r.attemptId === card.recommended ? '★' : ' '} ${r.attemptId}  ${evidence ?? `${String(r.score).padStart(3)}  ${r.reasons.join(' · ')}`}`,
+          );
           if (evidence) console.log(`      ${r.reasons.filter((x) => !evidence.includes(x)).join(' · ')}`);
         }
       }
@@ -248,7 +324,11 @@ async function run(argv: string[]): Promise<number> {
       const client = await connect(p);
       try {
         const r = await client.deleteTask(id);
-        console.log(p.flags.has('json') ? JSON.stringify(r, null, 2) : `deleted ${id}${r.archived.length ? `; archived ${r.archived.map((a) => `${a.attemptId} (${a.patch})`).join(', ')}` : ''}`);
+        console.log(
+          p.flags.has('json')
+            ? JSON.stringify(r, null, 2)
+            : `deleted ${id}${r.archived.length ? `; archived ${r.archived.map((a) => `${a.attemptId} (${a.patch})`).join(', ')}` : ''}`,
+        );
         return 0;
       } finally {
         client.close();
@@ -259,7 +339,10 @@ async function run(argv: string[]): Promise<number> {
       const out = await client.distill({ env: scrubSecrets(process.env) });
       let applied = null;
       if (out.review && str(p, 'apply') === 'all') {
-        const review = await client.decideProposals(out.review.id, out.review.proposals.map((x) => ({ proposalId: x.id, decision: 'accept' as const })));
+        const review = await client.decideProposals(
+          out.review.id,
+          out.review.proposals.map((x) => ({ proposalId: x.id, decision: 'accept' as const })),
+        );
         const accepted = review.proposals.filter((x) => x.state === 'accepted');
         applied = { branch: review.branch, commit: accepted[0]?.commit ?? null, files: accepted.map((x) => x.path) };
       }
@@ -267,7 +350,8 @@ async function run(argv: string[]): Promise<number> {
       if (p.flags.has('json')) console.log(JSON.stringify({ ...out, applied }, null, 2));
       else if (out.status !== 'proposed') console.log(out.message);
       else {
-        for (const pr of out.proposals) console.log(`${pr.kind} ${pr.path}\n  ${pr.rationale}\n  evidence: ${pr.provenance.join(', ')}`);
+        for (const pr of out.proposals)
+          console.log(`${pr.kind} ${pr.path}\n  ${pr.rationale}\n  evidence: ${pr.provenance.join(', ')}`);
         if (!out.proposals.length) console.log('Codex proposed nothing that cites the evidence.');
         if (applied) console.log(`wrote ${applied.files.join(', ')} on branch ${applied.branch}`);
       }
@@ -278,7 +362,11 @@ async function run(argv: string[]): Promise<number> {
     case 'workers':
       return workersCommand(p);
     case 'autopilot':
-      return runAutopilot(await connect(p), { once: p.flags.has('once'), json: p.flags.has('json'), allowHosts: parseAllowedHosts(str(p, 'allow-tracker-host')) });
+      return runAutopilot(await connect(p), {
+        once: p.flags.has('once'),
+        json: p.flags.has('json'),
+        allowHosts: parseAllowedHosts(str(p, 'allow-tracker-host')),
+      });
     case 'cleanup': {
       const client = await connect(p);
       try {
@@ -310,7 +398,15 @@ async function run(argv: string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof CliUsageError || err instanceof EnvError || err instanceof WorkflowInvalid || err instanceof LandError || err instanceof TrackerHostError || err instanceof SupervisorMismatchError || err instanceof WorkersConfigInvalid) {
+    if (
+      err instanceof CliUsageError ||
+      err instanceof EnvError ||
+      err instanceof WorkflowInvalid ||
+      err instanceof LandError ||
+      err instanceof TrackerHostError ||
+      err instanceof SupervisorMismatchError ||
+      err instanceof WorkersConfigInvalid
+    ) {
       process.stderr.write(`quartet: ${err.message}\n`);
       process.exit(2);
     }

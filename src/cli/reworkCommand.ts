@@ -13,7 +13,11 @@ export const REWORK_HELP = `quartet rework ATTEMPT_ID [--reason R] [--json] [--r
   reason) and deletes its branch on GitHub, using QUARTET_GITHUB_TOKEN, GITHUB_TOKEN or GH_TOKEN; without
   a token the rework still happens and it says that the PR was left open.`;
 
-export async function rework(p: Parsed, connect: () => Promise<SupervisorClient>, env: NodeJS.ProcessEnv): Promise<number> {
+export async function rework(
+  p: Parsed,
+  connect: () => Promise<SupervisorClient>,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const id = p.positionals[0];
   if (!id) throw new CliUsageError('rework needs an ATTEMPT_ID (see quartet status)');
   const client = await connect();
@@ -28,7 +32,10 @@ export async function rework(p: Parsed, connect: () => Promise<SupervisorClient>
       console.log(`archived ${id} (${result.archived}); new attempt ${result.newAttemptId}`);
       if (result.pullRequest) console.log(result.pullRequest.message);
     }
-    if (result.pullRequest && !result.pullRequest.closed) console.error(`quartet: ${result.pullRequest.message}${token ? '' : ' — export QUARTET_GITHUB_TOKEN (or GITHUB_TOKEN / GH_TOKEN) and close it on GitHub'}`);
+    if (result.pullRequest && !result.pullRequest.closed)
+      console.error(
+        `quartet: ${result.pullRequest.message}${token ? '' : ' — export QUARTET_GITHUB_TOKEN (or GITHUB_TOKEN / GH_TOKEN) and close it on GitHub'}`,
+      );
     return 0;
   } finally {
     client.close();

@@ -67,7 +67,8 @@ export function serveConfigOf(p: Parsed, repo: string, env: NodeJS.ProcessEnv): 
   const tokenFile = str(p, 'token-file');
   const trackerFile = str(p, 'tracker-token-file');
   const trackerEnv = str(p, 'tracker-token-env');
-  if (trackerFile && trackerEnv) throw new CliUsageError('give the tracker token by --tracker-token-file or --tracker-token-env, not both');
+  if (trackerFile && trackerEnv)
+    throw new CliUsageError('give the tracker token by --tracker-token-file or --tracker-token-env, not both');
   const fromEnv = trackerEnv ? env[trackerEnv]?.trim() : undefined;
   if (trackerEnv && !fromEnv) throw new CliUsageError(`--tracker-token-env ${trackerEnv}: the variable is not set`);
   return {
@@ -89,7 +90,8 @@ async function replaceRunning(socket: string): Promise<void> {
   try {
     await call(socket, 'POST', '/api/v1/shutdown', { ifIdle: true }, 10_000);
   } catch (err) {
-    if (err instanceof SupervisorError && err.code === 'busy') throw new CliUsageError(`${err.message}; stop it first (quartet supervisor stop) or let its work end`);
+    if (err instanceof SupervisorError && err.code === 'busy')
+      throw new CliUsageError(`${err.message}; stop it first (quartet supervisor stop) or let its work end`);
     throw err;
   }
 }
@@ -99,10 +101,14 @@ export async function serve(p: Parsed, env: NodeJS.ProcessEnv): Promise<number> 
   const repo = await findRepoRoot(dir);
   if (!repo) throw new CliUsageError(`${dir} is not inside a git repository`);
   const config = serveConfigOf(p, repo, env);
-  if (!config.authToken) process.stderr.write(`quartet serve: no --token-file or ${SERVE_TOKEN_ENV}: the server is read-only\n`);
+  if (!config.authToken)
+    process.stderr.write(`quartet serve: no --token-file or ${SERVE_TOKEN_ENV}: the server is read-only\n`);
   await replaceRunning((await supervisorPaths(repo)).socket);
   // The supervisor's environment is scrubbed as when a client starts it; the tokens go on its stdin only.
-  const child = spawn(process.execPath, [join(__dirname, 'supervisor.js'), '--repo', repo, SERVE_FLAG], { env: scrubSecrets(env), stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(__dirname, 'supervisor.js'), '--repo', repo, SERVE_FLAG], {
+    env: scrubSecrets(env),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   child.stdin.end(JSON.stringify(config));
   let listening = false;
   createInterface({ input: child.stdout }).on('line', (line) => {
@@ -114,7 +120,10 @@ export async function serve(p: Parsed, env: NodeJS.ProcessEnv): Promise<number> 
   process.on('SIGTERM', forward);
   return new Promise((resolveCode) => {
     child.on('exit', (code) => {
-      if (!listening && code === 0) process.stderr.write('quartet serve: the supervisor did not start serving (another one owns the repository?)\n');
+      if (!listening && code === 0)
+        process.stderr.write(
+          'quartet serve: the supervisor did not start serving (another one owns the repository?)\n',
+        );
       resolveCode(listening ? (code ?? 1) : code || 2);
     });
   });

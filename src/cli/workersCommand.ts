@@ -7,7 +7,13 @@ import { loadWorkflow, resolveWorkflowPath } from '../core/workflow/loader';
 import { WorkflowError } from '../core/workflow/errors';
 import { preflightHost, type HostHealth } from '../core/workers/preflight';
 import { defaultSshSettings } from '../core/workers/ssh';
-import { effectiveWorkers, parseWorkersSetting, WorkerConfigError, type WorkerHost, type WorkflowWorkerSettings } from '../core/workers/workerConfig';
+import {
+  effectiveWorkers,
+  parseWorkersSetting,
+  WorkerConfigError,
+  type WorkerHost,
+  type WorkflowWorkerSettings,
+} from '../core/workers/workerConfig';
 import { CliUsageError, str, type Parsed } from './args';
 
 export const WORKERS_HELP = `quartet workers [--repo DIR] [--workers JSON] [--ssh-config FILE] [--json]
@@ -29,7 +35,8 @@ async function workflowWorkers(repo: string | null): Promise<WorkflowWorkerSetti
     return loadWorkflow(resolveWorkflowPath(repo)).config.worker;
   } catch (err) {
     if (err instanceof WorkflowError && err.code === 'missing_workflow_file') return null;
-    if (err instanceof WorkflowError) throw new WorkersConfigInvalid(`${err.detail.path ?? 'WORKFLOW.md'}: ${err.describe()}`);
+    if (err instanceof WorkflowError)
+      throw new WorkersConfigInvalid(`${err.detail.path ?? 'WORKFLOW.md'}: ${err.describe()}`);
     throw err;
   }
 }
@@ -60,8 +67,12 @@ export async function workersCommand(p: Parsed, env: NodeJS.ProcessEnv = process
   const local = hosts.length ? await resolveCodexBinary({ env, repo }) : null;
   const localCodexVersion = local?.ok ? local.version : null;
   const health = await Promise.all(hosts.map((h) => preflightHost(h, ssh, { localCodexVersion })));
-  if (p.flags.has('json')) console.log(JSON.stringify({ source, hosts: hosts.map((h, i) => ({ ...h, health: health[i] })) }, null, 2));
-  else if (!hosts.length) console.log('No worker hosts configured (WORKFLOW.md worker.ssh_hosts or the quartet.workers setting): attempts run on this machine.');
+  if (p.flags.has('json'))
+    console.log(JSON.stringify({ source, hosts: hosts.map((h, i) => ({ ...h, health: health[i] })) }, null, 2));
+  else if (!hosts.length)
+    console.log(
+      'No worker hosts configured (WORKFLOW.md worker.ssh_hosts or the quartet.workers setting): attempts run on this machine.',
+    );
   else for (const [i, h] of hosts.entries()) console.log(formatHealth(h, health[i] as HostHealth));
   return health.every((h) => h.ok) ? 0 : 1;
 }

@@ -35,8 +35,21 @@ function check(path: string): WorkflowDefinition {
   const def = loadWorkflow(path);
   if (def.templateError) throw def.templateError;
   if (!def.template) return def;
-  const issue = localTaskIssue({ id: 't-000000000000', key: 'sample-task-00000000', title: 'Sample task', prompt: 'What the person asked for.', createdAt: new Date(0).toISOString(), branch: 'quartet/sample-task-00000000/1' });
-  const quartet = { task_id: issue.id, attempt_index: 1, attempts: 1, worktree: '/tmp/worktree', branch: issue.branchName };
+  const issue = localTaskIssue({
+    id: 't-000000000000',
+    key: 'sample-task-00000000',
+    title: 'Sample task',
+    prompt: 'What the person asked for.',
+    createdAt: new Date(0).toISOString(),
+    branch: 'quartet/sample-task-00000000/1',
+  });
+  const quartet = {
+    task_id: issue.id,
+    attempt_index: 1,
+    attempts: 1,
+    worktree: '/tmp/worktree',
+    branch: issue.branchName,
+  };
   for (const attempt of [null, 1]) renderWorkflowPrompt(def, issue, attempt, { quartet });
   return def;
 }
@@ -50,8 +63,12 @@ function publicConfig(def: WorkflowDefinition): unknown {
 function summary(def: WorkflowDefinition): string[] {
   const { tracker, polling, workspace, hooks, agent, codex, quartet } = def.config;
   const has = (k: string): boolean => def.present.has(k);
-  const hookNames = (['after_create', 'before_run', 'after_run', 'before_remove'] as const).filter((h) => def.present.has(`hooks.${h}`));
-  const refs = Object.entries(tracker.providerEnvRefs).map(([k, name]) => `${k}=$${name} (${process.env[name] ? 'set' : 'not set'})`);
+  const hookNames = (['after_create', 'before_run', 'after_run', 'before_remove'] as const).filter((h) =>
+    def.present.has(`hooks.${h}`),
+  );
+  const refs = Object.entries(tracker.providerEnvRefs).map(
+    ([k, name]) => `${k}=$${name} (${process.env[name] ? 'set' : 'not set'})`,
+  );
   const usage = def.template ? templateUsage(def.template).variables : [];
   const lines = [
     `  tracker     ${tracker.kind ?? '(none)'}${Object.keys(tracker.provider).length ? ` · provider keys: ${Object.keys(tracker.provider).join(', ')}` : ''}${refs.length ? ` · ${refs.join(', ')}` : ''}`,
@@ -66,12 +83,18 @@ function summary(def: WorkflowDefinition): string[] {
     `  prompt      ${def.promptTemplate ? `${def.promptTemplate.split('\n').length} lines · reads ${usage.join(', ') || 'no variables'}` : "(empty: Quartet's default prompt)"}`,
   ];
   if (def.template && !usage.some((v) => v === 'issue.description' || v.startsWith('issue.description.'))) {
-    lines.push("  note        the template never reads issue.description: a local task's prompt will not reach the agent");
+    lines.push(
+      "  note        the template never reads issue.description: a local task's prompt will not reach the agent",
+    );
   }
   return lines;
 }
 
-export async function runWorkflowCommand(positionals: string[], json: boolean, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runWorkflowCommand(
+  positionals: string[],
+  json: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [sub, file] = positionals;
   if (sub !== 'validate') throw new WorkflowInvalid('usage', 'usage: quartet workflow validate [PATH] [--json]', false);
   const path = resolve(file ?? 'WORKFLOW.md');
@@ -80,20 +103,50 @@ export async function runWorkflowCommand(positionals: string[], json: boolean, e
     def = check(path);
   } catch (err) {
     if (!(err instanceof WorkflowError)) throw err;
-    if (json) console.log(JSON.stringify({ ok: false, path, error: { code: err.code, message: err.message, ...err.detail, path } }, null, 2));
-    throw new WorkflowInvalid(err.code, err.message.includes(path) ? err.describe() : `${path}: ${err.describe()}`, json);
+    if (json)
+      console.log(
+        JSON.stringify(
+          { ok: false, path, error: { code: err.code, message: err.message, ...err.detail, path } },
+          null,
+          2,
+        ),
+      );
+    throw new WorkflowInvalid(
+      err.code,
+      err.message.includes(path) ? err.describe() : `${path}: ${err.describe()}`,
+      json,
+    );
   }
   // The adapter's checks too (SPEC §6.3), with this shell's environment: a credential VS Code keeps in its secret
   // storage is not visible here, so a missing one says where it may come from (never a value).
   const preflight = await trackerPreflight(def, { env });
   if (json) {
     // `unsupported` stays for scripts that read it; always empty, since the Autopilot acts on every key Quartet parses.
-    console.log(JSON.stringify({ ok: true, path, config: publicConfig(def), launchDefaults: launchDefaultsFrom(def), ignored: def.ignored, unsupported: [], notes: def.notes, preflight }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          ok: true,
+          path,
+          config: publicConfig(def),
+          launchDefaults: launchDefaultsFrom(def),
+          ignored: def.ignored,
+          unsupported: [],
+          notes: def.notes,
+          preflight,
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   console.log([`OK ${path}`, ...summary(def)].join('\n'));
   if (def.ignored.length) console.log(`ignored (nobody reads them): ${def.ignored.join(', ')}`);
   for (const n of def.notes) console.log(`note: ${n}`);
-  console.log(preflight.length ? `dispatch preflight (Autopilot): ${preflight.map((p) => `${p.code}: ${p.message}`).join('; ')}` : 'dispatch preflight (Autopilot): ok');
+  console.log(
+    preflight.length
+      ? `dispatch preflight (Autopilot): ${preflight.map((p) => `${p.code}: ${p.message}`).join('; ')}`
+      : 'dispatch preflight (Autopilot): ok',
+  );
   return 0;
 }

@@ -64,12 +64,12 @@ export class GithubAuth implements GithubAccess {
     return askAndStoreSecret(this.secrets, this.log, {
       key: TOKEN_KEY,
       title: 'Quartet: GitHub token',
-      prompt: 'A token with the "repo" scope (classic) or contents + pull requests read/write (fine-grained). Stored in VS Code\'s secret storage; never given to agents or written to logs.',
+      prompt:
+        'A token with the "repo" scope (classic) or contents + pull requests read/write (fine-grained). Stored in VS Code\'s secret storage; never given to agents or written to logs.',
       tooShort: 'That does not look like a GitHub token.',
       stored: 'GitHub token stored in secret storage',
     });
   }
-
 
   async signIn(): Promise<string | undefined> {
     // OAuth needs a browser and the network: only ever on the user's click, never at startup.
@@ -92,14 +92,21 @@ export class GithubAuth implements GithubAccess {
 export class GithubAvailability extends Disposable {
   private repo: string | null = null;
 
-  constructor(private readonly store: SnapshotStore, private readonly log: QuartetLog) {
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly log: QuartetLog,
+  ) {
     super();
-    this._register(store.onDidChange(({ current }) => {
-      if ((current?.repo ?? null) !== this.repo) void this.update();
-    }));
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('quartet.github')) void this.update();
-    }));
+    this._register(
+      store.onDidChange(({ current }) => {
+        if ((current?.repo ?? null) !== this.repo) void this.update();
+      }),
+    );
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('quartet.github')) void this.update();
+      }),
+    );
   }
 
   async update(): Promise<void> {
@@ -107,9 +114,14 @@ export class GithubAvailability extends Disposable {
     const settings = githubSettings(readSetting);
     let available = configuredBySettings(settings);
     if (!available && this.repo) {
-      available = await resolveGithubTarget(this.repo, settings).then(() => true, () => false);
+      available = await resolveGithubTarget(this.repo, settings).then(
+        () => true,
+        () => false,
+      );
     }
-    this.log.info(`Land as Pull Request ${available ? 'available' : 'not available (no GitHub remote, no quartet.github settings)'}`);
+    this.log.info(
+      `Land as Pull Request ${available ? 'available' : 'not available (no GitHub remote, no quartet.github settings)'}`,
+    );
     await vscode.commands.executeCommand('setContext', GITHUB_CONTEXT_KEY, available);
   }
 }

@@ -27,10 +27,10 @@ export class LinearAuth implements LinearAccess {
     return askAndStoreSecret(this.secrets, this.log, {
       key: KEY,
       title: 'Quartet: Linear API key',
-      prompt: 'A Linear personal API key (Settings → Security & access). Stored in VS Code\'s secret storage; sent to the Quartet supervisor when the Autopilot starts, kept in its memory only, never given to agents or written to logs.',
+      prompt:
+        "A Linear personal API key (Settings → Security & access). Stored in VS Code's secret storage; sent to the Quartet supervisor when the Autopilot starts, kept in its memory only, never given to agents or written to logs.",
       tooShort: 'That does not look like a Linear API key.',
       stored: 'Linear API key stored in secret storage',
     });
   }
-
 }

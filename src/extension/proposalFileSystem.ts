@@ -16,7 +16,10 @@ export class ProposalFileSystem implements vscode.FileSystemProvider {
 
   static register(): { fs: ProposalFileSystem; disposable: vscode.Disposable } {
     const fs = new ProposalFileSystem();
-    return { fs, disposable: vscode.workspace.registerFileSystemProvider(PROPOSAL_SCHEME, fs, { isCaseSensitive: true }) };
+    return {
+      fs,
+      disposable: vscode.workspace.registerFileSystemProvider(PROPOSAL_SCHEME, fs, { isCaseSensitive: true }),
+    };
   }
 
   set(uri: vscode.Uri, text: string): void {
@@ -41,7 +44,8 @@ export class ProposalFileSystem implements vscode.FileSystemProvider {
   stat(uri: vscode.Uri): vscode.FileStat {
     const f = this.files.get(uri.path);
     if (f) return { type: vscode.FileType.File, ctime: f.mtime, mtime: f.mtime, size: f.data.length };
-    if ([...this.files.keys()].some((k) => k.startsWith(`${uri.path}/`))) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
+    if ([...this.files.keys()].some((k) => k.startsWith(`${uri.path}/`)))
+      return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
     throw vscode.FileSystemError.FileNotFound(uri);
   }
 

@@ -17,7 +17,8 @@ export function quartetCodexCandidates(extensionDir: string): string[] {
   const out = [join(extensionDir, 'node_modules', '.bin', 'codex')];
   try {
     const info = JSON.parse(readFileSync(join(extensionDir, 'dist', 'build-info.json'), 'utf8')) as BuildInfo;
-    if (typeof info.checkout === 'string' && info.checkout) out.push(join(info.checkout, 'node_modules', '.bin', 'codex'));
+    if (typeof info.checkout === 'string' && info.checkout)
+      out.push(join(info.checkout, 'node_modules', '.bin', 'codex'));
   } catch {
     // No build info (an older or foreign build): the extension folder is the only candidate.
   }

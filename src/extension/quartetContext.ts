@@ -54,7 +54,13 @@ export class QuartetContext extends Disposable {
     const proposals = ProposalFileSystem.register();
     this._register(proposals.disposable);
     this.session = this._register(
-      new RepoSession(extension.asAbsolutePath('dist/supervisor.js'), this.store, log, errors, quartetCodexCandidates(extension.extensionPath)),
+      new RepoSession(
+        extension.asAbsolutePath('dist/supervisor.js'),
+        this.store,
+        log,
+        errors,
+        quartetCodexCandidates(extension.extensionPath),
+      ),
     );
     this.github = new GithubAuth(extension.secrets, log);
     this.linear = new LinearAuth(extension.secrets, log);
@@ -97,11 +103,15 @@ export class QuartetContext extends Disposable {
     const errors = new ErrorReporter(log);
     try {
       const ctx = new QuartetContext(extension, log, errors);
-      log.info(`Quartet ${String(extension.extension.packageJSON.version)} activated (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`);
+      log.info(
+        `Quartet ${String(extension.extension.packageJSON.version)} activated (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'})`,
+      );
       void ctx.session.refresh();
       return ctx;
     } catch (err) {
-      errors.report('Quartet failed to start', err, { userMessage: `Quartet failed to start: ${err instanceof Error ? err.message : String(err)}` });
+      errors.report('Quartet failed to start', err, {
+        userMessage: `Quartet failed to start: ${err instanceof Error ? err.message : String(err)}`,
+      });
       // Keep the log channel alive so "Show Logs" still has something to show.
       extension.subscriptions.push(log);
       return undefined;
@@ -132,7 +142,8 @@ export class QuartetContext extends Disposable {
       },
       launchOptions: () => explicitLaunchOptions(readSetting, isSettingSet),
       // An explicit setting wins; else the repo's WORKFLOW.md `quartet.attempts`; else the setting's default.
-      defaultAttempts: () => (isSettingSet('attempts') ? null : this.store.current?.workflow?.attempts) ?? defaultAttempts(readSetting),
+      defaultAttempts: () =>
+        (isSettingSet('attempts') ? null : this.store.current?.workflow?.attempts) ?? defaultAttempts(readSetting),
       agentEnv: () => this.session.agentEnv(),
       github: this.github,
       linear: this.linear,

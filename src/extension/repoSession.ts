@@ -7,7 +7,13 @@ import { scrubSecrets } from '../core/config/secrets';
 import { Disposable, toDisposable } from './lifecycle';
 import type { ErrorReporter, QuartetLog } from './logging';
 import { isSettingSet, readSetting, readUserSetting } from './settings';
-import { agentEnv, allowedCommandPrefixes, codexPathSetting, secretEnvNames, supervisorSettings } from './settingsModel';
+import {
+  agentEnv,
+  allowedCommandPrefixes,
+  codexPathSetting,
+  secretEnvNames,
+  supervisorSettings,
+} from './settingsModel';
 import type { SupervisorSettings } from '../core/contract/settings';
 import type { SnapshotStore } from './snapshotStore';
 import { SupervisorConnection } from './supervisorConnection';
@@ -59,7 +65,9 @@ export class RepoSession extends Disposable {
 
   /** Re-runs the checks; calls are queued so a burst of events never races two connections. */
   refresh(): Promise<void> {
-    this.queue = this.queue.then(() => this.check()).catch((err: unknown) => this.errors.report('checking the repository failed', err));
+    this.queue = this.queue
+      .then(() => this.check())
+      .catch((err: unknown) => this.errors.report('checking the repository failed', err));
     return this.queue;
   }
 
@@ -69,7 +77,8 @@ export class RepoSession extends Disposable {
       // Workspace Trust: even `git rev-parse` honours a repo's own config (core.fsmonitor runs a command), resolving
       // Codex may run the repo's node_modules/.bin/codex, and a supervisor runs WORKFLOW.md hooks. Until the person
       // trusts the folder nothing starts; onDidGrantWorkspaceTrust refreshes.
-      if (this._state !== 'untrusted') this.log.info('the folder is not trusted: Quartet launches nothing until you trust it');
+      if (this._state !== 'untrusted')
+        this.log.info('the folder is not trusted: Quartet launches nothing until you trust it');
       return this.stopAt('untrusted');
     }
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -79,7 +88,12 @@ export class RepoSession extends Disposable {
       this.log.info(dir ? `${dir} is not inside a git repository` : 'no folder is open');
       return this.stopAt('noRepo');
     }
-    const codex = await resolveCodexBinary({ configured: codexPathSetting(readSetting), env: process.env, repo, fallbacks: this.codexFallbacks });
+    const codex = await resolveCodexBinary({
+      configured: codexPathSetting(readSetting),
+      env: process.env,
+      repo,
+      fallbacks: this.codexFallbacks,
+    });
     if (!codex.ok) {
       this.log.warn(codex.error);
       return this.stopAt('noCodex');
@@ -95,7 +109,10 @@ export class RepoSession extends Disposable {
       this.closeConnection();
       if (err instanceof SupervisorMismatchError) {
         // The message says what to do; once the old supervisor's work ends it restarts, and this window connects.
-        this.errors.report('the Quartet supervisor is another version', err, { key: START_ERROR_KEY, userMessage: `Quartet: ${err.message}` });
+        this.errors.report('the Quartet supervisor is another version', err, {
+          key: START_ERROR_KEY,
+          userMessage: `Quartet: ${err.message}`,
+        });
         clearTimeout(this.recheck);
         this.recheck = setTimeout(() => void this.refresh(), REFUSED_RECHECK_MS);
       } else this.errors.report('could not start the Quartet supervisor', err, { key: START_ERROR_KEY });

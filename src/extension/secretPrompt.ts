@@ -15,7 +15,11 @@ export interface SecretPrompt {
 }
 
 /** The trimmed value once stored, or undefined when cancelled. */
-export async function askAndStoreSecret(secrets: vscode.SecretStorage, log: QuartetLog, ask: SecretPrompt): Promise<string | undefined> {
+export async function askAndStoreSecret(
+  secrets: vscode.SecretStorage,
+  log: QuartetLog,
+  ask: SecretPrompt,
+): Promise<string | undefined> {
   const value = await vscode.window.showInputBox({
     title: ask.title,
     prompt: ask.prompt,

@@ -2,7 +2,13 @@
 
 import * as vscode from 'vscode';
 import type { SettingIsSet, SettingReader } from './settingsModel';
-import { ignoredMessage, isMachineScoped as isListed, trustedRead, userOnlyKeysOf, type TrustedRead } from './trustedSettings';
+import {
+  ignoredMessage,
+  isMachineScoped as isListed,
+  trustedRead,
+  userOnlyKeysOf,
+  type TrustedRead,
+} from './trustedSettings';
 
 export const SETTINGS_SECTION = 'quartet';
 
@@ -31,7 +37,9 @@ function machineValue(key: string): TrustedRead {
 
 /** Read fresh each time: settings change while the window lives. */
 export const readSetting: SettingReader = (key) =>
-  isMachineScoped(key) ? machineValue(key).value : vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>(key);
+  isMachineScoped(key)
+    ? machineValue(key).value
+    : vscode.workspace.getConfiguration(SETTINGS_SECTION).get<unknown>(key);
 
 /** True when a scope the key may come from sets it: only those override the repo's WORKFLOW.md. */
 export const isSettingSet: SettingIsSet = (key) => {
@@ -41,9 +49,21 @@ export const isSettingSet: SettingIsSet = (key) => {
 };
 
 /** A setting's value in the user's own settings only: workspace and folder values (repository content) never count. */
-export const readUserSetting: SettingReader = (key) => vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect(key)?.globalValue;
+export const readUserSetting: SettingReader = (key) =>
+  vscode.workspace.getConfiguration(SETTINGS_SECTION).inspect(key)?.globalValue;
 
 /** Settings the supervisor holds (it cannot read VS Code settings itself). */
-export const SUPERVISOR_SETTING_KEYS = ['quartet.maxConcurrent', 'quartet.worktreeRoot', 'quartet.stopAttemptsWhenLastClientDisconnects', 'quartet.workflowPath', 'quartet.retention', 'quartet.approvals.allowedCommandPrefixes', 'quartet.journal.maxBytesPerAttempt', 'quartet.checks.allowUnsandboxed', 'quartet.dependencyDirs', 'quartet.dependencyCopy'];
+export const SUPERVISOR_SETTING_KEYS = [
+  'quartet.maxConcurrent',
+  'quartet.worktreeRoot',
+  'quartet.stopAttemptsWhenLastClientDisconnects',
+  'quartet.workflowPath',
+  'quartet.retention',
+  'quartet.approvals.allowedCommandPrefixes',
+  'quartet.journal.maxBytesPerAttempt',
+  'quartet.checks.allowUnsandboxed',
+  'quartet.dependencyDirs',
+  'quartet.dependencyCopy',
+];
 /** Settings that change which Codex binary (and so which state) the window has. */
 export const PREFLIGHT_SETTING_KEYS = ['quartet.codex.path'];

@@ -2,7 +2,13 @@
 
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_LAUNCH_OPTIONS, type ApprovalPolicy, type AttemptPolicy, type LaunchOptions, type SandboxMode } from '../core/contract/launch';
+import {
+  DEFAULT_LAUNCH_OPTIONS,
+  type ApprovalPolicy,
+  type AttemptPolicy,
+  type LaunchOptions,
+  type SandboxMode,
+} from '../core/contract/launch';
 import { DEFAULT_RETENTION, type RetentionSettings, type SupervisorSettings } from '../core/contract/settings';
 import { normalizeAutoApprove } from '../core/execution/approvalRules';
 import { plainArgv } from '../core/execution/commandArgv';
@@ -45,7 +51,9 @@ export function defaultAttempts(read: SettingReader): number {
 
 export function secretEnvNames(read: SettingReader): string[] {
   const v = read('secretEnvNames');
-  return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && n.trim() !== '').map((n) => n.trim()) : [];
+  return Array.isArray(v)
+    ? v.filter((n): n is string => typeof n === 'string' && n.trim() !== '').map((n) => n.trim())
+    : [];
 }
 
 export function stopAttemptsOnExit(read: SettingReader): boolean {
@@ -56,7 +64,10 @@ export function stopAttemptsOnExit(read: SettingReader): boolean {
 export function retentionSetting(read: SettingReader): RetentionSettings {
   const v = read('retention');
   const r = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
-  return { attemptDays: int(r.attemptDays, DEFAULT_RETENTION.attemptDays, 0, 3650), archiveDays: int(r.archiveDays, DEFAULT_RETENTION.archiveDays, 0, 36500) };
+  return {
+    attemptDays: int(r.attemptDays, DEFAULT_RETENTION.attemptDays, 0, 3650),
+    archiveDays: int(r.archiveDays, DEFAULT_RETENTION.archiveDays, 0, 36500),
+  };
 }
 
 /**
@@ -65,7 +76,9 @@ export function retentionSetting(read: SettingReader): RetentionSettings {
  */
 export function allowedCommandPrefixes(readUser: SettingReader): { valid: string[]; invalid: string[] } {
   const v = readUser('approvals.allowedCommandPrefixes');
-  const entries = Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string' && n.trim() !== '').map((n) => n.trim()) : [];
+  const entries = Array.isArray(v)
+    ? v.filter((n): n is string => typeof n === 'string' && n.trim() !== '').map((n) => n.trim())
+    : [];
   return { valid: entries.filter((e) => plainArgv(e)), invalid: entries.filter((e) => !plainArgv(e)) };
 }
 
@@ -88,7 +101,11 @@ export function dependencyCopySetting(read: SettingReader): 'reflink' | 'copy' |
 }
 
 /** Unset `maxConcurrent` goes as null so the repo's WORKFLOW.md (`agent.max_concurrent_agents`) can apply. */
-export function supervisorSettings(read: SettingReader, isSet: SettingIsSet = (k) => read(k) !== undefined, readUser: SettingReader = () => undefined): SupervisorSettings {
+export function supervisorSettings(
+  read: SettingReader,
+  isSet: SettingIsSet = (k) => read(k) !== undefined,
+  readUser: SettingReader = () => undefined,
+): SupervisorSettings {
   const root = str(read('worktreeRoot'));
   const workflow = str(read('workflowPath'));
   return {
@@ -157,13 +174,19 @@ export function launchOptions(read: SettingReader): LaunchOptions {
     checkCommand: typeof read('checkCommand') === 'string' ? (read('checkCommand') as string) : null,
     loopLimit: int(read('loopLimit'), d.loopLimit, 0, 100),
     noProgressLimit: int(read('noProgressLimit'), d.noProgressLimit, 0, 1000),
-    costBudgetUsd: typeof read('costBudgetUsd') === 'number' && (read('costBudgetUsd') as number) > 0 ? (read('costBudgetUsd') as number) : null,
+    costBudgetUsd:
+      typeof read('costBudgetUsd') === 'number' && (read('costBudgetUsd') as number) > 0
+        ? (read('costBudgetUsd') as number)
+        : null,
     prices: priceTable(read('prices')),
     policy: oneOf<AttemptPolicy>(read('attemptPolicy'), ['all', 'race'], d.policy),
     review: read('review.enabled') !== false,
     taskTokenBudget: int(read('taskBudget.tokens'), 0, 0) || null,
     taskCostBudgetUsd: positiveNumber(read('taskBudget.usd')),
-    taskTimeBudgetMs: positiveNumber(read('taskBudget.minutes')) === null ? null : Math.round((read('taskBudget.minutes') as number) * 60_000),
+    taskTimeBudgetMs:
+      positiveNumber(read('taskBudget.minutes')) === null
+        ? null
+        : Math.round((read('taskBudget.minutes') as number) * 60_000),
   };
 }
 

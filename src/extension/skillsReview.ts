@@ -30,7 +30,11 @@ export async function openEvidenceRef(ref: EvidenceRefView): Promise<void> {
   if (!ref.journal || ref.line === null) throw new Error(`evidence from ${ref.attemptId} has no journal line to open`);
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(ref.journal));
   const line = Math.max(0, ref.line - 1);
-  await vscode.window.showTextDocument(doc, { preview: true, selection: new vscode.Range(line, 0, line, 0), viewColumn: vscode.ViewColumn.Beside });
+  await vscode.window.showTextDocument(doc, {
+    preview: true,
+    selection: new vscode.Range(line, 0, line, 0),
+    viewColumn: vscode.ViewColumn.Beside,
+  });
 }
 
 export class SkillsReview implements SkillsHost, vscode.Disposable {
@@ -69,9 +73,13 @@ export class SkillsReview implements SkillsHost, vscode.Disposable {
   }
 
   /** Accepts carry the text of the proposal's document, so an Edit made in the diff is what gets written. */
-  async decide(reviewId: string, decisions: { proposalId: string; decision: 'accept' | 'reject' }[]): Promise<SkillsOverview> {
+  async decide(
+    reviewId: string,
+    decisions: { proposalId: string; decision: 'accept' | 'reject' }[],
+  ): Promise<SkillsOverview> {
     const review = (await this.overview()).review;
-    if (!review || review.id !== reviewId) throw new Error('that distill review is not the latest any more; run Distill Skills again');
+    if (!review || review.id !== reviewId)
+      throw new Error('that distill review is not the latest any more; run Distill Skills again');
     const withText = decisions.map((d) => {
       const p = review.proposals.find((x) => x.id === d.proposalId);
       const text = p && d.decision === 'accept' ? this.proposals.text(this.uriOf(reviewId, p)) : undefined;
@@ -87,7 +95,13 @@ export class SkillsReview implements SkillsHost, vscode.Disposable {
     if (!repo) throw new Error('no repository is open');
     this.sync(review);
     const uri = this.uriOf(review.id, proposal);
-    await vscode.commands.executeCommand('vscode.diff', baseUri(repo, 'HEAD', proposal.path), uri, `${proposal.name}: proposal (edit, then Accept)`, { preview: false });
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      baseUri(repo, 'HEAD', proposal.path),
+      uri,
+      `${proposal.name}: proposal (edit, then Accept)`,
+      { preview: false },
+    );
   }
 
   openEvidence(ref: EvidenceRefView): Promise<void> {
@@ -103,7 +117,11 @@ export class SkillsReview implements SkillsHost, vscode.Disposable {
   async confirmLand(branch: SkillsBranch, base: string | null): Promise<boolean> {
     const pick = await vscode.window.showInformationMessage(
       `Land ${branch.branch} (${branch.skills.join(', ')}) on ${base ?? 'the current branch'}?`,
-      { modal: true, detail: 'One squashed commit, like an attempt’s land. Your checkout is fast-forwarded only when it is clean; the skills branch is deleted afterwards.' },
+      {
+        modal: true,
+        detail:
+          'One squashed commit, like an attempt’s land. Your checkout is fast-forwarded only when it is clean; the skills branch is deleted afterwards.',
+      },
       'Land',
     );
     return pick === 'Land';

@@ -23,7 +23,8 @@ export class QuartetStatusBar extends Disposable {
     const counts = attentionCounts(this.store.current);
     this.item.text = statusBarText(counts);
     this.item.tooltip = statusBarTooltip(counts);
-    this.item.backgroundColor = counts.needsYou > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      counts.needsYou > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.accessibilityInformation = { label: this.item.tooltip };
   }
 }

@@ -13,7 +13,9 @@ const RECONNECT_ERROR_KEY = 'supervisor/reconnect';
 
 export class NotConnectedError extends Error {
   constructor() {
-    super("Quartet is not connected to this repository's supervisor yet; try again in a moment or run Quartet: Refresh.");
+    super(
+      "Quartet is not connected to this repository's supervisor yet; try again in a moment or run Quartet: Refresh.",
+    );
     this.name = 'NotConnectedError';
   }
 }
@@ -102,7 +104,9 @@ export class SupervisorConnection extends Disposable {
     this.clientScope.add(toDisposable(() => client.close()));
     this.clientScope.add(client.onSnapshot((s) => this.accept(client, s)));
     this.clientScope.add(client.onDisconnect((err) => this.onDisconnect(client, err)));
-    log.info(`connected to the supervisor of ${repo} (${client.handshake.action}, pid ${client.handshake.supervisor.pid ?? '?'}, build ${client.handshake.supervisor.stamp?.buildId ?? 'from before version checks'})`);
+    log.info(
+      `connected to the supervisor of ${repo} (${client.handshake.action}, pid ${client.handshake.supervisor.pid ?? '?'}, build ${client.handshake.supervisor.stamp?.buildId ?? 'from before version checks'})`,
+    );
     // Kept: an older build still runs attempts; it restarts once they end, this connection drops and the reconnect clears it.
     this.opts.store.setNotice(client.handshake.warning ?? undefined);
     await this.configure();
@@ -126,7 +130,9 @@ export class SupervisorConnection extends Disposable {
     if (client !== this.client || this.isDisposed) return;
     this.client = undefined;
     this.clientScope.clear();
-    this.opts.log.warn(`lost the supervisor connection${err ? `: ${err.message}` : ''}; reconnecting (this restarts the supervisor if it died)`);
+    this.opts.log.warn(
+      `lost the supervisor connection${err ? `: ${err.message}` : ''}; reconnecting (this restarts the supervisor if it died)`,
+    );
     this.scheduleReconnect();
   }
 

@@ -1,7 +1,12 @@
 // The one-time "Send your GitHub token to HOST?" confirmation for a tracker endpoint WORKFLOW.md names, remembered per host.
 
 import * as vscode from 'vscode';
-import { DEFAULT_TOKEN_HOSTS, hostsNeedingConsent, tokenHost, type TokenProvider } from '../core/tracker/endpointPolicy';
+import {
+  DEFAULT_TOKEN_HOSTS,
+  hostsNeedingConsent,
+  tokenHost,
+  type TokenProvider,
+} from '../core/tracker/endpointPolicy';
 import type { QuartetLog } from './logging';
 import { readSetting } from './settings';
 import { githubSettings } from './githubModel';
@@ -23,7 +28,9 @@ export class GlobalTokenHostConsent implements TokenHostConsent {
     private readonly log: QuartetLog,
   ) {}
 
-  async allowedHosts(endpoints: ReadonlyArray<{ provider: TokenProvider; url: string }>): Promise<string[] | undefined> {
+  async allowedHosts(
+    endpoints: ReadonlyArray<{ provider: TokenProvider; url: string }>,
+  ): Promise<string[] | undefined> {
     const remembered = this.state.get<string[]>(STATE_KEY, []);
     // The machine-scoped setting is the person's own choice (a workspace cannot set it), so its host needs no question.
     const own = githubSettings(readSetting).baseUrl;

@@ -44,9 +44,13 @@ const USER_ONLY_SCOPES = ['machine', 'application'];
 
 /** Keys (below `quartet.`) the manifest declares user-only: settings other features add are covered without a list here. */
 export function userOnlyKeysOf(manifest: unknown): string[] {
-  const props = (manifest as { contributes?: { configuration?: { properties?: Record<string, { scope?: unknown }> } } } | undefined)?.contributes?.configuration?.properties ?? {};
+  const props =
+    (manifest as { contributes?: { configuration?: { properties?: Record<string, { scope?: unknown }> } } } | undefined)
+      ?.contributes?.configuration?.properties ?? {};
   return Object.entries(props)
-    .filter(([key, p]) => key.startsWith('quartet.') && typeof p?.scope === 'string' && USER_ONLY_SCOPES.includes(p.scope))
+    .filter(
+      ([key, p]) => key.startsWith('quartet.') && typeof p?.scope === 'string' && USER_ONLY_SCOPES.includes(p.scope),
+    )
     .map(([key]) => key.slice('quartet.'.length));
 }
 

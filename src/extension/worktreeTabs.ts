@@ -8,8 +8,14 @@ import { isUnderAny, removedWorktrees } from './viewModel/removedWorktrees';
 /** Every URI a tab shows: a file, both sides of a diff, every side of a multi-file changes editor. */
 function tabUris(tab: vscode.Tab): vscode.Uri[] {
   const input = tab.input;
-  if (input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputNotebook) return [input.uri];
-  if (input instanceof vscode.TabInputTextDiff || input instanceof vscode.TabInputNotebookDiff) return [input.original, input.modified];
+  if (
+    input instanceof vscode.TabInputText ||
+    input instanceof vscode.TabInputCustom ||
+    input instanceof vscode.TabInputNotebook
+  )
+    return [input.uri];
+  if (input instanceof vscode.TabInputTextDiff || input instanceof vscode.TabInputNotebookDiff)
+    return [input.original, input.modified];
   // The changes editor (`vscode.changes`) is not in the 1.100 typings: read its sides by shape.
   const diffs = (input as { textDiffs?: { original?: vscode.Uri; modified?: vscode.Uri }[] } | undefined)?.textDiffs;
   return Array.isArray(diffs) ? diffs.flatMap((d) => [d.original, d.modified]).filter((u): u is vscode.Uri => !!u) : [];
@@ -18,11 +24,16 @@ function tabUris(tab: vscode.Tab): vscode.Uri[] {
 /** Show Diff's sides are `file:` and `quartet-base:` URIs whose path is the worktree file: both count. */
 export function tabsInto(dirs: readonly string[]): vscode.Tab[] {
   if (dirs.length === 0) return [];
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tab) => tabUris(tab).some((u) => isUnderAny(u.path, dirs)));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((tab) => tabUris(tab).some((u) => isUnderAny(u.path, dirs)));
 }
 
 export class WorktreeTabCloser extends Disposable {
-  constructor(store: SnapshotStore, private readonly log: (line: string) => void) {
+  constructor(
+    store: SnapshotStore,
+    private readonly log: (line: string) => void,
+  ) {
     super();
     this._register(store.onDidChange(({ previous, current }) => void this.close(removedWorktrees(previous, current))));
   }
@@ -32,6 +43,11 @@ export class WorktreeTabCloser extends Disposable {
     if (tabs.length === 0) return;
     this.log(`closing ${tabs.length} tab(s) of removed worktrees: ${dirs.join(', ')}`);
     // A tab with unsaved edits stays open: VS Code asks before discarding them, and so would we.
-    await vscode.window.tabGroups.close(tabs.filter((t) => !t.isDirty), true).then(undefined, () => undefined);
+    await vscode.window.tabGroups
+      .close(
+        tabs.filter((t) => !t.isDirty),
+        true,
+      )
+      .then(undefined, () => undefined);
   }
 }

@@ -20,7 +20,14 @@ export function canResolve(
   attempt: Pick<AttemptSnapshot, 'phase' | 'resultCommit' | 'archived' | 'threadId' | 'conflicts'>,
   taskLanded: boolean,
 ): boolean {
-  return attempt.phase === 'finished' && !!attempt.resultCommit && !attempt.archived && !taskLanded && !!attempt.threadId && !!attempt.conflicts?.withBase;
+  return (
+    attempt.phase === 'finished' &&
+    !!attempt.resultCommit &&
+    !attempt.archived &&
+    !taskLanded &&
+    !!attempt.threadId &&
+    !!attempt.conflicts?.withBase
+  );
 }
 
 /** The follow-up reason of a message a person typed in the panel (the trace shows it as "you said"). */

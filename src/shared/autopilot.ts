@@ -92,7 +92,11 @@ export interface AutopilotSnapshot {
   /** The most recent events, oldest first, with increasing `seq`. */
   events: AutopilotEvent[];
   /** What the configured tracker reads — names only, never values — so clients send just that with Start. */
-  credentials?: { secretKeys: string[]; envNames: string[]; endpoints?: Array<{ provider: 'github' | 'linear'; url: string }> } | null;
+  credentials?: {
+    secretKeys: string[];
+    envNames: string[];
+    endpoints?: Array<{ provider: 'github' | 'linear'; url: string }>;
+  } | null;
   /** The last start failed, or it could not restart with the supervisor: shown in the tree's Autopilot row. */
   problem?: AutopilotProblem | null;
   /** It should run (remembered across supervisor restarts; Stop clears it). */
@@ -107,12 +111,27 @@ export interface TrackerRateLimits {
   /** When the response that carried them arrived. */
   observedAt: string;
   /** Budgets by name (GitHub: its `x-ratelimit-resource`, e.g. `core`; Linear: `requests`, `complexity`). */
-  buckets: Record<string, { limit: number | null; remaining: number | null; used: number | null; resetAt: string | null }>;
+  buckets: Record<
+    string,
+    { limit: number | null; remaining: number | null; used: number | null; resetAt: string | null }
+  >;
 }
 
 export function emptyAutopilotSnapshot(configured: boolean, source: string | null = null): AutopilotSnapshot {
   return {
-    configured, status: 'stopped', source, startedAt: null, lastPollAt: null, nextPollAt: null, lastPollError: null, pollIntervalMs: 30_000,
-    running: [], retrying: [], claimed: [], issues: [], totals: { dispatched: 0, completed: 0, failed: 0, secondsRunning: 0 }, events: [],
+    configured,
+    status: 'stopped',
+    source,
+    startedAt: null,
+    lastPollAt: null,
+    nextPollAt: null,
+    lastPollError: null,
+    pollIntervalMs: 30_000,
+    running: [],
+    retrying: [],
+    claimed: [],
+    issues: [],
+    totals: { dispatched: 0, completed: 0, failed: 0, secondsRunning: 0 },
+    events: [],
   };
 }

@@ -55,11 +55,17 @@ export function priceFor(model: string | null, table: PriceTable): { price: Mode
  * Codex reports cached input as part of input and reasoning as part of output, so uncached input
  * is `input - cachedInput` and output is billed once.
  */
-export function estimateCost(tokens: TokenTotals, model: string | null, table: PriceTable, demoModel = false): CostEstimate {
+export function estimateCost(
+  tokens: TokenTotals,
+  model: string | null,
+  table: PriceTable,
+  demoModel = false,
+): CostEstimate {
   const { price, key } = priceFor(model, table);
   if (demoModel) return { usd: 0, pricedAs: key, free: true };
   const cached = Math.min(tokens.cachedInput, tokens.input);
-  const usd = ((tokens.input - cached) * price.input + cached * price.cachedInput + tokens.output * price.output) / 1_000_000;
+  const usd =
+    ((tokens.input - cached) * price.input + cached * price.cachedInput + tokens.output * price.output) / 1_000_000;
   return { usd, pricedAs: key, free: false };
 }
 

@@ -53,7 +53,10 @@ export interface Diffstat {
  * Files touched by patches (from file_change events) joined with the line counts of each turn's
  * latest diff; a turn's diff replaces its earlier one, so counts come from `byTurn`'s values.
  */
-export function combineDiffstat(kinds: ReadonlyMap<string, string>, byTurn: ReadonlyMap<string, DiffFileStat[]>): Diffstat {
+export function combineDiffstat(
+  kinds: ReadonlyMap<string, string>,
+  byTurn: ReadonlyMap<string, DiffFileStat[]>,
+): Diffstat {
   const lines = new Map<string, { added: number; removed: number }>();
   for (const stats of byTurn.values()) {
     for (const f of stats) {

@@ -55,7 +55,19 @@ export type AgentEvent =
   | { type: 'stderr'; text: string }
   | { type: 'committed'; commit: string; files: number; message: string }
   | { type: 'process_exit'; code: number | null; signal: string | null }
-  | { type: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string; source?: string | null; sandboxed?: boolean; profile?: string | null; notRun?: boolean }
+  | {
+      type: 'checks';
+      command: string;
+      ok: boolean;
+      exitCode: number | null;
+      durationMs: number;
+      summary: string[];
+      outputTail: string;
+      source?: string | null;
+      sandboxed?: boolean;
+      profile?: string | null;
+      notRun?: boolean;
+    }
   | { type: 'landed'; commit: string; aside: string | null; message: string }
   | { type: 'archived'; reason: string; patch: string }
   | { type: 'skills'; skills: AttemptSkill[] }
@@ -63,14 +75,42 @@ export type AgentEvent =
    * What a land as a PR received from GitHub (a review, an inline review comment, a failed check), journaled once
    * each; `body` is scrubbed and truncated, `url` is where it is on GitHub (distill cites it as provenance).
    */
-  | { type: 'pr_feedback'; kind: PrFeedbackKind; pr: number; url: string; author: string; path?: string; line?: number; body: string; check?: string; skipped?: string }
+  | {
+      type: 'pr_feedback';
+      kind: PrFeedbackKind;
+      pr: number;
+      url: string;
+      author: string;
+      path?: string;
+      line?: number;
+      body: string;
+      check?: string;
+      skipped?: string;
+    }
   /**
    * A tracker tool call (`github_api`, `linear_graphql`) with the person's credentials: allowed or refused by the
    * deny-by-default policy (docs/security.md §3), journaled for every call; `body` is truncated, `status` is the answer's.
    */
-  | { type: 'tracker_tool'; tool: string; call: string; body: string | null; allowed: boolean; status: number | null; why: string | null }
+  | {
+      type: 'tracker_tool';
+      tool: string;
+      call: string;
+      body: string | null;
+      allowed: boolean;
+      status: number | null;
+      why: string | null;
+    }
   /** A WORKFLOW.md workspace hook ran (SPEC §9.4); `output` is truncated (head + tail). */
-  | { type: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string; sandboxed?: boolean };
+  | {
+      type: 'hook';
+      name: string;
+      ok: boolean;
+      exitCode: number | null;
+      timedOut: boolean;
+      durationMs: number;
+      output: string;
+      sandboxed?: boolean;
+    };
 
 /** One line of an attempt's journal: a raw protocol message or a normalized event. */
 export type JournalRecord =

@@ -36,7 +36,10 @@ export function importantLines(output: string, max = 6): string[] {
     .map((l) => l.replace(/\s+$/, ''));
   const scored = lines.map((line, i) => ({ line, i, s: line.trim() ? score(line) : 0 })).filter((x) => x.s > 0);
   if (scored.length === 0) {
-    return lines.filter((l) => l.trim()).slice(-Math.min(max, 3)).map(clip);
+    return lines
+      .filter((l) => l.trim())
+      .slice(-Math.min(max, 3))
+      .map(clip);
   }
   const picked = new Set<number>();
   const strong = scored.filter((x) => x.s > 10).sort((a, b) => b.s - a.s || a.i - b.i);

@@ -32,7 +32,11 @@ export function landStatusClass(status: string): 'passed' | 'error-text' | 'land
 }
 
 /** `Landing #2 as pull request #12 on octo/sample` · `Landed #2 locally on main` · `The land of #2 conflicts with main`. */
-export function landHeadline(l: LandProgress, task: Pick<TaskSnapshot, 'baseRef'>, attemptIndex: number | null): string {
+export function landHeadline(
+  l: LandProgress,
+  task: Pick<TaskSnapshot, 'baseRef'>,
+  attemptIndex: number | null,
+): string {
   const who = attemptIndex === null ? 'the attempt' : `#${attemptIndex}`;
   const how = isPrLand(l)
     ? `as pull request${l.pr ? ` #${l.pr.number}` : ''}${l.prRepo ? ` on ${l.prRepo}` : ''}`
@@ -103,7 +107,9 @@ export function followUpReasonLabel(reason: string): string {
   return REASONS[reason] ?? reason.replace(/-/g, ' ');
 }
 
-export function followUpOutcomeClass(outcome: FollowUpRecord['outcome']): 'passed' | 'error-text' | 'land-running' | 'muted' {
+export function followUpOutcomeClass(
+  outcome: FollowUpRecord['outcome'],
+): 'passed' | 'error-text' | 'land-running' | 'muted' {
   if (outcome === 'completed') return 'passed';
   if (outcome === 'running') return 'land-running';
   if (outcome === 'interrupted' || outcome === 'stopped') return 'muted';

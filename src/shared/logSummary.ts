@@ -35,7 +35,15 @@ export interface LogSummary {
 
 export type SummaryInput = Pick<
   TraceBuilder,
-  'items' | 'failedIndices' | 'lastMessageIndex' | 'fileKinds' | 'diffByTurn' | 'tokens' | 'firstAt' | 'lastAt' | 'commands'
+  | 'items'
+  | 'failedIndices'
+  | 'lastMessageIndex'
+  | 'fileKinds'
+  | 'diffByTurn'
+  | 'tokens'
+  | 'firstAt'
+  | 'lastAt'
+  | 'commands'
 >;
 
 function laterPass(items: readonly TraceItem[], from: number, command: string): boolean {
@@ -59,16 +67,28 @@ function describeFailure(items: readonly TraceItem[], item: TraceItem): FailureS
     case 'turnEnd':
       return { ...base, title: `turn ${item.status}`, lines: item.error ? importantLines(item.error, 4) : [] };
     case 'error':
-      return { ...base, title: item.willRetry ? 'error (Codex retries)' : 'error', lines: importantLines(item.message, 4) };
+      return {
+        ...base,
+        title: item.willRetry ? 'error (Codex retries)' : 'error',
+        lines: importantLines(item.message, 4),
+      };
     case 'phase':
-      return { ...base, title: `attempt ${item.phase}${item.reason ? ` (${item.reason})` : ''}`, lines: item.message ? [clipLine(item.message, 240)] : [] };
+      return {
+        ...base,
+        title: `attempt ${item.phase}${item.reason ? ` (${item.reason})` : ''}`,
+        lines: item.message ? [clipLine(item.message, 240)] : [],
+      };
     case 'malformed':
       return { ...base, title: 'malformed output from Codex', lines: [clipLine(item.reason, 240)] };
     case 'exit':
       return { ...base, title: `Codex exited with code ${item.code}`, lines: [] };
     case 'checks':
       // The supervisor already picked the lines that matter; fall back to ours on the tail.
-      return { ...base, title: `checks: ${clipLine(unwrapShell(item.command), 100)} (exit ${item.exitCode ?? '?'})`, lines: item.summary.length ? item.summary.slice(0, 6) : importantLines(item.outputTail) };
+      return {
+        ...base,
+        title: `checks: ${clipLine(unwrapShell(item.command), 100)} (exit ${item.exitCode ?? '?'})`,
+        lines: item.summary.length ? item.summary.slice(0, 6) : importantLines(item.outputTail),
+      };
     case 'patch':
       return { ...base, title: `patch ${item.status}`, lines: item.files.slice(0, 6).map((f) => f.path) };
     default:

@@ -84,6 +84,10 @@ export function parseMarkdown(source: string): Block[] {
     else para.push(line.trim());
   }
   flush();
-  if (clipped) blocks.push({ t: 'p', inlines: [{ t: 'text', text: `… [${source.length - MAX_MARKDOWN_CHARS} more characters not shown]` }] });
+  if (clipped)
+    blocks.push({
+      t: 'p',
+      inlines: [{ t: 'text', text: `… [${source.length - MAX_MARKDOWN_CHARS} more characters not shown]` }],
+    });
   return blocks;
 }

@@ -362,7 +362,19 @@ export interface WorkflowSummary {
 }
 
 /** Defaults of the scorecard/land/rework fields (also fills them in for state written by older versions). */
-export const ATTEMPT_EXTRAS: Pick<AttemptSnapshot, 'checks' | 'diffStat' | 'conflicts' | 'score' | 'recommended' | 'landed' | 'archived' | 'reworkOf' | 'followUps' | 'skills'> = {
+export const ATTEMPT_EXTRAS: Pick<
+  AttemptSnapshot,
+  | 'checks'
+  | 'diffStat'
+  | 'conflicts'
+  | 'score'
+  | 'recommended'
+  | 'landed'
+  | 'archived'
+  | 'reworkOf'
+  | 'followUps'
+  | 'skills'
+> = {
   checks: null,
   diffStat: null,
   conflicts: null,

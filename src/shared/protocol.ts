@@ -28,7 +28,13 @@ export interface PanelViewState {
   search: string;
 }
 
-export const DEFAULT_VIEW_STATE: PanelViewState = { view: 'board', attemptId: null, compareIds: [], filter: 'all', search: '' };
+export const DEFAULT_VIEW_STATE: PanelViewState = {
+  view: 'board',
+  attemptId: null,
+  compareIds: [],
+  filter: 'all',
+  search: '',
+};
 
 /** Embedded in the HTML as JSON so the panel draws without a round trip. */
 export interface PanelInitialState {
@@ -100,7 +106,12 @@ export interface WebviewRequests {
    * `acceptForSession` is "Accept for this attempt" (Codex's session-scoped accept).
    */
   'attempt/question/answer': {
-    params: { attemptId: string; pendingId: string; decision: 'accept' | 'acceptForSession' | 'decline'; text?: string };
+    params: {
+      attemptId: string;
+      pendingId: string;
+      decision: 'accept' | 'acceptForSession' | 'decline';
+      text?: string;
+    };
     result: null;
   };
   /** webview → host: hand a conflicting attempt to its agent (the tree's "Resolve with Agent"); answers once it started. */
@@ -117,7 +128,10 @@ export interface WebviewRequests {
   /** webview → host: the skills catalog, skills branches, per-skill outcomes and the latest distill review. */
   'skills/overview/get': { params: Record<string, never>; result: { overview: SkillsOverview } };
   /** webview → host: accept (with the text edited in the proposal's document) or reject one proposal of the latest review. */
-  'skills/proposal/decide': { params: { reviewId: string; proposalId: string; decision: 'accept' | 'reject' }; result: { overview: SkillsOverview } };
+  'skills/proposal/decide': {
+    params: { reviewId: string; proposalId: string; decision: 'accept' | 'reject' };
+    result: { overview: SkillsOverview };
+  };
   /** webview → host: open the proposal's editable `quartet-proposal:` document (as a diff against the base). */
   'skills/proposal/edit': { params: { reviewId: string; proposalId: string }; result: null };
   /** webview → host: open evidence `evidenceId`'s `ref`-th source (journal line or http(s) URL); the host looks it up itself. */
@@ -141,7 +155,9 @@ export type RequestParams<K extends RequestType> = WebviewRequests[K]['params'];
 export type RequestResult<K extends RequestType> = WebviewRequests[K]['result'];
 
 export type Notification<M, K extends keyof M> = { type: K; params: M[K] };
-export type HostNotification = { [K in HostNotificationType]: Notification<HostNotifications, K> }[HostNotificationType];
+export type HostNotification = {
+  [K in HostNotificationType]: Notification<HostNotifications, K>;
+}[HostNotificationType];
 export type WebviewNotification = {
   [K in WebviewNotificationType]: Notification<WebviewNotifications, K>;
 }[WebviewNotificationType];

@@ -26,17 +26,28 @@ const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 
 const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 /** A repo-relative path (no `..`, not absolute) and a line ≥ 1; only with exactly one attempt. */
 const isLineRef = (v: unknown, attempts: number): boolean =>
-  attempts === 1 && isObj(v) && typeof v.file === 'string' && v.file.length > 0 && v.file.length <= MAX_URL && !v.file.startsWith('/') && !v.file.split('/').includes('..') && isSeq(v.line) && v.line >= 1;
+  attempts === 1 &&
+  isObj(v) &&
+  typeof v.file === 'string' &&
+  v.file.length > 0 &&
+  v.file.length <= MAX_URL &&
+  !v.file.startsWith('/') &&
+  !v.file.split('/').includes('..') &&
+  isSeq(v.line) &&
+  v.line >= 1;
 const isRequestType = (v: unknown): v is RequestType => REQUEST_TYPES.includes(v as RequestType);
 
-const isMessage = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0 && v.length <= MAX_FOLLOW_UP_MESSAGE;
+const isMessage = (v: unknown): v is string =>
+  typeof v === 'string' && v.trim().length > 0 && v.length <= MAX_FOLLOW_UP_MESSAGE;
 const isNullable = <T>(v: unknown, check: (x: unknown) => x is T): boolean => v === null || check(v);
 
 /** Shape only (strings, numbers, nulls); the form's rules (newTaskProblems) run on the host afterwards. */
 function isNewTaskInput(p: Obj): boolean {
   return (
-    typeof p.title === 'string' && p.title.length <= MAX_FORM_TITLE * 2 &&
-    typeof p.prompt === 'string' && p.prompt.length <= MAX_FORM_PROMPT &&
+    typeof p.title === 'string' &&
+    p.title.length <= MAX_FORM_TITLE * 2 &&
+    typeof p.prompt === 'string' &&
+    p.prompt.length <= MAX_FORM_PROMPT &&
     typeof p.attempts === 'number' &&
     isNullable(p.base, isId) &&
     isNullable(p.model, isId) &&
@@ -60,7 +71,13 @@ function requestParamsValid(type: RequestType, p: Obj): boolean {
         (p.text === undefined || (typeof p.text === 'string' && p.text.length <= MAX_TEXT))
       );
     case 'diff/attempts/open':
-      return Array.isArray(p.attemptIds) && p.attemptIds.length >= 1 && p.attemptIds.length <= 2 && p.attemptIds.every(isId) && (p.at === undefined || isLineRef(p.at, p.attemptIds.length));
+      return (
+        Array.isArray(p.attemptIds) &&
+        p.attemptIds.length >= 1 &&
+        p.attemptIds.length <= 2 &&
+        p.attemptIds.every(isId) &&
+        (p.at === undefined || isLineRef(p.at, p.attemptIds.length))
+      );
     case 'link/url/open':
       return typeof p.url === 'string' && p.url.length > 0 && p.url.length <= MAX_URL;
     case 'journal/record/get':
@@ -98,25 +115,34 @@ export function parseWebviewMessage(data: unknown): Parsed<WebviewToHost> {
   }
   switch (data.type) {
     case 'webview/ready':
-      return typeof p.protocol === 'number' ? { ok: true, message: { type: 'webview/ready', params: { protocol: p.protocol } } } : { ok: false, reason: 'ready: protocol missing' };
+      return typeof p.protocol === 'number'
+        ? { ok: true, message: { type: 'webview/ready', params: { protocol: p.protocol } } }
+        : { ok: false, reason: 'ready: protocol missing' };
     case 'view/state/changed':
       return { ok: true, message: { type: 'view/state/changed', params: { view: sanitizeViewState(p.view) } } };
     case 'journal/resync/request':
       if (!isId(p.attemptId) || !isSeq(p.fromSeq)) return { ok: false, reason: 'resync: invalid params' };
-      return { ok: true, message: { type: 'journal/resync/request', params: { attemptId: p.attemptId, fromSeq: p.fromSeq } } };
+      return {
+        ok: true,
+        message: { type: 'journal/resync/request', params: { attemptId: p.attemptId, fromSeq: p.fromSeq } },
+      };
     case 'journal/subscription/set': {
       const list = p.attempts;
-      if (!Array.isArray(list) || list.length > MAX_SUBSCRIPTIONS) return { ok: false, reason: 'subscription: invalid list' };
+      if (!Array.isArray(list) || list.length > MAX_SUBSCRIPTIONS)
+        return { ok: false, reason: 'subscription: invalid list' };
       const attempts: { attemptId: string; fromSeq: number }[] = [];
       for (const a of list) {
-        if (!isObj(a) || !isId(a.attemptId) || !isSeq(a.fromSeq)) return { ok: false, reason: 'subscription: invalid entry' };
+        if (!isObj(a) || !isId(a.attemptId) || !isSeq(a.fromSeq))
+          return { ok: false, reason: 'subscription: invalid entry' };
         attempts.push({ attemptId: a.attemptId, fromSeq: a.fromSeq });
       }
       return { ok: true, message: { type: 'journal/subscription/set', params: { attempts } } };
     }
     default:
       // Answer an unknown request too, so whoever sent it is not left waiting for a timeout.
-      return isSeq(data.id) ? { ok: false, reason: `unknown message type ${data.type.slice(0, 60)}`, id: data.id } : { ok: false, reason: `unknown message type ${data.type.slice(0, 60)}` };
+      return isSeq(data.id)
+        ? { ok: false, reason: `unknown message type ${data.type.slice(0, 60)}`, id: data.id }
+        : { ok: false, reason: `unknown message type ${data.type.slice(0, 60)}` };
   }
 }
 

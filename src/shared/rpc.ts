@@ -31,7 +31,11 @@ export class RequestClient {
   ) {}
 
   /** `timeoutMs`: for requests that wait on a person (a confirmation dialog) or on git, longer than the default. */
-  request<K extends RequestType>(type: K, params: RequestParams<K>, timeoutMs = this.timeoutMs): Promise<RequestResult<K>> {
+  request<K extends RequestType>(
+    type: K,
+    params: RequestParams<K>,
+    timeoutMs = this.timeoutMs,
+  ): Promise<RequestResult<K>> {
     const id = this.nextId++;
     return new Promise<RequestResult<K>>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -136,7 +136,17 @@ export interface SkillsOverview {
   problems: string[];
 }
 
-export const EMPTY_STATS: OutcomeStats = { attempts: 0, finished: 0, failed: 0, stalled: 0, other: 0, checksPassed: 0, checksFailed: 0, reworked: 0, landed: 0 };
+export const EMPTY_STATS: OutcomeStats = {
+  attempts: 0,
+  finished: 0,
+  failed: 0,
+  stalled: 0,
+  other: 0,
+  checksPassed: 0,
+  checksFailed: 0,
+  reworked: 0,
+  landed: 0,
+};
 
 /** "4 attempts · checks 3/4 passed · 1 reworked · 2 landed" (the panel's one-line summary of a group). */
 export function formatOutcome(s: OutcomeStats): string {

@@ -54,8 +54,11 @@ export function applyDelta(current: Snapshot, delta: SnapshotDelta): Snapshot {
     if (!before && !head) continue; // a task this client never saw whole: the next full snapshot brings it
     const ids = head ? head.attemptIds : (before as TaskSnapshot).attempts.map((a) => a.id);
     const old = new Map((before?.attempts ?? []).map((a) => [a.id, a]));
-    const list = ids.map((aid) => attempts.get(aid) ?? old.get(aid)).filter((a): a is AttemptSnapshot => a !== undefined);
-    const sameAttempts = before !== undefined && list.length === before.attempts.length && list.every((a, i) => a === before.attempts[i]);
+    const list = ids
+      .map((aid) => attempts.get(aid) ?? old.get(aid))
+      .filter((a): a is AttemptSnapshot => a !== undefined);
+    const sameAttempts =
+      before !== undefined && list.length === before.attempts.length && list.every((a, i) => a === before.attempts[i]);
     if (before && !head && sameAttempts) {
       tasks.push(before);
       continue;

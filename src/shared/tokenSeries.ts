@@ -28,7 +28,12 @@ export interface StripGeometry {
   spanMs: number;
 }
 
-export function stripGeometry(points: readonly TokenPoint[], width: number, height: number, maxPoints = 240): StripGeometry | null {
+export function stripGeometry(
+  points: readonly TokenPoint[],
+  width: number,
+  height: number,
+  maxPoints = 240,
+): StripGeometry | null {
   if (points.length === 0) return null;
   const pts = downsample(points, maxPoints);
   const t0 = (pts[0] as TokenPoint).t;
@@ -39,6 +44,8 @@ export function stripGeometry(points: readonly TokenPoint[], width: number, heig
   const y = (v: number): string => (height - (v / maxTotal) * height).toFixed(1);
   // A single point still draws: a flat line across the strip.
   const line = (v: (p: TokenPoint) => number): string =>
-    pts.length === 1 ? `0,${y(v(pts[0] as TokenPoint))} ${width},${y(v(pts[0] as TokenPoint))}` : pts.map((p) => `${x(p)},${y(v(p))}`).join(' ');
+    pts.length === 1
+      ? `0,${y(v(pts[0] as TokenPoint))} ${width},${y(v(pts[0] as TokenPoint))}`
+      : pts.map((p) => `${x(p)},${y(v(p))}`).join(' ');
   return { total: line((p) => p.total), output: line((p) => p.output), maxTotal, spanMs: t1 - t0 };
 }

@@ -76,24 +76,46 @@ export class TraceBuilder {
         return;
       case 'turn_started':
         this.turn++;
-        this.byTurnId.set(e.turnId, this.push(r, { kind: 'turn', turnId: e.turnId, status: 'inProgress', error: null, diff: null }));
+        this.byTurnId.set(
+          e.turnId,
+          this.push(r, { kind: 'turn', turnId: e.turnId, status: 'inProgress', error: null, diff: null }),
+        );
         return;
       case 'turn_completed': {
         const at = this.byTurnId.get(e.turnId);
         if (at !== undefined) this.update(at, { status: e.status, error: e.error });
-        if (e.status !== 'completed' || e.error) this.push(r, { kind: 'turnEnd', turnId: e.turnId, status: e.status, error: e.error });
+        if (e.status !== 'completed' || e.error)
+          this.push(r, { kind: 'turnEnd', turnId: e.turnId, status: e.status, error: e.error });
         return;
       }
       case 'command_started':
         this.commands++;
         this.byItemId.set(
           e.itemId,
-          this.push(r, { kind: 'command', itemId: e.itemId, command: e.command, running: true, exitCode: null, durationMs: null, status: 'inProgress', outputTail: '', endSeq: null }),
+          this.push(r, {
+            kind: 'command',
+            itemId: e.itemId,
+            command: e.command,
+            running: true,
+            exitCode: null,
+            durationMs: null,
+            status: 'inProgress',
+            outputTail: '',
+            endSeq: null,
+          }),
         );
         return;
       case 'command': {
         // Terminal colours are escape codes in a text view: stripped once here, so every view and the search agree.
-        const body = { command: e.command, running: false, exitCode: e.exitCode, durationMs: e.durationMs, status: e.status, outputTail: stripAnsi(e.outputTail), endSeq: r.seq };
+        const body = {
+          command: e.command,
+          running: false,
+          exitCode: e.exitCode,
+          durationMs: e.durationMs,
+          status: e.status,
+          outputTail: stripAnsi(e.outputTail),
+          endSeq: r.seq,
+        };
         const at = this.byItemId.get(e.itemId);
         if (at !== undefined && this.items[at]?.kind === 'command') this.update(at, body);
         else {
@@ -110,7 +132,12 @@ export class TraceBuilder {
         this.lastMessageIndex = this.push(r, { kind: 'message', itemId: e.itemId, text: e.text });
         return;
       case 'user_message':
-        this.push(r, { kind: 'userMessage', text: e.text, reason: e.reason, fromUser: e.reason === USER_MESSAGE_REASON });
+        this.push(r, {
+          kind: 'userMessage',
+          text: e.text,
+          reason: e.reason,
+          fromUser: e.reason === USER_MESSAGE_REASON,
+        });
         return;
       case 'reasoning':
         this.push(r, { kind: 'reasoning', itemId: e.itemId, text: e.text });
@@ -121,14 +148,23 @@ export class TraceBuilder {
       case 'approval_requested':
         this.byPendingId.set(
           e.pendingId,
-          this.push(r, { kind: 'approval', pendingId: e.pendingId, approvalKind: e.kind, summary: e.summary, decision: null, by: null, resolvedAt: null }),
+          this.push(r, {
+            kind: 'approval',
+            pendingId: e.pendingId,
+            approvalKind: e.kind,
+            summary: e.summary,
+            decision: null,
+            by: null,
+            resolvedAt: null,
+          }),
         );
         return;
       case 'approval_resolved': {
         const at = this.byPendingId.get(e.pendingId);
         const resolved = { decision: e.decision, by: e.by, resolvedAt: r.at };
         if (at !== undefined) this.update(at, resolved);
-        else this.push(r, { kind: 'approval', pendingId: e.pendingId, approvalKind: 'unknown', summary: '', ...resolved });
+        else
+          this.push(r, { kind: 'approval', pendingId: e.pendingId, approvalKind: 'unknown', summary: '', ...resolved });
         return;
       }
       case 'tokens':
@@ -165,7 +201,15 @@ export class TraceBuilder {
         this.push(r, { kind: 'exit', code: e.code, signal: e.signal });
         return;
       case 'checks':
-        this.push(r, { kind: 'checks', command: e.command, ok: e.ok, exitCode: e.exitCode, durationMs: e.durationMs, summary: e.summary.map(stripAnsi), outputTail: stripAnsi(e.outputTail) });
+        this.push(r, {
+          kind: 'checks',
+          command: e.command,
+          ok: e.ok,
+          exitCode: e.exitCode,
+          durationMs: e.durationMs,
+          summary: e.summary.map(stripAnsi),
+          outputTail: stripAnsi(e.outputTail),
+        });
         return;
       case 'landed':
         this.push(r, { kind: 'landed', commit: e.commit, aside: e.aside, message: e.message });
@@ -175,22 +219,50 @@ export class TraceBuilder {
         return;
       case 'skills':
         // Shown as the preparing step it is part of; the record itself lists name, source and version.
-        this.push(r, { kind: 'phase', phase: 'preparing', reason: null, message: e.skills.length ? `skills: ${e.skills.map((s) => `${s.name} (${s.source})`).join(', ')}` : 'no skills' });
+        this.push(r, {
+          kind: 'phase',
+          phase: 'preparing',
+          reason: null,
+          message: e.skills.length
+            ? `skills: ${e.skills.map((s) => `${s.name} (${s.source})`).join(', ')}`
+            : 'no skills',
+        });
         return;
       case 'pr_feedback':
         // Feedback from someone without write access never reached the agent: show that, not the text as an instruction.
         if (e.skipped) {
-          this.push(r, { kind: 'warning', message: `PR #${e.pr}: ${e.kind === 'review' ? 'review' : 'review comment'} by ${e.author} skipped: ${e.skipped}` });
+          this.push(r, {
+            kind: 'warning',
+            message: `PR #${e.pr}: ${e.kind === 'review' ? 'review' : 'review comment'} by ${e.author} skipped: ${e.skipped}`,
+          });
           return;
         }
-        this.push(r, { kind: 'prFeedback', feedbackKind: e.kind, pr: e.pr, url: e.url, author: e.author, path: e.path ?? null, line: e.line ?? null, body: e.body, check: e.check ?? null });
+        this.push(r, {
+          kind: 'prFeedback',
+          feedbackKind: e.kind,
+          pr: e.pr,
+          url: e.url,
+          author: e.author,
+          path: e.path ?? null,
+          line: e.line ?? null,
+          body: e.body,
+          check: e.check ?? null,
+        });
         return;
       case 'tracker_tool':
         // Allowed calls already show as the model's tool call; a refusal is what a person should notice.
         if (!e.allowed) this.push(r, { kind: 'warning', message: `${e.tool} refused: ${e.call} — ${e.why ?? ''}` });
         return;
       case 'hook':
-        this.push(r, { kind: 'hook', name: e.name, ok: e.ok, exitCode: e.exitCode, timedOut: e.timedOut, durationMs: e.durationMs, output: e.output });
+        this.push(r, {
+          kind: 'hook',
+          name: e.name,
+          ok: e.ok,
+          exitCode: e.exitCode,
+          timedOut: e.timedOut,
+          durationMs: e.durationMs,
+          output: e.output,
+        });
         return;
       default: {
         // A newer supervisor may journal event types this bundle does not know: skip them, never crash.
@@ -213,6 +285,13 @@ export class TraceBuilder {
     }
     this.tokens = sum;
     const t = Date.parse(r.at);
-    if (!Number.isNaN(t)) this.tokenSeries.push({ t, input: sum.input, cachedInput: sum.cachedInput, output: sum.output, total: sum.total });
+    if (!Number.isNaN(t))
+      this.tokenSeries.push({
+        t,
+        input: sum.input,
+        cachedInput: sum.cachedInput,
+        output: sum.output,
+        total: sum.total,
+      });
   }
 }

@@ -53,11 +53,37 @@ export type TraceItemBody =
   | { kind: 'malformed'; reason: string; sample: string }
   | { kind: 'commit'; commit: string; files: number; message: string }
   | { kind: 'exit'; code: number | null; signal: string | null }
-  | { kind: 'checks'; command: string; ok: boolean; exitCode: number | null; durationMs: number; summary: string[]; outputTail: string }
+  | {
+      kind: 'checks';
+      command: string;
+      ok: boolean;
+      exitCode: number | null;
+      durationMs: number;
+      summary: string[];
+      outputTail: string;
+    }
   | { kind: 'landed'; commit: string; aside: string | null; message: string }
   | { kind: 'archived'; reason: string }
-  | { kind: 'prFeedback'; feedbackKind: 'review_comment' | 'review' | 'check_failed'; pr: number; url: string; author: string; path: string | null; line: number | null; body: string; check: string | null }
-  | { kind: 'hook'; name: string; ok: boolean; exitCode: number | null; timedOut: boolean; durationMs: number; output: string };
+  | {
+      kind: 'prFeedback';
+      feedbackKind: 'review_comment' | 'review' | 'check_failed';
+      pr: number;
+      url: string;
+      author: string;
+      path: string | null;
+      line: number | null;
+      body: string;
+      check: string | null;
+    }
+  | {
+      kind: 'hook';
+      name: string;
+      ok: boolean;
+      exitCode: number | null;
+      timedOut: boolean;
+      durationMs: number;
+      output: string;
+    };
 
 export type TraceItem = ItemBase & TraceItemBody;
 export type TraceItemKind = TraceItem['kind'];
@@ -77,7 +103,10 @@ const FAILED_PHASES: readonly Phase[] = ['failed', 'stalled', 'interrupted'];
 export function isFailure(body: TraceItemBody): boolean {
   switch (body.kind) {
     case 'command':
-      return !body.running && ((body.exitCode !== null && body.exitCode !== 0) || (body.exitCode === null && body.status === 'failed'));
+      return (
+        !body.running &&
+        ((body.exitCode !== null && body.exitCode !== 0) || (body.exitCode === null && body.status === 'failed'))
+      );
     case 'turnEnd':
       // The turn header only shows the status; its `turnEnd` item is the failure that gets listed.
       return body.status === 'failed' || body.error !== null;

@@ -27,7 +27,10 @@ export function describeItem(item: TraceItem): string {
       return `${cmd} (${exit}, ${formatDuration(item.durationMs)})`;
     }
     case 'patch':
-      return `${item.status === 'completed' ? 'edited' : `patch ${item.status}:`} ${item.files.map((f) => f.path).slice(0, 3).join(', ')}${item.files.length > 3 ? ` +${item.files.length - 3} more` : ''}`;
+      return `${item.status === 'completed' ? 'edited' : `patch ${item.status}:`} ${item.files
+        .map((f) => f.path)
+        .slice(0, 3)
+        .join(', ')}${item.files.length > 3 ? ` +${item.files.length - 3} more` : ''}`;
     case 'message':
       return `said: ${clipLine(item.text, 140)}`;
     case 'userMessage':
@@ -62,7 +65,12 @@ export function describeItem(item: TraceItem): string {
       return `archived: ${clipLine(item.reason, 120)}`;
     case 'prFeedback': {
       const where = item.path ? ` on ${item.path}${item.line !== null ? `:${item.line}` : ''}` : '';
-      const what = item.feedbackKind === 'check_failed' ? `check ${item.check ?? '?'} failed` : item.feedbackKind === 'review' ? `review by ${item.author}` : `review comment by ${item.author}${where}`;
+      const what =
+        item.feedbackKind === 'check_failed'
+          ? `check ${item.check ?? '?'} failed`
+          : item.feedbackKind === 'review'
+            ? `review by ${item.author}`
+            : `review comment by ${item.author}${where}`;
       return `PR #${item.pr}: ${what}: ${clipLine(item.body, 100)}`;
     }
     case 'hook':

@@ -62,7 +62,11 @@ export function toWire(record: JournalRecord): WireRecord | null {
   const msg = record.msg as RawDiff | null;
   if (record.dir === 'in' && msg?.method === 'turn/diff/updated' && typeof msg.params?.diff === 'string') {
     const turnId = typeof msg.params.turnId === 'string' ? msg.params.turnId : '';
-    return { seq: record.seq, at: record.at, event: { type: 'diffstat', turnId, files: parseUnifiedDiff(msg.params.diff) } };
+    return {
+      seq: record.seq,
+      at: record.at,
+      event: { type: 'diffstat', turnId, files: parseUnifiedDiff(msg.params.diff) },
+    };
   }
   return null;
 }

@@ -38,13 +38,27 @@ export function dashboardApi(win: Window = window): VsCodeApi {
     const t = token();
     if (t) headers.authorization = `Bearer ${t}`;
     try {
-      const res = await fetch(`${DASHBOARD_PATHS.message}?session=${encodeURIComponent(session ?? '')}`, { method: 'POST', headers, body: JSON.stringify(msg) });
+      const res = await fetch(`${DASHBOARD_PATHS.message}?session=${encodeURIComponent(session ?? '')}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(msg),
+      });
       if (res.status === 204) return;
       const body = (await res.json()) as { type?: string };
       if (body?.type === 'rpc/reply/sent') deliver(body);
-      else if (msg.id !== undefined) deliver({ type: 'rpc/reply/sent', inReplyTo: msg.id, error: { code: 'failed', message: `the server answered ${res.status}` } });
+      else if (msg.id !== undefined)
+        deliver({
+          type: 'rpc/reply/sent',
+          inReplyTo: msg.id,
+          error: { code: 'failed', message: `the server answered ${res.status}` },
+        });
     } catch (err) {
-      if (msg.id !== undefined) deliver({ type: 'rpc/reply/sent', inReplyTo: msg.id, error: { code: 'failed', message: `the server cannot be reached: ${String(err)}` } });
+      if (msg.id !== undefined)
+        deliver({
+          type: 'rpc/reply/sent',
+          inReplyTo: msg.id,
+          error: { code: 'failed', message: `the server cannot be reached: ${String(err)}` },
+        });
     }
   };
 

@@ -1,6 +1,13 @@
 // The webview's only link to the extension host: typed posts, validated incoming messages, saved view state.
 
-import type { HostNotification, PanelViewState, RequestParams, RequestResult, RequestType, WebviewNotification } from '../shared/protocol';
+import type {
+  HostNotification,
+  PanelViewState,
+  RequestParams,
+  RequestResult,
+  RequestType,
+  WebviewNotification,
+} from '../shared/protocol';
 import { isReply } from '../shared/protocol';
 import { isHostMessage } from '../shared/protocolGuards';
 import { RequestClient } from '../shared/rpc';

@@ -3,7 +3,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { DEFAULT_PRICE_TABLE } from '../shared/cost';
-import { DEFAULT_VIEW_STATE, INITIAL_STATE_ELEMENT_ID, PANEL_PROTOCOL_VERSION, type PanelInitialState } from '../shared/protocol';
+import {
+  DEFAULT_VIEW_STATE,
+  INITIAL_STATE_ELEMENT_ID,
+  PANEL_PROTOCOL_VERSION,
+  type PanelInitialState,
+} from '../shared/protocol';
 import { App } from './App';
 import { acquireApi, HostBridge, type VsCodeApi } from './hostBridge';
 import { PanelStore } from './panelStore';
@@ -11,7 +16,12 @@ import { PanelContext } from './usePanel';
 
 /** The host embeds JSON in a non-executed script element; a missing or broken one still draws an empty board. */
 export function readInitialState(doc: Document): PanelInitialState {
-  const fallback: PanelInitialState = { protocol: PANEL_PROTOCOL_VERSION, snapshot: null, view: DEFAULT_VIEW_STATE, prices: DEFAULT_PRICE_TABLE };
+  const fallback: PanelInitialState = {
+    protocol: PANEL_PROTOCOL_VERSION,
+    snapshot: null,
+    view: DEFAULT_VIEW_STATE,
+    prices: DEFAULT_PRICE_TABLE,
+  };
   const text = doc.getElementById(INITIAL_STATE_ELEMENT_ID)?.textContent;
   if (!text) return fallback;
   try {
@@ -39,4 +49,3 @@ export function mount(root: HTMLElement, doc: Document = document, api: VsCodeAp
     bridge.dispose();
   };
 }
-

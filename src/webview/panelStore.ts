@@ -1,7 +1,13 @@
 // The webview's state: latest snapshot, view state, and one incremental trace per attempt it follows.
 
 import type { AttemptSnapshot, Snapshot, TaskSnapshot } from '../shared/model';
-import { PANEL_PROTOCOL_VERSION, type HostNotification, type HostNotifications, type PanelInitialState, type PanelViewState } from '../shared/protocol';
+import {
+  PANEL_PROTOCOL_VERSION,
+  type HostNotification,
+  type HostNotifications,
+  type PanelInitialState,
+  type PanelViewState,
+} from '../shared/protocol';
 import type { PriceTable } from '../shared/cost';
 import type { SkillsOverview } from '../shared/skills';
 import { TraceBuilder } from '../shared/traceBuilder';
@@ -148,7 +154,10 @@ export class PanelStore {
       // A chunk was lost (or the host restarted its pump): ask for what is missing, once.
       if (j.resyncFrom !== j.trace.nextSeq) {
         j.resyncFrom = j.trace.nextSeq;
-        this.bridge.notify({ type: 'journal/resync/request', params: { attemptId: c.attemptId, fromSeq: j.trace.nextSeq } });
+        this.bridge.notify({
+          type: 'journal/resync/request',
+          params: { attemptId: c.attemptId, fromSeq: j.trace.nextSeq },
+        });
       }
       return;
     }
@@ -180,7 +189,8 @@ export class PanelStore {
 
   private evict(keep: Set<string>): void {
     const idle = [...this.journals.entries()].filter(([id]) => !keep.has(id)).sort((a, b) => a[1].usedAt - b[1].usedAt);
-    while (this.journals.size > KEPT_TRACES && idle.length) this.journals.delete((idle.shift() as [string, JournalState])[0]);
+    while (this.journals.size > KEPT_TRACES && idle.length)
+      this.journals.delete((idle.shift() as [string, JournalState])[0]);
   }
 
   private changed(now = false): void {

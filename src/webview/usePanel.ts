@@ -43,7 +43,12 @@ export interface PanelActions {
   retry(attemptId: string): Promise<boolean>;
   /** Hands a conflicting attempt to its agent (the host runs the tree's Resolve with Agent). */
   resolve(attemptId: string): Promise<boolean>;
-  answer(attemptId: string, pendingId: string, decision: 'accept' | 'acceptForSession' | 'decline', text?: string): Promise<boolean>;
+  answer(
+    attemptId: string,
+    pendingId: string,
+    decision: 'accept' | 'acceptForSession' | 'decline',
+    text?: string,
+  ): Promise<boolean>;
   openDiff(attemptIds: string[], at?: DiffLineRef): Promise<boolean>;
   openLink(url: string): void;
   rawRecord(attemptId: string, seq: number): Promise<JournalRecord[] | null>;
@@ -84,17 +89,28 @@ export function useActions(): PanelActions {
       retry: (attemptId) => run(bridge.request('attempt/run/retry', { attemptId })),
       resolve: (attemptId) => run(bridge.request('attempt/conflicts/resolve', { attemptId })),
       answer: (attemptId, pendingId, decision, text) =>
-        run(bridge.request('attempt/question/answer', text ? { attemptId, pendingId, decision, text } : { attemptId, pendingId, decision })),
+        run(
+          bridge.request(
+            'attempt/question/answer',
+            text ? { attemptId, pendingId, decision, text } : { attemptId, pendingId, decision },
+          ),
+        ),
       openDiff: (attemptIds, at) => run(bridge.request('diff/attempts/open', at ? { attemptIds, at } : { attemptIds })),
       openLink: (url) => void run(bridge.request('link/url/open', { url })),
       loadSkills: () => run(bridge.request('skills/overview/get', {}).then((r) => store.setSkills(r.overview))),
       // Accepting writes a commit through a temporary worktree: allow it a minute.
       decideProposal: (reviewId, proposalId, decision) =>
-        run(bridge.request('skills/proposal/decide', { reviewId, proposalId, decision }, 60_000).then((r) => store.setSkills(r.overview))),
+        run(
+          bridge
+            .request('skills/proposal/decide', { reviewId, proposalId, decision }, 60_000)
+            .then((r) => store.setSkills(r.overview)),
+        ),
       editProposal: (reviewId, proposalId) => run(bridge.request('skills/proposal/edit', { reviewId, proposalId })),
-      openEvidence: (reviewId, evidenceId, ref) => run(bridge.request('skills/evidence/open', { reviewId, evidenceId, ref })),
+      openEvidence: (reviewId, evidenceId, ref) =>
+        run(bridge.request('skills/evidence/open', { reviewId, evidenceId, ref })),
       // The host asks the person first (a modal), then lands: no short timeout on a question.
-      landSkills: (branch) => run(bridge.request('skills/branch/land', { branch }, 10 * 60_000).then((r) => store.setSkills(r.overview))),
+      landSkills: (branch) =>
+        run(bridge.request('skills/branch/land', { branch }, 10 * 60_000).then((r) => store.setSkills(r.overview))),
       taskFormDefaults: async () => {
         try {
           return await bridge.request('task/form/get', {});
@@ -113,11 +129,15 @@ export function useActions(): PanelActions {
         }
       },
       // The host answers once the supervisor queued the turn (its worktree may be prepared first).
-      sendFollowUp: (attemptId, message) => run(bridge.request('attempt/followUp/send', { attemptId, message }, 60_000)),
+      sendFollowUp: (attemptId, message) =>
+        run(bridge.request('attempt/followUp/send', { attemptId, message }, 60_000)),
       sendTaskFollowUp: (taskId, message) =>
         run(
           bridge.request('task/followUp/send', { taskId, message }, 120_000).then((r) => {
-            if (r.skipped.length) store.setNotice(`Sent to attempt${r.sent.length === 1 ? '' : 's'} ${r.sent.map((i) => `#${i}`).join(', ')}; skipped: ${r.skipped.join('; ')}.`);
+            if (r.skipped.length)
+              store.setNotice(
+                `Sent to attempt${r.sent.length === 1 ? '' : 's'} ${r.sent.map((i) => `#${i}`).join(', ')}; skipped: ${r.skipped.join('; ')}.`,
+              );
           }),
         ),
       rawRecord: async (attemptId, seq) => {

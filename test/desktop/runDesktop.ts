@@ -11,9 +11,17 @@ async function main(): Promise<void> {
   const workspace = mkdtempSync(join(tmpdir(), 'quartet-desktop-'));
   writeFileSync(join(workspace, 'README.md'), '# Desktop test repository\n');
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: workspace });
-  execFileSync('git', ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost', 'commit', '-qam', 'init', '--allow-empty'], { cwd: workspace });
-  execFileSync('git', ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost', 'add', '-A'], { cwd: workspace });
-  execFileSync('git', ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost', 'commit', '-qm', 'readme'], { cwd: workspace });
+  execFileSync(
+    'git',
+    ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost', 'commit', '-qam', 'init', '--allow-empty'],
+    { cwd: workspace },
+  );
+  execFileSync('git', ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost', 'add', '-A'], {
+    cwd: workspace,
+  });
+  execFileSync('git', ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost', 'commit', '-qm', 'readme'], {
+    cwd: workspace,
+  });
   await runTests({
     version: '1.100.3',
     extensionDevelopmentPath: root,
@@ -23,6 +31,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`desktop run failed: ${(err as Error).message}\n(This downloads VS Code from update.code.visualstudio.com: it needs internet access.)`);
+  console.error(
+    `desktop run failed: ${(err as Error).message}\n(This downloads VS Code from update.code.visualstudio.com: it needs internet access.)`,
+  );
   process.exit(1);
 });

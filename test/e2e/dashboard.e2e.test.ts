@@ -37,19 +37,42 @@ describe('web dashboard (quartet serve) in Chromium', { timeout: 300_000 }, () =
     return s.tasks.flatMap((t) => t.attempts);
   };
 
-  before(async () => {
-    demo = await startDemoEnv(1000);
-    env = { ...process.env, ...demo.env } as Record<string, string>;
-    writeFileSync(join(demo.dir, 'serve.token'), TOKEN, { mode: 0o600 });
-    const port = await freePort();
-    serving = attachCli(['serve', '--repo', demo.repo, '--port', String(port), '--token-file', join(demo.dir, 'serve.token')], env);
-    await serving.waitFor(/quartet serve: listening on/, 30_000);
-    base = `http://127.0.0.1:${port}`;
-    // Launched by the CLI over the socket: the dashboard shows what any client started.
-    const launched = spawnSync(process.execPath, [join(DIST, 'cli.js'), 'launch', '--repo', demo.repo, '--title', 'Dashboard task', '--prompt', 'Wait. [[quartet-demo:hang]]', '--attempts', '2', '--worktree-root', demo.worktreeRoot], { env, encoding: 'utf8' });
-    assert.equal(launched.status, 0, launched.stderr);
-    browser = await launchBrowser();
-  }, { timeout: 120_000 });
+  before(
+    async () => {
+      demo = await startDemoEnv(1000);
+      env = { ...process.env, ...demo.env } as Record<string, string>;
+      writeFileSync(join(demo.dir, 'serve.token'), TOKEN, { mode: 0o600 });
+      const port = await freePort();
+      serving = attachCli(
+        ['serve', '--repo', demo.repo, '--port', String(port), '--token-file', join(demo.dir, 'serve.token')],
+        env,
+      );
+      await serving.waitFor(/quartet serve: listening on/, 30_000);
+      base = `http://127.0.0.1:${port}`;
+      // Launched by the CLI over the socket: the dashboard shows what any client started.
+      const launched = spawnSync(
+        process.execPath,
+        [
+          join(DIST, 'cli.js'),
+          'launch',
+          '--repo',
+          demo.repo,
+          '--title',
+          'Dashboard task',
+          '--prompt',
+          'Wait. [[quartet-demo:hang]]',
+          '--attempts',
+          '2',
+          '--worktree-root',
+          demo.worktreeRoot,
+        ],
+        { env, encoding: 'utf8' },
+      );
+      assert.equal(launched.status, 0, launched.stderr);
+      browser = await launchBrowser();
+    },
+    { timeout: 120_000 },
+  );
 
   after(async () => {
     await browser?.close();
@@ -67,7 +90,9 @@ describe('web dashboard (quartet serve) in Chromium', { timeout: 300_000 }, () =
     const log: string[] = [];
     page.on('requestfailed', (r) => log.push(`failed ${r.url()} ${r.failure()?.errorText ?? ''}`));
     page.on('requestfinished', (r) => log.push(`done ${r.url()}`));
-    await page.goto(`${base}/`, { timeout: 90_000 }).catch((err: Error) => assert.fail(`${err.message}\n${log.join('\n')}`));
+    await page
+      .goto(`${base}/`, { timeout: 90_000 })
+      .catch((err: Error) => assert.fail(`${err.message}\n${log.join('\n')}`));
     const task = page.getByRole('region', { name: 'Task Dashboard task' });
     await task.waitFor({ timeout: 30_000 });
     const [first] = await attempts();
@@ -81,7 +106,11 @@ describe('web dashboard (quartet serve) in Chromium', { timeout: 300_000 }, () =
     const notice = page.getByTestId('notice');
     await notice.waitFor({ timeout: 15_000 });
     assert.match((await notice.textContent()) ?? '', /read-only/);
-    assert.equal((await attempts()).find((a) => a.id === first.id)?.phase, 'working', 'a page without the token changed nothing');
+    assert.equal(
+      (await attempts()).find((a) => a.id === first.id)?.phase,
+      'working',
+      'a page without the token changed nothing',
+    );
 
     // The token in the fragment: taken into the tab's storage and out of the address.
     await page.goto(`${base}/#token=${TOKEN}`);
@@ -93,6 +122,10 @@ describe('web dashboard (quartet serve) in Chromium', { timeout: 300_000 }, () =
     await page.screenshot({ path: join(demo.dir, 'dashboard.png') }).catch(() => undefined);
     // The other attempt is left to the cleanup; stop it here so the supervisor exits promptly.
     const other = (await attempts()).find((a) => a.id !== first.id);
-    if (other) await fetch(`${base}/api/v1/attempts/${other.id}/stop`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+    if (other)
+      await fetch(`${base}/api/v1/attempts/${other.id}/stop`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
   });
 });

@@ -5,7 +5,17 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { keepServerLogs, launchBrowser, openWorkbench, repoRoot, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
+import {
+  keepServerLogs,
+  launchBrowser,
+  openWorkbench,
+  repoRoot,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  type BrowserSession,
+  type CodeServer,
+} from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
 import { processes, strayProcesses, type Proc } from '../support/processScan';
 
@@ -25,19 +35,33 @@ async function until(ok: () => boolean, ms: number, what: string): Promise<void>
   }
 }
 
-interface StatusAttempt { id: string; phase: string; reason?: string | null }
-interface StatusTask { id: string; title: string; attempts: StatusAttempt[] }
+interface StatusAttempt {
+  id: string;
+  phase: string;
+  reason?: string | null;
+}
+interface StatusTask {
+  id: string;
+  title: string;
+  attempts: StatusAttempt[];
+}
 
 /** The task as the supervisor records it, through the real CLI (`quartet status --json`). */
 function cliTask(demo: DemoEnv): StatusTask {
-  const out = execFileSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'status', '--repo', demo.repo, '--json'], { env: { ...process.env, ...demo.env }, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(repoRoot, 'dist/cli.js'), 'status', '--repo', demo.repo, '--json'], {
+    env: { ...process.env, ...demo.env },
+    encoding: 'utf8',
+  });
   const task = (JSON.parse(out) as { tasks: StatusTask[] }).tasks.find((t) => t.title === TITLE);
   assert.ok(task, `quartet status lists "${TITLE}": ${out.slice(0, 400)}`);
   return task;
 }
 
 function cli(demo: DemoEnv, ...args: string[]): void {
-  execFileSync(process.execPath, [join(repoRoot, 'dist/cli.js'), ...args, '--repo', demo.repo], { env: { ...process.env, ...demo.env }, encoding: 'utf8' });
+  execFileSync(process.execPath, [join(repoRoot, 'dist/cli.js'), ...args, '--repo', demo.repo], {
+    env: { ...process.env, ...demo.env },
+    encoding: 'utf8',
+  });
 }
 
 /** New Task through the sidebar: 2 attempts (the configured default) running a long shell command. */
@@ -51,7 +75,10 @@ async function launchFromUi(page: Page): Promise<void> {
   await input.waitFor({ timeout: ui });
   await input.fill(TITLE);
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').filter({ hasText: /agents/i }).waitFor({ timeout: ui });
+  await page
+    .locator('.quick-input-widget')
+    .filter({ hasText: /agents/i })
+    .waitFor({ timeout: ui });
   await input.fill('Run the long check and report. [[quartet-demo:long-command-hang]]');
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: '2 attempts' }).first().waitFor({ timeout: ui });
@@ -63,8 +90,18 @@ async function launchFromUi(page: Page): Promise<void> {
  * Codex and its shells (bash → sleep 600) really run, then close code-server gracefully.
  * Returns the attempt ids; the processes were seen before the shutdown (so nothing passes vacuously).
  */
-async function runWindowThenClose(demo: DemoEnv, stopOnLastClient: boolean | undefined, shot: string | null, name: string, afterClose: (ids: Set<string>) => Promise<void>): Promise<void> {
-  const settings: Record<string, unknown> = { 'quartet.worktreeRoot': demo.worktreeRoot, 'quartet.attempts': 2, 'git.openRepositoryInParentFolders': 'never' };
+async function runWindowThenClose(
+  demo: DemoEnv,
+  stopOnLastClient: boolean | undefined,
+  shot: string | null,
+  name: string,
+  afterClose: (ids: Set<string>) => Promise<void>,
+): Promise<void> {
+  const settings: Record<string, unknown> = {
+    'quartet.worktreeRoot': demo.worktreeRoot,
+    'quartet.attempts': 2,
+    'git.openRepositoryInParentFolders': 'never',
+  };
   if (stopOnLastClient !== undefined) settings['quartet.stopAttemptsWhenLastClientDisconnects'] = stopOnLastClient;
   let server: CodeServer | undefined;
   let browser: BrowserSession | undefined;
@@ -83,9 +120,16 @@ async function runWindowThenClose(demo: DemoEnv, stopOnLastClient: boolean | und
       }
       const ids = new Set(cliTask(demo).attempts.map((a) => a.id));
       assert.equal(ids.size, 2);
-      await until(() => [...ids].every((id) => processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd))), ui, 'both attempts\' shells (sleep 600)');
+      await until(
+        () => [...ids].every((id) => processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd))),
+        ui,
+        "both attempts' shells (sleep 600)",
+      );
       const before = strays(demo, ids);
-      assert.ok(before.some((p) => /codex/.test(p.cmd)), `Codex itself runs: ${before.map((p) => p.cmd).join(' | ')}`);
+      assert.ok(
+        before.some((p) => /codex/.test(p.cmd)),
+        `Codex itself runs: ${before.map((p) => p.cmd).join(' | ')}`,
+      );
       // No New Task tooltip over the tree in the screenshot.
       await page.mouse.move(800, 500);
       await page.keyboard.press('Escape');
@@ -123,7 +167,11 @@ describe('closing VS Code (extension deactivate) and running attempts', { timeou
       await until(() => (left = strays(demo, ids)).length === 0, 30_000, 'zero strays').catch(() => undefined);
       assert.deepEqual(left, [], 'no process of these attempts is left');
       const task = cliTask(demo);
-      assert.deepEqual(task.attempts.map((a) => a.phase), ['stopped', 'stopped'], JSON.stringify(task.attempts));
+      assert.deepEqual(
+        task.attempts.map((a) => a.phase),
+        ['stopped', 'stopped'],
+        JSON.stringify(task.attempts),
+      );
     });
   });
 
@@ -133,13 +181,23 @@ describe('closing VS Code (extension deactivate) and running attempts', { timeou
     await runWindowThenClose(demo, undefined, null, 'deactivate-off', async (ids) => {
       // Long enough for a stop on the last client leaving to have shown (it does within a second when on).
       await new Promise((r) => setTimeout(r, 3000));
-      assert.deepEqual(cliTask(demo).attempts.map((a) => a.phase), ['working', 'working']);
-      for (const id of ids) assert.ok(processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd)), `attempt ${id} still runs its shell`);
+      assert.deepEqual(
+        cliTask(demo).attempts.map((a) => a.phase),
+        ['working', 'working'],
+      );
+      for (const id of ids)
+        assert.ok(
+          processes().some((p) => p.tag === id && /^sleep 600/.test(p.cmd)),
+          `attempt ${id} still runs its shell`,
+        );
       for (const id of ids) cli(demo, 'stop', id);
       let left: Proc[] = [];
       await until(() => (left = strays(demo, ids)).length === 0, 30_000, 'zero strays').catch(() => undefined);
       assert.deepEqual(left, [], 'no process of these attempts is left after quartet stop');
-      assert.deepEqual(cliTask(demo).attempts.map((a) => a.phase), ['stopped', 'stopped']);
+      assert.deepEqual(
+        cliTask(demo).attempts.map((a) => a.phase),
+        ['stopped', 'stopped'],
+      );
     });
   });
 });

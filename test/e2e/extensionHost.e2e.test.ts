@@ -11,11 +11,18 @@ describe('extension-host suite in code-server', { timeout: 240_000 }, () => {
   let server: CodeServer | undefined;
   let browser: BrowserSession | undefined;
 
-  before(async () => {
-    demo = await startDemoEnv(0);
-    server = await startCodeServer({ folder: demo.repo, env: demo.env, settings: { 'quartet.worktreeRoot': demo.worktreeRoot } });
-    browser = await launchBrowser();
-  }, { timeout: 120_000 });
+  before(
+    async () => {
+      demo = await startDemoEnv(0);
+      server = await startCodeServer({
+        folder: demo.repo,
+        env: demo.env,
+        settings: { 'quartet.worktreeRoot': demo.worktreeRoot },
+      });
+      browser = await launchBrowser();
+    },
+    { timeout: 120_000 },
+  );
 
   after(async () => {
     await browser?.close();
@@ -28,7 +35,9 @@ describe('extension-host suite in code-server', { timeout: 240_000 }, () => {
     const logs: string[] = [];
     page.on('console', (m) => logs.push(m.text()));
     // VS Code's own browser integration tests report through window.codeAutomationExit(code).
-    const exit = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
+    const exit = new Promise<number>(
+      (resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)),
+    );
     const host = `vscode-remote://127.0.0.1:${server!.port}`;
     const payload = JSON.stringify([
       ['extensionDevelopmentPath', `${host}${repoRoot}`],

@@ -18,7 +18,10 @@ const uiTimeout = 60_000;
  * a fresh machine has no codex anywhere else. npm itself (next to node) stays reachable.
  */
 function loginShellPath(home: string): string {
-  const asked = spawnSync('bash', ['-lc', 'printf %s "$PATH"'], { env: { HOME: home, TERM: 'dumb' }, encoding: 'utf8' });
+  const asked = spawnSync('bash', ['-lc', 'printf %s "$PATH"'], {
+    env: { HOME: home, TERM: 'dumb' },
+    encoding: 'utf8',
+  });
   const fromShell = asked.status === 0 && asked.stdout ? asked.stdout.split(delimiter) : [];
   const nodeDir = join(process.execPath, '..');
   const dirs = [...fromShell, nodeDir].filter((d) => d && !/node_modules[\\/]\.bin/.test(d));
@@ -37,37 +40,44 @@ describe('npm start, exactly as the README says', { timeout: 900_000 }, () => {
   let output = '';
   let url = '';
 
-  before(async () => {
-    const path = loginShellPath(home);
-    // The point of the test: codex is reachable only through what Quartet's launch command arranges.
-    assert.equal(onPath('codex', path), false, `codex must not be on the login PATH: ${path}`);
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) {
-      if (v !== undefined && !/^(OPENAI_API_KEY|CODEX_HOME|QUARTET_CODEX|VSCODE_.*|npm_.*|INIT_CWD|NODE_TEST_CONTEXT)$/i.test(k)) env[k] = v;
-    }
-    launcher = spawn('npm', ['start', '--', '--no-open'], {
-      cwd: repoRoot,
-      // TMPDIR beside the demo CODEX_HOME, not above it: see codexTempDir in demo/codexHome.ts.
-      env: { ...env, PATH: path, HOME: home, TMPDIR: codexTempDir(join(home, 'codex-home')), QUARTET_PORT: '0' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    launcher.stdout?.setEncoding('utf8').on('data', (c: string) => (output += c));
-    launcher.stderr?.setEncoding('utf8').on('data', (c: string) => (output += c));
-    url = await new Promise<string>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const m = /Quartet is running: (http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+)/.exec(output);
-        if (m) {
-          clearInterval(timer);
-          resolve(m[1] as string);
-        } else if (launcher?.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`npm start exited (${launcher?.exitCode}) before serving:\n${output}`));
-        }
-      }, 200);
-    });
-    browser = await launchBrowser();
-  }, { timeout: 600_000 });
+  before(
+    async () => {
+      const path = loginShellPath(home);
+      // The point of the test: codex is reachable only through what Quartet's launch command arranges.
+      assert.equal(onPath('codex', path), false, `codex must not be on the login PATH: ${path}`);
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(process.env)) {
+        if (
+          v !== undefined &&
+          !/^(OPENAI_API_KEY|CODEX_HOME|QUARTET_CODEX|VSCODE_.*|npm_.*|INIT_CWD|NODE_TEST_CONTEXT)$/i.test(k)
+        )
+          env[k] = v;
+      }
+      launcher = spawn('npm', ['start', '--', '--no-open'], {
+        cwd: repoRoot,
+        // TMPDIR beside the demo CODEX_HOME, not above it: see codexTempDir in demo/codexHome.ts.
+        env: { ...env, PATH: path, HOME: home, TMPDIR: codexTempDir(join(home, 'codex-home')), QUARTET_PORT: '0' },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      launcher.stdout?.setEncoding('utf8').on('data', (c: string) => (output += c));
+      launcher.stderr?.setEncoding('utf8').on('data', (c: string) => (output += c));
+      url = await new Promise<string>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const m = /Quartet is running: (http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+)/.exec(output);
+          if (m) {
+            clearInterval(timer);
+            resolve(m[1] as string);
+          } else if (launcher?.exitCode !== null) {
+            clearInterval(timer);
+            reject(new Error(`npm start exited (${launcher?.exitCode}) before serving:\n${output}`));
+          }
+        }, 200);
+      });
+      browser = await launchBrowser();
+    },
+    { timeout: 600_000 },
+  );
 
   after(async () => {
     await browser?.close();
@@ -103,17 +113,23 @@ describe('npm start, exactly as the README says', { timeout: 900_000 }, () => {
     await ready.or(missing).first().waitFor({ timeout: uiTimeout });
     await screenshot(page, 'launch-npm-start-tasks-view');
     assert.equal(await missing.count(), 0, 'the Tasks view says Codex is missing');
-    await sidebar.locator('.welcome-view-content a.monaco-button, .welcome-view-content .monaco-button', { hasText: 'New Task' }).first().waitFor({ timeout: uiTimeout });
+    await sidebar
+      .locator('.welcome-view-content a.monaco-button, .welcome-view-content .monaco-button', { hasText: 'New Task' })
+      .first()
+      .waitFor({ timeout: uiTimeout });
   });
 
-  it('Ctrl-C stops Quartet: the launcher exits and the sample repository\'s supervisor is gone too', async () => {
+  it("Ctrl-C stops Quartet: the launcher exits and the sample repository's supervisor is gone too", async () => {
     const info = join(sample, '.git', 'quartet', 'supervisor.json');
     assert.ok(existsSync(info), 'the window started a supervisor');
     const pid = (JSON.parse(readFileSync(info, 'utf8')) as { pid: number }).pid;
     const exited = new Promise((resolve) => launcher?.once('exit', resolve));
     process.kill(-launcher!.pid!, 'SIGINT');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-    assert.ok(launcher!.exitCode !== null || launcher!.signalCode !== null, `the launcher exited: ${output.slice(-300)}`);
+    assert.ok(
+      launcher!.exitCode !== null || launcher!.signalCode !== null,
+      `the launcher exited: ${output.slice(-300)}`,
+    );
     const alive = (): boolean => {
       try {
         process.kill(pid, 0);

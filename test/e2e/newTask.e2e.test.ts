@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { keepServerLogs, launchBrowser, openWorkbench, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
+import {
+  keepServerLogs,
+  launchBrowser,
+  openWorkbench,
+  screenshot,
+  startCodeServer,
+  type BrowserSession,
+  type CodeServer,
+} from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
 import { DIST } from '../support/repoHarness';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
@@ -12,15 +20,28 @@ import type { AgentEvent, JournalRecord } from '../../src/shared/events';
 import type { TaskSnapshot } from '../../src/shared/model';
 
 const ui = 60_000;
-const panelOf = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+const panelOf = (page: Page): FrameLocator =>
+  page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
 
-const PROMPT = ['# Greet in Portuguese', '', 'Add a note that says **olá**.', '', '- keep it short', '- no other changes'].join('\n');
+const PROMPT = [
+  '# Greet in Portuguese',
+  '',
+  'Add a note that says **olá**.',
+  '',
+  '- keep it short',
+  '- no other changes',
+].join('\n');
 const FOLLOW_UP = 'Please also mention Lisbon in the note.\nA second line the quote leaves out.';
 const ALL = 'Thanks, one more pass from everyone.';
 
-const events = (records: JournalRecord[]): AgentEvent[] => records.flatMap((r) => (r.kind === 'event' ? [r.event] : []));
+const events = (records: JournalRecord[]): AgentEvent[] =>
+  records.flatMap((r) => (r.kind === 'event' ? [r.event] : []));
 const turnStarts = (records: JournalRecord[]): string[] =>
-  records.flatMap((r) => (r.kind === 'raw' && r.dir === 'out' && (r.msg as { method?: string }).method === 'turn/start' ? [JSON.stringify(r.msg)] : []));
+  records.flatMap((r) =>
+    r.kind === 'raw' && r.dir === 'out' && (r.msg as { method?: string }).method === 'turn/start'
+      ? [JSON.stringify(r.msg)]
+      : [],
+  );
 
 describe('New Task form and follow-up messages in real VS Code', { timeout: 600_000 }, () => {
   let demo: DemoEnv;
@@ -29,13 +50,28 @@ describe('New Task form and follow-up messages in real VS Code', { timeout: 600_
   let client: SupervisorClient | undefined;
   let task: TaskSnapshot | undefined;
 
-  before(async () => {
-    demo = await startDemoEnv();
-    server = await startCodeServer({ folder: demo.repo, env: demo.env, settings: { 'quartet.worktreeRoot': demo.worktreeRoot, 'quartet.attempts': 2, 'git.openRepositoryInParentFolders': 'never' } });
-    browser = await launchBrowser();
-    await openWorkbench(browser.page, server.url, demo.repo);
-    client = await SupervisorClient.connect({ repo: demo.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: { ...process.env, ...demo.env } as Record<string, string> });
-  }, { timeout: 180_000 });
+  before(
+    async () => {
+      demo = await startDemoEnv();
+      server = await startCodeServer({
+        folder: demo.repo,
+        env: demo.env,
+        settings: {
+          'quartet.worktreeRoot': demo.worktreeRoot,
+          'quartet.attempts': 2,
+          'git.openRepositoryInParentFolders': 'never',
+        },
+      });
+      browser = await launchBrowser();
+      await openWorkbench(browser.page, server.url, demo.repo);
+      client = await SupervisorClient.connect({
+        repo: demo.repo,
+        supervisorEntry: join(DIST, 'supervisor.js'),
+        env: { ...process.env, ...demo.env } as Record<string, string>,
+      });
+    },
+    { timeout: 180_000 },
+  );
 
   after(async () => {
     if (server) keepServerLogs(server, 'newtask');
@@ -49,8 +85,17 @@ describe('New Task form and follow-up messages in real VS Code', { timeout: 600_
     const end = Date.now() + 240_000;
     for (;;) {
       const t = (await client!.snapshot()).tasks.find((x) => x.id === taskId);
-      if (t?.attempts.every((a) => a.phase === 'finished' && a.followUps.length >= followUps && a.followUps.every((f) => f.outcome !== 'running'))) return t;
-      if (Date.now() > end) throw new Error(`attempts did not finish: ${JSON.stringify(t?.attempts.map((a) => [a.phase, a.followUps]))}`);
+      if (
+        t?.attempts.every(
+          (a) =>
+            a.phase === 'finished' &&
+            a.followUps.length >= followUps &&
+            a.followUps.every((f) => f.outcome !== 'running'),
+        )
+      )
+        return t;
+      if (Date.now() > end)
+        throw new Error(`attempts did not finish: ${JSON.stringify(t?.attempts.map((a) => [a.phase, a.followUps]))}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -72,7 +117,10 @@ describe('New Task form and follow-up messages in real VS Code', { timeout: 600_
       await screenshot(page, 'newtask-form');
       await panel.locator('[data-testid="new-task-prompt"] textarea').press('Control+Enter');
       await panel.locator('[data-testid="board"]').waitFor({ timeout: 120_000 });
-      await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Greet in Portuguese' }).first().waitFor({ timeout: ui });
+      await page
+        .locator('.part.sidebar .monaco-list-row', { hasText: 'Greet in Portuguese' })
+        .first()
+        .waitFor({ timeout: ui });
 
       task = (await client!.snapshot()).tasks.find((t) => t.title === 'Greet in Portuguese');
       assert.ok(task, 'the task exists under the derived title');
@@ -82,7 +130,10 @@ describe('New Task form and follow-up messages in real VS Code', { timeout: 600_
       for (const a of task.attempts) {
         const records = await client!.journal(a.id);
         const first = turnStarts(records)[0] ?? '';
-        assert.ok(first.includes(JSON.stringify(PROMPT).slice(1, -1)), `attempt ${a.index} got the whole prompt: ${first.slice(0, 400)}`);
+        assert.ok(
+          first.includes(JSON.stringify(PROMPT).slice(1, -1)),
+          `attempt ${a.index} got the whole prompt: ${first.slice(0, 400)}`,
+        );
         const origin = events(records).flatMap((e) => (e.type === 'phase' && e.origin ? [e.origin] : []))[0];
         assert.equal(origin?.options.model, 'gpt-5.5', 'the model override reached the launch');
         assert.equal(origin?.options.tokenBudget, 500_000, 'the token budget override reached the launch');
@@ -104,17 +155,31 @@ describe('New Task form and follow-up messages in real VS Code', { timeout: 600_
       await panel.locator('[data-testid="attempt-view"]').waitFor({ timeout: ui });
       await panel.locator('[data-testid="attempt-message-text"] textarea').fill(FOLLOW_UP);
       await panel.locator('[data-testid="attempt-message-text"] textarea').press('Control+Enter');
-      await panel.locator('.trace-row.kind-userMessage', { hasText: 'you said: Please also mention Lisbon' }).first().waitFor({ timeout: ui });
+      await panel
+        .locator('.trace-row.kind-userMessage', { hasText: 'you said: Please also mention Lisbon' })
+        .first()
+        .waitFor({ timeout: ui });
       // The reply: the log summary's final message (the trace below is virtualized, its last rows may be off screen).
-      await panel.locator('[data-testid="final-message"]', { hasText: 'Follow-up received: "Please also mention Lisbon in the note."' }).waitFor({ timeout: 180_000 });
+      await panel
+        .locator('[data-testid="final-message"]', {
+          hasText: 'Follow-up received: "Please also mention Lisbon in the note."',
+        })
+        .waitFor({ timeout: 180_000 });
       await screenshot(page, 'newtask-followup-trace');
       const done = await finished(task.id, 0);
       const after = done.attempts.find((a) => a.id === one.id)!;
-      assert.deepEqual(after.followUps.map((f) => [f.reason, f.outcome]), [['user-message', 'completed']]);
+      assert.deepEqual(
+        after.followUps.map((f) => [f.reason, f.outcome]),
+        [['user-message', 'completed']],
+      );
       assert.deepEqual(after.threadIds, one.threadIds, 'the same thread');
       const said = events(await client!.journal(one.id)).flatMap((e) => (e.type === 'agent_message' ? [e.text] : []));
       assert.match(said.at(-1) ?? '', /Follow-up received: "Please also mention Lisbon in the note\."/);
-      assert.doesNotMatch(said.at(-1) ?? '', /second line/, 'only the first line is quoted: the message reached the model as sent');
+      assert.doesNotMatch(
+        said.at(-1) ?? '',
+        /second line/,
+        'only the first line is quoted: the message reached the model as sent',
+      );
     } catch (err) {
       await screenshot(page, 'newtask-followup-FAILED').catch(() => undefined);
       throw err;
@@ -136,8 +201,14 @@ describe('New Task form and follow-up messages in real VS Code', { timeout: 600_
       for (const a of done.attempts) {
         assert.equal(a.followUps.at(-1)?.outcome, 'completed', `attempt ${a.index}: ${JSON.stringify(a.followUps)}`);
         const evs = events(await client!.journal(a.id));
-        assert.ok(evs.some((e) => e.type === 'user_message' && e.text === ALL && e.reason === 'user-message'), `attempt ${a.index} journaled the message`);
-        assert.match(evs.flatMap((e) => (e.type === 'agent_message' ? [e.text] : [])).at(-1) ?? '', /Follow-up received: "Thanks, one more pass from everyone\."/);
+        assert.ok(
+          evs.some((e) => e.type === 'user_message' && e.text === ALL && e.reason === 'user-message'),
+          `attempt ${a.index} journaled the message`,
+        );
+        assert.match(
+          evs.flatMap((e) => (e.type === 'agent_message' ? [e.text] : [])).at(-1) ?? '',
+          /Follow-up received: "Thanks, one more pass from everyone\."/,
+        );
       }
     } catch (err) {
       await screenshot(page, 'newtask-message-all-FAILED').catch(() => undefined);

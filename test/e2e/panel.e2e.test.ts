@@ -4,13 +4,22 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, runCommand, screenshot, startCodeServer, type BrowserSession, type CodeServer } from '../support/codeServer';
+import {
+  launchBrowser,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  type BrowserSession,
+  type CodeServer,
+} from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
 import { DIST } from '../support/repoHarness';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 
 const ui = 60_000;
-const panelOf = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
+const panelOf = (page: Page): FrameLocator =>
+  page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
 
 describe('control panel in real VS Code', { timeout: 420_000 }, () => {
   let demo: DemoEnv;
@@ -18,15 +27,26 @@ describe('control panel in real VS Code', { timeout: 420_000 }, () => {
   let browser: BrowserSession | undefined;
   let client: SupervisorClient | undefined;
 
-  before(async () => {
-    // Slow enough that all four attempts still work when the panel first shows a trace (a loaded machine takes
-    // seconds to open it; at 2.5 s a step an attempt was once done before the first count was read).
-    demo = await startDemoEnv(5000);
-    server = await startCodeServer({ folder: demo.repo, env: demo.env, settings: { 'quartet.worktreeRoot': demo.worktreeRoot, 'git.openRepositoryInParentFolders': 'never' } });
-    browser = await launchBrowser();
-    await openWorkbench(browser.page, server.url, demo.repo);
-    client = await SupervisorClient.connect({ repo: demo.repo, supervisorEntry: join(DIST, 'supervisor.js'), env: { ...process.env, ...demo.env } as Record<string, string> });
-  }, { timeout: 180_000 });
+  before(
+    async () => {
+      // Slow enough that all four attempts still work when the panel first shows a trace (a loaded machine takes
+      // seconds to open it; at 2.5 s a step an attempt was once done before the first count was read).
+      demo = await startDemoEnv(5000);
+      server = await startCodeServer({
+        folder: demo.repo,
+        env: demo.env,
+        settings: { 'quartet.worktreeRoot': demo.worktreeRoot, 'git.openRepositoryInParentFolders': 'never' },
+      });
+      browser = await launchBrowser();
+      await openWorkbench(browser.page, server.url, demo.repo);
+      client = await SupervisorClient.connect({
+        repo: demo.repo,
+        supervisorEntry: join(DIST, 'supervisor.js'),
+        env: { ...process.env, ...demo.env } as Record<string, string>,
+      });
+    },
+    { timeout: 180_000 },
+  );
 
   after(async () => {
     client?.close();
@@ -39,7 +59,12 @@ describe('control panel in real VS Code', { timeout: 420_000 }, () => {
     const page = browser!.page;
     try {
       await client!.configure({ worktreeRoot: demo.worktreeRoot });
-      const task = await client!.launch({ title: 'Fix the widget', prompt: 'fix it [[quartet-demo:failing-command]]', attempts: 4, options: { checkCommand: '' } });
+      const task = await client!.launch({
+        title: 'Fix the widget',
+        prompt: 'fix it [[quartet-demo:failing-command]]',
+        attempts: 4,
+        options: { checkCommand: '' },
+      });
       await page.locator('.part.activitybar a.action-label[aria-label^="Quartet"]').first().click();
       const row = page.locator('.part.sidebar .monaco-list-row[aria-label^="Attempt 1 "]');
       await row.waitFor({ timeout: ui });
@@ -63,7 +88,11 @@ describe('control panel in real VS Code', { timeout: 420_000 }, () => {
       const end = Date.now() + 60_000;
       while ((await count.textContent()) === first && Date.now() < end) await page.waitForTimeout(300);
       assert.notEqual(await count.textContent(), first, 'trace items kept arriving');
-      assert.match((await panel.locator('[data-testid="failure"]').first().textContent()) ?? '', /widget missing/, 'the injected failing command is what failed first');
+      assert.match(
+        (await panel.locator('[data-testid="failure"]').first().textContent()) ?? '',
+        /widget missing/,
+        'the injected failing command is what failed first',
+      );
       await screenshot(page, 'panel-trace-light');
       // Compare all four once they finished.
       const end2 = Date.now() + 120_000;

@@ -23,7 +23,10 @@ function makeGitRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-smoke-repo-'));
   writeFileSync(join(dir, 'README.md'), '# Smoke test repository\n');
   const git = (...args: string[]): void => {
-    execFileSync('git', ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost', ...args], { cwd: dir, stdio: 'ignore' });
+    execFileSync('git', ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost', ...args], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
   };
   git('init', '-q', '-b', 'main');
   git('add', '.');
@@ -37,16 +40,19 @@ describe('smoke: Quartet in code-server', { timeout: 240_000 }, () => {
   let browser: BrowserSession | undefined;
   const timings: string[] = [];
 
-  before(async () => {
-    repo = makeGitRepo();
-    let started = Date.now();
-    server = await startCodeServer({ folder: repo });
-    timings.push(`code-server (install + start) ${Date.now() - started} ms`);
-    browser = await launchBrowser();
-    started = Date.now();
-    await openWorkbench(browser.page, server.url, repo);
-    timings.push(`workbench ready ${Date.now() - started} ms`);
-  }, { timeout: 180_000 });
+  before(
+    async () => {
+      repo = makeGitRepo();
+      let started = Date.now();
+      server = await startCodeServer({ folder: repo });
+      timings.push(`code-server (install + start) ${Date.now() - started} ms`);
+      browser = await launchBrowser();
+      started = Date.now();
+      await openWorkbench(browser.page, server.url, repo);
+      timings.push(`workbench ready ${Date.now() - started} ms`);
+    },
+    { timeout: 180_000 },
+  );
 
   after(async () => {
     // Keep code-server's log next to the screenshots: it is the first thing to read on failure.
@@ -62,7 +68,9 @@ describe('smoke: Quartet in code-server', { timeout: 240_000 }, () => {
   it('loads the workbench on the repository', async (t) => {
     for (const line of timings) t.diagnostic(line);
     const page = browser!.page;
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' }).waitFor({ timeout: uiTimeout });
+    await page
+      .locator('.explorer-folders-view .monaco-list-row', { hasText: 'README.md' })
+      .waitFor({ timeout: uiTimeout });
     await screenshot(page, 'smoke-workbench');
   });
 
@@ -88,7 +96,9 @@ describe('smoke: Quartet in code-server', { timeout: 240_000 }, () => {
   it('runs a built-in command from the palette (harness check)', async () => {
     const page = browser!.page;
     await runCommand(page, 'View: Show Explorer');
-    await page.locator('.part.sidebar .composite.title .title-label', { hasText: /explorer/i }).waitFor({ timeout: uiTimeout });
+    await page
+      .locator('.part.sidebar .composite.title .title-label', { hasText: /explorer/i })
+      .waitFor({ timeout: uiTimeout });
   });
 
   // vscode.changes (multi-diff) is asserted inside the extension host: test/exthost/index.ts.

@@ -20,8 +20,18 @@ const checks: [string, () => Promise<void>][] = [
     async () => {
       const all = new Set(await vscode.commands.getCommands(true));
       const ext = vscode.extensions.getExtension(EXTENSION_ID);
-      const contributed = ((ext?.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? []).map((c) => c.command);
-      for (const id of ['quartet.newTask', 'quartet.landAttempt', 'quartet.reworkAttempt', 'quartet.distillSkills', 'quartet.startAutopilot', 'quartet.cleanUp', 'quartet.deleteTask']) {
+      const contributed = (
+        (ext?.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? []
+      ).map((c) => c.command);
+      for (const id of [
+        'quartet.newTask',
+        'quartet.landAttempt',
+        'quartet.reworkAttempt',
+        'quartet.distillSkills',
+        'quartet.startAutopilot',
+        'quartet.cleanUp',
+        'quartet.deleteTask',
+      ]) {
         assert.ok(contributed.includes(id), `${id} is contributed`);
       }
       for (const id of contributed) assert.ok(all.has(id), `${id} is registered`);
@@ -40,7 +50,11 @@ const checks: [string, () => Promise<void>][] = [
       const folder = vscode.workspace.workspaceFolders?.[0];
       assert.ok(folder, 'a folder is open');
       const worktree = folder.uri.fsPath;
-      const uri = vscode.Uri.from({ scheme: 'quartet-base', path: `${folder.uri.path}/README.md`, query: new URLSearchParams({ worktree, ref: 'HEAD', path: 'README.md' }).toString() });
+      const uri = vscode.Uri.from({
+        scheme: 'quartet-base',
+        path: `${folder.uri.path}/README.md`,
+        query: new URLSearchParams({ worktree, ref: 'HEAD', path: 'README.md' }).toString(),
+      });
       const doc = await vscode.workspace.openTextDocument(uri);
       assert.ok(doc.getText().length > 0, 'README.md at HEAD has text');
     },
@@ -51,7 +65,11 @@ const checks: [string, () => Promise<void>][] = [
       const folder = vscode.workspace.workspaceFolders?.[0];
       assert.ok(folder, 'a folder is open');
       const file = vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json');
-      const hostile = { 'quartet.codex.command': 'sh -c "touch pwned; codex app-server"', 'quartet.sandbox': 'danger-full-access', 'quartet.attempts': 3 };
+      const hostile = {
+        'quartet.codex.command': 'sh -c "touch pwned; codex app-server"',
+        'quartet.sandbox': 'danger-full-access',
+        'quartet.attempts': 3,
+      };
       await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(hostile)));
       try {
         const cfg = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('quartet');
@@ -60,9 +78,18 @@ const checks: [string, () => Promise<void>][] = [
         assert.equal(cfg().get('attempts'), 3, 'the workspace file was read (quartet.attempts is workspace-settable)');
         assert.equal(cfg().get('codex.command'), 'codex app-server', 'quartet.codex.command keeps its default');
         assert.equal(cfg().get('sandbox'), 'workspace-write', 'quartet.sandbox keeps its default');
-        assert.equal(cfg().inspect('codex.command')?.workspaceValue, undefined, 'no workspace value reaches the extension');
+        assert.equal(
+          cfg().inspect('codex.command')?.workspaceValue,
+          undefined,
+          'no workspace value reaches the extension',
+        );
         const worktreeRoot = cfg().inspect<string>('worktreeRoot');
-        if (worktreeRoot?.globalValue !== undefined) assert.equal(cfg().get('worktreeRoot'), worktreeRoot.globalValue, 'a user value of a machine-scoped setting still applies');
+        if (worktreeRoot?.globalValue !== undefined)
+          assert.equal(
+            cfg().get('worktreeRoot'),
+            worktreeRoot.globalValue,
+            'a user value of a machine-scoped setting still applies',
+          );
       } finally {
         await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder.uri, '.vscode'), { recursive: true });
       }

@@ -21,7 +21,10 @@ before(async () => {
   h = await startHarness();
   const t = await h.client.launch({ title: 'baseline work', prompt: 'note', attempts: 2 });
   baseline = await waitForTask(h.client, t.id);
-  assert.ok(baseline.attempts.every((a) => a.phase === 'finished'), 'the baseline task finished');
+  assert.ok(
+    baseline.attempts.every((a) => a.phase === 'finished'),
+    'the baseline task finished',
+  );
 });
 after(async () => {
   await h?.cleanup();
@@ -50,10 +53,27 @@ function capture(repo: string): RepoState {
       return '(none)';
     }
   };
-  const refs = new Map(run('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads').split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+  const refs = new Map(
+    run('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ') as [string, string]),
+  );
   const status = run('status', '--porcelain=v1', '--untracked-files=all');
-  const dirty = new Map(status.split('\n').filter(Boolean).map((l) => l.slice(3)).map((p) => [p, existsSync(join(repo, p)) ? readFileSync(join(repo, p), 'latin1') : '(gone)']));
-  return { head: run('rev-parse', '--verify', '-q', 'HEAD'), symbolic: run('symbolic-ref', '-q', 'HEAD'), refs, status, dirty };
+  const dirty = new Map(
+    status
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(3))
+      .map((p) => [p, existsSync(join(repo, p)) ? readFileSync(join(repo, p), 'latin1') : '(gone)']),
+  );
+  return {
+    head: run('rev-parse', '--verify', '-q', 'HEAD'),
+    symbolic: run('symbolic-ref', '-q', 'HEAD'),
+    refs,
+    status,
+    dirty,
+  };
 }
 
 /** Loses nothing: same HEAD, branches and working tree (new quartet/ branches are allowed), a readable state file, the baseline task intact. */
@@ -62,14 +82,19 @@ async function assertNothingLost(repo: string, before: RepoState, what: string):
   assert.equal(now.head, before.head, `${what}: HEAD moved`);
   assert.equal(now.symbolic, before.symbolic, `${what}: HEAD was re-attached or detached`);
   for (const [ref, sha] of before.refs) assert.equal(now.refs.get(ref), sha, `${what}: ${ref} changed`);
-  for (const ref of now.refs.keys()) assert.ok(before.refs.has(ref) || ref.startsWith('refs/heads/quartet/'), `${what}: unexpected new branch ${ref}`);
+  for (const ref of now.refs.keys())
+    assert.ok(before.refs.has(ref) || ref.startsWith('refs/heads/quartet/'), `${what}: unexpected new branch ${ref}`);
   assert.equal(now.status, before.status, `${what}: the working tree changed`);
   assert.deepEqual(now.dirty, before.dirty, `${what}: uncommitted changes were altered`);
   const stateFile = join(h.repo, '.git', 'quartet', 'state.json');
   const state: unknown = JSON.parse(readFileSync(stateFile, 'utf8'));
   assert.ok(isPersistedState(state), `${what}: state.json is a valid state`);
   const kept = (await h.client.snapshot()).tasks.find((t) => t.id === baseline.id);
-  assert.deepEqual(kept?.attempts.map((a) => [a.id, a.phase, a.resultCommit]), baseline.attempts.map((a) => [a.id, a.phase, a.resultCommit]), `${what}: the existing task changed`);
+  assert.deepEqual(
+    kept?.attempts.map((a) => [a.id, a.phase, a.resultCommit]),
+    baseline.attempts.map((a) => [a.id, a.phase, a.resultCommit]),
+    `${what}: the existing task changed`,
+  );
 }
 
 interface Case {
@@ -85,7 +110,8 @@ interface Case {
   teardown?: (repo: string) => void;
 }
 
-const launch = (repo: string, ...args: string[]): Promise<Cli> => runCli(['launch', '--repo', repo, '--worktree-root', h.worktreeRoot, '--attempts', '1', ...args], h.env);
+const launch = (repo: string, ...args: string[]): Promise<Cli> =>
+  runCli(['launch', '--repo', repo, '--worktree-root', h.worktreeRoot, '--attempts', '1', ...args], h.env);
 const launched = (out: Cli): TaskSnapshot => JSON.parse(out.stdout) as TaskSnapshot;
 
 function checkSafeTask(t: TaskSnapshot): void {
@@ -157,21 +183,53 @@ const CASES: Case[] = [
     },
   },
   { name: 'empty title', act: (repo) => launch(repo, '--title', ''), code: 2, output: /launch needs --title/ },
-  { name: 'title of only whitespace and newlines', act: (repo) => launch(repo, '--title', ' \n\t \r\n '), code: 2, output: /a task needs a title/ },
-  { name: 'zero attempts', act: (repo) => runCli(['launch', '--repo', repo, '--title', 'x', '--attempts', '0'], h.env), code: 2, output: /--attempts must be a whole number from 1 to 16/ },
-  { name: 'too many attempts', act: (repo) => runCli(['launch', '--repo', repo, '--title', 'x', '--attempts', '99'], h.env), code: 2, output: /--attempts must be a whole number from 1 to 16/ },
-  { name: 'attempts not a number', act: (repo) => runCli(['launch', '--repo', repo, '--title', 'x', '--attempts', '2;rm'], h.env), code: 2, output: /--attempts must be a non-negative whole number/ },
+  {
+    name: 'title of only whitespace and newlines',
+    act: (repo) => launch(repo, '--title', ' \n\t \r\n '),
+    code: 2,
+    output: /a task needs a title/,
+  },
+  {
+    name: 'zero attempts',
+    act: (repo) => runCli(['launch', '--repo', repo, '--title', 'x', '--attempts', '0'], h.env),
+    code: 2,
+    output: /--attempts must be a whole number from 1 to 16/,
+  },
+  {
+    name: 'too many attempts',
+    act: (repo) => runCli(['launch', '--repo', repo, '--title', 'x', '--attempts', '99'], h.env),
+    code: 2,
+    output: /--attempts must be a whole number from 1 to 16/,
+  },
+  {
+    name: 'attempts not a number',
+    act: (repo) => runCli(['launch', '--repo', repo, '--title', 'x', '--attempts', '2;rm'], h.env),
+    code: 2,
+    output: /--attempts must be a non-negative whole number/,
+  },
   {
     name: 'prompt over 100,000 characters (API)',
-    act: async () => h.client.launch({ title: 'x', prompt: 'y'.repeat(100_001), attempts: 1 }).then(() => ({ code: 0, stdout: '', stderr: '' }), (e: Error) => ({ code: 2, stdout: '', stderr: e.message })),
+    act: async () =>
+      h.client.launch({ title: 'x', prompt: 'y'.repeat(100_001), attempts: 1 }).then(
+        () => ({ code: 0, stdout: '', stderr: '' }),
+        (e: Error) => ({ code: 2, stdout: '', stderr: e.message }),
+      ),
     code: 2,
     output: /the prompt is 100001 characters; the limit is 100000/,
   },
-  { name: 'a base branch that does not exist', act: (repo) => launch(repo, '--title', 'x', '--base', 'no-such-branch'), code: 2, output: /base ref "no-such-branch" does not name a commit/ },
+  {
+    name: 'a base branch that does not exist',
+    act: (repo) => launch(repo, '--title', 'x', '--base', 'no-such-branch'),
+    code: 2,
+    output: /base ref "no-such-branch" does not name a commit/,
+  },
   {
     name: 'a dirty base branch: attempts start from the committed base, the uncommitted work stays as it was',
     setup: (repo) => {
-      writeFileSync(join(repo, 'README.md'), `${readFileSync(join(repo, 'README.md'), 'utf8')}\nUNCOMMITTED LOCAL EDIT\n`);
+      writeFileSync(
+        join(repo, 'README.md'),
+        `${readFileSync(join(repo, 'README.md'), 'utf8')}\nUNCOMMITTED LOCAL EDIT\n`,
+      );
       writeFileSync(join(repo, 'local-notes.txt'), 'untracked and precious\n');
     },
     act: (repo) => launch(repo, '--title', 'dirty base', '--wait', '--json'),
@@ -189,14 +247,19 @@ const CASES: Case[] = [
   {
     name: 'a worktree root that is a file',
     setup: () => writeFileSync(join(h.dir, 'root-is-a-file'), 'not a folder'),
-    act: (repo) => runCli(['launch', '--repo', repo, '--title', 'x', '--worktree-root', join(h.dir, 'root-is-a-file')], h.env),
+    act: (repo) =>
+      runCli(['launch', '--repo', repo, '--title', 'x', '--worktree-root', join(h.dir, 'root-is-a-file')], h.env),
     code: 2,
     output: /worktree root .*root-is-a-file exists and is not a directory/,
     check: () => assert.equal(readFileSync(join(h.dir, 'root-is-a-file'), 'utf8'), 'not a folder'),
   },
   {
     name: 'a worktree root under a file',
-    act: (repo) => runCli(['launch', '--repo', repo, '--title', 'x', '--worktree-root', join(h.dir, 'root-is-a-file', 'sub')], h.env),
+    act: (repo) =>
+      runCli(
+        ['launch', '--repo', repo, '--title', 'x', '--worktree-root', join(h.dir, 'root-is-a-file', 'sub')],
+        h.env,
+      ),
     code: 2,
     output: /is under .*root-is-a-file, which is a file/,
   },
@@ -207,7 +270,12 @@ const CASES: Case[] = [
     output: /inside the repository/,
     check: (repo) => assert.equal(existsSync(join(repo, 'wt')), false, 'nothing was created in the checkout'),
   },
-  { name: 'a folder that is not a git repository', act: () => runCli(['launch', '--repo', h.dir, '--title', 'x'], h.env), code: 2, output: /is not inside a git repository/ },
+  {
+    name: 'a folder that is not a git repository',
+    act: () => runCli(['launch', '--repo', h.dir, '--title', 'x'], h.env),
+    code: 2,
+    output: /is not inside a git repository/,
+  },
   {
     name: 'a repository with no commits',
     repo: (dir) => {
@@ -216,7 +284,8 @@ const CASES: Case[] = [
       execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: repo });
       return repo;
     },
-    act: (repo) => runCli(['launch', '--repo', repo, '--title', 'x', '--worktree-root', join(h.dir, 'empty-wt')], h.env),
+    act: (repo) =>
+      runCli(['launch', '--repo', repo, '--title', 'x', '--worktree-root', join(h.dir, 'empty-wt')], h.env),
     code: 2,
     output: /has no commits yet; commit something first/,
     check: () => assert.equal(existsSync(join(h.dir, 'empty-wt')), false, 'no worktree root was created'),
@@ -234,7 +303,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a Codex binary that exits at once: the attempt fails with its exit code and stderr',
-    act: (repo) => launch(repo, '--title', 'codex exits', '--codex-command', fakeCodex('exitNow.mjs'), '--wait', '--json'),
+    act: (repo) =>
+      launch(repo, '--title', 'codex exits', '--codex-command', fakeCodex('exitNow.mjs'), '--wait', '--json'),
     code: 1,
     check: (_repo, out) => {
       const a = failedAttempt(out);
@@ -244,20 +314,38 @@ const CASES: Case[] = [
   },
   {
     name: 'a Codex binary that prints garbage: malformed output journaled, the request times out clearly',
-    act: (repo) => launch(repo, '--title', 'codex garbage', '--codex-command', fakeCodex('garbage.mjs'), '--read-timeout-ms', '2000', '--wait', '--json'),
+    act: (repo) =>
+      launch(
+        repo,
+        '--title',
+        'codex garbage',
+        '--codex-command',
+        fakeCodex('garbage.mjs'),
+        '--read-timeout-ms',
+        '2000',
+        '--wait',
+        '--json',
+      ),
     code: 1,
     check: (_repo, out) => {
       const a = failedAttempt(out);
       assert.equal(a.reason, 'read_timeout');
       assert.match(a.lastError ?? '', /no response to initialize within 2000 ms/);
       const events = journalEvents(a.journal);
-      assert.ok(events.some((e) => /"type":"malformed".*not JSON/.test(e)), 'garbage lines are journaled as malformed');
-      assert.ok(events.some((e) => /"type":"malformed".*not a JSON object/.test(e)), 'a JSON array is reported too');
+      assert.ok(
+        events.some((e) => /"type":"malformed".*not JSON/.test(e)),
+        'garbage lines are journaled as malformed',
+      );
+      assert.ok(
+        events.some((e) => /"type":"malformed".*not a JSON object/.test(e)),
+        'a JSON array is reported too',
+      );
     },
   },
   {
     name: 'a Codex binary that writes a 50 MB line: capped at 16 MiB, one truncated malformed record, a clear failure',
-    act: (repo) => launch(repo, '--title', 'codex huge line', '--codex-command', fakeCodex('hugeLine.mjs'), '--wait', '--json'),
+    act: (repo) =>
+      launch(repo, '--title', 'codex huge line', '--codex-command', fakeCodex('hugeLine.mjs'), '--wait', '--json'),
     code: 1,
     check: async (_repo, out) => {
       const a = failedAttempt(out);
@@ -266,7 +354,10 @@ const CASES: Case[] = [
       const malformed = journalEvents(a.journal).filter((e) => /"type":"malformed"/.test(e));
       assert.equal(malformed.length, 1, 'exactly one malformed record for the oversized line');
       assert.match(malformed[0] ?? '', /line longer than 16777216 bytes \(truncated\)/);
-      assert.ok(statSync(a.journal).size < 1024 * 1024, `the journal holds a sample, not the line (${statSync(a.journal).size} bytes)`);
+      assert.ok(
+        statSync(a.journal).size < 1024 * 1024,
+        `the journal holds a sample, not the line (${statSync(a.journal).size} bytes)`,
+      );
       assert.ok((await h.client.diagnostics()).pid > 0, 'the supervisor still answers');
     },
   },
@@ -280,15 +371,21 @@ for (const c of CASES) {
     const before = repo === h.repo ? sharedBefore : capture(repo);
     try {
       const out = await c.act(repo);
-      assert.equal(out.code, c.code, `exit code (stdout: ${out.stdout.slice(0, 500)}; stderr: ${out.stderr.slice(0, 500)})`);
+      assert.equal(
+        out.code,
+        c.code,
+        `exit code (stdout: ${out.stdout.slice(0, 500)}; stderr: ${out.stderr.slice(0, 500)})`,
+      );
       if (c.output) assert.match(c.code === 0 ? out.stdout : out.stderr, c.output);
-      if (c.code === 2) assert.doesNotMatch(out.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, 'a clear message, not a stack trace');
+      if (c.code === 2)
+        assert.doesNotMatch(out.stderr, /\n\s+at .*\(.*:\d+:\d+\)/, 'a clear message, not a stack trace');
       await c.check?.(repo, out);
       await assertNothingLost(repo, before, c.name);
       if (repo !== h.repo) await assertNothingLost(h.repo, sharedBefore, `${c.name} (shared repo)`);
     } finally {
       c.teardown?.(repo);
-      if (repo !== h.repo && existsSync(join(repo, '.git'))) await runCli(['supervisor', 'stop', '--repo', repo], h.env);
+      if (repo !== h.repo && existsSync(join(repo, '.git')))
+        await runCli(['supervisor', 'stop', '--repo', repo], h.env);
     }
   });
 }
@@ -312,52 +409,67 @@ function tinyDisk(dir: string, freeBytes: number): (() => void) | null {
 }
 
 // Two places a disk can fill: before Codex starts (the first record fails) and mid-run (the turn is interrupted).
-for (const [when, free] of [['before Codex starts', 0], ['while Codex runs', 24 * 1024]] as const) {
-  test(`bad input: a full disk under the journal ${when}: the attempt fails with a clear reason, the supervisor keeps running`, { timeout: 120_000 }, async (t) => {
-    const journals = join(h.repo, '.git', 'quartet', 'journals');
-    const sharedBefore = capture(h.repo);
-    const unmount = tinyDisk(journals, free);
-    if (!unmount) return t.skip('mounting a 256 KB tmpfs needs root; run as root to exercise a real ENOSPC');
-    let failed: TaskSnapshot;
-    try {
-      const out = await launch(h.repo, '--title', `disk full ${when}`, '--wait', '--json');
-      assert.equal(out.code, 1, out.stderr);
-      failed = launched(out);
-    } finally {
-      unmount();
-    }
-    const a = failed.attempts[0];
-    assert.equal(a?.phase, 'failed');
-    assert.equal(a?.reason, 'journal_failed');
-    assert.match(a?.lastError ?? '', /journal write failed: ENOSPC: no space left on device/);
-    assert.equal(a?.threadId !== null, free > 0, free > 0 ? 'Codex had started: the failure interrupted a live turn' : 'Codex never started');
-    await assertNothingLost(h.repo, sharedBefore, `full disk ${when}`);
-    // The supervisor is fine: with space again, the next task runs to the end.
-    const next = await launch(h.repo, '--title', 'after the disk was freed', '--wait', '--json');
-    assert.equal(next.code, 0, next.stderr);
-  });
+for (const [when, free] of [
+  ['before Codex starts', 0],
+  ['while Codex runs', 24 * 1024],
+] as const) {
+  test(
+    `bad input: a full disk under the journal ${when}: the attempt fails with a clear reason, the supervisor keeps running`,
+    { timeout: 120_000 },
+    async (t) => {
+      const journals = join(h.repo, '.git', 'quartet', 'journals');
+      const sharedBefore = capture(h.repo);
+      const unmount = tinyDisk(journals, free);
+      if (!unmount) return t.skip('mounting a 256 KB tmpfs needs root; run as root to exercise a real ENOSPC');
+      let failed: TaskSnapshot;
+      try {
+        const out = await launch(h.repo, '--title', `disk full ${when}`, '--wait', '--json');
+        assert.equal(out.code, 1, out.stderr);
+        failed = launched(out);
+      } finally {
+        unmount();
+      }
+      const a = failed.attempts[0];
+      assert.equal(a?.phase, 'failed');
+      assert.equal(a?.reason, 'journal_failed');
+      assert.match(a?.lastError ?? '', /journal write failed: ENOSPC: no space left on device/);
+      assert.equal(
+        a?.threadId !== null,
+        free > 0,
+        free > 0 ? 'Codex had started: the failure interrupted a live turn' : 'Codex never started',
+      );
+      await assertNothingLost(h.repo, sharedBefore, `full disk ${when}`);
+      // The supervisor is fine: with space again, the next task runs to the end.
+      const next = await launch(h.repo, '--title', 'after the disk was freed', '--wait', '--json');
+      assert.equal(next.code, 0, next.stderr);
+    },
+  );
 }
 
 // A FIFO where WORKFLOW.md belongs would block any reader forever: it is refused at once as not a regular file.
 // (Before the malformed rows: an invalid edit keeps the last loaded workflow, and theirs would be the one in force.)
-test('bad input: WORKFLOW.md is a FIFO: validate exits 2 naming it; the supervisor never blocks, a launch runs and loses nothing', { timeout: 120_000 }, async () => {
-  const file = join(h.repo, 'WORKFLOW.md');
-  execFileSync('mkfifo', [file]);
-  const before = capture(h.repo);
-  try {
-    const v = await runCli(['workflow', 'validate', file], h.env);
-    assert.equal(v.code, 2, v.stdout);
-    assert.match(v.stderr, /not a regular file/);
-    const out = await launch(h.repo, '--title', 'with a FIFO for a workflow', '--wait', '--json');
-    assert.equal(out.code, 0, `${out.stderr}\n${out.stdout}`);
-    const snap = await h.client.snapshot();
-    const warning = snap.warnings.find((w) => w.startsWith('WORKFLOW.md: '));
-    assert.match(warning ?? '', /not a regular file/, `warnings: ${JSON.stringify(snap.warnings)}`);
-    await assertNothingLost(h.repo, before, 'a FIFO WORKFLOW.md');
-  } finally {
-    rmSync(file, { force: true });
-  }
-});
+test(
+  'bad input: WORKFLOW.md is a FIFO: validate exits 2 naming it; the supervisor never blocks, a launch runs and loses nothing',
+  { timeout: 120_000 },
+  async () => {
+    const file = join(h.repo, 'WORKFLOW.md');
+    execFileSync('mkfifo', [file]);
+    const before = capture(h.repo);
+    try {
+      const v = await runCli(['workflow', 'validate', file], h.env);
+      assert.equal(v.code, 2, v.stdout);
+      assert.match(v.stderr, /not a regular file/);
+      const out = await launch(h.repo, '--title', 'with a FIFO for a workflow', '--wait', '--json');
+      assert.equal(out.code, 0, `${out.stderr}\n${out.stdout}`);
+      const snap = await h.client.snapshot();
+      const warning = snap.warnings.find((w) => w.startsWith('WORKFLOW.md: '));
+      assert.match(warning ?? '', /not a regular file/, `warnings: ${JSON.stringify(snap.warnings)}`);
+      await assertNothingLost(h.repo, before, 'a FIFO WORKFLOW.md');
+    } finally {
+      rmSync(file, { force: true });
+    }
+  },
+);
 
 // Malformed WORKFLOW.md front matter: `workflow validate` names the typed error (exit 2); a launch in a repo
 // carrying that file still runs (defaults, as no valid version was ever loaded) and the snapshot says why —
@@ -368,34 +480,41 @@ const MALFORMED_WORKFLOWS: [string, string, RegExp][] = [
   ['a list, not a mapping', '---\n- tracker\n- polling\n---\nDo it\n', /workflow_front_matter_not_a_map/],
   ['a wrong type', '---\nagent:\n  max_concurrent_agents: many\n---\nDo it\n', /agent\.max_concurrent_agents/],
   ['an unknown approval policy', '---\ncodex:\n  approval_policy: sometimes\n---\nDo it\n', /codex\.approval_policy/],
-  ['an unclosed template tag', '---\npolling:\n  interval_ms: 5000\n---\n{% if issue.title %}never closed\n', /template_parse_error/],
+  [
+    'an unclosed template tag',
+    '---\npolling:\n  interval_ms: 5000\n---\n{% if issue.title %}never closed\n',
+    /template_parse_error/,
+  ],
 ];
 for (const [what, text, error] of MALFORMED_WORKFLOWS) {
-  test(`bad input: malformed WORKFLOW.md (${what}): validate exits 2 naming it; a launch says why and loses nothing`, { timeout: 120_000 }, async () => {
-    const file = join(h.repo, 'WORKFLOW.md');
-    writeFileSync(file, text);
-    const before = capture(h.repo);
-    try {
-      const v = await runCli(['workflow', 'validate', file], h.env);
-      assert.equal(v.code, 2, v.stdout);
-      assert.equal(v.stderr.trim().split('\n').length, 1, v.stderr);
-      assert.match(v.stderr, error);
-      const out = await launch(h.repo, '--title', `with a malformed workflow: ${what}`, '--wait', '--json');
-      if (/template/.test(what)) {
-        const a = failedAttempt(out);
-        assert.equal(a.reason, 'template_error');
-        assert.match(a.lastError ?? '', error);
-      } else {
-        assert.equal(out.code, 0, out.stderr);
+  test(
+    `bad input: malformed WORKFLOW.md (${what}): validate exits 2 naming it; a launch says why and loses nothing`,
+    { timeout: 120_000 },
+    async () => {
+      const file = join(h.repo, 'WORKFLOW.md');
+      writeFileSync(file, text);
+      const before = capture(h.repo);
+      try {
+        const v = await runCli(['workflow', 'validate', file], h.env);
+        assert.equal(v.code, 2, v.stdout);
+        assert.equal(v.stderr.trim().split('\n').length, 1, v.stderr);
+        assert.match(v.stderr, error);
+        const out = await launch(h.repo, '--title', `with a malformed workflow: ${what}`, '--wait', '--json');
+        if (/template/.test(what)) {
+          const a = failedAttempt(out);
+          assert.equal(a.reason, 'template_error');
+          assert.match(a.lastError ?? '', error);
+        } else {
+          assert.equal(out.code, 0, out.stderr);
+        }
+        const snap = await h.client.snapshot();
+        const warning = snap.warnings.find((w) => w.startsWith('WORKFLOW.md: '));
+        assert.ok(warning, `a snapshot warning names WORKFLOW.md (warnings: ${JSON.stringify(snap.warnings)})`);
+        assert.match(warning, error);
+        await assertNothingLost(h.repo, before, `malformed WORKFLOW.md (${what})`);
+      } finally {
+        rmSync(file, { force: true });
       }
-      const snap = await h.client.snapshot();
-      const warning = snap.warnings.find((w) => w.startsWith('WORKFLOW.md: '));
-      assert.ok(warning, `a snapshot warning names WORKFLOW.md (warnings: ${JSON.stringify(snap.warnings)})`);
-      assert.match(warning, error);
-      await assertNothingLost(h.repo, before, `malformed WORKFLOW.md (${what})`);
-    } finally {
-      rmSync(file, { force: true });
-    }
-  });
+    },
+  );
 }
-

@@ -10,7 +10,11 @@ import { bringDependencies, describeDependencies } from '../../src/core/executio
 import { dependencyDirRules } from '../../src/core/execution/dependencyRules';
 import { createWorktree } from '../../src/core/execution/worktrees';
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', ...args], { cwd, encoding: 'utf8' }).trim();
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
 function put(dir: string, path: string, text: string): void {
   mkdirSync(dirname(join(dir, path)), { recursive: true });
   writeFileSync(join(dir, path), text);
@@ -39,18 +43,40 @@ function project(t: { after: (fn: () => void) => void }) {
   symlinkSync('../left-pad/index.js', join(repo, 'node_modules/.bin/left-pad'));
   const base = git(repo, 'rev-parse', 'HEAD');
   let n = 0;
-  const worktree = async (baseCommit = base) => (await createWorktree({ repo, root: join(dir, 'wts'), taskKey: 't', index: ++n, branch: `quartet/t/${n}`, baseCommit })).path;
+  const worktree = async (baseCommit = base) =>
+    (
+      await createWorktree({
+        repo,
+        root: join(dir, 'wts'),
+        taskKey: 't',
+        index: ++n,
+        branch: `quartet/t/${n}`,
+        baseCommit,
+      })
+    ).path;
   return { dir, repo, base, worktree, reflink: reflinkWorks(dir) };
 }
 
 test('copy mode: node_modules arrives whole (links kept as links), the worktree stays clean, and npm test finds the package', async (t) => {
   const p = project(t);
   const wt = await p.worktree();
-  const results = await bringDependencies({ repo: p.repo, worktree: wt, baseCommit: p.base, rules: dependencyDirRules(null), mode: 'copy' });
-  assert.deepEqual(results.map((r) => [r.dir, r.outcome]), [['node_modules', p.reflink ? 'reflinked' : 'copied']]);
+  const results = await bringDependencies({
+    repo: p.repo,
+    worktree: wt,
+    baseCommit: p.base,
+    rules: dependencyDirRules(null),
+    mode: 'copy',
+  });
+  assert.deepEqual(
+    results.map((r) => [r.dir, r.outcome]),
+    [['node_modules', p.reflink ? 'reflinked' : 'copied']],
+  );
   assert.match(results[0]?.why ?? '', /package-lock\.json matches the base/);
   assert.equal(readFileSync(join(wt, 'node_modules/left-pad/index.js'), 'utf8'), 'module.exports = (s) => s;\n');
-  assert.equal(execFileSync('readlink', [join(wt, 'node_modules/.bin/left-pad')], { encoding: 'utf8' }).trim(), '../left-pad/index.js');
+  assert.equal(
+    execFileSync('readlink', [join(wt, 'node_modules/.bin/left-pad')], { encoding: 'utf8' }).trim(),
+    '../left-pad/index.js',
+  );
   assert.equal(git(wt, 'status', '--porcelain'), '', 'the copy is ignored: the attempt will not commit it');
   assert.equal(spawnSync('npm', ['test', '--silent'], { cwd: wt }).status, 0);
 });
@@ -58,7 +84,13 @@ test('copy mode: node_modules arrives whole (links kept as links), the worktree 
 test('default mode never makes a full copy: where the file system cannot share blocks it says how to allow one', async (t) => {
   const p = project(t);
   const wt = await p.worktree();
-  const [r] = await bringDependencies({ repo: p.repo, worktree: wt, baseCommit: p.base, rules: dependencyDirRules(null), mode: 'reflink' });
+  const [r] = await bringDependencies({
+    repo: p.repo,
+    worktree: wt,
+    baseCommit: p.base,
+    rules: dependencyDirRules(null),
+    mode: 'reflink',
+  });
   if (p.reflink) {
     assert.equal(r?.outcome, 'reflinked');
   } else {
@@ -72,11 +104,23 @@ test('a lockfile changed since the base (or missing) keeps the folder out, sayin
   const p = project(t);
   const wt = await p.worktree();
   put(p.repo, 'package-lock.json', '{"lockfileVersion":3,"packages":{"x":{}}}\n');
-  const [changed] = await bringDependencies({ repo: p.repo, worktree: wt, baseCommit: p.base, rules: dependencyDirRules(null), mode: 'copy' });
+  const [changed] = await bringDependencies({
+    repo: p.repo,
+    worktree: wt,
+    baseCommit: p.base,
+    rules: dependencyDirRules(null),
+    mode: 'copy',
+  });
   assert.equal(changed?.outcome, 'skipped');
   assert.match(changed?.why ?? '', /package-lock\.json in your checkout differs from the base commit's/);
   rmSync(join(p.repo, 'package-lock.json'));
-  const [missing] = await bringDependencies({ repo: p.repo, worktree: wt, baseCommit: p.base, rules: dependencyDirRules(null), mode: 'copy' });
+  const [missing] = await bringDependencies({
+    repo: p.repo,
+    worktree: wt,
+    baseCommit: p.base,
+    rules: dependencyDirRules(null),
+    mode: 'copy',
+  });
   assert.match(missing?.why ?? '', /package-lock\.json is missing from your checkout/);
   assert.equal(existsSync(join(wt, 'node_modules')), false);
 });
@@ -87,10 +131,25 @@ test('a folder git does not ignore is left out (the attempt would commit it); of
   git(p.repo, 'commit', '-qam', 'stop ignoring');
   const base = git(p.repo, 'rev-parse', 'HEAD');
   const wt = await p.worktree(base);
-  const [r] = await bringDependencies({ repo: p.repo, worktree: wt, baseCommit: base, rules: dependencyDirRules(null), mode: 'copy' });
+  const [r] = await bringDependencies({
+    repo: p.repo,
+    worktree: wt,
+    baseCommit: base,
+    rules: dependencyDirRules(null),
+    mode: 'copy',
+  });
   assert.equal(r?.outcome, 'skipped');
   assert.match(r?.why ?? '', /not ignored by git.*add it to \.gitignore/);
-  assert.deepEqual(await bringDependencies({ repo: p.repo, worktree: wt, baseCommit: base, rules: dependencyDirRules(null), mode: 'off' }), []);
+  assert.deepEqual(
+    await bringDependencies({
+      repo: p.repo,
+      worktree: wt,
+      baseCommit: base,
+      rules: dependencyDirRules(null),
+      mode: 'off',
+    }),
+    [],
+  );
   assert.equal(describeDependencies([]), null);
 });
 
@@ -107,7 +166,13 @@ test('a branch whose folder above the copy is a link cannot carry the copy outsi
   put(p.repo, 'web/package-lock.json', '{"lockfileVersion":3}\n');
   put(p.repo, 'web/node_modules/x/index.js', '1\n');
   const wt = await p.worktree(base);
-  const [r] = await bringDependencies({ repo: p.repo, worktree: wt, baseCommit: base, rules: dependencyDirRules(['web/node_modules:package-lock.json']), mode: 'copy' });
+  const [r] = await bringDependencies({
+    repo: p.repo,
+    worktree: wt,
+    baseCommit: base,
+    rules: dependencyDirRules(['web/node_modules:package-lock.json']),
+    mode: 'copy',
+  });
   assert.equal(r?.outcome, 'skipped');
   assert.match(r?.why ?? '', /symbolic link/);
   assert.equal(existsSync(join(outside, 'node_modules')), false, 'nothing written through the link');

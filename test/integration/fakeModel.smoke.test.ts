@@ -11,7 +11,13 @@ import { hermeticCodexEnv, writeCodexHome } from '../../demo/codexHome';
 import { shortId } from '../../demo/demoScript';
 
 const CODEX = resolve(__dirname, '../../../node_modules/.bin/codex');
-type Msg = { id?: number; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: unknown };
+type Msg = {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: unknown;
+};
 
 /** Just enough of a JSON-RPC client to run one turn; the product's real client lives in src/core. */
 class RawAppServer {
@@ -99,9 +105,16 @@ async function runTurn(server: FakeResponsesServer, root: string, prompt: string
   writeCodexHome(codexHome, { baseUrl: server.url, approvalPolicy: 'never', sandbox: 'workspace-write' });
   const codex = new RawAppServer(repo, hermeticCodexEnv(codexHome, join(root, 'home-dir')));
   try {
-    await codex.request('initialize', { clientInfo: { name: 'quartet_test', title: 'Quartet test', version: '0.0.1' }, capabilities: null });
+    await codex.request('initialize', {
+      clientInfo: { name: 'quartet_test', title: 'Quartet test', version: '0.0.1' },
+      capabilities: null,
+    });
     codex.send({ method: 'initialized' });
-    const started = await codex.request('thread/start', { cwd: repo, approvalPolicy: 'never', sandbox: 'workspace-write' });
+    const started = await codex.request('thread/start', {
+      cwd: repo,
+      approvalPolicy: 'never',
+      sandbox: 'workspace-write',
+    });
     const threadId = (started.thread as { id: string }).id;
     await codex.request('turn/start', { threadId, input: [{ type: 'text', text: prompt, text_elements: [] }] });
     const done = await codex.waitFor((m) => m.method === 'turn/completed', 60_000, 'turn/completed');
@@ -145,7 +158,9 @@ test('default scenario: the real Codex runs read, edit, check and final message'
     assert.ok(stats, `no requests for thread ${threadId}: ${[...server.stats.threads.keys()].join(',')}`);
     assert.deepEqual(stats.steps, [0, 1, 2, 3]);
     assert.equal(filesContaining(repo, shortId(threadId)).length, 1);
-    const usage = codex.notifications('thread/tokenUsage/updated').at(-1)?.tokenUsage as { total: Record<string, number> };
+    const usage = codex.notifications('thread/tokenUsage/updated').at(-1)?.tokenUsage as {
+      total: Record<string, number>;
+    };
     assert.equal(usage.total.totalTokens, stats.usage.total);
     assert.equal(usage.total.inputTokens, stats.usage.input);
     assert.equal(usage.total.outputTokens, stats.usage.output);

@@ -25,10 +25,20 @@ test('validate: OK, the effective config and ignored keys; exit 0', async () => 
 test('validate --json: machine-readable, with no resolved secret values', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'q-wfcli-'));
   try {
-    writeFileSync(join(dir, 'WORKFLOW.md'), '---\ntracker:\n  kind: linear\n  provider:\n    api_key: $LINEAR_API_KEY\n    project_slug: demo\n---\n{{ issue.title }}: {{ issue.description }}\n');
-    const r = await runCli(['workflow', 'validate', join(dir, 'WORKFLOW.md'), '--json'], { ...env, LINEAR_API_KEY: 'lin_api_supersecret_value' });
+    writeFileSync(
+      join(dir, 'WORKFLOW.md'),
+      '---\ntracker:\n  kind: linear\n  provider:\n    api_key: $LINEAR_API_KEY\n    project_slug: demo\n---\n{{ issue.title }}: {{ issue.description }}\n',
+    );
+    const r = await runCli(['workflow', 'validate', join(dir, 'WORKFLOW.md'), '--json'], {
+      ...env,
+      LINEAR_API_KEY: 'lin_api_supersecret_value',
+    });
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { ok: boolean; config: { tracker: { provider: Record<string, unknown>; providerEnvRefs: Record<string, string> } }; preflight: unknown[] };
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean;
+      config: { tracker: { provider: Record<string, unknown>; providerEnvRefs: Record<string, string> } };
+      preflight: unknown[];
+    };
     assert.equal(out.ok, true);
     assert.deepEqual(out.config.tracker.provider, { api_key: '$LINEAR_API_KEY', project_slug: 'demo' });
     assert.deepEqual(out.config.tracker.providerEnvRefs, { api_key: 'LINEAR_API_KEY' });
@@ -43,7 +53,10 @@ test('validate: invalid files exit 2 with one typed line on stderr (default path
   const dir = mkdtempSync(join(tmpdir(), 'q-wfcli-'));
   try {
     const cases: [string, RegExp][] = [
-      ['---\nagent:\n  max_turns: 0\n---\n', /: invalid_workflow_config: agent\.max_turns: expected a positive integer \(got 0\)$/],
+      [
+        '---\nagent:\n  max_turns: 0\n---\n',
+        /: invalid_workflow_config: agent\.max_turns: expected a positive integer \(got 0\)$/,
+      ],
       ['---\n- a\n---\n', /: workflow_front_matter_not_a_map: /],
       ['---\ncodex: [\n---\n', /: workflow_parse_error: invalid YAML front matter/],
       ['Hello {% include "x" %}', /: template_parse_error: unknown tag "include"/],
@@ -54,7 +67,12 @@ test('validate: invalid files exit 2 with one typed line on stderr (default path
       writeFileSync(join(dir, 'WORKFLOW.md'), text);
       const r = await new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
         // Run from the folder: the default path is ./WORKFLOW.md.
-        execFile(process.execPath, [resolve(__dirname, '../../../dist/cli.js'), 'workflow', 'validate'], { cwd: dir, env }, (err, stdout, se) => res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr: se }));
+        execFile(
+          process.execPath,
+          [resolve(__dirname, '../../../dist/cli.js'), 'workflow', 'validate'],
+          { cwd: dir, env },
+          (err, stdout, se) => res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr: se }),
+        );
       });
       assert.equal(r.code, 2, text);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -63,7 +81,12 @@ test('validate: invalid files exit 2 with one typed line on stderr (default path
     }
     rmSync(join(dir, 'WORKFLOW.md'));
     const noDefault = await new Promise<{ code: number; stderr: string }>((res) => {
-      execFile(process.execPath, [resolve(__dirname, '../../../dist/cli.js'), 'workflow', 'validate'], { cwd: dir, env }, (err, _out, se) => res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr: se }));
+      execFile(
+        process.execPath,
+        [resolve(__dirname, '../../../dist/cli.js'), 'workflow', 'validate'],
+        { cwd: dir, env },
+        (err, _out, se) => res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr: se }),
+      );
     });
     assert.equal(noDefault.code, 2, 'a missing ./WORKFLOW.md is an error for validate');
     assert.match(noDefault.stderr, /^quartet: missing_workflow_file: cannot read .*WORKFLOW\.md: no such file\n$/);
@@ -90,22 +113,37 @@ test('validate: the adapter preflight names a missing tracker credential (typed,
   const dir = mkdtempSync(join(tmpdir(), 'q-wfcli-'));
   try {
     const file = join(dir, 'WORKFLOW.md');
-    writeFileSync(file, '---\ntracker:\n  kind: github\n  provider:\n    repo: acme/widgets\n    token: $ACME_TOKEN\n---\n{{ issue.title }}: {{ issue.description }}\n');
+    writeFileSync(
+      file,
+      '---\ntracker:\n  kind: github\n  provider:\n    repo: acme/widgets\n    token: $ACME_TOKEN\n---\n{{ issue.title }}: {{ issue.description }}\n',
+    );
     const missing = await runCli(['workflow', 'validate', file], env);
     assert.equal(missing.code, 0, missing.stderr);
-    assert.match(missing.stdout, /^dispatch preflight \(Autopilot\): missing_tracker_secret: No GitHub token for acme\/widgets: set environment variable ACME_TOKEN \(from tracker\.provider\.token\)\.$/m);
+    assert.match(
+      missing.stdout,
+      /^dispatch preflight \(Autopilot\): missing_tracker_secret: No GitHub token for acme\/widgets: set environment variable ACME_TOKEN \(from tracker\.provider\.token\)\.$/m,
+    );
     const secret = 'ghp_validateSecret0123456789';
     const ok = await runCli(['workflow', 'validate', file, '--json'], { ...env, ACME_TOKEN: secret });
     assert.equal(ok.code, 0, ok.stderr);
     assert.deepEqual((JSON.parse(ok.stdout) as { preflight: unknown[] }).preflight, []);
     assert.doesNotMatch(ok.stdout, new RegExp(secret));
     // The adapter's own config checks run too: a bad repo is invalid_tracker_config; an unknown kind names the registry.
-    writeFileSync(file, '---\ntracker:\n  kind: github\n  provider:\n    repo: not-a-repo\n---\n{{ issue.description }}\n');
+    writeFileSync(
+      file,
+      '---\ntracker:\n  kind: github\n  provider:\n    repo: not-a-repo\n---\n{{ issue.description }}\n',
+    );
     const bad = await runCli(['workflow', 'validate', file, '--json'], env);
-    assert.deepEqual((JSON.parse(bad.stdout) as { preflight: { code: string }[] }).preflight.map((p) => p.code), ['invalid_tracker_config']);
+    assert.deepEqual(
+      (JSON.parse(bad.stdout) as { preflight: { code: string }[] }).preflight.map((p) => p.code),
+      ['invalid_tracker_config'],
+    );
     writeFileSync(file, '---\ntracker:\n  kind: jira\n---\n{{ issue.description }}\n');
     const jira = await runCli(['workflow', 'validate', file], env);
-    assert.match(jira.stdout, /unsupported_tracker_kind: tracker\.kind "jira" is not supported \(supported: local, github, linear\)/);
+    assert.match(
+      jira.stdout,
+      /unsupported_tracker_kind: tracker\.kind "jira" is not supported \(supported: local, github, linear\)/,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

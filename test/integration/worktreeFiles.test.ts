@@ -13,7 +13,11 @@ import { loadWorkflow } from '../../src/core/workflow/loader';
 import { copyWorktreeIncludes } from '../../src/core/execution/worktrees';
 import type { Proposal } from '../../src/core/contract/distill';
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', ...args], { cwd, encoding: 'utf8' }).trim();
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', ...args], {
+    cwd,
+    encoding: 'utf8',
+  }).trim();
 const skill = (name: string, body: string): string => `---\nname: ${name}\ndescription: ${body}\n---\n${body}\n`;
 function put(dir: string, path: string, text: string): void {
   mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -21,7 +25,12 @@ function put(dir: string, path: string, text: string): void {
 }
 
 /** A repo whose main commits what an agent could: a linked SKILL.md and a linked `.agents` folder. */
-function fixture(t: { after: (fn: () => void) => void }): { dir: string; repo: string; outside: string; secret: string } {
+function fixture(t: { after: (fn: () => void) => void }): {
+  dir: string;
+  repo: string;
+  outside: string;
+  secret: string;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-wtfiles-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const repo = join(dir, 'repo');
@@ -38,45 +47,93 @@ function fixture(t: { after: (fn: () => void) => void }): { dir: string; repo: s
   return { dir, repo, outside, secret };
 }
 
-const proposal = (path: string, name: string): Proposal => ({ kind: 'edit_skill', name, path, content: skill(name, 'Accepted text.'), rationale: 'test', provenance: ['E1'] }) as unknown as Proposal;
+const proposal = (path: string, name: string): Proposal =>
+  ({
+    kind: 'edit_skill',
+    name,
+    path,
+    content: skill(name, 'Accepted text.'),
+    rationale: 'test',
+    provenance: ['E1'],
+  }) as unknown as Proposal;
 
-test('Accept refuses to write a proposal through a linked SKILL.md, and nothing outside changes', { timeout: 60_000 }, async (t) => {
-  const fx = fixture(t);
-  // Outside the checkout, and inside it (a link that passes a containment check but still redirects the write).
-  mkdirSync(join(fx.repo, '.agents/skills/notes'), { recursive: true });
-  symlinkSync('../../../README.md', join(fx.repo, '.agents/skills/notes/SKILL.md'));
-  git(fx.repo, 'add', '-A');
-  git(fx.repo, 'commit', '-qm', 'inner link');
-  await assert.rejects(
-    applyProposals({ repo: fx.repo, base: 'main', proposals: [proposal('.agents/skills/notes/SKILL.md', 'notes')], worktreeRoot: join(fx.dir, 'wts') }),
-    /refusing to write \.agents\/skills\/notes\/SKILL\.md: .*symbolic link/,
-  );
-  await assert.rejects(
-    applyProposals({ repo: fx.repo, base: 'main', proposals: [proposal('.codex/skills/debug/SKILL.md', 'debug')], worktreeRoot: join(fx.dir, 'wts') }),
-    /refusing to write \.codex\/skills\/debug\/SKILL\.md: .*symbolic link/,
-  );
-  assert.equal(readFileSync(fx.secret, 'utf8'), 'keep me\n');
-  assert.equal(git(fx.repo, 'branch', '--list', 'quartet/skills/*'), '', 'no skills branch was made');
-});
+test(
+  'Accept refuses to write a proposal through a linked SKILL.md, and nothing outside changes',
+  { timeout: 60_000 },
+  async (t) => {
+    const fx = fixture(t);
+    // Outside the checkout, and inside it (a link that passes a containment check but still redirects the write).
+    mkdirSync(join(fx.repo, '.agents/skills/notes'), { recursive: true });
+    symlinkSync('../../../README.md', join(fx.repo, '.agents/skills/notes/SKILL.md'));
+    git(fx.repo, 'add', '-A');
+    git(fx.repo, 'commit', '-qm', 'inner link');
+    await assert.rejects(
+      applyProposals({
+        repo: fx.repo,
+        base: 'main',
+        proposals: [proposal('.agents/skills/notes/SKILL.md', 'notes')],
+        worktreeRoot: join(fx.dir, 'wts'),
+      }),
+      /refusing to write \.agents\/skills\/notes\/SKILL\.md: .*symbolic link/,
+    );
+    await assert.rejects(
+      applyProposals({
+        repo: fx.repo,
+        base: 'main',
+        proposals: [proposal('.codex/skills/debug/SKILL.md', 'debug')],
+        worktreeRoot: join(fx.dir, 'wts'),
+      }),
+      /refusing to write \.codex\/skills\/debug\/SKILL\.md: .*symbolic link/,
+    );
+    assert.equal(readFileSync(fx.secret, 'utf8'), 'keep me\n');
+    assert.equal(git(fx.repo, 'branch', '--list', 'quartet/skills/*'), '', 'no skills branch was made');
+  },
+);
 
-test('install: an accepted skill never replaces a linked repo skill, and a linked .agents folder gets nothing', { timeout: 60_000 }, async (t) => {
-  const fx = fixture(t);
-  symlinkSync(fx.outside, join(fx.repo, '.agents'));
-  git(fx.repo, 'add', '-A');
-  git(fx.repo, 'commit', '-qm', 'link .agents');
-  const wt = join(fx.dir, 'wt');
-  git(fx.repo, 'worktree', 'add', '-q', '-b', 'attempt', wt, 'main');
-  const accepted = materializeSkills([{ name: 'debug', description: 'Accepted text.', files: [{ path: 'SKILL.md', data: Buffer.from(skill('debug', 'Accepted text.')) }], branch: 'quartet/skills/x', commit: 'HEAD' } as never]);
-  t.after(() => rmSync(accepted.root, { recursive: true, force: true }));
-  const builtin = materializeSkills([{ name: 'lint-first', description: 'Lint.', files: [{ path: 'SKILL.md', data: Buffer.from(skill('lint-first', 'Lint.')) }], branch: '', commit: '' } as never]);
-  t.after(() => rmSync(builtin.root, { recursive: true, force: true }));
-  const r = await installSkills({ worktree: wt, skills: builtin.skills, accepted: accepted.skills });
-  assert.ok(r.problems.some((p) => /SKILL\.md is a symbolic link/.test(p.message)), JSON.stringify(r.problems));
-  assert.deepEqual(r.installed, []);
-  assert.deepEqual(r.skipped.map((s) => `${s.name}:${s.reason}`).sort(), ['debug:unsafe_path', 'lint-first:unsafe_path']);
-  assert.equal(readFileSync(fx.secret, 'utf8'), 'keep me\n');
-  assert.equal(existsSync(join(fx.outside, 'skills')), false, 'nothing was created through the link');
-});
+test(
+  'install: an accepted skill never replaces a linked repo skill, and a linked .agents folder gets nothing',
+  { timeout: 60_000 },
+  async (t) => {
+    const fx = fixture(t);
+    symlinkSync(fx.outside, join(fx.repo, '.agents'));
+    git(fx.repo, 'add', '-A');
+    git(fx.repo, 'commit', '-qm', 'link .agents');
+    const wt = join(fx.dir, 'wt');
+    git(fx.repo, 'worktree', 'add', '-q', '-b', 'attempt', wt, 'main');
+    const accepted = materializeSkills([
+      {
+        name: 'debug',
+        description: 'Accepted text.',
+        files: [{ path: 'SKILL.md', data: Buffer.from(skill('debug', 'Accepted text.')) }],
+        branch: 'quartet/skills/x',
+        commit: 'HEAD',
+      } as never,
+    ]);
+    t.after(() => rmSync(accepted.root, { recursive: true, force: true }));
+    const builtin = materializeSkills([
+      {
+        name: 'lint-first',
+        description: 'Lint.',
+        files: [{ path: 'SKILL.md', data: Buffer.from(skill('lint-first', 'Lint.')) }],
+        branch: '',
+        commit: '',
+      } as never,
+    ]);
+    t.after(() => rmSync(builtin.root, { recursive: true, force: true }));
+    const r = await installSkills({ worktree: wt, skills: builtin.skills, accepted: accepted.skills });
+    assert.ok(
+      r.problems.some((p) => /SKILL\.md is a symbolic link/.test(p.message)),
+      JSON.stringify(r.problems),
+    );
+    assert.deepEqual(r.installed, []);
+    assert.deepEqual(r.skipped.map((s) => `${s.name}:${s.reason}`).sort(), [
+      'debug:unsafe_path',
+      'lint-first:unsafe_path',
+    ]);
+    assert.equal(readFileSync(fx.secret, 'utf8'), 'keep me\n');
+    assert.equal(existsSync(join(fx.outside, 'skills')), false, 'nothing was created through the link');
+  },
+);
 
 test('a FIFO named WORKFLOW.md is refused at once with a clear reason, never read', (t) => {
   const fx = fixture(t);

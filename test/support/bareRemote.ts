@@ -29,7 +29,14 @@ export function makeRemoteAndClone(dir: string): RemoteAndClone {
  * Makes an attempt branch the way Quartet does: a linked worktree on `branch` from `base`, files
  * written there, committed as one commit. Returns the worktree path.
  */
-export function makeAttempt(repo: string, worktree: string, branch: string, base: string, files: Record<string, string>, message = 'attempt'): string {
+export function makeAttempt(
+  repo: string,
+  worktree: string,
+  branch: string,
+  base: string,
+  files: Record<string, string>,
+  message = 'attempt',
+): string {
   mkdirSync(dirname(worktree), { recursive: true });
   git(repo, 'worktree', 'add', '-q', '-b', branch, worktree, base);
   for (const [path, content] of Object.entries(files)) {

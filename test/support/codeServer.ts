@@ -126,7 +126,21 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   try {
     // Installed once per VSIX build and copied here (test/support/extensionCache.ts).
     await installCached(vsix, codeServerBin, extensionCacheDir, extensionsDir, (into) =>
-      runToEnd(codeServerBin, ['--config', '/dev/null', '--user-data-dir', userDataDir, '--extensions-dir', into, '--install-extension', vsix], env, logPath),
+      runToEnd(
+        codeServerBin,
+        [
+          '--config',
+          '/dev/null',
+          '--user-data-dir',
+          userDataDir,
+          '--extensions-dir',
+          into,
+          '--install-extension',
+          vsix,
+        ],
+        env,
+        logPath,
+      ),
     );
     // Asking the OS for a free port and then binding it is racy; retry if code-server loses the race.
     for (let attempt = 1; ; attempt++) {
@@ -181,9 +195,12 @@ function installSafetyNet(): void {
 
 function serveArgs(port: number): string[] {
   return [
-    '--config', '/dev/null',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--config',
+    '/dev/null',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',

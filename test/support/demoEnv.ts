@@ -36,7 +36,11 @@ export async function startDemoEnv(stepDelayMs = 300): Promise<DemoEnv> {
     QUARTET_TEST_HOME: home,
   };
   return {
-    dir, repo, worktreeRoot: join(dir, 'worktrees'), server, env,
+    dir,
+    repo,
+    worktreeRoot: join(dir, 'worktrees'),
+    server,
+    env,
     async cleanup() {
       await stopSupervisor(repo);
       await server.close();

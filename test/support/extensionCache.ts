@@ -1,6 +1,17 @@
 // E2E support: the VSIX is installed by code-server once per build, then copied into each test's extensions dir.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -16,7 +27,12 @@ export async function installCached(
   extensionsDir: string,
   install: (extensionsDir: string) => Promise<void>,
 ): Promise<void> {
-  const key = createHash('sha256').update(codeServerBin).update('\0').update(readFileSync(vsix)).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(codeServerBin)
+    .update('\0')
+    .update(readFileSync(vsix))
+    .digest('hex')
+    .slice(0, 16);
   const entry = join(cacheRoot, key);
   if (!existsSync(join(entry, 'origin'))) {
     mkdirSync(cacheRoot, { recursive: true });
@@ -38,7 +54,10 @@ export async function installCached(
   cpSync(join(entry, 'extensions'), extensionsDir, { recursive: true });
   const manifest = join(extensionsDir, 'extensions.json');
   const text = readFileSync(manifest, 'utf8');
-  if (!text.includes(origin)) throw new Error(`${manifest} does not name ${origin}: code-server's install layout changed (test/support/extensionCache.ts)`);
+  if (!text.includes(origin))
+    throw new Error(
+      `${manifest} does not name ${origin}: code-server's install layout changed (test/support/extensionCache.ts)`,
+    );
   writeFileSync(manifest, text.split(origin).join(extensionsDir));
 }
 

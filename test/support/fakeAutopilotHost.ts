@@ -48,7 +48,10 @@ export class FakeAutopilotHost implements AutopilotHost {
     if (done && isTerminal(phase)) {
       this.followUps.delete(id);
       // A follow-up that did not complete leaves the attempt finished with its earlier result.
-      Object.assign(this.find(id), phase === 'finished' ? { phase, reason, lastError } : { phase: 'finished', reason: null, lastError });
+      Object.assign(
+        this.find(id),
+        phase === 'finished' ? { phase, reason, lastError } : { phase: 'finished', reason: null, lastError },
+      );
       done(phase === 'finished' ? 'completed' : phase === 'stopped' ? 'stopped' : 'failed');
     } else Object.assign(this.find(id), { phase, reason, lastError });
     this.notify();
@@ -71,7 +74,11 @@ export class FakeAutopilotHost implements AutopilotHost {
     return [...this.tasks].reverse().find((t) => t.issueId === issueId);
   }
 
-  async launchForIssue(issue: NormalizedIssue, prompt: string, attemptNumber: number | null): Promise<{ taskId: string; attemptIds: string[] }> {
+  async launchForIssue(
+    issue: NormalizedIssue,
+    prompt: string,
+    attemptNumber: number | null,
+  ): Promise<{ taskId: string; attemptIds: string[] }> {
     await Promise.resolve();
     if (this.launchError) {
       const e = this.launchError;
@@ -80,14 +87,17 @@ export class FakeAutopilotHost implements AutopilotHost {
     }
     let task = this.taskOf(issue.id);
     let ids: string[];
-    const restart = task?.attempts.filter((a) => !a.archived && ['failed', 'stalled', 'stopped', 'interrupted'].includes(a.phase)) ?? [];
+    const restart =
+      task?.attempts.filter((a) => !a.archived && ['failed', 'stalled', 'stopped', 'interrupted'].includes(a.phase)) ??
+      [];
     if (task && restart.length) {
       for (const a of restart) Object.assign(a, { phase: 'working', reason: null, lastError: null });
       ids = restart.map((a) => a.id);
     } else {
       const id = `t-${this.tasks.length + 1}`;
       task = { id, issueId: issue.id, state: 'open', attempts: [] };
-      for (let k = 1; k <= this.attemptsPerIssue; k++) task.attempts.push({ id: `${id}-${k}`, phase: 'working', reason: null, lastError: null, archived: false });
+      for (let k = 1; k <= this.attemptsPerIssue; k++)
+        task.attempts.push({ id: `${id}-${k}`, phase: 'working', reason: null, lastError: null, archived: false });
       this.tasks.push(task);
       ids = task.attempts.map((a) => a.id);
     }
@@ -108,7 +118,8 @@ export class FakeAutopilotHost implements AutopilotHost {
   async stopAttempt(attemptId: string): Promise<void> {
     this.stops.push(attemptId);
     const a = this.find(attemptId);
-    if (a.phase === 'queued' || ['preparing', 'starting', 'working', 'needs-you'].includes(a.phase)) Object.assign(a, { phase: 'stopped', reason: 'canceled_by_reconciliation' });
+    if (a.phase === 'queued' || ['preparing', 'starting', 'working', 'needs-you'].includes(a.phase))
+      Object.assign(a, { phase: 'stopped', reason: 'canceled_by_reconciliation' });
     this.notify();
   }
 
@@ -136,7 +147,13 @@ export class FakeAutopilotHost implements AutopilotHost {
 
   issueTask(issueId: string): TaskView | null {
     const t = this.taskOf(issueId);
-    return t ? { taskId: t.id, state: t.state, attempts: t.attempts.map((a) => ({ id: a.id, phase: a.phase, reason: a.reason, archived: a.archived })) } : null;
+    return t
+      ? {
+          taskId: t.id,
+          state: t.state,
+          attempts: t.attempts.map((a) => ({ id: a.id, phase: a.phase, reason: a.reason, archived: a.archived })),
+        }
+      : null;
   }
 
   issuesWithWorktrees(): string[] {

@@ -4,7 +4,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { BareRepo, serveGit } from './fakeGithubGit';
 import { routeApi } from './fakeGithubRoutes';
-import { Shapes, type FakeCheck, type FakeItem, type FakeReview, type FakeReviewComment, type FakeStatus } from './fakeGithubShapes';
+import {
+  Shapes,
+  type FakeCheck,
+  type FakeItem,
+  type FakeReview,
+  type FakeReviewComment,
+  type FakeStatus,
+} from './fakeGithubShapes';
 
 export interface FakeGithubOptions {
   /** The bare repository that plays the GitHub repository (pushes land here, merges advance it). */
@@ -71,8 +78,15 @@ export class FakeGithub {
   constructor(opts: FakeGithubOptions) {
     const full = { owner: 'octo', repo: 'sample', login: 'quartet-bot', defaultBranch: 'main', ...opts };
     this.state = {
-      opts: full, bare: new BareRepo(opts.bare), shapes: new Shapes('', full.owner, full.repo),
-      items: new Map(), reviews: new Map(), reviewComments: new Map(), nextNumber: 1, nextId: 100, mergeableNullPolls: 0,
+      opts: full,
+      bare: new BareRepo(opts.bare),
+      shapes: new Shapes('', full.owner, full.repo),
+      items: new Map(),
+      reviews: new Map(),
+      reviewComments: new Map(),
+      nextNumber: 1,
+      nextId: 100,
+      mergeableNullPolls: 0,
     };
   }
 
@@ -109,26 +123,61 @@ export class FakeGithub {
     this.rateScript = { ...script };
   }
 
-  addReview(pr: number, r: { user: string; state: FakeReview['state']; body?: string; association?: string }): FakeReview {
+  addReview(
+    pr: number,
+    r: { user: string; state: FakeReview['state']; body?: string; association?: string },
+  ): FakeReview {
     const review: FakeReview = {
-      id: this.state.nextId++, user: r.user, state: r.state, body: r.body ?? '', commitId: this.headOf(pr) ?? '', submittedAt: new Date().toISOString(),
+      id: this.state.nextId++,
+      user: r.user,
+      state: r.state,
+      body: r.body ?? '',
+      commitId: this.headOf(pr) ?? '',
+      submittedAt: new Date().toISOString(),
       ...(r.association ? { association: r.association } : {}),
     };
     this.state.reviews.set(pr, [...(this.state.reviews.get(pr) ?? []), review]);
     return review;
   }
 
-  addReviewComment(pr: number, c: { user: string; body: string; path: string; line: number; association?: string }): FakeReviewComment {
-    const comment: FakeReviewComment = { id: this.state.nextId++, reviewId: null, ...c, commitId: this.headOf(pr) ?? '', createdAt: new Date().toISOString() };
+  addReviewComment(
+    pr: number,
+    c: { user: string; body: string; path: string; line: number; association?: string },
+  ): FakeReviewComment {
+    const comment: FakeReviewComment = {
+      id: this.state.nextId++,
+      reviewId: null,
+      ...c,
+      commitId: this.headOf(pr) ?? '',
+      createdAt: new Date().toISOString(),
+    };
     this.state.reviewComments.set(pr, [...(this.state.reviewComments.get(pr) ?? []), comment]);
     return comment;
   }
 
-  addIssue(i: { title: string; body?: string; labels?: string[]; state?: 'open' | 'closed'; user?: string; association?: string }): FakeItem {
+  addIssue(i: {
+    title: string;
+    body?: string;
+    labels?: string[];
+    state?: 'open' | 'closed';
+    user?: string;
+    association?: string;
+  }): FakeItem {
     const now = new Date().toISOString();
     const item: FakeItem = {
-      number: this.state.nextNumber++, kind: 'issue', title: i.title, body: i.body ?? null, state: i.state ?? 'open', stateReason: i.state === 'closed' ? 'completed' : null,
-      labels: i.labels ?? [], assignees: [], user: i.user ?? this.state.opts.owner, createdAt: now, updatedAt: now, closedAt: i.state === 'closed' ? now : null, comments: [],
+      number: this.state.nextNumber++,
+      kind: 'issue',
+      title: i.title,
+      body: i.body ?? null,
+      state: i.state ?? 'open',
+      stateReason: i.state === 'closed' ? 'completed' : null,
+      labels: i.labels ?? [],
+      assignees: [],
+      user: i.user ?? this.state.opts.owner,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: i.state === 'closed' ? now : null,
+      comments: [],
       ...(i.association ? { association: i.association } : {}),
     };
     this.state.items.set(item.number, item);
@@ -158,7 +207,13 @@ export class FakeGithub {
     const auth = req.headers.authorization ?? '';
     if (git) {
       const m = /^Basic (.+)$/i.exec(auth);
-      const pass = m ? Buffer.from(m[1] as string, 'base64').toString('utf8').split(':').slice(1).join(':') : '';
+      const pass = m
+        ? Buffer.from(m[1] as string, 'base64')
+            .toString('utf8')
+            .split(':')
+            .slice(1)
+            .join(':')
+        : '';
       return pass === this.state.opts.token;
     }
     const m = /^(?:token|bearer) (.+)$/i.exec(auth);
@@ -172,7 +227,16 @@ export class FakeGithub {
     const isGit = path.startsWith(`${gitPrefix}/`);
     const ok = this.authorized(req, isGit);
     const { authorization: _drop, ...headers } = req.headers;
-    const record: RecordedRequest = { method: req.method ?? 'GET', path, headers, authorized: ok, status: 0, body: null, git: isGit, at: Date.now() };
+    const record: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers,
+      authorized: ok,
+      status: 0,
+      body: null,
+      git: isGit,
+      at: Date.now(),
+    };
     this.requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
     if (isGit) {
@@ -180,7 +244,13 @@ export class FakeGithub {
         res.writeHead(401, { 'www-authenticate': 'Basic realm="GitHub"', 'content-type': 'text/plain' });
         return void res.end('Invalid username or token.\n');
       }
-      return serveGit(this.state.bare.path, path.slice(gitPrefix.length).split('?')[0] as string, req, res, 'x-access-token');
+      return serveGit(
+        this.state.bare.path,
+        path.slice(gitPrefix.length).split('?')[0] as string,
+        req,
+        res,
+        'x-access-token',
+      );
     }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -193,7 +263,16 @@ export class FakeGithub {
       }
       record.body = body;
       this.onRequest?.(record.method, path);
-      if (!ok) return this.send(res, 401, this.state.shapes.error(req.headers.authorization ? 'Bad credentials' : 'Requires authentication', 'https://docs.github.com/rest', 401));
+      if (!ok)
+        return this.send(
+          res,
+          401,
+          this.state.shapes.error(
+            req.headers.authorization ? 'Bad credentials' : 'Requires authentication',
+            'https://docs.github.com/rest',
+            401,
+          ),
+        );
       if (this.rateScript && this.rateScript.count > 0) return this.refuse(res);
       const r = routeApi(this.state, record.method, new URL(path, this.url), body);
       this.send(res, r.status, r.body, r.headers);
@@ -204,13 +283,39 @@ export class FakeGithub {
     const s = this.rateScript as RateLimitScript;
     s.count--;
     if (s.status === 429) {
-      return this.send(res, 429, this.state.shapes.error('You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', 429), { 'retry-after': String(s.retryAfterS ?? 1) }, this.remaining);
+      return this.send(
+        res,
+        429,
+        this.state.shapes.error(
+          'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+          'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+          429,
+        ),
+        { 'retry-after': String(s.retryAfterS ?? 1) },
+        this.remaining,
+      );
     }
     const reset = Math.ceil((Date.now() + (s.resetInMs ?? 1000)) / 1000);
-    this.send(res, 403, this.state.shapes.error('API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.', 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', 403), { 'x-ratelimit-reset': String(reset) }, 0);
+    this.send(
+      res,
+      403,
+      this.state.shapes.error(
+        'API rate limit exceeded for user ID 1. If you reach out to GitHub Support for help, please include the request ID.',
+        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+        403,
+      ),
+      { 'x-ratelimit-reset': String(reset) },
+      0,
+    );
   }
 
-  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, remaining?: number): void {
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+    remaining?: number,
+  ): void {
     if (remaining === undefined && status !== 401) this.remaining = Math.max(0, this.remaining - 1);
     const left = remaining ?? this.remaining;
     const text = status === 204 ? '' : JSON.stringify(body);

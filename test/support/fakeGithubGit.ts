@@ -4,7 +4,12 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, dirname } from 'node:path';
 
-const IDENTITY = { GIT_AUTHOR_NAME: 'GitHub', GIT_AUTHOR_EMAIL: 'noreply@github.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'GitHub',
+  GIT_AUTHOR_EMAIL: 'noreply@github.com',
+  GIT_COMMITTER_NAME: 'GitHub',
+  GIT_COMMITTER_EMAIL: 'noreply@github.com',
+};
 
 export class BareRepo {
   constructor(readonly path: string) {}
@@ -58,11 +63,21 @@ export class BareRepo {
   }
 
   /** Squash or merge commit of head onto base, written with plumbing, then a compare-and-swap of the base ref. */
-  merge(baseBranch: string, baseSha: string, headSha: string, method: 'squash' | 'merge', message: string): string | null {
+  merge(
+    baseBranch: string,
+    baseSha: string,
+    headSha: string,
+    method: 'squash' | 'merge',
+    message: string,
+  ): string | null {
     const m = this.mergeTree(baseSha, headSha);
     if (!('tree' in m)) return null;
     const parents = method === 'merge' ? ['-p', baseSha, '-p', headSha] : ['-p', baseSha];
-    const commit = execFileSync('git', ['commit-tree', m.tree, ...parents, '-m', message], { cwd: this.path, encoding: 'utf8', env: { ...process.env, ...IDENTITY } }).trim();
+    const commit = execFileSync('git', ['commit-tree', m.tree, ...parents, '-m', message], {
+      cwd: this.path,
+      encoding: 'utf8',
+      env: { ...process.env, ...IDENTITY },
+    }).trim();
     const u = this.run(['update-ref', `refs/heads/${baseBranch}`, commit, baseSha]);
     return u.code === 0 ? commit : null;
   }
@@ -78,7 +93,13 @@ export class BareRepo {
  * Serves the bare repo over git's smart HTTP protocol through `git http-backend` (CGI), so pushes and
  * fetches travel over HTTP with whatever Authorization header the client sent.
  */
-export function serveGit(bare: string, rest: string, req: IncomingMessage, res: ServerResponse, remoteUser: string): void {
+export function serveGit(
+  bare: string,
+  rest: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  remoteUser: string,
+): void {
   const url = new URL(req.url ?? '/', 'http://x');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

@@ -63,8 +63,15 @@ export interface FakeLinear {
 }
 
 const STATE_TYPES: Record<string, string> = {
-  triage: 'triage', backlog: 'backlog', todo: 'unstarted', 'in progress': 'started', 'in review': 'started',
-  done: 'completed', canceled: 'canceled', cancelled: 'canceled', duplicate: 'canceled',
+  triage: 'triage',
+  backlog: 'backlog',
+  todo: 'unstarted',
+  'in progress': 'started',
+  'in review': 'started',
+  done: 'completed',
+  canceled: 'canceled',
+  cancelled: 'canceled',
+  duplicate: 'canceled',
 };
 
 interface Stored extends Required<Omit<FakeLinearIssueInput, 'stateType'>> {
@@ -74,7 +81,12 @@ interface Stored extends Required<Omit<FakeLinearIssueInput, 'stateType'>> {
 }
 
 const gqlError = (message: string, code: string, statusCode: number): unknown => ({
-  errors: [{ message, extensions: { type: code.toLowerCase(), code, statusCode, userError: true, userPresentableMessage: message } }],
+  errors: [
+    {
+      message,
+      extensions: { type: code.toLowerCase(), code, statusCode, userError: true, userPresentableMessage: message },
+    },
+  ],
 });
 
 export async function startFakeLinear(opts: { apiKey: string; project?: string }): Promise<FakeLinear> {
@@ -117,8 +129,14 @@ export async function startFakeLinear(opts: { apiKey: string; project?: string }
     const flat = query.replace(/\s+/g, '');
     const op = /^(?:query|mutation)([A-Za-z_][A-Za-z0-9_]*)/.exec(flat)?.[1] ?? null;
     const visible = issues.filter((i) => !i.archived && i.project === vars.projectSlug);
-    if (op === 'QuartetLinearViewer' && flat.includes('viewer{id}')) return { status: 200, body: { data: { viewer: { id: viewerId } } } };
-    if (op === 'QuartetLinearIssues' && ['slugId:{eq:$projectSlug}', 'name:{in:$stateNames}', 'after:$after', 'pageInfo{hasNextPageendCursor}'].every((s) => flat.includes(s))) {
+    if (op === 'QuartetLinearViewer' && flat.includes('viewer{id}'))
+      return { status: 200, body: { data: { viewer: { id: viewerId } } } };
+    if (
+      op === 'QuartetLinearIssues' &&
+      ['slugId:{eq:$projectSlug}', 'name:{in:$stateNames}', 'after:$after', 'pageInfo{hasNextPageendCursor}'].every(
+        (s) => flat.includes(s),
+      )
+    ) {
       const names = (vars.stateNames as string[]) ?? [];
       const all = visible.filter((i) => names.includes(i.state));
       const start = vars.after ? all.findIndex((i) => i.id === vars.after) + 1 : 0;
@@ -126,19 +144,58 @@ export async function startFakeLinear(opts: { apiKey: string; project?: string }
       const hasNextPage = start + page.length < all.length;
       const broken = failures[0]?.kind === 'noEndCursor' && failures.shift();
       const endCursor = broken ? null : (page.at(-1)?.id ?? null);
-      return { status: 200, body: { data: { issues: { nodes: page.map(node), pageInfo: { hasNextPage, endCursor, hasPreviousPage: start > 0, startCursor: page[0]?.id ?? null } } } } };
+      return {
+        status: 200,
+        body: {
+          data: {
+            issues: {
+              nodes: page.map(node),
+              pageInfo: { hasNextPage, endCursor, hasPreviousPage: start > 0, startCursor: page[0]?.id ?? null },
+            },
+          },
+        },
+      };
     }
-    if (op === 'QuartetLinearIssuesById' && ['id:{in:$ids}', 'slugId:{eq:$projectSlug}'].every((s) => flat.includes(s))) {
+    if (
+      op === 'QuartetLinearIssuesById' &&
+      ['id:{in:$ids}', 'slugId:{eq:$projectSlug}'].every((s) => flat.includes(s))
+    ) {
       const ids = (vars.ids as string[]) ?? [];
-      return { status: 200, body: { data: { issues: { nodes: visible.filter((i) => ids.includes(i.id)).slice(0, Number(vars.first ?? 50)).map(node) } } } };
+      return {
+        status: 200,
+        body: {
+          data: {
+            issues: {
+              nodes: visible
+                .filter((i) => ids.includes(i.id))
+                .slice(0, Number(vars.first ?? 50))
+                .map(node),
+            },
+          },
+        },
+      };
     }
     if (flat.startsWith('mutation') && flat.includes('commentCreate')) {
       const input = (vars.input ?? {}) as { issueId?: string; body?: string };
-      if (!issues.some((i) => i.id === input.issueId)) return { status: 200, body: { data: null, ...(gqlError('Entity not found: Issue', 'INVALID_INPUT', 400) as object) } };
+      if (!issues.some((i) => i.id === input.issueId))
+        return {
+          status: 200,
+          body: { data: null, ...(gqlError('Entity not found: Issue', 'INVALID_INPUT', 400) as object) },
+        };
       comments.push({ issueId: input.issueId!, body: String(input.body ?? '') });
-      return { status: 200, body: { data: { commentCreate: { success: true, comment: { id: randomUUID(), body: input.body } } } } };
+      return {
+        status: 200,
+        body: { data: { commentCreate: { success: true, comment: { id: randomUUID(), body: input.body } } } },
+      };
     }
-    return { status: 400, body: gqlError(`Cannot query field or operation in document (fake Linear knows ${op ?? 'no operation name'} only by its Quartet shape)`, 'GRAPHQL_VALIDATION_FAILED', 400) };
+    return {
+      status: 400,
+      body: gqlError(
+        `Cannot query field or operation in document (fake Linear knows ${op ?? 'no operation name'} only by its Quartet shape)`,
+        'GRAPHQL_VALIDATION_FAILED',
+        400,
+      ),
+    };
   }
 
   const server: Server = createServer((req, res) => {
@@ -153,28 +210,46 @@ export async function startFakeLinear(opts: { apiKey: string; project?: string }
       }
       const query = parsed.query ?? '';
       const variables = parsed.variables ?? {};
-      requests.push({ operationName: /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? null, query, variables, authorization: req.headers.authorization });
+      requests.push({
+        operationName: /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? null,
+        query,
+        variables,
+        authorization: req.headers.authorization,
+      });
       const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
         res.end(typeof body === 'string' ? body : JSON.stringify(body));
       };
-      if (req.headers.authorization !== opts.apiKey) return send(401, gqlError('Authentication required, not authenticated', 'AUTHENTICATION_ERROR', 401));
+      if (req.headers.authorization !== opts.apiKey)
+        return send(401, gqlError('Authentication required, not authenticated', 'AUTHENTICATION_ERROR', 401));
       const f = failures[0]?.kind === 'noEndCursor' ? undefined : failures.shift();
-      if (f?.kind === 'status') return send(f.status, f.text ?? JSON.stringify(gqlError('Internal server error', 'INTERNAL_SERVER_ERROR', f.status)));
-      if (f?.kind === 'notJson') return send(200, '<html><body>Bad gateway</body></html>', { 'content-type': 'text/html' });
-      if (f?.kind === 'graphqlError') return send(200, { data: null, ...(gqlError(f.message, f.code ?? 'INVALID_INPUT', 400) as object) });
+      if (f?.kind === 'status')
+        return send(
+          f.status,
+          f.text ?? JSON.stringify(gqlError('Internal server error', 'INTERNAL_SERVER_ERROR', f.status)),
+        );
+      if (f?.kind === 'notJson')
+        return send(200, '<html><body>Bad gateway</body></html>', { 'content-type': 'text/html' });
+      if (f?.kind === 'graphqlError')
+        return send(200, { data: null, ...(gqlError(f.message, f.code ?? 'INVALID_INPUT', 400) as object) });
       if (f?.kind === 'ratelimited') {
         const reset = String(Date.now() + (f.resetInMs ?? 45_000));
         return send(f.status, gqlError('Rate limit exceeded', 'RATELIMITED', 429), {
-          'x-ratelimit-requests-limit': '1500', 'x-ratelimit-requests-remaining': '0', 'x-ratelimit-requests-reset': reset,
+          'x-ratelimit-requests-limit': '1500',
+          'x-ratelimit-requests-remaining': '0',
+          'x-ratelimit-requests-reset': reset,
         });
       }
       const a = answer(query, variables);
       // Linear states both budgets on every answer (requests per hour, complexity points per hour).
       const hour = String(Date.now() + 3_600_000);
       send(a.status, a.body, {
-        'x-ratelimit-requests-limit': '1500', 'x-ratelimit-requests-remaining': String(1500 - requests.length), 'x-ratelimit-requests-reset': hour,
-        'x-ratelimit-complexity-limit': '250000', 'x-ratelimit-complexity-remaining': String(250000 - 10 * requests.length), 'x-ratelimit-complexity-reset': hour,
+        'x-ratelimit-requests-limit': '1500',
+        'x-ratelimit-requests-remaining': String(1500 - requests.length),
+        'x-ratelimit-requests-reset': hour,
+        'x-ratelimit-complexity-limit': '250000',
+        'x-ratelimit-complexity-remaining': String(250000 - 10 * requests.length),
+        'x-ratelimit-complexity-reset': hour,
       });
     });
   });
@@ -196,8 +271,20 @@ export async function startFakeLinear(opts: { apiKey: string; project?: string }
       const t = `2025-04-01T09:${String(seq++).padStart(2, '0')}:00.000Z`;
       const id = randomUUID();
       issues.push({
-        id, description: null, priority: 0, branchName: null, assigneeId: null, labels: [], createdAt: t, updatedAt: t,
-        project, archived: false, creator: { name: 'Team Member', guest: false }, ...input, stateType: input.stateType ?? STATE_TYPES[input.state.toLowerCase()] ?? 'unstarted', patch: {},
+        id,
+        description: null,
+        priority: 0,
+        branchName: null,
+        assigneeId: null,
+        labels: [],
+        createdAt: t,
+        updatedAt: t,
+        project,
+        archived: false,
+        creator: { name: 'Team Member', guest: false },
+        ...input,
+        stateType: input.stateType ?? STATE_TYPES[input.state.toLowerCase()] ?? 'unstarted',
+        patch: {},
       });
       return id;
     },

@@ -18,7 +18,11 @@ export function fakeToken(): string {
 }
 
 /** Seeds a bare repo under `dir` with `repo`'s current branch, serves it as octo/sample, and points `repo`'s origin at it. */
-export async function connectToFakeGithub(dir: string, repo: string, opts: Partial<FakeGithubOptions> = {}): Promise<GithubRepo> {
+export async function connectToFakeGithub(
+  dir: string,
+  repo: string,
+  opts: Partial<FakeGithubOptions> = {},
+): Promise<GithubRepo> {
   const root = join(dir, 'github');
   mkdirSync(root, { recursive: true });
   const bare = join(root, 'sample.git');
@@ -29,7 +33,9 @@ export async function connectToFakeGithub(dir: string, repo: string, opts: Parti
   const token = opts.token ?? fakeToken();
   const fake = await FakeGithub.start({ ...opts, bare, token });
   const remotes = execFileSync('git', ['remote'], { cwd: repo, encoding: 'utf8' }).split('\n');
-  execFileSync('git', ['remote', remotes.includes('origin') ? 'set-url' : 'add', 'origin', fake.remoteUrl], { cwd: repo });
+  execFileSync('git', ['remote', remotes.includes('origin') ? 'set-url' : 'add', 'origin', fake.remoteUrl], {
+    cwd: repo,
+  });
   return { bare, fake, token };
 }
 

@@ -16,7 +16,8 @@ export interface OlderInstall {
 
 function replaceAll(text: string, from: string, to: string, what: string): string {
   const parts = text.split(from);
-  if (parts.length < 2) throw new Error(`the bundle no longer holds ${what} as ${from}: update test/support/olderBuild.ts`);
+  if (parts.length < 2)
+    throw new Error(`the bundle no longer holds ${what} as ${from}: update test/support/olderBuild.ts`);
   return parts.join(to);
 }
 
@@ -27,7 +28,11 @@ function replaceAll(text: string, from: string, to: string, what: string): strin
  */
 export function olderInstall(dir: string, opts: { apiVersion?: number } = {}): OlderInstall {
   const now = currentBuild();
-  const stamp: BuildStamp = { apiVersion: opts.apiVersion ?? now.apiVersion, buildId: '0.0.1+0123456789ab', builtAt: '2000-01-01T00:00:00.000Z' };
+  const stamp: BuildStamp = {
+    apiVersion: opts.apiVersion ?? now.apiVersion,
+    buildId: '0.0.1+0123456789ab',
+    builtAt: '2000-01-01T00:00:00.000Z',
+  };
   const dist = join(dir, 'dist');
   mkdirSync(dist, { recursive: true });
   // Built-in skills sit next to the bundles, as in the extension's folder.
@@ -36,7 +41,13 @@ export function olderInstall(dir: string, opts: { apiVersion?: number } = {}): O
     let code = readFileSync(join(DIST, name), 'utf8');
     code = replaceAll(code, JSON.stringify(now.buildId), JSON.stringify(stamp.buildId), 'the build id');
     code = replaceAll(code, JSON.stringify(now.builtAt), JSON.stringify(stamp.builtAt), 'the build time');
-    if (opts.apiVersion !== undefined) code = replaceAll(code, `var API_VERSION = ${now.apiVersion};`, `var API_VERSION = ${opts.apiVersion};`, 'the API version');
+    if (opts.apiVersion !== undefined)
+      code = replaceAll(
+        code,
+        `var API_VERSION = ${now.apiVersion};`,
+        `var API_VERSION = ${opts.apiVersion};`,
+        'the API version',
+      );
     writeFileSync(join(dist, name), code, { mode: 0o755 });
   }
   return {

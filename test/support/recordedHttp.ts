@@ -48,12 +48,19 @@ export async function startRecordedServer(): Promise<RecordedServer> {
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const rec: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', url, headers: req.headers, body };
+      const rec: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        url,
+        headers: req.headers,
+        body,
+      };
       requests.push(rec);
       let reply: RecordedResponse | undefined;
       for (let i = routes.length - 1; i >= 0 && !reply; i--) reply = routes[i]?.(rec);
       reply ??= { status: 404, body: NOT_FOUND };
-      const text = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+      const text =
+        reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
       res.end(text);
     });
@@ -64,7 +71,13 @@ export async function startRecordedServer(): Promise<RecordedServer> {
     url: `http://127.0.0.1:${port}`,
     requests,
     route(method, pathname, reply) {
-      routes.push((req) => (req.method === method && req.url.pathname === pathname ? (typeof reply === 'function' ? reply(req) : reply) : undefined));
+      routes.push((req) =>
+        req.method === method && req.url.pathname === pathname
+          ? typeof reply === 'function'
+            ? reply(req)
+            : reply
+          : undefined,
+      );
     },
     routeWhen(match) {
       routes.push(match);

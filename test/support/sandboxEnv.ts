@@ -11,13 +11,20 @@ export function sandboxTestEnv(dir: string, extra: Record<string, string> = {}):
   const codexHome = join(dir, 'codex-home');
   mkdirSync(home, { recursive: true });
   mkdirSync(codexHome, { recursive: true });
-  return { PATH: `${NODE_BIN}${delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: home, CODEX_HOME: codexHome, QUARTET_CODEX: join(NODE_BIN, 'codex'), ...extra };
+  return {
+    PATH: `${NODE_BIN}${delimiter}${process.env.PATH ?? '/usr/bin:/bin'}`,
+    HOME: home,
+    CODEX_HOME: codexHome,
+    QUARTET_CODEX: join(NODE_BIN, 'codex'),
+    ...extra,
+  };
 }
 
 /** The sandbox the probe picks on this machine; fails the test (with the probe's reason) when there is none. */
 export async function testSandbox(env: Record<string, string>, repo: string): Promise<Sandbox> {
   const plan = await sandboxPlan(env, repo, false);
-  if (plan.kind !== 'sandboxed') throw new Error(`codex sandbox is unavailable on this machine: ${plan.kind === 'unavailable' ? plan.why : ''}`);
+  if (plan.kind !== 'sandboxed')
+    throw new Error(`codex sandbox is unavailable on this machine: ${plan.kind === 'unavailable' ? plan.why : ''}`);
   return plan.sandbox;
 }
 
@@ -27,7 +34,10 @@ export async function testSandbox(env: Record<string, string>, repo: string): Pr
  */
 export function brokenSandboxCodex(dir: string): string {
   const file = join(dir, 'codex');
-  writeFileSync(file, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "codex-cli 0.169.0"; exit 0; fi\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n');
+  writeFileSync(
+    file,
+    '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "codex-cli 0.169.0"; exit 0; fi\necho "bwrap: No permissions to create new namespace" >&2\nexit 1\n',
+  );
   chmodSync(file, 0o755);
   return file;
 }

@@ -1,7 +1,16 @@
 // Real OpenSSH worker hosts for tests: one Debian `sshd -D -e` per host on 127.0.0.1, throwaway keys, its own HOME and PATH.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { SshSettings } from '../../src/core/workers/ssh';
@@ -105,7 +114,17 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
     writeFileSync(join(hdir, 'authorized_keys'), `${userPub}\n`);
     const port = await freePort();
     known.push(`[127.0.0.1]:${port} ${hostPub}`);
-    config.push(`Host ${spec.name}`, '  HostName 127.0.0.1', `  Port ${port}`, `  User ${process.env.USER || 'root'}`, `  IdentityFile ${userKey}`, '  IdentitiesOnly yes', `  UserKnownHostsFile ${join(dir, 'known_hosts')}`, '  StrictHostKeyChecking yes', '');
+    config.push(
+      `Host ${spec.name}`,
+      '  HostName 127.0.0.1',
+      `  Port ${port}`,
+      `  User ${process.env.USER || 'root'}`,
+      `  IdentityFile ${userKey}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+      '  StrictHostKeyChecking yes',
+      '',
+    );
     // As root in a container: no PAM, no strict modes on /tmp, keys only. SetEnv gives each "host" its own HOME and PATH.
     const sshdConfig = [
       'ListenAddress 127.0.0.1',
@@ -146,7 +165,8 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
         }
       }
       const until = Date.now() + 2000;
-      while (sessions.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      while (sessions.some((pid) => existsSync(`/proc/${pid}`)) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 10));
       const exited = new Promise((r) => child?.once('exit', r));
       child.kill('SIGKILL');
       await exited;
@@ -161,9 +181,18 @@ export async function startSshLab(specs: LabHostSpec[]): Promise<SshLab> {
     dir,
     configFile,
     hosts,
-    settings: () => ({ configFile, controlDir, controlPersistSeconds: 60, connectTimeoutSeconds: 5, env: { ...process.env } }),
+    settings: () => ({
+      configFile,
+      controlDir,
+      controlPersistSeconds: 60,
+      connectTimeoutSeconds: 5,
+      env: { ...process.env },
+    }),
     async close() {
-      for (const h of hosts) spawnSync('ssh', ['-F', configFile, '-o', `ControlPath=${join(controlDir, '%C')}`, '-O', 'exit', h.name], { stdio: 'ignore' });
+      for (const h of hosts)
+        spawnSync('ssh', ['-F', configFile, '-o', `ControlPath=${join(controlDir, '%C')}`, '-O', 'exit', h.name], {
+          stdio: 'ignore',
+        });
       await Promise.all(hosts.map((h) => h.kill()));
       // Shared connections see their server gone and exit on their own; remove what is left of them.
       rmSync(dir, { recursive: true, force: true });

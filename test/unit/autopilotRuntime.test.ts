@@ -31,14 +31,21 @@ test('a tick dispatches eligible issues in priority order up to the global limit
   source.put(issue({ id: 'd', identifier: '#4', state: 'Backlog' }));
   await ap.start();
   await flush();
-  assert.deepEqual(host.launches.map((l) => l.issueId), ['b', 'c']);
+  assert.deepEqual(
+    host.launches.map((l) => l.issueId),
+    ['b', 'c'],
+  );
   assert.equal(host.launches[0]?.attemptNumber, null, 'a first run has no attempt number');
   assert.match(host.launches[0]?.prompt ?? '', /Work on tracker issue #2/);
   const s = ap.snapshot();
   assert.deepEqual(s.running.map((r) => r.identifier).sort(), ['#2', '#3']);
   assert.deepEqual(clock.pending(), [30_000], 'next poll after poll interval');
   assert.equal(s.nextPollAt, new Date(clock.now() + 30_000).toISOString());
-  assert.deepEqual(Object.fromEntries(s.issues.map((i) => [i.identifier, i.status])), { '#2': 'running', '#3': 'running', '#1': 'eligible' });
+  assert.deepEqual(Object.fromEntries(s.issues.map((i) => [i.identifier, i.status])), {
+    '#2': 'running',
+    '#3': 'running',
+    '#1': 'eligible',
+  });
   ap.stop();
 });
 
@@ -54,7 +61,11 @@ test('continuation turns run on the same attempt up to maxTurns, then a normal e
     assert.equal(host.continues.length, turn - 1);
     assert.equal(host.continues.at(-1)?.attemptId, id);
     assert.match(host.continues.at(-1)?.prompt ?? '', new RegExp(`Continuation \\(turn ${turn} of at most 3\\)`));
-    assert.doesNotMatch(host.continues.at(-1)?.prompt ?? '', /Work on tracker issue/, 'continuations do not resend the task');
+    assert.doesNotMatch(
+      host.continues.at(-1)?.prompt ?? '',
+      /Work on tracker issue/,
+      'continuations do not resend the task',
+    );
     host.set(id, 'working');
   }
   assert.equal(ap.snapshot().running[0]?.turn, 3);
@@ -63,7 +74,10 @@ test('continuation turns run on the same attempt up to maxTurns, then a normal e
   assert.equal(host.continues.length, 2, 'no fourth turn: max_turns reached');
   const s = ap.snapshot();
   assert.equal(s.running.length, 0);
-  assert.deepEqual(s.retrying.map((r) => [r.identifier, r.attempt, r.kind, Date.parse(r.dueAt) - clock.now()]), [['#1', 1, 'continuation', 1000]]);
+  assert.deepEqual(
+    s.retrying.map((r) => [r.identifier, r.attempt, r.kind, Date.parse(r.dueAt) - clock.now()]),
+    [['#1', 1, 'continuation', 1000]],
+  );
   await clock.advance(1000);
   assert.equal(host.launches.length, 1, 'held: its result awaits review');
   assert.deepEqual(ap.snapshot().claimed, []);
@@ -133,7 +147,11 @@ test('slot exhaustion requeues a due retry with an explicit error', async () => 
   await flush();
   source.put(issue({ id: 'b', identifier: '#2', priority: 2 }));
   await clock.advance(5_000);
-  assert.deepEqual(host.launches.map((l) => l.issueId), ['a', 'b'], 'the free slot went to #2');
+  assert.deepEqual(
+    host.launches.map((l) => l.issueId),
+    ['a', 'b'],
+    'the free slot went to #2',
+  );
   await clock.advance(5_000);
   const r = ap.snapshot().retrying.find((x) => x.issueId === 'a');
   assert.equal(r?.attempt, 2);
@@ -155,7 +173,11 @@ test('reconciliation: terminal stops and cleans, non-active stops and keeps, inv
   assert.deepEqual(host.stops.sort(), [attemptOf(host, 'n'), attemptOf(host, 't'), attemptOf(host, 'v')].sort());
   assert.deepEqual(host.cleans, ['t'], 'only the terminal issue is cleaned');
   const s = ap.snapshot();
-  assert.deepEqual(s.running.map((r) => [r.issueId, r.state, r.title]), [['k', 'In Progress', 'renamed']], 'active refresh updates the running entry');
+  assert.deepEqual(
+    s.running.map((r) => [r.issueId, r.state, r.title]),
+    [['k', 'In Progress', 'renamed']],
+    'active refresh updates the running entry',
+  );
   assert.deepEqual(s.claimed, ['k']);
   assert.equal(host.taskOf('t')?.attempts[0]?.phase, 'stopped');
   assert.equal(host.taskOf('t')?.attempts[0]?.reason, 'canceled_by_reconciliation');
@@ -173,7 +195,13 @@ test('a failed tracker refresh keeps workers running; the next tick reconciles',
   await clock.advance(1_000);
   assert.deepEqual(host.stops, []);
   assert.equal(ap.snapshot().running.length, 1);
-  assert.match(ap.snapshot().events.map((e) => e.message).join('\n'), /tracker refresh failed, 1 issue\(s\) keep running/);
+  assert.match(
+    ap
+      .snapshot()
+      .events.map((e) => e.message)
+      .join('\n'),
+    /tracker refresh failed, 1 issue\(s\) keep running/,
+  );
   await clock.advance(1_000);
   assert.deepEqual(host.stops, [attemptOf(host, 'a')]);
   ap.stop();
@@ -183,7 +211,10 @@ test('reconciliation with no running issues is a no-op (no tracker refresh by id
   const { ap, source, clock } = setup({ pollIntervalMs: 1_000 });
   await ap.start();
   await clock.advance(3_000);
-  assert.deepEqual(source.calls.filter((c) => c.startsWith('ids:')), []);
+  assert.deepEqual(
+    source.calls.filter((c) => c.startsWith('ids:')),
+    [],
+  );
   assert.equal(source.calls.filter((c) => c.startsWith('states:')).length, 4);
   ap.stop();
 });
@@ -206,7 +237,13 @@ test('a failing preflight skips dispatch but still reconciles', async () => {
   const source = new MemorySource([issue({ id: 'a' })]);
   const host = new FakeAutopilotHost();
   let problem: string | null = null;
-  const ap = new Autopilot({ source, host, clock, config: { ...DEFAULT_AUTOPILOT_CONFIG, pollIntervalMs: 1_000 }, preflight: () => problem });
+  const ap = new Autopilot({
+    source,
+    host,
+    clock,
+    config: { ...DEFAULT_AUTOPILOT_CONFIG, pollIntervalMs: 1_000 },
+    preflight: () => problem,
+  });
   await ap.start();
   await flush();
   problem = 'WORKFLOW.md: tracker.kind missing';
@@ -301,7 +338,13 @@ test('refresh queues an immediate tick and coalesces with one under way; stopped
   source.put(issue({ id: 'a' }));
   const first = ap.refresh();
   const second = ap.refresh();
-  assert.deepEqual([first, second], [{ queued: true, coalesced: false }, { queued: true, coalesced: true }]);
+  assert.deepEqual(
+    [first, second],
+    [
+      { queued: true, coalesced: false },
+      { queued: true, coalesced: true },
+    ],
+  );
   await flush();
   assert.equal(host.launches.length, 1);
   ap.stop();
@@ -324,7 +367,11 @@ test('stop cancels polls and retries but leaves running attempts alone; start --
   await ap.start({ once: true });
   assert.equal(ap.snapshot().status, 'stopped');
   assert.equal(ap.snapshot().running.length, 0);
-  assert.deepEqual(host.launches.map((l) => l.issueId), ['a', 'b', 'a', 'c'], 'once: a (failed, not held) and c, launched before start returns; b is still running');
+  assert.deepEqual(
+    host.launches.map((l) => l.issueId),
+    ['a', 'b', 'a', 'c'],
+    'once: a (failed, not held) and c, launched before start returns; b is still running',
+  );
   assert.deepEqual(clock.pending(), []);
 });
 
@@ -346,7 +393,13 @@ test('startup cleanup archives worktrees of issues that are terminal now; a fail
   source.failNext('ids');
   await ap.start();
   assert.equal(ap.snapshot().status, 'running');
-  assert.match(ap.snapshot().events.map((e) => e.message).join('\n'), /startup cleanup skipped/);
+  assert.match(
+    ap
+      .snapshot()
+      .events.map((e) => e.message)
+      .join('\n'),
+    /startup cleanup skipped/,
+  );
   ap.stop();
 });
 
@@ -403,7 +456,11 @@ test('land.policy auto: a clean worker exit asks the host to land the task; manu
     await flush();
     assert.deepEqual(host.lands, landPolicy === 'auto' ? [host.taskOf('a')!.id] : [], landPolicy);
     const said = ap.snapshot().events.map((e) => e.message);
-    assert.equal(said.includes('#1: auto land of the recommended attempt: landed'), landPolicy === 'auto', said.join('\n'));
+    assert.equal(
+      said.includes('#1: auto land of the recommended attempt: landed'),
+      landPolicy === 'auto',
+      said.join('\n'),
+    );
     ap.stop();
   }
 });
@@ -426,11 +483,21 @@ test('reconfigure: a reloaded config applies from the next tick (poll interval, 
   source.put(issue({ id: 'b', identifier: '#2', priority: 2 }));
   await ap.start();
   await flush();
-  assert.deepEqual(host.launches.map((l) => l.issueId), ['a']);
-  ap.reconfigure({ ...DEFAULT_AUTOPILOT_CONFIG, pollIntervalMs: 5000, maxTurns: 1, maxConcurrentAgents: 2 }, 'configuration reloaded (test)');
+  assert.deepEqual(
+    host.launches.map((l) => l.issueId),
+    ['a'],
+  );
+  ap.reconfigure(
+    { ...DEFAULT_AUTOPILOT_CONFIG, pollIntervalMs: 5000, maxTurns: 1, maxConcurrentAgents: 2 },
+    'configuration reloaded (test)',
+  );
   assert.equal(ap.snapshot().events.at(-1)?.message, 'configuration reloaded (test)');
   await clock.advance(30_000);
-  assert.deepEqual(host.launches.map((l) => l.issueId), ['a', 'b'], 'the new limit applies at the next tick');
+  assert.deepEqual(
+    host.launches.map((l) => l.issueId),
+    ['a', 'b'],
+    'the new limit applies at the next tick',
+  );
   assert.equal(ap.snapshot().pollIntervalMs, 5000);
   ap.stop();
 });
@@ -440,7 +507,13 @@ test('an async preflight that fails skips dispatch for the tick and shows as the
   const source = new MemorySource();
   const host = new FakeAutopilotHost();
   let problem: string | null = 'missing_tracker_secret: No GitHub token';
-  const ap = new Autopilot({ source, host, clock, config: { ...DEFAULT_AUTOPILOT_CONFIG, pollIntervalMs: 30_000, maxTurns: 1 }, preflight: async () => problem });
+  const ap = new Autopilot({
+    source,
+    host,
+    clock,
+    config: { ...DEFAULT_AUTOPILOT_CONFIG, pollIntervalMs: 30_000, maxTurns: 1 },
+    preflight: async () => problem,
+  });
   source.put(issue({ id: 'a', identifier: '#1' }));
   await ap.start();
   await flush();
@@ -458,13 +531,22 @@ test('the retry queue survives a supervisor restart: saved on disk, resumed when
   try {
     const first = setup({ maxRetryBackoffMs: 60_000 });
     const store = new AutopilotRetries(dir);
-    const ap1 = new Autopilot({ source: first.source, host: first.host, config: first.config, clock: first.clock, queue: store });
+    const ap1 = new Autopilot({
+      source: first.source,
+      host: first.host,
+      config: first.config,
+      clock: first.clock,
+      queue: store,
+    });
     first.source.put(issue({ id: 'a', identifier: '#1' }));
     await ap1.start();
     await flush();
     first.host.fail(first.host.taskOf('a')!.attempts[0]!.id);
     await flush();
-    assert.deepEqual(store.saved().map((r) => [r.identifier, r.attempt, r.kind, r.dueAtMs - first.clock.now()]), [['#1', 1, 'failure', 10_000]]);
+    assert.deepEqual(
+      store.saved().map((r) => [r.identifier, r.attempt, r.kind, r.dueAtMs - first.clock.now()]),
+      [['#1', 1, 'failure', 10_000]],
+    );
     // The supervisor shuts down 4 s later: the queue stays on disk.
     await first.clock.advance(4_000);
     ap1.stop('the supervisor is shutting down', { keepQueue: true });
@@ -472,12 +554,21 @@ test('the retry queue survives a supervisor restart: saved on disk, resumed when
 
     // A new supervisor (a new process: a fresh store, host and timers) on the same clock resumes it: due 6 s later, as before.
     const host2 = new FakeAutopilotHost(1);
-    const ap2 = new Autopilot({ source: first.source, host: host2, config: first.config, clock: first.clock, queue: new AutopilotRetries(dir) });
+    const ap2 = new Autopilot({
+      source: first.source,
+      host: host2,
+      config: first.config,
+      clock: first.clock,
+      queue: new AutopilotRetries(dir),
+    });
     await ap2.start();
     await flush();
     const r = ap2.snapshot().retrying[0]!;
     assert.deepEqual([r.identifier, r.attempt, Date.parse(r.dueAt) - first.clock.now()], ['#1', 1, 6_000]);
-    assert.ok(ap2.snapshot().events.some((e) => /resumed 1 retry from before the restart: #1/.test(e.message)), 'the tree says so');
+    assert.ok(
+      ap2.snapshot().events.some((e) => /resumed 1 retry from before the restart: #1/.test(e.message)),
+      'the tree says so',
+    );
     assert.equal(host2.launches.length, 0, 'a claimed issue waiting to retry is not dispatched by the first poll');
     await first.clock.advance(6_000);
     assert.equal(host2.launches.length, 1);

@@ -2,13 +2,32 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_AUTOPILOT_CONFIG, normalizeAutopilotConfig, type AutopilotConfig } from '../../src/core/autopilot/config';
-import { eligibility, selectForDispatch, sortForDispatch, stateSlots, type DispatchContext } from '../../src/core/autopilot/scheduling';
-import { afterTurn, attemptEnd, issueHold, reconcileRunning, retryDelay, workerExit } from '../../src/core/autopilot/decisions';
+import {
+  DEFAULT_AUTOPILOT_CONFIG,
+  normalizeAutopilotConfig,
+  type AutopilotConfig,
+} from '../../src/core/autopilot/config';
+import {
+  eligibility,
+  selectForDispatch,
+  sortForDispatch,
+  stateSlots,
+  type DispatchContext,
+} from '../../src/core/autopilot/scheduling';
+import {
+  afterTurn,
+  attemptEnd,
+  issueHold,
+  reconcileRunning,
+  retryDelay,
+  workerExit,
+} from '../../src/core/autopilot/decisions';
 import { issue } from '../support/memorySource';
 
 const cfg = (over: Partial<AutopilotConfig> = {}): AutopilotConfig => ({ ...DEFAULT_AUTOPILOT_CONFIG, ...over });
-const ctx = (over: Partial<{ running: string[]; claimed: string[]; retrying: string[]; held: Record<string, string> }> = {}): DispatchContext => ({
+const ctx = (
+  over: Partial<{ running: string[]; claimed: string[]; retrying: string[]; held: Record<string, string> }> = {},
+): DispatchContext => ({
   running: new Set(over.running ?? []),
   claimed: new Set(over.claimed ?? []),
   retrying: new Set(over.retrying ?? []),
@@ -57,9 +76,24 @@ test('a Todo issue with a non-terminal (or unknown) blocker waits; terminal bloc
   const open = issue({ state: 'Todo', blockedBy: [{ id: 'b', identifier: '#9', state: 'In Progress' }] });
   const e = eligibility(open, ctx(), cfg());
   assert.deepEqual(e, { eligible: false, status: 'waiting', why: 'blocked by #9' });
-  assert.equal(eligibility(issue({ state: 'Todo', blockedBy: [{ id: 'b', identifier: '#9', state: null }] }), ctx(), cfg()).eligible, false);
-  assert.equal(eligibility(issue({ state: 'Todo', blockedBy: [{ id: 'b', identifier: '#9', state: 'done' }] }), ctx(), cfg()).eligible, true);
-  assert.equal(eligibility(issue({ state: 'In Progress', blockedBy: [{ id: 'b', identifier: '#9', state: 'Todo' }] }), ctx(), cfg()).eligible, true);
+  assert.equal(
+    eligibility(issue({ state: 'Todo', blockedBy: [{ id: 'b', identifier: '#9', state: null }] }), ctx(), cfg())
+      .eligible,
+    false,
+  );
+  assert.equal(
+    eligibility(issue({ state: 'Todo', blockedBy: [{ id: 'b', identifier: '#9', state: 'done' }] }), ctx(), cfg())
+      .eligible,
+    true,
+  );
+  assert.equal(
+    eligibility(
+      issue({ state: 'In Progress', blockedBy: [{ id: 'b', identifier: '#9', state: 'Todo' }] }),
+      ctx(),
+      cfg(),
+    ).eligible,
+    true,
+  );
 });
 
 test('running, claimed, retrying and held issues are not dispatched again; a retry ignores its own claim', () => {
@@ -68,7 +102,11 @@ test('running, claimed, retrying and held issues are not dispatched again; a ret
   assert.equal(eligibility(i, ctx({ claimed: ['X'] }), cfg()).eligible, false);
   assert.equal(eligibility(i, ctx({ retrying: ['X'], claimed: ['X'] }), cfg()).eligible, false);
   assert.equal(eligibility(i, ctx({ claimed: ['X'] }), cfg(), true).eligible, true);
-  assert.deepEqual(eligibility(i, ctx({ held: { X: 'result awaits review' } }), cfg()), { eligible: false, status: 'held', why: 'result awaits review' });
+  assert.deepEqual(eligibility(i, ctx({ held: { X: 'result awaits review' } }), cfg()), {
+    eligible: false,
+    status: 'held',
+    why: 'result awaits review',
+  });
 });
 
 test('global concurrency: no more than max_concurrent_agents including those already running', () => {
@@ -79,9 +117,20 @@ test('global concurrency: no more than max_concurrent_agents including those alr
 });
 
 test('per-state concurrency: the state limit applies by normalized state; other states fall back to the global limit', () => {
-  const c = normalizeAutopilotConfig({ maxConcurrentAgents: 5, maxConcurrentByState: { ' TODO ': 1, 'in progress': 0, x: 'two' } as Record<string, unknown> as Record<string, number> }).config;
+  const c = normalizeAutopilotConfig({
+    maxConcurrentAgents: 5,
+    maxConcurrentByState: { ' TODO ': 1, 'in progress': 0, x: 'two' } as Record<string, unknown> as Record<
+      string,
+      number
+    >,
+  }).config;
   assert.deepEqual(c.maxConcurrentByState, { todo: 1 }, 'invalid entries ignored, keys lowercased');
-  const xs = [issue({ identifier: 'A', state: 'Todo' }), issue({ identifier: 'B', state: 'todo' }), issue({ identifier: 'C', state: 'In Progress' }), issue({ identifier: 'D', state: 'In Progress' })];
+  const xs = [
+    issue({ identifier: 'A', state: 'Todo' }),
+    issue({ identifier: 'B', state: 'todo' }),
+    issue({ identifier: 'C', state: 'In Progress' }),
+    issue({ identifier: 'D', state: 'In Progress' }),
+  ];
   assert.deepEqual(ids(selectForDispatch(xs, ctx(), [], c)), ['A', 'C', 'D']);
   assert.deepEqual(ids(selectForDispatch(xs, ctx(), ['Todo'], c)), ['C', 'D']);
   assert.equal(stateSlots('In Progress', ['in progress'], c), 4);
@@ -89,7 +138,10 @@ test('per-state concurrency: the state limit applies by normalized state; other 
 
 test('retry backoff: 10 s · 2^(n-1), capped by maxRetryBackoffMs; a clean exit re-checks after 1 s', () => {
   const c = cfg({ maxRetryBackoffMs: 300_000 });
-  assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelay('failure', n, c)), [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5, 6, 7].map((n) => retryDelay('failure', n, c)),
+    [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000],
+  );
   assert.equal(retryDelay('failure', 3, cfg({ maxRetryBackoffMs: 25_000 })), 25_000);
   assert.equal(retryDelay('continuation', 1, c), 1000);
   assert.equal(retryDelay('continuation', 9, c), 1000);
@@ -98,7 +150,11 @@ test('retry backoff: 10 s · 2^(n-1), capped by maxRetryBackoffMs; a clean exit 
 test('reconciliation: terminal stops and cleans; non-active or unroutable stops and keeps; invisible stops; active refreshes', () => {
   const c = cfg({ requiredLabels: ['quartet'] });
   const base = issue({ labels: ['quartet'] });
-  assert.deepEqual(reconcileRunning({ ...base, state: 'Done' }, c), { action: 'stop', cleanup: true, why: 'the issue moved to Done' });
+  assert.deepEqual(reconcileRunning({ ...base, state: 'Done' }, c), {
+    action: 'stop',
+    cleanup: true,
+    why: 'the issue moved to Done',
+  });
   const paused = reconcileRunning({ ...base, state: 'Backlog' }, c);
   assert.equal(paused.action === 'stop' && paused.cleanup, false);
   const unlabeled = reconcileRunning({ ...base, labels: [] }, c);
@@ -134,13 +190,30 @@ test('attempt ends and worker exits: any clean end is normal; all stopped by a p
 
 test('holds: landed, running outside the Autopilot, awaiting review, stopped by a person; failed-only tasks may be retried', () => {
   const t = (attempts: { phase: string; reason?: string; archived?: boolean }[], state = 'open') =>
-    ({ taskId: 't-1', state, attempts: attempts.map((a, i) => ({ id: `t-1-${i + 1}`, phase: a.phase, reason: a.reason ?? null, archived: a.archived ?? false })) }) as Parameters<typeof issueHold>[0];
+    ({
+      taskId: 't-1',
+      state,
+      attempts: attempts.map((a, i) => ({
+        id: `t-1-${i + 1}`,
+        phase: a.phase,
+        reason: a.reason ?? null,
+        archived: a.archived ?? false,
+      })),
+    }) as Parameters<typeof issueHold>[0];
   assert.equal(issueHold(null), null);
   assert.equal(issueHold(t([{ phase: 'finished' }], 'landed')), 'landed');
   assert.match(issueHold(t([{ phase: 'working' }, { phase: 'failed' }])) ?? '', /running/);
   assert.match(issueHold(t([{ phase: 'finished' }, { phase: 'failed' }])) ?? '', /awaits review/);
   assert.equal(issueHold(t([{ phase: 'stopped', reason: 'stopped_by_user' }])), 'stopped by you');
-  assert.equal(issueHold(t([{ phase: 'failed', reason: 'model_error' }, { phase: 'stopped', reason: 'canceled_by_reconciliation' }])), null);
+  assert.equal(
+    issueHold(
+      t([
+        { phase: 'failed', reason: 'model_error' },
+        { phase: 'stopped', reason: 'canceled_by_reconciliation' },
+      ]),
+    ),
+    null,
+  );
   assert.equal(issueHold(t([{ phase: 'finished', archived: true }])), null, 'archived results do not hold');
 });
 
@@ -159,11 +232,18 @@ test('config: SPEC defaults, and invalid values are reported rather than guessed
 });
 
 test('trust boundary: an author without write access is skipped with the reason and the fix; a trusted label lets it run', () => {
-  const stranger = issue({ identifier: '#9', labels: ['bug'], author: { login: 'drive-by', role: 'NONE', canWrite: false } });
+  const stranger = issue({
+    identifier: '#9',
+    labels: ['bug'],
+    author: { login: 'drive-by', role: 'NONE', canWrite: false },
+  });
   const e = eligibility(stranger, ctx(), cfg());
   assert.equal(e.eligible, false);
   assert.equal(e.eligible ? '' : e.status, 'skipped');
-  assert.equal(e.eligible ? '' : e.why, 'author drive-by (NONE) has no write access; list a label under quartet.trusted_labels in WORKFLOW.md and add it to run it');
+  assert.equal(
+    e.eligible ? '' : e.why,
+    'author drive-by (NONE) has no write access; list a label under quartet.trusted_labels in WORKFLOW.md and add it to run it',
+  );
   const c = normalizeAutopilotConfig({ trustedLabels: [' Quartet-OK ', ''] }).config;
   assert.deepEqual(c.trustedLabels, ['quartet-ok'], 'lowercased, blanks dropped');
   const still = eligibility(stranger, ctx(), c);
@@ -176,8 +256,23 @@ test('trust boundary: an author without write access is skipped with the reason 
   assert.equal(reconcileRunning({ ...stranger, labels: ['quartet-ok'] }, c).action, 'keep');
   const ghost = eligibility(issue({ author: { login: null, role: 'integration', canWrite: false } }), ctx(), c);
   assert.match(ghost.eligible ? '' : ghost.why, /^the author \(integration\) has no write access/);
-  assert.equal(eligibility(issue({ labels: ['quartet-ok'], author: { login: null, role: 'integration', canWrite: false } }), ctx(), c).eligible, true, 'a maintainer labelled the integration\'s issue');
+  assert.equal(
+    eligibility(
+      issue({ labels: ['quartet-ok'], author: { login: null, role: 'integration', canWrite: false } }),
+      ctx(),
+      c,
+    ).eligible,
+    true,
+    "a maintainer labelled the integration's issue",
+  );
   // A Linear guest can label their own issue: the trusted label proves nothing there.
-  const guest = eligibility(issue({ labels: ['quartet-ok'], author: { login: 'Guest', role: 'guest', canWrite: false, setsOwnLabels: true } }), ctx(), c);
-  assert.equal(guest.eligible ? '' : guest.why, 'author Guest (guest) has no write access and can set labels, so no label makes the issue trusted');
+  const guest = eligibility(
+    issue({ labels: ['quartet-ok'], author: { login: 'Guest', role: 'guest', canWrite: false, setsOwnLabels: true } }),
+    ctx(),
+    c,
+  );
+  assert.equal(
+    guest.eligible ? '' : guest.why,
+    'author Guest (guest) has no write access and can set labels, so no label makes the issue trusted',
+  );
 });

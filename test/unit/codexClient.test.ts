@@ -13,7 +13,10 @@ import { waitUntil } from '../support/waitUntil';
 function fakeServer(body: string): { argv: string[]; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'q-fake-as-'));
   const file = join(dir, 'server.js');
-  writeFileSync(file, `const rl = require('readline').createInterface({ input: process.stdin });\nconst out = (m) => process.stdout.write(JSON.stringify(m) + '\\n');\n${body}`);
+  writeFileSync(
+    file,
+    `const rl = require('readline').createInterface({ input: process.stdin });\nconst out = (m) => process.stdout.write(JSON.stringify(m) + '\\n');\n${body}`,
+  );
   return { argv: [process.execPath, file], cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -35,7 +38,14 @@ function recorder(): CodexClientHandlers & { notes: string[]; malformed: string[
   return r;
 }
 
-const opts = (argv: string[]) => ({ argv, cwd: tmpdir(), env: { PATH: process.env.PATH ?? '' }, maxLineBytes: 4096, readTimeoutMs: 2000, tag: { name: 'QUARTET_TEST_TAG', value: String(process.pid) } });
+const opts = (argv: string[]) => ({
+  argv,
+  cwd: tmpdir(),
+  env: { PATH: process.env.PATH ?? '' },
+  maxLineBytes: 4096,
+  readTimeoutMs: 2000,
+  tag: { name: 'QUARTET_TEST_TAG', value: String(process.pid) },
+});
 
 test('requests resolve by id; server requests are answered; notifications and garbage are routed', async () => {
   const s = fakeServer(`rl.on('line', (l) => { const m = JSON.parse(l);
@@ -92,7 +102,10 @@ test('kill ends the process group including grandchildren that ignore SIGTERM', 
     const g = spawn('sh', ['-c', 'trap "" TERM; sleep 300'], { stdio: 'ignore' });
     out({ method: 'child', params: { pid: g.pid } }); rl.on('line', () => {});`);
   let grandchild = 0;
-  const h = { ...recorder(), onNotification: (_m: string, p: Record<string, unknown>) => void (grandchild = Number(p.pid)) };
+  const h = {
+    ...recorder(),
+    onNotification: (_m: string, p: Record<string, unknown>) => void (grandchild = Number(p.pid)),
+  };
   const c = new CodexClient(opts(s.argv), h);
   try {
     c.start();

@@ -16,7 +16,7 @@ function fakeCodex(dir: string, version: string): string {
   return file;
 }
 
-test('candidates: setting, QUARTET_CODEX, PATH, the repo, then Quartet\'s own copies (no duplicates)', () => {
+test("candidates: setting, QUARTET_CODEX, PATH, the repo, then Quartet's own copies (no duplicates)", () => {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-codex-order-'));
   try {
     const onPath = fakeCodex(join(dir, 'bin'), '1');
@@ -26,19 +26,29 @@ test('candidates: setting, QUARTET_CODEX, PATH, the repo, then Quartet\'s own co
       repo: '/repo',
       fallbacks: ['/quartet/node_modules/.bin/codex', '/set/codex'],
     });
-    assert.deepEqual(order, ['/set/codex', '/env/codex', onPath, '/repo/node_modules/.bin/codex', '/quartet/node_modules/.bin/codex']);
+    assert.deepEqual(order, [
+      '/set/codex',
+      '/env/codex',
+      onPath,
+      '/repo/node_modules/.bin/codex',
+      '/quartet/node_modules/.bin/codex',
+    ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a login shell PATH without codex still resolves Quartet\'s pinned binary', async () => {
+test("a login shell PATH without codex still resolves Quartet's pinned binary", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-codex-fallback-'));
   try {
     const pinned = fakeCodex(join(dir, 'checkout', 'node_modules', '.bin'), '0.169.0');
     const without = await resolveCodexBinary({ env: { PATH: '/usr/bin:/bin' }, repo: join(dir, 'repo') });
     assert.equal(without.ok, false, 'nothing to find without the fallback');
-    const found = await resolveCodexBinary({ env: { PATH: '/usr/bin:/bin' }, repo: join(dir, 'repo'), fallbacks: [pinned] });
+    const found = await resolveCodexBinary({
+      env: { PATH: '/usr/bin:/bin' },
+      repo: join(dir, 'repo'),
+      fallbacks: [pinned],
+    });
     assert.deepEqual(found, { ok: true, path: pinned, version: 'codex-cli 0.169.0' });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -52,7 +62,10 @@ test("the extension's candidates: its own folder, then the checkout named in dis
     assert.deepEqual(quartetCodexCandidates(ext), [join(ext, 'node_modules', '.bin', 'codex')]);
     mkdirSync(join(ext, 'dist'), { recursive: true });
     writeFileSync(join(ext, 'dist', 'build-info.json'), JSON.stringify({ checkout: '/src/quartet' }));
-    assert.deepEqual(quartetCodexCandidates(ext), [join(ext, 'node_modules', '.bin', 'codex'), '/src/quartet/node_modules/.bin/codex']);
+    assert.deepEqual(quartetCodexCandidates(ext), [
+      join(ext, 'node_modules', '.bin', 'codex'),
+      '/src/quartet/node_modules/.bin/codex',
+    ]);
     writeFileSync(join(ext, 'dist', 'build-info.json'), '{not json');
     assert.equal(quartetCodexCandidates(ext).length, 1, 'a torn build-info.json is ignored');
   } finally {

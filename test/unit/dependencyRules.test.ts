@@ -2,11 +2,19 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dependencyCopyMode, dependencyDirRules, DependencyConfigError, DETECTED_DEPENDENCY_DIRS } from '../../src/core/execution/dependencyRules';
+import {
+  dependencyCopyMode,
+  dependencyDirRules,
+  DependencyConfigError,
+  DETECTED_DEPENDENCY_DIRS,
+} from '../../src/core/execution/dependencyRules';
 
 test('unset: the detected folders at the top, each with its lockfiles', () => {
   const rules = dependencyDirRules(null);
-  assert.deepEqual(rules.map((r) => r.dir), DETECTED_DEPENDENCY_DIRS);
+  assert.deepEqual(
+    rules.map((r) => r.dir),
+    DETECTED_DEPENDENCY_DIRS,
+  );
   assert.ok(rules.find((r) => r.dir === 'node_modules')?.lockfiles.includes('package-lock.json'));
   assert.deepEqual(rules.find((r) => r.dir === 'target')?.lockfiles, ['Cargo.lock']);
 });
@@ -23,8 +31,20 @@ test('any folder with an explicit lockfile', () => {
 });
 
 test('refused, naming the entry: unknown folder without lockfile, paths leaving the repo, .git, wrong types', () => {
-  assert.throws(() => dependencyDirRules(['cache']), (e: Error) => e instanceof DependencyConfigError && /"cache" is not a folder Quartet knows.*"cache:<lockfile>"/.test(e.message));
-  for (const bad of ['../node_modules', '/abs/node_modules', '.git/node_modules', 'x:../lock', '', 'a:b:c', 'C:/node_modules']) {
+  assert.throws(
+    () => dependencyDirRules(['cache']),
+    (e: Error) =>
+      e instanceof DependencyConfigError && /"cache" is not a folder Quartet knows.*"cache:<lockfile>"/.test(e.message),
+  );
+  for (const bad of [
+    '../node_modules',
+    '/abs/node_modules',
+    '.git/node_modules',
+    'x:../lock',
+    '',
+    'a:b:c',
+    'C:/node_modules',
+  ]) {
     assert.throws(() => dependencyDirRules([bad]), DependencyConfigError, bad);
   }
   assert.throws(() => dependencyDirRules('node_modules'), /must be an array/);

@@ -10,10 +10,21 @@ import { planDistill, type KnownSkill } from '../../src/core/distill/prompt';
 
 const FIXTURES = resolve(__dirname, '../../../test/fixtures/distill');
 const evidence = collectEvidence({
-  journals: ['t-aaaaaaaaaaaa-1', 't-aaaaaaaaaaaa-2', 't-bbbbbbbbbbbb-1'].map((attemptId) => ({ attemptId, path: join(FIXTURES, `${attemptId}.jsonl`) })),
+  journals: ['t-aaaaaaaaaaaa-1', 't-aaaaaaaaaaaa-2', 't-bbbbbbbbbbbb-1'].map((attemptId) => ({
+    attemptId,
+    path: join(FIXTURES, `${attemptId}.jsonl`),
+  })),
 });
-const skills: KnownSkill[] = [{ name: 'debug', description: 'Reproduce, read, fix, re-run.', path: '.agents/skills/debug/SKILL.md', source: 'builtin' }];
-const skillText = (name: string, description = 'Use when a network call in a test can hang.'): string => `---\nname: ${name}\ndescription: ${description}\n---\nGive every fetch a timeout.\n`;
+const skills: KnownSkill[] = [
+  {
+    name: 'debug',
+    description: 'Reproduce, read, fix, re-run.',
+    path: '.agents/skills/debug/SKILL.md',
+    source: 'builtin',
+  },
+];
+const skillText = (name: string, description = 'Use when a network call in a test can hang.'): string =>
+  `---\nname: ${name}\ndescription: ${description}\n---\nGive every fetch a timeout.\n`;
 const good: Proposal = {
   kind: 'new_skill',
   name: 'request-timeouts',
@@ -39,8 +50,14 @@ test('empty or tiny history: a plain "not enough evidence" result and no prompt'
   const empty: EvidenceBundle = { items: [], omitted: 0, estimatedTokens: 0, budgetTokens: 6000, text: '' };
   const none = planDistill({ evidence: empty, skills, agentsMd: null });
   assert.equal(none.status, 'not_enough_evidence');
-  const one = collectEvidence({ journals: [{ attemptId: 't-aaaaaaaaaaaa-2', path: join(FIXTURES, 't-aaaaaaaaaaaa-2.jsonl') }], budgetTokens: 60 });
-  assert.equal(one.items.reduce((n, i) => n + i.count, 0), 1);
+  const one = collectEvidence({
+    journals: [{ attemptId: 't-aaaaaaaaaaaa-2', path: join(FIXTURES, 't-aaaaaaaaaaaa-2.jsonl') }],
+    budgetTokens: 60,
+  });
+  assert.equal(
+    one.items.reduce((n, i) => n + i.count, 0),
+    1,
+  );
   const tiny = planDistill({ evidence: one, skills, agentsMd: null });
   assert.equal(tiny.status, 'not_enough_evidence');
   if (tiny.status === 'not_enough_evidence') assert.match(tiny.message, /1 recorded problem across/);
@@ -56,12 +73,30 @@ test('enough evidence: the prompt carries the evidence, the skills, AGENTS.md an
   assert.match(plan.prompt, /- debug \(builtin, \.agents\/skills\/debug\/SKILL\.md\): Reproduce/);
   assert.match(plan.prompt, /Run npm test\./);
   const bare = planDistill({ evidence, skills: [], agentsMd: null });
-  assert.ok(bare.status === 'ready' && /has no AGENTS\.md/.test(bare.prompt) && /## Existing skills\n\(none\)/.test(bare.prompt));
+  assert.ok(
+    bare.status === 'ready' &&
+      /has no AGENTS\.md/.test(bare.prompt) &&
+      /## Existing skills\n\(none\)/.test(bare.prompt),
+  );
 });
 
 test('parseProposals keeps valid proposals and drops uncited, unknown-cited and invalid ones', () => {
-  const agents: Proposal = { kind: 'edit_agents_md', name: 'AGENTS.md', path: 'AGENTS.md', content: '# AGENTS\nGive fetch a timeout.\n', rationale: 'r', provenance: ['E1', 'E3'] };
-  const edit: Proposal = { kind: 'edit_skill', name: 'debug', path: '.agents/skills/debug/SKILL.md', content: skillText('debug', 'Reproduce first.'), rationale: 'r', provenance: ['E2'] };
+  const agents: Proposal = {
+    kind: 'edit_agents_md',
+    name: 'AGENTS.md',
+    path: 'AGENTS.md',
+    content: '# AGENTS\nGive fetch a timeout.\n',
+    rationale: 'r',
+    provenance: ['E1', 'E3'],
+  };
+  const edit: Proposal = {
+    kind: 'edit_skill',
+    name: 'debug',
+    path: '.agents/skills/debug/SKILL.md',
+    content: skillText('debug', 'Reproduce first.'),
+    rationale: 'r',
+    provenance: ['E2'],
+  };
   const r = parseProposals(
     answer(
       good,
@@ -100,10 +135,19 @@ test('parseProposals keeps valid proposals and drops uncited, unknown-cited and 
 
 test('parseProposals: a fenced JSON answer is accepted; prose, or JSON without proposals, is not', () => {
   assert.deepEqual(parseProposals(`\`\`\`json\n${answer(good)}\n\`\`\``, evidence).proposals, [good]);
-  assert.deepEqual(parseProposals('Here are my ideas: …', evidence), { proposals: [], dropped: [{ index: -1, name: '', reason: 'the answer is not JSON' }] });
+  assert.deepEqual(parseProposals('Here are my ideas: …', evidence), {
+    proposals: [],
+    dropped: [{ index: -1, name: '', reason: 'the answer is not JSON' }],
+  });
   assert.equal(parseProposals('{"ideas": []}', evidence).dropped[0]?.reason, 'the answer has no proposals array');
   assert.deepEqual(parseProposals(answer(), evidence), { proposals: [], dropped: [] });
   // Ids are only valid for the bundle they came from.
   const other: EvidenceBundle = { ...evidence, items: evidence.items.slice(1) };
-  assert.equal(parseProposals(answer({ ...good, provenance: ['E1'] }), { ...other, items: other.items.map((i, k) => ({ ...i, id: `E${k + 2}` })) }).proposals.length, 0);
+  assert.equal(
+    parseProposals(answer({ ...good, provenance: ['E1'] }), {
+      ...other,
+      items: other.items.map((i, k) => ({ ...i, id: `E${k + 2}` })),
+    }).proposals.length,
+    0,
+  );
 });

@@ -11,7 +11,9 @@ const dir = mkdtempSync(join(tmpdir(), 'quartet-changed-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function git(...args: string[]): string {
-  return execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
+  return execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    encoding: 'utf8',
+  });
 }
 
 test('parseNameStatus reads plain, renamed and copied entries', () => {

@@ -21,9 +21,19 @@ async function server(stepDelayMs = 0): Promise<FakeResponsesServer> {
 }
 
 const user = (text: string): Item => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
-const output = (n: number): Item[] => Array.from({ length: n }, (_, i) => ({ type: i % 2 ? 'custom_tool_call_output' : 'function_call_output', call_id: `c${i}`, output: 'ok' }));
+const output = (n: number): Item[] =>
+  Array.from({ length: n }, (_, i) => ({
+    type: i % 2 ? 'custom_tool_call_output' : 'function_call_output',
+    call_id: `c${i}`,
+    output: 'ok',
+  }));
 
-function post(s: FakeResponsesServer, input: Item[], threadId = 'thread-aaaaaaaa-1', header = 'thread-id'): Promise<Response> {
+function post(
+  s: FakeResponsesServer,
+  input: Item[],
+  threadId = 'thread-aaaaaaaa-1',
+  header = 'thread-id',
+): Promise<Response> {
   return fetch(`${s.url}/responses`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', [header]: threadId },
@@ -60,7 +70,10 @@ const cmdOf = (item: Item): string => (JSON.parse(String(item.arguments)) as { c
 
 test('frames are `event: T` + `data: {type: T, …}`, from response.created to response.completed', async () => {
   const fs = await frames(await server(), [user('hello')]);
-  assert.deepEqual(fs.map((f) => f.event), ['response.created', 'response.output_item.done', 'response.completed']);
+  assert.deepEqual(
+    fs.map((f) => f.event),
+    ['response.created', 'response.output_item.done', 'response.completed'],
+  );
   for (const f of fs) assert.equal(f.data.type, f.event);
   const item = doneItem(fs);
   assert.equal(item.type, 'function_call');
@@ -71,7 +84,9 @@ test('the marker in the prompt picks the scenario', async () => {
   const s = await server();
   assert.equal(cmdOf(doneItem(await frames(s, [user('go [[quartet-demo:env]]')]))), 'env > quartet-env-dump.txt');
   assert.match(cmdOf(doneItem(await frames(s, [user('[[quartet-demo:failing-command]]')]))), /Error: widget missing/);
-  const escalated = JSON.parse(String(doneItem(await frames(s, [user('[[quartet-demo:escalate]]')])).arguments)) as Item;
+  const escalated = JSON.parse(
+    String(doneItem(await frames(s, [user('[[quartet-demo:escalate]]')])).arguments),
+  ) as Item;
   assert.equal(escalated.sandbox_permissions, 'require_escalated');
   assert.ok(escalated.justification);
   assert.match(cmdOf(doneItem(await frames(s, [user('[[quartet-demo:nonsense]]')]))), /^ls/);
@@ -102,7 +117,11 @@ test('edits differ per thread and cover both exec_command and apply_patch', asyn
     const item = doneItem(await frames(s, [user('go'), ...output(1)], id));
     const body = item.type === 'custom_tool_call' ? String(item.input) : cmdOf(item);
     assert.ok(body.includes(shortId(id)), `edit of ${id} names its thread`);
-    assert.equal(item.type === 'custom_tool_call' ? 1 : 0, hashThreadId(id) % 2, 'odd variants patch, even ones use the shell');
+    assert.equal(
+      item.type === 'custom_tool_call' ? 1 : 0,
+      hashThreadId(id) % 2,
+      'odd variants patch, even ones use the shell',
+    );
     tools.add(String(item.name));
     edits.push(body);
   }
@@ -116,7 +135,7 @@ test('stats sum the usage that was actually sent, per thread (session-id as fall
   for (let step = 0; step < 4; step++) {
     const res = await post(s, [user('go'), ...output(step)], 'sess-1', 'session-id');
     const completed = parseFrames(await res.text()).find((f) => f.event === 'response.completed');
-    sent += ((completed?.data.response as { usage: { total_tokens: number } }).usage).total_tokens;
+    sent += (completed?.data.response as { usage: { total_tokens: number } }).usage.total_tokens;
   }
   const stats = s.stats.threads.get('sess-1');
   assert.equal(stats?.requests, 4);
@@ -161,20 +180,39 @@ test('hang keeps the stream open after response.created until close()', async ()
 });
 
 test('scenario fix-checks (a PR fix turn): the marker in a later turn wins; it writes the fix file, then answers with a commit message', () => {
-  const user = (text: string): Record<string, unknown> => ({ type: 'message', role: 'user', content: [{ type: 'input_text', text }] });
-  const input = [user('Add a note. You are attempt 1 of 1'), { type: 'function_call_output', output: 'ok' }, user('Failing checks: must say FIXED [[quartet-demo:fix-checks]]')];
+  const user = (text: string): Record<string, unknown> => ({
+    type: 'message',
+    role: 'user',
+    content: [{ type: 'input_text', text }],
+  });
+  const input = [
+    user('Add a note. You are attempt 1 of 1'),
+    { type: 'function_call_output', output: 'ok' },
+    user('Failing checks: must say FIXED [[quartet-demo:fix-checks]]'),
+  ];
   assert.equal(scenarioOf(input), 'fix-checks');
   const edit = replyFor('fix-checks', 0, 'thread-a');
   assert.equal(edit.kind, 'exec');
   assert.deepEqual([FIX_WORD, FIX_FILE], ['FIXED', 'quartet-fix.txt']);
   assert.match(edit.kind === 'exec' ? edit.cmd : '', /^printf 'FIXED by [0-9a-f]{8}\\n' > quartet-fix\.txt$/);
-  assert.notEqual(JSON.stringify(replyFor('fix-checks', 0, 'thread-b')), JSON.stringify(edit), 'each thread writes a different fix');
+  assert.notEqual(
+    JSON.stringify(replyFor('fix-checks', 0, 'thread-b')),
+    JSON.stringify(edit),
+    'each thread writes a different fix',
+  );
   const final = replyFor('fix-checks', 1, 'thread-a');
-  assert.match(final.kind === 'message' ? final.text : '', /^Fix the failing check [0-9a-f]{8}\n\nWrote FIXED to quartet-fix\.txt/);
+  assert.match(
+    final.kind === 'message' ? final.text : '',
+    /^Fix the failing check [0-9a-f]{8}\n\nWrote FIXED to quartet-fix\.txt/,
+  );
 });
 
 test('scenario long-command-hang: the long shell command, then the model never answers (Codex and its shell keep running)', () => {
-  const user = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'go [[quartet-demo:long-command-hang]]' }] };
+  const user = {
+    type: 'message',
+    role: 'user',
+    content: [{ type: 'input_text', text: 'go [[quartet-demo:long-command-hang]]' }],
+  };
   assert.equal(scenarioOf([user]), 'long-command-hang');
   const first = replyFor('long-command-hang', 0, 'thread-a');
   assert.deepEqual(first, replyFor('long-command', 0, 'thread-a'), 'the same shell as long-command');
@@ -186,9 +224,17 @@ test('scenario long-command-hang: the long shell command, then the model never a
 test('a follow-up turn: the final message quotes the first line of the latest prompt; a first turn quotes nothing', async () => {
   const s = await server();
   const context = user('<environment_context>cwd</environment_context>');
-  const first = doneItem(await frames(s, [context, user('Add a note. You are attempt 1 of 1'), ...output(3)], 'thread-q'));
+  const first = doneItem(
+    await frames(s, [context, user('Add a note. You are attempt 1 of 1'), ...output(3)], 'thread-q'),
+  );
   assert.doesNotMatch(JSON.stringify(first), /Follow-up received/);
-  const history = [context, user('Add a note. You are attempt 1 of 1'), ...output(3), user('Please also mention Lisbon.\nSecond line stays out.'), ...output(3)];
+  const history = [
+    context,
+    user('Add a note. You are attempt 1 of 1'),
+    ...output(3),
+    user('Please also mention Lisbon.\nSecond line stays out.'),
+    ...output(3),
+  ];
   const reply = JSON.stringify(doneItem(await frames(s, history, 'thread-q')));
   assert.match(reply, /Follow-up received: \\"Please also mention Lisbon\.\\"/);
   assert.doesNotMatch(reply, /Second line stays out/);

@@ -7,23 +7,66 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, PHASES } from '../../src/shared/model';
 import { FollowUps, followUpProblem, type FollowUpHost } from '../../src/core/orchestrator/followUp';
-import { canTransition, restorePhase, savedPhase, transition, TransitionError } from '../../src/core/orchestrator/transitions';
+import {
+  canTransition,
+  restorePhase,
+  savedPhase,
+  transition,
+  TransitionError,
+} from '../../src/core/orchestrator/transitions';
 import { normalizeTask, type AttemptRecord, type TaskRecord } from '../../src/core/orchestrator/records';
 import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/contract/launch';
 import { readJournal, type Journal } from '../../src/core/observability/journal';
 
 function record(dir: string, over: Partial<AttemptRecord> = {}): AttemptRecord {
   return {
-    id: 't-1-1', taskId: 't-1', index: 1, branch: 'quartet/k/1', worktree: dir, base: 'b'.repeat(40),
-    phase: 'finished', reason: null, tokens: { ...ZERO_TOKENS }, tokensByThread: {}, startedAt: 't0', endedAt: 't1',
-    lastEvent: 'finished', lastEventAt: 't1', lastError: null, journal: join(dir, 'j.jsonl'), threadId: 'th-1', threadIds: ['th-1'],
-    model: null, modelProvider: null, demoModel: true, pending: null, retries: 0, nextRetryAt: null, resultCommit: 'c'.repeat(40), filesChanged: 1,
-    ...ATTEMPT_EXTRAS, ...over,
+    id: 't-1-1',
+    taskId: 't-1',
+    index: 1,
+    branch: 'quartet/k/1',
+    worktree: dir,
+    base: 'b'.repeat(40),
+    phase: 'finished',
+    reason: null,
+    tokens: { ...ZERO_TOKENS },
+    tokensByThread: {},
+    startedAt: 't0',
+    endedAt: 't1',
+    lastEvent: 'finished',
+    lastEventAt: 't1',
+    lastError: null,
+    journal: join(dir, 'j.jsonl'),
+    threadId: 'th-1',
+    threadIds: ['th-1'],
+    model: null,
+    modelProvider: null,
+    demoModel: true,
+    pending: null,
+    retries: 0,
+    nextRetryAt: null,
+    resultCommit: 'c'.repeat(40),
+    filesChanged: 1,
+    ...ATTEMPT_EXTRAS,
+    ...over,
   };
 }
 
 function taskOf(a: AttemptRecord, over: Partial<TaskRecord> = {}): TaskRecord {
-  return { id: 't-1', key: 'k', title: 'T', prompt: 'p', createdAt: 't0', state: 'open', baseRef: 'main', baseCommit: a.base, options: DEFAULT_LAUNCH_OPTIONS, recommended: null, landing: null, attempts: [a], ...over };
+  return {
+    id: 't-1',
+    key: 'k',
+    title: 'T',
+    prompt: 'p',
+    createdAt: 't0',
+    state: 'open',
+    baseRef: 'main',
+    baseCommit: a.base,
+    options: DEFAULT_LAUNCH_OPTIONS,
+    recommended: null,
+    landing: null,
+    attempts: [a],
+    ...over,
+  };
 }
 
 /** A fake orchestrator: one attempt, records what was asked of it. */
@@ -42,10 +85,18 @@ function harness(over: Partial<AttemptRecord> = {}) {
     finish: async (_id, message) => {
       calls.push(`finish:${message}`);
       a = { ...transition(a, 'finished', null, 't9'), resultCommit: 'd'.repeat(40) };
-      return { scored: new Promise<void>((r) => (score = () => {
-        a = { ...a, checks: { state: 'passed', command: 'npm test', exitCode: 0, durationMs: 1, summary: [], at: 't9' } };
-        r();
-      })) };
+      return {
+        scored: new Promise<void>(
+          (r) =>
+            (score = () => {
+              a = {
+                ...a,
+                checks: { state: 'passed', command: 'npm test', exitCode: 0, durationMs: 1, summary: [], at: 't9' },
+              };
+              r();
+            }),
+        ),
+      };
     },
     log: () => undefined,
   };
@@ -54,7 +105,18 @@ function harness(over: Partial<AttemptRecord> = {}) {
   const run = (): void => {
     a = transition(transition(transition(a, 'preparing', null, 't2'), 'starting', null, 't3'), 'working', null, 't4');
   };
-  return { dir, get a() { return a; }, calls, host, journal, run, score: () => score(), done: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    get a() {
+      return a;
+    },
+    calls,
+    host,
+    journal,
+    run,
+    score: () => score(),
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 test('request queues the attempt on its own thread with the prompt; a stop while queued puts it back as it was', async () => {
@@ -65,13 +127,20 @@ test('request queues the attempt on its own thread with the prompt; a stop while
     assert.equal(h.a.phase, 'queued');
     assert.equal(h.a.resumeThread, 'th-1');
     assert.equal(h.a.endedAt, null);
-    assert.deepEqual(h.a.followUps.map((x) => [x.reason, x.outcome]), [['resolve-conflicts', 'running']]);
+    assert.deepEqual(
+      h.a.followUps.map((x) => [x.reason, x.outcome]),
+      [['resolve-conflicts', 'running']],
+    );
     assert.equal(f.promptFor('t-1-1'), 'Resolve the merge conflicts in:\n- a.txt');
     assert.deepEqual(h.calls, ['dispatch']);
     assert.match(JSON.stringify(readJournal(h.a.journal)), /follow-up \(resolve-conflicts\) queued on thread th-1/);
     // The prompt is journaled with who asked, so the trace can show what was said before the agent's reply.
-    const said = readJournal(h.a.journal).flatMap((x) => (x.kind === 'event' && x.event.type === 'user_message' ? [x.event] : []));
-    assert.deepEqual(said, [{ type: 'user_message', text: 'Resolve the merge conflicts in:\n- a.txt', reason: 'resolve-conflicts' }]);
+    const said = readJournal(h.a.journal).flatMap((x) =>
+      x.kind === 'event' && x.event.type === 'user_message' ? [x.event] : [],
+    );
+    assert.deepEqual(said, [
+      { type: 'user_message', text: 'Resolve the merge conflicts in:\n- a.txt', reason: 'resolve-conflicts' },
+    ]);
     assert.throws(() => f.request('t-1-1', 'again', { reason: 'x' }), /already has a follow-up/);
 
     assert.equal(f.cancel('t-1-1'), true);
@@ -94,7 +163,11 @@ test('a failed turn rolls back and leaves a finished attempt finished, with the 
   try {
     const f = new FollowUps(h.host);
     const rolled: string[] = [];
-    const options = { reason: 'resolve-conflicts', verify: async () => 'markers left in a.txt', rollback: async () => (rolled.push('rb'), 'merge aborted') };
+    const options = {
+      reason: 'resolve-conflicts',
+      verify: async () => 'markers left in a.txt',
+      rollback: async () => (rolled.push('rb'), 'merge aborted'),
+    };
     const failed = f.request('t-1-1', 'p', options);
     h.run();
     await f.settle('t-1-1', { status: 'failed', reason: 'model_error', message: 'the model broke' }, h.journal);
@@ -113,7 +186,10 @@ test('a failed turn rolls back and leaves a finished attempt finished, with the 
     assert.equal(h.a.phase, 'finished');
     assert.deepEqual(rolled, ['rb', 'rb']);
     assert.ok(!h.calls.some((c) => c.startsWith('finish')), 'nothing was committed');
-    assert.deepEqual(h.a.followUps.map((x) => x.outcome), ['failed', 'rejected']);
+    assert.deepEqual(
+      h.a.followUps.map((x) => x.outcome),
+      ['failed', 'rejected'],
+    );
   } finally {
     h.done();
   }
@@ -163,27 +239,58 @@ test('followUpProblem: clear reasons for every attempt that cannot take a follow
   const a = record('/nowhere');
   const t = taskOf(a);
   assert.equal(followUpProblem(a, t, 'p', 'r', false, true), null);
-  assert.match(followUpProblem({ ...a, threadId: null }, t, 'p', 'r', false, true) ?? '', /never started a Codex thread.*use retry/);
-  assert.match(followUpProblem({ ...a, phase: 'working' }, t, 'p', 'r', false, true) ?? '', /is working; a follow-up needs an attempt that has ended/);
+  assert.match(
+    followUpProblem({ ...a, threadId: null }, t, 'p', 'r', false, true) ?? '',
+    /never started a Codex thread.*use retry/,
+  );
+  assert.match(
+    followUpProblem({ ...a, phase: 'working' }, t, 'p', 'r', false, true) ?? '',
+    /is working; a follow-up needs an attempt that has ended/,
+  );
   assert.match(followUpProblem(a, t, '  ', 'r', false, true) ?? '', /needs a prompt/);
   assert.match(followUpProblem(a, t, 'p', '', false, true) ?? '', /needs a reason/);
   assert.match(followUpProblem(a, t, 'p', 'r', true, true) ?? '', /already has a follow-up/);
-  assert.match(followUpProblem({ ...a, archived: { at: 'x', reason: 'rework: meh', patch: 'p', postMortem: '' } }, t, 'p', 'r', false, true) ?? '', /archived \(rework: meh\)/);
+  assert.match(
+    followUpProblem(
+      { ...a, archived: { at: 'x', reason: 'rework: meh', patch: 'p', postMortem: '' } },
+      t,
+      'p',
+      'r',
+      false,
+      true,
+    ) ?? '',
+    /archived \(rework: meh\)/,
+  );
   assert.match(followUpProblem(a, { ...t, state: 'landed' }, 'p', 'r', false, true) ?? '', /already landed/);
   assert.match(followUpProblem(a, t, 'p', 'r', false, false) ?? '', /no longer exists/);
 });
 
 test('finished leaves only through the queue (a follow-up); restorePhase undoes to a saved terminal phase', () => {
-  for (const to of PHASES) assert.equal(canTransition('finished', to), to === 'finished' || to === 'queued', `finished → ${to}`);
+  for (const to of PHASES)
+    assert.equal(canTransition('finished', to), to === 'finished' || to === 'queued', `finished → ${to}`);
   const fin = { phase: 'finished' as const, reason: null, startedAt: 't0', endedAt: 't1' };
-  const working = transition(transition(transition(transition(fin, 'queued', null, 't2'), 'preparing', null, 't3'), 'starting', null, 't4'), 'working', null, 't5');
+  const working = transition(
+    transition(transition(transition(fin, 'queued', null, 't2'), 'preparing', null, 't3'), 'starting', null, 't4'),
+    'working',
+    null,
+    't5',
+  );
   assert.deepEqual(restorePhase(working, savedPhase(fin)), fin);
   assert.throws(() => restorePhase(fin, savedPhase(working)), TransitionError);
 });
 
 test('after a restart: a follow-up that was running is interrupted, a land that was running failed', () => {
-  const a = record('/w', { followUps: [{ reason: 'resolve-conflicts', at: 't1', outcome: 'running', message: null, endedAt: null }, { reason: 'x', at: 't0', outcome: 'completed', message: 'ok', endedAt: 't0' }] });
-  const t = normalizeTask(taskOf(a, { landing: { attemptId: a.id, step: 'resolve', status: 'running', message: '', steps: [], conflictFiles: ['a'] } }));
+  const a = record('/w', {
+    followUps: [
+      { reason: 'resolve-conflicts', at: 't1', outcome: 'running', message: null, endedAt: null },
+      { reason: 'x', at: 't0', outcome: 'completed', message: 'ok', endedAt: 't0' },
+    ],
+  });
+  const t = normalizeTask(
+    taskOf(a, {
+      landing: { attemptId: a.id, step: 'resolve', status: 'running', message: '', steps: [], conflictFiles: ['a'] },
+    }),
+  );
   assert.equal(t.attempts[0]?.followUps[0]?.outcome, 'interrupted');
   assert.equal(t.attempts[0]?.followUps[1]?.outcome, 'completed');
   assert.equal(t.landing?.status, 'failed');

@@ -18,20 +18,51 @@ import { fakeToken } from '../support/githubRepo';
 const NOW = 1_700_000_000_000;
 
 test('headers: retry-after first (seconds or a date), then remaining 0 + reset, then anything that says it is a limit; other 403s are not limits', () => {
-  assert.deepEqual(parseRateLimit({ 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000060', 'x-ratelimit-used': '5000', 'x-ratelimit-resource': 'core' }), { limit: 5000, remaining: 0, reset: 1700000060, used: 5000, resource: 'core' });
-  assert.equal(rateLimitOf(403, { 'retry-after': '30', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000600' }, '', NOW)?.retryAfterMs, 30_000);
+  assert.deepEqual(
+    parseRateLimit({
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': '1700000060',
+      'x-ratelimit-used': '5000',
+      'x-ratelimit-resource': 'core',
+    }),
+    { limit: 5000, remaining: 0, reset: 1700000060, used: 5000, resource: 'core' },
+  );
+  assert.equal(
+    rateLimitOf(403, { 'retry-after': '30', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000600' }, '', NOW)
+      ?.retryAfterMs,
+    30_000,
+  );
   assert.equal(rateLimitOf(429, { 'retry-after': new Date(NOW + 5000).toUTCString() }, '', NOW)?.retryAfterMs, 5000);
-  const primary = rateLimitOf(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000060' }, 'API rate limit exceeded', NOW);
+  const primary = rateLimitOf(
+    403,
+    { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000060' },
+    'API rate limit exceeded',
+    NOW,
+  );
   assert.equal(primary?.retryAfterMs, 60_000);
   assert.equal(primary?.resetAt.getTime(), 1_700_000_060_000);
   assert.equal(primary?.kind, 'primary');
-  assert.deepEqual(rateLimitOf(403, { 'x-ratelimit-remaining': '12' }, 'You have exceeded a secondary rate limit', NOW), { retryAfterMs: SECONDARY_DEFAULT_WAIT_MS, resetAt: new Date(NOW + SECONDARY_DEFAULT_WAIT_MS), kind: 'secondary' });
+  assert.deepEqual(
+    rateLimitOf(403, { 'x-ratelimit-remaining': '12' }, 'You have exceeded a secondary rate limit', NOW),
+    { retryAfterMs: SECONDARY_DEFAULT_WAIT_MS, resetAt: new Date(NOW + SECONDARY_DEFAULT_WAIT_MS), kind: 'secondary' },
+  );
   assert.equal(rateLimitOf(429, {}, 'Too many requests', NOW)?.retryAfterMs, SECONDARY_DEFAULT_WAIT_MS);
-  assert.equal(rateLimitOf(403, { 'x-ratelimit-remaining': '0' }, 'whatever', NOW)?.retryAfterMs, SECONDARY_DEFAULT_WAIT_MS, 'remaining 0 without a reset');
-  assert.equal(rateLimitOf(403, { 'x-ratelimit-remaining': '4999' }, 'Resource not accessible by integration', NOW), null);
+  assert.equal(
+    rateLimitOf(403, { 'x-ratelimit-remaining': '0' }, 'whatever', NOW)?.retryAfterMs,
+    SECONDARY_DEFAULT_WAIT_MS,
+    'remaining 0 without a reset',
+  );
+  assert.equal(
+    rateLimitOf(403, { 'x-ratelimit-remaining': '4999' }, 'Resource not accessible by integration', NOW),
+    null,
+  );
   assert.equal(rateLimitOf(404, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000060' }, '', NOW), null);
   // A reset already in the past: nothing left to wait.
-  assert.equal(rateLimitOf(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1699999000' }, '', NOW)?.retryAfterMs, 0);
+  assert.equal(
+    rateLimitOf(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1699999000' }, '', NOW)?.retryAfterMs,
+    0,
+  );
 });
 
 let fake: FakeGithub;
@@ -51,7 +82,10 @@ function fakeClock(): Clock & { sleeps: number[] } {
   return { sleeps, now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms) };
 }
 
-const client = (clock: Clock, extra: Partial<Parameters<typeof createGithubClient>[0]> = {}): ReturnType<typeof createGithubClient> =>
+const client = (
+  clock: Clock,
+  extra: Partial<Parameters<typeof createGithubClient>[0]> = {},
+): ReturnType<typeof createGithubClient> =>
   createGithubClient({ token: fake.state.opts.token, baseUrl: fake.url, clock, ...extra });
 
 test('a 403 with remaining 0 is waited out once, on the clock, until its reset; then the same request succeeds', async () => {
@@ -94,30 +128,49 @@ test('a reset beyond the longest wait → github_rate_limited at once with the r
 test('retries are bounded: one by default, then github_rate_limited; maxRateLimitRetries raises it', async () => {
   const clock = fakeClock();
   fake.rateLimit({ count: 10, status: 429, retryAfterS: 1 });
-  await assert.rejects(client(clock).rest.users.getAuthenticated(), (e: unknown) => e instanceof GithubError && e.reason === 'github_rate_limited' && e.detail.status === 429);
+  await assert.rejects(
+    client(clock).rest.users.getAuthenticated(),
+    (e: unknown) => e instanceof GithubError && e.reason === 'github_rate_limited' && e.detail.status === 429,
+  );
   assert.deepEqual(clock.sleeps, [1000]);
   const more = fakeClock();
-  await assert.rejects(client(more, { maxRateLimitRetries: 2 }).rest.users.getAuthenticated(), (e: unknown) => e instanceof GithubError && e.reason === 'github_rate_limited');
+  await assert.rejects(
+    client(more, { maxRateLimitRetries: 2 }).rest.users.getAuthenticated(),
+    (e: unknown) => e instanceof GithubError && e.reason === 'github_rate_limited',
+  );
   assert.deepEqual(more.sleeps, [1000, 1000]);
   fake.rateLimit({ count: 0, status: 429 });
 });
 
 test('a wrong token → github_auth naming the request, with an actionable hint and without the token', async () => {
   const wrong = 'ghp_thisisnottherighttoken0000';
-  await assert.rejects(createGithubClient({ token: wrong, baseUrl: fake.url }).rest.users.getAuthenticated(), (e: unknown) => {
-    assert.ok(e instanceof GithubError);
-    assert.equal(e.reason, 'github_auth');
-    assert.match(e.message, /GitHub answered 401 to GET \/user: Bad credentials — the token is missing, expired or wrong/);
-    assert.doesNotMatch(e.message, /thisisnotthe/);
-    return true;
-  });
+  await assert.rejects(
+    createGithubClient({ token: wrong, baseUrl: fake.url }).rest.users.getAuthenticated(),
+    (e: unknown) => {
+      assert.ok(e instanceof GithubError);
+      assert.equal(e.reason, 'github_auth');
+      assert.match(
+        e.message,
+        /GitHub answered 401 to GET \/user: Bad credentials — the token is missing, expired or wrong/,
+      );
+      assert.doesNotMatch(e.message, /thisisnotthe/);
+      return true;
+    },
+  );
   const auth = fake.requests.at(-1)?.headers;
   assert.equal(auth?.authorization, undefined, 'the fake records no Authorization header');
 });
 
 test('every fake response carries the rate-limit headers', async () => {
   const r = await client(fakeClock()).rest.repos.get({ owner: 'octo', repo: 'sample' });
-  for (const h of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'x-ratelimit-used', 'x-ratelimit-resource']) assert.ok(r.headers[h] !== undefined, h);
+  for (const h of [
+    'x-ratelimit-limit',
+    'x-ratelimit-remaining',
+    'x-ratelimit-reset',
+    'x-ratelimit-used',
+    'x-ratelimit-resource',
+  ])
+    assert.ok(r.headers[h] !== undefined, h);
   assert.equal(r.data.default_branch, 'main');
 });
 
@@ -125,7 +178,11 @@ test('5xx: a GET is retried twice with a backoff on the clock; a write, a 4xx or
   const gh = await startRecordedServer();
   try {
     let flaky = 1;
-    gh.route('GET', '/repos/o/r', () => (flaky-- > 0 ? { status: 502, body: { message: 'Bad Gateway' } } : { status: 200, body: { default_branch: 'main' } }));
+    gh.route('GET', '/repos/o/r', () =>
+      flaky-- > 0
+        ? { status: 502, body: { message: 'Bad Gateway' } }
+        : { status: 200, body: { default_branch: 'main' } },
+    );
     gh.route('GET', '/repos/o/r/pulls/1', { status: 500, body: { message: 'Server Error' } });
     gh.route('POST', '/repos/o/r/issues/1/comments', { status: 502, body: { message: 'Bad Gateway' } });
     gh.route('PUT', '/repos/o/r/pulls/1/merge', { status: 409, body: { message: 'Head branch was modified' } });
@@ -136,17 +193,33 @@ test('5xx: a GET is retried twice with a backoff on the clock; a write, a 4xx or
     const down = fakeClock();
     await assert.rejects(c(down).rest.pulls.get({ owner: 'o', repo: 'r', pull_number: 1 }), (e: unknown) => {
       assert.ok(e instanceof GithubError);
-      assert.deepEqual([e.reason, e.detail.status, e.message], ['github_http', 500, 'GitHub answered 500 to GET /repos/o/r/pulls/1: Server Error']);
+      assert.deepEqual(
+        [e.reason, e.detail.status, e.message],
+        ['github_http', 500, 'GitHub answered 500 to GET /repos/o/r/pulls/1: Server Error'],
+      );
       return true;
     });
     assert.deepEqual(down.sleeps, [1000, 4000]);
     assert.equal(gh.requests.filter((r) => r.path === '/repos/o/r/pulls/1').length, 3);
     const writes = fakeClock();
-    await assert.rejects(c(writes).rest.issues.createComment({ owner: 'o', repo: 'r', issue_number: 1, body: 'x' }), (e: unknown) => e instanceof GithubError && e.detail.status === 502);
-    await assert.rejects(c(writes).rest.pulls.merge({ owner: 'o', repo: 'r', pull_number: 1 }), (e: unknown) => e instanceof GithubError && e.detail.status === 409);
-    await assert.rejects(c(writes).rest.issues.get({ owner: 'o', repo: 'r', issue_number: 9 }), (e: unknown) => e instanceof GithubError && e.reason === 'github_not_found');
+    await assert.rejects(
+      c(writes).rest.issues.createComment({ owner: 'o', repo: 'r', issue_number: 1, body: 'x' }),
+      (e: unknown) => e instanceof GithubError && e.detail.status === 502,
+    );
+    await assert.rejects(
+      c(writes).rest.pulls.merge({ owner: 'o', repo: 'r', pull_number: 1 }),
+      (e: unknown) => e instanceof GithubError && e.detail.status === 409,
+    );
+    await assert.rejects(
+      c(writes).rest.issues.get({ owner: 'o', repo: 'r', issue_number: 9 }),
+      (e: unknown) => e instanceof GithubError && e.reason === 'github_not_found',
+    );
     assert.deepEqual(writes.sleeps, []);
-    assert.deepEqual(gh.requests.slice(-3).map((r) => r.method), ['POST', 'PUT', 'GET'], 'one request each');
+    assert.deepEqual(
+      gh.requests.slice(-3).map((r) => r.method),
+      ['POST', 'PUT', 'GET'],
+      'one request each',
+    );
   } finally {
     await gh.close();
   }
@@ -160,12 +233,20 @@ test('a request with no answer times out per attempt → github_network, not ret
   try {
     const clock = fakeClock();
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-    await assert.rejects(createGithubClient({ token: 'ghp_TIMEOUTtoken0000', baseUrl: url, clock, requestTimeoutMs: 300 }).rest.users.getAuthenticated(), (e: unknown) => {
-      assert.ok(e instanceof GithubError);
-      assert.equal(e.reason, 'github_network');
-      assert.equal(e.message, 'could not reach GitHub (GET /user): no answer within 300 ms');
-      return true;
-    });
+    await assert.rejects(
+      createGithubClient({
+        token: 'ghp_TIMEOUTtoken0000',
+        baseUrl: url,
+        clock,
+        requestTimeoutMs: 300,
+      }).rest.users.getAuthenticated(),
+      (e: unknown) => {
+        assert.ok(e instanceof GithubError);
+        assert.equal(e.reason, 'github_network');
+        assert.equal(e.message, 'could not reach GitHub (GET /user): no answer within 300 ms');
+        return true;
+      },
+    );
     assert.equal(hits, 1);
     assert.deepEqual(clock.sleeps, []);
   } finally {
@@ -174,7 +255,7 @@ test('a request with no answer times out per attempt → github_network, not ret
   }
 });
 
-test('writes are spaced against secondary limits on GitHub, not on a loopback API (the tests\' fakes)', () => {
+test("writes are spaced against secondary limits on GitHub, not on a loopback API (the tests' fakes)", () => {
   const t = { clock: fakeClock(), maxRateLimitWaitMs: 60_000, maxRateLimitRetries: 1, serverErrorRetries: 2 };
   const remote = throttleOptions(t, 'https://ghe.example.com/api/v3');
   assert.equal(remote.write, undefined, "the plugin's own spacing applies");

@@ -2,8 +2,19 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideHandshake, LEGACY_API_VERSION, UPDATED_WARNING, type FoundSupervisor } from '../../src/core/client/handshake';
-import { API_VERSION, currentBuild, isNewerBuild, stampFromHeaders, stampHeaders } from '../../src/core/supervisor/buildStamp';
+import {
+  decideHandshake,
+  LEGACY_API_VERSION,
+  UPDATED_WARNING,
+  type FoundSupervisor,
+} from '../../src/core/client/handshake';
+import {
+  API_VERSION,
+  currentBuild,
+  isNewerBuild,
+  stampFromHeaders,
+  stampHeaders,
+} from '../../src/core/supervisor/buildStamp';
 import type { BuildStamp, BusyReport } from '../../src/core/contract/hello';
 import { busyReport, describeBusy, IDLE, isBusy } from '../../src/core/supervisor/busy';
 import { SupervisorIdentity } from '../../src/core/supervisor/supervisorIdentity';
@@ -55,18 +66,30 @@ test('a newer supervisor is never replaced by an older client (two builds would 
 
 test('a supervisor from before the handshake (no hello) counts as an older build of API 1', () => {
   assert.equal(decideHandshake(NEW, found(null)).action, 'replace');
-  assert.equal(decideHandshake(NEW, found(null, RUNNING)).action, LEGACY_API_VERSION === API_VERSION ? 'keep' : 'refuse');
+  assert.equal(
+    decideHandshake(NEW, found(null, RUNNING)).action,
+    LEGACY_API_VERSION === API_VERSION ? 'keep' : 'refuse',
+  );
   assert.equal(decideHandshake({ ...NEW, apiVersion: LEGACY_API_VERSION + 1 }, found(null, RUNNING)).action, 'refuse');
 });
 
 test('busy: attempts queued or running, lands, checks, retries, in-memory work and the Autopilot; ended work is not', () => {
-  const a = (phase: Phase, over: Record<string, unknown> = {}): Record<string, unknown> => ({ phase, checks: null, nextRetryAt: null, ...over });
+  const a = (phase: Phase, over: Record<string, unknown> = {}): Record<string, unknown> => ({
+    phase,
+    checks: null,
+    nextRetryAt: null,
+    ...over,
+  });
   const snap = (attempts: Record<string, unknown>[], over: Record<string, unknown> = {}): Snapshot =>
     ({ tasks: [{ landing: null, attempts, ...over }] }) as unknown as Snapshot;
   assert.equal(isBusy(busyReport(snap([a('finished'), a('failed'), a('stopped'), a('interrupted')]))), false);
   assert.equal(busyReport(snap([a('queued'), a('working'), a('needs-you'), a('finished')])).attempts, 3);
   assert.equal(busyReport(snap([a('finished', { checks: { state: 'running' } })])).checks, 1);
-  assert.equal(busyReport(snap([a('failed', { nextRetryAt: '2026-01-01T00:00:00.000Z' })])).retries, 1, 'a snapshot shows a scheduled retry');
+  assert.equal(
+    busyReport(snap([a('failed', { nextRetryAt: '2026-01-01T00:00:00.000Z' })])).retries,
+    1,
+    'a snapshot shows a scheduled retry',
+  );
   assert.equal(busyReport(snap([a('finished')], { landing: { status: 'running' } })).lands, 1);
   assert.equal(busyReport(snap([a('finished')], { landing: { status: 'landed' } })).lands, 0);
   const memory = busyReport(snap([]), { verdicts: 1, retries: 0, requests: 2, autopilot: true });
@@ -81,7 +104,11 @@ test('build headers round-trip; a client without them is no build at all', () =>
   assert.equal(stampFromHeaders({ ...stampHeaders(NEW), 'x-quartet-api-version': 'two' }), null);
   assert.equal(isNewerBuild(NEW, OLD), true);
   assert.equal(isNewerBuild(OLD, NEW), false);
-  assert.equal(isNewerBuild({ ...NEW, builtAt: '2030-01-01T00:00:00.000Z' }, NEW), false, 'the same sources rebuilt later are the same build');
+  assert.equal(
+    isNewerBuild({ ...NEW, builtAt: '2030-01-01T00:00:00.000Z' }, NEW),
+    false,
+    'the same sources rebuilt later are the same build',
+  );
   assert.equal(currentBuild().apiVersion, API_VERSION);
 });
 

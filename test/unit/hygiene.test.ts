@@ -26,18 +26,52 @@ function tmp(): string {
 
 function attempt(index: number, over: Partial<AttemptRecord> = {}): AttemptRecord {
   return {
-    id: `t-0123456789ab-${index}`, taskId: 't-0123456789ab', index, branch: `quartet/fix-it-01234567/${index}`, base: 'b'.repeat(40),
-    worktree: `/wt/fix-it-01234567/${index}`, phase: 'finished', reason: null, tokens: { ...ZERO_TOKENS }, tokensByThread: {},
-    startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:10:00.000Z', lastEvent: null, lastEventAt: null, lastError: null,
-    journal: '/j', threadId: null, threadIds: [], model: 'gpt-5.5', modelProvider: 'openai', demoModel: false, pending: null,
-    retries: 0, nextRetryAt: null, resultCommit: null, filesChanged: 0, ...ATTEMPT_EXTRAS, ...over,
+    id: `t-0123456789ab-${index}`,
+    taskId: 't-0123456789ab',
+    index,
+    branch: `quartet/fix-it-01234567/${index}`,
+    base: 'b'.repeat(40),
+    worktree: `/wt/fix-it-01234567/${index}`,
+    phase: 'finished',
+    reason: null,
+    tokens: { ...ZERO_TOKENS },
+    tokensByThread: {},
+    startedAt: '2026-01-01T00:00:00.000Z',
+    endedAt: '2026-01-01T00:10:00.000Z',
+    lastEvent: null,
+    lastEventAt: null,
+    lastError: null,
+    journal: '/j',
+    threadId: null,
+    threadIds: [],
+    model: 'gpt-5.5',
+    modelProvider: 'openai',
+    demoModel: false,
+    pending: null,
+    retries: 0,
+    nextRetryAt: null,
+    resultCommit: null,
+    filesChanged: 0,
+    ...ATTEMPT_EXTRAS,
+    ...over,
   };
 }
 
 function task(attempts: AttemptRecord[], over: Partial<TaskRecord> = {}): TaskRecord {
   return {
-    id: 't-0123456789ab', key: 'fix-it-01234567', title: 'Fix it', prompt: 'Fix the bug', createdAt: '2026-01-01T00:00:00.000Z', state: 'open',
-    baseRef: 'main', baseCommit: 'b'.repeat(40), options: { ...DEFAULT_LAUNCH_OPTIONS }, recommended: null, landing: null, attempts, ...over,
+    id: 't-0123456789ab',
+    key: 'fix-it-01234567',
+    title: 'Fix it',
+    prompt: 'Fix the bug',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    state: 'open',
+    baseRef: 'main',
+    baseCommit: 'b'.repeat(40),
+    options: { ...DEFAULT_LAUNCH_OPTIONS },
+    recommended: null,
+    landing: null,
+    attempts,
+    ...over,
   };
 }
 
@@ -65,12 +99,20 @@ test('a state write that fails (the tmp path is a directory) is reported, keeps 
 test('journals rebuild tasks and attempts: finished stay finished, cut-off runs come back interrupted and resumable', () => {
   const dir = tmp();
   try {
-    const t = task([attempt(1, { phase: 'preparing' }), attempt(2, { phase: 'preparing' }), attempt(3, { phase: 'preparing' })]);
+    const t = task([
+      attempt(1, { phase: 'preparing' }),
+      attempt(2, { phase: 'preparing' }),
+      attempt(3, { phase: 'preparing' }),
+    ]);
     const j = (i: number): Journal => new Journal(join(dir, `${t.id}-${i}.jsonl`));
     const one = j(1);
     one.event({ type: 'phase', phase: 'preparing', reason: null, origin: originOf(t, t.attempts[0]!) });
     one.event({ type: 'session_started', threadId: 'th-1', model: 'gpt-5.5', modelProvider: 'openai' });
-    one.event({ type: 'tokens', threadId: 'th-1', totals: { input: 10, cachedInput: 0, output: 5, reasoningOutput: 0, total: 15 } });
+    one.event({
+      type: 'tokens',
+      threadId: 'th-1',
+      totals: { input: 10, cachedInput: 0, output: 5, reasoningOutput: 0, total: 15 },
+    });
     one.event({ type: 'committed', commit: 'c'.repeat(40), files: 2, message: 'Fix it' });
     one.event({ type: 'phase', phase: 'finished', reason: null });
     one.close();
@@ -97,7 +139,10 @@ test('journals rebuild tasks and attempts: finished stay finished, cut-off runs 
     assert.equal(a2?.worktree, t.attempts[1]!.worktree);
     const rec = recoverState({ state: null, problem: 'unreadable (Unexpected end of JSON input)' }, dir);
     assert.equal(rec.state?.tasks.length, 1);
-    assert.match(rec.warnings.join('\n'), /unreadable[\s\S]*rebuilt 1 task\(s\) and 2 attempt\(s\) from the journals; 1 journal/);
+    assert.match(
+      rec.warnings.join('\n'),
+      /unreadable[\s\S]*rebuilt 1 task\(s\) and 2 attempt\(s\) from the journals; 1 journal/,
+    );
     assert.deepEqual(recoverState({ state: null, problem: null }, join(dir, 'none')), { state: null, warnings: [] });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -107,14 +152,30 @@ test('journals rebuild tasks and attempts: finished stay finished, cut-off runs 
 test('budgets: tokens at the limit, estimated cost at the limit, never for a free (demo) model', () => {
   const totals = { input: 100_000, cachedInput: 0, output: 10_000, reasoningOutput: 0, total: 110_000 };
   const e = { type: 'tokens' as const, threadId: 'th', totals };
-  const t = (over: Partial<TaskRecord['options']>): TaskRecord => task([], { options: { ...DEFAULT_LAUNCH_OPTIONS, ...over } });
+  const t = (over: Partial<TaskRecord['options']>): TaskRecord =>
+    task([], { options: { ...DEFAULT_LAUNCH_OPTIONS, ...over } });
   assert.match(budgetBreach(t({ tokenBudget: 110_000 }), attempt(1), e) ?? '', /token budget reached: 110000 ≥ 110000/);
   assert.equal(budgetBreach(t({ tokenBudget: 110_001 }), attempt(1), e), null);
   // gpt-5.5: 100k input × $5/M + 10k output × $30/M = $0.80
-  assert.match(budgetBreach(t({ costBudgetUsd: 0.8 }), attempt(1), e) ?? '', /cost budget reached: \$0\.8000 ≥ \$0\.8 \(estimated, priced as gpt-5\.5\)/);
+  assert.match(
+    budgetBreach(t({ costBudgetUsd: 0.8 }), attempt(1), e) ?? '',
+    /cost budget reached: \$0\.8000 ≥ \$0\.8 \(estimated, priced as gpt-5\.5\)/,
+  );
   assert.equal(budgetBreach(t({ costBudgetUsd: 0.81 }), attempt(1), e), null);
-  assert.equal(budgetBreach(t({ costBudgetUsd: 0.1, prices: { models: { 'gpt-5.5': { input: 0.5, cachedInput: 0, output: 1 } } } }), attempt(1), e), null, 'the price table is used');
-  assert.equal(budgetBreach(t({ costBudgetUsd: 0.01 }), attempt(1, { demoModel: true }), e), null, 'the demo model is free');
+  assert.equal(
+    budgetBreach(
+      t({ costBudgetUsd: 0.1, prices: { models: { 'gpt-5.5': { input: 0.5, cachedInput: 0, output: 1 } } } }),
+      attempt(1),
+      e,
+    ),
+    null,
+    'the price table is used',
+  );
+  assert.equal(
+    budgetBreach(t({ costBudgetUsd: 0.01 }), attempt(1, { demoModel: true }), e),
+    null,
+    'the demo model is free',
+  );
 });
 
 test('no progress: steps that leave the worktree unchanged count up, a change resets, order is kept', async () => {
@@ -125,19 +186,41 @@ test('no progress: steps that leave the worktree unchanged count up, a change re
     return states[i++] ?? 'end';
   });
   await d.baseline('a', '/wt');
-  const counts = await Promise.all([d.step('a', '/wt'), d.step('a', '/wt'), d.step('a', '/wt'), d.step('a', '/wt'), d.step('a', '/wt'), d.step('a', '/wt')]);
+  const counts = await Promise.all([
+    d.step('a', '/wt'),
+    d.step('a', '/wt'),
+    d.step('a', '/wt'),
+    d.step('a', '/wt'),
+    d.step('a', '/wt'),
+    d.step('a', '/wt'),
+  ]);
   assert.deepEqual(counts, [1, 2, 0, 1, 2, 3]);
 });
 
 test('watchdog: one halt per attempt with the first reason; a halt on an ended attempt does not stick', () => {
   const halts: [string, Reason, string][] = [];
   let running = true;
-  const w = new Watchdog({ halt: (id, r, m) => (running ? (halts.push([id, r, m]), true) : false), log: () => undefined });
+  const w = new Watchdog({
+    halt: (id, r, m) => (running ? (halts.push([id, r, m]), true) : false),
+    log: () => undefined,
+  });
   const t = task([], { options: { ...DEFAULT_LAUNCH_OPTIONS, loopLimit: 2, noProgressLimit: 0, tokenBudget: 50 } });
-  const fail = { type: 'command' as const, itemId: 'i', command: 'npm test', exitCode: 1, durationMs: 5, status: 'failed', outputTail: 'Error at line 12' };
+  const fail = {
+    type: 'command' as const,
+    itemId: 'i',
+    command: 'npm test',
+    exitCode: 1,
+    durationMs: 5,
+    status: 'failed',
+    outputTail: 'Error at line 12',
+  };
   w.onEvent(t, attempt(1), fail);
   w.onEvent(t, attempt(1), { ...fail, outputTail: 'Error at line 13' });
-  assert.deepEqual(halts.map((h) => h[1]), ['looping'], 'numbers are normalized: the same failure twice');
+  assert.deepEqual(
+    halts.map((h) => h[1]),
+    ['looping'],
+    'numbers are normalized: the same failure twice',
+  );
   w.onEvent(t, attempt(1), { type: 'tokens', threadId: 'x', totals: { ...ZERO_TOKENS, total: 99 } });
   assert.equal(halts.length, 1, 'an attempt is halted once');
   w.reset(attempt(1).id);
@@ -145,7 +228,11 @@ test('watchdog: one halt per attempt with the first reason; a halt on an ended a
   w.onEvent(t, attempt(1), { type: 'tokens', threadId: 'x', totals: { ...ZERO_TOKENS, total: 99 } });
   running = true;
   w.onEvent(t, attempt(1), { type: 'tokens', threadId: 'x', totals: { ...ZERO_TOKENS, total: 99 } });
-  assert.deepEqual(halts.map((h) => h[1]), ['looping', 'budget'], 'a refused halt did not mark the attempt');
+  assert.deepEqual(
+    halts.map((h) => h[1]),
+    ['looping', 'budget'],
+    'a refused halt did not mark the attempt',
+  );
 });
 
 test('ports: distinct blocks, busy ports skipped, released blocks reused, snapshot shows holders', async () => {
@@ -161,7 +248,12 @@ test('ports: distinct blocks, busy ports skipped, released blocks reused, snapsh
     assert.deepEqual(Object.keys(p.snapshot()), ['b']);
     const c = await p.allocate('c');
     assert.equal(c.first, a.first, 'a released block is handed out again');
-    assert.deepEqual(resourceEnv('t-1-2', c), { QUARTET_PORT: String(c.first), QUARTET_PORT_COUNT: '10', QUARTET_PORT_RANGE: `${c.first}-${c.first + 9}`, QUARTET_NAME_PREFIX: 'quartet_t_1_2' });
+    assert.deepEqual(resourceEnv('t-1-2', c), {
+      QUARTET_PORT: String(c.first),
+      QUARTET_PORT_COUNT: '10',
+      QUARTET_PORT_RANGE: `${c.first}-${c.first + 9}`,
+      QUARTET_NAME_PREFIX: 'quartet_t_1_2',
+    });
   } finally {
     busy.close();
   }
@@ -171,7 +263,11 @@ test('clean-up plan: ended attempts are listed with sizes; due = old and landed/
   const now = Date.parse('2026-02-01T00:00:00.000Z');
   const old = '2026-01-01T00:00:00.000Z';
   const fresh = '2026-01-31T00:00:00.000Z';
-  const phase = (p: Phase, endedAt: string, over: Partial<AttemptRecord> = {}): Partial<AttemptRecord> => ({ phase: p, endedAt, ...over });
+  const phase = (p: Phase, endedAt: string, over: Partial<AttemptRecord> = {}): Partial<AttemptRecord> => ({
+    phase: p,
+    endedAt,
+    ...over,
+  });
   const open = task([
     attempt(1, phase('failed', old)),
     attempt(2, phase('finished', old)),
@@ -179,44 +275,121 @@ test('clean-up plan: ended attempts are listed with sizes; due = old and landed/
     attempt(4, phase('working', old)),
     attempt(5, phase('failed', old, { nextRetryAt: fresh })),
   ]);
-  const landed = task([attempt(1, { ...phase('finished', old), id: 't-landed000000-1', branch: 'quartet/l/1', worktree: '/wt/l/1', landed: { at: old, commit: 'c', aside: null, message: '' } })], { id: 't-landed000000', state: 'landed' });
-  const facts = (a: AttemptRecord): AttemptFacts => ({ worktreeExists: true, branchExists: true, unsavedWork: a.index === 1, bytes: 1000 * a.index });
-  const plan = planCleanup({ tasks: [open, landed], facts, archives: [{ name: 'x', dir: '/a/x', attemptId: 'x-1', createdAt: '2025-09-01T00:00:00.000Z', bytes: 7 }], retention: { attemptDays: 14, archiveDays: 90 }, now });
-  const due = plan.items.filter((i) => i.due).map((i) => i.id).sort();
-  assert.deepEqual(due, ['archive:x', 'branch:t-landed000000-1', 'worktree:t-0123456789ab-1', 'worktree:t-landed000000-1']);
+  const landed = task(
+    [
+      attempt(1, {
+        ...phase('finished', old),
+        id: 't-landed000000-1',
+        branch: 'quartet/l/1',
+        worktree: '/wt/l/1',
+        landed: { at: old, commit: 'c', aside: null, message: '' },
+      }),
+    ],
+    { id: 't-landed000000', state: 'landed' },
+  );
+  const facts = (a: AttemptRecord): AttemptFacts => ({
+    worktreeExists: true,
+    branchExists: true,
+    unsavedWork: a.index === 1,
+    bytes: 1000 * a.index,
+  });
+  const plan = planCleanup({
+    tasks: [open, landed],
+    facts,
+    archives: [{ name: 'x', dir: '/a/x', attemptId: 'x-1', createdAt: '2025-09-01T00:00:00.000Z', bytes: 7 }],
+    retention: { attemptDays: 14, archiveDays: 90 },
+    now,
+  });
+  const due = plan.items
+    .filter((i) => i.due)
+    .map((i) => i.id)
+    .sort();
+  assert.deepEqual(due, [
+    'archive:x',
+    'branch:t-landed000000-1',
+    'worktree:t-0123456789ab-1',
+    'worktree:t-landed000000-1',
+  ]);
   const ids = plan.items.map((i) => i.id);
   assert.ok(ids.includes('worktree:t-0123456789ab-2'), 'a finished attempt of an open task is listed…');
   assert.ok(!due.includes('worktree:t-0123456789ab-2'), '…but never due: it may still land');
-  assert.ok(!ids.some((i) => i.endsWith('-4') || i.endsWith('ab-5')), 'running attempts and scheduled retries are never offered');
+  assert.ok(
+    !ids.some((i) => i.endsWith('-4') || i.endsWith('ab-5')),
+    'running attempts and scheduled retries are never offered',
+  );
   assert.ok(plan.items.find((i) => i.id === 'worktree:t-0123456789ab-1')?.archiveFirst);
   assert.equal(plan.totalBytes, 1000 + 2000 + 3000 + 1000 + 7);
   assert.equal(plan.dueBytes, 1000 + 1000 + 7);
-  assert.deepEqual(planCleanup({ tasks: [open], facts, archives: [], retention: { attemptDays: 0, archiveDays: 0 }, now }).items.filter((i) => i.due), [], '0 days = never due');
+  assert.deepEqual(
+    planCleanup({
+      tasks: [open],
+      facts,
+      archives: [],
+      retention: { attemptDays: 0, archiveDays: 0 },
+      now,
+    }).items.filter((i) => i.due),
+    [],
+    '0 days = never due',
+  );
   const rows = cleanupPickRows(plan);
   assert.equal(rows[0]?.id, 'worktree:t-0123456789ab-3', 'the biggest worktree first');
-  assert.deepEqual(rows.filter((r) => r.picked).map((r) => r.id).sort(), due, 'due items are pre-selected');
-  assert.match(cleanupConfirmation(plan, ['worktree:t-0123456789ab-1', 'archive:x']), /Remove 2 item\(s\), freeing 1007 B\? 1 with unsaved work are archived first \(restorable\)\. 1 archive\(s\) are deleted for good\./);
+  assert.deepEqual(
+    rows
+      .filter((r) => r.picked)
+      .map((r) => r.id)
+      .sort(),
+    due,
+    'due items are pre-selected',
+  );
+  assert.match(
+    cleanupConfirmation(plan, ['worktree:t-0123456789ab-1', 'archive:x']),
+    /Remove 2 item\(s\), freeing 1007 B\? 1 with unsaved work are archived first \(restorable\)\. 1 archive\(s\) are deleted for good\./,
+  );
 });
 
 test('settings: quartet.retention, noProgressLimit, costBudgetUsd and prices are validated into supervisor settings and launch options', () => {
-  const read = (values: Record<string, unknown>) => (key: string): unknown => values[key];
+  const read =
+    (values: Record<string, unknown>) =>
+    (key: string): unknown =>
+      values[key];
   assert.deepEqual(retentionSetting(read({})), { attemptDays: 14, archiveDays: 90 });
-  assert.deepEqual(retentionSetting(read({ retention: { attemptDays: 3, archiveDays: 0 } })), { attemptDays: 3, archiveDays: 0 });
-  assert.deepEqual(retentionSetting(read({ retention: { attemptDays: -2, archiveDays: 'x' } })), { attemptDays: 0, archiveDays: 90 }, 'clamped, or the default');
-  assert.deepEqual(supervisorSettings(read({ retention: { attemptDays: 7 } })).retention, { attemptDays: 7, archiveDays: 90 });
-  const o = launchOptions(read({ noProgressLimit: 12, costBudgetUsd: 2.5, prices: { fallback: { input: 1, cachedInput: 0, output: 2 } } }));
+  assert.deepEqual(retentionSetting(read({ retention: { attemptDays: 3, archiveDays: 0 } })), {
+    attemptDays: 3,
+    archiveDays: 0,
+  });
+  assert.deepEqual(
+    retentionSetting(read({ retention: { attemptDays: -2, archiveDays: 'x' } })),
+    { attemptDays: 0, archiveDays: 90 },
+    'clamped, or the default',
+  );
+  assert.deepEqual(supervisorSettings(read({ retention: { attemptDays: 7 } })).retention, {
+    attemptDays: 7,
+    archiveDays: 90,
+  });
+  const o = launchOptions(
+    read({ noProgressLimit: 12, costBudgetUsd: 2.5, prices: { fallback: { input: 1, cachedInput: 0, output: 2 } } }),
+  );
   assert.equal(o.noProgressLimit, 12);
   assert.equal(o.costBudgetUsd, 2.5);
   assert.deepEqual(o.prices, { fallback: { input: 1, cachedInput: 0, output: 2 } });
   assert.equal(launchOptions(read({ costBudgetUsd: -1 })).costBudgetUsd, null);
   assert.equal(launchOptions(read({})).noProgressLimit, 40);
-  assert.deepEqual(validRetention({ attemptDays: 1.9, archiveDays: -1 }, { attemptDays: 14, archiveDays: 90 }), { attemptDays: 1, archiveDays: 90 });
+  assert.deepEqual(validRetention({ attemptDays: 1.9, archiveDays: -1 }, { attemptDays: 14, archiveDays: 90 }), {
+    attemptDays: 1,
+    archiveDays: 90,
+  });
 });
 
 test('settings: quartet.journal.maxBytesPerAttempt reaches the supervisor settings, bounded below; the supervisor refuses a bad value', () => {
-  const read = (values: Record<string, unknown>) => (key: string): unknown => values[key];
+  const read =
+    (values: Record<string, unknown>) =>
+    (key: string): unknown =>
+      values[key];
   assert.equal(supervisorSettings(read({})).journalMaxBytesPerAttempt, null, 'unset: the supervisor default');
-  assert.equal(supervisorSettings(read({ 'journal.maxBytesPerAttempt': 1_000_000 })).journalMaxBytesPerAttempt, 1_000_000);
+  assert.equal(
+    supervisorSettings(read({ 'journal.maxBytesPerAttempt': 1_000_000 })).journalMaxBytesPerAttempt,
+    1_000_000,
+  );
   assert.equal(supervisorSettings(read({ 'journal.maxBytesPerAttempt': 10 })).journalMaxBytesPerAttempt, 64 * 1024);
   assert.equal(validJournalBudget(null), null);
   assert.equal(validJournalBudget(65_536), 65_536);

@@ -29,21 +29,36 @@ test('launch validation: clear errors for bad input', () => {
   assert.throws(() => validateLaunch({ title: 't', prompt: 'x', attempts: 2.5 }), /whole number/);
   assert.equal(validateLaunch({ title: 't\nx', prompt: '', attempts: 1 }).prompt, 't x');
   assert.equal(validateLaunch({ title: 'x'.repeat(10_000), prompt: 'p', attempts: 1 }).title.length, 200);
-  assert.equal(validateLaunch({ title: 't', prompt: '# Goal\n\n- one\n- two\n', attempts: 1 }).prompt, '# Goal\n\n- one\n- two', 'a multi-line prompt stays whole');
+  assert.equal(
+    validateLaunch({ title: 't', prompt: '# Goal\n\n- one\n- two\n', attempts: 1 }).prompt,
+    '# Goal\n\n- one\n- two',
+    'a multi-line prompt stays whole',
+  );
 });
 
 test('per-task overrides (the New Task form): a bad model name or token budget is a usage error, good ones pass', () => {
-  for (const model of ['gpt 5', 'x; rm -rf /', '', '-m', 'a'.repeat(101)]) assert.throws(() => validateOverrides({ model }), UsageError, model);
-  for (const tokenBudget of [0, -5, 1.5, Number.NaN]) assert.throws(() => validateOverrides({ tokenBudget }), /whole number of tokens/);
+  for (const model of ['gpt 5', 'x; rm -rf /', '', '-m', 'a'.repeat(101)])
+    assert.throws(() => validateOverrides({ model }), UsageError, model);
+  for (const tokenBudget of [0, -5, 1.5, Number.NaN])
+    assert.throws(() => validateOverrides({ tokenBudget }), /whole number of tokens/);
   assert.throws(() => validateOverrides({ tokenBudget: '5000' as unknown as number }), UsageError);
-  for (const model of ['gpt-5.5', 'o4-mini', 'openrouter/meta:llama-3', null]) assert.doesNotThrow(() => validateOverrides({ model }));
+  for (const model of ['gpt-5.5', 'o4-mini', 'openrouter/meta:llama-3', null])
+    assert.doesNotThrow(() => validateOverrides({ model }));
   assert.doesNotThrow(() => validateOverrides({ tokenBudget: 200_000, base: 'main' }));
   assert.doesNotThrow(() => validateOverrides({}));
-  for (const base of ['--upload-pack=touch x', '-b', ' ']) assert.throws(() => validateOverrides({ base }), /not a branch or commit/);
+  for (const base of ['--upload-pack=touch x', '-b', ' '])
+    assert.throws(() => validateOverrides({ base }), /not a branch or commit/);
 });
 
 test('the default prompt states the worktree, the checks and who commits', () => {
-  const p = defaultPrompt({ title: 'T', prompt: 'Do X', index: 2, attempts: 4, worktree: '/w/2', branch: 'quartet/t/2' });
+  const p = defaultPrompt({
+    title: 'T',
+    prompt: 'Do X',
+    index: 2,
+    attempts: 4,
+    worktree: '/w/2',
+    branch: 'quartet/t/2',
+  });
   assert.match(p, /^Do X/);
   assert.match(p, /attempt 2 of 4/);
   assert.match(p, /\/w\/2/);
@@ -52,7 +67,10 @@ test('the default prompt states the worktree, the checks and who commits', () =>
 });
 
 test('commit messages come from the final message, with a fallback and a trailer', () => {
-  assert.equal(commitMessage('## Add greeting\n\nAdded hello().', 'T', 'a-1'), 'Add greeting\n\nAdded hello().\n\nQuartet-Attempt: a-1\n');
+  assert.equal(
+    commitMessage('## Add greeting\n\nAdded hello().', 'T', 'a-1'),
+    'Add greeting\n\nAdded hello().\n\nQuartet-Attempt: a-1\n',
+  );
   assert.equal(commitMessage(null, 'My task', 'a-2'), 'Quartet: My task\n\nQuartet-Attempt: a-2\n');
   assert.ok((commitMessage('x'.repeat(200), 'T', 'a').split('\n')[0] ?? '').length <= 72);
 });

@@ -6,10 +6,23 @@ import { issueTaskKey, validateIssueSource } from '../../src/core/orchestrator/i
 import { branchName } from '../../src/core/orchestrator/ids';
 
 test('issue sources are validated; links other than http(s) are dropped', () => {
-  const s = validateIssueSource({ kind: 'github', issueId: 'I_1', identifier: '#1', url: 'https://github.com/o/r/issues/1', state: 'open' });
+  const s = validateIssueSource({
+    kind: 'github',
+    issueId: 'I_1',
+    identifier: '#1',
+    url: 'https://github.com/o/r/issues/1',
+    state: 'open',
+  });
   assert.equal(s.url, 'https://github.com/o/r/issues/1');
-  assert.equal(validateIssueSource({ kind: 'github', issueId: 'I_1', identifier: '#1', url: 'javascript:alert(1)', state: 'open' }).url, null);
-  assert.throws(() => validateIssueSource({ kind: 'github', identifier: '#1', state: 'open' }), /source.issueId is required/);
+  assert.equal(
+    validateIssueSource({ kind: 'github', issueId: 'I_1', identifier: '#1', url: 'javascript:alert(1)', state: 'open' })
+      .url,
+    null,
+  );
+  assert.throws(
+    () => validateIssueSource({ kind: 'github', identifier: '#1', state: 'open' }),
+    /source.issueId is required/,
+  );
   assert.throws(() => validateIssueSource('I_1'), /must be an object/);
   assert.throws(() => validateIssueSource({ kind: 'x', issueId: 'i', identifier: '', state: 'open' }), /identifier/);
 });

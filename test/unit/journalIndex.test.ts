@@ -62,7 +62,10 @@ test('a tail read parses only the tail: appended records are indexed incremental
     assert.equal(journalIndexStats.scannedBytes, scannedBefore, 'nothing was re-scanned');
     writeEvents(j, 10, 'more');
     const tail = readIndexed(path, 2000);
-    assert.deepEqual(tail.map((r) => r.seq), [2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009]);
+    assert.deepEqual(
+      tail.map((r) => r.seq),
+      [2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009],
+    );
     assert.ok(journalIndexStats.scannedBytes - scannedBefore < 2000, 'only the appended bytes were scanned');
     j.close();
   });
@@ -76,9 +79,15 @@ test('a line still being written is not returned until its newline arrives', () 
     j.close();
     const next = JSON.stringify({ seq: 3, at: 'now', kind: 'event', event: { type: 'warning', message: 'late' } });
     appendFileSync(path, next.slice(0, 10));
-    assert.deepEqual(readIndexed(path, 2).map((r) => r.seq), [2]);
+    assert.deepEqual(
+      readIndexed(path, 2).map((r) => r.seq),
+      [2],
+    );
     appendFileSync(path, `${next.slice(10)}\n`);
-    assert.deepEqual(readIndexed(path, 2).map((r) => r.seq), [2, 3]);
+    assert.deepEqual(
+      readIndexed(path, 2).map((r) => r.seq),
+      [2, 3],
+    );
   });
 });
 
@@ -93,8 +102,14 @@ test('a torn line from a crash is skipped, and the next Journal starts on a fres
     again.event({ type: 'warning', message: 'after the crash' });
     again.close();
     const all = readJournal(path);
-    assert.deepEqual(all.map((r) => r.seq), [0, 1, 2, 3, 4]);
-    assert.equal(all[4]?.kind === 'event' && all[4].event.type === 'warning' && all[4].event.message, 'after the crash');
+    assert.deepEqual(
+      all.map((r) => r.seq),
+      [0, 1, 2, 3, 4],
+    );
+    assert.equal(
+      all[4]?.kind === 'event' && all[4].event.type === 'warning' && all[4].event.message,
+      'after the crash',
+    );
     assert.deepEqual(readIndexed(path, 3), naive(path, 3));
   });
 });
@@ -111,7 +126,11 @@ test('a journal replaced by a shorter file is re-indexed, not read at stale offs
     writeEvents(k, 5, 'new');
     k.close();
     assert.deepEqual(readIndexed(path, 1), naive(path, 1));
-    assert.ok(readIndexed(path, 0).every((r) => r.kind === 'event' && r.event.type === 'warning' && r.event.message.startsWith('new')));
+    assert.ok(
+      readIndexed(path, 0).every(
+        (r) => r.kind === 'event' && r.event.type === 'warning' && r.event.message.startsWith('new'),
+      ),
+    );
   });
 });
 
@@ -136,7 +155,10 @@ test('a record over the line cap becomes one truncated malformed record', () => 
     j.close();
     const [rec] = readJournal(path);
     assert.ok(rec?.kind === 'event' && rec.event.type === 'malformed');
-    assert.match(rec.kind === 'event' && rec.event.type === 'malformed' ? rec.event.reason : '', /over 4096 bytes truncated/);
+    assert.match(
+      rec.kind === 'event' && rec.event.type === 'malformed' ? rec.event.reason : '',
+      /over 4096 bytes truncated/,
+    );
     assert.ok(readFileSync(path).length < 4096);
   });
 });
@@ -159,7 +181,10 @@ test('pages: at most maxBytes of lines (never less than one record), with the ne
       if (page.next !== null) assert.equal(page.next, (page.records.at(-1)?.seq ?? -1) + 1);
       at = page.next;
     }
-    assert.deepEqual(seen, Array.from({ length: 100 }, (_, i) => i));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     assert.ok(pages > 5, `${pages} pages`);
     assert.deepEqual(readIndexedPage(path, 100, 1024), { records: [], next: null });
   } finally {
@@ -176,13 +201,17 @@ test('a follower polling pages (as the panel pump does) reads exactly the new re
     const poll = (): { seqs: number[]; parsed: number; scanned: number } => {
       const [parsed, scanned] = [journalIndexStats.parsedLines, journalIndexStats.scannedBytes];
       const seqs: number[] = [];
-      for (let at: number | null = cursor; at !== null; ) {
+      for (let at: number | null = cursor; at !== null;) {
         const page = readIndexedPage(path, at, 4096);
         seqs.push(...page.records.map((r) => r.seq));
         if (page.records.length) cursor = (page.records.at(-1) as JournalRecord).seq + 1;
         at = page.next;
       }
-      return { seqs, parsed: journalIndexStats.parsedLines - parsed, scanned: journalIndexStats.scannedBytes - scanned };
+      return {
+        seqs,
+        parsed: journalIndexStats.parsedLines - parsed,
+        scanned: journalIndexStats.scannedBytes - scanned,
+      };
     };
     assert.equal(poll().seqs.length, 300);
     const idle = poll();
@@ -191,7 +220,11 @@ test('a follower polling pages (as the panel pump does) reads exactly the new re
       const size = readFileSync(path).length;
       writeEvents(j, k, `round ${k}`);
       const got = poll();
-      assert.deepEqual(got.seqs, Array.from({ length: k }, (_, i) => cursor - k + i), `the ${k} new records, in order`);
+      assert.deepEqual(
+        got.seqs,
+        Array.from({ length: k }, (_, i) => cursor - k + i),
+        `the ${k} new records, in order`,
+      );
       assert.equal(got.parsed, k, 'only the new lines were parsed');
       assert.equal(got.scanned, readFileSync(path).length - size, 'only the appended bytes were scanned');
     }

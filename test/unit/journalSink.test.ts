@@ -49,21 +49,42 @@ test('past the byte budget output deltas are counted, not written; the budget is
     const cap = 200 * 1024;
     const reached: string[] = [];
     const j = new Journal(path, [], undefined, { maxBytes: cap, onBudget: (m) => reached.push(m) });
-    const delta = (i: number): unknown => ({ method: 'item/commandExecution/outputDelta', params: { itemId: 'c1', delta: `y ${i} ${'y'.repeat(500)}` } });
+    const delta = (i: number): unknown => ({
+      method: 'item/commandExecution/outputDelta',
+      params: { itemId: 'c1', delta: `y ${i} ${'y'.repeat(500)}` },
+    });
     // An endless printer: ~50 MiB of deltas, 250 times the budget.
     for (let i = 0; i < 100_000; i++) j.raw('in', delta(i));
     j.raw('in', { method: 'item/completed', params: { item: { id: 'c1', type: 'commandExecution' } } });
     j.event({ type: 'phase', phase: 'stopped', reason: 'journal_budget', message: 'stopped' });
     j.close();
     assert.equal(reached.length, 1);
-    assert.match(reached[0] ?? '', /journal budget reached \(204800 bytes, quartet\.journal\.maxBytesPerAttempt\): output summarized/);
+    assert.match(
+      reached[0] ?? '',
+      /journal budget reached \(204800 bytes, quartet\.journal\.maxBytesPerAttempt\): output summarized/,
+    );
     const size = readFileSync(path).length;
     assert.ok(size < cap * 1.25 + 64 * 1024, `journal is ${size} bytes for a ${cap}-byte budget`);
-    const records = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; msg?: { method?: string }; event?: { type: string; message?: string; phase?: string } });
-    const summaries = records.filter((r) => r.event?.type === 'warning' && /output deltas \(\d+ bytes\) summarized/.test(r.event.message ?? ''));
+    const records = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            kind: string;
+            msg?: { method?: string };
+            event?: { type: string; message?: string; phase?: string };
+          },
+      );
+    const summaries = records.filter(
+      (r) => r.event?.type === 'warning' && /output deltas \(\d+ bytes\) summarized/.test(r.event.message ?? ''),
+    );
     assert.ok(summaries.length >= 1, 'the skipped output is summarized');
     assert.equal(records.at(-1)?.event?.phase, 'stopped', 'the end of the attempt is still recorded');
-    assert.ok(records.some((r) => r.msg?.method === 'item/completed'), 'protocol records past the budget are kept');
+    assert.ok(
+      records.some((r) => r.msg?.method === 'item/completed'),
+      'protocol records past the budget are kept',
+    );
     // A retry opens the same file: already over budget, it says so at its first record.
     const again: string[] = [];
     const k = new Journal(path, [], undefined, { maxBytes: cap, onBudget: (m) => again.push(m) });

@@ -14,12 +14,18 @@ function frame(chunks: (string | Buffer)[], cap = 1024): FramedMessage[] {
 
 test('messages split across chunks are reassembled', () => {
   const out = frame(['{"a":', '1}\n{"b"', ':2}\n']);
-  assert.deepEqual(out, [{ ok: true, value: { a: 1 } }, { ok: true, value: { b: 2 } }]);
+  assert.deepEqual(out, [
+    { ok: true, value: { a: 1 } },
+    { ok: true, value: { b: 2 } },
+  ]);
 });
 
 test('several messages in one chunk, CRLF and blank lines', () => {
   const out = frame(['{"a":1}\r\n\n{"b":2}\n']);
-  assert.deepEqual(out.map((m) => m.ok && m.value), [{ a: 1 }, { b: 2 }]);
+  assert.deepEqual(
+    out.map((m) => m.ok && m.value),
+    [{ a: 1 }, { b: 2 }],
+  );
 });
 
 test('a multi-byte character split between chunks survives', () => {

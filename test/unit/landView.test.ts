@@ -4,7 +4,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHASES, type AttemptSnapshot, type LandProgress } from '../../src/shared/model';
 import { canResolve } from '../../src/shared/attemptActions';
-import { fixTurnsText, followUpReasonLabel, isPrLand, landHeadline, landStatusClass, offersResolve, prChecksText, prReviewsText, visibleSteps } from '../../src/shared/landView';
+import {
+  fixTurnsText,
+  followUpReasonLabel,
+  isPrLand,
+  landHeadline,
+  landStatusClass,
+  offersResolve,
+  prChecksText,
+  prReviewsText,
+  visibleSteps,
+} from '../../src/shared/landView';
 import { parseWebviewMessage } from '../../src/shared/protocolGuards';
 import type { WebviewRequest } from '../../src/shared/protocol';
 import { isResolvable } from '../../src/extension/viewModel/contextValue';
@@ -13,19 +23,45 @@ import { attemptFixture } from '../webview/snapshotFixture';
 import { CONFLICT_TASK, landingSnapshot, PR_TASK, prLanding } from '../webview/landingFixture';
 
 const task = { baseRef: 'main' };
-const local = (o: Partial<LandProgress> = {}): LandProgress => ({ attemptId: 'a', step: 'merge', status: 'running', message: '', steps: [], conflictFiles: [], ...o });
+const local = (o: Partial<LandProgress> = {}): LandProgress => ({
+  attemptId: 'a',
+  step: 'merge',
+  status: 'running',
+  message: '',
+  steps: [],
+  conflictFiles: [],
+  ...o,
+});
 
 test('headline: which kind of land, where, and how it ended', () => {
   assert.equal(landHeadline(local(), task, 2), 'Landing #2 locally on main');
   assert.equal(landHeadline(local({ status: 'landed' }), task, 2), 'Landed #2 locally on main');
-  assert.equal(landHeadline(local({ status: 'conflict' }), task, 1), 'The land of #1 locally on main conflicts with main');
-  assert.equal(landHeadline(local({ status: 'checks_failed' }), task, 1), 'The land of #1 locally on main stopped: the checks failed');
-  assert.equal(landHeadline(local({ status: 'refused' }), task, null), 'The land of the attempt locally on main was refused');
+  assert.equal(
+    landHeadline(local({ status: 'conflict' }), task, 1),
+    'The land of #1 locally on main conflicts with main',
+  );
+  assert.equal(
+    landHeadline(local({ status: 'checks_failed' }), task, 1),
+    'The land of #1 locally on main stopped: the checks failed',
+  );
+  assert.equal(
+    landHeadline(local({ status: 'refused' }), task, null),
+    'The land of the attempt locally on main was refused',
+  );
   // Before GitHub gave the PR a number, `prRepo` already says it is one.
-  assert.equal(landHeadline(prLanding({ step: 'push', pr: undefined }), task, 2), 'Landing #2 as pull request on octo/sample');
+  assert.equal(
+    landHeadline(prLanding({ step: 'push', pr: undefined }), task, 2),
+    'Landing #2 as pull request on octo/sample',
+  );
   assert.equal(landHeadline(prLanding(), task, 2), 'Landing #2 as pull request #12 on octo/sample');
-  assert.equal(landHeadline(prLanding({ status: 'needs_you' }), task, 2), 'The land of #2 as pull request #12 on octo/sample needs you');
-  assert.equal(landHeadline(prLanding({ status: 'failed' }), task, 2), 'The land of #2 as pull request #12 on octo/sample failed');
+  assert.equal(
+    landHeadline(prLanding({ status: 'needs_you' }), task, 2),
+    'The land of #2 as pull request #12 on octo/sample needs you',
+  );
+  assert.equal(
+    landHeadline(prLanding({ status: 'failed' }), task, 2),
+    'The land of #2 as pull request #12 on octo/sample failed',
+  );
   assert.equal(isPrLand(local()), false);
   assert.equal(isPrLand({ prRepo: 'o/r' }), true);
 });
@@ -40,16 +76,34 @@ test('PR facts: checks, reviews, fix turns', () => {
   assert.equal(prReviewsText({ approved: ['a', 'b'], changesRequested: [] }), 'approved by a, b');
   assert.equal(prReviewsText({ approved: [], changesRequested: ['c'] }), 'changes requested by c');
   assert.deepEqual([0, 1, 3].map(fixTurnsText), ['no fix turns', '1 fix turn', '3 fix turns']);
-  assert.deepEqual(['resolve-conflicts', 'pr-fix', 'pr-conflicts', 'autopilot-continue'].map(followUpReasonLabel), ['resolve conflicts', 'fix for the pull request', 'pull request conflicts', 'autopilot continue']);
-  assert.deepEqual(['ok', 'landed', 'running', 'skipped', 'failed', 'conflict'].map(landStatusClass), ['passed', 'passed', 'land-running', 'muted', 'error-text', 'error-text']);
+  assert.deepEqual(['resolve-conflicts', 'pr-fix', 'pr-conflicts', 'autopilot-continue'].map(followUpReasonLabel), [
+    'resolve conflicts',
+    'fix for the pull request',
+    'pull request conflicts',
+    'autopilot continue',
+  ]);
+  assert.deepEqual(['ok', 'landed', 'running', 'skipped', 'failed', 'conflict'].map(landStatusClass), [
+    'passed',
+    'passed',
+    'land-running',
+    'muted',
+    'error-text',
+    'error-text',
+  ]);
 });
 
 test('the panel offers Resolve exactly where the tree does', () => {
   const variants: Partial<AttemptSnapshot>[] = [
-    {}, { resultCommit: 'c' }, { resultCommit: 'c', conflicts: { withBase: true, files: [], withAttempts: [] } },
+    {},
+    { resultCommit: 'c' },
+    { resultCommit: 'c', conflicts: { withBase: true, files: [], withAttempts: [] } },
     { resultCommit: 'c', conflicts: { withBase: false, files: [], withAttempts: ['x'] } },
     { resultCommit: 'c', threadId: null, conflicts: { withBase: true, files: [], withAttempts: [] } },
-    { resultCommit: 'c', archived: { at: 'x', reason: 'r', patch: 'p', postMortem: 'm' }, conflicts: { withBase: true, files: [], withAttempts: [] } },
+    {
+      resultCommit: 'c',
+      archived: { at: 'x', reason: 'r', patch: 'p', postMortem: 'm' },
+      conflicts: { withBase: true, files: [], withAttempts: [] },
+    },
   ];
   let offered = 0;
   for (const phase of PHASES) {
@@ -67,8 +121,14 @@ test('the panel offers Resolve exactly where the tree does', () => {
 test('cards offer Resolve unless the land panel already does', () => {
   const s = landingSnapshot();
   const conflictTask = s.tasks[1]!;
-  assert.deepEqual(conflictTask.attempts.map((a) => offersResolve(conflictTask, a)), [false, true, false]);
-  assert.deepEqual(s.tasks[0]!.attempts.map((a) => offersResolve(s.tasks[0]!, a)), [false, false]);
+  assert.deepEqual(
+    conflictTask.attempts.map((a) => offersResolve(conflictTask, a)),
+    [false, true, false],
+  );
+  assert.deepEqual(
+    s.tasks[0]!.attempts.map((a) => offersResolve(s.tasks[0]!, a)),
+    [false, false],
+  );
 });
 
 function deps(snapshot = landingSnapshot()): RequestDeps & { calls: string[] } {
@@ -76,16 +136,25 @@ function deps(snapshot = landingSnapshot()): RequestDeps & { calls: string[] } {
   return {
     calls,
     snapshot: () => snapshot,
-    api: { stop: async () => undefined, retry: async () => undefined, answer: async () => undefined, journal: async () => [] },
+    api: {
+      stop: async () => undefined,
+      retry: async () => undefined,
+      answer: async () => undefined,
+      journal: async () => [],
+    },
     resolveWithAgent: (id) => void calls.push(`resolve ${id}`),
     openDiff: async () => undefined,
     openExternal: async () => undefined,
     rawSeqs: () => undefined,
   };
 }
-const resolveReq = (attemptId: string): WebviewRequest => ({ type: 'attempt/conflicts/resolve', id: 5, params: { attemptId } });
+const resolveReq = (attemptId: string): WebviewRequest => ({
+  type: 'attempt/conflicts/resolve',
+  id: 5,
+  params: { attemptId },
+});
 
-test('host: Resolve is checked against the snapshot (the tree\'s rule, no land running) before the command runs', async () => {
+test("host: Resolve is checked against the snapshot (the tree's rule, no land running) before the command runs", async () => {
   const d = deps();
   assert.equal((await answerRequest(resolveReq(`${CONFLICT_TASK}-1`), d)).error, undefined);
   assert.equal((await answerRequest(resolveReq(`${CONFLICT_TASK}-3`), d)).error?.code, 'refused', 'no thread');
@@ -110,9 +179,15 @@ test('steps: a running entry followed by its outcome is dropped; a final done th
     { step: 'wait', status: 'ok', detail: 'checks pass' },
     { step: 'done', status: 'ok', detail: 'merged PR #1' },
   ];
-  assert.deepEqual(visibleSteps({ steps, message: 'merged PR #1' }).map((s) => `${s.step} ${s.status}`), ['push ok', 'wait running', 'fix ok', 'wait ok']);
+  assert.deepEqual(
+    visibleSteps({ steps, message: 'merged PR #1' }).map((s) => `${s.step} ${s.status}`),
+    ['push ok', 'wait running', 'fix ok', 'wait ok'],
+  );
   assert.equal(visibleSteps({ steps, message: 'something else' }).at(-1)?.step, 'done');
   // While it runs, the current step's running line stays.
-  assert.deepEqual(visibleSteps({ steps: steps.slice(0, 3), message: '' }).map((s) => `${s.step} ${s.status}`), ['push ok', 'wait running']);
+  assert.deepEqual(
+    visibleSteps({ steps: steps.slice(0, 3), message: '' }).map((s) => `${s.step} ${s.status}`),
+    ['push ok', 'wait running'],
+  );
   assert.equal(prReviewsText({ approved: [], changesRequested: [] }, 'merged'), 'no reviews');
 });

@@ -53,17 +53,44 @@ test('requests are checked against the snapshot before anything happens', async 
   assert.equal(unknown.error?.code, 'not_found');
   const finished = await answerRequest(req({ type: 'attempt/run/retry', params: { attemptId: `${t1!.id}-4` } }), deps);
   assert.equal(finished.error?.code, 'refused');
-  const stale = await answerRequest(req({ type: 'attempt/question/answer', params: { attemptId: `${t1!.id}-2`, pendingId: 'older', decision: 'accept' } }), deps);
+  const stale = await answerRequest(
+    req({
+      type: 'attempt/question/answer',
+      params: { attemptId: `${t1!.id}-2`, pendingId: 'older', decision: 'accept' },
+    }),
+    deps,
+  );
   assert.equal(stale.error?.code, 'refused');
-  await answerRequest(req({ type: 'attempt/question/answer', params: { attemptId: `${t1!.id}-2`, pendingId: 'pend-1', decision: 'decline', text: 'no' } }), deps);
-  const cross = await answerRequest(req({ type: 'diff/attempts/open', params: { attemptIds: [`${t1!.id}-1`, `${s.tasks[1]!.id}-1`] } }), deps);
+  await answerRequest(
+    req({
+      type: 'attempt/question/answer',
+      params: { attemptId: `${t1!.id}-2`, pendingId: 'pend-1', decision: 'decline', text: 'no' },
+    }),
+    deps,
+  );
+  const cross = await answerRequest(
+    req({ type: 'diff/attempts/open', params: { attemptIds: [`${t1!.id}-1`, `${s.tasks[1]!.id}-1`] } }),
+    deps,
+  );
   assert.equal(cross.error?.code, 'refused');
-  await answerRequest(req({ type: 'diff/attempts/open', params: { attemptIds: [`${t1!.id}-1`, `${t1!.id}-3`] } }), deps);
-  await answerRequest(req({ type: 'diff/attempts/open', params: { attemptIds: [`${t1!.id}-1`], at: { file: 'index.js', line: 3 } } }), deps);
+  await answerRequest(
+    req({ type: 'diff/attempts/open', params: { attemptIds: [`${t1!.id}-1`, `${t1!.id}-3`] } }),
+    deps,
+  );
+  await answerRequest(
+    req({ type: 'diff/attempts/open', params: { attemptIds: [`${t1!.id}-1`], at: { file: 'index.js', line: 3 } } }),
+    deps,
+  );
   const js = await answerRequest(req({ type: 'link/url/open', params: { url: 'javascript:alert(1)' } }), deps);
   assert.equal(js.error?.code, 'refused');
   await answerRequest(req({ type: 'link/url/open', params: { url: 'https://example.com/' } }), deps);
-  assert.deepEqual(deps.calls, [`stop ${t1!.id}-1`, `answer ${t1!.id}-2 decline no`, `diff ${t1!.id}-1 ${t1!.id}-3`, `diff ${t1!.id}-1 at index.js:3`, 'open https://example.com/']);
+  assert.deepEqual(deps.calls, [
+    `stop ${t1!.id}-1`,
+    `answer ${t1!.id}-2 decline no`,
+    `diff ${t1!.id}-1 ${t1!.id}-3`,
+    `diff ${t1!.id}-1 at index.js:3`,
+    'open https://example.com/',
+  ]);
 });
 
 test('a failing supervisor call becomes an error reply, never a throw', async () => {
@@ -78,7 +105,10 @@ test('a failing supervisor call becomes an error reply, never a throw', async ()
 test('the full raw record of a command comes with the raw messages of its item', async () => {
   const journal = syntheticJournal({ events: 40, raw: true });
   const ev = journal.find((r) => r.kind === 'event' && r.event.type === 'command');
-  const reply = await answerRequest(req({ type: 'journal/record/get', params: { attemptId: 't-aaaaaaaaaaaa-1', seq: ev!.seq } }), fakeDeps(snapshotFixture(), journal));
+  const reply = await answerRequest(
+    req({ type: 'journal/record/get', params: { attemptId: 't-aaaaaaaaaaaa-1', seq: ev!.seq } }),
+    fakeDeps(snapshotFixture(), journal),
+  );
   const records = (reply.result as { records: JournalRecord[] }).records;
   assert.ok(records.some((r) => r.seq === ev!.seq));
   assert.ok(records.some((r) => r.kind === 'raw' && JSON.stringify(r.msg).includes('aggregatedOutput')));
@@ -94,14 +124,30 @@ async function drain(pump: JournalPump, chunks: JournalChunk[], until: () => boo
 test('the pump sends capped chunks whose ranges are contiguous and cover raw records', async () => {
   const journal = syntheticJournal({ events: 3000, raw: true });
   const chunks: JournalChunk[] = [];
-  const pump = new JournalPump('a', 0, { fetch: async (_id, from) => journal.filter((r) => r.seq >= from), send: (c) => chunks.push(c), isLive: () => false, log: () => undefined }, { intervalMs: 5, errorBackoffMs: 5, maxRecordsPerChunk: 500, maxBytesPerChunk: 64 * 1024 });
+  const pump = new JournalPump(
+    'a',
+    0,
+    {
+      fetch: async (_id, from) => journal.filter((r) => r.seq >= from),
+      send: (c) => chunks.push(c),
+      isLive: () => false,
+      log: () => undefined,
+    },
+    { intervalMs: 5, errorBackoffMs: 5, maxRecordsPerChunk: 500, maxBytesPerChunk: 64 * 1024 },
+  );
   const end = (journal[journal.length - 1] as JournalRecord).seq + 1;
   await drain(pump, chunks, () => chunks.at(-1)?.nextSeq === end);
   assert.equal(chunks[0]!.fromSeq, 0);
   for (let i = 1; i < chunks.length; i++) assert.equal(chunks[i]!.fromSeq, chunks[i - 1]!.nextSeq);
-  assert.ok(chunks.every((c) => c.records.length <= 500 && c.records.every((r) => r.seq >= c.fromSeq && r.seq < c.nextSeq)));
+  assert.ok(
+    chunks.every((c) => c.records.length <= 500 && c.records.every((r) => r.seq >= c.fromSeq && r.seq < c.nextSeq)),
+  );
   assert.ok(chunks.every((c) => JSON.stringify(c.records).length <= 64 * 1024 + 4096));
-  assert.equal(chunks.reduce((n, c) => n + c.records.length, 0), journal.filter((r) => r.kind === 'event').length + journal.filter((r) => r.kind === 'raw' && JSON.stringify(r.msg).includes('turn/diff/updated')).length);
+  assert.equal(
+    chunks.reduce((n, c) => n + c.records.length, 0),
+    journal.filter((r) => r.kind === 'event').length +
+      journal.filter((r) => r.kind === 'raw' && JSON.stringify(r.msg).includes('turn/diff/updated')).length,
+  );
   assert.ok(pump.rawSeqs.size > 0);
 });
 
@@ -109,7 +155,17 @@ test('the pump polls only new records and idles once a finished attempt is drain
   const journal = syntheticJournal({ events: 50 });
   const froms: number[] = [];
   const chunks: JournalChunk[] = [];
-  const pump = new JournalPump('a', 10, { fetch: async (_id, from) => (froms.push(from), journal.filter((r) => r.seq >= from)), send: (c) => chunks.push(c), isLive: () => false, log: () => undefined }, { intervalMs: 1, errorBackoffMs: 1, maxRecordsPerChunk: 1000, maxBytesPerChunk: 1e6 });
+  const pump = new JournalPump(
+    'a',
+    10,
+    {
+      fetch: async (_id, from) => (froms.push(from), journal.filter((r) => r.seq >= from)),
+      send: (c) => chunks.push(c),
+      isLive: () => false,
+      log: () => undefined,
+    },
+    { intervalMs: 1, errorBackoffMs: 1, maxRecordsPerChunk: 1000, maxBytesPerChunk: 1e6 },
+  );
   pump.start();
   for (let i = 0; i < 1000 && froms.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
   await new Promise((r) => setTimeout(r, 30));
@@ -129,9 +185,18 @@ test('the pump follows the journal route page after page at once while `next` sa
     const last = records.at(-1);
     return { records, next: last && last.seq < journal.length - 1 ? last.seq + 1 : null };
   };
-  const pump = new JournalPump('a', 0, { fetch, send: (c) => chunks.push(c), isLive: () => false, log: () => undefined }, { intervalMs: 3_600_000, errorBackoffMs: 3_600_000, maxRecordsPerChunk: 1000, maxBytesPerChunk: 1e6 });
+  const pump = new JournalPump(
+    'a',
+    0,
+    { fetch, send: (c) => chunks.push(c), isLive: () => false, log: () => undefined },
+    { intervalMs: 3_600_000, errorBackoffMs: 3_600_000, maxRecordsPerChunk: 1000, maxBytesPerChunk: 1e6 },
+  );
   await drain(pump, chunks, () => chunks.at(-1)?.nextSeq === journal.length);
-  assert.deepEqual(froms, Array.from({ length: Math.ceil(journal.length / 25) }, (_, i) => i * 25), 'one fetch per page, none after the last');
+  assert.deepEqual(
+    froms,
+    Array.from({ length: Math.ceil(journal.length / 25) }, (_, i) => i * 25),
+    'one fetch per page, none after the last',
+  );
   for (let i = 1; i < chunks.length; i++) assert.equal(chunks[i]!.fromSeq, chunks[i - 1]!.nextSeq);
 });
 
@@ -140,16 +205,28 @@ test('subscriptions stream only known attempts, and pick up attempts the snapsho
   let known = new Set<string>();
   const chunks: JournalChunk[] = [];
   const subs = new JournalSubscriptions(
-    { known: () => known, isLive: () => false, fetch: async (_id, from) => journal.filter((r) => r.seq >= from), send: (c) => chunks.push(c), log: () => undefined },
+    {
+      known: () => known,
+      isLive: () => false,
+      fetch: async (_id, from) => journal.filter((r) => r.seq >= from),
+      send: (c) => chunks.push(c),
+      log: () => undefined,
+    },
     { intervalMs: 1, errorBackoffMs: 1, maxRecordsPerChunk: 1000, maxBytesPerChunk: 1e6 },
   );
-  subs.set([{ attemptId: 'a', fromSeq: 0 }, { attemptId: 'b', fromSeq: 5 }]);
+  subs.set([
+    { attemptId: 'a', fromSeq: 0 },
+    { attemptId: 'b', fromSeq: 5 },
+  ]);
   assert.deepEqual(subs.following, [], 'nothing the snapshot does not know');
   known = new Set(['a', 'b']);
   subs.startNewlyKnown();
   for (let i = 0; i < 1000 && chunks.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
   assert.deepEqual(subs.following.sort(), ['a', 'b']);
-  assert.deepEqual(chunks.map((c) => [c.attemptId, c.fromSeq]).sort(), [['a', 0], ['b', 5]]);
+  assert.deepEqual(chunks.map((c) => [c.attemptId, c.fromSeq]).sort(), [
+    ['a', 0],
+    ['b', 5],
+  ]);
   subs.set([{ attemptId: 'b', fromSeq: 5 }]);
   assert.deepEqual(subs.following, ['b']);
   subs.stopAll();
@@ -157,9 +234,29 @@ test('subscriptions stream only known attempts, and pick up attempts the snapsho
 });
 
 test('the HTML: strict CSP with a nonce, no inline script, state JSON that cannot break out', () => {
-  const state = { protocol: 1, snapshot: null, view: { view: 'board' as const, attemptId: '</script><script>alert(1)</script>', compareIds: [], filter: 'all' as const, search: '' }, prices: DEFAULT_PRICE_TABLE };
-  const html = renderPanelHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x.vscode-cdn.net/dist/webview.js', styleUri: 'https://x.vscode-cdn.net/dist/webview.css', initialState: state });
-  assert.match(html, /default-src 'none'; img-src https:\/\/x\.vscode-cdn\.net data:; style-src https:\/\/x\.vscode-cdn\.net; script-src 'nonce-abc123'; font-src https:\/\/x\.vscode-cdn\.net/);
+  const state = {
+    protocol: 1,
+    snapshot: null,
+    view: {
+      view: 'board' as const,
+      attemptId: '</script><script>alert(1)</script>',
+      compareIds: [],
+      filter: 'all' as const,
+      search: '',
+    },
+    prices: DEFAULT_PRICE_TABLE,
+  };
+  const html = renderPanelHtml({
+    cspSource: 'https://x.vscode-cdn.net',
+    nonce: 'abc123',
+    scriptUri: 'https://x.vscode-cdn.net/dist/webview.js',
+    styleUri: 'https://x.vscode-cdn.net/dist/webview.css',
+    initialState: state,
+  });
+  assert.match(
+    html,
+    /default-src 'none'; img-src https:\/\/x\.vscode-cdn\.net data:; style-src https:\/\/x\.vscode-cdn\.net; script-src 'nonce-abc123'; font-src https:\/\/x\.vscode-cdn\.net/,
+  );
   assert.equal(html.match(/<script/g)?.length, 2);
   assert.ok(!html.includes('</script><script>alert'));
   assert.deepEqual(JSON.parse(jsonForScript(state)), state);
@@ -171,7 +268,12 @@ test('restore helpers accept only well-formed view state and attempt ids', () =>
   assert.equal(attemptIdFromArg({ attemptId: 't-1-2' }), 't-1-2');
   assert.equal(attemptIdFromArg({ attempt: { id: 't-1-3' } }), 't-1-3');
   assert.equal(attemptIdFromArg(42), undefined);
-  assert.deepEqual(viewFromSavedState({ view: { view: 'attempt', attemptId: 'x', filter: 'errors', compareIds: ['a', 1, 'b'], search: 7 } }), { view: 'attempt', attemptId: 'x', compareIds: ['a', 'b'], filter: 'errors', search: '' });
+  assert.deepEqual(
+    viewFromSavedState({
+      view: { view: 'attempt', attemptId: 'x', filter: 'errors', compareIds: ['a', 1, 'b'], search: 7 },
+    }),
+    { view: 'attempt', attemptId: 'x', compareIds: ['a', 'b'], filter: 'errors', search: '' },
+  );
   assert.equal(viewFromSavedState(undefined).view, 'board');
   assert.equal(viewFromSavedState({ view: { view: 'evil' } }).view, 'board');
 });

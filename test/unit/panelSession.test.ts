@@ -28,7 +28,10 @@ function setup(journal: JournalRecord[] = []) {
   const context = {
     extensionUri: FakeUri.file('/ext'),
     subscriptions: [],
-    workspaceState: { get: (k: string) => memento.get(k), update: async (k: string, v: unknown) => void memento.set(k, v) },
+    workspaceState: {
+      get: (k: string) => memento.get(k),
+      update: async (k: string, v: unknown) => void memento.set(k, v),
+    },
   };
   const panel = registerControlPanel(context as never, {
     getSnapshot: () => snapshot,
@@ -63,18 +66,29 @@ test('one panel, revealed on reuse; locked-down HTML; the handshake sends a fres
   assert.equal(opened.length, 1);
   const p = opened[0] as FakePanel;
   assert.deepEqual([p.viewType, p.title, p.reveals], ['quartet.controlPanel', 'Quartet', 1]);
-  assert.deepEqual((p.webview.options as { localResourceRoots: FakeUri[] }).localResourceRoots.map(String), ['file:/ext/dist', 'file:/ext/media']);
+  assert.deepEqual((p.webview.options as { localResourceRoots: FakeUri[] }).localResourceRoots.map(String), [
+    'file:/ext/dist',
+    'file:/ext/media',
+  ]);
   assert.match(p.webview.html, /script-src 'nonce-[A-Za-z0-9+/=]{20,}'/);
   assert.match(p.webview.html, /src="https:\/\/fake\.vscode-cdn\.net\/ext\/dist\/webview\.js"/);
   p.webview.fromWebview({ type: 'webview/ready', params: { protocol: 1 } });
   assert.ok(last(p, 'state/snapshot/changed'));
   // Closing and reopening lands where the panel was (the webview reports its view as it changes).
-  p.webview.fromWebview({ type: 'view/state/changed', params: { view: { view: 'compare', attemptId: null, compareIds: [`${T1}-1`, `${T1}-3`], filter: 'all', search: '' } } });
+  p.webview.fromWebview({
+    type: 'view/state/changed',
+    params: {
+      view: { view: 'compare', attemptId: null, compareIds: [`${T1}-1`, `${T1}-3`], filter: 'all', search: '' },
+    },
+  });
   p.dispose();
   fake.commands.get('quartet.openControlPanel')?.();
   const reopened = fake.panels.at(-1) as FakePanel;
   assert.notEqual(reopened, p);
-  assert.match(reopened.webview.html, /"view":"compare","attemptId":null,"compareIds":\["t-aaaaaaaaaaaa-1","t-aaaaaaaaaaaa-3"\]/);
+  assert.match(
+    reopened.webview.html,
+    /"view":"compare","attemptId":null,"compareIds":\["t-aaaaaaaaaaaa-1","t-aaaaaaaaaaaa-3"\]/,
+  );
   panel.dispose();
   assert.ok(reopened.disposed);
 });
@@ -86,10 +100,24 @@ test('subscriptions stream chunks; requests are answered; closing stops nothing'
   const p = fake.panels.at(-1) as FakePanel;
   assert.match(p.webview.html, /"view":"attempt","attemptId":"t-aaaaaaaaaaaa-3"/);
   p.webview.fromWebview({ type: 'webview/ready', params: { protocol: 1 } });
-  p.webview.fromWebview({ type: 'journal/subscription/set', params: { attempts: [{ attemptId: `${T1}-3`, fromSeq: 0 }, { attemptId: 't-unknown-1', fromSeq: 0 }] } });
+  p.webview.fromWebview({
+    type: 'journal/subscription/set',
+    params: {
+      attempts: [
+        { attemptId: `${T1}-3`, fromSeq: 0 },
+        { attemptId: 't-unknown-1', fromSeq: 0 },
+      ],
+    },
+  });
   const end = (journal.at(-1) as JournalRecord).seq + 1;
-  await waitUntil(() => p.webview.posted.some((m) => m.type === 'journal/chunk/appended' && (m.params as { nextSeq: number }).nextSeq === end));
-  const chunks = p.webview.posted.filter((m) => m.type === 'journal/chunk/appended').map((m) => m.params as { attemptId: string; nextSeq: number });
+  await waitUntil(() =>
+    p.webview.posted.some(
+      (m) => m.type === 'journal/chunk/appended' && (m.params as { nextSeq: number }).nextSeq === end,
+    ),
+  );
+  const chunks = p.webview.posted
+    .filter((m) => m.type === 'journal/chunk/appended')
+    .map((m) => m.params as { attemptId: string; nextSeq: number });
   assert.ok(chunks.length >= 1 && chunks.every((c) => c.attemptId === `${T1}-3`), 'only known attempts are streamed');
   assert.equal(chunks.at(-1)?.nextSeq, (journal.at(-1) as JournalRecord).seq + 1);
   p.webview.fromWebview({ type: 'attempt/run/retry', id: 1, params: { attemptId: `${T1}-3` } });
@@ -98,7 +126,12 @@ test('subscriptions stream chunks; requests are answered; closing stops nothing'
   p.webview.fromWebview({ type: 'workbench/action/run', id: 4, params: {} });
   await waitUntil(() => p.webview.posted.filter((m) => m.type === 'rpc/reply/sent').length >= 4);
   const replies = p.webview.posted.filter((m) => m.type === 'rpc/reply/sent');
-  assert.deepEqual(replies.map((r) => [r.inReplyTo, (r.error as { code?: string } | undefined)?.code ?? 'ok']).sort(), [[1, 'ok'], [2, 'refused'], [3, 'ok'], [4, 'invalid']]);
+  assert.deepEqual(replies.map((r) => [r.inReplyTo, (r.error as { code?: string } | undefined)?.code ?? 'ok']).sort(), [
+    [1, 'ok'],
+    [2, 'refused'],
+    [3, 'ok'],
+    [4, 'invalid'],
+  ]);
   assert.deepEqual(fake.opened.at(-1), 'https://example.com/a%20b');
   // Snapshots are debounced and pushed while visible; a controlled clock runs the debounce, not a guessed sleep.
   t.mock.timers.enable({ apis: ['setTimeout'] });
@@ -119,14 +152,19 @@ test('the tree can show an attempt; the serializer restores the saved view', asy
   const { panel } = setup(syntheticJournal({ events: 20 }));
   const restored = fake.panels.length;
   const revived = new FakePanel('quartet.controlPanel', 'Quartet');
-  await fake.serializers.get('quartet.controlPanel')?.deserializeWebviewPanel(revived, { view: { view: 'compare', compareIds: [`${T1}-1`, `${T1}-2`], filter: 'errors', search: 'x', attemptId: null } });
+  await fake.serializers.get('quartet.controlPanel')?.deserializeWebviewPanel(revived, {
+    view: { view: 'compare', compareIds: [`${T1}-1`, `${T1}-2`], filter: 'errors', search: 'x', attemptId: null },
+  });
   assert.match(revived.webview.html, /"view":"compare"/);
   assert.equal(fake.panels.length, restored, 'no second panel created');
   panel.showAttempt(`${T1}-2`);
   revived.webview.fromWebview({ type: 'webview/ready', params: { protocol: 1 } });
   assert.deepEqual(last(revived, 'view/attempt/show')?.params, { attemptId: `${T1}-2` });
   // Hidden: nothing is pushed (the webview is torn down); it asks again when shown.
-  revived.webview.fromWebview({ type: 'journal/subscription/set', params: { attempts: [{ attemptId: `${T1}-1`, fromSeq: 0 }] } });
+  revived.webview.fromWebview({
+    type: 'journal/subscription/set',
+    params: { attempts: [{ attemptId: `${T1}-1`, fromSeq: 0 }] },
+  });
   await waitUntil(() => revived.webview.posted.some((m) => m.type === 'journal/chunk/appended'));
   t.mock.timers.enable({ apis: ['setTimeout'] });
   revived.setVisible(false);

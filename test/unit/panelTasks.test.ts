@@ -16,12 +16,24 @@ import type { FollowUpResult } from '../../src/core/contract/replies';
 import { snapshotFixture } from '../webview/snapshotFixture';
 
 const T1 = 't-aaaaaaaaaaaa';
-const GOOD: NewTaskInput = { title: 'Greet', prompt: '# Greet\n\n- in Portuguese', attempts: 2, base: 'main', model: null, tokenBudget: null };
+const GOOD: NewTaskInput = {
+  title: 'Greet',
+  prompt: '# Greet\n\n- in Portuguese',
+  attempts: 2,
+  base: 'main',
+  model: null,
+  tokenBudget: null,
+};
 
 function deps(snapshot: Snapshot, host?: TaskHost): RequestDeps {
   return {
     snapshot: () => snapshot,
-    api: { stop: async () => undefined, retry: async () => undefined, answer: async () => undefined, journal: async () => [] },
+    api: {
+      stop: async () => undefined,
+      retry: async () => undefined,
+      answer: async () => undefined,
+      journal: async () => [],
+    },
     openDiff: async () => undefined,
     resolveWithAgent: () => undefined,
     openExternal: async () => undefined,
@@ -48,7 +60,7 @@ function fakeHost(fail: Record<string, string> = {}): TaskHost & { calls: string
 
 const req = (r: Omit<WebviewRequest, 'id'>): WebviewRequest => ({ ...r, id: 9 }) as WebviewRequest;
 
-test('the title is the prompt\'s first line with text, without Markdown marks, clipped', () => {
+test("the title is the prompt's first line with text, without Markdown marks, clipped", () => {
   assert.equal(titleFromPrompt('\n\n## Make it polite\nbody'), 'Make it polite');
   assert.equal(titleFromPrompt('- [ ] a task\n'), '[ ] a task');
   assert.equal(titleFromPrompt('> quoted first\n'), 'quoted first');
@@ -57,9 +69,16 @@ test('the title is the prompt\'s first line with text, without Markdown marks, c
   assert.equal(titleFromPrompt('x'.repeat(500)).length, 200);
 });
 
-test('the form\'s rules: each bad field is named; a good input has no problems', () => {
+test("the form's rules: each bad field is named; a good input has no problems", () => {
   assert.deepEqual(newTaskProblems(GOOD), {});
-  const bad = newTaskProblems({ title: ' ', prompt: '', attempts: 17, base: 'main branch', model: 'gpt 5', tokenBudget: 10 });
+  const bad = newTaskProblems({
+    title: ' ',
+    prompt: '',
+    attempts: 17,
+    base: 'main branch',
+    model: 'gpt 5',
+    tokenBudget: 10,
+  });
   assert.deepEqual(Object.keys(bad).sort(), ['attempts', 'base', 'model', 'prompt', 'title', 'tokenBudget']);
   assert.equal(newTaskProblems({ ...GOOD, base: '--upload-pack=x' }).base, 'Pick one of the local branches.');
   assert.deepEqual(newTaskProblems({ ...GOOD, base: 'feature/x-1' }), {});
@@ -83,13 +102,19 @@ test('the new messages are validated at the boundary', () => {
   assert.equal(parseWebviewMessage({ type: 'view/state/changed', params: { view: { view: 'new-task' } } }).ok, true);
 });
 
-test('launch: the host checks the form\'s rules again and hands over trimmed input', async () => {
+test("launch: the host checks the form's rules again and hands over trimmed input", async () => {
   const host = fakeHost();
-  const bad = await answerRequest(req({ type: 'task/launch/start', params: { ...GOOD, model: 'rm -rf /' } }), deps(snapshotFixture(), host));
+  const bad = await answerRequest(
+    req({ type: 'task/launch/start', params: { ...GOOD, model: 'rm -rf /' } }),
+    deps(snapshotFixture(), host),
+  );
   assert.equal(bad.error?.code, 'invalid');
   assert.match(bad.error?.message ?? '', /not a model name/);
   assert.deepEqual(host.calls, [], 'nothing launched');
-  const ok = await answerRequest(req({ type: 'task/launch/start', params: { ...GOOD, prompt: `\n${GOOD.prompt}\n\n`, model: ' ' } }), deps(snapshotFixture(), host));
+  const ok = await answerRequest(
+    req({ type: 'task/launch/start', params: { ...GOOD, prompt: `\n${GOOD.prompt}\n\n`, model: ' ' } }),
+    deps(snapshotFixture(), host),
+  );
   assert.deepEqual(ok.result, { taskId: 't-new', attemptIds: ['t-new-1'] });
   assert.deepEqual(host.calls, [`launch ${JSON.stringify({ ...GOOD, model: null })}`]);
   const none = await answerRequest(req({ type: 'task/launch/start', params: GOOD }), deps(snapshotFixture()));
@@ -99,21 +124,43 @@ test('launch: the host checks the form\'s rules again and hands over trimmed inp
 test('follow-up: only ended attempts with a thread, not archived or landed; the task-level send skips the rest and says why', async () => {
   const s = snapshotFixture();
   const host = fakeHost({ [`${T1}-3`]: 'the worktree no longer exists' });
-  const running = await answerRequest(req({ type: 'attempt/followUp/send', params: { attemptId: `${T1}-1`, message: 'more' } }), deps(s, host));
+  const running = await answerRequest(
+    req({ type: 'attempt/followUp/send', params: { attemptId: `${T1}-1`, message: 'more' } }),
+    deps(s, host),
+  );
   assert.equal(running.error?.code, 'refused');
   assert.match(running.error?.message ?? '', /#1 is working/);
-  const ok = await answerRequest(req({ type: 'attempt/followUp/send', params: { attemptId: `${T1}-4`, message: 'more' } }), deps(s, host));
+  const ok = await answerRequest(
+    req({ type: 'attempt/followUp/send', params: { attemptId: `${T1}-4`, message: 'more' } }),
+    deps(s, host),
+  );
   assert.equal(ok.error, undefined);
   assert.deepEqual(host.calls, [`followUp ${T1}-4 more`]);
-  const all = await answerRequest(req({ type: 'task/followUp/send', params: { taskId: T1, message: 'all' } }), deps(s, host));
-  assert.deepEqual(all.result, { sent: [4], skipped: ['attempt #1 is working; wait until it ends', 'attempt #2 is needs-you; wait until it ends', 'attempt #3: the worktree no longer exists'] });
+  const all = await answerRequest(
+    req({ type: 'task/followUp/send', params: { taskId: T1, message: 'all' } }),
+    deps(s, host),
+  );
+  assert.deepEqual(all.result, {
+    sent: [4],
+    skipped: [
+      'attempt #1 is working; wait until it ends',
+      'attempt #2 is needs-you; wait until it ends',
+      'attempt #3: the worktree no longer exists',
+    ],
+  });
   const landed = { ...s, tasks: s.tasks.map((t) => ({ ...t, state: 'landed' as const })) };
-  const none = await answerRequest(req({ type: 'task/followUp/send', params: { taskId: T1, message: 'all' } }), deps(landed, host));
+  const none = await answerRequest(
+    req({ type: 'task/followUp/send', params: { taskId: T1, message: 'all' } }),
+    deps(landed, host),
+  );
   assert.equal(none.error?.code, 'refused');
   assert.match(none.error?.message ?? '', /already landed/);
   const t4 = s.tasks[0]!.attempts[3]!;
   assert.match(followUpBlocker({ ...t4, threadId: null }, false) ?? '', /never started a Codex thread/);
-  assert.match(followUpBlocker({ ...t4, archived: { at: 'x', reason: 'r', patch: 'p', postMortem: 'm' } }, false) ?? '', /archived/);
+  assert.match(
+    followUpBlocker({ ...t4, archived: { at: 'x', reason: 'r', patch: 'p', postMortem: 'm' } }, false) ?? '',
+    /archived/,
+  );
 });
 
 function watchOf(): FollowUpWatch & { bump(): void } {
@@ -133,7 +180,12 @@ test('a follow-up message counts as sent once a snapshot lists it (the route ans
   const watch = watchOf();
   const calls: string[] = [];
   let endTurn: (r: FollowUpResult) => void = () => undefined;
-  const api = { followUp: (id: string, prompt: string, reason: string) => (calls.push(`${id} ${reason} ${prompt}`), new Promise<FollowUpResult>((r) => (endTurn = r))) };
+  const api = {
+    followUp: (id: string, prompt: string, reason: string) => (
+      calls.push(`${id} ${reason} ${prompt}`),
+      new Promise<FollowUpResult>((r) => (endTurn = r))
+    ),
+  };
   let queued = false;
   const p = queueFollowUp(api, watch, 'a-1', 'hello', () => undefined).then(() => (queued = true));
   await new Promise((r) => setImmediate(r));
@@ -141,17 +193,37 @@ test('a follow-up message counts as sent once a snapshot lists it (the route ans
   watch.bump();
   await p;
   assert.deepEqual(calls, [`a-1 ${USER_MESSAGE_REASON} hello`]);
-  endTurn({ attemptId: 'a-1', reason: USER_MESSAGE_REASON, status: 'completed', message: 'ok', commit: null, checks: null });
+  endTurn({
+    attemptId: 'a-1',
+    reason: USER_MESSAGE_REASON,
+    status: 'completed',
+    message: 'ok',
+    commit: null,
+    checks: null,
+  });
 
-  const refused = { followUp: async () => Promise.reject(new Error('attempt a-1 already has a follow-up queued or running')) };
-  await assert.rejects(queueFollowUp(refused, watchOf(), 'a-1', 'again', () => undefined), /already has a follow-up/);
+  const refused = {
+    followUp: async () => Promise.reject(new Error('attempt a-1 already has a follow-up queued or running')),
+  };
+  await assert.rejects(
+    queueFollowUp(refused, watchOf(), 'a-1', 'again', () => undefined),
+    /already has a follow-up/,
+  );
 });
 
 test('the trace shows a follow-up\'s prompt: "you said" for a person, "Quartet asked" for Quartet\'s own turns', () => {
   const t = new TraceBuilder();
   t.append([
-    { seq: 0, at: '2026-11-21T10:00:00Z', event: { type: 'user_message', text: 'Please also mention Lisbon.\nThanks', reason: USER_MESSAGE_REASON } },
-    { seq: 1, at: '2026-11-21T10:00:01Z', event: { type: 'user_message', text: 'Resolve the conflicts', reason: 'resolve-conflicts' } },
+    {
+      seq: 0,
+      at: '2026-11-21T10:00:00Z',
+      event: { type: 'user_message', text: 'Please also mention Lisbon.\nThanks', reason: USER_MESSAGE_REASON },
+    },
+    {
+      seq: 1,
+      at: '2026-11-21T10:00:01Z',
+      event: { type: 'user_message', text: 'Resolve the conflicts', reason: 'resolve-conflicts' },
+    },
   ]);
   const [mine, quartet] = t.items;
   assert.equal(describeItem(mine!), 'you said: Please also mention Lisbon. Thanks');

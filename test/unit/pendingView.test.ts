@@ -12,7 +12,15 @@ import { join } from 'node:path';
 import { CommandIds } from '../../src/extension/commands/commandIds';
 
 const long = `/bin/bash -lc "${'echo step && '.repeat(40)}cp x /var/tmp/y"`;
-const command: PendingQuestion = { id: 'p1', kind: 'command', summary: 'run `echo step && …`', reason: 'copy out', command: long, cwd: '/wt/1', canAcceptForAttempt: true };
+const command: PendingQuestion = {
+  id: 'p1',
+  kind: 'command',
+  summary: 'run `echo step && …`',
+  reason: 'copy out',
+  command: long,
+  cwd: '/wt/1',
+  canAcceptForAttempt: true,
+};
 
 test('the tooltip carries the whole command, the reason and the cwd, unclipped', () => {
   const md = pendingTooltipLines(command).join('  \n');
@@ -24,9 +32,18 @@ test('the tooltip carries the whole command, the reason and the cwd, unclipped',
 
 test('the tooltip lists every path of a patch; none named reads as outside', () => {
   const paths = Array.from({ length: 30 }, (_, i) => `/wt/1/src/file-${i}.ts`).concat('/etc/hosts');
-  const md = pendingTooltipLines({ id: 'p2', kind: 'fileChange', summary: 'change 31 files', reason: null, paths }).join('\n');
+  const md = pendingTooltipLines({
+    id: 'p2',
+    kind: 'fileChange',
+    summary: 'change 31 files',
+    reason: null,
+    paths,
+  }).join('\n');
   for (const p of paths) assert.ok(md.includes(`- \`${p}\``), p);
-  assert.match(pendingTooltipLines({ id: 'p3', kind: 'fileChange', summary: 'apply a patch', reason: null, paths: [] }).join('\n'), /treated as outside/);
+  assert.match(
+    pendingTooltipLines({ id: 'p3', kind: 'fileChange', summary: 'apply a patch', reason: null, paths: [] }).join('\n'),
+    /treated as outside/,
+  );
 });
 
 test('a code block is not closed early by backticks in the command', () => {
@@ -43,15 +60,24 @@ test('Accept for this attempt: offered for approvals Codex takes it for, never f
 
 test('the allow-list comes from the user reader only; non-plain entries are set aside', () => {
   const workspace = (k: string): unknown => (k === 'approvals.allowedCommandPrefixes' ? ['rm -rf'] : undefined);
-  const user = (k: string): unknown => (k === 'approvals.allowedCommandPrefixes' ? ['npm ci', ' git status ', 'npm ci; rm -rf ~', 7] : undefined);
+  const user = (k: string): unknown =>
+    k === 'approvals.allowedCommandPrefixes' ? ['npm ci', ' git status ', 'npm ci; rm -rf ~', 7] : undefined;
   assert.deepEqual(supervisorSettings(workspace).allowedCommandPrefixes, [], 'a workspace value never counts');
   assert.deepEqual(supervisorSettings(workspace, () => true, user).allowedCommandPrefixes, ['npm ci', 'git status']);
   assert.deepEqual(allowedCommandPrefixes(user).invalid, ['npm ci; rm -rf ~']);
-  assert.equal(launchOptions((k) => (k === 'autoApprove' ? 'worktree' : undefined)).autoApprove, 'patches-in-worktree', 'the old value still works');
+  assert.equal(
+    launchOptions((k) => (k === 'autoApprove' ? 'worktree' : undefined)).autoApprove,
+    'patches-in-worktree',
+    'the old value still works',
+  );
 });
 
 test('the panel may send acceptForSession, and nothing else new', () => {
-  const msg = (decision: string): unknown => ({ type: 'attempt/question/answer', id: 1, params: { attemptId: 't-aaaaaaaaaaaa-1', pendingId: 'p1', decision } });
+  const msg = (decision: string): unknown => ({
+    type: 'attempt/question/answer',
+    id: 1,
+    params: { attemptId: 't-aaaaaaaaaaaa-1', pendingId: 'p1', decision },
+  });
   assert.equal(parseWebviewMessage(msg('acceptForSession')).ok, true);
   assert.equal(parseWebviewMessage(msg('approved_for_session')).ok, false);
 });
@@ -61,15 +87,31 @@ test('package.json: Accept Once / Accept for This Attempt / Decline on a needs-y
     contributes: {
       commands: { command: string; title: string }[];
       menus: Record<string, { command: string; when?: string; group?: string }[]>;
-      configuration: { properties: Record<string, { scope?: string; type?: string; enum?: string[]; default?: unknown }> };
+      configuration: {
+        properties: Record<string, { scope?: string; type?: string; enum?: string[]; default?: unknown }>;
+      };
     };
   };
   const title = (id: string): string | undefined => pkg.contributes.commands.find((c) => c.command === id)?.title;
-  assert.deepEqual([title(CommandIds.acceptRequest), title(CommandIds.acceptRequestForAttempt), title(CommandIds.declineRequest)], ['Accept Once', 'Accept for This Attempt', 'Decline']);
+  assert.deepEqual(
+    [title(CommandIds.acceptRequest), title(CommandIds.acceptRequestForAttempt), title(CommandIds.declineRequest)],
+    ['Accept Once', 'Accept for This Attempt', 'Decline'],
+  );
   const row = (pkg.contributes.menus['view/item/context'] ?? []).filter((m) => m.group?.startsWith('1_answer'));
-  assert.deepEqual(row.map((m) => m.command), [CommandIds.acceptRequest, CommandIds.acceptRequestForAttempt, CommandIds.declineRequest, CommandIds.answerQuestion]);
+  assert.deepEqual(
+    row.map((m) => m.command),
+    [
+      CommandIds.acceptRequest,
+      CommandIds.acceptRequestForAttempt,
+      CommandIds.declineRequest,
+      CommandIds.answerQuestion,
+    ],
+  );
   for (const m of row) assert.match(m.when ?? '', /needsYou/);
-  assert.equal(pkg.contributes.menus.commandPalette?.find((m) => m.command === CommandIds.acceptRequestForAttempt)?.when, 'quartet.needsYou');
+  assert.equal(
+    pkg.contributes.menus.commandPalette?.find((m) => m.command === CommandIds.acceptRequestForAttempt)?.when,
+    'quartet.needsYou',
+  );
   const props = pkg.contributes.configuration.properties;
   assert.equal(props['quartet.approvals.allowedCommandPrefixes']?.scope, 'application');
   assert.deepEqual(props['quartet.approvals.allowedCommandPrefixes']?.default, []);

@@ -9,14 +9,46 @@ import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/contract/launch';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';
 import { waitUntil } from '../support/waitUntil';
 
-const checks = (state: CheckSummary['state']): CheckSummary => ({ state, command: 'npm test', exitCode: state === 'passed' ? 0 : null, durationMs: 10, summary: [], at: 't' });
+const checks = (state: CheckSummary['state']): CheckSummary => ({
+  state,
+  command: 'npm test',
+  exitCode: state === 'passed' ? 0 : null,
+  durationMs: 10,
+  summary: [],
+  at: 't',
+});
 
 function rec(index: number, phase: Phase, over: Partial<AttemptRecord> = {}): AttemptRecord {
   return {
-    id: `t-1-${index}`, taskId: 't-1', index, branch: `quartet/k/${index}`, worktree: `/w/${index}`, base: 'b', phase, reason: null, tokens: { ...ZERO_TOKENS, total: 1000 * index },
-    tokensByThread: {}, startedAt: null, endedAt: null, lastEvent: null, lastEventAt: null, lastError: null, journal: '/j', threadId: 'th', threadIds: ['th'],
-    model: null, modelProvider: null, demoModel: false, pending: null, retries: 0, nextRetryAt: null, resultCommit: 'c', filesChanged: 1, ...ATTEMPT_EXTRAS,
-    diffStat: { files: 1, added: 3, removed: 0 }, ...over,
+    id: `t-1-${index}`,
+    taskId: 't-1',
+    index,
+    branch: `quartet/k/${index}`,
+    worktree: `/w/${index}`,
+    base: 'b',
+    phase,
+    reason: null,
+    tokens: { ...ZERO_TOKENS, total: 1000 * index },
+    tokensByThread: {},
+    startedAt: null,
+    endedAt: null,
+    lastEvent: null,
+    lastEventAt: null,
+    lastError: null,
+    journal: '/j',
+    threadId: 'th',
+    threadIds: ['th'],
+    model: null,
+    modelProvider: null,
+    demoModel: false,
+    pending: null,
+    retries: 0,
+    nextRetryAt: null,
+    resultCommit: 'c',
+    filesChanged: 1,
+    ...ATTEMPT_EXTRAS,
+    diffStat: { files: 1, added: 3, removed: 0 },
+    ...over,
   };
 }
 
@@ -24,9 +56,16 @@ function rec(index: number, phase: Phase, over: Partial<AttemptRecord> = {}): At
 function landingOver(task: TaskRecord): { landing: Scoring; task: () => TaskRecord } {
   let current = task;
   const host = {
-    repo: '/r', stateDir: '/s', worktreeRoot: () => '/w', tasks: () => [current],
-    updateAttempt: (id: string, change: (a: AttemptRecord) => AttemptRecord) => { current = { ...current, attempts: current.attempts.map((a) => (a.id === id ? change(a) : a)) }; },
-    updateTask: (_id: string, change: (t: TaskRecord) => TaskRecord) => { current = change(current); },
+    repo: '/r',
+    stateDir: '/s',
+    worktreeRoot: () => '/w',
+    tasks: () => [current],
+    updateAttempt: (id: string, change: (a: AttemptRecord) => AttemptRecord) => {
+      current = { ...current, attempts: current.attempts.map((a) => (a.id === id ? change(a) : a)) };
+    },
+    updateTask: (_id: string, change: (t: TaskRecord) => TaskRecord) => {
+      current = change(current);
+    },
     log: () => undefined,
     envFor: () => ({}),
     allowUnsandboxed: () => false,
@@ -34,7 +73,20 @@ function landingOver(task: TaskRecord): { landing: Scoring; task: () => TaskReco
   return { landing: new Scoring(host), task: () => current };
 }
 
-const taskOf = (attempts: AttemptRecord[]): TaskRecord => ({ id: 't-1', key: 'k', title: 'T', prompt: 'p', createdAt: 'x', state: 'open', baseRef: 'main', baseCommit: 'b', options: DEFAULT_LAUNCH_OPTIONS, recommended: null, landing: null, attempts });
+const taskOf = (attempts: AttemptRecord[]): TaskRecord => ({
+  id: 't-1',
+  key: 'k',
+  title: 'T',
+  prompt: 'p',
+  createdAt: 'x',
+  state: 'open',
+  baseRef: 'main',
+  baseCommit: 'b',
+  options: DEFAULT_LAUNCH_OPTIONS,
+  recommended: null,
+  landing: null,
+  attempts,
+});
 
 test('pending = finished, not archived, checks running; null checks (older records) never block', () => {
   const attempts = [
@@ -54,20 +106,39 @@ test('pending = finished, not archived, checks running; null checks (older recor
 });
 
 test('rescore: no ★ while a finished sibling runs its checks, the ★ appears once they are in and judged; reasons are kept', async () => {
-  const { landing, task } = landingOver(taskOf([rec(1, 'finished', { checks: checks('passed') }), rec(2, 'finished', { checks: checks('passed') }), rec(3, 'finished', { checks: checks('running') })]));
+  const { landing, task } = landingOver(
+    taskOf([
+      rec(1, 'finished', { checks: checks('passed') }),
+      rec(2, 'finished', { checks: checks('passed') }),
+      rec(3, 'finished', { checks: checks('running') }),
+    ]),
+  );
   const waiting = landing.rescore('t-1');
   assert.equal(waiting.recommended, null);
   assert.equal(task().recommended, null);
-  assert.ok(task().attempts.every((a) => !a.recommended), 'no attempt carries the ★');
-  assert.deepEqual(task().attempts[0]?.score?.reasons.slice(0, 2), ['checks pass', 'merges cleanly into main'], 'the reasons are there while the ★ waits');
-  const { landing: l2, task: t2 } = landingOver({ ...task(), attempts: task().attempts.map((a) => (a.index === 3 ? { ...a, checks: checks('passed') } : a)) });
+  assert.ok(
+    task().attempts.every((a) => !a.recommended),
+    'no attempt carries the ★',
+  );
+  assert.deepEqual(
+    task().attempts[0]?.score?.reasons.slice(0, 2),
+    ['checks pass', 'merges cleanly into main'],
+    'the reasons are there while the ★ waits',
+  );
+  const { landing: l2, task: t2 } = landingOver({
+    ...task(),
+    attempts: task().attempts.map((a) => (a.index === 3 ? { ...a, checks: checks('passed') } : a)),
+  });
   const card = l2.rescore('t-1');
   assert.equal(card.recommended, null, 'every check is in: the verdict on these attempts comes first');
   assert.equal(t2().verdict?.state, 'cross-testing');
   // No repository here, so no check command: the verdict weighs own checks, conflicts and size, then rescores.
   await waitUntil(() => t2().verdict?.state === 'done');
   assert.equal(t2().recommended, 't-1-1');
-  assert.deepEqual(t2().attempts.map((a) => a.recommended), [true, false, false]);
+  assert.deepEqual(
+    t2().attempts.map((a) => a.recommended),
+    [true, false, false],
+  );
   assert.equal(t2().verdict?.confidence, 'close', 'same evidence for all three: a close call, said so');
 });
 
@@ -77,4 +148,3 @@ test('rescore: an attempt still working does not hold the ★ back (only finishe
   await waitUntil(() => task().recommended !== null);
   assert.equal(task().recommended, 't-1-1');
 });
-

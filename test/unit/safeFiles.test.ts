@@ -3,10 +3,26 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyTreeNoFollow, readRegularFile, readRegularFileIfExists, removeNoFollow, UnsafeFileError, writeFileNoFollow } from '../../src/core/execution/safeFiles';
+import {
+  copyTreeNoFollow,
+  readRegularFile,
+  readRegularFileIfExists,
+  removeNoFollow,
+  UnsafeFileError,
+  writeFileNoFollow,
+} from '../../src/core/execution/safeFiles';
 
 function scratch(t: { after: (fn: () => void) => void }): { root: string; outside: string } {
   const base = mkdtempSync(join(tmpdir(), 'quartet-safefiles-'));
@@ -18,7 +34,10 @@ function scratch(t: { after: (fn: () => void) => void }): { root: string; outsid
   return { root, outside };
 }
 
-const refused = (reason: string) => (err: unknown): boolean => err instanceof UnsafeFileError && err.reason === reason;
+const refused =
+  (reason: string) =>
+  (err: unknown): boolean =>
+    err instanceof UnsafeFileError && err.reason === reason;
 
 test('a regular file is read; a missing one is null', (t) => {
   const { root } = scratch(t);

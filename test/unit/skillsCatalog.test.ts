@@ -6,7 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseSkillMarkdown } from '../../src/core/skills/frontMatter';
-import { builtinSkillsDir, loadBuiltinSkills, loadRepoSkills, loadSkillsDir, mergeSkills } from '../../src/core/skills/catalog';
+import {
+  builtinSkillsDir,
+  loadBuiltinSkills,
+  loadRepoSkills,
+  loadSkillsDir,
+  mergeSkills,
+} from '../../src/core/skills/catalog';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -24,10 +30,14 @@ function put(dir: string, folder: string, text: string): void {
   writeFileSync(join(dir, folder, 'SKILL.md'), text);
 }
 
-const ok = (name: string, description = `use ${name}`): string => `---\nname: ${name}\ndescription: ${description}\n---\n# ${name}\nbody\n`;
+const ok = (name: string, description = `use ${name}`): string =>
+  `---\nname: ${name}\ndescription: ${description}\n---\n# ${name}\nbody\n`;
 
 test('valid front matter: name, trimmed description, body after the closing fence', () => {
-  const r = parseSkillMarkdown('---\r\nname: fix-ci\r\ndescription: >\r\n  Use when CI fails.\r\n---\r\nDo things.\n', 'fix-ci');
+  const r = parseSkillMarkdown(
+    '---\r\nname: fix-ci\r\ndescription: >\r\n  Use when CI fails.\r\n---\r\nDo things.\n',
+    'fix-ci',
+  );
   assert.ok(r.ok, JSON.stringify(r));
   assert.equal(r.skill.name, 'fix-ci');
   assert.equal(r.skill.description, 'Use when CI fails.');
@@ -69,8 +79,14 @@ test('loadSkillsDir keeps the good skills, reports bad ones, and skips hidden fo
     mkdirSync(join(dir, 'empty'));
     writeFileSync(join(dir, 'notes.txt'), 'not a skill');
     const c = loadSkillsDir(dir, 'repo');
-    assert.deepEqual(c.skills.map((s) => [s.name, s.source, s.file]), [['good', 'repo', join(dir, 'good', 'SKILL.md')]]);
-    assert.deepEqual(c.problems.map((p) => p.path).sort(), [join(dir, 'broken', 'SKILL.md'), join(dir, 'empty'), join(dir, 'renamed', 'SKILL.md')].sort());
+    assert.deepEqual(
+      c.skills.map((s) => [s.name, s.source, s.file]),
+      [['good', 'repo', join(dir, 'good', 'SKILL.md')]],
+    );
+    assert.deepEqual(
+      c.problems.map((p) => p.path).sort(),
+      [join(dir, 'broken', 'SKILL.md'), join(dir, 'empty'), join(dir, 'renamed', 'SKILL.md')].sort(),
+    );
     assert.deepEqual(loadSkillsDir(join(dir, 'missing'), 'repo'), { skills: [], problems: [] });
   });
 });
@@ -81,7 +97,13 @@ test('repo skills come from .agents/skills then .codex/skills; a duplicate name 
     put(join(dir, '.codex/skills'), 'deploy', ok('deploy', 'codex copy'));
     put(join(dir, '.codex/skills'), 'lint', ok('lint'));
     const c = loadRepoSkills(dir);
-    assert.deepEqual(c.skills.map((s) => [s.name, s.description]), [['deploy', 'agents copy'], ['lint', 'use lint']]);
+    assert.deepEqual(
+      c.skills.map((s) => [s.name, s.description]),
+      [
+        ['deploy', 'agents copy'],
+        ['lint', 'use lint'],
+      ],
+    );
     assert.equal(c.problems.length, 1);
     assert.match(c.problems[0]?.message ?? '', /duplicate skill "deploy"/);
   });
@@ -93,12 +115,18 @@ test('mergeSkills: the repository wins a name clash, the rest is the union sorte
     put(join(dir, 'builtin'), 'debug', ok('debug'));
     put(join(dir, 'repo'), 'commit', ok('commit', 'our commit rules'));
     put(join(dir, 'repo'), 'zeta', ok('zeta'));
-    const merged = mergeSkills(loadSkillsDir(join(dir, 'builtin'), 'builtin').skills, loadSkillsDir(join(dir, 'repo'), 'repo').skills);
-    assert.deepEqual(merged.map((s) => [s.name, s.source, s.description]), [
-      ['commit', 'repo', 'our commit rules'],
-      ['debug', 'builtin', 'use debug'],
-      ['zeta', 'repo', 'use zeta'],
-    ]);
+    const merged = mergeSkills(
+      loadSkillsDir(join(dir, 'builtin'), 'builtin').skills,
+      loadSkillsDir(join(dir, 'repo'), 'repo').skills,
+    );
+    assert.deepEqual(
+      merged.map((s) => [s.name, s.source, s.description]),
+      [
+        ['commit', 'repo', 'our commit rules'],
+        ['debug', 'builtin', 'use debug'],
+        ['zeta', 'repo', 'use zeta'],
+      ],
+    );
   });
 });
 
@@ -106,6 +134,9 @@ test('the shipped built-in skills all parse', () => {
   assert.equal(builtinSkillsDir(join(ROOT, 'dist')), join(ROOT, 'skills'));
   const c = loadBuiltinSkills(join(ROOT, 'skills'));
   assert.deepEqual(c.problems, []);
-  assert.deepEqual(c.skills.map((s) => s.name), ['commit', 'debug', 'land', 'pull', 'push', 'rework']);
+  assert.deepEqual(
+    c.skills.map((s) => s.name),
+    ['commit', 'debug', 'land', 'pull', 'push', 'rework'],
+  );
   for (const s of c.skills) assert.ok(s.description.length > 40 && s.description.length < 400, s.name);
 });

@@ -11,15 +11,25 @@ import type { SkillsHost } from '../../src/extension/skillsReview';
 import { snapshotFixture } from '../webview/snapshotFixture';
 import { REVIEW_ID, SKILLS_BRANCH, skillsFixture } from '../webview/skillsFixture';
 
-function deps(overview: SkillsOverview = skillsFixture(), landed = true, confirmed = true): RequestDeps & { calls: string[]; opened: EvidenceRefView[] } {
+function deps(
+  overview: SkillsOverview = skillsFixture(),
+  landed = true,
+  confirmed = true,
+): RequestDeps & { calls: string[]; opened: EvidenceRefView[] } {
   const calls: string[] = [];
   const opened: EvidenceRefView[] = [];
   const skills: SkillsHost = {
     overview: async () => overview,
-    decide: async (reviewId, decisions) => (calls.push(`decide ${reviewId} ${decisions.map((d) => `${d.proposalId}=${d.decision}`).join(',')}`), overview),
+    decide: async (reviewId, decisions) => (
+      calls.push(`decide ${reviewId} ${decisions.map((d) => `${d.proposalId}=${d.decision}`).join(',')}`),
+      overview
+    ),
     edit: async (review, p) => void calls.push(`edit ${review.id} ${p.id}`),
     openEvidence: async (ref) => void opened.push(ref),
-    land: async (branch) => (calls.push(`land ${branch}`), { overview, message: landed ? 'landed' : 'conflicts in AGENTS.md', landed }),
+    land: async (branch) => (
+      calls.push(`land ${branch}`),
+      { overview, message: landed ? 'landed' : 'conflicts in AGENTS.md', landed }
+    ),
     confirmLand: async (b, base) => (calls.push(`confirm ${b.branch} on ${base ?? '?'}`), confirmed),
     onDidChange: () => ({ dispose: () => undefined }),
   };
@@ -27,7 +37,12 @@ function deps(overview: SkillsOverview = skillsFixture(), landed = true, confirm
     calls,
     opened,
     snapshot: () => snapshotFixture(),
-    api: { stop: async () => undefined, retry: async () => undefined, answer: async () => undefined, journal: async () => [] },
+    api: {
+      stop: async () => undefined,
+      retry: async () => undefined,
+      answer: async () => undefined,
+      journal: async () => [],
+    },
     openDiff: async () => undefined,
     resolveWithAgent: () => undefined,
     openExternal: async () => undefined,
@@ -55,15 +70,27 @@ test('decide and edit are checked against the latest review; accepted proposals 
   const d = deps();
   const get = await answerRequest(req({ type: 'skills/overview/get', params: {} }), d);
   assert.equal((get.result as { overview: SkillsOverview }).overview.review?.id, REVIEW_ID);
-  const stale = await answerRequest(req({ type: 'skills/proposal/decide', params: { reviewId: 'older', proposalId: 'p1', decision: 'accept' } }), d);
+  const stale = await answerRequest(
+    req({ type: 'skills/proposal/decide', params: { reviewId: 'older', proposalId: 'p1', decision: 'accept' } }),
+    d,
+  );
   assert.equal(stale.error?.code, 'refused');
-  const unknown = await answerRequest(req({ type: 'skills/proposal/edit', params: { reviewId: REVIEW_ID, proposalId: 'p9' } }), d);
+  const unknown = await answerRequest(
+    req({ type: 'skills/proposal/edit', params: { reviewId: REVIEW_ID, proposalId: 'p9' } }),
+    d,
+  );
   assert.equal(unknown.error?.code, 'not_found');
-  await answerRequest(req({ type: 'skills/proposal/decide', params: { reviewId: REVIEW_ID, proposalId: 'p1', decision: 'accept' } }), d);
+  await answerRequest(
+    req({ type: 'skills/proposal/decide', params: { reviewId: REVIEW_ID, proposalId: 'p1', decision: 'accept' } }),
+    d,
+  );
   await answerRequest(req({ type: 'skills/proposal/edit', params: { reviewId: REVIEW_ID, proposalId: 'p1' } }), d);
   const o = skillsFixture();
   o.review!.proposals[0]!.state = 'accepted';
-  const done = await answerRequest(req({ type: 'skills/proposal/decide', params: { reviewId: REVIEW_ID, proposalId: 'p1', decision: 'reject' } }), deps(o));
+  const done = await answerRequest(
+    req({ type: 'skills/proposal/decide', params: { reviewId: REVIEW_ID, proposalId: 'p1', decision: 'reject' } }),
+    deps(o),
+  );
   assert.equal(done.error?.code, 'refused');
   assert.deepEqual(d.calls, [`decide ${REVIEW_ID} p1=accept`, `edit ${REVIEW_ID} p1`]);
 });
@@ -74,19 +101,49 @@ test('evidence opens the source the supervisor recorded, looked up by id; only o
   const params = { reviewId: REVIEW_ID, evidenceId: 'E1', ref: 0, journal: '/etc/passwd' };
   const r = await answerRequest(req({ type: 'skills/evidence/open', params }), d);
   assert.equal(r.error, undefined);
-  assert.deepEqual(d.opened.map((x) => [x.journal, x.line]), [['/tmp/journals/t-aaaaaaaaaaaa-1.jsonl', 12]]);
-  assert.equal((await answerRequest(req({ type: 'skills/evidence/open', params: { reviewId: REVIEW_ID, evidenceId: 'E1', ref: 1 } }), d)).error?.code, 'refused');
-  assert.equal((await answerRequest(req({ type: 'skills/evidence/open', params: { reviewId: REVIEW_ID, evidenceId: 'E7', ref: 0 } }), d)).error?.code, 'not_found');
+  assert.deepEqual(
+    d.opened.map((x) => [x.journal, x.line]),
+    [['/tmp/journals/t-aaaaaaaaaaaa-1.jsonl', 12]],
+  );
+  assert.equal(
+    (
+      await answerRequest(
+        req({ type: 'skills/evidence/open', params: { reviewId: REVIEW_ID, evidenceId: 'E1', ref: 1 } }),
+        d,
+      )
+    ).error?.code,
+    'refused',
+  );
+  assert.equal(
+    (
+      await answerRequest(
+        req({ type: 'skills/evidence/open', params: { reviewId: REVIEW_ID, evidenceId: 'E7', ref: 0 } }),
+        d,
+      )
+    ).error?.code,
+    'not_found',
+  );
   assert.equal(d.opened.length, 1);
 });
 
 test('land only a skills branch that still gives something; a failed land is an error reply', async () => {
   const d = deps();
-  assert.equal((await answerRequest(req({ type: 'skills/branch/land', params: { branch: 'quartet/skills/nope' } }), d)).error?.code, 'not_found');
-  assert.equal((await answerRequest(req({ type: 'skills/branch/land', params: { branch: 'quartet/skills/2026-11-01' } }), d)).error?.code, 'refused');
+  assert.equal(
+    (await answerRequest(req({ type: 'skills/branch/land', params: { branch: 'quartet/skills/nope' } }), d)).error
+      ?.code,
+    'not_found',
+  );
+  assert.equal(
+    (await answerRequest(req({ type: 'skills/branch/land', params: { branch: 'quartet/skills/2026-11-01' } }), d)).error
+      ?.code,
+    'refused',
+  );
   const ok = await answerRequest(req({ type: 'skills/branch/land', params: { branch: SKILLS_BRANCH } }), d);
   assert.equal((ok.result as { message: string }).message, 'landed');
-  const failed = await answerRequest(req({ type: 'skills/branch/land', params: { branch: SKILLS_BRANCH } }), deps(skillsFixture(), false));
+  const failed = await answerRequest(
+    req({ type: 'skills/branch/land', params: { branch: SKILLS_BRANCH } }),
+    deps(skillsFixture(), false),
+  );
   assert.deepEqual(failed.error, { code: 'failed', message: 'conflicts in AGENTS.md' });
   assert.deepEqual(d.calls, [`confirm ${SKILLS_BRANCH} on main`, `land ${SKILLS_BRANCH}`]);
   const no = deps(skillsFixture(), true, false);
@@ -104,6 +161,12 @@ test('a request may wait longer than the default (Land waits on a confirmation d
   const long = rpc.request('skills/branch/land', { branch: SKILLS_BRANCH }, 5_000);
   await assert.rejects(short, (e: unknown) => e instanceof RequestError && e.code === 'timeout');
   await new Promise((r) => setTimeout(r, 40));
-  assert.ok(rpc.handleReply({ type: 'rpc/reply/sent', inReplyTo: sent[1]!.id, result: { overview: skillsFixture(), message: 'landed' } }));
+  assert.ok(
+    rpc.handleReply({
+      type: 'rpc/reply/sent',
+      inReplyTo: sent[1]!.id,
+      result: { overview: skillsFixture(), message: 'landed' },
+    }),
+  );
   assert.equal((await long).message, 'landed');
 });

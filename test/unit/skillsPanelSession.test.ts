@@ -26,11 +26,20 @@ test('the Skills view asks through the panel host, and a change made by a comman
     confirmLand: async () => true,
     onDidChange: (l) => (listeners.push(l), { dispose: () => void listeners.splice(listeners.indexOf(l), 1) }),
   };
-  const context = { extensionUri: FakeUri.file('/ext'), subscriptions: [], workspaceState: { get: () => undefined, update: async () => undefined } };
+  const context = {
+    extensionUri: FakeUri.file('/ext'),
+    subscriptions: [],
+    workspaceState: { get: () => undefined, update: async () => undefined },
+  };
   const panel = registerControlPanel(context as never, {
     getSnapshot: () => snapshotFixture(),
     onSnapshot: () => ({ dispose: () => undefined }),
-    api: { journal: async () => [], stop: async () => undefined, retry: async () => undefined, answer: async () => undefined },
+    api: {
+      journal: async () => [],
+      stop: async () => undefined,
+      retry: async () => undefined,
+      answer: async () => undefined,
+    },
     openDiff: async () => undefined,
     resolveWithAgent: () => undefined,
     skills,
@@ -45,7 +54,12 @@ test('the Skills view asks through the panel host, and a change made by a comman
   assert.equal(reply.result.overview.review?.id, 'rev0001');
   const pushed = { ...skillsFixture(), branches: [] };
   for (const l of listeners) l(pushed);
-  assert.deepEqual(p.webview.posted.filter((m) => m.type === 'skills/overview/changed').map((m) => (m.params as { overview: SkillsOverview }).overview.branches), [[]]);
+  assert.deepEqual(
+    p.webview.posted
+      .filter((m) => m.type === 'skills/overview/changed')
+      .map((m) => (m.params as { overview: SkillsOverview }).overview.branches),
+    [[]],
+  );
   p.dispose();
   assert.equal(listeners.length, 0, 'a closed panel stops listening');
   panel.dispose();

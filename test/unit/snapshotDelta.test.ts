@@ -4,7 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import { EventEmitter } from 'node:events';
-import { buildSnapshot, snapshotCounts, type AttemptRecord, type TaskRecord } from '../../src/core/orchestrator/records';
+import {
+  buildSnapshot,
+  snapshotCounts,
+  type AttemptRecord,
+  type TaskRecord,
+} from '../../src/core/orchestrator/records';
 import { newAttempt } from '../../src/core/orchestrator/launchPlan';
 import { SnapshotFeed, type FeedSource } from '../../src/core/supervisor/snapshotFeed';
 import { SnapshotMirror } from '../../src/core/client/snapshotMirror';
@@ -27,8 +32,26 @@ class FakeOrchestrator implements FeedSource {
   }
   launch(title: string, attempts: number): TaskRecord {
     const id = `t-${title}`;
-    const task = { id, key: title, title, prompt: title, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, this.clock++)).toISOString(), state: 'open', baseRef: 'main', recommended: null, landing: null, source: null, verdict: null, earlyStop: null, baseCommit: 'abc', options: {}, attempts: [] } as unknown as TaskRecord;
-    task.attempts = Array.from({ length: attempts }, (_, i) => newAttempt({ repo: '/repo', stateDir: '/state' }, id, title, i + 1, 'abc', '/wt'));
+    const task = {
+      id,
+      key: title,
+      title,
+      prompt: title,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, this.clock++)).toISOString(),
+      state: 'open',
+      baseRef: 'main',
+      recommended: null,
+      landing: null,
+      source: null,
+      verdict: null,
+      earlyStop: null,
+      baseCommit: 'abc',
+      options: {},
+      attempts: [],
+    } as unknown as TaskRecord;
+    task.attempts = Array.from({ length: attempts }, (_, i) =>
+      newAttempt({ repo: '/repo', stateDir: '/state' }, id, title, i + 1, 'abc', '/wt'),
+    );
     this.tasks.push(task);
     return task;
   }
@@ -70,7 +93,10 @@ function scenario(orch: FakeOrchestrator, feed: SnapshotFeed): void {
   orch.update(`${a.id}-2`, { phase: 'preparing', lastEvent: 'worktree' });
   feed.changed();
   const b = orch.launch('two', 2);
-  orch.update(`${a.id}-1`, { phase: 'working', tokens: { input: 5, cachedInput: 0, output: 7, reasoningOutput: 0, total: 12 } });
+  orch.update(`${a.id}-1`, {
+    phase: 'working',
+    tokens: { input: 5, cachedInput: 0, output: 7, reasoningOutput: 0, total: 12 },
+  });
   feed.changed();
   orch.warnings.push('a journal failed');
   orch.updateTask(b.id, { title: 'two, renamed' });
@@ -89,7 +115,10 @@ test('deltas applied in order equal a fresh snapshot after every change; unchang
   const sub = subscriber();
   feed.subscribe(sub.req, sub.res, true, () => undefined);
   const published: Snapshot[] = [];
-  const mirror = new SnapshotMirror({ fetchFull: () => Promise.reject(new Error('no resync expected')), publish: (s) => published.push(s) });
+  const mirror = new SnapshotMirror({
+    fetchFull: () => Promise.reject(new Error('no resync expected')),
+    publish: (s) => published.push(s),
+  });
   let seen = 0;
   const check = (): void => {
     for (; seen < sub.frames.length; seen++) mirror.accept(sub.frames[seen]!.event, sub.frames[seen]!.data);
@@ -103,7 +132,11 @@ test('deltas applied in order equal a fresh snapshot after every change; unchang
   feed.changed();
   check();
   const last = sub.frames.at(-1)!.data as SnapshotDelta;
-  assert.deepEqual(last.attempts?.map((x) => x.id), [`${a.id}-2`], 'only the attempt that changed travels');
+  assert.deepEqual(
+    last.attempts?.map((x) => x.id),
+    [`${a.id}-2`],
+    'only the attempt that changed travels',
+  );
   assert.equal(last.tasks, undefined);
   assert.equal(last.base + 1, last.version);
   scenario(orch, feed);
@@ -158,7 +191,10 @@ test('a stream client without deltas (an older build) gets a full snapshot per c
   feed.subscribe(sub.req, sub.res, false, () => undefined);
   orch.launch('one', 2);
   feed.changed();
-  assert.deepEqual(sub.frames.map((f) => f.event), ['snapshot', 'snapshot']);
+  assert.deepEqual(
+    sub.frames.map((f) => f.event),
+    ['snapshot', 'snapshot'],
+  );
   assert.deepEqual(comparable(sub.frames[1]!.data as Snapshot), comparable(orch.snapshot()));
   const mirror = new SnapshotMirror({ fetchFull: () => Promise.reject(new Error('unused')), publish: () => undefined });
   mirror.accept('snapshot', sub.frames[1]!.data);

@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chooseSocket, socketCandidates, socketDirProblem, type SocketCandidate } from '../../src/core/supervisor/paths';
+import {
+  chooseSocket,
+  socketCandidates,
+  socketDirProblem,
+  type SocketCandidate,
+} from '../../src/core/supervisor/paths';
 
 function scratch(t: { after: (fn: () => void) => void }): string {
   const base = mkdtempSync(join(tmpdir(), 'qsock-'));
@@ -55,8 +60,15 @@ test('a planted parent (/tmp/quartet-<uid> as a link) is refused even when the f
   mkdirSync(join(elsewhere, 'quartet'), { recursive: true, mode: 0o700 });
   chmodSync(elsewhere, 0o700);
   symlinkSync(elsewhere, join(base, 'quartet-x'));
-  const planted: SocketCandidate = { dir: join(base, 'quartet-x', 'quartet'), socket: join(base, 'quartet-x', 'quartet', 's.sock'), created: [join(base, 'quartet-x'), join(base, 'quartet-x', 'quartet')] };
-  assert.throws(() => chooseSocket([planted]), /no safe folder for the supervisor socket.*quartet-x is a symbolic link/);
+  const planted: SocketCandidate = {
+    dir: join(base, 'quartet-x', 'quartet'),
+    socket: join(base, 'quartet-x', 'quartet', 's.sock'),
+    created: [join(base, 'quartet-x'), join(base, 'quartet-x', 'quartet')],
+  };
+  assert.throws(
+    () => chooseSocket([planted]),
+    /no safe folder for the supervisor socket.*quartet-x is a symbolic link/,
+  );
 });
 
 test('candidates: the state folder first, the runtime folder, ~/.quartet/run, then /tmp/quartet-<uid>/quartet', () => {

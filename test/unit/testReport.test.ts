@@ -21,7 +21,13 @@ test('node --test TAP: leaves with their suites, failures kept, suites and skipp
 
 test('plain TAP without subtests, and output that is not TAP at all', () => {
   const r = parseTap('TAP version 13\nok 1 - adds\nnot ok 2 - subtracts\n1..2\n');
-  assert.deepEqual(r?.tests.map((t) => [t.name, t.ok]), [['adds', true], ['subtracts', false]]);
+  assert.deepEqual(
+    r?.tests.map((t) => [t.name, t.ok]),
+    [
+      ['adds', true],
+      ['subtracts', false],
+    ],
+  );
   assert.equal(parseTap('greeter: 3 checks passed\n'), null);
   assert.equal(parseTestReport('> node test.js\nAssertionError: expected 1\n'), null);
 });
@@ -46,14 +52,23 @@ test('Jest/Vitest --json: assertion results with their file; pending ones ignore
   const json = JSON.stringify({
     numTotalTests: 3,
     testResults: [
-      { name: '/r/a.test.js', assertionResults: [
-        { fullName: 'greet says hello', status: 'passed' },
-        { fullName: 'greet french', status: 'failed' },
-        { fullName: 'greet later', status: 'pending' },
-      ] },
+      {
+        name: '/r/a.test.js',
+        assertionResults: [
+          { fullName: 'greet says hello', status: 'passed' },
+          { fullName: 'greet french', status: 'failed' },
+          { fullName: 'greet later', status: 'pending' },
+        ],
+      },
     ],
   });
   const r = parseJestJson(`some log line\n${json}\n`);
-  assert.deepEqual(r?.tests.map((t) => [t.name, t.ok, t.file]), [['greet says hello', true, '/r/a.test.js'], ['greet french', false, '/r/a.test.js']]);
+  assert.deepEqual(
+    r?.tests.map((t) => [t.name, t.ok, t.file]),
+    [
+      ['greet says hello', true, '/r/a.test.js'],
+      ['greet french', false, '/r/a.test.js'],
+    ],
+  );
   assert.equal(parseTestReport(json)?.format, 'jest');
 });

@@ -50,8 +50,16 @@ function source(extra: Partial<GithubIssuesOptions> = {}) {
 /** Page 1 links to page 2 under /repositories/<id>/…, as GitHub does. */
 function servePagedList(): void {
   const next = `${gh.url}/repositories/734521/issues?state=open&per_page=100&page=2`;
-  gh.route('GET', LIST, { status: 200, headers: { link: `<${next}>; rel="next", <${next}>; rel="last"` }, body: page1 });
-  gh.route('GET', '/repositories/734521/issues', { status: 200, headers: { link: `<${gh.url}${LIST}?page=1>; rel="first", <${gh.url}${LIST}?page=1>; rel="prev"` }, body: page2 });
+  gh.route('GET', LIST, {
+    status: 200,
+    headers: { link: `<${next}>; rel="next", <${next}>; rel="last"` },
+    body: page1,
+  });
+  gh.route('GET', '/repositories/734521/issues', {
+    status: 200,
+    headers: { link: `<${gh.url}${LIST}?page=1>; rel="first", <${gh.url}${LIST}?page=1>; rel="prev"` },
+    body: page2,
+  });
 }
 
 async function rejection(p: Promise<unknown>): Promise<TrackerError> {
@@ -80,11 +88,20 @@ test('empty state and id lists, and states GitHub never produces, return [] with
 
 test('state list: scope query, Link pagination in order, pull requests excluded, normalization', async () => {
   servePagedList();
-  const issues = await source({ requiredLabels: ['Quartet', ' '], labelPrefilter: true }).fetchIssuesByStates(['open', 'In Progress']);
-  assert.deepEqual(issues.map((i) => i.identifier), ['#1', '#3', '#4', '#6']);
+  const issues = await source({ requiredLabels: ['Quartet', ' '], labelPrefilter: true }).fetchIssuesByStates([
+    'open',
+    'In Progress',
+  ]);
+  assert.deepEqual(
+    issues.map((i) => i.identifier),
+    ['#1', '#3', '#4', '#6'],
+  );
   assert.equal(gh.requests.length, 2);
   const q = gh.requests[0]!.url.searchParams;
-  assert.deepEqual([q.get('state'), q.get('per_page'), q.get('sort'), q.get('direction'), q.get('labels')], ['open', '100', 'created', 'asc', 'Quartet']);
+  assert.deepEqual(
+    [q.get('state'), q.get('per_page'), q.get('sort'), q.get('direction'), q.get('labels')],
+    ['open', '100', 'created', 'asc', 'Quartet'],
+  );
   assert.match(String(gh.requests[0]!.headers.authorization), new RegExp(TOKEN));
   assert.equal(gh.requests[0]!.headers['x-github-api-version'], '2022-11-28');
   assert.equal(gh.requests[1]!.path, '/repositories/734521/issues?state=open&per_page=100&page=2');
@@ -122,10 +139,20 @@ test('state list: scope query, Link pagination in order, pull requests excluded,
 test('only the requested states come back; open + closed asks for state=all; no label filter unless opted in', async () => {
   servePagedList();
   const inProgress = await source({ requiredLabels: ['quartet'] }).fetchIssuesByStates(['in progress']);
-  assert.equal(gh.requests[0]!.url.searchParams.has('labels'), false, 'GitHub matches labels case-sensitively; required_labels do not');
-  assert.deepEqual(inProgress.map((i) => i.id), ['3']);
+  assert.equal(
+    gh.requests[0]!.url.searchParams.has('labels'),
+    false,
+    'GitHub matches labels case-sensitively; required_labels do not',
+  );
+  assert.deepEqual(
+    inProgress.map((i) => i.id),
+    ['3'],
+  );
   gh.reset();
-  gh.route('GET', LIST, (req) => ({ status: 200, body: req.url.searchParams.get('state') === 'all' ? [...page1, ...closedList] : [] }));
+  gh.route('GET', LIST, (req) => ({
+    status: 200,
+    body: req.url.searchParams.get('state') === 'all' ? [...page1, ...closedList] : [],
+  }));
   const both = await source().fetchIssuesByStates(['open', 'closed']);
   assert.equal(gh.requests[0]!.url.searchParams.get('state'), 'all');
   const five = byId(both, '5');
@@ -140,15 +167,37 @@ test('assignee rule: routed login or unassigned (unless allow_unassigned is fals
   const first = await s.fetchIssuesByStates(['open', 'In Progress']);
   await s.fetchIssuesByStates(['open']);
   assert.equal(gh.requests.filter((r) => r.url.pathname === '/user').length, 1, 'the login is cached');
-  assert.deepEqual(first.map((i) => [i.id, i.dispatchable]), [['1', true], ['3', true], ['4', false], ['6', true]]);
-  const strict = await source({ assignee: 'Octo-Dev', allowUnassigned: false }).fetchIssuesByStates(['open', 'In Progress']);
-  assert.deepEqual(strict.map((i) => [i.id, i.dispatchable]), [['1', false], ['3', true], ['4', false], ['6', false]]);
+  assert.deepEqual(
+    first.map((i) => [i.id, i.dispatchable]),
+    [
+      ['1', true],
+      ['3', true],
+      ['4', false],
+      ['6', true],
+    ],
+  );
+  const strict = await source({ assignee: 'Octo-Dev', allowUnassigned: false }).fetchIssuesByStates([
+    'open',
+    'In Progress',
+  ]);
+  assert.deepEqual(
+    strict.map((i) => [i.id, i.dispatchable]),
+    [
+      ['1', false],
+      ['3', true],
+      ['4', false],
+      ['6', false],
+    ],
+  );
 });
 
 test('state lists skip malformed records and log how many; the valid one survives', async () => {
   gh.route('GET', LIST, { status: 200, body: malformedList });
   const issues = await source().fetchIssuesByStates(['open']);
-  assert.deepEqual(issues.map((i) => i.id), ['7']);
+  assert.deepEqual(
+    issues.map((i) => i.id),
+    ['7'],
+  );
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /omitted 3 malformed issue record/);
   assert.match(warnings[0]!, /#8/);
@@ -162,7 +211,10 @@ test('refresh by id: full snapshots; 404, pull requests, transferred issues and 
   const issues = await source().fetchIssuesByIds(['42', '99', '44', '45', '42', 'ABC-1']);
   assert.equal(issues.length, 1);
   const i = issues[0]!;
-  assert.deepEqual([i.id, i.identifier, i.state, i.dispatchable, i.priority, i.labels], ['42', '#42', 'closed', false, 2, ['p2', 'enhancement']]);
+  assert.deepEqual(
+    [i.id, i.identifier, i.state, i.dispatchable, i.priority, i.labels],
+    ['42', '#42', 'closed', false, 2, ['p2', 'enhancement']],
+  );
   assert.equal(i.description, 'We ship it as `widgets`.');
   assert.equal(gh.requests.length, 4, 'duplicates collapse and a non-numeric id is never requested');
 });
@@ -176,7 +228,11 @@ test('refresh by id fails on a malformed requested record instead of omitting it
 
 test('403 with x-ratelimit-remaining 0 → tracker_rate_limited with the wait until x-ratelimit-reset', async () => {
   const reset = Math.floor(Date.now() / 1000) + 120;
-  gh.route('GET', LIST, { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: rateLimitBody });
+  gh.route('GET', LIST, {
+    status: 403,
+    headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+    body: rateLimitBody,
+  });
   const err = await rejection(source().fetchIssuesByStates(['open']));
   assert.equal(err.category, 'tracker_rate_limited');
   assert.equal(err.detail.status, 403);
@@ -185,7 +241,11 @@ test('403 with x-ratelimit-remaining 0 → tracker_rate_limited with the wait un
 });
 
 test('429 with retry-after → tracker_rate_limited; a plain 403 is a status error', async () => {
-  gh.route('GET', LIST, { status: 429, headers: { 'retry-after': '30' }, body: { message: 'You have exceeded a secondary rate limit.' } });
+  gh.route('GET', LIST, {
+    status: 429,
+    headers: { 'retry-after': '30' },
+    body: { message: 'You have exceeded a secondary rate limit.' },
+  });
   const limited = await rejection(source().fetchIssuesByStates(['open']));
   assert.equal(limited.category, 'tracker_rate_limited');
   assert.equal(limited.detail.retryAfterMs, 30_000);
@@ -216,18 +276,28 @@ test('a success that is not a JSON list → tracker_response', async () => {
 
 test('a failing second page, a loop or too many pages → tracker_pagination', async () => {
   gh.route('GET', LIST, { status: 200, headers: { link: `<${gh.url}${LIST}?page=2>; rel="next"` }, body: page1 });
-  gh.routeWhen((r) => (r.url.searchParams.get('page') === '2' ? { status: 502, body: { message: 'Bad Gateway' } } : undefined));
+  gh.routeWhen((r) =>
+    r.url.searchParams.get('page') === '2' ? { status: 502, body: { message: 'Bad Gateway' } } : undefined,
+  );
   const broken = await rejection(source().fetchIssuesByStates(['open']));
   assert.equal(broken.category, 'tracker_pagination');
   assert.match(broken.message, /page 2.*HTTP 502.*incomplete/);
 
   gh.reset();
-  gh.route('GET', LIST, (r) => ({ status: 200, headers: { link: `<${gh.url}${LIST}?page=2>; rel="next"` }, body: r.url.searchParams.get('page') ? page2 : page1 }));
+  gh.route('GET', LIST, (r) => ({
+    status: 200,
+    headers: { link: `<${gh.url}${LIST}?page=2>; rel="next"` },
+    body: r.url.searchParams.get('page') ? page2 : page1,
+  }));
   assert.match((await rejection(source().fetchIssuesByStates(['open']))).message, /repeats/);
 
   gh.reset();
   let n = 0;
-  gh.route('GET', LIST, () => ({ status: 200, headers: { link: `<${gh.url}${LIST}?page=${++n + 1}>; rel="next"` }, body: page2 }));
+  gh.route('GET', LIST, () => ({
+    status: 200,
+    headers: { link: `<${gh.url}${LIST}?page=${++n + 1}>; rel="next"` },
+    body: page2,
+  }));
   const tooMany = await rejection(source({ maxPages: 3 }).fetchIssuesByStates(['open']));
   assert.equal(tooMany.category, 'tracker_pagination');
   assert.match(tooMany.message, /more than 3 pages/);
@@ -248,7 +318,11 @@ test('a next link to another host is refused: the token never leaves the API roo
 
 test('rate limit on a later page stays tracker_rate_limited (retryable), not a pagination failure', async () => {
   gh.route('GET', LIST, { status: 200, headers: { link: `<${gh.url}${LIST}?page=2>; rel="next"` }, body: page1 });
-  gh.routeWhen((r) => (r.url.searchParams.get('page') === '2' ? { status: 429, headers: { 'retry-after': '7' }, body: rateLimitBody } : undefined));
+  gh.routeWhen((r) =>
+    r.url.searchParams.get('page') === '2'
+      ? { status: 429, headers: { 'retry-after': '7' }, body: rateLimitBody }
+      : undefined,
+  );
   const err = await rejection(source().fetchIssuesByStates(['open']));
   assert.deepEqual([err.category, err.detail.retryAfterMs], ['tracker_rate_limited', 7000]);
 });
@@ -268,11 +342,18 @@ test('transport failure → tracker_request; missing token → missing_tracker_s
 });
 
 test('the token never appears in error messages, even when the server echoes it', async () => {
-  gh.route('GET', LIST, (r) => ({ status: 500, body: { message: `upstream said: ${String(r.headers.authorization)}` } }));
+  gh.route('GET', LIST, (r) => ({
+    status: 500,
+    body: { message: `upstream said: ${String(r.headers.authorization)}` },
+  }));
   const e = await rejection(source().fetchIssuesByStates(['open']));
   assert.ok(!e.message.includes(TOKEN), e.message);
   assert.match(e.message, /\[REDACTED\]/);
-  gh.route('GET', `${LIST}/7`, (r) => ({ status: 403, headers: { 'x-ratelimit-remaining': '0' }, body: { message: String(r.headers.authorization) } }));
+  gh.route('GET', `${LIST}/7`, (r) => ({
+    status: 403,
+    headers: { 'x-ratelimit-remaining': '0' },
+    body: { message: String(r.headers.authorization) },
+  }));
   const limited = await rejection(source().fetchIssuesByIds(['7']));
   assert.ok(!limited.message.includes(TOKEN) && !JSON.stringify(limited.detail).includes(TOKEN));
 });
@@ -280,11 +361,29 @@ test('the token never appears in error messages, even when the server echoes it'
 test('author_association decides write access: OWNER/MEMBER/COLLABORATOR may instruct, everyone else (or a missing field) may not', async () => {
   const as = (association: unknown): Record<string, unknown> => ({ ...single42, author_association: association });
   const cases: Array<[unknown, boolean]> = [
-    ['OWNER', true], ['MEMBER', true], ['COLLABORATOR', true], ['collaborator', true],
-    ['CONTRIBUTOR', false], ['FIRST_TIME_CONTRIBUTOR', false], ['FIRST_TIMER', false], ['MANNEQUIN', false], ['NONE', false], [undefined, false], [42, false],
+    ['OWNER', true],
+    ['MEMBER', true],
+    ['COLLABORATOR', true],
+    ['collaborator', true],
+    ['CONTRIBUTOR', false],
+    ['FIRST_TIME_CONTRIBUTOR', false],
+    ['FIRST_TIMER', false],
+    ['MANNEQUIN', false],
+    ['NONE', false],
+    [undefined, false],
+    [42, false],
   ];
   for (const [association, canWrite] of cases) {
-    const issue = normalizeGithubIssue(as(association), { owner: 'quartet-test', repo: 'widgets', stateLabels: [], openState: 'open', closedState: 'closed', priorityLabels: new Map(), assignee: null, allowUnassigned: true });
+    const issue = normalizeGithubIssue(as(association), {
+      owner: 'quartet-test',
+      repo: 'widgets',
+      stateLabels: [],
+      openState: 'open',
+      closedState: 'closed',
+      priorityLabels: new Map(),
+      assignee: null,
+      allowUnassigned: true,
+    });
     assert.equal(issue?.author.canWrite, canWrite, String(association));
     assert.equal(issue?.author.login, 'octo-reporter');
   }

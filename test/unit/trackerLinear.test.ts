@@ -44,15 +44,26 @@ test('empty inputs return [] without a request', async () => {
 });
 
 test('candidate fetch: project scope + state filter, pages follow endCursor in order', async () => {
-  const ids = Array.from({ length: 5 }, (_, n) => fake.addIssue({ identifier: `QT-${n + 1}`, title: `Task ${n + 1}`, state: n === 2 ? 'In Progress' : 'Todo' }));
+  const ids = Array.from({ length: 5 }, (_, n) =>
+    fake.addIssue({ identifier: `QT-${n + 1}`, title: `Task ${n + 1}`, state: n === 2 ? 'In Progress' : 'Todo' }),
+  );
   fake.addIssue({ identifier: 'QT-90', title: 'Finished', state: 'Done' });
   fake.addIssue({ identifier: 'OTHER-1', title: 'Other project', state: 'Todo', project: 'ffff0000ffff' });
   fake.addIssue({ identifier: 'QT-91', title: 'Archived', state: 'Todo', archived: true });
   const issues = await source({ pageSize: 2 }).fetchIssuesByStates(['Todo', 'In Progress']);
-  assert.deepEqual(issues.map((i) => i.identifier), ['QT-1', 'QT-2', 'QT-3', 'QT-4', 'QT-5']);
-  assert.deepEqual(issues.map((i) => i.id), ids);
+  assert.deepEqual(
+    issues.map((i) => i.identifier),
+    ['QT-1', 'QT-2', 'QT-3', 'QT-4', 'QT-5'],
+  );
+  assert.deepEqual(
+    issues.map((i) => i.id),
+    ids,
+  );
   assert.equal(fake.requests.length, 3);
-  assert.deepEqual(fake.requests.map((r) => r.variables.after), [null, ids[1], ids[3]]);
+  assert.deepEqual(
+    fake.requests.map((r) => r.variables.after),
+    [null, ids[1], ids[3]],
+  );
   const v = fake.requests[0]!.variables;
   assert.deepEqual([v.projectSlug, v.stateNames, v.first], [fake.project, ['Todo', 'In Progress'], 2]);
   assert.equal(fake.requests[0]!.authorization, KEY, 'a personal API key goes in Authorization as is');
@@ -61,9 +72,16 @@ test('candidate fetch: project scope + state filter, pages follow endCursor in o
 test('normalization: priority 0 → null, labels, branch, url, assignee, timestamps, native_ref', async () => {
   const user = 'user-7f3a';
   const id = fake.addIssue({
-    identifier: 'QT-7', title: 'Add retries', state: 'In Progress', priority: 2, description: 'Retry the upload.',
-    labels: ['Backend', ' backend', 'Needs Review', ''], branchName: 'dev/qt-7-add-retries', assigneeId: user,
-    createdAt: '2025-04-02T10:00:00.000Z', updatedAt: '2025-04-03T11:30:00.000+02:00',
+    identifier: 'QT-7',
+    title: 'Add retries',
+    state: 'In Progress',
+    priority: 2,
+    description: 'Retry the upload.',
+    labels: ['Backend', ' backend', 'Needs Review', ''],
+    branchName: 'dev/qt-7-add-retries',
+    assigneeId: user,
+    createdAt: '2025-04-02T10:00:00.000Z',
+    updatedAt: '2025-04-03T11:30:00.000+02:00',
   });
   const none = fake.addIssue({ identifier: 'QT-8', title: 'No priority', state: 'Todo', priority: 0 });
   const [a, b] = await source().fetchIssuesByStates(['In Progress', 'Todo']);
@@ -92,9 +110,19 @@ test('normalization: priority 0 → null, labels, branch, url, assignee, timesta
 
 test('unusable optional metadata normalizes to null/empty; the issue stays valid', async () => {
   const id = fake.addIssue({ identifier: 'QT-9', title: 'Odd metadata', state: 'Todo' });
-  fake.malform(id, { priority: 'high', createdAt: 'yesterday', labels: null, assignee: 'someone', inverseRelations: { nodes: [null, { type: 'blocks' }] }, branchName: '' });
+  fake.malform(id, {
+    priority: 'high',
+    createdAt: 'yesterday',
+    labels: null,
+    assignee: 'someone',
+    inverseRelations: { nodes: [null, { type: 'blocks' }] },
+    branchName: '',
+  });
   const [i] = await source().fetchIssuesByStates(['Todo']);
-  assert.deepEqual([i!.priority, i!.createdAt, i!.labels, i!.assigneeId, i!.blockedBy, i!.branchName], [null, null, [], null, [], null]);
+  assert.deepEqual(
+    [i!.priority, i!.createdAt, i!.labels, i!.assigneeId, i!.blockedBy, i!.branchName],
+    [null, null, [], null, [], null],
+  );
   assert.equal(i!.dispatchable, true);
 });
 
@@ -126,7 +154,12 @@ test('assignee rule: `me` resolves the viewer once; unassigned allowed unless al
   await s.fetchIssuesByIds([mine]);
   assert.deepEqual([got.get(mine), got.get(theirs), got.get(nobody)], [true, false, true]);
   assert.equal(fake.requests.filter((r) => r.operationName === 'QuartetLinearViewer').length, 1);
-  const strict = new Map((await source({ assignee: fake.viewerId, allowUnassigned: false }).fetchIssuesByStates(['Todo'])).map((i) => [i.id, i.dispatchable]));
+  const strict = new Map(
+    (await source({ assignee: fake.viewerId, allowUnassigned: false }).fetchIssuesByStates(['Todo'])).map((i) => [
+      i.id,
+      i.dispatchable,
+    ]),
+  );
   assert.deepEqual([strict.get(mine), strict.get(theirs), strict.get(nobody)], [true, false, false]);
 });
 
@@ -136,7 +169,10 @@ test('refresh by id: full snapshots, ids outside the project or archived are omi
   const other = fake.addIssue({ identifier: 'OT-1', title: 'Elsewhere', state: 'Todo', project: 'ffff0000ffff' });
   const gone = fake.addIssue({ identifier: 'QT-42', title: 'Archived', state: 'Todo', archived: true });
   const issues = await source({ pageSize: 2 }).fetchIssuesByIds([a, b, other, gone, a, 'not-a-real-id']);
-  assert.deepEqual(issues.map((i) => [i.identifier, i.state, i.labels]).sort(), [['QT-40', 'Todo', ['x']], ['QT-41', 'Done', []]]);
+  assert.deepEqual(issues.map((i) => [i.identifier, i.state, i.labels]).sort(), [
+    ['QT-40', 'Todo', ['x']],
+    ['QT-41', 'Done', []],
+  ]);
   assert.equal(fake.requests.length, 3, '5 unique ids in batches of 2');
 });
 
@@ -145,7 +181,10 @@ test('malformed records: skipped (and logged) in state lists, fatal in id refres
   const bad = fake.addIssue({ identifier: 'QT-51', title: 'Bad', state: 'Todo' });
   fake.malform(bad, { title: null });
   const list = await source().fetchIssuesByStates(['Todo']);
-  assert.deepEqual(list.map((i) => i.id), [good]);
+  assert.deepEqual(
+    list.map((i) => i.id),
+    [good],
+  );
   assert.match(warnings.join('\n'), /omitted 1 malformed issue record/);
   const err = await rejection(source().fetchIssuesByIds([good, bad]));
   assert.equal(err.category, 'tracker_response');
@@ -178,7 +217,10 @@ test('errors: 401 / 500 → tracker_status, GraphQL errors or non-JSON → track
   assert.equal((await rejection(source().fetchIssuesByStates(['Todo']))).category, 'tracker_response');
   const dead = await startFakeLinear({ apiKey: KEY });
   await dead.close();
-  assert.equal((await rejection(source({ endpoint: dead.url }).fetchIssuesByStates(['Todo']))).category, 'tracker_request');
+  assert.equal(
+    (await rejection(source({ endpoint: dead.url }).fetchIssuesByStates(['Todo']))).category,
+    'tracker_request',
+  );
 });
 
 test('pagination integrity: hasNextPage without endCursor, or a failing later page → tracker_pagination', async () => {
@@ -192,12 +234,18 @@ test('pagination integrity: hasNextPage without endCursor, or a failing later pa
   assert.equal(later.category, 'tracker_pagination');
   assert.match(later.message, /page 2.*HTTP 502.*incomplete/);
   fake.failNext({ kind: 'pass' }, { kind: 'ratelimited', status: 429 });
-  assert.equal((await rejection(source({ pageSize: 2 }).fetchIssuesByStates(['Todo']))).category, 'tracker_rate_limited', 'a rate limit stays retryable');
+  assert.equal(
+    (await rejection(source({ pageSize: 2 }).fetchIssuesByStates(['Todo']))).category,
+    'tracker_rate_limited',
+    'a rate limit stays retryable',
+  );
   assert.equal((await source({ pageSize: 2 }).fetchIssuesByStates(['Todo'])).length, 3, 'the listing itself is fine');
 });
 
 test('missing key → missing_tracker_secret without a request; the key never appears in errors', async () => {
-  const missing = await rejection(source({ getApiKey: async () => null, keyWhere: 'LINEAR_API_KEY' }).fetchIssuesByStates(['Todo']));
+  const missing = await rejection(
+    source({ getApiKey: async () => null, keyWhere: 'LINEAR_API_KEY' }).fetchIssuesByStates(['Todo']),
+  );
   assert.equal(missing.category, 'missing_tracker_secret');
   assert.match(missing.message, /LINEAR_API_KEY/);
   assert.equal(fake.requests.length, 0);
@@ -209,7 +257,12 @@ test('missing key → missing_tracker_secret without a request; the key never ap
 
 test('author: a full workspace member may instruct; a guest or an issue with no creator (integration, customer request) may not', async () => {
   fake.addIssue({ identifier: 'QT-60', title: 'From the team', state: 'Todo' });
-  fake.addIssue({ identifier: 'QT-61', title: 'From a guest', state: 'Todo', creator: { name: 'Guest Person', guest: true } });
+  fake.addIssue({
+    identifier: 'QT-61',
+    title: 'From a guest',
+    state: 'Todo',
+    creator: { name: 'Guest Person', guest: true },
+  });
   fake.addIssue({ identifier: 'QT-62', title: 'From an integration', state: 'Todo', creator: null });
   const got = await source().fetchIssuesByStates(['Todo']);
   const by = (identifier: string) => got.find((i) => i.identifier === identifier)!.author;

@@ -23,32 +23,67 @@ after(async () => {
 beforeEach(() => gh.reset());
 
 /** The task works on issue #42 (and, when given, its PRs); the tools may touch nothing else. */
-const scope = (issueId: string, identifier: string, prs: number[] = []): TaskToolScope => ({ issueId, identifier, pullRequests: () => prs, trustedLabels: ['quartet-ok'] });
+const scope = (issueId: string, identifier: string, prs: number[] = []): TaskToolScope => ({
+  issueId,
+  identifier,
+  pullRequests: () => prs,
+  trustedLabels: ['quartet-ok'],
+});
 const githubTools = (env: Record<string, string> = { QUARTET_GITHUB_TOKEN: GH_TOKEN }) =>
-  createTrackerToolbox({ kind: 'github', provider: { repo: 'quartet-test/widgets', endpoint: gh.url } }, { env }, scope('42', '#42'));
+  createTrackerToolbox(
+    { kind: 'github', provider: { repo: 'quartet-test/widgets', endpoint: gh.url } },
+    { env },
+    scope('42', '#42'),
+  );
 const linearTools = (issueId = 'none', identifier = 'QT-0') =>
-  createTrackerToolbox({ kind: 'linear', provider: { project_slug: linear.project, endpoint: linear.url } }, { env: { LINEAR_API_KEY: LIN_KEY } }, scope(issueId, identifier));
+  createTrackerToolbox(
+    { kind: 'linear', provider: { project_slug: linear.project, endpoint: linear.url } },
+    { env: { LINEAR_API_KEY: LIN_KEY } },
+    scope(issueId, identifier),
+  );
 
 const text = (r: ToolResult): string => r.contentItems.map((c) => c.text).join('');
 const json = (r: ToolResult): Record<string, unknown> => JSON.parse(text(r)) as Record<string, unknown>;
 
 test('specs: one function tool per provider in the app-server DynamicToolSpec shape; none for local', () => {
   const g = githubTools();
-  assert.deepEqual(g.specs.map((s) => [s.type, s.name]), [['function', 'github_api']]);
+  assert.deepEqual(
+    g.specs.map((s) => [s.type, s.name]),
+    [['function', 'github_api']],
+  );
   const schema = g.specs[0]!.inputSchema as { required: string[]; properties: Record<string, { type: string }> };
   assert.deepEqual(schema.required, ['method', 'path']);
-  assert.deepEqual(Object.entries(schema.properties).map(([k, v]) => [k, v.type]), [['method', 'string'], ['path', 'string'], ['query', 'object'], ['body', 'object']]);
+  assert.deepEqual(
+    Object.entries(schema.properties).map(([k, v]) => [k, v.type]),
+    [
+      ['method', 'string'],
+      ['path', 'string'],
+      ['query', 'object'],
+      ['body', 'object'],
+    ],
+  );
   assert.match(g.specs[0]!.description, /quartet-test\/widgets/);
   assert.deepEqual(g.secretEnvNames, ['QUARTET_GITHUB_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN']);
   const l = linearTools();
-  assert.deepEqual(l.specs.map((s) => s.name), ['linear_graphql']);
+  assert.deepEqual(
+    l.specs.map((s) => s.name),
+    ['linear_graphql'],
+  );
   assert.deepEqual((l.specs[0]!.inputSchema as { required: string[] }).required, ['query']);
   assert.deepEqual(createTrackerToolbox({ kind: 'local' }, { env: {} }, null).specs, []);
 });
 
 test('github_api: a GET inside the repository runs host-side with the host token', async () => {
-  gh.route('GET', '/repos/quartet-test/widgets/issues/42', { status: 200, headers: { link: `<${gh.url}/x?page=2>; rel="next"` }, body: single42 });
-  const r = await githubTools().executeTrackerTool('github_api', { method: 'get', path: '/repos/quartet-test/widgets/issues/42', query: { per_page: 5, draft: false } });
+  gh.route('GET', '/repos/quartet-test/widgets/issues/42', {
+    status: 200,
+    headers: { link: `<${gh.url}/x?page=2>; rel="next"` },
+    body: single42,
+  });
+  const r = await githubTools().executeTrackerTool('github_api', {
+    method: 'get',
+    path: '/repos/quartet-test/widgets/issues/42',
+    query: { per_page: 5, draft: false },
+  });
   assert.equal(r.success, true);
   const out = json(r);
   assert.equal(out.status, 200);
@@ -63,12 +98,22 @@ test('github_api: a GET inside the repository runs host-side with the host token
 });
 
 test('github_api: POST with a JSON body; a non-2xx answer is a failure result carrying status and body', async () => {
-  gh.route('POST', '/repos/quartet-test/widgets/issues/42/comments', (req) => ({ status: 201, body: { id: 1, body: (JSON.parse(req.body) as { body: string }).body } }));
-  const ok = await githubTools().executeTrackerTool('github_api', { method: 'POST', path: '/repos/quartet-test/widgets/issues/42/comments', body: { body: 'Done in #43' } });
+  gh.route('POST', '/repos/quartet-test/widgets/issues/42/comments', (req) => ({
+    status: 201,
+    body: { id: 1, body: (JSON.parse(req.body) as { body: string }).body },
+  }));
+  const ok = await githubTools().executeTrackerTool('github_api', {
+    method: 'POST',
+    path: '/repos/quartet-test/widgets/issues/42/comments',
+    body: { body: 'Done in #43' },
+  });
   assert.equal(ok.success, true);
   assert.match(String(gh.requests[0]!.headers['content-type']), /^application\/json\b/);
   assert.deepEqual(json(ok).body, { id: 1, body: 'Done in #43' });
-  const missing = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42/timeline' });
+  const missing = await githubTools().executeTrackerTool('github_api', {
+    method: 'GET',
+    path: '/repos/quartet-test/widgets/issues/42/timeline',
+  });
   assert.equal(missing.success, false);
   assert.equal(json(missing).status, 404);
 });
@@ -93,24 +138,48 @@ test('github_api: paths outside the configured repository are refused before any
     assert.equal(r.success, false, path);
     assert.ok(json(r).error, path);
   }
-  for (const args of [{ method: 'TRACE', path: '/repos/quartet-test/widgets' }, { method: 'GET', path: '/repos/quartet-test/widgets', body: { a: 1 } }, 'GET /repos', null]) {
+  for (const args of [
+    { method: 'TRACE', path: '/repos/quartet-test/widgets' },
+    { method: 'GET', path: '/repos/quartet-test/widgets', body: { a: 1 } },
+    'GET /repos',
+    null,
+  ]) {
     assert.equal((await tools.executeTrackerTool('github_api', args)).success, false, JSON.stringify(args));
   }
   assert.equal(gh.requests.length, 0);
-  const sameRepoOtherCase = await tools.executeTrackerTool('github_api', { method: 'GET', path: '/repos/Quartet-Test/Widgets/issues/42/labels' });
+  const sameRepoOtherCase = await tools.executeTrackerTool('github_api', {
+    method: 'GET',
+    path: '/repos/Quartet-Test/Widgets/issues/42/labels',
+  });
   assert.equal(gh.requests.length, 1, 'owner/repo compare case-insensitively, like GitHub');
   assert.equal(sameRepoOtherCase.success, false, 'the 404 from the recorded server');
 });
 
 test('github_api: redirects are reported, not followed; the token is redacted even if echoed; missing token fails cleanly', async () => {
-  gh.route('GET', '/repos/quartet-test/widgets/issues/42', { status: 301, headers: { location: `${gh.url}/repositories/1/issues/42` }, body: { message: 'Moved Permanently' } });
-  const moved = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42' });
+  gh.route('GET', '/repos/quartet-test/widgets/issues/42', {
+    status: 301,
+    headers: { location: `${gh.url}/repositories/1/issues/42` },
+    body: { message: 'Moved Permanently' },
+  });
+  const moved = await githubTools().executeTrackerTool('github_api', {
+    method: 'GET',
+    path: '/repos/quartet-test/widgets/issues/42',
+  });
   assert.deepEqual([moved.success, json(moved).status, gh.requests.length], [false, 301, 1]);
-  gh.route('GET', '/repos/quartet-test/widgets/issues/42/comments', (req) => ({ status: 200, body: { seen: req.headers.authorization } }));
-  const echoed = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42/comments' });
+  gh.route('GET', '/repos/quartet-test/widgets/issues/42/comments', (req) => ({
+    status: 200,
+    body: { seen: req.headers.authorization },
+  }));
+  const echoed = await githubTools().executeTrackerTool('github_api', {
+    method: 'GET',
+    path: '/repos/quartet-test/widgets/issues/42/comments',
+  });
   assert.ok(!text(echoed).includes(GH_TOKEN));
   assert.match(text(echoed), /token \[REDACTED\]/);
-  const none = await githubTools({}).executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42' });
+  const none = await githubTools({}).executeTrackerTool('github_api', {
+    method: 'GET',
+    path: '/repos/quartet-test/widgets/issues/42',
+  });
   assert.equal(none.success, false);
   assert.match(String((json(none).error as { message: string }).message), /no GitHub token/);
 });
@@ -118,12 +187,15 @@ test('github_api: redirects are reported, not followed; the token is redacted ev
 test('linear_graphql: queries and mutations run with the host key; GraphQL errors are failures', async () => {
   const id = linear.addIssue({ identifier: 'QT-1', title: 'Tool target', state: 'Todo' });
   const tools = linearTools(id, 'QT-1');
-  const viewer = await tools.executeTrackerTool('linear_graphql', { query: 'query QuartetLinearViewer { viewer { id } }' });
+  const viewer = await tools.executeTrackerTool('linear_graphql', {
+    query: 'query QuartetLinearViewer { viewer { id } }',
+  });
   assert.equal(viewer.success, true);
   assert.deepEqual(json(viewer), { data: { viewer: { id: linear.viewerId } } });
   assert.equal(linear.requests.at(-1)!.authorization, LIN_KEY);
   const comment = await tools.executeTrackerTool('linear_graphql', {
-    query: 'mutation AddComment($input: CommentCreateInput!) { commentCreate(input: $input) { success comment { id body } } }',
+    query:
+      'mutation AddComment($input: CommentCreateInput!) { commentCreate(input: $input) { success comment { id body } } }',
     variables: { input: { issueId: id, body: 'Picked up by Quartet' } },
   });
   assert.equal(comment.success, true);
@@ -139,14 +211,22 @@ test('linear_graphql: queries and mutations run with the host key; GraphQL error
 test('linear_graphql: rate limits and transport failures are structured failures without the key', async () => {
   const tools = linearTools();
   linear.failNext({ kind: 'ratelimited', status: 400 });
-  const limited = await tools.executeTrackerTool('linear_graphql', { query: 'query QuartetLinearViewer { viewer { id } }' });
+  const limited = await tools.executeTrackerTool('linear_graphql', {
+    query: 'query QuartetLinearViewer { viewer { id } }',
+  });
   assert.equal(limited.success, false);
   assert.equal(json(limited).rate_limited, true);
   linear.failNext({ kind: 'status', status: 502, text: `gateway saw ${LIN_KEY}` });
-  const echoed = await tools.executeTrackerTool('linear_graphql', { query: 'query QuartetLinearViewer { viewer { id } }' });
+  const echoed = await tools.executeTrackerTool('linear_graphql', {
+    query: 'query QuartetLinearViewer { viewer { id } }',
+  });
   assert.equal(echoed.success, false);
   assert.ok(!text(echoed).includes(LIN_KEY));
-  const dead = createTrackerToolbox({ kind: 'linear', provider: { project_slug: 'x', endpoint: 'http://127.0.0.1:1/graphql' } }, { env: { LINEAR_API_KEY: LIN_KEY } }, null);
+  const dead = createTrackerToolbox(
+    { kind: 'linear', provider: { project_slug: 'x', endpoint: 'http://127.0.0.1:1/graphql' } },
+    { env: { LINEAR_API_KEY: LIN_KEY } },
+    null,
+  );
   const down = await dead.executeTrackerTool('linear_graphql', { query: '{ viewer { id } }' });
   assert.equal(down.success, false);
   assert.match(text(down), /failed before a response/);
@@ -156,8 +236,14 @@ test('unsupported tool names return a structured failure listing the supported o
   const r = await githubTools().executeTrackerTool('linear_graphql', { query: '{ viewer { id } }' });
   assert.equal(r.success, false);
   assert.deepEqual((json(r).error as { supportedTools: string[] }).supportedTools, ['github_api']);
-  gh.route('GET', '/repos/quartet-test/widgets/issues/42/comments', { status: 200, body: [{ body: 'x'.repeat(MAX_TOOL_OUTPUT_CHARS * 2) }] });
-  const big = await githubTools().executeTrackerTool('github_api', { method: 'GET', path: '/repos/quartet-test/widgets/issues/42/comments' });
+  gh.route('GET', '/repos/quartet-test/widgets/issues/42/comments', {
+    status: 200,
+    body: [{ body: 'x'.repeat(MAX_TOOL_OUTPUT_CHARS * 2) }],
+  });
+  const big = await githubTools().executeTrackerTool('github_api', {
+    method: 'GET',
+    path: '/repos/quartet-test/widgets/issues/42/comments',
+  });
   assert.ok(text(big).length < MAX_TOOL_OUTPUT_CHARS + 200);
   assert.match(text(big), /truncated by Quartet/);
 });

@@ -2,7 +2,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canTransition, phaseForOutcome, retryDelayMs, transition, TransitionError } from '../../src/core/orchestrator/transitions';
+import {
+  canTransition,
+  phaseForOutcome,
+  retryDelayMs,
+  transition,
+  TransitionError,
+} from '../../src/core/orchestrator/transitions';
 import { PHASES, isTerminal, type Phase } from '../../src/shared/model';
 
 const base = { phase: 'queued' as Phase, reason: null, startedAt: null, endedAt: null };
@@ -21,7 +27,8 @@ test('the happy path: queued → preparing → starting → working → finished
 });
 
 test('terminal phases only go back to the queue (retry, resume; from finished only a follow-up turn)', () => {
-  for (const to of PHASES) assert.equal(canTransition('finished', to), to === 'finished' || to === 'queued', `finished → ${to}`);
+  for (const to of PHASES)
+    assert.equal(canTransition('finished', to), to === 'finished' || to === 'queued', `finished → ${to}`);
   for (const from of ['failed', 'stalled', 'stopped', 'interrupted'] as Phase[]) {
     for (const to of PHASES) assert.equal(canTransition(from, to), to === from || to === 'queued', `${from} → ${to}`);
   }

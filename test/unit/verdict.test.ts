@@ -7,8 +7,19 @@ import { decideVerdict, type VerdictInput } from '../../src/core/verdict/verdict
 
 function attempt(index: number, over: Partial<VerdictInput> = {}): VerdictInput {
   return {
-    attemptId: `t-1-${index}`, index, phase: 'finished', pending: false, checks: { ok: true }, conflictsWithBase: false,
-    filesChanged: 1, linesAdded: 10, linesRemoved: 0, tokensTotal: 1000, durationMs: 1000, testFiles: 0, ...over,
+    attemptId: `t-1-${index}`,
+    index,
+    phase: 'finished',
+    pending: false,
+    checks: { ok: true },
+    conflictsWithBase: false,
+    filesChanged: 1,
+    linesAdded: 10,
+    linesRemoved: 0,
+    tokensTotal: 1000,
+    durationMs: 1000,
+    testFiles: 0,
+    ...over,
   };
 }
 
@@ -24,18 +35,28 @@ test('the four demo shapes: right+test wins, wrong-but-green is not picked even 
     attempt(4, { checks: { ok: false } }), // fails its checks
   ];
   const cells = [
-    cell(1, 2, false, ['greet › in French']), cell(1, 3, true), cell(1, 4, false),
-    cell(2, 1, true), cell(2, 3, true), cell(2, 4, false),
+    cell(1, 2, false, ['greet › in French']),
+    cell(1, 3, true),
+    cell(1, 4, false),
+    cell(2, 1, true),
+    cell(2, 3, true),
+    cell(2, 4, false),
   ];
   const v = decideVerdict(inputs, cells);
   assert.equal(v.recommended, 't-1-1');
   // #1 and #3 are both right: only "adds its own tests" orders them, which is a close call, said with why.
   assert.equal(v.confidence, 'close');
-  assert.deepEqual(v.ranked.map((r) => r.attemptId), ['t-1-1', 't-1-3', 't-1-2', 't-1-4']);
+  assert.deepEqual(
+    v.ranked.map((r) => r.attemptId),
+    ['t-1-1', 't-1-3', 't-1-2', 't-1-4'],
+  );
   assert.equal(v.headline, 'close call: #1 and #3 have the same evidence; #1 adds its own tests');
   assert.match(v.ranked[0]!.line, /^#1: passes the tests #2 wrote/);
   // Without #3, the runner-up fails #1's tests: strong evidence, a clear winner.
-  const two = decideVerdict(inputs.filter((i) => i.index !== 3), cells.filter((c) => c.code !== 't-1-3'));
+  const two = decideVerdict(
+    inputs.filter((i) => i.index !== 3),
+    cells.filter((c) => c.code !== 't-1-3'),
+  );
   assert.equal(two.confidence, 'clear');
   assert.match(two.headline, /^clear winner: #1 — passes the tests #2 wrote/);
   assert.match(v.ranked[2]!.line, /#2: fails #1's tests \(greet › in French\)/);
@@ -62,8 +83,11 @@ test('"no good attempt" when every finished attempt fails its checks or another 
   assert.equal(v.confidence, 'none');
   assert.equal(v.recommended, null);
   assert.match(v.headline, /^no good attempt: its own checks fail/);
-  const cross = decideVerdict([attempt(1, { testFiles: 1 }), attempt(2, { testFiles: 1 })], [cell(1, 2, false), cell(2, 1, false)]);
-  assert.equal(cross.confidence, 'none', 'each fails the other\'s tests: neither is evidently right');
+  const cross = decideVerdict(
+    [attempt(1, { testFiles: 1 }), attempt(2, { testFiles: 1 })],
+    [cell(1, 2, false), cell(2, 1, false)],
+  );
+  assert.equal(cross.confidence, 'none', "each fails the other's tests: neither is evidently right");
 });
 
 test('a close call when the top two have the same evidence; a review blocker outranks size', () => {
@@ -71,7 +95,13 @@ test('a close call when the top two have the same evidence; a review blocker out
   assert.equal(same.confidence, 'close');
   assert.equal(same.recommended, 't-1-1');
   assert.match(same.headline, /close call: #1 and #2/);
-  const blocked = decideVerdict([attempt(1, { linesAdded: 5, reviewBlockers: ['deletes the README (README.md:1)'] }), attempt(2, { linesAdded: 50 })], []);
+  const blocked = decideVerdict(
+    [
+      attempt(1, { linesAdded: 5, reviewBlockers: ['deletes the README (README.md:1)'] }),
+      attempt(2, { linesAdded: 50 }),
+    ],
+    [],
+  );
   assert.equal(blocked.recommended, 't-1-2');
   assert.match(blocked.ranked[1]!.line, /review: deletes the README/);
 });

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { describeHookResult, FATAL_HOOKS, hookScript, runHook, truncateOutput } from '../../src/core/workflow/hooks';
 import { isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
 
-const baseEnv = (): Record<string, string> => ({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' });
+const baseEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? '/tmp',
+});
 
 function sandbox(): { dir: string; done(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'quartet-hook-'));
@@ -18,8 +21,15 @@ function sandbox(): { dir: string; done(): void } {
 test('runs a multi-line script with sh in the worktree, with the given environment', async () => {
   const s = sandbox();
   try {
-    const script = 'echo "cwd=$(pwd)"\nif [ -n "$QUARTET_ATTEMPT_ID" ]; then\n  echo "attempt=$QUARTET_ATTEMPT_ID hook=$QUARTET_HOOK" > marker.txt\nfi\necho to-stderr >&2';
-    const r = await runHook({ name: 'after_create', script, cwd: s.dir, env: { ...baseEnv(), QUARTET_ATTEMPT_ID: 't-1-2' }, timeoutMs: 10_000 });
+    const script =
+      'echo "cwd=$(pwd)"\nif [ -n "$QUARTET_ATTEMPT_ID" ]; then\n  echo "attempt=$QUARTET_ATTEMPT_ID hook=$QUARTET_HOOK" > marker.txt\nfi\necho to-stderr >&2';
+    const r = await runHook({
+      name: 'after_create',
+      script,
+      cwd: s.dir,
+      env: { ...baseEnv(), QUARTET_ATTEMPT_ID: 't-1-2' },
+      timeoutMs: 10_000,
+    });
     assert.equal(r.ok, true, r.output);
     assert.equal(r.exitCode, 0);
     assert.match(r.output, new RegExp(`cwd=${s.dir}`));
@@ -33,7 +43,13 @@ test('runs a multi-line script with sh in the worktree, with the given environme
 test('a failing script reports its exit code and last line; the description says so', async () => {
   const s = sandbox();
   try {
-    const r = await runHook({ name: 'before_run', script: 'echo preparing\necho "cannot reach the cache" >&2\nexit 3', cwd: s.dir, env: baseEnv(), timeoutMs: 10_000 });
+    const r = await runHook({
+      name: 'before_run',
+      script: 'echo preparing\necho "cannot reach the cache" >&2\nexit 3',
+      cwd: s.dir,
+      env: baseEnv(),
+      timeoutMs: 10_000,
+    });
     assert.equal(r.ok, false);
     assert.equal(r.exitCode, 3);
     assert.equal(r.timedOut, false);
@@ -48,7 +64,13 @@ test('a timeout ends the hook and everything it started (process group), and say
   try {
     const tag = `quartet-hook-test-${process.pid}-${Date.now()}`;
     const started = Date.now();
-    const r = await runHook({ name: 'before_run', script: 'sleep 600 &\necho started\nsleep 600', cwd: s.dir, env: { ...baseEnv(), HOOK_TEST_TAG: tag }, timeoutMs: 500 });
+    const r = await runHook({
+      name: 'before_run',
+      script: 'sleep 600 &\necho started\nsleep 600',
+      cwd: s.dir,
+      env: { ...baseEnv(), HOOK_TEST_TAG: tag },
+      timeoutMs: 500,
+    });
     assert.equal(r.ok, false);
     assert.equal(r.timedOut, true);
     assert.ok(Date.now() - started < 10_000, 'returned soon after the timeout');
@@ -66,7 +88,13 @@ test('processes a finished hook left in the background are ended with it', async
   const s = sandbox();
   try {
     const tag = `quartet-hook-bg-${process.pid}-${Date.now()}`;
-    const r = await runHook({ name: 'after_run', script: 'sleep 600 &\necho bye', cwd: s.dir, env: { ...baseEnv(), HOOK_TEST_TAG: tag }, timeoutMs: 10_000 });
+    const r = await runHook({
+      name: 'after_run',
+      script: 'sleep 600 &\necho bye',
+      cwd: s.dir,
+      env: { ...baseEnv(), HOOK_TEST_TAG: tag },
+      timeoutMs: 10_000,
+    });
     assert.equal(r.ok, true);
     await new Promise((res) => setTimeout(res, 100));
     assert.deepEqual(pidsWithEnv('HOOK_TEST_TAG', tag).filter(isAlive), []);
@@ -82,7 +110,13 @@ test("the attempt's PATH wins over the login shell's profile", async () => {
     mkdirSync(bin);
     writeFileSync(join(bin, 'quartet-probe-tool'), '#!/bin/sh\necho probe-ok\n');
     chmodSync(join(bin, 'quartet-probe-tool'), 0o755);
-    const r = await runHook({ name: 'before_run', script: 'quartet-probe-tool', cwd: s.dir, env: { ...baseEnv(), PATH: `${bin}:/usr/bin:/bin` }, timeoutMs: 10_000 });
+    const r = await runHook({
+      name: 'before_run',
+      script: 'quartet-probe-tool',
+      cwd: s.dir,
+      env: { ...baseEnv(), PATH: `${bin}:/usr/bin:/bin` },
+      timeoutMs: 10_000,
+    });
     assert.equal(r.ok, true, r.output);
     assert.match(r.output, /probe-ok/);
   } finally {
@@ -93,7 +127,13 @@ test("the attempt's PATH wins over the login shell's profile", async () => {
 test('output is truncated to head + tail with a marker', async () => {
   const s = sandbox();
   try {
-    const r = await runHook({ name: 'after_create', script: 'i=0; while [ $i -lt 3000 ]; do echo "line $i"; i=$((i+1)); done', cwd: s.dir, env: baseEnv(), timeoutMs: 20_000 });
+    const r = await runHook({
+      name: 'after_create',
+      script: 'i=0; while [ $i -lt 3000 ]; do echo "line $i"; i=$((i+1)); done',
+      cwd: s.dir,
+      env: baseEnv(),
+      timeoutMs: 20_000,
+    });
     assert.equal(r.ok, true);
     assert.ok(r.output.length < 9000, `kept ${r.output.length}`);
     assert.match(r.output, /^line 0\n/);
@@ -106,7 +146,13 @@ test('output is truncated to head + tail with a marker', async () => {
 });
 
 test('a missing worktree is a failed result, not a crash', async () => {
-  const r = await runHook({ name: 'before_remove', script: 'true', cwd: '/nonexistent/quartet/worktree', env: baseEnv(), timeoutMs: 1000 });
+  const r = await runHook({
+    name: 'before_remove',
+    script: 'true',
+    cwd: '/nonexistent/quartet/worktree',
+    env: baseEnv(),
+    timeoutMs: 1000,
+  });
   assert.equal(r.ok, false);
   assert.match(r.error ?? '', /does not exist/);
   assert.equal(existsSync('/nonexistent/quartet/worktree'), false);

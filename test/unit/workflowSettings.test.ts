@@ -7,11 +7,22 @@ import { explicitLaunchOptions, supervisorSettings } from '../../src/extension/s
 
 test('launch options: only the settings a user set go to the supervisor', () => {
   const set: Record<string, unknown> = { approvalPolicy: 'never', stallTimeoutMs: 5000, checkCommand: '' };
-  const defaults: Record<string, unknown> = { 'codex.command': 'codex app-server', sandbox: 'workspace-write', loopLimit: 3 };
+  const defaults: Record<string, unknown> = {
+    'codex.command': 'codex app-server',
+    sandbox: 'workspace-write',
+    loopLimit: 3,
+  };
   const read = (k: string): unknown => set[k] ?? defaults[k];
   const isSet = (k: string): boolean => k in set;
-  assert.deepEqual(explicitLaunchOptions(read, isSet), { approvalPolicy: 'never', stallTimeoutMs: 5000, checkCommand: '' });
-  assert.deepEqual(explicitLaunchOptions(read, () => false), {});
+  assert.deepEqual(explicitLaunchOptions(read, isSet), {
+    approvalPolicy: 'never',
+    stallTimeoutMs: 5000,
+    checkCommand: '',
+  });
+  assert.deepEqual(
+    explicitLaunchOptions(read, () => false),
+    {},
+  );
 });
 
 test('supervisor settings: maxConcurrent null unless set; workflowPath passed through with ~ expanded', () => {

@@ -9,8 +9,34 @@ import { toWire } from '../../src/shared/wire';
 test('hook events become hook items; a failed hook counts as a failure', () => {
   const b = new TraceBuilder();
   const records = [
-    { seq: 0, at: '2026-11-21T10:00:00.000Z', kind: 'event' as const, event: { type: 'hook' as const, name: 'after_create', ok: true, exitCode: 0, timedOut: false, durationMs: 1500, output: 'installed\n' } },
-    { seq: 1, at: '2026-11-21T10:00:02.000Z', kind: 'event' as const, event: { type: 'hook' as const, name: 'before_run', ok: false, exitCode: null, timedOut: true, durationMs: 60000, output: 'x'.repeat(20_000) } },
+    {
+      seq: 0,
+      at: '2026-11-21T10:00:00.000Z',
+      kind: 'event' as const,
+      event: {
+        type: 'hook' as const,
+        name: 'after_create',
+        ok: true,
+        exitCode: 0,
+        timedOut: false,
+        durationMs: 1500,
+        output: 'installed\n',
+      },
+    },
+    {
+      seq: 1,
+      at: '2026-11-21T10:00:02.000Z',
+      kind: 'event' as const,
+      event: {
+        type: 'hook' as const,
+        name: 'before_run',
+        ok: false,
+        exitCode: null,
+        timedOut: true,
+        durationMs: 60000,
+        output: 'x'.repeat(20_000),
+      },
+    },
   ];
   b.append(records.map((r) => toWire(r)).filter((r) => r !== null));
   const [ok, bad] = b.items;

@@ -39,49 +39,59 @@ function recorder(w: WorkflowWatcher): { events: Ev[]; next(timeoutMs?: number):
   };
 }
 
-const flow = (turns: number, body = 'Do {{ issue.title }}'): string => `---\nagent:\n  max_turns: ${turns}\n---\n${body}\n`;
+const flow = (turns: number, body = 'Do {{ issue.title }}'): string =>
+  `---\nagent:\n  max_turns: ${turns}\n---\n${body}\n`;
 
 for (const mode of ['fs.watch', 'poll'] as const) {
-  test(`${mode}: a change is re-applied; an invalid file keeps the last good config and reports a typed error; a fix recovers`, { timeout: 20_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'quartet-wfw-'));
-    const path = join(dir, 'WORKFLOW.md');
-    writeFileSync(path, flow(3));
-    // fs.watch mode: a poll too slow to matter; poll mode: no fs.watch at all.
-    const w = new WorkflowWatcher({ path, pollMs: mode === 'poll' ? 50 : 60_000, fsWatch: mode === 'fs.watch', debounceMs: 30 });
-    const r = recorder(w);
-    try {
-      w.start();
-      const first = await r.next();
-      assert.equal(first.kind === 'config' && first.def?.config.agent.maxTurns, 3);
-      assert.equal(w.status, 'ok');
+  test(
+    `${mode}: a change is re-applied; an invalid file keeps the last good config and reports a typed error; a fix recovers`,
+    { timeout: 20_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'quartet-wfw-'));
+      const path = join(dir, 'WORKFLOW.md');
+      writeFileSync(path, flow(3));
+      // fs.watch mode: a poll too slow to matter; poll mode: no fs.watch at all.
+      const w = new WorkflowWatcher({
+        path,
+        pollMs: mode === 'poll' ? 50 : 60_000,
+        fsWatch: mode === 'fs.watch',
+        debounceMs: 30,
+      });
+      const r = recorder(w);
+      try {
+        w.start();
+        const first = await r.next();
+        assert.equal(first.kind === 'config' && first.def?.config.agent.maxTurns, 3);
+        assert.equal(w.status, 'ok');
 
-      writeFileSync(path, flow(5, 'Changed {{ issue.identifier }}'));
-      const changed = await r.next();
-      assert.equal(changed.kind === 'config' && changed.def?.config.agent.maxTurns, 5);
-      assert.equal(w.current?.promptTemplate, 'Changed {{ issue.identifier }}');
+        writeFileSync(path, flow(5, 'Changed {{ issue.identifier }}'));
+        const changed = await r.next();
+        assert.equal(changed.kind === 'config' && changed.def?.config.agent.maxTurns, 5);
+        assert.equal(w.current?.promptTemplate, 'Changed {{ issue.identifier }}');
 
-      writeFileSync(path, '---\nagent:\n  max_turns: [\n---\n');
-      const bad = await r.next();
-      assert.equal(bad.kind, 'error');
-      assert.equal(bad.kind === 'error' && bad.err.code, 'workflow_parse_error');
-      assert.equal(w.status, 'error');
-      assert.equal(w.current?.config.agent.maxTurns, 5, 'the last good config stays in force');
+        writeFileSync(path, '---\nagent:\n  max_turns: [\n---\n');
+        const bad = await r.next();
+        assert.equal(bad.kind, 'error');
+        assert.equal(bad.kind === 'error' && bad.err.code, 'workflow_parse_error');
+        assert.equal(w.status, 'error');
+        assert.equal(w.current?.config.agent.maxTurns, 5, 'the last good config stays in force');
 
-      writeFileSync(path, '---\nagent:\n  max_turns: 0\n---\n');
-      const badValue = await r.next();
-      assert.equal(badValue.kind === 'error' && badValue.err.code, 'invalid_workflow_config');
-      assert.equal(w.current?.config.agent.maxTurns, 5);
+        writeFileSync(path, '---\nagent:\n  max_turns: 0\n---\n');
+        const badValue = await r.next();
+        assert.equal(badValue.kind === 'error' && badValue.err.code, 'invalid_workflow_config');
+        assert.equal(w.current?.config.agent.maxTurns, 5);
 
-      writeFileSync(path, flow(7));
-      const fixed = await r.next();
-      assert.equal(fixed.kind === 'config' && fixed.def?.config.agent.maxTurns, 7);
-      assert.equal(w.error, null);
-      assert.equal(w.status, 'ok');
-    } finally {
-      w.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        writeFileSync(path, flow(7));
+        const fixed = await r.next();
+        assert.equal(fixed.kind === 'config' && fixed.def?.config.agent.maxTurns, 7);
+        assert.equal(w.error, null);
+        assert.equal(w.status, 'ok');
+      } finally {
+        w.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 }
 
 test('the same bytes written again emit nothing; check() is a cheap defensive re-read', () => {
@@ -112,7 +122,9 @@ test('optional (default path): absent means no workflow; appearing loads it; del
   const path = join(dir, 'WORKFLOW.md');
   const events: string[] = [];
   const w = new WorkflowWatcher({ path, optional: true, fsWatch: false, pollMs: 60_000 });
-  w.on('config', (d: WorkflowDefinition | null) => events.push(d ? `config:${d.config.agent.maxTurns}` : 'config:none'));
+  w.on('config', (d: WorkflowDefinition | null) =>
+    events.push(d ? `config:${d.config.agent.maxTurns}` : 'config:none'),
+  );
   w.on('error', (e: WorkflowError) => events.push(`error:${e.code}`));
   const strict = new WorkflowWatcher({ path: join(dir, 'missing.md'), fsWatch: false, pollMs: 60_000 });
   const strictEvents: string[] = [];

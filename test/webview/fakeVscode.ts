@@ -56,7 +56,10 @@ export class FakePanel {
   iconPath: unknown;
   private readonly onDispose: Listener<void>[] = [];
   private readonly onViewState: Listener<unknown>[] = [];
-  constructor(readonly viewType: string, readonly title: string) {}
+  constructor(
+    readonly viewType: string,
+    readonly title: string,
+  ) {}
   reveal(): void {
     this.reveals++;
   }
@@ -100,9 +103,14 @@ const vscodeModule = {
       fake.panels.push(p);
       return p;
     },
-    registerWebviewPanelSerializer: (viewType: string, s: Serializer) => (fake.serializers.set(viewType, s), disposable),
+    registerWebviewPanelSerializer: (viewType: string, s: Serializer) => (
+      fake.serializers.set(viewType, s),
+      disposable
+    ),
   },
-  commands: { registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => (fake.commands.set(id, fn), disposable) },
+  commands: {
+    registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => (fake.commands.set(id, fn), disposable),
+  },
   workspace: {
     getConfiguration: () => ({ get: (key: string) => fake.settings[key] }),
     onDidChangeConfiguration: () => disposable,

@@ -12,7 +12,10 @@ let installed: DomEnv | null = null;
 /** Once per process: React and Lit capture some globals (customElements, HTMLElement) when first loaded. */
 export function installDom(): DomEnv {
   if (installed) return installed;
-  const dom = new JSDOM('<!DOCTYPE html><html><head></head><body></body></html>', { url: 'https://panel.test/', pretendToBeVisual: true });
+  const dom = new JSDOM('<!DOCTYPE html><html><head></head><body></body></html>', {
+    url: 'https://panel.test/',
+    pretendToBeVisual: true,
+  });
   const win = dom.window;
   const g = globalThis as Record<string, unknown>;
   for (const key of Object.getOwnPropertyNames(win)) {
@@ -20,15 +23,37 @@ export function installDom(): DomEnv {
     g[key] = (win as unknown as Record<string, unknown>)[key];
   }
   // Node has its own Event/EventTarget/MessageEvent; the app must use the DOM's so jsdom dispatch works.
-  for (const key of ['window', 'document', 'navigator', 'Event', 'EventTarget', 'MessageEvent', 'CustomEvent', 'HTMLElement', 'Element', 'Node']) {
+  for (const key of [
+    'window',
+    'document',
+    'navigator',
+    'Event',
+    'EventTarget',
+    'MessageEvent',
+    'CustomEvent',
+    'HTMLElement',
+    'Element',
+    'Node',
+  ]) {
     g[key] = key === 'window' ? win : (win as unknown as Record<string, unknown>)[key];
   }
   patchElementInternals(win);
   // jsdom has no layout, so no ResizeObserver; vscode-single-select observes its size (Chromium tests run the real one).
   // …nor innerText (vscode-single-select labels its options with it): the text content is what a layout-free DOM has.
   const proto = win.HTMLElement.prototype;
-  if (!Object.getOwnPropertyDescriptor(proto, 'innerText')) Object.defineProperty(proto, 'innerText', { get(this: HTMLElement) { return this.textContent ?? ''; }, configurable: true });
-  if (typeof g.ResizeObserver !== 'function') g.ResizeObserver = class { observe(): void {} unobserve(): void {} disconnect(): void {} };
+  if (!Object.getOwnPropertyDescriptor(proto, 'innerText'))
+    Object.defineProperty(proto, 'innerText', {
+      get(this: HTMLElement) {
+        return this.textContent ?? '';
+      },
+      configurable: true,
+    });
+  if (typeof g.ResizeObserver !== 'function')
+    g.ResizeObserver = class {
+      observe(): void {}
+      unobserve(): void {}
+      disconnect(): void {}
+    };
   closeActChannels(g);
   g.IS_REACT_ACT_ENVIRONMENT = true;
   installed = { dom, window: win };
@@ -41,11 +66,13 @@ export function installDom(): DomEnv {
  * Chromium in xss.browser.test.ts.
  */
 function patchElementInternals(win: Window & typeof globalThis): void {
-  const proto = (win as unknown as { ElementInternals?: { prototype: Record<string, unknown> } }).ElementInternals?.prototype;
+  const proto = (win as unknown as { ElementInternals?: { prototype: Record<string, unknown> } }).ElementInternals
+    ?.prototype;
   if (!proto) return;
   const noop = (): void => undefined;
   for (const name of ['setFormValue', 'setValidity']) if (typeof proto[name] !== 'function') proto[name] = noop;
-  for (const name of ['checkValidity', 'reportValidity']) if (typeof proto[name] !== 'function') proto[name] = () => true;
+  for (const name of ['checkValidity', 'reportValidity'])
+    if (typeof proto[name] !== 'function') proto[name] = () => true;
 }
 
 /**

@@ -24,7 +24,13 @@ async function open(initial: Partial<PanelInitialState> = {}): Promise<{ host: F
   const script = document.createElement('script');
   script.type = 'application/json';
   script.id = INITIAL_STATE_ELEMENT_ID;
-  script.textContent = JSON.stringify({ protocol: 1, snapshot: landingSnapshot(), view: DEFAULT_VIEW_STATE, prices: DEFAULT_PRICE_TABLE, ...initial });
+  script.textContent = JSON.stringify({
+    protocol: 1,
+    snapshot: landingSnapshot(),
+    view: DEFAULT_VIEW_STATE,
+    prices: DEFAULT_PRICE_TABLE,
+    ...initial,
+  });
   document.head.append(script);
   const root = document.createElement('div');
   document.body.append(root);
@@ -41,7 +47,8 @@ async function open(initial: Partial<PanelInitialState> = {}): Promise<{ host: F
   return { host, root };
 }
 
-const q = (root: ParentNode | null, testId: string): HTMLElement | null => root?.querySelector(`[data-testid="${testId}"]`) ?? null;
+const q = (root: ParentNode | null, testId: string): HTMLElement | null =>
+  root?.querySelector(`[data-testid="${testId}"]`) ?? null;
 const text = (el: Element | null): string => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 async function click(el: Element | null): Promise<void> {
   assert.ok(el, 'element to click exists');
@@ -61,7 +68,12 @@ test('the board shows a PR land under way: where, the step, the PR with checks, 
   assert.equal(text(q(land, 'landing-pr-reviews')), 'approved by alice · changes requested by bob');
   assert.equal(text(q(land, 'landing-pr-fixes')), '1 fix turn');
   const steps = [...(q(land, 'landing-steps')?.querySelectorAll('li') ?? [])].map(text);
-  assert.deepEqual(steps, ['push ok — pushed quartet/fix-it/2', 'pr ok — opened #12', 'fix ok — pushed 1a2b3c4d', 'wait running — checks running: ci']);
+  assert.deepEqual(steps, [
+    'push ok — pushed quartet/fix-it/2',
+    'pr ok — opened #12',
+    'fix ok — pushed 1a2b3c4d',
+    'wait running — checks running: ci',
+  ]);
   assert.equal(root.querySelector('a'), null, 'no anchors: the link is a button that asks the host');
 });
 
@@ -69,7 +81,9 @@ test('the PR link asks the host to open it; a link that is not http(s) is plain 
   const { host, root } = await open();
   await click(q(root, 'landing-pr-link'));
   assert.deepEqual(host.last('link/url/open')?.params, { url: PR_URL });
-  const { root: other } = await open({ snapshot: landingSnapshot(prLanding({ pr: prFixture({ url: 'javascript:alert(1)' }) })) });
+  const { root: other } = await open({
+    snapshot: landingSnapshot(prLanding({ pr: prFixture({ url: 'javascript:alert(1)' }) })),
+  });
   assert.equal(q(other, 'landing-pr-link'), null);
   assert.match(text(q(other, `landing-${PR_TASK}`)), /Pull request #12/);
 });
@@ -77,8 +91,20 @@ test('the PR link asks the host to open it; a link that is not http(s) is plain 
 test('a snapshot moves the land on: merged, checks passed, landed', async () => {
   const { host, root } = await open();
   const landed = prLanding({
-    step: 'done', status: 'landed', message: 'merged PR #12 into main', pr: prFixture({ state: 'merged', checks: { state: 'success', failing: [], pending: [] }, reviews: { approved: ['alice'], changesRequested: [] } }),
-    steps: [...prLanding().steps.slice(0, 3), { step: 'wait', status: 'ok', detail: 'checks passed' }, { step: 'merge', status: 'ok', detail: 'squash-merged' }, { step: 'done', status: 'ok', detail: '' }],
+    step: 'done',
+    status: 'landed',
+    message: 'merged PR #12 into main',
+    pr: prFixture({
+      state: 'merged',
+      checks: { state: 'success', failing: [], pending: [] },
+      reviews: { approved: ['alice'], changesRequested: [] },
+    }),
+    steps: [
+      ...prLanding().steps.slice(0, 3),
+      { step: 'wait', status: 'ok', detail: 'checks passed' },
+      { step: 'merge', status: 'ok', detail: 'squash-merged' },
+      { step: 'done', status: 'ok', detail: '' },
+    ],
   });
   const snapshot = landingSnapshot(landed);
   snapshot.tasks[0]!.state = 'landed';
@@ -106,7 +132,11 @@ test('a local land that conflicted: files, and Resolve with agent asks the host 
   await click(q(land, `resolve-${CONFLICT_TASK}-1`));
   const req = host.last('attempt/conflicts/resolve');
   assert.deepEqual(req?.params, { attemptId: `${CONFLICT_TASK}-1` });
-  await host.send({ type: 'rpc/reply/sent', inReplyTo: req!.id, error: { code: 'refused', message: 'A land of "Write the shared note" is running; wait for it to end.' } });
+  await host.send({
+    type: 'rpc/reply/sent',
+    inReplyTo: req!.id,
+    error: { code: 'refused', message: 'A land of "Write the shared note" is running; wait for it to end.' },
+  });
   assert.match(text(q(root, 'notice')), /is running; wait for it to end/);
 });
 
@@ -115,14 +145,19 @@ test('the attempt view shows its land and its follow-up turns; another attempt o
   assert.ok(q(root, 'attempt-view'));
   assert.equal(text(q(root, 'landing-headline')), 'Landing #2 as pull request #12 on octo/sample');
   const follow = q(root, `follow-ups-${PR_TASK}-2`);
-  assert.match(text(follow), /^Follow-up turns\s*fix for the pull request completed \d\d:\d\d(:\d\d)? – \d\d:\d\d(:\d\d)?\s*Fixed the failing check ci$/);
+  assert.match(
+    text(follow),
+    /^Follow-up turns\s*fix for the pull request completed \d\d:\d\d(:\d\d)? – \d\d:\d\d(:\d\d)?\s*Fixed the failing check ci$/,
+  );
   const { root: sibling } = await open({ view: { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId: `${PR_TASK}-1` } });
   assert.equal(q(sibling, `landing-${PR_TASK}`), null);
   assert.equal(q(sibling, `follow-ups-${PR_TASK}-1`), null);
 });
 
 test('the attempt view of a flagged attempt offers Resolve with agent in its header', async () => {
-  const { host, root } = await open({ view: { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId: `${CONFLICT_TASK}-2` } });
+  const { host, root } = await open({
+    view: { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId: `${CONFLICT_TASK}-2` },
+  });
   await click(q(root, `resolve-${CONFLICT_TASK}-2`));
   assert.deepEqual(host.last('attempt/conflicts/resolve')?.params, { attemptId: `${CONFLICT_TASK}-2` });
 });

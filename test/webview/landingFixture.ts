@@ -46,31 +46,59 @@ export function landingSnapshot(landing: LandProgress = prLanding()): Snapshot {
     repo: '/repo',
     generatedAt: '2026-11-21T10:06:00.000Z',
     tasks: [
-      taskFixture(PR_TASK, 'Fix the greeting', [
-        attemptFixture(PR_TASK, 1, { ...finished }),
-        attemptFixture(PR_TASK, 2, {
-          ...finished,
-          recommended: true,
-          followUps: [{ reason: 'pr-fix', at: '2026-11-21T10:05:00.000Z', outcome: 'completed', message: 'Fixed the failing check ci', endedAt: '2026-11-21T10:05:30.000Z' }],
-        }),
-      ], { landing }),
-      taskFixture(CONFLICT_TASK, 'Write the shared note', [
-        attemptFixture(CONFLICT_TASK, 1, { ...finished, conflicts: { withBase: true, files: ['notes/shared.md'], withAttempts: [] } }),
-        attemptFixture(CONFLICT_TASK, 2, { ...finished, conflicts: { withBase: true, files: ['notes/shared.md'], withAttempts: [] } }),
-        attemptFixture(CONFLICT_TASK, 3, { ...finished, threadId: null, conflicts: { withBase: true, files: ['notes/shared.md'], withAttempts: [] } }),
-      ], {
-        landing: {
-          attemptId: `${CONFLICT_TASK}-1`,
-          step: 'conflict',
-          status: 'conflict',
-          message: 'conflicts with main in notes/shared.md',
-          steps: [
-            { step: 'prepare', status: 'ok', detail: 'temporary worktree at 0a1b2c3d' },
-            { step: 'merge', status: 'failed', detail: 'conflicts in notes/shared.md' },
-          ],
-          conflictFiles: ['notes/shared.md'],
+      taskFixture(
+        PR_TASK,
+        'Fix the greeting',
+        [
+          attemptFixture(PR_TASK, 1, { ...finished }),
+          attemptFixture(PR_TASK, 2, {
+            ...finished,
+            recommended: true,
+            followUps: [
+              {
+                reason: 'pr-fix',
+                at: '2026-11-21T10:05:00.000Z',
+                outcome: 'completed',
+                message: 'Fixed the failing check ci',
+                endedAt: '2026-11-21T10:05:30.000Z',
+              },
+            ],
+          }),
+        ],
+        { landing },
+      ),
+      taskFixture(
+        CONFLICT_TASK,
+        'Write the shared note',
+        [
+          attemptFixture(CONFLICT_TASK, 1, {
+            ...finished,
+            conflicts: { withBase: true, files: ['notes/shared.md'], withAttempts: [] },
+          }),
+          attemptFixture(CONFLICT_TASK, 2, {
+            ...finished,
+            conflicts: { withBase: true, files: ['notes/shared.md'], withAttempts: [] },
+          }),
+          attemptFixture(CONFLICT_TASK, 3, {
+            ...finished,
+            threadId: null,
+            conflicts: { withBase: true, files: ['notes/shared.md'], withAttempts: [] },
+          }),
+        ],
+        {
+          landing: {
+            attemptId: `${CONFLICT_TASK}-1`,
+            step: 'conflict',
+            status: 'conflict',
+            message: 'conflicts with main in notes/shared.md',
+            steps: [
+              { step: 'prepare', status: 'ok', detail: 'temporary worktree at 0a1b2c3d' },
+              { step: 'merge', status: 'failed', detail: 'conflicts in notes/shared.md' },
+            ],
+            conflictFiles: ['notes/shared.md'],
+          },
         },
-      }),
+      ),
     ],
     counts: { running: 0, needsYou: 0, queued: 0, finished: 5, failed: 0 },
     warnings: [],

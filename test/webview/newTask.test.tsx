@@ -7,7 +7,12 @@ import { installDom } from './jsdomEnv';
 import { FakeHost, settle } from './fakeHost';
 import { snapshotFixture } from './snapshotFixture';
 import { DEFAULT_PRICE_TABLE } from '../../src/shared/cost';
-import { DEFAULT_VIEW_STATE, INITIAL_STATE_ELEMENT_ID, type PanelInitialState, type PanelViewState } from '../../src/shared/protocol';
+import {
+  DEFAULT_VIEW_STATE,
+  INITIAL_STATE_ELEMENT_ID,
+  type PanelInitialState,
+  type PanelViewState,
+} from '../../src/shared/protocol';
 import type { NewTaskDefaults } from '../../src/shared/newTaskForm';
 
 let mount: typeof import('../../src/webview/mountPanel').mount;
@@ -21,15 +26,30 @@ afterEach(async () => {
 });
 
 const T1 = 't-aaaaaaaaaaaa';
-const DEFAULTS: NewTaskDefaults = { branches: ['main', 'release'], currentBranch: 'main', attempts: 3, model: null, tokenBudget: null };
+const DEFAULTS: NewTaskDefaults = {
+  branches: ['main', 'release'],
+  currentBranch: 'main',
+  attempts: 3,
+  model: null,
+  tokenBudget: null,
+};
 
-async function open(view: Partial<PanelViewState>, initial: Partial<PanelInitialState> = {}): Promise<{ host: FakeHost; root: HTMLElement }> {
+async function open(
+  view: Partial<PanelViewState>,
+  initial: Partial<PanelInitialState> = {},
+): Promise<{ host: FakeHost; root: HTMLElement }> {
   const host = new FakeHost();
   document.getElementById(INITIAL_STATE_ELEMENT_ID)?.remove();
   const script = document.createElement('script');
   script.type = 'application/json';
   script.id = INITIAL_STATE_ELEMENT_ID;
-  script.textContent = JSON.stringify({ protocol: 1, snapshot: snapshotFixture(), view: { ...DEFAULT_VIEW_STATE, ...view }, prices: DEFAULT_PRICE_TABLE, ...initial });
+  script.textContent = JSON.stringify({
+    protocol: 1,
+    snapshot: snapshotFixture(),
+    view: { ...DEFAULT_VIEW_STATE, ...view },
+    prices: DEFAULT_PRICE_TABLE,
+    ...initial,
+  });
   document.head.append(script);
   const root = document.createElement('div');
   document.body.append(root);
@@ -49,7 +69,8 @@ const q = (root: HTMLElement, testId: string): HTMLElement | null => root.queryS
 
 /** Types into the input or textarea inside the element's shadow root, as a person would. */
 async function type(el: Element | null, value: string): Promise<void> {
-  const input = el?.shadowRoot?.querySelector('textarea, input') as HTMLInputElement | HTMLTextAreaElement | null | undefined;
+  const input = el?.shadowRoot?.querySelector('textarea, input') as
+    HTMLInputElement | HTMLTextAreaElement | null | undefined;
   assert.ok(input, 'a text input inside the element');
   await act(async () => {
     input.value = value;
@@ -78,7 +99,7 @@ async function openForm(): Promise<{ host: FakeHost; root: HTMLElement }> {
 
 const titleOf = (root: HTMLElement): string => (q(root, 'new-task-title') as unknown as { value: string }).value;
 
-test('New Task: the title follows the prompt\'s first line until edited; emptying it hands it back to the prompt', async () => {
+test("New Task: the title follows the prompt's first line until edited; emptying it hands it back to the prompt", async () => {
   const { root } = await openForm();
   await type(q(root, 'new-task-prompt'), '## Make the greeter polite\n\nSay *please*.');
   assert.equal(titleOf(root), 'Make the greeter polite');
@@ -103,7 +124,14 @@ test('New Task: Ctrl+Enter launches the whole multi-line prompt with attempts, b
   await ctrlEnter(q(root, 'new-task-prompt'));
   const launch = host.last('task/launch/start');
   assert.ok(launch, 'Ctrl+Enter launched');
-  assert.deepEqual(launch.params, { title: 'Greet in Portuguese', prompt, attempts: 3, base: 'release', model: 'o4-mini', tokenBudget: 250_000 });
+  assert.deepEqual(launch.params, {
+    title: 'Greet in Portuguese',
+    prompt,
+    attempts: 3,
+    base: 'release',
+    model: 'o4-mini',
+    tokenBudget: 250_000,
+  });
   await host.reply(launch.id, { taskId: 't-new', attemptIds: ['t-new-1'] });
   assert.ok(q(root, 'board'), 'the board shows the new task');
   assert.equal(host.of('task/launch/start').length, 1);

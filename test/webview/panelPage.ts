@@ -48,13 +48,24 @@ function fakeHostScript(savedState: unknown): string {
     })();`;
 }
 
-export async function openPanelPage(initialState: PanelInitialState, opts: { savedState?: unknown; viewport?: { width: number; height: number } } = {}): Promise<PanelPage> {
+export async function openPanelPage(
+  initialState: PanelInitialState,
+  opts: { savedState?: unknown; viewport?: { width: number; height: number } } = {},
+): Promise<PanelPage> {
   const profile = mkdtempSync(join(tmpdir(), 'quartet-panel-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: opts.viewport ?? { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const requests: string[] = [];
@@ -83,7 +94,11 @@ export async function openPanelPage(initialState: PanelInitialState, opts: { sav
     context,
     requests,
     posted: () => page.evaluate(() => (globalThis as unknown as { __posted: WebviewToHost[] }).__posted.slice()),
-    send: (msg) => page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), msg),
+    send: (msg) =>
+      page.evaluate(
+        (m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'),
+        msg,
+      ),
     cspViolations: () => page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp.slice()),
     close: async () => {
       await context.close().catch(() => undefined);

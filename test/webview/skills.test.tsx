@@ -28,7 +28,12 @@ async function open(view: Partial<PanelViewState> = {}): Promise<{ host: FakeHos
   const script = document.createElement('script');
   script.type = 'application/json';
   script.id = INITIAL_STATE_ELEMENT_ID;
-  script.textContent = JSON.stringify({ protocol: 1, snapshot: snapshotFixture(), view: { ...DEFAULT_VIEW_STATE, ...view }, prices: DEFAULT_PRICE_TABLE });
+  script.textContent = JSON.stringify({
+    protocol: 1,
+    snapshot: snapshotFixture(),
+    view: { ...DEFAULT_VIEW_STATE, ...view },
+    prices: DEFAULT_PRICE_TABLE,
+  });
   document.head.append(script);
   const root = document.createElement('div');
   document.body.append(root);
@@ -51,7 +56,10 @@ async function click(el: Element | null): Promise<void> {
   await settle();
 }
 /** Opens the Skills tab and answers its overview request with `overview`. */
-async function showSkills(p: { host: FakeHost; root: HTMLElement }, overview: SkillsOverview = skillsFixture()): Promise<void> {
+async function showSkills(
+  p: { host: FakeHost; root: HTMLElement },
+  overview: SkillsOverview = skillsFixture(),
+): Promise<void> {
   await click(q(p.root, 'tab-skills'));
   const get = p.host.last('skills/overview/get');
   assert.ok(get, 'the view asks for the overview');
@@ -62,14 +70,19 @@ test('the Skills view lists each skill with its source, description and how atte
   const p = await open();
   assert.equal(q(p.root, 'skills-view'), null);
   await showSkills(p);
-  const names = [...p.root.querySelectorAll('[data-testid^="skill-toggle-"]')].map((b) => b.textContent?.replace(/^[▸▾] /, ''));
+  const names = [...p.root.querySelectorAll('[data-testid^="skill-toggle-"]')].map((b) =>
+    b.textContent?.replace(/^[▸▾] /, ''),
+  );
   assert.deepEqual(names, ['lint-first', 'debug', 'commit'], 'accepted first, then the repo’s own, then built-ins');
   const lint = q(p.root, 'skill-lint-first')?.textContent ?? '';
   assert.match(lint, /accepted.*quartet\/skills\/2026-11-21.*version cccccccccccc/s);
   assert.match(lint, /Run the linter before the tests\./);
   const stats = q(p.root, 'skill-stats-lint-first')?.textContent ?? '';
   assert.match(stats, /with it: 2 attempts · checks 2\/2 passed · 0 reworked · 1 landed/);
-  assert.match(stats, /without it, same period: 3 attempts · checks 1\/2 passed · 1 reworked · 0 landed · 2 failed or stalled/);
+  assert.match(
+    stats,
+    /without it, same period: 3 attempts · checks 1\/2 passed · 1 reworked · 0 landed · 2 failed or stalled/,
+  );
   assert.match(stats, /earlier versions: 000000000001 \(1\)/);
   assert.match(q(p.root, 'skill-stats-commit')?.textContent ?? '', /with it: no attempts yet/);
   assert.match(p.root.textContent ?? '', /not a controlled\s+experiment/);
@@ -83,12 +96,23 @@ test('clicking a skill lists the attempts that had it (every version); clicking 
   await showSkills(p);
   assert.equal(q(p.root, 'skill-attempt-t-aaaaaaaaaaaa-1'), null);
   await click(q(p.root, 'skill-toggle-lint-first'));
-  const rows = [...p.root.querySelectorAll('[data-testid^="skill-attempt-"]')].map((li) => li.getAttribute('data-testid'));
-  assert.deepEqual(rows, ['skill-attempt-t-aaaaaaaaaaaa-1', 'skill-attempt-t-aaaaaaaaaaaa-3', 'skill-attempt-t-bbbbbbbbbbbb-1']);
-  assert.match(q(p.root, 'skill-attempt-t-bbbbbbbbbbbb-1')?.textContent ?? '', /failed.*reworked.*version 000000000001/s);
+  const rows = [...p.root.querySelectorAll('[data-testid^="skill-attempt-"]')].map((li) =>
+    li.getAttribute('data-testid'),
+  );
+  assert.deepEqual(rows, [
+    'skill-attempt-t-aaaaaaaaaaaa-1',
+    'skill-attempt-t-aaaaaaaaaaaa-3',
+    'skill-attempt-t-bbbbbbbbbbbb-1',
+  ]);
+  assert.match(
+    q(p.root, 'skill-attempt-t-bbbbbbbbbbbb-1')?.textContent ?? '',
+    /failed.*reworked.*version 000000000001/s,
+  );
   await click(q(p.root, 'skill-attempt-t-aaaaaaaaaaaa-3')?.querySelector('button') ?? null);
   assert.ok(q(p.root, 'attempt-view'), 'the attempt view is shown');
-  assert.deepEqual(p.host.last('journal/subscription/set')?.params, { attempts: [{ attemptId: 't-aaaaaaaaaaaa-3', fromSeq: 0 }] });
+  assert.deepEqual(p.host.last('journal/subscription/set')?.params, {
+    attempts: [{ attemptId: 't-aaaaaaaaaaaa-3', fromSeq: 0 }],
+  });
 });
 
 test('proposals: Accept / Reject / Edit send the right requests, and the answer redraws the states', async () => {
@@ -97,7 +121,11 @@ test('proposals: Accept / Reject / Edit send the right requests, and the answer 
   await p.host.reply(get!.id, { overview: skillsFixture() });
   assert.match(q(p.root, 'proposal-p1')?.textContent ?? '', /widget-check.*pending/s);
   assert.ok(q(p.root, 'proposal-reject-p1'));
-  assert.equal(q(p.root, 'proposal-reject-p2'), null, 'a rejected proposal can be accepted or edited, not rejected again');
+  assert.equal(
+    q(p.root, 'proposal-reject-p2'),
+    null,
+    'a rejected proposal can be accepted or edited, not rejected again',
+  );
   await click(q(p.root, 'proposal-edit-p1'));
   assert.deepEqual(p.host.last('skills/proposal/edit')?.params, { reviewId: REVIEW_ID, proposalId: 'p1' });
   await click(q(p.root, 'proposal-reject-p1'));
@@ -126,7 +154,10 @@ test('each proposal shows its rationale and cited evidence; a click on a source 
   await p.host.reply(p.host.last('skills/overview/get')!.id, { overview: skillsFixture() });
   const p1 = q(p.root, 'proposal-p1')!;
   assert.match(p1.textContent ?? '', /Debug with make check\./, 'rationale');
-  assert.deepEqual([...p1.querySelectorAll('[data-testid^="evidence-E"]')].map((e) => e.getAttribute('data-testid')), ['evidence-E1', 'evidence-E2']);
+  assert.deepEqual(
+    [...p1.querySelectorAll('[data-testid^="evidence-E"]')].map((e) => e.getAttribute('data-testid')),
+    ['evidence-E1', 'evidence-E2'],
+  );
   assert.match(q(p.root, 'evidence-E1')?.textContent ?? '', /failing command ×3.*t-aaaaaaaaaaaa-1 · journal line 12/s);
   // The second source of E1 has no line: shown, not clickable.
   assert.equal(q(p.root, 'evidence-ref-E1-1'), null);

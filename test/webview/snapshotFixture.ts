@@ -1,6 +1,13 @@
 // Builds Snapshot fixtures for the panel tests and benchmark: tasks, attempts in any phase, pending questions.
 
-import { ATTEMPT_EXTRAS, type AttemptSnapshot, type PendingQuestion, type Phase, type Snapshot, type TaskSnapshot } from '../../src/shared/model';
+import {
+  ATTEMPT_EXTRAS,
+  type AttemptSnapshot,
+  type PendingQuestion,
+  type Phase,
+  type Snapshot,
+  type TaskSnapshot,
+} from '../../src/shared/model';
 
 export function attemptFixture(taskId: string, index: number, patch: Partial<AttemptSnapshot> = {}): AttemptSnapshot {
   return {
@@ -34,7 +41,12 @@ export function attemptFixture(taskId: string, index: number, patch: Partial<Att
   };
 }
 
-export function taskFixture(id: string, title: string, attempts: AttemptSnapshot[], patch: Partial<TaskSnapshot> = {}): TaskSnapshot {
+export function taskFixture(
+  id: string,
+  title: string,
+  attempts: AttemptSnapshot[],
+  patch: Partial<TaskSnapshot> = {},
+): TaskSnapshot {
   return {
     id,
     key: `${id}-key`,
@@ -76,27 +88,48 @@ export function snapshotFixture(): Snapshot {
     repo: '/repo',
     generatedAt: '2026-11-21T10:02:00.000Z',
     tasks: [
-      taskFixture(t1, 'Add a French greeting', [
-        attemptFixture(t1, 1),
-        attemptFixture(t1, 2, { phase: 'needs-you', reason: 'approval', pending: APPROVAL }),
-        attemptFixture(t1, 3, {
-          phase: 'failed',
-          reason: 'turn_failed',
-          endedAt: '2026-11-21T10:05:00.000Z',
-          lastError: 'turn failed: tests did not pass',
-          checks: { state: 'failed', command: 'npm test', exitCode: 1, durationMs: 4200, summary: ['✖ greets in French', "AssertionError: expected 'Hello' to equal 'Bonjour'"], at: '2026-11-21T10:05:10.000Z' },
-        }),
-        attemptFixture(t1, 4, {
-          phase: 'finished',
-          endedAt: '2026-11-21T10:04:00.000Z',
-          resultCommit: 'def456',
-          checks: { state: 'passed', command: 'npm test', exitCode: 0, durationMs: 3900, summary: [], at: '2026-11-21T10:04:10.000Z' },
-          diffStat: { files: 2, added: 14, removed: 3 },
-          score: { score: 0.92, eligible: true, reasons: ['checks pass', 'smallest diff'] },
-          recommended: true,
-        }),
-      ], { recommended: `${t1}-4` }),
-      taskFixture(t2, 'Pick a default greeting', [attemptFixture(t2, 1, { phase: 'needs-you', reason: 'user_input', pending: QUESTION })]),
+      taskFixture(
+        t1,
+        'Add a French greeting',
+        [
+          attemptFixture(t1, 1),
+          attemptFixture(t1, 2, { phase: 'needs-you', reason: 'approval', pending: APPROVAL }),
+          attemptFixture(t1, 3, {
+            phase: 'failed',
+            reason: 'turn_failed',
+            endedAt: '2026-11-21T10:05:00.000Z',
+            lastError: 'turn failed: tests did not pass',
+            checks: {
+              state: 'failed',
+              command: 'npm test',
+              exitCode: 1,
+              durationMs: 4200,
+              summary: ['✖ greets in French', "AssertionError: expected 'Hello' to equal 'Bonjour'"],
+              at: '2026-11-21T10:05:10.000Z',
+            },
+          }),
+          attemptFixture(t1, 4, {
+            phase: 'finished',
+            endedAt: '2026-11-21T10:04:00.000Z',
+            resultCommit: 'def456',
+            checks: {
+              state: 'passed',
+              command: 'npm test',
+              exitCode: 0,
+              durationMs: 3900,
+              summary: [],
+              at: '2026-11-21T10:04:10.000Z',
+            },
+            diffStat: { files: 2, added: 14, removed: 3 },
+            score: { score: 0.92, eligible: true, reasons: ['checks pass', 'smallest diff'] },
+            recommended: true,
+          }),
+        ],
+        { recommended: `${t1}-4` },
+      ),
+      taskFixture(t2, 'Pick a default greeting', [
+        attemptFixture(t2, 1, { phase: 'needs-you', reason: 'user_input', pending: QUESTION }),
+      ]),
     ],
     counts: { running: 1, needsYou: 2, queued: 0, finished: 1, failed: 1 },
     warnings: [],

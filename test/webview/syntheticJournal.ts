@@ -21,8 +21,8 @@ const OUTPUT_FAIL = [
   '',
   '▶ greeter',
   '  ✖ greets in French (3.1ms)',
-  "    AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:",
-  "    + actual - expected",
+  '    AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:',
+  '    + actual - expected',
   "    + 'Hello'",
   "    - 'Bonjour'",
   '        at TestContext.<anonymous> (/repo/test.js:12:10)',
@@ -67,17 +67,69 @@ export function syntheticJournal(opts: SyntheticOptions): JournalRecord[] {
       ev({ type: 'command_started', itemId, command });
       const outputTail = failing ? OUTPUT_FAIL : OUTPUT_OK;
       raw({ method: 'item/commandExecution/outputDelta', params: { itemId, delta: outputTail } });
-      raw({ method: 'item/completed', params: { item: { type: 'commandExecution', id: itemId, command, aggregatedOutput: outputTail, exitCode: failing ? 1 : 0, durationMs: 40 + (k % 13) * 31, status: failing ? 'failed' : 'completed' } } });
-      ev({ type: 'command', itemId, command, exitCode: failing ? 1 : 0, durationMs: 40 + (k % 13) * 31, status: failing ? 'failed' : 'completed', outputTail });
+      raw({
+        method: 'item/completed',
+        params: {
+          item: {
+            type: 'commandExecution',
+            id: itemId,
+            command,
+            aggregatedOutput: outputTail,
+            exitCode: failing ? 1 : 0,
+            durationMs: 40 + (k % 13) * 31,
+            status: failing ? 'failed' : 'completed',
+          },
+        },
+      });
+      ev({
+        type: 'command',
+        itemId,
+        command,
+        exitCode: failing ? 1 : 0,
+        durationMs: 40 + (k % 13) * 31,
+        status: failing ? 'failed' : 'completed',
+        outputTail,
+      });
       input += 900 + (k % 5) * 100;
       output += 40 + (k % 7) * 5;
-      raw({ method: 'thread/tokenUsage/updated', params: { threadId: thread, tokenUsage: { total: { inputTokens: input, outputTokens: output } } } });
-      ev({ type: 'tokens', threadId: thread, totals: { input, cachedInput: Math.floor(input * 0.6), output, reasoningOutput: Math.floor(output / 4), total: input + output } });
-      if (k % 5 === 2) ev({ type: 'file_change', itemId: `patch_${k}`, status: 'completed', files: [{ path: `src/module${k % 17}.ts`, kind: 'update' }] });
-      if (k % 9 === 4) ev({ type: 'reasoning', itemId: `rs_${k}`, text: `**Checking** the failing test in module ${k % 17} before editing.` });
-      if (k % 11 === 5) ev({ type: 'agent_message', itemId: `msg_${k}`, text: `Updated module ${k % 17}; running the checks again.` });
+      raw({
+        method: 'thread/tokenUsage/updated',
+        params: { threadId: thread, tokenUsage: { total: { inputTokens: input, outputTokens: output } } },
+      });
+      ev({
+        type: 'tokens',
+        threadId: thread,
+        totals: {
+          input,
+          cachedInput: Math.floor(input * 0.6),
+          output,
+          reasoningOutput: Math.floor(output / 4),
+          total: input + output,
+        },
+      });
+      if (k % 5 === 2)
+        ev({
+          type: 'file_change',
+          itemId: `patch_${k}`,
+          status: 'completed',
+          files: [{ path: `src/module${k % 17}.ts`, kind: 'update' }],
+        });
+      if (k % 9 === 4)
+        ev({
+          type: 'reasoning',
+          itemId: `rs_${k}`,
+          text: `**Checking** the failing test in module ${k % 17} before editing.`,
+        });
+      if (k % 11 === 5)
+        ev({ type: 'agent_message', itemId: `msg_${k}`, text: `Updated module ${k % 17}; running the checks again.` });
     }
-    raw({ method: 'turn/diff/updated', params: { turnId, diff: `diff --git a/src/module1.ts b/src/module1.ts\n--- a/src/module1.ts\n+++ b/src/module1.ts\n@@ -1,2 +1,3 @@\n-old\n+new\n+more\n` } });
+    raw({
+      method: 'turn/diff/updated',
+      params: {
+        turnId,
+        diff: `diff --git a/src/module1.ts b/src/module1.ts\n--- a/src/module1.ts\n+++ b/src/module1.ts\n@@ -1,2 +1,3 @@\n-old\n+new\n+more\n`,
+      },
+    });
     ev({ type: 'turn_completed', turnId, status: 'completed', error: null });
   }
   return out;

@@ -27,7 +27,12 @@ async function openOn(attemptId: string): Promise<{ host: FakeHost; root: HTMLEl
   const script = document.createElement('script');
   script.type = 'application/json';
   script.id = INITIAL_STATE_ELEMENT_ID;
-  script.textContent = JSON.stringify({ protocol: 1, snapshot: snapshotFixture(), view: { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId }, prices: DEFAULT_PRICE_TABLE });
+  script.textContent = JSON.stringify({
+    protocol: 1,
+    snapshot: snapshotFixture(),
+    view: { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId },
+    prices: DEFAULT_PRICE_TABLE,
+  });
   document.head.append(script);
   const root = document.createElement('div');
   document.body.append(root);
@@ -45,21 +50,36 @@ async function openOn(attemptId: string): Promise<{ host: FakeHost; root: HTMLEl
 }
 
 let seq = 0;
-const rec = (event: WireEvent): WireRecord => ({ seq: seq++, at: new Date(Date.parse('2026-11-21T10:00:00Z') + seq * 1000).toISOString(), event });
+const rec = (event: WireEvent): WireRecord => ({
+  seq: seq++,
+  at: new Date(Date.parse('2026-11-21T10:00:00Z') + seq * 1000).toISOString(),
+  event,
+});
 
 test('finished attempt: ANSI stripped from stderr and output, a codicon on every row, git’s file count, "No failures."', async () => {
   seq = 0;
   const records = [
     rec({ type: 'turn_started', turnId: 'u1' }),
     rec({ type: 'stderr', text: '\u001b[2m2026-11-21T10:00:01Z\u001b[0m \u001b[33mWARN\u001b[0m codex_core: slow' }),
-    rec({ type: 'command', itemId: 'c1', command: 'printf x > notes/a.md', exitCode: 0, durationMs: 5, status: 'completed', outputTail: '\u001b[32mok\u001b[39m\n' }),
+    rec({
+      type: 'command',
+      itemId: 'c1',
+      command: 'printf x > notes/a.md',
+      exitCode: 0,
+      durationMs: 5,
+      status: 'completed',
+      outputTail: '\u001b[32mok\u001b[39m\n',
+    }),
     rec({ type: 'turn_completed', turnId: 'u1', status: 'completed', error: null }),
     rec({ type: 'committed', commit: 'def4567890', files: 2, message: 'Add a note' }),
     rec({ type: 'process_exit', code: 0, signal: null }),
     rec({ type: 'phase', phase: 'finished', reason: null, message: 'result def456 (2 files)' }),
   ];
   const p = await openOn(`${T1}-4`);
-  await p.host.send({ type: 'journal/chunk/appended', params: { attemptId: `${T1}-4`, fromSeq: 0, nextSeq: records.length, records } });
+  await p.host.send({
+    type: 'journal/chunk/appended',
+    params: { attemptId: `${T1}-4`, fromSeq: 0, nextSeq: records.length, records },
+  });
   await settle();
   const text = p.root.textContent ?? '';
   assert.ok(text.includes('WARN codex_core: slow'), `the stderr line is in the trace: ${text.slice(0, 400)}`);
@@ -78,7 +98,15 @@ test('finished attempt: ANSI stripped from stderr and output, a codicon on every
 
 test('a running attempt still says "No failures so far."', async () => {
   const p = await openOn(`${T1}-1`);
-  await p.host.send({ type: 'journal/chunk/appended', params: { attemptId: `${T1}-1`, fromSeq: 0, nextSeq: 1, records: [{ seq: 0, at: '2026-11-21T10:00:00Z', event: { type: 'turn_started', turnId: 'u1' } }] } });
+  await p.host.send({
+    type: 'journal/chunk/appended',
+    params: {
+      attemptId: `${T1}-1`,
+      fromSeq: 0,
+      nextSeq: 1,
+      records: [{ seq: 0, at: '2026-11-21T10:00:00Z', event: { type: 'turn_started', turnId: 'u1' } }],
+    },
+  });
   await settle();
   assert.ok((p.root.querySelector('[data-testid="log-summary"]')?.textContent ?? '').includes('No failures so far.'));
 });

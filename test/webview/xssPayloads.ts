@@ -58,22 +58,40 @@ export function xssSnapshot(): Snapshot {
       lastError: k === 3 ? p(k + 10) : null,
       model: k === 2 ? p(16) : 'gpt-5.5',
       phase: k === 1 ? 'needs-you' : k === 2 ? 'working' : 'failed',
-      checks: { state: 'failed', command: p(k + 7), exitCode: 1, durationMs: 10, summary: [p(k + 8), p(k + 12)], at: '2026-11-21T10:03:00.000Z' },
+      checks: {
+        state: 'failed',
+        command: p(k + 7),
+        exitCode: 1,
+        durationMs: 10,
+        summary: [p(k + 8), p(k + 12)],
+        at: '2026-11-21T10:03:00.000Z',
+      },
       conflicts: { withBase: true, files: [p(k + 13)], withAttempts: [p(k + 14)] },
       score: { score: 0.5, eligible: k === 2, reasons: [p(k + 15)] },
       recommended: k === 2,
-      landed: k === 2 ? { at: '2026-11-21T10:04:00.000Z', commit: p(k + 16), aside: p(k + 17), message: p(k + 18) } : null,
-      followUps: [{ reason: p(k + 19), at: '2026-11-21T10:05:00.000Z', outcome: 'rejected', message: p(k + 20), endedAt: null }],
+      landed:
+        k === 2 ? { at: '2026-11-21T10:04:00.000Z', commit: p(k + 16), aside: p(k + 17), message: p(k + 18) } : null,
+      followUps: [
+        { reason: p(k + 19), at: '2026-11-21T10:05:00.000Z', outcome: 'rejected', message: p(k + 20), endedAt: null },
+      ],
       pending:
         k === 1
-          ? { id: 'pend-x', kind: 'userInput', summary: p(0), reason: p(1), questions: [{ id: 'q', question: p(2), options: [p(3), p(25)] }] }
+          ? {
+              id: 'pend-x',
+              kind: 'userInput',
+              summary: p(0),
+              reason: p(1),
+              questions: [{ id: 'q', question: p(2), options: [p(3), p(25)] }],
+            }
           : null,
     }),
   );
   return {
     repo: p(4),
     generatedAt: '2026-11-21T10:02:00.000Z',
-    tasks: [taskFixture(T, `${p(0)} ${p(25)}`, attempts, { prompt: p(1), baseRef: p(6), key: p(7), landing: xssLanding() })],
+    tasks: [
+      taskFixture(T, `${p(0)} ${p(25)}`, attempts, { prompt: p(1), baseRef: p(6), key: p(7), landing: xssLanding() }),
+    ],
     counts: { running: 1, needsYou: 1, queued: 0, finished: 0, failed: 1 },
     warnings: [p(11), p(19)],
   };
@@ -111,18 +129,47 @@ export function xssTrace(): WireRecord[] {
   const push = (event: WireRecord['event']): void => void records.push({ seq: seq++, at: at(), event });
   push({ type: 'turn_started', turnId: 'u1' });
   PAYLOADS.forEach((payload, i) => {
-    push({ type: 'command', itemId: `c${i}`, command: `/bin/bash -lc "echo ${payload}"`, exitCode: i % 3 === 0 ? 1 : 0, durationMs: 10, status: 'completed', outputTail: `error: ${payload}\n${payload}` });
-    push({ type: 'file_change', itemId: `f${i}`, status: 'completed', files: [{ path: `src/${payload}.ts`, kind: 'add' }] });
+    push({
+      type: 'command',
+      itemId: `c${i}`,
+      command: `/bin/bash -lc "echo ${payload}"`,
+      exitCode: i % 3 === 0 ? 1 : 0,
+      durationMs: 10,
+      status: 'completed',
+      outputTail: `error: ${payload}\n${payload}`,
+    });
+    push({
+      type: 'file_change',
+      itemId: `f${i}`,
+      status: 'completed',
+      files: [{ path: `src/${payload}.ts`, kind: 'add' }],
+    });
     push({ type: 'reasoning', itemId: `r${i}`, text: payload });
   });
-  push({ type: 'diffstat', turnId: 'u1', files: PAYLOADS.map((x, i) => ({ path: `${x}/${i}`, added: i, removed: 1 })) });
+  push({
+    type: 'diffstat',
+    turnId: 'u1',
+    files: PAYLOADS.map((x, i) => ({ path: `${x}/${i}`, added: i, removed: 1 })),
+  });
   push({ type: 'error', message: PAYLOADS.join('\n'), codexErrorInfo: p(3), willRetry: false });
   push({ type: 'approval_requested', pendingId: 'px', kind: 'command', summary: p(5) });
   push({ type: 'stderr', text: p(13) });
-  push({ type: 'checks', command: p(20), ok: false, exitCode: 1, durationMs: 5, summary: [p(21), p(22)], outputTail: PAYLOADS.join('\n') });
+  push({
+    type: 'checks',
+    command: p(20),
+    ok: false,
+    exitCode: 1,
+    durationMs: 5,
+    summary: [p(21), p(22)],
+    outputTail: PAYLOADS.join('\n'),
+  });
   push({ type: 'landed', commit: p(23), aside: p(24), message: p(25) });
   push({ type: 'archived', reason: p(26), patch: PAYLOADS.join('\n') });
-  push({ type: 'agent_message', itemId: 'm', text: `# ${p(1)}\n\n${PAYLOADS.join('\n\n')}\n\n- ${p(2)}\n- [list link](javascript:window.__xss=99)\n\n\`\`\`\n${p(1)}\n\`\`\`` });
+  push({
+    type: 'agent_message',
+    itemId: 'm',
+    text: `# ${p(1)}\n\n${PAYLOADS.join('\n\n')}\n\n- ${p(2)}\n- [list link](javascript:window.__xss=99)\n\n\`\`\`\n${p(1)}\n\`\`\``,
+  });
   push({ type: 'turn_completed', turnId: 'u1', status: 'failed', error: p(0) });
   return records;
 }
@@ -132,7 +179,9 @@ export function xssSkills(): SkillsOverview {
   const o = skillsFixture((i) => p(i + 3));
   o.base = p(4);
   o.problems = [p(5)];
-  o.skills.forEach((s, i) => Object.assign(s, { name: `${p(i + 20)}-${i}`, path: p(i + 7), branch: p(i + 8), version: p(i + 9) }));
+  o.skills.forEach((s, i) =>
+    Object.assign(s, { name: `${p(i + 20)}-${i}`, path: p(i + 7), branch: p(i + 8), version: p(i + 9) }),
+  );
   o.branches[0]!.branch = `quartet/skills/${p(12)}`;
   o.branches[0]!.skills = [p(13), p(14)];
   o.outcomes.forEach((x, i) => {
@@ -141,7 +190,15 @@ export function xssSkills(): SkillsOverview {
   });
   const r = o.review!;
   Object.assign(r, { id: p(17), base: p(18), branch: p(19) });
-  r.proposals.forEach((x, i) => Object.assign(x, { name: p(i + 21), path: p(i + 22), kind: p(i + 23), branch: p(i + 24), state: i === 0 ? 'accepted' : 'pending' }));
+  r.proposals.forEach((x, i) =>
+    Object.assign(x, {
+      name: p(i + 21),
+      path: p(i + 22),
+      kind: p(i + 23),
+      branch: p(i + 24),
+      state: i === 0 ? 'accepted' : 'pending',
+    }),
+  );
   r.evidence.forEach((e, i) => {
     Object.assign(e, { title: p(i + 25), kind: p(i + 26), samples: [p(i + 27), p(i + 28)] });
     e.refs.forEach((x, k) => Object.assign(x, { attemptId: p(k + 29), note: p(k + 30), url: k === 0 ? null : p(35) }));

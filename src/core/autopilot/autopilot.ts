@@ -61,17 +61,32 @@ export class Autopilot {
   constructor(private readonly deps: AutopilotDeps) {
     this.clock = deps.clock ?? systemClock;
     this.prompts = deps.prompts ?? DEFAULT_PROMPTS;
-    this.ticker = new Ticker(this.clock, () => this.deps.config.pollIntervalMs, () => this.runTick(this.generation));
-    this.retries = new RetryQueue(this.clock, () => this.deps.config, (r) => void this.onRetry(r), () => this.deps.queue?.save(this.retries.list()));
+    this.ticker = new Ticker(
+      this.clock,
+      () => this.deps.config.pollIntervalMs,
+      () => this.runTick(this.generation),
+    );
+    this.retries = new RetryQueue(
+      this.clock,
+      () => this.deps.config,
+      (r) => void this.onRetry(r),
+      () => this.deps.queue?.save(this.retries.list()),
+    );
     this.turns = new TurnLoop({
-      source: deps.source, host: deps.host, prompts: this.prompts, config: () => this.deps.config,
+      source: deps.source,
+      host: deps.host,
+      prompts: this.prompts,
+      config: () => this.deps.config,
       isCurrent: (entry, gen) => this.isCurrent(entry, gen),
       generation: () => this.generation,
       onExit: (entry, outcome, notes) => this.onExit(entry, outcome, notes),
       note: (text, issue) => this.note(text, issue),
     });
     this.reconciler = new Reconciler({
-      source: deps.source, host: deps.host, config: () => this.deps.config, running: () => [...this.running.values()],
+      source: deps.source,
+      host: deps.host,
+      config: () => this.deps.config,
+      running: () => [...this.running.values()],
       isCurrent: (entry, gen) => this.isCurrent(entry, gen),
       release: (entry) => {
         this.dropRunning(entry);
@@ -125,7 +140,10 @@ export class Autopilot {
       this.retries.restore(r);
       this.claimed.add(r.issueId);
     }
-    if (saved.length) this.note(`resumed ${saved.length} retr${saved.length === 1 ? 'y' : 'ies'} from before the restart: ${saved.map((r) => r.identifier).join(', ')}`);
+    if (saved.length)
+      this.note(
+        `resumed ${saved.length} retr${saved.length === 1 ? 'y' : 'ies'} from before the restart: ${saved.map((r) => r.identifier).join(', ')}`,
+      );
   }
 
   /**
@@ -161,11 +179,23 @@ export class Autopilot {
 
   snapshot(configured = true): AutopilotSnapshot {
     return buildAutopilotSnapshot({
-      configured, status: this.status, source: this.deps.source.label, config: this.deps.config, now: this.clock.now(),
-      startedAt: this.startedAt, lastPollAt: this.lastPollAt, nextPollAt: this.ticker.nextAt, lastPollError: this.lastPollError,
-      running: [...this.running.values()], retries: this.retries.list(), claimed: [...this.claimed], known: [...this.known.values()],
-      ctx: this.ctx(), taskOf: (id) => this.running.get(id)?.taskId ?? this.deps.host.issueTask(id)?.taskId ?? null,
-      totals: this.totals, events: this.events.list(),
+      configured,
+      status: this.status,
+      source: this.deps.source.label,
+      config: this.deps.config,
+      now: this.clock.now(),
+      startedAt: this.startedAt,
+      lastPollAt: this.lastPollAt,
+      nextPollAt: this.ticker.nextAt,
+      lastPollError: this.lastPollError,
+      running: [...this.running.values()],
+      retries: this.retries.list(),
+      claimed: [...this.claimed],
+      known: [...this.known.values()],
+      ctx: this.ctx(),
+      taskOf: (id) => this.running.get(id)?.taskId ?? this.deps.host.issueTask(id)?.taskId ?? null,
+      totals: this.totals,
+      events: this.events.list(),
     });
   }
 
@@ -206,13 +236,24 @@ export class Autopilot {
   }
 
   private dispatch(issue: NormalizedIssue, attempt: number | null): void {
-    const entry: RunningEntry = { issue, taskId: null, attempts: new Map(), retryAttempt: attempt, startedAtMs: this.clock.now(), launching: true, cancel: null };
+    const entry: RunningEntry = {
+      issue,
+      taskId: null,
+      attempts: new Map(),
+      retryAttempt: attempt,
+      startedAtMs: this.clock.now(),
+      launching: true,
+      cancel: null,
+    };
     this.running.set(issue.id, entry);
     this.claimed.add(issue.id);
     this.retries.cancel(issue.id);
     this.known.set(issue.id, issue);
     this.totals.dispatched++;
-    this.note(`dispatching ${issue.identifier}${attempt === null ? '' : ` (retry attempt ${attempt})`}: ${issue.title}`, issue.identifier);
+    this.note(
+      `dispatching ${issue.identifier}${attempt === null ? '' : ` (retry attempt ${attempt})`}: ${issue.title}`,
+      issue.identifier,
+    );
     const launch = this.launch(entry, attempt, this.generation).finally(() => this.launching.delete(launch));
     this.launching.add(launch);
   }
@@ -247,10 +288,18 @@ export class Autopilot {
       this.scheduleRetry(entry.issue, 1, 'continuation', null, notes);
     } else if (outcome === 'stopped_by_user') {
       this.claimed.delete(entry.issue.id);
-      this.note(`${entry.issue.identifier}: stopped by you; not picked up again until its task is retried or reworked`, entry.issue.identifier);
+      this.note(
+        `${entry.issue.identifier}: stopped by you; not picked up again until its task is retried or reworked`,
+        entry.issue.identifier,
+      );
     } else {
       this.totals.failed++;
-      this.scheduleRetry(entry.issue, nextRetryAttempt(entry.retryAttempt), 'failure', `worker exited: ${notes || 'no attempt ran'}`);
+      this.scheduleRetry(
+        entry.issue,
+        nextRetryAttempt(entry.retryAttempt),
+        'failure',
+        `worker exited: ${notes || 'no attempt ran'}`,
+      );
     }
   }
 
@@ -259,16 +308,29 @@ export class Autopilot {
     const land = this.deps.host.landIssueTask;
     if (!land) return;
     const gen = this.generation;
-    land.call(this.deps.host, taskId, () => gen === this.generation).then(
-      (what) => gen === this.generation && this.note(`${issue.identifier}: ${what}`, issue.identifier),
-      (err: unknown) => gen === this.generation && this.note(`${issue.identifier}: auto land failed: ${message(err)}`, issue.identifier),
-    );
+    land
+      .call(this.deps.host, taskId, () => gen === this.generation)
+      .then(
+        (what) => gen === this.generation && this.note(`${issue.identifier}: ${what}`, issue.identifier),
+        (err: unknown) =>
+          gen === this.generation &&
+          this.note(`${issue.identifier}: auto land failed: ${message(err)}`, issue.identifier),
+      );
   }
 
-  private scheduleRetry(issue: Pick<NormalizedIssue, 'id' | 'identifier' | 'url'>, attempt: number, kind: RetryKind, error: string | null, why?: string): void {
+  private scheduleRetry(
+    issue: Pick<NormalizedIssue, 'id' | 'identifier' | 'url'>,
+    attempt: number,
+    kind: RetryKind,
+    error: string | null,
+    why?: string,
+  ): void {
     const delay = this.retries.schedule(issue, attempt, kind, error);
     this.claimed.add(issue.id);
-    this.note(`${issue.identifier}: ${kind === 'continuation' ? 're-check' : `retry ${attempt}`} in ${delay / 1000} s${error ? ` (${error})` : why ? ` (${why})` : ''}`, issue.identifier);
+    this.note(
+      `${issue.identifier}: ${kind === 'continuation' ? 're-check' : `retry ${attempt}`} in ${delay / 1000} s${error ? ` (${error})` : why ? ` (${why})` : ''}`,
+      issue.identifier,
+    );
   }
 
   /** SPEC §16.6 `on_retry_timer`. */
@@ -280,7 +342,13 @@ export class Autopilot {
     try {
       issue = (await this.deps.source.fetchIssuesByIds([issueId])).find((i) => i.id === issueId);
     } catch (err) {
-      if (gen === this.generation) this.scheduleRetry({ id: issueId, identifier: r.identifier, url: r.url }, r.attempt + 1, 'failure', `retry refresh failed: ${message(err)}`);
+      if (gen === this.generation)
+        this.scheduleRetry(
+          { id: issueId, identifier: r.identifier, url: r.url },
+          r.attempt + 1,
+          'failure',
+          `retry refresh failed: ${message(err)}`,
+        );
       return this.changed();
     }
     if (gen !== this.generation) return;
@@ -288,16 +356,24 @@ export class Autopilot {
     this.known.set(issue.id, issue);
     if (isTerminalState(issue.state, this.deps.config)) {
       this.release(issueId, `${issue.identifier} is ${issue.state}; cleaning its worktrees`);
-      return this.deps.host.cleanIssue(issueId, `${issue.identifier} is ${issue.state}`).catch((err: unknown) => this.note(`cleanup of ${issue?.identifier} failed: ${message(err)}`));
+      return this.deps.host
+        .cleanIssue(issueId, `${issue.identifier} is ${issue.state}`)
+        .catch((err: unknown) => this.note(`cleanup of ${issue?.identifier} failed: ${message(err)}`));
     }
     const e = eligibility(issue, this.ctx(), this.deps.config, true);
     if (!e.eligible) return this.release(issueId, `${issue.identifier} released: ${e.why}`);
-    if (!hasSlotFor(issue.state, this.runningStates(), this.deps.config)) return this.scheduleRetry(issue, r.attempt + 1, 'failure', 'no available orchestrator slots');
+    if (!hasSlotFor(issue.state, this.runningStates(), this.deps.config))
+      return this.scheduleRetry(issue, r.attempt + 1, 'failure', 'no available orchestrator slots');
     this.dispatch(issue, r.attempt);
   }
 
   private ctx(): DispatchContext {
-    return { running: new Set(this.running.keys()), claimed: this.claimed, retrying: this.retries.ids(), hold: (id) => issueHold(this.deps.host.issueTask(id)) };
+    return {
+      running: new Set(this.running.keys()),
+      claimed: this.claimed,
+      retrying: this.retries.ids(),
+      hold: (id) => issueHold(this.deps.host.issueTask(id)),
+    };
   }
 
   private runningStates(): string[] {

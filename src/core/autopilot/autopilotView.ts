@@ -71,10 +71,22 @@ function issueRow(i: NormalizedIssue, input: ViewInput): AutopilotIssueRow {
   const retry = input.retries.find((r) => r.issueId === i.id);
   const e = running || retry ? null : eligibility(i, input.ctx, input.config);
   const status = running ? 'running' : retry ? 'retrying' : e?.eligible ? 'eligible' : (e?.status ?? 'ineligible');
-  const note = retry ? (retry.error ?? (retry.kind === 'continuation' ? 're-checking after a clean exit' : null)) : e && !e.eligible ? e.why : null;
+  const note = retry
+    ? (retry.error ?? (retry.kind === 'continuation' ? 're-checking after a clean exit' : null))
+    : e && !e.eligible
+      ? e.why
+      : null;
   return {
-    id: i.id, identifier: i.identifier, title: i.title, state: i.state, labels: [...i.labels], url: i.url, priority: i.priority,
-    status, note, taskId: input.taskOf(i.id),
+    id: i.id,
+    identifier: i.identifier,
+    title: i.title,
+    state: i.state,
+    labels: [...i.labels],
+    url: i.url,
+    priority: i.priority,
+    status,
+    note,
+    taskId: input.taskOf(i.id),
   };
 }
 
@@ -90,13 +102,30 @@ export function buildAutopilotSnapshot(input: ViewInput): AutopilotSnapshot {
     lastPollError: input.lastPollError,
     pollIntervalMs: input.config.pollIntervalMs,
     running: input.running.map((r) => ({
-      issueId: r.issue.id, identifier: r.issue.identifier, title: r.issue.title, state: r.issue.state, url: r.issue.url, taskId: r.taskId,
-      attemptIds: [...r.attempts.keys()], turn: Math.max(0, ...[...r.attempts.values()].map((a) => a.turn)), retryAttempt: r.retryAttempt,
+      issueId: r.issue.id,
+      identifier: r.issue.identifier,
+      title: r.issue.title,
+      state: r.issue.state,
+      url: r.issue.url,
+      taskId: r.taskId,
+      attemptIds: [...r.attempts.keys()],
+      turn: Math.max(0, ...[...r.attempts.values()].map((a) => a.turn)),
+      retryAttempt: r.retryAttempt,
       startedAt: new Date(r.startedAtMs).toISOString(),
     })),
-    retrying: input.retries.map((r) => ({ issueId: r.issueId, identifier: r.identifier, url: r.url, attempt: r.attempt, dueAt: new Date(r.dueAtMs).toISOString(), error: r.error, kind: r.kind })),
+    retrying: input.retries.map((r) => ({
+      issueId: r.issueId,
+      identifier: r.identifier,
+      url: r.url,
+      attempt: r.attempt,
+      dueAt: new Date(r.dueAtMs).toISOString(),
+      error: r.error,
+      kind: r.kind,
+    })),
     claimed: [...input.claimed],
-    issues: sortForDispatch(input.known).slice(0, MAX_ISSUE_ROWS).map((i) => issueRow(i, input)),
+    issues: sortForDispatch(input.known)
+      .slice(0, MAX_ISSUE_ROWS)
+      .map((i) => issueRow(i, input)),
     totals: { ...input.totals, secondsRunning: Math.round((input.totals.secondsRunning + liveSeconds) * 10) / 10 },
     events: input.events,
   };

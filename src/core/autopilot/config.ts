@@ -51,10 +51,19 @@ const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) =
  * Fills defaults and checks types. Per-state limits ignore invalid entries (SPEC §5.3.5); other invalid
  * values are reported as problems (the caller refuses to start) rather than silently replaced.
  */
-export function normalizeAutopilotConfig(input: Partial<Record<keyof AutopilotConfig, unknown>>): { config: AutopilotConfig; problems: string[] } {
+export function normalizeAutopilotConfig(input: Partial<Record<keyof AutopilotConfig, unknown>>): {
+  config: AutopilotConfig;
+  problems: string[];
+} {
   const problems: string[] = [];
   const c: AutopilotConfig = { ...DEFAULT_AUTOPILOT_CONFIG, maxConcurrentByState: {} };
-  for (const k of ['pollIntervalMs', 'maxConcurrentAgents', 'maxTurns', 'maxRetryBackoffMs', 'attemptsPerIssue'] as const) {
+  for (const k of [
+    'pollIntervalMs',
+    'maxConcurrentAgents',
+    'maxTurns',
+    'maxRetryBackoffMs',
+    'attemptsPerIssue',
+  ] as const) {
     const v = input[k];
     if (v === undefined) continue;
     if (positiveInt(v)) c[k] = v;
@@ -63,7 +72,11 @@ export function normalizeAutopilotConfig(input: Partial<Record<keyof AutopilotCo
   for (const k of ['activeStates', 'terminalStates', 'requiredLabels', 'trustedLabels'] as const) {
     const v = input[k];
     if (v === undefined) continue;
-    if (strings(v)) c[k] = k === 'requiredLabels' || k === 'trustedLabels' ? v.map(stateKey).filter((l) => k === 'requiredLabels' || l !== '') : v;
+    if (strings(v))
+      c[k] =
+        k === 'requiredLabels' || k === 'trustedLabels'
+          ? v.map(stateKey).filter((l) => k === 'requiredLabels' || l !== '')
+          : v;
     else problems.push(`${k} must be a list of strings`);
   }
   if (input.landPolicy !== undefined) {
@@ -76,7 +89,8 @@ export function normalizeAutopilotConfig(input: Partial<Record<keyof AutopilotCo
       if (positiveInt(limit) && stateKey(state)) c.maxConcurrentByState[stateKey(state)] = limit;
     }
   }
-  if (!c.activeStates.some((s) => stateKey(s))) problems.push('activeStates is empty: the Autopilot would never pick anything up');
+  if (!c.activeStates.some((s) => stateKey(s)))
+    problems.push('activeStates is empty: the Autopilot would never pick anything up');
   const overlap = c.activeStates.map(stateKey).filter((s) => s && c.terminalStates.map(stateKey).includes(s));
   if (overlap.length) problems.push(`states both active and terminal: ${overlap.join(', ')}`);
   return { config: c, problems };

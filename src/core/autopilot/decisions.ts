@@ -20,14 +20,22 @@ export function retryDelay(kind: RetryKind, attempt: number, c: AutopilotConfig)
 /** SPEC §16.6 `next_attempt_from`: the retry after a first run is 1, then 2, … */
 export const nextRetryAttempt = (current: number | null): number => (current ?? 0) + 1;
 
-export type ReconcileAction = { action: 'keep'; issue: NormalizedIssue } | { action: 'stop'; cleanup: boolean; why: string };
+export type ReconcileAction =
+  { action: 'keep'; issue: NormalizedIssue } | { action: 'stop'; cleanup: boolean; why: string };
 
 /** SPEC §8.5 part B for one running issue; `refreshed` is undefined when the tracker no longer returns it. */
 export function reconcileRunning(refreshed: NormalizedIssue | undefined, c: AutopilotConfig): ReconcileAction {
   if (!refreshed) return { action: 'stop', cleanup: false, why: 'the issue is no longer visible in the tracker' };
-  if (isTerminalState(refreshed.state, c)) return { action: 'stop', cleanup: true, why: `the issue moved to ${refreshed.state}` };
-  if (!isActiveState(refreshed.state, c)) return { action: 'stop', cleanup: false, why: `the issue moved to ${refreshed.state}, which is not active` };
-  if (!isRoutable(refreshed, c)) return { action: 'stop', cleanup: false, why: 'the issue is no longer routable (dispatchable flag, required labels or trusted author/label)' };
+  if (isTerminalState(refreshed.state, c))
+    return { action: 'stop', cleanup: true, why: `the issue moved to ${refreshed.state}` };
+  if (!isActiveState(refreshed.state, c))
+    return { action: 'stop', cleanup: false, why: `the issue moved to ${refreshed.state}, which is not active` };
+  if (!isRoutable(refreshed, c))
+    return {
+      action: 'stop',
+      cleanup: false,
+      why: 'the issue is no longer routable (dispatchable flag, required labels or trusted author/label)',
+    };
   return { action: 'keep', issue: refreshed };
 }
 
@@ -36,7 +44,8 @@ export type AfterTurn = { next: 'continue'; turn: number } | { next: 'exit'; why
 /** SPEC §16.5 after a completed turn: another turn on the same thread while the issue stays active and routable, up to maxTurns. */
 export function afterTurn(refreshed: NormalizedIssue | undefined, turn: number, c: AutopilotConfig): AfterTurn {
   if (!refreshed) return { next: 'exit', why: 'the issue is no longer visible' };
-  if (!isActiveState(refreshed.state, c) || isTerminalState(refreshed.state, c)) return { next: 'exit', why: `the issue is ${refreshed.state}` };
+  if (!isActiveState(refreshed.state, c) || isTerminalState(refreshed.state, c))
+    return { next: 'exit', why: `the issue is ${refreshed.state}` };
   if (!isRoutable(refreshed, c)) return { next: 'exit', why: 'the issue is no longer routable' };
   if (turn >= c.maxTurns) return { next: 'exit', why: `max turns (${c.maxTurns}) reached` };
   return { next: 'continue', turn: turn + 1 };
@@ -81,6 +90,7 @@ export function issueHold(task: TaskView | null): string | null {
   const live = task.attempts.filter((a) => !a.archived);
   if (live.some((a) => a.phase === 'queued' || isActive(a.phase))) return `attempts of ${task.taskId} are running`;
   if (live.some((a) => a.phase === 'finished')) return `result of ${task.taskId} awaits review`;
-  if (live.length && live.every((a) => isTerminal(a.phase)) && live.some((a) => a.reason === 'stopped_by_user')) return 'stopped by you';
+  if (live.length && live.every((a) => isTerminal(a.phase)) && live.some((a) => a.reason === 'stopped_by_user'))
+    return 'stopped by you';
   return null;
 }

@@ -19,7 +19,11 @@ export interface AutopilotHost {
    * Starts work on an issue: a new Quartet task (one per issue) with `attemptsPerIssue` attempts, or, when
    * the issue already has a task, its failed/stopped attempts again in their worktrees (a new thread each).
    */
-  launchForIssue(issue: NormalizedIssue, prompt: string, attemptNumber: number | null): Promise<{ taskId: string; attemptIds: string[] }>;
+  launchForIssue(
+    issue: NormalizedIssue,
+    prompt: string,
+    attemptNumber: number | null,
+  ): Promise<{ taskId: string; attemptIds: string[] }>;
   /**
    * Another turn on the attempt's own Codex thread (a follow-up: thread/resume + turn/start with `prompt`);
    * settles once that turn ended and, when it completed, its result was committed and scored.
@@ -43,4 +47,3 @@ export interface AutopilotHost {
   onChange(listener: () => void): () => void;
   log(line: string): void;
 }
-

@@ -44,24 +44,38 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
    * `prompt` is the task text when the workflow has no template; with one, the orchestrator renders the template
    * with `issue` and `attemptNumber` (SPEC §12.3) at session start — once, never over an already rendered prompt.
    */
-  async launchForIssue(issue: NormalizedIssue, prompt: string, attemptNumber: number | null): Promise<{ taskId: string; attemptIds: string[] }> {
+  async launchForIssue(
+    issue: NormalizedIssue,
+    prompt: string,
+    attemptNumber: number | null,
+  ): Promise<{ taskId: string; attemptIds: string[] }> {
     const task = this.latest(issue.id);
-    const restart = task?.state === 'open' ? task.attempts.filter((a) => !a.archived && RESTARTABLE.includes(a.phase)) : [];
+    const restart =
+      task?.state === 'open' ? task.attempts.filter((a) => !a.archived && RESTARTABLE.includes(a.phase)) : [];
     if (task && restart.length) {
       // Same worktrees and branches (SPEC §9.2 reuse), a new thread each, with the issue as it is now.
       for (const a of restart) this.orch.retry(a.id, { prompt, issue, attempt: attemptNumber });
       return { taskId: task.id, attemptIds: restart.map((a) => a.id) };
     }
     const s = this.settings();
-    const created = await this.orch.launch({
-      title: issue.title,
-      prompt,
-      attempts: s.attemptsPerIssue,
-      // The Autopilot owns retries (SPEC §8.4); the orchestrator's own automatic retries would double them.
-      options: { ...s.launchOptions, maxRetries: 0 },
-      source: { kind: s.sourceKind, issueId: issue.id, identifier: issue.identifier, url: issue.url, state: issue.state },
-      secretEnvNames: s.secretEnvNames,
-    }, { issue });
+    const created = await this.orch.launch(
+      {
+        title: issue.title,
+        prompt,
+        attempts: s.attemptsPerIssue,
+        // The Autopilot owns retries (SPEC §8.4); the orchestrator's own automatic retries would double them.
+        options: { ...s.launchOptions, maxRetries: 0 },
+        source: {
+          kind: s.sourceKind,
+          issueId: issue.id,
+          identifier: issue.identifier,
+          url: issue.url,
+          state: issue.state,
+        },
+        secretEnvNames: s.secretEnvNames,
+      },
+      { issue },
+    );
     return { taskId: created.id, attemptIds: created.attempts.map((a) => a.id) };
   }
 
@@ -78,7 +92,9 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
     for (const t of this.orch.records().filter((x) => x.source?.issueId === issueId)) {
       for (const a of t.attempts.filter((x) => !x.archived && isTerminal(x.phase))) {
         if (!existsSync(a.worktree) && !a.resultCommit) continue; // never got a worktree: nothing to clean
-        await this.orch.archiveAttempt(a.id, `issue closed: ${why}`).catch((err: unknown) => this.log(`autopilot: could not clean ${a.id}: ${(err as Error).message}`));
+        await this.orch
+          .archiveAttempt(a.id, `issue closed: ${why}`)
+          .catch((err: unknown) => this.log(`autopilot: could not clean ${a.id}: ${(err as Error).message}`));
       }
     }
   }
@@ -94,7 +110,10 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
       if (!fresh || first.action === 'later') return first;
       const recommended = this.orch.score(taskId).recommended;
       // The rescore may have just started a verdict: read the task again for its state.
-      return autoLandDecision({ ...(this.orch.taskRecord(taskId) ?? t), recommended }, { pr: s.pr, hasGithubToken: !!s.github?.token });
+      return autoLandDecision(
+        { ...(this.orch.taskRecord(taskId) ?? t), recommended },
+        { pr: s.pr, hasGithubToken: !!s.github?.token },
+      );
     };
     let d = decide(false);
     const deadline = Date.now() + SCORE_WAIT_MS;
@@ -113,9 +132,11 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
     if (d.action !== 'later') d = decide(true);
     if (d.action !== 'land') return `not landed automatically: ${d.why}; the result waits for you`;
     const changed = await this.changedPaths(d.attemptId);
-    if (!changed) return `not landed automatically: could not list what ${d.attemptId} changed; the result waits for you`;
+    if (!changed)
+      return `not landed automatically: could not list what ${d.attemptId} changed; the result waits for you`;
     const control = controlFilesIn(changed);
-    if (control.length) return `not landed automatically: the change touches ${control.join(', ')}, which steer Quartet or CI; the result waits for you`;
+    if (control.length)
+      return `not landed automatically: the change touches ${control.join(', ')}, which steer Quartet or CI; the result waits for you`;
     if (!stillWanted()) return 'not landed: the Autopilot was stopped meanwhile';
     const progress = await this.orch.land(d.attemptId, d.pr && s.github ? { pr: true, github: s.github } : {});
     return `auto land of ${d.attemptId}${d.pr ? ' as a pull request' : ''}: ${progress.status}${progress.message ? ` (${progress.message})` : ''}`;
@@ -125,8 +146,19 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
   private async changedPaths(attemptId: string): Promise<string[] | null> {
     const a = this.orch.attemptRecord(attemptId);
     if (!a) return null;
-    const out = await git(this.orch.repo, ['diff', '--name-only', '--no-renames', `${a.base}...${a.branch}`, '--']).catch(() => null);
-    return out === null ? null : out.split('\n').map((l) => l.trim()).filter(Boolean);
+    const out = await git(this.orch.repo, [
+      'diff',
+      '--name-only',
+      '--no-renames',
+      `${a.base}...${a.branch}`,
+      '--',
+    ]).catch(() => null);
+    return out === null
+      ? null
+      : out
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean);
   }
 
   attempt(attemptId: string): HostAttempt | null {
@@ -136,11 +168,25 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
 
   issueTask(issueId: string): TaskView | null {
     const t = this.latest(issueId);
-    return t ? { taskId: t.id, state: t.state, attempts: t.attempts.map((a) => ({ id: a.id, phase: a.phase, reason: a.reason, archived: a.archived !== null })) } : null;
+    return t
+      ? {
+          taskId: t.id,
+          state: t.state,
+          attempts: t.attempts.map((a) => ({
+            id: a.id,
+            phase: a.phase,
+            reason: a.reason,
+            archived: a.archived !== null,
+          })),
+        }
+      : null;
   }
 
   issuesWithWorktrees(): string[] {
-    const ids = this.orch.records().filter((t) => t.source && t.attempts.some((a) => !a.archived && existsSync(a.worktree))).map((t) => t.source?.issueId as string);
+    const ids = this.orch
+      .records()
+      .filter((t) => t.source && t.attempts.some((a) => !a.archived && existsSync(a.worktree)))
+      .map((t) => t.source?.issueId as string);
     return [...new Set(ids)];
   }
 

@@ -15,7 +15,10 @@ export function defaultIssuePrompt(issue: NormalizedIssue, attempt: number | nul
   lines.push(`State: ${issue.state}${issue.labels.length ? ` · labels: ${issue.labels.join(', ')}` : ''}`);
   lines.push('', issue.description?.trim() || '(the issue has no description)');
   if (attempt !== null) {
-    lines.push('', `This is run ${attempt + 1} on this issue: the worktree may already hold earlier work. Check what is there before changing anything.`);
+    lines.push(
+      '',
+      `This is run ${attempt + 1} on this issue: the worktree may already hold earlier work. Check what is there before changing anything.`,
+    );
   }
   return lines.join('\n');
 }

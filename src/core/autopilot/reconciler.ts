@@ -32,7 +32,9 @@ export class Reconciler {
     try {
       refreshed = await this.deps.source.fetchIssuesByIds(entries.map((e) => e.issue.id));
     } catch (err) {
-      return this.deps.note(`reconcile: tracker refresh failed, ${entries.length} issue(s) keep running: ${message(err)}`);
+      return this.deps.note(
+        `reconcile: tracker refresh failed, ${entries.length} issue(s) keep running: ${message(err)}`,
+      );
     }
     const byId = new Map(refreshed.map((i) => [i.id, i]));
     await Promise.all(
@@ -50,14 +52,18 @@ export class Reconciler {
   async terminate(entry: RunningEntry, cleanup: boolean, why: string): Promise<void> {
     this.deps.release(entry);
     entry.cancel = { cleanup, why };
-    this.deps.note(`stopping ${entry.issue.identifier}: ${why}${cleanup ? '; its worktrees are archived and removed' : ''}`, entry.issue.identifier);
+    this.deps.note(
+      `stopping ${entry.issue.identifier}: ${why}${cleanup ? '; its worktrees are archived and removed' : ''}`,
+      entry.issue.identifier,
+    );
     // A launch still under way finishes the cancel itself once it knows the attempt ids.
     if (!entry.launching) await this.cancel(entry);
   }
 
   /** Stops the entry's attempts (reason canceled_by_reconciliation) and, for terminal issues, cleans their worktrees. */
   async cancel(entry: RunningEntry): Promise<void> {
-    const fail = (err: unknown): void => this.deps.note(`${entry.issue.identifier}: ${message(err)}`, entry.issue.identifier);
+    const fail = (err: unknown): void =>
+      this.deps.note(`${entry.issue.identifier}: ${message(err)}`, entry.issue.identifier);
     await Promise.all([...entry.attempts.keys()].map((id) => this.deps.host.stopAttempt(id).catch(fail)));
     if (entry.cancel?.cleanup) await this.deps.host.cleanIssue(entry.issue.id, entry.cancel.why).catch(fail);
   }
@@ -71,7 +77,8 @@ export class Reconciler {
     if (!ids.length) return;
     try {
       for (const i of await this.deps.source.fetchIssuesByIds(ids)) {
-        if (isTerminalState(i.state, this.deps.config())) await this.deps.host.cleanIssue(i.id, `${i.identifier} is ${i.state}`);
+        if (isTerminalState(i.state, this.deps.config()))
+          await this.deps.host.cleanIssue(i.id, `${i.identifier} is ${i.state}`);
       }
     } catch (err) {
       this.deps.note(`startup cleanup skipped: ${message(err)}`);

@@ -18,9 +18,22 @@ export class RetryQueue {
   ) {}
 
   /** Cancels any retry of the same issue, then schedules this one; returns the delay used. */
-  schedule(issue: Pick<NormalizedIssue, 'id' | 'identifier' | 'url'>, attempt: number, kind: RetryKind, error: string | null): number {
+  schedule(
+    issue: Pick<NormalizedIssue, 'id' | 'identifier' | 'url'>,
+    attempt: number,
+    kind: RetryKind,
+    error: string | null,
+  ): number {
     const delay = retryDelay(kind, attempt, this.config());
-    this.put({ issueId: issue.id, identifier: issue.identifier, url: issue.url, attempt, dueAtMs: this.clock.now() + delay, error, kind });
+    this.put({
+      issueId: issue.id,
+      identifier: issue.identifier,
+      url: issue.url,
+      attempt,
+      dueAtMs: this.clock.now() + delay,
+      error,
+      kind,
+    });
     return delay;
   }
 
@@ -31,12 +44,15 @@ export class RetryQueue {
 
   private put(entry: RetryView): void {
     this.drop(entry.issueId);
-    const timer = this.clock.setTimeout(() => {
-      if (this.entries.get(entry.issueId)?.timer !== timer) return;
-      this.entries.delete(entry.issueId);
-      this.onChanged();
-      this.onDue(entry);
-    }, Math.max(0, entry.dueAtMs - this.clock.now()));
+    const timer = this.clock.setTimeout(
+      () => {
+        if (this.entries.get(entry.issueId)?.timer !== timer) return;
+        this.entries.delete(entry.issueId);
+        this.onChanged();
+        this.onDue(entry);
+      },
+      Math.max(0, entry.dueAtMs - this.clock.now()),
+    );
     this.entries.set(entry.issueId, { ...entry, timer });
     this.onChanged();
   }

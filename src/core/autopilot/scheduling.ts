@@ -3,8 +3,10 @@
 import { stateKey, type NormalizedIssue } from '../tracker/types';
 import type { AutopilotConfig } from './config';
 
-export const isActiveState = (state: string, c: AutopilotConfig): boolean => c.activeStates.some((s) => stateKey(s) === stateKey(state));
-export const isTerminalState = (state: string, c: AutopilotConfig): boolean => c.terminalStates.some((s) => stateKey(s) === stateKey(state));
+export const isActiveState = (state: string, c: AutopilotConfig): boolean =>
+  c.activeStates.some((s) => stateKey(s) === stateKey(state));
+export const isTerminalState = (state: string, c: AutopilotConfig): boolean =>
+  c.terminalStates.some((s) => stateKey(s) === stateKey(state));
 
 /** The label an issue lacks, or null. A blank configured label matches nothing (SPEC §5.3.1). */
 export function missingLabel(issue: NormalizedIssue, c: AutopilotConfig): string | null {
@@ -25,7 +27,8 @@ export function untrustedAuthor(issue: NormalizedIssue, c: AutopilotConfig): str
   if (issue.author.canWrite) return null;
   const who = issue.author.login ? `author ${issue.author.login}` : 'the author';
   const role = issue.author.role ? ` (${issue.author.role})` : '';
-  if (issue.author.setsOwnLabels) return `${who}${role} has no write access and can set labels, so no label makes the issue trusted`;
+  if (issue.author.setsOwnLabels)
+    return `${who}${role} has no write access and can set labels, so no label makes the issue trusted`;
   const have = new Set(issue.labels.map(stateKey));
   if (c.trustedLabels.some((l) => have.has(l))) return null;
   const fix = c.trustedLabels.length
@@ -54,14 +57,25 @@ export interface DispatchContext {
   hold(issueId: string): string | null;
 }
 
-export type Eligibility = { eligible: true } | { eligible: false; why: string; status: 'running' | 'retrying' | 'held' | 'ineligible' | 'waiting' | 'skipped' };
+export type Eligibility =
+  | { eligible: true }
+  | { eligible: false; why: string; status: 'running' | 'retrying' | 'held' | 'ineligible' | 'waiting' | 'skipped' };
 
 /** Every per-issue rule of SPEC §8.2 (slots are checked by `selectForDispatch`). */
-export function eligibility(issue: NormalizedIssue, ctx: DispatchContext, c: AutopilotConfig, ignoreClaim = false): Eligibility {
-  if (!issue.id || !issue.identifier || !issue.title || !issue.state) return { eligible: false, status: 'ineligible', why: 'missing id, identifier, title or state' };
-  if (isTerminalState(issue.state, c)) return { eligible: false, status: 'ineligible', why: `state ${issue.state} is terminal` };
-  if (!isActiveState(issue.state, c)) return { eligible: false, status: 'ineligible', why: `state ${issue.state} is not active` };
-  if (!issue.dispatchable) return { eligible: false, status: 'ineligible', why: 'the tracker marks it not dispatchable' };
+export function eligibility(
+  issue: NormalizedIssue,
+  ctx: DispatchContext,
+  c: AutopilotConfig,
+  ignoreClaim = false,
+): Eligibility {
+  if (!issue.id || !issue.identifier || !issue.title || !issue.state)
+    return { eligible: false, status: 'ineligible', why: 'missing id, identifier, title or state' };
+  if (isTerminalState(issue.state, c))
+    return { eligible: false, status: 'ineligible', why: `state ${issue.state} is terminal` };
+  if (!isActiveState(issue.state, c))
+    return { eligible: false, status: 'ineligible', why: `state ${issue.state} is not active` };
+  if (!issue.dispatchable)
+    return { eligible: false, status: 'ineligible', why: 'the tracker marks it not dispatchable' };
   const label = missingLabel(issue, c);
   if (label) return { eligible: false, status: 'ineligible', why: `missing label ${label}` };
   const untrusted = untrustedAuthor(issue, c);
@@ -69,7 +83,8 @@ export function eligibility(issue: NormalizedIssue, ctx: DispatchContext, c: Aut
   const blocker = openBlocker(issue, c);
   if (blocker) return { eligible: false, status: 'waiting', why: `blocked by ${blocker}` };
   if (ctx.running.has(issue.id)) return { eligible: false, status: 'running', why: 'running' };
-  if (!ignoreClaim && ctx.retrying.has(issue.id)) return { eligible: false, status: 'retrying', why: 'waiting for its retry' };
+  if (!ignoreClaim && ctx.retrying.has(issue.id))
+    return { eligible: false, status: 'retrying', why: 'waiting for its retry' };
   if (!ignoreClaim && ctx.claimed.has(issue.id)) return { eligible: false, status: 'running', why: 'claimed' };
   const held = ctx.hold(issue.id);
   if (held) return { eligible: false, status: 'held', why: held };
@@ -95,7 +110,8 @@ export function sortForDispatch(issues: readonly NormalizedIssue[]): NormalizedI
 }
 
 /** SPEC §8.3 global slots: `max(max_concurrent_agents - running_count, 0)`. */
-export const availableSlots = (runningCount: number, c: AutopilotConfig): number => Math.max(c.maxConcurrentAgents - runningCount, 0);
+export const availableSlots = (runningCount: number, c: AutopilotConfig): number =>
+  Math.max(c.maxConcurrentAgents - runningCount, 0);
 
 /** Per-state limit (falls back to the global one) minus the running issues in that state. */
 export function stateSlots(state: string, runningStates: readonly string[], c: AutopilotConfig): number {
@@ -108,7 +124,12 @@ export const hasSlotFor = (state: string, runningStates: readonly string[], c: A
   availableSlots(runningStates.length, c) > 0 && stateSlots(state, runningStates, c) > 0;
 
 /** The issues to dispatch this tick, in order, stopping when the global slots run out (SPEC §16.2). */
-export function selectForDispatch(issues: readonly NormalizedIssue[], ctx: DispatchContext, runningStates: readonly string[], c: AutopilotConfig): NormalizedIssue[] {
+export function selectForDispatch(
+  issues: readonly NormalizedIssue[],
+  ctx: DispatchContext,
+  runningStates: readonly string[],
+  c: AutopilotConfig,
+): NormalizedIssue[] {
   const states = [...runningStates];
   const picked: NormalizedIssue[] = [];
   for (const issue of sortForDispatch(issues)) {

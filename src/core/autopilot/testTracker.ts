@@ -30,9 +30,13 @@ export function readTestTracker(file: string): TestTrackerFile {
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as TestTrackerFile;
   } catch (err) {
-    throw new TrackerError('tracker_response', `${TEST_TRACKER_ENV} file ${file} is unreadable: ${(err as Error).message}`);
+    throw new TrackerError(
+      'tracker_response',
+      `${TEST_TRACKER_ENV} file ${file} is unreadable: ${(err as Error).message}`,
+    );
   }
-  if (!parsed || !Array.isArray(parsed.issues)) throw new TrackerError('tracker_response', `${file} has no "issues" list`);
+  if (!parsed || !Array.isArray(parsed.issues))
+    throw new TrackerError('tracker_response', `${file} has no "issues" list`);
   return parsed;
 }
 

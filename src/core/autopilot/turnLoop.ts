@@ -56,7 +56,9 @@ export class TurnLoop {
           continue;
         }
         w.end = end;
-        w.note = a ? `${id} ${a.phase}${a.reason ? ` (${a.reason})` : ''}${a.lastError ? `: ${a.lastError}` : ''}` : `${id} vanished`;
+        w.note = a
+          ? `${id} ${a.phase}${a.reason ? ` (${a.reason})` : ''}${a.lastError ? `: ${a.lastError}` : ''}`
+          : `${id} vanished`;
       }
       this.maybeExit(entry);
     }
@@ -86,10 +88,16 @@ export class TurnLoop {
         break;
       }
       w.turn = d.turn;
-      this.deps.note(`${attemptId}: continuation turn ${d.turn} (${entry.issue.identifier} is still ${entry.issue.state})`, entry.issue.identifier);
+      this.deps.note(
+        `${attemptId}: continuation turn ${d.turn} (${entry.issue.identifier} is still ${entry.issue.state})`,
+        entry.issue.identifier,
+      );
       let status: string;
       try {
-        status = await this.deps.host.continueAttempt(attemptId, this.deps.prompts.continuation(entry.issue, d.turn, this.deps.config().maxTurns));
+        status = await this.deps.host.continueAttempt(
+          attemptId,
+          this.deps.prompts.continuation(entry.issue, d.turn, this.deps.config().maxTurns),
+        );
       } catch (err) {
         status = `could not start: ${message(err)}`;
       }
@@ -108,7 +116,10 @@ export class TurnLoop {
   private maybeExit(entry: RunningEntry): void {
     const workers = [...entry.attempts.values()];
     if (entry.launching || !this.deps.isCurrent(entry) || workers.some((w) => !w.end)) return;
-    const notes = workers.map((w) => w.note).filter(Boolean).join('; ');
+    const notes = workers
+      .map((w) => w.note)
+      .filter(Boolean)
+      .join('; ');
     this.deps.onExit(entry, workerExit(workers.map((w) => w.end as AttemptEnd)), notes);
   }
 }

@@ -62,18 +62,34 @@ export function planCleanup(input: {
       const archiveFirst = f.unsavedWork && !a.archived;
       if (f.worktreeExists) {
         items.push({
-          id: `worktree:${a.id}`, kind: 'worktree', attemptId: a.id, label: `worktree ${a.worktree}`,
+          id: `worktree:${a.id}`,
+          kind: 'worktree',
+          attemptId: a.id,
+          label: `worktree ${a.worktree}`,
           detail: `${why}${archiveFirst ? ' · its changes are archived first' : ''}`,
-          path: a.worktree, branch: a.branch, bytes: f.bytes, due: old && discarded, archiveFirst, ageDays,
+          path: a.worktree,
+          branch: a.branch,
+          bytes: f.bytes,
+          due: old && discarded,
+          archiveFirst,
+          ageDays,
         });
       }
       // Branches go only with landed or archived work (a failed attempt's branch is its record); listed for the rest.
       if (f.branchExists && a.branch.startsWith('quartet/')) {
         const done = !!a.landed || !!a.archived || task.state !== 'open';
         items.push({
-          id: `branch:${a.id}`, kind: 'branch', attemptId: a.id, label: `branch ${a.branch}`,
+          id: `branch:${a.id}`,
+          kind: 'branch',
+          attemptId: a.id,
+          label: `branch ${a.branch}`,
           detail: `${why}${f.worktreeExists ? ' · its worktree goes too' : ''}${archiveFirst ? ' · archived first' : ''}`,
-          path: null, branch: a.branch, bytes: 0, due: old && done, archiveFirst, ageDays,
+          path: null,
+          branch: a.branch,
+          bytes: 0,
+          due: old && done,
+          archiveFirst,
+          ageDays,
         });
       }
     }
@@ -81,9 +97,17 @@ export function planCleanup(input: {
   for (const ar of input.archives) {
     const ageDays = (now - Date.parse(ar.createdAt)) / DAY;
     items.push({
-      id: `archive:${ar.name}`, kind: 'archive', attemptId: ar.attemptId, label: `archive ${ar.name}`,
+      id: `archive:${ar.name}`,
+      kind: 'archive',
+      attemptId: ar.attemptId,
+      label: `archive ${ar.name}`,
       detail: `patch of ${ar.attemptId}, made ${Math.floor(ageDays)} d ago · deleting it is final`,
-      path: ar.dir, branch: null, bytes: ar.bytes, due: retention.archiveDays > 0 && ageDays >= retention.archiveDays, archiveFirst: false, ageDays,
+      path: ar.dir,
+      branch: null,
+      bytes: ar.bytes,
+      due: retention.archiveDays > 0 && ageDays >= retention.archiveDays,
+      archiveFirst: false,
+      ageDays,
     });
   }
   const sum = (xs: CleanupItem[]): number => xs.reduce((s, i) => s + i.bytes, 0);

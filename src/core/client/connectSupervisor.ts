@@ -64,7 +64,10 @@ async function probe(paths: SupervisorPaths): Promise<FoundSupervisor | null> {
 /** Asks an idle supervisor to shut down and waits for it to be gone; false when it turned busy meanwhile. */
 async function stopIfIdle(paths: SupervisorPaths, pid: number | null): Promise<boolean> {
   try {
-    await callRoute(paths.socket, 'shutdown', { ...routeRequest('shutdown', { body: { ifIdle: true } }), timeoutMs: 10_000 });
+    await callRoute(paths.socket, 'shutdown', {
+      ...routeRequest('shutdown', { body: { ifIdle: true } }),
+      timeoutMs: 10_000,
+    });
   } catch (err) {
     if (err instanceof SupervisorError && err.status === 409) return false;
     if (!notDelivered(err)) throw err;

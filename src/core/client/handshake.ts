@@ -27,7 +27,8 @@ export type HandshakeDecision =
   /** Using it could misbehave and replacing it would cut work off: stop with what to do. */
   | { action: 'refuse'; message: string };
 
-const label = (s: BuildStamp | null): string => (s ? `build ${s.buildId}, API ${s.apiVersion}` : `a build from before version checks, API ${LEGACY_API_VERSION}`);
+const label = (s: BuildStamp | null): string =>
+  s ? `build ${s.buildId}, API ${s.apiVersion}` : `a build from before version checks, API ${LEGACY_API_VERSION}`;
 
 export function decideHandshake(client: BuildStamp, found: FoundSupervisor): HandshakeDecision {
   const s = found.stamp;
@@ -36,14 +37,22 @@ export function decideHandshake(client: BuildStamp, found: FoundSupervisor): Han
   const pid = found.pid ? `pid ${found.pid}, ` : '';
   // A newer supervisor is never replaced by an older client: two builds would replace each other in turn.
   if (s && isNewerBuild(s, client)) {
-    if (compatible) return { action: 'use', note: `this Quartet (build ${client.buildId}) is older than the repository's supervisor (${label(s)}); reload the window or update the CLI to match` };
+    if (compatible)
+      return {
+        action: 'use',
+        note: `this Quartet (build ${client.buildId}) is older than the repository's supervisor (${label(s)}); reload the window or update the CLI to match`,
+      };
     return {
       action: 'refuse',
       message: `This repository's Quartet supervisor (${pid}${label(s)}) is newer than this Quartet (build ${client.buildId}, API ${client.apiVersion}) and speaks another API. Reload the VS Code window (Developer: Reload Window) or use the quartet CLI of the same install as the extension.`,
     };
   }
   const busy = found.busy;
-  if (!isBusy(busy)) return { action: 'replace', why: `the supervisor is ${label(s)}, this Quartet is build ${client.buildId}, and nothing runs` };
+  if (!isBusy(busy))
+    return {
+      action: 'replace',
+      why: `the supervisor is ${label(s)}, this Quartet is build ${client.buildId}, and nothing runs`,
+    };
   if (compatible) return { action: 'keep', warning: `${UPDATED_WARNING} (${describeBusy(busy)}).` };
   return {
     action: 'refuse',

@@ -61,7 +61,9 @@ export class SnapshotMirror {
     this.deps
       .fetchFull()
       .then((v) => this.full(v))
-      .catch((err: unknown) => this.deps.log?.(`event stream: resync failed: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err: unknown) =>
+        this.deps.log?.(`event stream: resync failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
       .finally(() => {
         const queued = this.pending ?? [];
         this.pending = null;

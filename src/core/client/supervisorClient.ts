@@ -3,8 +3,22 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
-import type { AnswerDecision, TrackerCredentials, FollowUpResult, DeletedTask, CleanupPlan, CleanupResult } from '../contract/replies';
-import type { LandOptions, ReworkOptions, ReworkResult, TaskScore, UndoLandResult, LandSkillsResult } from '../contract/land';
+import type {
+  AnswerDecision,
+  TrackerCredentials,
+  FollowUpResult,
+  DeletedTask,
+  CleanupPlan,
+  CleanupResult,
+} from '../contract/replies';
+import type {
+  LandOptions,
+  ReworkOptions,
+  ReworkResult,
+  TaskScore,
+  UndoLandResult,
+  LandSkillsResult,
+} from '../contract/land';
 import type { LaunchOptions, LaunchRequest } from '../contract/launch';
 import type { QuartetApi } from '../contract/quartetApi';
 import type { SupervisorSettings } from '../contract/settings';
@@ -114,7 +128,10 @@ export class SupervisorClient implements QuartetApi {
     return this.route('followUp', { params: { id: attemptId }, body: { prompt, reason } });
   }
   rework(attemptId: string, reason: string, options: ReworkOptions = {}): Promise<ReworkResult> {
-    return this.route('rework', { params: { id: attemptId }, body: { reason, ...(options.github ? { github: options.github } : {}) } });
+    return this.route('rework', {
+      params: { id: attemptId },
+      body: { reason, ...(options.github ? { github: options.github } : {}) },
+    });
   }
   undoLand(taskId: string): Promise<UndoLandResult> {
     return this.route('undoLand', { params: { id: taskId } });
@@ -151,14 +168,17 @@ export class SupervisorClient implements QuartetApi {
 
   /** One page of at most `maxBytes` journal bytes from `from`; `next` is where the following page starts (null: the end). */
   async journalPage(attemptId: string, from = 0, maxBytes = 4 * 1024 * 1024): Promise<JournalPage> {
-    const reply = await this.route('journal', { params: { id: attemptId }, query: { from: String(from), maxBytes: String(maxBytes) } });
+    const reply = await this.route('journal', {
+      params: { id: attemptId },
+      query: { from: String(from), maxBytes: String(maxBytes) },
+    });
     return Array.isArray(reply) ? { records: reply, next: null } : reply;
   }
 
   /** Every record from `from`, page by page (for tools and tests; the panel pumps one page per poll). */
   async journalAll(attemptId: string, from = 0): Promise<JournalRecord[]> {
     const out: JournalRecord[] = [];
-    for (let at: number | null = from; at !== null; ) {
+    for (let at: number | null = from; at !== null;) {
       const page: JournalPage = await this.journalPage(attemptId, at);
       out.push(...page.records);
       at = page.next;
@@ -195,7 +215,15 @@ export class SupervisorClient implements QuartetApi {
   autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }> {
     return this.route('autopilotRefresh');
   }
-  launchIssue(issueId: string, request: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string>; credentials?: TrackerCredentials } = {}): Promise<TaskSnapshot> {
+  launchIssue(
+    issueId: string,
+    request: {
+      attempts?: number;
+      options?: Partial<LaunchOptions>;
+      env?: Record<string, string>;
+      credentials?: TrackerCredentials;
+    } = {},
+  ): Promise<TaskSnapshot> {
     return this.route('launchIssue', { params: { id: issueId }, body: request });
   }
   /** Symphony SPEC §13.7 `GET /api/v1/state`. */
@@ -235,27 +263,30 @@ export class SupervisorClient implements QuartetApi {
       log: this.opts.log,
     });
     // `deltas=1`: a full snapshot, then only what changed; a supervisor from before deltas ignores it and sends snapshots.
-    const req = httpRequest({ socketPath: this.socket, method: 'GET', path: '/api/v1/events?deltas=1', headers: BUILD_HEADERS }, (res) => {
-      this.stream = res;
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const { event, data } = parseFrame(frame);
-          if (!data) continue;
-          try {
-            mirror.accept(event, JSON.parse(data));
-          } catch {
-            // a torn frame: a delta after it shows a gap and resyncs
+    const req = httpRequest(
+      { socketPath: this.socket, method: 'GET', path: '/api/v1/events?deltas=1', headers: BUILD_HEADERS },
+      (res) => {
+        this.stream = res;
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) !== -1) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const { event, data } = parseFrame(frame);
+            if (!data) continue;
+            try {
+              mirror.accept(event, JSON.parse(data));
+            } catch {
+              // a torn frame: a delta after it shows a gap and resyncs
+            }
           }
-        }
-      });
-      res.on('close', () => this.dropped());
-    });
+        });
+        res.on('close', () => this.dropped());
+      },
+    );
     req.on('error', (err) => this.dropped(err));
     req.end();
   }
@@ -266,7 +297,13 @@ export class SupervisorClient implements QuartetApi {
    * That old a supervisor ignores `ifIdle`: work started in the same instant would end interrupted (resumable).
    */
   private makeWayIfLegacyIdle(s: Snapshot): void {
-    if (this.outcome.action !== 'keep' || this.outcome.supervisor.stamp !== null || this.askedLegacyRestart || isBusy(busyReport(s))) return;
+    if (
+      this.outcome.action !== 'keep' ||
+      this.outcome.supervisor.stamp !== null ||
+      this.askedLegacyRestart ||
+      isBusy(busyReport(s))
+    )
+      return;
     this.askedLegacyRestart = true;
     this.opts.log?.('the older supervisor is idle now: asking it to make way for this build');
     void callRoute(this.socket, 'shutdown', routeRequest('shutdown', { body: { ifIdle: true } })).catch(() => {

@@ -20,10 +20,18 @@ export class SupervisorError extends Error {
 /** Sent with every request: the supervisor learns that a newer client exists (and makes way once idle). */
 export const BUILD_HEADERS: Readonly<Record<string, string>> = stampHeaders(currentBuild());
 
-export function call(socket: string, method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<unknown> {
+export function call(
+  socket: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  timeoutMs = 60_000,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers = payload ? { ...BUILD_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : BUILD_HEADERS;
+    const headers = payload
+      ? { ...BUILD_HEADERS, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
+      : BUILD_HEADERS;
     const req = httpRequest(
       // No keep-alive pool: a pooled connection to a supervisor that has since exited would fail the next call with ECONNRESET.
       { socketPath: socket, method, path, agent: false, headers },
@@ -36,18 +44,28 @@ export function call(socket: string, method: string, path: string, body?: unknow
           try {
             json = text ? JSON.parse(text) : null;
           } catch {
-            return reject(new SupervisorError(res.statusCode ?? 0, 'bad_reply', `unreadable reply from the supervisor: ${text.slice(0, 200)}`));
+            return reject(
+              new SupervisorError(
+                res.statusCode ?? 0,
+                'bad_reply',
+                `unreadable reply from the supervisor: ${text.slice(0, 200)}`,
+              ),
+            );
           }
           const status = res.statusCode ?? 0;
           if (status >= 400) {
             const e = (json as { error?: { code?: string; message?: string } })?.error;
-            return reject(new SupervisorError(status, e?.code ?? 'error', e?.message ?? `supervisor answered ${status}`));
+            return reject(
+              new SupervisorError(status, e?.code ?? 'error', e?.message ?? `supervisor answered ${status}`),
+            );
           }
           resolve(json);
         });
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`supervisor did not answer ${method} ${path} within ${timeoutMs} ms`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`supervisor did not answer ${method} ${path} within ${timeoutMs} ms`)),
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -57,7 +75,11 @@ export function call(socket: string, method: string, path: string, body?: unknow
  * One call of a route of the contract's table. The supervisor answering was built from the same table (the
  * handshake refuses another API version), so its JSON is the route's reply: the only place that is assumed.
  */
-export async function callRoute<K extends RouteName>(socket: string, _name: K, r: RouteRequest): Promise<ReplyOf<Routes[K]>> {
+export async function callRoute<K extends RouteName>(
+  socket: string,
+  _name: K,
+  r: RouteRequest,
+): Promise<ReplyOf<Routes[K]>> {
   return (await call(socket, r.method, r.path, r.body, r.timeoutMs)) as ReplyOf<Routes[K]>;
 }
 

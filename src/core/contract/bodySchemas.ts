@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { commandLine, credentialsSchema } from './launchSchemas';
 
 const httpUrl = (what: string) => z.string().regex(/^https?:\/\//, { error: `${what} must be an http(s) URL` });
-const nonNegative = (what: string) => z.number({ error: `${what} must be a non-negative number` }).min(0, { error: `${what} must be a non-negative number` });
+const nonNegative = (what: string) =>
+  z
+    .number({ error: `${what} must be a non-negative number` })
+    .min(0, { error: `${what} must be a non-negative number` });
 
 /** The GitHub part of a PR land; the token is only passed on, never echoed (zod's messages never quote an input). */
 export const githubLandSchema = z
@@ -40,7 +43,9 @@ export const followUpBodySchema = z.strictObject({
 });
 
 export const answerBodySchema = z.strictObject({
-  decision: z.enum(['accept', 'acceptForSession', 'decline'], { error: 'decision must be accept, acceptForSession or decline' }),
+  decision: z.enum(['accept', 'acceptForSession', 'decline'], {
+    error: 'decision must be accept, acceptForSession or decline',
+  }),
   text: z.string().optional(),
 });
 
@@ -60,13 +65,20 @@ export const decideBodySchema = z.strictObject({
   ),
 });
 
-export const landSkillsBodySchema = z.strictObject({ branch: z.string().min(1, { error: 'branch is required (a quartet/skills/* branch)' }) });
+export const landSkillsBodySchema = z.strictObject({
+  branch: z.string().min(1, { error: 'branch is required (a quartet/skills/* branch)' }),
+});
 
-export const cleanupBodySchema = z.strictObject({ ids: z.array(z.string(), { error: 'ids must be a list of plan item ids' }) });
+export const cleanupBodySchema = z.strictObject({
+  ids: z.array(z.string(), { error: 'ids must be a list of plan item ids' }),
+});
 
 export const shutdownBodySchema = z.strictObject({ ifIdle: z.boolean().optional() });
 
-export const autopilotStartBodySchema = z.strictObject({ once: z.boolean().optional(), credentials: credentialsSchema.optional() });
+export const autopilotStartBodySchema = z.strictObject({
+  once: z.boolean().optional(),
+  credentials: credentialsSchema.optional(),
+});
 
 /** Settings a client sends; the orchestrator still checks what only it can (the worktree root, the journal floor). */
 export const settingsBodySchema = z
@@ -87,11 +99,7 @@ export const settingsBodySchema = z
 
 /** `?from=N[&maxBytes=M]` of the journal route (query values are text). */
 export const journalQuerySchema = z.strictObject({
-  from: z
-    .string()
-    .regex(/^\d+$/, { error: 'from must be a whole number ≥ 0' })
-    .transform(Number)
-    .optional(),
+  from: z.string().regex(/^\d+$/, { error: 'from must be a whole number ≥ 0' }).transform(Number).optional(),
   maxBytes: z
     .string()
     .regex(/^[1-9]\d*$/, { error: 'maxBytes must be a whole number ≥ 1' })

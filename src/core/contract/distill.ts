@@ -2,7 +2,16 @@
 
 import type { DistillReviewView } from '../../shared/skills';
 
-export type EvidenceKind = 'failing_command' | 'agent_error' | 'approval_declined' | 'stall' | 'attempt_failed' | 'no_progress' | 'note' | 'pr_review' | 'pr_check_failed';
+export type EvidenceKind =
+  | 'failing_command'
+  | 'agent_error'
+  | 'approval_declined'
+  | 'stall'
+  | 'attempt_failed'
+  | 'no_progress'
+  | 'note'
+  | 'pr_review'
+  | 'pr_check_failed';
 
 /**
  * Where a piece of evidence came from: a journal line, or a note (rework reason, review comment…). PR feedback

@@ -14,8 +14,16 @@ export const commandLine = (what: string) =>
     .max(MAX_COMMAND, { error: `${what} is longer than ${MAX_COMMAND} characters` })
     .refine((v) => !/[\0\r\n]/.test(v), { error: `${what} must be one line without NUL characters` });
 
-const wholeAbove0 = (what: string) => z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number` }).positive({ error: `${what} must be above 0` });
-const wholeAtLeast0 = (what: string) => z.number({ error: `${what} must be a number` }).int({ error: `${what} must be a whole number` }).min(0, { error: `${what} must be 0 or more` });
+const wholeAbove0 = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int({ error: `${what} must be a whole number` })
+    .positive({ error: `${what} must be above 0` });
+const wholeAtLeast0 = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int({ error: `${what} must be a whole number` })
+    .min(0, { error: `${what} must be 0 or more` });
 const budget = (what: string, whole: boolean) => {
   const n = z.number({ error: `${what} must be a number, or null for none` });
   const err = `${what} must be ${whole ? 'a whole number' : 'a number'} above 0, or null for none`;
@@ -26,14 +34,22 @@ const stringMap = z.record(z.string(), z.string({ error: 'values must be strings
 /** Every key of LaunchOptions, each optional; an unknown key is refused (a typo must not pass silently into the task). */
 export const launchOptionsSchema = z
   .strictObject({
-    codexCommand: commandLine('codexCommand').refine((v) => v.trim().length > 0, { error: 'codexCommand must not be empty' }),
+    codexCommand: commandLine('codexCommand').refine((v) => v.trim().length > 0, {
+      error: 'codexCommand must not be empty',
+    }),
     approvalPolicy: z.enum(['never', 'on-request'], { error: 'approvalPolicy must be "never" or "on-request"' }),
-    autoApprove: z.enum(['patches-in-worktree', 'none', 'worktree'], { error: 'autoApprove must be "patches-in-worktree" or "none"' }),
-    sandbox: z.enum(['read-only', 'workspace-write', 'danger-full-access'], { error: 'sandbox must be read-only, workspace-write or danger-full-access' }),
+    autoApprove: z.enum(['patches-in-worktree', 'none', 'worktree'], {
+      error: 'autoApprove must be "patches-in-worktree" or "none"',
+    }),
+    sandbox: z.enum(['read-only', 'workspace-write', 'danger-full-access'], {
+      error: 'sandbox must be read-only, workspace-write or danger-full-access',
+    }),
     turnSandboxPolicy: z.record(z.string(), z.unknown()).nullable(),
     model: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, { error: 'not a model name (letters, digits, . _ : / -, at most 100 characters)' })
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
+        error: 'not a model name (letters, digits, . _ : / -, at most 100 characters)',
+      })
       .nullable(),
     stallTimeoutMs: wholeAbove0('stallTimeoutMs'),
     turnTimeoutMs: wholeAbove0('turnTimeoutMs'),
@@ -43,7 +59,9 @@ export const launchOptionsSchema = z
     // A ref that starts with "-" would reach git as an option.
     base: z
       .string()
-      .refine((v) => v.trim().length > 0 && !v.startsWith('-') && !/[\0\r\n]/.test(v), { error: 'not a branch or commit to start from' })
+      .refine((v) => v.trim().length > 0 && !v.startsWith('-') && !/[\0\r\n]/.test(v), {
+        error: 'not a branch or commit to start from',
+      })
       .nullable(),
     tokenBudget: budget('the token budget', true),
     loopLimit: wholeAtLeast0('loopLimit'),
@@ -75,7 +93,9 @@ const attempts = z
   .number({ error: `--attempts must be a whole number from 1 to ${MAX_ATTEMPTS}` })
   .int({ error: (i) => `--attempts must be a whole number from 1 to ${MAX_ATTEMPTS} (got ${String(i.input)})` })
   .min(1, { error: (i) => `--attempts must be a whole number from 1 to ${MAX_ATTEMPTS} (got ${String(i.input)})` })
-  .max(MAX_ATTEMPTS, { error: (i) => `--attempts must be a whole number from 1 to ${MAX_ATTEMPTS} (got ${String(i.input)})` });
+  .max(MAX_ATTEMPTS, {
+    error: (i) => `--attempts must be a whole number from 1 to ${MAX_ATTEMPTS} (got ${String(i.input)})`,
+  });
 
 /** POST /api/v1/tasks. Title and prompt are checked for content (empty, too long) by the orchestrator's validateLaunch. */
 export const launchRequestSchema = z.strictObject({

@@ -7,7 +7,14 @@ import type { DistillReviewView, SkillsOverview } from '../../shared/skills';
 import type { LaunchOptions, LaunchRequest } from './launch';
 import type { SupervisorSettings } from './settings';
 import type { LandOptions, LandSkillsResult, ReworkOptions, ReworkResult, TaskScore, UndoLandResult } from './land';
-import type { AnswerDecision, CleanupPlan, CleanupResult, DeletedTask, FollowUpResult, TrackerCredentials } from './replies';
+import type {
+  AnswerDecision,
+  CleanupPlan,
+  CleanupResult,
+  DeletedTask,
+  FollowUpResult,
+  TrackerCredentials,
+} from './replies';
 import type { Decision, DistillReply } from './distill';
 
 export interface QuartetApi {
@@ -21,7 +28,11 @@ export interface QuartetApi {
   /** Journal records of one attempt from sequence number `from` (inclusive): one page (4 MiB); ask again from the last seq + 1 for more. */
   journal(attemptId: string, from?: number): Promise<JournalRecord[]>;
   /** At most `maxBytes` (default 4 MiB) of journal from `from`; `next` is the `from` of the following page, null at the end. */
-  journalPage(attemptId: string, from?: number, maxBytes?: number): Promise<{ records: JournalRecord[]; next: number | null }>;
+  journalPage(
+    attemptId: string,
+    from?: number,
+    maxBytes?: number,
+  ): Promise<{ records: JournalRecord[]; next: number | null }>;
   /**
    * Land the attempt on its task's base branch. Locally (default) this resolves with the outcome; with
    * `pr: true` it resolves once the land has started — follow `task.landing` for its steps and outcome.
@@ -65,7 +76,15 @@ export interface QuartetApi {
   /** An immediate poll + reconcile (SPEC §13.7 refresh). */
   autopilotRefresh(): Promise<{ queued: boolean; coalesced: boolean }>;
   /** A normal task from one tracker issue, launched by hand. */
-  launchIssue(issueId: string, request?: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string>; credentials?: TrackerCredentials }): Promise<TaskSnapshot>;
+  launchIssue(
+    issueId: string,
+    request?: {
+      attempts?: number;
+      options?: Partial<LaunchOptions>;
+      env?: Record<string, string>;
+      credentials?: TrackerCredentials;
+    },
+  ): Promise<TaskSnapshot>;
   /** What Clean Up would free: ended attempts' worktrees and branches, old archives, with sizes and what is due. */
   cleanupPlan(): Promise<CleanupPlan>;
   /** Removes the chosen plan items (ids); unsaved work is archived first. */

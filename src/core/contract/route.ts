@@ -29,15 +29,16 @@ export type AnyRoute = RouteDef & { readonly reply: ReplyType<unknown> };
 export type ReplyOf<T> = T extends { reply: ReplyType<infer R> } ? R : never;
 
 /** A route's params / query / body: required for a handler; for a client optional when nothing in it is required. */
-type Part<T, K extends string, D extends 'in' | 'out'> = T extends Record<K, infer S extends z.ZodType>
-  ? D extends 'out'
-    ? { [P in K]: z.output<S> }
-    : undefined extends z.input<S>
-      ? { [P in K]?: z.input<S> }
-      : object extends z.input<S>
+type Part<T, K extends string, D extends 'in' | 'out'> =
+  T extends Record<K, infer S extends z.ZodType>
+    ? D extends 'out'
+      ? { [P in K]: z.output<S> }
+      : undefined extends z.input<S>
         ? { [P in K]?: z.input<S> }
-        : { [P in K]: z.input<S> }
-  : unknown;
+        : object extends z.input<S>
+          ? { [P in K]?: z.input<S> }
+          : { [P in K]: z.input<S> }
+    : unknown;
 
 /** What a client passes: the route's params, query and body as the schemas accept them. */
 export type InputOf<T> = Part<T, 'params', 'in'> & Part<T, 'query', 'in'> & Part<T, 'body', 'in'>;
@@ -74,8 +75,12 @@ export function buildPath(pattern: string, params: object = {}, query: object = 
       return encodeURIComponent(v);
     })
     .join('/');
-  const q = Object.entries(query).filter((e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number');
-  return q.length ? `${path}?${new URLSearchParams(q.map(([k, v]): [string, string] => [k, String(v)])).toString()}` : path;
+  const q = Object.entries(query).filter(
+    (e): e is [string, string | number] => typeof e[1] === 'string' || typeof e[1] === 'number',
+  );
+  return q.length
+    ? `${path}?${new URLSearchParams(q.map(([k, v]): [string, string] => [k, String(v)])).toString()}`
+    : path;
 }
 
 /** One line per problem, each naming its field (`options.sandbox: sandbox must be …`); input values are never quoted. */

@@ -19,7 +19,8 @@ export function checkProposalPath(p: Pick<Proposal, 'path' | 'kind' | 'content'>
   const path = posix.normalize(p.path);
   if (path.startsWith('..') || posix.isAbsolute(path)) return `unsafe path ${p.path}`;
   if (p.kind === 'edit_agents_md') return path === 'AGENTS.md' ? null : 'AGENTS.md edits must target AGENTS.md';
-  if (!/^\.(agents|codex)\/skills\/[a-z0-9-]+\/SKILL\.md$/.test(path)) return `skills live at .agents/skills/<name>/SKILL.md, not ${p.path}`;
+  if (!/^\.(agents|codex)\/skills\/[a-z0-9-]+\/SKILL\.md$/.test(path))
+    return `skills live at .agents/skills/<name>/SKILL.md, not ${p.path}`;
   const parsed = parseSkillMarkdown(p.content, path.split('/')[2]);
   return parsed.ok ? null : `invalid SKILL.md: ${parsed.message}`;
 }
@@ -37,7 +38,10 @@ export interface ApplyInput {
   onto?: string | null;
 }
 
-async function usableBranch(repo: string, branch: string | null | undefined): Promise<{ branch: string; tip: string } | null> {
+async function usableBranch(
+  repo: string,
+  branch: string | null | undefined,
+): Promise<{ branch: string; tip: string } | null> {
   if (!branch?.startsWith('quartet/skills/')) return null;
   const tip = await refCommit(repo, `refs/heads/${branch}`);
   if (!tip || (await checkoutOf(repo, branch))) return null;
@@ -66,7 +70,8 @@ export async function applyProposals(input: ApplyInput): Promise<AppliedProposal
       try {
         writeFileNoFollow(dir, p.path, p.content.endsWith('\n') ? p.content : `${p.content}\n`);
       } catch (err) {
-        if (err instanceof UnsafeFileError) throw new Error(`refusing to write ${p.path}: ${err.message.replace(`${dir}/`, '')}`);
+        if (err instanceof UnsafeFileError)
+          throw new Error(`refusing to write ${p.path}: ${err.message.replace(`${dir}/`, '')}`);
         throw err;
       }
       files.push(posix.normalize(p.path));

@@ -29,13 +29,26 @@ function notesOf(tasks: readonly TaskRecord[]): EvidenceNote[] {
 }
 
 function knownSkills(repo: string): KnownSkill[] {
-  const builtin = loadBuiltinSkills().skills.map((s) => ({ name: s.name, description: s.description, path: `.agents/skills/${s.name}/SKILL.md`, source: 'builtin' as const }));
-  const own = loadRepoSkills(repo).skills.map((s) => ({ name: s.name, description: s.description, path: relative(repo, s.file), source: 'repo' as const }));
+  const builtin = loadBuiltinSkills().skills.map((s) => ({
+    name: s.name,
+    description: s.description,
+    path: `.agents/skills/${s.name}/SKILL.md`,
+    source: 'builtin' as const,
+  }));
+  const own = loadRepoSkills(repo).skills.map((s) => ({
+    name: s.name,
+    description: s.description,
+    path: relative(repo, s.file),
+    source: 'repo' as const,
+  }));
   return [...builtin.filter((b) => !own.some((o) => o.name === b.name)), ...own];
 }
 
 export async function distill(req: DistillRequest): Promise<DistillOutcome> {
-  const journals = req.tasks.flatMap((t) => t.attempts).filter((a) => existsSync(a.journal)).map((a) => ({ attemptId: a.id, path: a.journal }));
+  const journals = req.tasks
+    .flatMap((t) => t.attempts)
+    .filter((a) => existsSync(a.journal))
+    .map((a) => ({ attemptId: a.id, path: a.journal }));
   const evidence = collectEvidence({ journals, notes: notesOf(req.tasks), env: req.env });
   const agentsPath = join(req.repo, 'AGENTS.md');
   const result = await runDistill({
@@ -46,6 +59,12 @@ export async function distill(req: DistillRequest): Promise<DistillOutcome> {
     cwd: req.repo,
     env: req.env,
   });
-  if (result.status === 'proposed') return { status: 'proposed', proposals: result.proposals, dropped: result.dropped.map((d) => ({ name: d.name, reason: d.reason })), evidence: evidence.items };
+  if (result.status === 'proposed')
+    return {
+      status: 'proposed',
+      proposals: result.proposals,
+      dropped: result.dropped.map((d) => ({ name: d.name, reason: d.reason })),
+      evidence: evidence.items,
+    };
   return { ...result, evidence: evidence.items };
 }

@@ -6,8 +6,6 @@ import { scanJournal, type Occurrence } from './journalScan';
 import type { EvidenceItem, EvidenceRef } from '../contract/distill';
 import { errorLines, makeScrubber, normalizeVolatile } from './scrub';
 
-
-
 export interface JournalSource {
   attemptId: string;
   /** `<git common dir>/quartet/journals/<attempt id>.jsonl` */
@@ -57,7 +55,14 @@ function noteOccurrence(n: EvidenceNote, scrub: (t: string) => string): Occurren
   const lines = n.kind === 'post_mortem' ? errorLines(text, 3) : [text.length > 400 ? `${text.slice(0, 399)}…` : text];
   const head = lines[0] ?? '';
   const ref: EvidenceRef = { attemptId: n.attemptId, note: n.kind, ...(n.url ? { url: n.url } : {}) };
-  return { kind: 'note', key: `note|${n.kind}|${normalizeVolatile(head).toLowerCase()}`, title: n.kind.replace('_', ' '), lines, cost: NOTE_COST[n.kind], ref };
+  return {
+    kind: 'note',
+    key: `note|${n.kind}|${normalizeVolatile(head).toLowerCase()}`,
+    title: n.kind.replace('_', ' '),
+    lines,
+    cost: NOTE_COST[n.kind],
+    ref,
+  };
 }
 
 /**
@@ -82,11 +87,21 @@ function toItem(group: Occurrence[]): Omit<EvidenceItem, 'id'> {
     seen.add(norm);
     samples.push(line);
   }
-  return { kind: first.kind, title: first.title, samples, count: group.length, attempts, tasks: [...new Set(attempts.map(taskOf))].sort(), score: score(group, attempts.length), provenance: group.map((o) => o.ref) };
+  return {
+    kind: first.kind,
+    title: first.title,
+    samples,
+    count: group.length,
+    attempts,
+    tasks: [...new Set(attempts.map(taskOf))].sort(),
+    score: score(group, attempts.length),
+    provenance: group.map((o) => o.ref),
+  };
 }
 
 function refText(r: EvidenceRef): string {
-  if (r.journal !== undefined) return `${r.attemptId} ${basename(r.journal)}:${r.line ?? '?'} (seq ${r.seq ?? '?'})${r.url ? ` ${r.url}` : ''}`;
+  if (r.journal !== undefined)
+    return `${r.attemptId} ${basename(r.journal)}:${r.line ?? '?'} (seq ${r.seq ?? '?'})${r.url ? ` ${r.url}` : ''}`;
   return `${r.attemptId} ${r.note ?? 'note'}${r.url ? ` ${r.url}` : ''}`;
 }
 
@@ -94,11 +109,18 @@ export function renderItem(item: EvidenceItem): string {
   const where = `${item.count}× in ${item.attempts.length} attempt${item.attempts.length === 1 ? '' : 's'} of ${item.tasks.length} task${item.tasks.length === 1 ? '' : 's'}`;
   const refs = item.provenance.slice(0, MAX_REFS_SHOWN).map(refText);
   if (item.provenance.length > MAX_REFS_SHOWN) refs.push(`+${item.provenance.length - MAX_REFS_SHOWN} more`);
-  return [`[${item.id}] ${item.kind}: ${item.title} — ${where}, score ${item.score}`, ...item.samples.map((s) => `    > ${s}`), `    from: ${refs.join('; ')}`].join('\n');
+  return [
+    `[${item.id}] ${item.kind}: ${item.title} — ${where}, score ${item.score}`,
+    ...item.samples.map((s) => `    > ${s}`),
+    `    from: ${refs.join('; ')}`,
+  ].join('\n');
 }
 
 /** Groups, ranks (score, then kind and key for a stable order) and keeps what fits the budget. */
-export function bundleOccurrences(occurrences: readonly Occurrence[], budgetTokens = DEFAULT_BUDGET_TOKENS): EvidenceBundle {
+export function bundleOccurrences(
+  occurrences: readonly Occurrence[],
+  budgetTokens = DEFAULT_BUDGET_TOKENS,
+): EvidenceBundle {
   const groups = new Map<string, Occurrence[]>();
   for (const o of occurrences) groups.set(o.key, [...(groups.get(o.key) ?? []), o]);
   const ranked = [...groups.entries()]
@@ -126,7 +148,14 @@ export function collectEvidence(opts: CollectOptions): EvidenceBundle {
   const occurrences: Occurrence[] = [];
   for (const j of opts.journals) {
     if (!existsSync(j.path)) continue;
-    occurrences.push(...scanJournal(readFileSync(j.path, 'utf8'), { attemptId: j.attemptId, journal: j.path, scrub, noProgressTokens: opts.noProgressTokens ?? 30_000 }));
+    occurrences.push(
+      ...scanJournal(readFileSync(j.path, 'utf8'), {
+        attemptId: j.attemptId,
+        journal: j.path,
+        scrub,
+        noProgressTokens: opts.noProgressTokens ?? 30_000,
+      }),
+    );
   }
   for (const n of opts.notes ?? []) if (n.text.trim()) occurrences.push(noteOccurrence(n, scrub));
   return bundleOccurrences(occurrences, opts.budgetTokens ?? DEFAULT_BUDGET_TOKENS);

@@ -31,7 +31,13 @@ export interface ScanOptions {
 
 const TIMEOUT_REASONS = new Set(['stall_timeout', 'turn_timeout', 'read_timeout', 'looping', 'budget']);
 /** Outcomes that say nothing about the agent: a person or a restart ended it. */
-const NOT_AGENT = new Set(['stopped_by_user', 'supervisor_restart', 'canceled_by_reconciliation', 'journal_failed', 'outraced']);
+const NOT_AGENT = new Set([
+  'stopped_by_user',
+  'supervisor_restart',
+  'canceled_by_reconciliation',
+  'journal_failed',
+  'outraced',
+]);
 const DECLINED = /^(decline|cancel|denied|abort)/i;
 
 type Located = { event: AgentEvent; seq: number; line: number };
@@ -42,7 +48,8 @@ function parseLines(text: string): Located[] {
     if (!raw.trim()) return;
     try {
       const rec = JSON.parse(raw) as JournalRecord;
-      if (rec.kind === 'event' && rec.event && typeof rec.event.type === 'string') out.push({ event: rec.event, seq: rec.seq, line: i + 1 });
+      if (rec.kind === 'event' && rec.event && typeof rec.event.type === 'string')
+        out.push({ event: rec.event, seq: rec.seq, line: i + 1 });
     } catch {
       // A torn last line after a crash; the rest of the journal is still evidence.
     }
@@ -56,7 +63,12 @@ const key = (kind: EvidenceKind, text: string): string => `${kind}|${normalizeVo
 export function scanJournal(text: string, opts: ScanOptions): Occurrence[] {
   const { scrub } = opts;
   const out: Occurrence[] = [];
-  const at = (l: Located): EvidenceRef => ({ attemptId: opts.attemptId, journal: opts.journal, seq: l.seq, line: l.line });
+  const at = (l: Located): EvidenceRef => ({
+    attemptId: opts.attemptId,
+    journal: opts.journal,
+    seq: l.seq,
+    line: l.line,
+  });
   const requested = new Map<string, string>();
   const threadTotals = new Map<string, number>();
   let tokens = 0;
@@ -67,25 +79,58 @@ export function scanJournal(text: string, opts: ScanOptions): Occurrence[] {
 
   for (const l of parseLines(text)) {
     const e = l.event;
-    if (e.type === 'command' && e.status !== 'declined' && (e.status === 'failed' || (e.exitCode !== null && e.exitCode !== 0))) {
+    if (
+      e.type === 'command' &&
+      e.status !== 'declined' &&
+      (e.status === 'failed' || (e.exitCode !== null && e.exitCode !== 0))
+    ) {
       const command = scrub(shortCommand(e.command));
       const lines = errorLines(scrub(e.outputTail));
       const seconds = (e.durationMs ?? 0) / 1000;
-      out.push({ kind: 'failing_command', key: key('failing_command', lines[0] ?? command), title: `\`${command}\` exited ${e.exitCode ?? '?'}`, lines, cost: 2 + Math.min(seconds / 30, 3), ref: at(l) });
+      out.push({
+        kind: 'failing_command',
+        key: key('failing_command', lines[0] ?? command),
+        title: `\`${command}\` exited ${e.exitCode ?? '?'}`,
+        lines,
+        cost: 2 + Math.min(seconds / 30, 3),
+        ref: at(l),
+      });
     } else if (e.type === 'approval_requested') {
       requested.set(e.pendingId, scrub(e.summary));
     } else if (e.type === 'approval_resolved' && e.by !== 'stop' && DECLINED.test(e.decision)) {
       const summary = requested.get(e.pendingId) ?? `request ${e.pendingId}`;
-      out.push({ kind: 'approval_declined', key: key('approval_declined', summary), title: `${e.by} declined: ${summary}`, lines: [], cost: 1.5, ref: at(l) });
+      out.push({
+        kind: 'approval_declined',
+        key: key('approval_declined', summary),
+        title: `${e.by} declined: ${summary}`,
+        lines: [],
+        cost: 1.5,
+        ref: at(l),
+      });
     } else if (e.type === 'error' && !e.willRetry) {
       const lines = errorLines(scrub(e.message), 2);
-      out.push({ kind: 'agent_error', key: key('agent_error', lines[0] ?? ''), title: `Codex error${e.codexErrorInfo ? ` (${e.codexErrorInfo})` : ''}`, lines, cost: 2, ref: at(l) });
+      out.push({
+        kind: 'agent_error',
+        key: key('agent_error', lines[0] ?? ''),
+        title: `Codex error${e.codexErrorInfo ? ` (${e.codexErrorInfo})` : ''}`,
+        lines,
+        cost: 2,
+        ref: at(l),
+      });
     } else if (e.type === 'phase') {
       if (e.phase === 'finished') finished = true;
       if ((e.phase !== 'failed' && e.phase !== 'stalled') || (e.reason && NOT_AGENT.has(e.reason))) continue;
-      const kind: EvidenceKind = e.phase === 'stalled' || (e.reason !== null && TIMEOUT_REASONS.has(e.reason)) ? 'stall' : 'attempt_failed';
+      const kind: EvidenceKind =
+        e.phase === 'stalled' || (e.reason !== null && TIMEOUT_REASONS.has(e.reason)) ? 'stall' : 'attempt_failed';
       const message = scrub(e.message ?? '');
-      out.push({ kind, key: key(kind, `${e.phase} ${e.reason ?? ''} ${message}`), title: `${e.phase}${e.reason ? ` (${e.reason})` : ''}`, lines: message ? [message] : [], cost: 3, ref: at(l) });
+      out.push({
+        kind,
+        key: key(kind, `${e.phase} ${e.reason ?? ''} ${message}`),
+        title: `${e.phase}${e.reason ? ` (${e.reason})` : ''}`,
+        lines: message ? [message] : [],
+        cost: 3,
+        ref: at(l),
+      });
     } else if (e.type === 'pr_feedback' && !e.skipped) {
       // Skipped feedback (an author without write access) is untrusted text: never evidence for a skill.
       out.push(prOccurrence(e, scrub, at(l)));
@@ -102,8 +147,17 @@ export function scanJournal(text: string, opts: ScanOptions): Occurrence[] {
 
   const wasted = tokens - tokensAtProgress;
   if (!finished && lastTokens && wasted >= opts.noProgressTokens) {
-    const title = progressed ? `${wasted} tokens after the last file change, then no result` : `${wasted} tokens without changing a file`;
-    out.push({ kind: 'no_progress', key: `no_progress|${progressed ? 'after-change' : 'no-change'}`, title, lines: [], cost: Math.min(wasted / 20_000, 5), ref: at(lastTokens) });
+    const title = progressed
+      ? `${wasted} tokens after the last file change, then no result`
+      : `${wasted} tokens without changing a file`;
+    out.push({
+      kind: 'no_progress',
+      key: `no_progress|${progressed ? 'after-change' : 'no-change'}`,
+      title,
+      lines: [],
+      cost: Math.min(wasted / 20_000, 5),
+      ref: at(lastTokens),
+    });
   }
   return out;
 }
@@ -112,17 +166,47 @@ export function scanJournal(text: string, opts: ScanOptions): Occurrence[] {
  * A reviewer's note or a failed check on a land's PR. Reviews group by what they say (the same remark on two PRs is
  * one theme); failed checks by check name and first error line. A person wrote a review: it weighs more.
  */
-function prOccurrence(e: Extract<AgentEvent, { type: 'pr_feedback' }>, scrub: (t: string) => string, ref: EvidenceRef): Occurrence {
+function prOccurrence(
+  e: Extract<AgentEvent, { type: 'pr_feedback' }>,
+  scrub: (t: string) => string,
+  ref: EvidenceRef,
+): Occurrence {
   const body = scrub(e.body).trim();
-  const withUrl: EvidenceRef = { ...ref, url: e.url, note: e.kind === 'check_failed' ? `PR #${e.pr} check ${e.check ?? ''}`.trim() : `PR #${e.pr} ${e.kind === 'review' ? 'review' : 'review comment'}` };
+  const withUrl: EvidenceRef = {
+    ...ref,
+    url: e.url,
+    note:
+      e.kind === 'check_failed'
+        ? `PR #${e.pr} check ${e.check ?? ''}`.trim()
+        : `PR #${e.pr} ${e.kind === 'review' ? 'review' : 'review comment'}`,
+  };
   if (e.kind === 'check_failed') {
     // A check's output starts with its title ("1 check failed"), which names no error: the details say what failed.
     const details = body.split('\n').slice(1).join('\n');
     const lines = details.trim() ? errorLines(details) : errorLines(body);
     const check = scrub(e.check ?? 'check');
-    return { kind: 'pr_check_failed', key: key('pr_check_failed', `${check} ${lines[0] ?? ''}`), title: `PR check ${check} failed`, lines, cost: 2, ref: withUrl };
+    return {
+      kind: 'pr_check_failed',
+      key: key('pr_check_failed', `${check} ${lines[0] ?? ''}`),
+      title: `PR check ${check} failed`,
+      lines,
+      cost: 2,
+      ref: withUrl,
+    };
   }
-  const lines = body.split(/\r?\n/).map((x) => x.trim()).filter(Boolean).slice(0, 3).map((x) => (x.length > 300 ? `${x.slice(0, 299)}…` : x));
+  const lines = body
+    .split(/\r?\n/)
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .slice(0, 3)
+    .map((x) => (x.length > 300 ? `${x.slice(0, 299)}…` : x));
   const where = e.path ? ` on ${scrub(e.path)}` : '';
-  return { kind: 'pr_review', key: key('pr_review', lines[0] ?? ''), title: `reviewer asked${where}: ${lines[0] ?? '(no text)'}`.slice(0, 200), lines, cost: 2.5, ref: withUrl };
+  return {
+    kind: 'pr_review',
+    key: key('pr_review', lines[0] ?? ''),
+    title: `reviewer asked${where}: ${lines[0] ?? '(no text)'}`.slice(0, 200),
+    lines,
+    cost: 2.5,
+    ref: withUrl,
+  };
 }

@@ -50,7 +50,7 @@ export function distillPrompt(input: DistillInput): string {
     'You are reviewing what went wrong in past Quartet runs of this repository, to propose skills that help future',
     'attempts avoid the same problems. Quartet runs several Codex attempts per task, each in its own git worktree,',
     'and keeps a journal of every attempt. The evidence below was extracted from those journals (including review',
-    'comments and failed checks on pull requests) and from people\'s rework reasons. Each item has an id like [E1], a',
+    "comments and failed checks on pull requests) and from people's rework reasons. Each item has an id like [E1], a",
     'count, and where it came from.',
     '',
     'Propose at most 3 changes, each one of:',

@@ -55,8 +55,10 @@ function problemOf(p: Proposal, known: ReadonlySet<string>): string | null {
   if (!p.content.trim()) return 'empty content';
   const path = safeRelative(p.path);
   if (!path) return `unsafe path "${p.path}"`;
-  if (p.kind === 'edit_agents_md') return posix.basename(path) === 'AGENTS.md' ? null : 'edit_agents_md must target an AGENTS.md';
-  if (p.kind === 'new_skill' && path !== `.agents/skills/${p.name}/SKILL.md`) return `a new skill goes to .agents/skills/${p.name}/SKILL.md`;
+  if (p.kind === 'edit_agents_md')
+    return posix.basename(path) === 'AGENTS.md' ? null : 'edit_agents_md must target an AGENTS.md';
+  if (p.kind === 'new_skill' && path !== `.agents/skills/${p.name}/SKILL.md`)
+    return `a new skill goes to .agents/skills/${p.name}/SKILL.md`;
   if (posix.basename(path) !== 'SKILL.md') return 'a skill edit must target a SKILL.md';
   const parsed = parseSkillMarkdown(p.content, posix.basename(posix.dirname(path)));
   if (!parsed.ok) return `invalid SKILL.md: ${parsed.message}`;
@@ -67,9 +69,22 @@ function toProposal(v: unknown): Proposal | null {
   if (!isRecord(v)) return null;
   const { kind, name, path, content, rationale, provenance } = v;
   if (!PROPOSAL_KINDS.includes(kind as ProposalKind)) return null;
-  if (typeof name !== 'string' || typeof path !== 'string' || typeof content !== 'string' || typeof rationale !== 'string') return null;
+  if (
+    typeof name !== 'string' ||
+    typeof path !== 'string' ||
+    typeof content !== 'string' ||
+    typeof rationale !== 'string'
+  )
+    return null;
   if (!Array.isArray(provenance) || !provenance.every((x) => typeof x === 'string')) return null;
-  return { kind: kind as ProposalKind, name, path, content, rationale, provenance: [...new Set(provenance.map((x) => x.trim()))] };
+  return {
+    kind: kind as ProposalKind,
+    name,
+    path,
+    content,
+    rationale,
+    provenance: [...new Set(provenance.map((x) => x.trim()))],
+  };
 }
 
 /**
@@ -97,7 +112,8 @@ export function parseProposals(text: string, evidence: EvidenceBundle): ParsedPr
     const p = toProposal(raw);
     const name = isRecord(raw) && typeof raw.name === 'string' ? raw.name : '';
     const reason = p ? problemOf(p, known) : 'does not match the proposal schema';
-    if (p && !reason && paths.has(posix.normalize(p.path))) out.dropped.push({ index, name, reason: `a second proposal for ${p.path}` });
+    if (p && !reason && paths.has(posix.normalize(p.path)))
+      out.dropped.push({ index, name, reason: `a second proposal for ${p.path}` });
     else if (!p || reason) out.dropped.push({ index, name, reason: reason ?? 'invalid' });
     else {
       paths.add(posix.normalize(p.path));

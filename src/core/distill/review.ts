@@ -25,7 +25,13 @@ export interface DistillReview {
 
 export class ReviewError extends Error {}
 
-export function newReview(input: { id: string; now: Date; base: string; proposals: readonly Proposal[]; evidence: readonly EvidenceItem[] }): DistillReview {
+export function newReview(input: {
+  id: string;
+  now: Date;
+  base: string;
+  proposals: readonly Proposal[];
+  evidence: readonly EvidenceItem[];
+}): DistillReview {
   return {
     version: 1,
     id: input.id,
@@ -46,7 +52,10 @@ export function isDistillReview(v: unknown): v is DistillReview {
  * Checks a batch of decisions against the review: unknown ids and changes to an accepted proposal
  * (already written to a branch) are refused as a whole, so a stale click changes nothing.
  */
-export function planDecisions(review: DistillReview, decisions: readonly Decision[]): { accept: ReviewedProposal[]; reject: string[] } {
+export function planDecisions(
+  review: DistillReview,
+  decisions: readonly Decision[],
+): { accept: ReviewedProposal[]; reject: string[] } {
   if (!decisions.length) throw new ReviewError('no decisions given');
   const accept: ReviewedProposal[] = [];
   const reject: string[] = [];
@@ -56,7 +65,10 @@ export function planDecisions(review: DistillReview, decisions: readonly Decisio
     if (!p) throw new ReviewError(`review ${review.id} has no proposal ${d.proposalId}`);
     if (seen.has(p.id)) throw new ReviewError(`proposal ${p.id} is decided twice`);
     seen.add(p.id);
-    if (p.state === 'accepted') throw new ReviewError(`proposal ${p.name} is already accepted (on ${p.branch ?? 'a branch'}); it cannot change any more`);
+    if (p.state === 'accepted')
+      throw new ReviewError(
+        `proposal ${p.name} is already accepted (on ${p.branch ?? 'a branch'}); it cannot change any more`,
+      );
     if (d.decision === 'accept') accept.push(typeof d.content === 'string' ? { ...p, content: d.content } : p);
     else reject.push(p.id);
   }
@@ -64,7 +76,12 @@ export function planDecisions(review: DistillReview, decisions: readonly Decisio
 }
 
 /** The review after `planDecisions`' accepts were written to `branch` at `commit` and its rejects recorded. */
-export function applyDecisions(review: DistillReview, accepted: readonly ReviewedProposal[], rejected: readonly string[], written: { branch: string; commit: string } | null): DistillReview {
+export function applyDecisions(
+  review: DistillReview,
+  accepted: readonly ReviewedProposal[],
+  rejected: readonly string[],
+  written: { branch: string; commit: string } | null,
+): DistillReview {
   return {
     ...review,
     branch: written?.branch ?? review.branch,
@@ -85,8 +102,16 @@ export function reviewView(review: DistillReview): DistillReviewView {
     base: review.base,
     branch: review.branch,
     proposals: review.proposals.map((p) => ({
-      id: p.id, kind: p.kind, name: p.name, path: p.path, content: p.content, rationale: p.rationale,
-      provenance: [...p.provenance], state: p.state, branch: p.branch, commit: p.commit,
+      id: p.id,
+      kind: p.kind,
+      name: p.name,
+      path: p.path,
+      content: p.content,
+      rationale: p.rationale,
+      provenance: [...p.provenance],
+      state: p.state,
+      branch: p.branch,
+      commit: p.commit,
     })),
     evidence: review.evidence.map((e) => ({
       id: e.id,

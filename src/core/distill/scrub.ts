@@ -13,14 +13,18 @@ const TOKEN_PATTERNS: RegExp[] = [
   /\bAKIA[0-9A-Z]{16}\b/g,
 ];
 /** `token=…`, `password: …`, `api_key="…"`: keep the key (it explains the line), drop the value. */
-const ASSIGNED = /\b((?:access[_-]?|auth[_-]?|api[_-]?)?(?:token|password|passwd|pwd|secret|api[_-]?key))(\s*[=:]\s*["']?)([^\s"'&,;]{6,})/gi;
+const ASSIGNED =
+  /\b((?:access[_-]?|auth[_-]?|api[_-]?)?(?:token|password|passwd|pwd|secret|api[_-]?key))(\s*[=:]\s*["']?)([^\s"'&,;]{6,})/gi;
 /** `Authorization: Bearer …` / `Basic …` / `token …`, also inside `-H 'Authorization: …'`. */
 const AUTH_HEADER = /\b(authorization\s*:\s*(?:bearer|basic|token)?\s*)([A-Za-z0-9._~+/=-]{6,})/gi;
 /** Credentials in URLs: https://user:secret@host. */
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:)([^\s/@]+)(@)/gi;
 
 /** A scrubber for one run: the declared secret values from `env` plus token-looking strings. */
-export function makeScrubber(env: NodeJS.ProcessEnv = {}, extraNames: readonly string[] = []): (text: string) => string {
+export function makeScrubber(
+  env: NodeJS.ProcessEnv = {},
+  extraNames: readonly string[] = [],
+): (text: string) => string {
   const values = secretValues(env, extraNames);
   return (text: string): string => {
     let out = redact(text, values);
@@ -32,7 +36,8 @@ export function makeScrubber(env: NodeJS.ProcessEnv = {}, extraNames: readonly s
 }
 
 /** Absolute (`/a/b`, `~/a`, `C:\\a`, `./a`) or with two separators (`src/a/b.ts`): worktree paths differ per attempt. */
-const PATH = /(?:(?<![\w.:/\\])(?:[A-Za-z]:|~|\.{1,2})?[/\\][\w.@+-]+(?:[/\\][\w.@+-]+)*|(?<![\w.:/\\])[\w.@+-]+(?:[/\\][\w.@+-]+){2,})[/\\]?/g;
+const PATH =
+  /(?:(?<![\w.:/\\])(?:[A-Za-z]:|~|\.{1,2})?[/\\][\w.@+-]+(?:[/\\][\w.@+-]+)*|(?<![\w.:/\\])[\w.@+-]+(?:[/\\][\w.@+-]+){2,})[/\\]?/g;
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
@@ -53,13 +58,19 @@ export function normalizeVolatile(text: string): string {
     .trim();
 }
 
-const ERROR_LINE = /ERR!|\b(error|fail(?:ed|ure|ing)?|exception|panic|fatal|timed? ?out|timeout|cannot|can't|could not|unable|not found|no such|denied|refused|assert|expected|traceback|undefined|missing)\b/i;
+const ERROR_LINE =
+  /ERR!|\b(error|fail(?:ed|ure|ing)?|exception|panic|fatal|timed? ?out|timeout|cannot|can't|could not|unable|not found|no such|denied|refused|assert|expected|traceback|undefined|missing)\b/i;
 /** Test-runner tallies ("ℹ fail 1", "Tests: 2 failed") name a failure without saying what it is. */
-const TALLY = /^[^\w]*(?:tests?|suites?|pass(?:ed)?|fail(?:ed|ures?)?|skipped|todo|cancelled)\b[\s:]*\d+(?:\s+\w+)?\s*$/i;
+const TALLY =
+  /^[^\w]*(?:tests?|suites?|pass(?:ed)?|fail(?:ed|ures?)?|skipped|todo|cancelled)\b[\s:]*\d+(?:\s+\w+)?\s*$/i;
 
 /** Up to `max` lines of `output` that say what went wrong; the last non-empty line when none does. */
 export function errorLines(output: string, max = 3): string[] {
-  const lines = output.replace(ANSI, '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .replace(ANSI, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const hits = lines.filter((l) => ERROR_LINE.test(l) && !TALLY.test(l));
   const picked = hits.length ? hits.slice(0, max) : lines.slice(-1);
   return picked.map((l) => (l.length > 300 ? `${l.slice(0, 299)}…` : l));

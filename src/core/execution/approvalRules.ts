@@ -57,7 +57,10 @@ export function legacyPatchPaths(fileChanges: unknown): string[] | null {
 
 /** The command text a person reads: the v2 string as sent, or the legacy argv joined with its words quoted when needed. */
 export function commandText(command: unknown): string {
-  if (Array.isArray(command)) return command.map((w) => (/^[\w@%+=:,./-]+$/.test(String(w)) ? String(w) : `'${String(w).replace(/'/g, `'\\''`)}'`)).join(' ');
+  if (Array.isArray(command))
+    return command
+      .map((w) => (/^[\w@%+=:,./-]+$/.test(String(w)) ? String(w) : `'${String(w).replace(/'/g, `'\\''`)}'`))
+      .join(' ');
   return str(command);
 }
 

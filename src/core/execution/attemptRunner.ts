@@ -132,7 +132,11 @@ export class AttemptRunner {
             this.finish(
               this.stopReason
                 ? { status: 'stopped', reason: this.stopReason }
-                : { status: 'failed', reason: 'codex_exit', message: `Codex app-server exited (${signal ?? `code ${code}`})${this.lastError ? `: ${this.lastError}` : ''}` },
+                : {
+                    status: 'failed',
+                    reason: 'codex_exit',
+                    message: `Codex app-server exited (${signal ?? `code ${code}`})${this.lastError ? `: ${this.lastError}` : ''}`,
+                  },
             );
           },
         },
@@ -145,7 +149,12 @@ export class AttemptRunner {
       this.client.notify('initialized');
       const resume = this.input.resumeThreadId;
       const started = resume
-        ? await this.client.request('thread/resume', { threadId: resume, cwd: worktree, approvalPolicy: options.approvalPolicy, ...sandbox })
+        ? await this.client.request('thread/resume', {
+            threadId: resume,
+            cwd: worktree,
+            approvalPolicy: options.approvalPolicy,
+            ...sandbox,
+          })
         : await this.client.request('thread/start', {
             cwd: worktree,
             approvalPolicy: options.approvalPolicy,
@@ -166,7 +175,13 @@ export class AttemptRunner {
       if (this.stopReason) return await this.stopNow();
       const turn = await this.client.request('turn/start', {
         threadId: this.threadId,
-        input: [{ type: 'text', text: resume ? (this.input.resumePrompt ?? RESUME_PROMPT) : this.input.prompt, text_elements: [] }],
+        input: [
+          {
+            type: 'text',
+            text: resume ? (this.input.resumePrompt ?? RESUME_PROMPT) : this.input.prompt,
+            text_elements: [],
+          },
+        ],
         ...(options.turnSandboxPolicy ? { sandboxPolicy: options.turnSandboxPolicy } : {}),
       });
       this.turnId = String(((turn.turn ?? {}) as JsonObject).id ?? '');
@@ -210,7 +225,9 @@ export class AttemptRunner {
     }
     if (this.client && this.threadId && this.turnId && !this.client.hasExited && !this.turnOver) {
       const ended = new Promise<void>((resolve) => (this.turnEnded = resolve));
-      await this.client.request('turn/interrupt', { threadId: this.threadId, turnId: this.turnId }, 3000).catch(() => undefined);
+      await this.client
+        .request('turn/interrupt', { threadId: this.threadId, turnId: this.turnId }, 3000)
+        .catch(() => undefined);
       // Let Codex abort its own tools and close the turn (no kill mid-write); the process group goes after.
       await Promise.race([ended, new Promise((r) => setTimeout(r, INTERRUPT_GRACE_MS))]);
     }
@@ -236,7 +253,11 @@ export class AttemptRunner {
     this.turnTimer = setTimeout(() => {
       const ms = this.input.options.turnTimeoutMs;
       // Settle first: the interrupt below would otherwise report a plain "stopped".
-      this.finish({ status: 'failed', reason: 'turn_timeout', message: `no Codex output for ${ms} ms during the turn` });
+      this.finish({
+        status: 'failed',
+        reason: 'turn_timeout',
+        message: `no Codex output for ${ms} ms during the turn`,
+      });
       this.stopReason = 'turn_timeout';
       void this.stopNow();
     }, this.input.options.turnTimeoutMs);
@@ -279,7 +300,8 @@ export class AttemptRunner {
 
   /** `item/started` of a fileChange precedes its approval request; `patchUpdated` may revise the changes. */
   private notePatchItem(method: string, params: JsonObject): void {
-    if (method === 'item/fileChange/patchUpdated') this.patchItems.set(String(params.itemId ?? ''), fileChangePaths(params.changes));
+    if (method === 'item/fileChange/patchUpdated')
+      this.patchItems.set(String(params.itemId ?? ''), fileChangePaths(params.changes));
     if (method !== 'item/started' && method !== 'item/completed') return;
     const item = (params.item ?? {}) as JsonObject;
     if (item.type !== 'fileChange') return;
@@ -290,7 +312,9 @@ export class AttemptRunner {
   private onServerRequest(method: string, params: JsonObject): Promise<unknown> {
     // Executed host-side with the host's credentials; the result (never the credential) goes back to the model.
     if (method === 'item/tool/call' && this.input.tools) {
-      return this.input.tools.execute(String(params.tool ?? ''), params.arguments, (c) => this.emit({ type: 'tracker_tool', ...c }));
+      return this.input.tools.execute(String(params.tool ?? ''), params.arguments, (c) =>
+        this.emit({ type: 'tracker_tool', ...c }),
+      );
     }
     const triage = triageServerRequest(method, params, {
       worktree: this.input.worktree,
@@ -304,7 +328,13 @@ export class AttemptRunner {
     }
     const pendingId = `${this.input.attemptId}:${++this.pendingSeq}`;
     if (triage.kind === 'auto') {
-      this.emit({ type: 'approval_resolved', pendingId, decision: triage.decision, by: 'policy', ...(triage.rule ? { rule: triage.rule } : {}) });
+      this.emit({
+        type: 'approval_resolved',
+        pendingId,
+        decision: triage.decision,
+        by: 'policy',
+        ...(triage.rule ? { rule: triage.rule } : {}),
+      });
       return Promise.resolve(triage.result);
     }
     if (this.stopReason) return Promise.resolve(triage.reply('cancel'));
@@ -319,7 +349,12 @@ export class AttemptRunner {
           if (!this.stopReason) this.armTurnTimer();
         },
       };
-      this.emit({ type: 'approval_requested', pendingId, kind: triage.question.kind, summary: triage.question.summary });
+      this.emit({
+        type: 'approval_requested',
+        pendingId,
+        kind: triage.question.kind,
+        summary: triage.question.summary,
+      });
       this.input.hooks.onPending({ id: pendingId, ...triage.question });
     });
   }

@@ -17,14 +17,19 @@ const MAX_BUFFER = 64 * 1024 * 1024;
 
 function git(cwd: string, args: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    execFile('git', ['-C', cwd, ...args], { encoding: 'buffer', maxBuffer: MAX_BUFFER, windowsHide: true }, (err, stdout, stderr) => {
-      if (err) {
-        const detail = stderr.toString('utf8').trim();
-        reject(new Error(`git ${args.join(' ')} failed in ${cwd}${detail ? `: ${detail}` : ''}`));
-      } else {
-        resolve(stdout);
-      }
-    });
+    execFile(
+      'git',
+      ['-C', cwd, ...args],
+      { encoding: 'buffer', maxBuffer: MAX_BUFFER, windowsHide: true },
+      (err, stdout, stderr) => {
+        if (err) {
+          const detail = stderr.toString('utf8').trim();
+          reject(new Error(`git ${args.join(' ')} failed in ${cwd}${detail ? `: ${detail}` : ''}`));
+        } else {
+          resolve(stdout);
+        }
+      },
+    );
   });
 }
 
@@ -32,7 +37,7 @@ function git(cwd: string, args: string[]): Promise<Buffer> {
 export function parseNameStatus(output: string): ChangedFile[] {
   const fields = output.split('\0');
   const out: ChangedFile[] = [];
-  for (let i = 0; i < fields.length; ) {
+  for (let i = 0; i < fields.length;) {
     const status = fields[i++] ?? '';
     if (!status) continue;
     const letter = status[0];

@@ -59,7 +59,13 @@ const cache = new Map<string, { at: number; result: Promise<CodexResolution> }>(
  * cached for a minute: a launch of four attempts would otherwise pay for five `--version` runs.
  */
 export function resolveCodexBinary(opts: CodexLookup): Promise<CodexResolution> {
-  const key = JSON.stringify([opts.configured ?? null, opts.env.QUARTET_CODEX ?? null, opts.env.PATH ?? null, opts.repo ?? null, opts.fallbacks ?? []]);
+  const key = JSON.stringify([
+    opts.configured ?? null,
+    opts.env.QUARTET_CODEX ?? null,
+    opts.env.PATH ?? null,
+    opts.repo ?? null,
+    opts.fallbacks ?? [],
+  ]);
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.result;
   const result = resolveNow(opts);
@@ -73,10 +79,16 @@ export function resolveCodexBinary(opts: CodexLookup): Promise<CodexResolution> 
 async function resolveNow(opts: CodexLookup): Promise<CodexResolution> {
   const tried: string[] = [];
   for (const candidate of codexCandidates(opts)) {
-    const path = isAbsolute(candidate) ? candidate : onPath(candidate, opts.env) ?? candidate;
+    const path = isAbsolute(candidate) ? candidate : (onPath(candidate, opts.env) ?? candidate);
     tried.push(path);
     if (!existsSync(path)) continue;
-    const r = await execa(path, ['--version'], { env: opts.env, extendEnv: false, reject: false, timeout: 20_000, stdin: 'ignore' });
+    const r = await execa(path, ['--version'], {
+      env: opts.env,
+      extendEnv: false,
+      reject: false,
+      timeout: 20_000,
+      stdin: 'ignore',
+    });
     if (r.exitCode === 0) return { ok: true, path, version: String(r.stdout).trim() };
   }
   const where = tried.length ? ` (tried ${tried.join(', ')})` : ' (not on PATH)';
@@ -118,6 +130,7 @@ export function splitCommand(command: string): string[] {
 export function codexArgv(command: string, resolvedCodex: string | null): string[] {
   const argv = splitCommand(command);
   if (argv.length === 0) throw new Error('the Codex command is empty');
-  if (resolvedCodex && basename(argv[0] as string) === 'codex' && !isAbsolute(argv[0] as string)) argv[0] = resolvedCodex;
+  if (resolvedCodex && basename(argv[0] as string) === 'codex' && !isAbsolute(argv[0] as string))
+    argv[0] = resolvedCodex;
   return argv;
 }

@@ -151,7 +151,8 @@ export class CodexClient {
     const method = typeof msg.method === 'string' ? msg.method : null;
     const hasId = typeof msg.id === 'number' || typeof msg.id === 'string';
     // Server requests carry both a method and an id; their ids overlap ours, so direction decides.
-    if (method && hasId) return void this.answerServerRequest(method, (msg.params ?? {}) as JsonObject, msg.id as number | string);
+    if (method && hasId)
+      return void this.answerServerRequest(method, (msg.params ?? {}) as JsonObject, msg.id as number | string);
     if (method) return this.handlers.onNotification(method, (msg.params ?? {}) as JsonObject);
     if (hasId) return this.settle(msg);
     this.handlers.onMalformed('message has neither method nor id', JSON.stringify(msg).slice(0, 200));
@@ -190,7 +191,10 @@ export class CodexClient {
   }
 
   private lastStderr(): string {
-    const lines = this.stderrTail.trim().split('\n').filter((l) => !/WARNING: proceeding|bwrap|bubblewrap/i.test(l));
+    const lines = this.stderrTail
+      .trim()
+      .split('\n')
+      .filter((l) => !/WARNING: proceeding|bwrap|bubblewrap/i.test(l));
     return lines.slice(-3).join(' | ').slice(0, 500);
   }
 }

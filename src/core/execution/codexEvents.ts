@@ -69,7 +69,9 @@ function itemEvent(item: Obj, worktree: string, completed: boolean): AgentEvent 
     case 'dynamicToolCall':
     case 'webSearch':
     case 'collabAgentToolCall':
-      return completed ? { type: 'tool_call', itemId: id, tool: str(item.tool) || str(item.type), status: str(item.status) } : null;
+      return completed
+        ? { type: 'tool_call', itemId: id, tool: str(item.tool) || str(item.type), status: str(item.status) }
+        : null;
     default:
       return null;
   }
@@ -83,7 +85,12 @@ export function normalizeNotification(method: string, params: Obj, worktree: str
     case 'turn/completed': {
       const turn = (params.turn ?? {}) as Obj;
       const error = turn.error as Obj | null | undefined;
-      return { type: 'turn_completed', turnId: str(turn.id), status: str(turn.status), error: error ? str(error.message) : null };
+      return {
+        type: 'turn_completed',
+        turnId: str(turn.id),
+        status: str(turn.status),
+        error: error ? str(error.message) : null,
+      };
     }
     case 'item/started':
       return itemEvent((params.item ?? {}) as Obj, worktree, false);

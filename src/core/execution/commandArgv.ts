@@ -4,7 +4,28 @@
  * Characters that make a shell do more than run one program with literal arguments (chaining,
  * redirection, substitution, globbing, expansion, comments). Any of them unquoted means "not plain".
  */
-const UNQUOTED_META = new Set([';', '&', '|', '<', '>', '(', ')', '$', '`', '\n', '\r', '*', '?', '[', ']', '{', '}', '~', '#', '!']);
+const UNQUOTED_META = new Set([
+  ';',
+  '&',
+  '|',
+  '<',
+  '>',
+  '(',
+  ')',
+  '$',
+  '`',
+  '\n',
+  '\r',
+  '*',
+  '?',
+  '[',
+  ']',
+  '{',
+  '}',
+  '~',
+  '#',
+  '!',
+]);
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash']);
 const SHELL_FLAGS = new Set(['-c', '-lc']);
 

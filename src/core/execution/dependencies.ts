@@ -71,14 +71,19 @@ async function bringOne(input: BringDependenciesInput, rule: DependencyDirRule):
     throw err;
   }
   if ((await run('git', ['check-ignore', '-q', `${dir}/`], input.worktree)).code !== 0) {
-    return skip(`${dir} is not ignored by git at the base commit, so the attempt would commit it; add it to .gitignore`);
+    return skip(
+      `${dir} is not ignored by git at the base commit, so the attempt would commit it; add it to .gitignore`,
+    );
   }
   if (lstatOrNull(to)) return skip(`${dir} already exists in the worktree`);
   const shared = await run('cp', ['-a', '--reflink=always', from, to], input.repo);
-  if (shared.code === 0) return { dir, outcome: 'reflinked', why: `shares blocks with your checkout (${proof.lockfile} matches the base)` };
+  if (shared.code === 0)
+    return { dir, outcome: 'reflinked', why: `shares blocks with your checkout (${proof.lockfile} matches the base)` };
   rmSync(to, { recursive: true, force: true });
   if (input.mode !== 'copy') {
-    return skip(`this file system cannot share blocks (copy-on-write); set quartet.dependencyCopy to "copy" for a full copy per attempt`);
+    return skip(
+      `this file system cannot share blocks (copy-on-write); set quartet.dependencyCopy to "copy" for a full copy per attempt`,
+    );
   }
   const copied = await run('cp', ['-a', from, to], input.repo);
   if (copied.code === 0) return { dir, outcome: 'copied', why: `full copy (${proof.lockfile} matches the base)` };
@@ -97,12 +102,22 @@ async function lockfileProof(repo: string, base: string, lockfiles: string[]): P
     const atBase = await run('git', ['rev-parse', '--verify', '-q', `${base}:${lock}`], repo);
     const baseBlob = atBase.code === 0 ? atBase.stdout.trim() : null;
     if (!inCheckout && !baseBlob) continue;
-    if (!inCheckout || !baseBlob) return { ok: false, why: `${lock} ${inCheckout ? 'is not in the base commit' : 'is missing from your checkout'}: the installed folder may not match` };
+    if (!inCheckout || !baseBlob)
+      return {
+        ok: false,
+        why: `${lock} ${inCheckout ? 'is not in the base commit' : 'is missing from your checkout'}: the installed folder may not match`,
+      };
     const here = await run('git', ['hash-object', '--', lock], repo);
-    if (here.code !== 0 || here.stdout.trim() !== baseBlob) return { ok: false, why: `${lock} in your checkout differs from the base commit's: install there, or let the agent install` };
+    if (here.code !== 0 || here.stdout.trim() !== baseBlob)
+      return {
+        ok: false,
+        why: `${lock} in your checkout differs from the base commit's: install there, or let the agent install`,
+      };
     proved ??= lock;
   }
-  return proved ? { ok: true, lockfile: proved } : { ok: false, why: `no lockfile (${lockfiles.join(', ')}) to prove the installed folder matches the base` };
+  return proved
+    ? { ok: true, lockfile: proved }
+    : { ok: false, why: `no lockfile (${lockfiles.join(', ')}) to prove the installed folder matches the base` };
 }
 
 function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
@@ -117,6 +132,10 @@ function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
 export function describeDependencies(results: DependencyResult[]): string | null {
   if (!results.length) return null;
   return results
-    .map((r) => (r.outcome === 'skipped' ? `${r.dir} not copied: ${r.why}` : `${r.dir} ${r.outcome === 'reflinked' ? 'reflinked' : 'copied'} from your checkout: ${r.why}`))
+    .map((r) =>
+      r.outcome === 'skipped'
+        ? `${r.dir} not copied: ${r.why}`
+        : `${r.dir} ${r.outcome === 'reflinked' ? 'reflinked' : 'copied'} from your checkout: ${r.why}`,
+    )
     .join('; ');
 }

@@ -42,14 +42,17 @@ export class DependencyConfigError extends Error {
 export function dependencyDirRules(entries: unknown): DependencyDirRule[] {
   if (entries === null || entries === undefined) return DETECTED_DEPENDENCY_DIRS.map(ruleForKnown);
   if (!Array.isArray(entries) || entries.some((e) => typeof e !== 'string')) {
-    throw new DependencyConfigError('quartet.dependencyDirs must be an array of folder names, e.g. ["node_modules", "web/node_modules", "build:deps.lock"]');
+    throw new DependencyConfigError(
+      'quartet.dependencyDirs must be an array of folder names, e.g. ["node_modules", "web/node_modules", "build:deps.lock"]',
+    );
   }
   return (entries as string[]).map(parseEntry);
 }
 
 function parseEntry(entry: string): DependencyDirRule {
   const [rawDir, rawLock, ...rest] = entry.trim().split(':');
-  if (rest.length) throw new DependencyConfigError(`quartet.dependencyDirs: "${entry}" has more than one ":" (use "folder:lockfile")`);
+  if (rest.length)
+    throw new DependencyConfigError(`quartet.dependencyDirs: "${entry}" has more than one ":" (use "folder:lockfile")`);
   const dir = repoRelative(rawDir ?? '', entry);
   if (rawLock !== undefined) return { dir, lockfiles: [repoRelative(rawLock, entry)] };
   const known = KNOWN_LOCKFILES[posix.basename(dir)];
@@ -72,7 +75,9 @@ function repoRelative(raw: string, entry: string): string {
   const p = posix.normalize(raw.trim().replace(/\\/g, '/')).replace(/\/+$/, '');
   const parts = p.split('/');
   if (!p || p === '.' || p.startsWith('/') || /^[A-Za-z]:/.test(p) || parts.includes('..') || parts.includes('.git')) {
-    throw new DependencyConfigError(`quartet.dependencyDirs: "${entry}" must name a path inside the repository (no absolute path, "..", or .git)`);
+    throw new DependencyConfigError(
+      `quartet.dependencyDirs: "${entry}" must name a path inside the repository (no absolute path, "..", or .git)`,
+    );
   }
   return p;
 }
@@ -80,6 +85,9 @@ function repoRelative(raw: string, entry: string): string {
 /** `quartet.dependencyCopy`, refusing anything but the three modes. */
 export function dependencyCopyMode(value: unknown): DependencyCopyMode {
   if (value === null || value === undefined) return 'reflink';
-  if (typeof value === 'string' && (DEPENDENCY_COPY_MODES as readonly string[]).includes(value)) return value as DependencyCopyMode;
-  throw new DependencyConfigError(`quartet.dependencyCopy must be one of ${DEPENDENCY_COPY_MODES.join(', ')}, not ${JSON.stringify(value)}`);
+  if (typeof value === 'string' && (DEPENDENCY_COPY_MODES as readonly string[]).includes(value))
+    return value as DependencyCopyMode;
+  throw new DependencyConfigError(
+    `quartet.dependencyCopy must be one of ${DEPENDENCY_COPY_MODES.join(', ')}, not ${JSON.stringify(value)}`,
+  );
 }

@@ -34,11 +34,7 @@ export class ReadTimeoutError extends QuartetError {
 
 /** The app-server process ended while something was pending. */
 export class CodexExitError extends QuartetError {
-  constructor(
-    code: number | null,
-    signal: string | null,
-    stderrTail: string,
-  ) {
+  constructor(code: number | null, signal: string | null, stderrTail: string) {
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     super(`Codex app-server ended (${how})${stderrTail ? `: ${stderrTail}` : ''}`, 'codex_exit');
     this.name = 'CodexExitError';

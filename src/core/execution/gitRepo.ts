@@ -57,6 +57,14 @@ export async function resolveCommit(repo: string, ref: string): Promise<string> 
 
 /** Local branches a person would base a task on: every `refs/heads` branch except Quartet's own `quartet/*`. */
 export async function localBranches(repo: string): Promise<string[]> {
-  const out = await simpleGit({ baseDir: repo }).raw(['for-each-ref', '--format=%(refname:short)', '--sort=-committerdate', 'refs/heads']);
-  return out.split('\n').map((l) => l.trim()).filter((b) => b && !b.startsWith('quartet/'));
+  const out = await simpleGit({ baseDir: repo }).raw([
+    'for-each-ref',
+    '--format=%(refname:short)',
+    '--sort=-committerdate',
+    'refs/heads',
+  ]);
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((b) => b && !b.startsWith('quartet/'));
 }

@@ -1,8 +1,6 @@
 // JSONL framing with a line-size cap: a bad or oversized line becomes a `malformed` report, never a crash.
 
-export type FramedMessage =
-  | { ok: true; value: unknown }
-  | { ok: false; reason: string; sample: string };
+export type FramedMessage = { ok: true; value: unknown } | { ok: false; reason: string; sample: string };
 
 const SAMPLE = 200;
 
@@ -42,7 +40,9 @@ export class JsonlFramer {
     if (this.overflowing) return;
     if (this.size + piece.length > this.maxLineBytes) {
       this.overflowing = true;
-      this.overflowSample = Buffer.concat([...this.parts, piece]).subarray(0, SAMPLE).toString('utf8');
+      this.overflowSample = Buffer.concat([...this.parts, piece])
+        .subarray(0, SAMPLE)
+        .toString('utf8');
       this.parts = [];
       this.size = 0;
       return;
@@ -53,7 +53,11 @@ export class JsonlFramer {
 
   private finishLine(): void {
     if (this.overflowing) {
-      this.emit({ ok: false, reason: `line longer than ${this.maxLineBytes} bytes (truncated)`, sample: this.overflowSample });
+      this.emit({
+        ok: false,
+        reason: `line longer than ${this.maxLineBytes} bytes (truncated)`,
+        sample: this.overflowSample,
+      });
       this.overflowing = false;
       this.overflowSample = '';
       return;

@@ -69,7 +69,9 @@ export function pidsByEnvValue(name: string): Map<string, number[]> {
   for (const pid of allPids()) {
     if (pid === process.pid) continue;
     try {
-      const entry = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').find((e) => e.startsWith(prefix));
+      const entry = readFileSync(`/proc/${pid}/environ`, 'latin1')
+        .split('\0')
+        .find((e) => e.startsWith(prefix));
       if (entry === undefined) continue;
       const value = entry.slice(prefix.length);
       out.set(value, [...(out.get(value) ?? []), pid]);
@@ -107,7 +109,11 @@ function signal(pid: number, sig: NodeJS.Signals): void {
  * Ends a process group, every descendant of its leader, and every process tagged with `tag`:
  * SIGTERM first, SIGKILL after `graceMs` for whatever is still alive.
  */
-export async function killTree(rootPid: number | null, tag?: { name: string; value: string }, graceMs = 2000): Promise<void> {
+export async function killTree(
+  rootPid: number | null,
+  tag?: { name: string; value: string },
+  graceMs = 2000,
+): Promise<void> {
   const targets = new Set<number>();
   const collect = (): void => {
     if (rootPid) {

@@ -1,6 +1,19 @@
 // Reading and writing files inside a worktree an agent controls: regular files only, sizes capped, no link ever followed.
 
-import { closeSync, constants, fstatSync, ftruncateSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 
 /** Why a file was refused; `missing` is the only one a caller may treat as "not there". */
@@ -24,7 +37,8 @@ function lstatOrNull(path: string): Stats | null {
   try {
     return lstatSync(path);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return null;
     throw err;
   }
 }
@@ -37,9 +51,16 @@ export function readRegularFile(path: string, opts: { maxBytes?: number } = {}):
   const max = opts.maxBytes ?? DEFAULT_MAX_READ_BYTES;
   const st = lstatOrNull(path);
   if (!st) throw new UnsafeFileError(`${path} does not exist`, 'missing', path);
-  if (st.isSymbolicLink()) throw new UnsafeFileError(`${path} is a symbolic link; Quartet reads only regular files from a worktree`, 'symlink', path);
-  if (!st.isFile()) throw new UnsafeFileError(`${path} is not a regular file (a folder, FIFO, socket or device)`, 'not_regular', path);
-  if (st.size > max) throw new UnsafeFileError(`${path} is ${st.size} bytes, over the ${max}-byte limit`, 'too_large', path);
+  if (st.isSymbolicLink())
+    throw new UnsafeFileError(
+      `${path} is a symbolic link; Quartet reads only regular files from a worktree`,
+      'symlink',
+      path,
+    );
+  if (!st.isFile())
+    throw new UnsafeFileError(`${path} is not a regular file (a folder, FIFO, socket or device)`, 'not_regular', path);
+  if (st.size > max)
+    throw new UnsafeFileError(`${path} is ${st.size} bytes, over the ${max}-byte limit`, 'too_large', path);
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -76,7 +97,8 @@ export function readRegularFileIfExists(path: string, opts: { maxBytes?: number 
 /** The components of a relative path inside `root`; refuses absolute paths and `..`. */
 function partsOf(root: string, rel: string): string[] {
   const clean = normalize(rel);
-  if (isAbsolute(clean) || clean === '..' || clean.startsWith(`..${sep}`)) throw new UnsafeFileError(`refusing ${rel}: not inside ${root}`, 'outside', join(root, rel));
+  if (isAbsolute(clean) || clean === '..' || clean.startsWith(`..${sep}`))
+    throw new UnsafeFileError(`refusing ${rel}: not inside ${root}`, 'outside', join(root, rel));
   return clean.split(sep).filter((p) => p && p !== '.');
 }
 
@@ -122,12 +144,15 @@ function openNoFollowForWrite(root: string, rel: string, mode: number): number {
     fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, mode);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new UnsafeFileError(`refusing to write ${target}: it is a symbolic link`, 'symlink', target);
-    if (code === 'ENXIO' || code === 'EISDIR') throw new UnsafeFileError(`refusing to write ${target}: it is not a regular file`, 'not_regular', target);
+    if (code === 'ELOOP')
+      throw new UnsafeFileError(`refusing to write ${target}: it is a symbolic link`, 'symlink', target);
+    if (code === 'ENXIO' || code === 'EISDIR')
+      throw new UnsafeFileError(`refusing to write ${target}: it is not a regular file`, 'not_regular', target);
     throw err;
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new UnsafeFileError(`refusing to write ${target}: it is not a regular file`, 'not_regular', target);
+    if (!fstatSync(fd).isFile())
+      throw new UnsafeFileError(`refusing to write ${target}: it is not a regular file`, 'not_regular', target);
     // Truncate only after fstat said regular: O_TRUNC at open would act on a device before the check.
     ftruncateSync(fd, 0);
     return fd;
@@ -142,7 +167,7 @@ export function writeFileNoFollow(root: string, rel: string, data: string | Buff
   const fd = openNoFollowForWrite(root, rel, mode);
   try {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off, off);
+    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off, off);
   } finally {
     closeSync(fd);
   }
@@ -155,7 +180,8 @@ function copyFileNoFollow(src: string, root: string, rel: string, mode: number):
   try {
     from = openSync(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafeFileError(`${src} became a symbolic link`, 'symlink', src);
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new UnsafeFileError(`${src} became a symbolic link`, 'symlink', src);
     throw err;
   }
   try {
@@ -163,8 +189,12 @@ function copyFileNoFollow(src: string, root: string, rel: string, mode: number):
     const to = openNoFollowForWrite(root, rel, mode);
     try {
       const buf = Buffer.alloc(1 << 20);
-      for (let pos = 0, n = readSync(from, buf, 0, buf.length, 0); n > 0; pos += n, n = readSync(from, buf, 0, buf.length, pos)) {
-        for (let off = 0; off < n; ) off += writeSync(to, buf, off, n - off, pos + off);
+      for (
+        let pos = 0, n = readSync(from, buf, 0, buf.length, 0);
+        n > 0;
+        pos += n, n = readSync(from, buf, 0, buf.length, pos)
+      ) {
+        for (let off = 0; off < n;) off += writeSync(to, buf, off, n - off, pos + off);
       }
     } finally {
       closeSync(to);
@@ -184,7 +214,8 @@ export function copyTreeNoFollow(src: string, root: string, rel: string): string
     copied.push(rel);
   } else if (st.isDirectory()) {
     mkdirNoFollow(root, rel);
-    for (const name of readdirSync(src).sort()) copied.push(...copyTreeNoFollow(join(src, name), root, join(rel, name)));
+    for (const name of readdirSync(src).sort())
+      copied.push(...copyTreeNoFollow(join(src, name), root, join(rel, name)));
   }
   return copied;
 }

@@ -13,12 +13,31 @@ import { withSandboxHelper } from './sandboxHelper';
  * credentials…). CODEX_HOME goes to `codex sandbox` so it finds the person's config; TMPDIR is
  * replaced by a fresh directory per run.
  */
-export const SANDBOX_ENV_KEYS = ['PATH', 'HOME', 'CODEX_HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TERM', 'NODE_OPTIONS'] as const;
+export const SANDBOX_ENV_KEYS = [
+  'PATH',
+  'HOME',
+  'CODEX_HOME',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TZ',
+  'TERM',
+  'NODE_OPTIONS',
+] as const;
 /** Fixed values on top: a check is a non-interactive CI run. */
-export const SANDBOX_ENV_FIXED: Readonly<Record<string, string>> = { CI: '1', NO_COLOR: '1', FORCE_COLOR: '0', NO_UPDATE_NOTIFIER: '1', npm_config_update_notifier: 'false' };
+export const SANDBOX_ENV_FIXED: Readonly<Record<string, string>> = {
+  CI: '1',
+  NO_COLOR: '1',
+  FORCE_COLOR: '0',
+  NO_UPDATE_NOTIFIER: '1',
+  npm_config_update_notifier: 'false',
+};
 
 /** The attempt's environment reduced to SANDBOX_ENV_KEYS + SANDBOX_ENV_FIXED (+ `extra`, e.g. the attempt tag). */
-export function minimalEnv(env: Record<string, string | undefined>, extra: Record<string, string> = {}): Record<string, string> {
+export function minimalEnv(
+  env: Record<string, string | undefined>,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key of SANDBOX_ENV_KEYS) {
     const v = env[key];
@@ -39,13 +58,19 @@ export function minimalEnv(env: Record<string, string | undefined>, extra: Recor
 export const LOOPBACK_PROFILE = 'quartet-checks';
 /** The profile's declaration and selection as Codex config overrides (also given to the agent's `codex app-server`). */
 export const PROFILE_CONFIG_ARGS: readonly string[] = [
-  '--enable', 'network_proxy',
-  '-c', `permissions.${LOOPBACK_PROFILE}.extends=":workspace"`,
-  '-c', `permissions.${LOOPBACK_PROFILE}.network.enabled=true`,
-  '-c', `permissions.${LOOPBACK_PROFILE}.network.mode="limited"`,
-  '-c', `permissions.${LOOPBACK_PROFILE}.network.allow_local_binding=true`,
+  '--enable',
+  'network_proxy',
+  '-c',
+  `permissions.${LOOPBACK_PROFILE}.extends=":workspace"`,
+  '-c',
+  `permissions.${LOOPBACK_PROFILE}.network.enabled=true`,
+  '-c',
+  `permissions.${LOOPBACK_PROFILE}.network.mode="limited"`,
+  '-c',
+  `permissions.${LOOPBACK_PROFILE}.network.allow_local_binding=true`,
   // Codex refuses [permissions] profiles without a default; the explicit -P below is what applies.
-  '-c', `default_permissions="${LOOPBACK_PROFILE}"`,
+  '-c',
+  `default_permissions="${LOOPBACK_PROFILE}"`,
 ];
 const LOOPBACK_ARGS = [...PROFILE_CONFIG_ARGS, '-P', LOOPBACK_PROFILE];
 
@@ -87,20 +112,45 @@ export function withSandboxTmp<T>(run: (tmp: string) => Promise<T>): Promise<T> 
 }
 
 /** argv (file + args) that runs `command` under the sandbox in `cwd`, and the environment `codex sandbox` gets. */
-export function sandboxArgv<E extends Record<string, string | undefined>>(s: Sandbox, cwd: string, command: string[], env: E): { file: string; args: string[]; env: E } {
-  return { file: s.codex, args: ['sandbox', ...s.args, '-C', cwd, '--', ...command], env: withSandboxHelper(s.codex, env) };
+export function sandboxArgv<E extends Record<string, string | undefined>>(
+  s: Sandbox,
+  cwd: string,
+  command: string[],
+  env: E,
+): { file: string; args: string[]; env: E } {
+  return {
+    file: s.codex,
+    args: ['sandbox', ...s.args, '-C', cwd, '--', ...command],
+    env: withSandboxHelper(s.codex, env),
+  };
 }
 
 async function probeOnce(codex: string, env: Record<string, string>): Promise<Sandbox | string> {
   const errors: string[] = [];
-  for (const [profile, args] of [[LOOPBACK_PROFILE, LOOPBACK_ARGS], [':workspace', WORKSPACE_ARGS]] as const) {
+  for (const [profile, args] of [
+    [LOOPBACK_PROFILE, LOOPBACK_ARGS],
+    [':workspace', WORKSPACE_ARGS],
+  ] as const) {
     const s: Sandbox = { codex, profile, args: [...args] };
     const r = await withSandboxTmp((tmp) => {
       const { file, args: argv, env: runEnv } = sandboxArgv(s, tmp, ['sh', '-c', 'exit 0'], { ...env, TMPDIR: tmp });
-      return execa(file, argv, { cwd: tmp, env: runEnv, extendEnv: false, reject: false, timeout: PROBE_TIMEOUT_MS, stdin: 'ignore', all: true });
+      return execa(file, argv, {
+        cwd: tmp,
+        env: runEnv,
+        extendEnv: false,
+        reject: false,
+        timeout: PROBE_TIMEOUT_MS,
+        stdin: 'ignore',
+        all: true,
+      });
     });
     if (r.exitCode === 0) return s;
-    const why = String(r.all ?? r.message ?? '').split('\n').map((l) => l.trim()).filter((l) => l && !/^\d+: |^Stack backtrace:|^WARNING: proceeding/.test(l)).slice(-2).join(' / ');
+    const why = String(r.all ?? r.message ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^\d+: |^Stack backtrace:|^WARNING: proceeding/.test(l))
+      .slice(-2)
+      .join(' / ');
     errors.push(`${profile}: ${why || (r.timedOut ? 'timed out' : `exit ${r.exitCode ?? '?'}`)}`);
   }
   return `\`codex sandbox\` failed its self-test (${errors.join('; ')})`;
@@ -111,7 +161,11 @@ async function probeOnce(codex: string, env: Record<string, string>): Promise<Sa
  * with the same Codex binary and CODEX_HOME as the attempt. `allowUnsandboxed`: the person's machine
  * setting `quartet.checks.allowUnsandboxed`, used only when the sandbox is unavailable.
  */
-export async function sandboxPlan(env: Record<string, string>, repo: string, allowUnsandboxed: boolean): Promise<SandboxPlan> {
+export async function sandboxPlan(
+  env: Record<string, string>,
+  repo: string,
+  allowUnsandboxed: boolean,
+): Promise<SandboxPlan> {
   const codex = await resolveCodexBinary({ env, repo });
   let found: Sandbox | string;
   if (!codex.ok) found = codex.error;

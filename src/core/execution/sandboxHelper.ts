@@ -1,7 +1,17 @@
 // Puts a stable `codex-linux-sandbox` alias on the PATH of every Codex process Quartet starts, so concurrent starts cannot lose it.
 
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, readlinkSync, realpathSync, renameSync, symlinkSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  symlinkSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
@@ -17,7 +27,10 @@ import { basename, delimiter, dirname, join } from 'node:path';
  */
 const HELPER = 'codex-linux-sandbox';
 
-const TRIPLES: Readonly<Record<string, string>> = { 'linux-x64': 'x86_64-unknown-linux-musl', 'linux-arm64': 'aarch64-unknown-linux-musl' };
+const TRIPLES: Readonly<Record<string, string>> = {
+  'linux-x64': 'x86_64-unknown-linux-musl',
+  'linux-arm64': 'aarch64-unknown-linux-musl',
+};
 
 function isElf(path: string): boolean {
   let fd: number | null = null;
@@ -50,7 +63,9 @@ export function nativeCodexBinary(codexPath: string): string | null {
   const packageRoot = dirname(dirname(real));
   const candidates = [join(packageRoot, 'vendor', triple, 'bin', 'codex')];
   try {
-    const platformPackage = createRequire(join(packageRoot, 'package.json')).resolve(`@openai/codex-${process.platform}-${process.arch}/package.json`);
+    const platformPackage = createRequire(join(packageRoot, 'package.json')).resolve(
+      `@openai/codex-${process.platform}-${process.arch}/package.json`,
+    );
     candidates.unshift(join(dirname(platformPackage), 'vendor', triple, 'bin', 'codex'));
   } catch {
     // not installed as a separate package: the vendor folder inside @openai/codex is the other layout

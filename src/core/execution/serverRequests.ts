@@ -3,7 +3,14 @@
 import type { PendingQuestion } from '../../shared/model';
 import { shortCommand } from '../observability/humanize';
 import { allowedPrefix } from './commandArgv';
-import { allInsideWorktree, commandText, legacyPatchPaths, normalizeAutoApprove, offersSessionAccept, pathInsideWorktree } from './approvalRules';
+import {
+  allInsideWorktree,
+  commandText,
+  legacyPatchPaths,
+  normalizeAutoApprove,
+  offersSessionAccept,
+  pathInsideWorktree,
+} from './approvalRules';
 import type { AutoApproveInput } from '../contract/launch';
 
 type Obj = Record<string, unknown>;
@@ -38,18 +45,46 @@ const reason = (params: Obj): string | null => str(params.reason) || null;
 const accepted = (d: Decision): boolean => d === 'accept' || d === 'acceptForSession';
 
 function commandQuestion(command: string, cwd: string, params: Obj, canSession: boolean): Omit<PendingQuestion, 'id'> {
-  return { kind: 'command', summary: command ? `run \`${shortCommand(command)}\`` : 'run a command', reason: reason(params), command, cwd: cwd || null, canAcceptForAttempt: canSession };
+  return {
+    kind: 'command',
+    summary: command ? `run \`${shortCommand(command)}\`` : 'run a command',
+    reason: reason(params),
+    command,
+    cwd: cwd || null,
+    canAcceptForAttempt: canSession,
+  };
 }
 
-function patchQuestion(paths: string[] | null, root: string, params: Obj, canSession: boolean): Omit<PendingQuestion, 'id'> {
+function patchQuestion(
+  paths: string[] | null,
+  root: string,
+  params: Obj,
+  canSession: boolean,
+): Omit<PendingQuestion, 'id'> {
   const list = paths ?? [];
-  const summary = list.length ? `change ${list.length === 1 ? list[0] : `${list.length} files`}` : root ? `write under ${root}` : 'apply a patch';
-  return { kind: 'fileChange', summary, reason: reason(params), paths: list, grantRoot: root || null, cwd: str(params.cwd) || null, canAcceptForAttempt: canSession };
+  const summary = list.length
+    ? `change ${list.length === 1 ? list[0] : `${list.length} files`}`
+    : root
+      ? `write under ${root}`
+      : 'apply a patch';
+  return {
+    kind: 'fileChange',
+    summary,
+    reason: reason(params),
+    paths: list,
+    grantRoot: root || null,
+    cwd: str(params.cwd) || null,
+    canAcceptForAttempt: canSession,
+  };
 }
 
 /** Auto-accept a patch only when every path it changes (and any root it wants granted) is provably inside the worktree. */
 function patchInside(paths: string[] | null, root: string, ctx: TriageContext): boolean {
-  return normalizeAutoApprove(ctx.autoApprove, 'none') === 'patches-in-worktree' && allInsideWorktree(paths, ctx.worktree) && (!root || pathInsideWorktree(root, ctx.worktree));
+  return (
+    normalizeAutoApprove(ctx.autoApprove, 'none') === 'patches-in-worktree' &&
+    allInsideWorktree(paths, ctx.worktree) &&
+    (!root || pathInsideWorktree(root, ctx.worktree))
+  );
 }
 
 /**
@@ -65,13 +100,24 @@ export function triageServerRequest(method: string, params: Obj, ctx: TriageCont
       const cmd = str(params.command);
       const plainCommand = (str(params.kind) || 'command') === 'command' && !params.networkApprovalContext;
       const rule = plainCommand && cmd ? allowedPrefix(cmd, ctx.allowedCommandPrefixes) : null;
-      if (rule) return { kind: 'auto', result: { decision: 'accept' }, decision: 'accept', rule: `allowed prefix \`${rule}\`` };
-      return { kind: 'ask', question: commandQuestion(cmd, str(params.cwd), params, offersSessionAccept(params)), reply: (d) => ({ decision: d }) };
+      if (rule)
+        return { kind: 'auto', result: { decision: 'accept' }, decision: 'accept', rule: `allowed prefix \`${rule}\`` };
+      return {
+        kind: 'ask',
+        question: commandQuestion(cmd, str(params.cwd), params, offersSessionAccept(params)),
+        reply: (d) => ({ decision: d }),
+      };
     }
     case 'item/fileChange/requestApproval': {
       const root = str(params.grantRoot);
       const paths = ctx.patchPaths(str(params.itemId));
-      if (patchInside(paths, root, ctx)) return { kind: 'auto', result: { decision: 'accept' }, decision: 'accept', rule: 'every path inside the worktree' };
+      if (patchInside(paths, root, ctx))
+        return {
+          kind: 'auto',
+          result: { decision: 'accept' },
+          decision: 'accept',
+          rule: 'every path inside the worktree',
+        };
       return { kind: 'ask', question: patchQuestion(paths, root, params, true), reply: (d) => ({ decision: d }) };
     }
     case 'item/permissions/requestApproval': {
@@ -79,9 +125,18 @@ export function triageServerRequest(method: string, params: Obj, ctx: TriageCont
       const full = JSON.stringify(requested);
       return {
         kind: 'ask',
-        question: { kind: 'permissions', summary: `grant extra permissions: ${full.length > 160 ? `${full.slice(0, 159)}…` : full}`, reason: reason(params), permissions: full, cwd: str(params.cwd) || null, canAcceptForAttempt: true },
+        question: {
+          kind: 'permissions',
+          summary: `grant extra permissions: ${full.length > 160 ? `${full.slice(0, 159)}…` : full}`,
+          reason: reason(params),
+          permissions: full,
+          cwd: str(params.cwd) || null,
+          canAcceptForAttempt: true,
+        },
         reply: (d) => ({
-          permissions: accepted(d) ? { network: requested.network ?? undefined, fileSystem: requested.fileSystem ?? undefined } : {},
+          permissions: accepted(d)
+            ? { network: requested.network ?? undefined, fileSystem: requested.fileSystem ?? undefined }
+            : {},
           scope: d === 'acceptForSession' ? 'session' : 'turn',
         }),
       };
@@ -95,7 +150,13 @@ export function triageServerRequest(method: string, params: Obj, ctx: TriageCont
       }));
       return {
         kind: 'ask',
-        question: { kind: 'userInput', summary: questions.map((q) => q.question).join(' / ') || 'the agent asks a question', reason: null, questions, canAcceptForAttempt: false },
+        question: {
+          kind: 'userInput',
+          summary: questions.map((q) => q.question).join(' / ') || 'the agent asks a question',
+          reason: null,
+          questions,
+          canAcceptForAttempt: false,
+        },
         reply: (d, text) => ({
           answers: Object.fromEntries(questions.map((q) => [q.id, { answers: accepted(d) && text ? [text] : [] }])),
         }),
@@ -104,20 +165,43 @@ export function triageServerRequest(method: string, params: Obj, ctx: TriageCont
     case 'execCommandApproval': {
       const argv = Array.isArray(params.command) ? (params.command as unknown[]).map(String) : [];
       const rule = argv.length ? allowedPrefix(argv, ctx.allowedCommandPrefixes) : null;
-      if (rule) return { kind: 'auto', result: { decision: 'approved' }, decision: 'accept', rule: `allowed prefix \`${rule}\`` };
-      return { kind: 'ask', question: commandQuestion(commandText(params.command), str(params.cwd), params, true), reply: (d) => ({ decision: legacyDecision(d) }) };
+      if (rule)
+        return {
+          kind: 'auto',
+          result: { decision: 'approved' },
+          decision: 'accept',
+          rule: `allowed prefix \`${rule}\``,
+        };
+      return {
+        kind: 'ask',
+        question: commandQuestion(commandText(params.command), str(params.cwd), params, true),
+        reply: (d) => ({ decision: legacyDecision(d) }),
+      };
     }
     case 'applyPatchApproval': {
       const root = str(params.grantRoot);
       const paths = legacyPatchPaths(params.fileChanges);
-      if (patchInside(paths, root, ctx)) return { kind: 'auto', result: { decision: 'approved' }, decision: 'accept', rule: 'every path inside the worktree' };
-      return { kind: 'ask', question: patchQuestion(paths, root, params, true), reply: (d) => ({ decision: legacyDecision(d) }) };
+      if (patchInside(paths, root, ctx))
+        return {
+          kind: 'auto',
+          result: { decision: 'approved' },
+          decision: 'accept',
+          rule: 'every path inside the worktree',
+        };
+      return {
+        kind: 'ask',
+        question: patchQuestion(paths, root, params, true),
+        reply: (d) => ({ decision: legacyDecision(d) }),
+      };
     }
     case 'item/tool/call':
       return {
         kind: 'auto',
         decision: 'unknown tool',
-        result: { contentItems: [{ type: 'inputText', text: `Quartet does not provide the tool "${str(params.tool)}".` }], success: false },
+        result: {
+          contentItems: [{ type: 'inputText', text: `Quartet does not provide the tool "${str(params.tool)}".` }],
+          success: false,
+        },
       };
     case 'mcpServer/elicitation/request':
       return { kind: 'auto', decision: 'decline', result: { action: 'decline', content: null, _meta: null } };

@@ -51,29 +51,52 @@ function awaitTurn(client: CodexClient, events: TurnEvents, timeoutMs: number): 
 export async function runStructuredTurn(input: StructuredTurnInput): Promise<StructuredTurnResult> {
   const events: TurnEvents = { lastMessage: '', tokens: 0, stderr: '', done: () => undefined };
   const client = new CodexClient(
-    { argv: input.codexArgv, cwd: input.cwd, env: input.env, maxLineBytes: 16 << 20, readTimeoutMs: input.readTimeoutMs ?? 30_000, tag: input.tag },
+    {
+      argv: input.codexArgv,
+      cwd: input.cwd,
+      env: input.env,
+      maxLineBytes: 16 << 20,
+      readTimeoutMs: input.readTimeoutMs ?? 30_000,
+      tag: input.tag,
+    },
     {
       onRaw: () => undefined,
       onNotification: (method, params) => onNotification(events, method, params),
       // Read-only and approval "never": nothing should ask. If something does, the answer is no.
-      onServerRequest: (method) => (method.endsWith('requestApproval') ? Promise.resolve({ decision: 'decline' }) : Promise.reject(new Error(`${method} is not supported here`))),
+      onServerRequest: (method) =>
+        method.endsWith('requestApproval')
+          ? Promise.resolve({ decision: 'decline' })
+          : Promise.reject(new Error(`${method} is not supported here`)),
       onMalformed: () => undefined,
       onStderr: (text) => {
         events.stderr = (events.stderr + text).slice(-2000);
       },
-      onExit: (code, signal) => events.done(new Error(`Codex exited (${signal ?? `code ${code}`}) ${events.stderr.trim()}`), ''),
+      onExit: (code, signal) =>
+        events.done(new Error(`Codex exited (${signal ?? `code ${code}`}) ${events.stderr.trim()}`), ''),
     },
   );
   try {
     client.start();
-    await client.request('initialize', { clientInfo: { name: 'quartet', title: 'Quartet', version: '0.1.0' }, capabilities: null });
+    await client.request('initialize', {
+      clientInfo: { name: 'quartet', title: 'Quartet', version: '0.1.0' },
+      capabilities: null,
+    });
     client.notify('initialized');
-    const started = await client.request('thread/start', { cwd: input.cwd, approvalPolicy: 'never', sandbox: 'read-only', ...(input.model ? { model: input.model } : {}) });
+    const started = await client.request('thread/start', {
+      cwd: input.cwd,
+      approvalPolicy: 'never',
+      sandbox: 'read-only',
+      ...(input.model ? { model: input.model } : {}),
+    });
     const threadId = String((started.thread as JsonObject | undefined)?.id ?? '');
     const answer = awaitTurn(client, events, input.timeoutMs);
     // If turn/start itself fails, nobody awaits `answer`; its later rejection must not go unhandled.
     answer.catch(() => undefined);
-    await client.request('turn/start', { threadId, input: [{ type: 'text', text: input.prompt, text_elements: [] }], outputSchema: input.outputSchema });
+    await client.request('turn/start', {
+      threadId,
+      input: [{ type: 'text', text: input.prompt, text_elements: [] }],
+      outputSchema: input.outputSchema,
+    });
     const text = await answer;
     return { threadId, text, tokens: events.tokens };
   } finally {

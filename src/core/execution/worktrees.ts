@@ -66,7 +66,9 @@ export async function createWorktree(input: CreateWorktreeInput): Promise<Create
     // At most one checkout per core: more only thrash the disk cache and the CPU.
     await checkouts.run(() => simpleGit({ baseDir: registered.path }).raw(['reset', '-q', '--hard']));
   } catch (err) {
-    throw new WorktreeError(`could not check out ${input.branch} in ${registered.path}: ${(err as Error).message.trim()}`);
+    throw new WorktreeError(
+      `could not check out ${input.branch} in ${registered.path}: ${(err as Error).message.trim()}`,
+    );
   }
   return { ...registered, copied: copyWorktreeIncludes(input.repo, registered.path) };
 }
@@ -82,7 +84,9 @@ export function assertUsableWorktreeRoot(root: string, repo: string): void {
   }
   const repoPath = canonicalPath(repo);
   if (canonicalPath(abs) === repoPath || isInside(repoPath, abs)) {
-    throw new PathSafetyError(`worktree root ${root} is inside the repository ${repo}; choose a root outside the checkout`);
+    throw new PathSafetyError(
+      `worktree root ${root} is inside the repository ${repo}; choose a root outside the checkout`,
+    );
   }
 }
 
@@ -142,7 +146,8 @@ export function copyWorktreeIncludes(repo: string, worktree: string): string[] {
     try {
       copyTreeNoFollow(from, worktree, relative(repo, from));
     } catch (err) {
-      if (err instanceof UnsafeFileError) throw new WorktreeError(`cannot copy ${entry} from .worktreeinclude: ${err.message}`);
+      if (err instanceof UnsafeFileError)
+        throw new WorktreeError(`cannot copy ${entry} from .worktreeinclude: ${err.message}`);
       throw err;
     }
     copied.push(entry);

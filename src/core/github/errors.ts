@@ -57,7 +57,15 @@ export function githubMessage(data: unknown): string {
   const d = (data ?? {}) as { message?: unknown; errors?: unknown };
   const main = typeof d.message === 'string' ? d.message : '';
   const details = Array.isArray(d.errors)
-    ? d.errors.map((e) => (typeof e === 'string' ? e : typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : '')).filter(Boolean)
+    ? d.errors
+        .map((e) =>
+          typeof e === 'string'
+            ? e
+            : typeof (e as { message?: unknown }).message === 'string'
+              ? (e as { message: string }).message
+              : '',
+        )
+        .filter(Boolean)
     : [];
   return [main, ...details].filter(Boolean).join(': ');
 }

@@ -52,7 +52,11 @@ export function createGithubClient(o: GithubClientOptions): GithubClient {
   const baseUrl = (o.baseUrl ?? DEFAULT_GITHUB_API).replace(/\/+$/, '');
   // The token rides on every request: never over plain http off this machine.
   const problem = endpointProblem(baseUrl);
-  if (problem) throw new GithubError(`GitHub API URL ${problem}; fix quartet.github.apiUrl (or tracker.provider.endpoint).`, 'github_endpoint');
+  if (problem)
+    throw new GithubError(
+      `GitHub API URL ${problem}; fix quartet.github.apiUrl (or tracker.provider.endpoint).`,
+      'github_endpoint',
+    );
   const tuning: RetryTuning = {
     clock,
     maxRateLimitWaitMs: o.maxRateLimitWaitMs ?? 60_000,
@@ -62,7 +66,8 @@ export function createGithubClient(o: GithubClientOptions): GithubClient {
   };
   const quiet = (): void => undefined;
   // A fresh timeout per fetch, so a retry is not cut short by the first attempt's clock.
-  const timedFetch = (url: string | URL, init: RequestInit = {}): Promise<Response> => fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
+  const timedFetch = (url: string | URL, init: RequestInit = {}): Promise<Response> =>
+    fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
   const octokit = new QuartetOctokit({
     auth: o.token,
     baseUrl,
@@ -86,7 +91,12 @@ export function createGithubClient(o: GithubClientOptions): GithubClient {
     } catch (err) {
       const headers = (err as { response?: { headers?: Record<string, unknown> } }).response?.headers;
       if (headers) o.onHeaders?.(headerReader(headers));
-      throw toGithubError(err, { what: describe(octokit, options, baseUrl), token: o.token, nowMs: clock.now(), timeoutMs });
+      throw toGithubError(err, {
+        what: describe(octokit, options, baseUrl),
+        token: o.token,
+        nowMs: clock.now(),
+        timeoutMs,
+      });
     }
   });
   return octokit;
@@ -100,12 +110,19 @@ function headerReader(headers: Record<string, unknown>): (name: string) => strin
 }
 
 /** `GET /repos/o/r/pulls/7`: the method and the expanded path under the API root, without the query. */
-function describe(octokit: GithubClient, options: Parameters<GithubClient['request']['endpoint']['parse']>[0], baseUrl: string): string {
+function describe(
+  octokit: GithubClient,
+  options: Parameters<GithubClient['request']['endpoint']['parse']>[0],
+  baseUrl: string,
+): string {
   try {
     const { method, url } = octokit.request.endpoint.parse(options);
     const u = new URL(url);
     const root = new URL(baseUrl).pathname.replace(/\/+$/, '');
-    const path = u.origin === new URL(baseUrl).origin && u.pathname.startsWith(root) ? u.pathname.slice(root.length) || '/' : `${u.origin}${u.pathname}`;
+    const path =
+      u.origin === new URL(baseUrl).origin && u.pathname.startsWith(root)
+        ? u.pathname.slice(root.length) || '/'
+        : `${u.origin}${u.pathname}`;
     return `${method} ${decodeURIComponent(path)}`;
   } catch {
     return `${options.method} ${String(options.url)}`;

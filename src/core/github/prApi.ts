@@ -72,7 +72,12 @@ export class PrApi {
 
   /** The open PR whose head is `branch` in this repository, if any. */
   async findOpen(branch: string): Promise<PrInfo | null> {
-    const { data } = await this.octokit.rest.pulls.list({ ...this.where, state: 'open', head: `${this.owner}:${branch}`, per_page: 10 });
+    const { data } = await this.octokit.rest.pulls.list({
+      ...this.where,
+      state: 'open',
+      head: `${this.owner}:${branch}`,
+      per_page: 10,
+    });
     const match = (data as unknown as RawPr[]).find((p) => p.head.ref === branch);
     return match ? toPr(match) : null;
   }
@@ -88,7 +93,11 @@ export class PrApi {
   }
 
   async checkRuns(sha: string): Promise<CheckRunLike[]> {
-    const runs = await this.octokit.paginate(this.octokit.rest.checks.listForRef, { ...this.where, ref: sha, per_page: 100 });
+    const runs = await this.octokit.paginate(this.octokit.rest.checks.listForRef, {
+      ...this.where,
+      ref: sha,
+      per_page: 100,
+    });
     return runs as unknown as CheckRunLike[];
   }
 
@@ -98,11 +107,19 @@ export class PrApi {
   }
 
   async reviews(number: number): Promise<ReviewLike[]> {
-    return (await this.octokit.paginate(this.octokit.rest.pulls.listReviews, { ...this.where, pull_number: number, per_page: 100 })) as unknown as ReviewLike[];
+    return (await this.octokit.paginate(this.octokit.rest.pulls.listReviews, {
+      ...this.where,
+      pull_number: number,
+      per_page: 100,
+    })) as unknown as ReviewLike[];
   }
 
   async reviewComments(number: number): Promise<ReviewCommentLike[]> {
-    return (await this.octokit.paginate(this.octokit.rest.pulls.listReviewComments, { ...this.where, pull_number: number, per_page: 100 })) as unknown as ReviewCommentLike[];
+    return (await this.octokit.paginate(this.octokit.rest.pulls.listReviewComments, {
+      ...this.where,
+      pull_number: number,
+      per_page: 100,
+    })) as unknown as ReviewCommentLike[];
   }
 
   async comment(number: number, body: string): Promise<void> {
@@ -116,12 +133,23 @@ export class PrApi {
   }
 
   /** PUT …/merge with the head we checked: 405 (not mergeable) and 409 (head moved) are answers, not failures. */
-  async merge(number: number, input: { sha: string; method: 'squash' | 'merge'; title: string; message: string }): Promise<MergeResult> {
+  async merge(
+    number: number,
+    input: { sha: string; method: 'squash' | 'merge'; title: string; message: string },
+  ): Promise<MergeResult> {
     try {
-      const { data } = await this.octokit.rest.pulls.merge({ ...this.where, pull_number: number, sha: input.sha, merge_method: input.method, commit_title: input.title, commit_message: input.message });
+      const { data } = await this.octokit.rest.pulls.merge({
+        ...this.where,
+        pull_number: number,
+        sha: input.sha,
+        merge_method: input.method,
+        commit_title: input.title,
+        commit_message: input.message,
+      });
       return { kind: 'merged', sha: data.sha };
     } catch (err) {
-      if (err instanceof GithubError && err.detail.status === 405) return { kind: 'not_mergeable', message: err.message };
+      if (err instanceof GithubError && err.detail.status === 405)
+        return { kind: 'not_mergeable', message: err.message };
       if (err instanceof GithubError && err.detail.status === 409) return { kind: 'head_moved', message: err.message };
       throw err;
     }

@@ -51,12 +51,23 @@ export function summarizeChecks(runs: readonly CheckRunLike[], statuses: readonl
     else if (!PASSING.has(r.conclusion ?? '')) {
       const o = r.output ?? {};
       const output = [o.title, o.summary, o.text].filter((x): x is string => !!x && !!x.trim()).join('\n\n');
-      failing.push({ name: r.name, conclusion: r.conclusion ?? 'unknown', output: clip(output), url: r.html_url ?? null });
+      failing.push({
+        name: r.name,
+        conclusion: r.conclusion ?? 'unknown',
+        output: clip(output),
+        url: r.html_url ?? null,
+      });
     }
   }
   for (const s of statuses) {
     if (s.state === 'pending') pending.push(s.context);
-    else if (s.state !== 'success') failing.push({ name: s.context, conclusion: s.state, output: clip(s.description ?? ''), url: s.target_url ?? null });
+    else if (s.state !== 'success')
+      failing.push({
+        name: s.context,
+        conclusion: s.state,
+        output: clip(s.description ?? ''),
+        url: s.target_url ?? null,
+      });
   }
   const total = runs.length + statuses.length;
   const state = failing.length ? 'failure' : pending.length ? 'pending' : total ? 'success' : 'none';
@@ -88,7 +99,8 @@ export interface ReviewCommentLike {
 }
 
 /** True when GitHub says the author may write to the repository (docs/security.md §4). */
-export const canWrite = (association: string | null | undefined): boolean => WRITE_ASSOCIATIONS.has((association ?? '').trim().toUpperCase());
+export const canWrite = (association: string | null | undefined): boolean =>
+  WRITE_ASSOCIATIONS.has((association ?? '').trim().toUpperCase());
 
 export interface ReviewsSummary {
   approved: string[];
@@ -105,7 +117,11 @@ export function summarizeReviews(reviews: readonly ReviewLike[]): ReviewsSummary
     if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED') latest.set(who, r.state);
     else if (r.state === 'DISMISSED') latest.delete(who);
   }
-  const by = (state: string): string[] => [...latest].filter(([, s]) => s === state).map(([w]) => w).sort();
+  const by = (state: string): string[] =>
+    [...latest]
+      .filter(([, s]) => s === state)
+      .map(([w]) => w)
+      .sort();
   return { approved: by('APPROVED'), changesRequested: by('CHANGES_REQUESTED') };
 }
 
@@ -128,16 +144,31 @@ export interface Feedback {
  * Review feedback not sent yet: reviews that request changes or say something, and inline comments,
  * except Quartet's own (the token's user), empty approvals, and text from people without write access.
  */
-export function newFeedback(reviews: readonly ReviewLike[], comments: readonly ReviewCommentLike[], self: string | null, sent: ReadonlySet<string>): Feedback[] {
+export function newFeedback(
+  reviews: readonly ReviewLike[],
+  comments: readonly ReviewCommentLike[],
+  self: string | null,
+  sent: ReadonlySet<string>,
+): Feedback[] {
   return allFeedback(reviews, comments, self, sent).filter((f) => canWrite(f.role));
 }
 
 /** The feedback `newFeedback` leaves out because its author may not write to the repository: shown as skipped, never a prompt. */
-export function skippedFeedback(reviews: readonly ReviewLike[], comments: readonly ReviewCommentLike[], self: string | null, sent: ReadonlySet<string>): Feedback[] {
+export function skippedFeedback(
+  reviews: readonly ReviewLike[],
+  comments: readonly ReviewCommentLike[],
+  self: string | null,
+  sent: ReadonlySet<string>,
+): Feedback[] {
   return allFeedback(reviews, comments, self, sent).filter((f) => !canWrite(f.role));
 }
 
-function allFeedback(reviews: readonly ReviewLike[], comments: readonly ReviewCommentLike[], self: string | null, sent: ReadonlySet<string>): Feedback[] {
+function allFeedback(
+  reviews: readonly ReviewLike[],
+  comments: readonly ReviewCommentLike[],
+  self: string | null,
+  sent: ReadonlySet<string>,
+): Feedback[] {
   const out: Feedback[] = [];
   for (const r of reviews) {
     const author = r.user?.login ?? 'someone';
@@ -145,14 +176,34 @@ function allFeedback(reviews: readonly ReviewLike[], comments: readonly ReviewCo
     if (sent.has(key) || author === self) continue;
     const body = (r.body ?? '').trim();
     if (r.state === 'CHANGES_REQUESTED' || (r.state === 'COMMENTED' && body)) {
-      out.push({ key, author, kind: 'review', state: r.state, path: null, line: null, body: clip(body || '(no text; see the inline comments)'), url: r.html_url ?? null, role: r.author_association ?? null });
+      out.push({
+        key,
+        author,
+        kind: 'review',
+        state: r.state,
+        path: null,
+        line: null,
+        body: clip(body || '(no text; see the inline comments)'),
+        url: r.html_url ?? null,
+        role: r.author_association ?? null,
+      });
     }
   }
   for (const c of comments) {
     const author = c.user?.login ?? 'someone';
     const key = `comment:${c.id}`;
     if (sent.has(key) || author === self || !c.body.trim()) continue;
-    out.push({ key, author, kind: 'comment', state: null, path: c.path, line: c.line ?? c.original_line ?? null, body: clip(c.body.trim()), url: c.html_url ?? null, role: c.author_association ?? null });
+    out.push({
+      key,
+      author,
+      kind: 'comment',
+      state: null,
+      path: c.path,
+      line: c.line ?? c.original_line ?? null,
+      body: clip(c.body.trim()),
+      url: c.html_url ?? null,
+      role: c.author_association ?? null,
+    });
   }
   return out;
 }

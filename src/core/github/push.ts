@@ -11,7 +11,11 @@ export const OWNED_PREFIX = 'quartet/';
  * GIT_CONFIG_COUNT/KEY/VALUE: not in argv (visible to `ps`), not in .git/config, not in any log.
  * Non-http remotes (ssh, a local path, file://) get no header; they use their own credentials.
  */
-export function gitAuthEnv(remoteUrl: string, token: string | null, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function gitAuthEnv(
+  remoteUrl: string,
+  token: string | null,
+  base: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
   // Never wait on a credential prompt nobody will answer.
   const env: NodeJS.ProcessEnv = { ...base, GIT_TERMINAL_PROMPT: '0' };
   if (!token || !/^https?:\/\//i.test(remoteUrl)) return env;
@@ -37,12 +41,19 @@ export interface PushInput {
 /** Pushes `branch` to the same name on `remote` as a fast-forward; returns the pushed commit. */
 export async function pushBranch(i: PushInput): Promise<string> {
   if (i.branch === i.baseBranch || !i.branch.startsWith(OWNED_PREFIX)) {
-    throw new GithubError(`refusing to push ${i.branch}: a land pushes only the attempt's own ${OWNED_PREFIX}… branch, never the base`, 'github_push_rejected');
+    throw new GithubError(
+      `refusing to push ${i.branch}: a land pushes only the attempt's own ${OWNED_PREFIX}… branch, never the base`,
+      'github_push_rejected',
+    );
   }
   const sha = await refCommit(i.repo, `refs/heads/${i.branch}`);
   if (!sha) throw new GithubError(`branch ${i.branch} does not exist`, 'github_push_failed');
   // --no-verify: a pre-push hook would run with the token in its environment.
-  const r = await runGit(i.repo, ['push', '--no-verify', '--porcelain', i.remote, `refs/heads/${i.branch}:refs/heads/${i.branch}`], gitAuthEnv(i.remoteUrl, i.token));
+  const r = await runGit(
+    i.repo,
+    ['push', '--no-verify', '--porcelain', i.remote, `refs/heads/${i.branch}:refs/heads/${i.branch}`],
+    gitAuthEnv(i.remoteUrl, i.token),
+  );
   if (r.code === 0) return sha;
   const out = withoutSecret(`${r.stdout}\n${r.stderr}`.trim(), i.token ?? undefined);
   if (/\[rejected\]|non-fast-forward|fetch first|\[remote rejected\]/.test(out)) {
@@ -55,10 +66,24 @@ export async function pushBranch(i: PushInput): Promise<string> {
 }
 
 /** Fetches `branch` from `remote` into refs/remotes/<remote>/<branch>; returns its commit. */
-export async function fetchBranch(i: { repo: string; remote: string; remoteUrl: string; branch: string; token: string | null }): Promise<string> {
+export async function fetchBranch(i: {
+  repo: string;
+  remote: string;
+  remoteUrl: string;
+  branch: string;
+  token: string | null;
+}): Promise<string> {
   const tracking = `refs/remotes/${i.remote}/${i.branch}`;
-  const r = await runGit(i.repo, ['fetch', '--no-tags', '--quiet', i.remote, `+refs/heads/${i.branch}:${tracking}`], gitAuthEnv(i.remoteUrl, i.token));
-  if (r.code !== 0) throw new GithubError(`git fetch ${i.remote} ${i.branch} failed: ${withoutSecret(r.stderr.trim(), i.token ?? undefined)}`, 'github_push_failed');
+  const r = await runGit(
+    i.repo,
+    ['fetch', '--no-tags', '--quiet', i.remote, `+refs/heads/${i.branch}:${tracking}`],
+    gitAuthEnv(i.remoteUrl, i.token),
+  );
+  if (r.code !== 0)
+    throw new GithubError(
+      `git fetch ${i.remote} ${i.branch} failed: ${withoutSecret(r.stderr.trim(), i.token ?? undefined)}`,
+      'github_push_failed',
+    );
   const sha = await refCommit(i.repo, tracking);
   if (!sha) throw new GithubError(`${i.remote} has no branch ${i.branch}`, 'github_push_failed');
   return sha;

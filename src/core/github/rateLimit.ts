@@ -58,7 +58,8 @@ export function rateLimitOf(status: number, headers: Headers, message: string, n
   const after = retryAfterMs(headers['retry-after'], nowMs);
   if (after !== null) return at(nowMs + after, nowMs, kind);
   if (info.remaining === 0 && info.reset !== null) return at(info.reset * 1000, nowMs, 'primary');
-  if (status === 429 || info.remaining === 0 || /rate limit|abuse detection/i.test(message)) return at(nowMs + SECONDARY_DEFAULT_WAIT_MS, nowMs, kind);
+  if (status === 429 || info.remaining === 0 || /rate limit|abuse detection/i.test(message))
+    return at(nowMs + SECONDARY_DEFAULT_WAIT_MS, nowMs, kind);
   return null;
 }
 

@@ -34,7 +34,10 @@ export function parseRemoteUrl(url: string): ParsedRemoteUrl | null {
     host = m[1] as string;
     path = m[2] as string;
   }
-  const parts = path.replace(/^\/+|\/+$/g, '').replace(/\.git$/, '').split('/');
+  const parts = path
+    .replace(/^\/+|\/+$/g, '')
+    .replace(/\.git$/, '')
+    .split('/');
   // The last two segments: GitHub paths are /owner/repo (a GHE with a path prefix still ends that way).
   if (parts.length < 2) return null;
   const owner = parts[parts.length - 2] as string;
@@ -85,19 +88,35 @@ export function pickGithubTarget(remotes: readonly RemoteEntry[], o: TargetOverr
   const explicit = o.owner && o.repo ? { owner: o.owner, repo: o.repo } : null;
   if (o.remote) {
     const r = remotes.find((x) => x.name === o.remote);
-    if (!r) throw new GithubError(`there is no git remote named "${o.remote}" (remotes: ${remotes.map((x) => x.name).join(', ') || 'none'})`, 'github_no_remote');
+    if (!r)
+      throw new GithubError(
+        `there is no git remote named "${o.remote}" (remotes: ${remotes.map((x) => x.name).join(', ') || 'none'})`,
+        'github_no_remote',
+      );
     const parsed = explicit ?? parseRemoteUrl(r.url);
-    if (!parsed) throw new GithubError(`cannot tell the GitHub owner/repo from the URL of remote "${r.name}"; set the owner and repo (quartet.github.owner / quartet.github.repo, or --github-owner/--github-repo)`, 'github_no_remote');
+    if (!parsed)
+      throw new GithubError(
+        `cannot tell the GitHub owner/repo from the URL of remote "${r.name}"; set the owner and repo (quartet.github.owner / quartet.github.repo, or --github-owner/--github-repo)`,
+        'github_no_remote',
+      );
     return { remote: r.name, remoteUrl: r.url, owner: parsed.owner, repo: parsed.repo };
   }
   const ordered = [...remotes].sort((a, b) => Number(b.name === 'origin') - Number(a.name === 'origin'));
   if (explicit) {
     const same = ordered.find((r) => {
       const p = parseRemoteUrl(r.url);
-      return p && p.owner.toLowerCase() === explicit.owner.toLowerCase() && p.repo.toLowerCase() === explicit.repo.toLowerCase();
+      return (
+        p &&
+        p.owner.toLowerCase() === explicit.owner.toLowerCase() &&
+        p.repo.toLowerCase() === explicit.repo.toLowerCase()
+      );
     });
     const r = same ?? ordered.find((x) => x.name === 'origin');
-    if (!r) throw new GithubError(`no git remote to push ${explicit.owner}/${explicit.repo} to; add one (git remote add origin URL) or name it (--remote)`, 'github_no_remote');
+    if (!r)
+      throw new GithubError(
+        `no git remote to push ${explicit.owner}/${explicit.repo} to; add one (git remote add origin URL) or name it (--remote)`,
+        'github_no_remote',
+      );
     return { remote: r.name, remoteUrl: r.url, ...explicit };
   }
   for (const r of ordered) {

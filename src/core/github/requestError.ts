@@ -18,7 +18,12 @@ export interface RequestContext {
   timeoutMs: number;
 }
 
-const REASON_BY_STATUS: Record<number, GithubErrorReason> = { 401: 'github_auth', 403: 'github_forbidden', 404: 'github_not_found', 422: 'github_validation' };
+const REASON_BY_STATUS: Record<number, GithubErrorReason> = {
+  401: 'github_auth',
+  403: 'github_forbidden',
+  404: 'github_not_found',
+  422: 'github_validation',
+};
 
 /** "in 40 s" / "in 3 min", so a person knows at once whether to wait. */
 function inWords(ms: number): string {
@@ -33,7 +38,11 @@ export function toGithubError(err: unknown, c: RequestContext): GithubError {
   if (typeof e.status !== 'number' || !res) {
     // Octokit reports transport failures (refused, DNS, TLS, timeout) as status 500 *without* a response.
     const timedOut = e.cause?.name === 'TimeoutError' || (err as { name?: unknown })?.name === 'TimeoutError';
-    const why = clean(timedOut ? `no answer within ${c.timeoutMs % 1000 === 0 ? `${c.timeoutMs / 1000} s` : `${c.timeoutMs} ms`}` : String(e.message ?? err));
+    const why = clean(
+      timedOut
+        ? `no answer within ${c.timeoutMs % 1000 === 0 ? `${c.timeoutMs / 1000} s` : `${c.timeoutMs} ms`}`
+        : String(e.message ?? err),
+    );
     return new GithubError(`could not reach GitHub (${c.what}): ${why}`, 'github_network', { why });
   }
   const headers = res.headers ?? {};
@@ -50,5 +59,10 @@ export function toGithubError(err: unknown, c: RequestContext): GithubError {
     );
   }
   const hint = res.status === 401 ? ' — the token is missing, expired or wrong' : '';
-  return new GithubError(`GitHub answered ${res.status} to ${c.what}${why ? `: ${why}` : ''}${hint}`, REASON_BY_STATUS[res.status] ?? 'github_http', { status: res.status, why }, answer);
+  return new GithubError(
+    `GitHub answered ${res.status} to ${c.what}${why ? `: ${why}` : ''}${hint}`,
+    REASON_BY_STATUS[res.status] ?? 'github_http',
+    { status: res.status, why },
+    answer,
+  );
 }

@@ -24,14 +24,21 @@ export interface RetryTuning {
 type Group = NonNullable<Extract<ThrottlingOptions, { onRateLimit: unknown }>['write']>;
 
 /** A throttling group that runs each job at once. */
-const UNPACED = { key: () => ({ schedule: (_job: unknown, run: (...a: unknown[]) => unknown, ...args: unknown[]) => run(...args) }) } as unknown as Group;
+const UNPACED = {
+  key: () => ({ schedule: (_job: unknown, run: (...a: unknown[]) => unknown, ...args: unknown[]) => run(...args) }),
+} as unknown as Group;
 
 /**
  * The throttling plugin's options. The wait itself happens in our handler, on the injectable clock (the plugin
  * then retries after `retryAfterBaseValue` 0 ms), so the land can report it first and tests need not sleep.
  */
 export function throttleOptions(t: RetryTuning, baseUrl: string): ThrottlingOptions {
-  const onLimit = async (retryAfterS: number, _req: unknown, _octokit: unknown, retryCount: number): Promise<boolean> => {
+  const onLimit = async (
+    retryAfterS: number,
+    _req: unknown,
+    _octokit: unknown,
+    retryCount: number,
+  ): Promise<boolean> => {
     const waitMs = Math.max(0, retryAfterS) * 1000;
     // An interactive tool fails fast: one retry, and only when the limit lifts soon.
     if (retryCount >= t.maxRateLimitRetries || waitMs > t.maxRateLimitWaitMs) return false;
@@ -42,7 +49,12 @@ export function throttleOptions(t: RetryTuning, baseUrl: string): ThrottlingOpti
   // The plugin spaces writes (1 s, 3 s for notifying ones) against GitHub's secondary limits; a loopback API
   // (the tests' fake GitHub) has no such limits, and spacing there would only make every test slower.
   const loopback = isLoopbackHost(new URL(baseUrl).hostname);
-  return { onRateLimit: onLimit, onSecondaryRateLimit: onLimit, retryAfterBaseValue: 0, ...(loopback ? { write: UNPACED, notifications: UNPACED, search: UNPACED } : {}) };
+  return {
+    onRateLimit: onLimit,
+    onSecondaryRateLimit: onLimit,
+    retryAfterBaseValue: 0,
+    ...(loopback ? { write: UNPACED, notifications: UNPACED, search: UNPACED } : {}),
+  };
 }
 
 /** Every 4xx: a client error is an answer, never worth repeating (rate limits are the throttling plugin's). */
@@ -65,7 +77,13 @@ export function serverErrorPolicy(octokit: Octokit, options: OctokitOptions): Re
   octokit.hook.error('request', async (error, req) => {
     const e = error as { status?: unknown; response?: unknown };
     const attempt = Number(req.request?.retryCount ?? 0);
-    const again = !!t && READS.has(req.method) && !!e.response && typeof e.status === 'number' && e.status >= 500 && attempt < t.serverErrorRetries;
+    const again =
+      !!t &&
+      READS.has(req.method) &&
+      !!e.response &&
+      typeof e.status === 'number' &&
+      e.status >= 500 &&
+      attempt < t.serverErrorRetries;
     if (again) await t.clock.sleep(1000 * (attempt + 1) ** 2);
     else if (req.request) req.request.retries = 0;
     throw error;

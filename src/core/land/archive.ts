@@ -71,12 +71,27 @@ export async function archiveAttempt(input: ArchiveInput): Promise<ArchiveResult
     files = splitZ(await git(repo, ['diff', '--name-only', '-z', base, head, '--']));
   }
   const log = await git(repo, ['log', '--reverse', '--format=%H%x09%s', `${base}..${head}`]);
-  const commits = log.split('\n').filter(Boolean).map((l) => ({ sha: l.slice(0, l.indexOf('\t')), subject: l.slice(l.indexOf('\t') + 1) }));
+  const commits = log
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => ({ sha: l.slice(0, l.indexOf('\t')), subject: l.slice(l.indexOf('\t') + 1) }));
   const dir = freshDir(input.archiveDir, sanitizeKey(input.attemptId));
   const patchFile = join(dir, 'attempt.patch');
   const manifestFile = join(dir, 'manifest.json');
   const commitRange = `${base}..${head}`;
-  const manifest: ArchiveManifest = { version: 1, attemptId: input.attemptId, branch, base, head, commitRange, commits, files, patch: 'attempt.patch', createdAt: new Date().toISOString(), ...(input.pullRequest ? { pullRequest: input.pullRequest } : {}) };
+  const manifest: ArchiveManifest = {
+    version: 1,
+    attemptId: input.attemptId,
+    branch,
+    base,
+    head,
+    commitRange,
+    commits,
+    files,
+    patch: 'attempt.patch',
+    createdAt: new Date().toISOString(),
+    ...(input.pullRequest ? { pullRequest: input.pullRequest } : {}),
+  };
   writeFileSync(patchFile, patch);
   writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
   const restoreHint = `git worktree add -b <new-branch> <dir> ${base} && git -C <dir> apply --binary ${patchFile}`;
@@ -111,18 +126,30 @@ export function readManifest(archive: string): ArchiveManifest {
   } catch (err) {
     throw new LandError(`cannot read archive manifest ${file}: ${(err as Error).message}`, 'bad_archive');
   }
-  if (m.version !== 1 || typeof m.base !== 'string' || typeof m.patch !== 'string' || isAbsolute(m.patch) || m.patch.includes('..')) {
+  if (
+    m.version !== 1 ||
+    typeof m.base !== 'string' ||
+    typeof m.patch !== 'string' ||
+    isAbsolute(m.patch) ||
+    m.patch.includes('..')
+  ) {
     throw new LandError(`${file} is not a Quartet archive manifest`, 'bad_archive');
   }
   return m as ArchiveManifest;
 }
 
 /** Recreates the archived work as uncommitted changes on a NEW branch + worktree started at the archive's base. */
-export async function restoreArchive(input: { repo: string; archive: string; branch: string; worktreeRoot: string }): Promise<string> {
+export async function restoreArchive(input: {
+  repo: string;
+  archive: string;
+  branch: string;
+  worktreeRoot: string;
+}): Promise<string> {
   const { repo, branch } = input;
   const manifest = readManifest(input.archive);
   const dir = input.archive.endsWith('.json') ? resolve(input.archive, '..') : input.archive;
-  if (await refCommit(repo, `refs/heads/${branch}`)) throw new LandError(`branch ${branch} already exists; restore never rewrites a branch`, 'branch_exists');
+  if (await refCommit(repo, `refs/heads/${branch}`))
+    throw new LandError(`branch ${branch} already exists; restore never rewrites a branch`, 'branch_exists');
   // `.restored` never collides with a task folder: sanitized task keys never start with a dot.
   const path = join(repoWorktreeDir(input.worktreeRoot, repo), '.restored', sanitizeKey(branch));
   if (existsSync(path)) throw new LandError(`${path} already exists`, 'branch_exists');
@@ -135,7 +162,10 @@ export async function restoreArchive(input: { repo: string; archive: string; bra
     // Both were created just now by this call: undo them rather than leave a half-restored branch.
     await withWorktreeLock(repo, () => git(repo, ['worktree', 'remove', '--force', path]));
     await git(repo, ['branch', '-D', branch]);
-    throw new LandError(`the archived patch does not apply on ${manifest.base.slice(0, 8)}: ${r.stderr.trim()}`, 'patch_failed');
+    throw new LandError(
+      `the archived patch does not apply on ${manifest.base.slice(0, 8)}: ${r.stderr.trim()}`,
+      'patch_failed',
+    );
   }
   return path;
 }
@@ -152,14 +182,22 @@ export interface RemoveInput {
 }
 
 /** Removes an attempt's worktree (and optionally its branch); refuses when that would lose unarchived work. */
-export async function removeAttemptWorktree(input: RemoveInput): Promise<{ removedWorktree: boolean; deletedBranch: boolean }> {
+export async function removeAttemptWorktree(
+  input: RemoveInput,
+): Promise<{ removedWorktree: boolean; deletedBranch: boolean }> {
   const { repo, worktree, branch } = input;
   if (input.deleteBranch && !branch.startsWith('quartet/')) {
-    throw new LandError(`refusing to delete ${branch}: Quartet deletes only branches it created (quartet/…)`, 'not_quartet_branch');
+    throw new LandError(
+      `refusing to delete ${branch}: Quartet deletes only branches it created (quartet/…)`,
+      'not_quartet_branch',
+    );
   }
   const live = existsSync(worktree);
   if (live && !(await isClean(worktree)) && !(input.archive && existsSync(input.archive.patchFile))) {
-    throw new LandError(`${worktree} has uncommitted or untracked changes and no archive was made; archive it first`, 'dirty_worktree');
+    throw new LandError(
+      `${worktree} has uncommitted or untracked changes and no archive was made; archive it first`,
+      'dirty_worktree',
+    );
   }
   if (live && input.beforeRemove) await input.beforeRemove().catch(() => undefined);
   await withWorktreeLock(repo, async () => {

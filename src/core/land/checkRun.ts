@@ -13,7 +13,11 @@ export interface CheckCommand {
  * The check command for an attempt: `configured` (WORKFLOW.md `quartet.check_command` from your checkout,
  * a setting or a launch option; "" = none) wins; else detected from package.json at `base` through git.
  */
-export async function checkCommandFor(repo: string, configured: string | null | undefined, base: string): Promise<CheckCommand | null> {
+export async function checkCommandFor(
+  repo: string,
+  configured: string | null | undefined,
+  base: string,
+): Promise<CheckCommand | null> {
   if (configured === '') return null;
   if (configured) return { command: configured, source: 'configured (quartet.check_command or launch option)' };
   const detected = await baseCheckCommand(repo, base);
@@ -47,13 +51,37 @@ export async function runSandboxedChecks(i: SandboxedCheckInput): Promise<Sandbo
   const plan = await sandboxPlan(full, i.repo, i.allowUnsandboxed);
   if (plan.kind === 'unavailable') {
     const line = notRunMessage(plan.why);
-    return { command: i.command, ok: false, exitCode: null, timedOut: false, durationMs: 0, outputTail: `${line}\n`, report: null, summary: [line], sandboxed: false, profile: null, notRun: true };
+    return {
+      command: i.command,
+      ok: false,
+      exitCode: null,
+      timedOut: false,
+      durationMs: 0,
+      outputTail: `${line}\n`,
+      report: null,
+      summary: [line],
+      sandboxed: false,
+      profile: null,
+      notRun: true,
+    };
   }
   const env = minimalEnv(full, i.tag ?? {});
-  const r = await runChecks({ cwd: i.cwd, command: i.command, timeoutMs: i.timeoutMs, env, onOutput: i.onOutput, sandbox: plan.kind === 'sandboxed' ? plan.sandbox : null });
+  const r = await runChecks({
+    cwd: i.cwd,
+    command: i.command,
+    timeoutMs: i.timeoutMs,
+    env,
+    onOutput: i.onOutput,
+    sandbox: plan.kind === 'sandboxed' ? plan.sandbox : null,
+  });
   if (plan.kind === 'unsandboxed') {
     const note = `ran without the sandbox (quartet.checks.allowUnsandboxed): ${plan.why}`;
-    return { ...r, notRun: false, summary: r.ok ? r.summary : [...r.summary, note], outputTail: `${r.outputTail}\n[${note}]\n` };
+    return {
+      ...r,
+      notRun: false,
+      summary: r.ok ? r.summary : [...r.summary, note],
+      outputTail: `${r.outputTail}\n[${note}]\n`,
+    };
   }
   return { ...r, notRun: false };
 }

@@ -56,7 +56,11 @@ export function isKeyLine(line: string): boolean {
 
 /** The key lines of `text` (at most `max`, in order, trimmed); the last non-empty lines when none match. */
 export function summarizeOutput(text: string, max = MAX_SUMMARY): string[] {
-  const lines = text.replace(ANSI, '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .replace(ANSI, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const key = lines.filter(isKeyLine);
   const picked = key.length ? key.slice(0, max) : lines.slice(-Math.min(max, 5));
   return picked.map((l) => (l.length > MAX_LINE ? `${l.slice(0, MAX_LINE - 1)}…` : l));
@@ -80,7 +84,10 @@ export function checkCommandFromPackageJson(text: string): string | null {
     if (/no test specified/i.test(test)) return null;
     const pre = typeof scripts.pretest === 'string' && scripts.pretest.trim() ? scripts.pretest : null;
     const post = typeof scripts.posttest === 'string' && scripts.posttest.trim() ? scripts.posttest : null;
-    return [pre, test, post].filter((x): x is string => x !== null).map((x) => (pre || post ? `(${x})` : x)).join(' && ');
+    return [pre, test, post]
+      .filter((x): x is string => x !== null)
+      .map((x) => (pre || post ? `(${x})` : x))
+      .join(' && ');
   } catch {
     return null;
   }
@@ -118,7 +125,12 @@ export async function runChecks(opts: CheckOptions): Promise<CheckResult> {
   return { ...r, sandboxed: via !== null, profile: via?.profile ?? null };
 }
 
-async function spawnCheck(opts: CheckOptions, argv: { file: string; args: string[] }, env: Record<string, string | undefined>, started: number): Promise<CheckResult> {
+async function spawnCheck(
+  opts: CheckOptions,
+  argv: { file: string; args: string[] },
+  env: Record<string, string | undefined>,
+  started: number,
+): Promise<CheckResult> {
   let tail = '';
   let all = '';
   let timedOut = false;
@@ -165,5 +177,16 @@ async function spawnCheck(opts: CheckOptions, argv: { file: string; args: string
     summary = summarizeOutput(tail || (r.failed ? (r.message ?? '') : ''));
     if (timedOut) summary.unshift(`timed out after ${Math.round(opts.timeoutMs / 1000)} s`);
   }
-  return { command: opts.command, ok, exitCode, timedOut, durationMs, outputTail: tail, report: parseTestReport(all), summary, sandboxed: false, profile: null };
+  return {
+    command: opts.command,
+    ok,
+    exitCode,
+    timedOut,
+    durationMs,
+    outputTail: tail,
+    report: parseTestReport(all),
+    summary,
+    sandboxed: false,
+    profile: null,
+  };
 }

@@ -23,10 +23,18 @@ export interface ClosePrInput {
 export async function closeAttemptPr(input: ClosePrInput): Promise<ClosedPullRequest> {
   const { pr, branch } = input;
   const base = { number: pr.number, url: pr.url, closed: false, branchDeleted: false };
-  if (!input.github?.token) return { ...base, message: `PR #${pr.number} left open: no GitHub token (close it on GitHub: ${pr.url})` };
-  const [owner = '', repo = ''] = (input.github.owner && input.github.repo ? `${input.github.owner}/${input.github.repo}` : pr.repo).split('/');
+  if (!input.github?.token)
+    return { ...base, message: `PR #${pr.number} left open: no GitHub token (close it on GitHub: ${pr.url})` };
+  const [owner = '', repo = ''] = (
+    input.github.owner && input.github.repo ? `${input.github.owner}/${input.github.repo}` : pr.repo
+  ).split('/');
   try {
-    const octokit = createGithubClient({ token: input.github.token, baseUrl: input.github.baseUrl ?? pr.apiUrl ?? undefined, clock: input.clock, maxRateLimitWaitMs: 10_000 });
+    const octokit = createGithubClient({
+      token: input.github.token,
+      baseUrl: input.github.baseUrl ?? pr.apiUrl ?? undefined,
+      clock: input.clock,
+      maxRateLimitWaitMs: 10_000,
+    });
     const api = new PrApi(octokit, owner, repo);
     const now = await api.get(pr.number);
     if (now.merged) return { ...base, message: `PR #${pr.number} was already merged on GitHub; nothing closed` };
@@ -36,9 +44,15 @@ export async function closeAttemptPr(input: ClosePrInput): Promise<ClosedPullReq
       closed = (await api.close(pr.number)).state === 'closed';
     }
     // The head branch is the attempt's own; a branch someone else named is never deleted.
-    const deleted = branch.startsWith('quartet/') && now.headRef === branch ? (await api.deleteBranch(branch)) === 'deleted' : false;
+    const deleted =
+      branch.startsWith('quartet/') && now.headRef === branch ? (await api.deleteBranch(branch)) === 'deleted' : false;
     const what = closed ? (now.state === 'closed' ? 'was already closed' : 'closed on GitHub') : 'could not be closed';
-    return { ...base, closed, branchDeleted: deleted, message: `PR #${pr.number} ${what}${deleted ? `; deleted ${branch} on GitHub` : ''}` };
+    return {
+      ...base,
+      closed,
+      branchDeleted: deleted,
+      message: `PR #${pr.number} ${what}${deleted ? `; deleted ${branch} on GitHub` : ''}`,
+    };
   } catch (err) {
     return { ...base, message: `PR #${pr.number} left open: ${(err as Error).message}` };
   }

@@ -18,7 +18,11 @@ const OID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
  * Merges `a` and `b` in memory. Exit 0 = clean, 1 = conflicts; git also exits 1 for a ref it cannot
  * resolve, so a conflict must come with a tree id on the first field.
  */
-export async function mergeTree(repo: string, a: string, b: string): Promise<{ conflicts: boolean; files: string[]; tree: string }> {
+export async function mergeTree(
+  repo: string,
+  a: string,
+  b: string,
+): Promise<{ conflicts: boolean; files: string[]; tree: string }> {
   const r = await runGit(repo, ['merge-tree', '--write-tree', '-z', '--name-only', '--no-messages', a, b]);
   const fields = r.stdout.split('\0');
   const tree = fields[0] ?? '';
@@ -30,7 +34,11 @@ export async function mergeTree(repo: string, a: string, b: string): Promise<{ c
 }
 
 /** Would `branch` conflict with each of `others`? (e.g. sibling attempts of the same task). */
-export async function predictConflicts(repo: string, branch: string, others: { id: string; ref: string }[]): Promise<ConflictPrediction[]> {
+export async function predictConflicts(
+  repo: string,
+  branch: string,
+  others: { id: string; ref: string }[],
+): Promise<ConflictPrediction[]> {
   const out: ConflictPrediction[] = [];
   // One at a time: merge-tree is fast, and parallel writes to the object store gain little.
   for (const o of others) {
@@ -41,7 +49,11 @@ export async function predictConflicts(repo: string, branch: string, others: { i
 }
 
 /** Would landing `branch` onto the current tip of `baseRef` conflict? */
-export async function conflictsWithBase(repo: string, baseRef: string, branch: string): Promise<{ conflicts: boolean; files: string[] }> {
+export async function conflictsWithBase(
+  repo: string,
+  baseRef: string,
+  branch: string,
+): Promise<{ conflicts: boolean; files: string[] }> {
   const { conflicts, files } = await mergeTree(repo, baseRef, branch);
   return { conflicts, files };
 }

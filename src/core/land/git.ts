@@ -19,11 +19,17 @@ export interface GitRun {
  */
 export function runGit(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<GitRun> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, env: env ?? process.env, maxBuffer: MAX_BUFFER, windowsHide: true }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      if (code === null) reject(new LandError(`git ${args[0] ?? ''} could not run in ${cwd}: ${err?.message ?? ''}`, 'git_failed'));
-      else resolve({ code, stdout, stderr });
-    });
+    execFile(
+      'git',
+      args,
+      { cwd, env: env ?? process.env, maxBuffer: MAX_BUFFER, windowsHide: true },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        if (code === null)
+          reject(new LandError(`git ${args[0] ?? ''} could not run in ${cwd}: ${err?.message ?? ''}`, 'git_failed'));
+        else resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 

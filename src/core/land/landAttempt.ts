@@ -10,7 +10,8 @@ import { landLocally } from './localLand';
 
 /** Why this attempt cannot land now, or null (pure); `continuing`: a Resolve with agent carries on its own land. */
 export function landProblem(task: LandTask, attempt: AttemptSnapshot, continuing = false): string | null {
-  if (attempt.phase !== 'finished' || !attempt.resultCommit) return `attempt ${attempt.id} is ${attempt.phase}${attempt.resultCommit ? '' : ' with no committed result'}; only finished attempts with changes can land`;
+  if (attempt.phase !== 'finished' || !attempt.resultCommit)
+    return `attempt ${attempt.id} is ${attempt.phase}${attempt.resultCommit ? '' : ' with no committed result'}; only finished attempts with changes can land`;
   if (task.state === 'landed') return `task ${task.id} already landed (${task.landing?.attemptId ?? ''})`;
   if (task.landing?.status === 'running' && !continuing) return `a land of task ${task.id} is already running`;
   return null;
@@ -18,7 +19,13 @@ export function landProblem(task: LandTask, attempt: AttemptSnapshot, continuing
 
 /** The commit message of the land: the task's title, the attempt's own message (not a merge a resolve added), the trailers. */
 export async function landMessage(repo: string, task: LandTask, attempt: AttemptSnapshot): Promise<string> {
-  const body = await git(repo, ['log', '-1', '--no-merges', '--format=%B', attempt.resultCommit ?? attempt.branch]).catch(() => '');
+  const body = await git(repo, [
+    'log',
+    '-1',
+    '--no-merges',
+    '--format=%B',
+    attempt.resultCommit ?? attempt.branch,
+  ]).catch(() => '');
   return `${task.title.slice(0, 72)}\n\n${body.replace(/\n?Quartet-Attempt:.*$/m, '').trim()}\n\nQuartet-Task: ${task.id}\nQuartet-Attempt: ${attempt.id}\n`;
 }
 
@@ -26,16 +33,28 @@ export async function landMessage(repo: string, task: LandTask, attempt: Attempt
  * Land one attempt on its task's base branch, step by step; the task records the progress and outcome.
  * `carried`: steps already shown for this land (Resolve with agent continues its own land).
  */
-export async function landAttempt(host: LandFlowHost, attemptId: string, carried: LandProgress['steps'] | null = null): Promise<LandProgress> {
+export async function landAttempt(
+  host: LandFlowHost,
+  attemptId: string,
+  carried: LandProgress['steps'] | null = null,
+): Promise<LandProgress> {
   const task = host.task(attemptId);
   const attempt = host.attempt(attemptId);
   const problem = landProblem(task, attempt, carried !== null);
   if (problem) throw new LandError(problem, 'refused');
   const { repo } = host;
   const baseTip = await refCommit(repo, `refs/heads/${task.baseRef}`);
-  if (!baseTip) throw new LandError(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`, 'refused');
+  if (!baseTip)
+    throw new LandError(`the base "${task.baseRef}" is not a branch; land needs a branch to advance`, 'refused');
   const prior = carried ?? [];
-  const progress: LandProgress = { attemptId, step: 'prepare', status: 'running', message: '', steps: [...prior], conflictFiles: [] };
+  const progress: LandProgress = {
+    attemptId,
+    step: 'prepare',
+    status: 'running',
+    message: '',
+    steps: [...prior],
+    conflictFiles: [],
+  };
   host.setLanding(task.id, { ...progress });
   const message = await landMessage(repo, task, attempt);
   // The checks ran on the attempt's tip; the landed tree is that same tree only when the tip already contains the base.
@@ -53,12 +72,27 @@ export async function landAttempt(host: LandFlowHost, attemptId: string, carried
       worktreeRoot: host.worktreeRoot(),
       landedBranch: `quartet/landed/${task.key}`,
       // Checks already ran on this exact tree unless the base moved since: then they run on the merged result.
-      checks: baseMoved && command ? { command, timeoutMs: task.options.checkTimeoutMs, env: host.envFor(task.id), tag: { [ATTEMPT_TAG]: attemptId }, allowUnsandboxed: host.allowUnsandboxed() } : null,
+      checks:
+        baseMoved && command
+          ? {
+              command,
+              timeoutMs: task.options.checkTimeoutMs,
+              env: host.envFor(task.id),
+              tag: { [ATTEMPT_TAG]: attemptId },
+              allowUnsandboxed: host.allowUnsandboxed(),
+            }
+          : null,
       // The steps name the check that ran: "skipped — no check command" beside a green `npm test` misleads.
-      checksSkipped: !command ? 'no check command' : `\`${command}\` ${attempt.checks?.state === 'passed' ? 'passed' : 'ran'} on this exact tree (the attempt's checks)`,
+      checksSkipped: !command
+        ? 'no check command'
+        : `\`${command}\` ${attempt.checks?.state === 'passed' ? 'passed' : 'ran'} on this exact tree (the attempt's checks)`,
       onStep: (step, status, detail) => {
         progress.step = step;
-        progress.steps = [...prior, ...progress.steps.slice(prior.length).filter((s) => s.step !== step), { step, status, detail }];
+        progress.steps = [
+          ...prior,
+          ...progress.steps.slice(prior.length).filter((s) => s.step !== step),
+          { step, status, detail },
+        ];
         host.setLanding(task.id, { ...progress });
       },
     });
@@ -76,11 +110,24 @@ export async function landAttempt(host: LandFlowHost, attemptId: string, carried
   };
   host.log(`task=${task.id} attempt=${attemptId} land=${result.status} ${result.message}`);
   if (result.status === 'landed' || result.status === 'landed_aside') {
-    await host.landed(task.id, attemptId, { commit: result.commit, aside: result.status === 'landed_aside' ? result.branch : null, message: result.message }, final, null);
+    await host.landed(
+      task.id,
+      attemptId,
+      {
+        commit: result.commit,
+        aside: result.status === 'landed_aside' ? result.branch : null,
+        message: result.message,
+      },
+      final,
+      null,
+    );
   } else {
     host.setLanding(task.id, final);
     // The land found what the prediction may have missed (the base moved since): the attempt shows it, and can be resolved.
-    if (result.status === 'conflict') host.patchAttempt(attemptId, (a) => ({ conflicts: { withBase: true, files: result.files, withAttempts: a.conflicts?.withAttempts ?? [] } }));
+    if (result.status === 'conflict')
+      host.patchAttempt(attemptId, (a) => ({
+        conflicts: { withBase: true, files: result.files, withAttempts: a.conflicts?.withAttempts ?? [] },
+      }));
   }
   return final;
 }

@@ -5,7 +5,10 @@ import type { Clock } from '../execution/clock';
 import type { GithubCredentials } from '../contract/land';
 
 /** A task as the land flows read it; the orchestrator's record is one. */
-export interface LandTask extends Pick<TaskSnapshot, 'id' | 'key' | 'title' | 'prompt' | 'state' | 'baseRef' | 'landing'> {
+export interface LandTask extends Pick<
+  TaskSnapshot,
+  'id' | 'key' | 'title' | 'prompt' | 'state' | 'baseRef' | 'landing'
+> {
   options: { landMode: 'squash' | 'merge'; checkTimeoutMs: number; checkCommand: string | null };
   attempts: readonly AttemptSnapshot[];
 }
@@ -51,7 +54,13 @@ export interface LandFlowHost {
   /** A secret (a GitHub token) to scrub from the task's journals and the log. */
   addSecret(taskId: string, value: string): void;
   /** The land happened: the orchestrator records it (attempt and task landed, cleanup, other tasks flagged). */
-  landed(taskId: string, attemptId: string, outcome: LandOutcome, final: LandProgress, github: GithubCredentials | null): Promise<void>;
+  landed(
+    taskId: string,
+    attemptId: string,
+    outcome: LandOutcome,
+    final: LandProgress,
+    github: GithubCredentials | null,
+  ): Promise<void>;
   log(line: string): void;
   clock?: Clock;
 }

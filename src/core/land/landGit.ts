@@ -12,13 +12,19 @@ export type MergeOutcome =
   | { kind: 'error'; message: string };
 
 /** Merges `attemptBranch` into the temporary worktree `dir` (detached at the base tip) and commits as Quartet. */
-export async function mergeInWorktree(dir: string, attemptBranch: string, mode: 'squash' | 'merge', message: string): Promise<MergeOutcome> {
+export async function mergeInWorktree(
+  dir: string,
+  attemptBranch: string,
+  mode: 'squash' | 'merge',
+  message: string,
+): Promise<MergeOutcome> {
   const before = await refCommit(dir, 'HEAD');
   // --no-verify: the user's commit hooks do not gate Quartet's merge; the checks step does.
   // The identity matters for squash too: a non-fast-forward `merge --squash` refuses to run without one.
-  const args = mode === 'squash'
-    ? [...QUARTET_GIT_IDENTITY, 'merge', '--squash', attemptBranch]
-    : [...QUARTET_GIT_IDENTITY, 'merge', '--no-ff', '--no-verify', '--no-edit', '-m', message, attemptBranch];
+  const args =
+    mode === 'squash'
+      ? [...QUARTET_GIT_IDENTITY, 'merge', '--squash', attemptBranch]
+      : [...QUARTET_GIT_IDENTITY, 'merge', '--no-ff', '--no-verify', '--no-edit', '-m', message, attemptBranch];
   const r = await runGit(dir, args);
   if (r.code !== 0) {
     const u = await runGit(dir, ['diff', '--name-only', '--diff-filter=U', '-z']);
@@ -60,7 +66,8 @@ export interface AdvanceInput {
  */
 export async function advanceBase(a: AdvanceInput): Promise<AdvanceOutcome> {
   const current = await refCommit(a.repo, `refs/heads/${a.baseBranch}`);
-  if (current !== a.expected) return { kind: 'moved', detail: `${a.baseBranch} moved to ${short(current)} while landing` };
+  if (current !== a.expected)
+    return { kind: 'moved', detail: `${a.baseBranch} moved to ${short(current)} while landing` };
   const co = await checkoutOf(a.repo, a.baseBranch);
   if (!co) {
     const r = await runGit(a.repo, ['update-ref', '-m', a.reflog, `refs/heads/${a.baseBranch}`, a.commit, a.expected]);
@@ -71,7 +78,9 @@ export async function advanceBase(a: AdvanceInput): Promise<AdvanceOutcome> {
   const overwrites = (await isClean(co.path)) ? await ignoredInTheWay(co.path, a.expected, a.commit) : null;
   if (overwrites === null || overwrites.length) {
     if (await checkoutOf(a.repo, a.landedBranch)) {
-      const why = overwrites?.length ? `the landed commit would overwrite ignored files in your checkout (${overwrites.join(', ')})` : 'your checkout has uncommitted changes';
+      const why = overwrites?.length
+        ? `the landed commit would overwrite ignored files in your checkout (${overwrites.join(', ')})`
+        : 'your checkout has uncommitted changes';
       return { kind: 'refused', message: `${why} and ${a.landedBranch} is checked out somewhere; nothing was moved` };
     }
     // The landed branch is Quartet's own (quartet/landed/<task key>): a newer land of the task replaces it.

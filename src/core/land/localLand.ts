@@ -5,7 +5,17 @@ import { canonicalPath } from '../execution/pathSafety';
 import type { CheckResult } from './checks';
 import { describeCheckRun, runSandboxedChecks } from './checkRun';
 import { refCommit } from './git';
-import { isTerminal, nextLandState, stepStatus, type LandState, type LandStep, type LandTerminal, type StepRecord, type StepResults, type StepStatus } from './landSteps';
+import {
+  isTerminal,
+  nextLandState,
+  stepStatus,
+  type LandState,
+  type LandStep,
+  type LandTerminal,
+  type StepRecord,
+  type StepResults,
+  type StepStatus,
+} from './landSteps';
 import { advanceBase, mergeInWorktree, type AdvanceOutcome } from './landGit';
 import { withTempWorktree } from './tempWorktree';
 
@@ -23,7 +33,13 @@ export interface LandInput {
    * Checks on the merged result, run in Codex's sandbox (land/checkRun.ts). `command` comes from the base or the
    * person's setting, never from the attempt; `env` names the Codex binary and CODEX_HOME (default: this process's).
    */
-  checks?: { command: string; timeoutMs: number; env?: Record<string, string | undefined>; tag?: Record<string, string>; allowUnsandboxed?: boolean } | null;
+  checks?: {
+    command: string;
+    timeoutMs: number;
+    env?: Record<string, string | undefined>;
+    tag?: Record<string, string>;
+    allowUnsandboxed?: boolean;
+  } | null;
   /** Why no checks run in the land (shown in its steps): e.g. they already passed on this exact tree. */
   checksSkipped?: string;
   onStep?: (step: LandState, status: StepStatus, detail: string) => void;
@@ -92,12 +108,21 @@ async function landRound(input: LandInput, round: number, emit: Emit, found: Fou
   };
   const { repo, baseBranch, attemptBranch } = input;
   const mode = input.mode ?? 'squash';
-  emit('prepare', 'running', round === 1 ? `landing ${attemptBranch} onto ${baseBranch} (${mode})` : `${baseBranch} moved; starting over`);
+  emit(
+    'prepare',
+    'running',
+    round === 1 ? `landing ${attemptBranch} onto ${baseBranch} (${mode})` : `${baseBranch} moved; starting over`,
+  );
   const base = await refCommit(repo, `refs/heads/${baseBranch}`);
   const tip = await refCommit(repo, `refs/heads/${attemptBranch}`);
   // Quartet only writes branches it owns; the landed branch must be one of them.
-  const problem = !base ? `base branch ${baseBranch} does not exist` : !tip ? `attempt branch ${attemptBranch} does not exist`
-    : !input.landedBranch.startsWith('quartet/') ? `landed branch ${input.landedBranch} is not a quartet/ branch` : null;
+  const problem = !base
+    ? `base branch ${baseBranch} does not exist`
+    : !tip
+      ? `attempt branch ${attemptBranch} does not exist`
+      : !input.landedBranch.startsWith('quartet/')
+        ? `landed branch ${input.landedBranch} is not a quartet/ branch`
+        : null;
   if (problem || !base || !tip) {
     found.message = problem ?? 'nothing to land';
     const next = end('prepare', 'refused', found.message);
@@ -119,7 +144,13 @@ async function landRound(input: LandInput, round: number, emit: Emit, found: Fou
 type End = <S extends LandStep>(step: S, result: StepResults[S], detail: string) => LandState;
 
 /** The steps inside the temporary worktree; each reports its result to the machine and notes what the outcome needs. */
-function roundSteps(input: LandInput, at: { dir: string; base: string; mode: 'squash' | 'merge' }, emit: Emit, end: End, found: Found): Record<'merge' | 'checks' | 'advance', () => Promise<LandState>> {
+function roundSteps(
+  input: LandInput,
+  at: { dir: string; base: string; mode: 'squash' | 'merge' },
+  emit: Emit,
+  end: End,
+  found: Found,
+): Record<'merge' | 'checks' | 'advance', () => Promise<LandState>> {
   const { repo, baseBranch, attemptBranch } = input;
   const { dir, base, mode } = at;
   return {
@@ -132,7 +163,10 @@ function roundSteps(input: LandInput, at: { dir: string; base: string; mode: 'sq
         return end('merge', 'conflict', m.files.join(', '));
       }
       if (m.kind !== 'ok') {
-        found.message = m.kind === 'empty' ? `nothing to land: ${attemptBranch} has no changes that are not already on ${baseBranch}` : m.message;
+        found.message =
+          m.kind === 'empty'
+            ? `nothing to land: ${attemptBranch} has no changes that are not already on ${baseBranch}`
+            : m.message;
         return end('merge', m.kind === 'empty' ? 'empty' : 'refused', found.message);
       }
       found.commit = m.commit;
@@ -143,26 +177,61 @@ function roundSteps(input: LandInput, at: { dir: string; base: string; mode: 'sq
       const c = input.checks;
       if (!c) return end('checks', 'skipped', input.checksSkipped ?? 'no check command');
       emit('checks', 'running', `\`${c.command}\` on the merged result`);
-      const ran = await runSandboxedChecks({ repo, cwd: dir, command: c.command, timeoutMs: c.timeoutMs, env: c.env ?? process.env, tag: c.tag, allowUnsandboxed: c.allowUnsandboxed ?? false, onOutput: input.onCheckOutput });
+      const ran = await runSandboxedChecks({
+        repo,
+        cwd: dir,
+        command: c.command,
+        timeoutMs: c.timeoutMs,
+        env: c.env ?? process.env,
+        tag: c.tag,
+        allowUnsandboxed: c.allowUnsandboxed ?? false,
+        onOutput: input.onCheckOutput,
+      });
       found.checks = ran;
       found.message = `checks ${ran.notRun ? 'not run' : 'failed'} (${c.command}); ${baseBranch} was not moved`;
       // The step names the check that ran and whether the sandbox held it.
-      return end('checks', ran.ok ? 'passed' : 'failed', ran.ok ? `${describeCheckRun(ran)} passed in ${ran.durationMs} ms` : ran.notRun ? describeCheckRun(ran) : [`${describeCheckRun(ran)} failed`, ...ran.summary].join('\n'));
+      return end(
+        'checks',
+        ran.ok ? 'passed' : 'failed',
+        ran.ok
+          ? `${describeCheckRun(ran)} passed in ${ran.durationMs} ms`
+          : ran.notRun
+            ? describeCheckRun(ran)
+            : [`${describeCheckRun(ran)} failed`, ...ran.summary].join('\n'),
+      );
     },
     advance: async () => {
       emit('advance', 'running', `${baseBranch} ${base.slice(0, 8)} → ${found.commit.slice(0, 8)}`);
-      const a = await advanceBase({ repo, baseBranch, expected: base, commit: found.commit, landedBranch: input.landedBranch, reflog: `quartet land ${attemptBranch}` });
+      const a = await advanceBase({
+        repo,
+        baseBranch,
+        expected: base,
+        commit: found.commit,
+        landedBranch: input.landedBranch,
+        reflog: `quartet land ${attemptBranch}`,
+      });
       found.advance = a;
       found.base = base;
       if (a.kind === 'moved') found.message = `${baseBranch} kept moving while landing (${a.detail}); try again`;
       if (a.kind === 'refused') found.message = a.message;
-      if (a.kind === 'advanced') found.message = `landed ${attemptBranch} on ${baseBranch} as ${found.commit.slice(0, 8)}${a.checkout ? `; fast-forwarded ${a.checkout}` : ''}`;
+      if (a.kind === 'advanced')
+        found.message = `landed ${attemptBranch} on ${baseBranch} as ${found.commit.slice(0, 8)}${a.checkout ? `; fast-forwarded ${a.checkout}` : ''}`;
       if (a.kind === 'aside') {
         found.message = a.overwrites.length
           ? `landing would overwrite ignored files in your checkout: ${a.overwrites.join(', ')}; ${baseBranch} was not moved and nothing was touched. The result is on ${a.branch}: move those files aside, then run git merge --ff-only ${a.branch}`
           : `your checkout has uncommitted changes; ${baseBranch} was not moved. The result is on ${a.branch}: commit or stash your changes, then run git merge --ff-only ${a.branch}`;
       }
-      return end('advance', a.kind, a.kind === 'moved' ? a.detail : a.kind === 'refused' ? a.message : a.kind === 'aside' ? a.branch : a.checkout ?? 'ref only');
+      return end(
+        'advance',
+        a.kind,
+        a.kind === 'moved'
+          ? a.detail
+          : a.kind === 'refused'
+            ? a.message
+            : a.kind === 'aside'
+              ? a.branch
+              : (a.checkout ?? 'ref only'),
+      );
     },
   };
 }
@@ -172,7 +241,17 @@ function outcome(state: LandTerminal, f: Found, steps: StepRecord[]): LandResult
   const { message } = f;
   if (state === 'conflict') return { status: 'conflict', files: f.files, message, steps };
   if (state === 'checks_failed' && f.checks) return { status: 'checks_failed', checks: f.checks, message, steps };
-  if (state === 'done' && f.advance?.kind === 'advanced') return { status: 'landed', commit: f.commit, previous: f.base, checkoutUpdated: f.advance.checkout, checks: f.checks, message, steps };
-  if (state === 'done' && f.advance?.kind === 'aside') return { status: 'landed_aside', branch: f.advance.branch, commit: f.commit, checks: f.checks, message, steps };
+  if (state === 'done' && f.advance?.kind === 'advanced')
+    return {
+      status: 'landed',
+      commit: f.commit,
+      previous: f.base,
+      checkoutUpdated: f.advance.checkout,
+      checks: f.checks,
+      message,
+      steps,
+    };
+  if (state === 'done' && f.advance?.kind === 'aside')
+    return { status: 'landed_aside', branch: f.advance.branch, commit: f.commit, checks: f.checks, message, steps };
   return { status: 'refused', message, steps };
 }

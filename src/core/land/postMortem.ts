@@ -42,16 +42,26 @@ export function postMortem(records: JournalRecord[]): string {
   }
   const sorted = [...files].sort();
   const shown = sorted.slice(0, MAX_FILES).join(', ');
-  lines.push(sorted.length ? `Files touched (${sorted.length}): ${shown}${sorted.length > MAX_FILES ? `, +${sorted.length - MAX_FILES} more` : ''}` : 'Files touched: none');
+  lines.push(
+    sorted.length
+      ? `Files touched (${sorted.length}): ${shown}${sorted.length > MAX_FILES ? `, +${sorted.length - MAX_FILES} more` : ''}`
+      : 'Files touched: none',
+  );
 
   const committed = events.filter((e) => e.type === 'committed').pop();
-  if (committed?.type === 'committed') lines.push(`Committed ${committed.commit.slice(0, 8)} (${committed.files} files)`);
+  if (committed?.type === 'committed')
+    lines.push(`Committed ${committed.commit.slice(0, 8)} (${committed.files} files)`);
 
   const lastError = [...events].reverse().find((e) => e.type === 'error' || (e.type === 'turn_completed' && e.error));
   if (lastError?.type === 'error') lines.push(`Last error: ${clip(lastError.message, 300)}`);
-  else if (lastError?.type === 'turn_completed') lines.push(`Last error: turn ${lastError.status}: ${clip(lastError.error ?? '', 300)}`);
+  else if (lastError?.type === 'turn_completed')
+    lines.push(`Last error: turn ${lastError.status}: ${clip(lastError.error ?? '', 300)}`);
 
   const final = events.filter((e) => e.type === 'agent_message').pop();
-  lines.push(final?.type === 'agent_message' ? `Final message: ${clip(final.text.replace(/\s+/g, ' '), MAX_MESSAGE)}` : 'Final message: none');
+  lines.push(
+    final?.type === 'agent_message'
+      ? `Final message: ${clip(final.text.replace(/\s+/g, ' '), MAX_MESSAGE)}`
+      : 'Final message: none',
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -16,7 +16,11 @@ export type BaseMerge =
  */
 export async function mergeBaseIntoWorktree(worktree: string, ref: string, message: string): Promise<BaseMerge> {
   const dirty = await dirtyPaths(worktree);
-  if (dirty.length) return { kind: 'refused', message: `${worktree} has uncommitted changes (${dirty.slice(0, 5).join(', ')}); not merging the base into it` };
+  if (dirty.length)
+    return {
+      kind: 'refused',
+      message: `${worktree} has uncommitted changes (${dirty.slice(0, 5).join(', ')}); not merging the base into it`,
+    };
   const preMerge = await refCommit(worktree, 'HEAD');
   if (!preMerge) return { kind: 'refused', message: `${worktree} has no HEAD` };
   const m = await startBaseMerge(worktree, ref);
@@ -37,17 +41,43 @@ export type LocalUpdate =
  * After GitHub merged the PR: move the local base to the fetched base, fast-forward only, by the same rules
  * as a local land (a clean checkout of the base follows; a dirty one gets the result on `landedBranch`).
  */
-export async function updateLocalBase(repo: string, baseBranch: string, fetched: string, landedBranch: string): Promise<LocalUpdate> {
+export async function updateLocalBase(
+  repo: string,
+  baseBranch: string,
+  fetched: string,
+  landedBranch: string,
+): Promise<LocalUpdate> {
   const local = await refCommit(repo, `refs/heads/${baseBranch}`);
   if (!local) return { kind: 'skipped', detail: `there is no local ${baseBranch}` };
   if (local === fetched) return { kind: 'skipped', detail: `${baseBranch} is already at ${fetched.slice(0, 8)}` };
   const ff = await runGit(repo, ['merge-base', '--is-ancestor', local, fetched]);
-  if (ff.code !== 0) return { kind: 'skipped', detail: `local ${baseBranch} has commits that are not on the remote; it was not moved (pull when ready)` };
-  const a = await advanceBase({ repo, baseBranch, expected: local, commit: fetched, landedBranch, reflog: `quartet land (PR merged) ${fetched.slice(0, 8)}` });
-  if (a.kind === 'advanced') return { kind: 'advanced', detail: `${baseBranch} ${local.slice(0, 8)} → ${fetched.slice(0, 8)}${a.checkout ? `; fast-forwarded ${a.checkout}` : ''}` };
+  if (ff.code !== 0)
+    return {
+      kind: 'skipped',
+      detail: `local ${baseBranch} has commits that are not on the remote; it was not moved (pull when ready)`,
+    };
+  const a = await advanceBase({
+    repo,
+    baseBranch,
+    expected: local,
+    commit: fetched,
+    landedBranch,
+    reflog: `quartet land (PR merged) ${fetched.slice(0, 8)}`,
+  });
+  if (a.kind === 'advanced')
+    return {
+      kind: 'advanced',
+      detail: `${baseBranch} ${local.slice(0, 8)} → ${fetched.slice(0, 8)}${a.checkout ? `; fast-forwarded ${a.checkout}` : ''}`,
+    };
   if (a.kind === 'aside') {
-    const why = a.overwrites.length ? `the merged result would overwrite ignored files in your checkout (${a.overwrites.join(', ')})` : 'your checkout has uncommitted changes';
-    return { kind: 'aside', branch: a.branch, detail: `${why}; ${baseBranch} was not moved; the merged result is on ${a.branch}` };
+    const why = a.overwrites.length
+      ? `the merged result would overwrite ignored files in your checkout (${a.overwrites.join(', ')})`
+      : 'your checkout has uncommitted changes';
+    return {
+      kind: 'aside',
+      branch: a.branch,
+      detail: `${why}; ${baseBranch} was not moved; the merged result is on ${a.branch}`,
+    };
   }
   return { kind: 'failed', detail: a.kind === 'moved' ? a.detail : a.message };
 }

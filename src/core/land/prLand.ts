@@ -12,13 +12,29 @@ import { prView, type PrFeedbackEvent } from './prObserve';
 import { current, waitStep } from './prWait';
 import { fixReply } from './prText';
 import { fixFeedback, resolveConflicts, type Emit } from './prFix';
-import { isPrTerminal, nextPrState, pollDelayMs, prStepStatus, type PollPolicy, type PrObservation, type PrState, type PrStep, type PrStepResults, type PrTerminal, type WaitDecision } from './prSteps';
+import {
+  isPrTerminal,
+  nextPrState,
+  pollDelayMs,
+  prStepStatus,
+  type PollPolicy,
+  type PrObservation,
+  type PrState,
+  type PrStep,
+  type PrStepResults,
+  type PrTerminal,
+  type WaitDecision,
+} from './prSteps';
 
 /**
  * A follow-up Codex turn on the attempt's own thread; Quartet commits what it leaves. With `conflicts` the
  * worktree is mid-merge: the turn's result is accepted only without markers (else the merge is rolled back).
  */
-export type RunFixTurn = (attemptId: string, prompt: string, conflicts?: { files: string[]; preMerge: string; baseRef: string }) => Promise<{ ok: boolean; message?: string }>;
+export type RunFixTurn = (
+  attemptId: string,
+  prompt: string,
+  conflicts?: { files: string[]; preMerge: string; baseRef: string },
+) => Promise<{ ok: boolean; message?: string }>;
 
 export interface PrLandInput {
   repo: string;
@@ -101,7 +117,23 @@ export async function landAsPullRequest(i: PrLandInput): Promise<PrLandResult> {
     emit(step, prStepStatus(step, result), detail);
     return nextPrState(step, result);
   };
-  const found: Found = { pr: null, view: null, obs: null, self: null, pushed: '', fixes: 0, decision: null, sent: new Set(), journaled: new Set(), checksSentFor: null, headSince: i.clock.now(), polls: 0, mergeCommit: null, aside: null, message: '' };
+  const found: Found = {
+    pr: null,
+    view: null,
+    obs: null,
+    self: null,
+    pushed: '',
+    fixes: 0,
+    decision: null,
+    sent: new Set(),
+    journaled: new Set(),
+    checksSentFor: null,
+    headSince: i.clock.now(),
+    polls: 0,
+    mergeCommit: null,
+    aside: null,
+    message: '',
+  };
   const run = prLandSteps(i, found, emit, end);
   let state: PrState = 'push';
   while (!isPrTerminal(state)) state = await run[state]();
@@ -111,7 +143,14 @@ export async function landAsPullRequest(i: PrLandInput): Promise<PrLandResult> {
 function finish(state: PrTerminal, f: Found, steps: PrStepRecord[], emit: Emit): PrLandResult {
   emit(state, state === 'done' ? 'ok' : 'failed', f.message);
   const status: PrLandResult['status'] = state === 'done' ? (f.aside ? 'landed_aside' : 'landed') : state;
-  return { status, message: f.message, pr: f.view, mergeCommit: state === 'done' ? f.mergeCommit : null, aside: state === 'done' ? f.aside : null, steps };
+  return {
+    status,
+    message: f.message,
+    pr: f.view,
+    mergeCommit: state === 'done' ? f.mergeCommit : null,
+    aside: state === 'done' ? f.aside : null,
+    steps,
+  };
 }
 
 const errorText = (err: unknown): string => (err as Error).message;
@@ -119,7 +158,15 @@ const errorText = (err: unknown): string => (err as Error).message;
 /** Each step: runs, notes what later steps and the outcome need, and reports its result to the machine. */
 function prLandSteps(i: PrLandInput, f: Found, emit: Emit, end: End): Record<PrStep, () => Promise<PrState>> {
   const { api, target } = i;
-  const push = (): Promise<string> => pushBranch({ repo: i.repo, remote: target.remote, remoteUrl: target.remoteUrl, branch: i.branch, baseBranch: i.baseBranch, token: i.token });
+  const push = (): Promise<string> =>
+    pushBranch({
+      repo: i.repo,
+      remote: target.remote,
+      remoteUrl: target.remoteUrl,
+      branch: i.branch,
+      baseBranch: i.baseBranch,
+      token: i.token,
+    });
   const report = (p: PrInfo, obs: PrObservation | null): void => {
     f.view = prView(p, obs, f.fixes);
     i.onPr?.(f.view);
@@ -132,7 +179,11 @@ function prLandSteps(i: PrLandInput, f: Found, emit: Emit, end: End): Record<PrS
         f.pushed = await push();
       } catch (err) {
         f.message = errorText(err);
-        return end('push', err instanceof GithubError && err.reason === 'github_push_rejected' ? 'rejected' : 'failed', f.message);
+        return end(
+          'push',
+          err instanceof GithubError && err.reason === 'github_push_rejected' ? 'rejected' : 'failed',
+          f.message,
+        );
       }
       return end('push', 'ok', f.pushed.slice(0, 8));
     },
@@ -158,7 +209,8 @@ function prLandSteps(i: PrLandInput, f: Found, emit: Emit, end: End): Record<PrS
       if (!d) throw new Error('a fix step without a decision to act on');
       f.fixes++;
       report(pr, f.obs);
-      const fixed = d.kind === 'conflict' ? await resolveConflicts(i, pr, emit) : await fixFeedback(i, pr, d, f.sent, emit);
+      const fixed =
+        d.kind === 'conflict' ? await resolveConflicts(i, pr, emit) : await fixFeedback(i, pr, d, f.sent, emit);
       if (fixed.result === 'failed') {
         f.message = `${fixed.detail}; PR #${pr.number} stays open: ${pr.url}`;
         return end('fix', 'failed', fixed.detail);
@@ -171,7 +223,11 @@ function prLandSteps(i: PrLandInput, f: Found, emit: Emit, end: End): Record<PrS
         f.pushed = await push();
       } catch (err) {
         f.message = errorText(err);
-        return end('fix', err instanceof GithubError && err.reason === 'github_push_rejected' ? 'push_rejected' : 'push_failed', f.message);
+        return end(
+          'fix',
+          err instanceof GithubError && err.reason === 'github_push_rejected' ? 'push_rejected' : 'push_failed',
+          f.message,
+        );
       }
       if (d.kind === 'fix') await api.comment(pr.number, fixReply(f.pushed, fixed.summary, d)).catch(() => undefined);
       f.headSince = i.clock.now();
@@ -182,7 +238,12 @@ function prLandSteps(i: PrLandInput, f: Found, emit: Emit, end: End): Record<PrS
       const pr = current(f);
       emit('merge', 'running', `${i.mode} #${pr.number} at ${f.pushed.slice(0, 8)}`);
       try {
-        const m = await api.merge(pr.number, { sha: f.pushed, method: i.mode, title: `${i.title} (#${pr.number})`, message: i.mergeMessage });
+        const m = await api.merge(pr.number, {
+          sha: f.pushed,
+          method: i.mode,
+          title: `${i.title} (#${pr.number})`,
+          message: i.mergeMessage,
+        });
         if (m.kind === 'merged') {
           report({ ...pr, state: 'closed', merged: true, mergeCommitSha: m.sha }, f.obs);
           f.mergeCommit = m.sha;
@@ -200,7 +261,11 @@ function prLandSteps(i: PrLandInput, f: Found, emit: Emit, end: End): Record<PrS
       emit('delete-branch', 'running', `${target.remote}/${i.branch}`);
       try {
         const d = await api.deleteBranch(i.branch);
-        return end('delete-branch', d, d === 'deleted' ? `deleted ${i.branch} on GitHub` : `${i.branch} was already gone`);
+        return end(
+          'delete-branch',
+          d,
+          d === 'deleted' ? `deleted ${i.branch} on GitHub` : `${i.branch} was already gone`,
+        );
       } catch (err) {
         return end('delete-branch', 'failed', errorText(err));
       }
@@ -211,7 +276,13 @@ function prLandSteps(i: PrLandInput, f: Found, emit: Emit, end: End): Record<PrS
       let local: string;
       let next: PrState;
       try {
-        const fetched = await fetchBranch({ repo: i.repo, remote: target.remote, remoteUrl: target.remoteUrl, branch: i.baseBranch, token: i.token });
+        const fetched = await fetchBranch({
+          repo: i.repo,
+          remote: target.remote,
+          remoteUrl: target.remoteUrl,
+          branch: i.baseBranch,
+          token: i.token,
+        });
         const u = await updateLocalBase(i.repo, i.baseBranch, fetched, i.landedBranch);
         if (u.kind === 'aside') f.aside = u.branch;
         local = u.detail;

@@ -6,10 +6,21 @@ import type { PrApi, PrInfo } from '../github/prApi';
 import { newFeedback, skippedFeedback, summarizeChecks, summarizeReviews } from '../github/prState';
 import type { PrObservation } from './prSteps';
 
-export async function observePr(api: PrApi, number: number, pushedSha: string, self: string | null, sent: ReadonlySet<string>): Promise<{ pr: PrInfo; obs: PrObservation }> {
+export async function observePr(
+  api: PrApi,
+  number: number,
+  pushedSha: string,
+  self: string | null,
+  sent: ReadonlySet<string>,
+): Promise<{ pr: PrInfo; obs: PrObservation }> {
   const pr = await api.get(number);
   // Checks of the commit Quartet pushed: GitHub may not show it as the head yet, and then decide() waits.
-  const [runs, statuses, reviews, comments] = await Promise.all([api.checkRuns(pushedSha), api.statuses(pushedSha), api.reviews(number), api.reviewComments(number)]);
+  const [runs, statuses, reviews, comments] = await Promise.all([
+    api.checkRuns(pushedSha),
+    api.statuses(pushedSha),
+    api.reviews(number),
+    api.reviewComments(number),
+  ]);
   const obs: PrObservation = {
     state: pr.state,
     merged: pr.merged,
@@ -31,7 +42,9 @@ export function prView(pr: PrInfo, obs: PrObservation | null, fixes: number): La
     number: pr.number,
     url: pr.url,
     state: pr.merged ? 'merged' : pr.state,
-    checks: obs ? { state: obs.checks.state, failing: obs.checks.failing.map((f) => f.name), pending: obs.checks.pending } : { state: 'pending', failing: [], pending: [] },
+    checks: obs
+      ? { state: obs.checks.state, failing: obs.checks.failing.map((f) => f.name), pending: obs.checks.pending }
+      : { state: 'pending', failing: [], pending: [] },
     reviews: obs ? obs.reviews : { approved: [], changesRequested: [] },
     fixes,
   };
@@ -51,16 +64,28 @@ export function feedbackEvents(pr: PrInfo, obs: PrObservation, seen: Set<string>
     if (seen.has(f.key)) continue;
     seen.add(f.key);
     out.push({
-      type: 'pr_feedback', kind: f.kind === 'review' ? 'review' : 'review_comment', pr: pr.number, url: f.url ?? pr.url, author: f.author,
-      ...(f.path ? { path: f.path } : {}), ...(f.line !== null ? { line: f.line } : {}), body: f.body,
+      type: 'pr_feedback',
+      kind: f.kind === 'review' ? 'review' : 'review_comment',
+      pr: pr.number,
+      url: f.url ?? pr.url,
+      author: f.author,
+      ...(f.path ? { path: f.path } : {}),
+      ...(f.line !== null ? { line: f.line } : {}),
+      body: f.body,
     });
   }
   for (const f of obs.skipped) {
     if (seen.has(f.key)) continue;
     seen.add(f.key);
     out.push({
-      type: 'pr_feedback', kind: f.kind === 'review' ? 'review' : 'review_comment', pr: pr.number, url: f.url ?? pr.url, author: f.author,
-      ...(f.path ? { path: f.path } : {}), ...(f.line !== null ? { line: f.line } : {}), body: f.body,
+      type: 'pr_feedback',
+      kind: f.kind === 'review' ? 'review' : 'review_comment',
+      pr: pr.number,
+      url: f.url ?? pr.url,
+      author: f.author,
+      ...(f.path ? { path: f.path } : {}),
+      ...(f.line !== null ? { line: f.line } : {}),
+      body: f.body,
       skipped: `${f.author} has no write access to the repository (${f.role ?? 'no author_association'}); not sent to the agent`,
     });
   }
@@ -68,7 +93,15 @@ export function feedbackEvents(pr: PrInfo, obs: PrObservation, seen: Set<string>
     const key = `check:${c.name}:${obs.pushedSha}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ type: 'pr_feedback', kind: 'check_failed', pr: pr.number, url: c.url ?? pr.url, author: 'checks', body: c.output || c.conclusion, check: c.name });
+    out.push({
+      type: 'pr_feedback',
+      kind: 'check_failed',
+      pr: pr.number,
+      url: c.url ?? pr.url,
+      author: 'checks',
+      body: c.output || c.conclusion,
+      check: c.name,
+    });
   }
   return out;
 }

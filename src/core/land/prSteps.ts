@@ -53,27 +53,47 @@ const names = (xs: readonly string[]): string => xs.join(', ');
 export function decide(o: PrObservation, c: WaitContext): WaitDecision {
   if (o.merged) return { kind: 'merged' };
   if (o.state === 'closed') return { kind: 'closed' };
-  if (c.waitedMs >= c.maxWaitMs) return { kind: 'needs_you', why: `waited ${Math.round(c.waitedMs / 60_000)} min for checks and reviews on ${o.headSha.slice(0, 8)}; the PR stays open` };
-  if (o.headSha !== o.pushedSha) return { kind: 'wait', why: `GitHub does not show the pushed commit ${o.pushedSha.slice(0, 8)} yet` };
+  if (c.waitedMs >= c.maxWaitMs)
+    return {
+      kind: 'needs_you',
+      why: `waited ${Math.round(c.waitedMs / 60_000)} min for checks and reviews on ${o.headSha.slice(0, 8)}; the PR stays open`,
+    };
+  if (o.headSha !== o.pushedSha)
+    return { kind: 'wait', why: `GitHub does not show the pushed commit ${o.pushedSha.slice(0, 8)} yet` };
   const capped = c.fixes >= c.maxFixes;
   if (o.mergeable === false && o.mergeableState === 'dirty') {
-    return capped ? { kind: 'needs_you', why: `the PR conflicts with its base and ${c.fixes} fix turns are used up` } : { kind: 'conflict' };
+    return capped
+      ? { kind: 'needs_you', why: `the PR conflicts with its base and ${c.fixes} fix turns are used up` }
+      : { kind: 'conflict' };
   }
   if (o.checks.state === 'pending') return { kind: 'wait', why: `checks running: ${names(o.checks.pending)}` };
-  if (o.checks.state === 'none' && c.headAgeMs < c.noChecksGraceMs) return { kind: 'wait', why: 'no checks reported yet' };
+  if (o.checks.state === 'none' && c.headAgeMs < c.noChecksGraceMs)
+    return { kind: 'wait', why: 'no checks reported yet' };
   const failing = o.checks.state === 'failure' ? o.checks.failing : [];
   if (failing.length && c.checksSentFor === o.headSha) {
-    return { kind: 'needs_you', why: `checks still fail on ${o.headSha.slice(0, 8)} (${names(failing.map((f) => f.name))}) and the last fix turn changed nothing` };
+    return {
+      kind: 'needs_you',
+      why: `checks still fail on ${o.headSha.slice(0, 8)} (${names(failing.map((f) => f.name))}) and the last fix turn changed nothing`,
+    };
   }
   if (failing.length || o.feedback.length) {
     if (capped) {
-      const what = failing.length ? `failing checks (${names(failing.map((f) => f.name))})` : `review feedback from ${names([...new Set(o.feedback.map((f) => f.author))])}`;
-      return { kind: 'needs_you', why: `${what} after ${c.fixes} fix turn${c.fixes === 1 ? '' : 's'} (the cap); the PR stays open` };
+      const what = failing.length
+        ? `failing checks (${names(failing.map((f) => f.name))})`
+        : `review feedback from ${names([...new Set(o.feedback.map((f) => f.author))])}`;
+      return {
+        kind: 'needs_you',
+        why: `${what} after ${c.fixes} fix turn${c.fixes === 1 ? '' : 's'} (the cap); the PR stays open`,
+      };
     }
     return { kind: 'fix', checks: failing, feedback: o.feedback };
   }
   if (c.policy === 'approved') {
-    if (o.reviews.changesRequested.length) return { kind: 'wait', why: `changes requested by ${names(o.reviews.changesRequested)}; waiting for a new review` };
+    if (o.reviews.changesRequested.length)
+      return {
+        kind: 'wait',
+        why: `changes requested by ${names(o.reviews.changesRequested)}; waiting for a new review`,
+      };
     if (!o.reviews.approved.length) return { kind: 'wait', why: 'waiting for an approving review' };
   }
   if (o.mergeable === null) return { kind: 'wait', why: 'GitHub is still computing whether the PR can merge' };
@@ -109,11 +129,25 @@ export function nextPrState<S extends PrStep>(step: S, result: PrStepResults[S])
     case 'pr':
       return result === 'ok' ? 'wait' : 'failed';
     case 'wait': {
-      const map: Record<PrStepResults['wait'], PrState> = { fix: 'fix', conflict: 'fix', merge: 'merge', merged: 'delete-branch', closed: 'refused', needs_you: 'needs_you', error: 'failed' };
+      const map: Record<PrStepResults['wait'], PrState> = {
+        fix: 'fix',
+        conflict: 'fix',
+        merge: 'merge',
+        merged: 'delete-branch',
+        closed: 'refused',
+        needs_you: 'needs_you',
+        error: 'failed',
+      };
       return map[result as PrStepResults['wait']];
     }
     case 'fix':
-      return result === 'failed' ? 'needs_you' : result === 'push_rejected' ? 'refused' : result === 'push_failed' ? 'failed' : 'wait';
+      return result === 'failed'
+        ? 'needs_you'
+        : result === 'push_rejected'
+          ? 'refused'
+          : result === 'push_failed'
+            ? 'failed'
+            : 'wait';
     case 'merge':
       return result === 'merged' ? 'delete-branch' : result === 'failed' ? 'failed' : 'wait';
     // The PR is merged: a branch that could not be deleted or a local base left behind do not undo that.
@@ -130,7 +164,9 @@ export function nextPrState<S extends PrStep>(step: S, result: PrStepResults[S])
 export function prStepStatus<S extends PrStep>(step: S, result: PrStepResults[S]): StepStatus {
   if (step === 'update-local' && result === 'skipped') return 'skipped';
   if (step === 'wait') return result === 'closed' || result === 'needs_you' || result === 'error' ? 'failed' : 'ok';
-  return ['ok', 'pushed', 'unchanged', 'merged', 'deleted', 'absent', 'advanced', 'aside'].includes(result) ? 'ok' : 'failed';
+  return ['ok', 'pushed', 'unchanged', 'merged', 'deleted', 'absent', 'advanced', 'aside'].includes(result)
+    ? 'ok'
+    : 'failed';
 }
 
 export interface PollPolicy {

@@ -19,16 +19,36 @@ export interface PrBodyInput {
   attempts: number;
 }
 
-const CHECK_LABEL: Record<string, string> = { passed: '✅ passed', failed: '❌ failed', none: '— none configured', running: '⏳ running' };
+const CHECK_LABEL: Record<string, string> = {
+  passed: '✅ passed',
+  failed: '❌ failed',
+  none: '— none configured',
+  running: '⏳ running',
+};
 
 /** Markdown body: the agent's summary, Quartet's scorecard for this attempt, and the task. */
 export function prBody(i: PrBodyInput): string {
   const rows: [string, string][] = [
-    ['Checks', i.checks ? `${CHECK_LABEL[i.checks.state] ?? i.checks.state}${i.checks.command ? ` (\`${i.checks.command}\`)` : ''}` : 'not run'],
-    ['Diff', i.diffStat ? `+${i.diffStat.added} −${i.diffStat.removed} in ${i.diffStat.files} file${i.diffStat.files === 1 ? '' : 's'}` : 'unknown'],
+    [
+      'Checks',
+      i.checks
+        ? `${CHECK_LABEL[i.checks.state] ?? i.checks.state}${i.checks.command ? ` (\`${i.checks.command}\`)` : ''}`
+        : 'not run',
+    ],
+    [
+      'Diff',
+      i.diffStat
+        ? `+${i.diffStat.added} −${i.diffStat.removed} in ${i.diffStat.files} file${i.diffStat.files === 1 ? '' : 's'}`
+        : 'unknown',
+    ],
     [`Conflicts with ${i.baseRef}`, i.conflictsWithBase === null ? 'unknown' : i.conflictsWithBase ? 'yes' : 'none'],
     ['Tokens', formatTokens(i.tokens)],
-    ['Score', i.score ? `${i.score.score} / 100${i.recommended ? ` — recommended of ${i.attempts} attempt${i.attempts === 1 ? '' : 's'}` : ''}` : 'not scored'],
+    [
+      'Score',
+      i.score
+        ? `${i.score.score} / 100${i.recommended ? ` — recommended of ${i.attempts} attempt${i.attempts === 1 ? '' : 's'}` : ''}`
+        : 'not scored',
+    ],
   ];
   return [
     '## Summary',
@@ -64,7 +84,11 @@ const RULES = [
 ];
 
 /** The prompt of a fix turn for failing checks and/or review feedback. */
-export function fixPrompt(pr: { number: number; url: string }, checks: readonly FailingCheck[], feedback: readonly Feedback[]): string {
+export function fixPrompt(
+  pr: { number: number; url: string },
+  checks: readonly FailingCheck[],
+  feedback: readonly Feedback[],
+): string {
   const out = [`Your work is pull request #${pr.number} (${pr.url}) and it needs changes before it can merge.`];
   if (checks.length) {
     out.push('', 'Failing checks:');
@@ -82,10 +106,22 @@ export function fixPrompt(pr: { number: number; url: string }, checks: readonly 
 }
 
 /** The comment Quartet posts on the PR after pushing a fix. */
-export function fixReply(sha: string, summary: string, addressed: { checks: readonly FailingCheck[]; feedback: readonly Feedback[] }): string {
+export function fixReply(
+  sha: string,
+  summary: string,
+  addressed: { checks: readonly FailingCheck[]; feedback: readonly Feedback[] },
+): string {
   const what = [
     addressed.checks.length ? `failing checks (${addressed.checks.map((c) => c.name).join(', ')})` : '',
-    addressed.feedback.length ? `review feedback from ${[...new Set(addressed.feedback.map((f) => `@${f.author}`))].join(', ')}` : '',
-  ].filter(Boolean).join(' and ');
-  return [`Quartet pushed ${sha.slice(0, 7)} to address ${what || 'the feedback'}.`, '', summary.trim() || '(no summary from the agent)'].join('\n');
+    addressed.feedback.length
+      ? `review feedback from ${[...new Set(addressed.feedback.map((f) => `@${f.author}`))].join(', ')}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  return [
+    `Quartet pushed ${sha.slice(0, 7)} to address ${what || 'the feedback'}.`,
+    '',
+    summary.trim() || '(no summary from the agent)',
+  ].join('\n');
 }

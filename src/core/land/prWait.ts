@@ -42,7 +42,9 @@ export async function waitStep(i: PrLandInput, f: Found, t: WaitTools): Promise<
       obs = seen.obs;
       pollErrors = 0;
     } catch (err) {
-      const fatal = err instanceof GithubError && (err.reason === 'github_auth' || err.reason === 'github_not_found' || err.reason === 'github_rate_limited');
+      const fatal =
+        err instanceof GithubError &&
+        (err.reason === 'github_auth' || err.reason === 'github_not_found' || err.reason === 'github_rate_limited');
       if (fatal || ++pollErrors >= MAX_POLL_ERRORS) {
         f.message = `stopped watching PR #${pr.number} (it stays open): ${errorText(err)}`;
         return t.end('wait', 'error', errorText(err));
@@ -55,7 +57,16 @@ export async function waitStep(i: PrLandInput, f: Found, t: WaitTools): Promise<
     t.report(pr, obs);
     for (const e of feedbackEvents(pr, obs, f.journaled)) i.onFeedback?.(e);
     const now = i.clock.now();
-    const decision = decide(obs, { policy: i.policy, fixes: f.fixes, maxFixes: i.maxFixes, waitedMs: now - f.headSince, maxWaitMs: i.maxWaitMs, headAgeMs: now - f.headSince, noChecksGraceMs: i.noChecksGraceMs, checksSentFor: f.checksSentFor });
+    const decision = decide(obs, {
+      policy: i.policy,
+      fixes: f.fixes,
+      maxFixes: i.maxFixes,
+      waitedMs: now - f.headSince,
+      maxWaitMs: i.maxWaitMs,
+      headAgeMs: now - f.headSince,
+      noChecksGraceMs: i.noChecksGraceMs,
+      checksSentFor: f.checksSentFor,
+    });
     if (decision.kind === 'wait') {
       t.emit('wait', 'running', decision.why);
       await t.nap();

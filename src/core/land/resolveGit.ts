@@ -15,7 +15,10 @@ export type MergeStart = { kind: 'conflict'; files: string[] } | { kind: 'clean'
 export async function dirtyPaths(worktree: string): Promise<string[]> {
   const r = await runGit(worktree, ['status', '--porcelain', '-z', '--untracked-files=all']);
   if (r.code !== 0) throw new LandError(`git status failed in ${worktree}: ${r.stderr.trim()}`, 'git_failed');
-  return r.stdout.split('\0').filter(Boolean).map((l) => l.slice(3));
+  return r.stdout
+    .split('\0')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
 }
 
 async function unmergedPaths(worktree: string): Promise<string[]> {
@@ -66,7 +69,8 @@ export async function commitBaseMerge(worktree: string, message: string): Promis
   if (left.length) throw new LandError(`still unmerged after staging: ${left.join(', ')}`, 'git_failed');
   // --no-verify: the user's hooks do not gate Quartet's merge; the checks that follow do.
   const c = await runGit(worktree, [...QUARTET_GIT_IDENTITY, 'commit', '--no-verify', '-q', '-m', message]);
-  if (c.code !== 0) throw new LandError(`git commit of the merge failed: ${(c.stderr || c.stdout).trim()}`, 'git_failed');
+  if (c.code !== 0)
+    throw new LandError(`git commit of the merge failed: ${(c.stderr || c.stdout).trim()}`, 'git_failed');
   const head = await refCommit(worktree, 'HEAD');
   if (!head) throw new LandError('no commit after git commit', 'git_failed');
   return head;
@@ -76,7 +80,11 @@ export async function commitBaseMerge(worktree: string, message: string): Promis
  * Aborts the merge and puts the worktree back at `preMerge` (files, index, no MERGE_HEAD). What the agent
  * left is saved first as a binary patch against `preMerge`, so nothing it wrote is lost. Returns the patch path.
  */
-export async function abortBaseMerge(worktree: string, preMerge: string, patchFile: string | null): Promise<string | null> {
+export async function abortBaseMerge(
+  worktree: string,
+  preMerge: string,
+  patchFile: string | null,
+): Promise<string | null> {
   let saved: string | null = null;
   await runGit(worktree, ['add', '-A']);
   const d = patchFile ? await runGit(worktree, ['diff', '--cached', '--binary', preMerge]) : null;
@@ -87,7 +95,8 @@ export async function abortBaseMerge(worktree: string, preMerge: string, patchFi
   }
   await runGit(worktree, ['merge', '--abort']);
   const reset = await runGit(worktree, ['reset', '-q', '--hard', preMerge]);
-  if (reset.code !== 0) throw new LandError(`could not reset ${worktree} to ${preMerge.slice(0, 8)}: ${reset.stderr.trim()}`, 'git_failed');
+  if (reset.code !== 0)
+    throw new LandError(`could not reset ${worktree} to ${preMerge.slice(0, 8)}: ${reset.stderr.trim()}`, 'git_failed');
   // Only what the merge or the agent added: the worktree was clean before (Resolve refuses otherwise).
   await runGit(worktree, ['clean', '-fdq']);
   return saved;

@@ -18,11 +18,19 @@ export interface ScoreInput {
 }
 
 /** An attempt's record as the scorecard (and the verdict) reads it: one mapping for both. */
-export function scoreInputOf(a: Pick<AttemptSnapshot, 'id' | 'phase' | 'checks' | 'conflicts' | 'diffStat' | 'filesChanged' | 'tokens' | 'startedAt' | 'endedAt'>): ScoreInput {
+export function scoreInputOf(
+  a: Pick<
+    AttemptSnapshot,
+    'id' | 'phase' | 'checks' | 'conflicts' | 'diffStat' | 'filesChanged' | 'tokens' | 'startedAt' | 'endedAt'
+  >,
+): ScoreInput {
   return {
     attemptId: a.id,
     phase: a.phase,
-    checks: a.checks && (a.checks.state === 'passed' || a.checks.state === 'failed') ? { ok: a.checks.state === 'passed', tests: a.checks.tests ?? null } : null,
+    checks:
+      a.checks && (a.checks.state === 'passed' || a.checks.state === 'failed')
+        ? { ok: a.checks.state === 'passed', tests: a.checks.tests ?? null }
+        : null,
     conflictsWithBase: a.conflicts?.withBase ?? false,
     filesChanged: a.diffStat?.files ?? a.filesChanged,
     linesAdded: a.diffStat?.added ?? 0,
@@ -46,7 +54,8 @@ export interface Scorecard {
 }
 
 /** Ids end in the attempt number: compare numerically so `-10` sorts after `-2`. */
-const byId = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
+const byId = (a: string, b: string): number =>
+  a.localeCompare(b, 'en', { numeric: true }) || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Powers of two: a 12-line and a 13-line diff are "the same size", so the decision falls through to
@@ -78,7 +87,12 @@ export function scoreAttempts(inputs: ScoreInput[], opts: { baseLabel?: string }
   const eligible = inputs.filter((i) => i.phase === 'finished');
   const group = (i: ScoreInput): string => `${checksTier(i.checks)}|${i.conflictsWithBase}`;
   const ranked: ScoredAttempt[] = [...eligible]
-    .sort((a, b) => checksTier(b.checks) - checksTier(a.checks) || Number(a.conflictsWithBase) - Number(b.conflictsWithBase) || compareFine(a, b))
+    .sort(
+      (a, b) =>
+        checksTier(b.checks) - checksTier(a.checks) ||
+        Number(a.conflictsWithBase) - Number(b.conflictsWithBase) ||
+        compareFine(a, b),
+    )
     .map((i, _, all) => {
       // Finer criteria earn 0–15 points by position among attempts with the same checks and conflict status.
       const peers = all.filter((p) => group(p) === group(i));
@@ -100,7 +114,11 @@ function reasonsFor(i: ScoreInput, base: string): string[] {
   const out = [i.checks === null ? 'no checks' : `${i.checks.ok ? 'checks pass' : 'checks fail'}${tests}`];
   out.push(i.conflictsWithBase ? `conflicts with ${base}` : `merges cleanly into ${base}`);
   const files = `${i.filesChanged} file${i.filesChanged === 1 ? '' : 's'}`;
-  out.push(i.filesChanged === 0 && i.linesAdded + i.linesRemoved === 0 ? 'no changes' : `+${i.linesAdded} −${i.linesRemoved} in ${files}`);
+  out.push(
+    i.filesChanged === 0 && i.linesAdded + i.linesRemoved === 0
+      ? 'no changes'
+      : `+${i.linesAdded} −${i.linesRemoved} in ${files}`,
+  );
   out.push(`${formatTokens(i.tokensTotal)} tokens`);
   if (i.durationMs !== null) out.push(formatDuration(i.durationMs));
   return out;

@@ -12,21 +12,30 @@ import { LandError } from './errors';
 const LAND_DIR = '.land';
 
 /** Runs `job` in a fresh worktree detached at `commit`; the worktree is removed whatever happens. */
-export async function withTempWorktree<T>(repo: string, worktreeRoot: string, commit: string, job: (dir: string) => Promise<T>): Promise<T> {
+export async function withTempWorktree<T>(
+  repo: string,
+  worktreeRoot: string,
+  commit: string,
+  job: (dir: string) => Promise<T>,
+): Promise<T> {
   const parent = join(repoWorktreeDir(worktreeRoot, repo), LAND_DIR);
   mkdirSync(parent, { recursive: true });
   if (isInside(canonicalPath(repo), parent)) {
-    throw new PathSafetyError(`worktree root ${worktreeRoot} is inside the repository ${repo}; choose a root outside the checkout`);
+    throw new PathSafetyError(
+      `worktree root ${worktreeRoot} is inside the repository ${repo}; choose a root outside the checkout`,
+    );
   }
   const dir = join(canonicalPath(parent), `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
   // Only the registration races on `.git/worktrees`; filling the files in (the slow part) runs outside the queue.
   await withWorktreeLock(repo, async () => {
     const r = await runGit(repo, ['worktree', 'add', '--no-checkout', '--detach', dir, commit]);
-    if (r.code !== 0) throw new LandError(`could not create a temporary worktree at ${dir}: ${r.stderr.trim()}`, 'git_failed');
+    if (r.code !== 0)
+      throw new LandError(`could not create a temporary worktree at ${dir}: ${r.stderr.trim()}`, 'git_failed');
   });
   try {
     const r = await runGit(dir, ['reset', '-q', '--hard']);
-    if (r.code !== 0) throw new LandError(`could not check out ${commit.slice(0, 8)} in ${dir}: ${r.stderr.trim()}`, 'git_failed');
+    if (r.code !== 0)
+      throw new LandError(`could not check out ${commit.slice(0, 8)} in ${dir}: ${r.stderr.trim()}`, 'git_failed');
     // The checks may need the same local files (.env…) the attempts got.
     copyWorktreeIncludes(repo, dir);
     return await job(dir);

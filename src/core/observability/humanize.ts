@@ -23,7 +23,9 @@ export function humanize(event: AgentEvent): string | null {
     case 'turn_started':
       return 'turn started';
     case 'turn_completed':
-      return event.status === 'completed' ? 'turn completed' : `turn ${event.status}${event.error ? `: ${clip(event.error, 80)}` : ''}`;
+      return event.status === 'completed'
+        ? 'turn completed'
+        : `turn ${event.status}${event.error ? `: ${clip(event.error, 80)}` : ''}`;
     case 'command_started':
       return `running \`${shortCommand(event.command)}\``;
     case 'command':
@@ -49,8 +51,11 @@ export function humanize(event: AgentEvent): string | null {
     case 'phase':
       return event.message ? clip(event.message) : null;
     case 'pr_feedback':
-      if (event.skipped) return `PR #${event.pr}: ${event.kind === 'review' ? 'review' : 'review comment'} by ${event.author} skipped (no write access)`;
-      return event.kind === 'check_failed' ? `PR #${event.pr}: check ${event.check ?? '?'} failed` : `PR #${event.pr}: ${event.kind === 'review' ? 'review' : 'review comment'} by ${event.author}: ${clip(event.body, 80)}`;
+      if (event.skipped)
+        return `PR #${event.pr}: ${event.kind === 'review' ? 'review' : 'review comment'} by ${event.author} skipped (no write access)`;
+      return event.kind === 'check_failed'
+        ? `PR #${event.pr}: check ${event.check ?? '?'} failed`
+        : `PR #${event.pr}: ${event.kind === 'review' ? 'review' : 'review comment'} by ${event.author}: ${clip(event.body, 80)}`;
     case 'tracker_tool':
       return event.allowed ? null : `${event.tool} refused: ${clip(event.call, 80)}`;
     default:

@@ -11,7 +11,14 @@ export const DEFAULT_JOURNAL_LINE_CAP = 16 * 1024 * 1024;
 export const DEFAULT_JOURNAL_BUDGET = 256 * 1024 * 1024;
 
 /** Streamed output pieces: past the budget they are counted, not written (the completed item still carries its output). */
-const OUTPUT_DELTAS = new Set(['item/agentMessage/delta', 'item/commandExecution/outputDelta', 'item/fileChange/outputDelta', 'item/reasoning/summaryTextDelta', 'item/reasoning/textDelta', 'item/plan/delta']);
+const OUTPUT_DELTAS = new Set([
+  'item/agentMessage/delta',
+  'item/commandExecution/outputDelta',
+  'item/fileChange/outputDelta',
+  'item/reasoning/summaryTextDelta',
+  'item/reasoning/textDelta',
+  'item/plan/delta',
+]);
 /** A summary record per this many skipped bytes, so a reader sees the output went on. */
 const SUMMARY_EVERY = 8 * 1024 * 1024;
 
@@ -82,7 +89,8 @@ export class Journal {
   }
 
   flushDiffs(): void {
-    for (const msg of this.pendingDiffs.values()) this.write({ seq: 0, at: new Date().toISOString(), kind: 'raw', dir: 'in', msg });
+    for (const msg of this.pendingDiffs.values())
+      this.write({ seq: 0, at: new Date().toISOString(), kind: 'raw', dir: 'in', msg });
     this.pendingDiffs.clear();
   }
 
@@ -104,14 +112,27 @@ export class Journal {
     if (!this.skipped.count) return;
     const { count, bytes } = this.skipped;
     this.skipped = { count: 0, bytes: 0 };
-    this.write({ seq: 0, at: new Date().toISOString(), kind: 'event', event: { type: 'warning', message: `journal budget reached: ${count} output deltas (${bytes} bytes) summarized, not written` } });
+    this.write({
+      seq: 0,
+      at: new Date().toISOString(),
+      kind: 'event',
+      event: {
+        type: 'warning',
+        message: `journal budget reached: ${count} output deltas (${bytes} bytes) summarized, not written`,
+      },
+    });
   }
 
   private write(record: JournalRecord): void {
     if (this.failed) return;
     // Past the budget and its headroom only phase records still go in: the attempt's end must stay readable.
     const cap = this.options.maxBytes;
-    if (cap !== undefined && this.bytes >= cap + budgetHeadroom(cap) && !(record.kind === 'event' && record.event.type === 'phase')) return;
+    if (
+      cap !== undefined &&
+      this.bytes >= cap + budgetHeadroom(cap) &&
+      !(record.kind === 'event' && record.event.type === 'phase')
+    )
+      return;
     record.seq = this.seq;
     let line = redact(JSON.stringify(record), this.secrets);
     if (Buffer.byteLength(line) > this.lineCap) {
@@ -119,7 +140,11 @@ export class Journal {
         seq: this.seq,
         at: record.at,
         kind: 'event',
-        event: { type: 'malformed', reason: `journal record over ${this.lineCap} bytes truncated`, sample: line.slice(0, 500) },
+        event: {
+          type: 'malformed',
+          reason: `journal record over ${this.lineCap} bytes truncated`,
+          sample: line.slice(0, 500),
+        },
       };
       line = redact(JSON.stringify(cut), this.secrets);
     }
@@ -138,7 +163,12 @@ export class Journal {
 
   private reachBudget(cap: number): void {
     this.budgetNotice = `journal budget reached (${cap} bytes, quartet.journal.maxBytesPerAttempt): output summarized, attempt stopped`;
-    this.write({ seq: 0, at: new Date().toISOString(), kind: 'event', event: { type: 'warning', message: this.budgetNotice } });
+    this.write({
+      seq: 0,
+      at: new Date().toISOString(),
+      kind: 'event',
+      event: { type: 'warning', message: this.budgetNotice },
+    });
     this.options.onBudget?.(this.budgetNotice);
   }
 
@@ -170,7 +200,7 @@ function scanLines(path: string): { lines: number; tornTail: boolean; size: numb
     const buf = Buffer.alloc(1 << 20);
     let lines = 0;
     let last = 10;
-    for (let pos = 0; pos < size; ) {
+    for (let pos = 0; pos < size;) {
       const n = readSync(fd, buf, 0, buf.length, pos);
       if (n <= 0) break;
       for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;

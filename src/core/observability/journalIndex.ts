@@ -17,7 +17,8 @@ const SEQ_PREFIX = Buffer.from('{"seq":', 'latin1');
 
 /** The seq a journal line starts with (`{"seq":N,`), read from its bytes: this runs once per line a follower is shown. */
 function seqOf(line: Buffer): number | null {
-  if (line.length <= SEQ_PREFIX.length || line.compare(SEQ_PREFIX, 0, SEQ_PREFIX.length, 0, SEQ_PREFIX.length) !== 0) return null;
+  if (line.length <= SEQ_PREFIX.length || line.compare(SEQ_PREFIX, 0, SEQ_PREFIX.length, 0, SEQ_PREFIX.length) !== 0)
+    return null;
   let n = 0;
   let digits = 0;
   for (let i = SEQ_PREFIX.length; i < line.length; i++) {
@@ -51,7 +52,7 @@ function refresh(path: string): Index | null {
     const buf = Buffer.alloc(1 << 20);
     let lineStart = idx.scanned;
     let head: Buffer[] = [];
-    for (let pos = idx.scanned; pos < st.size; ) {
+    for (let pos = idx.scanned; pos < st.size;) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, st.size - pos), pos);
       if (n <= 0) break;
       journalIndexStats.scannedBytes += n;
@@ -69,7 +70,8 @@ function refresh(path: string): Index | null {
         head = [];
       }
       // Keep the start of an unfinished line so its seq can be read once its newline arrives.
-      if (from < n && head.reduce((s, b) => s + b.length, 0) < 32) head.push(Buffer.from(buf.subarray(from, Math.min(n, from + 32))));
+      if (from < n && head.reduce((s, b) => s + b.length, 0) < 32)
+        head.push(Buffer.from(buf.subarray(from, Math.min(n, from + 32))));
       pos += n;
     }
     // Only complete lines are indexed: a line still being written is read on the next call.
@@ -125,7 +127,7 @@ export function readIndexedPage(path: string, from: number, maxBytes: number): J
   const buf = Buffer.alloc(length);
   const fd = openSync(path, 'r');
   try {
-    for (let got = 0; got < length; ) {
+    for (let got = 0; got < length;) {
       const n = readSync(fd, buf, got, length - got, start + got);
       if (n <= 0) break;
       got += n;

@@ -1,6 +1,16 @@
 // Durable run state in `<git common dir>/quartet/state.json`: atomic write-then-rename, corruption detected.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 export interface LoadResult<T> {

@@ -30,7 +30,10 @@ export class Archiving {
   constructor(private readonly host: ArchivingHost) {}
 
   private find(attemptId: string): AttemptRecord {
-    const attempt = this.host.tasks().flatMap((t) => t.attempts).find((a) => a.id === attemptId);
+    const attempt = this.host
+      .tasks()
+      .flatMap((t) => t.attempts)
+      .find((a) => a.id === attemptId);
     if (!attempt) throw new UsageError(`no attempt ${attemptId}`);
     return attempt;
   }
@@ -42,21 +45,53 @@ export class Archiving {
   async archive(attemptId: string, reason: string, github: GithubCredentials | null = null): Promise<AttemptRecord> {
     const attempt = this.find(attemptId);
     const pr = await this.closeOpenPr(attempt, reason, github);
-    const archived = await archiveAttempt({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, base: attempt.base, archiveDir: join(this.host.stateDir, 'archive'), attemptId, pullRequest: pr });
+    const archived = await archiveAttempt({
+      repo: this.host.repo,
+      worktree: attempt.worktree,
+      branch: attempt.branch,
+      base: attempt.base,
+      archiveDir: join(this.host.stateDir, 'archive'),
+      attemptId,
+      pullRequest: pr,
+    });
     const pm = `${postMortem(readJournal(attempt.journal))}${pr ? `Pull request: ${pr.message}\n` : ''}`;
-    await removeAttemptWorktree({ repo: this.host.repo, worktree: attempt.worktree, branch: attempt.branch, deleteBranch: true, archive: { patchFile: archived.patchFile }, beforeRemove: () => this.host.beforeRemove(attempt) });
+    await removeAttemptWorktree({
+      repo: this.host.repo,
+      worktree: attempt.worktree,
+      branch: attempt.branch,
+      deleteBranch: true,
+      archive: { patchFile: archived.patchFile },
+      beforeRemove: () => this.host.beforeRemove(attempt),
+    });
     appendJournalEvent(attempt.journal, { type: 'archived', reason, patch: archived.patchFile });
-    this.host.updateAttempt(attemptId, (a) => ({ ...a, archived: { at: now(), reason, patch: archived.patchFile, postMortem: pm, ...(pr ? { pullRequest: pr } : {}) }, recommended: false, lastEvent: `archived (${reason})${pr ? `; ${pr.message}` : ''}` }));
+    this.host.updateAttempt(attemptId, (a) => ({
+      ...a,
+      archived: { at: now(), reason, patch: archived.patchFile, postMortem: pm, ...(pr ? { pullRequest: pr } : {}) },
+      recommended: false,
+      lastEvent: `archived (${reason})${pr ? `; ${pr.message}` : ''}`,
+    }));
     return this.find(attemptId);
   }
 
   /** The attempt's PR, if a land left it open: closed with a comment saying why; never silently left open. */
-  private async closeOpenPr(attempt: AttemptRecord, reason: string, github: GithubCredentials | null): Promise<ClosedPullRequest | null> {
+  private async closeOpenPr(
+    attempt: AttemptRecord,
+    reason: string,
+    github: GithubCredentials | null,
+  ): Promise<ClosedPullRequest | null> {
     if (attempt.pullRequest?.state !== 'open') return null;
-    const why = reason.startsWith('rework:') ? `reworked — ${reason.replace(/^rework:\s*/, '')}` : reason.startsWith('sibling of landed') ? `another attempt of this task landed (${reason.replace('sibling of landed ', '')})` : reason;
+    const why = reason.startsWith('rework:')
+      ? `reworked — ${reason.replace(/^rework:\s*/, '')}`
+      : reason.startsWith('sibling of landed')
+        ? `another attempt of this task landed (${reason.replace('sibling of landed ', '')})`
+        : reason;
     const pr = await closeAttemptPr({ pr: attempt.pullRequest, branch: attempt.branch, why, github });
     this.host.log(`attempt=${attempt.id} ${pr.message}`);
-    if (pr.closed) this.host.updateAttempt(attempt.id, (a) => ({ ...a, pullRequest: a.pullRequest ? { ...a.pullRequest, state: 'closed' } : null }));
+    if (pr.closed)
+      this.host.updateAttempt(attempt.id, (a) => ({
+        ...a,
+        pullRequest: a.pullRequest ? { ...a.pullRequest, state: 'closed' } : null,
+      }));
     else appendJournalEvent(attempt.journal, { type: 'warning', message: pr.message });
     return pr;
   }
@@ -67,9 +102,12 @@ export class Archiving {
     for (const a of task?.attempts ?? []) {
       if (a.archived) continue;
       if (!isTerminal(a.phase)) await this.host.stop(a.id);
-      await this.archive(a.id, a.id === landedId ? 'landed' : `sibling of landed ${landedId}`, github).catch((err: unknown) => this.host.log(`attempt=${a.id} cleanup failed: ${(err as Error).message}`));
+      await this.archive(a.id, a.id === landedId ? 'landed' : `sibling of landed ${landedId}`, github).catch(
+        (err: unknown) => this.host.log(`attempt=${a.id} cleanup failed: ${(err as Error).message}`),
+      );
     }
     // The task's folder under the worktree root held only its attempts' worktrees: an empty one is litter.
-    for (const dir of new Set((task?.attempts ?? []).filter((a) => a.worktree).map((a) => dirname(a.worktree)))) removeEmptyDir(dir, this.host.worktreeRoot());
+    for (const dir of new Set((task?.attempts ?? []).filter((a) => a.worktree).map((a) => dirname(a.worktree))))
+      removeEmptyDir(dir, this.host.worktreeRoot());
   }
 }

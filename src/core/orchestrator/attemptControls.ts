@@ -55,9 +55,21 @@ export async function stopAttempt(h: ControlHost, id: string, reason: Reason): P
 /** Retry: same worktree and branch, a new thread; `next` (an Autopilot re-dispatch) sets this run's prompt input. */
 export function retryAttempt(h: ControlHost, id: string, next: RetryInput): void {
   const a = h.attempt(id);
-  if (!isTerminal(a.phase) || a.phase === 'finished') throw new UsageError(`attempt ${id} is ${a.phase}; only failed, stalled, stopped or interrupted attempts can be retried`);
+  if (!isTerminal(a.phase) || a.phase === 'finished')
+    throw new UsageError(
+      `attempt ${id} is ${a.phase}; only failed, stalled, stopped or interrupted attempts can be retried`,
+    );
   h.clearRetry(id);
-  h.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), retries: x.retries + 1, nextRetryAt: null, lastEvent: 'queued for retry', lastError: null, resumeThread: null, nextPrompt: next.prompt ?? null, nextAttempt: next.attempt }));
+  h.update(id, (x) => ({
+    ...transition(x, 'queued', null, new Date().toISOString()),
+    retries: x.retries + 1,
+    nextRetryAt: null,
+    lastEvent: 'queued for retry',
+    lastError: null,
+    resumeThread: null,
+    nextPrompt: next.prompt ?? null,
+    nextAttempt: next.attempt,
+  }));
   if (next.issue) h.updateTask(a.taskId, (t) => ({ ...t, issue: next.issue }));
   h.dispatch();
 }
@@ -66,10 +78,19 @@ export function retryAttempt(h: ControlHost, id: string, next: RetryInput): void
 export function resumeAttempt(h: ControlHost, id: string): void {
   const a = h.attempt(id);
   if (!isTerminal(a.phase) || a.phase === 'finished' || !a.threadId) {
-    throw new UsageError(`attempt ${id} is ${a.phase}${a.threadId ? '' : ' and never started a Codex thread'}; only interrupted, stopped, stalled or failed attempts with a thread can be resumed (use retry for a new thread)`);
+    throw new UsageError(
+      `attempt ${id} is ${a.phase}${a.threadId ? '' : ' and never started a Codex thread'}; only interrupted, stopped, stalled or failed attempts with a thread can be resumed (use retry for a new thread)`,
+    );
   }
   h.clearRetry(id);
-  h.update(id, (x) => ({ ...transition(x, 'queued', null, new Date().toISOString()), resumeThread: x.threadId, nextPrompt: null, nextRetryAt: null, lastEvent: 'queued to resume', lastError: null }));
+  h.update(id, (x) => ({
+    ...transition(x, 'queued', null, new Date().toISOString()),
+    resumeThread: x.threadId,
+    nextPrompt: null,
+    nextRetryAt: null,
+    lastEvent: 'queued to resume',
+    lastError: null,
+  }));
   h.dispatch();
 }
 
@@ -78,6 +99,7 @@ export async function stopAllAttempts(h: ControlHost, reason: Reason): Promise<v
   for (const t of h.retryTimers.keys()) h.clearRetry(t);
   await Promise.all([...h.runners.values()].map((r) => r.stop(reason)));
   for (const a of h.tasks().flatMap((t) => t.attempts)) {
-    if (a.phase === 'queued' && !h.followUps.cancel(a.id)) h.update(a.id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
+    if (a.phase === 'queued' && !h.followUps.cancel(a.id))
+      h.update(a.id, (x) => transition(x, 'stopped', reason, new Date().toISOString()));
   }
 }

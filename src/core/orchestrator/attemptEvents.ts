@@ -26,8 +26,13 @@ export function withEvent(x: AttemptRecord, e: AgentEvent, summary: string | nul
   if (e.type === 'session_started') {
     next = {
       ...transition(next, next.phase === 'starting' ? 'working' : next.phase, null, at),
-      threadId: e.threadId, threadIds: next.threadIds.includes(e.threadId) ? next.threadIds : [...next.threadIds, e.threadId],
-      model: e.model, modelProvider: e.modelProvider, resumeThread: null, nextPrompt: null, nextAttempt: undefined,
+      threadId: e.threadId,
+      threadIds: next.threadIds.includes(e.threadId) ? next.threadIds : [...next.threadIds, e.threadId],
+      model: e.model,
+      modelProvider: e.modelProvider,
+      resumeThread: null,
+      nextPrompt: null,
+      nextAttempt: undefined,
       demoModel: e.modelProvider === DEMO_PROVIDER_ID,
     };
   }

@@ -13,7 +13,13 @@ import { resolveCodexBinary } from '../execution/codexBinary';
 import { sandboxPlan } from '../execution/sandbox';
 import { bringDependencies, describeDependencies } from '../execution/dependencies';
 import type { DependencyCopyMode, DependencyDirRule } from '../execution/dependencyRules';
-import { commitWorktree, createWorktree, filesChangedSince, removeWorktree, repoWorktreeDir } from '../execution/worktrees';
+import {
+  commitWorktree,
+  createWorktree,
+  filesChangedSince,
+  removeWorktree,
+  repoWorktreeDir,
+} from '../execution/worktrees';
 import { resolveCommit } from '../execution/gitRepo';
 import { commitMessage } from '../policy/defaultPrompt';
 import type { WorkflowRuntime } from '../workflow/workflowRuntime';
@@ -72,7 +78,10 @@ export class AttemptPipeline {
   constructor(private readonly host: PipelineHost) {}
 
   private activeCount(): number {
-    return this.host.tasks().flatMap((t) => t.attempts).filter((a) => isActive(a.phase)).length;
+    return this.host
+      .tasks()
+      .flatMap((t) => t.attempts)
+      .filter((a) => isActive(a.phase)).length;
   }
 
   async dispatch(): Promise<void> {
@@ -82,7 +91,11 @@ export class AttemptPipeline {
     const queued = h.tasks().flatMap((t) => t.attempts.filter((a) => a.phase === 'queued').map((a) => ({ t, a })));
     for (const { t, a } of queued) {
       if (this.activeCount() >= h.maxConcurrent()) return;
-      h.update(a.id, (x) => ({ ...transition(x, 'preparing', null, new Date().toISOString()), lastEvent: 'preparing worktree', lastEventAt: new Date().toISOString() }));
+      h.update(a.id, (x) => ({
+        ...transition(x, 'preparing', null, new Date().toISOString()),
+        lastEvent: 'preparing worktree',
+        lastEventAt: new Date().toISOString(),
+      }));
       void this.run(t, a.id);
     }
   }
@@ -94,22 +107,49 @@ export class AttemptPipeline {
     // A retry or resume keeps its worktree even if the root setting changed since (or was lost in a restart).
     const root = existsSync(existing) ? resolve(existing, '..', '..', '..') : h.worktreeRoot();
     let outcome: RunOutcome;
-    const journal = new Journal(h.attempt(id).journal, [...secretValues(env), ...h.journalSecrets(task.id)], MAX_LINE_BYTES, {
-      // A journal that cannot be written (full disk) ends the attempt: running on without a record would lose work silently.
-      onError: (message) => h.halt(id, 'journal_failed', message),
-      // An agent printing forever must not fill the disk: past the budget output is summarized and the attempt stops.
-      maxBytes: h.journalBudget(),
-      onBudget: (message) => h.halt(id, 'journal_budget', message),
-    });
+    const journal = new Journal(
+      h.attempt(id).journal,
+      [...secretValues(env), ...h.journalSecrets(task.id)],
+      MAX_LINE_BYTES,
+      {
+        // A journal that cannot be written (full disk) ends the attempt: running on without a record would lose work silently.
+        onError: (message) => h.halt(id, 'journal_failed', message),
+        // An agent printing forever must not fill the disk: past the budget output is summarized and the attempt stops.
+        maxBytes: h.journalBudget(),
+        onBudget: (message) => h.halt(id, 'journal_budget', message),
+      },
+    );
     h.journals.set(id, journal);
     try {
       const a = h.attempt(id);
-      journal.event({ type: 'phase', phase: 'preparing', reason: null, message: 'preparing worktree', origin: originOf(task, a) });
+      journal.event({
+        type: 'phase',
+        phase: 'preparing',
+        reason: null,
+        message: 'preparing worktree',
+        origin: originOf(task, a),
+      });
       const wtStarted = Date.now();
-      const wt = await createWorktree({ repo: h.repo, root, taskKey: task.key, index: a.index, branch: a.branch, baseCommit: task.baseCommit });
+      const wt = await createWorktree({
+        repo: h.repo,
+        root,
+        taskKey: task.key,
+        index: a.index,
+        branch: a.branch,
+        baseCommit: task.baseCommit,
+      });
       h.update(id, (x) => ({ ...x, worktree: wt.path }));
       // Before after_create, so a hook that installs finds the folders already there.
-      const deps = wt.reused ? null : describeDependencies(await bringDependencies({ repo: h.repo, worktree: wt.path, baseCommit: task.baseCommit, ...h.dependencies() }));
+      const deps = wt.reused
+        ? null
+        : describeDependencies(
+            await bringDependencies({
+              repo: h.repo,
+              worktree: wt.path,
+              baseCommit: task.baseCommit,
+              ...h.dependencies(),
+            }),
+          );
       if (deps) h.log(`attempt=${id} dependencies: ${deps}`);
       const hookCtx = { attemptId: id, taskId: task.id, worktree: wt.path, branch: a.branch, env, journal };
       // A failed after_create leaves no half-prepared worktree: the retry creates it (and runs the hook) again.
@@ -120,14 +160,41 @@ export class AttemptPipeline {
       // Stopped while its worktree was being made: keep the worktree, start nothing.
       const current = h.attempt(id);
       if (isTerminal(current.phase)) throw new StoppedBeforeStart();
-      const skills = await giveSkills({ worktree: wt.path, repo: h.repo, base: task.baseCommit, journal, log: (line) => h.log(`attempt=${id} ${line}`) });
+      const skills = await giveSkills({
+        worktree: wt.path,
+        repo: h.repo,
+        base: task.baseCommit,
+        journal,
+        log: (line) => h.log(`attempt=${id} ${line}`),
+      });
       h.update(id, (x) => ({ ...x, skills }));
-      const prompt = current.resumeThread ? '' : h.workflow.prompt({ task: current.nextPrompt ? { ...task, prompt: current.nextPrompt } : task, issue: task.issue ?? null, templateAttempt: current.nextAttempt, index: a.index, attempts: task.attempts.length, worktree: wt.path, branch: a.branch, retries: current.retries, addendum: current.promptAddendum ?? null });
+      const prompt = current.resumeThread
+        ? ''
+        : h.workflow.prompt({
+            task: current.nextPrompt ? { ...task, prompt: current.nextPrompt } : task,
+            issue: task.issue ?? null,
+            templateAttempt: current.nextAttempt,
+            index: a.index,
+            attempts: task.attempts.length,
+            worktree: wt.path,
+            branch: a.branch,
+            retries: current.retries,
+            addendum: current.promptAddendum ?? null,
+          });
       await h.workflow.requireHook('before_run', hookCtx);
       if (isTerminal(h.attempt(id).phase)) throw new StoppedBeforeStart();
       const ports = await h.ports.allocate(id);
-      h.update(id, (x) => ({ ...transition(x, 'starting', null, new Date().toISOString()), lastEvent: 'starting Codex', lastEventAt: new Date().toISOString() }));
-      journal.event({ type: 'phase', phase: 'starting', reason: null, message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}` });
+      h.update(id, (x) => ({
+        ...transition(x, 'starting', null, new Date().toISOString()),
+        lastEvent: 'starting Codex',
+        lastEventAt: new Date().toISOString(),
+      }));
+      journal.event({
+        type: 'phase',
+        phase: 'starting',
+        reason: null,
+        message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}`,
+      });
       const runner = new AttemptRunner({
         attemptId: id,
         worktree: wt.path,
@@ -147,7 +214,12 @@ export class AttemptPipeline {
         hooks: {
           onEvent: (e) => h.onEvent(id, e),
           onActivity: () => h.lastActivity.set(id, Date.now()),
-          onPending: (q) => h.update(id, (x) => (isTerminal(x.phase) ? x : { ...transition(x, q ? 'needs-you' : 'working', null, new Date().toISOString()), pending: q })),
+          onPending: (q) =>
+            h.update(id, (x) =>
+              isTerminal(x.phase)
+                ? x
+                : { ...transition(x, q ? 'needs-you' : 'working', null, new Date().toISOString()), pending: q },
+            ),
         },
       });
       h.runners.set(id, runner);
@@ -161,9 +233,14 @@ export class AttemptPipeline {
       outcome = await runner.run();
       await h.workflow.hook('after_run', hookCtx);
     } catch (err) {
-      outcome = err instanceof StoppedBeforeStart
-        ? { status: 'stopped', reason: 'stopped_by_user' }
-        : { status: 'failed', reason: err instanceof AttemptSetupError || err instanceof QuartetError ? err.reason : 'worktree_failed', message: (err as Error).message };
+      outcome =
+        err instanceof StoppedBeforeStart
+          ? { status: 'stopped', reason: 'stopped_by_user' }
+          : {
+              status: 'failed',
+              reason: err instanceof AttemptSetupError || err instanceof QuartetError ? err.reason : 'worktree_failed',
+              message: (err as Error).message,
+            };
     } finally {
       h.runners.delete(id);
       h.lastActivity.delete(id);
@@ -193,12 +270,22 @@ export class AttemptPipeline {
     if (outcome.status === 'failed') return this.fail(id, outcome.reason, outcome.message);
     const phase: Phase = phaseForOutcome('stopped', outcome.reason);
     journal.event({ type: 'phase', phase, reason: outcome.reason });
-    h.update(id, (x) => ({ ...transition(x, phase, outcome.reason, now()), pending: null, lastEvent: stopSummary(phase, outcome.reason), lastEventAt: now() }));
+    h.update(id, (x) => ({
+      ...transition(x, phase, outcome.reason, now()),
+      pending: null,
+      lastEvent: stopSummary(phase, outcome.reason),
+      lastEventAt: now(),
+    }));
     if (phase === 'stalled') this.scheduleAutoRetry(task, id);
   }
 
   /** Commits what the agent left, marks the attempt finished and starts the scorecard (`scored`); throws when the commit fails. */
-  async finishRun(task: TaskRecord, id: string, finalMessage: string | null, journal: Journal): Promise<{ scored: Promise<void> }> {
+  async finishRun(
+    task: TaskRecord,
+    id: string,
+    finalMessage: string | null,
+    journal: Journal,
+  ): Promise<{ scored: Promise<void> }> {
     const h = this.host;
     const a = h.attempt(id);
     const msg = commitMessage(finalMessage, task.title, id);
@@ -206,20 +293,45 @@ export class AttemptPipeline {
     const files = await filesChangedSince(a.worktree, a.base);
     const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
     if (c.commit) {
-      const committed: AgentEvent = { type: 'committed', commit: c.commit, files: c.files, message: msg.split('\n')[0] ?? '' };
+      const committed: AgentEvent = {
+        type: 'committed',
+        commit: c.commit,
+        files: c.files,
+        message: msg.split('\n')[0] ?? '',
+      };
       journal.event(committed); // the journal alone must be able to say what the result is
       h.onEvent(id, committed);
     }
-    journal.event({ type: 'phase', phase: 'finished', reason: null, message: tip ? `result ${tip} (${files} file${files === 1 ? '' : 's'})` : 'no changes' });
-    h.update(id, (x) => ({ ...transition(x, 'finished', null, new Date().toISOString()), resultCommit: tip, filesChanged: files, pending: null }));
-    return { scored: h.scoring.afterFinish(id).catch((err: unknown) => h.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)) };
+    journal.event({
+      type: 'phase',
+      phase: 'finished',
+      reason: null,
+      message: tip ? `result ${tip} (${files} file${files === 1 ? '' : 's'})` : 'no changes',
+    });
+    h.update(id, (x) => ({
+      ...transition(x, 'finished', null, new Date().toISOString()),
+      resultCommit: tip,
+      filesChanged: files,
+      pending: null,
+    }));
+    return {
+      scored: h.scoring
+        .afterFinish(id)
+        .catch((err: unknown) => h.log(`attempt=${id} scorecard failed: ${(err as Error).message}`)),
+    };
   }
 
   private fail(id: string, reason: Reason, message: string): void {
     const h = this.host;
     const now = new Date().toISOString();
     h.journals.get(id)?.event({ type: 'phase', phase: 'failed', reason, message });
-    h.update(id, (x) => ({ ...transition(x, 'failed', reason, now), pending: null, lastError: message, lastEvent: `failed: ${message.slice(0, 100)}`, lastEventAt: now }));
+    h.update(id, (x) => ({
+      ...transition(x, 'failed', reason, now),
+      pending: null,
+      lastError: message,
+      lastEvent: `failed: ${message.slice(0, 100)}`,
+      lastEventAt: now,
+    }));
     const task = h.tasks().find((t) => t.attempts.some((a) => a.id === id));
     if (task) this.scheduleAutoRetry(task, id);
   }

@@ -41,7 +41,13 @@ export class CleanupService {
     const worktreeExists = existsSync(a.worktree);
     const branchExists = !!(await refCommit(this.host.repo, `refs/heads/${a.branch}`));
     const dirty = worktreeExists && !(await isClean(a.worktree).catch(() => false));
-    const ahead = branchExists && Number((await git(this.host.repo, ['rev-list', '--count', `${a.base}..refs/heads/${a.branch}`]).catch(() => '1')).trim()) > 0;
+    const ahead =
+      branchExists &&
+      Number(
+        (
+          await git(this.host.repo, ['rev-list', '--count', `${a.base}..refs/heads/${a.branch}`]).catch(() => '1')
+        ).trim(),
+      ) > 0;
     const bytes = sizes && worktreeExists ? await diskUsage(a.worktree) : 0;
     return { worktreeExists, branchExists, dirty, ahead, unsavedWork: dirty || ahead, bytes };
   }
@@ -53,7 +59,13 @@ export class CleanupService {
       const dir = join(this.archiveDir, name);
       try {
         const m = readManifest(dir);
-        out.push({ name, dir, attemptId: m.attemptId, createdAt: m.createdAt, bytes: sizes ? await diskUsage(dir) : 0 });
+        out.push({
+          name,
+          dir,
+          attemptId: m.attemptId,
+          createdAt: m.createdAt,
+          bytes: sizes ? await diskUsage(dir) : 0,
+        });
       } catch {
         // not an archive Quartet wrote: never offered for deletion
       }
@@ -67,16 +79,24 @@ export class CleanupService {
    */
   async plan(sizes = true, minAgeDays = 0): Promise<CleanupPlan> {
     const facts = new Map<string, Facts>();
-    const oldEnough = (a: AttemptRecord): boolean => minAgeDays <= 0 || Date.now() - endedAt(a) >= minAgeDays * 24 * 60 * 60 * 1000;
+    const oldEnough = (a: AttemptRecord): boolean =>
+      minAgeDays <= 0 || Date.now() - endedAt(a) >= minAgeDays * 24 * 60 * 60 * 1000;
     for (const t of this.host.tasks()) {
       for (const a of t.attempts) if (isCleanable(t, a) && oldEnough(a)) facts.set(a.id, await this.facts(a, sizes));
     }
-    return planCleanup({ tasks: this.host.tasks(), facts: (a) => facts.get(a.id), archives: await this.archives(sizes), retention: this.host.retention(), now: Date.now() });
+    return planCleanup({
+      tasks: this.host.tasks(),
+      facts: (a) => facts.get(a.id),
+      archives: await this.archives(sizes),
+      retention: this.host.retention(),
+      now: Date.now(),
+    });
   }
 
   /** Removes the chosen items; a worktree or branch with work that exists nowhere else is archived first. */
   apply(ids: readonly string[], reason = 'clean up'): Promise<CleanupResult> {
-    if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string')) throw new UsageError('clean up takes a list of item ids (see the plan)');
+    if (!Array.isArray(ids) || ids.some((i) => typeof i !== 'string'))
+      throw new UsageError('clean up takes a list of item ids (see the plan)');
     // One clean-up at a time: a sweep and a user's Clean Up must not archive the same attempt twice.
     const run = this.running.then(() => this.applyNow(ids, reason));
     this.running = run.catch(() => undefined);
@@ -89,8 +109,13 @@ export class CleanupService {
     if (days <= 0) return { removed: [], archived: [], failed: [], freedBytes: 0 };
     const plan = await this.plan(false, days);
     const due = plan.items.filter((i) => i.due && i.kind !== 'archive').map((i) => i.id);
-    const result = due.length ? await this.apply(due, `retention (${this.host.retention().attemptDays} d)`) : { removed: [], archived: [], failed: [], freedBytes: 0 };
-    if (due.length) this.host.log(`retention sweep: removed ${result.removed.length}, archived ${result.archived.length}, failed ${result.failed.length}`);
+    const result = due.length
+      ? await this.apply(due, `retention (${this.host.retention().attemptDays} d)`)
+      : { removed: [], archived: [], failed: [], freedBytes: 0 };
+    if (due.length)
+      this.host.log(
+        `retention sweep: removed ${result.removed.length}, archived ${result.archived.length}, failed ${result.failed.length}`,
+      );
     return result;
   }
 
@@ -128,7 +153,13 @@ export class CleanupService {
     return result;
   }
 
-  private async removeAttempt(a: AttemptRecord, wantWorktree: boolean, wantBranch: boolean, reason: string, result: CleanupResult): Promise<void> {
+  private async removeAttempt(
+    a: AttemptRecord,
+    wantWorktree: boolean,
+    wantBranch: boolean,
+    reason: string,
+    result: CleanupResult,
+  ): Promise<void> {
     const f = await this.facts(a, true);
     // A branch checked out in a worktree cannot be deleted: removing the branch takes its worktree along.
     const removeWorktree = f.worktreeExists && (wantWorktree || wantBranch);
@@ -136,16 +167,36 @@ export class CleanupService {
     if (!removeWorktree && !deleteBranch) return;
     let patch = a.archived?.patch ?? null;
     if (f.dirty || (deleteBranch && f.ahead && !a.archived)) {
-      const made = await archiveAttempt({ repo: this.host.repo, worktree: a.worktree, branch: a.branch, base: a.base, archiveDir: this.archiveDir, attemptId: a.id });
+      const made = await archiveAttempt({
+        repo: this.host.repo,
+        worktree: a.worktree,
+        branch: a.branch,
+        base: a.base,
+        archiveDir: this.archiveDir,
+        attemptId: a.id,
+      });
       patch = made.patchFile;
       const pm = postMortem(readJournal(a.journal));
       appendJournalEvent(a.journal, { type: 'archived', reason, patch });
-      this.host.updateAttempt(a.id, (x) => ({ ...x, archived: { at: new Date().toISOString(), reason, patch: made.patchFile, postMortem: pm } }));
+      this.host.updateAttempt(a.id, (x) => ({
+        ...x,
+        archived: { at: new Date().toISOString(), reason, patch: made.patchFile, postMortem: pm },
+      }));
       result.archived.push({ attemptId: a.id, patch });
     }
-    await removeAttemptWorktree({ repo: this.host.repo, worktree: a.worktree, branch: a.branch, deleteBranch, archive: patch ? { patchFile: patch } : null });
+    await removeAttemptWorktree({
+      repo: this.host.repo,
+      worktree: a.worktree,
+      branch: a.branch,
+      deleteBranch,
+      archive: patch ? { patchFile: patch } : null,
+    });
     const what = [removeWorktree ? 'worktree' : '', deleteBranch ? 'branch' : ''].filter(Boolean).join(' and ');
-    this.host.updateAttempt(a.id, (x) => ({ ...x, ...(deleteBranch ? { recommended: false } : {}), lastEvent: `${what} removed (${reason})` }));
+    this.host.updateAttempt(a.id, (x) => ({
+      ...x,
+      ...(deleteBranch ? { recommended: false } : {}),
+      lastEvent: `${what} removed (${reason})`,
+    }));
     if (removeWorktree) result.removed.push({ id: `worktree:${a.id}`, bytes: f.bytes });
     if (deleteBranch) result.removed.push({ id: `branch:${a.id}`, bytes: 0 });
     result.freedBytes += removeWorktree ? f.bytes : 0;

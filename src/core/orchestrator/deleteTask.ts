@@ -19,7 +19,8 @@ export interface DeleteTaskHost {
 export async function deleteTask(host: DeleteTaskHost, taskId: string): Promise<DeletedTask> {
   const task = host.task(taskId);
   if (!task) throw new UsageError(`no task ${taskId} (see quartet status)`);
-  if (task.landing?.status === 'running') throw new UsageError(`task ${taskId} is landing right now; wait for the land to end, then delete it`);
+  if (task.landing?.status === 'running')
+    throw new UsageError(`task ${taskId} is landing right now; wait for the land to end, then delete it`);
   // Stop first: nothing of the task may still be running (or queued to run) once it is gone.
   for (const a of task.attempts) if (!isTerminal(a.phase)) await host.stopAndWait(a.id);
   const archived: DeletedTask['archived'] = [];

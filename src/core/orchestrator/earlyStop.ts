@@ -22,12 +22,18 @@ const elapsed = (a: AttemptSnapshot, now: number): number => elapsedMs(a.started
 export function raceCall(task: TaskRecord, now: number): EarlyStop | null {
   const v = task.verdict;
   if (task.options.policy !== 'race' || task.state !== 'open' || task.earlyStop) return null;
-  if (v?.state !== 'done' || v.confidence !== 'clear' || !v.recommended || v.basis !== verdictBasis(task.attempts)) return null;
+  if (v?.state !== 'done' || v.confidence !== 'clear' || !v.recommended || v.basis !== verdictBasis(task.attempts))
+    return null;
   const winner = task.attempts.find((a) => a.id === v.recommended);
   if (!winner || winner.checks?.state !== 'passed') return null;
   const losers = unfinished(task);
   if (!losers.length) return null;
-  const stopped = losers.map((a) => ({ attemptId: a.id, index: a.index, tokens: a.tokens.total, elapsedMs: elapsed(a, now) }));
+  const stopped = losers.map((a) => ({
+    attemptId: a.id,
+    index: a.index,
+    tokens: a.tokens.total,
+    elapsedMs: elapsed(a, now),
+  }));
   const savedTokens = stopped.reduce((sum, s) => sum + Math.max(0, winner.tokens.total - s.tokens), 0);
   return {
     kind: 'race',
@@ -51,12 +57,14 @@ export function taskBudgetBreach(task: TaskRecord, now: number): string | null {
   const attempts = task.attempts;
   if (taskTokenBudget) {
     const total = attempts.reduce((sum, a) => sum + a.tokens.total, 0);
-    if (total >= taskTokenBudget) return `task token budget reached: ${formatTokens(total)} ≥ ${formatTokens(taskTokenBudget)} (all attempts)`;
+    if (total >= taskTokenBudget)
+      return `task token budget reached: ${formatTokens(total)} ≥ ${formatTokens(taskTokenBudget)} (all attempts)`;
   }
   if (taskCostBudgetUsd) {
     const prices = mergePriceTable(task.options.prices);
     const usd = attempts.reduce((sum, a) => sum + estimateCost(a.tokens, a.model, prices, a.demoModel).usd, 0);
-    if (usd >= taskCostBudgetUsd) return `task cost budget reached: $${usd.toFixed(4)} ≥ $${taskCostBudgetUsd} (estimated, all attempts)`;
+    if (usd >= taskCostBudgetUsd)
+      return `task cost budget reached: $${usd.toFixed(4)} ≥ $${taskCostBudgetUsd} (estimated, all attempts)`;
   }
   if (taskTimeBudgetMs && now - Date.parse(task.createdAt) >= taskTimeBudgetMs) {
     return `task time budget reached: ${Math.round((now - Date.parse(task.createdAt)) / 1000)} s ≥ ${Math.round(taskTimeBudgetMs / 1000)} s since launch`;
@@ -66,6 +74,11 @@ export function taskBudgetBreach(task: TaskRecord, now: number): string | null {
 
 /** The record of a budget stop: every unfinished attempt, no winner, no saving claimed. */
 export function budgetStop(task: TaskRecord, message: string, now: number): EarlyStop {
-  const stopped = unfinished(task).map((a) => ({ attemptId: a.id, index: a.index, tokens: a.tokens.total, elapsedMs: elapsed(a, now) }));
+  const stopped = unfinished(task).map((a) => ({
+    attemptId: a.id,
+    index: a.index,
+    tokens: a.tokens.total,
+    elapsedMs: elapsed(a, now),
+  }));
   return { kind: 'budget', at: new Date(now).toISOString(), message, winner: null, stopped, savedTokens: null };
 }

@@ -53,18 +53,36 @@ export class FollowUps {
   request(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult> {
     const a = this.host.attempt(attemptId);
     const task = this.host.task(attemptId);
-    const problem = followUpProblem(a, task, prompt, options.reason, this.pending.has(attemptId), existsSync(a.worktree));
+    const problem = followUpProblem(
+      a,
+      task,
+      prompt,
+      options.reason,
+      this.pending.has(attemptId),
+      existsSync(a.worktree),
+    );
     if (problem) throw new UsageError(problem);
     const at = now();
     const before = savedPhase(a);
-    appendJournalEvent(a.journal, { type: 'phase', phase: 'queued', reason: null, message: `follow-up (${options.reason}) queued on thread ${a.threadId ?? ''}` });
+    appendJournalEvent(a.journal, {
+      type: 'phase',
+      phase: 'queued',
+      reason: null,
+      message: `follow-up (${options.reason}) queued on thread ${a.threadId ?? ''}`,
+    });
     // The turn's input, so the trace shows what was said to the agent before its reply.
     appendJournalEvent(a.journal, { type: 'user_message', text: prompt, reason: options.reason });
-    const result = new Promise<FollowUpResult>((resolve) => this.pending.set(attemptId, { prompt, options, before, at, index: a.followUps.length, done: resolve }));
+    const result = new Promise<FollowUpResult>((resolve) =>
+      this.pending.set(attemptId, { prompt, options, before, at, index: a.followUps.length, done: resolve }),
+    );
     const entry: FollowUpRecord = { reason: options.reason, at, outcome: 'running', message: null, endedAt: null };
     this.host.update(attemptId, (x) => ({
       ...transition(x, 'queued', null, at),
-      resumeThread: x.threadId, nextRetryAt: null, lastError: null, lastEvent: `queued for a follow-up (${options.reason})`, lastEventAt: at,
+      resumeThread: x.threadId,
+      nextRetryAt: null,
+      lastError: null,
+      lastEvent: `queued for a follow-up (${options.reason})`,
+      lastEventAt: at,
       followUps: [...x.followUps, entry],
     }));
     this.host.log(`attempt=${attemptId} follow-up=${options.reason} queued`);
@@ -99,33 +117,73 @@ export class FollowUps {
     // Stopped while its worktree was being prepared: the orchestrator already moved it to `stopped`.
     if (isTerminal(a.phase) || outcome.status === 'stopped') {
       const reason = outcome.status === 'stopped' ? outcome.reason : 'stopped_by_user';
-      return this.reject(attemptId, p, 'stopped', `${stopSummary(phaseForOutcome('stopped', reason), reason)} during the follow-up`, reason, journal);
+      return this.reject(
+        attemptId,
+        p,
+        'stopped',
+        `${stopSummary(phaseForOutcome('stopped', reason), reason)} during the follow-up`,
+        reason,
+        journal,
+      );
     }
-    if (outcome.status === 'failed') return this.reject(attemptId, p, 'failed', outcome.message, outcome.reason, journal);
-    const problem = p.options.verify ? await p.options.verify(a).catch((err: unknown) => `verification failed: ${(err as Error).message}`) : null;
+    if (outcome.status === 'failed')
+      return this.reject(attemptId, p, 'failed', outcome.message, outcome.reason, journal);
+    const problem = p.options.verify
+      ? await p.options.verify(a).catch((err: unknown) => `verification failed: ${(err as Error).message}`)
+      : null;
     if (problem) return this.reject(attemptId, p, 'rejected', problem, 'turn_failed', journal);
     let scored: Promise<void>;
     try {
       scored = (await this.host.finish(attemptId, outcome.finalMessage, journal)).scored;
     } catch (err) {
-      return this.reject(attemptId, p, 'failed', `could not commit the follow-up's result: ${(err as Error).message}`, 'commit_failed', journal);
+      return this.reject(
+        attemptId,
+        p,
+        'failed',
+        `could not commit the follow-up's result: ${(err as Error).message}`,
+        'commit_failed',
+        journal,
+      );
     }
     // The caller hears back once the scorecard (checks) ran on the new result; the slot is free meanwhile.
     void scored.then(() => {
       const done = this.host.attempt(attemptId);
-      const checks = done.checks?.state === 'passed' || done.checks?.state === 'failed' ? `; checks ${done.checks.state}` : '';
+      const checks =
+        done.checks?.state === 'passed' || done.checks?.state === 'failed' ? `; checks ${done.checks.state}` : '';
       this.record(attemptId, p, 'completed', `completed on ${done.resultCommit?.slice(0, 8) ?? 'no commit'}${checks}`);
       this.host.log(`attempt=${attemptId} follow-up=${p.options.reason} completed${checks}`);
-      p.done({ attemptId, reason: p.options.reason, status: 'completed', message: `follow-up (${p.options.reason}) completed${checks}`, commit: done.resultCommit, checks: done.checks });
+      p.done({
+        attemptId,
+        reason: p.options.reason,
+        status: 'completed',
+        message: `follow-up (${p.options.reason}) completed${checks}`,
+        commit: done.resultCommit,
+        checks: done.checks,
+      });
     });
   }
 
   /** The turn produced nothing to keep: roll the worktree back if asked, then settle the attempt (see `end`). */
-  private async reject(attemptId: string, p: Pending, status: Ended, why: string, reason: Reason, journal: Journal): Promise<void> {
+  private async reject(
+    attemptId: string,
+    p: Pending,
+    status: Ended,
+    why: string,
+    reason: Reason,
+    journal: Journal,
+  ): Promise<void> {
     let note: string | null = null;
-    if (p.options.rollback) note = await p.options.rollback(this.host.attempt(attemptId)).catch((err: unknown) => `rolling back failed: ${(err as Error).message}`);
+    if (p.options.rollback)
+      note = await p.options
+        .rollback(this.host.attempt(attemptId))
+        .catch((err: unknown) => `rolling back failed: ${(err as Error).message}`);
     const message = note ? `${why}; ${note}` : why;
-    journal.event({ type: 'phase', phase: p.before.phase, reason: p.before.reason, message: `follow-up (${p.options.reason}) ${status}: ${message}` });
+    journal.event({
+      type: 'phase',
+      phase: p.before.phase,
+      reason: p.before.reason,
+      message: `follow-up (${p.options.reason}) ${status}: ${message}`,
+    });
     this.end(attemptId, p, status, message, reason);
   }
 
@@ -136,8 +194,18 @@ export class FollowUps {
   private end(attemptId: string, p: Pending, status: Ended, message: string, reason: Reason): void {
     const text = `follow-up (${p.options.reason}) ${status}: ${message}`;
     this.host.update(attemptId, (x) => {
-      const back = p.before.phase === 'finished' || status === 'stopped' || isTerminal(x.phase) ? restorePhase(x, p.before) : transition(x, 'failed', reason, now());
-      return { ...back, pending: null, resumeThread: null, lastError: reason === 'stopped_by_user' ? x.lastError : text, lastEvent: text.slice(0, 160), lastEventAt: now() };
+      const back =
+        p.before.phase === 'finished' || status === 'stopped' || isTerminal(x.phase)
+          ? restorePhase(x, p.before)
+          : transition(x, 'failed', reason, now());
+      return {
+        ...back,
+        pending: null,
+        resumeThread: null,
+        lastError: reason === 'stopped_by_user' ? x.lastError : text,
+        lastEvent: text.slice(0, 160),
+        lastEventAt: now(),
+      };
     });
     this.record(attemptId, p, status, message);
     this.host.log(`attempt=${attemptId} follow-up=${p.options.reason} ${status}: ${message}`);
@@ -154,14 +222,24 @@ export class FollowUps {
 }
 
 /** Why this attempt cannot take a follow-up now, or null (pure, so the rules are unit-tested). */
-export function followUpProblem(a: AttemptRecord, task: TaskRecord, prompt: string, reason: string, queued: boolean, worktreeExists: boolean): string | null {
+export function followUpProblem(
+  a: AttemptRecord,
+  task: TaskRecord,
+  prompt: string,
+  reason: string,
+  queued: boolean,
+  worktreeExists: boolean,
+): string | null {
   if (!prompt.trim()) return 'a follow-up needs a prompt';
   if (!reason.trim()) return 'a follow-up needs a reason (e.g. resolve-conflicts)';
   if (queued) return `attempt ${a.id} already has a follow-up queued or running`;
-  if (!isTerminal(a.phase)) return `attempt ${a.id} is ${a.phase}; a follow-up needs an attempt that has ended (finished, failed, stopped, stalled or interrupted)`;
-  if (!a.threadId) return `attempt ${a.id} never started a Codex thread, so there is no conversation to follow up on; use retry to start one`;
+  if (!isTerminal(a.phase))
+    return `attempt ${a.id} is ${a.phase}; a follow-up needs an attempt that has ended (finished, failed, stopped, stalled or interrupted)`;
+  if (!a.threadId)
+    return `attempt ${a.id} never started a Codex thread, so there is no conversation to follow up on; use retry to start one`;
   if (a.archived) return `attempt ${a.id} is archived (${a.archived.reason}); its worktree is gone`;
-  if (a.landed || task.state === 'landed') return `task ${task.id} already landed; a follow-up would change nothing that lands`;
+  if (a.landed || task.state === 'landed')
+    return `task ${task.id} already landed; a follow-up would change nothing that lands`;
   if (!worktreeExists) return `the worktree of attempt ${a.id} (${a.worktree}) no longer exists`;
   return null;
 }

@@ -11,13 +11,15 @@ function field(v: unknown, name: string, nullable = false): string | null {
     if (nullable) return null;
     throw new UsageError(`source.${name} is required for a task made from an issue`);
   }
-  if (typeof v !== 'string' || (!nullable && !v.trim()) || v.length > MAX_FIELD) throw new UsageError(`source.${name} must be a non-empty string of at most ${MAX_FIELD} characters`);
+  if (typeof v !== 'string' || (!nullable && !v.trim()) || v.length > MAX_FIELD)
+    throw new UsageError(`source.${name} must be a non-empty string of at most ${MAX_FIELD} characters`);
   return v;
 }
 
 /** Validates what a client sent as `source`; only http(s) links are kept. */
 export function validateIssueSource(v: unknown): TaskIssueSource {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError('source must be an object {kind, issueId, identifier, url, state}');
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new UsageError('source must be an object {kind, issueId, identifier, url, state}');
   const s = v as Record<string, unknown>;
   const url = field(s.url, 'url', true);
   return {

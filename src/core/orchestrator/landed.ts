@@ -22,12 +22,23 @@ export interface LandedHost {
 const now = (): string => new Date().toISOString();
 
 /** A land happened (locally or through a PR): the attempt and task say so, then cleanup and conflict flags. */
-export async function recordLanded(host: LandedHost, taskId: string, attemptId: string, outcome: LandOutcome, final: LandProgress, github: GithubCredentials | null): Promise<void> {
+export async function recordLanded(
+  host: LandedHost,
+  taskId: string,
+  attemptId: string,
+  outcome: LandOutcome,
+  final: LandProgress,
+  github: GithubCredentials | null,
+): Promise<void> {
   const task = host.tasks().find((t) => t.id === taskId);
   const attempt = task?.attempts.find((a) => a.id === attemptId);
   if (!task || !attempt) throw new UsageError(`no attempt ${attemptId}`);
   const { commit, aside, message } = outcome;
-  host.updateAttempt(attemptId, (a) => ({ ...a, landed: { at: now(), commit, aside, message }, lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}` }));
+  host.updateAttempt(attemptId, (a) => ({
+    ...a,
+    landed: { at: now(), commit, aside, message },
+    lastEvent: aside ? `landed on ${aside}` : `landed on ${task.baseRef}`,
+  }));
   appendJournalEvent(attempt.journal, { type: 'landed', commit, aside, message });
   // The outcome shows once the cleanup is done too: a client that sees "landed" sees the siblings archived.
   if (task.options.cleanupAfterLand) await host.cleanupAfterLand(taskId, attemptId, github);
@@ -44,7 +55,11 @@ export async function flagOtherTasks(host: LandedHost, landedTaskId: string): Pr
       const newly = c.conflicts && !a.conflicts?.withBase;
       const flag = `now conflicts with ${t.baseRef} in ${c.files.join(', ')} (another task landed); Resolve with agent or rework`;
       if (newly) appendJournalEvent(a.journal, { type: 'warning', message: flag });
-      host.updateAttempt(a.id, (x) => ({ ...x, conflicts: { withBase: c.conflicts, files: c.files, withAttempts: x.conflicts?.withAttempts ?? [] }, ...(newly ? { lastEvent: flag } : {}) }));
+      host.updateAttempt(a.id, (x) => ({
+        ...x,
+        conflicts: { withBase: c.conflicts, files: c.files, withAttempts: x.conflicts?.withAttempts ?? [] },
+        ...(newly ? { lastEvent: flag } : {}),
+      }));
     }
     host.rescore(t.id);
   }

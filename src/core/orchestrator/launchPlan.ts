@@ -36,7 +36,11 @@ export interface LaunchPlan {
 }
 
 /** Validates the request and builds the task with its queued attempts; throws UsageError before anything exists. */
-export async function planLaunch(ctx: LaunchContext, request: LaunchRequest, internal: { issue?: NormalizedIssue }): Promise<LaunchPlan> {
+export async function planLaunch(
+  ctx: LaunchContext,
+  request: LaunchRequest,
+  internal: { issue?: NormalizedIssue },
+): Promise<LaunchPlan> {
   ctx.workflow.refresh();
   validateOverrides(request.options ?? {});
   // Precedence: Quartet's defaults < WORKFLOW.md < what the request says explicitly.
@@ -47,13 +51,19 @@ export async function planLaunch(ctx: LaunchContext, request: LaunchRequest, int
   const env = scrubSecrets(sent, secretNames);
   const sentSecrets = [...secretValues(sent, secretNames), ...(ctx.secrets ?? [])];
   // A token pasted into a title or prompt would go to the model, the state file and every journal.
-  const input = validateLaunch({ ...request, attempts: request.attempts ?? ctx.workflow.attempts() ?? undefined, title: redact(String(request.title ?? ''), sentSecrets), prompt: redact(String(request.prompt ?? ''), sentSecrets) });
+  const input = validateLaunch({
+    ...request,
+    attempts: request.attempts ?? ctx.workflow.attempts() ?? undefined,
+    title: redact(String(request.title ?? ''), sentSecrets),
+    prompt: redact(String(request.prompt ?? ''), sentSecrets),
+  });
   // Preflight before any worktree exists: a missing Codex must not leave half a task behind.
   const codex = await resolveCodexBinary({ env, repo: ctx.repo });
   if (!codex.ok && /^codex(\s|$)/.test(options.codexCommand.trim())) throw new UsageError(codex.error);
   const head = await headInfo(ctx.repo);
   const baseRef = options.base ?? head.branch ?? head.commit;
-  if (!head.commit && !options.base) throw new UsageError(`${ctx.repo} has no commits yet; commit something first so attempts have a base`);
+  if (!head.commit && !options.base)
+    throw new UsageError(`${ctx.repo} has no commits yet; commit something first so attempts have a base`);
   if (!baseRef) throw new UsageError('could not determine a base ref; pass --base');
   let baseCommit: string;
   try {
@@ -68,23 +78,62 @@ export async function planLaunch(ctx: LaunchContext, request: LaunchRequest, int
   const key = source ? issueTaskKey(source.identifier, input.title, id) : taskKey(input.title, id);
   const now = new Date().toISOString();
   const task: TaskRecord = {
-    id, key, title: input.title, prompt: input.prompt, createdAt: now, state: 'open', baseRef, baseCommit, options, recommended: null, landing: null, source, issue: source ? (internal.issue ?? null) : null,
+    id,
+    key,
+    title: input.title,
+    prompt: input.prompt,
+    createdAt: now,
+    state: 'open',
+    baseRef,
+    baseCommit,
+    options,
+    recommended: null,
+    landing: null,
+    source,
+    issue: source ? (internal.issue ?? null) : null,
     attempts: Array.from({ length: input.attempts }, (_, i) => newAttempt(ctx, id, key, i + 1, baseCommit, root)),
   };
   return { task, env, sentSecrets, baseRef };
 }
 
 /** A fresh queued attempt record (a launch's, or a rework's). */
-export function newAttempt(ctx: { readonly repo: string; readonly stateDir: string }, taskId: string, key: string, index: number, base: string, root: string): AttemptRecord {
+export function newAttempt(
+  ctx: { readonly repo: string; readonly stateDir: string },
+  taskId: string,
+  key: string,
+  index: number,
+  base: string,
+  root: string,
+): AttemptRecord {
   const id = attemptId(taskId, index);
   return {
-    id, taskId, index, branch: branchName(key, index), base,
+    id,
+    taskId,
+    index,
+    branch: branchName(key, index),
+    base,
     // The final path is decided (and checked) when the worktree is created; this is where it will be.
     worktree: join(repoWorktreeDir(root, ctx.repo), key, String(index)),
-    phase: 'queued', reason: null, tokens: { ...ZERO_TOKENS }, tokensByThread: {},
-    startedAt: null, endedAt: null, lastEvent: 'queued', lastEventAt: null, lastError: null,
+    phase: 'queued',
+    reason: null,
+    tokens: { ...ZERO_TOKENS },
+    tokensByThread: {},
+    startedAt: null,
+    endedAt: null,
+    lastEvent: 'queued',
+    lastEventAt: null,
+    lastError: null,
     journal: join(ctx.stateDir, 'journals', `${id}.jsonl`),
-    threadId: null, threadIds: [], model: null, modelProvider: null, demoModel: false, pending: null,
-    retries: 0, nextRetryAt: null, resultCommit: null, filesChanged: 0, ...ATTEMPT_EXTRAS,
+    threadId: null,
+    threadIds: [],
+    model: null,
+    modelProvider: null,
+    demoModel: false,
+    pending: null,
+    retries: 0,
+    nextRetryAt: null,
+    resultCommit: null,
+    filesChanged: 0,
+    ...ATTEMPT_EXTRAS,
   };
 }

@@ -12,21 +12,26 @@ import { join } from 'node:path';
  */
 export function worktreeFingerprint(worktree: string): Promise<string> {
   return new Promise((resolve) => {
-    execFile('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all'], { cwd: worktree, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) => {
-      if (err) return resolve(`error:${err.message}`);
-      const hash = createHash('sha1').update(stdout);
-      for (const entry of stdout.split('\0')) {
-        const path = entry.slice(3);
-        if (!path) continue;
-        try {
-          const st = statSync(join(worktree, path));
-          hash.update(`\0${path}\0${st.size}\0${st.mtimeMs}`);
-        } catch {
-          hash.update(`\0${path}\0gone`);
+    execFile(
+      'git',
+      ['status', '--porcelain=v1', '-z', '--untracked-files=all'],
+      { cwd: worktree, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout) => {
+        if (err) return resolve(`error:${err.message}`);
+        const hash = createHash('sha1').update(stdout);
+        for (const entry of stdout.split('\0')) {
+          const path = entry.slice(3);
+          if (!path) continue;
+          try {
+            const st = statSync(join(worktree, path));
+            hash.update(`\0${path}\0${st.size}\0${st.mtimeMs}`);
+          } catch {
+            hash.update(`\0${path}\0gone`);
+          }
         }
-      }
-      resolve(hash.digest('hex'));
-    });
+        resolve(hash.digest('hex'));
+      },
+    );
   });
 }
 

@@ -2,11 +2,27 @@
 
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
-import { isActive, isTerminal, type Reason, type Snapshot, type TaskSnapshot, type LandProgress } from '../../shared/model';
+import {
+  isActive,
+  isTerminal,
+  type Reason,
+  type Snapshot,
+  type TaskSnapshot,
+  type LandProgress,
+} from '../../shared/model';
 import { DEFAULT_RETENTION, type SupervisorSettings } from '../contract/settings';
 import type { AnswerDecision, DeletedTask, FollowUpResult } from '../contract/replies';
 import type { LaunchRequest } from '../contract/launch';
-import { buildSnapshot, snapshotCounts, isPersistedState, normalizeTask, taskSnapshot, type AttemptRecord, type PersistedState, type TaskRecord } from './records';
+import {
+  buildSnapshot,
+  snapshotCounts,
+  isPersistedState,
+  normalizeTask,
+  taskSnapshot,
+  type AttemptRecord,
+  type PersistedState,
+  type TaskRecord,
+} from './records';
 import { transition } from './transitions';
 import { StateStore } from '../observability/stateStore';
 import { DEFAULT_JOURNAL_BUDGET, readJournal, type Journal } from '../observability/journal';
@@ -21,7 +37,14 @@ import { budgetStop, hasTaskBudget, taskBudgetBreach, unfinished } from './early
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
 import { dependencyDirRules } from '../execution/dependencyRules';
-import { checkWorktreeRoot, validCommandPrefixes, validDependencyCopy, validDependencyDirs, validJournalBudget, validRetention } from './settings';
+import {
+  checkWorktreeRoot,
+  validCommandPrefixes,
+  validDependencyCopy,
+  validDependencyDirs,
+  validJournalBudget,
+  validRetention,
+} from './settings';
 import { PortAllocator } from '../execution/ports';
 import { Scoring } from './scoring';
 import { Archiving } from './archiving';
@@ -41,7 +64,14 @@ import type { NormalizedIssue } from '../tracker/types';
 import { AttemptPipeline, type PipelineHost } from './attemptPipeline';
 import { checkStalls, onAttemptEvent } from './attemptEvents';
 import { newAttempt, planLaunch } from './launchPlan';
-import { resumeAttempt, retryAttempt, stopAllAttempts, stopAttempt, type ControlHost, type RetryInput } from './attemptControls';
+import {
+  resumeAttempt,
+  retryAttempt,
+  stopAllAttempts,
+  stopAttempt,
+  type ControlHost,
+  type RetryInput,
+} from './attemptControls';
 
 export interface OrchestratorDeps {
   repo: string;
@@ -62,7 +92,14 @@ export class Orchestrator extends EventEmitter {
   private warnings: string[] = [];
   /** The user's "always allow" command prefixes: memory only, sent by a client (VS Code user settings). */
   private allowedCommandPrefixes: string[] = [];
-  private settings: SupervisorSettings = { maxConcurrent: null, worktreeRoot: null, stopWhenLastClientDisconnects: false, workflowPath: null, retention: { ...DEFAULT_RETENTION }, journalMaxBytesPerAttempt: null };
+  private settings: SupervisorSettings = {
+    maxConcurrent: null,
+    worktreeRoot: null,
+    stopWhenLastClientDisconnects: false,
+    workflowPath: null,
+    retention: { ...DEFAULT_RETENTION },
+    journalMaxBytesPerAttempt: null,
+  };
   /** The repo's WORKFLOW.md: launch defaults, prompt, hooks; hot-reloaded, invalid edits keep the last good one. */
   readonly workflow: WorkflowRuntime;
   private readonly store: StateStore<PersistedState>;
@@ -110,23 +147,54 @@ export class Orchestrator extends EventEmitter {
     const log = (line: string): void => deps.log(redact(line, [...this.secretsByTask.values()].flat()));
     const envFor = (taskId: string): Record<string, string> => this.taskEnv.get(taskId) ?? deps.env;
     const allowUnsandboxed = (): boolean => this.settings.allowUnsandboxedChecks === true;
-    const records = { repo: deps.repo, stateDir: deps.stateDir, worktreeRoot: () => this.worktreeRoot(), tasks: () => this.tasks, updateAttempt: (id: string, change: (a: AttemptRecord) => AttemptRecord) => this.update(id, change), updateTask: (id: string, change: (t: TaskRecord) => TaskRecord) => this.updateTask(id, change), log };
+    const records = {
+      repo: deps.repo,
+      stateDir: deps.stateDir,
+      worktreeRoot: () => this.worktreeRoot(),
+      tasks: () => this.tasks,
+      updateAttempt: (id: string, change: (a: AttemptRecord) => AttemptRecord) => this.update(id, change),
+      updateTask: (id: string, change: (t: TaskRecord) => TaskRecord) => this.updateTask(id, change),
+      log,
+    };
     this.archiving = new Archiving({
       ...records,
       stop: (id, reason) => this.stopAndWait(id, reason),
-      beforeRemove: (a) => this.workflow.hook('before_remove', { attemptId: a.id, taskId: a.taskId, worktree: a.worktree, branch: a.branch, env: envFor(a.taskId), journal: a.journal }).then(() => undefined),
+      beforeRemove: (a) =>
+        this.workflow
+          .hook('before_remove', {
+            attemptId: a.id,
+            taskId: a.taskId,
+            worktree: a.worktree,
+            branch: a.branch,
+            env: envFor(a.taskId),
+            journal: a.journal,
+          })
+          .then(() => undefined),
     });
-    this.scoring = new Scoring({ ...records, envFor, allowUnsandboxed, stop: (id, reason) => this.stopAndWait(id, reason), archive: (id, reason) => this.archiving.archive(id, reason) });
-    this.landed = { ...records, cleanupAfterLand: (taskId, landedId, github) => this.archiving.cleanupAfterLand(taskId, landedId, github), rescore: (id) => void this.scoring.rescore(id) };
+    this.scoring = new Scoring({
+      ...records,
+      envFor,
+      allowUnsandboxed,
+      stop: (id, reason) => this.stopAndWait(id, reason),
+      archive: (id, reason) => this.archiving.archive(id, reason),
+    });
+    this.landed = {
+      ...records,
+      cleanupAfterLand: (taskId, landedId, github) => this.archiving.cleanupAfterLand(taskId, landedId, github),
+      rescore: (id) => void this.scoring.rescore(id),
+    };
     this.lands = {
-      ...records, envFor, allowUnsandboxed,
+      ...records,
+      envFor,
+      allowUnsandboxed,
       task: (id) => this.taskOf(id),
       attempt: (id) => this.attempt(id),
       setLanding: (taskId, landing) => this.updateTask(taskId, (t) => ({ ...t, landing })),
       patchAttempt: (id, change) => this.update(id, (a) => ({ ...a, ...change(a) })),
       followUp: (id, prompt, options) => this.followUp(id, prompt, options),
       addSecret: (taskId, value) => this.addSecret(taskId, value),
-      landed: (taskId, attemptId, outcome, final, github) => recordLanded(this.landed, taskId, attemptId, outcome, final, github),
+      landed: (taskId, attemptId, outcome, final, github) =>
+        recordLanded(this.landed, taskId, attemptId, outcome, final, github),
     };
     this.followUps = new FollowUps({
       attempt: (id) => this.attempt(id),
@@ -146,8 +214,16 @@ export class Orchestrator extends EventEmitter {
       log: deps.log,
     });
     this.host = {
-      repo: deps.repo, workflow: this.workflow, followUps: this.followUps, scoring: this.scoring, watchdog: this.watchdog, ports: this.ports,
-      runners: this.runners, journals: this.journals, lastActivity: this.lastActivity, retryTimers: this.retryTimers,
+      repo: deps.repo,
+      workflow: this.workflow,
+      followUps: this.followUps,
+      scoring: this.scoring,
+      watchdog: this.watchdog,
+      ports: this.ports,
+      runners: this.runners,
+      journals: this.journals,
+      lastActivity: this.lastActivity,
+      retryTimers: this.retryTimers,
       tasks: () => this.tasks,
       attempt: (id) => this.attempt(id),
       attemptRecord: (id) => this.attemptRecord(id),
@@ -156,7 +232,10 @@ export class Orchestrator extends EventEmitter {
       maxConcurrent: () => this.settings.maxConcurrent ?? this.workflow.maxConcurrent() ?? 4,
       envFor: (taskId) => this.taskEnv.get(taskId) ?? deps.env,
       journalBudget: () => this.settings.journalMaxBytesPerAttempt ?? DEFAULT_JOURNAL_BUDGET,
-      dependencies: () => ({ rules: dependencyDirRules(this.settings.dependencyDirs ?? null), mode: this.settings.dependencyCopy ?? 'reflink' }),
+      dependencies: () => ({
+        rules: dependencyDirRules(this.settings.dependencyDirs ?? null),
+        mode: this.settings.dependencyCopy ?? 'reflink',
+      }),
       journalSecrets: (taskId) => [...(this.secretsByTask.get(taskId) ?? []), ...(deps.secretValues?.() ?? [])],
       halt: (id, reason, message) => this.halt(id, reason, message),
       retry: (id) => this.retry(id),
@@ -166,7 +245,12 @@ export class Orchestrator extends EventEmitter {
       log: deps.log,
     };
     this.pipeline = new AttemptPipeline(this.host);
-    this.controls = { ...this.host, updateTask: (id, change) => this.updateTask(id, change), clearRetry: (id) => this.pipeline.clearRetry(id), dispatch: () => void this.dispatch() };
+    this.controls = {
+      ...this.host,
+      updateTask: (id, change) => this.updateTask(id, change),
+      clearRetry: (id) => this.pipeline.clearRetry(id),
+      dispatch: () => void this.dispatch(),
+    };
   }
 
   /** Undo a local land with a revert commit on the base (refused once something else landed since). */
@@ -178,13 +262,19 @@ export class Orchestrator extends EventEmitter {
 
   /** Land locally, or as a pull request (that one resolves once it started; follow `task.landing`). */
   land(attemptId: string, options: LandOptions = {}): Promise<LandProgress> {
-    return asUsage(options.pr ? landAttemptAsPr(this.lands, attemptId, options.github) : landAttempt(this.lands, attemptId));
+    return asUsage(
+      options.pr ? landAttemptAsPr(this.lands, attemptId, options.github) : landAttempt(this.lands, attemptId),
+    );
   }
 
   /** One more turn on the attempt's own thread (see followUp.ts); settles once it ended, was committed and scored. */
   followUp(attemptId: string, prompt: string, options: FollowUpOptions): Promise<FollowUpResult> {
     // A person's message may carry a pasted token: keep the task's known secrets from the model and the journal.
-    const secrets = [...(this.secretsByTask.get(this.attempt(attemptId).taskId) ?? []), ...(this.deps.secrets ?? []), ...(this.deps.secretValues?.() ?? [])];
+    const secrets = [
+      ...(this.secretsByTask.get(this.attempt(attemptId).taskId) ?? []),
+      ...(this.deps.secrets ?? []),
+      ...(this.deps.secretValues?.() ?? []),
+    ];
     return this.followUps.request(attemptId, redact(prompt, secrets), options);
   }
 
@@ -244,7 +334,11 @@ export class Orchestrator extends EventEmitter {
 
   private addAttempt(task: TaskRecord, promptAddendum: string, reworkOf: string): AttemptRecord {
     const index = Math.max(...task.attempts.map((a) => a.index)) + 1;
-    const fresh = { ...newAttempt(this.deps, task.id, task.key, index, task.baseCommit, this.worktreeRoot()), promptAddendum, reworkOf };
+    const fresh = {
+      ...newAttempt(this.deps, task.id, task.key, index, task.baseCommit, this.worktreeRoot()),
+      promptAddendum,
+      reworkOf,
+    };
     task.attempts.push(fresh);
     this.changed(true);
     void this.dispatch();
@@ -253,7 +347,9 @@ export class Orchestrator extends EventEmitter {
 
   /** Loads state; attempts that were running when the previous supervisor died become `interrupted`. */
   start(): void {
-    const recovered = recoverState(this.store.load(), join(this.deps.stateDir, 'journals'), (ref) => branchTip(this.deps.repo, ref));
+    const recovered = recoverState(this.store.load(), join(this.deps.stateDir, 'journals'), (ref) =>
+      branchTip(this.deps.repo, ref),
+    );
     this.warnings.push(...recovered.warnings);
     const state = recovered.state;
     this.tasks = (state?.tasks ?? []).map(normalizeTask);
@@ -264,13 +360,19 @@ export class Orchestrator extends EventEmitter {
       t.attempts = t.attempts.map((a) => {
         if (!isActive(a.phase)) return a;
         this.deps.log(`attempt=${a.id} phase=interrupted reason=supervisor_restart`);
-        return { ...transition(a, 'interrupted', 'supervisor_restart', now), pending: null, lastEvent: 'interrupted: Quartet restarted while it ran' };
+        return {
+          ...transition(a, 'interrupted', 'supervisor_restart', now),
+          pending: null,
+          lastEvent: 'interrupted: Quartet restarted while it ran',
+        };
       });
     }
     this.persist();
     this.store.flush();
     // Checks cut off by the restart would show "running" forever: run them again.
-    for (const a of this.tasks.flatMap((t) => t.attempts)) if (a.phase === 'finished' && a.checks?.state === 'running') void this.scoring.afterFinish(a.id).catch(() => undefined);
+    for (const a of this.tasks.flatMap((t) => t.attempts))
+      if (a.phase === 'finished' && a.checks?.state === 'running')
+        void this.scoring.afterFinish(a.id).catch(() => undefined);
     this.stallTimer = setInterval(() => {
       checkStalls(this.host);
       this.checkTaskBudgets();
@@ -280,23 +382,35 @@ export class Orchestrator extends EventEmitter {
   }
 
   get currentSettings(): SupervisorSettings {
-    return { ...this.settings, retention: { ...this.settings.retention }, allowedCommandPrefixes: [...this.allowedCommandPrefixes] };
+    return {
+      ...this.settings,
+      retention: { ...this.settings.retention },
+      allowedCommandPrefixes: [...this.allowedCommandPrefixes],
+    };
   }
 
   configure(settings: Partial<SupervisorSettings>): void {
     // Validated before anything changes; kept out of `this.settings` so it is never written to state.json.
-    const prefixes = settings.allowedCommandPrefixes === undefined ? undefined : validCommandPrefixes(settings.allowedCommandPrefixes);
-    const dependencyDirs = settings.dependencyDirs === undefined ? undefined : validDependencyDirs(settings.dependencyDirs);
-    const dependencyCopy = settings.dependencyCopy === undefined ? undefined : validDependencyCopy(settings.dependencyCopy);
+    const prefixes =
+      settings.allowedCommandPrefixes === undefined ? undefined : validCommandPrefixes(settings.allowedCommandPrefixes);
+    const dependencyDirs =
+      settings.dependencyDirs === undefined ? undefined : validDependencyDirs(settings.dependencyDirs);
+    const dependencyCopy =
+      settings.dependencyCopy === undefined ? undefined : validDependencyCopy(settings.dependencyCopy);
     if (prefixes) this.allowedCommandPrefixes = prefixes;
-    if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1)) this.settings.maxConcurrent = settings.maxConcurrent === null ? null : Math.floor(settings.maxConcurrent);
+    if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1))
+      this.settings.maxConcurrent = settings.maxConcurrent === null ? null : Math.floor(settings.maxConcurrent);
     if (settings.worktreeRoot) checkWorktreeRoot(settings.worktreeRoot, this.deps.repo);
     if (settings.worktreeRoot !== undefined) this.settings.worktreeRoot = settings.worktreeRoot || null;
-    if (settings.workflowPath !== undefined) this.workflow.setPath((this.settings.workflowPath = settings.workflowPath || null));
+    if (settings.workflowPath !== undefined)
+      this.workflow.setPath((this.settings.workflowPath = settings.workflowPath || null));
     if (settings.retention) this.settings.retention = validRetention(settings.retention, this.settings.retention);
-    if (settings.stopWhenLastClientDisconnects !== undefined) this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
-    if (settings.journalMaxBytesPerAttempt !== undefined) this.settings.journalMaxBytesPerAttempt = validJournalBudget(settings.journalMaxBytesPerAttempt);
-    if (settings.allowUnsandboxedChecks !== undefined) this.settings.allowUnsandboxedChecks = settings.allowUnsandboxedChecks === true;
+    if (settings.stopWhenLastClientDisconnects !== undefined)
+      this.settings.stopWhenLastClientDisconnects = settings.stopWhenLastClientDisconnects;
+    if (settings.journalMaxBytesPerAttempt !== undefined)
+      this.settings.journalMaxBytesPerAttempt = validJournalBudget(settings.journalMaxBytesPerAttempt);
+    if (settings.allowUnsandboxedChecks !== undefined)
+      this.settings.allowUnsandboxedChecks = settings.allowUnsandboxedChecks === true;
     if (dependencyDirs !== undefined) this.settings.dependencyDirs = dependencyDirs;
     if (dependencyCopy !== undefined) this.settings.dependencyCopy = dependencyCopy;
     this.emit('settings', { ...this.settings });
@@ -305,13 +419,21 @@ export class Orchestrator extends EventEmitter {
   }
 
   snapshot(): Snapshot {
-    const s = { ...buildSnapshot(this.deps.repo, this.tasks, this.allWarnings(), new Date()), workflow: this.workflow.summary() };
+    const s = {
+      ...buildSnapshot(this.deps.repo, this.tasks, this.allWarnings(), new Date()),
+      workflow: this.workflow.summary(),
+    };
     return this.autopilotView ? { ...s, autopilot: this.autopilotView() } : s;
   }
 
   /** The snapshot without its tasks: the event stream sends task and attempt records on their own (snapshotFeed.ts). */
   snapshotHead(): SnapshotHead {
-    const head = { repo: this.deps.repo, counts: snapshotCounts(this.tasks), warnings: this.allWarnings(), workflow: this.workflow.summary() };
+    const head = {
+      repo: this.deps.repo,
+      counts: snapshotCounts(this.tasks),
+      warnings: this.allWarnings(),
+      workflow: this.workflow.summary(),
+    };
     return this.autopilotView ? { ...head, autopilot: this.autopilotView() } : head;
   }
 
@@ -380,13 +502,19 @@ export class Orchestrator extends EventEmitter {
 
   /** `issue`: a task made from a tracker issue (the template renders it; never taken from a client's request). */
   async launch(request: LaunchRequest, internal: { issue?: NormalizedIssue } = {}): Promise<TaskSnapshot> {
-    const { task, env, sentSecrets, baseRef } = await planLaunch({ ...this.deps, workflow: this.workflow, worktreeRoot: () => this.worktreeRoot() }, request, internal);
+    const { task, env, sentSecrets, baseRef } = await planLaunch(
+      { ...this.deps, workflow: this.workflow, worktreeRoot: () => this.worktreeRoot() },
+      request,
+      internal,
+    );
     this.tasks.push(task);
     this.taskEnv.set(task.id, env);
     this.persist();
     this.store.flush();
     this.secretsByTask.set(task.id, sentSecrets);
-    this.deps.log(`task=${task.id} launched attempts=${task.attempts.length} base=${baseRef}@${task.baseCommit.slice(0, 10)}`);
+    this.deps.log(
+      `task=${task.id} launched attempts=${task.attempts.length} base=${baseRef}@${task.baseCommit.slice(0, 10)}`,
+    );
     this.changed();
     void this.dispatch();
     return taskSnapshot(task);
@@ -410,9 +538,12 @@ export class Orchestrator extends EventEmitter {
     const a = this.attempt(id);
     const runner = this.runners.get(id);
     if (decision === 'acceptForSession' && a.phase === 'needs-you' && a.pending?.canAcceptForAttempt === false) {
-      throw new UsageError(`attempt ${id}: Codex does not offer "accept for this attempt" for this request; accept it once or decline it`);
+      throw new UsageError(
+        `attempt ${id}: Codex does not offer "accept for this attempt" for this request; accept it once or decline it`,
+      );
     }
-    if (a.phase !== 'needs-you' || !runner || !runner.answer(decision, text)) throw new UsageError(`attempt ${id} is not waiting for an answer (phase ${a.phase})`);
+    if (a.phase !== 'needs-you' || !runner || !runner.answer(decision, text))
+      throw new UsageError(`attempt ${id} is not waiting for an answer (phase ${a.phase})`);
   }
 
   journalRecords(id: string, from = 0): ReturnType<typeof readJournal> {
@@ -469,10 +600,14 @@ export class Orchestrator extends EventEmitter {
       const after = change(before);
       t.attempts[i] = after;
       if (before.phase !== after.phase) {
-        this.deps.log(`task=${t.id} attempt=${id} session=${after.threadId ?? '-'} phase=${after.phase}${after.reason ? ` reason=${after.reason}` : ''}`);
+        this.deps.log(
+          `task=${t.id} attempt=${id} session=${after.threadId ?? '-'} phase=${after.phase}${after.reason ? ` reason=${after.reason}` : ''}`,
+        );
       }
       // Phases and threads must survive a crash at any moment; token and event churn may wait for the debounce.
-      this.changed(before.phase !== after.phase || before.threadId !== after.threadId || before.worktree !== after.worktree);
+      this.changed(
+        before.phase !== after.phase || before.threadId !== after.threadId || before.worktree !== after.worktree,
+      );
       return;
     }
   }

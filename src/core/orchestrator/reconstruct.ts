@@ -24,14 +24,25 @@ export interface Reconstruction {
 /** Commit a branch points at (sync: recovery runs once, before anything else starts), or null. */
 export function branchTip(repo: string, branch: string): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+    return (
+      execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], {
+        cwd: repo,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || null
+    );
   } catch {
     return null;
   }
 }
 
 /** One attempt from its journal: the last origin says who it is, the last phase event how it ended. */
-function attemptFrom(journal: string, records: JournalRecord[], now: string, tip: (branch: string) => string | null): { origin: AttemptOrigin; attempt: AttemptRecord } | null {
+function attemptFrom(
+  journal: string,
+  records: JournalRecord[],
+  now: string,
+  tip: (branch: string) => string | null,
+): { origin: AttemptOrigin; attempt: AttemptRecord } | null {
   let origin: AttemptOrigin | null = null;
   let phase: Phase = 'interrupted';
   let reason: Reason | null = 'supervisor_restart';
@@ -82,17 +93,45 @@ function attemptFrom(journal: string, records: JournalRecord[], now: string, tip
   }
   const threadId = threadIds[threadIds.length - 1] ?? null;
   const attempt: AttemptRecord = {
-    id: `${origin.taskId}-${origin.index}`, taskId: origin.taskId, index: origin.index, branch: origin.branch, base: origin.baseCommit,
-    worktree: origin.worktree, phase, reason, tokens: threadIds.length ? attemptTotal(tokensByThread) : { ...ZERO_TOKENS }, tokensByThread,
-    startedAt, endedAt: lastAt ?? now, lastEvent: `recovered from the journal (${phase})`, lastEventAt: now, lastError: null, journal,
-    threadId, threadIds, model, modelProvider: provider, demoModel: provider === DEMO_PROVIDER_ID, pending: null,
-    retries: 0, nextRetryAt: null, resultCommit, filesChanged, ...ATTEMPT_EXTRAS, landed, archived,
+    id: `${origin.taskId}-${origin.index}`,
+    taskId: origin.taskId,
+    index: origin.index,
+    branch: origin.branch,
+    base: origin.baseCommit,
+    worktree: origin.worktree,
+    phase,
+    reason,
+    tokens: threadIds.length ? attemptTotal(tokensByThread) : { ...ZERO_TOKENS },
+    tokensByThread,
+    startedAt,
+    endedAt: lastAt ?? now,
+    lastEvent: `recovered from the journal (${phase})`,
+    lastEventAt: now,
+    lastError: null,
+    journal,
+    threadId,
+    threadIds,
+    model,
+    modelProvider: provider,
+    demoModel: provider === DEMO_PROVIDER_ID,
+    pending: null,
+    retries: 0,
+    nextRetryAt: null,
+    resultCommit,
+    filesChanged,
+    ...ATTEMPT_EXTRAS,
+    landed,
+    archived,
   };
   return { origin, attempt };
 }
 
 /** Every task with at least one journal that carries an origin record; attempts sorted by index. */
-export function reconstructFromJournals(journalsDir: string, tip: (branch: string) => string | null = () => null, now = new Date().toISOString()): Reconstruction {
+export function reconstructFromJournals(
+  journalsDir: string,
+  tip: (branch: string) => string | null = () => null,
+  now = new Date().toISOString(),
+): Reconstruction {
   const out: Reconstruction = { tasks: [], attempts: 0, skipped: [] };
   if (!existsSync(journalsDir)) return out;
   const byTask = new Map<string, TaskRecord>();
@@ -108,9 +147,18 @@ export function reconstructFromJournals(journalsDir: string, tip: (branch: strin
     let task = byTask.get(origin.taskId);
     if (!task) {
       task = {
-        id: origin.taskId, key: origin.taskKey, title: origin.title, prompt: origin.prompt, createdAt: origin.createdAt,
-        state: 'open', baseRef: origin.baseRef, baseCommit: origin.baseCommit, recommended: null, landing: null,
-        options: { ...DEFAULT_LAUNCH_OPTIONS, ...(origin.options as Partial<LaunchOptions>) }, attempts: [],
+        id: origin.taskId,
+        key: origin.taskKey,
+        title: origin.title,
+        prompt: origin.prompt,
+        createdAt: origin.createdAt,
+        state: 'open',
+        baseRef: origin.baseRef,
+        baseCommit: origin.baseCommit,
+        recommended: null,
+        landing: null,
+        options: { ...DEFAULT_LAUNCH_OPTIONS, ...(origin.options as Partial<LaunchOptions>) },
+        attempts: [],
       };
       byTask.set(origin.taskId, task);
     }
@@ -128,8 +176,17 @@ export function reconstructFromJournals(journalsDir: string, tip: (branch: strin
 /** The task and attempt as journaled at each run: enough to rebuild them if state.json is lost. */
 export function originOf(task: TaskRecord, a: AttemptRecord): AttemptOrigin {
   return {
-    taskId: task.id, taskKey: task.key, title: task.title, prompt: task.prompt, createdAt: task.createdAt, baseRef: task.baseRef,
-    baseCommit: task.baseCommit, attempts: task.attempts.length, index: a.index, branch: a.branch, worktree: a.worktree,
+    taskId: task.id,
+    taskKey: task.key,
+    title: task.title,
+    prompt: task.prompt,
+    createdAt: task.createdAt,
+    baseRef: task.baseRef,
+    baseCommit: task.baseCommit,
+    attempts: task.attempts.length,
+    index: a.index,
+    branch: a.branch,
+    worktree: a.worktree,
     options: { ...task.options },
   };
 }
@@ -138,12 +195,18 @@ export function originOf(task: TaskRecord, a: AttemptRecord): AttemptOrigin {
  * The state to start from: the file when it loaded; otherwise (missing or corrupt) whatever the
  * journals can rebuild, with a warning that says what happened and what came back.
  */
-export function recoverState(loaded: LoadResult<PersistedState>, journalsDir: string, tip?: (branch: string) => string | null): { state: PersistedState | null; warnings: string[] } {
+export function recoverState(
+  loaded: LoadResult<PersistedState>,
+  journalsDir: string,
+  tip?: (branch: string) => string | null,
+): { state: PersistedState | null; warnings: string[] } {
   const warnings = loaded.problem ? [loaded.problem] : [];
   if (loaded.state) return { state: loaded.state, warnings };
   const rebuilt = reconstructFromJournals(journalsDir, tip);
   if (!rebuilt.attempts) return { state: null, warnings };
-  const skipped = rebuilt.skipped.length ? `; ${rebuilt.skipped.length} journal(s) without an origin record could not be used` : '';
+  const skipped = rebuilt.skipped.length
+    ? `; ${rebuilt.skipped.length} journal(s) without an origin record could not be used`
+    : '';
   warnings.push(
     `${loaded.problem ? 'The state file was unreadable' : 'The state file was missing'}: rebuilt ${rebuilt.tasks.length} task(s) and ${rebuilt.attempts} attempt(s) from the journals${skipped}. ` +
       'Attempts that were running are interrupted (Resume continues them); queued attempts that never started are not in any journal.',

@@ -1,6 +1,13 @@
 // Persisted task/attempt records (what state.json holds) and the snapshot built from them.
 
-import { ATTEMPT_EXTRAS, isActive, type AttemptSnapshot, type Snapshot, type TaskSnapshot, type TokenTotals } from '../../shared/model';
+import {
+  ATTEMPT_EXTRAS,
+  isActive,
+  type AttemptSnapshot,
+  type Snapshot,
+  type TaskSnapshot,
+  type TokenTotals,
+} from '../../shared/model';
 import type { LaunchOptions } from '../contract/launch';
 import type { SupervisorSettings } from '../contract/settings';
 import type { NormalizedIssue } from '../tracker/types';
@@ -35,13 +42,31 @@ export interface PersistedState {
 
 export function isPersistedState(v: unknown): v is PersistedState {
   const s = v as PersistedState;
-  return !!s && s.version === 1 && Array.isArray(s.tasks) && s.tasks.every((t) => typeof t.id === 'string' && Array.isArray(t.attempts));
+  return (
+    !!s &&
+    s.version === 1 &&
+    Array.isArray(s.tasks) &&
+    s.tasks.every((t) => typeof t.id === 'string' && Array.isArray(t.attempts))
+  );
 }
 
 export function attemptSnapshot(a: AttemptRecord): AttemptSnapshot {
   // Leave out the per-thread breakdown: the snapshot carries the attempt's total.
-  const { tokensByThread: _omit, resumeThread: _resume, promptAddendum: _addendum, nextPrompt: _next, nextAttempt: _attempt, ...rest } = a;
-  return { ...rest, pending: a.pending ? { ...a.pending } : null, threadIds: [...a.threadIds], tokens: { ...a.tokens }, followUps: a.followUps.map((f) => ({ ...f })) };
+  const {
+    tokensByThread: _omit,
+    resumeThread: _resume,
+    promptAddendum: _addendum,
+    nextPrompt: _next,
+    nextAttempt: _attempt,
+    ...rest
+  } = a;
+  return {
+    ...rest,
+    pending: a.pending ? { ...a.pending } : null,
+    threadIds: [...a.threadIds],
+    tokens: { ...a.tokens },
+    followUps: a.followUps.map((f) => ({ ...f })),
+  };
 }
 
 export function taskSnapshot(t: TaskRecord): TaskSnapshot {
@@ -68,15 +93,17 @@ export function taskSnapshot(t: TaskRecord): TaskSnapshot {
  */
 export function normalizeTask(t: TaskRecord): TaskRecord {
   const now = new Date().toISOString();
-  const landing = t.landing?.status === 'running'
-    ? {
-        ...t.landing, status: 'failed' as const,
-        // A land as a PR cannot go on (its token was in memory only); its PR stays open and a new land picks it up.
-        message: t.landing.pr
-          ? `Quartet restarted during this land (at ${t.landing.step}); PR #${t.landing.pr.number} stays open (${t.landing.pr.url}): land as a PR again to pick it up`
-          : `Quartet restarted during this land (at ${t.landing.step}); check ${t.baseRef} and land again`,
-      }
-    : t.landing ?? null;
+  const landing =
+    t.landing?.status === 'running'
+      ? {
+          ...t.landing,
+          status: 'failed' as const,
+          // A land as a PR cannot go on (its token was in memory only); its PR stays open and a new land picks it up.
+          message: t.landing.pr
+            ? `Quartet restarted during this land (at ${t.landing.step}); PR #${t.landing.pr.number} stays open (${t.landing.pr.url}): land as a PR again to pick it up`
+            : `Quartet restarted during this land (at ${t.landing.step}); check ${t.baseRef} and land again`,
+        }
+      : (t.landing ?? null);
   return {
     ...t,
     recommended: t.recommended ?? null,
@@ -86,14 +113,24 @@ export function normalizeTask(t: TaskRecord): TaskRecord {
     verdict: t.verdict?.state === 'done' ? t.verdict : null,
     attempts: t.attempts.map((a) => {
       const full = { ...ATTEMPT_EXTRAS, ...a };
-      const followUps = (full.followUps ?? []).map((f) => (f.outcome === 'running' ? { ...f, outcome: 'interrupted' as const, message: 'Quartet restarted during the follow-up', endedAt: now } : f));
+      const followUps = (full.followUps ?? []).map((f) =>
+        f.outcome === 'running'
+          ? { ...f, outcome: 'interrupted' as const, message: 'Quartet restarted during the follow-up', endedAt: now }
+          : f,
+      );
       return { ...full, followUps };
     }),
   };
 }
 
 export function buildSnapshot(repo: string, tasks: TaskRecord[], warnings: string[], now: Date): Snapshot {
-  return { repo, generatedAt: now.toISOString(), tasks: sortedTasks(tasks).map(taskSnapshot), counts: snapshotCounts(tasks), warnings: [...warnings] };
+  return {
+    repo,
+    generatedAt: now.toISOString(),
+    tasks: sortedTasks(tasks).map(taskSnapshot),
+    counts: snapshotCounts(tasks),
+    warnings: [...warnings],
+  };
 }
 
 /** Newest task first: the order of every snapshot. */

@@ -18,14 +18,22 @@ export interface ReworkHost {
   rescore(taskId: string): void;
 }
 
-export async function reworkAttempt(host: ReworkHost, attemptId: string, reason: string, github: GithubCredentials | null = null): Promise<ReworkResult> {
+export async function reworkAttempt(
+  host: ReworkHost,
+  attemptId: string,
+  reason: string,
+  github: GithubCredentials | null = null,
+): Promise<ReworkResult> {
   const task = host.tasks().find((t) => t.attempts.some((a) => a.id === attemptId));
   const attempt = task?.attempts.find((a) => a.id === attemptId);
   if (!task || !attempt) throw new UsageError(`no attempt ${attemptId}`);
   if (attempt.archived) throw new UsageError(`attempt ${attemptId} is already archived`);
   if (github?.token) host.addSecret(task.id, github.token);
   if (!isTerminal(attempt.phase)) await host.stop(attemptId);
-  const done = existsSync(attempt.worktree) || attempt.resultCommit ? await host.archive(attemptId, `rework: ${reason || 'no reason given'}`, github) : attempt;
+  const done =
+    existsSync(attempt.worktree) || attempt.resultCommit
+      ? await host.archive(attemptId, `rework: ${reason || 'no reason given'}`, github)
+      : attempt;
   const addendum = [
     `A previous attempt at this task (attempt ${attempt.index}) was discarded by the person reviewing it.`,
     `Their reason: ${reason || '(none given)'}`,

@@ -38,7 +38,16 @@ const now = (): string => new Date().toISOString();
 
 /** The attempt's record of its own tests: counts and up to ten failing names. */
 function testsOf(report: TestReport | null): CheckTests | null {
-  return report ? { passed: report.passed, total: report.tests.length, failed: report.tests.filter((t) => !t.ok).map((t) => t.name).slice(0, 10) } : null;
+  return report
+    ? {
+        passed: report.passed,
+        total: report.tests.length,
+        failed: report.tests
+          .filter((t) => !t.ok)
+          .map((t) => t.name)
+          .slice(0, 10),
+      }
+    : null;
 }
 /** A review reads one diff: far less than a turn that writes it. */
 const REVIEW_TIMEOUT_MS = 10 * 60_000;
@@ -47,7 +56,12 @@ export class Scoring {
   private readonly verdicts: VerdictRunner;
 
   constructor(private readonly host: ScoringHost) {
-    this.verdicts = new VerdictRunner({ scoring: host, checkCommand: (t, b) => this.checkCommand(t, b), reviewer: (t) => this.reviewer(t), rescore: (id) => void this.rescore(id) });
+    this.verdicts = new VerdictRunner({
+      scoring: host,
+      checkCommand: (t, b) => this.checkCommand(t, b),
+      reviewer: (t) => this.reviewer(t),
+      rescore: (id) => void this.rescore(id),
+    });
   }
 
   /** Tasks whose verdict is being judged right now. */
@@ -80,7 +94,13 @@ export class Scoring {
     const codex = await resolveCodexBinary({ env, repo: this.host.repo });
     if (!codex.ok) return null;
     const timeoutMs = Math.min(task.options.turnTimeoutMs, REVIEW_TIMEOUT_MS);
-    return { repo: this.host.repo, codexArgv: codexArgv(task.options.codexCommand, codex.path), env, model: task.options.model, timeoutMs };
+    return {
+      repo: this.host.repo,
+      codexArgv: codexArgv(task.options.codexCommand, codex.path),
+      env,
+      model: task.options.model,
+      timeoutMs,
+    };
   }
 
   /** After an attempt finished: run the checks in its worktree, measure its diff, predict conflicts, rescore the task. */
@@ -88,29 +108,70 @@ export class Scoring {
     const { task, attempt } = this.find(attemptId);
     // Checks are marked running in the same tick the attempt became finished, and the ★ is gated on them
     // right away: no snapshot shows a ★ on attempt 2 while attempt 3's checks have yet to run.
-    this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command: null, exitCode: null, durationMs: null, summary: [], at: now() } }));
+    this.host.updateAttempt(attemptId, (a) => ({
+      ...a,
+      checks: { state: 'running', command: null, exitCode: null, durationMs: null, summary: [], at: now() },
+    }));
     this.rescore(task.id);
     const check = await this.checkCommand(task, attempt.base).catch(() => null);
     try {
       const stat = await diffStat(this.host.repo, attempt.base, attempt.branch);
       const base = await conflictsWithBase(this.host.repo, task.baseRef, attempt.branch);
-      this.host.updateAttempt(attemptId, (a) => ({ ...a, diffStat: stat, conflicts: { withBase: base.conflicts, files: base.files, withAttempts: [] } }));
+      this.host.updateAttempt(attemptId, (a) => ({
+        ...a,
+        diffStat: stat,
+        conflicts: { withBase: base.conflicts, files: base.files, withAttempts: [] },
+      }));
     } catch (err) {
       this.host.log(`attempt=${attemptId} scorecard git error: ${(err as Error).message}`);
     }
     if (!check) {
-      this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'none', command: null, exitCode: null, durationMs: null, summary: [], at: now() } }));
-    } else {
-      const { command, source } = check;
-      this.host.updateAttempt(attemptId, (a) => ({ ...a, checks: { state: 'running', command, source, exitCode: null, durationMs: null, summary: [], at: now() } }));
-      // Tagged like the attempt's own processes: a supervisor shutdown (or the next one's sweep) ends them too.
-      const r = await runSandboxedChecks({ repo: this.host.repo, cwd: attempt.worktree, command, timeoutMs: task.options.checkTimeoutMs, env: this.host.envFor(task.id), tag: { [ATTEMPT_TAG]: attemptId }, allowUnsandboxed: this.host.allowUnsandboxed() });
-      const how = { source, sandboxed: r.sandboxed, profile: r.profile, notRun: r.notRun };
-      appendJournalEvent(attempt.journal, { type: 'checks', command, ok: r.ok, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, outputTail: r.outputTail, ...how });
       this.host.updateAttempt(attemptId, (a) => ({
         ...a,
-        checks: { state: r.ok ? 'passed' : 'failed', command, exitCode: r.exitCode, durationMs: r.durationMs, summary: r.summary, at: now(), ...how, tests: testsOf(r.report) },
-        lastEvent: r.notRun ? `checks ${r.summary[0] ?? 'not run'}` : `checks ${r.ok ? 'passed' : 'failed'}: ${describeCheckRun(r)}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
+        checks: { state: 'none', command: null, exitCode: null, durationMs: null, summary: [], at: now() },
+      }));
+    } else {
+      const { command, source } = check;
+      this.host.updateAttempt(attemptId, (a) => ({
+        ...a,
+        checks: { state: 'running', command, source, exitCode: null, durationMs: null, summary: [], at: now() },
+      }));
+      // Tagged like the attempt's own processes: a supervisor shutdown (or the next one's sweep) ends them too.
+      const r = await runSandboxedChecks({
+        repo: this.host.repo,
+        cwd: attempt.worktree,
+        command,
+        timeoutMs: task.options.checkTimeoutMs,
+        env: this.host.envFor(task.id),
+        tag: { [ATTEMPT_TAG]: attemptId },
+        allowUnsandboxed: this.host.allowUnsandboxed(),
+      });
+      const how = { source, sandboxed: r.sandboxed, profile: r.profile, notRun: r.notRun };
+      appendJournalEvent(attempt.journal, {
+        type: 'checks',
+        command,
+        ok: r.ok,
+        exitCode: r.exitCode,
+        durationMs: r.durationMs,
+        summary: r.summary,
+        outputTail: r.outputTail,
+        ...how,
+      });
+      this.host.updateAttempt(attemptId, (a) => ({
+        ...a,
+        checks: {
+          state: r.ok ? 'passed' : 'failed',
+          command,
+          exitCode: r.exitCode,
+          durationMs: r.durationMs,
+          summary: r.summary,
+          at: now(),
+          ...how,
+          tests: testsOf(r.report),
+        },
+        lastEvent: r.notRun
+          ? `checks ${r.summary[0] ?? 'not run'}`
+          : `checks ${r.ok ? 'passed' : 'failed'}: ${describeCheckRun(r)}${r.exitCode === null ? '' : ` (exit ${r.exitCode})`}`,
       }));
     }
     // Rescore in the same tick as the checks result: no snapshot shows every check done beside a stale recommendation.
@@ -125,22 +186,26 @@ export class Scoring {
   private async predictSiblings(taskId: string): Promise<void> {
     const task = this.host.tasks().find((t) => t.id === taskId);
     if (!task) return;
-    const live = this.host.tasks().flatMap((t) => (t.state === 'open' ? t.attempts.filter((a) => a.phase === 'finished' && !a.archived && a.resultCommit) : []));
+    const live = this.host
+      .tasks()
+      .flatMap((t) =>
+        t.state === 'open' ? t.attempts.filter((a) => a.phase === 'finished' && !a.archived && a.resultCommit) : [],
+      );
     for (const a of task.attempts.filter((x) => x.phase === 'finished' && !x.archived && x.resultCommit)) {
       const others = live.filter((o) => o.id !== a.id).map((o) => ({ id: o.id, ref: o.branch }));
       const predicted = await predictConflicts(this.host.repo, a.branch, others).catch(() => []);
       const withAttempts = predicted.filter((p) => p.conflicts).map((p) => p.id);
-      this.host.updateAttempt(a.id, (x) => ({ ...x, conflicts: { withBase: x.conflicts?.withBase ?? false, files: x.conflicts?.files ?? [], withAttempts } }));
+      this.host.updateAttempt(a.id, (x) => ({
+        ...x,
+        conflicts: { withBase: x.conflicts?.withBase ?? false, files: x.conflicts?.files ?? [], withAttempts },
+      }));
     }
   }
 
   rescore(taskId: string): TaskScore {
     const task = this.host.tasks().find((t) => t.id === taskId);
     if (!task) throw new UsageError(`no task ${taskId}`);
-    const card = scoreAttempts(
-      task.attempts.filter((a) => !a.archived).map(scoreInputOf),
-      { baseLabel: task.baseRef },
-    );
+    const card = scoreAttempts(task.attempts.filter((a) => !a.archived).map(scoreInputOf), { baseLabel: task.baseRef });
     // No ★ until every finished attempt's checks are in (issue #13)…
     let recommended = gatedRecommendation(card.recommended, task.attempts);
     // …and the verdict on exactly these attempts: it picks by evidence (cross-tests), size and cost come last.
@@ -159,7 +224,11 @@ export class Scoring {
       const entry = verdict?.entries.find((e) => e.attemptId === r.attemptId);
       const evidence = entry ? [...entry.against, ...entry.support].slice(0, 2) : [];
       const reasons = [...new Set([...evidence, ...r.reasons])];
-      this.host.updateAttempt(r.attemptId, (a) => ({ ...a, score: { score: r.score, eligible: r.eligible, reasons }, recommended: r.attemptId === recommended }));
+      this.host.updateAttempt(r.attemptId, (a) => ({
+        ...a,
+        score: { score: r.score, eligible: r.eligible, reasons },
+        recommended: r.attemptId === recommended,
+      }));
     }
     this.host.updateTask(taskId, (t) => ({ ...t, recommended }));
     const fresh = this.host.tasks().find((t) => t.id === taskId);
@@ -180,11 +249,22 @@ export class Scoring {
     await Promise.all(
       call.stopped.map(async (s) => {
         await this.host.stop(s.attemptId, reason);
-        this.host.updateAttempt(s.attemptId, (a) => ({ ...a, lastError: call.message, lastEvent: `stopped: ${call.message}` }));
-        const stopped = this.host.tasks().find((t) => t.id === taskId)?.attempts.find((a) => a.id === s.attemptId);
+        this.host.updateAttempt(s.attemptId, (a) => ({
+          ...a,
+          lastError: call.message,
+          lastEvent: `stopped: ${call.message}`,
+        }));
+        const stopped = this.host
+          .tasks()
+          .find((t) => t.id === taskId)
+          ?.attempts.find((a) => a.id === s.attemptId);
         // A queued attempt never made a worktree or branch: nothing to keep.
         if (call.kind === 'race' && stopped && existsSync(stopped.worktree) && !stopped.archived) {
-          await this.host.archive(s.attemptId, `outraced: ${call.message}`).catch((err: unknown) => this.host.log(`attempt=${s.attemptId} archive after the race failed: ${(err as Error).message}`));
+          await this.host
+            .archive(s.attemptId, `outraced: ${call.message}`)
+            .catch((err: unknown) =>
+              this.host.log(`attempt=${s.attemptId} archive after the race failed: ${(err as Error).message}`),
+            );
         }
       }),
     );

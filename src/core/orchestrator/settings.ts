@@ -2,7 +2,12 @@
 
 import type { RetentionSettings } from '../contract/settings';
 import { plainArgv } from '../execution/commandArgv';
-import { dependencyCopyMode, dependencyDirRules, DependencyConfigError, type DependencyCopyMode } from '../execution/dependencyRules';
+import {
+  dependencyCopyMode,
+  dependencyDirRules,
+  DependencyConfigError,
+  type DependencyCopyMode,
+} from '../execution/dependencyRules';
 import { assertUsableWorktreeRoot } from '../execution/worktrees';
 import { UsageError } from './validation';
 
@@ -12,7 +17,10 @@ export const MIN_JOURNAL_BUDGET = 64 * 1024;
 /** `quartet.journal.maxBytesPerAttempt`: null (the default) or whole bytes ≥ 64 KiB; anything else is refused. */
 export function validJournalBudget(v: unknown): number | null {
   if (v === null) return null;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_JOURNAL_BUDGET) throw new UsageError(`quartet.journal.maxBytesPerAttempt must be a whole number of bytes ≥ ${MIN_JOURNAL_BUDGET}, not ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_JOURNAL_BUDGET)
+    throw new UsageError(
+      `quartet.journal.maxBytesPerAttempt must be a whole number of bytes ≥ ${MIN_JOURNAL_BUDGET}, not ${String(v)}`,
+    );
   return v;
 }
 
@@ -30,9 +38,13 @@ export function checkWorktreeRoot(root: string, repo: string): void {
  * expansions) or it could never match what it seems to say; refused as a whole so nothing half-applies.
  */
 export function validCommandPrefixes(value: unknown): string[] {
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new UsageError('allowedCommandPrefixes must be an array of strings, e.g. ["npm ci"]');
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw new UsageError('allowedCommandPrefixes must be an array of strings, e.g. ["npm ci"]');
   const bad = (value as string[]).filter((v) => !plainArgv(v.trim()));
-  if (bad.length) throw new UsageError(`allowedCommandPrefixes: ${bad.map((b) => JSON.stringify(b)).join(', ')} is not a plain command prefix (words only: no ; & | > $ \` quotes-with-expansions or globs), e.g. "npm ci"`);
+  if (bad.length)
+    throw new UsageError(
+      `allowedCommandPrefixes: ${bad.map((b) => JSON.stringify(b)).join(', ')} is not a plain command prefix (words only: no ; & | > $ \` quotes-with-expansions or globs), e.g. "npm ci"`,
+    );
   return (value as string[]).map((v) => v.trim());
 }
 
@@ -59,6 +71,10 @@ export function validDependencyCopy(value: unknown): DependencyCopyMode {
 
 /** Retention from a client: whole days ≥ 0; anything else keeps the current value. */
 export function validRetention(r: Partial<RetentionSettings>, current: RetentionSettings): RetentionSettings {
-  const days = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : fallback);
-  return { attemptDays: days(r.attemptDays, current.attemptDays), archiveDays: days(r.archiveDays, current.archiveDays) };
+  const days = (v: unknown, fallback: number): number =>
+    typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : fallback;
+  return {
+    attemptDays: days(r.attemptDays, current.attemptDays),
+    archiveDays: days(r.archiveDays, current.archiveDays),
+  };
 }

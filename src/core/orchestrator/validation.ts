@@ -15,10 +15,13 @@ export const MAX_TITLE = 200;
 export const MAX_PROMPT = 100_000;
 
 export function validateLaunch(r: LaunchRequest): { title: string; prompt: string; attempts: number } {
-  const title = String(r.title ?? '').replace(/[\r\n\t]+/g, ' ').trim();
+  const title = String(r.title ?? '')
+    .replace(/[\r\n\t]+/g, ' ')
+    .trim();
   if (!title) throw new UsageError('a task needs a title (--title)');
   const prompt = String(r.prompt ?? '').trim() || title;
-  if (prompt.length > MAX_PROMPT) throw new UsageError(`the prompt is ${prompt.length} characters; the limit is ${MAX_PROMPT}`);
+  if (prompt.length > MAX_PROMPT)
+    throw new UsageError(`the prompt is ${prompt.length} characters; the limit is ${MAX_PROMPT}`);
   const attempts = Number(r.attempts ?? 4);
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > MAX_ATTEMPTS) {
     throw new UsageError(`--attempts must be a whole number from 1 to ${MAX_ATTEMPTS} (got ${String(r.attempts)})`);
@@ -34,19 +37,34 @@ export function validateLaunch(r: LaunchRequest): { title: string; prompt: strin
 export function validateOverrides(options: Partial<LaunchOptions>): void {
   const { model, tokenBudget, base } = options;
   // A ref that starts with "-" would reach git as an option.
-  if (typeof base === 'string' && (base.startsWith('-') || !base.trim())) throw new UsageError(`"${base.slice(0, 40)}" is not a branch or commit to start from`);
-  if (model !== undefined && model !== null && (typeof model !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/.test(model))) {
-    throw new UsageError(`"${String(model).slice(0, 40)}" is not a model name (letters, digits, . _ : / -, at most 100 characters)`);
+  if (typeof base === 'string' && (base.startsWith('-') || !base.trim()))
+    throw new UsageError(`"${base.slice(0, 40)}" is not a branch or commit to start from`);
+  if (
+    model !== undefined &&
+    model !== null &&
+    (typeof model !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/.test(model))
+  ) {
+    throw new UsageError(
+      `"${String(model).slice(0, 40)}" is not a model name (letters, digits, . _ : / -, at most 100 characters)`,
+    );
   }
-  if (tokenBudget !== undefined && tokenBudget !== null && (typeof tokenBudget !== 'number' || !Number.isSafeInteger(tokenBudget) || tokenBudget < 1)) {
+  if (
+    tokenBudget !== undefined &&
+    tokenBudget !== null &&
+    (typeof tokenBudget !== 'number' || !Number.isSafeInteger(tokenBudget) || tokenBudget < 1)
+  ) {
     throw new UsageError(`the token budget must be a whole number of tokens above 0 (got ${String(tokenBudget)})`);
   }
   const { policy, taskTokenBudget, taskCostBudgetUsd, taskTimeBudgetMs, review } = options;
-  if (policy !== undefined && policy !== 'all' && policy !== 'race') throw new UsageError(`policy must be "all" or "race" (got ${JSON.stringify(policy)?.slice(0, 40)})`);
+  if (policy !== undefined && policy !== 'all' && policy !== 'race')
+    throw new UsageError(`policy must be "all" or "race" (got ${JSON.stringify(policy)?.slice(0, 40)})`);
   if (review !== undefined && typeof review !== 'boolean') throw new UsageError('review must be true or false');
   const positive = (v: unknown, what: string, whole: boolean): void => {
     if (v === undefined || v === null) return;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (whole && !Number.isSafeInteger(v))) throw new UsageError(`${what} must be ${whole ? 'a whole number' : 'a number'} above 0, or null for none (got ${String(v).slice(0, 40)})`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (whole && !Number.isSafeInteger(v)))
+      throw new UsageError(
+        `${what} must be ${whole ? 'a whole number' : 'a number'} above 0, or null for none (got ${String(v).slice(0, 40)})`,
+      );
   };
   positive(taskTokenBudget, 'the task token budget', true);
   positive(taskCostBudgetUsd, 'the task cost budget (USD)', false);

@@ -77,7 +77,15 @@ export class VerdictRunner {
           ? (dir, codeAttempt) =>
               // Tagged under the attempt whose code runs (`<id>/cross`): the shutdown sweep ends a pairing still running,
               // and a Codex client of that attempt shutting down (killing by its own exact value) leaves it alone.
-              runSandboxedChecks({ repo: h.repo, cwd: dir, command: check.command, timeoutMs: task.options.checkTimeoutMs, env: h.envFor(task.id), tag: { [ATTEMPT_TAG]: `${codeAttempt}/cross` }, allowUnsandboxed: h.allowUnsandboxed() })
+              runSandboxedChecks({
+                repo: h.repo,
+                cwd: dir,
+                command: check.command,
+                timeoutMs: task.options.checkTimeoutMs,
+                env: h.envFor(task.id),
+                tag: { [ATTEMPT_TAG]: `${codeAttempt}/cross` },
+                allowUnsandboxed: h.allowUnsandboxed(),
+              })
           : null,
         review: reviewer ? (a) => this.review(reviewer, task, a) : null,
       },
@@ -91,7 +99,9 @@ export class VerdictRunner {
       h.log(`task=${taskId} verdict: stale (${basis}), the attempts changed meanwhile`);
       return;
     }
-    h.log(`task=${taskId} verdict: ${verdict.headline} (${verdict.confidence}, ${verdict.matrix.length} cross-test runs)`);
+    h.log(
+      `task=${taskId} verdict: ${verdict.headline} (${verdict.confidence}, ${verdict.matrix.length} cross-test runs)`,
+    );
     h.updateTask(taskId, (t) => ({ ...t, verdict }));
     this.host.rescore(taskId);
   }
@@ -108,15 +118,34 @@ export class VerdictRunner {
     if (deps) await this.review(deps, task, { ...a, resultCommit: a.resultCommit });
   }
 
-  private review(deps: ReviewDeps, task: TaskRecord, a: AttemptSnapshot & { resultCommit: string }): Promise<AttemptReviewView> {
+  private review(
+    deps: ReviewDeps,
+    task: TaskRecord,
+    a: AttemptSnapshot & { resultCommit: string },
+  ): Promise<AttemptReviewView> {
     const key = `${a.id}:${a.resultCommit}`;
-    if (this.closed) return Promise.resolve({ attemptId: a.id, commit: a.resultCommit, state: 'failed', requirements: [], findings: [], uncited: 0, error: 'the supervisor is shutting down', tokens: 0, durationMs: 0 });
-    const kept = task.verdict?.reviews?.find((r) => r.attemptId === a.id && r.commit === a.resultCommit && r.state === 'done');
+    if (this.closed)
+      return Promise.resolve({
+        attemptId: a.id,
+        commit: a.resultCommit,
+        state: 'failed',
+        requirements: [],
+        findings: [],
+        uncited: 0,
+        error: 'the supervisor is shutting down',
+        tokens: 0,
+        durationMs: 0,
+      });
+    const kept = task.verdict?.reviews?.find(
+      (r) => r.attemptId === a.id && r.commit === a.resultCommit && r.state === 'done',
+    );
     if (kept) return Promise.resolve(kept);
     const running = this.reviews.get(key);
     if (running) return running;
     const started = reviewAttempt(deps, task, a).then((r) => {
-      this.host.scoring.log(`attempt=${a.id} review: ${r.state === 'done' ? `${r.requirements.length} requirements, ${r.findings.length} findings, ${r.uncited} uncited, ${r.tokens} tokens` : `failed: ${r.error ?? ''}`} (${r.durationMs} ms)`);
+      this.host.scoring.log(
+        `attempt=${a.id} review: ${r.state === 'done' ? `${r.requirements.length} requirements, ${r.findings.length} findings, ${r.uncited} uncited, ${r.tokens} tokens` : `failed: ${r.error ?? ''}`} (${r.durationMs} ms)`,
+      );
       // A failed review is asked again next time (Codex may have been restarting, the model busy).
       if (r.state !== 'done') this.reviews.delete(key);
       return r;

@@ -18,13 +18,18 @@ export interface WatchdogHost {
 }
 
 /** Why the attempt's budget is spent after this token event, or null while it is not. */
-export function budgetBreach(task: TaskRecord, a: AttemptRecord, e: Extract<AgentEvent, { type: 'tokens' }>): string | null {
+export function budgetBreach(
+  task: TaskRecord,
+  a: AttemptRecord,
+  e: Extract<AgentEvent, { type: 'tokens' }>,
+): string | null {
   const { tokenBudget, costBudgetUsd } = task.options;
   const tokens = attemptTotal({ ...a.tokensByThread, [e.threadId]: e.totals });
   if (tokenBudget && tokens.total >= tokenBudget) return `token budget reached: ${tokens.total} ≥ ${tokenBudget}`;
   if (costBudgetUsd) {
     const cost = estimateCost(tokens, a.model, mergePriceTable(task.options.prices), a.demoModel);
-    if (!cost.free && cost.usd >= costBudgetUsd) return `cost budget reached: $${cost.usd.toFixed(4)} ≥ $${costBudgetUsd} (estimated, priced as ${cost.pricedAs})`;
+    if (!cost.free && cost.usd >= costBudgetUsd)
+      return `cost budget reached: $${cost.usd.toFixed(4)} ≥ $${costBudgetUsd} (estimated, priced as ${cost.pricedAs})`;
   }
   return null;
 }
@@ -51,13 +56,15 @@ export class Watchdog {
     }
     if (e.type === 'command' && loopLimit > 0) {
       const repeats = this.loops.record(a.id, e);
-      if (repeats >= loopLimit) return this.halt(a.id, 'looping', `looping: \`${e.command}\` failed the same way ${repeats} times`);
+      if (repeats >= loopLimit)
+        return this.halt(a.id, 'looping', `looping: \`${e.command}\` failed the same way ${repeats} times`);
     }
     if (!noProgressLimit || noProgressLimit <= 0) return;
     if (e.type === 'session_started') void this.stale.baseline(a.id, a.worktree);
     if (e.type === 'command' || e.type === 'file_change') {
       void this.stale.step(a.id, a.worktree).then((idle) => {
-        if (idle >= noProgressLimit && !this.halted.has(a.id)) this.halt(a.id, 'looping', `looping: ${idle} steps in a row without any change to the worktree`);
+        if (idle >= noProgressLimit && !this.halted.has(a.id))
+          this.halt(a.id, 'looping', `looping: ${idle} steps in a row without any change to the worktree`);
       });
     }
   }

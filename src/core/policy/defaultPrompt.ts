@@ -34,6 +34,11 @@ export function commitMessage(finalMessage: string | null, title: string, attemp
   const lines = (finalMessage ?? '').replace(/\r/g, '').split('\n');
   const first = (lines.find((l) => l.trim()) ?? '').replace(/^[#>*\-\s`]+|[`*\s]+$/g, '').trim();
   const subject = (first || `Quartet: ${title.trim()}`).slice(0, 72);
-  const rest = first ? lines.slice(lines.findIndex((l) => l.trim()) + 1).join('\n').trim() : '';
+  const rest = first
+    ? lines
+        .slice(lines.findIndex((l) => l.trim()) + 1)
+        .join('\n')
+        .trim()
+    : '';
   return `${subject}\n\n${rest ? `${rest}\n\n` : ''}Quartet-Attempt: ${attemptId}\n`;
 }

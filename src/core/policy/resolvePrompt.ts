@@ -12,7 +12,9 @@ export interface ResolvePromptInput {
 }
 
 export function resolvePrompt(p: ResolvePromptInput): string {
-  const checks = p.checkCommand ? `Then run the checks (\`${p.checkCommand}\`) and fix anything the merge broke.` : "Then run the project's checks and fix anything the merge broke.";
+  const checks = p.checkCommand
+    ? `Then run the checks (\`${p.checkCommand}\`) and fix anything the merge broke.`
+    : "Then run the project's checks and fix anything the merge broke.";
   return [
     RESOLVE_HEADING,
     ...p.files.map((f) => `- ${f}`),

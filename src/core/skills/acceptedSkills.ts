@@ -24,12 +24,22 @@ export interface AcceptedSkills {
 }
 
 /** Every `quartet/skills/*` branch, newest commit first. */
-export async function listSkillsBranches(repo: string): Promise<{ branch: string; commit: string; committedAt: string }[]> {
-  const out = await gitText(repo, ['for-each-ref', '--sort=-committerdate', '--format=%(refname)%00%(objectname)%00%(committerdate:iso-strict)', `refs/heads/${SKILLS_BRANCH_PREFIX}`]);
-  return out.split('\n').filter(Boolean).map((line) => {
-    const [ref = '', commit = '', committedAt = ''] = line.split('\0');
-    return { branch: ref.replace(/^refs\/heads\//, ''), commit, committedAt };
-  });
+export async function listSkillsBranches(
+  repo: string,
+): Promise<{ branch: string; commit: string; committedAt: string }[]> {
+  const out = await gitText(repo, [
+    'for-each-ref',
+    '--sort=-committerdate',
+    '--format=%(refname)%00%(objectname)%00%(committerdate:iso-strict)',
+    `refs/heads/${SKILLS_BRANCH_PREFIX}`,
+  ]);
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [ref = '', commit = '', committedAt = ''] = line.split('\0');
+      return { branch: ref.replace(/^refs\/heads\//, ''), commit, committedAt };
+    });
 }
 
 /**
@@ -41,11 +51,17 @@ async function applicableDirs(repo: string, base: string, commit: string): Promi
   if ((await gitTry(repo, ['merge-base', '--is-ancestor', commit, base])).code === 0) return [];
   const fork = (await gitText(repo, ['merge-base', base, commit])).trim();
   if (!fork) return [];
-  const changed = (await gitText(repo, ['diff', '--name-only', '-z', fork, commit, '--', ...REPO_SKILL_DIRS])).split('\0').filter(Boolean);
+  const changed = (await gitText(repo, ['diff', '--name-only', '-z', fork, commit, '--', ...REPO_SKILL_DIRS]))
+    .split('\0')
+    .filter(Boolean);
   const dirs = [...new Set(changed.map(skillDirOf).filter((d): d is string => d !== null))].sort();
   const out: string[] = [];
   for (const dir of dirs) {
-    const [atBranch, atBase, atFork] = await Promise.all([treeAt(repo, commit, dir), treeAt(repo, base, dir), treeAt(repo, fork, dir)]);
+    const [atBranch, atBase, atFork] = await Promise.all([
+      treeAt(repo, commit, dir),
+      treeAt(repo, base, dir),
+      treeAt(repo, fork, dir),
+    ]);
     if (atBranch && atBase === atFork && atBase !== atBranch) out.push(dir);
   }
   return out;

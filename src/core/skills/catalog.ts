@@ -58,13 +58,20 @@ export function loadSkillsDir(dir: string, source: SkillSource): SkillCatalog {
       text = readRegularFile(file, { maxBytes: MAX_SKILL_BYTES }).toString('utf8');
     } catch (err) {
       if (!(err instanceof UnsafeFileError)) throw err;
-      const why = { missing: 'folder has no SKILL.md', symlink: 'SKILL.md is a symbolic link; skills are plain files', too_large: `SKILL.md is larger than ${MAX_SKILL_BYTES} bytes`, not_regular: 'SKILL.md is not a regular file', outside: err.message }[err.reason];
+      const why = {
+        missing: 'folder has no SKILL.md',
+        symlink: 'SKILL.md is a symbolic link; skills are plain files',
+        too_large: `SKILL.md is larger than ${MAX_SKILL_BYTES} bytes`,
+        not_regular: 'SKILL.md is not a regular file',
+        outside: err.message,
+      }[err.reason];
       out.problems.push({ path: err.reason === 'missing' ? skillDir : file, message: why });
       continue;
     }
     const parsed = parseSkillMarkdown(text, folder);
     if (!parsed.ok) out.problems.push({ path: file, message: parsed.message });
-    else out.skills.push({ name: parsed.skill.name, description: parsed.skill.description, dir: skillDir, file, source });
+    else
+      out.skills.push({ name: parsed.skill.name, description: parsed.skill.description, dir: skillDir, file, source });
   }
   return out;
 }
@@ -76,7 +83,8 @@ export function loadRepoSkills(top: string): SkillCatalog {
     const found = loadSkillsDir(join(top, rel), 'repo');
     out.problems.push(...found.problems);
     for (const s of found.skills) {
-      if (out.skills.some((k) => k.name === s.name)) out.problems.push({ path: s.file, message: `duplicate skill "${s.name}" ignored` });
+      if (out.skills.some((k) => k.name === s.name))
+        out.problems.push({ path: s.file, message: `duplicate skill "${s.name}" ignored` });
       else out.skills.push(s);
     }
   }

@@ -38,10 +38,16 @@ export function parseSkillMarkdown(text: string, folder?: string): ParsedSkill {
   const { name, description } = data;
   if (typeof name !== 'string' || !name) return { ok: false, message: 'front matter has no `name`' };
   if (!SKILL_NAME.test(name) || name.length > MAX_NAME) {
-    return { ok: false, message: `name "${name}" must be lowercase letters, digits and single dashes (at most ${MAX_NAME})` };
+    return {
+      ok: false,
+      message: `name "${name}" must be lowercase letters, digits and single dashes (at most ${MAX_NAME})`,
+    };
   }
-  if (folder !== undefined && folder !== name) return { ok: false, message: `name "${name}" differs from its folder "${folder}"` };
-  if (typeof description !== 'string' || !description.trim()) return { ok: false, message: 'front matter has no `description`' };
-  if (description.length > MAX_DESCRIPTION) return { ok: false, message: `description is longer than ${MAX_DESCRIPTION} characters` };
+  if (folder !== undefined && folder !== name)
+    return { ok: false, message: `name "${name}" differs from its folder "${folder}"` };
+  if (typeof description !== 'string' || !description.trim())
+    return { ok: false, message: 'front matter has no `description`' };
+  if (description.length > MAX_DESCRIPTION)
+    return { ok: false, message: `description is longer than ${MAX_DESCRIPTION} characters` };
   return { ok: true, skill: { name, description: description.trim(), body: fenced[2] ?? '' } };
 }

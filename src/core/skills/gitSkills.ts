@@ -25,10 +25,21 @@ export interface GitSkillProblem {
 /** Runs git and returns stdout as bytes; a non-zero exit is an error naming the command. */
 export function gitBytes(cwd: string, args: string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, windowsHide: true }, (err, stdout, stderr) => {
-      if (err) reject(new SkillsError(`git ${args.join(' ')} failed in ${cwd}: ${stderr.toString('utf8').trim() || err.message}`, 'git_failed'));
-      else resolve(stdout);
-    });
+    execFile(
+      'git',
+      args,
+      { cwd, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, windowsHide: true },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(
+            new SkillsError(
+              `git ${args.join(' ')} failed in ${cwd}: ${stderr.toString('utf8').trim() || err.message}`,
+              'git_failed',
+            ),
+          );
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -70,18 +81,25 @@ interface Entry {
 
 async function lsTree(repo: string, commit: string, paths: readonly string[]): Promise<Entry[]> {
   const out = await gitText(repo, ['ls-tree', '-r', '-z', '--full-tree', commit, '--', ...paths]);
-  return out.split('\0').filter(Boolean).map((line) => {
-    const tab = line.indexOf('\t');
-    const [mode = '', , sha = ''] = line.slice(0, tab).split(' ');
-    return { mode, sha, path: line.slice(tab + 1) };
-  });
+  return out
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const tab = line.indexOf('\t');
+      const [mode = '', , sha = ''] = line.slice(0, tab).split(' ');
+      return { mode, sha, path: line.slice(tab + 1) };
+    });
 }
 
 /**
  * Skill folders at `commit` (all of them, or only `dirs`); SKILL.md must parse and name its folder.
  * Links and submodules are left out, as install leaves them out.
  */
-export async function skillsAtCommit(repo: string, commit: string, dirs?: readonly string[]): Promise<{ skills: GitSkill[]; problems: GitSkillProblem[] }> {
+export async function skillsAtCommit(
+  repo: string,
+  commit: string,
+  dirs?: readonly string[],
+): Promise<{ skills: GitSkill[]; problems: GitSkillProblem[] }> {
   const entries = await lsTree(repo, commit, dirs ?? REPO_SKILL_DIRS);
   const byDir = new Map<string, Entry[]>();
   for (const e of entries) {
@@ -98,10 +116,21 @@ export async function skillsAtCommit(repo: string, commit: string, dirs?: readon
       continue;
     }
     const files: SkillFile[] = [];
-    for (const e of list) files.push({ path: e.path.slice(relDir.length + 1), data: await gitBytes(repo, ['cat-file', 'blob', e.sha]) });
-    const parsed = parseSkillMarkdown(files.find((f) => f.path === 'SKILL.md')?.data.toString('utf8') ?? '', posix.basename(relDir));
+    for (const e of list)
+      files.push({ path: e.path.slice(relDir.length + 1), data: await gitBytes(repo, ['cat-file', 'blob', e.sha]) });
+    const parsed = parseSkillMarkdown(
+      files.find((f) => f.path === 'SKILL.md')?.data.toString('utf8') ?? '',
+      posix.basename(relDir),
+    );
     if (!parsed.ok) problems.push({ path: `${commit.slice(0, 10)}:${md.path}`, message: parsed.message });
-    else skills.push({ name: parsed.skill.name, description: parsed.skill.description, relDir, files, version: hashSkillFiles(files) });
+    else
+      skills.push({
+        name: parsed.skill.name,
+        description: parsed.skill.description,
+        relDir,
+        files,
+        version: hashSkillFiles(files),
+      });
   }
   return { skills, problems };
 }

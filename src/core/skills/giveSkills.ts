@@ -36,7 +36,12 @@ export async function giveSkills(input: GiveSkillsInput): Promise<AttemptSkill[]
     const r = await installSkills({ worktree: input.worktree, skills: loadBuiltinSkills().skills, accepted: m.skills });
     journal.event({ type: 'skills', skills: r.received });
     for (const p of r.problems) journal.event({ type: 'warning', message: `skill ${p.path}: ${p.message}` });
-    for (const s of r.skipped) if (s.reason === 'unsafe_path') journal.event({ type: 'warning', message: `skill ${s.name} not installed: its folder's path runs through a symbolic link` });
+    for (const s of r.skipped)
+      if (s.reason === 'unsafe_path')
+        journal.event({
+          type: 'warning',
+          message: `skill ${s.name} not installed: its folder's path runs through a symbolic link`,
+        });
     return r.received;
   } catch (err) {
     // An attempt without skills is still an attempt: say so and go on.

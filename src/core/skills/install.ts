@@ -114,15 +114,25 @@ export async function installSkills(input: InstallSkillsInput): Promise<InstallS
   }
 
   // Exclude first: no moment where a half-copied skill shows up in `git status`.
-  await excludeInWorktree(wt, plan.map((p) => pattern(p.rel)));
+  await excludeInWorktree(
+    wt,
+    plan.map((p) => pattern(p.rel)),
+  );
   const installed: Skill[] = [];
   for (const p of plan) {
     if (p.override) await overrideTracked(wt.top, p.rel);
     installed.push(copySkill(p.skill, wt.top, p.rel));
   }
 
-  const listed = mergeSkills(repo.skills.filter((s) => !taken.has(s.name)), installed);
+  const listed = mergeSkills(
+    repo.skills.filter((s) => !taken.has(s.name)),
+    installed,
+  );
   const skillInputs = listed.map((s): SkillInput => ({ type: 'skill', name: s.name, path: s.file }));
-  const received = listed.map((s): AttemptSkill => ({ name: s.name, source: s.source, version: skillDirVersion(s.dir) }));
+  const received = listed.map((s): AttemptSkill => ({
+    name: s.name,
+    source: s.source,
+    version: skillDirVersion(s.dir),
+  }));
   return { installed: installed.map((s) => s.name), skipped, skillInputs, problems: repo.problems, received };
 }

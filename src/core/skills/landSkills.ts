@@ -22,10 +22,14 @@ export interface LandSkillsInput {
  */
 export async function landSkillsBranch(input: LandSkillsInput): Promise<LandSkillsResult> {
   const { repo, branch } = input;
-  if (!branch.startsWith(SKILLS_BRANCH_PREFIX) || branch.includes('..')) throw new LandSkillsError(`${branch} is not a ${SKILLS_BRANCH_PREFIX}* branch`);
+  if (!branch.startsWith(SKILLS_BRANCH_PREFIX) || branch.includes('..'))
+    throw new LandSkillsError(`${branch} is not a ${SKILLS_BRANCH_PREFIX}* branch`);
   if (!(await refCommit(repo, `refs/heads/${branch}`))) throw new LandSkillsError(`there is no branch ${branch}`);
-  if (!input.baseBranch) throw new LandSkillsError('the repository is on a detached HEAD; check out the branch the skills should land on');
-  const files = (await git(repo, ['diff', '--name-only', `${input.baseBranch}...${branch}`])).split('\n').filter(Boolean);
+  if (!input.baseBranch)
+    throw new LandSkillsError('the repository is on a detached HEAD; check out the branch the skills should land on');
+  const files = (await git(repo, ['diff', '--name-only', `${input.baseBranch}...${branch}`]))
+    .split('\n')
+    .filter(Boolean);
   const message = `Skills from ${branch}\n\n${files.map((f) => `- ${f}`).join('\n')}\n\nQuartet-Skills-Branch: ${branch}\n`;
   const r = await landLocally({
     repo,

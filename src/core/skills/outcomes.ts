@@ -1,7 +1,13 @@
 // Skill outcomes (pure): per skill version, how the attempts that had it fared against the others of the same period.
 
 import type { AttemptSnapshot, TaskSnapshot } from '../../shared/model';
-import { EMPTY_STATS, type OutcomeAttempt, type OutcomeStats, type SkillOrigin, type SkillOutcome } from '../../shared/skills';
+import {
+  EMPTY_STATS,
+  type OutcomeAttempt,
+  type OutcomeStats,
+  type SkillOrigin,
+  type SkillOutcome,
+} from '../../shared/skills';
 
 interface Row {
   attempt: AttemptSnapshot;
@@ -37,7 +43,17 @@ function add(stats: OutcomeStats, row: Row): OutcomeStats {
 function view(row: Row): OutcomeAttempt {
   const a = row.attempt;
   const checks = a.checks?.state === 'passed' || a.checks?.state === 'failed' ? a.checks.state : null;
-  return { attemptId: a.id, taskId: row.task.id, taskTitle: row.task.title, index: a.index, phase: a.phase, startedAt: a.startedAt, checks, reworked: row.reworked, landed: !!a.landed };
+  return {
+    attemptId: a.id,
+    taskId: row.task.id,
+    taskTitle: row.task.title,
+    index: a.index,
+    phase: a.phase,
+    startedAt: a.startedAt,
+    checks,
+    reworked: row.reworked,
+    landed: !!a.landed,
+  };
 }
 
 /**
@@ -47,7 +63,9 @@ function view(row: Row): OutcomeAttempt {
  */
 export function skillOutcomes(tasks: readonly TaskSnapshot[]): SkillOutcome[] {
   const reworked = reworkedIds(tasks);
-  const rows: Row[] = tasks.flatMap((task) => task.attempts.filter((a) => a.startedAt).map((attempt) => ({ attempt, task, reworked: reworked.has(attempt.id) })));
+  const rows: Row[] = tasks.flatMap((task) =>
+    task.attempts.filter((a) => a.startedAt).map((attempt) => ({ attempt, task, reworked: reworked.has(attempt.id) })),
+  );
   const groups = new Map<string, { name: string; version: string; source: SkillOrigin; rows: Row[] }>();
   for (const row of rows) {
     for (const s of row.attempt.skills ?? []) {
@@ -66,7 +84,9 @@ export function skillOutcomes(tasks: readonly TaskSnapshot[]): SkillOutcome[] {
       const at = r.attempt.startedAt as string;
       return at >= from && at <= to && !(r.attempt.skills ?? []).some((s) => s.name === g.name);
     });
-    const sorted = [...g.rows].sort((a, b) => (b.attempt.startedAt as string).localeCompare(a.attempt.startedAt as string));
+    const sorted = [...g.rows].sort((a, b) =>
+      (b.attempt.startedAt as string).localeCompare(a.attempt.startedAt as string),
+    );
     out.push({
       name: g.name,
       version: g.version,

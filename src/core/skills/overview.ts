@@ -26,7 +26,14 @@ export async function skillsOverview(input: OverviewInput): Promise<SkillsOvervi
   const problems = builtin.problems.map((p) => `${p.path}: ${p.message}`);
   const byName = new Map<string, CatalogSkill>();
   for (const s of builtin.skills) {
-    byName.set(s.name, { name: s.name, description: s.description, source: 'builtin', version: skillDirVersion(s.dir), path: `skills/${relative(dir, s.dir)}`, branch: null });
+    byName.set(s.name, {
+      name: s.name,
+      description: s.description,
+      source: 'builtin',
+      version: skillDirVersion(s.dir),
+      path: `skills/${relative(dir, s.dir)}`,
+      branch: null,
+    });
   }
   let branches: SkillsOverview['branches'] = [];
   if (input.base) {
@@ -37,12 +44,26 @@ export async function skillsOverview(input: OverviewInput): Promise<SkillsOvervi
       // `.agents/skills` sorts before `.codex/skills`: the first folder wins, as Quartet reads them.
       if (own.has(s.name)) continue;
       own.add(s.name);
-      byName.set(s.name, { name: s.name, description: s.description, source: 'repo', version: s.version, path: s.relDir, branch: null });
+      byName.set(s.name, {
+        name: s.name,
+        description: s.description,
+        source: 'repo',
+        version: s.version,
+        path: s.relDir,
+        branch: null,
+      });
     }
     const accepted = await acceptedSkills(input.repo, input.base);
     problems.push(...accepted.problems.map((p) => `${p.path}: ${p.message}`));
     for (const s of accepted.skills) {
-      byName.set(s.name, { name: s.name, description: s.description, source: 'accepted', version: s.version, path: s.relDir, branch: s.branch });
+      byName.set(s.name, {
+        name: s.name,
+        description: s.description,
+        source: 'accepted',
+        version: s.version,
+        path: s.relDir,
+        branch: s.branch,
+      });
     }
     branches = accepted.branches;
   }

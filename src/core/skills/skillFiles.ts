@@ -35,7 +35,8 @@ export function readSkillDir(dir: string, prefix = ''): SkillFile[] {
     const st = lstatSync(full);
     if (st.isSymbolicLink()) continue;
     if (st.isDirectory()) out.push(...readSkillDir(full, `${prefix}${name}/`));
-    else if (st.isFile()) out.push({ path: `${prefix}${name}`, data: readRegularFile(full, { maxBytes: MAX_SKILL_FILE_BYTES }) });
+    else if (st.isFile())
+      out.push({ path: `${prefix}${name}`, data: readRegularFile(full, { maxBytes: MAX_SKILL_FILE_BYTES }) });
   }
   return out;
 }

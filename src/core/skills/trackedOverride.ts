@@ -12,7 +12,10 @@ async function must(cwd: string, args: string[]): Promise<string> {
 /** Tracked files under `rel` with whether this worktree's index marks them skip-worktree (`ls-files -v`: `S`). */
 export async function trackedFiles(top: string, rel: string): Promise<{ path: string; skipped: boolean }[]> {
   const out = await must(top, ['ls-files', '-v', '-z', '--', rel]);
-  return out.split('\0').filter(Boolean).map((l) => ({ path: l.slice(2), skipped: l[0] === 'S' }));
+  return out
+    .split('\0')
+    .filter(Boolean)
+    .map((l) => ({ path: l.slice(2), skipped: l[0] === 'S' }));
 }
 
 /**

@@ -24,7 +24,8 @@ export function gitOut(cwd: string, args: string[]): Promise<{ code: number; std
   return new Promise((ok, fail) => {
     execFile('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      if (code === null) fail(new SkillsError(`git ${args.join(' ')} could not run in ${cwd}: ${err?.message ?? ''}`, 'git_failed'));
+      if (code === null)
+        fail(new SkillsError(`git ${args.join(' ')} could not run in ${cwd}: ${err?.message ?? ''}`, 'git_failed'));
       else ok({ code, stdout, stderr });
     });
   });
@@ -47,7 +48,8 @@ export async function linkedWorktree(worktree: string): Promise<LinkedWorktree> 
   const top = await must(worktree, ['rev-parse', '--show-toplevel']);
   const gitDir = await must(worktree, ['rev-parse', '--absolute-git-dir']);
   const commonDir = resolve(worktree, await must(worktree, ['rev-parse', '--git-common-dir']));
-  if (resolve(gitDir) === commonDir) throw new SkillsError(`${top} is a main checkout, not a linked worktree`, 'not_linked_worktree');
+  if (resolve(gitDir) === commonDir)
+    throw new SkillsError(`${top} is a main checkout, not a linked worktree`, 'not_linked_worktree');
   return { top, gitDir, commonDir };
 }
 
@@ -57,8 +59,13 @@ export async function linkedWorktree(worktree: string): Promise<LinkedWorktree> 
  */
 async function inheritedExcludes(worktree: string, ours: string): Promise<string> {
   const r = await gitOut(worktree, ['config', '--show-origin', '--get-all', 'core.excludesFile']);
-  const values = r.stdout.split('\n').filter(Boolean).map((l) => ({ origin: l.slice(0, l.indexOf('\t')), value: l.slice(l.indexOf('\t') + 1) }));
-  const inherited = values.filter((v) => !v.origin.endsWith('config.worktree') && resolve(v.value) !== ours).pop()?.value;
+  const values = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => ({ origin: l.slice(0, l.indexOf('\t')), value: l.slice(l.indexOf('\t') + 1) }));
+  const inherited = values
+    .filter((v) => !v.origin.endsWith('config.worktree') && resolve(v.value) !== ours)
+    .pop()?.value;
   const xdg = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
   let file = inherited ?? join(xdg, 'git', 'ignore');
   if (file.startsWith('~/')) file = join(homedir(), file.slice(2));
@@ -72,7 +79,13 @@ export function excludedByQuartet(gitDir: string): string[] {
   if (!existsSync(file)) return [];
   const text = readFileSync(file, 'utf8');
   const at = text.indexOf(MARKER);
-  return at < 0 ? [] : text.slice(at + MARKER.length).split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return at < 0
+    ? []
+    : text
+        .slice(at + MARKER.length)
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'));
 }
 
 /** Refuses layouts where turning on per-worktree config would change how the main checkout reads its config. */
@@ -81,7 +94,10 @@ async function checkCommonConfig(wt: LinkedWorktree): Promise<void> {
   const bare = await gitOut(wt.top, ['config', '--file', config, '--bool', '--get', 'core.bare']);
   const coreWorktree = await gitOut(wt.top, ['config', '--file', config, '--get', 'core.worktree']);
   if (bare.stdout.trim() === 'true' || coreWorktree.stdout.trim()) {
-    throw new SkillsError('the repository sets core.bare or core.worktree in its shared config; per-worktree config would change its meaning', 'unsupported_repo');
+    throw new SkillsError(
+      'the repository sets core.bare or core.worktree in its shared config; per-worktree config would change its meaning',
+      'unsupported_repo',
+    );
   }
 }
 
@@ -93,7 +109,8 @@ async function enableWorktreeConfig(wt: LinkedWorktree): Promise<void> {
     if (now.stdout.trim() === 'true') return;
     const set = await gitOut(wt.top, ['config', '--file', config, 'extensions.worktreeConfig', 'true']);
     if (set.code === 0) return;
-    if (tries >= 20) throw new SkillsError(`could not enable extensions.worktreeConfig: ${set.stderr.trim()}`, 'git_failed');
+    if (tries >= 20)
+      throw new SkillsError(`could not enable extensions.worktreeConfig: ${set.stderr.trim()}`, 'git_failed');
     await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
   }
 }

@@ -11,10 +11,22 @@ interface RetriesFile {
 
 const isRetry = (r: unknown): r is RetryView => {
   const v = r as RetryView;
-  return !!v && typeof v.issueId === 'string' && typeof v.identifier === 'string' && (v.url === null || typeof v.url === 'string') &&
-    Number.isSafeInteger(v.attempt) && Number.isFinite(v.dueAtMs) && (v.error === null || typeof v.error === 'string') && (v.kind === 'continuation' || v.kind === 'failure');
+  return (
+    !!v &&
+    typeof v.issueId === 'string' &&
+    typeof v.identifier === 'string' &&
+    (v.url === null || typeof v.url === 'string') &&
+    Number.isSafeInteger(v.attempt) &&
+    Number.isFinite(v.dueAtMs) &&
+    (v.error === null || typeof v.error === 'string') &&
+    (v.kind === 'continuation' || v.kind === 'failure')
+  );
 };
-const isFile = (v: unknown): v is RetriesFile => !!v && (v as RetriesFile).version === 1 && Array.isArray((v as RetriesFile).retries) && (v as RetriesFile).retries.every(isRetry);
+const isFile = (v: unknown): v is RetriesFile =>
+  !!v &&
+  (v as RetriesFile).version === 1 &&
+  Array.isArray((v as RetriesFile).retries) &&
+  (v as RetriesFile).retries.every(isRetry);
 
 /** Issue ids and identifiers only (no tracker text beyond the identifier and the last error, never a credential). */
 export class AutopilotRetries {

@@ -13,7 +13,12 @@ import { HttpError, type Handlers } from './dispatch';
 export function refreshRoute(orch: Orchestrator, autopilot: AutopilotService | null): RefreshReply {
   const r = autopilot?.refresh() ?? { queued: false, coalesced: false };
   orch.configure({});
-  return { queued: true, coalesced: r.coalesced, requested_at: new Date().toISOString(), operations: r.queued ? ['poll', 'reconcile', 'dispatch'] : ['reconcile', 'dispatch'] };
+  return {
+    queued: true,
+    coalesced: r.coalesced,
+    requested_at: new Date().toISOString(),
+    operations: r.queued ? ['poll', 'reconcile', 'dispatch'] : ['reconcile', 'dispatch'],
+  };
 }
 
 /** The tracker credentials of a start/launch body (kept in memory only by the service); errors never echo a value. */
@@ -28,16 +33,26 @@ function credentialsOf(credentials: unknown): TrackerCredentials | null {
 type AutopilotRoutes = 'autopilot' | 'autopilotStart' | 'autopilotStop' | 'autopilotRefresh' | 'launchIssue';
 
 /** `/api/v1/autopilot[/start|/stop|/refresh|/issues/<id>/launch]`: 404 on a supervisor without an Autopilot. */
-export function autopilotHandlers(orch: Orchestrator, autopilot: AutopilotService | null): Pick<Handlers, AutopilotRoutes> {
+export function autopilotHandlers(
+  orch: Orchestrator,
+  autopilot: AutopilotService | null,
+): Pick<Handlers, AutopilotRoutes> {
   const the = (): AutopilotService => {
     if (!autopilot) throw new HttpError(404, 'not_found', 'this supervisor has no Autopilot');
     return autopilot;
   };
   return {
     autopilot: () => the().snapshot({ reread: true }),
-    autopilotStart: ({ body }) => the().start({ once: body.once === true, credentials: credentialsOf(body.credentials) }),
+    autopilotStart: ({ body }) =>
+      the().start({ once: body.once === true, credentials: credentialsOf(body.credentials) }),
     autopilotStop: () => the().stop(),
     autopilotRefresh: () => refreshRoute(orch, the()),
-    launchIssue: ({ params, body }) => the().launchIssue(params.id, { attempts: body.attempts, options: body.options, env: body.env, credentials: credentialsOf(body.credentials) }),
+    launchIssue: ({ params, body }) =>
+      the().launchIssue(params.id, {
+        attempts: body.attempts,
+        options: body.options,
+        env: body.env,
+        credentials: credentialsOf(body.credentials),
+      }),
   };
 }

@@ -76,7 +76,14 @@ export class AutopilotService {
   snapshot(opts: { reread?: boolean } = {}): AutopilotSnapshot {
     if (opts.reread) this.factory.revision();
     const base = this.autopilot ? this.autopilot.snapshot(true) : emptyAutopilotSnapshot(this.factory.configured());
-    return { ...base, configured: this.factory.configured() || base.configured, credentials: this.factory.needs(), problem: this.problem, wanted: this.wish.wanted, rateLimits: this.source?.rateLimits() ?? null };
+    return {
+      ...base,
+      configured: this.factory.configured() || base.configured,
+      credentials: this.factory.needs(),
+      problem: this.problem,
+      wanted: this.wish.wanted,
+      rateLimits: this.source?.rateLimits() ?? null,
+    };
   }
 
   /** True when the client sent something: an empty set (a shell without the token) never erases what another client gave. */
@@ -106,7 +113,9 @@ export class AutopilotService {
       setup = await this.factory.create(this.credentials);
       // SPEC §6.3: config and credentials are checked before anything runs; the person sees why.
       await setup.source.preflight?.().catch((err: unknown) => {
-        throw err instanceof TrackerError ? new StartError(err.category, `tracker ${setup.source.label}: ${err.message}`) : err;
+        throw err instanceof TrackerError
+          ? new StartError(err.category, `tracker ${setup.source.label}: ${err.message}`)
+          : err;
       });
     } catch (err) {
       this.problem = problemOf(err);
@@ -117,12 +126,26 @@ export class AutopilotService {
     if (!opts.once) this.wish.set(true);
     this.source = new SwitchSource(setup.source);
     this.setup = { ...setup, source: this.source };
-    const host = new OrchestratorAutopilotHost(this.orch, () => {
-      const s = this.setup ?? setup;
-      return { sourceKind: s.source.kind, attemptsPerIssue: s.config.attemptsPerIssue, launchOptions: s.launchOptions ?? {}, secretEnvNames: s.source.secretEnvNames ?? [], land: s.land ?? { pr: false, github: null } };
-    }, this.log);
+    const host = new OrchestratorAutopilotHost(
+      this.orch,
+      () => {
+        const s = this.setup ?? setup;
+        return {
+          sourceKind: s.source.kind,
+          attemptsPerIssue: s.config.attemptsPerIssue,
+          launchOptions: s.launchOptions ?? {},
+          secretEnvNames: s.source.secretEnvNames ?? [],
+          land: s.land ?? { pr: false, github: null },
+        };
+      },
+      this.log,
+    );
     this.autopilot = new Autopilot({
-      source: this.source, host, config: setup.config, prompts: setup.prompts, onChange: () => this.orch.notify(),
+      source: this.source,
+      host,
+      config: setup.config,
+      prompts: setup.prompts,
+      onChange: () => this.orch.notify(),
       preflight: () => this.tickPreflight(),
       // A single tick (`--once`) neither resumes nor rewrites the saved queue of the long-running Autopilot.
       queue: opts.once ? undefined : this.retries,
@@ -189,9 +212,13 @@ export class AutopilotService {
       this.log('autopilot: restarted (it was running before the supervisor restarted)');
     } catch (err) {
       const p = problemOf(err);
-      this.problem = p.code === 'missing_tracker_secret'
-        ? { code: 'needs_credentials', message: `needs the tracker token again (kept in memory only, so it was lost when Quartet restarted): run Start Autopilot. ${p.message}` }
-        : { code: p.code, message: `could not restart after Quartet restarted: ${p.message}` };
+      this.problem =
+        p.code === 'missing_tracker_secret'
+          ? {
+              code: 'needs_credentials',
+              message: `needs the tracker token again (kept in memory only, so it was lost when Quartet restarted): run Start Autopilot. ${p.message}`,
+            }
+          : { code: p.code, message: `could not restart after Quartet restarted: ${p.message}` };
       this.log(`autopilot: not restarted: ${this.problem.code}: ${this.problem.message}`);
       this.orch.notify();
     }
@@ -202,20 +229,37 @@ export class AutopilotService {
   }
 
   /** "Launch Attempts on Issue": a normal task from one tracker issue, by hand (the Autopilot leaves it alone while it runs). */
-  async launchIssue(issueId: string, body: { attempts?: number; options?: Partial<LaunchOptions>; env?: Record<string, string>; credentials?: TrackerCredentials | null }): Promise<TaskSnapshot> {
+  async launchIssue(
+    issueId: string,
+    body: {
+      attempts?: number;
+      options?: Partial<LaunchOptions>;
+      env?: Record<string, string>;
+      credentials?: TrackerCredentials | null;
+    },
+  ): Promise<TaskSnapshot> {
     this.remember(body.credentials);
     const setup = this.setup ?? (await this.factory.create(this.credentials));
     this.setup ??= setup;
     const [issue] = await setup.source.fetchIssuesByIds([issueId]);
     if (!issue) throw new UsageError(`issue ${issueId} is not visible in ${setup.source.label}`);
-    return this.orch.launch({
-      title: issue.title,
-      prompt: (setup.prompts ?? DEFAULT_PROMPTS).first(issue, null),
-      attempts: body.attempts ?? 4,
-      options: { ...(setup.launchOptions ?? {}), ...(body.options ?? {}) },
-      env: body.env,
-      source: { kind: setup.source.kind, issueId: issue.id, identifier: issue.identifier, url: issue.url, state: issue.state },
-      secretEnvNames: setup.source.secretEnvNames ?? [],
-    }, { issue });
+    return this.orch.launch(
+      {
+        title: issue.title,
+        prompt: (setup.prompts ?? DEFAULT_PROMPTS).first(issue, null),
+        attempts: body.attempts ?? 4,
+        options: { ...(setup.launchOptions ?? {}), ...(body.options ?? {}) },
+        env: body.env,
+        source: {
+          kind: setup.source.kind,
+          issueId: issue.id,
+          identifier: issue.identifier,
+          url: issue.url,
+          state: issue.state,
+        },
+        secretEnvNames: setup.source.secretEnvNames ?? [],
+      },
+      { issue },
+    );
   }
 }

@@ -9,7 +9,8 @@ interface WishFile {
   at: string;
 }
 
-const isWish = (v: unknown): v is WishFile => !!v && (v as WishFile).version === 1 && typeof (v as WishFile).wanted === 'boolean';
+const isWish = (v: unknown): v is WishFile =>
+  !!v && (v as WishFile).version === 1 && typeof (v as WishFile).wanted === 'boolean';
 
 export class AutopilotWish {
   private readonly store: StateStore<WishFile> | null;

@@ -49,6 +49,9 @@ export function stampFromHeaders(headers: IncomingHttpHeaders): BuildStamp | nul
 }
 
 /** `a` is another build than `b`, made later. Same id: same sources, whatever the time. */
-export function isNewerBuild(a: Pick<BuildStamp, 'buildId' | 'builtAt'>, b: Pick<BuildStamp, 'buildId' | 'builtAt'>): boolean {
+export function isNewerBuild(
+  a: Pick<BuildStamp, 'buildId' | 'builtAt'>,
+  b: Pick<BuildStamp, 'buildId' | 'builtAt'>,
+): boolean {
   return a.buildId !== b.buildId && Date.parse(a.builtAt) > Date.parse(b.builtAt);
 }

@@ -3,7 +3,15 @@
 import { isTerminal, type Snapshot } from '../../shared/model';
 import type { BusyReport } from '../contract/hello';
 
-export const IDLE: BusyReport = { attempts: 0, lands: 0, checks: 0, verdicts: 0, retries: 0, requests: 0, autopilot: false };
+export const IDLE: BusyReport = {
+  attempts: 0,
+  lands: 0,
+  checks: 0,
+  verdicts: 0,
+  retries: 0,
+  requests: 0,
+  autopilot: false,
+};
 
 /** What only the supervisor's memory knows; a supervisor from before the handshake reports none of it. */
 export interface InMemoryWork {

@@ -21,7 +21,9 @@ export interface RouteContext {
 }
 
 /** One handler per route, typed by the table: it gets the parsed input and must return the route's reply. */
-export type Handlers = { [K in RouteName]: (input: ParsedOf<Routes[K]>, ctx: RouteContext) => ReplyOf<Routes[K]> | Promise<ReplyOf<Routes[K]>> };
+export type Handlers = {
+  [K in RouteName]: (input: ParsedOf<Routes[K]>, ctx: RouteContext) => ReplyOf<Routes[K]> | Promise<ReplyOf<Routes[K]>>;
+};
 
 export function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -53,7 +55,11 @@ function parse(schema: z.ZodType, value: unknown, where: string): unknown {
 }
 
 /** The route for a method and path: a literal path wins over a `:param` one; a known path with another method is 405. */
-export function findRoute(method: string, parts: readonly string[], pathname: string): { name: RouteName; params: Record<string, string> } {
+export function findRoute(
+  method: string,
+  parts: readonly string[],
+  pathname: string,
+): { name: RouteName; params: Record<string, string> } {
   const matches = (Object.keys(ROUTES) as RouteName[]).flatMap((name) => {
     const params = matchPath(ROUTES[name].path, parts);
     return params ? [{ name, params, rank: paramCount(ROUTES[name].path) }] : [];

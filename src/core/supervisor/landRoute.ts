@@ -4,7 +4,14 @@ import type { GithubLandOptions, LandOptions, GithubCredentials } from '../contr
 import { UsageError } from '../orchestrator/validation';
 
 const STRINGS = ['token', 'baseUrl', 'owner', 'repo', 'remote'] as const;
-const NUMBERS = ['maxFixes', 'pollInitialMs', 'pollMaxMs', 'maxWaitMs', 'noChecksGraceMs', 'maxRateLimitWaitMs'] as const;
+const NUMBERS = [
+  'maxFixes',
+  'pollInitialMs',
+  'pollMaxMs',
+  'maxWaitMs',
+  'noChecksGraceMs',
+  'maxRateLimitWaitMs',
+] as const;
 
 /** Validates the land options; the token is only passed on, never echoed in an error. */
 export function landOptions(body: Record<string, unknown>): LandOptions {
@@ -22,14 +29,17 @@ export function landOptions(body: Record<string, unknown>): LandOptions {
   }
   for (const k of NUMBERS) {
     if (src[k] === undefined) continue;
-    if (typeof src[k] !== 'number' || !Number.isFinite(src[k]) || (src[k] as number) < 0) throw new UsageError(`github.${k} must be a non-negative number`);
+    if (typeof src[k] !== 'number' || !Number.isFinite(src[k]) || (src[k] as number) < 0)
+      throw new UsageError(`github.${k} must be a non-negative number`);
     out[k] = src[k] as number;
   }
   if (src.reviewPolicy !== undefined) {
-    if (src.reviewPolicy !== 'none' && src.reviewPolicy !== 'approved') throw new UsageError('github.reviewPolicy must be none or approved');
+    if (src.reviewPolicy !== 'none' && src.reviewPolicy !== 'approved')
+      throw new UsageError('github.reviewPolicy must be none or approved');
     out.reviewPolicy = src.reviewPolicy;
   }
-  if (out.baseUrl !== undefined && !/^https?:\/\//.test(out.baseUrl)) throw new UsageError(`github.baseUrl must be an http(s) URL (got ${out.baseUrl})`);
+  if (out.baseUrl !== undefined && !/^https?:\/\//.test(out.baseUrl))
+    throw new UsageError(`github.baseUrl must be an http(s) URL (got ${out.baseUrl})`);
   return { pr: true, github: { token: out.token ?? '', ...out } };
 }
 
@@ -45,7 +55,9 @@ export function reworkGithub(body: Record<string, unknown>): GithubCredentials |
     if (typeof src[k] !== 'string') throw new UsageError(`github.${k} must be a string`);
     out[k] = src[k] as string;
   }
-  if (out.baseUrl !== undefined && !/^https?:\/\//.test(out.baseUrl)) throw new UsageError(`github.baseUrl must be an http(s) URL (got ${out.baseUrl})`);
-  if ((out.owner === undefined) !== (out.repo === undefined)) throw new UsageError('github.owner and github.repo go together');
+  if (out.baseUrl !== undefined && !/^https?:\/\//.test(out.baseUrl))
+    throw new UsageError(`github.baseUrl must be an http(s) URL (got ${out.baseUrl})`);
+  if ((out.owner === undefined) !== (out.repo === undefined))
+    throw new UsageError('github.owner and github.repo go together');
   return out.token ? out : null;
 }

@@ -58,10 +58,23 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const orch = new Orchestrator({ repo, stateDir: paths.stateDir, env: scrubSecrets(process.env), secrets: secretValues(process.env), log, secretValues: () => secrets.list() });
+  const orch = new Orchestrator({
+    repo,
+    stateDir: paths.stateDir,
+    env: scrubSecrets(process.env),
+    secrets: secretValues(process.env),
+    log,
+    secretValues: () => secrets.list(),
+  });
   orch.start();
   void sweepStrays(orch, paths.stateDir, 'a previous supervisor');
-  const setup = workflowAutopilotSetup({ workflow: orch.workflow, env: orch.env, localTasks: () => orch.snapshot().tasks, log, testTrackerFile: process.env[TEST_TRACKER_ENV] || undefined });
+  const setup = workflowAutopilotSetup({
+    workflow: orch.workflow,
+    env: orch.env,
+    localTasks: () => orch.snapshot().tasks,
+    log,
+    testTrackerFile: process.env[TEST_TRACKER_ENV] || undefined,
+  });
   const autopilot = new AutopilotService(orch, setup, log, { stateDir: paths.stateDir, secrets });
   let subscribers = 0;
   // The persisted setting counts from the start, not only once a client re-sends it.
@@ -87,12 +100,19 @@ async function main(): Promise<void> {
     releaseLock(paths.lock);
     process.exit(exitCode);
   };
-  const busy = (): BusyReport => busyReport(orch.snapshot(), { ...orch.inMemoryWork(), requests: server.activeRequests(), autopilot: autopilot.isRunning, serving: serve !== null });
+  const busy = (): BusyReport =>
+    busyReport(orch.snapshot(), {
+      ...orch.inMemoryWork(),
+      requests: server.activeRequests(),
+      autopilot: autopilot.isRunning,
+      serving: serve !== null,
+    });
   // A newer client called: this build makes way as soon as nothing runs. Clients, connected windows included,
   // do not hold it: their next call (or reconnect) starts the newer build, which reloads the persisted state.
   const restartIfOutdated = (): void => {
     const newer = identity.restartPending;
-    if (newer && !shuttingDown && !isBusy(busy())) void shutdown(`Quartet was updated (build ${newer.buildId}); restarting on the new build now that nothing runs`);
+    if (newer && !shuttingDown && !isBusy(busy()))
+      void shutdown(`Quartet was updated (build ${newer.buildId}); restarting on the new build now that nothing runs`);
   };
   // One pending check however many changes come (up to ten a second while attempts stream).
   let restartCheck: NodeJS.Timeout | null = null;
@@ -104,19 +124,25 @@ async function main(): Promise<void> {
   };
   const identity = new SupervisorIdentity((newer) => {
     const now = busy();
-    log(`a client of a newer build (${newer.buildId}, API ${newer.apiVersion}) connected; this one is ${identity.stamp.buildId} (API ${identity.stamp.apiVersion}): ${isBusy(now) ? `restarting once idle (${describeBusy(now)})` : 'restarting now'}`);
+    log(
+      `a client of a newer build (${newer.buildId}, API ${newer.apiVersion}) connected; this one is ${identity.stamp.buildId} (API ${identity.stamp.apiVersion}): ${isBusy(now) ? `restarting once idle (${describeBusy(now)})` : 'restarting now'}`,
+    );
     // Not at once: the client is still in its handshake (it may be asking us to shut down itself).
     checkRestartSoon();
   });
-  const server = createSupervisorServer(orch, {
-    onShutdown: () => void shutdown('requested by a client'),
-    onSubscribers: (n) => {
-      subscribers = n;
-      if (n === 0 && stopOnLastClient) void orch.stopAll('stopped_by_user');
+  const server = createSupervisorServer(
+    orch,
+    {
+      onShutdown: () => void shutdown('requested by a client'),
+      onSubscribers: (n) => {
+        subscribers = n;
+        if (n === 0 && stopOnLastClient) void orch.stopAll('stopped_by_user');
+      },
+      identity,
+      busy,
     },
-    identity,
-    busy,
-  }, autopilot);
+    autopilot,
+  );
   // The last attempt ending is a change: an outdated supervisor restarts then, not at the next idle tick.
   orch.on('change', () => {
     if (identity.restartPending) checkRestartSoon();
@@ -128,16 +154,22 @@ async function main(): Promise<void> {
   server.listen(paths.socket, () => {
     chmodSync(paths.socket, 0o600);
     writeFileSync(paths.info, JSON.stringify(identity.info(paths.socket, repo)), { mode: 0o600 });
-    log(`supervisor for ${repo} (build ${identity.stamp.buildId}, API ${identity.stamp.apiVersion}) listening on ${paths.socket}`);
+    log(
+      `supervisor for ${repo} (build ${identity.stamp.buildId}, API ${identity.stamp.apiVersion}) listening on ${paths.socket}`,
+    );
     if (serve) {
       startHttpServe({ config: serve, api: server, orch, root: join(__dirname, '..'), log }).then(
         (h) => {
           http = h;
-          log(`quartet serve: listening on ${h.url} (${serve.authToken ? 'state-changing requests need the token' : 'read-only: started without a token'})`);
+          log(
+            `quartet serve: listening on ${h.url} (${serve.authToken ? 'state-changing requests need the token' : 'read-only: started without a token'})`,
+          );
           void startHeadlessAutopilot(autopilot, serve, process.env, log);
         },
         (err: unknown) => {
-          process.stderr.write(`quartet serve: cannot listen on ${serve.host}:${serve.port}: ${(err as Error).message}\n`);
+          process.stderr.write(
+            `quartet serve: cannot listen on ${serve.host}:${serve.port}: ${(err as Error).message}\n`,
+          );
           void shutdown('the HTTP port is not available', 2);
         },
       );
@@ -147,7 +179,8 @@ async function main(): Promise<void> {
     void autopilot.resumeIfWanted();
   });
   // Retention (quartet.retention): at startup and hourly; unsaved work is archived first, archives are never deleted.
-  const sweep = (): void => void orch.cleanup.sweep().catch((err: unknown) => log(`retention sweep failed: ${(err as Error).message}`));
+  const sweep = (): void =>
+    void orch.cleanup.sweep().catch((err: unknown) => log(`retention sweep failed: ${(err as Error).message}`));
   setInterval(sweep, 60 * 60_000).unref();
   sweep();
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -171,7 +204,8 @@ async function sweepStrays(orch: Orchestrator, stateDir: string, from: string): 
   const tasks = orch.snapshot().tasks;
   const ids = new Set(tasks.flatMap((t) => t.attempts.map((a) => a.id)));
   const journals = join(stateDir, 'journals');
-  if (existsSync(journals)) for (const f of readdirSync(journals)) if (f.endsWith('.jsonl')) ids.add(f.slice(0, -'.jsonl'.length));
+  if (existsSync(journals))
+    for (const f of readdirSync(journals)) if (f.endsWith('.jsonl')) ids.add(f.slice(0, -'.jsonl'.length));
   for (const t of tasks) for (const a of t.attempts) if (!isTerminal(a.phase)) ids.delete(a.id);
   const tagged = pidsByEnvValue(ATTEMPT_TAG);
   const ends: Promise<void>[] = [];
@@ -179,7 +213,9 @@ async function sweepStrays(orch: Orchestrator, stateDir: string, from: string): 
   for (const [value, strays] of tagged) {
     const id = value.split('/')[0] as string;
     if (!ids.has(id) || !strays.length) continue;
-    log(`attempt=${id} ending ${strays.length} stray process(es) from ${from}${value === id ? '' : ` (${value.slice(id.length + 1)})`}`);
+    log(
+      `attempt=${id} ending ${strays.length} stray process(es) from ${from}${value === id ? '' : ` (${value.slice(id.length + 1)})`}`,
+    );
     ends.push(killTree(null, { name: ATTEMPT_TAG, value }));
   }
   await Promise.all(ends);

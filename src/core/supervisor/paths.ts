@@ -48,7 +48,10 @@ export interface SocketCandidate {
 }
 
 /** The first candidate whose folders exist (created 0700 when missing) and pass `socketDirProblem`; the others' reasons as notes. */
-export function chooseSocket(candidates: readonly SocketCandidate[], uid: number = myUid()): { socket: string; notes: string[] } {
+export function chooseSocket(
+  candidates: readonly SocketCandidate[],
+  uid: number = myUid(),
+): { socket: string; notes: string[] } {
   const notes: string[] = [];
   for (const c of candidates) {
     if (Buffer.byteLength(c.socket) > MAX_SOCKET_PATH) {
@@ -67,7 +70,8 @@ export function chooseSocket(candidates: readonly SocketCandidate[], uid: number
         // Not recursive: each level is created (or found) and checked on its own.
         mkdirSync(d, { mode: 0o700 });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') problem = `${d} cannot be created: ${(err as Error).message}`;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+          problem = `${d} cannot be created: ${(err as Error).message}`;
       }
       problem ??= socketDirProblem(d, uid);
       if (problem) break;
@@ -75,11 +79,17 @@ export function chooseSocket(candidates: readonly SocketCandidate[], uid: number
     if (!problem) return { socket: c.socket, notes };
     notes.push(`not using ${c.dir} for the socket: ${problem}`);
   }
-  throw new Error(`no safe folder for the supervisor socket (a folder owned by you with mode 0700, not a link): ${notes.join('; ')}`);
+  throw new Error(
+    `no safe folder for the supervisor socket (a folder owned by you with mode 0700, not a link): ${notes.join('; ')}`,
+  );
 }
 
 /** The socket folders in order: the state folder, then the per-user runtime folder, ~/.quartet/run, /tmp/quartet-<uid>/quartet. */
-export function socketCandidates(stateDir: string, env: NodeJS.ProcessEnv = process.env, uid: number = myUid()): SocketCandidate[] {
+export function socketCandidates(
+  stateDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  uid: number = myUid(),
+): SocketCandidate[] {
   const name = `${stableHash(stateDir)}.sock`;
   const out: SocketCandidate[] = [{ dir: stateDir, socket: join(stateDir, 'supervisor.sock'), created: [stateDir] }];
   if (env.XDG_RUNTIME_DIR) {

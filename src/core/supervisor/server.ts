@@ -41,7 +41,11 @@ function hasFlag(url: string | undefined, name: string): boolean {
   return new URL(url ?? '/', 'http://quartet').searchParams.has(name);
 }
 
-export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, autopilot: AutopilotService | null = null): SupervisorServer {
+export function createSupervisorServer(
+  orch: Orchestrator,
+  hooks: ServerHooks,
+  autopilot: AutopilotService | null = null,
+): SupervisorServer {
   const feed = new SnapshotFeed(orch);
   orch.on('change', () => feed.changed());
   const reviews = new ReviewStore(orch.stateDir);
@@ -103,7 +107,8 @@ export function createSupervisorServer(orch: Orchestrator, hooks: ServerHooks, a
     land: ({ params, body }) => orch.land(attempt(params.id), landOptions(body)),
     // Resolve with agent, then land: blocks until the land ends (like land), the follow-up turn included.
     resolve: ({ params }) => orch.resolve(attempt(params.id)),
-    followUp: ({ params, body }) => orch.followUp(attempt(params.id), body.prompt, { reason: body.reason ?? 'follow-up' }),
+    followUp: ({ params, body }) =>
+      orch.followUp(attempt(params.id), body.prompt, { reason: body.reason ?? 'follow-up' }),
     rework: ({ params, body }) => orch.rework(attempt(params.id), body.reason ?? '', reworkGithub(body)),
     journal: ({ params, query }) => journalRoute(orch, attempt(params.id), query),
     issue: ({ params }) => {
@@ -146,7 +151,15 @@ const MAX_JOURNAL_PAGE_BYTES = 64 * 1024 * 1024;
  * `?from=N` answers a plain array (one page: follow with the last seq + 1 until empty); `&maxBytes=M`
  * answers `{records, next}`, `next` being the `from` of the following page or null at the end.
  */
-function journalRoute(orch: Orchestrator, id: string, query: { from?: number; maxBytes?: number }): JournalRecord[] | JournalPage {
-  const page = orch.journalPage(id, query.from ?? 0, Math.min(query.maxBytes ?? JOURNAL_PAGE_BYTES, MAX_JOURNAL_PAGE_BYTES));
+function journalRoute(
+  orch: Orchestrator,
+  id: string,
+  query: { from?: number; maxBytes?: number },
+): JournalRecord[] | JournalPage {
+  const page = orch.journalPage(
+    id,
+    query.from ?? 0,
+    Math.min(query.maxBytes ?? JOURNAL_PAGE_BYTES, MAX_JOURNAL_PAGE_BYTES),
+  );
   return query.maxBytes === undefined ? page.records : page;
 }

@@ -12,14 +12,25 @@ import type { SkillsOverview } from '../../shared/skills';
 export async function skillsOverviewFor(orch: Orchestrator, reviews: ReviewStore): Promise<SkillsOverview> {
   const head = await headInfo(orch.repo);
   // An unborn branch names nothing yet: only the built-ins then.
-  return skillsOverview({ repo: orch.repo, base: head.commit ? (head.branch ?? head.commit) : null, tasks: orch.snapshot().tasks, review: reviews.current() });
+  return skillsOverview({
+    repo: orch.repo,
+    base: head.commit ? (head.branch ?? head.commit) : null,
+    tasks: orch.snapshot().tasks,
+    review: reviews.current(),
+  });
 }
 
 export async function landSkillsFor(orch: Orchestrator, body: Record<string, unknown>): Promise<LandSkillsResult> {
-  if (typeof body.branch !== 'string' || !body.branch) throw new UsageError('branch is required (a quartet/skills/* branch)');
+  if (typeof body.branch !== 'string' || !body.branch)
+    throw new UsageError('branch is required (a quartet/skills/* branch)');
   const head = await headInfo(orch.repo);
   try {
-    return await landSkillsBranch({ repo: orch.repo, branch: body.branch, baseBranch: head.branch, worktreeRoot: orch.worktreeRoot() });
+    return await landSkillsBranch({
+      repo: orch.repo,
+      branch: body.branch,
+      baseBranch: head.branch,
+      worktreeRoot: orch.worktreeRoot(),
+    });
   } catch (err) {
     if (err instanceof LandSkillsError) throw new UsageError(err.message);
     throw err;

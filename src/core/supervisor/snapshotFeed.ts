@@ -3,7 +3,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Snapshot } from '../../shared/model';
 import { taskHead, type SnapshotDelta, type SnapshotHead, type VersionedSnapshot } from '../../shared/snapshotDelta';
-import { attemptSnapshot, sortedTasks, taskSnapshot, type AttemptRecord, type TaskRecord } from '../orchestrator/records';
+import {
+  attemptSnapshot,
+  sortedTasks,
+  taskSnapshot,
+  type AttemptRecord,
+  type TaskRecord,
+} from '../orchestrator/records';
 
 /** What the feed reads of the orchestrator. */
 export interface FeedSource {
@@ -90,7 +96,11 @@ export class SnapshotFeed {
   /** Compares the records with the last version's; a new version and its delta when anything changed. */
   private next(): SnapshotDelta | null {
     const records = sortedTasks(this.source.records());
-    const delta: SnapshotDelta = { version: this.version + 1, base: this.version, generatedAt: new Date().toISOString() };
+    const delta: SnapshotDelta = {
+      version: this.version + 1,
+      base: this.version,
+      generatedAt: new Date().toISOString(),
+    };
     const head = this.source.snapshotHead();
     const headText = JSON.stringify(head);
     if (headText !== this.head) delta.head = head;
@@ -102,8 +112,15 @@ export class SnapshotFeed {
     const seenAttempts = new Map<string, AttemptRecord>();
     for (const t of records) {
       const before = this.tasks.get(t.id);
-      const sameList = before !== undefined && before.attempts.length === t.attempts.length && before.attempts.every((a, i) => a.id === t.attempts[i]?.id);
-      if (!before || before.record !== t || !sameList) (delta.tasks ??= []).push({ ...taskHead(taskSnapshot({ ...t, attempts: [] })), attemptIds: t.attempts.map((a) => a.id) });
+      const sameList =
+        before !== undefined &&
+        before.attempts.length === t.attempts.length &&
+        before.attempts.every((a, i) => a.id === t.attempts[i]?.id);
+      if (!before || before.record !== t || !sameList)
+        (delta.tasks ??= []).push({
+          ...taskHead(taskSnapshot({ ...t, attempts: [] })),
+          attemptIds: t.attempts.map((a) => a.id),
+        });
       for (const a of t.attempts) {
         if (this.attempts.get(a.id) !== a) (delta.attempts ??= []).push(attemptSnapshot(a));
         seenAttempts.set(a.id, a);

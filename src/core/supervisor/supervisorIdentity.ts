@@ -43,7 +43,15 @@ export class SupervisorIdentity {
   }
 
   hello(busy: BusyReport): SupervisorHello {
-    return { ...this.stamp, pid: process.pid, startedAt: this.startedAt, attemptsRunning: busy.attempts > 0, idle: !isBusy(busy), busy, restartPending: this.newer };
+    return {
+      ...this.stamp,
+      pid: process.pid,
+      startedAt: this.startedAt,
+      attemptsRunning: busy.attempts > 0,
+      idle: !isBusy(busy),
+      busy,
+      restartPending: this.newer,
+    };
   }
 
   info(socket: string, repo: string): SupervisorInfo {

@@ -33,7 +33,13 @@ export function stateView(s: Snapshot): Record<string, unknown> {
       last_event_at: a.lastEventAt,
       tokens: tokens(a),
     })),
-    retrying: retrying.map(({ a }) => ({ issue_id: a.id, issue_identifier: a.id, attempt: a.retries + 1, due_at: a.nextRetryAt, error: a.lastError })),
+    retrying: retrying.map(({ a }) => ({
+      issue_id: a.id,
+      issue_identifier: a.id,
+      attempt: a.retries + 1,
+      due_at: a.nextRetryAt,
+      error: a.lastError,
+    })),
     codex_totals: {
       input_tokens: sum((a) => a.tokens.input),
       output_tokens: sum((a) => a.tokens.output),
@@ -70,7 +76,10 @@ function autopilotView(ap: AutopilotSnapshot, s: Snapshot): Record<string, unkno
         turn_count: r.turn,
         last_event: latest?.lastEvent ?? null,
         last_message: latest?.lastEvent ?? null,
-        recent_events: ap.events.filter((e) => e.issue === r.identifier).slice(-5).map((e) => ({ at: e.at, message: e.message })),
+        recent_events: ap.events
+          .filter((e) => e.issue === r.identifier)
+          .slice(-5)
+          .map((e) => ({ at: e.at, message: e.message })),
         started_at: r.startedAt,
         last_event_at: latest?.lastEventAt ?? null,
         tokens: {
@@ -80,7 +89,14 @@ function autopilotView(ap: AutopilotSnapshot, s: Snapshot): Record<string, unkno
         },
       };
     }),
-    retrying: ap.retrying.map((r) => ({ issue_id: r.issueId, issue_identifier: r.identifier, issue_url: r.url, attempt: r.attempt, due_at: r.dueAt, error: r.error })),
+    retrying: ap.retrying.map((r) => ({
+      issue_id: r.issueId,
+      issue_identifier: r.identifier,
+      issue_url: r.url,
+      attempt: r.attempt,
+      due_at: r.dueAt,
+      error: r.error,
+    })),
     totals: ap.totals,
   };
 }
@@ -95,7 +111,14 @@ export function attemptView(a: AttemptSnapshot, title: string): Record<string, u
     workspace: { path: a.worktree, branch: a.branch, base: a.base },
     attempts: { restart_count: a.retries, current_retry_attempt: a.nextRetryAt ? a.retries + 1 : null },
     running: isActive(a.phase)
-      ? { session_id: a.threadId, state: a.phase, started_at: a.startedAt, last_event: a.lastEvent, last_event_at: a.lastEventAt, tokens: tokens(a) }
+      ? {
+          session_id: a.threadId,
+          state: a.phase,
+          started_at: a.startedAt,
+          last_event: a.lastEvent,
+          last_event_at: a.lastEventAt,
+          tokens: tokens(a),
+        }
       : null,
     retry: a.nextRetryAt ? { due_at: a.nextRetryAt } : null,
     logs: { codex_session_logs: [{ label: 'journal', path: a.journal, url: null }] },
@@ -107,7 +130,9 @@ export function attemptView(a: AttemptSnapshot, title: string): Record<string, u
 /** The task working a tracker issue named by its identifier (`#12`, `MT-649`, any case) or its id; the newest one. */
 export function taskForIssue(s: Snapshot, key: string): TaskSnapshot | null {
   const k = key.trim().toLowerCase();
-  const matches = s.tasks.filter((t) => t.source && (t.source.identifier.toLowerCase() === k || t.source.issueId === key));
+  const matches = s.tasks.filter(
+    (t) => t.source && (t.source.identifier.toLowerCase() === k || t.source.issueId === key),
+  );
   return matches.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null;
 }
 
@@ -125,18 +150,34 @@ export function issueView(t: TaskSnapshot, ap: AutopilotSnapshot | undefined): R
     title: t.title,
     status: live.length ? 'running' : retry ? 'retrying' : t.state,
     task_id: t.id,
-    attempts: { restart_count: t.attempts.reduce((n, a) => n + a.retries, 0), current_retry_attempt: retry?.attempt ?? null },
+    attempts: {
+      restart_count: t.attempts.reduce((n, a) => n + a.retries, 0),
+      current_retry_attempt: retry?.attempt ?? null,
+    },
     running: live.length
       ? {
           turn_count: worker?.turn ?? null,
-          sessions: live.map((a) => ({ attempt_id: a.id, session_id: a.threadId, state: a.phase, started_at: a.startedAt, last_event: a.lastEvent, last_event_at: a.lastEventAt, tokens: tokens(a) })),
+          sessions: live.map((a) => ({
+            attempt_id: a.id,
+            session_id: a.threadId,
+            state: a.phase,
+            started_at: a.startedAt,
+            last_event: a.lastEvent,
+            last_event_at: a.lastEventAt,
+            tokens: tokens(a),
+          })),
         }
       : null,
     retry: retry ? { attempt: retry.attempt, due_at: retry.dueAt, error: retry.error } : null,
     workspaces: t.attempts.map((a) => ({ attempt_id: a.id, path: a.worktree, branch: a.branch, status: a.phase })),
-    logs: { codex_session_logs: t.attempts.map((a) => ({ label: `attempt ${a.index} journal`, path: a.journal, url: null })) },
+    logs: {
+      codex_session_logs: t.attempts.map((a) => ({ label: `attempt ${a.index} journal`, path: a.journal, url: null })),
+    },
     last_message: latest?.lastEvent ?? null,
-    recent_events: (ap?.events ?? []).filter((e) => e.issue === src.identifier).slice(-20).map((e) => ({ at: e.at, message: e.message })),
+    recent_events: (ap?.events ?? [])
+      .filter((e) => e.issue === src.identifier)
+      .slice(-20)
+      .map((e) => ({ at: e.at, message: e.message })),
     last_error: latest?.lastError ?? null,
   };
 }

@@ -5,7 +5,12 @@ import type { LaunchOptions } from '../contract/launch';
 import type { AgentTools } from '../execution/attemptRunner';
 import { UsageError } from '../orchestrator/validation';
 import { createTrackerToolbox, type TaskToolScope } from '../tracker/agentTools';
-import { createTaskSource, effectiveTrackerStates, type TrackerConfig, type TrackerDeps } from '../tracker/createTaskSource';
+import {
+  createTaskSource,
+  effectiveTrackerStates,
+  type TrackerConfig,
+  type TrackerDeps,
+} from '../tracker/createTaskSource';
 import type { CredentialNeeds } from '../tracker/credentials';
 import type { TrackerCredentials } from '../contract/replies';
 import type { LocalTask } from '../tracker/localSource';
@@ -70,12 +75,24 @@ export interface WorkflowSetupDeps {
 function testSetup(file: string): AutopilotSetup {
   const f = readTestTracker(file);
   const { config, problems } = normalizeAutopilotConfig(f.autopilot ?? {});
-  if (problems.length) throw new StartError('invalid_workflow_config', `autopilot configuration: ${problems.join('; ')}`);
-  return { source: new JsonFileSource(file), config, launchOptions: f.launchOptions ?? {}, revision: 'test', trackerKey: 'test', land: { pr: false, github: null } };
+  if (problems.length)
+    throw new StartError('invalid_workflow_config', `autopilot configuration: ${problems.join('; ')}`);
+  return {
+    source: new JsonFileSource(file),
+    config,
+    launchOptions: f.launchOptions ?? {},
+    revision: 'test',
+    trackerKey: 'test',
+    land: { pr: false, github: null },
+  };
 }
 
 /** The token a land as PR uses: the GitHub tracker's own (same resolution), else the stored GitHub token or a GitHub variable. */
-async function githubLand(config: TrackerConfig, deps: TrackerDeps, credentials: TrackerCredentials): Promise<GithubLandOptions | null> {
+async function githubLand(
+  config: TrackerConfig,
+  deps: TrackerDeps,
+  credentials: TrackerCredentials,
+): Promise<GithubLandOptions | null> {
   const s = resolveTrackerSettings(config, { ...deps, warn: () => {} });
   if (s.kind === 'github') {
     const token = await s.github.getToken();
@@ -111,7 +128,9 @@ export function workflowAutopilotSetup(deps: WorkflowSetupDeps): AutopilotSetupF
         warn: (m) => deps.log(`tracker: ${m}`),
         allowedHosts: credentials.hosts ?? [],
       };
-      const problems = dispatchPreflight(def, { validateProvider: () => resolveTrackerSettings(t, { ...trackerDeps, warn: () => {} }) });
+      const problems = dispatchPreflight(def, {
+        validateProvider: () => resolveTrackerSettings(t, { ...trackerDeps, warn: () => {} }),
+      });
       if (problems[0]) throw new StartError(problems[0].code, problems.map((p) => p.message).join('; '));
       // Before any request: a WORKFLOW.md endpoint on a host the person never confirmed gets no token.
       const refused = hostConsentProblem(trackerEndpoints(t, false), trackerDeps.allowedHosts);
@@ -143,8 +162,14 @@ export function workflowAutopilotSetup(deps: WorkflowSetupDeps): AutopilotSetupF
       const tools = (scope: Omit<TaskToolScope, 'trustedLabels'>): AgentTools | null => {
         if (!c.quartet.agentTools) return null;
         // One toolbox per Codex session, from the configuration this setup was built with (SPEC §10.5), bound to the task's issue.
-        const box = createTrackerToolbox(t, { ...trackerDeps, warn: () => {} }, { ...scope, trustedLabels: c.quartet.trustedLabels });
-        return box.specs.length ? { specs: box.specs, execute: (name, args, record) => box.executeTrackerTool(name, args, record) } : null;
+        const box = createTrackerToolbox(
+          t,
+          { ...trackerDeps, warn: () => {} },
+          { ...scope, trustedLabels: c.quartet.trustedLabels },
+        );
+        return box.specs.length
+          ? { specs: box.specs, execute: (name, args, record) => box.executeTrackerTool(name, args, record) }
+          : null;
       };
       const land = { pr: c.quartet.land.pr, github: await githubLand(t, trackerDeps, credentials) };
       return { source, config, launchOptions: {}, revision: def.hash, trackerKey: JSON.stringify(t), tools, land };

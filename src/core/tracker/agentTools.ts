@@ -33,7 +33,11 @@ export interface TrackerToolbox {
 }
 
 /** `scope` null: a session with no task issue, whose tools refuse everything that is not a plain read-only query. */
-export function createTrackerToolbox(config: TrackerConfig, deps: TrackerDeps, scope: TaskToolScope | null): TrackerToolbox {
+export function createTrackerToolbox(
+  config: TrackerConfig,
+  deps: TrackerDeps,
+  scope: TaskToolScope | null,
+): TrackerToolbox {
   const s = resolveTrackerSettings(config, { ...deps, warn: deps.warn ?? (() => {}) });
   const handlers = new Map<string, (args: unknown, record: ToolCallRecorder) => Promise<ToolResult>>();
   const specs: DynamicToolSpec[] = [];
@@ -43,8 +47,14 @@ export function createTrackerToolbox(config: TrackerConfig, deps: TrackerDeps, s
     const issue = scope?.issueId && /^[1-9][0-9]{0,15}$/.test(scope.issueId) ? Number(scope.issueId) : null;
     const stateLabels = [...new Set((g.stateLabels ?? []).map(([l]) => l.trim().toLowerCase()).filter(Boolean))];
     const target: GithubToolTarget = {
-      baseUrl: g.baseUrl, owner: g.owner, repo: g.repo, getToken: g.getToken, tokenWhere: g.tokenWhere, timeoutMs: g.timeoutMs,
-      scope: () => (scope ? { issue, pullRequests: scope.pullRequests(), stateLabels, trustedLabels: scope.trustedLabels } : null),
+      baseUrl: g.baseUrl,
+      owner: g.owner,
+      repo: g.repo,
+      getToken: g.getToken,
+      tokenWhere: g.tokenWhere,
+      timeoutMs: g.timeoutMs,
+      scope: () =>
+        scope ? { issue, pullRequests: scope.pullRequests(), stateLabels, trustedLabels: scope.trustedLabels } : null,
     };
     specs.push(githubApiSpec(target));
     handlers.set('github_api', (args, record) => executeGithubApi(target, args, record));
@@ -52,7 +62,11 @@ export function createTrackerToolbox(config: TrackerConfig, deps: TrackerDeps, s
   } else if (s.kind === 'linear') {
     const l = s.linear;
     const target: LinearToolTarget = {
-      endpoint: l.endpoint, projectSlug: l.projectSlug, getApiKey: l.getApiKey, keyWhere: l.keyWhere, timeoutMs: l.timeoutMs,
+      endpoint: l.endpoint,
+      projectSlug: l.projectSlug,
+      getApiKey: l.getApiKey,
+      keyWhere: l.keyWhere,
+      timeoutMs: l.timeoutMs,
       issue: scope?.issueId ? { id: scope.issueId, identifier: scope.identifier } : null,
     };
     specs.push(linearGraphqlSpec(target));
@@ -66,14 +80,28 @@ export function createTrackerToolbox(config: TrackerConfig, deps: TrackerDeps, s
     async executeTrackerTool(name, args, record = () => {}) {
       const handler = handlers.get(name);
       if (!handler) {
-        record({ tool: name, call: '(unsupported tool)', body: null, allowed: false, status: null, why: 'unsupported tool' });
+        record({
+          tool: name,
+          call: '(unsupported tool)',
+          body: null,
+          allowed: false,
+          status: null,
+          why: 'unsupported tool',
+        });
         return toolError(`Unsupported tool "${name}".`, { supportedTools: [...handlers.keys()] });
       }
       try {
         return await handler(args, record);
       } catch (err) {
         // The handlers map every expected failure; this keeps a bug from stalling the turn.
-        record({ tool: name, call: '(internal error)', body: null, allowed: false, status: null, why: (err as Error).message });
+        record({
+          tool: name,
+          call: '(internal error)',
+          body: null,
+          allowed: false,
+          status: null,
+          why: (err as Error).message,
+        });
         return toolError(`Tool "${name}" failed inside Quartet: ${(err as Error).message}`);
       }
     },

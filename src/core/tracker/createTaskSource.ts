@@ -37,7 +37,11 @@ export function createTaskSource(config: TrackerConfig, deps: TrackerDeps): Task
   const s = resolveTrackerSettings(config, deps);
   switch (s.kind) {
     case 'local':
-      if (!deps.localTasks) throw new TrackerError('invalid_tracker_config', 'tracker.kind "local" needs the orchestrator task list (TrackerDeps.localTasks).');
+      if (!deps.localTasks)
+        throw new TrackerError(
+          'invalid_tracker_config',
+          'tracker.kind "local" needs the orchestrator task list (TrackerDeps.localTasks).',
+        );
       return createLocalSource(deps.localTasks);
     case 'github':
       return createGithubIssuesSource(s.github);
@@ -47,7 +51,10 @@ export function createTaskSource(config: TrackerConfig, deps: TrackerDeps): Task
 }
 
 /** Active and terminal state names after applying the adapter profile's defaults. */
-export function effectiveTrackerStates(config: TrackerConfig, deps: TrackerDeps): { activeStates: string[]; terminalStates: string[] } {
+export function effectiveTrackerStates(
+  config: TrackerConfig,
+  deps: TrackerDeps,
+): { activeStates: string[]; terminalStates: string[] } {
   const { activeStates, terminalStates } = resolveTrackerSettings(config, { ...deps, warn: () => {} });
   return { activeStates, terminalStates };
 }

@@ -20,13 +20,20 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_VALUE = 16 * 1024;
 
 /** Picks the needed variables out of a client's environment (empty values are left out: they count as unset). */
-export function credentialsFromEnv(needs: CredentialNeeds | null | undefined, env: NodeJS.ProcessEnv, secrets: Record<string, string> = {}, hosts: string[] = []): TrackerCredentials {
+export function credentialsFromEnv(
+  needs: CredentialNeeds | null | undefined,
+  env: NodeJS.ProcessEnv,
+  secrets: Record<string, string> = {},
+  hosts: string[] = [],
+): TrackerCredentials {
   const picked: Record<string, string> = {};
   for (const name of needs?.envNames ?? []) {
     const v = env[name];
     if (v && v.trim()) picked[name] = v;
   }
-  const stored = Object.fromEntries(Object.entries(secrets).filter(([k, v]) => (needs?.secretKeys ?? []).includes(k) && v && v.trim()));
+  const stored = Object.fromEntries(
+    Object.entries(secrets).filter(([k, v]) => (needs?.secretKeys ?? []).includes(k) && v && v.trim()),
+  );
   return { secrets: stored, env: picked, ...(hosts.length ? { hosts } : {}) };
 }
 
@@ -37,7 +44,8 @@ export function parseCredentials(v: unknown): TrackerCredentials | null {
   const out: TrackerCredentials = {};
   const hosts = (v as Record<string, unknown>).hosts;
   if (hosts !== undefined && hosts !== null) {
-    if (!Array.isArray(hosts) || hosts.length > 64 || hosts.some((h) => typeof h !== 'string' || h.length > 255)) throw new Error('credentials.hosts must be a list of host names');
+    if (!Array.isArray(hosts) || hosts.length > 64 || hosts.some((h) => typeof h !== 'string' || h.length > 255))
+      throw new Error('credentials.hosts must be a list of host names');
     out.hosts = hosts as string[];
   }
   for (const field of ['secrets', 'env'] as const) {
@@ -47,7 +55,8 @@ export function parseCredentials(v: unknown): TrackerCredentials | null {
     const entries = Object.entries(m as Record<string, unknown>);
     for (const [k, value] of entries) {
       if (!NAME.test(k)) throw new Error(`credentials.${field}: "${k.slice(0, 60)}" is not a valid name`);
-      if (typeof value !== 'string' || value.length > MAX_VALUE) throw new Error(`credentials.${field}.${k} must be a string`);
+      if (typeof value !== 'string' || value.length > MAX_VALUE)
+        throw new Error(`credentials.${field}.${k} must be a string`);
     }
     out[field] = Object.fromEntries(entries) as Record<string, string>;
   }

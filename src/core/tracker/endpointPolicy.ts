@@ -27,7 +27,8 @@ export function endpointProblem(url: string): string | null {
   }
   if (u.protocol === 'https:') return null;
   if (u.protocol === 'http:' && isLoopbackHost(u.hostname)) return null;
-  if (u.protocol === 'http:') return `must use https: a token would cross the network in clear text to ${u.host} (plain http is accepted only for 127.0.0.1 / localhost)`;
+  if (u.protocol === 'http:')
+    return `must use https: a token would cross the network in clear text to ${u.host} (plain http is accepted only for 127.0.0.1 / localhost)`;
   return `must be an https URL (got "${url}")`;
 }
 
@@ -59,11 +60,17 @@ export function hostConsentMessage(provider: TokenProvider, url: string): string
 
 /** `a.example, b.example:8443` → hosts, lower case. */
 export function parseAllowedHosts(text: string | undefined): string[] {
-  return (text ?? '').split(/[\s,]+/).map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return (text ?? '')
+    .split(/[\s,]+/)
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** The endpoints whose host still needs the person's yes, one per host. */
-export function hostsNeedingConsent<E extends { provider: TokenProvider; url: string }>(endpoints: readonly E[], allowed: readonly string[]): E[] {
+export function hostsNeedingConsent<E extends { provider: TokenProvider; url: string }>(
+  endpoints: readonly E[],
+  allowed: readonly string[],
+): E[] {
   const seen = new Set<string>();
   return endpoints.filter((e) => {
     if (!needsHostConsent(e.provider, e.url, allowed) || seen.has(tokenHost(e.url))) return false;

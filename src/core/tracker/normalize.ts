@@ -43,7 +43,10 @@ const NAMED_PRIORITIES: Record<string, number> = { urgent: 1, critical: 1, high:
  * scheduler only ranks 1..4 ahead of null. Explicit `overrides` (normalized label → integer) win.
  * Several matches: the most urgent (lowest) wins. No match: null.
  */
-export function priorityFromLabels(labels: readonly string[], overrides: ReadonlyMap<string, number> = new Map()): number | null {
+export function priorityFromLabels(
+  labels: readonly string[],
+  overrides: ReadonlyMap<string, number> = new Map(),
+): number | null {
   let best: number | null = null;
   const take = (p: number): void => {
     if (best === null || p < best) best = p;

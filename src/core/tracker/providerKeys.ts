@@ -7,7 +7,8 @@ type Obj = Record<string, unknown>;
 
 const camel = (snake: string): string => snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-const bad = (key: string, why: string): TrackerError => new TrackerError('invalid_tracker_config', `tracker.provider.${key} ${why}`);
+const bad = (key: string, why: string): TrackerError =>
+  new TrackerError('invalid_tracker_config', `tracker.provider.${key} ${why}`);
 
 /** Reads adapter-owned keys; remembers which ones were read so the rest can be reported as unknown. */
 export class ProviderKeys {
@@ -43,7 +44,8 @@ export class ProviderKeys {
   int(key: string, min: number, max: number): number | undefined {
     const v = this.raw(key);
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw bad(key, `must be an integer from ${min} to ${max} (got ${JSON.stringify(v)}).`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw bad(key, `must be an integer from ${min} to ${max} (got ${JSON.stringify(v)}).`);
     return v;
   }
 

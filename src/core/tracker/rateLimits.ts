@@ -20,8 +20,17 @@ function resetAt(v: string | null | undefined): string | null {
 /** GitHub: `x-ratelimit-{limit,remaining,used,reset,resource}`; null when the response carried none. */
 export function githubRateLimits(get: Get, now: Date): TrackerRateLimits | null {
   if (get('x-ratelimit-limit') == null && get('x-ratelimit-remaining') == null) return null;
-  const bucket = { limit: num(get('x-ratelimit-limit')), remaining: num(get('x-ratelimit-remaining')), used: num(get('x-ratelimit-used')), resetAt: resetAt(get('x-ratelimit-reset')) };
-  return { provider: 'github', observedAt: now.toISOString(), buckets: { [get('x-ratelimit-resource') || 'core']: bucket } };
+  const bucket = {
+    limit: num(get('x-ratelimit-limit')),
+    remaining: num(get('x-ratelimit-remaining')),
+    used: num(get('x-ratelimit-used')),
+    resetAt: resetAt(get('x-ratelimit-reset')),
+  };
+  return {
+    provider: 'github',
+    observedAt: now.toISOString(),
+    buckets: { [get('x-ratelimit-resource') || 'core']: bucket },
+  };
 }
 
 /** Linear: `x-ratelimit-requests-*` and `x-ratelimit-complexity-*` (limit, remaining, reset in ms); null when absent. */
@@ -31,7 +40,12 @@ export function linearRateLimits(get: Get, now: Date): TrackerRateLimits | null 
     const limit = num(get(`x-ratelimit-${name}-limit`));
     const remaining = num(get(`x-ratelimit-${name}-remaining`));
     if (limit === null && remaining === null) continue;
-    buckets[name] = { limit, remaining, used: limit !== null && remaining !== null ? limit - remaining : null, resetAt: resetAt(get(`x-ratelimit-${name}-reset`)) };
+    buckets[name] = {
+      limit,
+      remaining,
+      used: limit !== null && remaining !== null ? limit - remaining : null,
+      resetAt: resetAt(get(`x-ratelimit-${name}-reset`)),
+    };
   }
   return Object.keys(buckets).length ? { provider: 'linear', observedAt: now.toISOString(), buckets } : null;
 }

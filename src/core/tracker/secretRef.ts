@@ -31,7 +31,13 @@ const nonEmpty = (v: string | null | undefined): string | null => (v && v.trim()
  * silent fallback to another name), a literal is used as is. Without one: host secret storage, then the
  * fallback env names in order.
  */
-export function tokenResolver(configured: unknown, configKey: string, storeKey: string, fallbackEnv: string[], deps: SecretDeps): TokenResolver {
+export function tokenResolver(
+  configured: unknown,
+  configKey: string,
+  storeKey: string,
+  fallbackEnv: string[],
+  deps: SecretDeps,
+): TokenResolver {
   const ref = envReference(configured);
   const literal = ref === null && typeof configured === 'string' ? nonEmpty(configured) : null;
   const envNames = [...new Set([...fallbackEnv, ...(ref ? [ref] : [])])];

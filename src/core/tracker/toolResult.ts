@@ -21,7 +21,7 @@ export const MAX_TOOL_OUTPUT_CHARS = 60_000;
 
 /** JSON text for the model, with the credential redacted (defense in depth) and the size capped. */
 export function toolResult(success: boolean, payload: unknown, secret: string | null = null): ToolResult {
-  let text = typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2) ?? String(payload);
+  let text = typeof payload === 'string' ? payload : (JSON.stringify(payload, null, 2) ?? String(payload));
   text = redactSecret(text, secret);
   if (text.length > MAX_TOOL_OUTPUT_CHARS) {
     text = `${text.slice(0, MAX_TOOL_OUTPUT_CHARS)}\n… [truncated by Quartet: ${text.length - MAX_TOOL_OUTPUT_CHARS} more characters; narrow the request]`;
@@ -29,8 +29,11 @@ export function toolResult(success: boolean, payload: unknown, secret: string | 
   return { success, contentItems: [{ type: 'inputText', text }] };
 }
 
-export const toolError = (message: string, extra: Record<string, unknown> = {}, secret: string | null = null): ToolResult =>
-  toolResult(false, { error: { message, ...extra } }, secret);
+export const toolError = (
+  message: string,
+  extra: Record<string, unknown> = {},
+  secret: string | null = null,
+): ToolResult => toolResult(false, { error: { message, ...extra } }, secret);
 
 /** One tracker-tool call as the journal keeps it (`tracker_tool` event): what was asked, whether Quartet let it through, the answer's status. */
 export interface ToolCallRecord {

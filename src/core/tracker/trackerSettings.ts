@@ -20,19 +20,27 @@ export const LINEAR_DEFAULT_TERMINAL = ['Closed', 'Cancelled', 'Canceled', 'Dupl
 
 export type TrackerSettings =
   | { kind: 'local'; activeStates: string[]; terminalStates: string[] }
-  | { kind: 'github'; activeStates: string[]; terminalStates: string[]; github: GithubIssuesOptions & { baseUrl: string } }
+  | {
+      kind: 'github';
+      activeStates: string[];
+      terminalStates: string[];
+      github: GithubIssuesOptions & { baseUrl: string };
+    }
   | { kind: 'linear'; activeStates: string[]; terminalStates: string[]; linear: LinearOptions & { endpoint: string } };
 
 function stateList(v: unknown, key: string, fallback: string[]): string[] {
   if (v === undefined || v === null) return fallback;
-  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) throw new TrackerError('invalid_tracker_config', `tracker.${key} must be a list of state names.`);
+  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))
+    throw new TrackerError('invalid_tracker_config', `tracker.${key} must be a list of state names.`);
   return v as string[];
 }
 
 function literalWarning(keys: ProviderKeys, key: string, warn: (m: string) => void): void {
   const v = keys.raw(key);
   if (typeof v === 'string' && v.trim() && !envReference(v)) {
-    warn(`tracker.provider.${key} holds a literal credential; an agent that can read the workspace can read it. Prefer a $VAR reference.`);
+    warn(
+      `tracker.provider.${key} holds a literal credential; an agent that can read the workspace can read it. Prefer a $VAR reference.`,
+    );
   }
 }
 
@@ -40,9 +48,15 @@ function literalWarning(keys: ProviderKeys, key: string, warn: (m: string) => vo
  * The token only for a host its sender agreed to: checked each time it is read, just before a request carries it,
  * so every path (polls, agent tools, a land as PR) is covered.
  */
-function guarded(provider: TokenProvider, url: string, deps: TrackerDeps, getToken: () => Promise<string | null>): () => Promise<string | null> {
+function guarded(
+  provider: TokenProvider,
+  url: string,
+  deps: TrackerDeps,
+  getToken: () => Promise<string | null>,
+): () => Promise<string | null> {
   return async () => {
-    if (needsHostConsent(provider, url, deps.allowedHosts)) throw new TrackerError('untrusted_tracker_host', hostConsentMessage(provider, url));
+    if (needsHostConsent(provider, url, deps.allowedHosts))
+      throw new TrackerError('untrusted_tracker_host', hostConsentMessage(provider, url));
     return getToken();
   };
 }
@@ -50,24 +64,40 @@ function guarded(provider: TokenProvider, url: string, deps: TrackerDeps, getTok
 /** Validates the config (no network, no secret read) and fills adapter-profile defaults (docs/trackers.md). */
 export function resolveTrackerSettings(config: TrackerConfig, deps: TrackerDeps): TrackerSettings {
   const given = typeof config?.kind === 'string' ? config.kind.trim().toLowerCase() : '';
-  if (!given) throw new TrackerError('invalid_tracker_config', `tracker.kind is missing: set it to one of ${TRACKER_KINDS.join(', ')}.`);
+  if (!given)
+    throw new TrackerError(
+      'invalid_tracker_config',
+      `tracker.kind is missing: set it to one of ${TRACKER_KINDS.join(', ')}.`,
+    );
   const kind = TRACKER_KINDS.find((k) => k === given);
-  if (!kind) throw new TrackerError('unsupported_tracker_kind', `tracker.kind "${config.kind}" is not supported: use one of ${TRACKER_KINDS.join(', ')}.`);
+  if (!kind)
+    throw new TrackerError(
+      'unsupported_tracker_kind',
+      `tracker.kind "${config.kind}" is not supported: use one of ${TRACKER_KINDS.join(', ')}.`,
+    );
   const provider = config.provider ?? {};
-  if (typeof provider !== 'object' || Array.isArray(provider)) throw new TrackerError('invalid_tracker_config', 'tracker.provider must be a map of settings.');
+  if (typeof provider !== 'object' || Array.isArray(provider))
+    throw new TrackerError('invalid_tracker_config', 'tracker.provider must be a map of settings.');
   const keys = new ProviderKeys(provider);
   const warn = deps.warn ?? ((m: string) => console.warn(m));
   let settings: TrackerSettings;
 
   if (kind === 'local') {
-    settings = { kind, activeStates: stateList(config.activeStates, 'active_states', LOCAL_ACTIVE_STATES), terminalStates: stateList(config.terminalStates, 'terminal_states', LOCAL_TERMINAL_STATES) };
+    settings = {
+      kind,
+      activeStates: stateList(config.activeStates, 'active_states', LOCAL_ACTIVE_STATES),
+      terminalStates: stateList(config.terminalStates, 'terminal_states', LOCAL_TERMINAL_STATES),
+    };
   } else if (kind === 'github') {
     const repoKey = keys.string('repo', 'the repository as "owner/name" (or set owner + repo).') ?? '';
     const ownerKey = keys.string('owner');
     const [owner, repo] = ownerKey ? [ownerKey, repoKey] : repoKey.split('/');
     const part = /^[A-Za-z0-9_.-]+$/;
     if (!owner || !repo || !part.test(owner) || !part.test(repo)) {
-      throw new TrackerError('invalid_tracker_config', `tracker.provider.repo must be "owner/name" (got "${repoKey}"${ownerKey ? ` with owner "${ownerKey}"` : ''}).`);
+      throw new TrackerError(
+        'invalid_tracker_config',
+        `tracker.provider.repo must be "owner/name" (got "${repoKey}"${ownerKey ? ` with owner "${ownerKey}"` : ''}).`,
+      );
     }
     literalWarning(keys, 'token', warn);
     const token = tokenResolver(keys.raw('token'), 'tracker.provider.token', 'github', GITHUB_TOKEN_ENV, deps);
@@ -96,9 +126,15 @@ export function resolveTrackerSettings(config: TrackerConfig, deps: TrackerDeps)
       warn,
     };
     const active = [...new Set([openState, ...stateLabels.map(([, s]) => s)])];
-    settings = { kind, github, activeStates: stateList(config.activeStates, 'active_states', active), terminalStates: stateList(config.terminalStates, 'terminal_states', [closedState]) };
+    settings = {
+      kind,
+      github,
+      activeStates: stateList(config.activeStates, 'active_states', active),
+      terminalStates: stateList(config.terminalStates, 'terminal_states', [closedState]),
+    };
   } else {
-    const projectSlug = keys.string('project_slug', "the Linear project's slugId (the short id at the end of the project URL).") ?? '';
+    const projectSlug =
+      keys.string('project_slug', "the Linear project's slugId (the short id at the end of the project URL).") ?? '';
     literalWarning(keys, 'api_key', warn);
     const key = tokenResolver(keys.raw('api_key'), 'tracker.provider.api_key', 'linear', LINEAR_KEY_ENV, deps);
     const terminalStates = stateList(config.terminalStates, 'terminal_states', LINEAR_DEFAULT_TERMINAL);
@@ -117,7 +153,12 @@ export function resolveTrackerSettings(config: TrackerConfig, deps: TrackerDeps)
       timeoutMs: keys.int('timeout_ms', 1, 600_000),
       warn,
     };
-    settings = { kind, linear, activeStates: stateList(config.activeStates, 'active_states', LINEAR_DEFAULT_ACTIVE), terminalStates };
+    settings = {
+      kind,
+      linear,
+      activeStates: stateList(config.activeStates, 'active_states', LINEAR_DEFAULT_ACTIVE),
+      terminalStates,
+    };
   }
   const unknown = keys.unknownKeys();
   if (unknown.length) warn(`tracker.provider: ignoring key(s) ${unknown.join(', ')} (not used by kind ${kind}).`);

@@ -64,7 +64,16 @@ export function annotateDiff(diff: string, maxChars = DEFAULT_MAX_CHARS): Annota
       emit('@@');
       continue;
     }
-    if (!file || raw.startsWith('\\') || (!inHunk && (raw.startsWith('--- ') || raw.startsWith('+++ ') || raw.startsWith('index ') || raw.startsWith('new file mode')))) continue;
+    if (
+      !file ||
+      raw.startsWith('\\') ||
+      (!inHunk &&
+        (raw.startsWith('--- ') ||
+          raw.startsWith('+++ ') ||
+          raw.startsWith('index ') ||
+          raw.startsWith('new file mode')))
+    )
+      continue;
     const sign = raw[0];
     const text = raw.slice(1);
     const index = lines.get(file) ?? new Map<number, DiffLine>();
@@ -90,5 +99,7 @@ export function annotateDiff(diff: string, maxChars = DEFAULT_MAX_CHARS): Annota
 
 /** The attempt's change since it left `base` (three-dot, as the scorecard measures it). */
 export async function attemptDiff(repo: string, base: string, commit: string): Promise<AnnotatedDiff> {
-  return annotateDiff(await git(repo, ['diff', '--no-renames', '--no-color', '--no-ext-diff', '-U3', `${base}...${commit}`, '--']));
+  return annotateDiff(
+    await git(repo, ['diff', '--no-renames', '--no-color', '--no-ext-diff', '-U3', `${base}...${commit}`, '--']),
+  );
 }

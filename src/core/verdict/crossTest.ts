@@ -59,7 +59,12 @@ async function cell(opts: CrossTestOptions, tests: CrossTestAttempt, code: Cross
   const result = await withTempWorktree(opts.repo, opts.worktreeRoot, code.commit, async (dir) => {
     // Through git, not the file system: the files come from the tests' commit, never via a link an agent made.
     const r = await runGit(dir, ['checkout', tests.commit, '--', ...tests.testFiles]);
-    if (r.code !== 0) return { ok: false, outputTail: r.stderr, summary: [`could not bring #${tests.id}'s tests over: ${r.stderr.trim()}`] };
+    if (r.code !== 0)
+      return {
+        ok: false,
+        outputTail: r.stderr,
+        summary: [`could not bring #${tests.id}'s tests over: ${r.stderr.trim()}`],
+      };
     return opts.run(dir, code.id);
   });
   const report = result.report ?? parseTestReport(result.outputTail);
@@ -69,7 +74,12 @@ async function cell(opts: CrossTestOptions, tests: CrossTestAttempt, code: Cross
     ok: result.ok,
     passed: report ? report.passed : null,
     total: report ? report.tests.length : null,
-    failedTests: report ? report.tests.filter((t) => !t.ok).map((t) => t.name).slice(0, MAX_FAILED_NAMES) : [],
+    failedTests: report
+      ? report.tests
+          .filter((t) => !t.ok)
+          .map((t) => t.name)
+          .slice(0, MAX_FAILED_NAMES)
+      : [],
     summary: result.ok ? [] : result.summary.slice(0, 5),
   };
   opts.cache?.set(key, out);

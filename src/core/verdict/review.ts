@@ -6,7 +6,10 @@ import type { AnnotatedDiff } from './annotatedDiff';
 const SEVERITIES: readonly ReviewSeverity[] = ['blocker', 'risk', 'unrelated', 'nit'];
 
 const CITATION = {
-  file: { type: 'string', description: 'Path as the diff names it after "=== ", or "" when nothing in the diff shows it.' },
+  file: {
+    type: 'string',
+    description: 'Path as the diff names it after "=== ", or "" when nothing in the diff shows it.',
+  },
   line: { type: 'integer', description: 'The line number written at the start of the diff line, or 0 with file "".' },
 };
 
@@ -93,7 +96,8 @@ export function parseReview(text: string, diff: AnnotatedDiff): ParsedReview {
   } catch {
     throw new Error(`the review was not JSON: ${clip(text.trim()) || '(empty)'}`);
   }
-  if (!isRecord(json) || !Array.isArray(json.requirements) || !Array.isArray(json.findings)) throw new Error('the review JSON lacks requirements[] and findings[]');
+  if (!isRecord(json) || !Array.isArray(json.requirements) || !Array.isArray(json.findings))
+    throw new Error('the review JSON lacks requirements[] and findings[]');
   let uncited = 0;
   const requirements: ParsedReview['requirements'] = [];
   for (const r of json.requirements.filter(isRecord).slice(0, MAX_ITEMS)) {
@@ -104,7 +108,8 @@ export function parseReview(text: string, diff: AnnotatedDiff): ParsedReview {
   }
   const findings: ParsedReview['findings'] = [];
   for (const f of json.findings.filter(isRecord).slice(0, MAX_ITEMS)) {
-    if (typeof f.summary !== 'string' || !f.summary.trim() || !SEVERITIES.includes(f.severity as ReviewSeverity)) continue;
+    if (typeof f.summary !== 'string' || !f.summary.trim() || !SEVERITIES.includes(f.severity as ReviewSeverity))
+      continue;
     const { cite, bad } = citation(f, diff);
     if (bad) uncited++;
     findings.push({ severity: f.severity as ReviewSeverity, summary: clip(f.summary.trim()), cite });

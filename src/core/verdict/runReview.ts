@@ -25,7 +25,11 @@ export interface ReviewSubject {
 }
 
 /** Never throws: a failed review is a review with `state: 'failed'` and the reason, shown as such. */
-export async function reviewAttempt(deps: ReviewDeps, task: { title: string; prompt: string }, a: ReviewSubject): Promise<AttemptReviewView> {
+export async function reviewAttempt(
+  deps: ReviewDeps,
+  task: { title: string; prompt: string },
+  a: ReviewSubject,
+): Promise<AttemptReviewView> {
   const started = Date.now();
   const base = { attemptId: a.id, commit: a.resultCommit, requirements: [], findings: [], uncited: 0, tokens: 0 };
   try {

@@ -18,5 +18,9 @@ export function isTestPath(path: string): boolean {
 /** Test files `commit` added or changed since it left `base` (three-dot: the base's own later commits do not count). */
 export async function changedTestFiles(repo: string, base: string, commit: string): Promise<string[]> {
   const out = await git(repo, ['diff', '--name-only', '--no-renames', '--diff-filter=AM', `${base}...${commit}`, '--']);
-  return out.split('\n').map((l) => l.trim()).filter((l) => l && isTestPath(l)).sort();
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && isTestPath(l))
+    .sort();
 }

@@ -52,11 +52,19 @@ export function parseTap(text: string): TestReport | null {
     const own = open.length && (open[open.length - 1] as { indent: number }).indent === indent ? open.pop() : undefined;
     const rest = m[2] as string;
     if (/#\s*(SKIP|TODO)\b/i.test(rest)) continue;
-    points.push({ indent, name: own?.name ?? rest.replace(/\s+#.*$/, '').trim(), ok: m[1] === 'ok', parents: open.map((o) => o.name) });
+    points.push({
+      indent,
+      name: own?.name ?? rest.replace(/\s+#.*$/, '').trim(),
+      ok: m[1] === 'ok',
+      parents: open.map((o) => o.name),
+    });
   }
   // A point right after a deeper one closes a group of subtests: it is their suite, not a test of its own.
   const leaves = points.filter((p, k) => !(points[k - 1] && (points[k - 1] as TapPoint).indent > p.indent));
-  return report('tap', leaves.map((p) => ({ name: [...p.parents, p.name].join(' › '), ok: p.ok, file: null })));
+  return report(
+    'tap',
+    leaves.map((p) => ({ name: [...p.parents, p.name].join(' › '), ok: p.ok, file: null })),
+  );
 }
 
 function attr(tag: string, name: string): string | null {
@@ -65,7 +73,12 @@ function attr(tag: string, name: string): string | null {
 }
 
 function decodeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 /** JUnit XML (`<testcase>` with `<failure>`/`<error>` children; `<skipped>` not counted). */
@@ -79,13 +92,21 @@ export function parseJunit(text: string): TestReport | null {
     if (/<skipped\b/.test(body)) continue;
     const cls = attr(head, 'classname');
     const name = attr(head, 'name') ?? '(unnamed)';
-    tests.push({ name: cls ? `${cls} › ${name}` : name, ok: !/<(failure|error)\b/.test(body), file: attr(head, 'file') });
+    tests.push({
+      name: cls ? `${cls} › ${name}` : name,
+      ok: !/<(failure|error)\b/.test(body),
+      file: attr(head, 'file'),
+    });
   }
   return report('junit', tests);
 }
 
 interface JestJson {
-  testResults?: { name?: string; testFilePath?: string; assertionResults?: { fullName?: string; title?: string; status?: string }[] }[];
+  testResults?: {
+    name?: string;
+    testFilePath?: string;
+    assertionResults?: { fullName?: string; title?: string; status?: string }[];
+  }[];
 }
 
 /** Jest's and Vitest's `--json` output (the first JSON object in the text that has `testResults`). */
@@ -102,7 +123,11 @@ export function parseJestJson(text: string): TestReport | null {
   for (const file of parsed.testResults ?? []) {
     for (const a of file.assertionResults ?? []) {
       if (a.status !== 'passed' && a.status !== 'failed') continue;
-      tests.push({ name: a.fullName ?? a.title ?? '(unnamed)', ok: a.status === 'passed', file: file.testFilePath ?? file.name ?? null });
+      tests.push({
+        name: a.fullName ?? a.title ?? '(unnamed)',
+        ok: a.status === 'passed',
+        file: file.testFilePath ?? file.name ?? null,
+      });
     }
   }
   return report('jest', tests);

@@ -50,11 +50,18 @@ const STRONG_TIERS = 4;
 
 /** Lower is better: the tier decides before anything finer does. */
 function tier(e: Evidence): number[] {
-  return [e.checksFail ? 1 : 0, e.failsTestsOf.length, e.blockers.length, e.input.conflictsWithBase ? 1 : 0, (e.input.testFiles ?? 0) > 0 ? 0 : 1];
+  return [
+    e.checksFail ? 1 : 0,
+    e.failsTestsOf.length,
+    e.blockers.length,
+    e.input.conflictsWithBase ? 1 : 0,
+    (e.input.testFiles ?? 0) > 0 ? 0 : 1,
+  ];
 }
 
 function compareTiers(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if ((a[i] as number) !== (b[i] as number)) return (a[i] as number) - (b[i] as number);
+  for (let i = 0; i < a.length; i++)
+    if ((a[i] as number) !== (b[i] as number)) return (a[i] as number) - (b[i] as number);
   return 0;
 }
 
@@ -84,7 +91,7 @@ export function decideVerdict(inputs: VerdictInput[], cells: CrossTestCell[]): V
   const ranked = evidence.map((e) => entry(e, byId));
   const top = evidence[0];
   if (!top || top.checksFail || top.failsTestsOf.length || top.blockers.length) {
-    const why = top ? ranked[0]?.against[0] ?? '' : 'no attempt finished';
+    const why = top ? (ranked[0]?.against[0] ?? '') : 'no attempt finished';
     return { confidence: 'none', recommended: null, headline: `no good attempt: ${why}`, ranked };
   }
   const second = evidence[1];
@@ -94,7 +101,10 @@ export function decideVerdict(inputs: VerdictInput[], cells: CrossTestCell[]): V
   const close = second !== undefined && compareTiers(strong(top), strong(second)) === 0;
   const support = ranked[0]?.support[0];
   const confidence: Confidence = close ? 'close' : 'clear';
-  const tieBreak = second && (top.input.testFiles ?? 0) > 0 && (second.input.testFiles ?? 0) === 0 ? 'adds its own tests' : 'is smaller';
+  const tieBreak =
+    second && (top.input.testFiles ?? 0) > 0 && (second.input.testFiles ?? 0) === 0
+      ? 'adds its own tests'
+      : 'is smaller';
   const headline = close
     ? `close call: ${num(top.input)} and ${num(second.input)} have the same evidence; ${num(top.input)} ${tieBreak}`
     : `clear winner: ${num(top.input)}${support ? ` — ${support}` : ''}`;
@@ -116,7 +126,8 @@ function entry(e: Evidence, byId: Map<string, VerdictInput>): VerdictEntry {
   against.push(...e.blockers.map((b) => `review: ${b}`));
   if (e.input.conflictsWithBase) against.push('conflicts with the base');
   const support: string[] = [];
-  if (e.passesTestsOf.length) support.push(`passes the tests ${e.passesTestsOf.map((c) => ref(c.tests)).join(', ')} wrote`);
+  if (e.passesTestsOf.length)
+    support.push(`passes the tests ${e.passesTestsOf.map((c) => ref(c.tests)).join(', ')} wrote`);
   if (e.input.checks?.ok) support.push(`checks pass${tests}`);
   if ((e.input.testFiles ?? 0) > 0) support.push('adds its own tests');
   const line = `${num(e.input)}: ${against.length ? against.join('; ') : support.join('; ') || 'no evidence either way'}`;

@@ -43,7 +43,12 @@ function leastLoaded(slots: readonly HostSlot[], globalLimit: number): HostSlot 
   let best: HostSlot | null = null;
   for (const s of slots) {
     if (!free(s)) continue;
-    if (!best || load(s, globalLimit) < load(best, globalLimit) || (load(s, globalLimit) === load(best, globalLimit) && s.running < best.running)) best = s;
+    if (
+      !best ||
+      load(s, globalLimit) < load(best, globalLimit) ||
+      (load(s, globalLimit) === load(best, globalLimit) && s.running < best.running)
+    )
+      best = s;
   }
   return best;
 }
@@ -63,7 +68,10 @@ export function place(req: PlacementRequest, slots: readonly HostSlot[], globalL
     if (free(prev)) return { kind: 'place', host: prev.host, why: 'same-host' };
     // Its worktree (and for a follow-up its thread) is there; only a retry with nothing left behind may start cold elsewhere.
     if (req.kind === 'retry' && !req.sideEffects) {
-      const other = leastLoaded(slots.filter((s) => s.host !== prev.host), globalLimit);
+      const other = leastLoaded(
+        slots.filter((s) => s.host !== prev.host),
+        globalLimit,
+      );
       if (other) return { kind: 'place', host: other.host, why: 'least-loaded' };
     }
     return { kind: 'wait', why: 'same-host-busy' };

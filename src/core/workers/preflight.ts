@@ -63,14 +63,36 @@ export function parseProbe(stdout: string): Map<string, string> {
   return out;
 }
 
-export async function preflightHost(worker: WorkerHost, settings: SshSettings, opts: { timeoutMs?: number; localCodexVersion?: string | null } = {}): Promise<HostHealth> {
+export async function preflightHost(
+  worker: WorkerHost,
+  settings: SshSettings,
+  opts: { timeoutMs?: number; localCodexVersion?: string | null } = {},
+): Promise<HostHealth> {
   const started = Date.now();
-  const base: HostHealth = { host: worker.host, ok: false, reachable: false, error: null, git: null, codex: null, worktreeRoot: worker.worktreeRoot, resolvedRoot: null, writable: false, freeBytes: null, remotePath: null, problems: [], notes: [], elapsedMs: 0 };
-  const r = await runSsh(worker.host, `sh -c ${shellWord(probeScript(worker.worktreeRoot))}`, settings, { timeoutMs: opts.timeoutMs ?? 30_000 });
+  const base: HostHealth = {
+    host: worker.host,
+    ok: false,
+    reachable: false,
+    error: null,
+    git: null,
+    codex: null,
+    worktreeRoot: worker.worktreeRoot,
+    resolvedRoot: null,
+    writable: false,
+    freeBytes: null,
+    remotePath: null,
+    problems: [],
+    notes: [],
+    elapsedMs: 0,
+  };
+  const r = await runSsh(worker.host, `sh -c ${shellWord(probeScript(worker.worktreeRoot))}`, settings, {
+    timeoutMs: opts.timeoutMs ?? 30_000,
+  });
   base.elapsedMs = Date.now() - started;
   const rec = parseProbe(r.stdout);
   if (r.code !== 0 || rec.get('done') !== 'yes') {
-    base.error = r.code === 255 || r.timedOut || !rec.has('done') ? sshFailure(r) : `the probe failed: ${sshFailure(r)}`;
+    base.error =
+      r.code === 255 || r.timedOut || !rec.has('done') ? sshFailure(r) : `the probe failed: ${sshFailure(r)}`;
     base.problems.push(`cannot reach ${worker.host} over ssh: ${base.error}`);
     return base;
   }
@@ -83,10 +105,20 @@ export async function preflightHost(worker: WorkerHost, settings: SshSettings, o
   const kib = Number(rec.get('freeKiB'));
   base.freeBytes = rec.get('freeKiB') && Number.isFinite(kib) ? kib * 1024 : null;
   if (!base.git) base.problems.push(`git is missing on ${worker.host}: ${oneLine(rec.get('git!'))}`);
-  if (!base.codex) base.problems.push(`codex is missing on ${worker.host}: ${oneLine(rec.get('codex!'))} (login PATH there: ${base.remotePath ?? '?'})`);
-  if (!base.writable) base.problems.push(`worktree root ${worker.worktreeRoot} is not writable on ${worker.host}: ${oneLine(rec.get('writable!'))}`);
-  if (base.freeBytes !== null && base.freeBytes < MIN_FREE_BYTES) base.problems.push(`only ${Math.round(base.freeBytes / 2 ** 20)} MiB free under ${worker.worktreeRoot} on ${worker.host}`);
-  if (base.codex && opts.localCodexVersion && base.codex !== opts.localCodexVersion) base.notes.push(`${base.codex} there, ${opts.localCodexVersion} here: the app-server protocol may differ`);
+  if (!base.codex)
+    base.problems.push(
+      `codex is missing on ${worker.host}: ${oneLine(rec.get('codex!'))} (login PATH there: ${base.remotePath ?? '?'})`,
+    );
+  if (!base.writable)
+    base.problems.push(
+      `worktree root ${worker.worktreeRoot} is not writable on ${worker.host}: ${oneLine(rec.get('writable!'))}`,
+    );
+  if (base.freeBytes !== null && base.freeBytes < MIN_FREE_BYTES)
+    base.problems.push(
+      `only ${Math.round(base.freeBytes / 2 ** 20)} MiB free under ${worker.worktreeRoot} on ${worker.host}`,
+    );
+  if (base.codex && opts.localCodexVersion && base.codex !== opts.localCodexVersion)
+    base.notes.push(`${base.codex} there, ${opts.localCodexVersion} here: the app-server protocol may differ`);
   base.ok = base.problems.length === 0;
   return base;
 }

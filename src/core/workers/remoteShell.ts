@@ -37,7 +37,9 @@ export function remotePathWord(path: string): string {
     return rest ? `"$HOME"/${shellWord(rest)}` : '"$HOME"/';
   }
   if (!path.startsWith('/')) {
-    throw new RemoteQuotingError(`remote path ${JSON.stringify(path)} must be absolute or start with ~/ (the worker's home)`);
+    throw new RemoteQuotingError(
+      `remote path ${JSON.stringify(path)} must be absolute or start with ~/ (the worker's home)`,
+    );
   }
   return shellWord(path);
 }

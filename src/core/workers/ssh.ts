@@ -45,34 +45,57 @@ export function defaultControlDir(env: NodeJS.ProcessEnv = process.env): string 
       // try the next one
     }
   }
-  throw new Error('no private directory for ssh control sockets ($XDG_RUNTIME_DIR/quartet-ssh or /tmp/quartet-ssh-<uid> must be a 0700 folder of yours)');
+  throw new Error(
+    'no private directory for ssh control sockets ($XDG_RUNTIME_DIR/quartet-ssh or /tmp/quartet-ssh-<uid> must be a 0700 folder of yours)',
+  );
 }
 
 export function defaultSshSettings(env: NodeJS.ProcessEnv = process.env): SshSettings {
-  return { configFile: env.QUARTET_SSH_CONFIG || null, controlDir: defaultControlDir(env), controlPersistSeconds: 300, connectTimeoutSeconds: 10, env };
+  return {
+    configFile: env.QUARTET_SSH_CONFIG || null,
+    controlDir: defaultControlDir(env),
+    controlPersistSeconds: 300,
+    connectTimeoutSeconds: 10,
+    env,
+  };
 }
 
 /** The ssh argv for one remote command (already quoted by `remoteShell`), or for a control operation (`-O exit`). */
-export function sshArgv(host: string, settings: SshSettings, remote: { command: string } | { control: 'check' | 'exit' }): string[] {
+export function sshArgv(
+  host: string,
+  settings: SshSettings,
+  remote: { command: string } | { control: 'check' | 'exit' },
+): string[] {
   const bad = invalidHost(host);
   if (bad) throw new RemoteQuotingError(bad);
   const socketPath = join(settings.controlDir, '%C');
-  if (settings.controlDir.length + SOCKET_NAME_ROOM > MAX_SOCKET_PATH) throw new Error(`ssh control directory ${settings.controlDir} is too long for a socket path`);
+  if (settings.controlDir.length + SOCKET_NAME_ROOM > MAX_SOCKET_PATH)
+    throw new Error(`ssh control directory ${settings.controlDir} is too long for a socket path`);
   const argv = [
     ...(settings.configFile ? ['-F', settings.configFile] : []),
     // Never ask: a prompt nobody sees would hang an attempt. Host keys are checked as the user's config says.
-    '-o', 'BatchMode=yes',
-    '-o', 'ControlMaster=auto',
-    '-o', `ControlPath=${socketPath}`,
-    '-o', `ControlPersist=${settings.controlPersistSeconds}`,
-    '-o', `ConnectTimeout=${settings.connectTimeoutSeconds}`,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ControlMaster=auto',
+    '-o',
+    `ControlPath=${socketPath}`,
+    '-o',
+    `ControlPersist=${settings.controlPersistSeconds}`,
+    '-o',
+    `ConnectTimeout=${settings.connectTimeoutSeconds}`,
     // A host that vanishes without closing the connection (a network drop) is noticed in ~45 s, not never.
-    '-o', 'ServerAliveInterval=15',
-    '-o', 'ServerAliveCountMax=3',
+    '-o',
+    'ServerAliveInterval=15',
+    '-o',
+    'ServerAliveCountMax=3',
     // A worker runs agents' code: it gets neither the user's agent nor X11, and the user's forwards stay theirs.
-    '-o', 'ForwardAgent=no',
-    '-o', 'ForwardX11=no',
-    '-o', 'ClearAllForwardings=yes',
+    '-o',
+    'ForwardAgent=no',
+    '-o',
+    'ForwardX11=no',
+    '-o',
+    'ClearAllForwardings=yes',
     '-T',
   ];
   if ('control' in remote) return [...argv, '-O', remote.control, '--', host];
@@ -80,7 +103,12 @@ export function sshArgv(host: string, settings: SshSettings, remote: { command: 
 }
 
 /** Runs one remote command; never throws for a failed command — the caller reads `code` (255: ssh itself failed). */
-export function runSsh(host: string, command: string, settings: SshSettings, opts: { timeoutMs?: number; input?: string } = {}): Promise<SshResult> {
+export function runSsh(
+  host: string,
+  command: string,
+  settings: SshSettings,
+  opts: { timeoutMs?: number; input?: string } = {},
+): Promise<SshResult> {
   return runSshArgv(sshArgv(host, settings, { command }), settings.env, opts);
 }
 
@@ -89,7 +117,11 @@ export async function closeSshMaster(host: string, settings: SshSettings): Promi
   await runSshArgv(sshArgv(host, settings, { control: 'exit' }), settings.env, { timeoutMs: 5000 });
 }
 
-function runSshArgv(argv: string[], env: NodeJS.ProcessEnv, opts: { timeoutMs?: number; input?: string }): Promise<SshResult> {
+function runSshArgv(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  opts: { timeoutMs?: number; input?: string },
+): Promise<SshResult> {
   return new Promise((resolve) => {
     const child = spawn('ssh', argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -107,7 +139,12 @@ function runSshArgv(argv: string[], env: NodeJS.ProcessEnv, opts: { timeoutMs?: 
     child.on('error', (e) => err.push(Buffer.from(`ssh could not start: ${e.message}\n`)));
     child.on('close', (code) => {
       if (timer) clearTimeout(timer);
-      resolve({ code: code ?? (child.exitCode === null ? null : child.exitCode), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+      resolve({
+        code: code ?? (child.exitCode === null ? null : child.exitCode),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+      });
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
@@ -117,6 +154,10 @@ function runSshArgv(argv: string[], env: NodeJS.ProcessEnv, opts: { timeoutMs?: 
 /** ssh's own complaint (the last non-empty stderr line), for an error a person can act on. */
 export function sshFailure(result: SshResult): string {
   if (result.timedOut) return 'ssh did not answer in time';
-  const line = result.stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+  const line = result.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .pop();
   return line ?? `ssh exited with ${result.code ?? 'a signal'}`;
 }

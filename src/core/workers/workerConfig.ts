@@ -34,7 +34,8 @@ export class WorkerConfigError extends Error {
 export function invalidRemoteRoot(root: string): string | null {
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(root)) return 'it contains a control character (a newline, a NUL…)';
-  if (root !== '~' && !root.startsWith('~/') && !root.startsWith('/')) return 'it must be absolute or start with ~/ (the home on that host)';
+  if (root !== '~' && !root.startsWith('~/') && !root.startsWith('/'))
+    return 'it must be absolute or start with ~/ (the home on that host)';
   if (root.split('/').includes('..')) return 'it must not contain ".."';
   return null;
 }
@@ -44,40 +45,58 @@ const KEYS = ['host', 'capacity', 'worktreeRoot'];
 /** The `quartet.workers` setting: `[{host, capacity?, worktreeRoot?}]`. Throws on the first bad entry, naming it. */
 export function parseWorkersSetting(raw: unknown, name = 'quartet.workers'): WorkerHost[] {
   if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) throw new WorkerConfigError(`${name} must be a list of {host, capacity, worktreeRoot} (got ${typeof raw})`);
+  if (!Array.isArray(raw))
+    throw new WorkerConfigError(`${name} must be a list of {host, capacity, worktreeRoot} (got ${typeof raw})`);
   const seen = new Set<string>();
   return raw.map((entry: unknown, i) => {
     const at = `${name}[${i}]`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new WorkerConfigError(`${at} must be an object like {"host": "user@build-1", "capacity": 4}`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw new WorkerConfigError(`${at} must be an object like {"host": "user@build-1", "capacity": 4}`);
     const e = entry as Record<string, unknown>;
     const unknown = Object.keys(e).filter((k) => !KEYS.includes(k));
-    if (unknown.length) throw new WorkerConfigError(`${at} has unknown key ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${KEYS.join(', ')})`);
-    if (typeof e.host !== 'string') throw new WorkerConfigError(`${at}.host must be an ssh destination such as "user@build-1"`);
+    if (unknown.length)
+      throw new WorkerConfigError(
+        `${at} has unknown key ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${KEYS.join(', ')})`,
+      );
+    if (typeof e.host !== 'string')
+      throw new WorkerConfigError(`${at}.host must be an ssh destination such as "user@build-1"`);
     const host = e.host.trim();
     const bad = invalidHost(host);
     if (bad) throw new WorkerConfigError(`${at}.host: ${bad}`);
     if (seen.has(host)) throw new WorkerConfigError(`${at}.host: ${host} is listed twice`);
     seen.add(host);
-    return { host, capacity: capacity(e.capacity, `${at}.capacity`), worktreeRoot: root(e.worktreeRoot, `${at}.worktreeRoot`), source: 'setting' as const };
+    return {
+      host,
+      capacity: capacity(e.capacity, `${at}.capacity`),
+      worktreeRoot: root(e.worktreeRoot, `${at}.worktreeRoot`),
+      source: 'setting' as const,
+    };
   });
 }
 
 function capacity(v: unknown, at: string): number | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_CAPACITY) throw new WorkerConfigError(`${at} must be a whole number from 1 to ${MAX_CAPACITY} (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_CAPACITY)
+    throw new WorkerConfigError(`${at} must be a whole number from 1 to ${MAX_CAPACITY} (got ${JSON.stringify(v)})`);
   return v;
 }
 
 function root(v: unknown, at: string): string {
   if (v === undefined || v === null || v === '') return DEFAULT_REMOTE_ROOT;
-  if (typeof v !== 'string') throw new WorkerConfigError(`${at} must be a path on that host (got ${JSON.stringify(v)})`);
+  if (typeof v !== 'string')
+    throw new WorkerConfigError(`${at} must be a path on that host (got ${JSON.stringify(v)})`);
   const why = invalidRemoteRoot(v.trim());
   if (why) throw new WorkerConfigError(`${at} ${JSON.stringify(v)}: ${why}`);
   return v.trim();
 }
 
 export function workflowWorkers(w: WorkflowWorkerSettings): WorkerHost[] {
-  return w.sshHosts.map((host) => ({ host, capacity: w.maxConcurrentAgentsPerHost, worktreeRoot: w.remoteRoot ?? DEFAULT_REMOTE_ROOT, source: 'workflow' as const }));
+  return w.sshHosts.map((host) => ({
+    host,
+    capacity: w.maxConcurrentAgentsPerHost,
+    worktreeRoot: w.remoteRoot ?? DEFAULT_REMOTE_ROOT,
+    source: 'workflow' as const,
+  }));
 }
 
 /**

@@ -24,7 +24,12 @@ export class AttemptSetupError extends Error {
  * where dependencies are installed, which needs the network and the person's registry credentials.
  * Every later hook runs on files an agent wrote, so it gets the same sandbox as the agent.
  */
-export const SANDBOXED_HOOKS: Record<HookName, boolean> = { after_create: false, before_run: true, after_run: true, before_remove: true };
+export const SANDBOXED_HOOKS: Record<HookName, boolean> = {
+  after_create: false,
+  before_run: true,
+  after_run: true,
+  before_remove: true,
+};
 
 export interface HookContext {
   attemptId: string;
@@ -55,7 +60,12 @@ export async function runAttemptHook(
   opts.log(`attempt=${ctx.attemptId} hook=${name} started in ${ctx.worktree}`);
   // Scrubbed again: the tracker's credentials (named by the workflow) never reach a hook.
   const scrubbed = scrubSecrets(ctx.env, opts.secretNames);
-  const vars = { QUARTET_ATTEMPT_ID: ctx.attemptId, QUARTET_TASK_ID: ctx.taskId, QUARTET_WORKTREE: ctx.worktree, QUARTET_BRANCH: ctx.branch };
+  const vars = {
+    QUARTET_ATTEMPT_ID: ctx.attemptId,
+    QUARTET_TASK_ID: ctx.taskId,
+    QUARTET_WORKTREE: ctx.worktree,
+    QUARTET_BRANCH: ctx.branch,
+  };
   const run = { name, script, cwd: ctx.worktree, timeoutMs: def.config.hooks.timeoutMs };
   let result: HookResult;
   if (!SANDBOXED_HOOKS[name]) {
@@ -63,13 +73,39 @@ export async function runAttemptHook(
   } else {
     // The Codex binary is resolved against the main checkout (never the worktree, where an agent could plant one).
     const plan = await sandboxPlan(scrubbed, opts.repo, opts.allowUnsandboxed);
-    result = plan.kind === 'unavailable'
-      ? { name, ok: false, exitCode: null, signal: null, timedOut: false, durationMs: 0, output: '', error: notRunMessage(plan.why), sandboxed: false }
-      : await runHook({ ...run, env: minimalEnv(scrubbed, vars), sandbox: plan.kind === 'sandboxed' ? plan.sandbox : null });
+    result =
+      plan.kind === 'unavailable'
+        ? {
+            name,
+            ok: false,
+            exitCode: null,
+            signal: null,
+            timedOut: false,
+            durationMs: 0,
+            output: '',
+            error: notRunMessage(plan.why),
+            sandboxed: false,
+          }
+        : await runHook({
+            ...run,
+            env: minimalEnv(scrubbed, vars),
+            sandbox: plan.kind === 'sandboxed' ? plan.sandbox : null,
+          });
   }
   const message = describeHookResult(result);
-  opts.log(`attempt=${ctx.attemptId} hook=${name} exit=${result.exitCode ?? '-'} ms=${result.durationMs} sandboxed=${result.sandboxed === true}${result.ok ? '' : ` ${message}`}`);
-  const event: AgentEvent = { type: 'hook', name, ok: result.ok, exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs, output: result.output || (result.error ?? ''), sandboxed: result.sandboxed === true };
+  opts.log(
+    `attempt=${ctx.attemptId} hook=${name} exit=${result.exitCode ?? '-'} ms=${result.durationMs} sandboxed=${result.sandboxed === true}${result.ok ? '' : ` ${message}`}`,
+  );
+  const event: AgentEvent = {
+    type: 'hook',
+    name,
+    ok: result.ok,
+    exitCode: result.exitCode,
+    timedOut: result.timedOut,
+    durationMs: result.durationMs,
+    output: result.output || (result.error ?? ''),
+    sandboxed: result.sandboxed === true,
+  };
   if (typeof ctx.journal === 'string') appendJournalEvent(ctx.journal, event);
   else ctx.journal.event(event);
   return { result, fatal: !result.ok && FATAL_HOOKS[name], message };

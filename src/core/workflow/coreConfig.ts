@@ -33,7 +33,14 @@ export function readTracker(r: ConfigReader, root: RawMap): TrackerSettings {
     activeStates: r.strings(t, 'active_states', 'tracker.active_states'),
     terminalStates: r.strings(t, 'terminal_states', 'tracker.terminal_states'),
   };
-  r.unknownKeys(t, 'tracker', ['kind', 'provider', 'required_labels', 'active_states', 'terminal_states', ...LEGACY_TRACKER_KEYS]);
+  r.unknownKeys(t, 'tracker', [
+    'kind',
+    'provider',
+    'required_labels',
+    'active_states',
+    'terminal_states',
+    ...LEGACY_TRACKER_KEYS,
+  ]);
   return tracker;
 }
 
@@ -46,7 +53,10 @@ function resolveEnvRefs(v: unknown, at: string, env: NodeJS.ProcessEnv, refs: Re
     return env[name] ? env[name] : null;
   }
   if (Array.isArray(v)) return v.map((x, i) => resolveEnvRefs(x, `${at}[${i}]`, env, refs));
-  if (isMap(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveEnvRefs(x, at ? `${at}.${k}` : k, env, refs)]));
+  if (isMap(v))
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [k, resolveEnvRefs(x, at ? `${at}.${k}` : k, env, refs)]),
+    );
   return v;
 }
 
@@ -60,7 +70,10 @@ export function readPolling(r: ConfigReader, root: RawMap): { intervalMs: number
 export function readServer(r: ConfigReader, root: RawMap): { port: number | null } {
   const sv = r.section(root, 'server', 'server');
   r.unknownKeys(sv, 'server', ['port']);
-  return { port: sv.port === undefined || sv.port === null ? null : r.int(sv, 'port', 'server.port', 0, { min: 0, max: 65535 }) };
+  return {
+    port:
+      sv.port === undefined || sv.port === null ? null : r.int(sv, 'port', 'server.port', 0, { min: 0, max: 65535 }),
+  };
 }
 
 export function readWorkspace(r: ConfigReader, root: RawMap): { root: string } {
@@ -84,7 +97,12 @@ export function readHooks(r: ConfigReader, root: RawMap): HookSettings {
 
 export function readAgent(r: ConfigReader, root: RawMap): AgentSettings {
   const a = r.section(root, 'agent', 'agent');
-  r.unknownKeys(a, 'agent', ['max_concurrent_agents', 'max_turns', 'max_retry_backoff_ms', 'max_concurrent_agents_by_state']);
+  r.unknownKeys(a, 'agent', [
+    'max_concurrent_agents',
+    'max_turns',
+    'max_retry_backoff_ms',
+    'max_concurrent_agents_by_state',
+  ]);
   const byState: Record<string, number> = {};
   const limits = r.section(a, 'max_concurrent_agents_by_state', 'agent.max_concurrent_agents_by_state');
   if (Object.keys(limits).length) r.present.add('agent.max_concurrent_agents_by_state');
@@ -92,7 +110,9 @@ export function readAgent(r: ConfigReader, root: RawMap): AgentSettings {
     const n = typeof limit === 'string' && /^\d+$/.test(limit.trim()) ? Number(limit) : limit;
     // SPEC §5.3.5: invalid entries are ignored, not fatal.
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || !state.trim()) {
-      r.notes.push(`agent.max_concurrent_agents_by_state.${state} ignored: expected a positive integer (got ${JSON.stringify(limit)})`);
+      r.notes.push(
+        `agent.max_concurrent_agents_by_state.${state} ignored: expected a positive integer (got ${JSON.stringify(limit)})`,
+      );
       continue;
     }
     byState[state.trim().toLowerCase()] = n;
@@ -107,17 +127,35 @@ export function readAgent(r: ConfigReader, root: RawMap): AgentSettings {
 
 export function readCodex(r: ConfigReader, root: RawMap): CodexSettings {
   const c = r.section(root, 'codex', 'codex');
-  r.unknownKeys(c, 'codex', ['command', 'approval_policy', 'thread_sandbox', 'turn_sandbox_policy', 'turn_timeout_ms', 'read_timeout_ms', 'stall_timeout_ms']);
+  r.unknownKeys(c, 'codex', [
+    'command',
+    'approval_policy',
+    'thread_sandbox',
+    'turn_sandbox_policy',
+    'turn_timeout_ms',
+    'read_timeout_ms',
+    'stall_timeout_ms',
+  ]);
   const policy = c.turn_sandbox_policy;
   if (policy !== undefined && policy !== null && !(isMap(policy) && typeof policy.type === 'string')) {
-    throw configError('codex.turn_sandbox_policy', 'a Codex SandboxPolicy map with a "type" (e.g. {type: workspaceWrite, networkAccess: true})', policy);
+    throw configError(
+      'codex.turn_sandbox_policy',
+      'a Codex SandboxPolicy map with a "type" (e.g. {type: workspaceWrite, networkAccess: true})',
+      policy,
+    );
   }
   if (isMap(policy)) r.present.add('codex.turn_sandbox_policy');
   return {
     command: r.str(c, 'command', 'codex.command') ?? 'codex app-server',
     // Quartet drives Codex with these two; others (untrusted, granular maps) would change its approval handling silently.
     approvalPolicy: r.oneOf(c, 'approval_policy', 'codex.approval_policy', ['never', 'on-request'] as const, null),
-    threadSandbox: r.oneOf(c, 'thread_sandbox', 'codex.thread_sandbox', ['read-only', 'workspace-write', 'danger-full-access'] as const, null),
+    threadSandbox: r.oneOf(
+      c,
+      'thread_sandbox',
+      'codex.thread_sandbox',
+      ['read-only', 'workspace-write', 'danger-full-access'] as const,
+      null,
+    ),
     turnSandboxPolicy: isMap(policy) ? policy : null,
     turnTimeoutMs: r.int(c, 'turn_timeout_ms', 'codex.turn_timeout_ms', 3_600_000, { min: 1 }),
     readTimeoutMs: r.int(c, 'read_timeout_ms', 'codex.read_timeout_ms', 5_000, { min: 1 }),
@@ -135,11 +173,17 @@ export function readWorker(r: ConfigReader, root: RawMap): WorkflowWorkerSetting
     if (bad) throw configError(`worker.ssh_hosts[${i}]`, `an ssh destination (${bad})`, h);
     if (hosts.indexOf(h) !== i) throw configError(`worker.ssh_hosts[${i}]`, 'each host once', h);
   });
-  const cap = w.max_concurrent_agents_per_host === undefined ? null : r.int(w, 'max_concurrent_agents_per_host', 'worker.max_concurrent_agents_per_host', 1, { min: 1, max: 64 });
+  const cap =
+    w.max_concurrent_agents_per_host === undefined
+      ? null
+      : r.int(w, 'max_concurrent_agents_per_host', 'worker.max_concurrent_agents_per_host', 1, { min: 1, max: 64 });
   // The local reader already expanded `~` here; a worker needs the text as written, expanded on that host.
   const ws = isMap(root.workspace) ? root.workspace.root : undefined;
   const written = typeof ws === 'string' ? ws.trim() : '';
   const remoteRoot = hosts.length && written && !invalidRemoteRoot(written) ? written : null;
-  if (hosts.length && written && !remoteRoot) r.notes.push(`workspace.root ${JSON.stringify(written)} cannot be a root on worker hosts (${invalidRemoteRoot(written)}); they use ~/.quartet/worktrees`);
+  if (hosts.length && written && !remoteRoot)
+    r.notes.push(
+      `workspace.root ${JSON.stringify(written)} cannot be a root on worker hosts (${invalidRemoteRoot(written)}); they use ~/.quartet/worktrees`,
+    );
   return { sshHosts: hosts, maxConcurrentAgentsPerHost: cap, remoteRoot };
 }

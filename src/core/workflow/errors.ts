@@ -38,11 +38,14 @@ export class WorkflowError extends Error {
 
 /** A config value error: `<key>: expected <expected> (got <value>)`. */
 export function configError(key: string, expected: string, got: unknown): WorkflowError {
-  return new WorkflowError('invalid_workflow_config', `${key}: expected ${expected} (got ${preview(got)})`, { key, expected });
+  return new WorkflowError('invalid_workflow_config', `${key}: expected ${expected} (got ${preview(got)})`, {
+    key,
+    expected,
+  });
 }
 
 function preview(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

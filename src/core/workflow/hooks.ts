@@ -11,10 +11,20 @@ export const HOOK_OUTPUT_HEAD = 2048;
 export const HOOK_OUTPUT_TAIL = 6144;
 
 /** SPEC §9.4: failures of these abort the workspace creation / the run; the others are logged and ignored. */
-export const FATAL_HOOKS: Record<HookName, boolean> = { after_create: true, before_run: true, after_run: false, before_remove: false };
+export const FATAL_HOOKS: Record<HookName, boolean> = {
+  after_create: true,
+  before_run: true,
+  after_run: false,
+  before_remove: false,
+};
 
 export function hookScript(hooks: HookSettings, name: HookName): string | null {
-  const byName: Record<HookName, string | null> = { after_create: hooks.afterCreate, before_run: hooks.beforeRun, after_run: hooks.afterRun, before_remove: hooks.beforeRemove };
+  const byName: Record<HookName, string | null> = {
+    after_create: hooks.afterCreate,
+    before_run: hooks.beforeRun,
+    after_run: hooks.afterRun,
+    before_remove: hooks.beforeRemove,
+  };
   return byName[name];
 }
 
@@ -72,7 +82,12 @@ export async function runHook(run: HookRun): Promise<HookResult> {
 async function spawnHook(run: HookRun, tmp: string | null, started: number): Promise<HookResult> {
   // The prefix shares the script's first line, so line numbers in shell errors stay the script's own.
   const shell = ['sh', '-lc', KEEP_PATH + run.script];
-  const env = { ...run.env, ...(tmp ? { TMPDIR: tmp } : {}), QUARTET_HOOK: run.name, QUARTET_HOOK_PATH: run.env.PATH ?? '' };
+  const env = {
+    ...run.env,
+    ...(tmp ? { TMPDIR: tmp } : {}),
+    QUARTET_HOOK: run.name,
+    QUARTET_HOOK_PATH: run.env.PATH ?? '',
+  };
   const argv = run.sandbox ? sandboxArgv(run.sandbox, run.cwd, shell, env) : { file: 'sh', args: shell.slice(1), env };
   const child = spawn(argv.file, argv.args, {
     cwd: run.cwd,
@@ -84,7 +99,8 @@ async function spawnHook(run: HookRun, tmp: string | null, started: number): Pro
   const collect = (chunk: Buffer): void => {
     output += chunk.toString('utf8');
     // Bound memory for chatty hooks: keep the head and a generous tail.
-    if (output.length > 4 * (HOOK_OUTPUT_HEAD + HOOK_OUTPUT_TAIL)) output = truncateOutput(output, HOOK_OUTPUT_HEAD, 2 * HOOK_OUTPUT_TAIL);
+    if (output.length > 4 * (HOOK_OUTPUT_HEAD + HOOK_OUTPUT_TAIL))
+      output = truncateOutput(output, HOOK_OUTPUT_HEAD, 2 * HOOK_OUTPUT_TAIL);
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
@@ -94,7 +110,13 @@ async function spawnHook(run: HookRun, tmp: string | null, started: number): Pro
     void killTree(child.pid ?? null, undefined, 1000);
   }, run.timeoutMs);
   const exit = await new Promise<{ code: number | null; signal: string | null; error: string | null }>((resolve) => {
-    child.once('error', (err) => resolve({ code: null, signal: null, error: `could not start ${run.sandbox ? 'codex sandbox' : 'sh'}: ${err.message}` }));
+    child.once('error', (err) =>
+      resolve({
+        code: null,
+        signal: null,
+        error: `could not start ${run.sandbox ? 'codex sandbox' : 'sh'}: ${err.message}`,
+      }),
+    );
     child.once('exit', (code, signal) => resolve({ code, signal, error: null }));
   });
   clearTimeout(timer);
@@ -116,13 +138,27 @@ async function spawnHook(run: HookRun, tmp: string | null, started: number): Pro
   });
   const ok = !timedOut && exit.error === null && exit.code === 0;
   const note = timedOut ? `\n[hook timed out after ${run.timeoutMs} ms and was ended]` : '';
-  return { name: run.name, ok, exitCode: exit.code, signal: exit.signal, timedOut, durationMs: Date.now() - started, output: truncateOutput(output) + note, error: exit.error };
+  return {
+    name: run.name,
+    ok,
+    exitCode: exit.code,
+    signal: exit.signal,
+    timedOut,
+    durationMs: Date.now() - started,
+    output: truncateOutput(output) + note,
+    error: exit.error,
+  };
 }
 
 /** One line for logs and lastError: `before_run hook failed (exit 3): <last output line>`. */
 export function describeHookResult(r: HookResult): string {
   if (r.ok) return `${r.name} hook passed (${r.durationMs} ms)`;
-  const why = r.error ?? (r.timedOut ? 'timed out' : r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal ?? '?'}`);
-  const last = r.output.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('[hook timed out')).at(-1);
+  const why =
+    r.error ?? (r.timedOut ? 'timed out' : r.exitCode !== null ? `exit ${r.exitCode}` : `signal ${r.signal ?? '?'}`);
+  const last = r.output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('[hook timed out'))
+    .at(-1);
   return `${r.name} hook failed (${why})${last ? `: ${last.slice(0, 200)}` : ''}`;
 }

@@ -13,10 +13,12 @@ export function launchDefaultsFrom(def: WorkflowDefinition): Partial<LaunchOptio
   const has = (key: string): boolean => def.present.has(key);
   const o: Partial<LaunchOptions> = {};
   // Repository content may tighten Codex's posture, never loosen it (docs/security.md §5; workflowTrust.ts says why in the tree).
-  if (has('codex.command') && codex.command.trim() && !untrustedCodexCommand(codex.command.trim())) o.codexCommand = codex.command.trim();
+  if (has('codex.command') && codex.command.trim() && !untrustedCodexCommand(codex.command.trim()))
+    o.codexCommand = codex.command.trim();
   if (codex.approvalPolicy) o.approvalPolicy = codex.approvalPolicy;
   if (codex.threadSandbox && codex.threadSandbox !== 'danger-full-access') o.sandbox = codex.threadSandbox;
-  if (codex.turnSandboxPolicy && !/danger|full[-_]?access/i.test(JSON.stringify(codex.turnSandboxPolicy))) o.turnSandboxPolicy = codex.turnSandboxPolicy;
+  if (codex.turnSandboxPolicy && !/danger|full[-_]?access/i.test(JSON.stringify(codex.turnSandboxPolicy)))
+    o.turnSandboxPolicy = codex.turnSandboxPolicy;
   if (has('codex.turn_timeout_ms')) o.turnTimeoutMs = codex.turnTimeoutMs;
   if (has('codex.read_timeout_ms')) o.readTimeoutMs = codex.readTimeoutMs;
   // SPEC §5.3.6: `<= 0` disables stall detection; Quartet's options say that with 0.

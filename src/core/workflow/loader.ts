@@ -6,7 +6,17 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { WorkflowError } from './errors';
 import { compileTemplate, type CompiledTemplate } from './template';
-import { CORE_KEYS, readAgent, readCodex, readHooks, readPolling, readServer, readTracker, readWorker, readWorkspace } from './coreConfig';
+import {
+  CORE_KEYS,
+  readAgent,
+  readCodex,
+  readHooks,
+  readPolling,
+  readServer,
+  readTracker,
+  readWorker,
+  readWorkspace,
+} from './coreConfig';
 import { QUARTET_KEY, readQuartet } from './quartetConfig';
 import { ConfigReader, isMap } from './values';
 import type { WorkflowConfig, WorkflowDefinition } from './types';
@@ -27,8 +37,16 @@ export function splitFrontMatter(text: string): { frontMatter: string | null; bo
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines[0]?.trimEnd() !== '---') return { frontMatter: null, body: lines.join('\n'), bodyLine: 1 };
   const close = lines.findIndex((l, i) => i > 0 && l.trimEnd() === '---');
-  if (close === -1) throw new WorkflowError('workflow_parse_error', 'the front matter opened by --- on line 1 is never closed by a --- line');
-  return { frontMatter: lines.slice(1, close).join('\n'), body: lines.slice(close + 1).join('\n'), bodyLine: close + 2 };
+  if (close === -1)
+    throw new WorkflowError(
+      'workflow_parse_error',
+      'the front matter opened by --- on line 1 is never closed by a --- line',
+    );
+  return {
+    frontMatter: lines.slice(1, close).join('\n'),
+    body: lines.slice(close + 1).join('\n'),
+    bodyLine: close + 2,
+  };
 }
 
 export interface LoadOptions {
@@ -56,7 +74,10 @@ export function loadWorkflow(path: string, opts: LoadOptions = {}): WorkflowDefi
 export function workflowFromBytes(bytes: Buffer, path: string, opts: LoadOptions = {}): WorkflowDefinition {
   const abs = resolve(path);
   try {
-    return parseWorkflow(bytes.toString('utf8'), abs, { ...opts, hash: createHash('sha256').update(bytes).digest('hex') });
+    return parseWorkflow(bytes.toString('utf8'), abs, {
+      ...opts,
+      hash: createHash('sha256').update(bytes).digest('hex'),
+    });
   } catch (err) {
     if (err instanceof WorkflowError && !err.detail.path) err.detail.path = abs;
     throw err;
@@ -64,7 +85,11 @@ export function workflowFromBytes(bytes: Buffer, path: string, opts: LoadOptions
 }
 
 /** Parses workflow text as if read from `path` (relative paths in it resolve against its folder). */
-export function parseWorkflow(text: string, path: string, opts: LoadOptions & { hash?: string } = {}): WorkflowDefinition {
+export function parseWorkflow(
+  text: string,
+  path: string,
+  opts: LoadOptions & { hash?: string } = {},
+): WorkflowDefinition {
   const { frontMatter, body, bodyLine } = splitFrontMatter(text);
   const raw = parseFrontMatter(frontMatter);
   const reader = new ConfigReader(opts.env ?? process.env, dirname(path));
@@ -114,10 +139,17 @@ function parseFrontMatter(yaml: string | null): Record<string, unknown> {
   if (first) {
     // +1: the front matter starts on the file's second line.
     const line = first.linePos?.[0]?.line;
-    throw new WorkflowError('workflow_parse_error', `invalid YAML front matter${line ? ` on line ${line + 1}` : ''}: ${first.message.split('\n')[0]}`);
+    throw new WorkflowError(
+      'workflow_parse_error',
+      `invalid YAML front matter${line ? ` on line ${line + 1}` : ''}: ${first.message.split('\n')[0]}`,
+    );
   }
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) return {};
-  if (!isMap(data)) throw new WorkflowError('workflow_front_matter_not_a_map', `the front matter must be a YAML map of keys (got ${Array.isArray(data) ? 'a list' : typeof data})`);
+  if (!isMap(data))
+    throw new WorkflowError(
+      'workflow_front_matter_not_a_map',
+      `the front matter must be a YAML map of keys (got ${Array.isArray(data) ? 'a list' : typeof data})`,
+    );
   return data;
 }

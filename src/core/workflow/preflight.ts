@@ -24,9 +24,15 @@ export function dispatchPreflight(def: WorkflowDefinition, opts: PreflightOption
   const kinds = opts.supportedTrackerKinds ?? TRACKER_KINDS;
   const { tracker, codex } = def.config;
   if (!tracker.kind) {
-    problems.push({ code: 'missing_tracker_kind', message: 'tracker.kind is missing; set it to one of ' + kinds.join(', ') });
+    problems.push({
+      code: 'missing_tracker_kind',
+      message: 'tracker.kind is missing; set it to one of ' + kinds.join(', '),
+    });
   } else if (!kinds.includes(tracker.kind.trim().toLowerCase())) {
-    problems.push({ code: 'unsupported_tracker_kind', message: `tracker.kind "${tracker.kind}" is not supported (supported: ${kinds.join(', ')})` });
+    problems.push({
+      code: 'unsupported_tracker_kind',
+      message: `tracker.kind "${tracker.kind}" is not supported (supported: ${kinds.join(', ')})`,
+    });
   } else if (opts.validateProvider) {
     try {
       opts.validateProvider({ ...tracker, kind: tracker.kind });
@@ -35,6 +41,10 @@ export function dispatchPreflight(def: WorkflowDefinition, opts: PreflightOption
       problems.push({ code: err.category, message: err.message });
     }
   }
-  if (!codex.command.trim()) problems.push({ code: 'missing_codex_command', message: 'codex.command is empty; remove it (default "codex app-server") or give a command' });
+  if (!codex.command.trim())
+    problems.push({
+      code: 'missing_codex_command',
+      message: 'codex.command is empty; remove it (default "codex app-server") or give a command',
+    });
   return problems;
 }

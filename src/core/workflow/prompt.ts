@@ -66,9 +66,15 @@ export function localTaskIssue(task: LocalTaskInput): NormalizedIssue {
  * count after (SPEC §12.3). `extra` adds variables (Quartet passes `quartet`). Throws the template's
  * typed error (template_parse_error / template_render_error): the run fails, nothing falls back.
  */
-export function renderWorkflowPrompt(def: WorkflowDefinition, issue: NormalizedIssue, attempt: number | null, extra: Record<string, unknown> = {}): string {
+export function renderWorkflowPrompt(
+  def: WorkflowDefinition,
+  issue: NormalizedIssue,
+  attempt: number | null,
+  extra: Record<string, unknown> = {},
+): string {
   if (def.templateError) throw def.templateError;
   if (!def.template) return MINIMAL_PROMPT;
-  if (attempt !== null && (!Number.isInteger(attempt) || attempt < 1)) throw new WorkflowError('template_render_error', `attempt must be null or a positive integer (got ${attempt})`);
+  if (attempt !== null && (!Number.isInteger(attempt) || attempt < 1))
+    throw new WorkflowError('template_render_error', `attempt must be null or a positive integer (got ${attempt})`);
   return renderCompiled(def.template, { ...extra, issue: templateIssue(issue), attempt }).trim();
 }

@@ -10,7 +10,20 @@ export const QUARTET_KEY = 'quartet';
 
 export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
   const q = r.section(root, QUARTET_KEY, 'quartet');
-  r.unknownKeys(q, 'quartet', ['attempts', 'check_command', 'check_timeout_ms', 'land', 'prices', 'token_budget', 'loop_limit', 'agent_tools', 'trusted_labels', 'policy', 'review', 'task_budget']);
+  r.unknownKeys(q, 'quartet', [
+    'attempts',
+    'check_command',
+    'check_timeout_ms',
+    'land',
+    'prices',
+    'token_budget',
+    'loop_limit',
+    'agent_tools',
+    'trusted_labels',
+    'policy',
+    'review',
+    'task_budget',
+  ]);
   const taskBudget = r.section(q, 'task_budget', 'quartet.task_budget');
   r.unknownKeys(taskBudget, 'quartet.task_budget', ['tokens', 'usd', 'minutes']);
   const minutes = r.positive(taskBudget, 'minutes', 'quartet.task_budget.minutes');
@@ -38,7 +51,9 @@ export function readQuartet(r: ConfigReader, root: RawMap): QuartetSettings {
     loopLimit: r.int(q, 'loop_limit', 'quartet.loop_limit', 3, { min: 0, max: 100 }),
     agentTools: r.bool(q, 'agent_tools', 'quartet.agent_tools', true),
     // Blank entries would match nothing; dropping them keeps "no trusted label" meaning exactly that.
-    trustedLabels: (r.strings(q, 'trusted_labels', 'quartet.trusted_labels') ?? []).map((l) => l.trim().toLowerCase()).filter(Boolean),
+    trustedLabels: (r.strings(q, 'trusted_labels', 'quartet.trusted_labels') ?? [])
+      .map((l) => l.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 
@@ -49,10 +64,12 @@ function price(v: unknown, path: string): ModelPrice {
   if (!isMap(v)) throw configError(path, expected, v);
   for (const f of PRICE_FIELDS) {
     const n = v[f];
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw configError(`${path}.${f}`, 'a non-negative number', n);
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+      throw configError(`${path}.${f}`, 'a non-negative number', n);
   }
   const extra = Object.keys(v).filter((k) => !(PRICE_FIELDS as readonly string[]).includes(k));
-  if (extra.length) throw configError(`${path}.${extra[0] as string}`, `only ${PRICE_FIELDS.join(', ')}`, v[extra[0] as string]);
+  if (extra.length)
+    throw configError(`${path}.${extra[0] as string}`, `only ${PRICE_FIELDS.join(', ')}`, v[extra[0] as string]);
   return { input: v.input as number, cachedInput: v.cachedInput as number, output: v.output as number };
 }
 
@@ -66,7 +83,9 @@ function readPrices(r: ConfigReader, q: RawMap): Partial<PriceTable> | null {
   const out: Partial<PriceTable> = {};
   if (p.models !== undefined) {
     if (!isMap(p.models)) throw configError('quartet.prices.models', 'a map of model name → price', p.models);
-    out.models = Object.fromEntries(Object.entries(p.models).map(([name, v]) => [name, price(v, `quartet.prices.models.${name}`)]));
+    out.models = Object.fromEntries(
+      Object.entries(p.models).map(([name, v]) => [name, price(v, `quartet.prices.models.${name}`)]),
+    );
   }
   if (p.fallback !== undefined) out.fallback = price(p.fallback, 'quartet.prices.fallback');
   return out;

@@ -1,6 +1,16 @@
 // WORKFLOW.md prompt templates on liquidjs: strict, without file access, bounded, errors as typed WorkflowErrors with file lines.
 
-import { AssertionError, Context, defaultOperators, Drop, Liquid, LiquidError, toValue, type Operators, type Template } from 'liquidjs';
+import {
+  AssertionError,
+  Context,
+  defaultOperators,
+  Drop,
+  Liquid,
+  LiquidError,
+  toValue,
+  type Operators,
+  type Template,
+} from 'liquidjs';
 import { WorkflowError } from './errors';
 
 type Binary = (l: unknown, r: unknown, ctx: unknown) => ReturnType<Operators[string]>;
@@ -14,7 +24,8 @@ function ordered(op: '<' | '>' | '<=' | '>='): Binary {
     if (l instanceof Drop || r instanceof Drop) return builtin(op)(l, r, ctx);
     const a: unknown = toValue(l);
     const b: unknown = toValue(r);
-    const comparable = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
+    const comparable =
+      (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
     if (!comparable) throw new Error(`cannot compare ${show(a)} ${op} ${show(b)}`);
     const [x, y] = [a as number | string, b as number | string];
     return op === '<' ? x < y : op === '>' ? x > y : op === '<=' ? x <= y : x >= y;
@@ -47,7 +58,8 @@ const engine = new Liquid({
     // `map contains "key"` tests a key, as Shopify Liquid does (liquidjs alone says false).
     contains: ((l, r, ctx) => {
       const v: unknown = toValue(l);
-      if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Drop)) return Object.prototype.hasOwnProperty.call(v, String(toValue(r)));
+      if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Drop))
+        return Object.prototype.hasOwnProperty.call(v, String(toValue(r)));
       return builtin('contains')(l, r, ctx);
     }) satisfies Binary,
   },
@@ -60,7 +72,10 @@ for (const tag of ['include', 'render', 'layout']) Reflect.deleteProperty(engine
  * rejects unknown names, not an issue without labels. liquidjs alone calls it an undefined variable.
  */
 class TemplateContext extends Context {
-  override readProperty(obj: Parameters<Context['readProperty']>[0], key: Parameters<Context['readProperty']>[1]): unknown {
+  override readProperty(
+    obj: Parameters<Context['readProperty']>[0],
+    key: Parameters<Context['readProperty']>[1],
+  ): unknown {
     const value: unknown = super.readProperty(obj, key);
     if (value !== undefined || !Array.isArray(obj)) return value;
     const k: unknown = toValue(key);
@@ -86,14 +101,19 @@ function wording(message: string): { text: string; unknownFilter: boolean } {
   const filter = /^undefined filter: (.+)$/.exec(m);
   if (filter) return { text: `unknown filter "${filter[1]}"`, unknownFilter: true };
   const tag = /^tag "(.+)" not found$/.exec(m);
-  if (tag?.[1] && /^(end\w+|else|elsif|when)$/.test(tag[1])) return { text: `{% ${tag[1]} %} without its opening tag`, unknownFilter: false };
+  if (tag?.[1] && /^(end\w+|else|elsif|when)$/.test(tag[1]))
+    return { text: `{% ${tag[1]} %} without its opening tag`, unknownFilter: false };
   if (tag) return { text: `unknown tag "${tag[1]}"; supported: ${TAGS.join(', ')}`, unknownFilter: false };
   return { text: m, unknownFilter: false };
 }
 
 function toWorkflowError(err: unknown, firstLine: number, phase: 'parse' | 'render'): unknown {
   // A limit hit outside any token (the parse limit is checked first): no line to give.
-  if (err instanceof AssertionError) return new WorkflowError(`template_${phase}_error`, phase === 'parse' ? `${err.message} (at most ${PARSE_LIMIT} characters)` : err.message);
+  if (err instanceof AssertionError)
+    return new WorkflowError(
+      `template_${phase}_error`,
+      phase === 'parse' ? `${err.message} (at most ${PARSE_LIMIT} characters)` : err.message,
+    );
   if (!LiquidError.is(err)) return err;
   const line = (err.token.getPosition()[0] ?? 1) + firstLine - 1;
   const { text, unknownFilter } = wording(err.message);

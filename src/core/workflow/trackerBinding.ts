@@ -20,7 +20,8 @@ const CREDENTIAL_KEYS = ['token', 'api_key', 'apiKey'];
 export function trackerConfigOf(t: TrackerSettings): TrackerConfig | null {
   if (!t.kind) return null;
   const provider: Record<string, unknown> = { ...t.provider };
-  for (const [key, name] of Object.entries(t.providerEnvRefs)) if (CREDENTIAL_KEYS.includes(key)) provider[key] = `$${name}`;
+  for (const [key, name] of Object.entries(t.providerEnvRefs))
+    if (CREDENTIAL_KEYS.includes(key)) provider[key] = `$${name}`;
   return {
     kind: t.kind,
     provider,
@@ -47,7 +48,10 @@ export function trackerEndpoints(config: TrackerConfig | null, landPr: boolean):
 }
 
 /** The first endpoint the sender has not agreed to (a non-default, non-loopback host), as a refusal message; null when none. */
-export function hostConsentProblem(endpoints: readonly Endpoint[], allowedHosts: readonly string[] | undefined): string | null {
+export function hostConsentProblem(
+  endpoints: readonly Endpoint[],
+  allowedHosts: readonly string[] | undefined,
+): string | null {
   const e = endpoints.find((x) => needsHostConsent(x.provider, x.url, allowedHosts));
   return e ? hostConsentMessage(e.provider, e.url) : null;
 }

@@ -47,7 +47,13 @@ export class ConfigReader {
     return v ?? undefined;
   }
 
-  int(obj: RawMap, key: string, path: string, fallback: number, opts: { min?: number; max?: number; label?: string } = {}): number {
+  int(
+    obj: RawMap,
+    key: string,
+    path: string,
+    fallback: number,
+    opts: { min?: number; max?: number; label?: string } = {},
+  ): number {
     const v = this.take(obj, key, path);
     if (v === undefined) return fallback;
     const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
@@ -110,7 +116,10 @@ export class ConfigReader {
       if (!value) throw configError(path, `a path (environment variable ${ref} is not set)`, v);
       p = value;
     } else {
-      p = p.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string | undefined, b: string | undefined) => this.env[(a ?? b) as string] ?? '');
+      p = p.replace(
+        /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+        (_, a: string | undefined, b: string | undefined) => this.env[(a ?? b) as string] ?? '',
+      );
     }
     if (p === '~') p = homedir();
     else if (p.startsWith('~/')) p = join(homedir(), p.slice(2));

@@ -118,7 +118,12 @@ export class WorkflowWatcher extends EventEmitter {
       return;
     }
     try {
-      if (!bytes) throw new WorkflowError('missing_workflow_file', `cannot read ${this.opts.path}: ${refused ?? 'no such file'}`, { path: this.opts.path });
+      if (!bytes)
+        throw new WorkflowError(
+          'missing_workflow_file',
+          `cannot read ${this.opts.path}: ${refused ?? 'no such file'}`,
+          { path: this.opts.path },
+        );
       this.good = workflowFromBytes(bytes, this.opts.path, { env: this.opts.env });
       this.failure = null;
       this.emit('config', this.good);

@@ -5,7 +5,13 @@ import type { LaunchOptions } from '../contract/launch';
 import type { WorkflowSummary } from '../../shared/model';
 import { attemptPolicy, defaultPrompt } from '../policy/defaultPrompt';
 import { AttemptSetupError, runAttemptHook, type AttemptHookRun, type HookContext } from './attemptHooks';
-import { launchDefaultsFrom, workflowAttempts, workflowMaxConcurrent, workflowSecretNames, workflowWorktreeRoot } from './launchDefaults';
+import {
+  launchDefaultsFrom,
+  workflowAttempts,
+  workflowMaxConcurrent,
+  workflowSecretNames,
+  workflowWorktreeRoot,
+} from './launchDefaults';
 import { resolveWorkflowPath } from './loader';
 import { localTaskIssue, renderWorkflowPrompt } from './prompt';
 import { WorkflowWatcher } from './watcher';
@@ -13,7 +19,6 @@ import { workflowTrustWarnings } from './workflowTrust';
 import type { WorkflowError } from './errors';
 import type { HookName, WorkflowDefinition } from './types';
 import type { NormalizedIssue } from '../tracker/types';
-
 
 export interface WorkflowRuntimeDeps {
   repo: string;
@@ -42,7 +47,6 @@ export interface PromptInput {
   addendum: string | null;
 }
 
-
 export class WorkflowRuntime {
   private watcher: WorkflowWatcher | null = null;
 
@@ -53,14 +57,25 @@ export class WorkflowRuntime {
     const path = resolveWorkflowPath(this.deps.repo, configured);
     if (this.watcher?.path === path) return;
     this.watcher?.close();
-    const w = new WorkflowWatcher({ path, optional: !configured?.trim(), env: this.deps.env, pollMs: this.deps.pollMs });
+    const w = new WorkflowWatcher({
+      path,
+      optional: !configured?.trim(),
+      env: this.deps.env,
+      pollMs: this.deps.pollMs,
+    });
     this.watcher = w;
     w.on('config', (def: WorkflowDefinition | null) => {
-      this.deps.log(def ? `workflow ${this.label()} loaded${def.templateError ? ` (${def.templateError.describe()})` : ''}` : `workflow: no ${this.label()}; defaults apply`);
+      this.deps.log(
+        def
+          ? `workflow ${this.label()} loaded${def.templateError ? ` (${def.templateError.describe()})` : ''}`
+          : `workflow: no ${this.label()}; defaults apply`,
+      );
       this.deps.onChange();
     });
     w.on('error', (err: WorkflowError) => {
-      this.deps.log(`workflow ${this.label()} invalid, ${w.current ? 'keeping the last valid version' : 'using defaults'}: ${err.describe()}`);
+      this.deps.log(
+        `workflow ${this.label()} invalid, ${w.current ? 'keeping the last valid version' : 'using defaults'}: ${err.describe()}`,
+      );
       this.deps.onChange();
     });
     w.start();
@@ -85,7 +100,10 @@ export class WorkflowRuntime {
   warnings(): string[] {
     const out: string[] = [];
     const err = this.watcher?.error;
-    if (err) out.push(`${this.label()}: ${err.describe()} (${this.definition ? 'the last valid version stays in force' : 'Quartet defaults apply'})`);
+    if (err)
+      out.push(
+        `${this.label()}: ${err.describe()} (${this.definition ? 'the last valid version stays in force' : 'Quartet defaults apply'})`,
+      );
     const tpl = this.definition?.templateError;
     if (tpl) out.push(`${this.label()}: ${tpl.describe()} (attempts fail until the prompt is fixed)`);
     if (this.definition) for (const w of workflowTrustWarnings(this.definition)) out.push(`${this.label()}: ${w}`);
@@ -95,7 +113,14 @@ export class WorkflowRuntime {
   summary(): WorkflowSummary | undefined {
     if (!this.watcher) return undefined;
     const def = this.definition;
-    return { path: this.watcher.path, status: this.watcher.status, error: this.watcher.error?.describe() ?? null, inForce: def !== null, attempts: workflowAttempts(def), prices: def?.config.quartet.prices ?? null };
+    return {
+      path: this.watcher.path,
+      status: this.watcher.status,
+      error: this.watcher.error?.describe() ?? null,
+      inForce: def !== null,
+      attempts: workflowAttempts(def),
+      prices: def?.config.quartet.prices ?? null,
+    };
   }
 
   launchDefaults(): Partial<LaunchOptions> {
@@ -129,12 +154,21 @@ export class WorkflowRuntime {
     if (!def || (!def.promptTemplate && !def.templateError)) text = defaultPrompt({ ...rules, prompt: p.task.prompt });
     else {
       const issue = p.issue ?? localTaskIssue({ ...p.task, branch: p.branch });
-      const quartet = { task_id: p.task.id, attempt_index: p.index, attempts: p.attempts, worktree: p.worktree, branch: p.branch };
+      const quartet = {
+        task_id: p.task.id,
+        attempt_index: p.index,
+        attempts: p.attempts,
+        worktree: p.worktree,
+        branch: p.branch,
+      };
       const attempt = p.templateAttempt !== undefined ? p.templateAttempt : p.retries > 0 ? p.retries : null;
       try {
         text = `${renderWorkflowPrompt(def, issue, attempt, { quartet })}\n\n---\n${attemptPolicy(rules)}`;
       } catch (err) {
-        throw new AttemptSetupError('template_error', `${this.label()}: ${(err as WorkflowError).describe?.() ?? (err as Error).message}`);
+        throw new AttemptSetupError(
+          'template_error',
+          `${this.label()}: ${(err as WorkflowError).describe?.() ?? (err as Error).message}`,
+        );
       }
     }
     return [text, p.addendum ?? ''].filter(Boolean).join('\n\n');
@@ -142,14 +176,25 @@ export class WorkflowRuntime {
 
   /** Runs one hook if the workflow has it (null otherwise), journaled and logged; never throws for a failing hook. */
   hook(name: HookName, ctx: HookContext): Promise<AttemptHookRun | null> {
-    return runAttemptHook(this.definition, name, ctx, { log: this.deps.log, secretNames: this.secretNames(), repo: this.deps.repo, allowUnsandboxed: this.deps.allowUnsandboxed?.() ?? false });
+    return runAttemptHook(this.definition, name, ctx, {
+      log: this.deps.log,
+      secretNames: this.secretNames(),
+      repo: this.deps.repo,
+      allowUnsandboxed: this.deps.allowUnsandboxed?.() ?? false,
+    });
   }
 
   /** A hook whose failure ends the attempt (after_create, before_run): runs `undo` then throws AttemptSetupError. */
-  async requireHook(name: 'after_create' | 'before_run', ctx: HookContext, undo?: () => Promise<unknown>): Promise<void> {
+  async requireHook(
+    name: 'after_create' | 'before_run',
+    ctx: HookContext,
+    undo?: () => Promise<unknown>,
+  ): Promise<void> {
     const ran = await this.hook(name, ctx);
     if (!ran?.fatal) return;
-    await undo?.().catch((err: unknown) => this.deps.log(`attempt=${ctx.attemptId} cleanup after ${name} failed: ${(err as Error).message}`));
+    await undo?.().catch((err: unknown) =>
+      this.deps.log(`attempt=${ctx.attemptId} cleanup after ${name} failed: ${(err as Error).message}`),
+    );
     throw new AttemptSetupError('hook_failed', ran.message);
   }
 

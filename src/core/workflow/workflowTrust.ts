@@ -20,7 +20,9 @@ export function untrustedCodexCommand(command: string): string | null {
     return 'it must be `codex app-server …` (the binary that runs is your setting, quartet.codex.path / quartet.codex.command)';
   }
   const loose = argv.slice(1).find((a) => LOOSENING.test(a));
-  return loose ? `its argument \`${loose}\` would change the sandbox or approvals, which only your settings may do` : null;
+  return loose
+    ? `its argument \`${loose}\` would change the sandbox or approvals, which only your settings may do`
+    : null;
 }
 
 /** The keys of `def` Quartet does not apply because they would loosen the posture, each with why. */
@@ -31,7 +33,10 @@ export function workflowTrustWarnings(def: WorkflowDefinition): string[] {
     const why = untrustedCodexCommand(codex.command.trim());
     if (why) out.push(`codex.command ignored: ${why}`);
   }
-  if (codex.threadSandbox === 'danger-full-access') out.push('codex.thread_sandbox danger-full-access ignored: only your quartet.sandbox setting may turn the sandbox off');
+  if (codex.threadSandbox === 'danger-full-access')
+    out.push(
+      'codex.thread_sandbox danger-full-access ignored: only your quartet.sandbox setting may turn the sandbox off',
+    );
   if (codex.turnSandboxPolicy && /danger|full[-_]?access/i.test(JSON.stringify(codex.turnSandboxPolicy))) {
     out.push('codex.turn_sandbox_policy ignored: it would turn the sandbox off, which only your settings may do');
   }

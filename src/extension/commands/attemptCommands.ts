@@ -14,7 +14,9 @@ const STATUS_MESSAGE_MS = 4000;
 const needsYou = (a: AttemptSnapshot): boolean => a.phase === 'needs-you';
 
 function refuse(attempt: AttemptSnapshot, what: string): void {
-  void vscode.window.showInformationMessage(`Quartet: ${attemptLabel(attempt)} is ${phaseLabel(attempt.phase)}; ${what}`);
+  void vscode.window.showInformationMessage(
+    `Quartet: ${attemptLabel(attempt)} is ${phaseLabel(attempt.phase)}; ${what}`,
+  );
 }
 
 export async function stopAttempt(s: CommandServices, arg: unknown): Promise<void> {
@@ -28,7 +30,8 @@ export async function stopAttempt(s: CommandServices, arg: unknown): Promise<voi
 export async function retryAttempt(s: CommandServices, arg: unknown): Promise<void> {
   const target = await resolveAttempt(s.store, arg, (a) => isRetryable(a.phase), 'Retry which attempt?');
   if (!target) return;
-  if (!isRetryable(target.attempt.phase)) return refuse(target.attempt, 'only failed, stalled, stopped or interrupted attempts can be retried.');
+  if (!isRetryable(target.attempt.phase))
+    return refuse(target.attempt, 'only failed, stalled, stopped or interrupted attempts can be retried.');
   vscode.window.setStatusBarMessage(`Quartet: retrying ${attemptLabel(target.attempt)}…`, STATUS_MESSAGE_MS);
   await s.client().retry(target.attempt.id);
 }
@@ -36,23 +39,33 @@ export async function retryAttempt(s: CommandServices, arg: unknown): Promise<vo
 export async function resumeAttempt(s: CommandServices, arg: unknown): Promise<void> {
   const target = await resolveAttempt(s.store, arg, (a) => isResumable(a), 'Resume which attempt?');
   if (!target) return;
-  if (!isResumable(target.attempt)) return refuse(target.attempt, 'only interrupted, stopped, stalled or failed attempts that started a Codex thread can be resumed.');
+  if (!isResumable(target.attempt))
+    return refuse(
+      target.attempt,
+      'only interrupted, stopped, stalled or failed attempts that started a Codex thread can be resumed.',
+    );
   vscode.window.setStatusBarMessage(`Quartet: resuming ${attemptLabel(target.attempt)}…`, STATUS_MESSAGE_MS);
   await s.client().resume(target.attempt.id);
 }
 
-const VERB: Record<AnswerDecision, string> = { accept: 'Accept once', acceptForSession: 'Accept for this attempt', decline: 'Decline' };
+const VERB: Record<AnswerDecision, string> = {
+  accept: 'Accept once',
+  acceptForSession: 'Accept for this attempt',
+  decline: 'Decline',
+};
 
 async function decide(s: CommandServices, arg: unknown, decision: AnswerDecision): Promise<void> {
   const target = await resolveAttempt(s.store, arg, needsYou, `${VERB[decision]}: the request of which attempt?`);
   if (!target) return;
   if (!needsYou(target.attempt)) return refuse(target.attempt, 'it is not waiting for you.');
-  if (decision === 'acceptForSession' && !canAcceptForAttempt(target.attempt.pending)) return refuse(target.attempt, 'this request can only be accepted once or declined.');
+  if (decision === 'acceptForSession' && !canAcceptForAttempt(target.attempt.pending))
+    return refuse(target.attempt, 'this request can only be accepted once or declined.');
   await s.client().answer(target.attempt.id, decision);
 }
 
 export const acceptRequest = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'accept');
-export const acceptRequestForAttempt = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'acceptForSession');
+export const acceptRequestForAttempt = (s: CommandServices, arg: unknown): Promise<void> =>
+  decide(s, arg, 'acceptForSession');
 export const declineRequest = (s: CommandServices, arg: unknown): Promise<void> => decide(s, arg, 'decline');
 
 export async function answerQuestion(s: CommandServices, arg: unknown): Promise<void> {
@@ -73,7 +86,9 @@ export async function answerQuestion(s: CommandServices, arg: unknown): Promise<
     const picked = await vscode.window.showQuickPick(
       [
         { label: 'Accept once', decision: 'accept' as const },
-        ...(canAcceptForAttempt(attempt.pending) ? [{ label: 'Accept for this attempt', decision: 'acceptForSession' as const }] : []),
+        ...(canAcceptForAttempt(attempt.pending)
+          ? [{ label: 'Accept for this attempt', decision: 'acceptForSession' as const }]
+          : []),
         { label: 'Decline', decision: 'decline' as const },
       ],
       { placeHolder: `Send the answer with which decision? (${oneLine(attempt.pending.summary, 80)})` },

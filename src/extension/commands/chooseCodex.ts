@@ -19,11 +19,15 @@ export async function chooseCodexBinary(s: CommandServices): Promise<void> {
   // Only a binary that answers `--version` is saved: a wrong pick must not replace a working setting.
   const checked = await resolveCodexBinary({ configured: path, env: { PATH: process.env.PATH ?? '' } });
   if (!checked.ok || checked.path !== path) {
-    void vscode.window.showErrorMessage(`Quartet: ${path} did not run as codex (\`${path} --version\` failed). Choose the codex binary itself.`);
+    void vscode.window.showErrorMessage(
+      `Quartet: ${path} did not run as codex (\`${path} --version\` failed). Choose the codex binary itself.`,
+    );
     return;
   }
   // User (machine) settings: the binary that runs is never a workspace's choice.
-  await vscode.workspace.getConfiguration(SETTINGS_SECTION).update('codex.path', path, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration(SETTINGS_SECTION)
+    .update('codex.path', path, vscode.ConfigurationTarget.Global);
   s.log.info(`quartet.codex.path set to ${path} (${checked.version})`);
   await s.refresh();
 }

@@ -11,7 +11,11 @@ export interface CleanupPickRow {
   picked: boolean;
 }
 
-const ICON: Record<CleanupItem['kind'], string> = { worktree: '$(folder)', branch: '$(git-branch)', archive: '$(archive)' };
+const ICON: Record<CleanupItem['kind'], string> = {
+  worktree: '$(folder)',
+  branch: '$(git-branch)',
+  archive: '$(archive)',
+};
 
 /** Biggest first within each kind (worktrees, then branches, then archives): what frees the most is on top. */
 export function cleanupPickRows(plan: CleanupPlan): CleanupPickRow[] {
@@ -41,5 +45,7 @@ export function cleanupConfirmation(plan: CleanupPlan, ids: readonly string[]): 
     `Remove ${chosen.length} item(s), freeing ${formatBytes(bytes)}?`,
     archived ? `${archived} with unsaved work are archived first (restorable).` : '',
     archives ? `${archives} archive(s) are deleted for good.` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 }

@@ -35,5 +35,11 @@ async function openAttemptLine(store: SnapshotStore, id: string, at: DiffLineRef
   if (!a || !repo) throw new Error('that attempt is no longer known');
   const line = Math.max(0, at.line - 1);
   const selection = new vscode.Range(line, 0, line, 0);
-  await vscode.commands.executeCommand('vscode.diff', baseUri(repo, a.base, at.file), baseUri(repo, a.resultCommit ?? a.base, at.file), `${basename(at.file)}:${at.line} (attempt ${a.index} vs base)`, { selection });
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    baseUri(repo, a.base, at.file),
+    baseUri(repo, a.resultCommit ?? a.base, at.file),
+    `${basename(at.file)}:${at.line} (attempt ${a.index} vs base)`,
+    { selection },
+  );
 }

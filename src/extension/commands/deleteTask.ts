@@ -29,12 +29,21 @@ export async function deleteTaskCommand(s: CommandServices, arg: unknown): Promi
   const detail = [
     running ? `${running} running attempt${running === 1 ? ' is' : 's are'} stopped first.` : '',
     'Work left in its worktrees is archived (restorable with `quartet restore`); the worktrees and quartet/ branches are removed.',
-  ].filter(Boolean).join(' ');
-  const ok = await vscode.window.showWarningMessage(`Delete task "${task.title}"?`, { modal: true, detail }, 'Delete Task');
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const ok = await vscode.window.showWarningMessage(
+    `Delete task "${task.title}"?`,
+    { modal: true, detail },
+    'Delete Task',
+  );
   if (ok !== 'Delete Task') return;
   try {
     const r = await s.client().deleteTask(task.id);
-    void vscode.window.setStatusBarMessage(`Quartet: deleted "${task.title}"${r.archived.length ? `; archived ${r.archived.length} attempt${r.archived.length === 1 ? '' : 's'}` : ''}`, 5000);
+    void vscode.window.setStatusBarMessage(
+      `Quartet: deleted "${task.title}"${r.archived.length ? `; archived ${r.archived.length} attempt${r.archived.length === 1 ? '' : 's'}` : ''}`,
+      5000,
+    );
   } catch (err) {
     void vscode.window.showErrorMessage(`Quartet: could not delete "${task.title}": ${errorMessage(err)}`);
   }

@@ -12,7 +12,12 @@ export interface LandChoiceInput {
 
 export type LandChoice =
   | { kind: 'pr'; repo: string; reason: string }
-  | { kind: 'local'; base: string; reason: string; /** Set when a PR was possible but for the token: how to get one. */ hint: string | null };
+  | {
+      kind: 'local';
+      base: string;
+      reason: string;
+      /** Set when a PR was possible but for the token: how to get one. */ hint: string | null;
+    };
 
 /**
  * Decisions.md: "One Land button: local by default, 'Land as PR' when the repo has a GitHub remote and a token."

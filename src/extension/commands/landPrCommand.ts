@@ -16,7 +16,11 @@ const OPEN_PR = 'Open Pull Request';
 async function tokenOrAsk(s: CommandServices): Promise<string | undefined> {
   const stored = await s.github.token();
   if (stored) return stored;
-  const pick = await vscode.window.showWarningMessage('Quartet: landing as a pull request needs a GitHub token (repo scope). It is kept in VS Code\'s secret storage and never reaches an agent.', SET_TOKEN, SIGN_IN);
+  const pick = await vscode.window.showWarningMessage(
+    "Quartet: landing as a pull request needs a GitHub token (repo scope). It is kept in VS Code's secret storage and never reaches an agent.",
+    SET_TOKEN,
+    SIGN_IN,
+  );
   if (pick === SET_TOKEN) return s.github.setToken();
   if (pick === SIGN_IN) return s.github.signIn();
   return undefined;
@@ -29,7 +33,12 @@ function openPr(url: string | undefined): void {
 
 /** The explicit "Land as Pull Request" entry: asks for a token when none is stored. */
 export async function landAttemptAsPr(s: CommandServices, arg: unknown): Promise<void> {
-  const target = await resolveAttempt(s.store, arg, (a) => isLandable(a, false), 'Land which attempt as a pull request?');
+  const target = await resolveAttempt(
+    s.store,
+    arg,
+    (a) => isLandable(a, false),
+    'Land which attempt as a pull request?',
+  );
   if (!target || !isLandable(target.attempt, target.task.state === 'landed')) return;
   const token = await tokenOrAsk(s);
   if (!token) return;
@@ -40,7 +49,12 @@ export async function landAttemptAsPr(s: CommandServices, arg: unknown): Promise
 }
 
 /** Starts the land in the supervisor, then follows task.landing in a notification until it ends. */
-export async function landTargetAsPr(s: CommandServices, target: AttemptTarget, token: string, choice: LandChoice): Promise<void> {
+export async function landTargetAsPr(
+  s: CommandServices,
+  target: AttemptTarget,
+  token: string,
+  choice: LandChoice,
+): Promise<void> {
   const label = `${attemptLabel(target.attempt)} of "${target.task.title}"`;
   // The snapshot may still hold an earlier land of this attempt (one that needed you): never mistake it for this one's end.
   const earlier = JSON.stringify(s.store.findTask(target.task.id)?.landing ?? null);
@@ -62,7 +76,9 @@ export async function landTargetAsPr(s: CommandServices, target: AttemptTarget, 
           progress.report({ message: landingLine(l) });
           if (l.pr && !announced) {
             announced = true;
-            void vscode.window.showInformationMessage(`Quartet: opened pull request #${l.pr.number} for ${label}.`, OPEN_PR).then((p) => p && openPr(l.pr?.url));
+            void vscode.window
+              .showInformationMessage(`Quartet: opened pull request #${l.pr.number} for ${label}.`, OPEN_PR)
+              .then((p) => p && openPr(l.pr?.url));
           }
           if (l.status !== 'running') done(l);
         };
@@ -79,9 +95,14 @@ export async function landTargetAsPr(s: CommandServices, target: AttemptTarget, 
   );
   if (!final) return;
   s.log.info(`task=${target.task.id} attempt=${target.attempt.id} land-pr=${final.status} ${final.message}`);
-  const pick = final.status === 'landed' || final.status === 'landed_aside'
-    ? await vscode.window.showInformationMessage(`Quartet: ${final.message}`, ...(final.pr ? [OPEN_PR] : []))
-    : await vscode.window.showWarningMessage(`Quartet: the pull request of ${label} ${final.status === 'needs_you' ? 'needs you' : 'did not land'}: ${final.message}`, ...(final.pr ? [OPEN_PR] : []), 'Show Logs');
+  const pick =
+    final.status === 'landed' || final.status === 'landed_aside'
+      ? await vscode.window.showInformationMessage(`Quartet: ${final.message}`, ...(final.pr ? [OPEN_PR] : []))
+      : await vscode.window.showWarningMessage(
+          `Quartet: the pull request of ${label} ${final.status === 'needs_you' ? 'needs you' : 'did not land'}: ${final.message}`,
+          ...(final.pr ? [OPEN_PR] : []),
+          'Show Logs',
+        );
   if (pick === OPEN_PR) openPr(final.pr?.url);
   else if (pick === 'Show Logs') s.log.show();
 }

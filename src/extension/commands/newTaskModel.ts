@@ -23,6 +23,8 @@ export interface AttemptCountItem {
 export function attemptCountItems(defaultCount: number): AttemptCountItem[] {
   const others = Array.from({ length: MAX_ATTEMPTS }, (_, i) => i + 1).filter((n) => n !== defaultCount);
   return [defaultCount, ...others].map((count) =>
-    count === defaultCount ? { label: plural(count, 'attempt'), description: 'default', count } : { label: plural(count, 'attempt'), count },
+    count === defaultCount
+      ? { label: plural(count, 'attempt'), description: 'default', count }
+      : { label: plural(count, 'attempt'), count },
   );
 }

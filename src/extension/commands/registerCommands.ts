@@ -6,11 +6,26 @@ import { landAttempt, landAttemptLocally, resolveWithAgent, reworkAttempt } from
 import { deleteTaskCommand } from './deleteTask';
 import { landAttemptAsPr, setGithubToken, signInGithub } from './landPrCommand';
 import { distillSkills } from './distillSkills';
-import { launchIssueAttempts, openIssue, refreshAutopilot, setLinearKey, startAutopilot, stopAutopilot } from './autopilotCommands';
+import {
+  launchIssueAttempts,
+  openIssue,
+  refreshAutopilot,
+  setLinearKey,
+  startAutopilot,
+  stopAutopilot,
+} from './autopilotCommands';
 import { landSkillsBranch } from './landSkillsBranch';
 import { cleanUp } from './cleanupCommand';
 import { chooseCodexBinary } from './chooseCodex';
-import { acceptRequest, acceptRequestForAttempt, answerQuestion, declineRequest, resumeAttempt, retryAttempt, stopAttempt } from './attemptCommands';
+import {
+  acceptRequest,
+  acceptRequestForAttempt,
+  answerQuestion,
+  declineRequest,
+  resumeAttempt,
+  retryAttempt,
+  stopAttempt,
+} from './attemptCommands';
 import { CommandIds } from './commandIds';
 import type { CommandId } from './commandIds';
 import type { CommandServices } from './commandServices';
@@ -71,7 +86,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable {
         if (refusal) {
           // A command can also arrive through executeCommand or a tree button, which ignore `enablement`.
           s.log.warn(`${id} refused: the workspace is not trusted`);
-          if ((await vscode.window.showWarningMessage(refusal, MANAGE_TRUST)) === MANAGE_TRUST) await vscode.commands.executeCommand('workbench.trust.manage');
+          if ((await vscode.window.showWarningMessage(refusal, MANAGE_TRUST)) === MANAGE_TRUST)
+            await vscode.commands.executeCommand('workbench.trust.manage');
           return;
         }
         await handler(s, arg);

@@ -38,7 +38,12 @@ export async function resolveAttempt(
   for (const task of visibleTasks(store.current)) {
     for (const attempt of task.attempts) {
       if (!eligible(attempt)) continue;
-      candidates.push({ label: `${attemptLabel(attempt)} · ${task.title}`, description: attemptDescription(attempt, now), task, attempt });
+      candidates.push({
+        label: `${attemptLabel(attempt)} · ${task.title}`,
+        description: attemptDescription(attempt, now),
+        task,
+        attempt,
+      });
     }
   }
   if (candidates.length === 0) {

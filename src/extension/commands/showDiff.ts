@@ -15,7 +15,11 @@ import type { AttemptTarget } from './resolveAttempt';
 /** [label, original, modified]; undefined sides render as added / deleted in the changes editor. */
 type ChangeTriple = [vscode.Uri, vscode.Uri | undefined, vscode.Uri | undefined];
 
-function sides(worktree: string, base: string, f: ChangedFile): { original: vscode.Uri | undefined; modified: vscode.Uri | undefined } {
+function sides(
+  worktree: string,
+  base: string,
+  f: ChangedFile,
+): { original: vscode.Uri | undefined; modified: vscode.Uri | undefined } {
   const file = vscode.Uri.file(join(worktree, f.path));
   switch (f.kind) {
     case 'added':
@@ -30,7 +34,12 @@ function sides(worktree: string, base: string, f: ChangedFile): { original: vsco
 }
 
 export async function showDiff(s: CommandServices, arg: unknown): Promise<void> {
-  const target = await resolveAttempt(s.store, arg, (a) => a.worktree !== '' && existsSync(a.worktree), 'Show the diff of which attempt?');
+  const target = await resolveAttempt(
+    s.store,
+    arg,
+    (a) => a.worktree !== '' && existsSync(a.worktree),
+    'Show the diff of which attempt?',
+  );
   if (!target) return;
   const { attempt } = target;
   if (!attempt.worktree || !existsSync(attempt.worktree)) {
@@ -65,5 +74,10 @@ export async function showDiff(s: CommandServices, arg: unknown): Promise<void> 
 async function openOne({ attempt }: AttemptTarget, f: ChangedFile): Promise<void> {
   const { original, modified } = sides(attempt.worktree, attempt.base, f);
   const title = `${basename(f.path)} (${attemptLabel(attempt)} vs base)`;
-  await vscode.commands.executeCommand('vscode.diff', original ?? emptyUri(attempt.worktree, f.path), modified ?? emptyUri(attempt.worktree, f.path), title);
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    original ?? emptyUri(attempt.worktree, f.path),
+    modified ?? emptyUri(attempt.worktree, f.path),
+    title,
+  );
 }

@@ -18,6 +18,8 @@ export async function undoLand(s: CommandServices, arg: unknown): Promise<void> 
   const r = await s.client().undoLand(target.task.id);
   s.log.info(`task=${target.task.id} undo land: ${r.status} ${r.message}`);
   if (r.status === 'reverted') {
-    void vscode.window.showInformationMessage(`Quartet: undid “${oneLine(target.task.title, 60)}” with revert ${r.commit.slice(0, 8)} on ${target.task.baseRef}.`);
+    void vscode.window.showInformationMessage(
+      `Quartet: undid “${oneLine(target.task.title, 60)}” with revert ${r.commit.slice(0, 8)} on ${target.task.baseRef}.`,
+    );
   }
 }

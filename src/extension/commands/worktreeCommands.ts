@@ -9,11 +9,17 @@ import { resolveAttempt } from './resolveAttempt';
 
 const hasWorktree = (a: AttemptSnapshot): boolean => a.worktree !== '' && existsSync(a.worktree);
 
-async function withWorktree(s: CommandServices, arg: unknown, placeHolder: string): Promise<AttemptSnapshot | undefined> {
+async function withWorktree(
+  s: CommandServices,
+  arg: unknown,
+  placeHolder: string,
+): Promise<AttemptSnapshot | undefined> {
   const target = await resolveAttempt(s.store, arg, hasWorktree, placeHolder);
   if (!target) return undefined;
   if (!hasWorktree(target.attempt)) {
-    void vscode.window.showInformationMessage(`Quartet: the worktree of ${attemptLabel(target.attempt)} does not exist (yet or any more).`);
+    void vscode.window.showInformationMessage(
+      `Quartet: the worktree of ${attemptLabel(target.attempt)} does not exist (yet or any more).`,
+    );
     return undefined;
   }
   return target.attempt;
@@ -22,7 +28,9 @@ async function withWorktree(s: CommandServices, arg: unknown, placeHolder: strin
 export async function openWorktree(s: CommandServices, arg: unknown): Promise<void> {
   const attempt = await withWorktree(s, arg, 'Open the worktree of which attempt?');
   if (!attempt) return;
-  await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(attempt.worktree), { forceNewWindow: true });
+  await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(attempt.worktree), {
+    forceNewWindow: true,
+  });
 }
 
 export async function openTerminal(s: CommandServices, arg: unknown): Promise<void> {

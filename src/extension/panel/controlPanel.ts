@@ -43,7 +43,10 @@ export interface ControlPanel extends vscode.Disposable {
 
 /** Built-in table, then the repository's WORKFLOW.md `quartet.prices`, then the user's setting on top. */
 export function readPrices(snapshot: Snapshot | null): PriceTable {
-  return mergePriceTable(vscode.workspace.getConfiguration().get<unknown>(PRICES_SETTING), mergePriceTable(snapshot?.workflow?.prices ?? null));
+  return mergePriceTable(
+    vscode.workspace.getConfiguration().get<unknown>(PRICES_SETTING),
+    mergePriceTable(snapshot?.workflow?.prices ?? null),
+  );
 }
 
 export function registerControlPanel(context: vscode.ExtensionContext, deps: ControlPanelDeps): ControlPanel {
@@ -84,7 +87,10 @@ export function registerControlPanel(context: vscode.ExtensionContext, deps: Con
       localResourceRoots: panelResourceRoots(context.extensionUri),
     });
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'quartet.svg');
-    adopt(panel, attemptId ? { ...lastView(), view: 'attempt', attemptId } : view ? { ...lastView(), view } : lastView());
+    adopt(
+      panel,
+      attemptId ? { ...lastView(), view: 'attempt', attemptId } : view ? { ...lastView(), view } : lastView(),
+    );
   };
 
   const openNewTask = (): void => {

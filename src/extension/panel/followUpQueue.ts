@@ -13,7 +13,13 @@ export interface FollowUpWatch {
  * Starts a follow-up and resolves once it is queued: the supervisor answers the route only when the turn
  * ended (hours, maybe), so the attempt's `followUps` growing in a snapshot is the sign; a refusal rejects.
  */
-export function queueFollowUp(api: Pick<QuartetApi, 'followUp'>, watch: FollowUpWatch, attemptId: string, prompt: string, log: (line: string) => void): Promise<void> {
+export function queueFollowUp(
+  api: Pick<QuartetApi, 'followUp'>,
+  watch: FollowUpWatch,
+  attemptId: string,
+  prompt: string,
+  log: (line: string) => void,
+): Promise<void> {
   const before = watch.followUpCount(attemptId) ?? 0;
   return new Promise<void>((resolve, reject) => {
     let settled = false;

@@ -108,7 +108,10 @@ export class JournalPump {
       if (got) this.emit(from, records);
       this.failing = false;
     } catch (err) {
-      if (!this.failing) this.deps.log(`control panel: journal of ${this.attemptId} unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      if (!this.failing)
+        this.deps.log(
+          `control panel: journal of ${this.attemptId} unavailable: ${err instanceof Error ? err.message : String(err)}`,
+        );
       this.failing = true;
     } finally {
       this.polling = false;
@@ -130,7 +133,10 @@ export class JournalPump {
       const size = JSON.stringify(w).length + 1;
       if (batch.length && (batch.length >= this.opts.maxRecordsPerChunk || bytes + size > this.opts.maxBytesPerChunk)) {
         const last = (batch[batch.length - 1] as WireRecord).seq + 1;
-        this.deps.send({ attemptId: this.attemptId, fromSeq: chunkFrom, nextSeq: last, records: batch }, bytes + CHUNK_OVERHEAD);
+        this.deps.send(
+          { attemptId: this.attemptId, fromSeq: chunkFrom, nextSeq: last, records: batch },
+          bytes + CHUNK_OVERHEAD,
+        );
         chunkFrom = last;
         batch = [];
         bytes = 0;
@@ -139,7 +145,10 @@ export class JournalPump {
       bytes += size;
     }
     const end = (records[records.length - 1] as JournalRecord).seq + 1;
-    this.deps.send({ attemptId: this.attemptId, fromSeq: chunkFrom, nextSeq: end, records: batch }, bytes + CHUNK_OVERHEAD);
+    this.deps.send(
+      { attemptId: this.attemptId, fromSeq: chunkFrom, nextSeq: end, records: batch },
+      bytes + CHUNK_OVERHEAD,
+    );
     this.cursor = end;
   }
 

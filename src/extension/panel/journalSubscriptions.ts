@@ -1,7 +1,13 @@
 // The journals one panel follows: a pump per subscribed attempt, started, resynced and stopped as asked.
 
 import type { JournalRecord } from '../../shared/events';
-import { DEFAULT_PUMP_OPTIONS, JournalPump, type FetchedPage, type JournalChunk, type PumpOptions } from './journalPump';
+import {
+  DEFAULT_PUMP_OPTIONS,
+  JournalPump,
+  type FetchedPage,
+  type JournalChunk,
+  type PumpOptions,
+} from './journalPump';
 
 export interface Wanted {
   attemptId: string;

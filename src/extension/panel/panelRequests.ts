@@ -55,7 +55,10 @@ async function rawRecords(deps: RequestDeps, attemptId: string, seq: number): Pr
   // A long command started long before it completed: its item/started lies outside the window.
   if (earliest < windowStart) around = await deps.api.journal(attemptId, earliest);
   const related = around.filter(
-    (r) => r.seq === seq || known.has(r.seq) || (r.seq >= windowStart && r.seq <= seq + RAW_WINDOW && rawItemId(r) === itemId),
+    (r) =>
+      r.seq === seq ||
+      known.has(r.seq) ||
+      (r.seq >= windowStart && r.seq <= seq + RAW_WINDOW && rawItemId(r) === itemId),
   );
   return JSON.stringify(related).length <= MAX_RECORD_REPLY ? related : [target];
 }
@@ -66,13 +69,18 @@ async function perform(req: WebviewRequest, deps: RequestDeps): Promise<unknown>
   switch (req.type) {
     case 'attempt/run/stop': {
       const { attempt } = find(deps.snapshot(), req.params.attemptId);
-      if (!isStoppable(attempt.phase)) throw new Refusal('refused', `Attempt #${attempt.index} is ${attempt.phase}; there is nothing to stop.`);
+      if (!isStoppable(attempt.phase))
+        throw new Refusal('refused', `Attempt #${attempt.index} is ${attempt.phase}; there is nothing to stop.`);
       await deps.api.stop(attempt.id);
       return null;
     }
     case 'attempt/run/retry': {
       const { attempt } = find(deps.snapshot(), req.params.attemptId);
-      if (!isRetryable(attempt.phase)) throw new Refusal('refused', `Attempt #${attempt.index} is ${attempt.phase}; only failed, stalled, stopped or interrupted attempts can be retried.`);
+      if (!isRetryable(attempt.phase))
+        throw new Refusal(
+          'refused',
+          `Attempt #${attempt.index} is ${attempt.phase}; only failed, stalled, stopped or interrupted attempts can be retried.`,
+        );
       await deps.api.retry(attempt.id);
       return null;
     }
@@ -88,17 +96,25 @@ async function perform(req: WebviewRequest, deps: RequestDeps): Promise<unknown>
     case 'attempt/conflicts/resolve': {
       const { task, attempt } = find(deps.snapshot(), req.params.attemptId);
       if (!isResolvable(attempt, task.state === 'landed')) {
-        throw new Refusal('refused', `Attempt #${attempt.index} has no conflict with ${task.baseRef} to resolve (it must be finished, committed, not archived, with a Codex thread).`);
+        throw new Refusal(
+          'refused',
+          `Attempt #${attempt.index} has no conflict with ${task.baseRef} to resolve (it must be finished, committed, not archived, with a Codex thread).`,
+        );
       }
-      if (task.landing?.status === 'running') throw new Refusal('refused', `A land of "${task.title}" is running; wait for it to end.`);
+      if (task.landing?.status === 'running')
+        throw new Refusal('refused', `A land of "${task.title}" is running; wait for it to end.`);
       deps.resolveWithAgent(attempt.id);
       return null;
     }
     case 'diff/attempts/open': {
       const found = req.params.attemptIds.map((id) => find(deps.snapshot(), id));
-      if (found.length === 2 && found[0]?.task.id !== found[1]?.task.id) throw new Refusal('refused', 'Only attempts of the same task can be compared.');
+      if (found.length === 2 && found[0]?.task.id !== found[1]?.task.id)
+        throw new Refusal('refused', 'Only attempts of the same task can be compared.');
       if (found.some((f) => !f.attempt.worktree)) throw new Refusal('refused', 'That attempt has no worktree yet.');
-      await deps.openDiff(found.map((f) => f.attempt.id), req.params.at);
+      await deps.openDiff(
+        found.map((f) => f.attempt.id),
+        req.params.at,
+      );
       return null;
     }
     case 'link/url/open':
@@ -116,7 +132,10 @@ export async function answerRequest(req: WebviewRequest, deps: RequestDeps): Pro
   try {
     return { type: REPLY_TYPE, inReplyTo: req.id, result: await perform(req, deps) };
   } catch (err) {
-    const error: ReplyError = err instanceof Refusal ? { code: err.code, message: err.message } : { code: 'failed', message: err instanceof Error ? err.message : String(err) };
+    const error: ReplyError =
+      err instanceof Refusal
+        ? { code: err.code, message: err.message }
+        : { code: 'failed', message: err instanceof Error ? err.message : String(err) };
     return { type: REPLY_TYPE, inReplyTo: req.id, error };
   }
 }

@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Snapshot } from '../../shared/model';
 import type { PriceTable } from '../../shared/cost';
-import { PANEL_PROTOCOL_VERSION, type HostToWebview, type PanelViewState, type WebviewToHost } from '../../shared/protocol';
+import {
+  PANEL_PROTOCOL_VERSION,
+  type HostToWebview,
+  type PanelViewState,
+  type WebviewToHost,
+} from '../../shared/protocol';
 import { parseWebviewMessage } from '../../shared/protocolGuards';
 import { isTerminal } from '../../shared/model';
 import { renderPanelHtml } from '../../shared/panelHtml';
@@ -59,7 +64,9 @@ export class PanelSession implements vscode.Disposable {
       webview.onDidReceiveMessage((data: unknown) => this.receive(data)),
       deps.onSnapshot(() => this.scheduleSnapshot()),
       // A command (Distill Skills, Land Skills Branch) changed the review or the branches: the Skills view follows.
-      deps.skills?.onDidChange((overview) => this.post({ type: 'skills/overview/changed', params: { overview } })) ?? { dispose: () => undefined },
+      deps.skills?.onDidChange((overview) => this.post({ type: 'skills/overview/changed', params: { overview } })) ?? {
+        dispose: () => undefined,
+      },
       // Hidden webviews are torn down (retainContextWhenHidden: false); they ask again when shown.
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.pause();
@@ -83,13 +90,19 @@ export class PanelSession implements vscode.Disposable {
 
   private html(view: PanelViewState): string {
     const webview = this.panel.webview;
-    const dist = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', file)).toString();
+    const dist = (file: string): string =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', file)).toString();
     return renderPanelHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(18).toString('base64'),
       scriptUri: dist('webview.js'),
       styleUri: dist('webview.css'),
-      initialState: { protocol: PANEL_PROTOCOL_VERSION, snapshot: this.deps.getSnapshot(), view, prices: this.deps.prices() },
+      initialState: {
+        protocol: PANEL_PROTOCOL_VERSION,
+        snapshot: this.deps.getSnapshot(),
+        view,
+        prices: this.deps.prices(),
+      },
     });
   }
 
@@ -103,7 +116,8 @@ export class PanelSession implements vscode.Disposable {
     const parsed = parseWebviewMessage(data);
     if (!parsed.ok) {
       this.deps.log(`control panel: ignored a message: ${parsed.reason}`);
-      if (parsed.id !== undefined) this.post({ type: 'rpc/reply/sent', inReplyTo: parsed.id, error: { code: 'invalid', message: parsed.reason } });
+      if (parsed.id !== undefined)
+        this.post({ type: 'rpc/reply/sent', inReplyTo: parsed.id, error: { code: 'invalid', message: parsed.reason } });
       return;
     }
     this.handle(parsed.message);
@@ -113,7 +127,10 @@ export class PanelSession implements vscode.Disposable {
     switch (msg.type) {
       case 'webview/ready':
         this.ready = true;
-        if (msg.params.protocol !== PANEL_PROTOCOL_VERSION) this.deps.log(`control panel: webview speaks protocol ${msg.params.protocol}, host ${PANEL_PROTOCOL_VERSION}`);
+        if (msg.params.protocol !== PANEL_PROTOCOL_VERSION)
+          this.deps.log(
+            `control panel: webview speaks protocol ${msg.params.protocol}, host ${PANEL_PROTOCOL_VERSION}`,
+          );
         this.sendSnapshot();
         if (this.pendingShow) this.post({ type: 'view/attempt/show', params: { attemptId: this.pendingShow } });
         this.pendingShow = null;
@@ -139,7 +156,10 @@ export class PanelSession implements vscode.Disposable {
   }
 
   private isLive(attemptId: string): boolean {
-    const a = this.deps.getSnapshot()?.tasks.flatMap((t) => t.attempts).find((x) => x.id === attemptId);
+    const a = this.deps
+      .getSnapshot()
+      ?.tasks.flatMap((t) => t.attempts)
+      .find((x) => x.id === attemptId);
     return a !== undefined && !isTerminal(a.phase);
   }
 

@@ -12,11 +12,15 @@ export function isSkillsRequest(req: WebviewRequest): req is SkillsRequest {
 }
 
 function reviewOf(o: SkillsOverview, reviewId: string): DistillReviewView {
-  if (!o.review || o.review.id !== reviewId) throw new Refusal('refused', 'That distill review is not the latest any more; the list was refreshed.');
+  if (!o.review || o.review.id !== reviewId)
+    throw new Refusal('refused', 'That distill review is not the latest any more; the list was refreshed.');
   return o.review;
 }
 
-function proposalOf(o: SkillsOverview, p: RequestParams<'skills/proposal/edit'>): { review: DistillReviewView; proposal: DistillReviewView['proposals'][number] } {
+function proposalOf(
+  o: SkillsOverview,
+  p: RequestParams<'skills/proposal/edit'>,
+): { review: DistillReviewView; proposal: DistillReviewView['proposals'][number] } {
   const review = reviewOf(o, p.reviewId);
   const proposal = review.proposals.find((x) => x.id === p.proposalId);
   if (!proposal) throw new Refusal('not_found', `The review has no proposal ${p.proposalId}.`);
@@ -25,10 +29,14 @@ function proposalOf(o: SkillsOverview, p: RequestParams<'skills/proposal/edit'>)
 
 type Result<K extends RequestType> = Promise<RequestResult<K>>;
 
-async function decide(skills: SkillsHost, p: RequestParams<'skills/proposal/decide'>): Result<'skills/proposal/decide'> {
+async function decide(
+  skills: SkillsHost,
+  p: RequestParams<'skills/proposal/decide'>,
+): Result<'skills/proposal/decide'> {
   const { proposal } = proposalOf(await skills.overview(), p);
   // Accepted text is on a branch: it cannot be taken back from here (land or delete the branch instead).
-  if (proposal.state === 'accepted') throw new Refusal('refused', `${proposal.name} is already accepted on ${proposal.branch ?? 'a skills branch'}.`);
+  if (proposal.state === 'accepted')
+    throw new Refusal('refused', `${proposal.name} is already accepted on ${proposal.branch ?? 'a skills branch'}.`);
   return { overview: await skills.decide(p.reviewId, [{ proposalId: p.proposalId, decision: p.decision }]) };
 }
 
@@ -41,7 +49,11 @@ export async function performSkills(req: SkillsRequest, skills: SkillsHost | und
       return decide(skills, req.params);
     case 'skills/proposal/edit': {
       const { review, proposal } = proposalOf(await skills.overview(), req.params);
-      if (proposal.state === 'accepted') throw new Refusal('refused', `${proposal.name} is already accepted; edit the file on ${proposal.branch ?? 'its branch'} instead.`);
+      if (proposal.state === 'accepted')
+        throw new Refusal(
+          'refused',
+          `${proposal.name} is already accepted; edit the file on ${proposal.branch ?? 'its branch'} instead.`,
+        );
       await skills.edit(review, proposal);
       return null;
     }
@@ -49,7 +61,8 @@ export async function performSkills(req: SkillsRequest, skills: SkillsHost | und
       const review = reviewOf(await skills.overview(), req.params.reviewId);
       // The webview names evidence by id; the path opened is the one the supervisor recorded, never one from the webview.
       const ref = review.evidence.find((e) => e.id === req.params.evidenceId)?.refs[req.params.ref];
-      if (!ref) throw new Refusal('not_found', `No evidence ${req.params.evidenceId} #${req.params.ref} in this review.`);
+      if (!ref)
+        throw new Refusal('not_found', `No evidence ${req.params.evidenceId} #${req.params.ref} in this review.`);
       if (!ref.openable) throw new Refusal('refused', 'That evidence has no journal line or web link to open.');
       await skills.openEvidence(ref);
       return null;
@@ -58,7 +71,8 @@ export async function performSkills(req: SkillsRequest, skills: SkillsHost | und
       const o = await skills.overview();
       const branch = o.branches.find((b) => b.branch === req.params.branch);
       if (!branch) throw new Refusal('not_found', `There is no skills branch ${req.params.branch}.`);
-      if (branch.merged) throw new Refusal('refused', `${branch.branch} gives nothing the base lacks; there is nothing to land.`);
+      if (branch.merged)
+        throw new Refusal('refused', `${branch.branch} gives nothing the base lacks; there is nothing to land.`);
       // The panel's button is one click; moving the person's branch deserves the same question the command asks.
       if (!(await skills.confirmLand(branch, o.base))) return { overview: o, message: 'not landed' };
       const r = await skills.land(branch.branch);

@@ -25,10 +25,20 @@ export function createTaskHost(s: CommandServices): TaskHost {
       const repo = s.repo();
       const [branches, head] = repo ? await Promise.all([localBranches(repo), headInfo(repo)]) : [[], { branch: null }];
       const options = s.launchOptions();
-      return { branches, currentBranch: head.branch, attempts: s.defaultAttempts(), model: options.model ?? null, tokenBudget: options.tokenBudget ?? null };
+      return {
+        branches,
+        currentBranch: head.branch,
+        attempts: s.defaultAttempts(),
+        model: options.model ?? null,
+        tokenBudget: options.tokenBudget ?? null,
+      };
     },
     launch: async (input: NewTaskInput) => {
-      const overrides = { ...(input.base ? { base: input.base } : {}), ...(input.model ? { model: input.model } : {}), ...(input.tokenBudget !== null ? { tokenBudget: input.tokenBudget } : {}) };
+      const overrides = {
+        ...(input.base ? { base: input.base } : {}),
+        ...(input.model ? { model: input.model } : {}),
+        ...(input.tokenBudget !== null ? { tokenBudget: input.tokenBudget } : {}),
+      };
       const task = await s.client().launch({
         title: scrub(input.title),
         prompt: scrub(input.prompt),
@@ -36,7 +46,9 @@ export function createTaskHost(s: CommandServices): TaskHost {
         options: { ...s.launchOptions(), ...overrides },
         env: s.agentEnv(),
       });
-      s.log.info(`launched task=${task.id} attempts=${task.attempts.length} from the New Task form title=${JSON.stringify(task.title)}`);
+      s.log.info(
+        `launched task=${task.id} attempts=${task.attempts.length} from the New Task form title=${JSON.stringify(task.title)}`,
+      );
       // Launched from the panel: select it in the tree if the tree shows, never switch the person's side bar to it.
       void waitForTask(s.store, task, REVEAL_WAIT_MS).then(() => s.view.revealLaunched(task.id, false));
       return { taskId: task.id, attemptIds: task.attempts.map((a) => a.id) };

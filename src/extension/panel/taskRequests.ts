@@ -15,10 +15,18 @@ export interface TaskHost {
   followUp(attemptId: string, message: string): Promise<void>;
 }
 
-type TaskRequest = Extract<WebviewRequest, { type: 'task/form/get' | 'task/launch/start' | 'attempt/followUp/send' | 'task/followUp/send' }>;
+type TaskRequest = Extract<
+  WebviewRequest,
+  { type: 'task/form/get' | 'task/launch/start' | 'attempt/followUp/send' | 'task/followUp/send' }
+>;
 
 export function isTaskRequest(req: WebviewRequest): req is TaskRequest {
-  return req.type === 'task/form/get' || req.type === 'task/launch/start' || req.type === 'attempt/followUp/send' || req.type === 'task/followUp/send';
+  return (
+    req.type === 'task/form/get' ||
+    req.type === 'task/launch/start' ||
+    req.type === 'attempt/followUp/send' ||
+    req.type === 'task/followUp/send'
+  );
 }
 
 function taskOf(snapshot: Snapshot | null, taskId: string): NonNullable<Snapshot>['tasks'][number] {
@@ -27,13 +35,23 @@ function taskOf(snapshot: Snapshot | null, taskId: string): NonNullable<Snapshot
   return task;
 }
 
-export async function performTask(req: TaskRequest, host: TaskHost | undefined, snapshot: Snapshot | null): Promise<unknown> {
-  if (!host) throw new Refusal('failed', 'This window cannot launch tasks or send messages (no supervisor connection).');
+export async function performTask(
+  req: TaskRequest,
+  host: TaskHost | undefined,
+  snapshot: Snapshot | null,
+): Promise<unknown> {
+  if (!host)
+    throw new Refusal('failed', 'This window cannot launch tasks or send messages (no supervisor connection).');
   switch (req.type) {
     case 'task/form/get':
       return host.defaults();
     case 'task/launch/start': {
-      const input: NewTaskInput = { ...req.params, title: req.params.title.trim(), prompt: req.params.prompt.trim(), model: req.params.model?.trim() || null };
+      const input: NewTaskInput = {
+        ...req.params,
+        title: req.params.title.trim(),
+        prompt: req.params.prompt.trim(),
+        model: req.params.model?.trim() || null,
+      };
       const problems = Object.values(newTaskProblems(input));
       if (problems.length) throw new Refusal('invalid', problems.join(' '));
       return host.launch(input);
@@ -41,7 +59,8 @@ export async function performTask(req: TaskRequest, host: TaskHost | undefined, 
     case 'attempt/followUp/send': {
       const task = snapshot?.tasks.find((t) => t.attempts.some((a) => a.id === req.params.attemptId));
       const attempt = task?.attempts.find((a) => a.id === req.params.attemptId);
-      if (!task || !attempt) throw new Refusal('not_found', `Attempt ${req.params.attemptId} is not in the current snapshot.`);
+      if (!task || !attempt)
+        throw new Refusal('not_found', `Attempt ${req.params.attemptId} is not in the current snapshot.`);
       const blocker = followUpBlocker(attempt, task.state === 'landed');
       if (blocker) throw new Refusal('refused', `Cannot send a message: ${blocker}.`);
       await host.followUp(attempt.id, req.params.message);
@@ -65,7 +84,8 @@ export async function performTask(req: TaskRequest, host: TaskHost | undefined, 
           skipped.push(`attempt #${a.index}: ${err instanceof Error ? err.message : String(err)}`);
         }
       }
-      if (!sent.length) throw new Refusal('refused', `No attempt of "${task.title}" can take a message now: ${skipped.join('; ')}.`);
+      if (!sent.length)
+        throw new Refusal('refused', `No attempt of "${task.title}" can take a message now: ${skipped.join('; ')}.`);
       return { sent, skipped };
     }
   }

@@ -15,7 +15,9 @@ export class TrafficCounter {
   }
 
   describe(): string {
-    const parts = [...this.byType.entries()].map(([type, t]) => `${type} ${t.messages}× ${Math.round(t.bytes / 1024)} KiB`);
+    const parts = [...this.byType.entries()].map(
+      ([type, t]) => `${type} ${t.messages}× ${Math.round(t.bytes / 1024)} KiB`,
+    );
     return `${this.messages} messages, ${Math.round(this.bytes / 1024)} KiB sent${parts.length ? ` (${parts.join(', ')})` : ''}`;
   }
 }

@@ -2,7 +2,13 @@
 
 import * as vscode from 'vscode';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
-import { autopilotSectionRow, autopilotStatusRow, issueRowView, retryRowView, type RowView } from '../viewModel/autopilotView';
+import {
+  autopilotSectionRow,
+  autopilotStatusRow,
+  issueRowView,
+  retryRowView,
+  type RowView,
+} from '../viewModel/autopilotView';
 
 export type AutopilotTreeNode =
   | { readonly kind: 'autopilot' }
@@ -20,7 +26,10 @@ function item(id: string, view: RowView, state = vscode.TreeItemCollapsibleState
   md.supportHtml = false;
   it.tooltip = md;
   it.contextValue = view.contextValue;
-  it.iconPath = new vscode.ThemeIcon(view.icon.id, view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined);
+  it.iconPath = new vscode.ThemeIcon(
+    view.icon.id,
+    view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined,
+  );
   it.accessibilityInformation = { label: `${view.label}, ${view.description}`, role: 'treeitem' };
   return it;
 }
@@ -46,7 +55,9 @@ export function autopilotTreeItem(node: AutopilotTreeNode, ap: AutopilotSnapshot
     }
     case 'autopilotRetry': {
       const row = ap.retrying.find((r) => r.issueId === node.issueId);
-      return row ? item(`quartet.autopilot.retry.${row.issueId}`, retryRowView(row, now)) : new vscode.TreeItem('(gone)');
+      return row
+        ? item(`quartet.autopilot.retry.${row.issueId}`, retryRowView(row, now))
+        : new vscode.TreeItem('(gone)');
     }
   }
 }

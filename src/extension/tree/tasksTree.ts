@@ -40,7 +40,9 @@ const autopilotKey = (n: AutopilotTreeNode): string =>
 const TICK_MS = 1000;
 
 export class TasksTreeProvider extends Disposable implements vscode.TreeDataProvider<QuartetNode> {
-  private readonly _onDidChangeTreeData = this._register(new vscode.EventEmitter<QuartetNode | QuartetNode[] | undefined>());
+  private readonly _onDidChangeTreeData = this._register(
+    new vscode.EventEmitter<QuartetNode | QuartetNode[] | undefined>(),
+  );
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   /** One object per id: VS Code matches elements by identity when a subset is refreshed or revealed. */
   private readonly nodes = new Map<string, QuartetNode>();
@@ -82,7 +84,8 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
   }
 
   getTreeItem(element: QuartetNode): vscode.TreeItem {
-    if (element.kind === 'notice') return this.store.notice ? noticeTreeItem(NOTICE_KEY, this.store.notice) : goneTreeItem(NOTICE_KEY);
+    if (element.kind === 'notice')
+      return this.store.notice ? noticeTreeItem(NOTICE_KEY, this.store.notice) : goneTreeItem(NOTICE_KEY);
     if (element.kind !== 'task' && element.kind !== 'attempt') {
       const ap = this.store.current?.autopilot;
       return ap ? autopilotTreeItem(element, ap, Date.now()) : goneTreeItem(autopilotKey(element));
@@ -97,7 +100,10 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     const a = found.attempt;
     const est = estimateCost(a.tokens, a.model, this.prices(this.store.current), a.demoModel);
     const cost = est.free ? 'free (demo model)' : `${formatUsd(est.usd)} est. (priced as ${est.pricedAs})`;
-    return attemptTreeItem(a, Date.now(), wt !== '' && this.worktreeExists(wt), found.task.state === 'landed', { ...rowContext(found.task), cost });
+    return attemptTreeItem(a, Date.now(), wt !== '' && this.worktreeExists(wt), found.task.state === 'landed', {
+      ...rowContext(found.task),
+      cost,
+    });
   }
 
   taskNode(taskId: string): TaskNode {
@@ -129,9 +135,12 @@ export class TasksTreeProvider extends Disposable implements vscode.TreeDataProv
     const apNow = this.store.current?.autopilot;
     const noticeChanged = this.store.notice !== this.lastNotice;
     this.lastNotice = this.store.notice;
-    if (changed === null || noticeChanged || autopilotSectionVisible(apBefore) !== autopilotSectionVisible(apNow)) this.refresh();
+    if (changed === null || noticeChanged || autopilotSectionVisible(apBefore) !== autopilotSectionVisible(apNow))
+      this.refresh();
     else {
-      const rows: QuartetNode[] = changed.map((c) => (c.attemptId ? this.attemptNode(c.taskId, c.attemptId) : this.taskNode(c.taskId)));
+      const rows: QuartetNode[] = changed.map((c) =>
+        c.attemptId ? this.attemptNode(c.taskId, c.attemptId) : this.taskNode(c.taskId),
+      );
       if (autopilotRowsKey(apBefore) !== autopilotRowsKey(apNow)) rows.push(this.autopilotNode({ kind: 'autopilot' }));
       if (rows.length) this.refresh(rows);
     }

@@ -21,7 +21,9 @@ export class TasksView extends Disposable {
 
   constructor(private readonly store: SnapshotStore) {
     super();
-    this.provider = this._register(new TasksTreeProvider(store, existsSync, (snapshot) => readPrices(snapshot ?? null)));
+    this.provider = this._register(
+      new TasksTreeProvider(store, existsSync, (snapshot) => readPrices(snapshot ?? null)),
+    );
     this.view = this._register(
       vscode.window.createTreeView(TASKS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true }),
     );
@@ -48,7 +50,8 @@ export class TasksView extends Disposable {
   async revealLaunched(taskId: string, hiddenAtStart: boolean): Promise<void> {
     const how = launchReveal(hiddenAtStart, this.view.visible);
     if (how === 'focus') return this.reveal(taskId);
-    if (how === 'select' && this.store.findTask(taskId)) await this.view.reveal(this.provider.taskNode(taskId), { select: true, focus: false, expand: true });
+    if (how === 'select' && this.store.findTask(taskId))
+      await this.view.reveal(this.provider.taskNode(taskId), { select: true, focus: false, expand: true });
   }
 
   /** `quartet.autopilot` = running | stopped | unconfigured: which Autopilot commands the palette and menus offer. */
@@ -63,7 +66,8 @@ export class TasksView extends Disposable {
     const { needsYou } = attentionCounts(this.store.current);
     if (needsYou === this.lastNeedsYou) return;
     this.lastNeedsYou = needsYou;
-    this.view.badge = needsYou > 0 ? { value: needsYou, tooltip: `${plural(needsYou, 'attempt')} waiting for you` } : undefined;
+    this.view.badge =
+      needsYou > 0 ? { value: needsYou, tooltip: `${plural(needsYou, 'attempt')} waiting for you` } : undefined;
     // Drives the palette entries of Accept / Decline / Answer.
     void vscode.commands.executeCommand('setContext', 'quartet.needsYou', needsYou > 0);
   }

@@ -2,7 +2,12 @@
 
 import * as vscode from 'vscode';
 import type { AttemptSnapshot, TaskSnapshot } from '../../shared/model';
-import { attemptAccessibilityLabel, attemptIcon, attemptTooltipMarkdown, type TooltipExtras } from '../viewModel/attemptView';
+import {
+  attemptAccessibilityLabel,
+  attemptIcon,
+  attemptTooltipMarkdown,
+  type TooltipExtras,
+} from '../viewModel/attemptView';
 import { attemptHeadline, attemptRowLabel, type RowContext } from '../viewModel/attemptRow';
 import { TASK_CONTEXT_VALUE, attemptContextValue } from '../viewModel/contextValue';
 import { taskDescription, taskTooltipMarkdown } from '../viewModel/taskView';
@@ -26,7 +31,13 @@ export function taskTreeItem(task: TaskSnapshot): vscode.TreeItem {
 }
 
 /** A row fits a 300 px sidebar: the number, the phase icon and the one thing that matters now; the rest is in the tooltip. */
-export function attemptTreeItem(attempt: AttemptSnapshot, now: number, worktreeExists: boolean, taskLanded = false, ctx: RowContext & TooltipExtras = { waitingForChecks: null }): vscode.TreeItem {
+export function attemptTreeItem(
+  attempt: AttemptSnapshot,
+  now: number,
+  worktreeExists: boolean,
+  taskLanded = false,
+  ctx: RowContext & TooltipExtras = { waitingForChecks: null },
+): vscode.TreeItem {
   const item = new vscode.TreeItem(attemptRowLabel(attempt), vscode.TreeItemCollapsibleState.None);
   // Stable across snapshots, so selection and focus survive every refresh.
   item.id = attempt.id;

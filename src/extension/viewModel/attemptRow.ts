@@ -15,7 +15,10 @@ export interface RowContext {
 
 export function rowContext(task: Pick<TaskSnapshot, 'attempts' | 'verdict'>): RowContext {
   const crossTesting = task.verdict?.state === 'cross-testing' ? 'judging the attempts' : null;
-  return { waitingForChecks: waitingForChecksText(task.attempts) ?? crossTesting, judged: task.verdict?.state === 'done' };
+  return {
+    waitingForChecks: waitingForChecksText(task.attempts) ?? crossTesting,
+    judged: task.verdict?.state === 'done',
+  };
 }
 
 /** The row's label: the number only, so the headline keeps the width (the accessibility label says "Attempt k"). */

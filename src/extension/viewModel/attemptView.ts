@@ -27,8 +27,15 @@ export function attemptLabel(attempt: Pick<AttemptSnapshot, 'index'>): string {
 }
 
 /** Exactly `Attempt k <phase in words>` ("Attempt 1 needs you"): screen readers announce it, and e2e tests find rows by it. */
-export function attemptAccessibilityLabel(attempt: Pick<AttemptSnapshot, 'index' | 'phase'> & Partial<Pick<AttemptSnapshot, 'recommended' | 'landed' | 'archived'>>): string {
-  const marks = [attempt.recommended ? 'recommended' : '', attempt.landed ? 'landed' : '', attempt.archived ? 'archived' : ''].filter(Boolean);
+export function attemptAccessibilityLabel(
+  attempt: Pick<AttemptSnapshot, 'index' | 'phase'> &
+    Partial<Pick<AttemptSnapshot, 'recommended' | 'landed' | 'archived'>>,
+): string {
+  const marks = [
+    attempt.recommended ? 'recommended' : '',
+    attempt.landed ? 'landed' : '',
+    attempt.archived ? 'archived' : '',
+  ].filter(Boolean);
   return [`${attemptLabel(attempt)} ${phaseLabel(attempt.phase)}`, ...marks].join(' ');
 }
 
@@ -76,7 +83,10 @@ const PHASE_ICONS: Record<Phase, IconSpec> = {
   interrupted: { id: 'debug-disconnect' },
 };
 
-export function attemptIcon(phase: Phase, attempt?: Pick<AttemptSnapshot, 'recommended' | 'landed' | 'archived'>): IconSpec {
+export function attemptIcon(
+  phase: Phase,
+  attempt?: Pick<AttemptSnapshot, 'recommended' | 'landed' | 'archived'>,
+): IconSpec {
   if (attempt?.landed) return { id: 'git-merge', color: 'testing.iconPassed' };
   if (attempt?.archived) return { id: 'archive' };
   // No per-item badge exists in 1.100: the recommended attempt gets a star instead of the plain check.
@@ -96,8 +106,10 @@ function verdictLines(attempt: AttemptSnapshot, extras: TooltipExtras): string[]
   const lines: string[] = [];
   const reasons = attempt.score?.reasons.length ? escapeMarkdown(attempt.score.reasons.join(' · ')) : null;
   if (attempt.recommended && reasons) lines.push(`★ Recommended: ${reasons}`);
-  else if (reasons) lines.push(`Scorecard: ${reasons}${attempt.score?.eligible ? ` (${attempt.score.score}/100)` : ''}`);
-  if (extras.waitingForChecks && attempt.phase === 'finished' && !attempt.archived) lines.push(`No ★ yet: ${escapeMarkdown(extras.waitingForChecks)}`);
+  else if (reasons)
+    lines.push(`Scorecard: ${reasons}${attempt.score?.eligible ? ` (${attempt.score.score}/100)` : ''}`);
+  if (extras.waitingForChecks && attempt.phase === 'finished' && !attempt.archived)
+    lines.push(`No ★ yet: ${escapeMarkdown(extras.waitingForChecks)}`);
   const c = attempt.checks;
   if (c && c.state !== 'none' && c.command) {
     const how = c.state === 'running' ? 'running' : `${c.state}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ''}`;

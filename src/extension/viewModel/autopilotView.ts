@@ -40,12 +40,16 @@ export function autopilotSectionRow(ap: AutopilotSnapshot): RowView {
   if (ap.running.length) parts.push(`${ap.running.length} running`);
   if (ap.retrying.length) parts.push(`${ap.retrying.length} retrying`);
   if (ap.lastPollError) parts.push('error');
-  if (ap.status !== 'running' && ap.problem) parts.push(ap.problem.code === 'needs_credentials' ? 'needs the token again' : 'could not start');
+  if (ap.status !== 'running' && ap.problem)
+    parts.push(ap.problem.code === 'needs_credentials' ? 'needs the token again' : 'could not start');
   return {
     label: 'Autopilot',
     description: parts.join(' · '),
     tooltip: `**Autopilot** — ${ap.status}${ap.source ? ` on ${escapeMarkdown(ap.source)}` : ''}`,
-    icon: { id: ap.status === 'running' ? 'rocket' : 'circle-slash', color: ap.lastPollError || (ap.status !== 'running' && ap.problem) ? 'charts.red' : undefined },
+    icon: {
+      id: ap.status === 'running' ? 'rocket' : 'circle-slash',
+      color: ap.lastPollError || (ap.status !== 'running' && ap.problem) ? 'charts.red' : undefined,
+    },
     contextValue: `quartet.autopilot.section.${autopilotContext(ap)}`,
   };
 }
@@ -57,7 +61,13 @@ function problemRow(ap: AutopilotSnapshot, problem: NonNullable<AutopilotSnapsho
   return {
     label,
     description: oneLine(problem.message, 120),
-    tooltip: [`**Autopilot** ${escapeMarkdown(label)}`, escapeMarkdown(oneLine(problem.message, 600)), ap.source ? `Tracker: ${escapeMarkdown(ap.source)}` : ''].filter(Boolean).join('  \n'),
+    tooltip: [
+      `**Autopilot** ${escapeMarkdown(label)}`,
+      escapeMarkdown(oneLine(problem.message, 600)),
+      ap.source ? `Tracker: ${escapeMarkdown(ap.source)}` : '',
+    ]
+      .filter(Boolean)
+      .join('  \n'),
     icon: { id: 'warning', color: 'charts.red' },
     contextValue: `quartet.autopilot.status.${autopilotContext(ap)}`,
   };
@@ -66,24 +76,36 @@ function problemRow(ap: AutopilotSnapshot, problem: NonNullable<AutopilotSnapsho
 /** `running on GitHub o/r` · `last poll 12s ago · next in 18s` (or the error). */
 export function autopilotStatusRow(ap: AutopilotSnapshot, now: number): RowView {
   if (ap.status !== 'running' && ap.problem) return problemRow(ap, ap.problem);
-  const label = ap.status === 'running' ? `Running${ap.source ? ` on ${ap.source}` : ''}` : ap.configured ? 'Stopped' : 'No tracker configured';
+  const label =
+    ap.status === 'running'
+      ? `Running${ap.source ? ` on ${ap.source}` : ''}`
+      : ap.configured
+        ? 'Stopped'
+        : 'No tracker configured';
   const parts: string[] = [];
   const last = since(ap.lastPollAt, now);
   if (last) parts.push(`last poll ${last} ago`);
-  if (ap.status === 'running' && ap.nextPollAt) parts.push(`next in ${humanizeElapsed(Date.parse(ap.nextPollAt) - now)}`);
+  if (ap.status === 'running' && ap.nextPollAt)
+    parts.push(`next in ${humanizeElapsed(Date.parse(ap.nextPollAt) - now)}`);
   if (ap.lastPollError) parts.push(oneLine(ap.lastPollError, 80));
   const t = ap.totals;
   return {
     label,
-    description: parts.join(' · ') || (ap.configured ? 'Start Autopilot to work tracker issues' : 'set tracker.kind in WORKFLOW.md'),
+    description:
+      parts.join(' · ') ||
+      (ap.configured ? 'Start Autopilot to work tracker issues' : 'set tracker.kind in WORKFLOW.md'),
     tooltip: [
       `**Autopilot** ${escapeMarkdown(label)}`,
       `Last poll: ${escapeMarkdown(formatTimestamp(ap.lastPollAt))}`,
       ap.lastPollError ? `Error: ${escapeMarkdown(oneLine(ap.lastPollError, 400))}` : '',
       `Dispatched ${t.dispatched} · completed ${t.completed} · failed ${t.failed} · ${humanizeElapsed(t.secondsRunning * 1000)} of agent time`,
       ap.events.length ? `Latest: ${escapeMarkdown(oneLine(ap.events[ap.events.length - 1]?.message ?? '', 200))}` : '',
-    ].filter(Boolean).join('  \n'),
-    icon: ap.lastPollError ? { id: 'warning', color: 'charts.yellow' } : { id: ap.status === 'running' ? 'sync' : 'debug-pause' },
+    ]
+      .filter(Boolean)
+      .join('  \n'),
+    icon: ap.lastPollError
+      ? { id: 'warning', color: 'charts.yellow' }
+      : { id: ap.status === 'running' ? 'sync' : 'debug-pause' },
     contextValue: `quartet.autopilot.status.${autopilotContext(ap)}`,
   };
 }
@@ -112,9 +134,13 @@ export function issueRowView(row: AutopilotIssueRow): RowView {
       `Autopilot: ${escapeMarkdown(row.note && row.status !== 'running' ? `${row.status}: ${oneLine(row.note, 300)}` : row.status)}`,
       row.taskId ? `Task: ${escapeMarkdown(row.taskId)}` : '',
       row.url ? escapeMarkdown(row.url) : '',
-    ].filter(Boolean).join('  \n'),
+    ]
+      .filter(Boolean)
+      .join('  \n'),
     icon: ISSUE_ICONS[row.status],
-    contextValue: ['quartet.autopilot.issue', row.url ? 'link' : '', launchable ? 'launchable' : ''].filter(Boolean).join('.'),
+    contextValue: ['quartet.autopilot.issue', row.url ? 'link' : '', launchable ? 'launchable' : '']
+      .filter(Boolean)
+      .join('.'),
   };
 }
 
@@ -124,8 +150,15 @@ export function retryRowView(row: AutopilotRetryRow, now: number): RowView {
   const what = row.kind === 'continuation' ? 're-check' : `retry ${row.attempt}`;
   return {
     label: `${row.identifier} ${what}`,
-    description: [due > 0 ? `in ${humanizeElapsed(due)}` : 'due now', row.error ? oneLine(row.error, 80) : ''].filter(Boolean).join(' · '),
-    tooltip: [`**${escapeMarkdown(row.identifier)}** ${what} at ${escapeMarkdown(formatTimestamp(row.dueAt))}`, row.error ? escapeMarkdown(oneLine(row.error, 600)) : ''].filter(Boolean).join('  \n'),
+    description: [due > 0 ? `in ${humanizeElapsed(due)}` : 'due now', row.error ? oneLine(row.error, 80) : '']
+      .filter(Boolean)
+      .join(' · '),
+    tooltip: [
+      `**${escapeMarkdown(row.identifier)}** ${what} at ${escapeMarkdown(formatTimestamp(row.dueAt))}`,
+      row.error ? escapeMarkdown(oneLine(row.error, 600)) : '',
+    ]
+      .filter(Boolean)
+      .join('  \n'),
     icon: { id: 'history', color: row.kind === 'failure' ? 'charts.yellow' : undefined },
     contextValue: ['quartet.autopilot.retry', row.url ? 'link' : ''].filter(Boolean).join('.'),
   };

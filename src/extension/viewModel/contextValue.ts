@@ -38,7 +38,10 @@ export function isRetryable(phase: Phase): boolean {
 }
 
 /** Land applies to a finished attempt with a committed result whose task has not landed yet. */
-export function isLandable(attempt: Pick<AttemptSnapshot, 'phase' | 'resultCommit' | 'archived'>, taskLanded: boolean): boolean {
+export function isLandable(
+  attempt: Pick<AttemptSnapshot, 'phase' | 'resultCommit' | 'archived'>,
+  taskLanded: boolean,
+): boolean {
   return attempt.phase === 'finished' && !!attempt.resultCommit && !attempt.archived && !taskLanded;
 }
 
@@ -46,7 +49,10 @@ export function isLandable(attempt: Pick<AttemptSnapshot, 'phase' | 'resultCommi
  * "Resolve with agent" applies to a landable attempt that conflicts with its base (a land ended in conflict,
  * or another task's land made it conflict) and has a Codex thread to continue.
  */
-export function isResolvable(attempt: Pick<AttemptSnapshot, 'phase' | 'resultCommit' | 'archived' | 'threadId' | 'conflicts'>, taskLanded: boolean): boolean {
+export function isResolvable(
+  attempt: Pick<AttemptSnapshot, 'phase' | 'resultCommit' | 'archived' | 'threadId' | 'conflicts'>,
+  taskLanded: boolean,
+): boolean {
   return isLandable(attempt, taskLanded) && !!attempt.threadId && !!attempt.conflicts?.withBase;
 }
 
@@ -61,7 +67,8 @@ export function isResumable(attempt: Pick<AttemptSnapshot, 'phase' | 'threadId'>
 }
 
 export function attemptContextValue(
-  attempt: Pick<AttemptSnapshot, 'phase'> & Partial<Pick<AttemptSnapshot, 'threadId' | 'resultCommit' | 'archived' | 'conflicts'>>,
+  attempt: Pick<AttemptSnapshot, 'phase'> &
+    Partial<Pick<AttemptSnapshot, 'threadId' | 'resultCommit' | 'archived' | 'conflicts'>>,
   worktreeExists: boolean,
   taskLanded = false,
 ): string {
@@ -70,7 +77,13 @@ export function attemptContextValue(
   if (archived) return `${value}.archived`;
   if (isRetryable(attempt.phase)) value += '.retryable';
   if (isResumable({ phase: attempt.phase, threadId: attempt.threadId ?? null })) value += '.resumable';
-  const landing = { phase: attempt.phase, resultCommit: attempt.resultCommit ?? null, archived, threadId: attempt.threadId ?? null, conflicts: attempt.conflicts ?? null };
+  const landing = {
+    phase: attempt.phase,
+    resultCommit: attempt.resultCommit ?? null,
+    archived,
+    threadId: attempt.threadId ?? null,
+    conflicts: attempt.conflicts ?? null,
+  };
   if (isLandable(landing, taskLanded)) value += '.landable';
   if (isResolvable(landing, taskLanded)) value += '.resolvable';
   if (isReworkable({ archived }, taskLanded)) value += '.reworkable';

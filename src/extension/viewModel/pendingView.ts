@@ -15,11 +15,17 @@ export function pendingTooltipLines(p: PendingQuestion): string[] {
   const lines = [`Waiting on: ${escapeMarkdown(p.summary)}`];
   if (p.command) lines.push('Command:', codeBlock(p.command));
   if (p.paths?.length) lines.push(`Paths (${p.paths.length}):`, ...p.paths.map((path) => `- ${codeSpan(path)}`));
-  if (p.kind === 'fileChange' && !p.paths?.length) lines.push('Paths: not named by Codex (treated as outside the worktree)');
+  if (p.kind === 'fileChange' && !p.paths?.length)
+    lines.push('Paths: not named by Codex (treated as outside the worktree)');
   if (p.grantRoot) lines.push(`Asks write access under: ${codeSpan(p.grantRoot)}`);
   if (p.permissions) lines.push('Permissions:', codeBlock(p.permissions));
   if (p.reason) lines.push(`Reason: ${escapeMarkdown(p.reason)}`);
   if (p.cwd) lines.push(`Cwd: ${codeSpan(p.cwd)}`);
-  if (p.kind !== 'userInput') lines.push(p.canAcceptForAttempt === false ? 'Answers: Accept once · Decline' : 'Answers: Accept once · Accept for this attempt · Decline');
+  if (p.kind !== 'userInput')
+    lines.push(
+      p.canAcceptForAttempt === false
+        ? 'Answers: Accept once · Decline'
+        : 'Answers: Accept once · Accept for this attempt · Decline',
+    );
   return lines;
 }

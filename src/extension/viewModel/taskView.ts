@@ -30,14 +30,25 @@ export function sortedAttempts(attempts: readonly AttemptSnapshot[]): AttemptSna
 }
 
 /** `4 attempts · 2 running · 1 needs you`. */
-export function taskDescription(task: Pick<TaskSnapshot, 'attempts'> & Partial<Pick<TaskSnapshot, 'state' | 'landing' | 'earlyStop'>>): string {
+export function taskDescription(
+  task: Pick<TaskSnapshot, 'attempts'> & Partial<Pick<TaskSnapshot, 'state' | 'landing' | 'earlyStop'>>,
+): string {
   const parts = [plural(task.attempts.length, 'attempt')];
   const early = task.earlyStop ?? null;
   // Why attempts stopped early comes first: "3 stopped" alone would read like a failure.
-  if (early) parts.unshift(early.kind === 'race' ? `race won by #${task.attempts.find((a) => a.id === early.winner)?.index ?? '?'}` : 'task budget reached');
+  if (early)
+    parts.unshift(
+      early.kind === 'race'
+        ? `race won by #${task.attempts.find((a) => a.id === early.winner)?.index ?? '?'}`
+        : 'task budget reached',
+    );
   const landing = task.landing ?? null;
   // A land as a PR names its pull request: the person may want to look at it while it waits.
-  const pr = landing?.pr ? ` (PR #${landing.pr.number})` : landing?.prRepo ? ` (pull request on ${landing.prRepo})` : '';
+  const pr = landing?.pr
+    ? ` (PR #${landing.pr.number})`
+    : landing?.prRepo
+      ? ` (pull request on ${landing.prRepo})`
+      : '';
   if (task.state === 'landed') parts.unshift(`${landing?.status === 'landed_aside' ? 'landed aside' : 'landed'}${pr}`);
   else if (landing?.status === 'running') parts.unshift(`landing: ${landing.step}${pr}`);
   else if (landing && landing.status !== 'landed') parts.unshift(`land ${landing.status.replace('_', ' ')}${pr}`);
@@ -66,7 +77,12 @@ export function taskTooltipMarkdown(task: TaskSnapshot): string {
 function earlyStopLines(task: TaskSnapshot): string[] {
   const e = task.earlyStop;
   if (!e) return [];
-  const saved = e.savedTokens !== null ? [`Saved: about ${formatTokens(e.savedTokens)} tokens (the winner's spend the stopped attempts did not repeat; an estimate)`] : [];
+  const saved =
+    e.savedTokens !== null
+      ? [
+          `Saved: about ${formatTokens(e.savedTokens)} tokens (the winner's spend the stopped attempts did not repeat; an estimate)`,
+        ]
+      : [];
   return [`${e.kind === 'race' ? 'Race' : 'Budget'}: ${escapeMarkdown(e.message)}`, ...saved];
 }
 
@@ -100,7 +116,8 @@ export function statusBarText(counts: AttentionCounts): string {
 }
 
 export function statusBarTooltip(counts: AttentionCounts): string {
-  if (counts.running + counts.needsYou + counts.queued === 0) return 'Quartet: no attempt running. Click to open the Tasks view.';
+  if (counts.running + counts.needsYou + counts.queued === 0)
+    return 'Quartet: no attempt running. Click to open the Tasks view.';
   const click = counts.needsYou > 0 ? 'Click to select the attempt waiting for you.' : 'Click to open the Tasks view.';
   return `Quartet: ${counts.running} running, ${counts.queued} queued, ${counts.needsYou} waiting for you. ${click}`;
 }

@@ -26,7 +26,14 @@ export function phaseTransitions(prev: Snapshot | undefined, next: Snapshot): Ph
     for (const a of task.attempts) {
       const old = before.get(a.id);
       if (old && old.phase === a.phase && old.reason === a.reason) continue;
-      out.push({ taskId: task.id, attemptId: a.id, threadId: a.threadId, from: old?.phase ?? null, phase: a.phase, reason: a.reason });
+      out.push({
+        taskId: task.id,
+        attemptId: a.id,
+        threadId: a.threadId,
+        from: old?.phase ?? null,
+        phase: a.phase,
+        reason: a.reason,
+      });
     }
   }
   return out;

@@ -32,7 +32,9 @@ export function AttemptView(): ReactNode {
   if (!found) {
     return (
       <p className="empty">
-        {store.view.attemptId ? 'This attempt is not in the current snapshot (it may have been archived).' : 'Pick an attempt on the board.'}{' '}
+        {store.view.attemptId
+          ? 'This attempt is not in the current snapshot (it may have been archived).'
+          : 'Pick an attempt on the board.'}{' '}
         <button type="button" className="link" onClick={() => store.setView({ view: 'board' })}>
           Back to the board
         </button>
@@ -87,7 +89,11 @@ export function AttemptView(): ReactNode {
       />
       {trace && summary ? (
         <>
-          <LogSummaryView attempt={attempt} summary={summary} onJump={(index) => setJump({ index, nonce: Date.now() })} />
+          <LogSummaryView
+            attempt={attempt}
+            summary={summary}
+            onJump={(index) => setJump({ index, nonce: Date.now() })}
+          />
           <TokenStrip points={trace.tokenSeries} version={version} />
           <TraceView attemptId={attempt.id} trace={trace} live={!isTerminal(attempt.phase)} jump={jump} />
         </>

@@ -13,7 +13,8 @@ export function FollowUpList({ attempt }: { attempt: Pick<AttemptSnapshot, 'id' 
       <ul>
         {attempt.followUps.map((f, i) => (
           <li key={`${i}-${f.at}`} className="follow-up">
-            <span>{followUpReasonLabel(f.reason)}</span> <span className={followUpOutcomeClass(f.outcome)}>{f.outcome}</span>{' '}
+            <span>{followUpReasonLabel(f.reason)}</span>{' '}
+            <span className={followUpOutcomeClass(f.outcome)}>{f.outcome}</span>{' '}
             <span className="muted">
               {formatClock(f.at)}
               {f.endedAt ? ` – ${formatClock(f.endedAt)}` : ''}

@@ -14,10 +14,20 @@ const MAX_RAW_CHARS = 400_000;
 
 function rawText(records: JournalRecord[]): string {
   const text = records.map((r) => JSON.stringify(r, null, 2)).join('\n');
-  return text.length > MAX_RAW_CHARS ? `${text.slice(0, MAX_RAW_CHARS)}\n… [${text.length - MAX_RAW_CHARS} more characters]` : text;
+  return text.length > MAX_RAW_CHARS
+    ? `${text.slice(0, MAX_RAW_CHARS)}\n… [${text.length - MAX_RAW_CHARS} more characters]`
+    : text;
 }
 
-export function ItemDetail({ attemptId, item, onClose }: { attemptId: string; item: TraceItem; onClose(): void }): ReactNode {
+export function ItemDetail({
+  attemptId,
+  item,
+  onClose,
+}: {
+  attemptId: string;
+  item: TraceItem;
+  onClose(): void;
+}): ReactNode {
   const actions = useActions();
   const [raw, setRaw] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -45,7 +55,11 @@ export function ItemDetail({ attemptId, item, onClose }: { attemptId: string; it
           Close
         </Button>
       </header>
-      {markdown ? <SafeMarkdown text={detail} onOpenLink={actions.openLink} /> : detail ? <pre className="output">{detail}</pre> : null}
+      {markdown ? (
+        <SafeMarkdown text={detail} onOpenLink={actions.openLink} />
+      ) : detail ? (
+        <pre className="output">{detail}</pre>
+      ) : null}
       {raw !== null ? (
         <pre className="output raw" data-testid="raw-record">
           {raw}

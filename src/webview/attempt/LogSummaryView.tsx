@@ -22,12 +22,26 @@ export function hasLineCounts(summary: LogSummary): boolean {
  * One source for "how many files": git's count of the committed result (what the commit line and the tree
  * say) once there is one; before that, the turn diffs seen so far (a shell-written file shows in no turn diff).
  */
-export function fileTotals(attempt: Pick<AttemptSnapshot, 'diffStat'>, summary: LogSummary): { count: number; lines: { added: number; removed: number } | null } {
-  if (attempt.diffStat) return { count: attempt.diffStat.files, lines: { added: attempt.diffStat.added, removed: attempt.diffStat.removed } };
-  return { count: summary.diffstat.files.length, lines: hasLineCounts(summary) ? { added: summary.diffstat.added, removed: summary.diffstat.removed } : null };
+export function fileTotals(
+  attempt: Pick<AttemptSnapshot, 'diffStat'>,
+  summary: LogSummary,
+): { count: number; lines: { added: number; removed: number } | null } {
+  if (attempt.diffStat)
+    return {
+      count: attempt.diffStat.files,
+      lines: { added: attempt.diffStat.added, removed: attempt.diffStat.removed },
+    };
+  return {
+    count: summary.diffstat.files.length,
+    lines: hasLineCounts(summary) ? { added: summary.diffstat.added, removed: summary.diffstat.removed } : null,
+  };
 }
 
-export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSummary; onJump(index: number): void }): ReactNode {
+export function LogSummaryView(props: {
+  attempt: AttemptSnapshot;
+  summary: LogSummary;
+  onJump(index: number): void;
+}): ReactNode {
   const { attempt, summary } = props;
   const store = usePanel();
   const actions = useActions();
@@ -40,9 +54,12 @@ export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSu
     <section className="summary" aria-label="Log summary" data-testid="log-summary">
       <div className="summary-totals">
         <span>
-          <strong>{formatTokens(tokens.input)}</strong> in ({formatTokens(tokens.cachedInput)} cached) · <strong>{formatTokens(tokens.output)}</strong> out
+          <strong>{formatTokens(tokens.input)}</strong> in ({formatTokens(tokens.cachedInput)} cached) ·{' '}
+          <strong>{formatTokens(tokens.output)}</strong> out
         </span>
-        <span title={`Estimated from the price table (priced as ${cost.pricedAs}); not a bill.`}>{cost.free ? '$0 (demo model)' : `≈ ${formatUsd(cost.usd)} est.`}</span>
+        <span title={`Estimated from the price table (priced as ${cost.pricedAs}); not a bill.`}>
+          {cost.free ? '$0 (demo model)' : `≈ ${formatUsd(cost.usd)} est.`}
+        </span>
         <span>{formatDuration(summary.durationMs)}</span>
         <span>
           {summary.commands.total} command{summary.commands.total === 1 ? '' : 's'}, {summary.commands.failed} failed
@@ -52,7 +69,8 @@ export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSu
           {files.lines ? (
             <>
               {' '}
-              <span className="added">+{files.lines.added}</span> <span className="removed">−{files.lines.removed}</span>
+              <span className="added">+{files.lines.added}</span>{' '}
+              <span className="removed">−{files.lines.removed}</span>
             </>
           ) : null}
         </span>
@@ -63,12 +81,19 @@ export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSu
           <ol>
             {summary.failures.map((f, i) => (
               <li key={f.index} className="failure" data-testid="failure">
-                <button type="button" className="link" onClick={() => props.onJump(f.index)} title="Show it in the trace">
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => props.onJump(f.index)}
+                  title="Show it in the trace"
+                >
                   {formatClock(f.at)} {f.title}
                 </button>
                 {f.times > 1 ? <span className="muted"> ×{f.times}</span> : null}
                 {f.fixedLater ? <span className="passed"> later passed</span> : null}
-                {f.lines.length && i < FAILURES_WITH_LINES ? <pre className="failure-lines">{f.lines.join('\n')}</pre> : null}
+                {f.lines.length && i < FAILURES_WITH_LINES ? (
+                  <pre className="failure-lines">{f.lines.join('\n')}</pre>
+                ) : null}
               </li>
             ))}
           </ol>
@@ -80,11 +105,15 @@ export function LogSummaryView(props: { attempt: AttemptSnapshot; summary: LogSu
         <ul className="diffstat" aria-label="Files changed">
           {summary.diffstat.files.slice(0, MAX_FILES).map((f) => (
             <li key={f.path}>
-              <span className="added">{f.added === null ? '' : `+${f.added}`}</span> <span className="removed">{f.removed === null ? '' : `−${f.removed}`}</span>{' '}
-              <span className="path">{f.path}</span> {f.kind && f.kind !== 'update' ? <span className="muted">({f.kind})</span> : null}
+              <span className="added">{f.added === null ? '' : `+${f.added}`}</span>{' '}
+              <span className="removed">{f.removed === null ? '' : `−${f.removed}`}</span>{' '}
+              <span className="path">{f.path}</span>{' '}
+              {f.kind && f.kind !== 'update' ? <span className="muted">({f.kind})</span> : null}
             </li>
           ))}
-          {summary.diffstat.files.length > MAX_FILES ? <li className="muted">… {summary.diffstat.files.length - MAX_FILES} more</li> : null}
+          {summary.diffstat.files.length > MAX_FILES ? (
+            <li className="muted">… {summary.diffstat.files.length - MAX_FILES} more</li>
+          ) : null}
         </ul>
       ) : null}
       {summary.finalMessage !== null ? (

@@ -31,13 +31,29 @@ const ICON: Record<TraceItemKind, string> = {
   prFeedback: 'git-pull-request',
 };
 
-export const TraceRow = memo(function TraceRow(props: { item: TraceItem; selected: boolean; onSelect(index: number): void }): ReactNode {
+export const TraceRow = memo(function TraceRow(props: {
+  item: TraceItem;
+  selected: boolean;
+  onSelect(index: number): void;
+}): ReactNode {
   const { item } = props;
-  const cls = ['trace-row', `kind-${item.kind}`, item.failed ? 'failed' : '', props.selected ? 'selected' : '', item.kind === 'command' && item.running ? 'running' : '']
+  const cls = [
+    'trace-row',
+    `kind-${item.kind}`,
+    item.failed ? 'failed' : '',
+    props.selected ? 'selected' : '',
+    item.kind === 'command' && item.running ? 'running' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
-    <button type="button" className={cls} aria-pressed={props.selected} onClick={() => props.onSelect(item.index)} data-index={item.index}>
+    <button
+      type="button"
+      className={cls}
+      aria-pressed={props.selected}
+      onClick={() => props.onSelect(item.index)}
+      data-index={item.index}
+    >
       <span className="t">{formatClock(item.at)}</span>
       <span className="turn">{item.turn || ''}</span>
       <span className={`glyph codicon codicon-${ICON[item.kind]}`} aria-hidden="true" />

@@ -26,7 +26,12 @@ function positionOf(visible: readonly number[], index: number): number {
   return -1;
 }
 
-export function TraceView(props: { attemptId: string; trace: TraceBuilder; live: boolean; jump: ScrollRequest | null }): ReactNode {
+export function TraceView(props: {
+  attemptId: string;
+  trace: TraceBuilder;
+  live: boolean;
+  jump: ScrollRequest | null;
+}): ReactNode {
   const { trace } = props;
   const store = usePanel();
   const { filter, search } = store.view;
@@ -72,14 +77,38 @@ export function TraceView(props: { attemptId: string; trace: TraceBuilder; live:
   return (
     <section className="trace" aria-label="Trace">
       <div className="toolbar row">
-        <Checkbox label="Commands only" checked={filter === 'commands'} onChange={(on) => store.setView({ filter: on ? 'commands' : 'all' })} testId="filter-commands" />
-        <Checkbox label="Errors only" checked={filter === 'errors'} onChange={(on) => store.setView({ filter: on ? 'errors' : 'all' })} testId="filter-errors" />
-        <TextField value={query} onChange={setQuery} placeholder="Search the trace" ariaLabel="Search the trace" testId="trace-search" className="grow" />
-        <Button secondary disabled={firstError === undefined} onClick={() => firstError !== undefined && jumpTo(firstError)} testId="jump-first-error">
+        <Checkbox
+          label="Commands only"
+          checked={filter === 'commands'}
+          onChange={(on) => store.setView({ filter: on ? 'commands' : 'all' })}
+          testId="filter-commands"
+        />
+        <Checkbox
+          label="Errors only"
+          checked={filter === 'errors'}
+          onChange={(on) => store.setView({ filter: on ? 'errors' : 'all' })}
+          testId="filter-errors"
+        />
+        <TextField
+          value={query}
+          onChange={setQuery}
+          placeholder="Search the trace"
+          ariaLabel="Search the trace"
+          testId="trace-search"
+          className="grow"
+        />
+        <Button
+          secondary
+          disabled={firstError === undefined}
+          onClick={() => firstError !== undefined && jumpTo(firstError)}
+          testId="jump-first-error"
+        >
           Jump to first error
         </Button>
         <span className="muted" data-testid="trace-count">
-          {visible.length === trace.items.length ? `${trace.items.length} items` : `${visible.length} of ${trace.items.length} items`}
+          {visible.length === trace.items.length
+            ? `${trace.items.length} items`
+            : `${visible.length} of ${trace.items.length} items`}
         </span>
       </div>
       <VirtualList

@@ -34,14 +34,31 @@ export function TokenLine({ attempt }: { attempt: AttemptSnapshot }): ReactNode 
 }
 
 /** `resolvable`: the board decided this card offers Resolve with agent (see offersResolve). */
-export function AttemptCard({ attempt, now, resolvable = false }: { attempt: AttemptSnapshot; now: number; resolvable?: boolean }): ReactNode {
+export function AttemptCard({
+  attempt,
+  now,
+  resolvable = false,
+}: {
+  attempt: AttemptSnapshot;
+  now: number;
+  resolvable?: boolean;
+}): ReactNode {
   const store = usePanel();
   const actions = useActions();
   const trace = store.trace(attempt.id);
   return (
-    <article className={`card${attempt.pending ? ' card-needs-you' : ''}`} data-testid={`card-${attempt.id}`} aria-label={`Attempt ${attempt.index}`}>
+    <article
+      className={`card${attempt.pending ? ' card-needs-you' : ''}`}
+      data-testid={`card-${attempt.id}`}
+      aria-label={`Attempt ${attempt.index}`}
+    >
       <header className="card-head">
-        <button type="button" className="link card-title" onClick={() => store.showAttempt(attempt.id)} title="Open the trace of this attempt">
+        <button
+          type="button"
+          className="link card-title"
+          onClick={() => store.showAttempt(attempt.id)}
+          title="Open the trace of this attempt"
+        >
           #{attempt.index}
         </button>
         <PhaseBadge attempt={attempt} />
@@ -79,7 +96,11 @@ export function AttemptCard({ attempt, now, resolvable = false }: { attempt: Att
           </Button>
         ) : null}
         {resolvable ? <ResolveButton attempt={attempt} secondary /> : null}
-        <Button secondary onClick={() => void actions.openDiff([attempt.id])} title="Open this attempt's changes in the diff editor">
+        <Button
+          secondary
+          onClick={() => void actions.openDiff([attempt.id])}
+          title="Open this attempt's changes in the diff editor"
+        >
           Diff
         </Button>
       </footer>

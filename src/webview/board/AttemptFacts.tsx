@@ -17,7 +17,9 @@ export function ChecksLine({ attempt, lines = 2 }: { attempt: AttemptSnapshot; l
         {c.state === 'running' ? `running ${cmd}…` : `${cmd} ${c.state}`}
         {c.durationMs !== null && c.state !== 'running' ? ` (${formatDuration(c.durationMs)})` : ''}
       </span>
-      {c.state === 'failed' && c.summary.length ? <pre className="failure-lines">{c.summary.slice(0, lines).join('\n')}</pre> : null}
+      {c.state === 'failed' && c.summary.length ? (
+        <pre className="failure-lines">{c.summary.slice(0, lines).join('\n')}</pre>
+      ) : null}
     </div>
   );
 }
@@ -64,11 +66,23 @@ export function Flags({ attempt }: { attempt: AttemptSnapshot }): ReactNode {
       );
     }
   }
-  if (attempt.landed) flags.push(<span key="landed" className="flag passed">landed {attempt.landed.commit.slice(0, 8)}</span>);
-  if (attempt.archived) flags.push(<span key="arch" className="flag muted">archived</span>);
+  if (attempt.landed)
+    flags.push(
+      <span key="landed" className="flag passed">
+        landed {attempt.landed.commit.slice(0, 8)}
+      </span>,
+    );
+  if (attempt.archived)
+    flags.push(
+      <span key="arch" className="flag muted">
+        archived
+      </span>,
+    );
   const c = attempt.conflicts;
   if (c && (c.withBase || c.withAttempts.length)) {
-    const what = [c.withBase ? 'base' : null, ...c.withAttempts.map((a) => `#${a.split('-').pop() ?? a}`)].filter(Boolean).join(', ');
+    const what = [c.withBase ? 'base' : null, ...c.withAttempts.map((a) => `#${a.split('-').pop() ?? a}`)]
+      .filter(Boolean)
+      .join(', ');
     flags.push(
       <span key="conf" className="flag error-text" title={c.files.join('\n')}>
         conflicts with {what}

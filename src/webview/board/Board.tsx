@@ -23,7 +23,8 @@ export function Board(): ReactNode {
   if (!snapshot) return <p className="empty">Waiting for the Quartet supervisor…</p>;
   // Archived tasks live in the tree's history; the board is for work still to decide on (or just landed).
   const tasks = snapshot.tasks.filter((t) => t.state !== 'archived');
-  if (tasks.length === 0) return <p className="empty">No tasks yet. Start one with “Quartet: New Task” or the New Task tab.</p>;
+  if (tasks.length === 0)
+    return <p className="empty">No tasks yet. Start one with “Quartet: New Task” or the New Task tab.</p>;
   // Stable sort: tasks that need you first, the rest in the supervisor's order.
   const ordered = [...tasks].sort((a, b) => Number(waiting(b) > 0) - Number(waiting(a) > 0));
   return (
@@ -34,10 +35,15 @@ export function Board(): ReactNode {
             <h2 title={task.prompt}>{clipLine(task.title, 120)}</h2>
             {task.state === 'landed' ? <span className="flag passed">landed</span> : null}
             <span className="muted">
-              {task.attempts.length} attempt{task.attempts.length === 1 ? '' : 's'} · from {clipLine(task.baseRef, 40)} · {formatClock(task.createdAt)}
+              {task.attempts.length} attempt{task.attempts.length === 1 ? '' : 's'} · from {clipLine(task.baseRef, 40)}{' '}
+              · {formatClock(task.createdAt)}
             </span>
             {task.attempts.length >= 2 ? (
-              <Button secondary onClick={() => store.compare(task.attempts.map((a) => a.id))} testId={`compare-${task.id}`}>
+              <Button
+                secondary
+                onClick={() => store.compare(task.attempts.map((a) => a.id))}
+                testId={`compare-${task.id}`}
+              >
                 Compare
               </Button>
             ) : null}
@@ -48,7 +54,9 @@ export function Board(): ReactNode {
             <p className={`early-stop ${task.earlyStop.kind}`} data-testid={`early-stop-${task.id}`}>
               {task.earlyStop.kind === 'race' ? 'Race: ' : 'Budget: '}
               {task.earlyStop.message}
-              {task.earlyStop.savedTokens !== null ? ` · saved ≈ ${formatTokens(task.earlyStop.savedTokens)} tokens (estimate: the winner's spend they did not repeat)` : ''}
+              {task.earlyStop.savedTokens !== null
+                ? ` · saved ≈ ${formatTokens(task.earlyStop.savedTokens)} tokens (estimate: the winner's spend they did not repeat)`
+                : ''}
             </p>
           ) : null}
           <LandingPanel task={task} />

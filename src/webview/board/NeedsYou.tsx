@@ -19,7 +19,11 @@ function RequestDetails({ pending }: { pending: PendingQuestion }): ReactNode {
       {pending.command ? (
         <>
           <dt>Command</dt>
-          <dd><pre className="needs-you-code" data-testid="pending-command">{pending.command}</pre></dd>
+          <dd>
+            <pre className="needs-you-code" data-testid="pending-command">
+              {pending.command}
+            </pre>
+          </dd>
         </>
       ) : null}
       {pending.kind === 'fileChange' ? (
@@ -29,7 +33,9 @@ function RequestDetails({ pending }: { pending: PendingQuestion }): ReactNode {
             {pending.paths?.length ? (
               <ul className="needs-you-paths" data-testid="pending-paths">
                 {pending.paths.map((p) => (
-                  <li key={p}><code>{p}</code></li>
+                  <li key={p}>
+                    <code>{p}</code>
+                  </li>
                 ))}
               </ul>
             ) : (
@@ -41,13 +47,17 @@ function RequestDetails({ pending }: { pending: PendingQuestion }): ReactNode {
       {pending.grantRoot ? (
         <>
           <dt>Write access under</dt>
-          <dd><code>{pending.grantRoot}</code></dd>
+          <dd>
+            <code>{pending.grantRoot}</code>
+          </dd>
         </>
       ) : null}
       {pending.permissions ? (
         <>
           <dt>Permissions</dt>
-          <dd><pre className="needs-you-code">{pending.permissions}</pre></dd>
+          <dd>
+            <pre className="needs-you-code">{pending.permissions}</pre>
+          </dd>
         </>
       ) : null}
       {pending.reason ? (
@@ -59,7 +69,9 @@ function RequestDetails({ pending }: { pending: PendingQuestion }): ReactNode {
       {pending.cwd ? (
         <>
           <dt>Cwd</dt>
-          <dd><code data-testid="pending-cwd">{pending.cwd}</code></dd>
+          <dd>
+            <code data-testid="pending-cwd">{pending.cwd}</code>
+          </dd>
         </>
       ) : null}
     </dl>
@@ -79,13 +91,26 @@ export function NeedsYou({ attempt, pending }: { attempt: AttemptSnapshot; pendi
     if (ok) setText('');
   };
   return (
-    <div className="needs-you" role="group" aria-label={`Attempt ${attempt.index} needs you`} data-testid={`needs-you-${attempt.id}`}>
+    <div
+      className="needs-you"
+      role="group"
+      aria-label={`Attempt ${attempt.index} needs you`}
+      data-testid={`needs-you-${attempt.id}`}
+    >
       <div className="needs-you-head">
         <Badge className="needs-you-badge">needs you</Badge>
         <span>{KIND_LABEL[pending.kind]}</span>
       </div>
-      {pending.questions?.[0]?.question === pending.summary ? null : <div className="needs-you-summary">{pending.summary}</div>}
-      {question ? pending.reason ? <div className="muted">{pending.reason}</div> : null : <RequestDetails pending={pending} />}
+      {pending.questions?.[0]?.question === pending.summary ? null : (
+        <div className="needs-you-summary">{pending.summary}</div>
+      )}
+      {question ? (
+        pending.reason ? (
+          <div className="muted">{pending.reason}</div>
+        ) : null
+      ) : (
+        <RequestDetails pending={pending} />
+      )}
       {pending.questions?.map((q) => (
         <div key={q.id} className="needs-you-question">
           <div>{q.question}</div>
@@ -107,7 +132,11 @@ export function NeedsYou({ attempt, pending }: { attempt: AttemptSnapshot; pendi
         className="grow"
       />
       <div className="row">
-        <Button onClick={() => void send('accept')} disabled={busy || (question && !text.trim())} testId={`accept-${attempt.id}`}>
+        <Button
+          onClick={() => void send('accept')}
+          disabled={busy || (question && !text.trim())}
+          testId={`accept-${attempt.id}`}
+        >
           {question ? 'Send answer' : 'Accept once'}
         </Button>
         {forAttempt ? (

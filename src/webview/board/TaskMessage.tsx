@@ -12,7 +12,12 @@ export function TaskMessageToggle(props: { task: TaskSnapshot; open: boolean; on
   const ready = props.task.attempts.filter((a) => !followUpBlocker(a, props.task.state === 'landed')).length;
   if (ready === 0 && !props.open) return null;
   return (
-    <Button secondary onClick={props.onToggle} testId={`message-all-${props.task.id}`} title="Send one follow-up message to every attempt that has ended">
+    <Button
+      secondary
+      onClick={props.onToggle}
+      testId={`message-all-${props.task.id}`}
+      title="Send one follow-up message to every attempt that has ended"
+    >
       {props.open ? 'Close message' : `Message ${ready === 1 ? '1 attempt' : `all ${ready}`}…`}
     </Button>
   );

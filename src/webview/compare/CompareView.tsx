@@ -13,7 +13,17 @@ import { SafeMarkdown } from '../ui/SafeMarkdown';
 import { useActions, useNow, usePanel } from '../usePanel';
 import { VerdictPanel } from './VerdictPanel';
 
-function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; now: number; picked: boolean; onPick(on: boolean): void }): ReactNode {
+function Column({
+  attempt,
+  now,
+  picked,
+  onPick,
+}: {
+  attempt: AttemptSnapshot;
+  now: number;
+  picked: boolean;
+  onPick(on: boolean): void;
+}): ReactNode {
   const store = usePanel();
   const actions = useActions();
   const trace = store.trace(attempt.id);
@@ -35,7 +45,8 @@ function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; no
         <dd>{formatDuration(elapsedMs(attempt.startedAt, attempt.endedAt, now))}</dd>
         <dt>tokens</dt>
         <dd>
-          {formatTokens(attempt.tokens.input)} in ({formatTokens(attempt.tokens.cachedInput)} cached) · {formatTokens(attempt.tokens.output)} out
+          {formatTokens(attempt.tokens.input)} in ({formatTokens(attempt.tokens.cachedInput)} cached) ·{' '}
+          {formatTokens(attempt.tokens.output)} out
         </dd>
         <dt>cost</dt>
         <dd>{cost.free ? '$0 (demo model)' : `≈ ${formatUsd(cost.usd)} est.`}</dd>
@@ -57,7 +68,13 @@ function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; no
           </>
         ) : null}
         <dt>failures</dt>
-        <dd>{summary ? (summary.failures[0] ? `${summary.failureCount}; first: ${clipLine(summary.failures[0].title, 60)}` : 'none') : '…'}</dd>
+        <dd>
+          {summary
+            ? summary.failures[0]
+              ? `${summary.failureCount}; first: ${clipLine(summary.failures[0].title, 60)}`
+              : 'none'
+            : '…'}
+        </dd>
       </dl>
       {summary?.diffstat.files.length ? (
         <ul className="diffstat">
@@ -69,7 +86,11 @@ function Column({ attempt, now, picked, onPick }: { attempt: AttemptSnapshot; no
         </ul>
       ) : null}
       <h3>Final message</h3>
-      {summary?.finalMessage ? <SafeMarkdown text={summary.finalMessage} onOpenLink={actions.openLink} /> : <p className="muted">{summary ? 'none' : 'loading…'}</p>}
+      {summary?.finalMessage ? (
+        <SafeMarkdown text={summary.finalMessage} onOpenLink={actions.openLink} />
+      ) : (
+        <p className="muted">{summary ? 'none' : 'loading…'}</p>
+      )}
     </article>
   );
 }
@@ -81,9 +102,11 @@ export function CompareView(): ReactNode {
   const [picked, setPicked] = useState<string[]>([]);
   const attempts = store.view.compareIds.map((id) => store.findAttempt(id)).filter((x) => x !== null);
   const task = attempts[0]?.task;
-  if (!task || attempts.length < 2) return <p className="empty">Pick “Compare” on a task with at least two attempts.</p>;
+  if (!task || attempts.length < 2)
+    return <p className="empty">Pick “Compare” on a task with at least two attempts.</p>;
   const shown = attempts.filter((a) => a.task.id === task.id).map((a) => a.attempt);
-  const pick = (id: string, on: boolean): void => setPicked((p) => (on ? [...p.filter((x) => x !== id), id].slice(-2) : p.filter((x) => x !== id)));
+  const pick = (id: string, on: boolean): void =>
+    setPicked((p) => (on ? [...p.filter((x) => x !== id), id].slice(-2) : p.filter((x) => x !== id)));
   const toggle = (id: string, on: boolean): void => {
     const ids = on ? [...store.view.compareIds, id] : store.view.compareIds.filter((x) => x !== id);
     if (ids.length >= 2 && ids.length <= 4) store.compare(ids);
@@ -93,9 +116,19 @@ export function CompareView(): ReactNode {
       <header className="row">
         <h2 className="grow">{clipLine(task.title, 100)}</h2>
         {task.attempts.map((a) => (
-          <Checkbox key={a.id} label={`#${a.index}`} checked={store.view.compareIds.includes(a.id)} onChange={(on) => toggle(a.id, on)} />
+          <Checkbox
+            key={a.id}
+            label={`#${a.index}`}
+            checked={store.view.compareIds.includes(a.id)}
+            onChange={(on) => toggle(a.id, on)}
+          />
         ))}
-        <Button onClick={() => void actions.openDiff(picked)} disabled={picked.length !== 2} testId="open-diff-two" title="Pick two attempts to diff">
+        <Button
+          onClick={() => void actions.openDiff(picked)}
+          disabled={picked.length !== 2}
+          testId="open-diff-two"
+          title="Pick two attempts to diff"
+        >
           Open diff of these two
         </Button>
       </header>

@@ -1,10 +1,21 @@
 // The verdict above Compare: confidence, why each attempt ranks where it does, and the cross-test matrix cell by cell.
 
 import type { ReactNode } from 'react';
-import type { AttemptReviewView, AttemptSnapshot, CrossTestCellView, ReviewCitation, TaskSnapshot } from '../../shared/model';
+import type {
+  AttemptReviewView,
+  AttemptSnapshot,
+  CrossTestCellView,
+  ReviewCitation,
+  TaskSnapshot,
+} from '../../shared/model';
 import { useActions } from '../usePanel';
 
-const CONFIDENCE: Record<string, string> = { clear: 'clear winner', close: 'close call', none: 'no good attempt', waiting: 'judging…' };
+const CONFIDENCE: Record<string, string> = {
+  clear: 'clear winner',
+  close: 'close call',
+  none: 'no good attempt',
+  waiting: 'judging…',
+};
 
 function cellText(c: CrossTestCellView): string {
   const counts = c.total !== null ? ` ${c.passed}/${c.total}` : '';
@@ -19,7 +30,8 @@ function cellTitle(c: CrossTestCellView, tests: string, code: string): string {
 /** Rows: the attempts whose tests ran; columns: the code they ran against (the diagonal is their own checks). */
 function Matrix({ attempts, cells }: { attempts: AttemptSnapshot[]; cells: CrossTestCellView[] }): ReactNode {
   const authors = attempts.filter((a) => cells.some((c) => c.tests === a.id));
-  if (!authors.length) return <p className="muted">No attempt added or changed tests, so there was nothing to cross-run.</p>;
+  if (!authors.length)
+    return <p className="muted">No attempt added or changed tests, so there was nothing to cross-run.</p>;
   const num = (a: AttemptSnapshot): string => `#${a.index}`;
   return (
     <table className="matrix" data-testid="verdict-matrix">
@@ -38,14 +50,26 @@ function Matrix({ attempts, cells }: { attempts: AttemptSnapshot[]; cells: Cross
           <tr key={t.id}>
             <th scope="row">{num(t)}</th>
             {attempts.map((code) => {
-              if (code.id === t.id) return <td key={code.id} className="muted">own: {t.checks?.state ?? '—'}</td>;
+              if (code.id === t.id)
+                return (
+                  <td key={code.id} className="muted">
+                    own: {t.checks?.state ?? '—'}
+                  </td>
+                );
               const c = cells.find((x) => x.tests === t.id && x.code === code.id);
               return c ? (
-                <td key={code.id} className={c.ok ? 'pass' : 'fail'} title={cellTitle(c, num(t), num(code))} data-testid={`cell-${t.index}-${code.index}`}>
+                <td
+                  key={code.id}
+                  className={c.ok ? 'pass' : 'fail'}
+                  title={cellTitle(c, num(t), num(code))}
+                  data-testid={`cell-${t.index}-${code.index}`}
+                >
                   {cellText(c)}
                 </td>
               ) : (
-                <td key={code.id} className="muted">—</td>
+                <td key={code.id} className="muted">
+                  —
+                </td>
               );
             })}
           </tr>
@@ -62,7 +86,12 @@ function Cite({ attemptId, cite }: { attemptId: string; cite: ReviewCitation | n
   return (
     <>
       {' '}
-      <button type="button" className="link cite" title={cite.text} onClick={() => void actions.openDiff([attemptId], { file: cite.file, line: cite.line })}>
+      <button
+        type="button"
+        className="link cite"
+        title={cite.text}
+        onClick={() => void actions.openDiff([attemptId], { file: cite.file, line: cite.line })}
+      >
         {cite.file}:{cite.line}
       </button>
     </>
@@ -71,9 +100,19 @@ function Cite({ attemptId, cite }: { attemptId: string; cite: ReviewCitation | n
 
 const SEVERITY_ORDER = ['blocker', 'risk', 'unrelated', 'nit'];
 
-function ReviewColumn({ attempt, review }: { attempt: AttemptSnapshot; review: AttemptReviewView | undefined }): ReactNode {
+function ReviewColumn({
+  attempt,
+  review,
+}: {
+  attempt: AttemptSnapshot;
+  review: AttemptReviewView | undefined;
+}): ReactNode {
   return (
-    <article className="review-col" data-testid={`review-${attempt.index}`} aria-label={`Review of attempt ${attempt.index}`}>
+    <article
+      className="review-col"
+      data-testid={`review-${attempt.index}`}
+      aria-label={`Review of attempt ${attempt.index}`}
+    >
       <h4>#{attempt.index}</h4>
       {!review ? (
         <p className="muted">not reviewed</p>
@@ -103,7 +142,9 @@ function ReviewColumn({ attempt, review }: { attempt: AttemptSnapshot; review: A
                 ))}
             </ul>
           )}
-          {review.uncited > 0 ? <p className="muted">{review.uncited} citation(s) pointed at no line of the diff and were dropped</p> : null}
+          {review.uncited > 0 ? (
+            <p className="muted">{review.uncited} citation(s) pointed at no line of the diff and were dropped</p>
+          ) : null}
         </>
       )}
     </article>
@@ -124,12 +165,12 @@ function Reviews({ attempts, reviews }: { attempts: AttemptSnapshot[]; reviews: 
 export function VerdictPanel({ task }: { task: TaskSnapshot }): ReactNode {
   const v = task.verdict;
   if (!v) return null;
-  const judged = task.attempts.filter((a) => v.entries.some((e) => e.attemptId === a.id) || v.matrix.some((c) => c.code === a.id));
+  const judged = task.attempts.filter(
+    (a) => v.entries.some((e) => e.attemptId === a.id) || v.matrix.some((c) => c.code === a.id),
+  );
   return (
     <section className="verdict" data-testid="verdict" aria-label="Verdict">
-      <h3>
-        Verdict: {v.state === 'done' ? v.headline : CONFIDENCE[v.confidence] ?? v.confidence}
-      </h3>
+      <h3>Verdict: {v.state === 'done' ? v.headline : (CONFIDENCE[v.confidence] ?? v.confidence)}</h3>
       <ul className="verdict-lines">
         {v.entries.map((e) => (
           <li key={e.attemptId} data-testid={`verdict-line-${e.attemptId}`}>

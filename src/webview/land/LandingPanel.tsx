@@ -3,7 +3,15 @@
 import type { ReactNode } from 'react';
 import type { LandProgress, LandPullRequest, TaskSnapshot } from '../../shared/model';
 import { canResolve } from '../../shared/attemptActions';
-import { fixTurnsText, landHeadline, landStatusClass, landStatusLabel, prChecksText, prReviewsText, visibleSteps } from '../../shared/landView';
+import {
+  fixTurnsText,
+  landHeadline,
+  landStatusClass,
+  landStatusLabel,
+  prChecksText,
+  prReviewsText,
+  visibleSteps,
+} from '../../shared/landView';
 import { isOpenableUrl } from '../../shared/protocolGuards';
 import { useActions } from '../usePanel';
 import { ResolveButton } from './ResolveButton';
@@ -15,13 +23,22 @@ function PullRequestFacts({ pr }: { pr: LandPullRequest }): ReactNode {
   return (
     <div className="row pr-facts" data-testid="landing-pr">
       {isOpenableUrl(pr.url) ? (
-        <button type="button" className="link" title={pr.url} onClick={() => actions.openLink(pr.url)} data-testid="landing-pr-link">
+        <button
+          type="button"
+          className="link"
+          title={pr.url}
+          onClick={() => actions.openLink(pr.url)}
+          data-testid="landing-pr-link"
+        >
           Pull request #{pr.number}
         </button>
       ) : (
         <span>Pull request #{pr.number}</span>
       )}
-      <span className={`flag ${pr.state === 'merged' ? 'passed' : pr.state === 'closed' ? 'error-text' : ''}`} data-testid="landing-pr-state">
+      <span
+        className={`flag ${pr.state === 'merged' ? 'passed' : pr.state === 'closed' ? 'error-text' : ''}`}
+        data-testid="landing-pr-state"
+      >
         {pr.state}
       </span>
       <span className={checksClass} data-testid="landing-pr-checks">
@@ -56,7 +73,11 @@ export function LandingPanel({ task }: { task: TaskSnapshot }): ReactNode {
   if (!l) return null;
   const attempt = task.attempts.find((a) => a.id === l.attemptId) ?? null;
   return (
-    <section className={`landing landing-${l.status}`} data-testid={`landing-${task.id}`} aria-label={`Land of ${task.title}`}>
+    <section
+      className={`landing landing-${l.status}`}
+      data-testid={`landing-${task.id}`}
+      aria-label={`Land of ${task.title}`}
+    >
       <div className="row">
         <strong className="grow" data-testid="landing-headline">
           {landHeadline(l, task, attempt?.index ?? null)}
@@ -69,11 +90,16 @@ export function LandingPanel({ task }: { task: TaskSnapshot }): ReactNode {
       {/* While it runs, the steps tell the story; the message is the outcome. */}
       {l.message && l.status !== 'running' ? <div className="landing-message">{l.message}</div> : null}
       {l.pr ? <PullRequestFacts pr={l.pr} /> : null}
-      {l.status === 'conflict' && l.conflictFiles.length ? <div className="error-text">Conflicting files: {l.conflictFiles.join(', ')}</div> : null}
+      {l.status === 'conflict' && l.conflictFiles.length ? (
+        <div className="error-text">Conflicting files: {l.conflictFiles.join(', ')}</div>
+      ) : null}
       {attempt && l.status === 'conflict' && canResolve(attempt, task.state === 'landed') ? (
         <div className="row">
           <ResolveButton attempt={attempt} />
-          <span className="muted">Merges {task.baseRef} into attempt #{attempt.index}'s worktree; its agent resolves the conflicts, then Quartet lands it.</span>
+          <span className="muted">
+            Merges {task.baseRef} into attempt #{attempt.index}'s worktree; its agent resolves the conflicts, then
+            Quartet lands it.
+          </span>
         </div>
       ) : null}
       {l.steps.length ? <LandSteps steps={visibleSteps(l)} /> : null}

@@ -5,7 +5,13 @@ import type { AttemptSnapshot } from '../../shared/model';
 import { Button } from '../ui/elements';
 import { useActions } from '../usePanel';
 
-export function ResolveButton({ attempt, secondary = false }: { attempt: Pick<AttemptSnapshot, 'id' | 'index'>; secondary?: boolean }): ReactNode {
+export function ResolveButton({
+  attempt,
+  secondary = false,
+}: {
+  attempt: Pick<AttemptSnapshot, 'id' | 'index'>;
+  secondary?: boolean;
+}): ReactNode {
   const actions = useActions();
   return (
     <Button
@@ -18,4 +24,3 @@ export function ResolveButton({ attempt, secondary = false }: { attempt: Pick<At
     </Button>
   );
 }
-

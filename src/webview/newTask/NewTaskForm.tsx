@@ -2,7 +2,13 @@
 
 import { useEffect, useState, type ReactNode } from 'react';
 import { MAX_ATTEMPTS } from '../../shared/launchLimits';
-import { newTaskProblems, parseTokenBudget, titleFromPrompt, type NewTaskDefaults, type NewTaskInput } from '../../shared/newTaskForm';
+import {
+  newTaskProblems,
+  parseTokenBudget,
+  titleFromPrompt,
+  type NewTaskDefaults,
+  type NewTaskInput,
+} from '../../shared/newTaskForm';
 import type { NewTaskDraft } from '../panelStore';
 import { Button, SingleSelect, TextArea, TextField } from '../ui/elements';
 import { isSubmitKey } from '../ui/MessageBox';
@@ -59,7 +65,10 @@ export function NewTaskForm(): ReactNode {
     store.setView({ view: 'board' });
   };
   const attempts = draft.attempts || String(defaults.attempts);
-  const branches = defaults.currentBranch && !defaults.branches.includes(defaults.currentBranch) ? [defaults.currentBranch, ...defaults.branches] : defaults.branches;
+  const branches =
+    defaults.currentBranch && !defaults.branches.includes(defaults.currentBranch)
+      ? [defaults.currentBranch, ...defaults.branches]
+      : defaults.branches;
   return (
     <form
       className="new-task"
@@ -117,7 +126,13 @@ export function NewTaskForm(): ReactNode {
         </label>
         <label className="field">
           <span>Model</span>
-          <TextField value={draft.model} placeholder={defaults.model ?? 'default'} onChange={(model) => edit({ model })} ariaLabel="Model" testId="new-task-model" />
+          <TextField
+            value={draft.model}
+            placeholder={defaults.model ?? 'default'}
+            onChange={(model) => edit({ model })}
+            ariaLabel="Model"
+            testId="new-task-model"
+          />
         </label>
         <label className="field">
           <span>Token budget per attempt</span>

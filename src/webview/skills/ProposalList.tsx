@@ -17,7 +17,11 @@ function Evidence({ reviewId, item }: { reviewId: string; item: EvidenceView }):
   return (
     <li className="evidence" data-testid={`evidence-${item.id}`}>
       <div>
-        <strong>{item.id}</strong> <span className="muted">{item.kind.replace(/_/g, ' ')} ×{item.count}</span> {clipLine(item.title, 200)}
+        <strong>{item.id}</strong>{' '}
+        <span className="muted">
+          {item.kind.replace(/_/g, ' ')} ×{item.count}
+        </span>{' '}
+        {clipLine(item.title, 200)}
       </div>
       {item.samples.slice(0, 2).map((s, i) => (
         <pre key={i} className="output evidence-sample">
@@ -27,7 +31,14 @@ function Evidence({ reviewId, item }: { reviewId: string; item: EvidenceView }):
       <div className="row evidence-refs">
         {item.refs.map((r, i) =>
           r.openable ? (
-            <button key={i} type="button" className="link" data-testid={`evidence-ref-${item.id}-${i}`} onClick={() => void actions.openEvidence(reviewId, item.id, i)} title="Open where this came from">
+            <button
+              key={i}
+              type="button"
+              className="link"
+              data-testid={`evidence-ref-${item.id}-${i}`}
+              onClick={() => void actions.openEvidence(reviewId, item.id, i)}
+              title="Open where this came from"
+            >
               {refLabel(r)}
             </button>
           ) : (
@@ -69,7 +80,12 @@ function Proposal({ review, p }: { review: DistillReviewView; p: ProposalView })
       </ul>
       {p.state === 'accepted' ? null : (
         <div className="row">
-          <Button onClick={() => void decide('accept')} disabled={busy} testId={`proposal-accept-${p.id}`} title="Write it on the review's skills branch; new attempts get it at once">
+          <Button
+            onClick={() => void decide('accept')}
+            disabled={busy}
+            testId={`proposal-accept-${p.id}`}
+            title="Write it on the review's skills branch; new attempts get it at once"
+          >
             Accept
           </Button>
           {p.state === 'pending' ? (
@@ -77,7 +93,13 @@ function Proposal({ review, p }: { review: DistillReviewView; p: ProposalView })
               Reject
             </Button>
           ) : null}
-          <Button secondary onClick={() => void actions.editProposal(review.id, p.id)} disabled={busy} testId={`proposal-edit-${p.id}`} title="Open the proposal as an editable diff; Accept writes the edited text">
+          <Button
+            secondary
+            onClick={() => void actions.editProposal(review.id, p.id)}
+            disabled={busy}
+            testId={`proposal-edit-${p.id}`}
+            title="Open the proposal as an editable diff; Accept writes the edited text"
+          >
             Edit
           </Button>
         </div>
@@ -87,7 +109,12 @@ function Proposal({ review, p }: { review: DistillReviewView; p: ProposalView })
 }
 
 export function ProposalList({ review }: { review: DistillReviewView | null }): ReactNode {
-  if (!review) return <p className="muted">No distill review yet. Run “Quartet: Distill Skills” to get proposals from the attempts’ history.</p>;
+  if (!review)
+    return (
+      <p className="muted">
+        No distill review yet. Run “Quartet: Distill Skills” to get proposals from the attempts’ history.
+      </p>
+    );
   return (
     <div data-testid="proposal-list">
       <p className="muted">

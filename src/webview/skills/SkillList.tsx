@@ -21,7 +21,14 @@ export function skillRows(skills: readonly CatalogSkill[], outcomes: readonly Sk
   const rows = names.map((name) => {
     const skill = skills.find((s) => s.name === name) ?? null;
     const mine = outcomes.filter((o) => o.name === name);
-    return { name, skill, outcomes: [...mine.filter((o) => o.version === skill?.version), ...mine.filter((o) => o.version !== skill?.version)] };
+    return {
+      name,
+      skill,
+      outcomes: [
+        ...mine.filter((o) => o.version === skill?.version),
+        ...mine.filter((o) => o.version !== skill?.version),
+      ],
+    };
   });
   const rank = (r: Row): number => (r.skill ? RANK[r.skill.source] : 3);
   return rows.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
@@ -35,11 +42,18 @@ function Attempts({ outcomes }: { outcomes: SkillOutcome[] }): ReactNode {
     <ul className="skill-attempts">
       {list.map((a) => (
         <li key={`${a.attemptId}@${a.version}`} data-testid={`skill-attempt-${a.attemptId}`}>
-          <button type="button" className="link" onClick={() => store.showAttempt(a.attemptId)} title="Open this attempt">
+          <button
+            type="button"
+            className="link"
+            onClick={() => store.showAttempt(a.attemptId)}
+            title="Open this attempt"
+          >
             {clipLine(a.taskTitle, 60)} #{a.index}
           </button>{' '}
           <span className={`phase phase-${a.phase}`}>{a.phase}</span>
-          {a.checks ? <span className={a.checks === 'passed' ? 'passed' : 'error-text'}> checks {a.checks}</span> : null}
+          {a.checks ? (
+            <span className={a.checks === 'passed' ? 'passed' : 'error-text'}> checks {a.checks}</span>
+          ) : null}
           {a.reworked ? <span className="muted"> · reworked</span> : null}
           {a.landed ? <span className="passed"> · landed</span> : null}
           <span className="muted">
@@ -59,10 +73,18 @@ function SkillRow({ row }: { row: Row }): ReactNode {
   return (
     <li className="skill" data-testid={`skill-${row.name}`}>
       <div className="row">
-        <button type="button" className="link skill-name" onClick={() => setOpen(!open)} aria-expanded={open} data-testid={`skill-toggle-${row.name}`}>
+        <button
+          type="button"
+          className="link skill-name"
+          onClick={() => setOpen(!open)}
+          aria-expanded={open}
+          data-testid={`skill-toggle-${row.name}`}
+        >
           {open ? '▾' : '▸'} {row.name}
         </button>
-        <span className={`flag source-${row.skill?.source ?? 'gone'}`}>{row.skill ? row.skill.source : 'no longer offered'}</span>
+        <span className={`flag source-${row.skill?.source ?? 'gone'}`}>
+          {row.skill ? row.skill.source : 'no longer offered'}
+        </span>
         {row.skill?.branch ? <span className="muted path">{row.skill.branch}</span> : null}
         {row.skill ? <span className="muted">version {row.skill.version}</span> : null}
       </div>
@@ -78,14 +100,24 @@ function SkillRow({ row }: { row: Row }): ReactNode {
             {formatOutcome(current.without)}
           </div>
         ) : null}
-        {older.length ? <div className="muted">earlier versions: {older.map((o) => `${o.version} (${o.with.attempts})`).join(', ')}</div> : null}
+        {older.length ? (
+          <div className="muted">
+            earlier versions: {older.map((o) => `${o.version} (${o.with.attempts})`).join(', ')}
+          </div>
+        ) : null}
       </div>
       {open ? <Attempts outcomes={row.outcomes} /> : null}
     </li>
   );
 }
 
-export function SkillList({ skills, outcomes }: { skills: readonly CatalogSkill[]; outcomes: readonly SkillOutcome[] }): ReactNode {
+export function SkillList({
+  skills,
+  outcomes,
+}: {
+  skills: readonly CatalogSkill[];
+  outcomes: readonly SkillOutcome[];
+}): ReactNode {
   const rows = skillRows(skills, outcomes);
   if (!rows.length) return <p className="empty">No skills yet.</p>;
   return (

@@ -11,7 +11,12 @@ import { SkillList } from './SkillList';
 /** Changes only when something outcomes count changes (not on every token update), so the view re-asks rarely. */
 export function outcomeKey(snapshot: Snapshot | null): string {
   return (snapshot?.tasks ?? [])
-    .flatMap((t) => t.attempts.map((a) => `${a.id}:${a.phase}:${a.checks?.state ?? ''}:${a.landed ? 1 : 0}:${a.archived ? 1 : 0}:${(a.skills ?? []).length}`))
+    .flatMap((t) =>
+      t.attempts.map(
+        (a) =>
+          `${a.id}:${a.phase}:${a.checks?.state ?? ''}:${a.landed ? 1 : 0}:${a.archived ? 1 : 0}:${(a.skills ?? []).length}`,
+      ),
+    )
     .join('|');
 }
 
@@ -27,7 +32,12 @@ function Branches({ branches }: { branches: SkillsBranch[] }): ReactNode {
           <li key={b.branch} className="row">
             <span className="path">{b.branch}</span>
             <span className="muted">{b.skills.join(', ')}</span>
-            <Button secondary onClick={() => void actions.landSkills(b.branch)} testId={`land-${b.branch}`} title="Squash it onto the current branch, like an attempt's land">
+            <Button
+              secondary
+              onClick={() => void actions.landSkills(b.branch)}
+              testId={`land-${b.branch}`}
+              title="Squash it onto the current branch, like an attempt's land"
+            >
               Land
             </Button>
           </li>
@@ -56,8 +66,8 @@ export function SkillsView(): ReactNode {
       <section aria-label="Skills">
         <h3>Skills new attempts get{o.base ? ` (on ${o.base})` : ''}</h3>
         <p className="muted">
-          With / without compares the attempts that had a skill with the other attempts started in the same period. It is not a controlled
-          experiment: the tasks differ.
+          With / without compares the attempts that had a skill with the other attempts started in the same period. It
+          is not a controlled experiment: the tasks differ.
         </p>
         <SkillList skills={o.skills} outcomes={o.outcomes} />
       </section>

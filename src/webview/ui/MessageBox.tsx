@@ -43,9 +43,19 @@ export function MessageBox(props: {
         void send();
       }}
     >
-      <TextArea value={text} placeholder={props.placeholder} onChange={setText} ariaLabel={props.label} rows={3} disabled={busy} testId={`${props.testId}-text`} />
+      <TextArea
+        value={text}
+        placeholder={props.placeholder}
+        onChange={setText}
+        ariaLabel={props.label}
+        rows={3}
+        disabled={busy}
+        testId={`${props.testId}-text`}
+      />
       <div className="row">
-        <span className="muted grow">Ctrl+Enter sends. The agent continues on its own thread; the result is committed and checked again.</span>
+        <span className="muted grow">
+          Ctrl+Enter sends. The agent continues on its own thread; the result is committed and checked again.
+        </span>
         <Button onClick={() => void send()} disabled={busy || !text.trim()} testId={`${props.testId}-send`}>
           {busy ? 'Sending…' : 'Send'}
         </Button>

@@ -18,7 +18,8 @@ function InlineView({ inline, onOpenLink }: { inline: Inline; onOpenLink: OpenLi
       return <em>{inline.text}</em>;
     case 'link':
       // Never an <a href>: a click asks the host, which checks the scheme again before opening anything.
-      if (!isOpenableUrl(inline.url)) return inline.text === inline.url ? inline.text : `${inline.text} (${inline.url})`;
+      if (!isOpenableUrl(inline.url))
+        return inline.text === inline.url ? inline.text : `${inline.text} (${inline.url})`;
       return (
         <button type="button" className="link" title={inline.url} onClick={() => onOpenLink(inline.url)}>
           {inline.text}
@@ -66,7 +67,13 @@ function BlockView({ block, onOpenLink }: { block: Block; onOpenLink: OpenLink }
   }
 }
 
-export const SafeMarkdown = memo(function SafeMarkdown({ text, onOpenLink }: { text: string; onOpenLink: OpenLink }): ReactNode {
+export const SafeMarkdown = memo(function SafeMarkdown({
+  text,
+  onOpenLink,
+}: {
+  text: string;
+  onOpenLink: OpenLink;
+}): ReactNode {
   return (
     <div className="markdown">
       {parseMarkdown(text).map((b, i) => (

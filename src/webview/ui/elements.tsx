@@ -19,7 +19,10 @@ import type { VscodeSingleSelect as SingleSelectElement } from '@vscode-elements
  * browser build, but its node build (what a bundler picks for node, as the jsdom tests are) does
  * neither; doing it here keeps the wrappers correct in both. Setting a property twice is a no-op.
  */
-function useElement<E extends HTMLElement>(props: Record<string, unknown>, event?: { type: string; handler(el: E): void }): RefObject<E | null> {
+function useElement<E extends HTMLElement>(
+  props: Record<string, unknown>,
+  event?: { type: string; handler(el: E): void },
+): RefObject<E | null> {
   const ref = useRef<E | null>(null);
   const handler = useRef(event?.handler);
   handler.current = event?.handler;
@@ -70,8 +73,16 @@ export function Badge(props: { children: ReactNode; className?: string }): React
   return <VscodeBadge className={props.className}>{props.children}</VscodeBadge>;
 }
 
-export function Checkbox(props: { label: string; checked: boolean; onChange(checked: boolean): void; testId?: string }): ReactNode {
-  const ref = useElement<CheckboxElement>({ label: props.label, checked: props.checked }, { type: 'change', handler: (el) => props.onChange(el.checked) });
+export function Checkbox(props: {
+  label: string;
+  checked: boolean;
+  onChange(checked: boolean): void;
+  testId?: string;
+}): ReactNode {
+  const ref = useElement<CheckboxElement>(
+    { label: props.label, checked: props.checked },
+    { type: 'change', handler: (el) => props.onChange(el.checked) },
+  );
   return <VscodeCheckbox ref={ref} label={props.label} checked={props.checked} data-testid={props.testId} />;
 }
 
@@ -83,7 +94,10 @@ export function TextField(props: {
   testId?: string;
   className?: string;
 }): ReactNode {
-  const ref = useElement<TextfieldElement>({ value: props.value, placeholder: props.placeholder }, { type: 'input', handler: (el) => props.onChange(el.value) });
+  const ref = useElement<TextfieldElement>(
+    { value: props.value, placeholder: props.placeholder },
+    { type: 'input', handler: (el) => props.onChange(el.value) },
+  );
   return (
     <VscodeTextfield
       ref={ref}
@@ -107,7 +121,10 @@ export function TextArea(props: {
 }): ReactNode {
   const rows = props.rows ?? 4;
   const disabled = props.disabled ?? false;
-  const ref = useElement<TextareaElement>({ value: props.value, placeholder: props.placeholder, rows, disabled }, { type: 'input', handler: (el) => props.onChange(el.value) });
+  const ref = useElement<TextareaElement>(
+    { value: props.value, placeholder: props.placeholder, rows, disabled },
+    { type: 'input', handler: (el) => props.onChange(el.value) },
+  );
   return (
     <VscodeTextarea
       ref={ref}
@@ -123,8 +140,17 @@ export function TextArea(props: {
   );
 }
 
-export function SingleSelect(props: { value: string; options: { value: string; label: string }[]; onChange(value: string): void; ariaLabel: string; testId?: string }): ReactNode {
-  const ref = useElement<SingleSelectElement>({ value: props.value }, { type: 'change', handler: (el) => props.onChange(el.value) });
+export function SingleSelect(props: {
+  value: string;
+  options: { value: string; label: string }[];
+  onChange(value: string): void;
+  ariaLabel: string;
+  testId?: string;
+}): ReactNode {
+  const ref = useElement<SingleSelectElement>(
+    { value: props.value },
+    { type: 'change', handler: (el) => props.onChange(el.value) },
+  );
   return (
     <VscodeSingleSelect ref={ref} value={props.value} aria-label={props.ariaLabel} data-testid={props.testId}>
       {props.options.map((o) => (

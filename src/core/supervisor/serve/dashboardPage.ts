@@ -20,7 +20,14 @@ const ASSETS: Record<string, { dir: 'dist' | 'media'; type: string }> = {
 
 /** Like the webview's policy, plus `connect-src 'self'`: the page fetches and streams from this server only. */
 export function dashboardCsp(nonce: string): string {
-  return [`default-src 'none'`, `img-src 'self' data:`, `style-src 'self'`, `script-src 'nonce-${nonce}'`, `font-src 'self'`, `connect-src 'self'`].join('; ');
+  return [
+    `default-src 'none'`,
+    `img-src 'self' data:`,
+    `style-src 'self'`,
+    `script-src 'nonce-${nonce}'`,
+    `font-src 'self'`,
+    `connect-src 'self'`,
+  ].join('; ');
 }
 
 export function dashboardHtml(snapshot: Snapshot, config: DashboardConfig): string {
@@ -35,7 +42,10 @@ export function dashboardHtml(snapshot: Snapshot, config: DashboardConfig): stri
     data: { id: DASHBOARD_ELEMENT_ID, value: config },
   });
   // The theme stand-in goes first, so the panel's own rules win where both set something.
-  return html.replace('<link rel="stylesheet"', `<link rel="stylesheet" href="${DASHBOARD_PATHS.assets}dashboard-theme.css">\n<link rel="stylesheet"`);
+  return html.replace(
+    '<link rel="stylesheet"',
+    `<link rel="stylesheet" href="${DASHBOARD_PATHS.assets}dashboard-theme.css">\n<link rel="stylesheet"`,
+  );
 }
 
 /** `root`: the extension's folder (dist/ and media/ inside it). False when `name` is no asset. */
@@ -45,7 +55,12 @@ export function sendAsset(res: ServerResponse, root: string, name: string): bool
   const file = join(root, asset.dir, name);
   if (!existsSync(file)) return false;
   const body = readFileSync(file);
-  res.writeHead(200, { 'content-type': asset.type, 'content-length': body.length, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+  res.writeHead(200, {
+    'content-type': asset.type,
+    'content-length': body.length,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(body);
   return true;
 }

@@ -50,7 +50,11 @@ export class DashboardSessions {
   /** Opens a page's stream: its session id first (the page posts its messages with it), then the snapshot. */
   open(res: ServerResponse): void {
     if (this.sessions.size >= MAX_SESSIONS) {
-      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'too_many_pages', message: `over ${MAX_SESSIONS} dashboard pages are open` } }));
+      res.writeHead(503, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          error: { code: 'too_many_pages', message: `over ${MAX_SESSIONS} dashboard pages are open` },
+        }),
+      );
       return;
     }
     const id = randomBytes(16).toString('hex');
@@ -64,22 +68,32 @@ export class DashboardSessions {
   /** One message from a page. `authorized`: it carried the server's token (needed for anything that changes state). */
   async message(sessionId: string, data: unknown, authorized: boolean): Promise<MessageOutcome> {
     const session = this.sessions.get(sessionId);
-    if (!session) return { status: 404, body: { error: { code: 'no_session', message: 'no such dashboard session (reload the page)' } } };
+    if (!session)
+      return {
+        status: 404,
+        body: { error: { code: 'no_session', message: 'no such dashboard session (reload the page)' } },
+      };
     const parsed = parseWebviewMessage(data);
     if (!parsed.ok) {
-      const reply: Reply | null = parsed.id !== undefined ? { type: REPLY_TYPE, inReplyTo: parsed.id, error: { code: 'invalid', message: parsed.reason } } : null;
+      const reply: Reply | null =
+        parsed.id !== undefined
+          ? { type: REPLY_TYPE, inReplyTo: parsed.id, error: { code: 'invalid', message: parsed.reason } }
+          : null;
       return { status: 400, body: reply };
     }
     const msg: WebviewToHost = parsed.message;
     switch (msg.type) {
       case 'webview/ready':
         session.ready = true;
-        if (msg.params.protocol !== PANEL_PROTOCOL_VERSION) this.log(`dashboard: page speaks protocol ${msg.params.protocol}, server ${PANEL_PROTOCOL_VERSION}`);
+        if (msg.params.protocol !== PANEL_PROTOCOL_VERSION)
+          this.log(`dashboard: page speaks protocol ${msg.params.protocol}, server ${PANEL_PROTOCOL_VERSION}`);
         this.sendSnapshot(session);
         return { status: 204, body: null };
       case 'journal/subscription/set': {
         const known = this.knownAttempts();
-        session.journals = new Map(msg.params.attempts.filter((w) => known.has(w.attemptId)).map((w) => [w.attemptId, w.fromSeq]));
+        session.journals = new Map(
+          msg.params.attempts.filter((w) => known.has(w.attemptId)).map((w) => [w.attemptId, w.fromSeq]),
+        );
         return { status: 204, body: null };
       }
       case 'journal/resync/request':
@@ -89,7 +103,17 @@ export class DashboardSessions {
         return { status: 204, body: null };
       default:
         if (isStateChanging(msg.type) && !authorized) {
-          return { status: 401, body: { type: REPLY_TYPE, inReplyTo: msg.id, error: { code: 'refused', message: 'This dashboard is read-only: open it with the server token (#token=… in its address) to act.' } } };
+          return {
+            status: 401,
+            body: {
+              type: REPLY_TYPE,
+              inReplyTo: msg.id,
+              error: {
+                code: 'refused',
+                message: 'This dashboard is read-only: open it with the server token (#token=… in its address) to act.',
+              },
+            },
+          };
         }
         return { status: 200, body: await answerDashboardRequest(msg, this.orch) };
     }
@@ -129,7 +153,10 @@ export class DashboardSessions {
         if (!last) continue;
         const records = page.records.map(toWire).filter((r) => r !== null);
         s.journals.set(attemptId, last.seq + 1);
-        this.post(s, { type: 'journal/chunk/appended', params: { attemptId, fromSeq: from, nextSeq: last.seq + 1, records } });
+        this.post(s, {
+          type: 'journal/chunk/appended',
+          params: { attemptId, fromSeq: from, nextSeq: last.seq + 1, records },
+        });
       }
     }
   }

@@ -9,7 +9,12 @@ import { trackerTokenCredentials, type ServeConfig } from './serveConfig';
  * With a token: start (the saved retry queue and claims resume with it — no click). Without one: the usual
  * restart-if-it-was-running, which says "needs the token again" for a tracker that needs one.
  */
-export async function startHeadlessAutopilot(autopilot: AutopilotService, config: ServeConfig, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+export async function startHeadlessAutopilot(
+  autopilot: AutopilotService,
+  config: ServeConfig,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<void> {
   if (!config.trackerToken) return autopilot.resumeIfWanted();
   const needs = autopilot.snapshot({ reread: true }).credentials;
   const hosts = [...config.allowHosts, ...parseAllowedHosts(env[ALLOW_HOSTS_ENV])];

@@ -71,10 +71,20 @@ export function startHttpServe(deps: HttpServeDeps): Promise<HttpServe> {
   const { config } = deps;
   const sessions = new DashboardSessions(deps.orch, deps.log);
   const unauthorized = (res: ServerResponse): void =>
-    json(res, 401, { error: { code: 'unauthorized', message: config.authToken ? 'this request changes state: send the server token as "Authorization: Bearer <token>"' : 'this server is read-only (started without a token)' } });
+    json(res, 401, {
+      error: {
+        code: 'unauthorized',
+        message: config.authToken
+          ? 'this request changes state: send the server token as "Authorization: Bearer <token>"'
+          : 'this server is read-only (started without a token)',
+      },
+    });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!hostAllowed(req, config)) return json(res, 421, { error: { code: 'bad_host', message: 'this server answers only to a loopback host name' } });
+    if (!hostAllowed(req, config))
+      return json(res, 421, {
+        error: { code: 'bad_host', message: 'this server answers only to a loopback host name' },
+      });
     const url = new URL(req.url ?? '/', 'http://quartet');
     const method = req.method ?? 'GET';
     const authorized = presentsToken(req, config.authToken);
@@ -85,9 +95,15 @@ export function startHttpServe(deps: HttpServeDeps): Promise<HttpServe> {
       return;
     }
     if (url.pathname === '/' || url.pathname === '/index.html') {
-      if (!READ_METHODS.has(method)) return json(res, 405, { error: { code: 'method_not_allowed', message: `${method} not allowed` } });
+      if (!READ_METHODS.has(method))
+        return json(res, 405, { error: { code: 'method_not_allowed', message: `${method} not allowed` } });
       const html = dashboardHtml(deps.orch.snapshot(), { tokenRequired: config.authToken !== null });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+      });
       return void res.end(html);
     }
     // Browsers ask for it unprompted; a 404 would read as a failure in the page's console.

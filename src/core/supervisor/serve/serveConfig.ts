@@ -26,7 +26,8 @@ const MAX_CONFIG_BYTES = 64 * 1024;
 export function parseServeConfig(text: string): ServeConfig {
   const v = JSON.parse(text) as Partial<ServeConfig>;
   const port = Number(v.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`serve: port must be 0–65535, not ${String(v.port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`serve: port must be 0–65535, not ${String(v.port)}`);
   const token = (t: unknown): string | null => (typeof t === 'string' && t.trim() ? t.trim() : null);
   return {
     host: typeof v.host === 'string' && v.host ? v.host : '127.0.0.1',
@@ -55,7 +56,11 @@ export async function readServeConfig(argv: readonly string[], stdin: Readable):
  * provider's secret key and every variable it names — except GitHub's defaults when the tracker is Linear (those
  * are for a land as PR, and a Linear key is no GitHub token).
  */
-export function trackerTokenCredentials(token: string, needs: CredentialNeeds | null | undefined, hosts: string[]): TrackerCredentials {
+export function trackerTokenCredentials(
+  token: string,
+  needs: CredentialNeeds | null | undefined,
+  hosts: string[],
+): TrackerCredentials {
   const provider = needs?.endpoints?.[0]?.provider ?? (needs?.secretKeys.includes('linear') ? 'linear' : 'github');
   const skip = provider === 'linear' ? new Set(GITHUB_TOKEN_ENV) : new Set<string>();
   const env = Object.fromEntries((needs?.envNames ?? []).filter((n) => !skip.has(n)).map((n) => [n, token]));

@@ -44,12 +44,16 @@ const ISSUE_NUMBER = /^[1-9][0-9]{0,15}$/;
 export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
   const baseUrl = (o.baseUrl ?? DEFAULT_GITHUB_API).replace(/\/+$/, '');
   const { owner, repo } = o;
-  const stateLabels = (o.stateLabels ?? []).map(([l, s]) => [l.trim().toLowerCase(), s] as const).filter(([l]) => l !== '');
+  const stateLabels = (o.stateLabels ?? [])
+    .map(([l, s]) => [l.trim().toLowerCase(), s] as const)
+    .filter(([l]) => l !== '');
   const openState = o.openState ?? 'open';
   const closedState = o.closedState ?? 'closed';
   const openKeys = new Set([openState, ...stateLabels.map(([, s]) => s)].map(stateKey));
   const priorityLabels = new Map(Object.entries(o.priorityLabels ?? {}).map(([l, p]) => [l.trim().toLowerCase(), p]));
-  const labelFilter = o.labelPrefilter ? [...new Set((o.requiredLabels ?? []).map((l) => l.trim()).filter(Boolean))].join(',') : '';
+  const labelFilter = o.labelPrefilter
+    ? [...new Set((o.requiredLabels ?? []).map((l) => l.trim()).filter(Boolean))].join(',')
+    : '';
   const timeoutMs = o.timeoutMs ?? 30_000;
   const warn = o.warn ?? ((m: string) => console.warn(m));
   let assigneeLogin: Promise<string | null> | null = null;
@@ -57,14 +61,24 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
 
   const token = async (): Promise<string> => {
     const t = await o.getToken();
-    if (!t) throw new TrackerError('missing_tracker_secret', `No GitHub token for ${owner}/${repo}: set ${o.tokenWhere ?? 'a token'}.`);
+    if (!t)
+      throw new TrackerError(
+        'missing_tracker_secret',
+        `No GitHub token for ${owner}/${repo}: set ${o.tokenWhere ?? 'a token'}.`,
+      );
     return t;
   };
 
   /** One client per operation: the token is read fresh each time, so a rotated secret applies at once. */
   const client = (t: string): GithubClient => {
     try {
-      return createGithubClient({ token: t, baseUrl, requestTimeoutMs: timeoutMs, clock: o.clock, onHeaders: (get) => limits.observe(get) });
+      return createGithubClient({
+        token: t,
+        baseUrl,
+        requestTimeoutMs: timeoutMs,
+        clock: o.clock,
+        onHeaders: (get) => limits.observe(get),
+      });
     } catch (err) {
       throw trackerErrorOf(err, `client for ${owner}/${repo}`, t);
     }
@@ -139,7 +153,10 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
         if (!issue) malformed.push(describe(item));
         else if (wanted.has(stateKey(issue.state))) out.push(issue);
       }
-      if (malformed.length) warn(`GitHub ${owner}/${repo}: omitted ${malformed.length} malformed issue record(s) from the state list: ${malformed.join(', ')}`);
+      if (malformed.length)
+        warn(
+          `GitHub ${owner}/${repo}: omitted ${malformed.length} malformed issue record(s) from the state list: ${malformed.join(', ')}`,
+        );
       return out;
     },
 
@@ -155,7 +172,13 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
         if (!ISSUE_NUMBER.test(id)) continue;
         let data: unknown;
         try {
-          data = (await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', { owner, repo, issue_number: Number(id) })).data;
+          data = (
+            await octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}', {
+              owner,
+              repo,
+              issue_number: Number(id),
+            })
+          ).data;
         } catch (err) {
           const status = err instanceof GithubError ? err.detail.status : undefined;
           if (status === 404 || status === 410) continue; // deleted or hidden
@@ -163,7 +186,11 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
         }
         if (isPullRequest(data) || !inRepository(data, owner, repo)) continue; // a PR, or transferred away
         const issue = normalizeGithubIssue(data, m);
-        if (!issue) throw new TrackerError('tracker_response', `GitHub issue #${id} in ${owner}/${repo} is malformed: ${describe(data)}.`);
+        if (!issue)
+          throw new TrackerError(
+            'tracker_response',
+            `GitHub issue #${id} in ${owner}/${repo} is malformed: ${describe(data)}.`,
+          );
         out.push(issue);
       }
       return out;
@@ -174,5 +201,7 @@ export function createGithubIssuesSource(o: GithubIssuesOptions): TaskSource {
 function describe(item: unknown): string {
   if (typeof item !== 'object' || item === null) return `a ${typeof item} instead of an issue object`;
   const n = (item as { number?: unknown }).number;
-  return typeof n === 'number' ? `#${n} (missing number, title or open/closed state)` : 'a record without an issue number';
+  return typeof n === 'number'
+    ? `#${n} (missing number, title or open/closed state)`
+    : 'a record without an issue number';
 }

@@ -34,7 +34,9 @@ export function inRepository(raw: unknown, owner: string, repo: string): boolean
 
 function logins(raw: Obj): string[] {
   const all = [raw.assignee, ...(Array.isArray(raw.assignees) ? raw.assignees : [])];
-  return [...new Set(all.map((a) => (isObj(a) ? presentString(a.login) : null)).filter((l): l is string => l !== null))];
+  return [
+    ...new Set(all.map((a) => (isObj(a) ? presentString(a.login) : null)).filter((l): l is string => l !== null)),
+  ];
 }
 
 /**
@@ -47,7 +49,11 @@ export const WRITE_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER
 export function githubAuthor(raw: unknown): IssueAuthor {
   const o = isObj(raw) ? raw : {};
   const role = presentString(o.author_association)?.trim().toUpperCase() ?? null;
-  return { login: isObj(o.user) ? presentString(o.user.login) : null, role, canWrite: role !== null && WRITE_ASSOCIATIONS.has(role) };
+  return {
+    login: isObj(o.user) ? presentString(o.user.login) : null,
+    role,
+    canWrite: role !== null && WRITE_ASSOCIATIONS.has(role),
+  };
 }
 
 function stateOf(providerState: 'open' | 'closed', labels: string[], m: GithubMapping): string {

@@ -44,7 +44,11 @@ export interface PageOptions {
  * limit or a transport error), is not a list, points outside the API, repeats, or exceeds `maxPages` is a
  * `tracker_pagination` error: the whole read fails rather than returning a silently partial list.
  */
-export async function collectPages(octokit: GithubClient, first: () => Promise<ResponseLike>, o: PageOptions): Promise<unknown[]> {
+export async function collectPages(
+  octokit: GithubClient,
+  first: () => Promise<ResponseLike>,
+  o: PageOptions,
+): Promise<unknown[]> {
   const items: unknown[] = [];
   const seen = new Set<string>();
   let page = 1;
@@ -57,15 +61,28 @@ export async function collectPages(octokit: GithubClient, first: () => Promise<R
   for (;;) {
     if (!Array.isArray(res.data)) {
       const what = `GitHub ${o.what} page ${page} is not a JSON list`;
-      throw page === 1 ? new TrackerError('tracker_response', `${what}.`) : new TrackerError('tracker_pagination', `${what}; the listing is incomplete.`);
+      throw page === 1
+        ? new TrackerError('tracker_response', `${what}.`)
+        : new TrackerError('tracker_pagination', `${what}; the listing is incomplete.`);
     }
     items.push(...res.data);
     const next = nextLink(res.headers.link);
     if (!next) return items;
-    if (!insideApi(next, o.baseUrl)) throw new TrackerError('tracker_pagination', `GitHub ${o.what}: the next-page link leaves ${o.baseUrl}; refusing to follow it.`);
-    if (seen.has(next)) throw new TrackerError('tracker_pagination', `GitHub ${o.what}: the next-page link repeats page ${page}; the listing loops.`);
+    if (!insideApi(next, o.baseUrl))
+      throw new TrackerError(
+        'tracker_pagination',
+        `GitHub ${o.what}: the next-page link leaves ${o.baseUrl}; refusing to follow it.`,
+      );
+    if (seen.has(next))
+      throw new TrackerError(
+        'tracker_pagination',
+        `GitHub ${o.what}: the next-page link repeats page ${page}; the listing loops.`,
+      );
     if (page >= o.maxPages) {
-      throw new TrackerError('tracker_pagination', `GitHub ${o.what} has more than ${o.maxPages} pages; narrow the scope (required labels) or raise tracker.provider.max_pages.`);
+      throw new TrackerError(
+        'tracker_pagination',
+        `GitHub ${o.what} has more than ${o.maxPages} pages; narrow the scope (required labels) or raise tracker.provider.max_pages.`,
+      );
     }
     seen.add(next);
     page += 1;

@@ -116,7 +116,8 @@ export function readOperations(src: string): GqlOperation[] {
       continue;
     }
     const type = head.v === '{' ? 'query' : head.v;
-    if (type !== 'query' && type !== 'mutation' && type !== 'subscription') throw new Error(`unexpected "${head.v}" at the top level`);
+    if (type !== 'query' && type !== 'mutation' && type !== 'subscription')
+      throw new Error(`unexpected "${head.v}" at the top level`);
     if (head.v !== '{') {
       p++;
       if (peek() && t[p]?.k === 'name') p++;

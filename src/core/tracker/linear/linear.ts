@@ -56,7 +56,11 @@ export function createLinearSource(o: LinearOptions): TaskSource {
 
   const apiKey = async (): Promise<string> => {
     const k = await o.getApiKey();
-    if (!k) throw new TrackerError('missing_tracker_secret', `No Linear API key for project ${o.projectSlug}: set ${o.keyWhere ?? 'an API key'}.`);
+    if (!k)
+      throw new TrackerError(
+        'missing_tracker_secret',
+        `No Linear API key for project ${o.projectSlug}: set ${o.keyWhere ?? 'an API key'}.`,
+      );
     return k;
   };
   const query = async (key: string, doc: string, variables: Obj, what: string): Promise<Obj> => {
@@ -71,7 +75,8 @@ export function createLinearSource(o: LinearOptions): TaskSource {
     if (wanted.toLowerCase() === 'me') {
       viewer ??= query(key, LINEAR_VIEWER_QUERY, {}, 'viewer lookup (assignee: me)').then((d) => {
         const id = obj(d.viewer)?.id;
-        if (typeof id !== 'string' || !id) throw new TrackerError('tracker_response', 'Linear viewer lookup returned no user id (assignee: me).');
+        if (typeof id !== 'string' || !id)
+          throw new TrackerError('tracker_response', 'Linear viewer lookup returned no user id (assignee: me).');
         return id;
       });
       assignee = await viewer.catch((err: unknown) => {
@@ -105,10 +110,19 @@ export function createLinearSource(o: LinearOptions): TaskSource {
         const what = `issue list of project ${o.projectSlug} (page ${page})`;
         let conn: Obj | null;
         try {
-          const data = await query(key, LINEAR_ISSUES_QUERY, { projectSlug: o.projectSlug, stateNames: names, first: pageSize, relationFirst: 50, after }, what);
+          const data = await query(
+            key,
+            LINEAR_ISSUES_QUERY,
+            { projectSlug: o.projectSlug, stateNames: names, first: pageSize, relationFirst: 50, after },
+            what,
+          );
           conn = obj(data.issues);
         } catch (err) {
-          if (page > 1 && err instanceof TrackerError && (err.category === 'tracker_status' || err.category === 'tracker_response')) {
+          if (
+            page > 1 &&
+            err instanceof TrackerError &&
+            (err.category === 'tracker_status' || err.category === 'tracker_response')
+          ) {
             throw new TrackerError('tracker_pagination', `${err.message} The listing is incomplete.`, err.detail);
           }
           throw err;
@@ -126,15 +140,23 @@ export function createLinearSource(o: LinearOptions): TaskSource {
         }
         if (info.hasNextPage !== true) break;
         const cursor = info.endCursor;
-        if (typeof cursor !== 'string' || !cursor) throw new TrackerError('tracker_pagination', `Linear ${what}: hasNextPage without an endCursor.`);
-        if (seen.has(cursor)) throw new TrackerError('tracker_pagination', `Linear ${what}: endCursor repeats; the listing loops.`);
+        if (typeof cursor !== 'string' || !cursor)
+          throw new TrackerError('tracker_pagination', `Linear ${what}: hasNextPage without an endCursor.`);
+        if (seen.has(cursor))
+          throw new TrackerError('tracker_pagination', `Linear ${what}: endCursor repeats; the listing loops.`);
         if (page >= (o.maxPages ?? 100)) {
-          throw new TrackerError('tracker_pagination', `Linear issue list of project ${o.projectSlug} has more than ${o.maxPages ?? 100} pages; raise tracker.provider.max_pages.`);
+          throw new TrackerError(
+            'tracker_pagination',
+            `Linear issue list of project ${o.projectSlug} has more than ${o.maxPages ?? 100} pages; raise tracker.provider.max_pages.`,
+          );
         }
         seen.add(cursor);
         after = cursor;
       }
-      if (malformed) warn(`Linear project ${o.projectSlug}: omitted ${malformed} malformed issue record(s) from the state list (missing id, identifier, title or state).`);
+      if (malformed)
+        warn(
+          `Linear project ${o.projectSlug}: omitted ${malformed} malformed issue record(s) from the state list (missing id, identifier, title or state).`,
+        );
       return out;
     },
 
@@ -148,14 +170,22 @@ export function createLinearSource(o: LinearOptions): TaskSource {
       for (let i = 0; i < unique.length; i += pageSize) {
         const batch = unique.slice(i, i + pageSize);
         const what = `refresh of ${batch.length} issue(s) in project ${o.projectSlug}`;
-        const data = await query(key, LINEAR_ISSUES_BY_ID_QUERY, { ids: batch, projectSlug: o.projectSlug, first: batch.length, relationFirst: 50 }, what);
+        const data = await query(
+          key,
+          LINEAR_ISSUES_BY_ID_QUERY,
+          { ids: batch, projectSlug: o.projectSlug, first: batch.length, relationFirst: 50 },
+          what,
+        );
         const nodes = obj(data.issues)?.nodes;
         if (!Array.isArray(nodes)) throw new TrackerError('tracker_response', `Linear ${what} has no issues.nodes.`);
         for (const node of nodes) {
           const issue = normalizeLinearIssue(node, m);
           if (!issue) {
             const id = obj(node)?.id;
-            throw new TrackerError('tracker_response', `Linear ${what}: record ${typeof id === 'string' ? id : '(no id)'} is malformed (missing id, identifier, title or state).`);
+            throw new TrackerError(
+              'tracker_response',
+              `Linear ${what}: record ${typeof id === 'string' ? id : '(no id)'} is malformed (missing id, identifier, title or state).`,
+            );
           }
           if (requested.has(issue.id)) found.set(issue.id, issue);
         }

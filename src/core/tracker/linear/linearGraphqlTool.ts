@@ -2,7 +2,14 @@
 
 import { readOperations, resolveValue, type GqlOperation } from './graphqlOps';
 import { graphqlErrors, postLinear } from './linearClient';
-import { recordBody, toolError, toolResult, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from '../toolResult';
+import {
+  recordBody,
+  toolError,
+  toolResult,
+  type DynamicToolSpec,
+  type ToolCallRecorder,
+  type ToolResult,
+} from '../toolResult';
 import { TrackerError } from '../types';
 
 export interface LinearToolTarget {
@@ -23,17 +30,25 @@ const MUTATIONS: Record<string, (args: Record<string, unknown>) => unknown> = {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Null when the operation may run, else why not (docs/security.md §3). */
-export function linearCallPolicy(op: GqlOperation, variables: Record<string, unknown>, issue: LinearToolTarget['issue']): string | null {
+export function linearCallPolicy(
+  op: GqlOperation,
+  variables: Record<string, unknown>,
+  issue: LinearToolTarget['issue'],
+): string | null {
   if (op.type === 'query') return null;
   if (op.type !== 'mutation') return `${op.type} operations are not allowed.`;
   if (op.spread) return 'a mutation must name its fields directly (no fragments at the top level).';
   if (!issue) return 'this session has no task issue, so no mutation is allowed.';
-  const own = (v: unknown): boolean => typeof v === 'string' && (v === issue.id || (!!issue.identifier && v.toUpperCase() === issue.identifier.toUpperCase()));
+  const own = (v: unknown): boolean =>
+    typeof v === 'string' &&
+    (v === issue.id || (!!issue.identifier && v.toUpperCase() === issue.identifier.toUpperCase()));
   for (const f of op.fields) {
     const target = MUTATIONS[f.name];
-    if (!target) return `the mutation ${f.name} is not allowed; only ${Object.keys(MUTATIONS).join(' and ')} on the task's issue.`;
+    if (!target)
+      return `the mutation ${f.name} is not allowed; only ${Object.keys(MUTATIONS).join(' and ')} on the task's issue.`;
     const args = Object.fromEntries(Object.entries(f.args).map(([k, v]) => [k, resolveValue(v, variables)]));
-    if (!own(target(args))) return `${f.name} may only act on the task's issue ${issue.identifier ?? issue.id} (id ${issue.id}).`;
+    if (!own(target(args)))
+      return `${f.name} may only act on the task's issue ${issue.identifier ?? issue.id} (id ${issue.id}).`;
   }
   return null;
 }
@@ -45,7 +60,9 @@ export function linearGraphqlSpec(t: LinearToolTarget): DynamicToolSpec {
     description:
       `Run one GraphQL query or mutation against Linear with Quartet's credentials (you never see the key). ` +
       `The task's project has slugId "${t.projectSlug}". Any query is allowed; the only mutations allowed are commentCreate and issueUpdate ` +
-      (t.issue ? `on this task's issue ${t.issue.identifier ?? ''} (id ${t.issue.id}); ` : '(none here: this session has no task issue); ') +
+      (t.issue
+        ? `on this task's issue ${t.issue.identifier ?? ''} (id ${t.issue.id}); `
+        : '(none here: this session has no task issue); ') +
       'anything else is refused, so ask the person in your final message instead. Mutations change the real tracker. ' +
       'Returns the GraphQL response {data, errors}.',
     inputSchema: {
@@ -60,7 +77,11 @@ export function linearGraphqlSpec(t: LinearToolTarget): DynamicToolSpec {
   };
 }
 
-export async function executeLinearGraphql(t: LinearToolTarget, args: unknown, record: ToolCallRecorder = () => {}): Promise<ToolResult> {
+export async function executeLinearGraphql(
+  t: LinearToolTarget,
+  args: unknown,
+  record: ToolCallRecorder = () => {},
+): Promise<ToolResult> {
   // Models sometimes send the document itself instead of {query}; accept it.
   const a = typeof args === 'string' ? { query: args } : args;
   const fields = isObj(a) ? a : {};
@@ -72,7 +93,8 @@ export async function executeLinearGraphql(t: LinearToolTarget, args: unknown, r
   if (!isObj(a)) return refuse('`linear_graphql` expects an object with `query` and optional `variables`.');
   const { query, variables } = a;
   if (typeof query !== 'string' || !query.trim()) return refuse('`query` must be a non-empty GraphQL document.');
-  if (variables !== undefined && variables !== null && !isObj(variables)) return refuse('`variables` must be an object.');
+  if (variables !== undefined && variables !== null && !isObj(variables))
+    return refuse('`variables` must be an object.');
   let ops: GqlOperation[];
   try {
     ops = readOperations(query);
@@ -88,7 +110,14 @@ export async function executeLinearGraphql(t: LinearToolTarget, args: unknown, r
   // A key meant for a host the person has not confirmed is refused by the source itself (endpointPolicy).
   const got = await t.getApiKey().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
   if (got instanceof Error) {
-    record({ tool: 'linear_graphql', call, body: recordBody(variables, null), allowed: true, status: null, why: got.message });
+    record({
+      tool: 'linear_graphql',
+      call,
+      body: recordBody(variables, null),
+      allowed: true,
+      status: null,
+      why: got.message,
+    });
     return toolError(got.message);
   }
   const key = got;
@@ -96,16 +125,28 @@ export async function executeLinearGraphql(t: LinearToolTarget, args: unknown, r
     record({ tool: 'linear_graphql', call, body: recordBody(variables, key), allowed: true, status, why: failure });
   if (!key) {
     done(null, 'no API key');
-    return toolError(`Quartet has no Linear API key for this tool; a person must set ${t.keyWhere ?? 'one'} on the host.`);
+    return toolError(
+      `Quartet has no Linear API key for this tool; a person must set ${t.keyWhere ?? 'one'} on the host.`,
+    );
   }
   try {
-    const raw = await postLinear(t.endpoint, key, query, (variables ?? {}) as Record<string, unknown>, t.timeoutMs ?? 30_000);
+    const raw = await postLinear(
+      t.endpoint,
+      key,
+      query,
+      (variables ?? {}) as Record<string, unknown>,
+      t.timeoutMs ?? 30_000,
+    );
     const errors = graphqlErrors(raw.body);
     done(raw.status, errors.length ? 'GraphQL errors' : null);
     const ok = raw.status >= 200 && raw.status < 300 && raw.body !== undefined && errors.length === 0;
     const payload = raw.body !== undefined ? raw.body : { status: raw.status, body: raw.text };
     const limited = raw.status === 429 || errors.some((e) => e.code === 'RATELIMITED');
-    return toolResult(ok, limited ? { rate_limited: true, retry_after: raw.headers.get('retry-after'), response: payload } : payload, key);
+    return toolResult(
+      ok,
+      limited ? { rate_limited: true, retry_after: raw.headers.get('retry-after'), response: payload } : payload,
+      key,
+    );
   } catch (err) {
     done(null, err instanceof TrackerError ? err.message : 'Linear request failed.');
     return toolError(err instanceof TrackerError ? err.message : 'Linear request failed.', {}, key);

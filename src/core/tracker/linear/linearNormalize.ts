@@ -26,10 +26,16 @@ const RESOLVED = new Set(['completed', 'canceled']);
 export function linearBlockers(raw: Obj): Array<BlockerRef & { stateType: string | null }> {
   const out: Array<BlockerRef & { stateType: string | null }> = [];
   for (const rel of nodes(raw.inverseRelations)) {
-    if (!isObj(rel) || typeof rel.type !== 'string' || rel.type.trim().toLowerCase() !== 'blocks' || !isObj(rel.issue)) continue;
+    if (!isObj(rel) || typeof rel.type !== 'string' || rel.type.trim().toLowerCase() !== 'blocks' || !isObj(rel.issue))
+      continue;
     const b = rel.issue;
     const st = isObj(b.state) ? b.state : {};
-    const ref = { id: presentString(b.id), identifier: presentString(b.identifier), state: presentString(st.name), stateType: presentString(st.type) };
+    const ref = {
+      id: presentString(b.id),
+      identifier: presentString(b.identifier),
+      state: presentString(st.name),
+      stateType: presentString(st.type),
+    };
     if (ref.id || ref.identifier) out.push(ref);
   }
   return out;
@@ -50,7 +56,12 @@ export function linearAuthor(raw: Obj): IssueAuthor {
   if (!isObj(raw.creator)) return { login: null, role: 'integration', canWrite: false };
   const guest = raw.creator.guest !== false;
   // A guest can label issues in their teams, so a trusted label on a guest's issue is no maintainer's decision.
-  return { login: presentString(raw.creator.name), role: guest ? 'guest' : 'member', canWrite: !guest, ...(guest ? { setsOwnLabels: true } : {}) };
+  return {
+    login: presentString(raw.creator.name),
+    role: guest ? 'guest' : 'member',
+    canWrite: !guest,
+    ...(guest ? { setsOwnLabels: true } : {}),
+  };
 }
 
 /** Null when `id`, `identifier`, `title` or `state.name` is missing or blank. */
@@ -83,7 +94,11 @@ export function normalizeLinearIssue(raw: unknown, m: LinearMapping): Normalized
     url: stringOrNull(raw.url),
     assigneeId,
     labels: normalizeLabels(nodes(raw.labels).map((l) => (isObj(l) ? l.name : null))),
-    blockedBy: blockers.map(({ id: bid, identifier: bident, state: bstate }) => ({ id: bid, identifier: bident, state: bstate })),
+    blockedBy: blockers.map(({ id: bid, identifier: bident, state: bstate }) => ({
+      id: bid,
+      identifier: bident,
+      state: bstate,
+    })),
     dispatchable: routed && !blocked,
     author: linearAuthor(raw),
     createdAt: instantOrNull(raw.createdAt),
