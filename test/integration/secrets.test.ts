@@ -84,7 +84,11 @@ test(
       env: { ...scrubSecrets(h.env), ...SENT },
     });
     const viaApi = await waitForTask(h.client, t.id);
-    await h.client.configure({ githubToken: SETTINGS_TOKEN } as never);
+    // A client that sends a token in the settings: refused as an unknown key, and the refusal does not repeat it.
+    await assert.rejects(
+      h.client.configure({ githubToken: SETTINGS_TOKEN } as never),
+      (e: Error) => /githubToken/.test(e.message) && !e.message.includes(SETTINGS_TOKEN),
+    );
     const attempts = [...viaCli.attempts, ...viaApi.attempts];
     for (const a of attempts) assert.equal(a.phase, 'finished', a.lastError ?? '');
 
