@@ -55,19 +55,7 @@ export type AgentEvent =
   | { type: 'stderr'; text: string }
   | { type: 'committed'; commit: string; files: number; message: string }
   | { type: 'process_exit'; code: number | null; signal: string | null }
-  | {
-      type: 'checks';
-      command: string;
-      ok: boolean;
-      exitCode: number | null;
-      durationMs: number;
-      summary: string[];
-      outputTail: string;
-      source?: string | null;
-      sandboxed?: boolean;
-      profile?: string | null;
-      notRun?: boolean;
-    }
+  | ({ type: 'checks' } & CheckRun)
   | { type: 'landed'; commit: string; aside: string | null; message: string }
   | { type: 'archived'; reason: string; patch: string }
   | { type: 'skills'; skills: AttemptSkill[] }
@@ -91,15 +79,7 @@ export type AgentEvent =
    * A tracker tool call (`github_api`, `linear_graphql`) with the person's credentials: allowed or refused by the
    * deny-by-default policy (docs/security.md §3), journaled for every call; `body` is truncated, `status` is the answer's.
    */
-  | {
-      type: 'tracker_tool';
-      tool: string;
-      call: string;
-      body: string | null;
-      allowed: boolean;
-      status: number | null;
-      why: string | null;
-    }
+  | ({ type: 'tracker_tool' } & ToolCallRecord)
   /** A WORKFLOW.md workspace hook ran (SPEC §9.4); `output` is truncated (head + tail). */
   | {
       type: 'hook';
@@ -116,3 +96,31 @@ export type AgentEvent =
 export type JournalRecord =
   | { seq: number; at: string; kind: 'raw'; dir: 'in' | 'out'; msg: unknown }
   | { seq: number; at: string; kind: 'event'; event: AgentEvent };
+
+/** One tracker-tool call as the journal keeps it (`tracker_tool` event): what was asked, whether Quartet let it through, the answer's status. */
+export interface ToolCallRecord {
+  tool: string;
+  /** `POST /repos/o/r/issues/1/comments` or `mutation commentCreate`; as the agent sent it. */
+  call: string;
+  /** The request body or GraphQL variables as JSON, truncated; null when none. */
+  body: string | null;
+  allowed: boolean;
+  /** HTTP status of the provider's answer; null when refused or failed before a response. */
+  status: number | null;
+  /** Why it was refused or failed; null when it went through. */
+  why: string | null;
+}
+
+/** A run of the repo's checks as journaled (`checks` event) and shown in the trace. */
+export interface CheckRun {
+  command: string;
+  ok: boolean;
+  exitCode: number | null;
+  durationMs: number;
+  summary: string[];
+  outputTail: string;
+  source?: string | null;
+  sandboxed?: boolean;
+  profile?: string | null;
+  notRun?: boolean;
+}

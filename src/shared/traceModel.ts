@@ -1,5 +1,6 @@
 // The trace item types of one attempt's timeline: what each normalized event becomes on screen.
 
+import type { CheckRun } from './events';
 import type { Phase, Reason } from './model';
 import type { DiffFileStat } from './protocol';
 
@@ -53,15 +54,7 @@ export type TraceItemBody =
   | { kind: 'malformed'; reason: string; sample: string }
   | { kind: 'commit'; commit: string; files: number; message: string }
   | { kind: 'exit'; code: number | null; signal: string | null }
-  | {
-      kind: 'checks';
-      command: string;
-      ok: boolean;
-      exitCode: number | null;
-      durationMs: number;
-      summary: string[];
-      outputTail: string;
-    }
+  | ({ kind: 'checks' } & Pick<CheckRun, 'command' | 'ok' | 'exitCode' | 'durationMs' | 'summary' | 'outputTail'>)
   | { kind: 'landed'; commit: string; aside: string | null; message: string }
   | { kind: 'archived'; reason: string }
   | {

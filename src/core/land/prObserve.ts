@@ -60,34 +60,26 @@ export type PrFeedbackEvent = Extract<AgentEvent, { type: 'pr_feedback' }>;
  */
 export function feedbackEvents(pr: PrInfo, obs: PrObservation, seen: Set<string>): PrFeedbackEvent[] {
   const out: PrFeedbackEvent[] = [];
+  const event = (f: (typeof obs.feedback)[number]): PrFeedbackEvent => ({
+    type: 'pr_feedback',
+    kind: f.kind === 'review' ? 'review' : 'review_comment',
+    pr: pr.number,
+    url: f.url ?? pr.url,
+    author: f.author,
+    ...(f.path ? { path: f.path } : {}),
+    ...(f.line !== null ? { line: f.line } : {}),
+    body: f.body,
+  });
   for (const f of obs.feedback) {
     if (seen.has(f.key)) continue;
     seen.add(f.key);
-    out.push({
-      type: 'pr_feedback',
-      kind: f.kind === 'review' ? 'review' : 'review_comment',
-      pr: pr.number,
-      url: f.url ?? pr.url,
-      author: f.author,
-      ...(f.path ? { path: f.path } : {}),
-      ...(f.line !== null ? { line: f.line } : {}),
-      body: f.body,
-    });
+    out.push(event(f));
   }
   for (const f of obs.skipped) {
     if (seen.has(f.key)) continue;
     seen.add(f.key);
-    out.push({
-      type: 'pr_feedback',
-      kind: f.kind === 'review' ? 'review' : 'review_comment',
-      pr: pr.number,
-      url: f.url ?? pr.url,
-      author: f.author,
-      ...(f.path ? { path: f.path } : {}),
-      ...(f.line !== null ? { line: f.line } : {}),
-      body: f.body,
-      skipped: `${f.author} has no write access to the repository (${f.role ?? 'no author_association'}); not sent to the agent`,
-    });
+    const skipped = `${f.author} has no write access to the repository (${f.role ?? 'no author_association'}); not sent to the agent`;
+    out.push({ ...event(f), skipped });
   }
   for (const c of obs.checks.failing) {
     const key = `check:${c.name}:${obs.pushedSha}`;

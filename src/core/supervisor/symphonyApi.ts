@@ -7,6 +7,18 @@ function tokens(a: AttemptSnapshot): Record<string, number> {
   return { input_tokens: a.tokens.input, output_tokens: a.tokens.output, total_tokens: a.tokens.total };
 }
 
+/** SPEC §13.7's view of one live session (an attempt's Codex thread). */
+function session(a: AttemptSnapshot): Record<string, unknown> {
+  return {
+    session_id: a.threadId,
+    state: a.phase,
+    started_at: a.startedAt,
+    last_event: a.lastEvent,
+    last_event_at: a.lastEventAt,
+    tokens: tokens(a),
+  };
+}
+
 function seconds(a: AttemptSnapshot, now: number): number {
   if (!a.startedAt) return 0;
   const end = a.endedAt ? Date.parse(a.endedAt) : now;
@@ -110,16 +122,7 @@ export function attemptView(a: AttemptSnapshot, title: string): Record<string, u
     reason: a.reason,
     workspace: { path: a.worktree, branch: a.branch, base: a.base },
     attempts: { restart_count: a.retries, current_retry_attempt: a.nextRetryAt ? a.retries + 1 : null },
-    running: isActive(a.phase)
-      ? {
-          session_id: a.threadId,
-          state: a.phase,
-          started_at: a.startedAt,
-          last_event: a.lastEvent,
-          last_event_at: a.lastEventAt,
-          tokens: tokens(a),
-        }
-      : null,
+    running: isActive(a.phase) ? session(a) : null,
     retry: a.nextRetryAt ? { due_at: a.nextRetryAt } : null,
     logs: { codex_session_logs: [{ label: 'journal', path: a.journal, url: null }] },
     last_error: a.lastError,
@@ -157,15 +160,7 @@ export function issueView(t: TaskSnapshot, ap: AutopilotSnapshot | undefined): R
     running: live.length
       ? {
           turn_count: worker?.turn ?? null,
-          sessions: live.map((a) => ({
-            attempt_id: a.id,
-            session_id: a.threadId,
-            state: a.phase,
-            started_at: a.startedAt,
-            last_event: a.lastEvent,
-            last_event_at: a.lastEventAt,
-            tokens: tokens(a),
-          })),
+          sessions: live.map((a) => ({ attempt_id: a.id, ...session(a) })),
         }
       : null,
     retry: retry ? { attempt: retry.attempt, due_at: retry.dueAt, error: retry.error } : null,

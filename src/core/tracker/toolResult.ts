@@ -1,6 +1,7 @@
 // Codex dynamic-tool shapes (app-server 0.169.0 `DynamicToolSpec`, `DynamicToolCallResponse`) and result helpers.
 
 import { redactSecret } from './normalize';
+import type { ToolCallRecord } from '../../shared/events';
 
 /** `thread/start` → `dynamicTools[]` entry (function form; needs `capabilities.experimentalApi`). */
 export interface DynamicToolSpec {
@@ -35,19 +36,7 @@ export const toolError = (
   secret: string | null = null,
 ): ToolResult => toolResult(false, { error: { message, ...extra } }, secret);
 
-/** One tracker-tool call as the journal keeps it (`tracker_tool` event): what was asked, whether Quartet let it through, the answer's status. */
-export interface ToolCallRecord {
-  tool: string;
-  /** `POST /repos/o/r/issues/1/comments` or `mutation commentCreate`; as the agent sent it. */
-  call: string;
-  /** The request body or GraphQL variables as JSON, truncated; null when none. */
-  body: string | null;
-  allowed: boolean;
-  /** HTTP status of the provider's answer; null when refused or failed before a response. */
-  status: number | null;
-  /** Why it was refused or failed; null when it went through. */
-  why: string | null;
-}
+export type { ToolCallRecord };
 
 export type ToolCallRecorder = (record: ToolCallRecord) => void;
 
