@@ -81,16 +81,18 @@ export type AgentEvent =
    */
   | ({ type: 'tracker_tool' } & ToolCallRecord)
   /** A WORKFLOW.md workspace hook ran (SPEC §9.4); `output` is truncated (head + tail). */
-  | {
-      type: 'hook';
-      name: string;
-      ok: boolean;
-      exitCode: number | null;
-      timedOut: boolean;
-      durationMs: number;
-      output: string;
-      sandboxed?: boolean;
-    };
+  | ({ type: 'hook' } & HookRun);
+
+/** A workspace hook's run as journaled (`hook` event) and shown in the trace. */
+export interface HookRun {
+  name: string;
+  ok: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  output: string;
+  sandboxed?: boolean;
+}
 
 /** One line of an attempt's journal: a raw protocol message or a normalized event. */
 export type JournalRecord =

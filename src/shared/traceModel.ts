@@ -1,6 +1,6 @@
 // The trace item types of one attempt's timeline: what each normalized event becomes on screen.
 
-import type { CheckRun } from './events';
+import type { CheckRun, HookRun } from './events';
 import type { Phase, Reason } from './model';
 import type { DiffFileStat } from './protocol';
 
@@ -68,15 +68,7 @@ export type TraceItemBody =
       body: string;
       check: string | null;
     }
-  | {
-      kind: 'hook';
-      name: string;
-      ok: boolean;
-      exitCode: number | null;
-      timedOut: boolean;
-      durationMs: number;
-      output: string;
-    };
+  | ({ kind: 'hook' } & Omit<HookRun, 'sandboxed'>);
 
 export type TraceItem = ItemBase & TraceItemBody;
 export type TraceItemKind = TraceItem['kind'];
