@@ -22,6 +22,13 @@ export interface ArchiveFacts {
   bytes: number;
 }
 
+/** One warm worktree of the pool (execution/worktreePool.ts) as Clean Up sees it. */
+export interface PoolSlotFacts {
+  path: string;
+  branch: string;
+  bytes: number;
+}
+
 const DAY = 24 * 60 * 60 * 1000;
 
 /** When an attempt stopped mattering: the latest of its end, land and archive. */
@@ -46,6 +53,8 @@ export function planCleanup(input: {
   tasks: readonly TaskRecord[];
   facts: (a: AttemptRecord) => AttemptFacts | undefined;
   archives: readonly ArchiveFacts[];
+  /** The pool's slots and its configured size (`quartet.worktreePool`). */
+  pool?: { slots: readonly PoolSlotFacts[]; size: number };
   retention: RetentionSettings;
   now: number;
 }): CleanupPlan {
@@ -108,6 +117,25 @@ export function planCleanup(input: {
       due: retention.archiveDays > 0 && ageDays >= retention.archiveDays,
       archiveFirst: false,
       ageDays,
+    });
+  }
+  for (const slot of input.pool?.slots ?? []) {
+    const size = input.pool?.size ?? 0;
+    items.push({
+      id: `pool:${slot.branch}`,
+      kind: 'pool',
+      attemptId: null,
+      label: `warm worktree ${slot.path}`,
+      // With the pool off, a slot is only disk: due. With it on, removing one is fine but the pool makes it again.
+      detail: size
+        ? `kept for the next launch (quartet.worktreePool = ${size}); made again in the background unless you lower the setting`
+        : 'left from the worktree pool, which is off (quartet.worktreePool = 0)',
+      path: slot.path,
+      branch: slot.branch,
+      bytes: slot.bytes,
+      due: size === 0,
+      archiveFirst: false,
+      ageDays: 0,
     });
   }
   const sum = (xs: CleanupItem[]): number => xs.reduce((s, i) => s + i.bytes, 0);

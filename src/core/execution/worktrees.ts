@@ -44,6 +44,8 @@ export interface CreatedWorktree {
   path: string;
   copied: string[];
   reused: boolean;
+  /** Taken from the warm pool (execution/worktreePool.ts): already checked out at the base. */
+  warm?: boolean;
 }
 
 export class WorktreeError extends Error {
@@ -71,6 +73,7 @@ export function registerWorktree(input: CreateWorktreeInput): Promise<CreatedWor
 /** The parallel half: checks the branch's files out into a registered worktree and copies `.worktreeinclude`. */
 export async function fillWorktree(input: CreateWorktreeInput, registered: CreatedWorktree): Promise<CreatedWorktree> {
   if (registered.reused) return registered;
+  if (registered.warm) return { ...registered, copied: copyWorktreeIncludes(input.repo, registered.path) };
   try {
     // At most one checkout per core: more only thrash the disk cache and the CPU.
     await checkouts.run(() => simpleGit({ baseDir: registered.path }).raw(['reset', '-q', '--hard']));

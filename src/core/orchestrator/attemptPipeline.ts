@@ -32,6 +32,7 @@ import type { Scoring } from './scoring';
 import type { FollowUps } from './followUp';
 import type { Watchdog } from './watchdog';
 import { giveSkills } from '../skills/giveSkills';
+import type { WorktreePool } from '../execution/worktreePool';
 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -69,6 +70,8 @@ export interface PipelineHost {
   readonly scoring: Scoring;
   readonly watchdog: Watchdog;
   readonly ports: PortAllocator;
+  /** Warm worktrees: a launch takes one when the pool has it, else checks out a fresh one. */
+  readonly pool: WorktreePool;
   readonly runners: Map<string, AttemptRunner>;
   readonly journals: Map<string, Journal>;
   readonly lastActivity: Map<string, number>;
@@ -141,7 +144,7 @@ export class AttemptPipeline {
         branch: a.branch,
         baseCommit: task.baseCommit,
       };
-      const registered = await registerWorktree(wtInput);
+      const registered = (await h.pool.adopt(wtInput)) ?? (await registerWorktree(wtInput));
       h.update(id, (x) => ({ ...x, worktree: registered.path }));
       const codex = await resolveCodexBinary({ env, repo: h.repo });
       // Probed once per supervisor: where the loopback profile works, the agent gets it as the checks do.
@@ -227,7 +230,7 @@ export class AttemptPipeline {
         type: 'phase',
         phase: 'starting',
         reason: null,
-        message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}`,
+        message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (${wt.warm ? 'warm, ' : ''}ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}`,
       });
       h.runners.set(id, runner);
       h.lastActivity.set(id, Date.now());
