@@ -13,14 +13,8 @@ import { resolveCodexBinary } from '../execution/codexBinary';
 import { sandboxPlan } from '../execution/sandbox';
 import { bringDependencies, describeDependencies } from '../execution/dependencies';
 import type { DependencyCopyMode, DependencyDirRule } from '../execution/dependencyRules';
-import {
-  commitWorktree,
-  createWorktree,
-  filesChangedSince,
-  removeWorktree,
-  repoWorktreeDir,
-} from '../execution/worktrees';
-import { resolveCommit } from '../execution/gitRepo';
+import { commitWorktree, createWorktree, filesChangedSince, removeWorktree, repoWorktreeDir } from '../git/worktrees';
+import { resolveCommit } from '../git/gitRepo';
 import { commitMessage } from '../policy/defaultPrompt';
 import type { WorkflowRuntime } from '../workflow/workflowRuntime';
 import { AttemptSetupError } from '../workflow/attemptHooks';

@@ -7,9 +7,9 @@ import { endedAt, planCleanup, isCleanable, type ArchiveFacts, type AttemptFacts
 import type { CleanupPlan, CleanupResult } from '../contract/replies';
 import { diskUsage } from '../cleanup/diskUsage';
 import { archiveAttempt, readManifest, removeAttemptWorktree } from '../land/archive';
-import { git, isClean, refCommit } from '../land/git';
+import { git, isClean, refCommit } from '../git/git';
 import { postMortem } from '../land/postMortem';
-import { isInside } from '../execution/pathSafety';
+import { isInside } from '../git/pathSafety';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import type { AttemptRecord, TaskRecord } from './records';
 import { UsageError } from './validation';

@@ -5,19 +5,11 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { copyTreeNoFollow, readRegularFileIfExists, UnsafeFileError } from './safeFiles';
 import { availableParallelism, homedir } from 'node:os';
-import { Semaphore, SerialQueue } from './serialQueue';
+import { Semaphore } from './serialQueue';
+import { withWorktreeLock } from './worktreeLock';
 import { canonicalPath, isInside, safeJoin, sanitizeKey, stableHash, PathSafetyError } from './pathSafety';
 
-const queue = new SerialQueue();
 const checkouts = new Semaphore(Math.max(1, availableParallelism()));
-
-/**
- * Runs `job` while holding the repository's worktree-admin lock: every `git worktree add/remove`
- * in Quartet (attempts, lands, reworks) goes through this one queue, since concurrent ones race.
- */
-export function withWorktreeLock<T>(repo: string, job: () => Promise<T>): Promise<T> {
-  return queue.run(canonicalPath(repo), job);
-}
 
 /** Identity Quartet commits with: a fresh CI machine has no git identity, and the agent cannot commit itself. */
 export const QUARTET_GIT_IDENTITY = ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost'];
@@ -60,7 +52,7 @@ export class WorktreeError extends Error {
  * repo) runs in parallel: each worktree has its own index and HEAD.
  */
 export async function createWorktree(input: CreateWorktreeInput): Promise<CreatedWorktree> {
-  const registered = await queue.run(canonicalPath(input.repo), () => registerNow(input));
+  const registered = await withWorktreeLock(input.repo, () => registerNow(input));
   if (registered.reused) return registered;
   try {
     // At most one checkout per core: more only thrash the disk cache and the CPU.
@@ -180,7 +172,7 @@ export async function filesChangedSince(worktree: string, base: string): Promise
 
 /** Removes an attempt's worktree (serialized); the branch stays, so the result is never lost. */
 export function removeWorktree(repo: string, path: string): Promise<void> {
-  return queue.run(canonicalPath(repo), async () => {
+  return withWorktreeLock(repo, async () => {
     await simpleGit({ baseDir: repo }).raw(['worktree', 'remove', '--force', path]);
   });
 }
