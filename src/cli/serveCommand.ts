@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findRepoRoot } from '../core/execution/gitRepo';
+import { findRepoRoot } from '../core/git/gitRepo';
 import { call, SupervisorError } from '../core/client/transport';
 import { supervisorPaths } from '../core/supervisor/paths';
 import { SERVE_FLAG, type ServeConfig } from '../core/supervisor/serve/serveConfig';

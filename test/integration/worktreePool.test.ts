@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorktreePool, POOL_BRANCH_PREFIX } from '../../src/core/execution/worktreePool';
-import { fillWorktree, repoWorktreeDir } from '../../src/core/execution/worktrees';
+import { WorktreePool, POOL_BRANCH_PREFIX } from '../../src/core/git/worktreePool';
+import { fillWorktree, repoWorktreeDir } from '../../src/core/git/worktrees';
 import { git, makeRepo } from '../support/repoHarness';
 
 let dir: string;

@@ -30,9 +30,9 @@ test(
     assert.match(orchestrator[0] ?? '', /src\/core\/orchestrator must not import core\/supervisor/);
     const observability = await layerErrors(
       'src/core/observability/backEdge.ts',
-      "import { git } from '../land/git';\nexport const x = git;\n",
+      "import { git } from '../git/git';\nexport const x = git;\n",
     );
-    assert.match(observability[0] ?? '', /src\/core\/observability must not import core\/land/);
+    assert.match(observability[0] ?? '', /src\/core\/observability must not import core\/git/);
   },
 );
 

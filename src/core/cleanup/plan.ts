@@ -22,7 +22,7 @@ export interface ArchiveFacts {
   bytes: number;
 }
 
-/** One warm worktree of the pool (execution/worktreePool.ts) as Clean Up sees it. */
+/** One warm worktree of the pool (git/worktreePool.ts) as Clean Up sees it. */
 export interface PoolSlotFacts {
   path: string;
   branch: string;

@@ -1,7 +1,7 @@
 // "Distill Skills" over a repository's history: gather journals and rework notes, ask Codex, return proposals with evidence.
 
 import { existsSync } from 'node:fs';
-import { readRegularFileIfExists } from '../execution/safeFiles';
+import { readRegularFileIfExists } from '../git/safeFiles';
 import { join, relative } from 'node:path';
 import type { TaskRecord } from '../orchestrator/records';
 import { collectEvidence, type EvidenceNote } from './evidence';

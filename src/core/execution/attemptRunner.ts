@@ -9,7 +9,7 @@ import { withAgentProfile, type SandboxPlan } from './sandbox';
 import { normalizeNotification, turnErrorText } from './codexEvents';
 import { triageServerRequest, type Decision } from './serverRequests';
 import { fileChangePaths } from './approvalRules';
-import { assertCwdIsWorktree } from './pathSafety';
+import { assertCwdIsWorktree } from '../git/pathSafety';
 import { QuartetError } from './errors';
 import type { Journal } from '../observability/journal';
 import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from '../tracker/toolResult';

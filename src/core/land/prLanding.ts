@@ -8,7 +8,7 @@ import { createGithubClient } from '../github/githubClient';
 import { GithubError } from '../github/errors';
 import { PrApi } from '../github/prApi';
 import { resolveGithubTarget, type GithubTarget } from '../github/remote';
-import { refCommit, git } from './git';
+import { refCommit, git } from '../git/git';
 import { landAsPullRequest, type RunFixTurn } from './prLand';
 import { abortBaseMerge, commitBaseMerge, leftoverMarkers } from './resolveGit';
 import { resolveCommitMessage } from '../policy/resolvePrompt';

@@ -20,8 +20,8 @@ import {
   registerWorktree,
   removeWorktree,
   repoWorktreeDir,
-} from '../execution/worktrees';
-import { resolveCommit } from '../execution/gitRepo';
+} from '../git/worktrees';
+import { resolveCommit } from '../git/gitRepo';
 import { commitMessage } from '../policy/defaultPrompt';
 import type { WorkflowRuntime } from '../workflow/workflowRuntime';
 import { AttemptSetupError } from '../workflow/attemptHooks';
@@ -32,7 +32,7 @@ import type { Scoring } from './scoring';
 import type { FollowUps } from './followUp';
 import type { Watchdog } from './watchdog';
 import { giveSkills } from '../skills/giveSkills';
-import type { WorktreePool } from '../execution/worktreePool';
+import type { WorktreePool } from '../git/worktreePool';
 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 

@@ -11,13 +11,13 @@ import {
   type AttemptFacts,
   type PoolSlotFacts,
 } from '../cleanup/plan';
-import type { WorktreePool } from '../execution/worktreePool';
+import type { WorktreePool } from '../git/worktreePool';
 import type { CleanupPlan, CleanupResult } from '../contract/replies';
 import { diskUsage } from '../cleanup/diskUsage';
 import { archiveAttempt, readManifest, removeAttemptWorktree } from '../land/archive';
-import { git, isClean, refCommit } from '../land/git';
+import { git, isClean, refCommit } from '../git/git';
 import { postMortem } from '../land/postMortem';
-import { isInside } from '../execution/pathSafety';
+import { isInside } from '../git/pathSafety';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import type { AttemptRecord, TaskRecord } from './records';
 import { UsageError } from './validation';

@@ -29,12 +29,12 @@ import { DEFAULT_JOURNAL_BUDGET, readJournal, type Journal } from '../observabil
 import { readIndexedPage, type JournalPage } from '../observability/journalIndex';
 import { redact } from '../config/secrets';
 import type { AgentTools, AttemptRunner } from '../execution/attemptRunner';
-import { defaultWorktreeRoot } from '../execution/worktrees';
+import { defaultWorktreeRoot } from '../git/worktrees';
 import { WorkflowRuntime } from '../workflow/workflowRuntime';
 import { UsageError } from './validation';
 import { Watchdog } from './watchdog';
 import { budgetStop, hasTaskBudget, taskBudgetBreach, unfinished } from './earlyStop';
-import { WorktreePool } from '../execution/worktreePool';
+import { WorktreePool } from '../git/worktreePool';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
 import { dependencyDirRules } from '../execution/dependencyRules';

@@ -8,7 +8,7 @@ import {
   DependencyConfigError,
   type DependencyCopyMode,
 } from '../execution/dependencyRules';
-import { assertUsableWorktreeRoot } from '../execution/worktrees';
+import { assertUsableWorktreeRoot } from '../git/worktrees';
 import { UsageError } from './validation';
 
 /** The smallest journal budget accepted: a run's own protocol records must fit. */

@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Orchestrator } from '../orchestrator/orchestrator';
-import { findRepoRoot } from '../execution/gitRepo';
+import { findRepoRoot } from '../git/gitRepo';
 import { scrubSecrets, secretValues } from '../config/secrets';
 import { createSupervisorServer } from './server';
 import { supervisorPaths } from './paths';

@@ -2,7 +2,7 @@
 
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import type { ReviewStore } from '../distill/reviewStore';
-import { headInfo } from '../execution/gitRepo';
+import { headInfo } from '../git/gitRepo';
 import { UsageError } from '../orchestrator/validation';
 import { skillsOverview } from '../skills/overview';
 import { landSkillsBranch, LandSkillsError } from '../skills/landSkills';

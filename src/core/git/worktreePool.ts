@@ -3,9 +3,10 @@
 import { existsSync, mkdirSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { listWorktrees } from '../land/git';
+import { listWorktrees } from './git';
 import { canonicalPath, isInside, safeJoin, sanitizeKey } from './pathSafety';
-import { repoWorktreeDir, withWorktreeLock, type CreateWorktreeInput, type CreatedWorktree } from './worktrees';
+import { repoWorktreeDir, type CreateWorktreeInput, type CreatedWorktree } from './worktrees';
+import { withWorktreeLock } from './worktreeLock';
 
 /** Every pool branch lives here, so `git branch` shows nothing else of the pool. */
 export const POOL_BRANCH_PREFIX = 'quartet/pool/';
