@@ -53,6 +53,17 @@ test(
       const records = readJournal(a.journal);
       assert.ok(records.some((r) => r.kind === 'raw' && (r.msg as { method?: string }).method === 'thread/start'));
       assert.ok(records.some((r) => r.kind === 'event' && r.event.type === 'session_started'));
+      // Codex starts while the files are checked out: initialize is sent before the worktree is ready
+      // (the "starting" phase), thread/start only after it.
+      const at = (match: (r: (typeof records)[number]) => boolean): number => records.findIndex(match);
+      const sends = (method: string) => (r: (typeof records)[number]) =>
+        r.kind === 'raw' && r.dir === 'out' && (r.msg as { method?: string }).method === method;
+      const ready = at((r) => r.kind === 'event' && r.event.type === 'phase' && r.event.phase === 'starting');
+      assert.ok(
+        at(sends('initialize')) >= 0 && at(sends('initialize')) < ready,
+        'initialize before the worktree is ready',
+      );
+      assert.ok(ready < at(sends('thread/start')), 'thread/start after the worktree is ready');
       assert.ok(
         records.some(
           (r) =>

@@ -176,6 +176,8 @@ test(
     assert.equal(a.threadId, null, 'no Codex session was started');
     assert.deepEqual(turnStarts(a), []);
     assert.deepEqual(hooks(a), ['after_create:0', 'before_run:7']);
+    // Codex was started early, beside the checkout: the failed run leaves none of it behind.
+    await waitUntil(() => pidsWithEnv(ATTEMPT_TAG, a.id).filter(isAlive).length === 0, 10_000);
     const hook = events(a).find((e) => e.type === 'hook' && e.name === 'before_run');
     assert.ok(hook?.type === 'hook' && !hook.ok && hook.output.includes('before_run refuses'));
   },
@@ -209,6 +211,7 @@ test(
     assert.equal(a.reason, 'hook_failed');
     assert.match(a.lastError ?? '', /^after_create hook failed \(exit 9\): no toolchain for quartet\/create-fails-/);
     assert.equal(existsSync(a.worktree), false, 'no half-prepared worktree is left');
+    await waitUntil(() => pidsWithEnv(ATTEMPT_TAG, a.id).filter(isAlive).length === 0, 10_000);
     await h.client.retry(a.id);
     const again = (
       await waitForTask(

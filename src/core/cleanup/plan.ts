@@ -21,6 +21,13 @@ export interface ArchiveFacts {
   bytes: number;
 }
 
+/** One warm worktree of the pool (git/worktreePool.ts) as Clean Up sees it. */
+export interface PoolSlotFacts {
+  path: string;
+  branch: string;
+  bytes: number;
+}
+
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A task as Clean Up reads it: the orchestrator's records (their attempts of its own record type `A`) fit. */
@@ -53,6 +60,8 @@ export function planCleanup<A extends AttemptSnapshot>(input: {
   tasks: readonly CleanupTask<A>[];
   facts: (a: A) => AttemptFacts | undefined;
   archives: readonly ArchiveFacts[];
+  /** The pool's slots and its configured size (`quartet.worktreePool`). */
+  pool?: { slots: readonly PoolSlotFacts[]; size: number };
   retention: RetentionSettings;
   now: number;
 }): CleanupPlan {
@@ -115,6 +124,25 @@ export function planCleanup<A extends AttemptSnapshot>(input: {
       due: retention.archiveDays > 0 && ageDays >= retention.archiveDays,
       archiveFirst: false,
       ageDays,
+    });
+  }
+  for (const slot of input.pool?.slots ?? []) {
+    const size = input.pool?.size ?? 0;
+    items.push({
+      id: `pool:${slot.branch}`,
+      kind: 'pool',
+      attemptId: null,
+      label: `warm worktree ${slot.path}`,
+      // With the pool off, a slot is only disk: due. With it on, removing one is fine but the pool makes it again.
+      detail: size
+        ? `kept for the next launch (quartet.worktreePool = ${size}); made again in the background unless you lower the setting`
+        : 'left from the worktree pool, which is off (quartet.worktreePool = 0)',
+      path: slot.path,
+      branch: slot.branch,
+      bytes: slot.bytes,
+      due: size === 0,
+      archiveFirst: false,
+      ageDays: 0,
     });
   }
   const sum = (xs: CleanupItem[]): number => xs.reduce((s, i) => s + i.bytes, 0);

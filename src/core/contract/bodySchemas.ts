@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { commandLine, credentialsSchema } from './launchSchemas';
+import { MAX_WORKTREE_POOL } from './settings';
 
 const httpUrl = (what: string) => z.string().regex(/^https?:\/\//, { error: `${what} must be an http(s) URL` });
 const nonNegative = (what: string) =>
@@ -94,6 +95,7 @@ export const settingsBodySchema = z
     // Entries are checked by the orchestrator (dependencyRules): the refusal names the bad one.
     dependencyDirs: z.array(z.string()).nullable(),
     dependencyCopy: z.enum(['reflink', 'copy', 'off'], { error: 'dependencyCopy must be one of reflink, copy, off' }),
+    worktreePool: z.number().int().min(0).max(MAX_WORKTREE_POOL),
   })
   .partial();
 

@@ -30,6 +30,8 @@ export interface SupervisorSettings {
   dependencyDirs?: string[] | null;
   /** `quartet.dependencyCopy`: share blocks only (default), fall back to a full copy, or never copy. */
   dependencyCopy?: 'reflink' | 'copy' | 'off';
+  /** `quartet.worktreePool`: warm worktrees kept checked out at HEAD for the next launch (0 = off, at most 16). */
+  worktreePool?: number;
 }
 
 /** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
@@ -39,5 +41,8 @@ export interface RetentionSettings {
   /** Days after which an archive (patch + manifest) is offered for deletion by Clean Up; never deleted automatically. */
   archiveDays: number;
 }
+
+/** The largest `quartet.worktreePool`: a launch takes at most MAX_ATTEMPTS worktrees at once. */
+export const MAX_WORKTREE_POOL = 16;
 
 export const DEFAULT_RETENTION: RetentionSettings = { attemptDays: 14, archiveDays: 90 };

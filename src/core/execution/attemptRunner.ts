@@ -31,7 +31,6 @@ export interface RunnerInput {
   attemptId: string;
   worktree: string;
   worktreeRoot: string;
-  prompt: string;
   developerInstructions: string | null;
   options: LaunchOptions;
   env: Record<string, string>;
@@ -89,64 +88,94 @@ export class AttemptRunner {
   private turnOver = false;
   /** Paths of the fileChange items seen in this turn, by item id: a patch approval names its item, not its paths. */
   private readonly patchItems = new Map<string, string[] | null>();
+  private readonly turnDone: Promise<RunOutcome>;
+  private started: Promise<void> | null = null;
+  /** Started with the loopback permission profile: the thread then carries no legacy `sandbox`. */
+  private profiled = false;
 
-  constructor(private readonly input: RunnerInput) {}
+  constructor(private readonly input: RunnerInput) {
+    // Settled by whatever ends the session first — even a Codex exit during `start`, before `run` is called.
+    this.turnDone = new Promise<RunOutcome>((resolve) => (this.settleTurn = resolve));
+  }
 
   get pid(): number | null {
     return this.client?.pid ?? null;
   }
 
-  async run(): Promise<RunOutcome> {
+  /**
+   * Spawns the app-server and completes `initialize`. Idempotent; the pipeline calls it as soon as the
+   * worktree is registered, so Codex starts while the files are still being checked out: nothing of the
+   * worktree is read before `thread/start`, which `run` sends once the worktree, skills and hooks are ready.
+   */
+  start(): Promise<void> {
+    this.started ??= this.startNow();
+    this.started.catch(() => undefined); // reported by `run`, or dropped with `dispose`
+    return this.started;
+  }
+
+  /** Ends a session that was started but will never run (stopped or failed while the worktree was prepared). */
+  async dispose(): Promise<void> {
+    await this.client?.shutdown().catch(() => undefined);
+  }
+
+  private async startNow(): Promise<void> {
     const { worktree, worktreeRoot, options, journal } = this.input;
     try {
       assertCwdIsWorktree(worktree, worktree, worktreeRoot);
     } catch (err) {
-      return { status: 'failed', reason: 'invalid_workspace_cwd', message: (err as Error).message };
+      throw new QuartetError((err as Error).message, 'invalid_workspace_cwd');
     }
-    const turnDone = new Promise<RunOutcome>((resolve) => (this.settleTurn = resolve));
     const plain = codexArgv(options.codexCommand, this.input.codexPath);
     // The same permission profile as the checks (loopback only); the thread then carries no legacy `sandbox`.
     const profiled = withAgentProfile(plain, options.sandbox, this.input.sandboxPlan ?? null);
-    const sandbox = profiled ? {} : { sandbox: options.sandbox };
+    this.profiled = profiled !== null;
+    this.client = new CodexClient(
+      {
+        argv: profiled ?? plain,
+        cwd: worktree,
+        env: this.input.env,
+        maxLineBytes: this.input.maxLineBytes,
+        readTimeoutMs: options.readTimeoutMs,
+        tag: { name: ATTEMPT_TAG, value: this.input.attemptId },
+      },
+      {
+        onRaw: (dir, msg) => {
+          journal.raw(dir, msg);
+          if (dir === 'in') this.activity();
+        },
+        onNotification: (m, p) => this.onNotification(m, p),
+        onServerRequest: (m, p) => this.onServerRequest(m, p),
+        onMalformed: (reason, sample) => this.emit({ type: 'malformed', reason, sample }),
+        onStderr: (text) => journal.event({ type: 'stderr', text: text.slice(0, 4000) }),
+        onExit: (code, signal) => {
+          this.emit({ type: 'process_exit', code, signal });
+          this.finish(
+            this.stopReason
+              ? { status: 'stopped', reason: this.stopReason }
+              : {
+                  status: 'failed',
+                  reason: 'codex_exit',
+                  message: `Codex app-server exited (${signal ?? `code ${code}`})${this.lastError ? `: ${this.lastError}` : ''}`,
+                },
+          );
+        },
+      },
+    );
+    this.client.start();
+    await this.client.request('initialize', {
+      clientInfo: { name: 'quartet', title: 'Quartet', version: QUARTET_VERSION },
+      capabilities: { experimentalApi: true },
+    });
+    this.client.notify('initialized');
+  }
+
+  /** One turn with `prompt` (ignored when resuming a thread: the resume prompt goes instead); starts Codex if `start` was not called. */
+  async run(prompt: string): Promise<RunOutcome> {
+    const { worktree, options } = this.input;
     try {
-      this.client = new CodexClient(
-        {
-          argv: profiled ?? plain,
-          cwd: worktree,
-          env: this.input.env,
-          maxLineBytes: this.input.maxLineBytes,
-          readTimeoutMs: options.readTimeoutMs,
-          tag: { name: ATTEMPT_TAG, value: this.input.attemptId },
-        },
-        {
-          onRaw: (dir, msg) => {
-            journal.raw(dir, msg);
-            if (dir === 'in') this.activity();
-          },
-          onNotification: (m, p) => this.onNotification(m, p),
-          onServerRequest: (m, p) => this.onServerRequest(m, p),
-          onMalformed: (reason, sample) => this.emit({ type: 'malformed', reason, sample }),
-          onStderr: (text) => journal.event({ type: 'stderr', text: text.slice(0, 4000) }),
-          onExit: (code, signal) => {
-            this.emit({ type: 'process_exit', code, signal });
-            this.finish(
-              this.stopReason
-                ? { status: 'stopped', reason: this.stopReason }
-                : {
-                    status: 'failed',
-                    reason: 'codex_exit',
-                    message: `Codex app-server exited (${signal ?? `code ${code}`})${this.lastError ? `: ${this.lastError}` : ''}`,
-                  },
-            );
-          },
-        },
-      );
-      this.client.start();
-      await this.client.request('initialize', {
-        clientInfo: { name: 'quartet', title: 'Quartet', version: QUARTET_VERSION },
-        capabilities: { experimentalApi: true },
-      });
-      this.client.notify('initialized');
+      await this.start();
+      if (!this.client) throw new QuartetError('Codex did not start', 'codex_exit');
+      const sandbox = this.profiled ? {} : { sandbox: options.sandbox };
       const resume = this.input.resumeThreadId;
       const started = resume
         ? await this.client.request('thread/resume', {
@@ -178,7 +207,7 @@ export class AttemptRunner {
         input: [
           {
             type: 'text',
-            text: resume ? (this.input.resumePrompt ?? RESUME_PROMPT) : this.input.prompt,
+            text: resume ? (this.input.resumePrompt ?? RESUME_PROMPT) : prompt,
             text_elements: [],
           },
         ],
@@ -187,7 +216,7 @@ export class AttemptRunner {
       this.turnId = String(((turn.turn ?? {}) as JsonObject).id ?? '');
       this.armTurnTimer();
       if (this.stopReason) void this.stopNow();
-      return await turnDone;
+      return await this.turnDone;
     } catch (err) {
       const reason = err instanceof QuartetError ? err.reason : 'codex_exit';
       if (this.stopReason) return { status: 'stopped', reason: this.stopReason };

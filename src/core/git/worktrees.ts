@@ -36,6 +36,8 @@ export interface CreatedWorktree {
   path: string;
   copied: string[];
   reused: boolean;
+  /** Taken from the warm pool (git/worktreePool.ts): already checked out at the base. */
+  warm?: boolean;
 }
 
 export class WorktreeError extends Error {
@@ -46,14 +48,24 @@ export class WorktreeError extends Error {
 }
 
 /**
- * Creates (or reuses, for a retry) the worktree of one attempt. Only the registration
- * (`git worktree add --no-checkout`, ~50 ms) is serialized per repository — concurrent adds race
- * on `.git/worktrees` — while filling the files in (`git reset --hard`, the slow part on a big
- * repo) runs in parallel: each worktree has its own index and HEAD.
+ * Creates (or reuses, for a retry) the worktree of one attempt: `registerWorktree` then `fillWorktree`.
+ * Only the registration (`git worktree add --no-checkout`, ~50 ms) is serialized per repository —
+ * concurrent adds race on `.git/worktrees` — while filling the files in (`git reset --hard`, the slow
+ * part on a big repo) runs in parallel: each worktree has its own index and HEAD.
  */
 export async function createWorktree(input: CreateWorktreeInput): Promise<CreatedWorktree> {
-  const registered = await withWorktreeLock(input.repo, () => registerNow(input));
+  return fillWorktree(input, await registerWorktree(input));
+}
+
+/** The serialized half: the folder exists (empty but for `.git`) on the attempt's branch when this resolves. */
+export function registerWorktree(input: CreateWorktreeInput): Promise<CreatedWorktree> {
+  return withWorktreeLock(input.repo, () => registerNow(input));
+}
+
+/** The parallel half: checks the branch's files out into a registered worktree and copies `.worktreeinclude`. */
+export async function fillWorktree(input: CreateWorktreeInput, registered: CreatedWorktree): Promise<CreatedWorktree> {
   if (registered.reused) return registered;
+  if (registered.warm) return { ...registered, copied: copyWorktreeIncludes(input.repo, registered.path) };
   try {
     // At most one checkout per core: more only thrash the disk cache and the CPU.
     await checkouts.run(() => simpleGit({ baseDir: registered.path }).raw(['reset', '-q', '--hard']));

@@ -13,7 +13,14 @@ import { resolveCodexBinary } from '../execution/codexBinary';
 import { sandboxPlan } from '../execution/sandbox';
 import { bringDependencies, describeDependencies } from '../execution/dependencies';
 import type { DependencyCopyMode, DependencyDirRule } from '../execution/dependencyRules';
-import { commitWorktree, createWorktree, filesChangedSince, removeWorktree, repoWorktreeDir } from '../git/worktrees';
+import {
+  commitWorktree,
+  fillWorktree,
+  filesChangedSince,
+  registerWorktree,
+  removeWorktree,
+  repoWorktreeDir,
+} from '../git/worktrees';
 import { resolveCommit } from '../git/gitRepo';
 import { commitMessage } from '../policy/defaultPrompt';
 import type { WorkflowRuntime } from '../workflow/workflowRuntime';
@@ -25,6 +32,7 @@ import type { Scoring } from './scoring';
 import type { FollowUps } from './followUp';
 import type { Watchdog } from './watchdog';
 import { giveSkills } from '../skills/giveSkills';
+import type { WorktreePool } from '../git/worktreePool';
 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -62,6 +70,8 @@ export interface PipelineHost {
   readonly scoring: Scoring;
   readonly watchdog: Watchdog;
   readonly ports: PortAllocator;
+  /** Warm worktrees: a launch takes one when the pool has it, else checks out a fresh one. */
+  readonly pool: WorktreePool;
   readonly runners: Map<string, AttemptRunner>;
   readonly journals: Map<string, Journal>;
   readonly lastActivity: Map<string, number>;
@@ -114,6 +124,8 @@ export class AttemptPipeline {
       },
     );
     h.journals.set(id, journal);
+    let runner: AttemptRunner | null = null;
+    let ran = false;
     try {
       const a = h.attempt(id);
       journal.event({
@@ -124,15 +136,50 @@ export class AttemptPipeline {
         origin: originOf(task, a),
       });
       const wtStarted = Date.now();
-      const wt = await createWorktree({
+      const wtInput = {
         repo: h.repo,
         root,
         taskKey: task.key,
         index: a.index,
         branch: a.branch,
         baseCommit: task.baseCommit,
+      };
+      const registered = (await h.pool.adopt(wtInput)) ?? (await registerWorktree(wtInput));
+      h.update(id, (x) => ({ ...x, worktree: registered.path }));
+      const codex = await resolveCodexBinary({ env, repo: h.repo });
+      // Probed once per supervisor: where the loopback profile works, the agent gets it as the checks do.
+      const plan = codex.ok ? await sandboxPlan(env, h.repo, false) : null;
+      const ports = await h.ports.allocate(id);
+      const current0 = h.attempt(id);
+      runner = new AttemptRunner({
+        attemptId: id,
+        worktree: registered.path,
+        worktreeRoot: repoWorktreeDir(root, h.repo),
+        developerInstructions: null,
+        options: task.options,
+        env: { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: registered.path },
+        codexPath: codex.ok ? codex.path : null,
+        sandboxPlan: plan,
+        journal,
+        maxLineBytes: MAX_LINE_BYTES,
+        resumeThreadId: current0.resumeThread ?? null,
+        resumePrompt: h.followUps.promptFor(id),
+        tools: task.source ? h.agentTools(task) : null,
+        allowedCommandPrefixes: () => h.allowedCommandPrefixes(),
+        hooks: {
+          onEvent: (e) => h.onEvent(id, e),
+          onActivity: () => h.lastActivity.set(id, Date.now()),
+          onPending: (q) =>
+            h.update(id, (x) =>
+              isTerminal(x.phase)
+                ? x
+                : { ...transition(x, q ? 'needs-you' : 'working', null, new Date().toISOString()), pending: q },
+            ),
+        },
       });
-      h.update(id, (x) => ({ ...x, worktree: wt.path }));
+      // Codex starts while the files are checked out; it reads nothing of the worktree before thread/start.
+      void runner.start();
+      const wt = await fillWorktree(wtInput, registered);
       // Before after_create, so a hook that installs finds the folders already there.
       const deps = wt.reused
         ? null
@@ -148,9 +195,6 @@ export class AttemptPipeline {
       const hookCtx = { attemptId: id, taskId: task.id, worktree: wt.path, branch: a.branch, env, journal };
       // A failed after_create leaves no half-prepared worktree: the retry creates it (and runs the hook) again.
       if (!wt.reused) await h.workflow.requireHook('after_create', hookCtx, () => removeWorktree(h.repo, wt.path));
-      const codex = await resolveCodexBinary({ env, repo: h.repo });
-      // Probed once per supervisor: where the loopback profile works, the agent gets it as the checks do.
-      const plan = codex.ok ? await sandboxPlan(env, h.repo, false) : null;
       // Stopped while its worktree was being made: keep the worktree, start nothing.
       const current = h.attempt(id);
       if (isTerminal(current.phase)) throw new StoppedBeforeStart();
@@ -177,7 +221,6 @@ export class AttemptPipeline {
           });
       await h.workflow.requireHook('before_run', hookCtx);
       if (isTerminal(h.attempt(id).phase)) throw new StoppedBeforeStart();
-      const ports = await h.ports.allocate(id);
       h.update(id, (x) => ({
         ...transition(x, 'starting', null, new Date().toISOString()),
         lastEvent: 'starting Codex',
@@ -187,34 +230,7 @@ export class AttemptPipeline {
         type: 'phase',
         phase: 'starting',
         reason: null,
-        message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}`,
-      });
-      const runner = new AttemptRunner({
-        attemptId: id,
-        worktree: wt.path,
-        worktreeRoot: repoWorktreeDir(root, h.repo),
-        prompt,
-        developerInstructions: null,
-        options: task.options,
-        env: { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: wt.path },
-        codexPath: codex.ok ? codex.path : null,
-        sandboxPlan: plan,
-        journal,
-        maxLineBytes: MAX_LINE_BYTES,
-        resumeThreadId: current.resumeThread ?? null,
-        resumePrompt: h.followUps.promptFor(id),
-        tools: task.source ? h.agentTools(task) : null,
-        allowedCommandPrefixes: () => h.allowedCommandPrefixes(),
-        hooks: {
-          onEvent: (e) => h.onEvent(id, e),
-          onActivity: () => h.lastActivity.set(id, Date.now()),
-          onPending: (q) =>
-            h.update(id, (x) =>
-              isTerminal(x.phase)
-                ? x
-                : { ...transition(x, q ? 'needs-you' : 'working', null, new Date().toISOString()), pending: q },
-            ),
-        },
+        message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (${wt.warm ? 'warm, ' : ''}ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}`,
       });
       h.runners.set(id, runner);
       h.lastActivity.set(id, Date.now());
@@ -224,7 +240,8 @@ export class AttemptPipeline {
         h.update(id, (x) => ({ ...x, lastError: journal.budgetReached }));
         void runner.stop('journal_budget');
       }
-      outcome = await runner.run();
+      ran = true;
+      outcome = await runner.run(prompt);
       await h.workflow.hook('after_run', hookCtx);
     } catch (err) {
       outcome =
@@ -236,6 +253,8 @@ export class AttemptPipeline {
               message: (err as Error).message,
             };
     } finally {
+      // Started early for a run that never came (stopped, a hook failed): its session ends here.
+      if (runner && !ran) await runner.dispose();
       h.runners.delete(id);
       h.lastActivity.delete(id);
       h.ports.release(id);

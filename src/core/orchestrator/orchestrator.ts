@@ -34,6 +34,7 @@ import { WorkflowRuntime } from '../workflow/workflowRuntime';
 import { UsageError } from './validation';
 import { Watchdog } from './watchdog';
 import { budgetStop, hasTaskBudget, taskBudgetBreach, unfinished } from './earlyStop';
+import { WorktreePool } from '../git/worktreePool';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
 import { dependencyDirRules } from '../execution/dependencyRules';
@@ -41,6 +42,7 @@ import {
   checkWorktreeRoot,
   validCommandPrefixes,
   validDependencyCopy,
+  validWorktreePool,
   validDependencyDirs,
   validJournalBudget,
   validRetention,
@@ -123,6 +125,8 @@ export class Orchestrator extends EventEmitter {
   private readonly pipeline: AttemptPipeline;
   private readonly controls: ControlHost;
   readonly cleanup: CleanupService;
+  /** Warm worktrees (`quartet.worktreePool`), adopted by launches; off at size 0. */
+  readonly pool: WorktreePool;
   private stallTimer: NodeJS.Timeout | null = null;
   /** The Autopilot's view, merged into every snapshot (set by the supervisor). */
   private autopilotView: (() => AutopilotSnapshot) | null = null;
@@ -205,9 +209,16 @@ export class Orchestrator extends EventEmitter {
       log: deps.log,
     });
     this.watchdog = new Watchdog({ halt: (id, reason, message) => this.halt(id, reason, message), log: deps.log });
+    this.pool = new WorktreePool({
+      repo: deps.repo,
+      root: () => this.worktreeRoot(),
+      size: () => this.settings.worktreePool ?? 0,
+      log: deps.log,
+    });
     this.cleanup = new CleanupService({
       repo: deps.repo,
       stateDir: deps.stateDir,
+      pool: this.pool,
       tasks: () => this.tasks,
       retention: () => this.settings.retention,
       updateAttempt: (id, change) => this.update(id, change),
@@ -215,6 +226,7 @@ export class Orchestrator extends EventEmitter {
     });
     this.host = {
       repo: deps.repo,
+      pool: this.pool,
       workflow: this.workflow,
       followUps: this.followUps,
       scoring: this.scoring,
@@ -379,6 +391,7 @@ export class Orchestrator extends EventEmitter {
     }, 1000);
     this.stallTimer.unref();
     void this.dispatch();
+    this.pool.start();
   }
 
   get currentSettings(): SupervisorSettings {
@@ -397,6 +410,7 @@ export class Orchestrator extends EventEmitter {
       settings.dependencyDirs === undefined ? undefined : validDependencyDirs(settings.dependencyDirs);
     const dependencyCopy =
       settings.dependencyCopy === undefined ? undefined : validDependencyCopy(settings.dependencyCopy);
+    const worktreePool = settings.worktreePool === undefined ? undefined : validWorktreePool(settings.worktreePool);
     if (prefixes) this.allowedCommandPrefixes = prefixes;
     if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1))
       this.settings.maxConcurrent = settings.maxConcurrent === null ? null : Math.floor(settings.maxConcurrent);
@@ -413,6 +427,8 @@ export class Orchestrator extends EventEmitter {
       this.settings.allowUnsandboxedChecks = settings.allowUnsandboxedChecks === true;
     if (dependencyDirs !== undefined) this.settings.dependencyDirs = dependencyDirs;
     if (dependencyCopy !== undefined) this.settings.dependencyCopy = dependencyCopy;
+    if (worktreePool !== undefined) this.settings.worktreePool = worktreePool;
+    void this.pool.refill(); // its size or the worktree root may have changed; cheap when nothing did
     this.emit('settings', { ...this.settings });
     this.persist();
     void this.dispatch();
@@ -579,6 +595,7 @@ export class Orchestrator extends EventEmitter {
   }
 
   dispose(): void {
+    this.pool.stop();
     this.scoring.close();
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.workflow.dispose();
