@@ -13,7 +13,7 @@ import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
 import { runWorkflowCommand, WORKFLOW_HELP, WorkflowInvalid } from './workflowCommand';
 import { AUTOPILOT_HELP, runAutopilot, TrackerHostError } from './autopilot';
-import { parseAllowedHosts } from '../core/tracker/endpointPolicy';
+import { parseAllowedHosts } from '../core/config/endpointPolicy';
 import { land, LAND_HELP, LAND_PR_FLAGS } from './landPr';
 import { rework, REWORK_HELP } from './reworkCommand';
 import { CLEANUP_HELP, RESTORE_HELP, cleanupCommand, restoreCommand } from './cleanupCommand';

@@ -1,8 +1,7 @@
 // What Clean Up would free: worktrees and branches of ended attempts, and old archives (pure; facts come in).
 
-import { isTerminal } from '../../shared/model';
+import { isTerminal, type AttemptSnapshot, type TaskSnapshot } from '../../shared/model';
 import type { RetentionSettings } from '../contract/settings';
-import type { AttemptRecord, TaskRecord } from '../orchestrator/records';
 import type { CleanupItem, CleanupPlan } from '../contract/replies';
 
 /** What the service measured on disk and in git for one attempt. */
@@ -31,13 +30,21 @@ export interface PoolSlotFacts {
 
 const DAY = 24 * 60 * 60 * 1000;
 
+/** A task as Clean Up reads it: the orchestrator's records (their attempts of its own record type `A`) fit. */
+type CleanupTask<A extends AttemptSnapshot> = Pick<TaskSnapshot, 'title' | 'state' | 'landing'> & {
+  attempts: readonly A[];
+};
+
 /** When an attempt stopped mattering: the latest of its end, land and archive. */
-export function endedAt(a: AttemptRecord): number {
+export function endedAt(a: Pick<AttemptSnapshot, 'endedAt' | 'landed' | 'archived'>): number {
   return Math.max(...[a.endedAt, a.landed?.at, a.archived?.at].map((t) => (t ? Date.parse(t) : 0)));
 }
 
 /** An attempt Clean Up may touch: ended, no retry scheduled, its task not landing right now. */
-export function isCleanable(task: TaskRecord, a: AttemptRecord): boolean {
+export function isCleanable(
+  task: Pick<TaskSnapshot, 'landing'>,
+  a: Pick<AttemptSnapshot, 'phase' | 'nextRetryAt'>,
+): boolean {
   return isTerminal(a.phase) && !a.nextRetryAt && task.landing?.status !== 'running';
 }
 
@@ -45,13 +52,13 @@ export function isCleanable(task: TaskRecord, a: AttemptRecord): boolean {
  * Landed and discarded work is due after `attemptDays`; a finished attempt of an open task is still a
  * candidate for landing, so it is listed (its branch keeps the result) but never due.
  */
-function isDiscarded(task: TaskRecord, a: AttemptRecord): boolean {
+function isDiscarded(task: Pick<TaskSnapshot, 'state'>, a: AttemptSnapshot): boolean {
   return a.phase !== 'finished' || task.state !== 'open' || !!a.archived || !!a.landed;
 }
 
-export function planCleanup(input: {
-  tasks: readonly TaskRecord[];
-  facts: (a: AttemptRecord) => AttemptFacts | undefined;
+export function planCleanup<A extends AttemptSnapshot>(input: {
+  tasks: readonly CleanupTask<A>[];
+  facts: (a: A) => AttemptFacts | undefined;
   archives: readonly ArchiveFacts[];
   /** The pool's slots and its configured size (`quartet.worktreePool`). */
   pool?: { slots: readonly PoolSlotFacts[]; size: number };

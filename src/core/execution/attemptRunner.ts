@@ -12,7 +12,7 @@ import { fileChangePaths } from './approvalRules';
 import { assertCwdIsWorktree } from '../git/pathSafety';
 import { QuartetError } from './errors';
 import type { Journal } from '../observability/journal';
-import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from '../tracker/toolResult';
+import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from './dynamicTools';
 
 export const QUARTET_VERSION = '0.1.0';
 /** Env var tagging every process of an attempt, so stray descendants can be found and ended. */

@@ -15,7 +15,7 @@ import { resolveCommitMessage } from '../policy/resolvePrompt';
 import { DEFAULT_POLL } from './prSteps';
 import { prBody } from './prText';
 import { Journal } from '../observability/journal';
-import { makeScrubber } from '../distill/scrub';
+import { makeScrubber } from '../config/scrubber';
 import type { PrFeedbackEvent } from './prObserve';
 import { LandError } from './errors';
 import type { LandFlowHost, LandTask, TurnOptions } from './landFlow';
