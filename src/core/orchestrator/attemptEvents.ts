@@ -7,7 +7,7 @@ import type { Watchdog } from './watchdog';
 import { transition } from './transitions';
 import { humanize } from '../observability/humanize';
 import { attemptTotal } from '../observability/tokens';
-import { DEMO_PROVIDER_ID } from './demoProvider';
+import { DEMO_PROVIDER_ID } from '../../shared/demoProvider';
 
 /** What event handling needs from the orchestrator (the only owner of run state). */
 export interface EventHost {
