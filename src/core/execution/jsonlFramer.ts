@@ -62,10 +62,13 @@ export class JsonlFramer {
       this.overflowSample = '';
       return;
     }
-    const text = Buffer.concat(this.parts).toString('utf8').replace(/\r$/, '');
+    // One piece is the usual line (Codex writes a message at a time): decoded in place, never copied first.
+    const whole = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts);
+    let text = whole.toString('utf8');
     this.parts = [];
     this.size = 0;
-    if (text.trim() === '') return;
+    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
     try {
       this.emit({ ok: true, value: JSON.parse(text) });
     } catch (err) {
