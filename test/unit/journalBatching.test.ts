@@ -150,3 +150,31 @@ test('the journal route’s reply, made from the file’s bytes, is the records 
     });
   });
 });
+
+test('an incoming message is journaled from its own line: the bytes Codex sent, redacted, reading back as the record', () => {
+  withDir((dir) => {
+    const path = join(dir, 'f.jsonl');
+    const j = new Journal(path, ['sekret-value-123']);
+    const text =
+      '{"method":"item/commandExecution/outputDelta", "params":{"delta":"tick é✓ sekret-value-123\\r\\n","n":1.50}}';
+    j.raw('in', JSON.parse(text), text);
+    j.raw('in', { method: 'x', params: {} });
+    j.close();
+    const [first, second] = lines(path);
+    assert.ok(
+      first?.endsWith(
+        '"msg":{"method":"item/commandExecution/outputDelta", "params":{"delta":"tick é✓ [REDACTED]\\r\\n","n":1.50}}}',
+      ),
+      first,
+    );
+    const [a, b] = readJournal(path);
+    assert.deepEqual(a, {
+      seq: 0,
+      at: a?.at,
+      kind: 'raw',
+      dir: 'in',
+      msg: JSON.parse(text.replace('sekret-value-123', '[REDACTED]')),
+    });
+    assert.equal(second, JSON.stringify(b), 'a message without its line is serialized as before');
+  });
+});

@@ -121,8 +121,8 @@ export class AttemptRunner {
           tag: { name: ATTEMPT_TAG, value: this.input.attemptId },
         },
         {
-          onRaw: (dir, msg) => {
-            journal.raw(dir, msg);
+          onRaw: (dir, msg, text) => {
+            journal.raw(dir, msg, text);
             if (dir === 'in') this.activity();
           },
           onNotification: (m, p) => this.onNotification(m, p),

@@ -95,7 +95,8 @@ export class Journal {
     return this.budgetNotice;
   }
 
-  raw(dir: 'in' | 'out', msg: unknown): void {
+  /** `text`: the message's own JSON line when it came in as one (written as it is: no second serialization). */
+  raw(dir: 'in' | 'out', msg: unknown, text?: string): void {
     const m = msg as { method?: string; params?: { turnId?: string } };
     if (this.budgetNotice && dir === 'in' && OUTPUT_DELTAS.has(m?.method ?? '')) return this.skip(msg);
     // The summary goes before the next real record, so the journal reads in order.
@@ -105,7 +106,7 @@ export class Journal {
       return;
     }
     if (dir === 'in' && m?.method === 'turn/completed') this.flushDiffs();
-    this.write({ seq: 0, at: new Date().toISOString(), kind: 'raw', dir, msg });
+    this.write({ seq: 0, at: new Date().toISOString(), kind: 'raw', dir, msg }, text);
   }
 
   event(event: AgentEvent): void {
@@ -165,7 +166,7 @@ export class Journal {
     });
   }
 
-  private write(record: JournalRecord): void {
+  private write(record: JournalRecord, msgText?: string): void {
     if (this.failed) return;
     // Past the budget and its headroom only phase records still go in: the attempt's end must stay readable.
     const cap = this.options.maxBytes;
@@ -176,7 +177,12 @@ export class Journal {
     )
       return;
     record.seq = this.seq;
-    let line = redact(JSON.stringify(record), this.secrets);
+    // The same line JSON.stringify would give (same keys, same order), with the message as Codex wrote it.
+    const json =
+      msgText !== undefined && record.kind === 'raw'
+        ? `{"seq":${record.seq},"at":"${record.at}","kind":"raw","dir":"${record.dir}","msg":${msgText}}`
+        : JSON.stringify(record);
+    let line = redact(json, this.secrets);
     if (Buffer.byteLength(line) > this.lineCap) {
       const cut: JournalRecord = {
         seq: this.seq,
