@@ -68,3 +68,15 @@ export function checkStalls(host: EventHost): void {
     }
   }
 }
+
+/** Fields every event touches: worth a snapshot to the clients, not a state file write of their own. */
+const CHURN_FIELDS: ReadonlySet<string> = new Set(['lastEvent', 'lastEventAt', 'tokens', 'tokensByThread']);
+
+/** Whether `after` differs from `before` only in churn fields. */
+export function onlyChurn(before: AttemptRecord, after: AttemptRecord): boolean {
+  const b = before as unknown as Record<string, unknown>;
+  const a = after as unknown as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(b), ...Object.keys(a)]))
+    if (b[k] !== a[k] && !CHURN_FIELDS.has(k)) return false;
+  return true;
+}
