@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import { scanJournal, type Occurrence } from './journalScan';
 import type { EvidenceItem, EvidenceRef } from '../contract/distill';
 import { errorLines, makeScrubber, normalizeVolatile } from './scrub';
+import { flushWriters } from '../observability/journalWriters';
 
 export interface JournalSource {
   attemptId: string;
@@ -147,6 +148,7 @@ export function collectEvidence(opts: CollectOptions): EvidenceBundle {
   const scrub = makeScrubber(opts.env ?? {}, opts.secretNames ?? []);
   const occurrences: Occurrence[] = [];
   for (const j of opts.journals) {
+    flushWriters(j.path); // a running attempt's last records are still buffered
     if (!existsSync(j.path)) continue;
     occurrences.push(
       ...scanJournal(readFileSync(j.path, 'utf8'), {
