@@ -6,6 +6,7 @@ import { scanJournal, type Occurrence } from './journalScan';
 import type { EvidenceItem, EvidenceRef } from '../contract/distill';
 import { errorLines, normalizeVolatile } from './scrub';
 import { makeScrubber } from '../config/scrubber';
+import { flushWriters } from '../observability/journalWriters';
 
 export interface JournalSource {
   attemptId: string;
@@ -148,6 +149,7 @@ export function collectEvidence(opts: CollectOptions): EvidenceBundle {
   const scrub = makeScrubber(opts.env ?? {}, opts.secretNames ?? []);
   const occurrences: Occurrence[] = [];
   for (const j of opts.journals) {
+    flushWriters(j.path); // a running attempt's last records are still buffered
     if (!existsSync(j.path)) continue;
     occurrences.push(
       ...scanJournal(readFileSync(j.path, 'utf8'), {
