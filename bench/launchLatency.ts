@@ -74,6 +74,8 @@ interface Sample {
   worktreesReadyMs: number[];
   /** The same launch with `quartet.worktreePool: 4` filled beforehand (outside the timed window). */
   warmMs: number;
+  coldTimeline: Record<string, number | null>[];
+  warmTimeline: Record<string, number | null>[];
   /** Which ran first in this round: the order alternates so neither always inherits the other's write-back. */
   first: 'floor' | 'quartet';
 }
@@ -132,7 +134,7 @@ async function quartetSample(
   repo: string,
   root: string,
   tag: string,
-): Promise<{ ms: number; readyMs: number[] }> {
+): Promise<{ ms: number; readyMs: number[]; timeline: Record<string, number | null>[] }> {
   await client.configure({ worktreeRoot: root, maxConcurrent: 4 });
   const start = Date.now();
   const task = await client.launch({ title: `bench ${tag}`, prompt: 'bench [[quartet-demo:hang]]', attempts: 4 });
@@ -151,11 +153,32 @@ async function quartetSample(
       r.kind === 'event' && r.event.type === 'phase' && r.event.phase === 'starting' ? [Date.parse(r.at) - start] : [],
     ),
   );
+  // Where each attempt's time went (ms from the launch call): the overlap and any serial step show here.
+  const timeline = task.attempts.map((a) => {
+    const at = (f: (r: ReturnType<typeof readJournal>[number]) => boolean): number | null => {
+      const r = readJournal(a.journal).find(f);
+      return r ? Date.parse(r.at) - start : null;
+    };
+    const sent = (m: string) => (r: ReturnType<typeof readJournal>[number]) =>
+      r.kind === 'raw' && r.dir === 'out' && (r.msg as { method?: string }).method === m;
+    const phase = (p: string) => (r: ReturnType<typeof readJournal>[number]) =>
+      r.kind === 'event' && r.event.type === 'phase' && r.event.phase === p;
+    return {
+      preparing: at(phase('preparing')),
+      initialize: at(sent('initialize')),
+      initialized: at(
+        (r) => r.kind === 'raw' && r.dir === 'out' && (r.msg as { method?: string }).method === 'initialized',
+      ),
+      starting: at(phase('starting')),
+      threadStart: at(sent('thread/start')),
+      sessionStarted: at((r) => r.kind === 'event' && r.event.type === 'session_started'),
+    };
+  });
   for (const a of task.attempts) await client.stop(a.id);
   // The clean-up (four worktrees removed) happens here, outside any timed window.
   await client.deleteTask(task.id);
   git(repo, 'worktree', 'prune');
-  return { ms: Math.max(...ends) - start, readyMs: readyMs.sort((x, y) => x - y) };
+  return { ms: Math.max(...ends) - start, readyMs: readyMs.sort((x, y) => x - y), timeline };
 }
 
 const stats = (xs: number[]): { min: number; median: number; max: number } => ({
@@ -182,8 +205,8 @@ async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<
     for (let run = 0; run < RUNS; run++) {
       const first = run % 2 === 0 ? 'floor' : 'quartet';
       let floor = { addsMs: 0, codexMs: 0 };
-      let quartet = { ms: 0, readyMs: [] as number[] };
-      let warm = 0;
+      let quartet: Awaited<ReturnType<typeof quartetSample>> = { ms: 0, readyMs: [], timeline: [] };
+      let warm: Awaited<ReturnType<typeof quartetSample>> = { ms: 0, readyMs: [], timeline: [] };
       const order = first === 'floor' ? ['floor', 'quartet', 'warm'] : ['warm', 'quartet', 'floor'];
       for (const which of order) {
         if (which === 'warm') await poolOf(client, repo, join(dir, `warm-${run}`), 4); // filled before the clock starts
@@ -191,7 +214,7 @@ async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<
         if (which === 'floor') floor = await floorSample(repo, join(dir, `floor-${run}`), String(run), env);
         else if (which === 'quartet') quartet = await quartetSample(client, repo, join(dir, `wt-${run}`), String(run));
         else {
-          warm = (await quartetSample(client, repo, join(dir, `warm-${run}`), `warm-${run}`)).ms;
+          warm = await quartetSample(client, repo, join(dir, `warm-${run}`), `warm-${run}`);
           await poolOf(client, repo, join(dir, `warm-${run}`), 0); // the cold samples must not find warm slots
         }
       }
@@ -201,7 +224,9 @@ async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<
         codexStartMs: floor.codexMs,
         floorMs: floor.addsMs + floor.codexMs,
         worktreesReadyMs: quartet.readyMs,
-        warmMs: warm,
+        warmMs: warm.ms,
+        coldTimeline: quartet.timeline,
+        warmTimeline: warm.timeline,
         first,
       });
     }

@@ -13,6 +13,7 @@ let dir: string;
 let repo: string;
 let root: string;
 let size = 2;
+let minFree = 0;
 let pool: WorktreePool;
 const logs: string[] = [];
 
@@ -20,7 +21,13 @@ before(() => {
   dir = mkdtempSync(join(tmpdir(), 'quartet-pool-'));
   repo = makeRepo(dir);
   root = join(dir, 'worktrees');
-  pool = new WorktreePool({ repo, root: () => root, size: () => size, log: (l) => logs.push(l) });
+  pool = new WorktreePool({
+    repo,
+    root: () => root,
+    size: () => size,
+    minFreeBytes: () => minFree,
+    log: (l) => logs.push(l),
+  });
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -69,25 +76,38 @@ test('adopt: the slot becomes the attempt worktree on its branch at an older bas
   assert.equal((await pool.slots()).length, 2, 'the pool made a new slot');
 });
 
-test('a retry (branch exists) and the pool switched off never adopt', async () => {
+test('adopt at the tip the slot holds: no checkout at all, the tree is exactly the base', async () => {
+  const tip = git(repo, 'rev-parse', 'HEAD');
+  const wt = await pool.adopt(input('at-tip', tip));
+  assert.ok(wt?.warm);
+  assert.equal(git(wt.path, 'rev-parse', 'HEAD'), tip);
+  assert.equal(git(wt.path, 'symbolic-ref', '--short', 'HEAD'), 'quartet/at-tip/1');
+  assert.equal(git(wt.path, 'status', '--porcelain', '--untracked-files=all'), '');
+  assert.ok(existsSync(join(wt.path, 'later.txt')));
+  await pool.refill();
+});
+
+test('a retry (branch exists) and the pool switched off never adopt; the slot stays whole', async () => {
   const base = git(repo, 'rev-parse', 'HEAD');
   assert.equal(await pool.adopt(input('pooled', base)), null, 'path and branch exist: the caller reuses them');
+  git(repo, 'branch', 'quartet/orphan/1', base); // its worktree was cleaned up; the branch stays
+  const before = (await pool.slots()).map((s) => s.branch).sort();
+  assert.equal(await pool.adopt(input('orphan', base)), null, 'the branch exists: refused, nothing moved');
+  assert.deepEqual((await pool.slots()).map((s) => s.branch).sort(), before);
+  assert.equal(git(repo, 'rev-parse', 'quartet/orphan/1'), base);
   size = 0;
   assert.equal(await pool.adopt(input('off', base)), null);
   size = 2;
 });
 
 test('low disk: no slot is added and the status says why; remove() takes slots and branches away', async () => {
-  const tight = new WorktreePool({
-    repo,
-    root: () => root,
-    size: () => 4,
-    minFreeBytes: Number.MAX_SAFE_INTEGER,
-    log: (l) => logs.push(l),
-  });
-  await tight.refill();
-  assert.equal((await tight.slots()).length, 2, 'the two existing slots stay, none is added');
-  assert.match(tight.status().paused ?? '', /^low disk: \d+ MB free on the worktree root$/);
+  minFree = Number.MAX_SAFE_INTEGER;
+  size = 4;
+  await pool.refill();
+  assert.equal((await pool.slots()).length, 2, 'the two existing slots stay, none is added');
+  assert.match(pool.status().paused ?? '', /^low disk: \d+ MB free on the worktree root$/);
+  size = 2;
+  minFree = 0;
   assert.ok(logs.some((l) => l.includes('paused (low disk')));
 
   assert.equal(await pool.remove(), 2);

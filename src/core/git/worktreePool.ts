@@ -34,7 +34,8 @@ export interface WorktreePoolOptions {
   root: () => string;
   /** `quartet.worktreePool`: how many slots to keep; 0 = off (slots left over are offered to Clean Up). */
   size: () => number;
-  minFreeBytes?: number;
+  /** Below this many free bytes on the worktree root no slot is added (DEFAULT_POOL_MIN_FREE_BYTES). */
+  minFreeBytes?: () => number;
   log: (line: string) => void;
 }
 
@@ -51,9 +52,14 @@ async function git(cwd: string, args: string[]): Promise<string> {
 
 export class WorktreePool {
   private refilling: Promise<void> | null = null;
-  private again = false;
-  /** Slots a refill is filling or an adoption is taking: never handed out twice, never reset under a launch. */
+  private queued: Promise<void> | null = null;
+  /** Slots a refill is filling: never handed out while their files are being written. */
   private readonly busy = new Set<string>();
+  /**
+   * Slots this process checked out completely, by path: the only ones a launch takes. A slot found on
+   * disk at start (a crash may have cut its checkout short) is filled again before it counts.
+   */
+  private readonly filled = new Map<string, PoolSlot>();
   private timer: NodeJS.Timeout | null = null;
   private last: PoolStatus = { size: 0, ready: 0, paused: null };
 
@@ -89,33 +95,38 @@ export class WorktreePool {
   }
 
   /**
-   * Makes a warm slot the worktree of `input`: moved to the attempt's path, its branch renamed to the
-   * attempt's, then `reset --hard` to the base (only what differs from the slot's commit is written).
-   * Null when the pool is off or empty, or the attempt's path or branch exists (a retry): the caller
-   * then creates the worktree as usual. A slot that fails half-way is removed, never handed out.
+   * Makes a warm slot the worktree of `input`: its branch renamed to the attempt's, moved to the
+   * attempt's path, and — only when the slot is at another commit — `reset --hard` to the base (which
+   * writes only what differs). Two git calls under the lock for a slot at the base. Null when the pool
+   * is off or has no filled slot, or the attempt's path or branch exists (a retry): the caller then
+   * creates the worktree as usual. A slot that fails half-way is removed, never handed out.
    */
   async adopt(input: CreateWorktreeInput): Promise<CreatedWorktree | null> {
     if (this.opts.size() <= 0) return null;
     const path = safeJoin(repoWorktreeDir(input.root, input.repo), sanitizeKey(input.taskKey), String(input.index));
     if (existsSync(path)) return null;
     const taken = await withWorktreeLock(input.repo, async () => {
-      const exists = await git(input.repo, ['rev-parse', '--verify', '--quiet', `refs/heads/${input.branch}`]).then(
-        () => true,
-        () => false,
-      );
-      if (exists) return null;
-      const slots = (await this.slots()).filter((s) => !this.busy.has(s.path));
+      const slots = [...this.filled.values()].filter((s) => !this.busy.has(s.path) && existsSync(s.path));
       const slot = slots.find((s) => s.head === input.baseCommit) ?? slots[0];
       if (!slot) return null;
-      this.busy.add(slot.path);
+      this.filled.delete(slot.path);
+      this.busy.add(slot.path); // a refill must not reset it while it is renamed and moved
+      try {
+        // Renamed where it stands first: an attempt branch that exists already (a retry whose worktree
+        // was cleaned up) is refused here, and the slot stays as it was.
+        await git(slot.path, ['branch', '-m', slot.branch, input.branch]);
+      } catch {
+        this.busy.delete(slot.path);
+        this.filled.set(slot.path, slot);
+        return null;
+      }
       try {
         mkdirSync(dirname(path), { recursive: true });
         await git(input.repo, ['worktree', 'move', slot.path, path]);
-        await git(path, ['branch', '-m', slot.branch, input.branch]);
         return slot;
       } catch (err) {
         this.opts.log(`worktree pool: could not adopt ${slot.path}: ${(err as Error).message}`);
-        await this.discard(existsSync(path) ? path : slot.path, [slot.branch, input.branch]);
+        await this.discard(existsSync(path) ? path : slot.path, [input.branch]);
         return null;
       } finally {
         this.busy.delete(slot.path);
@@ -123,9 +134,7 @@ export class WorktreePool {
     });
     if (!taken) return null;
     try {
-      await git(path, ['reset', '-q', '--hard', input.baseCommit]);
-      const branch = (await git(path, ['symbolic-ref', '--quiet', '--short', 'HEAD'])).trim();
-      if (branch !== input.branch) throw new Error(`on ${branch}, expected ${input.branch}`);
+      if (taken.head !== input.baseCommit) await git(path, ['reset', '-q', '--hard', input.baseCommit]);
     } catch (err) {
       this.opts.log(`worktree pool: adopted slot at ${path} failed: ${(err as Error).message}`);
       await withWorktreeLock(input.repo, () => this.discard(path, [input.branch]));
@@ -137,19 +146,17 @@ export class WorktreePool {
 
   /** Brings the pool to its size at HEAD: stale slots follow, missing ones are made, extras go. Coalesced. */
   refill(): Promise<void> {
+    // Asked again while one runs: one more run after it, which every caller meanwhile waits for.
     if (this.refilling) {
-      this.again = true;
-      return this.refilling;
+      this.queued ??= this.refilling.then(() => {
+        this.queued = null;
+        return this.refill();
+      });
+      return this.queued;
     }
     this.refilling = this.refillNow()
       .catch((err: unknown) => this.opts.log(`worktree pool: ${(err as Error).message}`))
-      .finally(() => {
-        this.refilling = null;
-        if (this.again) {
-          this.again = false;
-          void this.refill();
-        }
-      });
+      .finally(() => (this.refilling = null));
     return this.refilling;
   }
 
@@ -173,13 +180,14 @@ export class WorktreePool {
     if (size <= 0) return this.record(0, null);
     const tip = await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '');
     if (!tip.trim()) return this.record(0, 'the repository has no commit yet');
-    for (const s of keep.filter((x) => x.head !== tip.trim())) await this.fill(s.path, tip.trim());
+    for (const s of keep.filter((x) => x.head !== tip.trim() || !this.filled.has(x.path)))
+      await this.fill(s, tip.trim());
     let ready = keep.length;
     for (let n = 1; ready < size; n++) {
       const path = join(dir, String(n));
       if (existsSync(path)) continue;
       const free = freeBytes(this.opts.root());
-      const floor = this.opts.minFreeBytes ?? DEFAULT_POOL_MIN_FREE_BYTES;
+      const floor = this.opts.minFreeBytes?.() ?? DEFAULT_POOL_MIN_FREE_BYTES;
       if (free !== null && free < floor)
         return this.record(ready, `low disk: ${Math.floor(free / 1024 ** 2)} MB free on the worktree root`);
       const branch = `${POOL_BRANCH_PREFIX}${n}`;
@@ -188,24 +196,29 @@ export class WorktreePool {
         await git(repo, ['branch', '-D', branch]).catch(() => undefined); // a leftover of a slot removed by hand
         await git(repo, ['worktree', 'add', '--no-checkout', '-b', branch, path, tip.trim()]);
       });
-      await this.fill(path, tip.trim());
+      await this.fill({ path, branch, head: tip.trim() }, tip.trim());
       ready++;
     }
     this.record(ready, null);
   }
 
   /** Checks a slot out at `tip` at low priority, outside the worktree lock (launches are never held up by it). */
-  private async fill(path: string, tip: string): Promise<void> {
-    this.busy.add(path);
+  private async fill(slot: PoolSlot, tip: string): Promise<void> {
+    // Taken by a launch meanwhile (moved away, or being moved): not the pool's any more.
+    if (!existsSync(slot.path) || this.busy.has(slot.path)) return;
+    this.filled.delete(slot.path);
+    this.busy.add(slot.path);
     try {
-      await lowGit(path, ['reset', '-q', '--hard', tip]);
+      await lowGit(slot.path, ['reset', '-q', '--hard', tip]);
+      this.filled.set(slot.path, { ...slot, head: tip });
     } finally {
-      this.busy.delete(path);
+      this.busy.delete(slot.path);
     }
   }
 
   private async discard(path: string, branches: string[]): Promise<void> {
     const { repo } = this.opts;
+    this.filled.delete(path);
     await git(repo, ['worktree', 'remove', '--force', path]).catch(() => undefined);
     await git(repo, ['worktree', 'prune']).catch(() => undefined);
     for (const b of branches) await git(repo, ['branch', '-D', b]).catch(() => undefined);
