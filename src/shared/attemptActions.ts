@@ -7,9 +7,9 @@ export function canStop(phase: Phase): boolean {
   return !isTerminal(phase);
 }
 
-/** Retry (same worktree and branch, new thread) for attempts that ended without finishing. */
+/** Retry (same worktree and branch, new thread) for attempts that ended without finishing; the tree and the Autopilot use it too. */
 export function canRetry(phase: Phase): boolean {
-  return ['failed', 'stalled', 'stopped', 'interrupted'].includes(phase);
+  return isTerminal(phase) && phase !== 'finished';
 }
 
 /**

@@ -12,6 +12,7 @@ import { connectToFakeGithub, type GithubRepo } from '../support/githubRepo';
 import { attachCli, filesContaining, type AttachedCli } from '../support/autopilotCli';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { DIST } from '../support/repoHarness';
+import { waitUntil } from '../support/waitUntil';
 
 const SERVER_TOKEN = 'serve-token-7d1e93c0ab54';
 let h: Harness;
@@ -27,14 +28,6 @@ function freePort(): Promise<number> {
     });
     s.on('error', reject);
   });
-}
-
-async function waitUntil(ok: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 async function api(

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, waitForTask, git, type Harness } from '../support/repoHarness';
 import { readJournal } from '../../src/core/observability/journal';
+import { waitUntil } from '../support/waitUntil';
 
 let h: Harness;
 before(async () => {
@@ -18,11 +19,12 @@ async function poolItems(): Promise<string[]> {
 }
 
 async function waitForPool(n: number): Promise<void> {
-  const end = Date.now() + 60_000;
-  while ((await poolItems()).length !== n) {
-    if (Date.now() > end) throw new Error(`the pool never held ${n} slots: ${(await poolItems()).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let held: string[] = [];
+  await waitUntil(async () => (held = await poolItems()).length === n, 60_000, `the pool to hold ${n} slots`).catch(
+    (err: Error) => {
+      throw new Error(`${err.message}; it holds: ${held.join(', ')}`);
+    },
+  );
 }
 
 test(

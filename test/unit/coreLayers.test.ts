@@ -5,30 +5,11 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ESLint } from 'eslint';
+import { CORE_LAYERS } from '../support/coreLayers';
 
 const ROOT = resolve(__dirname, '../../..');
 
-/** The DAG docs/ARCHITECTURE.md writes down, lowest first; eslint.config.mjs must enforce exactly this. */
-const LAYERS = [
-  'contract',
-  'config',
-  'observability',
-  'git',
-  'execution',
-  'policy',
-  'github',
-  'tracker',
-  'verdict',
-  'land',
-  'skills',
-  'distill',
-  'workers',
-  'workflow',
-  'cleanup',
-  'orchestrator',
-  'autopilot',
-  'supervisor',
-];
+const LAYERS: readonly string[] = CORE_LAYERS;
 
 async function layerErrors(filePath: string, code: string): Promise<string[]> {
   const eslint = new ESLint({ cwd: ROOT });

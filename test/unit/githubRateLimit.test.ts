@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rateLimitOf, parseRateLimit, SECONDARY_DEFAULT_WAIT_MS } from '../../src/core/github/rateLimit';
-import { createGithubClient, type Clock } from '../../src/core/github/githubClient';
+import { createGithubClient } from '../../src/core/github/githubClient';
+import type { WaitClock } from '../../src/core/execution/clock';
 import { GithubError } from '../../src/core/github/errors';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,13 +78,13 @@ after(async () => {
 });
 
 /** A clock whose sleeps return at once and are recorded. */
-function fakeClock(): Clock & { sleeps: number[] } {
+function fakeClock(): WaitClock & { sleeps: number[] } {
   const sleeps: number[] = [];
   return { sleeps, now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms) };
 }
 
 const client = (
-  clock: Clock,
+  clock: WaitClock,
   extra: Partial<Parameters<typeof createGithubClient>[0]> = {},
 ): ReturnType<typeof createGithubClient> =>
   createGithubClient({ token: fake.state.opts.token, baseUrl: fake.url, clock, ...extra });
@@ -186,7 +187,7 @@ test('5xx: a GET is retried twice with a backoff on the clock; a write, a 4xx or
     gh.route('GET', '/repos/o/r/pulls/1', { status: 500, body: { message: 'Server Error' } });
     gh.route('POST', '/repos/o/r/issues/1/comments', { status: 502, body: { message: 'Bad Gateway' } });
     gh.route('PUT', '/repos/o/r/pulls/1/merge', { status: 409, body: { message: 'Head branch was modified' } });
-    const c = (clock: Clock) => createGithubClient({ token: 'ghp_RETRYtoken000000', baseUrl: gh.url, clock });
+    const c = (clock: WaitClock) => createGithubClient({ token: 'ghp_RETRYtoken000000', baseUrl: gh.url, clock });
     const ok = fakeClock();
     assert.equal((await c(ok).rest.repos.get({ owner: 'o', repo: 'r' })).data.default_branch, 'main');
     assert.deepEqual(ok.sleeps, [1000]);

@@ -41,6 +41,11 @@ test('the panel offers Stop and Retry exactly where the tree does', () => {
     assert.equal(canStop(p), isStoppable(p), p);
     assert.equal(canRetry(p), isRetryable(p), p);
   }
+  assert.deepEqual(
+    PHASES.filter(canRetry),
+    ['failed', 'stalled', 'stopped', 'interrupted'],
+    'Retry: every attempt that ended without finishing',
+  );
 });
 
 test('requests are checked against the snapshot before anything happens', async () => {

@@ -1,7 +1,8 @@
 // The AutopilotHost over Quartet's orchestrator: one task per issue, restarts in place, follow-up turns, archive on close.
 
 import { existsSync } from 'node:fs';
-import { isTerminal, type Phase } from '../../shared/model';
+import { isTerminal } from '../../shared/model';
+import { canRetry } from '../../shared/attemptActions';
 import type { GithubLandOptions } from '../contract/land';
 import type { LaunchOptions } from '../contract/launch';
 import type { Orchestrator } from '../orchestrator/orchestrator';
@@ -26,8 +27,6 @@ export interface IssueLaunchSettings {
 /** How long an auto land waits for a task's scorecard (checks) to settle. */
 const SCORE_WAIT_MS = 15 * 60_000;
 
-const RESTARTABLE: readonly Phase[] = ['failed', 'stalled', 'stopped', 'interrupted'];
-
 export class OrchestratorAutopilotHost implements AutopilotHost {
   constructor(
     private readonly orch: Orchestrator,
@@ -50,8 +49,7 @@ export class OrchestratorAutopilotHost implements AutopilotHost {
     attemptNumber: number | null,
   ): Promise<{ taskId: string; attemptIds: string[] }> {
     const task = this.latest(issue.id);
-    const restart =
-      task?.state === 'open' ? task.attempts.filter((a) => !a.archived && RESTARTABLE.includes(a.phase)) : [];
+    const restart = task?.state === 'open' ? task.attempts.filter((a) => !a.archived && canRetry(a.phase)) : [];
     if (task && restart.length) {
       // Same worktrees and branches (SPEC §9.2 reuse), a new thread each, with the issue as it is now.
       for (const a of restart) this.orch.retry(a.id, { prompt, issue, attempt: attemptNumber });

@@ -11,6 +11,9 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+/** The part of the Clock a wait needs (GitHub's rate-limit waits and backoffs): a test's fake need not fake timers. */
+export type WaitClock = Pick<Clock, 'now' | 'sleep'>;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

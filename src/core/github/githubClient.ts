@@ -5,11 +5,9 @@ import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { GithubError, withoutSecret } from './errors';
 import { toGithubError } from './requestError';
-import { retryOptions, serverErrorPolicy, throttleOptions, type Clock, type RetryTuning } from './retryPolicy';
-import { systemClock } from '../execution/clock';
+import { retryOptions, serverErrorPolicy, throttleOptions, type RetryTuning } from './retryPolicy';
+import { systemClock, type WaitClock } from '../execution/clock';
 import { endpointProblem } from '../config/endpointPolicy';
-
-export { type Clock } from './retryPolicy';
 
 export const DEFAULT_GITHUB_API = 'https://api.github.com';
 /** Pinned so a GitHub-side default change cannot alter the shapes we read. */
@@ -25,7 +23,7 @@ export interface GithubClientOptions {
   baseUrl?: string;
   userAgent?: string;
   /** Rate-limit waits and 5xx backoffs (tests pass one whose sleeps return at once). */
-  clock?: Clock;
+  clock?: WaitClock;
   /** Longest rate-limit wait worth retrying after; a later reset fails at once with `github_rate_limited` (default 60 s). */
   maxRateLimitWaitMs?: number;
   /** Rate-limited retries of one request (default 1). */

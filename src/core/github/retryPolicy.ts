@@ -5,13 +5,11 @@ import type { ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { RetryOptions } from '@octokit/plugin-retry';
 import { isLoopbackHost } from '../config/endpointPolicy';
 
-import type { Clock as FullClock } from '../execution/clock';
-
-/** The part of the one Clock (execution/clock.ts) a GitHub call needs: tests need not wait out rate limits and backoffs. */
-export type Clock = Pick<FullClock, 'now' | 'sleep'>;
+import type { WaitClock } from '../execution/clock';
 
 export interface RetryTuning {
-  clock: Clock;
+  /** Tests pass one that returns at once: they need not wait out rate limits and backoffs. */
+  clock: WaitClock;
   /** A rate limit that lifts later than this fails at once with `github_rate_limited`. */
   maxRateLimitWaitMs: number;
   /** Rate-limited retries of one request. */

@@ -3,20 +3,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AttemptSnapshot, LandProgress } from '../../shared/model';
-import { isAncestor, refCommit } from '../git/git';
-import {
-  abortBaseMerge,
-  commitBaseMerge,
-  dirtyPaths,
-  leftoverMarkers,
-  mergeInProgress,
-  startBaseMerge,
-} from './resolveGit';
-import { resolveCommitMessage, resolvePrompt } from '../policy/resolvePrompt';
-import { checkCommandFor } from './checkRun';
+import { refCommit } from '../git/git';
+import { abortBaseMerge, dirtyPaths, mergeInProgress } from './resolveGit';
 import { LandError } from './errors';
 import { landAttempt } from './landAttempt';
 import type { LandFlowHost, LandTask } from './landFlow';
+import { isResolveTerminal, type ResolveState } from './resolveSteps';
+import { RESOLVE_STEPS, type ResolveRun } from './resolveRun';
 
 /** A refusal: the caller's mistake, the attempt untouched. */
 const refused = (message: string): LandError => new LandError(message, 'refused');
@@ -54,7 +47,6 @@ export async function resolveWithAgent(host: LandFlowHost, attemptId: string): P
   if (again) throw refused(again);
 
   const steps: Step[] = [];
-  let files: string[] = [];
   const show = (status: LandProgress['status'], message: string): LandProgress => {
     const p: LandProgress = {
       attemptId,
@@ -62,7 +54,7 @@ export async function resolveWithAgent(host: LandFlowHost, attemptId: string): P
       status,
       message,
       steps: [...steps],
-      conflictFiles: files,
+      conflictFiles: run.files,
     };
     host.setLanding(task.id, p);
     return p;
@@ -73,91 +65,16 @@ export async function resolveWithAgent(host: LandFlowHost, attemptId: string): P
     else steps[i] = { step: name, status, detail };
     show('running', '');
   };
-  const { worktree, branch } = a;
+  const { worktree } = a;
   const preMerge = (await refCommit(worktree, 'HEAD')) ?? a.resultCommit ?? '';
+  const run: ResolveRun = { host, attemptId, task, a, baseTip, preMerge, step, files: [], checks: null, message: '' };
   try {
-    step(
-      'merge-base',
-      'running',
-      `git merge --no-commit --no-ff ${task.baseRef} (${baseTip.slice(0, 8)}) in the attempt's worktree`,
-    );
-    if (await isAncestor(worktree, baseTip, preMerge)) {
-      step('merge-base', 'ok', `${branch} already contains ${task.baseRef}`);
-      return await landAttempt(host, attemptId, steps);
-    }
-    const m = await startBaseMerge(worktree, baseTip);
-    if (m.kind === 'clean') {
-      // The conflict is gone (the base moved again): nothing for the agent to do, the land merges it itself.
-      await abortBaseMerge(worktree, preMerge, null);
-      step('merge-base', 'ok', `${task.baseRef} merges cleanly now; landing`);
-      return await landAttempt(host, attemptId, steps);
-    }
-    if (m.kind === 'error') {
-      step('merge-base', 'failed', m.message);
-      return show('failed', m.message);
-    }
-    files = m.files;
-    step('merge-base', 'ok', `conflicts in ${files.join(', ')}`);
-    host.patchAttempt(attemptId, (x) => ({
-      conflicts: { withBase: true, files, withAttempts: x.conflicts?.withAttempts ?? [] },
-    }));
-    const command =
-      (await checkCommandFor(host.repo, task.options.checkCommand, baseTip).catch(() => null))?.command ?? null;
-    step('resolve', 'running', `a follow-up Codex turn resolves ${files.join(', ')}`);
-    const patchFile = join(host.stateDir, 'resolve', `${attemptId}-${Date.now().toString(36)}.patch`);
-    const result = await host.followUp(
-      attemptId,
-      resolvePrompt({ files, baseRef: task.baseRef, baseCommit: baseTip, branch, checkCommand: command }),
-      {
-        reason: 'resolve-conflicts',
-        verify: async () => {
-          step('resolve', 'ok', 'the turn completed');
-          step('verify', 'running', 'looking for conflict markers and unmerged paths');
-          const left = await leftoverMarkers(worktree, files);
-          if (left.length) {
-            const why = `the agent left conflict markers in ${left.map((l) => `${l.file} (line ${l.lines.join(', ')})`).join('; ')}`;
-            step('verify', 'failed', why);
-            return why;
-          }
-          try {
-            const merge = await commitBaseMerge(worktree, resolveCommitMessage(task.baseRef, branch, files, attemptId));
-            // The branch now contains the base: diffs and archives are measured from it.
-            host.patchAttempt(attemptId, () => ({ base: baseTip }));
-            step('verify', 'ok', `no markers left; merged ${task.baseRef} as ${merge.slice(0, 8)}`);
-            step('recheck', 'running', command ?? 'no check command');
-            return null;
-          } catch (err) {
-            step('verify', 'failed', (err as Error).message);
-            return (err as Error).message;
-          }
-        },
-        rollback: async () => {
-          step('abort', 'running', 'git merge --abort');
-          const saved = await abortBaseMerge(worktree, preMerge, patchFile);
-          const note = `the merge was aborted and the worktree is back at ${preMerge.slice(0, 8)}${saved ? `; what the agent left is saved in ${saved}` : ''}`;
-          step('abort', 'ok', note);
-          return note;
-        },
-      },
-    );
-    if (result.status !== 'completed') {
-      if (!steps.some((s) => s.step === 'verify' && s.status === 'failed')) step('resolve', 'failed', result.message);
-      return show('failed', `Resolve with agent did not resolve the conflicts: ${result.message}`);
-    }
-    const checks = result.checks;
-    step(
-      'recheck',
-      checks?.state === 'passed' ? 'ok' : checks?.state === 'failed' ? 'failed' : 'skipped',
-      checks?.state === 'failed' ? checks.summary.join('\n') : (checks?.state ?? 'no checks'),
-    );
-    if (checks?.state === 'failed')
-      return show(
-        'checks_failed',
-        `the conflicts are resolved and merged on ${branch}, but the checks fail (${checks.command ?? ''}); ${task.baseRef} was not moved`,
-      );
-    if (!host.attempt(attemptId).resultCommit)
-      return show('refused', `after merging ${task.baseRef}, nothing of the attempt's change is left; nothing to land`);
-    return await landAttempt(host, attemptId, steps);
+    // resolveSteps.ts names every next step; this loop only runs the step it names.
+    let state: ResolveState = 'merge-base';
+    while (!isResolveTerminal(state)) state = await RESOLVE_STEPS[state](run);
+    return state === 'land'
+      ? await landAttempt(host, attemptId, steps)
+      : show(state === 'abort' ? 'failed' : state, run.message);
   } catch (err) {
     // Never leave a half-made merge behind: whatever failed, the worktree goes back to where it was.
     if (existsSync(worktree) && (await mergeInProgress(worktree).catch(() => false))) {

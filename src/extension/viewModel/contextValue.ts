@@ -1,6 +1,7 @@
 // Pure mapping from an attempt's state to the namespaced contextValue that package.json menus match.
 
 import type { AttemptSnapshot, Phase } from '../../shared/model';
+import { canRetry } from '../../shared/attemptActions';
 
 /**
  * `quartet.attempt.<state>[.retryable][.resumable][.landable][.resolvable][.reworkable][.worktree]`, where state is one of queued | running | needsYou | ended.
@@ -9,9 +10,6 @@ import type { AttemptSnapshot, Phase } from '../../shared/model';
 export type AttemptState = 'queued' | 'running' | 'needsYou' | 'ended';
 
 export const TASK_CONTEXT_VALUE = 'quartet.task';
-
-/** Phases from which a Retry (same worktree and branch, new thread) makes sense. */
-export const RETRYABLE_PHASES: readonly Phase[] = ['failed', 'stalled', 'stopped', 'interrupted'];
 
 export function attemptState(phase: Phase): AttemptState {
   switch (phase) {
@@ -33,8 +31,9 @@ export function isStoppable(phase: Phase): boolean {
   return attemptState(phase) !== 'ended';
 }
 
+/** A Retry (same worktree and branch, new thread) makes sense: the panel's rule (shared/attemptActions.ts). */
 export function isRetryable(phase: Phase): boolean {
-  return RETRYABLE_PHASES.includes(phase);
+  return canRetry(phase);
 }
 
 /** Land applies to a finished attempt with a committed result whose task has not landed yet. */

@@ -1,6 +1,7 @@
 // The `github_api` agent tool: a REST call on the task's own issue/PR (githubApiPolicy), executed host-side with the host token.
 
-import { createGithubClient, type Clock } from '../../github/githubClient';
+import { createGithubClient } from '../../github/githubClient';
+import type { WaitClock } from '../../execution/clock';
 import { GithubError, type GithubAnswer } from '../../github/errors';
 import { excerpt, redactSecret } from '../normalize';
 import { allowedSummary, githubCallPolicy, type GithubToolScope } from './githubApiPolicy';
@@ -15,7 +16,7 @@ export interface GithubToolTarget {
   tokenWhere?: string;
   timeoutMs?: number;
   /** Rate-limit waits and 5xx backoffs of the GitHub client (tests pass one whose sleeps return at once). */
-  clock?: Clock;
+  clock?: WaitClock;
   /** The task's issue and PRs, read on each call; without a scope (null) every call is refused. */
   scope(): GithubToolScope | null;
 }

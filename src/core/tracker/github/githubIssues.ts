@@ -1,7 +1,8 @@
 // GitHub Issues as a TaskSource (kind `github`): one repository, open/closed + label-derived states, no pull requests.
 
 import { githubRateLimits, RateLimitRecorder } from '../rateLimits';
-import { createGithubClient, DEFAULT_GITHUB_API, type Clock, type GithubClient } from '../../github/githubClient';
+import { createGithubClient, DEFAULT_GITHUB_API, type GithubClient } from '../../github/githubClient';
+import type { WaitClock } from '../../execution/clock';
 import { GithubError } from '../../github/errors';
 import { collectPages } from './githubPages';
 import { trackerErrorOf } from './githubTrackerError';
@@ -35,7 +36,7 @@ export interface GithubIssuesOptions {
   maxPages?: number;
   timeoutMs?: number;
   /** Rate-limit waits and 5xx backoffs of the GitHub client (tests pass one whose sleeps return at once). */
-  clock?: Clock;
+  clock?: WaitClock;
   warn?: (message: string) => void;
 }
 
