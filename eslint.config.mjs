@@ -12,35 +12,37 @@ const coreOuter = {
   message: 'core/cli must not depend on the VS Code or webview layers.',
 };
 
-/** Core folders and what each may not import (lower layers never import higher ones; a back-edge fails lint). */
-const ALL = [
+/**
+ * The core's layers, lowest first (docs/ARCHITECTURE.md, "Layers inside core"): a folder may import only the folders
+ * before it, so the folders form a DAG and a back-edge fails lint.
+ */
+export const CORE_LAYERS = [
   'contract',
   'config',
   'observability',
+  'git',
   'execution',
+  'policy',
   'github',
   'tracker',
-  'land',
   'verdict',
+  'land',
   'skills',
   'distill',
+  'workers',
   'workflow',
-  'policy',
   'cleanup',
   'orchestrator',
   'autopilot',
   'supervisor',
-  'client',
 ];
-const except = (...allowed) => ALL.filter((f) => !allowed.includes(f));
-export const CORE_FORBIDDEN = {
-  contract: except('contract'),
-  config: except('config', 'contract'),
-  observability: except('observability', 'contract', 'config'),
-  orchestrator: ['autopilot', 'supervisor', 'client'],
-  autopilot: ['supervisor', 'client'],
-  supervisor: ['client'],
-};
+/** The client ships in the extension and the CLI: the contract, plus finding and starting a supervisor (paths, pids). */
+const CLIENT_MAY_IMPORT = ['contract', 'git', 'execution'];
+/** Each core folder and the core folders it must not import. */
+export const CORE_FORBIDDEN = Object.fromEntries([
+  ...CORE_LAYERS.map((folder, i) => [folder, [...CORE_LAYERS.slice(i + 1), 'client']]),
+  ['client', CORE_LAYERS.filter((f) => !CLIENT_MAY_IMPORT.includes(f))],
+]);
 
 export default tseslint.config(
   {
@@ -85,7 +87,7 @@ export default tseslint.config(
       coreOuter,
       ...forbidden.map((f) => ({
         group: [`../${f}/**`, `../../${f}/**`],
-        message: `src/core/${folder} must not import core/${f}: it is a layer above (docs/ARCHITECTURE.md).`,
+        message: `src/core/${folder} must not import core/${f}: ${folder === 'client' ? 'the client imports only ' + CLIENT_MAY_IMPORT.join(', ') : 'it is a layer above'} (docs/ARCHITECTURE.md).`,
       })),
     ]),
   })),

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bringDependencies } from '../src/core/execution/dependencies';
 import { dependencyDirRules, type DependencyCopyMode } from '../src/core/execution/dependencyRules';
-import { createWorktree, removeWorktree } from '../src/core/execution/worktrees';
+import { createWorktree, removeWorktree } from '../src/core/git/worktrees';
 
 const ROOT = resolve(__dirname, '../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

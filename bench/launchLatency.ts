@@ -1,4 +1,4 @@
-// Benchmark: launch(task, 4) → four `session started`, beside 4 × `git worktree add` + one Codex start, interleaved, on tmpfs and on disk.
+// Benchmark: launch(task, 4) → four `session started`, cold and from a warm pool, beside 4 × `git worktree add` + one Codex start, interleaved, on tmpfs and on disk.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,6 +72,10 @@ interface Sample {
   codexStartMs: number;
   floorMs: number;
   worktreesReadyMs: number[];
+  /** The same launch with `quartet.worktreePool: 4` filled beforehand (outside the timed window). */
+  warmMs: number;
+  coldTimeline: Record<string, number | null>[];
+  warmTimeline: Record<string, number | null>[];
   /** Which ran first in this round: the order alternates so neither always inherits the other's write-back. */
   first: 'floor' | 'quartet';
 }
@@ -107,13 +111,30 @@ async function floorSample(
   return { addsMs, codexMs };
 }
 
+/** The pool's slots that are checked out (a slot only registered shows every file deleted). */
+function filledPoolSlots(repo: string): number {
+  const list = git(repo, 'worktree', 'list', '--porcelain').split('\n\n');
+  const slots = list.filter((b) => /^branch refs\/heads\/quartet\/pool\//m.test(b));
+  return slots.filter((b) => git(/^worktree (.+)$/m.exec(b)?.[1] ?? repo, 'status', '--porcelain') === '').length;
+}
+
+async function poolOf(client: SupervisorClient, repo: string, root: string, size: number): Promise<void> {
+  await client.configure({ worktreeRoot: root, worktreePool: size });
+  for (let i = 0; i < 1200; i++) {
+    const slots = git(repo, 'branch', '--list', 'quartet/pool/*').split('\n').filter(Boolean).length;
+    if (slots === size && (size === 0 || filledPoolSlots(repo) === size)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the pool never reached ${size} slots`);
+}
+
 /** From the launch call to the fourth `session_started` (after thread/start) in the journals. */
 async function quartetSample(
   client: SupervisorClient,
   repo: string,
   root: string,
   tag: string,
-): Promise<{ ms: number; readyMs: number[] }> {
+): Promise<{ ms: number; readyMs: number[]; timeline: Record<string, number | null>[] }> {
   await client.configure({ worktreeRoot: root, maxConcurrent: 4 });
   const start = Date.now();
   const task = await client.launch({ title: `bench ${tag}`, prompt: 'bench [[quartet-demo:hang]]', attempts: 4 });
@@ -132,11 +153,32 @@ async function quartetSample(
       r.kind === 'event' && r.event.type === 'phase' && r.event.phase === 'starting' ? [Date.parse(r.at) - start] : [],
     ),
   );
+  // Where each attempt's time went (ms from the launch call): the overlap and any serial step show here.
+  const timeline = task.attempts.map((a) => {
+    const at = (f: (r: ReturnType<typeof readJournal>[number]) => boolean): number | null => {
+      const r = readJournal(a.journal).find(f);
+      return r ? Date.parse(r.at) - start : null;
+    };
+    const sent = (m: string) => (r: ReturnType<typeof readJournal>[number]) =>
+      r.kind === 'raw' && r.dir === 'out' && (r.msg as { method?: string }).method === m;
+    const phase = (p: string) => (r: ReturnType<typeof readJournal>[number]) =>
+      r.kind === 'event' && r.event.type === 'phase' && r.event.phase === p;
+    return {
+      preparing: at(phase('preparing')),
+      initialize: at(sent('initialize')),
+      initialized: at(
+        (r) => r.kind === 'raw' && r.dir === 'out' && (r.msg as { method?: string }).method === 'initialized',
+      ),
+      starting: at(phase('starting')),
+      threadStart: at(sent('thread/start')),
+      sessionStarted: at((r) => r.kind === 'event' && r.event.type === 'session_started'),
+    };
+  });
   for (const a of task.attempts) await client.stop(a.id);
   // The clean-up (four worktrees removed) happens here, outside any timed window.
   await client.deleteTask(task.id);
   git(repo, 'worktree', 'prune');
-  return { ms: Math.max(...ends) - start, readyMs: readyMs.sort((x, y) => x - y) };
+  return { ms: Math.max(...ends) - start, readyMs: readyMs.sort((x, y) => x - y), timeline };
 }
 
 const stats = (xs: number[]): { min: number; median: number; max: number } => ({
@@ -163,11 +205,18 @@ async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<
     for (let run = 0; run < RUNS; run++) {
       const first = run % 2 === 0 ? 'floor' : 'quartet';
       let floor = { addsMs: 0, codexMs: 0 };
-      let quartet = { ms: 0, readyMs: [] as number[] };
-      for (const which of first === 'floor' ? ['floor', 'quartet'] : ['quartet', 'floor']) {
+      let quartet: Awaited<ReturnType<typeof quartetSample>> = { ms: 0, readyMs: [], timeline: [] };
+      let warm: Awaited<ReturnType<typeof quartetSample>> = { ms: 0, readyMs: [], timeline: [] };
+      const order = first === 'floor' ? ['floor', 'quartet', 'warm'] : ['warm', 'quartet', 'floor'];
+      for (const which of order) {
+        if (which === 'warm') await poolOf(client, repo, join(dir, `warm-${run}`), 4); // filled before the clock starts
         await settle();
         if (which === 'floor') floor = await floorSample(repo, join(dir, `floor-${run}`), String(run), env);
-        else quartet = await quartetSample(client, repo, join(dir, `wt-${run}`), String(run));
+        else if (which === 'quartet') quartet = await quartetSample(client, repo, join(dir, `wt-${run}`), String(run));
+        else {
+          warm = await quartetSample(client, repo, join(dir, `warm-${run}`), `warm-${run}`);
+          await poolOf(client, repo, join(dir, `warm-${run}`), 0); // the cold samples must not find warm slots
+        }
       }
       samples.push({
         quartetMs: quartet.ms,
@@ -175,10 +224,15 @@ async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<
         codexStartMs: floor.codexMs,
         floorMs: floor.addsMs + floor.codexMs,
         worktreesReadyMs: quartet.readyMs,
+        warmMs: warm.ms,
+        coldTimeline: quartet.timeline,
+        warmTimeline: warm.timeline,
         first,
       });
     }
     const ratios = samples.map((x) => x.quartetMs / x.floorMs);
+    const warmRatios = samples.map((x) => x.warmMs / x.floorMs);
+    const r2 = (x: number): number => Math.round(x * 100) / 100;
     return {
       mode,
       dir: baseDir,
@@ -192,9 +246,17 @@ async function runMode(mode: 'tmpfs' | 'disk', baseDir: string): Promise<Record<
         max: Math.round(Math.max(...ratios) * 100) / 100,
       },
       meetsTarget: median(ratios) <= 1.2,
+      warmLaunchMs: stats(samples.map((x) => x.warmMs)),
+      warmRatioToFloor: {
+        min: r2(Math.min(...warmRatios)),
+        median: r2(median(warmRatios)),
+        max: r2(Math.max(...warmRatios)),
+      },
+      warmMeetsTarget: median(warmRatios) <= 0.25,
       samples: samples.map((x) => ({
         ...x,
         quartetMs: Math.round(x.quartetMs),
+        warmMs: Math.round(x.warmMs),
         worktreeAddsMs: Math.round(x.worktreeAddsMs),
         codexStartMs: Math.round(x.codexStartMs),
         floorMs: Math.round(x.floorMs),
@@ -224,7 +286,7 @@ async function main(): Promise<void> {
     files: FILES,
     runs: RUNS,
     target:
-      'median of per-sample quartetLaunchMs / floorMs <= 1.2 on tmpfs (floor = 4 × git worktree add + one Codex start, measured in the same round)',
+      'median of per-sample quartetLaunchMs / floorMs <= 1.2 on tmpfs (floor = 4 × git worktree add + one Codex start, measured in the same round); warm (quartet.worktreePool: 4, filled before the clock starts) <= 0.25 × the floor',
     loadAverage: readFileSync('/proc/loadavg', 'utf8').trim(),
     modes: results,
   };

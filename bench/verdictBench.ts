@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { runChecks } from '../src/core/land/checks';
 import { minimalEnv, sandboxPlan } from '../src/core/execution/sandbox';
-import { scoreAttempts } from '../src/core/land/scorecard';
+import { scoreAttempts } from '../src/core/verdict/scorecard';
 import { crossTest } from '../src/core/verdict/crossTest';
 import { changedTestFiles } from '../src/core/verdict/testFiles';
 import { decideVerdict, type VerdictInput } from '../src/core/verdict/verdict';

@@ -19,7 +19,7 @@ function walk(dir, match) {
 }
 
 /**
- * This build's stamp (src/core/supervisor/buildStamp.ts): the id hashes the inputs of the Node bundles, so
+ * This build's stamp (src/core/contract/buildStamp.ts): the id hashes the inputs of the Node bundles, so
  * rebuilding the same sources keeps the id and a running supervisor of it is not replaced; the time orders builds.
  */
 function buildStamp() {

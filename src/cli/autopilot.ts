@@ -4,7 +4,7 @@ import type { AutopilotEvent, AutopilotSnapshot } from '../shared/autopilot';
 import type { SupervisorClient } from '../core/client/supervisorClient';
 import { credentialsFromEnv } from '../core/tracker/credentials';
 import type { TrackerCredentials } from '../core/contract/replies';
-import { ALLOW_HOSTS_ENV, parseAllowedHosts } from '../core/tracker/endpointPolicy';
+import { ALLOW_HOSTS_ENV, parseAllowedHosts } from '../core/config/endpointPolicy';
 import { hostConsentProblem } from '../core/workflow/trackerBinding';
 
 export const AUTOPILOT_HELP = `quartet autopilot [--repo DIR] [--once] [--json] [--allow-tracker-host HOST[,HOST]]

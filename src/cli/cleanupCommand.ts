@@ -5,7 +5,7 @@ import type { SupervisorClient } from '../core/client/supervisorClient';
 import type { CleanupPlan } from '../core/contract/replies';
 import { formatBytes } from '../core/cleanup/diskUsage';
 import { restoreArchive } from '../core/land/archive';
-import { defaultWorktreeRoot } from '../core/execution/worktrees';
+import { defaultWorktreeRoot } from '../core/git/worktrees';
 import { CliUsageError, str, type Parsed } from './args';
 
 export const CLEANUP_HELP = `quartet cleanup [--dry-run] [--all | --items ID,ID…] [--json] [--repo DIR]

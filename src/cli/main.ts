@@ -7,17 +7,18 @@ import { SupervisorError } from '../core/client/transport';
 import { SupervisorMismatchError } from '../core/client/handshake';
 import type { LaunchOptions } from '../core/contract/launch';
 import { normalizeAutoApprove } from '../core/execution/approvalRules';
-import { findRepoRoot } from '../core/execution/gitRepo';
+import { findRepoRoot } from '../core/git/gitRepo';
 import { redact, scrubSecrets, secretValues } from '../core/config/secrets';
 import { CliUsageError, int, oneOf, parseArgs, str, type Parsed } from './args';
 import { formatTask } from './format';
 import { runWorkflowCommand, WORKFLOW_HELP, WorkflowInvalid } from './workflowCommand';
 import { AUTOPILOT_HELP, runAutopilot, TrackerHostError } from './autopilot';
-import { parseAllowedHosts } from '../core/tracker/endpointPolicy';
+import { parseAllowedHosts } from '../core/config/endpointPolicy';
 import { land, LAND_HELP, LAND_PR_FLAGS } from './landPr';
 import { rework, REWORK_HELP } from './reworkCommand';
 import { CLEANUP_HELP, RESTORE_HELP, cleanupCommand, restoreCommand } from './cleanupCommand';
 import { LandError } from '../core/land/errors';
+import { GitError } from '../core/git/git';
 import { WORKERS_HELP, workersCommand, WorkersConfigInvalid } from './workersCommand';
 import { serve, SERVE_FLAGS, SERVE_HELP } from './serveCommand';
 
@@ -410,6 +411,7 @@ run(process.argv.slice(2)).then(
       err instanceof EnvError ||
       err instanceof WorkflowInvalid ||
       err instanceof LandError ||
+      err instanceof GitError ||
       err instanceof TrackerHostError ||
       err instanceof SupervisorMismatchError ||
       err instanceof WorkersConfigInvalid

@@ -4,13 +4,13 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findRepoRoot } from '../core/execution/gitRepo';
+import { findRepoRoot } from '../core/git/gitRepo';
 import { call, SupervisorError } from '../core/client/transport';
-import { supervisorPaths } from '../core/supervisor/paths';
+import { supervisorPaths } from '../core/git/supervisorPaths';
 import { SERVE_FLAG, type ServeConfig } from '../core/supervisor/serve/serveConfig';
 import { loadWorkflow, resolveWorkflowPath } from '../core/workflow/loader';
 import { scrubSecrets } from '../core/config/secrets';
-import { parseAllowedHosts } from '../core/tracker/endpointPolicy';
+import { parseAllowedHosts } from '../core/config/endpointPolicy';
 import { CliUsageError, int, str, type Parsed } from './args';
 
 export const SERVE_FLAGS = ['port', 'host', 'token-file', 'tracker-token-file', 'tracker-token-env'];

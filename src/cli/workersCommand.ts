@@ -1,7 +1,7 @@
 // `quartet workers [--json]`: each worker host's health (ssh, git, codex, worktree root, disk) from the repository's workflow or --workers.
 
 import { resolve } from 'node:path';
-import { findRepoRoot } from '../core/execution/gitRepo';
+import { findRepoRoot } from '../core/git/gitRepo';
 import { resolveCodexBinary } from '../core/execution/codexBinary';
 import { loadWorkflow, resolveWorkflowPath } from '../core/workflow/loader';
 import { WorkflowError } from '../core/workflow/errors';

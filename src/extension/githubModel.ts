@@ -2,7 +2,7 @@
 
 import type { GithubLandOptions } from '../core/contract/land';
 import type { LandProgress } from '../shared/model';
-import { endpointProblem } from '../core/tracker/endpointPolicy';
+import { endpointProblem } from '../core/config/endpointPolicy';
 import type { SettingReader } from './settingsModel';
 
 export type GithubSettings = Omit<GithubLandOptions, 'token'>;

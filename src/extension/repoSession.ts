@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import { resolveCodexBinary } from '../core/execution/codexBinary';
-import { findRepoRoot } from '../core/execution/gitRepo';
+import { findRepoRoot } from '../core/git/gitRepo';
 import { scrubSecrets } from '../core/config/secrets';
 import { Disposable, toDisposable } from './lifecycle';
 import type { ErrorReporter, QuartetLog } from './logging';

@@ -64,6 +64,7 @@ export const SUPERVISOR_SETTING_KEYS = [
   'quartet.checks.allowUnsandboxed',
   'quartet.dependencyDirs',
   'quartet.dependencyCopy',
+  'quartet.worktreePool',
 ];
 /** Settings that change which Codex binary (and so which state) the window has. */
 export const PREFLIGHT_SETTING_KEYS = ['quartet.codex.path'];

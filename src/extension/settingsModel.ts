@@ -9,7 +9,12 @@ import {
   type LaunchOptions,
   type SandboxMode,
 } from '../core/contract/launch';
-import { DEFAULT_RETENTION, type RetentionSettings, type SupervisorSettings } from '../core/contract/settings';
+import {
+  DEFAULT_RETENTION,
+  MAX_WORKTREE_POOL,
+  type RetentionSettings,
+  type SupervisorSettings,
+} from '../core/contract/settings';
 import { normalizeAutoApprove } from '../core/execution/approvalRules';
 import { plainArgv } from '../core/execution/commandArgv';
 import { MAX_ATTEMPTS } from '../shared/launchLimits';
@@ -100,6 +105,11 @@ export function dependencyCopySetting(read: SettingReader): 'reflink' | 'copy' |
   return v === 'copy' || v === 'off' ? v : 'reflink';
 }
 
+/** `quartet.worktreePool`: warm worktrees to keep, 0 (off, the default) to MAX_WORKTREE_POOL. */
+export function worktreePoolSetting(read: SettingReader): number {
+  return int(read('worktreePool'), 0, 0, MAX_WORKTREE_POOL);
+}
+
 /** Unset `maxConcurrent` goes as null so the repo's WORKFLOW.md (`agent.max_concurrent_agents`) can apply. */
 export function supervisorSettings(
   read: SettingReader,
@@ -120,6 +130,7 @@ export function supervisorSettings(
     allowUnsandboxedChecks: read('checks.allowUnsandboxed') === true,
     dependencyDirs: dependencyDirsSetting(read),
     dependencyCopy: dependencyCopySetting(read),
+    worktreePool: worktreePoolSetting(read),
   };
 }
 

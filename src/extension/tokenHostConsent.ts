@@ -1,12 +1,7 @@
 // The one-time "Send your GitHub token to HOST?" confirmation for a tracker endpoint WORKFLOW.md names, remembered per host.
 
 import * as vscode from 'vscode';
-import {
-  DEFAULT_TOKEN_HOSTS,
-  hostsNeedingConsent,
-  tokenHost,
-  type TokenProvider,
-} from '../core/tracker/endpointPolicy';
+import { DEFAULT_TOKEN_HOSTS, hostsNeedingConsent, tokenHost, type TokenProvider } from '../core/config/endpointPolicy';
 import type { QuartetLog } from './logging';
 import { readSetting } from './settings';
 import { githubSettings } from './githubModel';

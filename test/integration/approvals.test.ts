@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 import { readJournal } from '../../src/core/observability/journal';
-import { supervisorPaths } from '../../src/core/supervisor/paths';
+import { supervisorPaths } from '../../src/core/git/supervisorPaths';
 import { isTerminal, type AttemptSnapshot } from '../../src/shared/model';
 import type { AgentEvent } from '../../src/shared/events';
 

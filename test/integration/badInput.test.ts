@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { git, makeRepo, ROOT, runCli, startHarness, waitForTask, type Harness } from '../support/repoHarness';
 import { isPersistedState } from '../../src/core/orchestrator/records';
 import { readJournal } from '../../src/core/observability/journal';
-import { isInside } from '../../src/core/execution/pathSafety';
+import { isInside } from '../../src/core/git/pathSafety';
 import type { TaskSnapshot } from '../../src/shared/model';
 
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'badInput');

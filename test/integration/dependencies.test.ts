@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bringDependencies, describeDependencies } from '../../src/core/execution/dependencies';
 import { dependencyDirRules } from '../../src/core/execution/dependencyRules';
-import { createWorktree } from '../../src/core/execution/worktrees';
+import { createWorktree } from '../../src/core/git/worktrees';
 
 const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@localhost', ...args], {

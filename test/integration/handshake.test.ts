@@ -8,7 +8,7 @@ import { DIST, runCli, startHarness, waitForSnapshot, waitForTask, type Harness 
 import { olderInstall, type OlderInstall } from '../support/olderBuild';
 import { SupervisorClient } from '../../src/core/client/supervisorClient';
 import { SupervisorMismatchError, UPDATED_WARNING } from '../../src/core/client/handshake';
-import { API_VERSION, currentBuild } from '../../src/core/supervisor/buildStamp';
+import { API_VERSION, currentBuild } from '../../src/core/contract/buildStamp';
 import type { SupervisorInfo } from '../../src/core/supervisor/supervisorIdentity';
 import { isAlive } from '../../src/core/execution/processTree';
 import type { TaskSnapshot } from '../../src/shared/model';

@@ -13,7 +13,7 @@ import { baseCheckCommand, checkCommandFromPackageJson, runChecks } from '../../
 import { checkCommandFor } from '../../src/core/land/checkRun';
 import { minimalEnv } from '../../src/core/execution/sandbox';
 import { conflictsWithBase, predictConflicts } from '../../src/core/land/conflicts';
-import { diffStat } from '../../src/core/land/scorecard';
+import { diffStat } from '../../src/core/verdict/scorecard';
 import { isAlive, pidsWithEnv } from '../../src/core/execution/processTree';
 
 test(

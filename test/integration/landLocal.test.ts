@@ -9,7 +9,7 @@ import { git } from '../support/repoHarness';
 import { sandboxTestEnv } from '../support/sandboxEnv';
 import { commitFiles, makeAttempt, makeRemoteAndClone } from '../support/bareRemote';
 import { landLocally, type LandInput } from '../../src/core/land/localLand';
-import { repoWorktreeDir } from '../../src/core/execution/worktrees';
+import { repoWorktreeDir } from '../../src/core/git/worktrees';
 import type { StepRecord } from '../../src/core/land/landSteps';
 
 const KEY = 'add-changelog-0123abcd';

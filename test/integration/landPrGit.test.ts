@@ -17,7 +17,7 @@ import { PrApi } from '../../src/core/github/prApi';
 import { resolveGithubTarget } from '../../src/core/github/remote';
 import { pushBranch } from '../../src/core/github/push';
 import { GithubError } from '../../src/core/github/errors';
-import { commitWorktree } from '../../src/core/execution/worktrees';
+import { commitWorktree } from '../../src/core/git/worktrees';
 
 const KEY = 'add-changelog-0123abcd';
 const BRANCH = `quartet/${KEY}/1`;

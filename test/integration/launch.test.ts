@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, startHarness, waitForTask, type Harness } from '../support/repoHarness';
 import { readJournal } from '../../src/core/observability/journal';
-import { isInside } from '../../src/core/execution/pathSafety';
+import { isInside } from '../../src/core/git/pathSafety';
 
 let h: Harness;
 before(async () => {

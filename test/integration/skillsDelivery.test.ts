@@ -9,7 +9,7 @@ import { git } from '../support/repoHarness';
 import { startFakeResponsesServer } from '../../demo/fakeResponsesServer';
 import { hermeticCodexEnv, writeCodexHome } from '../../demo/codexHome';
 import { CodexClient, type JsonObject } from '../../src/core/execution/codexClient';
-import { commitWorktree } from '../../src/core/execution/worktrees';
+import { commitWorktree } from '../../src/core/git/worktrees';
 import { loadBuiltinSkills } from '../../src/core/skills/catalog';
 import { installSkills } from '../../src/core/skills/install';
 import { SkillsError } from '../../src/core/skills/worktreeExclude';

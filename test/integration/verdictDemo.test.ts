@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { scoreAttempts } from '../../src/core/land/scorecard';
+import { scoreAttempts } from '../../src/core/verdict/scorecard';
 import type { TaskSnapshot } from '../../src/shared/model';
 import { DIST, git, startHarness, waitForSnapshot, waitForTask, type Harness } from '../support/repoHarness';
 

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, makeRepo } from '../support/repoHarness';
-import { createWorktree, repoWorktreeDir } from '../../src/core/execution/worktrees';
-import { sanitizeKey } from '../../src/core/execution/pathSafety';
+import { createWorktree, repoWorktreeDir } from '../../src/core/git/worktrees';
+import { sanitizeKey } from '../../src/core/git/pathSafety';
 
 test(
   'a file or a foreign folder at the worktree location fails the creation and is left as it was',

@@ -10,7 +10,7 @@ import { applyProposals } from '../../src/core/distill/applyProposals';
 import { installSkills } from '../../src/core/skills/install';
 import { materializeSkills } from '../../src/core/skills/acceptedSkills';
 import { loadWorkflow } from '../../src/core/workflow/loader';
-import { copyWorktreeIncludes } from '../../src/core/execution/worktrees';
+import { copyWorktreeIncludes } from '../../src/core/git/worktrees';
 import type { Proposal } from '../../src/core/contract/distill';
 
 const git = (cwd: string, ...args: string[]): string =>

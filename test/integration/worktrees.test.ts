@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, makeRepo } from '../support/repoHarness';
-import { commitWorktree, createWorktree } from '../../src/core/execution/worktrees';
+import { commitWorktree, createWorktree } from '../../src/core/git/worktrees';
 import { StateStore } from '../../src/core/observability/stateStore';
 
 test(

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { currentBuild } from '../../src/core/supervisor/buildStamp';
+import { currentBuild } from '../../src/core/contract/buildStamp';
 import type { BuildStamp } from '../../src/core/contract/hello';
 import { DIST, ROOT } from './repoHarness';
 

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { collectEvidence, taskOf, type EvidenceNote, type JournalSource } from '../../src/core/distill/evidence';
-import { errorLines, makeScrubber, normalizeVolatile } from '../../src/core/distill/scrub';
+import { errorLines, normalizeVolatile } from '../../src/core/distill/scrub';
+import { makeScrubber } from '../../src/core/config/scrubber';
 import type { JournalRecord } from '../../src/shared/events';
 
 const FIXTURES = resolve(__dirname, '../../../test/fixtures/distill');

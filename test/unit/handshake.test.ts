@@ -14,9 +14,9 @@ import {
   isNewerBuild,
   stampFromHeaders,
   stampHeaders,
-} from '../../src/core/supervisor/buildStamp';
+} from '../../src/core/contract/buildStamp';
 import type { BuildStamp, BusyReport } from '../../src/core/contract/hello';
-import { busyReport, describeBusy, IDLE, isBusy } from '../../src/core/supervisor/busy';
+import { busyReport, describeBusy, IDLE, isBusy } from '../../src/core/contract/busy';
 import { SupervisorIdentity } from '../../src/core/supervisor/supervisorIdentity';
 import type { Phase, Snapshot } from '../../src/shared/model';
 

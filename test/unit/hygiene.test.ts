@@ -16,9 +16,10 @@ import { planCleanup, type AttemptFacts } from '../../src/core/cleanup/plan';
 import { cleanupConfirmation, cleanupPickRows } from '../../src/extension/commands/cleanupModel';
 import { DEFAULT_LAUNCH_OPTIONS } from '../../src/core/contract/launch';
 import { launchOptions, retentionSetting, supervisorSettings } from '../../src/extension/settingsModel';
-import { validJournalBudget, validRetention } from '../../src/core/orchestrator/settings';
+import { validJournalBudget, validRetention, validWorktreePool } from '../../src/core/orchestrator/settings';
 import { ATTEMPT_EXTRAS, ZERO_TOKENS, type Phase, type Reason } from '../../src/shared/model';
 import type { AttemptRecord, TaskRecord } from '../../src/core/orchestrator/records';
+import type { CleanupItem } from '../../src/core/contract/replies';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'q-hy-'));
@@ -345,6 +346,51 @@ test('clean-up plan: ended attempts are listed with sizes; due = old and landed/
     cleanupConfirmation(plan, ['worktree:t-0123456789ab-1', 'archive:x']),
     /Remove 2 item\(s\), freeing 1007 B\? 1 with unsaved work are archived first \(restorable\)\. 1 archive\(s\) are deleted for good\./,
   );
+});
+
+test('clean-up plan: warm worktrees are listed with their size, due only once the pool is off, and sorted last', () => {
+  const slots = [{ path: '/wt/.pool/1', branch: 'quartet/pool/1', bytes: 5000 }];
+  const plan = (size: number) =>
+    planCleanup({
+      tasks: [],
+      facts: () => undefined,
+      archives: [],
+      pool: { slots, size },
+      retention: { attemptDays: 14, archiveDays: 90 },
+      now: 0,
+    });
+  const on = plan(2).items[0];
+  assert.equal(on?.id, 'pool:quartet/pool/1');
+  assert.equal(on?.kind, 'pool');
+  assert.equal(on?.bytes, 5000);
+  assert.equal(on?.due, false, 'a slot of a pool that is on is kept unless chosen');
+  assert.match(on?.detail ?? '', /quartet\.worktreePool = 2/);
+  const off = plan(0);
+  assert.equal(off.items[0]?.due, true, 'with the pool off a slot is only disk');
+  assert.equal(off.dueBytes, 5000);
+  const rows = cleanupPickRows({
+    ...off,
+    items: [...off.items, { ...(off.items[0] as CleanupItem), id: 'archive:a', kind: 'archive', bytes: 1 }],
+  });
+  assert.deepEqual(
+    rows.map((r) => r.id),
+    ['archive:a', 'pool:quartet/pool/1'],
+    'warm worktrees come after the work Quartet kept',
+  );
+  assert.ok(rows[1]?.label.startsWith('$(flame) warm worktree'));
+});
+
+test('settings: quartet.worktreePool is off unless set, clamped to 0–16 in VS Code; the supervisor refuses anything else', () => {
+  const read = (v: unknown) => (k: string) => (k === 'worktreePool' ? v : undefined);
+  assert.equal(supervisorSettings(read(undefined)).worktreePool, 0);
+  assert.equal(supervisorSettings(read(4)).worktreePool, 4);
+  assert.equal(supervisorSettings(read(99)).worktreePool, 16);
+  assert.equal(validWorktreePool(3), 3);
+  for (const bad of [-1, 2.5, 17, '4', null])
+    assert.throws(
+      () => validWorktreePool(bad),
+      /^UsageError: worktreePool must be a whole number from 0 \(off\) to 16/,
+    );
 });
 
 test('settings: quartet.retention, noProgressLimit, costBudgetUsd and prices are validated into supervisor settings and launch options', () => {

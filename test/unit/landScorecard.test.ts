@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, parseNumstat, scoreAttempts, type ScoreInput } from '../../src/core/land/scorecard';
+import { formatDuration, parseNumstat, scoreAttempts, type ScoreInput } from '../../src/core/verdict/scorecard';
 
 const a = (id: string, over: Partial<ScoreInput> = {}): ScoreInput => ({
   attemptId: id,

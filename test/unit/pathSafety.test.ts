@@ -5,13 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  assertCwdIsWorktree,
-  isInside,
-  safeJoin,
-  sanitizeKey,
-  PathSafetyError,
-} from '../../src/core/execution/pathSafety';
+import { assertCwdIsWorktree, isInside, safeJoin, sanitizeKey, PathSafetyError } from '../../src/core/git/pathSafety';
 
 test('safe identifiers pass through unchanged', () => {
   assert.equal(sanitizeKey('fix-login_bug.v2'), 'fix-login_bug.v2');

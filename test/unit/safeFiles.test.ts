@@ -22,7 +22,7 @@ import {
   removeNoFollow,
   UnsafeFileError,
   writeFileNoFollow,
-} from '../../src/core/execution/safeFiles';
+} from '../../src/core/git/safeFiles';
 
 function scratch(t: { after: (fn: () => void) => void }): { root: string; outside: string } {
   const base = mkdtempSync(join(tmpdir(), 'quartet-safefiles-'));

@@ -10,7 +10,7 @@ import {
   socketCandidates,
   socketDirProblem,
   type SocketCandidate,
-} from '../../src/core/supervisor/paths';
+} from '../../src/core/git/supervisorPaths';
 
 function scratch(t: { after: (fn: () => void) => void }): string {
   const base = mkdtempSync(join(tmpdir(), 'qsock-'));

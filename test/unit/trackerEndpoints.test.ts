@@ -7,7 +7,7 @@ import {
   hostsNeedingConsent,
   needsHostConsent,
   parseAllowedHosts,
-} from '../../src/core/tracker/endpointPolicy';
+} from '../../src/core/config/endpointPolicy';
 import { resolveTrackerSettings } from '../../src/core/tracker/trackerSettings';
 import { createTrackerToolbox } from '../../src/core/tracker/agentTools';
 import { parseCredentials } from '../../src/core/tracker/credentials';

@@ -11,7 +11,8 @@ import { createTrackerToolbox, type TaskToolScope } from '../../src/core/tracker
 import { githubCallPolicy, type GithubToolScope } from '../../src/core/tracker/github/githubApiPolicy';
 import { linearCallPolicy } from '../../src/core/tracker/linear/linearGraphqlTool';
 import { readOperations } from '../../src/core/tracker/linear/graphqlOps';
-import type { ToolCallRecord, ToolResult } from '../../src/core/tracker/toolResult';
+import type { ToolCallRecord } from '../../src/shared/events';
+import type { ToolResult } from '../../src/core/execution/dynamicTools';
 
 const TOKEN = 'ghp_POLICYtoken0123456789abcdef';
 const LIN_KEY = 'lin_api_POLICYkey0123456789abcd';

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { startRecordedServer, type RecordedServer } from '../support/recordedHttp';
 import { startFakeLinear, type FakeLinear } from '../support/fakeLinear';
 import { createTrackerToolbox, type TaskToolScope } from '../../src/core/tracker/agentTools';
-import { MAX_TOOL_OUTPUT_CHARS, type ToolResult } from '../../src/core/tracker/toolResult';
+import { MAX_TOOL_OUTPUT_CHARS } from '../../src/core/tracker/toolResult';
+import type { ToolResult } from '../../src/core/execution/dynamicTools';
 import single42 from '../fixtures/github/issues-single-42.json';
 
 const GH_TOKEN = 'ghp_TOOLtoken9876543210zyxw';

@@ -10,7 +10,7 @@ import type { NormalizedIssue } from '../tracker/types';
 import type { TaskView } from './decisions';
 import type { AutopilotHost, ContinuationStatus, HostAttempt } from './host';
 import { autoLandDecision, controlFilesIn } from './autoLand';
-import { git } from '../land/git';
+import { git } from '../git/git';
 
 export interface IssueLaunchSettings {
   sourceKind: string;

@@ -1,8 +1,7 @@
 // What Clean Up would free: worktrees and branches of ended attempts, and old archives (pure; facts come in).
 
-import { isTerminal } from '../../shared/model';
+import { isTerminal, type AttemptSnapshot, type TaskSnapshot } from '../../shared/model';
 import type { RetentionSettings } from '../contract/settings';
-import type { AttemptRecord, TaskRecord } from '../orchestrator/records';
 import type { CleanupItem, CleanupPlan } from '../contract/replies';
 
 /** What the service measured on disk and in git for one attempt. */
@@ -22,15 +21,30 @@ export interface ArchiveFacts {
   bytes: number;
 }
 
+/** One warm worktree of the pool (git/worktreePool.ts) as Clean Up sees it. */
+export interface PoolSlotFacts {
+  path: string;
+  branch: string;
+  bytes: number;
+}
+
 const DAY = 24 * 60 * 60 * 1000;
 
+/** A task as Clean Up reads it: the orchestrator's records (their attempts of its own record type `A`) fit. */
+type CleanupTask<A extends AttemptSnapshot> = Pick<TaskSnapshot, 'title' | 'state' | 'landing'> & {
+  attempts: readonly A[];
+};
+
 /** When an attempt stopped mattering: the latest of its end, land and archive. */
-export function endedAt(a: AttemptRecord): number {
+export function endedAt(a: Pick<AttemptSnapshot, 'endedAt' | 'landed' | 'archived'>): number {
   return Math.max(...[a.endedAt, a.landed?.at, a.archived?.at].map((t) => (t ? Date.parse(t) : 0)));
 }
 
 /** An attempt Clean Up may touch: ended, no retry scheduled, its task not landing right now. */
-export function isCleanable(task: TaskRecord, a: AttemptRecord): boolean {
+export function isCleanable(
+  task: Pick<TaskSnapshot, 'landing'>,
+  a: Pick<AttemptSnapshot, 'phase' | 'nextRetryAt'>,
+): boolean {
   return isTerminal(a.phase) && !a.nextRetryAt && task.landing?.status !== 'running';
 }
 
@@ -38,14 +52,16 @@ export function isCleanable(task: TaskRecord, a: AttemptRecord): boolean {
  * Landed and discarded work is due after `attemptDays`; a finished attempt of an open task is still a
  * candidate for landing, so it is listed (its branch keeps the result) but never due.
  */
-function isDiscarded(task: TaskRecord, a: AttemptRecord): boolean {
+function isDiscarded(task: Pick<TaskSnapshot, 'state'>, a: AttemptSnapshot): boolean {
   return a.phase !== 'finished' || task.state !== 'open' || !!a.archived || !!a.landed;
 }
 
-export function planCleanup(input: {
-  tasks: readonly TaskRecord[];
-  facts: (a: AttemptRecord) => AttemptFacts | undefined;
+export function planCleanup<A extends AttemptSnapshot>(input: {
+  tasks: readonly CleanupTask<A>[];
+  facts: (a: A) => AttemptFacts | undefined;
   archives: readonly ArchiveFacts[];
+  /** The pool's slots and its configured size (`quartet.worktreePool`). */
+  pool?: { slots: readonly PoolSlotFacts[]; size: number };
   retention: RetentionSettings;
   now: number;
 }): CleanupPlan {
@@ -108,6 +124,25 @@ export function planCleanup(input: {
       due: retention.archiveDays > 0 && ageDays >= retention.archiveDays,
       archiveFirst: false,
       ageDays,
+    });
+  }
+  for (const slot of input.pool?.slots ?? []) {
+    const size = input.pool?.size ?? 0;
+    items.push({
+      id: `pool:${slot.branch}`,
+      kind: 'pool',
+      attemptId: null,
+      label: `warm worktree ${slot.path}`,
+      // With the pool off, a slot is only disk: due. With it on, removing one is fine but the pool makes it again.
+      detail: size
+        ? `kept for the next launch (quartet.worktreePool = ${size}); made again in the background unless you lower the setting`
+        : 'left from the worktree pool, which is off (quartet.worktreePool = 0)',
+      path: slot.path,
+      branch: slot.branch,
+      bytes: slot.bytes,
+      due: size === 0,
+      archiveFirst: false,
+      ageDays: 0,
     });
   }
   const sum = (xs: CleanupItem[]): number => xs.reduce((s, i) => s + i.bytes, 0);

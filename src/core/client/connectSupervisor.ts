@@ -2,9 +2,9 @@
 
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { currentBuild } from '../supervisor/buildStamp';
-import { busyReport } from '../supervisor/busy';
-import type { SupervisorPaths } from '../supervisor/paths';
+import { currentBuild } from '../contract/buildStamp';
+import { busyReport } from '../contract/busy';
+import type { SupervisorPaths } from '../git/supervisorPaths';
 import { isAlive } from '../execution/processTree';
 import { decideHandshake, SupervisorMismatchError, type FoundSupervisor } from './handshake';
 import { callRoute, notDelivered, SupervisorError } from './transport';

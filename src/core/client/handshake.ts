@@ -1,8 +1,8 @@
 // Whether a client uses, replaces, keeps (and warns) or refuses the supervisor it found: a pure rule over both builds.
 
-import { isNewerBuild } from '../supervisor/buildStamp';
+import { isNewerBuild } from '../contract/buildStamp';
 import type { BuildStamp, BusyReport } from '../contract/hello';
-import { describeBusy, isBusy } from '../supervisor/busy';
+import { describeBusy, isBusy } from '../contract/busy';
 
 /** What the extension's tree and the CLI (on stderr) say while an outdated supervisor finishes its work. */
 export const UPDATED_WARNING = 'Quartet was updated; the supervisor restarts when its attempts end';

@@ -1,7 +1,7 @@
 // One HTTP request to a supervisor over its Unix socket, carrying this client's build; typed errors for its failures.
 
 import { request as httpRequest } from 'node:http';
-import { currentBuild, stampHeaders } from '../supervisor/buildStamp';
+import { currentBuild, stampHeaders } from '../contract/buildStamp';
 import type { RouteName, Routes } from '../contract/routes';
 import type { ReplyOf } from '../contract/route';
 import type { RouteRequest } from './routeRequest';

@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { commandLine, credentialsSchema } from './launchSchemas';
+import { MAX_WORKTREE_POOL } from './settings';
 
 const httpUrl = (what: string) => z.string().regex(/^https?:\/\//, { error: `${what} must be an http(s) URL` });
 const nonNegative = (what: string) =>
@@ -103,6 +104,7 @@ export const settingsBodySchema = z
       }),
     ),
     sshConfig: z.string().nullable(),
+    worktreePool: z.number().int().min(0).max(MAX_WORKTREE_POOL),
   })
   .partial();
 

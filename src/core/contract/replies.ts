@@ -33,10 +33,10 @@ export interface CleanupResult {
   freedBytes: number;
 }
 
-export type CleanupKind = 'worktree' | 'branch' | 'archive';
+export type CleanupKind = 'worktree' | 'branch' | 'archive' | 'pool';
 
 export interface CleanupItem {
-  /** `worktree:<attempt id>`, `branch:<attempt id>` or `archive:<folder name>`: what `apply` takes. */
+  /** `worktree:<attempt id>`, `branch:<attempt id>`, `archive:<folder name>` or `pool:<branch>`: what `apply` takes. */
   id: string;
   kind: CleanupKind;
   attemptId: string | null;

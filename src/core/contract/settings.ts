@@ -37,6 +37,8 @@ export interface SupervisorSettings {
   workers?: { host: string; capacity?: number | null; worktreeRoot?: string | null }[];
   /** `ssh -F` file for the worker hosts; null: the user's ~/.ssh/config. */
   sshConfig?: string | null;
+  /** `quartet.worktreePool`: warm worktrees kept checked out at HEAD for the next launch (0 = off, at most 16). */
+  worktreePool?: number;
 }
 
 /** `quartet.retention`: how long ended attempts keep their worktrees, and when archives count as old. */
@@ -46,5 +48,8 @@ export interface RetentionSettings {
   /** Days after which an archive (patch + manifest) is offered for deletion by Clean Up; never deleted automatically. */
   archiveDays: number;
 }
+
+/** The largest `quartet.worktreePool`: a launch takes at most MAX_ATTEMPTS worktrees at once. */
+export const MAX_WORKTREE_POOL = 16;
 
 export const DEFAULT_RETENTION: RetentionSettings = { attemptDays: 14, archiveDays: 90 };

@@ -1,10 +1,10 @@
 // Writes accepted skill proposals onto a new branch `quartet/skills/<date>` (via a temporary worktree), never the checkout.
 
 import { posix } from 'node:path';
-import { withTempWorktree } from '../land/tempWorktree';
-import { checkoutOf, git, refCommit, runGit } from '../land/git';
-import { UnsafeFileError, writeFileNoFollow } from '../execution/safeFiles';
-import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
+import { withTempWorktree } from '../git/tempWorktree';
+import { checkoutOf, git, refCommit, runGit } from '../git/git';
+import { UnsafeFileError, writeFileNoFollow } from '../git/safeFiles';
+import { QUARTET_GIT_IDENTITY } from '../git/worktrees';
 import { parseSkillMarkdown } from '../skills/frontMatter';
 import type { Proposal } from '../contract/distill';
 

@@ -1,9 +1,9 @@
 // "Distill Skills" over a repository's history: gather journals and rework notes, ask Codex, return proposals with evidence.
 
 import { existsSync } from 'node:fs';
-import { readRegularFileIfExists } from '../execution/safeFiles';
+import { readRegularFileIfExists } from '../git/safeFiles';
 import { join, relative } from 'node:path';
-import type { TaskRecord } from '../orchestrator/records';
+import type { TaskSnapshot } from '../../shared/model';
 import { collectEvidence, type EvidenceNote } from './evidence';
 import { runDistill } from './runDistill';
 import type { KnownSkill } from './prompt';
@@ -12,13 +12,14 @@ import type { DistillOutcome } from '../contract/distill';
 
 export interface DistillRequest {
   repo: string;
-  tasks: readonly TaskRecord[];
+  /** The orchestrator's task records (only the attempts' archive notes are read). */
+  tasks: readonly Pick<TaskSnapshot, 'attempts'>[];
   env: Record<string, string>;
   codexArgv: string[];
 }
 
 /** Rework reasons and post-mortems are evidence too: a person said what went wrong. */
-function notesOf(tasks: readonly TaskRecord[]): EvidenceNote[] {
+function notesOf(tasks: readonly Pick<TaskSnapshot, 'attempts'>[]): EvidenceNote[] {
   const notes: EvidenceNote[] = [];
   for (const a of tasks.flatMap((t) => t.attempts)) {
     if (!a.archived || !a.archived.reason.startsWith('rework:')) continue;

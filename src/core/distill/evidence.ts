@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { scanJournal, type Occurrence } from './journalScan';
 import type { EvidenceItem, EvidenceRef } from '../contract/distill';
-import { errorLines, makeScrubber, normalizeVolatile } from './scrub';
+import { errorLines, normalizeVolatile } from './scrub';
+import { makeScrubber } from '../config/scrubber';
 
 export interface JournalSource {
   attemptId: string;

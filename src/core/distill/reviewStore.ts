@@ -2,7 +2,7 @@
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SerialQueue } from '../execution/serialQueue';
+import { SerialQueue } from '../git/serialQueue';
 import { isDistillReview, type DistillReview } from './review';
 
 export class ReviewStore {

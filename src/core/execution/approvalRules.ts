@@ -1,7 +1,7 @@
 // What an approval request would touch (paths, command, permissions) and whether it is provably inside the worktree.
 
 import { isAbsolute, relative, sep } from 'node:path';
-import { canonicalPath } from './pathSafety';
+import { canonicalPath } from '../git/pathSafety';
 import type { AutoApprove } from '../contract/launch';
 
 type Obj = Record<string, unknown>;

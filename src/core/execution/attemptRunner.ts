@@ -9,11 +9,11 @@ import { withAgentProfile, type SandboxPlan } from './sandbox';
 import { normalizeNotification, turnErrorText } from './codexEvents';
 import { triageServerRequest, type Decision } from './serverRequests';
 import { fileChangePaths } from './approvalRules';
-import { assertCwdIsWorktree } from './pathSafety';
+import { assertCwdIsWorktree } from '../git/pathSafety';
 import { QuartetError } from './errors';
 import type { CodexSpawn } from './codexSpawn';
 import type { Journal } from '../observability/journal';
-import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from '../tracker/toolResult';
+import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from './dynamicTools';
 
 export const QUARTET_VERSION = '0.1.0';
 /** Env var tagging every process of an attempt, so stray descendants can be found and ended. */

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { lstatSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { assertNoSymlinkUnder, mkdirNoFollow, UnsafeFileError } from './safeFiles';
+import { assertNoSymlinkUnder, mkdirNoFollow, UnsafeFileError } from '../git/safeFiles';
 import type { DependencyCopyMode, DependencyDirRule } from './dependencyRules';
 
 export interface DependencyResult {

@@ -7,7 +7,7 @@ import { GithubError, withoutSecret } from './errors';
 import { toGithubError } from './requestError';
 import { retryOptions, serverErrorPolicy, throttleOptions, type Clock, type RetryTuning } from './retryPolicy';
 import { systemClock } from '../execution/clock';
-import { endpointProblem } from '../tracker/endpointPolicy';
+import { endpointProblem } from '../config/endpointPolicy';
 
 export { type Clock } from './retryPolicy';
 

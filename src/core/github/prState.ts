@@ -1,7 +1,5 @@
 // What GitHub says about a pull request, boiled down (pure): checks, reviews, and the feedback not yet sent.
 
-import { WRITE_ASSOCIATIONS } from '../tracker/github/githubNormalize';
-
 /** The fields of a check run Quartet reads (GET /repos/{o}/{r}/commits/{ref}/check-runs). */
 export interface CheckRunLike {
   id: number;
@@ -97,6 +95,12 @@ export interface ReviewCommentLike {
   html_url?: string | null;
   author_association?: string | null;
 }
+
+/**
+ * GitHub's `author_association` values that mean "may write to this repository": the owner, members of the
+ * owning organization and invited collaborators. CONTRIBUTOR (a merged PR once), FIRST_TIMER, NONE… may not.
+ */
+const WRITE_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
 
 /** True when GitHub says the author may write to the repository (docs/security.md §4). */
 export const canWrite = (association: string | null | undefined): boolean =>

@@ -1,6 +1,6 @@
 // Push an attempt's branch (and fetch the base) with the token given only to that git process, never forced.
 
-import { refCommit, runGit } from '../land/git';
+import { refCommit, runGit } from '../git/git';
 import { GithubError, withoutSecret } from './errors';
 
 /** Land pushes only the branches Quartet created; everything else is the person's and never rewritten. */

@@ -1,6 +1,6 @@
 // Which git remote is the GitHub repository, and its owner/repo: parsed from `git remote -v`, or set explicitly.
 
-import { runGit } from '../land/git';
+import { runGit } from '../git/git';
 import { DEFAULT_GITHUB_API } from './githubClient';
 import { GithubError } from './errors';
 

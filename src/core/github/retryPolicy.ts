@@ -3,7 +3,7 @@
 import type { Octokit, OctokitOptions } from '@octokit/core';
 import type { ThrottlingOptions } from '@octokit/plugin-throttling';
 import type { RetryOptions } from '@octokit/plugin-retry';
-import { isLoopbackHost } from '../tracker/endpointPolicy';
+import { isLoopbackHost } from '../config/endpointPolicy';
 
 import type { Clock as FullClock } from '../execution/clock';
 

@@ -3,9 +3,10 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { repoWorktreeDir, withWorktreeLock } from '../execution/worktrees';
-import { safeJoin, sanitizeKey } from '../execution/pathSafety';
-import { git, isClean, refCommit, runGit } from './git';
+import { repoWorktreeDir } from '../git/worktrees';
+import { withWorktreeLock } from '../git/worktreeLock';
+import { safeJoin, sanitizeKey } from '../git/pathSafety';
+import { git, isClean, refCommit, runGit } from '../git/git';
 import { LandError } from './errors';
 import type { ClosedPullRequest } from '../../shared/model';
 

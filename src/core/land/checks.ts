@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { killTree } from '../execution/processTree';
 import { sandboxArgv, withSandboxTmp, type Sandbox } from '../execution/sandbox';
 import { parseTestReport, type TestReport } from '../verdict/testReport';
-import { runGit } from './git';
+import { runGit } from '../git/git';
 
 const TAIL_CHARS = 8 * 1024;
 /**

@@ -1,6 +1,6 @@
 // Conflict prediction with `git merge-tree --write-tree`: merges in the object store only, no working tree touched.
 
-import { runGit } from './git';
+import { runGit } from '../git/git';
 import { LandError } from './errors';
 
 export interface ConflictPrediction {

@@ -1,7 +1,7 @@
 // Removes a task's folder under the worktree root once its attempts' worktrees are gone, and never anything else.
 
 import { rmdirSync } from 'node:fs';
-import { isInside } from '../execution/pathSafety';
+import { isInside } from '../git/pathSafety';
 
 /**
  * rmdir (not rm -r): it fails on a folder that still holds anything, so work is never deleted here.

@@ -4,7 +4,7 @@ import type { AttemptSnapshot, LandProgress } from '../../shared/model';
 import { ATTEMPT_TAG } from '../execution/attemptRunner';
 import { checkCommandFor } from './checkRun';
 import { LandError } from './errors';
-import { git, isAncestor, refCommit } from './git';
+import { git, isAncestor, refCommit } from '../git/git';
 import type { LandFlowHost, LandTask } from './landFlow';
 import { landLocally } from './localLand';
 

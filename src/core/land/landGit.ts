@@ -2,8 +2,8 @@
 
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
-import { checkoutOf, isClean, refCommit, runGit } from './git';
+import { QUARTET_GIT_IDENTITY } from '../git/worktrees';
+import { checkoutOf, isClean, refCommit, runGit } from '../git/git';
 
 export type MergeOutcome =
   | { kind: 'ok'; commit: string }

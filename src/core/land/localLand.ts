@@ -1,10 +1,10 @@
 // Land an attempt locally: landSteps.ts picks each step, run in a temporary worktree; one land per repo at a time.
 
-import { SerialQueue } from '../execution/serialQueue';
-import { canonicalPath } from '../execution/pathSafety';
+import { SerialQueue } from '../git/serialQueue';
+import { canonicalPath } from '../git/pathSafety';
 import type { CheckResult } from './checks';
 import { describeCheckRun, runSandboxedChecks } from './checkRun';
-import { refCommit } from './git';
+import { refCommit } from '../git/git';
 import {
   isTerminal,
   nextLandState,
@@ -17,7 +17,7 @@ import {
   type StepStatus,
 } from './landSteps';
 import { advanceBase, mergeInWorktree, type AdvanceOutcome } from './landGit';
-import { withTempWorktree } from './tempWorktree';
+import { withTempWorktree } from '../git/tempWorktree';
 
 export interface LandInput {
   repo: string;

@@ -3,7 +3,7 @@
 import { fetchBranch } from '../github/push';
 import type { PrInfo } from '../github/prApi';
 import { resolvePrompt } from '../policy/resolvePrompt';
-import { refCommit } from './git';
+import { refCommit } from '../git/git';
 import type { StepStatus } from './landSteps';
 import type { PrLandInput } from './prLand';
 import { mergeBaseIntoWorktree } from './prGit';

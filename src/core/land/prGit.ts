@@ -1,6 +1,6 @@
 // The git side of a land as a PR: merge the base into the attempt's worktree for a conflict turn, and bring the local base up to date.
 
-import { refCommit, runGit } from './git';
+import { refCommit, runGit } from '../git/git';
 import { advanceBase } from './landGit';
 import { commitBaseMerge, dirtyPaths, mergeInProgress, startBaseMerge } from './resolveGit';
 

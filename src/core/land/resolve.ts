@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AttemptSnapshot, LandProgress } from '../../shared/model';
-import { isAncestor, refCommit } from './git';
+import { isAncestor, refCommit } from '../git/git';
 import {
   abortBaseMerge,
   commitBaseMerge,

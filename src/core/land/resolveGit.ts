@@ -1,12 +1,12 @@
 // The git side of Resolve with agent: merge the base into an attempt's worktree, find leftover markers, commit or abort.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readRegularFileIfExists, UnsafeFileError } from '../execution/safeFiles';
+import { readRegularFileIfExists, UnsafeFileError } from '../git/safeFiles';
 import { dirname, join } from 'node:path';
-import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
+import { QUARTET_GIT_IDENTITY } from '../git/worktrees';
 import { markerLines } from '../policy/resolvePrompt';
 import { LandError } from './errors';
-import { refCommit, runGit } from './git';
+import { refCommit, runGit } from '../git/git';
 
 /** How `git merge --no-commit` of the base started (prGit's BaseMerge is the whole merge-into-worktree outcome). */
 export type MergeStart = { kind: 'conflict'; files: string[] } | { kind: 'clean' } | { kind: 'error'; message: string };

@@ -1,9 +1,9 @@
 // Undo a local land: one revert commit on the base, only while the base tip is still the landed commit.
 
-import { QUARTET_GIT_IDENTITY } from '../execution/worktrees';
-import { checkoutOf, isClean, refCommit, runGit } from './git';
+import { QUARTET_GIT_IDENTITY } from '../git/worktrees';
+import { checkoutOf, isClean, refCommit, runGit } from '../git/git';
 import { inLandQueue } from './localLand';
-import { withTempWorktree } from './tempWorktree';
+import { withTempWorktree } from '../git/tempWorktree';
 import type { UndoLandResult } from '../contract/land';
 
 export interface UndoLandInput {

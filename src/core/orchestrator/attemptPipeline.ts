@@ -20,8 +20,8 @@ import {
   registerWorktree,
   removeWorktree,
   repoWorktreeDir,
-} from '../execution/worktrees';
-import { resolveCommit } from '../execution/gitRepo';
+} from '../git/worktrees';
+import { resolveCommit } from '../git/gitRepo';
 import { commitMessage } from '../policy/defaultPrompt';
 import type { WorkflowRuntime } from '../workflow/workflowRuntime';
 import { AttemptSetupError } from '../workflow/attemptHooks';
@@ -43,6 +43,7 @@ import {
   readyRemoteRun,
   type RemoteAttemptInput,
 } from '../workers/remoteRun';
+import type { WorktreePool } from '../git/worktreePool';
 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
@@ -80,6 +81,8 @@ export interface PipelineHost {
   readonly scoring: Scoring;
   readonly watchdog: Watchdog;
   readonly ports: PortAllocator;
+  /** Warm worktrees: a launch takes one when the pool has it, else checks out a fresh one. */
+  readonly pool: WorktreePool;
   readonly runners: Map<string, AttemptRunner>;
   readonly journals: Map<string, Journal>;
   readonly lastActivity: Map<string, number>;
@@ -183,7 +186,7 @@ export class AttemptPipeline {
         branch: a.branch,
         baseCommit: task.baseCommit,
       };
-      const registered = await registerWorktree(wtInput);
+      const registered = (await h.pool.adopt(wtInput)) ?? (await registerWorktree(wtInput));
       h.update(id, (x) => ({ ...x, worktree: registered.path }));
       // On a worker host the agent works in a worktree there; the local one receives the skills and, at the end, the result.
       const onHost = a.host ?? null;
@@ -291,7 +294,7 @@ export class AttemptPipeline {
         type: 'phase',
         phase: 'starting',
         reason: null,
-        message: `worktree ${far ? `${far.remote.host}:${agentWorktree}${ready?.reused ? ' (reused)' : ''}, local copy ` : ''}${wt.path}${wt.reused ? ' (reused)' : ` (ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}`,
+        message: `worktree ${far ? `${far.remote.host}:${agentWorktree}${ready?.reused ? ' (reused)' : ''}, local copy ` : ''}${wt.path}${wt.reused ? ' (reused)' : ` (${wt.warm ? 'warm, ' : ''}ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}`,
       });
       h.runners.set(id, runner);
       h.lastActivity.set(id, Date.now());

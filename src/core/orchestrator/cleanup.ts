@@ -3,13 +3,21 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RetentionSettings } from '../contract/settings';
-import { endedAt, planCleanup, isCleanable, type ArchiveFacts, type AttemptFacts } from '../cleanup/plan';
+import {
+  endedAt,
+  planCleanup,
+  isCleanable,
+  type ArchiveFacts,
+  type AttemptFacts,
+  type PoolSlotFacts,
+} from '../cleanup/plan';
+import type { WorktreePool } from '../git/worktreePool';
 import type { CleanupPlan, CleanupResult } from '../contract/replies';
 import { diskUsage } from '../cleanup/diskUsage';
 import { archiveAttempt, readManifest, removeAttemptWorktree } from '../land/archive';
-import { git, isClean, refCommit } from '../land/git';
+import { git, isClean, refCommit } from '../git/git';
 import { postMortem } from '../land/postMortem';
-import { isInside } from '../execution/pathSafety';
+import { isInside } from '../git/pathSafety';
 import { appendJournalEvent, readJournal } from '../observability/journal';
 import type { AttemptRecord, TaskRecord } from './records';
 import { UsageError } from './validation';
@@ -17,6 +25,8 @@ import { UsageError } from './validation';
 export interface CleanupHost {
   readonly repo: string;
   readonly stateDir: string;
+  /** Warm worktrees: listed, and removable, beside the attempts'. */
+  readonly pool: WorktreePool;
   tasks(): readonly TaskRecord[];
   retention(): RetentionSettings;
   updateAttempt(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
@@ -75,6 +85,16 @@ export class CleanupService {
     return out;
   }
 
+  private async poolFacts(sizes: boolean): Promise<{ slots: PoolSlotFacts[]; size: number }> {
+    const slots = await this.host.pool.slots().catch(() => []);
+    return {
+      size: this.host.pool.status().size,
+      slots: await Promise.all(
+        slots.map(async (s) => ({ ...s, bytes: sizes && existsSync(s.path) ? await diskUsage(s.path) : 0 })),
+      ),
+    };
+  }
+
   /**
    * What Clean Up would free, with sizes. The automatic sweep passes `sizes: false` and `minAgeDays`, so
    * it measures only attempts old enough to be due instead of walking every worktree.
@@ -90,6 +110,7 @@ export class CleanupService {
       tasks: this.host.tasks(),
       facts: (a) => facts.get(a.id),
       archives: await this.archives(sizes),
+      pool: await this.poolFacts(sizes),
       retention: this.host.retention(),
       now: Date.now(),
     });
@@ -140,6 +161,18 @@ export class CleanupService {
           result.failed.push({ id, error: (err as Error).message });
         }
       }
+    }
+    const slots = await this.host.pool.slots().catch(() => []);
+    for (const id of ids.filter((i) => i.startsWith('pool:'))) {
+      const slot = slots.find((s) => `pool:${s.branch}` === id);
+      if (!slot) {
+        result.failed.push({ id, error: `no warm worktree ${id.slice('pool:'.length)}` });
+        continue;
+      }
+      const bytes = existsSync(slot.path) ? await diskUsage(slot.path) : 0;
+      await this.host.pool.remove([slot.path]);
+      result.removed.push({ id, bytes });
+      result.freedBytes += bytes;
     }
     for (const id of ids.filter((i) => i.startsWith('archive:'))) {
       const dir = join(this.archiveDir, id.slice('archive:'.length));

@@ -30,11 +30,12 @@ import { DEFAULT_JOURNAL_BUDGET, readJournal, type Journal } from '../observabil
 import { readIndexedPage, type JournalPage } from '../observability/journalIndex';
 import { redact } from '../config/secrets';
 import type { AgentTools, AttemptRunner } from '../execution/attemptRunner';
-import { defaultWorktreeRoot } from '../execution/worktrees';
+import { defaultWorktreeRoot } from '../git/worktrees';
 import { WorkflowRuntime } from '../workflow/workflowRuntime';
 import { UsageError } from './validation';
 import { Watchdog } from './watchdog';
 import { budgetStop, hasTaskBudget, taskBudgetBreach, unfinished } from './earlyStop';
+import { WorktreePool } from '../git/worktreePool';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
 import { dependencyDirRules } from '../execution/dependencyRules';
@@ -45,6 +46,7 @@ import {
   validCommandPrefixes,
   validDependencyCopy,
   validWorkers,
+  validWorktreePool,
   validDependencyDirs,
   validJournalBudget,
   validRetention,
@@ -129,6 +131,8 @@ export class Orchestrator extends EventEmitter {
   private readonly pipeline: AttemptPipeline;
   private readonly controls: ControlHost;
   readonly cleanup: CleanupService;
+  /** Warm worktrees (`quartet.worktreePool`), adopted by launches; off at size 0. */
+  readonly pool: WorktreePool;
   private stallTimer: NodeJS.Timeout | null = null;
   /** The Autopilot's view, merged into every snapshot (set by the supervisor). */
   private autopilotView: (() => AutopilotSnapshot) | null = null;
@@ -221,9 +225,16 @@ export class Orchestrator extends EventEmitter {
       log: deps.log,
     });
     this.watchdog = new Watchdog({ halt: (id, reason, message) => this.halt(id, reason, message), log: deps.log });
+    this.pool = new WorktreePool({
+      repo: deps.repo,
+      root: () => this.worktreeRoot(),
+      size: () => this.settings.worktreePool ?? 0,
+      log: deps.log,
+    });
     this.cleanup = new CleanupService({
       repo: deps.repo,
       stateDir: deps.stateDir,
+      pool: this.pool,
       tasks: () => this.tasks,
       retention: () => this.settings.retention,
       updateAttempt: (id, change) => this.update(id, change),
@@ -233,6 +244,7 @@ export class Orchestrator extends EventEmitter {
     this.host = {
       workers: this.workers,
       repo: deps.repo,
+      pool: this.pool,
       workflow: this.workflow,
       followUps: this.followUps,
       scoring: this.scoring,
@@ -398,6 +410,7 @@ export class Orchestrator extends EventEmitter {
     }, 1000);
     this.stallTimer.unref();
     void this.dispatch();
+    this.pool.start();
   }
 
   get currentSettings(): SupervisorSettings {
@@ -417,6 +430,7 @@ export class Orchestrator extends EventEmitter {
     const dependencyCopy =
       settings.dependencyCopy === undefined ? undefined : validDependencyCopy(settings.dependencyCopy);
     const workers = settings.workers === undefined ? undefined : validWorkers(settings.workers);
+    const worktreePool = settings.worktreePool === undefined ? undefined : validWorktreePool(settings.worktreePool);
     if (prefixes) this.allowedCommandPrefixes = prefixes;
     if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1))
       this.settings.maxConcurrent = settings.maxConcurrent === null ? null : Math.floor(settings.maxConcurrent);
@@ -436,6 +450,8 @@ export class Orchestrator extends EventEmitter {
     if (workers !== undefined) this.settings.workers = settings.workers;
     if (settings.sshConfig !== undefined) this.settings.sshConfig = settings.sshConfig || null;
     if (workers !== undefined || settings.sshConfig !== undefined) this.configureWorkers();
+    if (worktreePool !== undefined) this.settings.worktreePool = worktreePool;
+    void this.pool.refill(); // its size or the worktree root may have changed; cheap when nothing did
     this.emit('settings', { ...this.settings });
     this.persist();
     void this.dispatch();
@@ -636,6 +652,7 @@ export class Orchestrator extends EventEmitter {
   }
 
   dispose(): void {
+    this.pool.stop();
     this.scoring.close();
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.workflow.dispose();

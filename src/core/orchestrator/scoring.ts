@@ -8,7 +8,7 @@ import { raceCall } from './earlyStop';
 import type { TaskScore } from '../contract/land';
 import { appendJournalEvent } from '../observability/journal';
 import { checkCommandFor, describeCheckRun, runSandboxedChecks, type CheckCommand } from '../land/checkRun';
-import { scoreAttempts, scoreInputOf, diffStat } from '../land/scorecard';
+import { scoreAttempts, scoreInputOf, diffStat } from '../verdict/scorecard';
 import { gatedRecommendation } from '../land/recommendGate';
 import { verdictBasis } from '../verdict/judgeTask';
 import { VerdictRunner } from './verdictRunner';

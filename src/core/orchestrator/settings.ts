@@ -1,6 +1,6 @@
 // Validation of supervisor settings a client sends: refused with a clear error, or kept only where valid.
 
-import type { RetentionSettings } from '../contract/settings';
+import { MAX_WORKTREE_POOL, type RetentionSettings } from '../contract/settings';
 import { plainArgv } from '../execution/commandArgv';
 import {
   dependencyCopyMode,
@@ -8,7 +8,7 @@ import {
   DependencyConfigError,
   type DependencyCopyMode,
 } from '../execution/dependencyRules';
-import { assertUsableWorktreeRoot } from '../execution/worktrees';
+import { assertUsableWorktreeRoot } from '../git/worktrees';
 import { UsageError } from './validation';
 import { parseWorkersSetting, WorkerConfigError, type WorkerHost } from '../workers/workerConfig';
 
@@ -88,4 +88,13 @@ export function validWorkers(value: unknown): WorkerHost[] {
     if (err instanceof WorkerConfigError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** `quartet.worktreePool` from a client: a whole number of warm worktrees, 0 (off) to MAX_WORKTREE_POOL. */
+export function validWorktreePool(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_WORKTREE_POOL)
+    throw new UsageError(
+      `worktreePool must be a whole number from 0 (off) to ${MAX_WORKTREE_POOL}, not ${String(value)}`,
+    );
+  return value;
 }

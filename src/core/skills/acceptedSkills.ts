@@ -7,7 +7,7 @@ import type { SkillsBranch } from '../../shared/skills';
 import type { Skill } from './catalog';
 import { REPO_SKILL_DIRS } from './catalog';
 import { gitText, gitTry, skillDirOf, skillsAtCommit, treeAt, type GitSkill, type GitSkillProblem } from './gitSkills';
-import { safeJoin } from '../execution/pathSafety';
+import { safeJoin } from '../git/pathSafety';
 
 export const SKILLS_BRANCH_PREFIX = 'quartet/skills/';
 

@@ -3,7 +3,7 @@
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseSkillMarkdown } from './frontMatter';
-import { readRegularFile, UnsafeFileError } from '../execution/safeFiles';
+import { readRegularFile, UnsafeFileError } from '../git/safeFiles';
 import type { SkillOrigin } from '../../shared/skills';
 
 export type SkillSource = SkillOrigin;

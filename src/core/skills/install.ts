@@ -2,7 +2,7 @@
 
 import { lstatSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { copyTreeNoFollow, removeNoFollow, symlinkUnder } from '../execution/safeFiles';
+import { copyTreeNoFollow, removeNoFollow, symlinkUnder } from '../git/safeFiles';
 import type { AttemptSkill } from '../../shared/skills';
 import { loadRepoSkills, mergeSkills, REPO_SKILL_DIRS, type Skill, type SkillProblem } from './catalog';
 import { skillDirOf } from './gitSkills';

@@ -1,7 +1,7 @@
 // "Land Skills Branch": squash a `quartet/skills/*` branch onto the base with the attempts' land machinery, then delete it.
 
 import { landLocally } from '../land/localLand';
-import { git, refCommit, runGit } from '../land/git';
+import { git, refCommit, runGit } from '../git/git';
 import { SKILLS_BRANCH_PREFIX } from './acceptedSkills';
 import type { LandSkillsResult } from '../contract/land';
 

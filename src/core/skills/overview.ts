@@ -2,8 +2,7 @@
 
 import { relative } from 'node:path';
 import type { TaskSnapshot } from '../../shared/model';
-import type { CatalogSkill, SkillsOverview } from '../../shared/skills';
-import { reviewView, type DistillReview } from '../distill/review';
+import type { CatalogSkill, DistillReviewView, SkillsOverview } from '../../shared/skills';
 import { acceptedSkills } from './acceptedSkills';
 import { builtinSkillsDir, loadBuiltinSkills } from './catalog';
 import { skillsAtCommit } from './gitSkills';
@@ -15,7 +14,8 @@ export interface OverviewInput {
   /** The branch new tasks start from (or a commit); null when the repository has no commits. */
   base: string | null;
   tasks: readonly TaskSnapshot[];
-  review: DistillReview | null;
+  /** The distill review as the view shows it (distill/ builds it; skills sit below distill). */
+  review: DistillReviewView | null;
   builtinDir?: string;
 }
 
@@ -72,7 +72,7 @@ export async function skillsOverview(input: OverviewInput): Promise<SkillsOvervi
     skills: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
     branches,
     outcomes: skillOutcomes(input.tasks),
-    review: input.review ? reviewView(input.review) : null,
+    review: input.review,
     problems,
   };
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRegularFile } from '../execution/safeFiles';
+import { readRegularFile } from '../git/safeFiles';
 
 export interface SkillFile {
   /** POSIX path relative to the skill folder (`SKILL.md`, `scripts/check.sh`). */

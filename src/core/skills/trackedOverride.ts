@@ -1,6 +1,6 @@
 // Replacing a skill folder the branch tracks, in one worktree only: skip-worktree bits in that worktree's own index.
 
-import { removeNoFollow } from '../execution/safeFiles';
+import { removeNoFollow } from '../git/safeFiles';
 import { gitOut, SkillsError } from './worktreeExclude';
 
 async function must(cwd: string, args: string[]): Promise<string> {

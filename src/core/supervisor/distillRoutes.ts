@@ -8,7 +8,7 @@ import { applyProposals } from '../distill/applyProposals';
 import { applyDecisions, newReview, planDecisions, reviewView } from '../distill/review';
 import type { ReviewStore } from '../distill/reviewStore';
 import { codexArgv, resolveCodexBinary } from '../execution/codexBinary';
-import { headInfo } from '../execution/gitRepo';
+import { headInfo } from '../git/gitRepo';
 import { UsageError } from '../orchestrator/validation';
 import type { DistillReviewView } from '../../shared/skills';
 

@@ -14,7 +14,7 @@ import { autopilotHandlers, refreshRoute } from './autopilotRoutes';
 import type { AutopilotService } from './autopilotService';
 import { landOptions, reworkGithub } from './landRoute';
 import type { SupervisorIdentity } from './supervisorIdentity';
-import { describeBusy, isBusy } from './busy';
+import { describeBusy, isBusy } from '../contract/busy';
 import { dispatch, HttpError, send, type Handlers } from './dispatch';
 import { SnapshotFeed } from './snapshotFeed';
 

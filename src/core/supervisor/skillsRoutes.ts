@@ -2,7 +2,8 @@
 
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import type { ReviewStore } from '../distill/reviewStore';
-import { headInfo } from '../execution/gitRepo';
+import { reviewView } from '../distill/review';
+import { headInfo } from '../git/gitRepo';
 import { UsageError } from '../orchestrator/validation';
 import { skillsOverview } from '../skills/overview';
 import { landSkillsBranch, LandSkillsError } from '../skills/landSkills';
@@ -11,12 +12,13 @@ import type { SkillsOverview } from '../../shared/skills';
 
 export async function skillsOverviewFor(orch: Orchestrator, reviews: ReviewStore): Promise<SkillsOverview> {
   const head = await headInfo(orch.repo);
+  const review = reviews.current();
   // An unborn branch names nothing yet: only the built-ins then.
   return skillsOverview({
     repo: orch.repo,
     base: head.commit ? (head.branch ?? head.commit) : null,
     tasks: orch.snapshot().tasks,
-    review: reviews.current(),
+    review: review ? reviewView(review) : null,
   });
 }
 

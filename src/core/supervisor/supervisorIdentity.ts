@@ -1,9 +1,9 @@
 // What a supervisor states about itself (supervisor.json, GET /api/v1/hello) and whether a newer client asked it to make way.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { currentBuild, isNewerBuild, stampFromHeaders } from './buildStamp';
+import { currentBuild, isNewerBuild, stampFromHeaders } from '../contract/buildStamp';
 import type { BuildStamp, BusyReport, SupervisorHello } from '../contract/hello';
-import { isBusy } from './busy';
+import { isBusy } from '../contract/busy';
 
 /** supervisor.json: how tools and tests find the supervisor and which build it is. */
 export interface SupervisorInfo extends BuildStamp {

@@ -4,7 +4,8 @@ import type { TrackerConfig, TrackerDeps } from './createTaskSource';
 import { executeGithubApi, githubApiSpec, type GithubToolTarget } from './github/githubApiTool';
 import { executeLinearGraphql, linearGraphqlSpec, type LinearToolTarget } from './linear/linearGraphqlTool';
 import { resolveTrackerSettings } from './trackerSettings';
-import { toolError, type DynamicToolSpec, type ToolCallRecorder, type ToolResult } from './toolResult';
+import { toolError } from './toolResult';
+import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from '../execution/dynamicTools';
 
 /** The task a session works on: the only issue (and PRs) its tools may act on (docs/security.md §3). */
 export interface TaskToolScope {

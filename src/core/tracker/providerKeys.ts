@@ -1,6 +1,6 @@
 // Typed reads of `tracker.provider` keys (snake_case as in WORKFLOW.md, camelCase accepted) with actionable errors.
 
-import { endpointProblem } from './endpointPolicy';
+import { endpointProblem } from '../config/endpointPolicy';
 import { TrackerError } from './types';
 
 type Obj = Record<string, unknown>;

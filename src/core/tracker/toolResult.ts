@@ -1,21 +1,7 @@
-// Codex dynamic-tool shapes (app-server 0.169.0 `DynamicToolSpec`, `DynamicToolCallResponse`) and result helpers.
+// Results of the host-side tracker tools for Codex: JSON text with the credential redacted and the size capped.
 
 import { redactSecret } from './normalize';
-import type { ToolCallRecord } from '../../shared/events';
-
-/** `thread/start` → `dynamicTools[]` entry (function form; needs `capabilities.experimentalApi`). */
-export interface DynamicToolSpec {
-  type: 'function';
-  name: string;
-  description: string;
-  inputSchema: Record<string, unknown>;
-}
-
-/** The reply to an `item/tool/call` server request. */
-export interface ToolResult {
-  success: boolean;
-  contentItems: Array<{ type: 'inputText'; text: string }>;
-}
+import type { ToolResult } from '../execution/dynamicTools';
 
 /** Tool output larger than this is cut (the model's context is the limit, not the API's). */
 export const MAX_TOOL_OUTPUT_CHARS = 60_000;
@@ -35,10 +21,6 @@ export const toolError = (
   extra: Record<string, unknown> = {},
   secret: string | null = null,
 ): ToolResult => toolResult(false, { error: { message, ...extra } }, secret);
-
-export type { ToolCallRecord };
-
-export type ToolCallRecorder = (record: ToolCallRecord) => void;
 
 const MAX_RECORD_BODY = 4000;
 

@@ -6,7 +6,7 @@ import { DEFAULT_GITHUB_API } from '../github/githubClient';
 import type { LinearOptions } from './linear/linear';
 import { LINEAR_API_URL } from './linear/linearClient';
 import { LOCAL_ACTIVE_STATES, LOCAL_TERMINAL_STATES } from './localSource';
-import { hostConsentMessage, needsHostConsent, type TokenProvider } from './endpointPolicy';
+import { hostConsentMessage, needsHostConsent, type TokenProvider } from '../config/endpointPolicy';
 import { ProviderKeys } from './providerKeys';
 import { envReference, tokenResolver } from './secretRef';
 import { TrackerError } from './types';

@@ -1,6 +1,6 @@
 // An attempt's diff with the new file's line numbers written in, and the index a citation (file:line) is checked against.
 
-import { git } from '../land/git';
+import { git } from '../git/git';
 
 export interface DiffLine {
   kind: 'added' | 'context' | 'removed';

@@ -1,8 +1,8 @@
 // Cross-testing: each finished attempt's new or changed tests run against every other attempt's code (an N×N matrix).
 
 import type { CrossTestCellView } from '../../shared/model';
-import { runGit } from '../land/git';
-import { withTempWorktree } from '../land/tempWorktree';
+import { runGit } from '../git/git';
+import { withTempWorktree } from '../git/tempWorktree';
 import { pooled } from './pool';
 import { parseTestReport, type TestReport } from './testReport';
 

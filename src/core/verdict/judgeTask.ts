@@ -4,7 +4,7 @@ import type { AttemptReviewView, AttemptSnapshot, TaskVerdict } from '../../shar
 import { crossTest, type CheckRun, type CrossTestCell } from './crossTest';
 import { changedTestFiles } from './testFiles';
 import { decideVerdict, type VerdictInput } from './verdict';
-import { scoreInputOf } from '../land/scorecard';
+import { scoreInputOf } from './scorecard';
 import { pooled } from './pool';
 import { reviewBlockers } from './review';
 

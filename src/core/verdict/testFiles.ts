@@ -1,6 +1,6 @@
 // Which files of an attempt's change are tests: by the conventions of the common runners, from git's own diff.
 
-import { git } from '../land/git';
+import { git } from '../git/git';
 
 const TEST_PATH = [
   /(^|\/)(test|tests|__tests__|spec|specs)\//,

@@ -1,6 +1,6 @@
 // The verdict (pure): rank finished attempts by evidence tiers — own checks, cross-tests, review, conflicts — then size and cost.
 
-import { compareFine, type ScoreInput } from '../land/scorecard';
+import { compareFine, type ScoreInput } from './scorecard';
 import { describeTests } from '../../shared/model';
 import type { CrossTestCell } from './crossTest';
 

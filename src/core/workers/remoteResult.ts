@@ -1,8 +1,8 @@
 // A remote attempt's skills go out and its result comes back: tar of the skill folders over ssh; commit there, `git fetch` here.
 
 import { execFile } from 'node:child_process';
-import { QUARTET_GIT_IDENTITY, type CommitResult } from '../execution/worktrees';
-import { sanitizeKey } from '../execution/pathSafety';
+import { QUARTET_GIT_IDENTITY, type CommitResult } from '../git/worktrees';
+import { sanitizeKey } from '../git/pathSafety';
 import { excludedByQuartet, linkedWorktree } from '../skills/worktreeExclude';
 import { gitOverSsh, gitUrl, remoteScript, RemoteWorktreeError, type RemoteAttempt } from './remoteWorktree';
 import type { SshSettings } from './ssh';

@@ -2,8 +2,8 @@
 
 import { execFile } from 'node:child_process';
 import type { CodexSpawn } from '../execution/codexSpawn';
-import type { CommitResult } from '../execution/worktrees';
-import { sanitizeKey } from '../execution/pathSafety';
+import type { CommitResult } from '../git/worktrees';
+import { sanitizeKey } from '../git/pathSafety';
 import { remoteCodexSpawn } from './remoteSpawn';
 import { checkoutRemote, locateRemote, removeRemote, RemoteWorktreeError, type RemoteAttempt } from './remoteWorktree';
 import { commitAndFetch, sendSkills } from './remoteResult';

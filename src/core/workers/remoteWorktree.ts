@@ -2,8 +2,8 @@
 
 import { execFile } from 'node:child_process';
 import { basename } from 'node:path';
-import { repoWorktreeDir } from '../execution/worktrees';
-import { sanitizeKey } from '../execution/pathSafety';
+import { repoWorktreeDir } from '../git/worktrees';
+import { sanitizeKey } from '../git/pathSafety';
 import { remoteCommand, remotePathWord, shellWord } from './remoteShell';
 import { gitSshCommand, runSsh, sshFailure, type SshResult, type SshSettings } from './ssh';
 import type { WorkerHost } from './workerConfig';

@@ -1,7 +1,7 @@
 // Finds and loads a WORKFLOW.md (SPEC §5.1–§5.2, §6.1): front matter + prompt body → typed config, or a typed error.
 
 import { createHash } from 'node:crypto';
-import { readRegularFile, UnsafeFileError } from '../execution/safeFiles';
+import { readRegularFile, UnsafeFileError } from '../git/safeFiles';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { WorkflowError } from './errors';

@@ -2,7 +2,7 @@
 
 import { createTaskSource, type TrackerConfig, type TrackerDeps } from '../tracker/createTaskSource';
 import type { CredentialNeeds } from '../tracker/credentials';
-import { hostConsentMessage, needsHostConsent } from '../tracker/endpointPolicy';
+import { hostConsentMessage, needsHostConsent } from '../config/endpointPolicy';
 import { DEFAULT_GITHUB_API } from '../github/githubClient';
 import { GITHUB_TOKEN_ENV, LINEAR_KEY_ENV, resolveTrackerSettings } from '../tracker/trackerSettings';
 import { TrackerError } from '../tracker/types';

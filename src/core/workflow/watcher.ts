@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { readRegularFile, UnsafeFileError } from '../execution/safeFiles';
+import { readRegularFile, UnsafeFileError } from '../git/safeFiles';
 import { basename, dirname } from 'node:path';
 import { WorkflowError } from './errors';
 import { MAX_WORKFLOW_BYTES, workflowFromBytes } from './loader';

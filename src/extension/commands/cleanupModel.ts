@@ -15,11 +15,12 @@ const ICON: Record<CleanupItem['kind'], string> = {
   worktree: '$(folder)',
   branch: '$(git-branch)',
   archive: '$(archive)',
+  pool: '$(flame)',
 };
 
-/** Biggest first within each kind (worktrees, then branches, then archives): what frees the most is on top. */
+/** Biggest first within each kind (worktrees, branches, archives, then warm worktrees): what frees the most is on top. */
 export function cleanupPickRows(plan: CleanupPlan): CleanupPickRow[] {
-  const order: CleanupItem['kind'][] = ['worktree', 'branch', 'archive'];
+  const order: CleanupItem['kind'][] = ['worktree', 'branch', 'archive', 'pool'];
   return [...plan.items]
     .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind) || b.bytes - a.bytes)
     .map((i) => ({

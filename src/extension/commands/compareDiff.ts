@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { basename, join } from 'node:path';
 import type { DiffLineRef } from '../../shared/protocol';
-import { git } from '../../core/land/git';
+import { git } from '../../core/git/git';
 import { baseUri } from '../baseContentProvider';
 import type { SnapshotStore } from '../snapshotStore';
 

@@ -1,7 +1,7 @@
 // The host side of the New Task form and the follow-up message boxes, over the supervisor client and the settings.
 
 import { redact, secretValues } from '../../core/config/secrets';
-import { headInfo, localBranches } from '../../core/execution/gitRepo';
+import { headInfo, localBranches } from '../../core/git/gitRepo';
 import type { NewTaskInput } from '../../shared/newTaskForm';
 import type { CommandServices } from '../commands/commandServices';
 import { waitForTask } from '../commands/newTask';

@@ -1,6 +1,6 @@
 // A headless Autopilot: `quartet serve` with a tracker token starts it with the supervisor, so a restart resumes on its own.
 
-import { ALLOW_HOSTS_ENV, parseAllowedHosts } from '../../tracker/endpointPolicy';
+import { ALLOW_HOSTS_ENV, parseAllowedHosts } from '../../config/endpointPolicy';
 import { hostConsentProblem } from '../../workflow/trackerBinding';
 import type { AutopilotService } from '../autopilotService';
 import { trackerTokenCredentials, type ServeConfig } from './serveConfig';

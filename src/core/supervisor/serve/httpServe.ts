@@ -4,7 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Orchestrator } from '../../orchestrator/orchestrator';
-import { isLoopbackHost } from '../../tracker/endpointPolicy';
+import { isLoopbackHost } from '../../config/endpointPolicy';
 import { DASHBOARD_PATHS } from '../../../shared/dashboard';
 import { dashboardHtml, sendAsset } from './dashboardPage';
 import { DashboardSessions } from './dashboardSessions';

@@ -4,14 +4,8 @@ import { createGithubClient, type Clock } from '../../github/githubClient';
 import { GithubError, type GithubAnswer } from '../../github/errors';
 import { excerpt, redactSecret } from '../normalize';
 import { allowedSummary, githubCallPolicy, type GithubToolScope } from './githubApiPolicy';
-import {
-  recordBody,
-  toolError,
-  toolResult,
-  type DynamicToolSpec,
-  type ToolCallRecorder,
-  type ToolResult,
-} from '../toolResult';
+import { recordBody, toolError, toolResult } from '../toolResult';
+import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from '../../execution/dynamicTools';
 
 export interface GithubToolTarget {
   baseUrl: string;

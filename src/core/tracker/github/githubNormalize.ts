@@ -2,6 +2,7 @@
 
 import { instantOrNull, normalizeLabels, presentString, priorityFromLabels, stringOrNull } from '../normalize';
 import type { IssueAuthor, NormalizedIssue } from '../types';
+import { canWrite } from '../../github/prState';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -39,12 +40,6 @@ function logins(raw: Obj): string[] {
   ];
 }
 
-/**
- * GitHub's `author_association` values that mean "may write to this repository": the owner, members of the
- * owning organization and invited collaborators. CONTRIBUTOR (a merged PR once), FIRST_TIMER, NONE… may not.
- */
-export const WRITE_ASSOCIATIONS: ReadonlySet<string> = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
-
 /** `user.login` and `author_association` of an issue, PR, review or comment payload; anything missing means no write access. */
 export function githubAuthor(raw: unknown): IssueAuthor {
   const o = isObj(raw) ? raw : {};
@@ -52,7 +47,7 @@ export function githubAuthor(raw: unknown): IssueAuthor {
   return {
     login: isObj(o.user) ? presentString(o.user.login) : null,
     role,
-    canWrite: role !== null && WRITE_ASSOCIATIONS.has(role),
+    canWrite: canWrite(role),
   };
 }
 

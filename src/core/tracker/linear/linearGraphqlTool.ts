@@ -2,14 +2,8 @@
 
 import { readOperations, resolveValue, type GqlOperation } from './graphqlOps';
 import { graphqlErrors, postLinear } from './linearClient';
-import {
-  recordBody,
-  toolError,
-  toolResult,
-  type DynamicToolSpec,
-  type ToolCallRecorder,
-  type ToolResult,
-} from '../toolResult';
+import { recordBody, toolError, toolResult } from '../toolResult';
+import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from '../../execution/dynamicTools';
 import { TrackerError } from '../types';
 
 export interface LinearToolTarget {

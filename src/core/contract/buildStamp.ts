@@ -1,7 +1,7 @@
 // Which Quartet build this bundle is (API version + build id) and how clients and the supervisor tell each other.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import type { BuildStamp } from '../contract/hello';
+import type { BuildStamp } from './hello';
 
 /**
  * The version of the supervisor's HTTP API that clients and supervisor must share.

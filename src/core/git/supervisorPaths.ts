@@ -3,8 +3,8 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir, tmpdir } from 'node:os';
-import { gitCommonDir } from '../execution/gitRepo';
-import { stableHash } from '../execution/pathSafety';
+import { gitCommonDir } from './gitRepo';
+import { stableHash } from './pathSafety';
 
 /** Unix socket paths are limited to ~107 bytes; stay well under. */
 const MAX_SOCKET_PATH = 100;

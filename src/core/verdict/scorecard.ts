@@ -2,7 +2,7 @@
 
 import { describeTests, type AttemptSnapshot, type CheckTests, type Phase } from '../../shared/model';
 import { formatTokens } from '../../shared/tokenFormat';
-import { git } from './git';
+import { git } from '../git/git';
 
 export interface ScoreInput {
   attemptId: string;

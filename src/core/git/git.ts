@@ -1,11 +1,18 @@
-// Git plumbing shared by land/rework: exit-code-aware runs, the per-repo worktree queue, worktree listing.
+// Git plumbing shared by every layer above: exit-code-aware runs, a typed failure, ref and worktree queries.
 
 import { execFile } from 'node:child_process';
 import { simpleGit } from 'simple-git';
-import { LandError } from './errors';
 
 /** Diffs and patches of generated files can be large; past this is an error, not a truncated answer. */
 const MAX_BUFFER = 256 * 1024 * 1024;
+
+/** A git command that failed or could not run; the message names the command and the directory. */
+export class GitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
 
 export interface GitRun {
   code: number;
@@ -25,20 +32,19 @@ export function runGit(cwd: string, args: string[], env?: NodeJS.ProcessEnv): Pr
       { cwd, env: env ?? process.env, maxBuffer: MAX_BUFFER, windowsHide: true },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        if (code === null)
-          reject(new LandError(`git ${args[0] ?? ''} could not run in ${cwd}: ${err?.message ?? ''}`, 'git_failed'));
+        if (code === null) reject(new GitError(`git ${args[0] ?? ''} could not run in ${cwd}: ${err?.message ?? ''}`));
         else resolve({ code, stdout, stderr });
       },
     );
   });
 }
 
-/** `simple-git` raw call that turns failures into a typed LandError naming the command. */
+/** `simple-git` raw call that turns failures into a GitError naming the command. */
 export async function git(cwd: string, args: string[]): Promise<string> {
   try {
     return await simpleGit({ baseDir: cwd }).raw(args);
   } catch (err) {
-    throw new LandError(`git ${args.join(' ')} failed in ${cwd}: ${(err as Error).message.trim()}`, 'git_failed');
+    throw new GitError(`git ${args.join(' ')} failed in ${cwd}: ${(err as Error).message.trim()}`);
   }
 }
 

@@ -3,10 +3,10 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { canonicalPath, isInside, PathSafetyError } from '../execution/pathSafety';
-import { copyWorktreeIncludes, repoWorktreeDir, withWorktreeLock } from '../execution/worktrees';
-import { git, runGit } from './git';
-import { LandError } from './errors';
+import { canonicalPath, isInside, PathSafetyError } from './pathSafety';
+import { copyWorktreeIncludes, repoWorktreeDir } from './worktrees';
+import { withWorktreeLock } from './worktreeLock';
+import { git, GitError, runGit } from './git';
 
 /** `.land` cannot collide with a task folder: sanitized task keys never start with a dot. */
 const LAND_DIR = '.land';
@@ -29,13 +29,11 @@ export async function withTempWorktree<T>(
   // Only the registration races on `.git/worktrees`; filling the files in (the slow part) runs outside the queue.
   await withWorktreeLock(repo, async () => {
     const r = await runGit(repo, ['worktree', 'add', '--no-checkout', '--detach', dir, commit]);
-    if (r.code !== 0)
-      throw new LandError(`could not create a temporary worktree at ${dir}: ${r.stderr.trim()}`, 'git_failed');
+    if (r.code !== 0) throw new GitError(`could not create a temporary worktree at ${dir}: ${r.stderr.trim()}`);
   });
   try {
     const r = await runGit(dir, ['reset', '-q', '--hard']);
-    if (r.code !== 0)
-      throw new LandError(`could not check out ${commit.slice(0, 8)} in ${dir}: ${r.stderr.trim()}`, 'git_failed');
+    if (r.code !== 0) throw new GitError(`could not check out ${commit.slice(0, 8)} in ${dir}: ${r.stderr.trim()}`);
     // The checks may need the same local files (.env…) the attempts got.
     copyWorktreeIncludes(repo, dir);
     return await job(dir);

@@ -5,19 +5,11 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { copyTreeNoFollow, readRegularFileIfExists, UnsafeFileError } from './safeFiles';
 import { availableParallelism, homedir } from 'node:os';
-import { Semaphore, SerialQueue } from './serialQueue';
+import { Semaphore } from './serialQueue';
+import { withWorktreeLock } from './worktreeLock';
 import { canonicalPath, isInside, safeJoin, sanitizeKey, stableHash, PathSafetyError } from './pathSafety';
 
-const queue = new SerialQueue();
 const checkouts = new Semaphore(Math.max(1, availableParallelism()));
-
-/**
- * Runs `job` while holding the repository's worktree-admin lock: every `git worktree add/remove`
- * in Quartet (attempts, lands, reworks) goes through this one queue, since concurrent ones race.
- */
-export function withWorktreeLock<T>(repo: string, job: () => Promise<T>): Promise<T> {
-  return queue.run(canonicalPath(repo), job);
-}
 
 /** Identity Quartet commits with: a fresh CI machine has no git identity, and the agent cannot commit itself. */
 export const QUARTET_GIT_IDENTITY = ['-c', 'user.name=Quartet', '-c', 'user.email=quartet@localhost'];
@@ -44,6 +36,8 @@ export interface CreatedWorktree {
   path: string;
   copied: string[];
   reused: boolean;
+  /** Taken from the warm pool (git/worktreePool.ts): already checked out at the base. */
+  warm?: boolean;
 }
 
 export class WorktreeError extends Error {
@@ -65,12 +59,13 @@ export async function createWorktree(input: CreateWorktreeInput): Promise<Create
 
 /** The serialized half: the folder exists (empty but for `.git`) on the attempt's branch when this resolves. */
 export function registerWorktree(input: CreateWorktreeInput): Promise<CreatedWorktree> {
-  return queue.run(canonicalPath(input.repo), () => registerNow(input));
+  return withWorktreeLock(input.repo, () => registerNow(input));
 }
 
 /** The parallel half: checks the branch's files out into a registered worktree and copies `.worktreeinclude`. */
 export async function fillWorktree(input: CreateWorktreeInput, registered: CreatedWorktree): Promise<CreatedWorktree> {
   if (registered.reused) return registered;
+  if (registered.warm) return { ...registered, copied: copyWorktreeIncludes(input.repo, registered.path) };
   try {
     // At most one checkout per core: more only thrash the disk cache and the CPU.
     await checkouts.run(() => simpleGit({ baseDir: registered.path }).raw(['reset', '-q', '--hard']));
@@ -189,7 +184,7 @@ export async function filesChangedSince(worktree: string, base: string): Promise
 
 /** Removes an attempt's worktree (serialized); the branch stays, so the result is never lost. */
 export function removeWorktree(repo: string, path: string): Promise<void> {
-  return queue.run(canonicalPath(repo), async () => {
+  return withWorktreeLock(repo, async () => {
     await simpleGit({ baseDir: repo }).raw(['worktree', 'remove', '--force', path]);
   });
 }

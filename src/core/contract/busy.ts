@@ -1,7 +1,7 @@
 // What a supervisor is in the middle of: work a restart would cut off (pure; the hello route and the idle rules read it).
 
 import { isTerminal, type Snapshot } from '../../shared/model';
-import type { BusyReport } from '../contract/hello';
+import type { BusyReport } from './hello';
 
 export const IDLE: BusyReport = {
   attempts: 0,
