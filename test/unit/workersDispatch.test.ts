@@ -8,6 +8,7 @@ import { remoteCodexCommand, killGroupCommand } from '../../src/core/workers/rem
 import { phaseForOutcome, stopSummary } from '../../src/core/orchestrator/transitions';
 import { attemptRowText } from '../../src/extension/viewModel/attemptRow';
 import type { AttemptSnapshot } from '../../src/shared/model';
+import { supervisorSettings } from '../../src/extension/settingsModel';
 
 const slot = (host: string, capacity: number | null, running: number, healthy = true): HostSlot => ({
   host,
@@ -74,4 +75,13 @@ test('worker_lost interrupts (no automatic retry path) and says so in words; row
   const a = { phase: 'working', lastEvent: 'ran ls', host: 'build-1' } as unknown as AttemptSnapshot;
   assert.equal(attemptRowText(a, { waitingForChecks: null }), 'ran ls · on build-1');
   assert.equal(attemptRowText({ ...a, host: null }, { waitingForChecks: null }), 'ran ls');
+});
+
+test('the quartet.workers setting goes to the supervisor checked; an invalid list sends none', () => {
+  const read = (v: unknown) => (k: string) => (k === 'workers' ? v : undefined);
+  assert.deepEqual(supervisorSettings(read([{ host: 'u@b1', capacity: 2 }])).workers, [
+    { host: 'u@b1', capacity: 2, worktreeRoot: '~/.quartet/worktrees' },
+  ]);
+  assert.deepEqual(supervisorSettings(read([{ host: '-oProxyCommand=x' }])).workers, []);
+  assert.deepEqual(supervisorSettings(read(undefined)).workers, []);
 });

@@ -53,7 +53,8 @@ export class WorkerPool {
   }
 
   settings(): SshSettings {
-    this.sshSettings ??= { ...defaultSshSettings(this.deps.env), configFile: this.sshConfig };
+    const defaults = (): SshSettings => defaultSshSettings(this.deps.env);
+    this.sshSettings ??= { ...defaults(), ...(this.sshConfig ? { configFile: this.sshConfig } : {}) };
     return this.sshSettings;
   }
 
