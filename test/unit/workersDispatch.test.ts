@@ -9,6 +9,7 @@ import { phaseForOutcome, stopSummary } from '../../src/core/orchestrator/transi
 import { attemptRowText } from '../../src/extension/viewModel/attemptRow';
 import type { AttemptSnapshot } from '../../src/shared/model';
 import { supervisorSettings } from '../../src/extension/settingsModel';
+import { resolveProblem } from '../../src/core/land/resolve';
 
 const slot = (host: string, capacity: number | null, running: number, healthy = true): HostSlot => ({
   host,
@@ -84,4 +85,18 @@ test('the quartet.workers setting goes to the supervisor checked; an invalid lis
   ]);
   assert.deepEqual(supervisorSettings(read([{ host: '-oProxyCommand=x' }])).workers, []);
   assert.deepEqual(supervisorSettings(read(undefined)).workers, []);
+});
+
+test('Resolve with agent is refused for an attempt that ran on a worker host (its merge would be here, its thread there)', () => {
+  const a = {
+    id: 'a1',
+    phase: 'finished',
+    resultCommit: 'c'.repeat(40),
+    threadId: 'th',
+    archived: null,
+    host: 'build-1',
+  } as unknown as AttemptSnapshot;
+  const task = { id: 't', state: 'open', landing: null } as unknown as Parameters<typeof resolveProblem>[1];
+  assert.match(resolveProblem(a, task) ?? '', /ran on build-1: Resolve with agent is not available for worker hosts/);
+  assert.equal(resolveProblem({ ...a, host: null }, task), null);
 });
