@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Provider id in config.toml; the UI labels attempts "demo model" when thread/start reports it. */
-import { DEMO_PROVIDER_ID } from '../src/core/orchestrator/demoProvider';
+import { DEMO_PROVIDER_ID } from '../src/shared/demoProvider';
 
 export { DEMO_PROVIDER_ID };
 export const DEMO_PROVIDER_NAME = 'Quartet demo model';

@@ -19,7 +19,7 @@ import type { SnapshotStore } from './snapshotStore';
 import { SupervisorConnection } from './supervisorConnection';
 import { SupervisorMismatchError } from '../core/client/handshake';
 
-export type QuartetState = 'noRepo' | 'untrusted' | 'noCodex' | 'error' | 'ready';
+export type QuartetState = 'noRepo' | 'untrusted' | 'noCodex' | 'starting' | 'error' | 'ready';
 const START_ERROR_KEY = 'supervisor/start';
 /** A refused supervisor (another API, still busy) restarts by itself once idle: look again this often. */
 const REFUSED_RECHECK_MS = 30_000;
@@ -101,8 +101,11 @@ export class RepoSession extends Disposable {
     if (codex.path !== this.codexPath) this.log.info(`using Codex ${codex.version} at ${codex.path}`);
     this.codexPath = codex.path;
     try {
-      if (this.connection?.repo !== repo) await this.connect(repo);
-      else await this.connection.resync();
+      if (this.connection?.repo !== repo) {
+        // The first start of a supervisor takes a few seconds: the view says so instead of staying blank.
+        if (this._state !== 'ready') await this.setState('starting');
+        await this.connect(repo);
+      } else await this.connection.resync();
       this.errors.forget(START_ERROR_KEY);
       await this.setState('ready');
     } catch (err) {

@@ -72,7 +72,7 @@ export class TraceBuilder {
     const e: WireEvent = r.event;
     switch (e.type) {
       case 'session_started':
-        this.push(r, { kind: 'session', threadId: e.threadId, model: e.model });
+        this.push(r, { kind: 'session', threadId: e.threadId, model: e.model, provider: e.modelProvider });
         return;
       case 'turn_started':
         this.turn++;

@@ -17,7 +17,7 @@ interface ItemBase {
 }
 
 export type TraceItemBody =
-  | { kind: 'session'; threadId: string; model: string | null }
+  | { kind: 'session'; threadId: string; model: string | null; provider?: string | null }
   | { kind: 'turn'; turnId: string; status: string; error: string | null; diff: DiffFileStat[] | null }
   | { kind: 'turnEnd'; turnId: string; status: string; error: string | null }
   | {

@@ -3,6 +3,7 @@
 import type { TraceFilter } from './protocol';
 import { clipLine, formatDuration, unwrapShell } from './panelFormat';
 import type { TraceItem } from './traceModel';
+import { DEMO_PROVIDER_ID } from './demoProvider';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -12,6 +13,8 @@ function plural(n: number, word: string): string {
 export function describeItem(item: TraceItem): string {
   switch (item.kind) {
     case 'session':
+      // The demo model answers under a real model's name; the person must not think a real model ran.
+      if (item.provider === DEMO_PROVIDER_ID) return 'session started (offline demo model)';
       return `session started${item.model ? ` (${item.model})` : ''}`;
     case 'turn': {
       const diff = item.diff ? `, ${plural(item.diff.length, 'file')} changed` : '';

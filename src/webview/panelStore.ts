@@ -17,6 +17,11 @@ import type { HostBridge } from './hostBridge';
 const KEPT_TRACES = 6;
 /** Renders are coalesced: a burst of chunks redraws once. */
 const EMIT_DELAY_MS = 16;
+/**
+ * While chunks keep arriving (a long journal opening), a redraw happens at least this often: queued messages
+ * run before timers, so a timer alone would wait for the last chunk and the first rows with it.
+ */
+const PROGRESS_MS = 100;
 
 /** What the person typed into the New Task form (strings as typed; checked when launching). */
 export interface NewTaskDraft {
@@ -52,6 +57,7 @@ export class PanelStore {
   private readonly listeners = new Set<() => void>();
   private subscriptionKey = '';
   private emitTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastEmitAt = 0;
   private clock = 0;
 
   constructor(
@@ -162,8 +168,10 @@ export class PanelStore {
       return;
     }
     j.resyncFrom = null;
+    const wasEmpty = j.trace.items.length === 0;
     j.trace.append(c.records, c.nextSeq);
-    this.changed();
+    // The first rows of a trace draw at once, and a long burst redraws as it goes (see PROGRESS_MS).
+    this.changed((wasEmpty && j.trace.items.length > 0) || Date.now() - this.lastEmitAt >= PROGRESS_MS);
   }
 
   private wantedIds(): string[] {
@@ -202,6 +210,7 @@ export class PanelStore {
   private emit(): void {
     if (this.emitTimer !== null) clearTimeout(this.emitTimer);
     this.emitTimer = null;
+    this.lastEmitAt = Date.now();
     for (const l of this.listeners) l();
   }
 }

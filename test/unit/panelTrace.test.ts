@@ -255,3 +255,14 @@ test("post-run checks are trace items; a failing one is a failure with the super
   assert.deepEqual(s.failures[0]!.lines, ['✖ greets', 'AssertionError: x']);
   assert.match(describeItem(b.items[0]!), /^checks failed: npm test \(exit 1, 3\.0 s\)$/);
 });
+
+test('a session on the offline demo model says so; a real model is named', () => {
+  seq = 0;
+  const b = new TraceBuilder();
+  b.append([
+    rec({ type: 'session_started', threadId: 'd', model: 'gpt-5.5', modelProvider: 'quartet_demo' }),
+    rec({ type: 'session_started', threadId: 'r', model: 'gpt-5.5', modelProvider: 'openai' }),
+  ]);
+  const sessions = b.items.filter((i) => i.kind === 'session');
+  assert.deepEqual(sessions.map(describeItem), ['session started (offline demo model)', 'session started (gpt-5.5)']);
+});

@@ -62,3 +62,12 @@ test('every command enabled only when Quartet is ready also needs trust (a new l
       `${c.command} is in TRUST_REQUIRED_COMMANDS`,
     );
 });
+
+test('the Tasks view is never blank: every state of the repository session has its welcome, before the first check too', () => {
+  const whens = manifest.contributes.viewsWelcome.filter((w) => w.contents.trim()).map((w) => w.when);
+  for (const state of ['noRepo', 'untrusted', 'noCodex', 'starting', 'error', 'ready'])
+    assert.ok(whens.includes(`quartet.state == ${state}`), `a welcome for ${state}`);
+  assert.ok(whens.includes('!quartet.state'), 'a welcome while the folder is first checked');
+  const starting = manifest.contributes.viewsWelcome.find((w) => w.when === 'quartet.state == starting');
+  assert.match(starting?.contents ?? '', /^Starting Quartet for this repository…/);
+});

@@ -346,6 +346,37 @@ test('a 100,000-event journal renders a bounded number of rows', async () => {
   await p.close();
 });
 
+test('a long journal arriving in a burst: its first chunk draws rows at once, the later ones bring every item', async () => {
+  const p = await open({ view: { ...DEFAULT_VIEW_STATE, view: 'attempt', attemptId: `${T1}-1` } });
+  const wire = syntheticJournal({ events: 20_000 })
+    .map(toWire)
+    .filter((r): r is WireRecord => r !== null);
+  const chunk = (i: number): MessageEvent => {
+    const part = wire.slice(i, i + 2000);
+    return new MessageEvent('message', {
+      data: {
+        type: 'journal/chunk/appended',
+        params: {
+          attemptId: `${T1}-1`,
+          fromSeq: i === 0 ? 0 : (wire[i - 1] as WireRecord).seq + 1,
+          nextSeq: (part.at(-1) as WireRecord).seq + 1,
+          records: part,
+        },
+      },
+    });
+  };
+  const count = (): number => Number(/^(\d+) items$/.exec(q(p.root, 'trace-count')?.textContent ?? '')?.[1] ?? 0);
+  // No timer runs here (as in a browser busy with queued messages): the first chunk must draw by itself.
+  await act(async () => void window.dispatchEvent(chunk(0)));
+  assert.ok(p.root.querySelectorAll('.vrow').length > 0, 'rows after the first chunk alone');
+  const first = count();
+  assert.ok(first > 0, `${first} items shown from the first chunk`);
+  for (let i = 2000; i < wire.length; i += 2000) await act(async () => void window.dispatchEvent(chunk(i)));
+  await settle(100);
+  assert.ok(count() > first, `all ${count()} items once the burst is in`);
+  await p.close();
+});
+
 test('Compare shows the verdict: confidence, one line per attempt, and the cross-test matrix with the failing tests', async () => {
   const snap = snapshotFixture();
   const task = snap.tasks.find((t) => t.id === T1)!;

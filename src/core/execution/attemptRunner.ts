@@ -87,6 +87,8 @@ export class AttemptRunner {
   private stopReason: Reason | null = null;
   private waiting: Waiting | null = null;
   private turnTimer: NodeJS.Timeout | null = null;
+  /** When Codex last sent anything (the turn timeout counts silence from here). */
+  private lastOutputAt = 0;
   private settleTurn: ((o: RunOutcome) => void) | null = null;
   private pendingSeq = 0;
   /** Resolved when the current turn's `turn/completed` arrives (after an interrupt: Codex has stopped its tools). */
@@ -154,8 +156,8 @@ export class AttemptRunner {
         spawn: remote,
       },
       {
-        onRaw: (dir, msg) => {
-          journal.raw(dir, msg);
+        onRaw: (dir, msg, text) => {
+          journal.raw(dir, msg, text);
           if (dir === 'in') this.activity();
         },
         onNotification: (m, p) => this.onNotification(m, p),
@@ -289,23 +291,31 @@ export class AttemptRunner {
 
   private activity(): void {
     this.input.hooks.onActivity();
-    if (this.turnTimer) this.armTurnTimer();
+    // Only noted: the armed timer looks at it when it fires (no timer re-armed per message of a busy turn).
+    this.lastOutputAt = Date.now();
   }
 
   private armTurnTimer(): void {
     this.clearTurnTimer();
     if (this.waiting) return; // waiting on a person is not silence
+    this.lastOutputAt = Date.now();
+    this.waitForSilence(this.input.options.turnTimeoutMs);
+  }
+
+  private waitForSilence(ms: number): void {
     this.turnTimer = setTimeout(() => {
-      const ms = this.input.options.turnTimeoutMs;
+      const timeout = this.input.options.turnTimeoutMs;
+      const quiet = Date.now() - this.lastOutputAt;
+      if (quiet < timeout) return this.waitForSilence(timeout - quiet);
       // Settle first: the interrupt below would otherwise report a plain "stopped".
       this.finish({
         status: 'failed',
         reason: 'turn_timeout',
-        message: `no Codex output for ${ms} ms during the turn`,
+        message: `no Codex output for ${timeout} ms during the turn`,
       });
       this.stopReason = 'turn_timeout';
       void this.stopNow();
-    }, this.input.options.turnTimeoutMs);
+    }, ms);
   }
 
   private clearTurnTimer(): void {

@@ -10,8 +10,8 @@ import type { CodexSpawn } from './codexSpawn';
 export type JsonObject = Record<string, unknown>;
 
 export interface CodexClientHandlers {
-  /** Every raw message in either direction, for the journal. */
-  onRaw(dir: 'in' | 'out', msg: unknown): void;
+  /** Every raw message in either direction, for the journal (`text`: an incoming message's own JSON line). */
+  onRaw(dir: 'in' | 'out', msg: unknown, text?: string): void;
   onNotification(method: string, params: JsonObject): void;
   /** Must resolve with the `result` to send back; a throw sends a JSON-RPC error instead. */
   onServerRequest(method: string, params: JsonObject, id: number | string): Promise<unknown>;
@@ -82,8 +82,8 @@ export class CodexClient {
       stripFinalNewline: false,
     });
     this.child = child;
-    const framer = new JsonlFramer(this.opts.maxLineBytes, (m) => {
-      if (m.ok) this.dispatch(m.value);
+    const framer = new JsonlFramer(this.opts.maxLineBytes, (m, text) => {
+      if (m.ok) this.dispatch(m.value, text);
       else this.handlers.onMalformed(m.reason, m.sample);
     });
     child.stdout?.on('data', (c: Buffer) => framer.push(c));
@@ -150,8 +150,8 @@ export class CodexClient {
     this.child.stdin.write(`${JSON.stringify(msg)}\n`);
   }
 
-  private dispatch(value: unknown): void {
-    this.handlers.onRaw('in', value);
+  private dispatch(value: unknown, text?: string): void {
+    this.handlers.onRaw('in', value, text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       this.handlers.onMalformed('message is not a JSON object', JSON.stringify(value).slice(0, 200));
       return;

@@ -13,7 +13,8 @@ export class JsonlFramer {
 
   constructor(
     private readonly maxLineBytes: number,
-    private readonly emit: (m: FramedMessage) => void,
+    /** `text`: the line a parsed message came from (valid JSON, no newline), so it can be journaled as it is. */
+    private readonly emit: (m: FramedMessage, text?: string) => void,
   ) {}
 
   push(chunk: Buffer): void {
@@ -62,12 +63,15 @@ export class JsonlFramer {
       this.overflowSample = '';
       return;
     }
-    const text = Buffer.concat(this.parts).toString('utf8').replace(/\r$/, '');
+    // One piece is the usual line (Codex writes a message at a time): decoded in place, never copied first.
+    const whole = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts);
+    let text = whole.toString('utf8');
     this.parts = [];
     this.size = 0;
-    if (text.trim() === '') return;
+    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
     try {
-      this.emit({ ok: true, value: JSON.parse(text) });
+      this.emit({ ok: true, value: JSON.parse(text) }, text);
     } catch (err) {
       this.emit({ ok: false, reason: `not JSON: ${(err as Error).message}`, sample: text.slice(0, SAMPLE) });
     }

@@ -2,6 +2,7 @@
 
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { JournalRecord } from '../../shared/events';
+import { flushWriters } from './journalWriters';
 
 /** Per journal: where each complete line starts and the seq it carries, up to `scanned` bytes. */
 interface Index {
@@ -9,11 +10,15 @@ interface Index {
   scanned: number;
   seqs: number[];
   offsets: number[];
+  /** [start, end) of complete lines that are no whole record (rare: a torn line an older build kept). */
+  gaps: [number, number][];
 }
 
 const MAX_INDEXES = 64;
 const indexes = new Map<string, Index>();
 const SEQ_PREFIX = Buffer.from('{"seq":', 'latin1');
+/** One read buffer for every refresh: a poll that allocated its own would hand the GC a megabyte each time. */
+let scratch: Buffer | null = null;
 
 /** The seq a journal line starts with (`{"seq":N,`), read from its bytes: this runs once per line a follower is shown. */
 function seqOf(line: Buffer): number | null {
@@ -36,22 +41,25 @@ export const journalIndexStats = { parsedLines: 0, scannedBytes: 0 };
 
 /** Extends the index over bytes appended since the last call; a file that shrank or was replaced is re-indexed. */
 function refresh(path: string): Index | null {
+  flushWriters(path);
   if (!existsSync(path)) {
     indexes.delete(path);
     return null;
   }
   const st = statSync(path);
   let idx = indexes.get(path);
-  if (!idx || idx.ino !== st.ino || st.size < idx.scanned) idx = { ino: st.ino, scanned: 0, seqs: [], offsets: [] };
+  if (!idx || idx.ino !== st.ino || st.size < idx.scanned)
+    idx = { ino: st.ino, scanned: 0, seqs: [], offsets: [], gaps: [] };
   indexes.delete(path);
   indexes.set(path, idx); // most recently used last
   if (indexes.size > MAX_INDEXES) indexes.delete(indexes.keys().next().value as string);
   if (st.size === idx.scanned) return idx;
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.alloc(1 << 20);
+    const buf = (scratch ??= Buffer.allocUnsafe(1 << 20));
     let lineStart = idx.scanned;
     let head: Buffer[] = [];
+    let last = 0;
     for (let pos = idx.scanned; pos < st.size;) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, st.size - pos), pos);
       if (n <= 0) break;
@@ -60,11 +68,12 @@ function refresh(path: string): Index | null {
       for (let nl = buf.indexOf(10, 0); nl !== -1 && nl < n; nl = buf.indexOf(10, nl + 1)) {
         const start = buf.subarray(from, Math.min(nl, from + 32));
         const seq = seqOf(head.length ? Buffer.concat([...head, start]) : start);
-        // A torn line (no seq) is skipped: it holds no record a reader could use.
-        if (seq !== null) {
+        // Only whole records are indexed (a seq first, `}` last): the route serves indexed lines as they are.
+        if (nl > from) last = buf[nl - 1] as number;
+        if (seq !== null && last === 125) {
           idx.seqs.push(seq);
           idx.offsets.push(lineStart);
-        }
+        } else idx.gaps.push([lineStart, pos + nl + 1]);
         lineStart = pos + nl + 1;
         from = nl + 1;
         head = [];
@@ -72,6 +81,7 @@ function refresh(path: string): Index | null {
       // Keep the start of an unfinished line so its seq can be read once its newline arrives.
       if (from < n && head.reduce((s, b) => s + b.length, 0) < 32)
         head.push(Buffer.from(buf.subarray(from, Math.min(n, from + 32))));
+      if (from < n) last = buf[n - 1] as number;
       pos += n;
     }
     // Only complete lines are indexed: a line still being written is read on the next call.
@@ -105,12 +115,21 @@ export interface JournalPage {
   next: number | null;
 }
 
-/** Records with seq ≥ `from` in at most `maxBytes` of journal lines (at least one record, however large). */
-export function readIndexedPage(path: string, from: number, maxBytes: number): JournalPage {
+/** Whole journal lines as they are on disk, each ending in a newline; torn or foreign lines left out. */
+export interface RawJournalPage {
+  bytes: Buffer;
+  /** Records in `bytes`. */
+  count: number;
+  next: number | null;
+}
+
+/** The bytes of the records with seq ≥ `from` in at most `maxBytes` (at least one record, however large). */
+export function readRawPage(path: string, from: number, maxBytes: number): RawJournalPage {
   const idx = refresh(path);
-  if (!idx) return { records: [], next: null };
+  const none = { bytes: Buffer.alloc(0), count: 0, next: null };
+  if (!idx) return none;
   const i = lowerBound(idx.seqs, from);
-  if (i >= idx.offsets.length) return { records: [], next: null };
+  if (i >= idx.offsets.length) return none;
   const start = idx.offsets[i] as number;
   const endOf = (k: number): number => (k >= idx.offsets.length ? idx.scanned : (idx.offsets[k] as number));
   // Binary search the last line boundary within the budget; one record always goes, so a page never stalls.
@@ -123,27 +142,51 @@ export function readIndexedPage(path: string, from: number, maxBytes: number): J
   }
   const stop = lo;
   const next = stop < idx.offsets.length ? (idx.seqs[stop] as number) : null;
-  const length = endOf(stop) - start;
-  const buf = Buffer.alloc(length);
+  const end = endOf(stop);
+  let buf: Buffer = Buffer.allocUnsafe(end - start);
   const fd = openSync(path, 'r');
   try {
-    for (let got = 0; got < length;) {
-      const n = readSync(fd, buf, got, length - got, start + got);
+    let got = 0;
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, start + got);
       if (n <= 0) break;
       got += n;
     }
+    // Cut short meanwhile (replaced): only the whole lines that were read.
+    if (got < buf.length) return { bytes: buf.subarray(0, buf.lastIndexOf(10, got - 1) + 1), count: 0, next: null };
   } finally {
     closeSync(fd);
   }
+  buf = withoutGaps(buf, start, end, idx.gaps);
+  return { bytes: buf, count: stop - i, next };
+}
+
+/** Cuts the lines that are no record (a torn line an older build left) out of the bytes read from `start`. */
+function withoutGaps(buf: Buffer, start: number, end: number, gaps: readonly [number, number][]): Buffer {
+  const inside = gaps.filter(([a]) => a >= start && a < end);
+  if (!inside.length) return buf;
+  const parts: Buffer[] = [];
+  let at = start;
+  for (const [a, b] of inside) {
+    parts.push(buf.subarray(at - start, a - start));
+    at = b;
+  }
+  parts.push(buf.subarray(at - start));
+  return Buffer.concat(parts);
+}
+
+/** Records with seq ≥ `from` in at most `maxBytes` of journal lines (at least one record, however large). */
+export function readIndexedPage(path: string, from: number, maxBytes: number): JournalPage {
+  const { bytes, next } = readRawPage(path, from, maxBytes);
   const out: JournalRecord[] = [];
-  for (const line of buf.toString('utf8').split('\n')) {
+  for (const line of bytes.toString('utf8').split('\n')) {
     if (!line) continue;
     journalIndexStats.parsedLines++;
     try {
       const rec = JSON.parse(line) as JournalRecord;
       if (rec.seq >= from) out.push(rec);
     } catch {
-      // a torn line from a crash: the records around it are still good
+      // a line someone else wrote into the file: the records around it are still good
     }
   }
   return { records: out, next };

@@ -22,6 +22,8 @@ export interface LoadResult<T> {
 export class StateStore<T> {
   readonly file: string;
   private timer: NodeJS.Timeout | null = null;
+  /** When the scheduled write runs (ms since the epoch). */
+  private due = 0;
   private latest: T | null = null;
   private failed: string | null = null;
   private closed = false;
@@ -30,6 +32,8 @@ export class StateStore<T> {
     readonly dir: string,
     private readonly validate: (value: unknown) => value is T,
     private readonly debounceMs = 150,
+    /** For changes a crash may lose (what an attempt last said): written with the next real change, or after this. */
+    private readonly lazyMs = 5000,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.file = join(dir, 'state.json');
@@ -62,12 +66,15 @@ export class StateStore<T> {
     this.closed = true;
   }
 
-  /** Schedules a write of `state`; bursts of changes coalesce into one write. */
-  save(state: T): void {
+  /** Schedules a write of `state`; bursts of changes coalesce into one write; a `lazy` change waits longer. */
+  save(state: T, lazy = false): void {
     if (this.closed) return;
     this.latest = state;
-    if (this.timer) return;
-    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+    const due = Date.now() + (lazy ? this.lazyMs : this.debounceMs);
+    if (this.timer && this.due <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.due = due;
+    this.timer = setTimeout(() => this.flush(), due - Date.now());
   }
 
   /** Writes now: temp file, fsync, rename (a crash leaves either the old or the new file, never half). */

@@ -7,7 +7,7 @@ import type { Watchdog } from './watchdog';
 import { transition } from './transitions';
 import { humanize } from '../observability/humanize';
 import { attemptTotal } from '../observability/tokens';
-import { DEMO_PROVIDER_ID } from './demoProvider';
+import { DEMO_PROVIDER_ID } from '../../shared/demoProvider';
 
 /** What event handling needs from the orchestrator (the only owner of run state). */
 export interface EventHost {
@@ -67,4 +67,16 @@ export function checkStalls(host: EventHost): void {
       void host.runners.get(a.id)?.stop('stall_timeout');
     }
   }
+}
+
+/** Fields every event touches: worth a snapshot to the clients, not a state file write of their own. */
+const CHURN_FIELDS: ReadonlySet<string> = new Set(['lastEvent', 'lastEventAt', 'tokens', 'tokensByThread']);
+
+/** Whether `after` differs from `before` only in churn fields. */
+export function onlyChurn(before: AttemptRecord, after: AttemptRecord): boolean {
+  const b = before as unknown as Record<string, unknown>;
+  const a = after as unknown as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(b), ...Object.keys(a)]))
+    if (b[k] !== a[k] && !CHURN_FIELDS.has(k)) return false;
+  return true;
 }

@@ -68,7 +68,7 @@ import type { SnapshotHead } from '../../shared/snapshotDelta';
 import type { AutopilotSnapshot } from '../../shared/autopilot';
 import type { NormalizedIssue } from '../tracker/types';
 import { AttemptPipeline, type PipelineHost } from './attemptPipeline';
-import { checkStalls, onAttemptEvent } from './attemptEvents';
+import { checkStalls, onAttemptEvent, onlyChurn } from './attemptEvents';
 import { newAttempt, planLaunch } from './launchPlan';
 import {
   resumeAttempt,
@@ -623,6 +623,11 @@ export class Orchestrator extends EventEmitter {
     return readJournal(this.attempt(id).journal, from);
   }
 
+  /** Where an attempt's journal is (the journal route serves its bytes as they are). */
+  journalPath(id: string): string {
+    return this.attempt(id).journal;
+  }
+
   /** One page of an attempt's journal: at most `maxBytes` of lines from `from`, and where the next page starts. */
   journalPage(id: string, from: number, maxBytes: number): JournalPage {
     return readIndexedPage(this.attempt(id).journal, from, maxBytes);
@@ -682,13 +687,15 @@ export class Orchestrator extends EventEmitter {
       // Phases and threads must survive a crash at any moment; token and event churn may wait for the debounce.
       this.changed(
         before.phase !== after.phase || before.threadId !== after.threadId || before.worktree !== after.worktree,
+        onlyChurn(before, after),
       );
       return;
     }
   }
 
-  private changed(urgent = false): void {
-    this.persist();
+  /** `churn`: only what an attempt last said changed; the state file takes it with the next real change. */
+  private changed(urgent = false, churn = false): void {
+    this.persist(churn);
     if (urgent) this.store.flush();
     if (this.changeTimer) return;
     // Coalesce bursts (token updates, deltas) into at most ~10 snapshots a second.
@@ -708,8 +715,8 @@ export class Orchestrator extends EventEmitter {
     return true;
   }
 
-  private persist(): void {
-    this.store.save({ version: 1, tasks: this.tasks, settings: this.settings });
+  private persist(lazy = false): void {
+    this.store.save({ version: 1, tasks: this.tasks, settings: this.settings }, lazy);
   }
 
   private dispatch(): Promise<void> {

@@ -8,7 +8,7 @@ import type { AttemptOrigin, JournalRecord } from '../../shared/events';
 import { DEFAULT_LAUNCH_OPTIONS, type LaunchOptions } from '../contract/launch';
 import { readJournal } from '../observability/journal';
 import { attemptTotal } from '../observability/tokens';
-import { DEMO_PROVIDER_ID } from './demoProvider';
+import { DEMO_PROVIDER_ID } from '../../shared/demoProvider';
 import type { AttemptRecord, PersistedState, TaskRecord } from './records';
 import type { LoadResult } from '../observability/stateStore';
 

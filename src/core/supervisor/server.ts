@@ -3,8 +3,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Orchestrator } from '../orchestrator/orchestrator';
 import { UsageError } from '../orchestrator/validation';
-import type { JournalRecord } from '../../shared/events';
-import type { JournalPage } from '../contract/routes';
 import type { BusyReport } from '../contract/hello';
 import { attemptView, issueView, stateView, taskForIssue } from './symphonyApi';
 import { decideProposals, runDistillFor } from './distillRoutes';
@@ -17,6 +15,7 @@ import type { SupervisorIdentity } from './supervisorIdentity';
 import { describeBusy, isBusy } from '../contract/busy';
 import { dispatch, HttpError, send, type Handlers } from './dispatch';
 import { SnapshotFeed } from './snapshotFeed';
+import { journalReply, sendJson } from './journalRoute';
 
 export interface ServerHooks {
   onShutdown(): void;
@@ -110,7 +109,11 @@ export function createSupervisorServer(
     followUp: ({ params, body }) =>
       orch.followUp(attempt(params.id), body.prompt, { reason: body.reason ?? 'follow-up' }),
     rework: ({ params, body }) => orch.rework(attempt(params.id), body.reason ?? '', reworkGithub(body)),
-    journal: ({ params, query }) => journalRoute(orch, attempt(params.id), query),
+    journal: ({ params, query }, { res }) => {
+      // The journal's own bytes (already redacted when written), joined into the reply's JSON as they are.
+      sendJson(res, journalReply(orch.journalPath(attempt(params.id)), query));
+      return [];
+    },
     issue: ({ params }) => {
       const s = orch.snapshot();
       for (const t of s.tasks) {
@@ -141,25 +144,4 @@ export function createSupervisorServer(
     });
   });
   return Object.assign(server, { activeRequests: () => active });
-}
-
-/** Default and largest page of the journal route: an endless journal never becomes one endless reply. */
-export const JOURNAL_PAGE_BYTES = 4 * 1024 * 1024;
-const MAX_JOURNAL_PAGE_BYTES = 64 * 1024 * 1024;
-
-/**
- * `?from=N` answers a plain array (one page: follow with the last seq + 1 until empty); `&maxBytes=M`
- * answers `{records, next}`, `next` being the `from` of the following page or null at the end.
- */
-function journalRoute(
-  orch: Orchestrator,
-  id: string,
-  query: { from?: number; maxBytes?: number },
-): JournalRecord[] | JournalPage {
-  const page = orch.journalPage(
-    id,
-    query.from ?? 0,
-    Math.min(query.maxBytes ?? JOURNAL_PAGE_BYTES, MAX_JOURNAL_PAGE_BYTES),
-  );
-  return query.maxBytes === undefined ? page.records : page;
 }
