@@ -249,7 +249,14 @@ async function run(argv: string[]): Promise<number> {
       if (p.flags.has('json'))
         console.log(
           JSON.stringify(
-            { repo: s.repo, tasks: s.tasks, counts: s.counts, warnings: s.warnings, workflow: s.workflow ?? null },
+            {
+              repo: s.repo,
+              tasks: s.tasks,
+              counts: s.counts,
+              warnings: s.warnings,
+              workflow: s.workflow ?? null,
+              workers: s.workers ?? [],
+            },
             null,
             2,
           ),

@@ -65,6 +65,7 @@ export const SUPERVISOR_SETTING_KEYS = [
   'quartet.dependencyDirs',
   'quartet.dependencyCopy',
   'quartet.worktreePool',
+  'quartet.workers',
 ];
 /** Settings that change which Codex binary (and so which state) the window has. */
 export const PREFLIGHT_SETTING_KEYS = ['quartet.codex.path'];

@@ -1,5 +1,6 @@
 // Pure validation of the `quartet.*` settings into launch options and supervisor settings.
 
+import { parseWorkersSetting } from '../core/workers/workerConfig';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -110,6 +111,22 @@ export function worktreePoolSetting(read: SettingReader): number {
   return int(read('worktreePool'), 0, 0, MAX_WORKTREE_POOL);
 }
 
+/**
+ * `quartet.workers` (machine scope) as the supervisor takes it; an invalid list sends none (`quartet workers`
+ * names the bad entry) rather than have the supervisor refuse every other setting with it.
+ */
+export function workersSetting(read: SettingReader): NonNullable<SupervisorSettings['workers']> {
+  try {
+    return parseWorkersSetting(read('workers')).map(({ host, capacity, worktreeRoot }) => ({
+      host,
+      capacity,
+      worktreeRoot,
+    }));
+  } catch {
+    return [];
+  }
+}
+
 /** Unset `maxConcurrent` goes as null so the repo's WORKFLOW.md (`agent.max_concurrent_agents`) can apply. */
 export function supervisorSettings(
   read: SettingReader,
@@ -131,6 +148,7 @@ export function supervisorSettings(
     dependencyDirs: dependencyDirsSetting(read),
     dependencyCopy: dependencyCopySetting(read),
     worktreePool: worktreePoolSetting(read),
+    workers: workersSetting(read),
   };
 }
 

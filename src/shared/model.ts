@@ -56,6 +56,8 @@ export type Reason =
   /** Policy `race`: another attempt of the task became the clear winner; this one was stopped and archived. */
   | 'outraced'
   | 'supervisor_restart'
+  /** The ssh connection to the worker host running it dropped mid-run (never rerun automatically). */
+  | 'worker_lost'
   | 'approval'
   | 'user_input';
 
@@ -143,6 +145,31 @@ export interface AttemptSnapshot {
   followUps: FollowUpRecord[];
   /** The skills installed for its latest run (built-in, the repo's own, accepted proposals). */
   skills: AttemptSkill[];
+  /** The worker host (ssh destination) its latest run was placed on; null or absent: this machine. */
+  host?: string | null;
+}
+
+/** Where an attempt runs, in words for a row: the ssh destination, or "this machine". */
+export function hostLabel(host: string | null | undefined): string {
+  return host ? host : 'this machine';
+}
+
+/** Reasons whose code alone does not tell a person what happened. */
+export const REASON_TEXT: Partial<Record<Reason, string>> = {
+  worker_lost: 'the connection to its worker host dropped',
+  supervisor_restart: 'Quartet restarted while it ran',
+};
+
+/** A worker host as the supervisor sees it now (SPEC Appendix A): capacity, what runs there, whether it takes work. */
+export interface WorkerView {
+  /** The ssh destination; '' is this machine. */
+  host: string;
+  capacity: number | null;
+  running: number;
+  /** Preflight passed and the host has not dropped since. */
+  healthy: boolean;
+  /** Why it takes no work (a preflight problem, a dropped connection), or null. */
+  problem: string | null;
 }
 
 /** How a follow-up turn ended: `rejected` = the turn completed but its result failed the caller's verification. */
@@ -344,6 +371,8 @@ export interface Snapshot {
   autopilot?: AutopilotSnapshot;
   /** The repository's WORKFLOW.md as the supervisor sees it (absent from older supervisors). */
   workflow?: WorkflowSummary;
+  /** Worker hosts in use (absent when every attempt runs on this machine). */
+  workers?: WorkerView[];
 }
 
 /** What clients need of the workflow: whether one is in force, its error, and defaults for new tasks. */

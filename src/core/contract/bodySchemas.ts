@@ -95,6 +95,15 @@ export const settingsBodySchema = z
     // Entries are checked by the orchestrator (dependencyRules): the refusal names the bad one.
     dependencyDirs: z.array(z.string()).nullable(),
     dependencyCopy: z.enum(['reflink', 'copy', 'off'], { error: 'dependencyCopy must be one of reflink, copy, off' }),
+    // Hosts are checked by the orchestrator (workerConfig): the refusal names the bad entry.
+    workers: z.array(
+      z.strictObject({
+        host: z.string(),
+        capacity: z.number().int().nullable().optional(),
+        worktreeRoot: z.string().nullable().optional(),
+      }),
+    ),
+    sshConfig: z.string().nullable(),
     worktreePool: z.number().int().min(0).max(MAX_WORKTREE_POOL),
   })
   .partial();

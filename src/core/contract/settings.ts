@@ -30,6 +30,13 @@ export interface SupervisorSettings {
   dependencyDirs?: string[] | null;
   /** `quartet.dependencyCopy`: share blocks only (default), fall back to a full copy, or never copy. */
   dependencyCopy?: 'reflink' | 'copy' | 'off';
+  /**
+   * `quartet.workers` (machine scope): ssh worker hosts attempts are placed on besides this machine (SPEC Appendix A).
+   * Absent or empty: everything runs here. Checked by the orchestrator (workers/workerConfig.ts).
+   */
+  workers?: { host: string; capacity?: number | null; worktreeRoot?: string | null }[];
+  /** `ssh -F` file for the worker hosts; null: the user's ~/.ssh/config. */
+  sshConfig?: string | null;
   /** `quartet.worktreePool`: warm worktrees kept checked out at HEAD for the next launch (0 = off, at most 16). */
   worktreePool?: number;
 }

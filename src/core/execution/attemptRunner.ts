@@ -11,6 +11,7 @@ import { triageServerRequest, type Decision } from './serverRequests';
 import { fileChangePaths } from './approvalRules';
 import { assertCwdIsWorktree } from '../git/pathSafety';
 import { QuartetError } from './errors';
+import type { CodexSpawn } from './codexSpawn';
 import type { Journal } from '../observability/journal';
 import type { DynamicToolSpec, ToolCallRecorder, ToolResult } from './dynamicTools';
 
@@ -48,6 +49,11 @@ export interface RunnerInput {
   tools?: AgentTools | null;
   /** The user's "always allow" command prefixes, read at each request so a settings change applies at once. */
   allowedCommandPrefixes?: () => readonly string[];
+  /**
+   * Run Codex on a worker host (src/core/workers/remoteSpawn.ts): the thread's cwd is the worktree there,
+   * `codex` is the host's own (its PATH), `env` goes there, and the sandbox is Codex's own `sandbox` mode.
+   */
+  remote?: CodexSpawn | null;
 }
 
 /** Client-side dynamic tools of one Codex session: specs for thread/start and their host-side executor (never throws). */
@@ -104,6 +110,11 @@ export class AttemptRunner {
     return this.client?.pid ?? null;
   }
 
+  /** The worktree as Codex sees it: its paths (approvals, file changes) are relative to this one. */
+  private get codexWorktree(): string {
+    return this.input.remote?.worktree ?? this.input.worktree;
+  }
+
   /**
    * Spawns the app-server and completes `initialize`. Idempotent; the pipeline calls it as soon as the
    * worktree is registered, so Codex starts while the files are still being checked out: nothing of the
@@ -122,14 +133,17 @@ export class AttemptRunner {
 
   private async startNow(): Promise<void> {
     const { worktree, worktreeRoot, options, journal } = this.input;
+    const remote = this.input.remote ?? null;
     try {
-      assertCwdIsWorktree(worktree, worktree, worktreeRoot);
+      // A worker's worktree was made there under its root by src/core/workers (paths quoted in remoteShell).
+      if (!remote) assertCwdIsWorktree(worktree, worktree, worktreeRoot);
     } catch (err) {
       throw new QuartetError((err as Error).message, 'invalid_workspace_cwd');
     }
-    const plain = codexArgv(options.codexCommand, this.input.codexPath);
+    const plain = codexArgv(options.codexCommand, remote ? null : this.input.codexPath);
     // The same permission profile as the checks (loopback only); the thread then carries no legacy `sandbox`.
-    const profiled = withAgentProfile(plain, options.sandbox, this.input.sandboxPlan ?? null);
+    // The probe ran here, not on the host: a worker's Codex gets the plain `sandbox` mode of the thread.
+    const profiled = remote ? null : withAgentProfile(plain, options.sandbox, this.input.sandboxPlan ?? null);
     this.profiled = profiled !== null;
     this.client = new CodexClient(
       {
@@ -139,6 +153,7 @@ export class AttemptRunner {
         maxLineBytes: this.input.maxLineBytes,
         readTimeoutMs: options.readTimeoutMs,
         tag: { name: ATTEMPT_TAG, value: this.input.attemptId },
+        spawn: remote,
       },
       {
         onRaw: (dir, msg, text) => {
@@ -173,7 +188,8 @@ export class AttemptRunner {
 
   /** One turn with `prompt` (ignored when resuming a thread: the resume prompt goes instead); starts Codex if `start` was not called. */
   async run(prompt: string): Promise<RunOutcome> {
-    const { worktree, options } = this.input;
+    const { options } = this.input;
+    const worktree = this.codexWorktree;
     try {
       await this.start();
       if (!this.client) throw new QuartetError('Codex did not start', 'codex_exit');
@@ -315,7 +331,7 @@ export class AttemptRunner {
 
   private onNotification(method: string, params: JsonObject): void {
     this.notePatchItem(method, params);
-    const event = normalizeNotification(method, params, this.input.worktree);
+    const event = normalizeNotification(method, params, this.codexWorktree);
     if (!event) return;
     if (event.type === 'agent_message' && event.text) this.finalMessage = event.text;
     if (event.type === 'error') this.lastError = turnErrorText(event.message);
@@ -356,7 +372,7 @@ export class AttemptRunner {
       );
     }
     const triage = triageServerRequest(method, params, {
-      worktree: this.input.worktree,
+      worktree: this.codexWorktree,
       autoApprove: this.input.options.autoApprove,
       allowedCommandPrefixes: this.input.allowedCommandPrefixes?.() ?? [],
       patchPaths: (itemId) => this.patchItems.get(itemId) ?? null,

@@ -5,6 +5,7 @@ import { withSandboxHelper } from './sandboxHelper';
 import { JsonlFramer } from './jsonlFramer';
 import { CodexExitError, ReadTimeoutError, RpcError } from './errors';
 import { killTree } from './processTree';
+import type { CodexSpawn } from './codexSpawn';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -27,6 +28,8 @@ export interface CodexClientOptions {
   readTimeoutMs: number;
   /** Tag put in the child's environment so stray descendants can be found later. */
   tag: { name: string; value: string };
+  /** Started on a worker host over ssh instead of here (`argv`, `env` then describe the far side). */
+  spawn?: CodexSpawn | null;
 }
 
 interface Pending {
@@ -58,11 +61,15 @@ export class CodexClient {
   }
 
   start(): void {
-    const [file, ...args] = this.opts.argv;
-    if (!file) throw new Error('empty Codex command');
+    const [codex, ...rest] = this.opts.argv;
+    if (!codex) throw new Error('empty Codex command');
+    const env = { ...this.opts.env, [this.opts.tag.name]: this.opts.tag.value };
+    const { file, args, cwd, ...spec } = this.opts.spawn
+      ? this.opts.spawn.spawn(this.opts.argv, env)
+      : { file: codex, args: rest, cwd: this.opts.cwd, env: withSandboxHelper(codex, env) };
     const child = execa(file, args, {
-      cwd: this.opts.cwd,
-      env: withSandboxHelper(file, { ...this.opts.env, [this.opts.tag.name]: this.opts.tag.value }),
+      cwd,
+      env: spec.env,
       extendEnv: false,
       // Own process group, so Stop can end Codex and every shell it started in one signal.
       detached: true,
@@ -120,6 +127,8 @@ export class CodexClient {
 
   /** Ends the app-server's process group, its descendants and anything carrying its tag. */
   async kill(): Promise<void> {
+    // On a worker the group lives there: ending the local ssh client alone would leave it running.
+    await this.opts.spawn?.killRemote();
     await killTree(this.pid, this.opts.tag);
     await this.waitExit(3000);
   }

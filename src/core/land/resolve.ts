@@ -25,6 +25,9 @@ export function resolveProblem(a: AttemptSnapshot, task: LandTask): string | nul
   if (a.phase !== 'finished' || !a.resultCommit)
     return `attempt ${a.id} is ${a.phase}${a.resultCommit ? '' : ' with no committed result'}; only a finished attempt with changes can be resolved and landed`;
   if (!a.threadId) return `attempt ${a.id} has no Codex thread to resolve the conflicts with; rework it instead`;
+  // The merge is made in the local worktree; the agent's thread and worktree are on the host, which never sees it.
+  if (a.host)
+    return `attempt ${a.id} ran on ${a.host}: Resolve with agent is not available for worker hosts yet; rework it instead`;
   return null;
 }
 

@@ -21,6 +21,8 @@ export interface ArchivingHost {
   stop(attemptId: string, reason?: Reason): Promise<void>;
   /** WORKFLOW.md `before_remove` for this attempt's worktree (never throws). */
   beforeRemove(attempt: AttemptRecord): Promise<void>;
+  /** Removes an attempt's worktree on its worker host (never throws: a gone host is logged). */
+  removeRemote?(a: AttemptRecord): Promise<void>;
   log(line: string): void;
 }
 
@@ -63,6 +65,7 @@ export class Archiving {
       archive: { patchFile: archived.patchFile },
       beforeRemove: () => this.host.beforeRemove(attempt),
     });
+    if (attempt.host) await this.host.removeRemote?.(attempt);
     appendJournalEvent(attempt.journal, { type: 'archived', reason, patch: archived.patchFile });
     this.host.updateAttempt(attemptId, (a) => ({
       ...a,

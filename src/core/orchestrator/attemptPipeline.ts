@@ -32,6 +32,17 @@ import type { Scoring } from './scoring';
 import type { FollowUps } from './followUp';
 import type { Watchdog } from './watchdog';
 import { giveSkills } from '../skills/giveSkills';
+import type { WorkerPool } from '../workers/workerPool';
+import { LOCAL_HOST } from '../workers/placement';
+import { placeQueued, placementText } from '../workers/placeAttempt';
+import { RemoteWorktreeError } from '../workers/remoteWorktree';
+import {
+  finishRemoteRun,
+  hostReachable,
+  locateRemoteRun,
+  readyRemoteRun,
+  type RemoteAttemptInput,
+} from '../workers/remoteRun';
 import type { WorktreePool } from '../git/worktreePool';
 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -76,16 +87,19 @@ export interface PipelineHost {
   readonly journals: Map<string, Journal>;
   readonly lastActivity: Map<string, number>;
   readonly retryTimers: Map<string, NodeJS.Timeout>;
+  /** Worker hosts (SPEC Appendix A): where queued attempts may be placed besides this machine. */
+  readonly workers: WorkerPool;
 }
 
 export class AttemptPipeline {
   constructor(private readonly host: PipelineHost) {}
 
-  private activeCount(): number {
+  /** Active attempts on `host` ('' = this machine). */
+  private runningOn(host: string): number {
     return this.host
       .tasks()
       .flatMap((t) => t.attempts)
-      .filter((a) => isActive(a.phase)).length;
+      .filter((a) => isActive(a.phase) && (a.host ?? LOCAL_HOST) === host).length;
   }
 
   async dispatch(): Promise<void> {
@@ -93,12 +107,39 @@ export class AttemptPipeline {
     // SPEC §6.2: re-read defensively before dispatching, in case a watch event was missed (first: it may dispatch itself).
     h.workflow.refresh();
     const queued = h.tasks().flatMap((t) => t.attempts.filter((a) => a.phase === 'queued').map((a) => ({ t, a })));
+    const local = h.maxConcurrent();
+    const hooks = h.workers.configured.length ? h.workflow.hookNames() : [];
     for (const { t, a } of queued) {
-      if (this.activeCount() >= h.maxConcurrent()) return;
+      // The orchestrator alone places (SPEC Appendix A): this machine is one host, capacity maxConcurrent.
+      const p = placeQueued(
+        a,
+        h.workers.slots(local, (x) => this.runningOn(x)),
+        local,
+        hooks,
+      );
+      if (p.kind === 'wait') {
+        if (p.why === 'global-limit') return;
+        const text = placementText(p, a.host, hooks);
+        if (a.lastEvent !== text)
+          h.update(a.id, (x) => ({ ...x, lastEvent: text, lastEventAt: new Date().toISOString() }));
+        continue;
+      }
+      const now = new Date().toISOString();
+      if (p.kind !== 'place') {
+        // Never rerun elsewhere what left work on a host that is gone: a person starts a new attempt.
+        const text = placementText(p, a.host, hooks);
+        h.update(a.id, (x) => ({
+          ...transition(x, 'interrupted', 'worker_lost', now),
+          lastError: text,
+          lastEvent: text,
+        }));
+        continue;
+      }
       h.update(a.id, (x) => ({
-        ...transition(x, 'preparing', null, new Date().toISOString()),
-        lastEvent: 'preparing worktree',
-        lastEventAt: new Date().toISOString(),
+        ...transition(x, 'preparing', null, now),
+        host: p.host === LOCAL_HOST ? null : p.host,
+        lastEvent: p.host === LOCAL_HOST ? 'preparing worktree' : `preparing worktree on ${p.host}`,
+        lastEventAt: now,
       }));
       void this.run(t, a.id);
     }
@@ -126,6 +167,7 @@ export class AttemptPipeline {
     h.journals.set(id, journal);
     let runner: AttemptRunner | null = null;
     let ran = false;
+    let remoteIn: RemoteAttemptInput | null = null;
     try {
       const a = h.attempt(id);
       journal.event({
@@ -146,6 +188,12 @@ export class AttemptPipeline {
       };
       const registered = (await h.pool.adopt(wtInput)) ?? (await registerWorktree(wtInput));
       h.update(id, (x) => ({ ...x, worktree: registered.path }));
+      // On a worker host the agent works in a worktree there; the local one receives the skills and, at the end, the result.
+      const onHost = a.host ?? null;
+      remoteIn = onHost
+        ? { repo: h.repo, host: onHost, attemptId: id, taskKey: task.key, index: a.index, branch: a.branch }
+        : null;
+      const far = remoteIn ? await locateRemoteRun(h.workers, remoteIn) : null;
       const codex = await resolveCodexBinary({ env, repo: h.repo });
       // Probed once per supervisor: where the loopback profile works, the agent gets it as the checks do.
       const plan = codex.ok ? await sandboxPlan(env, h.repo, false) : null;
@@ -157,7 +205,11 @@ export class AttemptPipeline {
         worktreeRoot: repoWorktreeDir(root, h.repo),
         developerInstructions: null,
         options: task.options,
-        env: { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: registered.path },
+        // Only Quartet's own variables travel to a host: it has its own login environment and Codex login.
+        env: far
+          ? { QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: far.remote.worktree }
+          : { ...env, ...resourceEnv(id, ports), QUARTET_TASK_ID: task.id, QUARTET_WORKTREE: registered.path },
+        remote: far?.spawn ?? null,
         codexPath: codex.ok ? codex.path : null,
         sandboxPlan: plan,
         journal,
@@ -178,19 +230,22 @@ export class AttemptPipeline {
         },
       });
       // Codex starts while the files are checked out; it reads nothing of the worktree before thread/start.
-      void runner.start();
+      // On a host it starts once its worktree exists there (run() starts it).
+      if (!far) void runner.start();
       const wt = await fillWorktree(wtInput, registered);
       // Before after_create, so a hook that installs finds the folders already there.
-      const deps = wt.reused
-        ? null
-        : describeDependencies(
-            await bringDependencies({
-              repo: h.repo,
-              worktree: wt.path,
-              baseCommit: task.baseCommit,
-              ...h.dependencies(),
-            }),
-          );
+      const deps = far
+        ? `dependencies: not carried to ${far.remote.host} (quartet.dependencyDirs applies on this machine only)`
+        : wt.reused
+          ? null
+          : describeDependencies(
+              await bringDependencies({
+                repo: h.repo,
+                worktree: wt.path,
+                baseCommit: task.baseCommit,
+                ...h.dependencies(),
+              }),
+            );
       if (deps) h.log(`attempt=${id} dependencies: ${deps}`);
       const hookCtx = { attemptId: id, taskId: task.id, worktree: wt.path, branch: a.branch, env, journal };
       // A failed after_create leaves no half-prepared worktree: the retry creates it (and runs the hook) again.
@@ -206,6 +261,15 @@ export class AttemptPipeline {
         log: (line) => h.log(`attempt=${id} ${line}`),
       });
       h.update(id, (x) => ({ ...x, skills }));
+      const ready =
+        far && remoteIn
+          ? await readyRemoteRun(h.workers, far, {
+              ...remoteIn,
+              commit: await resolveCommit(wt.path, 'HEAD'),
+              localWorktree: wt.path,
+            })
+          : null;
+      const agentWorktree = far?.remote.worktree ?? wt.path;
       const prompt = current.resumeThread
         ? ''
         : h.workflow.prompt({
@@ -214,7 +278,7 @@ export class AttemptPipeline {
             templateAttempt: current.nextAttempt,
             index: a.index,
             attempts: task.attempts.length,
-            worktree: wt.path,
+            worktree: agentWorktree,
             branch: a.branch,
             retries: current.retries,
             addendum: current.promptAddendum ?? null,
@@ -230,7 +294,7 @@ export class AttemptPipeline {
         type: 'phase',
         phase: 'starting',
         reason: null,
-        message: `worktree ${wt.path}${wt.reused ? ' (reused)' : ` (${wt.warm ? 'warm, ' : ''}ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}`,
+        message: `worktree ${far ? `${far.remote.host}:${agentWorktree}${ready?.reused ? ' (reused)' : ''}, local copy ` : ''}${wt.path}${wt.reused ? ' (reused)' : ` (${wt.warm ? 'warm, ' : ''}ready in ${Date.now() - wtStarted} ms)`}${wt.copied.length ? `, copied ${wt.copied.join(', ')}` : ''}${deps ? `; ${deps}` : ''}`,
       });
       h.runners.set(id, runner);
       h.lastActivity.set(id, Date.now());
@@ -242,16 +306,20 @@ export class AttemptPipeline {
       }
       ran = true;
       outcome = await runner.run(prompt);
+      if (remoteIn && outcome.status === 'failed') outcome = await this.lostWorker(remoteIn.host, outcome);
       await h.workflow.hook('after_run', hookCtx);
     } catch (err) {
       outcome =
-        err instanceof StoppedBeforeStart
-          ? { status: 'stopped', reason: 'stopped_by_user' }
-          : {
-              status: 'failed',
-              reason: err instanceof AttemptSetupError || err instanceof QuartetError ? err.reason : 'worktree_failed',
-              message: (err as Error).message,
-            };
+        err instanceof RemoteWorktreeError && err.unreachable && remoteIn
+          ? await this.lostWorker(remoteIn.host, { status: 'failed', reason: 'worktree_failed', message: err.message })
+          : err instanceof StoppedBeforeStart
+            ? { status: 'stopped', reason: 'stopped_by_user' }
+            : {
+                status: 'failed',
+                reason:
+                  err instanceof AttemptSetupError || err instanceof QuartetError ? err.reason : 'worktree_failed',
+                message: (err as Error).message,
+              };
     } finally {
       // Started early for a run that never came (stopped, a hook failed): its session ends here.
       if (runner && !ran) await runner.dispose();
@@ -264,6 +332,14 @@ export class AttemptPipeline {
     journal.close();
     h.journals.delete(id);
     void this.dispatch();
+  }
+
+  /** A run on a host failed: if the host (not the agent) went away, the attempt is `worker_lost` and the host rests. */
+  private async lostWorker(host: string, failed: RunOutcome): Promise<RunOutcome> {
+    if (await hostReachable(this.host.workers, host)) return failed;
+    const why = failed.status === 'failed' ? failed.message : 'unreachable';
+    this.host.workers.lost(host, `the ssh connection dropped: ${why}`);
+    return { status: 'stopped', reason: 'worker_lost' };
   }
 
   private async settle(task: TaskRecord, id: string, outcome: RunOutcome, journal: Journal): Promise<void> {
@@ -302,7 +378,19 @@ export class AttemptPipeline {
     const h = this.host;
     const a = h.attempt(id);
     const msg = commitMessage(finalMessage, task.title, id);
-    const c = await commitWorktree(a.worktree, msg);
+    // On a host: committed there and fetched back into the local worktree, which then serves diff, checks and land.
+    const c = a.host
+      ? await finishRemoteRun(h.workers, {
+          repo: h.repo,
+          host: a.host,
+          attemptId: id,
+          taskKey: task.key,
+          index: a.index,
+          branch: a.branch,
+          localWorktree: a.worktree,
+          message: msg,
+        })
+      : await commitWorktree(a.worktree, msg);
     const files = await filesChangedSince(a.worktree, a.base);
     const tip = c.commit ?? (files > 0 ? await resolveCommit(a.worktree, 'HEAD') : null);
     if (c.commit) {

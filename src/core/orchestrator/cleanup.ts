@@ -30,6 +30,8 @@ export interface CleanupHost {
   tasks(): readonly TaskRecord[];
   retention(): RetentionSettings;
   updateAttempt(id: string, change: (a: AttemptRecord) => AttemptRecord): void;
+  /** Removes an attempt's worktree on its worker host (never throws: a gone host is logged). */
+  removeRemote?(a: AttemptRecord): Promise<void>;
   log(line: string): void;
 }
 
@@ -224,6 +226,7 @@ export class CleanupService {
       deleteBranch,
       archive: patch ? { patchFile: patch } : null,
     });
+    if (removeWorktree && a.host) await this.host.removeRemote?.(a);
     const what = [removeWorktree ? 'worktree' : '', deleteBranch ? 'branch' : ''].filter(Boolean).join(' and ');
     this.host.updateAttempt(a.id, (x) => ({
       ...x,

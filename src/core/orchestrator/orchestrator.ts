@@ -9,6 +9,7 @@ import {
   type Snapshot,
   type TaskSnapshot,
   type LandProgress,
+  type WorkerView,
 } from '../../shared/model';
 import { DEFAULT_RETENTION, type SupervisorSettings } from '../contract/settings';
 import type { AnswerDecision, DeletedTask, FollowUpResult } from '../contract/replies';
@@ -38,10 +39,13 @@ import { WorktreePool } from '../git/worktreePool';
 import { CleanupService } from './cleanup';
 import { branchTip, recoverState } from './reconstruct';
 import { dependencyDirRules } from '../execution/dependencyRules';
+import { WorkerPool } from '../workers/workerPool';
+import { removeRemoteRun } from '../workers/remoteRun';
 import {
   checkWorktreeRoot,
   validCommandPrefixes,
   validDependencyCopy,
+  validWorkers,
   validWorktreePool,
   validDependencyDirs,
   validJournalBudget,
@@ -104,6 +108,8 @@ export class Orchestrator extends EventEmitter {
   };
   /** The repo's WORKFLOW.md: launch defaults, prompt, hooks; hot-reloaded, invalid edits keep the last good one. */
   readonly workflow: WorkflowRuntime;
+  /** Worker hosts (the `workers` setting) with their health; placement reads it in dispatch. */
+  private readonly workers: WorkerPool;
   private readonly store: StateStore<PersistedState>;
   private readonly runners = new Map<string, AttemptRunner>();
   private readonly journals = new Map<string, Journal>();
@@ -147,6 +153,15 @@ export class Orchestrator extends EventEmitter {
         void this.dispatch();
       },
     });
+    this.workers = new WorkerPool({
+      env: deps.env,
+      onChange: () => {
+        this.changed();
+        void this.dispatch();
+      },
+      log: deps.log,
+    });
+    const removeRemote = (a: AttemptRecord): Promise<void> => this.removeRemote(a);
     // A GitHub error could echo what a client sent: the log never shows a known secret.
     const log = (line: string): void => deps.log(redact(line, [...this.secretsByTask.values()].flat()));
     const envFor = (taskId: string): Record<string, string> => this.taskEnv.get(taskId) ?? deps.env;
@@ -162,6 +177,7 @@ export class Orchestrator extends EventEmitter {
     };
     this.archiving = new Archiving({
       ...records,
+      removeRemote,
       stop: (id, reason) => this.stopAndWait(id, reason),
       beforeRemove: (a) =>
         this.workflow
@@ -222,9 +238,11 @@ export class Orchestrator extends EventEmitter {
       tasks: () => this.tasks,
       retention: () => this.settings.retention,
       updateAttempt: (id, change) => this.update(id, change),
+      removeRemote,
       log: deps.log,
     });
     this.host = {
+      workers: this.workers,
       repo: deps.repo,
       pool: this.pool,
       workflow: this.workflow,
@@ -367,6 +385,7 @@ export class Orchestrator extends EventEmitter {
     this.tasks = (state?.tasks ?? []).map(normalizeTask);
     if (state?.settings) this.settings = { ...this.settings, ...state.settings, allowedCommandPrefixes: undefined };
     this.workflow.setPath(this.settings.workflowPath);
+    this.configureWorkers();
     const now = new Date().toISOString();
     for (const t of this.tasks) {
       t.attempts = t.attempts.map((a) => {
@@ -410,6 +429,7 @@ export class Orchestrator extends EventEmitter {
       settings.dependencyDirs === undefined ? undefined : validDependencyDirs(settings.dependencyDirs);
     const dependencyCopy =
       settings.dependencyCopy === undefined ? undefined : validDependencyCopy(settings.dependencyCopy);
+    const workers = settings.workers === undefined ? undefined : validWorkers(settings.workers);
     const worktreePool = settings.worktreePool === undefined ? undefined : validWorktreePool(settings.worktreePool);
     if (prefixes) this.allowedCommandPrefixes = prefixes;
     if (settings.maxConcurrent === null || (settings.maxConcurrent !== undefined && settings.maxConcurrent >= 1))
@@ -427,6 +447,9 @@ export class Orchestrator extends EventEmitter {
       this.settings.allowUnsandboxedChecks = settings.allowUnsandboxedChecks === true;
     if (dependencyDirs !== undefined) this.settings.dependencyDirs = dependencyDirs;
     if (dependencyCopy !== undefined) this.settings.dependencyCopy = dependencyCopy;
+    if (workers !== undefined) this.settings.workers = settings.workers;
+    if (settings.sshConfig !== undefined) this.settings.sshConfig = settings.sshConfig || null;
+    if (workers !== undefined || settings.sshConfig !== undefined) this.configureWorkers();
     if (worktreePool !== undefined) this.settings.worktreePool = worktreePool;
     void this.pool.refill(); // its size or the worktree root may have changed; cheap when nothing did
     this.emit('settings', { ...this.settings });
@@ -434,10 +457,43 @@ export class Orchestrator extends EventEmitter {
     void this.dispatch();
   }
 
+  /** The `workers` setting (checked when it was configured) into the pool. */
+  private configureWorkers(): void {
+    try {
+      this.workers.configure(validWorkers(this.settings.workers ?? []), this.settings.sshConfig ?? null);
+    } catch (err) {
+      this.deps.log(`workers not used: ${(err as Error).message}`);
+    }
+  }
+
+  private workerViews(): { workers?: WorkerView[] } {
+    if (!this.workers.configured.length) return {};
+    const running = (host: string): number =>
+      this.tasks.flatMap((t) => t.attempts).filter((a) => isActive(a.phase) && (a.host ?? '') === host).length;
+    return { workers: this.workers.views(running) };
+  }
+
+  /** Delete Task / Clean Up: the attempt's worktree on its host goes too (a host that is gone is logged, not fatal). */
+  private async removeRemote(a: AttemptRecord): Promise<void> {
+    if (!a.host) return;
+    const task = this.tasks.find((t) => t.id === a.taskId);
+    await removeRemoteRun(this.workers, {
+      repo: this.deps.repo,
+      host: a.host,
+      attemptId: a.id,
+      taskKey: task?.key ?? a.taskId,
+      index: a.index,
+      branch: a.branch,
+    }).catch((err: unknown) =>
+      this.deps.log(`attempt=${a.id} worktree on ${a.host} not removed: ${(err as Error).message}`),
+    );
+  }
+
   snapshot(): Snapshot {
     const s = {
       ...buildSnapshot(this.deps.repo, this.tasks, this.allWarnings(), new Date()),
       workflow: this.workflow.summary(),
+      ...this.workerViews(),
     };
     return this.autopilotView ? { ...s, autopilot: this.autopilotView() } : s;
   }
@@ -449,6 +505,7 @@ export class Orchestrator extends EventEmitter {
       counts: snapshotCounts(this.tasks),
       warnings: this.allWarnings(),
       workflow: this.workflow.summary(),
+      ...this.workerViews(),
     };
     return this.autopilotView ? { ...head, autopilot: this.autopilotView() } : head;
   }
@@ -604,6 +661,7 @@ export class Orchestrator extends EventEmitter {
     this.scoring.close();
     if (this.stallTimer) clearInterval(this.stallTimer);
     this.workflow.dispose();
+    this.workers.dispose();
     for (const t of this.retryTimers.values()) clearTimeout(t);
     this.store.close();
   }

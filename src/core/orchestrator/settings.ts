@@ -10,6 +10,7 @@ import {
 } from '../execution/dependencyRules';
 import { assertUsableWorktreeRoot } from '../git/worktrees';
 import { UsageError } from './validation';
+import { parseWorkersSetting, WorkerConfigError, type WorkerHost } from '../workers/workerConfig';
 
 /** The smallest journal budget accepted: a run's own protocol records must fit. */
 export const MIN_JOURNAL_BUDGET = 64 * 1024;
@@ -77,6 +78,16 @@ export function validRetention(r: Partial<RetentionSettings>, current: Retention
     attemptDays: days(r.attemptDays, current.attemptDays),
     archiveDays: days(r.archiveDays, current.archiveDays),
   };
+}
+
+/** `quartet.workers` from a client: every entry checked (host, capacity, root), refused as a whole naming the bad one. */
+export function validWorkers(value: unknown): WorkerHost[] {
+  try {
+    return parseWorkersSetting(value, 'workers');
+  } catch (err) {
+    if (err instanceof WorkerConfigError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** `quartet.worktreePool` from a client: a whole number of warm worktrees, 0 (off) to MAX_WORKTREE_POOL. */

@@ -1,6 +1,6 @@
 // Pure phase transitions of an attempt: which moves are legal, and what a move does to the record.
 
-import { isTerminal, type Phase, type Reason } from '../../shared/model';
+import { isTerminal, REASON_TEXT, type Phase, type Reason } from '../../shared/model';
 
 const ALLOWED: Record<Phase, readonly Phase[]> = {
   queued: ['preparing', 'stopped', 'interrupted'],
@@ -65,7 +65,7 @@ export function phaseForOutcome(status: 'completed' | 'failed' | 'stopped', reas
   if (status === 'completed') return 'finished';
   if (status === 'failed' || reason === 'journal_failed') return 'failed';
   if (reason === 'stall_timeout' || reason === 'looping') return 'stalled';
-  if (reason === 'supervisor_restart') return 'interrupted';
+  if (reason === 'supervisor_restart' || reason === 'worker_lost') return 'interrupted';
   return 'stopped';
 }
 
@@ -83,6 +83,6 @@ export function stopSummary(phase: Phase, reason: Reason): string {
   if (reason === 'outraced') return 'stopped: another attempt won the race';
   if (reason === 'journal_failed') return 'failed: its journal could not be written';
   if (reason === 'journal_budget') return 'stopped: journal budget reached (output summarized)';
-  if (reason === 'supervisor_restart') return 'interrupted: Quartet restarted while it ran';
+  if (reason === 'supervisor_restart' || reason === 'worker_lost') return `interrupted: ${REASON_TEXT[reason]}`;
   return phase;
 }

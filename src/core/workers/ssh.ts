@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { invalidHost, RemoteQuotingError } from './remoteShell';
+import { invalidHost, RemoteQuotingError, shellWord } from './remoteShell';
 
 export interface SshSettings {
   /** `ssh -F FILE` instead of `~/.ssh/config` (e.g. a config only for build hosts); null: the user's own. */
@@ -60,18 +60,12 @@ export function defaultSshSettings(env: NodeJS.ProcessEnv = process.env): SshSet
   };
 }
 
-/** The ssh argv for one remote command (already quoted by `remoteShell`), or for a control operation (`-O exit`). */
-export function sshArgv(
-  host: string,
-  settings: SshSettings,
-  remote: { command: string } | { control: 'check' | 'exit' },
-): string[] {
-  const bad = invalidHost(host);
-  if (bad) throw new RemoteQuotingError(bad);
+/** The options every ssh call to a worker uses (no host, no command): also what git's GIT_SSH_COMMAND runs. */
+export function sshOptions(settings: SshSettings): string[] {
   const socketPath = join(settings.controlDir, '%C');
   if (settings.controlDir.length + SOCKET_NAME_ROOM > MAX_SOCKET_PATH)
     throw new Error(`ssh control directory ${settings.controlDir} is too long for a socket path`);
-  const argv = [
+  return [
     ...(settings.configFile ? ['-F', settings.configFile] : []),
     // Never ask: a prompt nobody sees would hang an attempt. Host keys are checked as the user's config says.
     '-o',
@@ -98,6 +92,25 @@ export function sshArgv(
     'ClearAllForwardings=yes',
     '-T',
   ];
+}
+
+/**
+ * `GIT_SSH_COMMAND` for git push/fetch to a worker: the same options, so git rides the host's shared
+ * connection. git runs it through the local shell, so every word is quoted (POSIX rules, as remoteShell's).
+ */
+export function gitSshCommand(settings: SshSettings): string {
+  return ['ssh', ...sshOptions(settings)].map(shellWord).join(' ');
+}
+
+/** The ssh argv for one remote command (already quoted by `remoteShell`), or for a control operation (`-O exit`). */
+export function sshArgv(
+  host: string,
+  settings: SshSettings,
+  remote: { command: string } | { control: 'check' | 'exit' },
+): string[] {
+  const bad = invalidHost(host);
+  if (bad) throw new RemoteQuotingError(bad);
+  const argv = sshOptions(settings);
   if ('control' in remote) return [...argv, '-O', remote.control, '--', host];
   return [...argv, '--', host, remote.command];
 }
@@ -107,7 +120,7 @@ export function runSsh(
   host: string,
   command: string,
   settings: SshSettings,
-  opts: { timeoutMs?: number; input?: string } = {},
+  opts: { timeoutMs?: number; input?: string | Buffer } = {},
 ): Promise<SshResult> {
   return runSshArgv(sshArgv(host, settings, { command }), settings.env, opts);
 }
@@ -120,7 +133,7 @@ export async function closeSshMaster(host: string, settings: SshSettings): Promi
 function runSshArgv(
   argv: string[],
   env: NodeJS.ProcessEnv,
-  opts: { timeoutMs?: number; input?: string },
+  opts: { timeoutMs?: number; input?: string | Buffer },
 ): Promise<SshResult> {
   return new Promise((resolve) => {
     const child = spawn('ssh', argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -139,6 +139,19 @@ export class WorkflowRuntime {
     return workflowWorktreeRoot(this.definition);
   }
 
+  /** The workspace hooks in force, by name (empty: none). Hooks run only on this machine (see workers/placeAttempt.ts). */
+  hookNames(): string[] {
+    const h = this.definition?.config.hooks;
+    if (!h) return [];
+    const named: [string, string | null][] = [
+      ['after_create', h.afterCreate],
+      ['before_run', h.beforeRun],
+      ['after_run', h.afterRun],
+      ['before_remove', h.beforeRemove],
+    ];
+    return named.filter(([, v]) => !!v).map(([k]) => k);
+  }
+
   secretNames(): string[] {
     return workflowSecretNames(this.definition);
   }

@@ -8,7 +8,7 @@ import {
   attemptTooltipMarkdown,
   type TooltipExtras,
 } from '../viewModel/attemptView';
-import { attemptHeadline, attemptRowLabel, type RowContext } from '../viewModel/attemptRow';
+import { attemptRowText, attemptRowLabel, type RowContext } from '../viewModel/attemptRow';
 import { TASK_CONTEXT_VALUE, attemptContextValue } from '../viewModel/contextValue';
 import { taskDescription, taskTooltipMarkdown } from '../viewModel/taskView';
 
@@ -41,7 +41,7 @@ export function attemptTreeItem(
   const item = new vscode.TreeItem(attemptRowLabel(attempt), vscode.TreeItemCollapsibleState.None);
   // Stable across snapshots, so selection and focus survive every refresh.
   item.id = attempt.id;
-  item.description = attemptHeadline(attempt, ctx);
+  item.description = attemptRowText(attempt, ctx);
   item.tooltip = untrustedMarkdown(attemptTooltipMarkdown(attempt, now, ctx));
   item.contextValue = attemptContextValue(attempt, worktreeExists, taskLanded);
   const icon = attemptIcon(attempt.phase, attempt);

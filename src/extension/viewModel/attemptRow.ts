@@ -62,6 +62,12 @@ function finishedHeadline(a: AttemptSnapshot, ctx: RowContext): string {
 }
 
 /** The row's description: only what matters now; elapsed time, tokens, cost and model live in the tooltip. */
+/** The row's text plus where it runs when that is a worker host (rows on this machine stay as they were). */
+export function attemptRowText(a: AttemptSnapshot, ctx: RowContext): string {
+  const text = attemptHeadline(a, ctx);
+  return a.host ? `${text} · on ${a.host}` : text;
+}
+
 export function attemptHeadline(a: AttemptSnapshot, ctx: RowContext): string {
   if (a.landed?.revertedBy) return `land undone (revert ${a.landed.revertedBy.slice(0, 7)})`;
   if (a.landed) return a.landed.aside ? `landed on ${a.landed.aside}` : `landed ${a.landed.commit.slice(0, 7)}`;

@@ -1,6 +1,6 @@
 // Pure view model of one attempt row: label, description, icon, accessibility label, tooltip markdown.
 
-import type { AttemptSnapshot, Phase } from '../../shared/model';
+import { hostLabel, REASON_TEXT, type AttemptSnapshot, type Phase } from '../../shared/model';
 import { formatTokens } from '../../shared/tokenFormat';
 import { codeSpan, elapsedMs, escapeMarkdown, formatTimestamp, humanizeElapsed, oneLine } from './format';
 import { pendingTooltipLines } from './pendingView';
@@ -128,7 +128,8 @@ export function attemptTooltipMarkdown(attempt: AttemptSnapshot, now: number, ex
     '',
     ...verdictLines(attempt, extras),
     `Branch: ${codeSpan(attempt.branch)}`,
-    `Worktree: ${codeSpan(attempt.worktree)}`,
+    `Host: ${escapeMarkdown(hostLabel(attempt.host))}`,
+    `Worktree: ${codeSpan(attempt.worktree)}${attempt.host ? ' (the result, fetched back)' : ''}`,
     `Thread: ${attempt.threadId ? codeSpan(attempt.threadId) : '—'}`,
     `Tokens: ${formatTokens(t.total)} total · ${t.input.toLocaleString('en-US')} in · ${t.cachedInput.toLocaleString('en-US')} cached · ${t.output.toLocaleString('en-US')} out`,
     `Started: ${escapeMarkdown(formatTimestamp(attempt.startedAt))}${elapsed !== null ? ` (${humanizeElapsed(elapsed)})` : ''}`,
@@ -143,6 +144,8 @@ export function attemptTooltipMarkdown(attempt: AttemptSnapshot, now: number, ex
   if (attempt.pending) lines.push(...pendingTooltipLines(attempt.pending));
   if (attempt.lastEvent) lines.push(`Last event: ${escapeMarkdown(oneLine(attempt.lastEvent, 400))}`);
   if (attempt.lastError) lines.push(`Last error: ${escapeMarkdown(oneLine(attempt.lastError, 600))}`);
+  const why = attempt.reason ? REASON_TEXT[attempt.reason] : undefined;
+  if (why) lines.push(`Why: ${escapeMarkdown(why)}`);
   // Two trailing spaces make each line a hard break in markdown.
   return lines.join('  \n');
 }

@@ -1,7 +1,7 @@
 // One attempt on the board: phase, elapsed, tokens, estimated cost, files, last event, and what it waits on.
 
 import type { ReactNode } from 'react';
-import type { AttemptSnapshot } from '../../shared/model';
+import { hostLabel, type AttemptSnapshot } from '../../shared/model';
 import { canRetry, canStop } from '../../shared/attemptActions';
 import { estimateCost } from '../../shared/cost';
 import { clipLine, elapsedMs, formatClock, formatDuration, formatUsd } from '../../shared/panelFormat';
@@ -63,6 +63,9 @@ export function AttemptCard({
         </button>
         <PhaseBadge attempt={attempt} />
         <span className="muted">{formatDuration(elapsedMs(attempt.startedAt, attempt.endedAt, now))}</span>
+        <span className="muted host" data-testid={`host-${attempt.id}`} title="Where this attempt runs">
+          on {hostLabel(attempt.host)}
+        </span>
       </header>
       <div>
         <TokenLine attempt={attempt} />
