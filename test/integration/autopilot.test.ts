@@ -353,10 +353,12 @@ test(
       'the restart in the supervisor log',
     );
     assert.equal((await h.client.autopilotStop()).wanted, false);
+    const log = (): string => readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.log'), 'utf8');
+    const stays = /autopilot: stays stopped \(it was not running before the supervisor restarted\)/g;
+    const before = log().match(stays)?.length ?? 0;
     await restart();
-    // A fixed wait, not an event: a restart by mistake would be asynchronous, and the supervisor emits nothing when it
-    // (rightly) does not restart, so only time can show that nothing happened.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The new supervisor logs its decision: staying stopped is an event to wait for, not a silence to sit out.
+    await waitUntil(() => (log().match(stays)?.length ?? 0) > before, 20_000, 'the decision to stay stopped');
     assert.equal((await h.client.autopilot()).status, 'stopped', 'stopped by a person: not restarted');
   },
 );

@@ -206,7 +206,12 @@ export class AutopilotService {
    * needs one cannot start: the tree says so ("needs the token again") instead of failing silently.
    */
   async resumeIfWanted(): Promise<void> {
-    if (!this.wish.wanted || this.isRunning) return;
+    if (this.isRunning) return;
+    if (!this.wish.wanted) {
+      // Logged, so that "it rightly stayed stopped" is something to see, not only the absence of a start.
+      this.log('autopilot: stays stopped (it was not running before the supervisor restarted)');
+      return;
+    }
     try {
       await this.start();
       this.log('autopilot: restarted (it was running before the supervisor restarted)');

@@ -136,7 +136,14 @@ async function main(): Promise<void> {
       onShutdown: () => void shutdown('requested by a client'),
       onSubscribers: (n) => {
         subscribers = n;
-        if (n === 0 && stopOnLastClient) void orch.stopAll('stopped_by_user');
+        if (n !== 0) return;
+        // Logged either way: the decision is what a person (and a test) looks for, not the absence of a stop.
+        log(
+          stopOnLastClient
+            ? 'last client left: stopping every attempt (quartet.stopAttemptsWhenLastClientDisconnects is on)'
+            : 'last client left: attempts keep running (quartet.stopAttemptsWhenLastClientDisconnects is off)',
+        );
+        if (stopOnLastClient) void orch.stopAll('stopped_by_user');
       },
       identity,
       busy,
