@@ -1,7 +1,7 @@
 // Attempt worktrees: serialized creation/removal, verification, `.worktreeinclude` copies, result commits.
 
 import { simpleGit } from 'simple-git';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { copyTreeNoFollow, readRegularFileIfExists, UnsafeFileError } from './safeFiles';
 import { availableParallelism, homedir } from 'node:os';
@@ -105,18 +105,34 @@ async function registerNow(input: CreateWorktreeInput): Promise<CreatedWorktree>
     return { path, copied: [], reused: true };
   }
   if (existsSync(path)) throw new WorktreeError(`${path} exists but is not the worktree of ${branch}`);
-  const branchExists = (await git.raw(['branch', '--list', branch])).trim() !== '';
-  const args = branchExists
-    ? ['worktree', 'add', '--no-checkout', path, branch]
-    : ['worktree', 'add', '--no-checkout', '-b', branch, path, baseCommit];
+  // One git call in the usual case (it is the serialized part of a launch): a new branch at the base.
   try {
-    await git.raw(args);
+    await git.raw(['worktree', 'add', '--no-checkout', '-b', branch, path, baseCommit]);
   } catch (err) {
-    throw new WorktreeError(`git worktree add failed for ${branch}: ${(err as Error).message.trim()}`);
+    const message = (err as Error).message.trim();
+    // The branch exists already (a retry whose worktree was cleaned up): attach the worktree to it instead.
+    if (!/a branch named .* already exists/.test(message))
+      throw new WorktreeError(`git worktree add failed for ${branch}: ${message}`);
+    try {
+      await git.raw(['worktree', 'add', '--no-checkout', path, branch]);
+    } catch (again) {
+      throw new WorktreeError(`git worktree add failed for ${branch}: ${(again as Error).message.trim()}`);
+    }
   }
-  const actual = await worktreeBranch(path);
+  const actual = checkedOutBranch(path);
   if (actual !== branch) throw new WorktreeError(`worktree ${path} is on ${actual ?? 'nothing'}, expected ${branch}`);
   return { path: canonicalPath(path), copied: [], reused: false };
+}
+
+/** The branch a linked worktree has checked out, read from its git files (no process: this runs under the lock). */
+function checkedOutBranch(path: string): string | null {
+  try {
+    const gitdir = /^gitdir: (.+)$/m.exec(readFileSync(join(path, '.git'), 'utf8'))?.[1]?.trim();
+    const head = gitdir ? readFileSync(resolve(path, gitdir, 'HEAD'), 'utf8').trim() : '';
+    return head.startsWith('ref: refs/heads/') ? head.slice('ref: refs/heads/'.length) : null;
+  } catch {
+    return null;
+  }
 }
 
 async function worktreeBranch(path: string): Promise<string | null> {
