@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -179,8 +180,13 @@ describe('closing VS Code (extension deactivate) and running attempts', { timeou
     const demo = await startDemoEnv(300);
     demos.push(demo);
     await runWindowThenClose(demo, undefined, null, 'deactivate-off', async (ids) => {
-      // Long enough for a stop on the last client leaving to have shown (it does within a second when on).
-      await new Promise((r) => setTimeout(r, 3000));
+      // The supervisor logs its decision when the window's stream goes; a stop, if any, starts in that same step.
+      const log = join(demo.repo, '.git', 'quartet', 'supervisor.log');
+      await until(
+        () => readFileSync(log, 'utf8').includes('last client left: attempts keep running'),
+        30_000,
+        'the supervisor deciding to keep the attempts running',
+      );
       assert.deepEqual(
         cliTask(demo).attempts.map((a) => a.phase),
         ['working', 'working'],

@@ -122,10 +122,12 @@ test(
     await waitForSnapshot(other, 60_000, (s) =>
       s.tasks.find((x) => x.id === kept.id)?.attempts[0]?.phase === 'working' ? true : null,
     );
-    other.close();
-    // A fixed wait, not an event: the supervisor emits nothing when the last client leaves and it (rightly) stops
-    // nothing, and a stop by mistake would land asynchronously, so only time can show that nothing happened.
-    await new Promise((r) => setTimeout(r, 1500));
+    const log = join(h.repo, '.git', 'quartet', 'supervisor.log');
+    const keeps = (): number => readFileSync(log, 'utf8').split('last client left: attempts keep running').length;
+    const before = keeps();
+    other.close(); // as a window's deactivate does
+    // The supervisor logs its decision when the last client leaves; a stop, if any, starts in that same step.
+    await waitUntil(() => keeps() > before, 20_000, 'the supervisor deciding to keep the attempts running');
     assert.equal((await h.client.snapshot()).tasks.find((x) => x.id === kept.id)?.attempts[0]?.phase, 'working');
     await h.client.stop(kept.attempts[0]!.id);
   },

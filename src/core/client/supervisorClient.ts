@@ -1,6 +1,6 @@
 // Typed client of a repository's supervisor over its Unix socket; connects through the handshake (connectSupervisor.ts).
 
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { LandProgress, Snapshot, TaskSnapshot } from '../../shared/model';
 import type { JournalRecord } from '../../shared/events';
 import type {
@@ -43,6 +43,11 @@ export class SupervisorClient implements QuartetApi {
   private snapshotListeners = new Set<Listener<Snapshot>>();
   private disconnectListeners = new Set<Listener<Error | undefined>>();
   private stream: IncomingMessage | null = null;
+  /**
+   * The event stream's request, set when it is sent: two listeners subscribing before the first response must not
+   * open two streams (the first would outlive `close()` and the supervisor would never see its last client leave).
+   */
+  private streamRequest: ClientRequest | null = null;
   private closed = false;
   private latest: Snapshot | null = null;
 
@@ -248,11 +253,13 @@ export class SupervisorClient implements QuartetApi {
   close(): void {
     this.closed = true;
     this.stream?.destroy();
+    this.streamRequest?.destroy();
     this.stream = null;
+    this.streamRequest = null;
   }
 
   private openStream(): void {
-    if (this.stream || this.closed) return;
+    if (this.streamRequest || this.closed) return;
     const mirror = new SnapshotMirror({
       fetchFull: () => this.route('versionedSnapshot'),
       publish: (snap) => {
@@ -287,6 +294,7 @@ export class SupervisorClient implements QuartetApi {
         res.on('close', () => this.dropped());
       },
     );
+    this.streamRequest = req;
     req.on('error', (err) => this.dropped(err));
     req.end();
   }
@@ -313,6 +321,7 @@ export class SupervisorClient implements QuartetApi {
 
   private dropped(err?: Error): void {
     this.stream = null;
+    this.streamRequest = null;
     if (this.closed) return;
     this.closed = true;
     for (const l of this.disconnectListeners) l(err);
