@@ -19,6 +19,7 @@ import {
 } from '../support/codeServer';
 import { startDemoEnv, type DemoEnv } from '../support/demoEnv';
 import { processes, strayProcesses, type Proc } from '../support/processScan';
+import { waitUntil as until } from '../support/waitUntil';
 
 const ui = 60_000;
 const TITLE = 'Run the long check';
@@ -26,14 +27,6 @@ const TITLE = 'Run the long check';
 /** Processes of these attempts, or running anywhere under this demo's worktree root. */
 function strays(demo: DemoEnv, ids: ReadonlySet<string>): Proc[] {
   return strayProcesses(demo.worktreeRoot, ids);
-}
-
-async function until(ok: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 interface StatusAttempt {

@@ -12,6 +12,7 @@ import { API_VERSION, currentBuild } from '../../src/core/contract/buildStamp';
 import type { SupervisorInfo } from '../../src/core/supervisor/supervisorIdentity';
 import { isAlive } from '../../src/core/execution/processTree';
 import type { TaskSnapshot } from '../../src/shared/model';
+import { waitUntil as until } from '../support/waitUntil';
 
 const NEW = currentBuild();
 let h: Harness;
@@ -25,14 +26,6 @@ after(async () => {
 
 function info(): SupervisorInfo {
   return JSON.parse(readFileSync(join(h.repo, '.git', 'quartet', 'supervisor.json'), 'utf8')) as SupervisorInfo;
-}
-
-async function until(ok: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Ends this build's supervisor (the harness started one) so the older install can start its own. */
