@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { listWorktrees } from './git';
+import { git, listWorktrees } from './git';
 import { canonicalPath, isInside, safeJoin, sanitizeKey } from './pathSafety';
 import { repoWorktreeDir, type CreateWorktreeInput, type CreatedWorktree } from './worktrees';
 import { withWorktreeLock } from './worktreeLock';
@@ -44,10 +44,6 @@ async function lowGit(cwd: string, args: string[]): Promise<string> {
   const ionice = existsSync('/usr/bin/ionice') ? ['/usr/bin/ionice', '-c', '3'] : [];
   const r = await execa('nice', ['-n', '19', ...ionice, 'git', ...args], { cwd });
   return r.stdout;
-}
-
-async function git(cwd: string, args: string[]): Promise<string> {
-  return (await execa('git', args, { cwd })).stdout;
 }
 
 export class WorktreePool {
@@ -178,10 +174,9 @@ export class WorktreePool {
     for (const s of slots.filter((x) => !keep.includes(x)))
       await withWorktreeLock(repo, () => this.discard(s.path, [s.branch]));
     if (size <= 0) return this.record(0, null);
-    const tip = await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '');
-    if (!tip.trim()) return this.record(0, 'the repository has no commit yet');
-    for (const s of keep.filter((x) => x.head !== tip.trim() || !this.filled.has(x.path)))
-      await this.fill(s, tip.trim());
+    const tip = (await git(repo, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')).trim();
+    if (!tip) return this.record(0, 'the repository has no commit yet');
+    for (const s of keep.filter((x) => x.head !== tip || !this.filled.has(x.path))) await this.fill(s, tip);
     let ready = keep.length;
     for (let n = 1; ready < size; n++) {
       const path = join(dir, String(n));
@@ -194,9 +189,9 @@ export class WorktreePool {
       mkdirSync(dir, { recursive: true });
       await withWorktreeLock(repo, async () => {
         await git(repo, ['branch', '-D', branch]).catch(() => undefined); // a leftover of a slot removed by hand
-        await git(repo, ['worktree', 'add', '--no-checkout', '-b', branch, path, tip.trim()]);
+        await git(repo, ['worktree', 'add', '--no-checkout', '-b', branch, path, tip]);
       });
-      await this.fill({ path, branch, head: tip.trim() }, tip.trim());
+      await this.fill({ path, branch, head: tip }, tip);
       ready++;
     }
     this.record(ready, null);
